@@ -1,0 +1,113 @@
+//! Command-line definitions (clap) only; the work is in `app`.
+
+use crate::i18n::Lang;
+use crate::report::Format;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "timaudit",
+    version,
+    about = "Audits how a company protects its technical information, for Japan's Technology Information Management Certification (技術情報管理認証制度), and fills in the self-check checklist with evidence.",
+    after_help = "Exit codes: 0 everything applicable passed, 1 items not passing (or verify found a mismatch), 2 usage, profile or I/O error."
+)]
+pub struct Cli {
+    /// Language of the output: ja or en (default: from LANG, ja* → Japanese).
+    #[arg(long, global = true, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write a commented starter profile (timaudit.yaml) and example CSVs.
+    Init(InitArgs),
+    /// Evaluate the checklist: read records and host settings, print the checklist, write reports.
+    Audit(AuditArgs),
+    /// Print the blank checklist form (every item, its criterion and how it is decided).
+    Checklist(ChecklistArgs),
+    /// Explain one checklist item: what it asks, why, how it is decided, how to fix it.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to write into.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// The audit profile (default: ./timaudit.yaml when it exists).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// The audited host's root directory; every host path is read under it.
+    #[arg(long, default_value = "/")]
+    pub root: PathBuf,
+    /// A folder of evidence exported from a Windows machine (repeatable).
+    #[arg(long)]
+    pub evidence: Vec<PathBuf>,
+    /// Walk this host path too (repeatable), besides the profile's shares.
+    #[arg(long)]
+    pub scan: Vec<PathBuf>,
+    /// Write the evidence bundle (report.json, report.md, …) into this folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: table (default), json, md. Repeatable only with --out.
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+    /// Last year's report.json, to report changes since then.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// The audit date used for every date rule (YYYY-MM-DD; default today).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Do not hash files (items that need hashes report error).
+    #[arg(long)]
+    pub no_hash: bool,
+    /// Statuses that make the exit code 1: comma list of fail, partial, unanswered, error.
+    #[arg(long, value_delimiter = ',', default_value = "fail", value_parser = parse_fail_on)]
+    pub fail_on: Vec<crate::model::Status>,
+}
+
+#[derive(Args, Debug)]
+pub struct ChecklistArgs {
+    /// table (default), md or csv.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A checklist item ID such as ACC-03.
+    pub id: String,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    crate::profile::load::parse_date(s)
+}
+
+fn parse_fail_on(s: &str) -> Result<crate::model::Status, String> {
+    use crate::model::Status;
+    match s.trim() {
+        "fail" => Ok(Status::Fail),
+        "partial" => Ok(Status::Partial),
+        "unanswered" => Ok(Status::Unanswered),
+        "error" => Ok(Status::Error),
+        other => Err(format!(
+            "`{other}` is not one of fail, partial, unanswered, error"
+        )),
+    }
+}

@@ -1,0 +1,45 @@
+//! Collecting facts: one module per source. Each returns facts plus per-entry
+//! problems; none panics or aborts the run.
+
+pub mod accounts;
+
+use crate::rootfs::RootFs;
+use accounts::Accounts;
+
+/// Everything collected about the audited host(s) in one run.
+pub struct Facts {
+    /// `etc/passwd` and `etc/group` under the root, or why they could not be read.
+    pub accounts: Result<Accounts, String>,
+    /// The audited host's name (`etc/hostname` under the root).
+    pub hostname: String,
+}
+
+impl Facts {
+    /// Collects what this version knows how to collect.
+    pub fn collect(fs: &RootFs) -> Facts {
+        Facts {
+            accounts: Accounts::load(fs),
+            hostname: hostname(fs),
+        }
+    }
+}
+
+/// `etc/hostname` under the root; for the live root, the kernel's name as fallback.
+pub fn hostname(fs: &RootFs) -> String {
+    if let Ok(Some(f)) = fs.read_opt("/etc/hostname") {
+        let t = f.text();
+        if let Some(l) = t
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            return l.to_string();
+        }
+    }
+    if fs.root() == std::path::Path::new("/")
+        && let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname")
+    {
+        return h.trim().to_string();
+    }
+    "unknown".into()
+}

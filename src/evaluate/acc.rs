@@ -1,0 +1,232 @@
+//! ACC — 情報のアクセス制限 (restricting who can access).
+
+use super::adm::{person_evidence, recent_review};
+use super::util::{Findings, accounts_error, missing_collector};
+use super::{Context, ItemResult, Rule};
+use crate::collect::accounts::is_nologin_shell;
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use crate::profile::{Principal, ReviewKind};
+use crate::tr;
+use std::collections::BTreeMap;
+
+type Done = BTreeMap<String, ItemResult>;
+
+pub const RULES: &[(&str, Rule)] = &[
+    ("ACC-01", acc01),
+    ("ACC-02", share_item),
+    ("ACC-03", share_item),
+    ("ACC-04", host_item),
+    ("ACC-05", acc05),
+    ("ACC-06", acc06),
+    ("ACC-07", acc07),
+];
+
+fn share_item(_: &Context, _: &Done) -> Outcome {
+    missing_collector("ファイル共有（走査）", "file-share walk")
+}
+
+fn host_item(_: &Context, _: &Done) -> Outcome {
+    missing_collector("ホスト設定（Samba/NFS）", "host settings (Samba/NFS)")
+}
+
+fn acc01(ctx: &Context, _: &Done) -> Outcome {
+    let p = ctx.profile;
+    if p.assets.is_empty() {
+        return Outcome::na(Text::new(
+            "管理台帳（assets）に技術情報が登録されていません（HDL-01 を参照）",
+            "the register (assets) lists no technical information (see HDL-01)",
+        ));
+    }
+    let accounts = match &ctx.facts.accounts {
+        Ok(a) => a,
+        Err(e) => return accounts_error(e),
+    };
+    let mut f = Findings::new();
+    for a in &p.assets {
+        let label = a.label();
+        if a.authorized.is_empty() {
+            f.add(
+                Status::Fail,
+                tr!(
+                    "{label} にアクセス許可者（authorized）が定義されていません",
+                    "{label} defines no authorized principals"
+                ),
+            );
+            f.evidence(
+                Evidence::new(EvidenceKind::Asset)
+                    .asset(&label)
+                    .detail(Text::new("authorized が空です", "authorized is empty")),
+            );
+        }
+        for pr in &a.authorized {
+            let (exists, file) = match pr {
+                Principal::User(u) => (accounts.user(u).is_some(), "/etc/passwd"),
+                Principal::Group(g) => (accounts.group(g).is_some(), "/etc/group"),
+            };
+            if !exists {
+                f.add(
+                    Status::Fail,
+                    tr!(
+                        "{label} の許可者 {pr} が {file} にありません",
+                        "{label}: authorized principal {pr} does not exist in {file}"
+                    ),
+                );
+                f.evidence(
+                    Evidence::new(EvidenceKind::Principal)
+                        .principal(pr.to_string())
+                        .asset(&label)
+                        .detail(tr!("{file} に存在しません", "not found in {file}")),
+                );
+            }
+        }
+    }
+    let n = p.assets.len();
+    f.finish(tr!(
+        "全 {n} 件の技術情報にアクセス許可者が定義され、すべて監査対象ホストに存在します",
+        "all {n} assets define who may access them, and every principal exists on the audited host"
+    ))
+}
+
+fn acc05(ctx: &Context, _: &Done) -> Outcome {
+    let p = ctx.profile;
+    let leavers: Vec<_> = p.people.iter().filter(|x| !x.is_active()).collect();
+    if leavers.is_empty() {
+        return Outcome::pass(Text::new(
+            "名簿に退職者はいません",
+            "the roster has no leavers",
+        ));
+    }
+    let accounts = match &ctx.facts.accounts {
+        Ok(a) => a,
+        Err(e) => return accounts_error(e),
+    };
+    let mut f = Findings::new();
+    for person in &leavers {
+        let acc = &person.account;
+        if let Some(u) = accounts.user(acc)
+            && !is_nologin_shell(&u.shell)
+        {
+            let sh = &u.shell;
+            f.add(
+                Status::Fail,
+                tr!(
+                    "退職者 {acc} のアカウントがログイン可能なまま残っています（{sh}）",
+                    "leaver {acc} still has an account with a login shell ({sh})"
+                ),
+            );
+            f.evidence(
+                accounts
+                    .user_evidence(u)
+                    .detail(tr!("ログインシェル {sh}", "login shell {sh}")),
+            );
+        }
+        for g in accounts
+            .groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| m == acc))
+        {
+            let gn = &g.name;
+            f.add(
+                Status::Fail,
+                tr!(
+                    "退職者 {acc} がグループ {gn} に残っています",
+                    "leaver {acc} is still a member of group {gn}"
+                ),
+            );
+            f.evidence(
+                accounts
+                    .group_evidence(g)
+                    .detail(tr!("{acc} がメンバー", "{acc} is a member")),
+            );
+        }
+    }
+    if f.status() != Status::Pass {
+        return f.finish(Text::default());
+    }
+    // The accounts are closed; the ACL half needs the file-share walk.
+    let mut o = missing_collector("ファイル共有（ACL）", "file-share walk (ACLs)");
+    let n = leavers.len();
+    o.reason = tr!(
+        "退職者 {n} 名のアカウントとグループは整理済みですが",
+        "the {n} leavers' accounts and group memberships are closed, but"
+    )
+    .join(&o.reason);
+    o
+}
+
+fn acc06(ctx: &Context, _: &Done) -> Outcome {
+    recent_review(
+        ctx,
+        ReviewKind::Access,
+        "アクセス権の見直し",
+        "access review",
+    )
+}
+
+fn acc07(ctx: &Context, _: &Done) -> Outcome {
+    let accounts = match &ctx.facts.accounts {
+        Ok(a) => a,
+        Err(e) => return accounts_error(e),
+    };
+    let p = ctx.profile;
+    // account → why it is privileged
+    let mut privileged: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+    for u in accounts
+        .users
+        .iter()
+        .filter(|u| u.uid == 0 && u.name != "root")
+    {
+        privileged.entry(u.name.clone()).or_default().push(
+            accounts
+                .user_evidence(u)
+                .detail(Text::new("uid 0（root 権限）", "uid 0 (root privileges)")),
+        );
+    }
+    for gname in ["sudo", "wheel", "admin"] {
+        let Some(g) = accounts.group(gname) else {
+            continue;
+        };
+        for m in accounts.members_of(gname) {
+            if m == "root" {
+                continue;
+            }
+            privileged.entry(m.clone()).or_default().push(
+                accounts
+                    .group_evidence(g)
+                    .principal(format!("user:{m}"))
+                    .detail(tr!("{gname} グループのメンバー", "member of {gname}")),
+            );
+        }
+    }
+    let mut f = Findings::new();
+    for (acc, evs) in &privileged {
+        let problem = match p.person(acc) {
+            None => Some(tr!(
+                "特権アカウント {acc} が名簿にいません",
+                "privileged account {acc} is not in the roster"
+            )),
+            Some(x) if !x.is_active() => Some(tr!(
+                "特権アカウント {acc} は退職者です",
+                "privileged account {acc} belongs to a leaver"
+            )),
+            Some(x) if !x.has_role("system-admin") => Some(tr!(
+                "特権アカウント {acc} に system-admin の役割がありません",
+                "privileged account {acc} lacks the system-admin role"
+            )),
+            Some(_) => None,
+        };
+        if let Some(t) = problem {
+            f.add(Status::Fail, t.clone());
+            for e in evs {
+                f.evidence(e.clone());
+            }
+            f.evidence(person_evidence(acc, t));
+        }
+    }
+    let n = privileged.len();
+    f.finish(tr!(
+        "特権アカウント {n} 件はすべて承認されたシステム管理者（system-admin）です",
+        "all {n} privileged accounts belong to approved system administrators (system-admin)"
+    ))
+}

@@ -1,0 +1,109 @@
+//! HDL — 情報の取扱い (handling: register, labels, copies, take-out, disposal).
+
+use super::util::{Findings, missing_collector, record_exists};
+use super::{Context, ItemResult, Rule};
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use crate::profile::RecordKind;
+use crate::tr;
+use std::collections::BTreeMap;
+
+type Done = BTreeMap<String, ItemResult>;
+
+pub const RULES: &[(&str, Rule)] = &[
+    ("HDL-01", hdl01),
+    ("HDL-02", share_item),
+    ("HDL-03", share_item),
+    ("HDL-04", share_item),
+    ("HDL-05", share_item),
+    ("HDL-06", share_item),
+    ("HDL-07", hdl07),
+    ("HDL-08", hdl08),
+    ("HDL-09", hdl09),
+    ("HDL-10", hdl10),
+];
+
+fn hdl01(ctx: &Context, _: &Done) -> Outcome {
+    let p = ctx.profile;
+    if p.assets.is_empty() {
+        return Outcome::fail(Text::new(
+            "管理台帳（assets）に保護すべき技術情報が1件も登録されていません",
+            "the register (assets) lists no protected technical information",
+        ));
+    }
+    let mut f = Findings::new();
+    for a in &p.assets {
+        let mut missing = Vec::new();
+        if a.id.is_none() {
+            missing.push("id");
+        }
+        if a.name.is_none() {
+            missing.push("name");
+        }
+        if a.classification.is_none() {
+            missing.push("classification");
+        }
+        if a.paths.is_empty() {
+            missing.push("paths");
+        }
+        if !missing.is_empty() {
+            let label = a.label();
+            let m = missing.join(", ");
+            f.add(
+                Status::Fail,
+                tr!(
+                    "台帳の {label} に {m} がありません",
+                    "register entry {label} lacks {m}"
+                ),
+            );
+            f.evidence(
+                Evidence::new(EvidenceKind::Asset)
+                    .asset(&label)
+                    .detail(tr!("不足: {m}", "missing: {m}")),
+            );
+        }
+    }
+    let n = p.assets.len();
+    f.finish(tr!(
+        "管理台帳に {n} 件の技術情報が ID・名称・区分・保存場所つきで登録されています",
+        "the register lists {n} assets, each with id, name, classification and paths"
+    ))
+}
+
+/// Items decided from the file-share inventory.
+fn share_item(_: &Context, _: &Done) -> Outcome {
+    missing_collector("ファイル共有（走査）", "file-share walk")
+}
+
+/// HDL-07's automatic half is ITS-01's result.
+fn hdl07(_: &Context, done: &Done) -> Outcome {
+    match done.get("ITS-01") {
+        Some(r) => Outcome::new(
+            r.status,
+            Text::new(
+                format!("技術的対策（ITS-01）: {}", r.reason.ja),
+                format!("technical control (ITS-01): {}", r.reason.en),
+            ),
+        )
+        .with(r.evidence.iter().cloned()),
+        None => Outcome::error(Text::new(
+            "ITS-01 の結果がありません",
+            "ITS-01 was not evaluated",
+        )),
+    }
+}
+
+fn hdl08(ctx: &Context, _: &Done) -> Outcome {
+    record_exists(ctx, RecordKind::TakeOut, "持出し記録", "take-out log")
+}
+
+fn hdl09(ctx: &Context, _: &Done) -> Outcome {
+    record_exists(ctx, RecordKind::Disposal, "廃棄記録", "disposal log")
+}
+
+fn hdl10(_: &Context, _: &Done) -> Outcome {
+    Outcome::na(Text::new(
+        "初回の監査です（前回の報告書が --baseline で指定されていません）",
+        "first audit: no previous report was given with --baseline",
+    ))
+}

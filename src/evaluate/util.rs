@@ -1,0 +1,157 @@
+//! Small helpers shared by the rules.
+
+use super::Context;
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use chrono::NaiveDate;
+
+/// Collects findings of one rule; the result is the weakest finding.
+pub struct Findings {
+    status: Status,
+    reasons: Vec<Text>,
+    evidence: Vec<Evidence>,
+}
+
+impl Default for Findings {
+    fn default() -> Self {
+        Findings {
+            status: Status::Pass,
+            reasons: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl Findings {
+    pub fn new() -> Findings {
+        Findings::default()
+    }
+
+    /// A finding that makes the item `status` (or weaker), with its reason.
+    pub fn add(&mut self, status: Status, reason: Text) {
+        self.status = self.status.weaker(status);
+        if !self.reasons.contains(&reason) {
+            self.reasons.push(reason);
+        }
+    }
+
+    pub fn evidence(&mut self, e: Evidence) {
+        self.evidence.push(e);
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The outcome: `ok` as the reason when nothing was found.
+    pub fn finish(self, ok: Text) -> Outcome {
+        let reason = if self.status == Status::Pass || self.reasons.is_empty() {
+            ok
+        } else {
+            let mut r = self.reasons[0].clone();
+            for t in &self.reasons[1..] {
+                r = r.join(t);
+            }
+            r
+        };
+        Outcome {
+            status: self.status,
+            reason,
+            evidence: self.evidence,
+        }
+    }
+}
+
+/// Days from `from` to `to` (positive when `from` is earlier).
+pub fn days(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// Is `d` on or before the audit date and at most `window` days before it?
+pub fn within(ctx: &Context, d: NaiveDate, window: u64) -> bool {
+    let age = days(d, ctx.date);
+    age >= 0 && age as u64 <= window
+}
+
+/// A company file named in the profile (document, record, evidence): does it
+/// exist, and the evidence citing it (with its SHA-256 when it does).
+pub fn local_file(ctx: &Context, kind: EvidenceKind, written: &str) -> (bool, Evidence) {
+    let path = ctx.profile.local_path(written);
+    let ev = Evidence::new(kind).path(written);
+    match crate::rootfs::read_regular(&path) {
+        Ok(bytes) => (true, ev.sha256(Some(crate::rootfs::sha256_hex(&bytes)))),
+        Err(e) => (
+            false,
+            ev.detail(Text::new(
+                format!("ファイルが見つからないか読めません: {}", path.display()),
+                format!("file missing or unreadable: {} ({e})", path.display()),
+            )),
+        ),
+    }
+}
+
+/// The reason used when a rule needs facts from a collector this run did not have.
+pub fn missing_collector(what_ja: &str, what_en: &str) -> Outcome {
+    Outcome::error(Text::new(
+        format!("{what_ja}の情報が収集されていないため判定できません"),
+        format!("cannot be assessed: the {what_en} facts were not collected"),
+    ))
+}
+
+/// Outcome for an item that needs the account database when it could not be read.
+pub fn accounts_error(e: &str) -> Outcome {
+    Outcome::error(Text::new(
+        format!("監査対象のアカウント情報を読めません: {e}"),
+        format!("cannot read the audited host's accounts: {e}"),
+    ))
+}
+
+/// A `records` entry of `kind` whose file exists (HDL-08, HDL-09, STO-02, STO-03).
+pub fn record_exists(
+    ctx: &Context,
+    kind: crate::profile::RecordKind,
+    ja: &str,
+    en: &str,
+) -> Outcome {
+    let k = kind.name();
+    let entries: Vec<_> = ctx
+        .profile
+        .records
+        .iter()
+        .filter(|r| r.kind == kind)
+        .collect();
+    if entries.is_empty() {
+        return Outcome::fail(Text::new(
+            format!("{ja}（records の kind: {k}）が登録されていません"),
+            format!("no {en} is registered (no `records` entry of kind {k})"),
+        ));
+    }
+    let mut evidence = Vec::new();
+    let mut found = None;
+    for r in &entries {
+        match &r.path {
+            Some(path) => {
+                let (exists, ev) = local_file(ctx, EvidenceKind::Record, path);
+                if exists && found.is_none() {
+                    found = Some(path.clone());
+                }
+                evidence.push(ev);
+            }
+            None => evidence.push(Evidence::new(EvidenceKind::Record).detail(Text::new(
+                format!("{k} の記録に path がありません"),
+                format!("the {k} record has no path"),
+            ))),
+        }
+    }
+    match found {
+        Some(path) => Outcome::pass(Text::new(
+            format!("{ja} {path} があります"),
+            format!("the {en} {path} exists"),
+        )),
+        None => Outcome::fail(Text::new(
+            format!("{ja}のファイルが見つかりません"),
+            format!("the {en} file was not found"),
+        )),
+    }
+    .with(evidence)
+}

@@ -1,0 +1,20 @@
+//! timaudit: audits how a company protects its technical information for Japan's
+//! Technology Information Management Certification scheme (技術情報管理認証制度).
+//!
+//! One pipeline: **collect** facts → **evaluate** checklist items → **report**.
+
+pub mod app;
+pub mod catalogue;
+pub mod cli;
+pub mod collect;
+pub mod diag;
+pub mod evaluate;
+pub mod i18n;
+pub mod init;
+pub mod model;
+pub mod profile;
+pub mod report;
+pub mod rootfs;
+pub mod text;
+pub mod timeline;
+pub mod yaml;

@@ -1,0 +1,6 @@
+use clap::Parser;
+
+fn main() {
+    let cli = timaudit::cli::Cli::parse();
+    std::process::exit(timaudit::app::run(cli));
+}

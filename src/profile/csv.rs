@@ -1,0 +1,327 @@
+//! Rosters kept in spreadsheets: `people_file` and `training_file`.
+//!
+//! UTF-8 with or without BOM, or CP932 as Excel saves CSV in Japan. A header row is
+//! required; columns may come in any order and extra columns are ignored.
+
+use super::load::parse_date;
+use super::model::{Person, PersonStatus, TrainingSession};
+use crate::diag::Diagnostic;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const PEOPLE_COLUMNS: &[&str] = &[
+    "account",
+    "name",
+    "roles",
+    "status",
+    "joined_on",
+    "left_on",
+    "pledge_signed_on",
+    "exit_pledge_signed_on",
+];
+pub const TRAINING_COLUMNS: &[&str] = &["date", "account", "title", "topics"];
+
+/// One parsed CSV: header positions and rows with their line numbers.
+struct Table {
+    file: String,
+    columns: HashMap<String, usize>,
+    rows: Vec<(usize, csv::StringRecord)>,
+}
+
+impl Table {
+    fn read(
+        path: &Path,
+        required: &[&str],
+        errs: &mut Vec<Diagnostic>,
+    ) -> std::io::Result<Option<Table>> {
+        let bytes = std::fs::read(path)?;
+        let file = path.display().to_string();
+        let (text, enc, bad) = crate::text::decode(&bytes);
+        if bad {
+            errs.push(Diagnostic::new(
+                &file,
+                1,
+                1,
+                format!(
+                    "the file is not valid {} text; save it as UTF-8 or Shift_JIS CSV",
+                    enc.name()
+                ),
+            ));
+            return Ok(None);
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let mut records = rdr.records();
+        let header = match records.next() {
+            Some(Ok(h)) => h,
+            Some(Err(e)) => {
+                errs.push(csv_error(&file, &e));
+                return Ok(None);
+            }
+            None => {
+                errs.push(Diagnostic::new(
+                    &file,
+                    1,
+                    1,
+                    format!(
+                        "the file is empty; a header row is required: {}",
+                        required.join(",")
+                    ),
+                ));
+                return Ok(None);
+            }
+        };
+        let columns: HashMap<String, usize> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
+            .collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !columns.contains_key(*c))
+            .collect();
+        if !missing.is_empty() {
+            for m in &missing {
+                errs.push(Diagnostic::new(
+                    &file,
+                    1,
+                    1,
+                    format!(
+                        "missing column `{m}` (the header must name: {})",
+                        required.join(",")
+                    ),
+                ));
+            }
+            return Ok(None);
+        }
+        let mut rows = Vec::new();
+        for r in records {
+            match r {
+                Ok(rec) => {
+                    if rec.iter().all(|f| f.is_empty()) {
+                        continue;
+                    }
+                    let line = rec.position().map_or(0, |p| p.line() as usize);
+                    rows.push((line, rec));
+                }
+                Err(e) => errs.push(csv_error(&file, &e)),
+            }
+        }
+        Ok(Some(Table {
+            file,
+            columns,
+            rows,
+        }))
+    }
+
+    fn field<'r>(&self, rec: &'r csv::StringRecord, col: &str) -> &'r str {
+        self.columns
+            .get(col)
+            .and_then(|&i| rec.get(i))
+            .unwrap_or("")
+    }
+
+    /// The 1-based column (in characters) where field `col` starts, for messages.
+    fn column_of(&self, rec: &csv::StringRecord, col: &str) -> usize {
+        let idx = self.columns.get(col).copied().unwrap_or(0);
+        1 + rec
+            .iter()
+            .take(idx)
+            .map(|f| f.chars().count() + 1)
+            .sum::<usize>()
+    }
+
+    fn date(
+        &self,
+        line: usize,
+        rec: &csv::StringRecord,
+        col: &str,
+        errs: &mut Vec<Diagnostic>,
+    ) -> Option<NaiveDate> {
+        let v = self.field(rec, col);
+        if v.is_empty() {
+            return None;
+        }
+        // Excel often rewrites dates as 2025/04/01; accept that spelling too.
+        match parse_date(&v.replace('/', "-")) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                errs.push(Diagnostic::new(
+                    &self.file,
+                    line,
+                    self.column_of(rec, col),
+                    format!("{col}: {m}"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map_or(1, |p| p.line() as usize);
+    Diagnostic::new(file, line, 1, format!("CSV error: {e}"))
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split([';', '；'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Reads the people roster. An I/O error means the file could not be read at all.
+pub fn read_people(path: &Path) -> std::io::Result<(Vec<Person>, Vec<Diagnostic>)> {
+    let mut errs = Vec::new();
+    let Some(t) = Table::read(path, PEOPLE_COLUMNS, &mut errs)? else {
+        return Ok((Vec::new(), errs));
+    };
+    let mut people = Vec::new();
+    for (line, rec) in &t.rows {
+        let line = *line;
+        let account = t.field(rec, "account").to_string();
+        if account.is_empty() {
+            errs.push(Diagnostic::new(
+                &t.file,
+                line,
+                t.column_of(rec, "account"),
+                "account: required",
+            ));
+            continue;
+        }
+        let left_on = t.date(line, rec, "left_on", &mut errs);
+        let status_s = t.field(rec, "status");
+        let status = if status_s.is_empty() {
+            if left_on.is_some() {
+                PersonStatus::Left
+            } else {
+                PersonStatus::Active
+            }
+        } else {
+            match super::load::person_status(status_s) {
+                Some(s) => s,
+                None => {
+                    errs.push(Diagnostic::new(
+                        &t.file,
+                        line,
+                        t.column_of(rec, "status"),
+                        format!("status: `{status_s}` is not a status (expected active or left)"),
+                    ));
+                    continue;
+                }
+            }
+        };
+        let name = t.field(rec, "name");
+        people.push(Person {
+            name: (!name.is_empty()).then(|| name.to_string()),
+            roles: list(t.field(rec, "roles")),
+            status,
+            joined_on: t.date(line, rec, "joined_on", &mut errs),
+            left_on,
+            pledge_signed_on: t.date(line, rec, "pledge_signed_on", &mut errs),
+            exit_pledge_signed_on: t.date(line, rec, "exit_pledge_signed_on", &mut errs),
+            account,
+        });
+    }
+    Ok((people, errs))
+}
+
+/// Reads training records: one row per attendee, grouped into sessions by date and title.
+pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<Diagnostic>)> {
+    let mut errs = Vec::new();
+    let Some(t) = Table::read(path, TRAINING_COLUMNS, &mut errs)? else {
+        return Ok((Vec::new(), errs));
+    };
+    let mut sessions: Vec<TrainingSession> = Vec::new();
+    for (line, rec) in &t.rows {
+        let date = t.date(*line, rec, "date", &mut errs);
+        let title = t.field(rec, "title");
+        let title = (!title.is_empty()).then(|| title.to_string());
+        let account = t.field(rec, "account").to_string();
+        let idx = match sessions
+            .iter()
+            .position(|s| s.date == date && s.title == title)
+        {
+            Some(i) => i,
+            None => {
+                sessions.push(TrainingSession {
+                    date,
+                    title,
+                    topics: Vec::new(),
+                    attendees: Vec::new(),
+                });
+                sessions.len() - 1
+            }
+        };
+        let s = &mut sessions[idx];
+        for topic in list(t.field(rec, "topics")) {
+            if !s.topics.contains(&topic) {
+                s.topics.push(topic);
+            }
+        }
+        if !account.is_empty() && !s.attendees.contains(&account) {
+            s.attendees.push(account);
+        }
+    }
+    Ok((sessions, errs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_cp932_people_with_columns_in_any_order() {
+        let d = tempfile::tempdir().unwrap();
+        let text = "name,account,status,roles,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on,部署\r\n\
+                    田中 一郎,tanaka,active,administrator;handler,2020-04-01,,2020/04/01,,設計部\r\n\
+                    佐藤 花子,sato,left,handler,2019-04-01,2025-03-31,2019-04-01,,\r\n";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        let p = write(&d, "people.csv", &bytes);
+        let (people, errs) = read_people(&p).unwrap();
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(people.len(), 2);
+        assert_eq!(people[0].name.as_deref(), Some("田中 一郎"));
+        assert_eq!(people[0].roles, ["administrator", "handler"]);
+        assert_eq!(
+            people[0].pledge_signed_on,
+            NaiveDate::from_ymd_opt(2020, 4, 1)
+        );
+        assert_eq!(people[1].status, PersonStatus::Left);
+        assert_eq!(people[1].exit_pledge_signed_on, None);
+    }
+
+    #[test]
+    fn missing_columns_and_bad_dates_are_reported_with_positions() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            &d,
+            "people.csv",
+            b"\xef\xbb\xbfaccount,name,roles,status\ntanaka,T,,active\n",
+        );
+        let (_, errs) = read_people(&p).unwrap();
+        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+        assert!(msgs[0].ends_with("people.csv:1:1: missing column `joined_on` (the header must name: account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on)"), "{msgs:?}");
+
+        let p = write(&d, "t.csv", b"date,account,title,topics\n2025-13-01,tanaka,x,handling\n2025-06-10,suzuki,x,handling;reporting\n2025-06-10,tanaka,x,sanctions\n");
+        let (sessions, errs) = read_training(&p).unwrap();
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].line, errs[0].column), (2, 1));
+        assert!(errs[0].message.contains("2025-13-01"));
+        let s = sessions.iter().find(|s| s.date.is_some()).unwrap();
+        assert_eq!(s.attendees, ["suzuki", "tanaka"]);
+        assert_eq!(s.topics, ["handling", "reporting", "sanctions"]);
+    }
+}

@@ -1,0 +1,921 @@
+//! Loading and validating the profile: every problem is collected with its position.
+
+use super::csv;
+use super::model::*;
+use crate::catalogue::Catalogue;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::yaml::{self, Node, Pos, Value};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// Reads and validates a profile. On any error, returns every problem found.
+pub fn load(path: &Path, cat: &Catalogue) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::new(
+            &file,
+            1,
+            1,
+            format!("cannot read profile: {e}"),
+        )]
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = line_col(e.as_bytes(), e.utf8_error().valid_up_to());
+            return Err(vec![Diagnostic::new(
+                &file,
+                line,
+                column,
+                "the profile is not UTF-8 text (save it as UTF-8)",
+            )]);
+        }
+    };
+    let base_dir = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let mut diags = Diagnostics::default();
+    let root = yaml::parse(&file, text.trim_start_matches('\u{feff}')).map_err(|d| vec![d])?;
+    let mut profile = Profile::empty();
+    profile.file = Some(path.to_path_buf());
+    profile.base_dir = base_dir;
+    Decoder {
+        file: &file,
+        diags: &mut diags,
+        cat,
+    }
+    .profile(&root, &mut profile);
+    if diags.has_errors() {
+        Err(diags.sorted_errors())
+    } else {
+        Ok((profile, diags.warnings))
+    }
+}
+
+fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The keys of one mapping, checked against what is allowed there.
+struct Fields<'n> {
+    map: HashMap<&'n str, &'n Node>,
+    key_pos: HashMap<&'n str, Pos>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.map.get(key).copied().filter(|n| !n.is_null())
+    }
+    fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+}
+
+struct Decoder<'a> {
+    file: &'a str,
+    diags: &'a mut Diagnostics,
+    cat: &'a Catalogue,
+}
+
+impl Decoder<'_> {
+    fn err(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.diags
+            .error(Diagnostic::new(self.file, pos.line, pos.column, msg));
+    }
+
+    fn warn(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.diags
+            .warn(Diagnostic::new(self.file, pos.line, pos.column, msg));
+    }
+
+    /// Checks that `node` is a mapping with only `allowed` keys, each once.
+    fn fields<'n>(&mut self, node: &'n Node, ctx: &str, allowed: &[&str]) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            if !node.is_null() {
+                self.err(
+                    node.pos,
+                    format!(
+                        "{ctx}: expected a mapping (key: value lines), found {}",
+                        node.type_name()
+                    ),
+                );
+            }
+            return None;
+        };
+        let mut fields = Fields {
+            map: HashMap::new(),
+            key_pos: HashMap::new(),
+        };
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else {
+                self.err(k.pos, format!("{ctx}: keys must be plain names"));
+                continue;
+            };
+            if !allowed.contains(&key) {
+                let hint = suggest(key, allowed)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!(" (expected one of: {})", allowed.join(", ")));
+                self.err(k.pos, format!("{ctx}: unknown key `{key}`{hint}"));
+                continue;
+            }
+            if fields.map.insert(key, v).is_some() {
+                self.err(k.pos, format!("{ctx}: key `{key}` is given twice"));
+            }
+            fields.key_pos.insert(key, k.pos);
+        }
+        Some(fields)
+    }
+
+    fn string(&mut self, node: &Node, ctx: &str) -> Option<String> {
+        match &node.value {
+            Value::Scalar { text, .. } => Some(text.clone()),
+            Value::Null => None,
+            _ => {
+                self.err(
+                    node.pos,
+                    format!("{ctx}: expected a single value, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, f: &Fields, key: &str, ctx: &str) -> Option<String> {
+        let n = f.get(key)?;
+        self.string(n, &format!("{ctx}.{key}"))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    fn date(&mut self, node: &Node, ctx: &str) -> Option<NaiveDate> {
+        let s = self.string(node, ctx)?;
+        match parse_date(&s) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.err(node.pos, format!("{ctx}: {m}"));
+                None
+            }
+        }
+    }
+
+    fn opt_date(&mut self, f: &Fields, key: &str, ctx: &str) -> Option<NaiveDate> {
+        let n = f.get(key)?;
+        self.date(n, &format!("{ctx}.{key}"))
+    }
+
+    fn uint(&mut self, node: &Node, ctx: &str) -> Option<u64> {
+        let s = self.string(node, ctx)?;
+        match s.trim().replace('_', "").parse::<u64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.err(
+                    node.pos,
+                    format!("{ctx}: expected a whole number ≥ 0, found `{s}`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of single values. `[]`, an empty value and a list are accepted.
+    fn strings(&mut self, node: &Node, ctx: &str) -> Vec<(String, Pos)> {
+        match &node.value {
+            Value::Null => Vec::new(),
+            Value::Seq(items) => {
+                let mut out = Vec::new();
+                for it in items {
+                    if let Some(s) = self.string(it, ctx) {
+                        out.push((s.trim().to_string(), it.pos));
+                    } else if it.is_null() {
+                        self.err(it.pos, format!("{ctx}: empty list entry"));
+                    }
+                }
+                out
+            }
+            _ => {
+                self.err(
+                    node.pos,
+                    format!(
+                        "{ctx}: expected a list (`[a, b]` or `- a` lines), found {}",
+                        node.type_name()
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn opt_strings(&mut self, f: &Fields, key: &str, ctx: &str) -> Vec<String> {
+        match f.get(key) {
+            Some(n) => self
+                .strings(n, &format!("{ctx}.{key}"))
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn seq<'n>(&mut self, node: &'n Node, ctx: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            _ => {
+                self.err(
+                    node.pos,
+                    format!("{ctx}: expected a list, found {}", node.type_name()),
+                );
+                &[]
+            }
+        }
+    }
+
+    fn profile(&mut self, root: &Node, p: &mut Profile) {
+        const TOP: &[&str] = &[
+            "version",
+            "organization",
+            "scope",
+            "markers",
+            "assets",
+            "people",
+            "people_file",
+            "training",
+            "training_file",
+            "administrator",
+            "documents",
+            "reviews",
+            "records",
+            "answers",
+            "thresholds",
+        ];
+        if root.is_null() {
+            self.err(
+                root.pos,
+                "the profile is empty (run `timaudit init` for a starter)",
+            );
+            return;
+        }
+        let Some(f) = self.fields(root, "profile", TOP) else {
+            return;
+        };
+        match f.get("version") {
+            Some(n) => match self.uint(n, "version") {
+                Some(1) => p.version = 1,
+                Some(v) => self.err(
+                    n.pos,
+                    format!("version: this timaudit reads profile version 1, not {v}"),
+                ),
+                None => {}
+            },
+            None => p.version = 1,
+        }
+        match f.get("organization") {
+            Some(n) => self.organization(n, p),
+            None => self.err(
+                root.pos,
+                "profile: `organization` (with its `name`) is required",
+            ),
+        }
+        if let Some(n) = f.get("scope") {
+            self.scope(n, p);
+        }
+        if f.has("markers") {
+            p.markers = match f.get("markers") {
+                Some(n) => {
+                    let mut v = Vec::new();
+                    for (m, pos) in self.strings(n, "markers") {
+                        if m.is_empty() {
+                            self.err(pos, "markers: a marker must not be empty");
+                        } else {
+                            v.push(m);
+                        }
+                    }
+                    v
+                }
+                None => Vec::new(),
+            };
+        }
+        if let Some(n) = f.get("assets") {
+            self.assets(n, p);
+        }
+        self.people(&f, p);
+        self.training(&f, p);
+        if let Some(n) = f.get("administrator") {
+            self.administrator(n, p);
+        }
+        if let Some(n) = f.get("documents") {
+            self.documents(n, p);
+        }
+        if let Some(n) = f.get("reviews") {
+            self.reviews(n, p);
+        }
+        if let Some(n) = f.get("records") {
+            self.records(n, p);
+        }
+        if let Some(n) = f.get("answers") {
+            self.answers(n, p);
+        }
+        if let Some(n) = f.get("thresholds") {
+            self.thresholds(n, p);
+        }
+        self.cross_checks(p);
+    }
+
+    fn organization(&mut self, n: &Node, p: &mut Profile) {
+        let Some(f) = self.fields(n, "organization", &["name", "certification"]) else {
+            return;
+        };
+        match self.opt_string(&f, "name", "organization") {
+            Some(name) => p.organization.name = name,
+            None => self.err(n.pos, "organization: `name` is required"),
+        }
+        if let Some(c) = f.get("certification") {
+            let ctx = "organization.certification";
+            if let Some(cf) = self.fields(c, ctx, &["body", "certificate_id", "certified_on"]) {
+                p.organization.certification = Some(Certification {
+                    body: self.opt_string(&cf, "body", ctx),
+                    certificate_id: self.opt_string(&cf, "certificate_id", ctx),
+                    certified_on: self.opt_date(&cf, "certified_on", ctx),
+                });
+            }
+        }
+    }
+
+    fn scope(&mut self, n: &Node, p: &mut Profile) {
+        let Some(f) = self.fields(n, "scope", &["shares", "exclude", "content_scan_bytes"]) else {
+            return;
+        };
+        if let Some(s) = f.get("shares") {
+            for (share, pos) in self.strings(s, "scope.shares") {
+                if !share.starts_with('/') {
+                    self.err(pos, format!("scope.shares: `{share}` must be an absolute host path (like /srv/share)"));
+                } else {
+                    p.scope.shares.push(share);
+                }
+            }
+        }
+        if let Some(s) = f.get("exclude") {
+            for (g, pos) in self.strings(s, "scope.exclude") {
+                match globset::Glob::new(&g) {
+                    Ok(_) => p.scope.exclude.push(g),
+                    Err(e) => self.err(
+                        pos,
+                        format!("scope.exclude: `{g}` is not a valid glob: {}", e.kind()),
+                    ),
+                }
+            }
+        }
+        if let Some(b) = f.get("content_scan_bytes")
+            && let Some(v) = self.uint(b, "scope.content_scan_bytes")
+        {
+            p.scope.content_scan_bytes = v;
+        }
+    }
+
+    fn assets(&mut self, n: &Node, p: &mut Profile) {
+        const KEYS: &[&str] = &[
+            "id",
+            "name",
+            "classification",
+            "paths",
+            "authorized",
+            "handlers",
+        ];
+        let mut seen: HashMap<String, Pos> = HashMap::new();
+        for (i, a) in self.seq(n, "assets").iter().enumerate() {
+            let ctx = format!("assets[{}]", i + 1);
+            let Some(f) = self.fields(a, &ctx, KEYS) else {
+                if a.is_null() {
+                    self.err(a.pos, format!("{ctx}: empty asset entry"));
+                }
+                continue;
+            };
+            let id = self.opt_string(&f, "id", &ctx);
+            let ctx = match &id {
+                Some(id) => format!("assets[{id}]"),
+                None => ctx,
+            };
+            if let Some(id) = &id {
+                if let Some(first) = seen.get(id) {
+                    let pos = f.get("id").map_or(a.pos, |n| n.pos);
+                    self.err(
+                        pos,
+                        format!(
+                            "assets: duplicate asset id `{id}` (first defined on line {})",
+                            first.line
+                        ),
+                    );
+                } else {
+                    seen.insert(id.clone(), f.get("id").map_or(a.pos, |n| n.pos));
+                }
+            }
+            let mut paths = Vec::new();
+            if let Some(pn) = f.get("paths") {
+                for (g, pos) in self.strings(pn, &format!("{ctx}.paths")) {
+                    if let Err(m) = check_asset_glob(&g) {
+                        self.err(pos, format!("{ctx}.paths: {m}"));
+                    } else {
+                        paths.push(g);
+                    }
+                }
+            }
+            let mut authorized = Vec::new();
+            if let Some(an) = f.get("authorized") {
+                for (s, pos) in self.strings(an, &format!("{ctx}.authorized")) {
+                    match s.parse::<Principal>() {
+                        Ok(pr) => authorized.push(pr),
+                        Err(m) => self.err(pos, format!("{ctx}.authorized: {m}")),
+                    }
+                }
+            }
+            let asset = Asset {
+                id,
+                name: self.opt_string(&f, "name", &ctx),
+                classification: self.opt_string(&f, "classification", &ctx),
+                paths,
+                authorized,
+                handlers: self.opt_strings(&f, "handlers", &ctx),
+                index: i,
+                pos: a.pos,
+            };
+            p.assets.push(asset);
+        }
+    }
+
+    fn people(&mut self, f: &Fields, p: &mut Profile) {
+        if f.get("people").is_some() && f.get("people_file").is_some() {
+            let pos = f.key_pos["people_file"];
+            self.err(pos, "give either `people` or `people_file`, not both");
+            return;
+        }
+        if let Some(n) = f.get("people_file") {
+            let Some(rel) = self.string(n, "people_file") else {
+                return;
+            };
+            let path = p.local_path(&rel);
+            match csv::read_people(&path) {
+                Ok((people, errs)) => {
+                    self.diags.errors.extend(errs);
+                    p.people = people;
+                    p.people_file = Some(path);
+                }
+                Err(e) => self.err(
+                    n.pos,
+                    format!("people_file: cannot read `{}`: {e}", path.display()),
+                ),
+            }
+        } else if let Some(n) = f.get("people") {
+            const KEYS: &[&str] = &[
+                "account",
+                "name",
+                "roles",
+                "status",
+                "joined_on",
+                "left_on",
+                "pledge_signed_on",
+                "exit_pledge_signed_on",
+            ];
+            for (i, e) in self.seq(n, "people").iter().enumerate() {
+                let ctx = format!("people[{}]", i + 1);
+                let Some(pf) = self.fields(e, &ctx, KEYS) else {
+                    continue;
+                };
+                let Some(account) = self.opt_string(&pf, "account", &ctx) else {
+                    self.err(e.pos, format!("{ctx}: `account` is required"));
+                    continue;
+                };
+                let ctx = format!("people[{account}]");
+                let status = match pf.get("status") {
+                    Some(sn) => match self.string(sn, &format!("{ctx}.status")) {
+                        Some(s) => match parse_person_status(&s) {
+                            Some(st) => Some(st),
+                            None => {
+                                self.err(sn.pos, format!("{ctx}.status: `{s}` is not a status (expected active or left)"));
+                                None
+                            }
+                        },
+                        None => None,
+                    },
+                    None => None,
+                };
+                let left_on = self.opt_date(&pf, "left_on", &ctx);
+                let person = Person {
+                    name: self.opt_string(&pf, "name", &ctx),
+                    roles: self.opt_strings(&pf, "roles", &ctx),
+                    status: status.unwrap_or(if left_on.is_some() {
+                        PersonStatus::Left
+                    } else {
+                        PersonStatus::Active
+                    }),
+                    joined_on: self.opt_date(&pf, "joined_on", &ctx),
+                    left_on,
+                    pledge_signed_on: self.opt_date(&pf, "pledge_signed_on", &ctx),
+                    exit_pledge_signed_on: self.opt_date(&pf, "exit_pledge_signed_on", &ctx),
+                    account,
+                };
+                p.people.push(person);
+            }
+        }
+        // Duplicate accounts and unknown roles, wherever the roster came from.
+        let mut seen = HashSet::new();
+        let where_ = f
+            .get("people")
+            .or(f.get("people_file"))
+            .map_or(Pos { line: 1, column: 1 }, |n| n.pos);
+        for person in &p.people {
+            if !seen.insert(person.account.clone()) {
+                self.err(
+                    where_,
+                    format!("people: account `{}` is listed twice", person.account),
+                );
+            }
+            for r in &person.roles {
+                if !KNOWN_ROLES.contains(&r.as_str()) {
+                    let hint = suggest(r, KNOWN_ROLES)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    self.warn(
+                        where_,
+                        format!(
+                            "people[{}]: role `{r}` has no meaning to timaudit{hint}",
+                            person.account
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn training(&mut self, f: &Fields, p: &mut Profile) {
+        if f.get("training").is_some() && f.get("training_file").is_some() {
+            let pos = f.key_pos["training_file"];
+            self.err(pos, "give either `training` or `training_file`, not both");
+            return;
+        }
+        if let Some(n) = f.get("training_file") {
+            let Some(rel) = self.string(n, "training_file") else {
+                return;
+            };
+            let path = p.local_path(&rel);
+            match csv::read_training(&path) {
+                Ok((sessions, errs)) => {
+                    self.diags.errors.extend(errs);
+                    p.training = sessions;
+                    p.training_file = Some(path);
+                }
+                Err(e) => self.err(
+                    n.pos,
+                    format!("training_file: cannot read `{}`: {e}", path.display()),
+                ),
+            }
+        } else if let Some(n) = f.get("training") {
+            for (i, e) in self.seq(n, "training").iter().enumerate() {
+                let ctx = format!("training[{}]", i + 1);
+                let Some(tf) = self.fields(e, &ctx, &["date", "title", "topics", "attendees"])
+                else {
+                    continue;
+                };
+                p.training.push(TrainingSession {
+                    date: self.opt_date(&tf, "date", &ctx),
+                    title: self.opt_string(&tf, "title", &ctx),
+                    topics: self.opt_strings(&tf, "topics", &ctx),
+                    attendees: self.opt_strings(&tf, "attendees", &ctx),
+                });
+            }
+        }
+    }
+
+    fn administrator(&mut self, n: &Node, p: &mut Profile) {
+        let ctx = "administrator";
+        let Some(f) = self.fields(n, ctx, &["account", "appointed_on", "document"]) else {
+            return;
+        };
+        p.administrator = Some(Administrator {
+            account: self.opt_string(&f, "account", ctx),
+            appointed_on: self.opt_date(&f, "appointed_on", ctx),
+            document: self.opt_string(&f, "document", ctx),
+        });
+    }
+
+    fn documents(&mut self, n: &Node, p: &mut Profile) {
+        for (i, e) in self.seq(n, "documents").iter().enumerate() {
+            let ctx = format!("documents[{}]", i + 1);
+            let Some(f) = self.fields(e, &ctx, &["id", "title", "path", "revised_on"]) else {
+                continue;
+            };
+            let Some(id) = self.opt_string(&f, "id", &ctx) else {
+                self.err(
+                    e.pos,
+                    format!("{ctx}: `id` is required (use `rules` for the management rules)"),
+                );
+                continue;
+            };
+            p.documents.push(Document {
+                title: self.opt_string(&f, "title", &ctx),
+                path: self.opt_string(&f, "path", &ctx),
+                revised_on: self.opt_date(&f, "revised_on", &ctx),
+                id,
+            });
+        }
+    }
+
+    fn reviews(&mut self, n: &Node, p: &mut Profile) {
+        for (i, e) in self.seq(n, "reviews").iter().enumerate() {
+            let ctx = format!("reviews[{}]", i + 1);
+            let Some(f) = self.fields(e, &ctx, &["kind", "date", "document", "note"]) else {
+                continue;
+            };
+            let kind = self.kind(&f, e, &ctx, ReviewKind::NAMES, ReviewKind::parse);
+            let date = self.opt_date(&f, "date", &ctx);
+            let document = self.opt_string(&f, "document", &ctx);
+            let note = self.opt_string(&f, "note", &ctx);
+            if let Some(kind) = kind {
+                p.reviews.push(Review {
+                    kind,
+                    date,
+                    document,
+                    note,
+                });
+            }
+        }
+    }
+
+    fn records(&mut self, n: &Node, p: &mut Profile) {
+        for (i, e) in self.seq(n, "records").iter().enumerate() {
+            let ctx = format!("records[{}]", i + 1);
+            let Some(f) = self.fields(e, &ctx, &["kind", "path", "note"]) else {
+                continue;
+            };
+            let kind = self.kind(&f, e, &ctx, RecordKind::NAMES, RecordKind::parse);
+            let path = self.opt_string(&f, "path", &ctx);
+            let note = self.opt_string(&f, "note", &ctx);
+            if let Some(kind) = kind {
+                p.records.push(Record { kind, path, note });
+            }
+        }
+    }
+
+    fn kind<T>(
+        &mut self,
+        f: &Fields,
+        e: &Node,
+        ctx: &str,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let Some(kn) = f.get("kind") else {
+            self.err(
+                e.pos,
+                format!("{ctx}: `kind` is required ({})", names.join(" | ")),
+            );
+            return None;
+        };
+        let s = self.string(kn, &format!("{ctx}.kind"))?;
+        let k = parse(s.trim());
+        if k.is_none() {
+            let hint = suggest(&s, names)
+                .map(|h| format!("; did you mean `{h}`?"))
+                .unwrap_or_default();
+            self.err(
+                kn.pos,
+                format!(
+                    "{ctx}.kind: unknown kind `{s}` (expected {}){hint}",
+                    names.join(" | ")
+                ),
+            );
+        }
+        k
+    }
+
+    fn answers(&mut self, n: &Node, p: &mut Profile) {
+        let Value::Map(entries) = &n.value else {
+            self.err(
+                n.pos,
+                format!(
+                    "answers: expected a mapping of item IDs, found {}",
+                    n.type_name()
+                ),
+            );
+            return;
+        };
+        let ids: Vec<&str> = self.cat.items.iter().map(|i| i.id.as_str()).collect();
+        let mut out = BTreeMap::new();
+        for (k, v) in entries {
+            let Some(id) = k.as_str() else {
+                self.err(
+                    k.pos,
+                    "answers: keys must be checklist item IDs such as STO-01",
+                );
+                continue;
+            };
+            let Some(item) = self.cat.items.iter().find(|i| i.id == id) else {
+                let hint = suggest(id, &ids)
+                    .map(|h| format!("; did you mean `{h}`?"))
+                    .unwrap_or_default();
+                self.err(
+                    k.pos,
+                    format!("answers: unknown checklist item `{id}`{hint}"),
+                );
+                continue;
+            };
+            if out.contains_key(id) {
+                self.err(k.pos, format!("answers: `{id}` is answered twice"));
+                continue;
+            }
+            let ctx = format!("answers.{id}");
+            let Some(f) = self.fields(
+                v,
+                &ctx,
+                &["status", "note", "justification", "evidence", "expires_on"],
+            ) else {
+                if v.is_null() {
+                    self.err(v.pos, format!("{ctx}: an answer needs at least `status`"));
+                }
+                continue;
+            };
+            let status = match f.get("status") {
+                None => {
+                    self.err(
+                        v.pos,
+                        format!(
+                            "{ctx}: `status` is required ({})",
+                            AnswerStatus::NAMES.join(" | ")
+                        ),
+                    );
+                    None
+                }
+                Some(sn) => {
+                    let s = self
+                        .string(sn, &format!("{ctx}.status"))
+                        .unwrap_or_default();
+                    let st = AnswerStatus::parse(s.trim());
+                    if st.is_none() {
+                        let hint = suggest(&s, AnswerStatus::NAMES)
+                            .map(|h| format!("; did you mean `{h}`?"))
+                            .unwrap_or_default();
+                        self.err(
+                            sn.pos,
+                            format!(
+                                "{ctx}.status: `{s}` is not an answer status (expected {}){hint}",
+                                AnswerStatus::NAMES.join(" | ")
+                            ),
+                        );
+                    }
+                    st
+                }
+            };
+            let justification = self.opt_string(&f, "justification", &ctx);
+            if !item.source.needs_answer() && justification.is_none() {
+                self.err(
+                    k.pos,
+                    format!(
+                        "{ctx}: {id} is decided {} ({}); an answer on it is a waiver and needs a `justification`",
+                        match item.source {
+                            crate::catalogue::Source::Records => "from records",
+                            _ => "automatically",
+                        },
+                        item.source.code()
+                    ),
+                );
+            }
+            let answer = Answer {
+                status: status.unwrap_or(AnswerStatus::Fail),
+                note: self.opt_string(&f, "note", &ctx),
+                justification,
+                evidence: self.opt_strings(&f, "evidence", &ctx),
+                expires_on: self.opt_date(&f, "expires_on", &ctx),
+                pos: k.pos,
+            };
+            if status.is_some() {
+                out.insert(id.to_string(), answer);
+            }
+        }
+        p.answers = out;
+    }
+
+    fn thresholds(&mut self, n: &Node, p: &mut Profile) {
+        let keys = [
+            "log_retention_days",
+            "training_interval_days",
+            "review_interval_days",
+            "min_password_length",
+        ];
+        let Some(f) = self.fields(n, "thresholds", &keys) else {
+            return;
+        };
+        for key in keys {
+            let Some(v) = f.get(key) else { continue };
+            let ctx = format!("thresholds.{key}");
+            let Some(x) = self.uint(v, &ctx) else {
+                continue;
+            };
+            if x == 0 {
+                self.err(v.pos, format!("{ctx}: must be at least 1"));
+                continue;
+            }
+            let t = &mut p.thresholds;
+            match key {
+                "log_retention_days" => t.log_retention_days = x,
+                "training_interval_days" => t.training_interval_days = x,
+                "review_interval_days" => t.review_interval_days = x,
+                _ => t.min_password_length = x,
+            }
+        }
+    }
+
+    /// Consistency warnings that are not errors: things that will make items fail
+    /// for a reason the user may not expect.
+    fn cross_checks(&mut self, p: &Profile) {
+        let accounts: HashSet<&str> = p.people.iter().map(|x| x.account.as_str()).collect();
+        for a in &p.assets {
+            for h in &a.handlers {
+                if !accounts.contains(h.as_str()) {
+                    self.warn(
+                        a.pos,
+                        format!(
+                            "assets[{}]: handler `{h}` is not in the people roster",
+                            a.label()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn parse_person_status(s: &str) -> Option<PersonStatus> {
+    match s.trim() {
+        "active" => Some(PersonStatus::Active),
+        "left" => Some(PersonStatus::Left),
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DD` and nothing else.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    let shape_ok = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return Err(format!("`{t}` is not a date in the form YYYY-MM-DD"));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("`{t}` is not a valid calendar date"))
+}
+
+pub(super) fn person_status(s: &str) -> Option<PersonStatus> {
+    parse_person_status(s)
+}
+
+fn check_asset_glob(g: &str) -> Result<(), String> {
+    if g.is_empty() {
+        return Err("an empty path".into());
+    }
+    let windows = g.len() > 2 && g.as_bytes()[1] == b':' || g.starts_with("\\\\");
+    if !g.starts_with('/') && !windows {
+        return Err(format!(
+            "`{g}` must be an absolute host path (like /srv/share/design/**) or a Windows path (like D:\\Share\\設計\\**)"
+        ));
+    }
+    if !windows {
+        globset::Glob::new(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?;
+    }
+    Ok(())
+}
+
+/// The closest allowed word, for "did you mean".
+fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| {
+            (
+                strsim::damerau_levenshtein(&word.to_ascii_lowercase(), &a.to_ascii_lowercase()),
+                *a,
+            )
+        })
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}

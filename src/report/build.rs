@@ -1,0 +1,95 @@
+//! Building the report from results.
+
+use super::model::*;
+use crate::catalogue::Catalogue;
+use crate::evaluate::ItemResult;
+use crate::evaluate::score::summarize;
+use crate::i18n::Lang;
+use crate::profile::Profile;
+use chrono::NaiveDate;
+
+pub struct BuildInput<'a> {
+    pub catalogue: &'a Catalogue,
+    pub profile: &'a Profile,
+    pub results: &'a [ItemResult],
+    pub audit_date: NaiveDate,
+    pub lang: Lang,
+    pub hosts: Vec<Host>,
+    pub warnings: Vec<String>,
+}
+
+pub fn build(input: BuildInput) -> Report {
+    let BuildInput {
+        catalogue: cat,
+        profile: p,
+        results,
+        audit_date,
+        lang,
+        hosts,
+        warnings,
+    } = input;
+    let items = results
+        .iter()
+        .filter_map(|r| {
+            let item = cat.item(&r.id)?;
+            Some(ReportItem {
+                id: r.id.clone(),
+                criterion: item.criterion.clone(),
+                title: item.title.clone(),
+                source: item.source.code().to_string(),
+                status: r.status,
+                waived: r.waived,
+                reason: r.reason.get(lang).to_string(),
+                reason_i18n: r.reason.clone(),
+                evidence: r.evidence.iter().map(|e| e.localize(lang)).collect(),
+                remediation: item.remediation.clone(),
+                computed_status: r.computed.as_ref().map(|c| c.status),
+                computed_reason: r.computed.as_ref().map(|c| c.reason.get(lang).to_string()),
+                computed_evidence: r
+                    .computed
+                    .as_ref()
+                    .map(|c| c.evidence.iter().map(|e| e.localize(lang)).collect()),
+                waiver_expired_on: r.expired_waiver,
+            })
+        })
+        .collect();
+    let mut warnings = warnings;
+    for r in results {
+        if let Some(d) = r.expired_waiver {
+            warnings.push(format!(
+                "{}: the answer/waiver expired on {d} and was ignored",
+                r.id
+            ));
+        }
+    }
+    let cert = p.organization.certification.as_ref();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "timaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        audit_date,
+        lang,
+        organization: Organization {
+            name: p.organization.name.clone(),
+            certification_body: cert.and_then(|c| c.body.clone()),
+            certificate_id: cert.and_then(|c| c.certificate_id.clone()),
+        },
+        hosts,
+        checklist: ChecklistRef {
+            id: cat.id.clone(),
+            version: cat.version.clone(),
+        },
+        summary: summarize(cat, results),
+        items,
+        inventory: Inventory::default(),
+        coverage: Coverage::default(),
+        changes: None,
+        timeline: cert
+            .and_then(|c| c.certified_on)
+            .map(|d| crate::timeline::timeline(d, audit_date)),
+        warnings,
+    }
+}

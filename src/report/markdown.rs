@@ -1,0 +1,183 @@
+//! `report.md`: the checklist form in Markdown, for people and for pasting.
+
+use super::{Report, evidence_line, one_line, words};
+use crate::catalogue::Catalogue;
+use crate::i18n::Lang;
+use crate::model::Status;
+use std::fmt::Write;
+
+/// Escapes text from the audited system (or the profile) for Markdown: nothing
+/// in it can open a link, an HTML tag, a code span or a table cell.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in one_line(s).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '`' | '*' | '_' | '[' | ']' | '#' | '\\' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn score_text(s: Option<f64>) -> String {
+    s.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+}
+
+pub fn render(r: &Report, lang: Lang) -> String {
+    let w = words(lang);
+    let cat = Catalogue::builtin();
+    let mut o = String::new();
+    let _ = writeln!(o, "# {}\n", w.title);
+    let _ = writeln!(o, "- {}: {}", w.organization, esc(&r.organization.name));
+    if let Some(id) = &r.organization.certificate_id {
+        let _ = writeln!(
+            o,
+            "- {}: {}",
+            if lang == Lang::Ja {
+                "認証番号"
+            } else {
+                "Certificate"
+            },
+            esc(id)
+        );
+    }
+    let _ = writeln!(o, "- {}: {}", w.audit_date, r.audit_date);
+    let _ = writeln!(o, "- {}: {}", w.generated, r.generated_at);
+    for h in &r.hosts {
+        let _ = writeln!(
+            o,
+            "- {}: {} ({}, {})",
+            w.hosts,
+            esc(&h.name),
+            h.kind,
+            esc(&h.root)
+        );
+    }
+    if let Some(t) = &r.timeline {
+        let _ = writeln!(
+            o,
+            "- {}: {} {} / {} {} / {} {}",
+            w.timeline,
+            w.certified_on,
+            t.certified_on,
+            w.expires_on,
+            t.expires_on,
+            w.next_report,
+            t.next_periodic_report_due
+        );
+    }
+    let _ = writeln!(o, "\n## {}: {}\n", w.score, score_text(r.summary.score));
+    let _ = write!(o, "| {} | {} |", w.criterion, w.score);
+    for s in Status::ALL {
+        let _ = write!(o, " {} |", s.label(lang));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "|---|---:|{}", "---:|".repeat(Status::ALL.len()));
+    for c in &r.summary.criteria {
+        let title = cat
+            .criterion(&c.id)
+            .map(|x| x.title.get(lang).to_string())
+            .unwrap_or_default();
+        let _ = write!(o, "| {} {} | {} |", c.id, title, score_text(c.score));
+        for s in Status::ALL {
+            let _ = write!(o, " {} |", c.counts.get(&s).copied().unwrap_or(0));
+        }
+        let _ = writeln!(o);
+    }
+    let total = if lang == Lang::Ja { "合計" } else { "Total" };
+    let _ = write!(o, "| **{total}** | **{}** |", score_text(r.summary.score));
+    for s in Status::ALL {
+        let _ = write!(o, " {} |", r.summary.counts.get(&s).copied().unwrap_or(0));
+    }
+    let _ = writeln!(o);
+
+    for c in &cat.criteria {
+        let _ = writeln!(o, "\n## {} {}\n", c.id, c.title.get(lang));
+        let _ = writeln!(o, "| ID | {} | {} | {} |", w.item, w.status, w.reason);
+        let _ = writeln!(o, "|---|---|---|---|");
+        for it in r.items.iter().filter(|i| i.criterion == c.id) {
+            let waived = if it.waived {
+                format!(" ({})", w.waived)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {}{} | {} |",
+                it.id,
+                it.title.get(lang),
+                it.status.label(lang),
+                waived,
+                esc(&it.reason)
+            );
+        }
+    }
+
+    let attention: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| !matches!(i.status, Status::Pass | Status::NotApplicable) || i.waived)
+        .collect();
+    if !attention.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", w.details);
+        for it in attention {
+            let _ = writeln!(
+                o,
+                "### {} {} — {}\n",
+                it.id,
+                it.title.get(lang),
+                it.status.label(lang)
+            );
+            let _ = writeln!(o, "{}: {}\n", w.reason, esc(&it.reason));
+            if !it.evidence.is_empty() {
+                let _ = writeln!(o, "{}:\n", w.evidence);
+                for e in &it.evidence {
+                    let _ = writeln!(o, "- {}", esc_evidence(e));
+                }
+                let _ = writeln!(o);
+            }
+            if let (Some(cs), Some(ce)) = (it.computed_status, &it.computed_evidence) {
+                let _ = writeln!(o, "{} ({}): {}\n", w.computed, w.waived, cs.label(lang));
+                for e in ce {
+                    let _ = writeln!(o, "- {}", esc_evidence(e));
+                }
+                if !ce.is_empty() {
+                    let _ = writeln!(o);
+                }
+            }
+            if it.status != Status::Pass {
+                let _ = writeln!(o, "{}:\n\n{}\n", w.remediation, it.remediation.get(lang));
+            }
+        }
+    }
+
+    let cov = &r.coverage;
+    if !cov.unreadable.is_empty() || cov.vanished + cov.loops + cov.skipped_special > 0 {
+        let _ = writeln!(o, "\n## {}\n", w.coverage);
+        for u in &cov.unreadable {
+            let _ = writeln!(o, "- {}: {}", esc(&u.path), esc(&u.error));
+        }
+        let _ = writeln!(
+            o,
+            "- vanished: {}, loops: {}, skipped_special: {}",
+            cov.vanished, cov.loops, cov.skipped_special
+        );
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", w.warnings);
+        for x in &r.warnings {
+            let _ = writeln!(o, "- {}", esc(x));
+        }
+    }
+    o
+}
+
+fn esc_evidence(e: &crate::model::Evidence<String>) -> String {
+    esc(&evidence_line(e))
+}

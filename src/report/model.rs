@@ -1,0 +1,112 @@
+//! `report.json`: the machine-readable result (spec/report.md). Other tools read
+//! it, so field names are a contract; more fields may be added.
+
+use crate::evaluate::score::Summary;
+use crate::i18n::{Lang, Text};
+use crate::model::{Evidence, Status};
+use crate::timeline::Timeline;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub generated_at: String,
+    pub audit_date: NaiveDate,
+    /// The language of `reason` and evidence `detail` texts.
+    #[serde(default)]
+    pub lang: Lang,
+    pub organization: Organization,
+    pub hosts: Vec<Host>,
+    pub checklist: ChecklistRef,
+    pub summary: Summary,
+    pub items: Vec<ReportItem>,
+    pub inventory: Inventory,
+    pub coverage: Coverage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+    /// Problems that did not stop the run (profile warnings, expired waivers).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Organization {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certification_body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Host {
+    pub name: String,
+    pub root: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChecklistRef {
+    pub id: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReportItem {
+    pub id: String,
+    pub criterion: String,
+    pub title: Text,
+    pub source: String,
+    pub status: Status,
+    pub waived: bool,
+    /// In the report's language.
+    pub reason: String,
+    /// The reason in both languages.
+    pub reason_i18n: Text,
+    pub evidence: Vec<Evidence<String>>,
+    pub remediation: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_evidence: Option<Vec<Evidence<String>>>,
+    /// A waiver that had expired by the audit date and was ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_expired_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Inventory {
+    pub files: u64,
+    pub bytes: u64,
+    pub protected: u64,
+    pub marked: u64,
+    pub hashed: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Unreadable {
+    pub path: String,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Coverage {
+    pub unreadable: Vec<Unreadable>,
+    pub vanished: u64,
+    pub loops: u64,
+    pub skipped_special: u64,
+}

@@ -1,0 +1,297 @@
+//! Reading the audited host's files under `--root`, read-only.
+//!
+//! A host path such as `/etc/ssh/sshd_config` is looked up under the root
+//! directory. Symbolic links met on the way are resolved as the audited host would
+//! resolve them: an absolute target is relative to the root, and `..` never climbs
+//! above it. So a copied root never makes the tool read the machine it runs on.
+
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+const MAX_LINKS: usize = 40;
+
+#[derive(Clone, Debug)]
+pub struct RootFs {
+    root: PathBuf,
+}
+
+/// A file read from the audited host, with what a report needs to cite it.
+#[derive(Clone, Debug)]
+pub struct HostFile {
+    /// The host path (`/etc/passwd`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+impl HostFile {
+    pub fn text(&self) -> String {
+        crate::text::decode(&self.bytes).0
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(H[(b >> 4) as usize] as char);
+        s.push(H[(b & 15) as usize] as char);
+    }
+    s
+}
+
+impl RootFs {
+    pub fn new(root: impl Into<PathBuf>) -> RootFs {
+        RootFs { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `root` + host path, without resolving links (for display and for walking).
+    pub fn join(&self, host: &str) -> PathBuf {
+        let rel = host.trim_start_matches('/');
+        if rel.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(rel)
+        }
+    }
+
+    /// The real path of a host path under the root, links resolved inside the root.
+    /// The last component is resolved too unless `follow_last` is false.
+    pub fn resolve(&self, host: &str, follow_last: bool) -> io::Result<PathBuf> {
+        let mut parts: Vec<std::ffi::OsString> = Vec::new();
+        let mut pending: Vec<std::ffi::OsString> = components(Path::new(host));
+        pending.reverse();
+        let mut links = 0;
+        while let Some(c) = pending.pop() {
+            if c == ".." {
+                parts.pop();
+                continue;
+            }
+            if c == "." || c.is_empty() {
+                continue;
+            }
+            let mut candidate = self.root.clone();
+            candidate.extend(parts.iter());
+            candidate.push(&c);
+            let is_last = pending.is_empty();
+            match std::fs::symlink_metadata(&candidate) {
+                Ok(m) if m.file_type().is_symlink() && (follow_last || !is_last) => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Err(io::Error::other(format!(
+                            "too many levels of symbolic links at {host}"
+                        )));
+                    }
+                    let target = std::fs::read_link(&candidate)?;
+                    if target.is_absolute() {
+                        parts.clear();
+                    }
+                    let mut t = components(&target);
+                    t.reverse();
+                    pending.extend(t);
+                }
+                Ok(_) => parts.push(c),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    // Keep the rest as written; the caller's open reports NotFound.
+                    parts.push(c);
+                    while let Some(rest) = pending.pop() {
+                        parts.push(rest);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut out = self.root.clone();
+        out.extend(parts.iter());
+        Ok(out)
+    }
+
+    /// Reads a regular file (never a FIFO or device: those would block or never end).
+    pub fn read(&self, host: &str) -> io::Result<HostFile> {
+        let real = self.resolve(host, true)?;
+        let bytes = read_regular(&real)?;
+        Ok(HostFile {
+            path: normalize_host(host),
+            sha256: sha256_hex(&bytes),
+            bytes,
+        })
+    }
+
+    /// Reads a file if it exists; `Ok(None)` when it does not.
+    pub fn read_opt(&self, host: &str) -> io::Result<Option<HostFile>> {
+        match self.read(host) {
+            Ok(f) => Ok(Some(f)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn exists(&self, host: &str) -> bool {
+        self.resolve(host, true)
+            .map(|p| p.exists())
+            .unwrap_or(false)
+    }
+
+    /// Names in a host directory, sorted; empty when it does not exist.
+    pub fn list_dir(&self, host: &str) -> io::Result<Vec<String>> {
+        let real = self.resolve(host, true)?;
+        let mut names = Vec::new();
+        match std::fs::read_dir(&real) {
+            Ok(rd) => {
+                for e in rd {
+                    let e = e?;
+                    names.push(e.file_name().to_string_lossy().into_owned());
+                }
+            }
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    || e.kind() == io::ErrorKind::NotADirectory => {}
+            Err(e) => return Err(e),
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// The target of a symbolic link at a host path, if it is one.
+    pub fn read_link(&self, host: &str) -> Option<PathBuf> {
+        let real = self.resolve(host, false).ok()?;
+        std::fs::read_link(real).ok()
+    }
+
+    /// Does the host path exist as a link or file without following the last link?
+    pub fn exists_nofollow(&self, host: &str) -> bool {
+        self.resolve(host, false)
+            .map(|p| std::fs::symlink_metadata(p).is_ok())
+            .unwrap_or(false)
+    }
+}
+
+fn components(p: &Path) -> Vec<std::ffi::OsString> {
+    p.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_os_string()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `/etc//ssh/./x` → `/etc/ssh/x`.
+pub fn normalize_host(host: &str) -> String {
+    let mut out = String::new();
+    for c in components(Path::new(host)) {
+        if c == ".." {
+            if let Some(i) = out.rfind('/') {
+                out.truncate(i);
+            }
+            continue;
+        }
+        out.push('/');
+        out.push_str(&c.to_string_lossy());
+    }
+    if out.is_empty() { "/".into() } else { out }
+}
+
+/// Reads a regular file without following a final symlink and without blocking on
+/// FIFOs or devices, and without changing its access time where the kernel allows.
+pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = open_nofollow(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    f.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Opens read-only with `O_NOFOLLOW | O_NONBLOCK | O_NOATIME` (falling back without
+/// `O_NOATIME`, which only the owner or root may use).
+#[cfg(target_os = "linux")]
+pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_NOFOLLOW: i32 = 0o400000;
+    const O_NONBLOCK: i32 = 0o4000;
+    const O_NOATIME: i32 = 0o1000000;
+    const O_CLOEXEC: i32 = 0o2000000;
+    let open = |flags: i32| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags)
+            .open(path)
+    };
+    match open(O_NOFOLLOW | O_NONBLOCK | O_NOATIME | O_CLOEXEC) {
+        Err(e) if e.raw_os_error() == Some(1) => open(O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC),
+        r => r,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_links_resolve_inside_the_root() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::fs::create_dir_all(r.join("etc/ssh")).unwrap();
+        std::fs::create_dir_all(r.join("usr/share")).unwrap();
+        std::fs::write(r.join("usr/share/real.conf"), "inside").unwrap();
+        std::os::unix::fs::symlink("/usr/share/real.conf", r.join("etc/ssh/sshd_config")).unwrap();
+        std::os::unix::fs::symlink("../../../../../../etc/hostname", r.join("etc/escape")).unwrap();
+        let fs = RootFs::new(r);
+        assert_eq!(fs.read("/etc/ssh/sshd_config").unwrap().bytes, b"inside");
+        // `..` cannot climb out of the root: /etc/hostname of the root, which is missing.
+        assert_eq!(
+            fs.read("/etc/escape").unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn link_loops_and_fifos_are_errors_not_hangs() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::os::unix::fs::symlink("/b", r.join("a")).unwrap();
+        std::os::unix::fs::symlink("/a", r.join("b")).unwrap();
+        let fs = RootFs::new(r);
+        assert!(fs.read("/a").is_err());
+        let fifo = r.join("fifo");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if ok {
+            let e = fs.read("/fifo").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        }
+    }
+
+    #[test]
+    fn normalizes_host_paths() {
+        assert_eq!(
+            normalize_host("/etc//ssh/./sshd_config"),
+            "/etc/ssh/sshd_config"
+        );
+        assert_eq!(normalize_host("etc/../x"), "/x");
+    }
+}
