@@ -2,6 +2,8 @@
 //! problems; none panics or aborts the run.
 
 pub mod accounts;
+pub mod host;
+pub mod walk;
 
 use crate::rootfs::RootFs;
 use accounts::Accounts;
@@ -12,6 +14,10 @@ pub struct Facts {
     pub accounts: Result<Accounts, String>,
     /// The audited host's name (`etc/hostname` under the root).
     pub hostname: String,
+    /// File-share facts from the walker; `None` when no walk ran.
+    pub files: Option<walk::ShareFacts>,
+    /// Host settings (Linux under `--root`, Windows evidence); `None` when not collected.
+    pub host: Option<host::HostFacts>,
 }
 
 impl Facts {
@@ -20,6 +26,8 @@ impl Facts {
         Facts {
             accounts: Accounts::load(fs),
             hostname: hostname(fs),
+            files: None,
+            host: None,
         }
     }
 }
