@@ -241,10 +241,13 @@ pub fn recent_review(ctx: &Context, kind: ReviewKind, ja: &str, en: &str) -> Out
             k = kind_name(kind)
         ));
     };
-    let mut ev = Evidence::new(EvidenceKind::Review).date(last);
-    if let Some(doc) = &r.document {
-        let (_, d) = local_file(ctx, EvidenceKind::Review, doc);
-        ev = d.date(last);
+    let mut ev = match &r.document {
+        Some(doc) => local_file(ctx, EvidenceKind::Review, doc).1,
+        None => Evidence::new(EvidenceKind::Review),
+    }
+    .date(last);
+    if ev.detail.is_none() {
+        ev = ev.detail(tr!("{ja}の記録", "{en} record"));
     }
     if within(ctx, *last, window) {
         Outcome::pass(tr!(

@@ -1,0 +1,204 @@
+//! The commands as a user runs them: init, checklist, explain, flags and exit codes.
+
+mod common;
+use common::*;
+
+#[test]
+fn init_writes_a_starter_that_audits_and_refuses_to_overwrite() {
+    let d = tempfile::tempdir().unwrap();
+    let a = run({
+        let mut c = timaudit();
+        c.arg("init").arg(d.path());
+        c
+    });
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    for f in ["timaudit.yaml", "people.csv", "training.csv"] {
+        assert!(d.path().join(f).is_file(), "{f}");
+    }
+    let yaml = std::fs::read_to_string(d.path().join("timaudit.yaml")).unwrap();
+    assert!(
+        yaml.contains("# ") && yaml.contains("管理台帳"),
+        "the starter is commented"
+    );
+    // The starter is a valid profile.
+    let root = d.path().join("root/etc");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("passwd"), PASSWD).unwrap();
+    std::fs::write(root.join("group"), GROUP).unwrap();
+    let a = run({
+        let mut c = timaudit();
+        c.current_dir(d.path()).args([
+            "audit",
+            "--profile",
+            "timaudit.yaml",
+            "--root",
+            "root",
+            "--format",
+            "json",
+        ]);
+        c
+    });
+    assert!(
+        a.code == 0 || a.code == 1,
+        "starter profile must load: {}",
+        a.stderr
+    );
+    assert_eq!(a.status("TRN-05"), "pass");
+    // Edit, then init again: refused, nothing changed.
+    std::fs::write(d.path().join("people.csv"), "mine").unwrap();
+    let a = run({
+        let mut c = timaudit();
+        c.arg("init").arg(d.path());
+        c
+    });
+    assert_eq!(a.code, 2);
+    assert!(a.stderr.contains("--force"), "{}", a.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("people.csv")).unwrap(),
+        "mine"
+    );
+    let a = run({
+        let mut c = timaudit();
+        c.arg("init").arg(d.path()).arg("--force");
+        c
+    });
+    assert_eq!(a.code, 0);
+    assert_ne!(
+        std::fs::read_to_string(d.path().join("people.csv")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn checklist_prints_every_item_in_each_format_and_language() {
+    for (fmt, lang, needle) in [
+        ("table", "ja", "適合"),
+        ("md", "ja", "□不適合"),
+        ("md", "en", "Question"),
+        ("csv", "en", "\u{feff}id,"),
+    ] {
+        let a = run({
+            let mut c = timaudit();
+            c.args(["checklist", "--format", fmt, "--lang", lang]);
+            c
+        });
+        assert_eq!(a.code, 0, "{fmt}: {}", a.stderr);
+        assert!(a.stdout.contains(needle), "{fmt}/{lang} lacks {needle}");
+        for id in ["ADM-01", "HDL-10", "TRN-05", "ACC-07", "STO-06", "ITS-13"] {
+            assert!(a.stdout.contains(id), "{fmt} lacks {id}");
+        }
+    }
+    let csv = run({
+        let mut c = timaudit();
+        c.args(["checklist", "--format", "csv"]);
+        c
+    });
+    let mut rdr = csv::Reader::from_reader(csv.stdout.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(rdr.records().count(), 46);
+}
+
+#[test]
+fn explain_shows_the_item_docs_and_rejects_unknown_ids() {
+    let a = run({
+        let mut c = timaudit();
+        c.args(["explain", "acc-03", "--lang", "ja"]);
+        c
+    });
+    assert_eq!(a.code, 0);
+    assert!(a.stdout.starts_with("ACC-03"));
+    for w in ["判定基準", "なぜ必要か", "改善方法", "o+x"] {
+        assert!(a.stdout.contains(w), "lacks {w}:\n{}", a.stdout);
+    }
+    let a = run({
+        let mut c = timaudit();
+        c.args(["explain", "ZZZ-01"]);
+        c
+    });
+    assert_eq!(a.code, 2);
+    assert!(a.stderr.contains("unknown item"));
+}
+
+#[test]
+fn lang_follows_the_flag_then_lang_env() {
+    let c = Company::new();
+    c.passwd(PASSWD)
+        .group(GROUP)
+        .profile("organization: {name: X}\n");
+    let mut cmd = timaudit();
+    cmd.env("LANG", "ja_JP.UTF-8")
+        .args(["audit", "--date", "2026-11-25", "--profile"])
+        .arg(c.profile_path())
+        .arg("--root")
+        .arg(c.root());
+    let a = run(cmd);
+    assert!(
+        a.stdout.contains("未回答") && a.stdout.contains("判定"),
+        "{}",
+        a.stdout
+    );
+    let mut cmd = timaudit();
+    cmd.env("LANG", "ja_JP.UTF-8")
+        .args(["audit", "--lang", "en", "--date", "2026-11-25", "--profile"])
+        .arg(c.profile_path())
+        .arg("--root")
+        .arg(c.root());
+    let a = run(cmd);
+    assert!(a.stdout.contains("unanswered") && !a.stdout.contains("未回答"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let c = Company::new();
+    c.passwd(PASSWD)
+        .group(GROUP)
+        .profile("organization: {name: X}\n");
+    for args in [
+        vec!["--format", "json", "--format", "md"],
+        vec!["--date", "2026-02-30"],
+        vec!["--fail-on", "fail,sometimes"],
+        vec!["--lang", "fr"],
+    ] {
+        let a = c.audit("2026-11-25", &args);
+        assert_eq!(a.code, 2, "{args:?}: {}", a.stderr);
+    }
+    let mut cmd = timaudit();
+    cmd.args(["audit", "--root", "/nonexistent/root", "--profile"])
+        .arg(c.profile_path());
+    let a = run(cmd);
+    assert_eq!(a.code, 2);
+    assert!(a.stderr.contains("/nonexistent/root"));
+    let a = run({
+        let mut c = timaudit();
+        c.arg("--version");
+        c
+    });
+    assert_eq!(a.code, 0);
+    assert!(a.stdout.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn out_writes_the_json_and_markdown_reports() {
+    let c = Company::new();
+    c.passwd(PASSWD)
+        .group(GROUP)
+        .profile("organization: {name: \"<b>X</b> | 株式会社\"}\n");
+    let out = c.path().join("out");
+    let a = c.audit(
+        "2026-11-25",
+        &[
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "table",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["items"].as_array().unwrap().len(), 46);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("&lt;b&gt;X&lt;/b&gt; \\| 株式会社"), "{md}");
+    assert!(a.stdout.contains("ADM-01"));
+}

@@ -1,0 +1,498 @@
+//! Records and manual items, ACC-01 and ACC-07, decided as spec/checklist.md says.
+
+mod common;
+use common::*;
+
+/// A company whose records items all pass on 2026-11-25.
+fn good_company() -> Company {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    c.write("docs/appointment.pdf", "appointment");
+    c.write("docs/rules.pdf", "rules");
+    c.write("records/takeout.csv", "date,who\n");
+    c.write("records/disposal.csv", "date,what\n");
+    c.write("records/keys.csv", "date,key\n");
+    c.write("records/area.csv", "date,room\n");
+    c.profile(GOOD);
+    c
+}
+
+const GOOD: &str = "version: 1
+organization:
+  name: 株式会社テスト
+  certification:
+    certified_on: 2024-02-29
+assets:
+  - id: T-001
+    name: 金型設計図面
+    classification: 極秘
+    paths: [\"/srv/share/design/**\"]
+    authorized: [\"group:design\", \"user:tanaka\"]
+    handlers: [tanaka, suzuki]
+people:
+  - account: tanaka
+    name: 田中 一郎
+    roles: [administrator, handler, system-admin]
+    status: active
+    joined_on: 2020-04-01
+    pledge_signed_on: 2020-04-01
+  - account: suzuki
+    roles: [handler]
+    status: active
+    joined_on: 2021-04-01
+    pledge_signed_on: 2021-04-01
+training:
+  - date: 2026-06-10
+    title: 技術情報管理研修
+    topics: [handling, reporting, sanctions]
+    attendees: [tanaka, suzuki]
+administrator:
+  account: tanaka
+  appointed_on: 2024-04-01
+  document: docs/appointment.pdf
+documents:
+  - id: rules
+    title: 技術情報管理規程
+    path: docs/rules.pdf
+    revised_on: 2025-01-10
+reviews:
+  - kind: access
+    date: 2026-10-01
+  - kind: management
+    date: 2026-10-01
+records:
+  - kind: take-out
+    path: records/takeout.csv
+  - kind: disposal
+    path: records/disposal.csv
+  - kind: key-lending
+    path: records/keys.csv
+  - kind: area-entry
+    path: records/area.csv
+answers:
+  ADM-05: {status: pass, note: 委託先と契約済み}
+  STO-01: {status: pass}
+  STO-02: {status: pass}
+  STO-03: {status: pass}
+  STO-04: {status: pass}
+  STO-05: {status: partial, note: クラウド契約を確認中}
+  ITS-12: {status: pass}
+  ITS-13: {status: not_applicable, note: クラウド未使用}
+  HDL-07: {status: pass}
+";
+
+const RECORDS_ITEMS: &[&str] = &[
+    "ADM-01", "ADM-02", "ADM-03", "ADM-04", "HDL-01", "HDL-08", "HDL-09", "TRN-01", "TRN-02",
+    "TRN-03", "TRN-04", "TRN-05", "ACC-01", "ACC-06", "ACC-07",
+];
+
+/// Replaces one line of the good profile.
+fn edit(c: &Company, from: &str, to: &str) {
+    assert!(GOOD.contains(from), "profile has no `{from}`");
+    c.profile(&GOOD.replacen(from, to, 1));
+}
+
+#[test]
+fn a_well_kept_company_passes_every_records_item_and_the_report_is_complete() {
+    let c = good_company();
+    let a = c.audit("2026-11-25", &[]);
+    for id in RECORDS_ITEMS {
+        assert_eq!(a.status(id), "pass", "{id}: {}", a.item(id));
+    }
+    for (id, st) in [
+        ("ADM-05", "pass"),
+        ("STO-01", "pass"),
+        ("STO-05", "partial"),
+        ("ITS-13", "not_applicable"),
+        ("STO-02", "pass"),
+        ("STO-03", "pass"),
+    ] {
+        assert_eq!(a.status(id), st, "{id}");
+    }
+    assert_eq!(a.status("HDL-10"), "not_applicable");
+    let j = a.json();
+    let items = j["items"].as_array().unwrap();
+    assert_eq!(items.len(), 46);
+    let mut ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 46, "every item exactly once");
+    for i in items {
+        let st = i["status"].as_str().unwrap();
+        if st != "pass" {
+            assert!(
+                !i["reason"].as_str().unwrap().trim().is_empty(),
+                "{} has no reason",
+                i["id"]
+            );
+        }
+        assert!(i["title"]["ja"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(
+            i["remediation"]["en"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+    }
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["audit_date"], "2026-11-25");
+    assert_eq!(j["organization"]["name"], "株式会社テスト");
+    assert_eq!(j["checklist"]["id"], "tim-selfcheck");
+    // Leap-day certification: due on 28 February, expires the day before the third anniversary.
+    assert_eq!(j["timeline"]["certified_on"], "2024-02-29");
+    assert_eq!(j["timeline"]["next_periodic_report_due"], "2027-02-28");
+    assert_eq!(j["timeline"]["expires_on"], "2027-02-27");
+    // ADM-01 records the appointment document's SHA-256.
+    let ev = a.evidence("ADM-01").join("\n");
+    assert!(
+        ev.contains("docs/appointment.pdf") && ev.contains("\"sha256\""),
+        "{ev}"
+    );
+}
+
+#[test]
+fn adm01_fails_for_a_leaver_or_a_future_date_and_is_partial_without_the_document() {
+    let c = good_company();
+    edit(
+        &c,
+        "  document: docs/appointment.pdf",
+        "  document: docs/missing.pdf",
+    );
+    assert_eq!(c.audit("2026-11-25", &[]).status("ADM-01"), "partial");
+    edit(
+        &c,
+        "  appointed_on: 2024-04-01",
+        "  appointed_on: 2027-01-01",
+    );
+    assert_eq!(c.audit("2026-11-25", &[]).status("ADM-01"), "fail");
+    edit(
+        &c,
+        "administrator:\n  account: tanaka",
+        "administrator:\n  account: nobody",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-01"), "fail");
+    assert!(a.evidence("ADM-01").join("").contains("user:nobody"));
+}
+
+#[test]
+fn adm02_is_partial_when_the_rules_are_older_than_three_review_intervals() {
+    let c = good_company();
+    // 2025-01-10 + 1095 days = 2028-01-10.
+    assert_eq!(c.audit("2028-01-10", &[]).status("ADM-02"), "pass");
+    assert_eq!(c.audit("2028-01-11", &[]).status("ADM-02"), "partial");
+    edit(&c, "    path: docs/rules.pdf", "    path: docs/gone.pdf");
+    assert_eq!(c.audit("2026-11-25", &[]).status("ADM-02"), "fail");
+}
+
+#[test]
+fn adm03_names_assets_without_active_handlers() {
+    let c = good_company();
+    edit(
+        &c,
+        "    handlers: [tanaka, suzuki]",
+        "    handlers: [tanaka, sato]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-03"), "fail");
+    assert!(a.evidence("ADM-03").join("").contains("user:sato"));
+}
+
+#[test]
+fn reviews_count_only_within_the_interval_before_the_audit_date() {
+    let c = good_company();
+    // 2026-10-01 + 365 days = 2027-10-01.
+    let a = c.audit("2027-10-01", &[]);
+    assert_eq!(a.status("ADM-04"), "pass");
+    assert_eq!(a.status("ACC-06"), "pass");
+    let a = c.audit("2027-10-02", &[]);
+    assert_eq!(a.status("ADM-04"), "fail");
+    assert_eq!(a.status("ACC-06"), "fail");
+    // A review dated after the audit date has not happened yet.
+    let a = c.audit("2026-09-30", &[]);
+    assert_eq!(a.status("ADM-04"), "fail");
+}
+
+#[test]
+fn training_topics_people_and_newcomers() {
+    let c = good_company();
+    edit(
+        &c,
+        "    topics: [handling, reporting, sanctions]",
+        "    topics: [handling, reporting]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "partial");
+    assert!(
+        a.item("TRN-01")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("sanctions")
+    );
+
+    // A member of an authorized group who never attended; and a newcomer.
+    let c = good_company();
+    let profile = GOOD.replacen(
+        "  - account: suzuki",
+        "  - account: yamada\n    roles: []\n    status: active\n    joined_on: 2026-10-01\n    pledge_signed_on: 2026-10-01\n  - account: suzuki",
+        1,
+    );
+    c.profile(&profile);
+    c.passwd(&format!(
+        "{PASSWD}yamada:x:1003:1003::/home/yamada:/bin/bash\n"
+    ));
+    c.group(&GROUP.replace(
+        "design:x:2001:tanaka,suzuki",
+        "design:x:2001:tanaka,suzuki,yamada",
+    ));
+    // Joined 2026-10-01: not yet due on 2026-10-30, late on 2026-10-31.
+    let a = c.audit("2026-10-30", &[]);
+    assert_eq!(a.status("TRN-03"), "pass", "{}", a.item("TRN-03"));
+    assert_eq!(a.status("TRN-02"), "fail");
+    assert!(a.evidence("TRN-02").join("").contains("user:yamada"));
+    let a = c.audit("2026-10-31", &[]);
+    assert_eq!(a.status("TRN-03"), "fail");
+    assert!(a.evidence("TRN-03").join("").contains("user:yamada"));
+    // Trained on day 30: on time.
+    c.profile(&profile.replace("    attendees: [tanaka, suzuki]", "    attendees: [tanaka, suzuki]\n  - date: 2026-10-31\n    title: 新人研修\n    topics: [handling]\n    attendees: [yamada]"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-03"), "pass", "{}", a.item("TRN-03"));
+    assert_eq!(a.status("TRN-02"), "pass", "{}", a.item("TRN-02"));
+}
+
+#[test]
+fn membership_by_primary_group_counts_for_training() {
+    let c = good_company();
+    let profile = GOOD.replacen(
+        "  - account: suzuki",
+        "  - account: kato\n    status: active\n    pledge_signed_on: 2020-01-01\n  - account: suzuki",
+        1,
+    );
+    c.profile(&profile);
+    c.passwd(&format!("{PASSWD}kato:x:1004:2001::/home/kato:/bin/bash\n"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-02"), "fail");
+    assert!(a.evidence("TRN-02").join("").contains("user:kato"));
+}
+
+#[test]
+fn pledges_on_joining_and_leaving() {
+    let c = good_company();
+    edit(&c, "    pledge_signed_on: 2021-04-01\n", "");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-04"), "fail");
+    assert!(a.evidence("TRN-04").join("").contains("user:suzuki"));
+    let c = good_company();
+    let profile = GOOD.replacen(
+        "  - account: suzuki",
+        "  - account: sato\n    status: left\n    left_on: 2026-03-31\n  - account: suzuki",
+        1,
+    );
+    c.profile(&profile);
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-04"), "fail");
+    assert!(a.evidence("TRN-04").join("").contains("user:sato"));
+}
+
+#[test]
+fn trn05_needs_date_title_and_attendees() {
+    let c = good_company();
+    edit(&c, "    attendees: [tanaka, suzuki]", "    attendees: []");
+    assert_eq!(c.audit("2026-11-25", &[]).status("TRN-05"), "fail");
+}
+
+#[test]
+fn missing_records_fail_and_mixed_items_take_the_weaker_part() {
+    let c = good_company();
+    std::fs::remove_file(c.path().join("records/disposal.csv")).unwrap();
+    std::fs::remove_file(c.path().join("records/keys.csv")).unwrap();
+    edit(
+        &c,
+        "  - kind: take-out\n    path: records/takeout.csv\n",
+        "",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("HDL-08"), "fail");
+    assert_eq!(a.status("HDL-09"), "fail");
+    // STO-02 is answered pass but its key-lending record is missing.
+    assert_eq!(a.status("STO-02"), "fail");
+    // STO-03 unanswered: unanswered whatever its record says.
+    edit(&c, "  STO-03: {status: pass}\n", "");
+    assert_eq!(c.audit("2026-11-25", &[]).status("STO-03"), "unanswered");
+    edit(
+        &c,
+        "  STO-03: {status: pass}",
+        "  STO-03: {status: partial}",
+    );
+    assert_eq!(c.audit("2026-11-25", &[]).status("STO-03"), "partial");
+}
+
+#[test]
+fn manual_items_without_an_answer_are_unanswered() {
+    let c = good_company();
+    edit(&c, "  STO-04: {status: pass}\n", "");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("STO-04"), "unanswered");
+    assert!(!a.item("STO-04")["reason"].as_str().unwrap().is_empty());
+    // --fail-on decides which statuses make exit code 1.
+    assert_eq!(c.audit("2026-11-25", &["--fail-on", "unanswered"]).code, 1);
+    let answered = good_company();
+    assert_eq!(
+        answered
+            .audit("2026-11-25", &["--fail-on", "unanswered"])
+            .code,
+        0
+    );
+}
+
+#[test]
+fn acc01_names_principals_missing_from_the_audited_host() {
+    let c = good_company();
+    edit(
+        &c,
+        "[\"group:design\", \"user:tanaka\"]",
+        "[\"group:design\", \"user:ghost\", \"group:nogroup\"]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-01"), "fail");
+    let ev = a.evidence("ACC-01").join("");
+    assert!(
+        ev.contains("user:ghost") && ev.contains("group:nogroup"),
+        "{ev}"
+    );
+    edit(&c, "[\"group:design\", \"user:tanaka\"]", "[]");
+    assert_eq!(c.audit("2026-11-25", &[]).status("ACC-01"), "fail");
+}
+
+#[test]
+fn acc07_privileged_accounts_must_be_approved_system_admins() {
+    let c = good_company();
+    c.passwd(&format!("{PASSWD}toor:x:0:0::/root:/bin/bash\n"));
+    c.group(&GROUP.replace(
+        "sudo:x:27:tanaka",
+        "sudo:x:27:tanaka,suzuki\nwheel:x:10:root",
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-07"), "fail");
+    let ev = a.evidence("ACC-07").join("");
+    assert!(ev.contains("user:toor"), "{ev}");
+    assert!(ev.contains("user:suzuki"), "{ev}");
+    assert!(!ev.contains("user:root\""), "root itself is exempt: {ev}");
+    assert!(ev.contains("/etc/group"), "{ev}");
+}
+
+#[test]
+fn acc05_leaver_with_a_login_shell_or_group_membership_fails() {
+    let c = good_company();
+    edit(
+        &c,
+        "  - account: suzuki\n    roles: [handler]\n    status: active",
+        "  - account: suzuki\n    roles: [handler]\n    status: left\n    exit_pledge_signed_on: 2026-03-31",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-05"), "fail");
+    let ev = a.evidence("ACC-05").join("");
+    assert!(
+        ev.contains("/etc/passwd") && ev.contains("/etc/group"),
+        "{ev}"
+    );
+}
+
+#[test]
+fn waivers_override_with_the_computed_result_kept_and_expire() {
+    let c = good_company();
+    std::fs::remove_file(c.path().join("records/disposal.csv")).unwrap();
+    let waiver = "answers:\n  HDL-09:\n    status: pass\n    justification: 廃棄は外部業者の証明書で管理\n    expires_on: 2026-12-31\n";
+    edit(&c, "answers:\n", waiver);
+    let a = c.audit("2026-11-25", &[]);
+    let i = a.item("HDL-09");
+    assert_eq!(i["status"], "pass");
+    assert_eq!(i["waived"], true);
+    assert_eq!(i["computed_status"], "fail");
+    assert!(i["computed_evidence"].is_array());
+    // The day after expiry the waiver is ignored and the report says so.
+    let a = c.audit("2027-01-01", &[]);
+    let i = a.item("HDL-09");
+    assert_eq!(i["status"], "fail");
+    assert_eq!(i["waived"], false);
+    assert!(
+        i["reason"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2026-12-31"),
+        "{i}"
+    );
+    assert!(a.json()["warnings"].to_string().contains("HDL-09"));
+}
+
+#[test]
+fn without_a_profile_records_and_manual_items_are_unanswered() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    let mut cmd = timaudit();
+    cmd.current_dir(c.path())
+        .args([
+            "audit",
+            "--date",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--root",
+        ])
+        .arg(c.root());
+    let a = run(cmd);
+    assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
+    for id in ["ADM-01", "TRN-02", "STO-01", "ACC-07", "STO-02"] {
+        assert_eq!(a.status(id), "unanswered", "{id}");
+    }
+}
+
+#[test]
+fn unreadable_accounts_make_account_items_error_not_pass() {
+    let c = good_company();
+    std::fs::remove_file(c.root().join("etc/group")).unwrap();
+    let a = c.audit("2026-11-25", &[]);
+    for id in ["ACC-01", "ACC-07", "TRN-02"] {
+        assert_eq!(a.status(id), "error", "{id}: {}", a.item(id));
+        assert!(
+            a.item(id)["reason"]
+                .as_str()
+                .unwrap()
+                .contains("/etc/group")
+        );
+    }
+}
+
+#[test]
+fn scores_per_criterion_and_overall() {
+    let c = good_company();
+    let a = c.audit("2026-11-25", &[]);
+    let j = a.json();
+    let adm = j["summary"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "ADM")
+        .unwrap()
+        .clone();
+    assert_eq!(adm["score"], 100.0);
+    let sto = j["summary"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "STO")
+        .unwrap()
+        .clone();
+    // STO-01..05 pass/pass/pass/pass/partial, STO-06 not yet decidable (error): 4.5 / 6.
+    let expected = ((4.5f64 / 6.0) * 1000.0).round() / 10.0;
+    if a.status("STO-06") == "error" {
+        assert_eq!(sto["score"].as_f64().unwrap(), expected);
+    }
+    assert_eq!(
+        j["summary"]["counts"]["pass"].as_u64().unwrap() as usize,
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["status"] == "pass")
+            .count()
+    );
+}
