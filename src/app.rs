@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Audit(a) => cmd_audit(a, lang),
         Command::Checklist(a) => cmd_checklist(a, lang),
         Command::Explain(a) => cmd_explain(a, lang),
+        Command::Diff(a) => cmd_diff(a, lang),
     };
     match r {
         Ok(code) => code,
@@ -130,8 +131,23 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         Err(e) => return Err(Fatal(format!("--root {}: {e}", a.root.display()))),
     }
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let baseline = match &a.baseline {
+        Some(p) => {
+            let b = crate::changes::load_report(p)?;
+            crate::changes::check_comparable(&b, &profile.organization.name, date)?;
+            if b.inventory.is_none() {
+                eprintln!(
+                    "warning: no inventory.jsonl beside {}: protected-file changes cannot be listed (HDL-10 will be error)",
+                    p.display()
+                );
+            }
+            Some(b)
+        }
+        None => None,
+    };
     let fs = RootFs::new(&a.root);
-    let facts = Facts::collect(&fs);
+    let mut facts = Facts::collect(&fs);
+    facts.baseline = baseline.map(|b| crate::changes::BaselineFacts::new(b, None));
     let ctx = Context {
         profile: &profile,
         date,
@@ -151,6 +167,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             kind: "linux".into(),
         }],
         warnings,
+        baseline: facts.baseline.as_ref(),
     });
 
     if let Some(out) = &a.out {
@@ -209,6 +226,22 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
     f.write_all(bytes)
         .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
     Ok(())
+}
+
+fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
+    let d = crate::changes::diff::diff(&a.old, &a.new)?;
+    let text = match a.format {
+        Format::Json => crate::changes::diff::render_json(&d),
+        Format::Md => crate::changes::diff::render_markdown(&d, lang),
+        other => {
+            return Err(Fatal(format!(
+                "diff cannot be printed as {}; use md or json",
+                other.name()
+            )));
+        }
+    };
+    print(&text)?;
+    Ok(EXIT_OK)
 }
 
 fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {

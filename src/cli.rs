@@ -32,6 +32,19 @@ pub enum Command {
     Checklist(ChecklistArgs),
     /// Explain one checklist item: what it asks, why, how it is decided, how to fix it.
     Explain(ExplainArgs),
+    /// What changed between two audits: item status, scores, protected files, timeline.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier report.json.
+    pub old: PathBuf,
+    /// The later report.json.
+    pub new: PathBuf,
+    /// md (a draft for the periodic report, default) or json.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod catalogue;
+pub mod changes;
 pub mod cli;
 pub mod collect;
 pub mod diag;

@@ -18,6 +18,8 @@ pub struct Facts {
     pub files: Option<walk::ShareFacts>,
     /// Host settings (Linux under `--root`, Windows evidence); `None` when not collected.
     pub host: Option<host::HostFacts>,
+    /// The previous audit (`--baseline`), compared with this one.
+    pub baseline: Option<crate::changes::BaselineFacts>,
 }
 
 impl Facts {
@@ -28,6 +30,7 @@ impl Facts {
             hostname: hostname(fs),
             files: None,
             host: None,
+            baseline: None,
         }
     }
 }

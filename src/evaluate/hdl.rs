@@ -101,9 +101,48 @@ fn hdl09(ctx: &Context, _: &Done) -> Outcome {
     record_exists(ctx, RecordKind::Disposal, "廃棄記録", "disposal log")
 }
 
-fn hdl10(_: &Context, _: &Done) -> Outcome {
-    Outcome::na(Text::new(
-        "初回の監査です（前回の報告書が --baseline で指定されていません）",
-        "first audit: no previous report was given with --baseline",
-    ))
+fn hdl10(ctx: &Context, _: &Done) -> Outcome {
+    let Some(b) = &ctx.facts.baseline else {
+        return Outcome::na(Text::new(
+            "初回の監査です（前回の報告書が --baseline で指定されていません）",
+            "first audit: no previous report was given with --baseline",
+        ));
+    };
+    let since = b.baseline.report.audit_date;
+    let fc = match &b.files {
+        Ok(fc) => fc,
+        Err(e) => {
+            return Outcome::error(tr!(
+                "前回（{since}）の監査と保護対象ファイルを比較できません: {e}",
+                "cannot compare protected files with the audit of {since}: {e}"
+            ));
+        }
+    };
+    let (a, r, c) = (fc.added.len(), fc.removed.len(), fc.changed.len());
+    let mut out = Outcome::pass(tr!(
+        "前回（{since}）の監査以降の変化を把握しています: 追加 {a} 件、削除 {r} 件、変更 {c} 件",
+        "changes since the audit of {since} are known: {a} added, {r} removed, {c} changed"
+    ));
+    for (list, ja, en) in [
+        (&fc.added, "追加", "added"),
+        (&fc.removed, "削除", "removed"),
+        (&fc.changed, "変更", "changed"),
+    ] {
+        for ch in list.iter() {
+            let what = ch.what.join(", ");
+            let mut e = Evidence::new(EvidenceKind::File)
+                .path(&ch.path)
+                .path_b64(ch.path_b64.clone())
+                .detail(if what.is_empty() {
+                    Text::new(ja, en)
+                } else {
+                    tr!("{ja}: {what}", "{en}: {what}")
+                });
+            if let Some(a) = &ch.asset {
+                e = e.asset(a);
+            }
+            out.push(e);
+        }
+    }
+    out
 }

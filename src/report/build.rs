@@ -16,6 +16,8 @@ pub struct BuildInput<'a> {
     pub lang: Lang,
     pub hosts: Vec<Host>,
     pub warnings: Vec<String>,
+    /// The previous audit, when `--baseline` was given.
+    pub baseline: Option<&'a crate::changes::BaselineFacts>,
 }
 
 pub fn build(input: BuildInput) -> Report {
@@ -27,6 +29,7 @@ pub fn build(input: BuildInput) -> Report {
         lang,
         hosts,
         warnings,
+        baseline,
     } = input;
     let items = results
         .iter()
@@ -62,6 +65,16 @@ pub fn build(input: BuildInput) -> Report {
             ));
         }
     }
+    let summary = summarize(cat, results);
+    let changes = baseline.map(|b| {
+        let now: Vec<_> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
+        b.changes(&now, &summary)
+    });
+    if let Some(Err(e)) = baseline.map(|b| &b.files) {
+        warnings.push(format!(
+            "protected files were not compared with the baseline: {e}"
+        ));
+    }
     let cert = p.organization.certification.as_ref();
     Report {
         schema_version: SCHEMA_VERSION,
@@ -82,11 +95,11 @@ pub fn build(input: BuildInput) -> Report {
             id: cat.id.clone(),
             version: cat.version.clone(),
         },
-        summary: summarize(cat, results),
+        summary,
         items,
         inventory: Inventory::default(),
         coverage: Coverage::default(),
-        changes: None,
+        changes,
         timeline: cert
             .and_then(|c| c.certified_on)
             .map(|d| crate::timeline::timeline(d, audit_date)),

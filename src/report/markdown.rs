@@ -97,6 +97,10 @@ pub fn render(r: &Report, lang: Lang) -> String {
     }
     let _ = writeln!(o);
 
+    if let Some(ch) = &r.changes {
+        changes_section(&mut o, ch, lang);
+    }
+
     for c in &cat.criteria {
         let _ = writeln!(o, "\n## {} {}\n", c.id, c.title.get(lang));
         let _ = writeln!(o, "| ID | {} | {} | {} |", w.item, w.status, w.reason);
@@ -180,4 +184,68 @@ pub fn render(r: &Report, lang: Lang) -> String {
 
 fn esc_evidence(e: &crate::model::Evidence<String>) -> String {
     esc(&evidence_line(e))
+}
+
+/// "Changes since the last audit": items whose status changed, scores, files.
+fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
+    let ja = lang == Lang::Ja;
+    let cat = Catalogue::builtin();
+    let _ = writeln!(
+        o,
+        "\n## {} ({})\n",
+        if ja {
+            "前回の監査からの変化"
+        } else {
+            "Changes since the last audit"
+        },
+        ch.baseline_audit_date
+    );
+    if ch.items.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}\n",
+            if ja {
+                "判定が変わった項目はありません。"
+            } else {
+                "No item changed status."
+            }
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "| ID | {} | {} | {} |\n|---|---|---|---|",
+            words(lang).item,
+            if ja { "前回" } else { "Before" },
+            if ja { "今回" } else { "Now" }
+        );
+        for c in &ch.items {
+            let title = cat.item(&c.id).map(|i| i.title.get(lang)).unwrap_or("");
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                c.id,
+                title,
+                c.old.label(lang),
+                c.new.label(lang)
+            );
+        }
+        let _ = writeln!(o);
+    }
+    let deltas: Vec<String> = ch
+        .scores
+        .iter()
+        .filter_map(|s| s.delta.map(|d| format!("{} {d:+.1}", s.id)))
+        .collect();
+    if !deltas.is_empty() {
+        let _ = writeln!(o, "{}: {}\n", words(lang).score, deltas.join(", "));
+    }
+    crate::changes::diff::files_markdown(
+        o,
+        lang,
+        ch.files_compared,
+        ch.files_note.as_deref(),
+        &ch.added,
+        &ch.removed,
+        &ch.changed,
+    );
 }

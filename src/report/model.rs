@@ -27,7 +27,7 @@ pub struct Report {
     pub inventory: Inventory,
     pub coverage: Coverage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub changes: Option<serde_json::Value>,
+    pub changes: Option<crate::changes::Changes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
     /// Problems that did not stop the run (profile warnings, expired waivers).

@@ -1,0 +1,342 @@
+//! `timaudit diff OLD.json NEW.json`: what changed between two audits, as JSON or
+//! as a Markdown draft for the periodic report (定期報告).
+
+use super::{
+    Baseline, FileChange, ItemChange, ScoreChange, files, item_changes, load_report, score_changes,
+};
+use crate::catalogue::Catalogue;
+use crate::i18n::Lang;
+use crate::report::markdown::{esc, score_text};
+use crate::timeline::Timeline;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditRef {
+    pub report: String,
+    pub audit_date: NaiveDate,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Diff {
+    pub organization: String,
+    pub old: AuditRef,
+    pub new: AuditRef,
+    pub items: Vec<ItemChange>,
+    pub scores: Vec<ScoreChange>,
+    pub files_compared: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_note: Option<String>,
+    pub added: Vec<FileChange>,
+    pub removed: Vec<FileChange>,
+    pub changed: Vec<FileChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+}
+
+/// Compares two reports. Errors (exit 2) when they cannot be compared.
+pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Diff, String> {
+    let old = load_report(old_path)?;
+    let new = load_report(new_path)?;
+    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)?;
+    let new_items: Vec<(String, crate::model::Status)> = new
+        .report
+        .items
+        .iter()
+        .map(|i| (i.id.clone(), i.status))
+        .collect();
+    let (files_compared, files_note, fc) = file_changes(&old, &new);
+    Ok(Diff {
+        organization: new.report.organization.name.clone(),
+        old: AuditRef {
+            report: old_path.display().to_string(),
+            audit_date: old.report.audit_date,
+        },
+        new: AuditRef {
+            report: new_path.display().to_string(),
+            audit_date: new.report.audit_date,
+        },
+        items: item_changes(&old.report.items, &new_items),
+        scores: score_changes(&old.report.summary, &new.report.summary),
+        files_compared,
+        files_note,
+        added: fc.added,
+        removed: fc.removed,
+        changed: fc.changed,
+        timeline: new.report.timeline.clone(),
+    })
+}
+
+/// The protected-file changes: from the inventories beside both reports, or from
+/// the new report's own `changes` when it was audited against this very baseline.
+fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files::FileChanges) {
+    if let (Some(oi), Some(ni)) = (&old.inventory, &new.inventory) {
+        return match files::compare_files(oi, ni) {
+            Ok(fc) => (true, None, fc),
+            Err(e) => (false, Some(e), files::FileChanges::default()),
+        };
+    }
+    if let Some(ch) = &new.report.changes {
+        if ch.baseline_audit_date == old.report.audit_date && ch.files_compared {
+            return (
+                true,
+                None,
+                files::FileChanges {
+                    added: ch.added.clone(),
+                    removed: ch.removed.clone(),
+                    changed: ch.changed.clone(),
+                },
+            );
+        }
+    }
+    let missing: Vec<String> = [(old, "old"), (new, "new")]
+        .iter()
+        .filter(|(b, _)| b.inventory.is_none())
+        .map(|(b, _)| {
+            b.path
+                .parent()
+                .map(|p| p.join("inventory.jsonl"))
+                .unwrap_or_default()
+                .display()
+                .to_string()
+        })
+        .collect();
+    (
+        false,
+        Some(format!(
+            "protected files were not compared: missing {}",
+            missing.join(", ")
+        )),
+        files::FileChanges::default(),
+    )
+}
+
+pub fn render_json(d: &Diff) -> String {
+    let mut s = serde_json::to_string_pretty(d).expect("a diff always serializes");
+    s.push('\n');
+    s
+}
+
+/// One file change as a Markdown list line.
+pub fn change_line(c: &FileChange, lang: Lang) -> String {
+    let asset = c
+        .asset
+        .as_deref()
+        .map(|a| format!(" [{}]", esc(a)))
+        .unwrap_or_default();
+    let what = c
+        .what
+        .iter()
+        .map(|w| what_label(w, lang))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let detail = match (&c.old, &c.new) {
+        (Some(o), Some(n)) if c.what.iter().any(|w| w == "mode") => format!(
+            " ({} → {})",
+            o.mode.as_deref().unwrap_or("?"),
+            n.mode.as_deref().unwrap_or("?")
+        ),
+        _ => String::new(),
+    };
+    if what.is_empty() {
+        format!("- {}{asset}", esc(&c.path))
+    } else {
+        format!("- {}{asset}: {what}{detail}", esc(&c.path))
+    }
+}
+
+fn what_label(w: &str, lang: Lang) -> &str {
+    match (lang, w) {
+        (Lang::Ja, "content") => "内容",
+        (Lang::Ja, "mode") => "アクセス権（モード）",
+        (Lang::Ja, "owner") => "所有者",
+        (Lang::Ja, "group") => "グループ",
+        (Lang::Ja, "acl") => "ACL",
+        (Lang::Ja, "asset") => "台帳の区分",
+        (_, w) => w,
+    }
+}
+
+/// The Markdown section listing protected-file changes (shared with report.md).
+pub fn files_markdown(
+    o: &mut String,
+    lang: Lang,
+    compared: bool,
+    note: Option<&str>,
+    added: &[FileChange],
+    removed: &[FileChange],
+    changed: &[FileChange],
+) {
+    let ja = lang == Lang::Ja;
+    if !compared {
+        let _ = writeln!(
+            o,
+            "{}: {}\n",
+            if ja {
+                "保護対象ファイルは比較できませんでした"
+            } else {
+                "Protected files were not compared"
+            },
+            esc(note.unwrap_or(""))
+        );
+        return;
+    }
+    for (title_ja, title_en, list) in [
+        ("追加", "Added", added),
+        ("削除", "Removed", removed),
+        ("変更", "Changed", changed),
+    ] {
+        let _ = writeln!(
+            o,
+            "#### {} ({})\n",
+            if ja { title_ja } else { title_en },
+            list.len()
+        );
+        if list.is_empty() {
+            let _ = writeln!(o, "{}\n", if ja { "なし" } else { "None" });
+            continue;
+        }
+        for c in list {
+            let _ = writeln!(o, "{}", change_line(c, lang));
+        }
+        let _ = writeln!(o);
+    }
+}
+
+pub fn render_markdown(d: &Diff, lang: Lang) -> String {
+    let cat = Catalogue::builtin();
+    let ja = lang == Lang::Ja;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# {}: {}\n",
+        if ja {
+            "定期報告（下書き）"
+        } else {
+            "Periodic report (draft)"
+        },
+        esc(&d.organization)
+    );
+    let _ = writeln!(
+        o,
+        "- {}: {}\n- {}: {}",
+        if ja {
+            "前回の監査"
+        } else {
+            "Previous audit"
+        },
+        d.old.audit_date,
+        if ja { "今回の監査" } else { "This audit" },
+        d.new.audit_date
+    );
+    if let Some(t) = &d.timeline {
+        let _ = writeln!(
+            o,
+            "- {}: {}\n- {}: {}",
+            if ja {
+                "次回の定期報告期限"
+            } else {
+                "Next periodic report due"
+            },
+            t.next_periodic_report_due,
+            if ja {
+                "認証の有効期限"
+            } else {
+                "Certificate expires"
+            },
+            t.expires_on
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n## {}\n",
+        if ja {
+            "判定が変わった項目"
+        } else {
+            "Items whose status changed"
+        }
+    );
+    if d.items.is_empty() {
+        let _ = writeln!(o, "{}", if ja { "なし" } else { "None" });
+    } else {
+        let _ = writeln!(
+            o,
+            "| ID | {} | {} | {} | |\n|---|---|---|---|---|",
+            if ja { "項目" } else { "Item" },
+            if ja { "前回" } else { "Before" },
+            if ja { "今回" } else { "Now" }
+        );
+        for c in &d.items {
+            let title = cat
+                .item(&c.id)
+                .map(|i| i.title.get(lang).to_string())
+                .unwrap_or_default();
+            let dir = match (ja, c.direction.as_str()) {
+                (true, "better") => "改善",
+                (true, "worse") => "悪化",
+                (true, _) => "変化",
+                (false, d) => d,
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {dir} |",
+                c.id,
+                title,
+                c.old.label(lang),
+                c.new.label(lang)
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## {}\n", if ja { "スコアの変化" } else { "Scores" });
+    let _ = writeln!(
+        o,
+        "| {} | {} | {} | {} |\n|---|---:|---:|---:|",
+        if ja { "管理基準" } else { "Criterion" },
+        if ja { "前回" } else { "Before" },
+        if ja { "今回" } else { "Now" },
+        if ja { "差" } else { "Change" }
+    );
+    for s in &d.scores {
+        let name = if s.id == "total" {
+            (if ja { "合計" } else { "Total" }).to_string()
+        } else {
+            format!(
+                "{} {}",
+                s.id,
+                cat.criterion(&s.id)
+                    .map(|c| c.title.get(lang))
+                    .unwrap_or("")
+            )
+        };
+        let delta = s
+            .delta
+            .map(|v| format!("{v:+.1}"))
+            .unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            o,
+            "| {name} | {} | {} | {delta} |",
+            score_text(s.old),
+            score_text(s.new)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n## {}\n",
+        if ja {
+            "保護対象ファイルの変化"
+        } else {
+            "Protected files"
+        }
+    );
+    files_markdown(
+        &mut o,
+        lang,
+        d.files_compared,
+        d.files_note.as_deref(),
+        &d.added,
+        &d.removed,
+        &d.changed,
+    );
+    o
+}

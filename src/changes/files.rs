@@ -1,0 +1,373 @@
+//! Protected files added, removed and changed between two inventories.
+//!
+//! Both inventories are JSON Lines sorted by path (byte order), as `scan` and
+//! `audit --out` write them, so the comparison is one streaming merge: memory
+//! holds the changes, never the trees.
+
+use serde::{Deserialize, Serialize};
+use std::io::BufRead;
+use std::path::Path;
+
+/// The fields of an inventory line that a comparison needs.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Line {
+    pub path: String,
+    #[serde(default)]
+    pub path_b64: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub mtime: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub uid: Option<u32>,
+    #[serde(default)]
+    pub gid: Option<u32>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub acl: Vec<String>,
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub asset: Option<String>,
+}
+
+impl Line {
+    /// The exact path bytes (from `path_b64` when the name is not UTF-8).
+    pub fn key(&self) -> Vec<u8> {
+        self.path_b64
+            .as_deref()
+            .and_then(crate::changes::files::b64_decode)
+            .unwrap_or_else(|| self.path.as_bytes().to_vec())
+    }
+
+    pub fn is_protected(&self) -> bool {
+        self.kind == "file" && self.asset.is_some()
+    }
+
+    fn state(&self) -> FileState {
+        let mut acl = self.acl.clone();
+        acl.sort();
+        FileState {
+            sha256: self.sha256.clone(),
+            size: self.size,
+            mtime: self.mtime.clone(),
+            mode: self.mode.clone(),
+            uid: self.uid,
+            gid: self.gid,
+            user: self.user.clone(),
+            group: self.group.clone(),
+            acl,
+        }
+    }
+}
+
+/// What a protected file looked like in one audit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileState {
+    pub sha256: Option<String>,
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub mtime: Option<String>,
+    pub mode: Option<String>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    pub user: Option<String>,
+    pub group: Option<String>,
+    pub acl: Vec<String>,
+}
+
+/// One protected file that appeared, disappeared or changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileChange {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_b64: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// For changed files: `content`, `mode`, `owner`, `group`, `acl` (what differs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<FileState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<FileState>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileChanges {
+    pub added: Vec<FileChange>,
+    pub removed: Vec<FileChange>,
+    pub changed: Vec<FileChange>,
+}
+
+impl FileChanges {
+    pub fn total(&self) -> usize {
+        self.added.len() + self.removed.len() + self.changed.len()
+    }
+}
+
+/// The protected lines of one inventory, in order, checking that order holds.
+struct Protected<R: BufRead> {
+    name: String,
+    lines: std::io::Lines<R>,
+    line_no: usize,
+    last: Option<Vec<u8>>,
+}
+
+impl<R: BufRead> Protected<R> {
+    fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, String> {
+        loop {
+            let Some(l) = self.lines.next() else {
+                return Ok(None);
+            };
+            self.line_no += 1;
+            let l = l.map_err(|e| format!("{}:{}: cannot read: {e}", self.name, self.line_no))?;
+            if l.trim().is_empty() {
+                continue;
+            }
+            let line: Line = serde_json::from_str(&l).map_err(|e| {
+                format!("{}:{}: not an inventory line: {e}", self.name, self.line_no)
+            })?;
+            let key = line.key();
+            if let Some(prev) = &self.last {
+                if key < *prev {
+                    return Err(format!(
+                        "{}:{}: the inventory is not sorted by path, so it cannot be compared",
+                        self.name, self.line_no
+                    ));
+                }
+            }
+            self.last = Some(key.clone());
+            if line.is_protected() {
+                return Ok(Some((key, line)));
+            }
+        }
+    }
+}
+
+/// Compares two inventories (old, new). Errors name the file and line.
+pub fn compare<A: BufRead, B: BufRead>(
+    old: (&str, A),
+    new: (&str, B),
+) -> Result<FileChanges, String> {
+    let mut o = Protected {
+        name: old.0.to_string(),
+        lines: old.1.lines(),
+        line_no: 0,
+        last: None,
+    };
+    let mut n = Protected {
+        name: new.0.to_string(),
+        lines: new.1.lines(),
+        line_no: 0,
+        last: None,
+    };
+    let mut out = FileChanges::default();
+    let mut a = o.next()?;
+    let mut b = n.next()?;
+    loop {
+        match (&a, &b) {
+            (None, None) => break,
+            (Some((_, ol)), None) => {
+                out.removed.push(entry(ol, Some(ol), None, vec![]));
+                a = o.next()?;
+            }
+            (None, Some((_, nl))) => {
+                out.added.push(entry(nl, None, Some(nl), vec![]));
+                b = n.next()?;
+            }
+            (Some((ok, ol)), Some((nk, nl))) => match ok.cmp(nk) {
+                std::cmp::Ordering::Less => {
+                    out.removed.push(entry(ol, Some(ol), None, vec![]));
+                    a = o.next()?;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.added.push(entry(nl, None, Some(nl), vec![]));
+                    b = n.next()?;
+                }
+                std::cmp::Ordering::Equal => {
+                    let what = differences(ol, nl);
+                    if !what.is_empty() {
+                        out.changed.push(entry(nl, Some(ol), Some(nl), what));
+                    }
+                    a = o.next()?;
+                    b = n.next()?;
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// Compares two inventory files.
+pub fn compare_files(old: &Path, new: &Path) -> Result<FileChanges, String> {
+    let open = |p: &Path| {
+        std::fs::File::open(p)
+            .map(std::io::BufReader::new)
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    compare(
+        (&old.display().to_string(), open(old)?),
+        (&new.display().to_string(), open(new)?),
+    )
+}
+
+fn entry(l: &Line, old: Option<&Line>, new: Option<&Line>, what: Vec<String>) -> FileChange {
+    FileChange {
+        path: l.path.clone(),
+        path_b64: l.path_b64.clone(),
+        asset: l.asset.clone(),
+        what,
+        old: old.map(Line::state),
+        new: new.map(Line::state),
+    }
+}
+
+/// What differs between two states of one file.
+fn differences(o: &Line, n: &Line) -> Vec<String> {
+    let (os, ns) = (o.state(), n.state());
+    let mut what = Vec::new();
+    let content = match (&os.sha256, &ns.sha256) {
+        (Some(a), Some(b)) => a != b,
+        _ => os.size != ns.size,
+    };
+    if content {
+        what.push("content".to_string());
+    }
+    if os.mode != ns.mode {
+        what.push("mode".into());
+    }
+    if os.uid != ns.uid || os.user != ns.user {
+        what.push("owner".into());
+    }
+    if os.gid != ns.gid || os.group != ns.group {
+        what.push("group".into());
+    }
+    if os.acl != ns.acl {
+        what.push("acl".into());
+    }
+    if o.asset != n.asset {
+        what.push("asset".into());
+    }
+    what
+}
+
+/// Standard base64 (with or without padding) to bytes.
+pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= val(c)? << (18 - 6 * i);
+        }
+        let n = chunk.len();
+        if n < 2 {
+            return None;
+        }
+        out.push((acc >> 16) as u8);
+        if n > 2 {
+            out.push((acc >> 8) as u8);
+        }
+        if n > 3 {
+            out.push(acc as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(path: &str, asset: Option<&str>, sha: &str, mode: &str, acl: &[&str]) -> String {
+        serde_json::json!({
+            "path": path, "type": "file", "size": 3, "mode": mode, "uid": 1001, "gid": 2001,
+            "user": "tanaka", "group": "design", "acl": acl, "sha256": sha, "asset": asset, "markers": []
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn finds_each_kind_of_change_in_one_pass() {
+        let old = [
+            line("/s/design/a.dwg", Some("T-001"), "aa", "0640", &[]),
+            line("/s/design/b.dwg", Some("T-001"), "bb", "0640", &[]),
+            line("/s/design/c.dwg", Some("T-001"), "cc", "0640", &[]),
+            line("/s/design/d.dwg", Some("T-001"), "dd", "0640", &[]),
+            line("/s/public/x.txt", None, "xx", "0644", &[]),
+        ]
+        .join("\n");
+        let new = [
+            line("/s/design/a.dwg", Some("T-001"), "aa", "0640", &[]),
+            line("/s/design/b.dwg", Some("T-001"), "b2", "0640", &[]),
+            line(
+                "/s/design/c.dwg",
+                Some("T-001"),
+                "cc",
+                "0644",
+                &["user:sato:r--"],
+            ),
+            line("/s/design/e.dwg", Some("T-001"), "ee", "0640", &[]),
+            line("/s/public/y.txt", None, "yy", "0644", &[]),
+        ]
+        .join("\n");
+        let ch = compare(("old", old.as_bytes()), ("new", new.as_bytes())).unwrap();
+        assert_eq!(
+            ch.added.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(),
+            ["/s/design/e.dwg"]
+        );
+        assert_eq!(
+            ch.removed
+                .iter()
+                .map(|c| c.path.as_str())
+                .collect::<Vec<_>>(),
+            ["/s/design/d.dwg"]
+        );
+        assert_eq!(ch.changed.len(), 2);
+        assert_eq!(ch.changed[0].path, "/s/design/b.dwg");
+        assert_eq!(ch.changed[0].what, ["content"]);
+        assert_eq!(ch.changed[1].what, ["mode", "acl"]);
+        assert_eq!(ch.changed[1].new.as_ref().unwrap().acl, ["user:sato:r--"]);
+    }
+
+    #[test]
+    fn unsorted_or_broken_inventories_are_errors_not_wrong_diffs() {
+        let bad = [
+            line("/b", Some("T"), "1", "0640", &[]),
+            line("/a", Some("T"), "1", "0640", &[]),
+        ]
+        .join("\n");
+        let e = compare(("old", bad.as_bytes()), ("new", "".as_bytes())).unwrap_err();
+        assert!(e.starts_with("old:2:") && e.contains("not sorted"), "{e}");
+        let e = compare(("old", "".as_bytes()), ("new", "{oops".as_bytes())).unwrap_err();
+        assert!(e.starts_with("new:1:"), "{e}");
+    }
+
+    #[test]
+    fn non_utf8_names_compare_by_their_exact_bytes() {
+        assert_eq!(b64_decode("/w==").unwrap(), [0xff]);
+        assert_eq!(b64_decode("YWJj").unwrap(), b"abc");
+        assert_eq!(b64_decode("YWI").unwrap(), b"ab");
+    }
+}

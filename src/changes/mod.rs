@@ -1,0 +1,357 @@
+//! Changes since the last audit (the annual periodic report): the baseline
+//! report, protected files added/removed/changed, items whose status changed, and
+//! score changes per criterion.
+
+pub mod diff;
+pub mod files;
+
+use crate::evaluate::score::Summary;
+use crate::i18n::Text;
+use crate::model::Status;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub use files::{FileChange, FileChanges, FileState};
+
+/// The fields of an earlier `report.json` that a comparison needs. Unknown fields
+/// are ignored, so reports of other versions with the same schema still load.
+#[derive(Clone, Debug, Deserialize)]
+pub struct BaselineReport {
+    pub schema_version: u32,
+    pub tool: BaselineTool,
+    #[serde(default)]
+    pub generated_at: String,
+    pub audit_date: NaiveDate,
+    pub organization: BaselineOrg,
+    pub summary: Summary,
+    pub items: Vec<BaselineItem>,
+    #[serde(default)]
+    pub changes: Option<Changes>,
+    #[serde(default)]
+    pub timeline: Option<crate::timeline::Timeline>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct BaselineTool {
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct BaselineOrg {
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct BaselineItem {
+    pub id: String,
+    pub status: Status,
+    #[serde(default)]
+    pub title: Option<Text>,
+}
+
+/// A report loaded for comparison, with the inventory written beside it.
+#[derive(Clone, Debug)]
+pub struct Baseline {
+    pub path: PathBuf,
+    pub report: BaselineReport,
+    /// `inventory.jsonl` in the same folder, when it exists.
+    pub inventory: Option<PathBuf>,
+}
+
+/// Reads `report.json` (and notes `inventory.jsonl` beside it). Errors are fatal
+/// (exit 2): a comparison with the wrong file must never be reported.
+pub fn load_report(path: &Path) -> Result<Baseline, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+    let version = value.get("schema_version").and_then(|v| v.as_u64());
+    match version {
+        None => {
+            return Err(format!(
+                "{} is not a timaudit report.json (no schema_version)",
+                path.display()
+            ));
+        }
+        Some(v) if v > u64::from(crate::report::model::SCHEMA_VERSION) => {
+            return Err(format!(
+                "{} was written by a newer timaudit (report schema {v}); this version reads schema {} — use the newer timaudit",
+                path.display(),
+                crate::report::model::SCHEMA_VERSION
+            ));
+        }
+        Some(_) => {}
+    }
+    let report: BaselineReport = serde_json::from_value(value)
+        .map_err(|e| format!("{} is not a usable timaudit report: {e}", path.display()))?;
+    if report.tool.name != "timaudit" {
+        return Err(format!(
+            "{} was not written by timaudit (tool `{}`)",
+            path.display(),
+            report.tool.name
+        ));
+    }
+    let inventory = path
+        .parent()
+        .map(|d| d.join("inventory.jsonl"))
+        .filter(|p| p.is_file());
+    Ok(Baseline {
+        path: path.to_path_buf(),
+        report,
+        inventory,
+    })
+}
+
+/// What the evaluation knows about the baseline: the report and the protected-file
+/// comparison (or why it could not be made).
+#[derive(Clone, Debug)]
+pub struct BaselineFacts {
+    pub baseline: Baseline,
+    pub files: Result<FileChanges, String>,
+}
+
+impl BaselineFacts {
+    /// Compares the baseline's inventory with this run's (when there is one).
+    pub fn new(baseline: Baseline, new_inventory: Option<&Path>) -> BaselineFacts {
+        let files = match (&baseline.inventory, new_inventory) {
+            (None, _) => Err(format!(
+                "there is no inventory.jsonl beside the baseline {}",
+                baseline.path.display()
+            )),
+            (Some(_), None) => {
+                Err("this run wrote no inventory (no file shares were walked)".to_string())
+            }
+            (Some(old), Some(new)) => files::compare_files(old, new),
+        };
+        BaselineFacts { baseline, files }
+    }
+
+    /// `changes` for the report, given this run's item results and summary.
+    pub fn changes(&self, items: &[(String, Status)], summary: &Summary) -> Changes {
+        let (compared, note, fc) = match &self.files {
+            Ok(fc) => (true, None, fc.clone()),
+            Err(e) => (false, Some(e.clone()), FileChanges::default()),
+        };
+        Changes {
+            baseline: self.baseline.path.display().to_string(),
+            baseline_audit_date: self.baseline.report.audit_date,
+            added: fc.added,
+            removed: fc.removed,
+            changed: fc.changed,
+            files_compared: compared,
+            files_note: note,
+            items: item_changes(&self.baseline.report.items, items),
+            scores: score_changes(&self.baseline.report.summary, summary),
+        }
+    }
+}
+
+/// Checks that a baseline can be compared with an audit of `org` on `date`.
+pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), String> {
+    let old = b.report.organization.name.trim();
+    if !org.trim().is_empty() && !old.is_empty() && old != org.trim() {
+        return Err(format!(
+            "the baseline {} is for organisation `{old}`, but this audit is for `{}`; compare audits of the same organisation",
+            b.path.display(),
+            org.trim()
+        ));
+    }
+    if b.report.audit_date > date {
+        return Err(format!(
+            "the baseline {} is dated {}, after this audit's date {date}",
+            b.path.display(),
+            b.report.audit_date
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemChange {
+    pub id: String,
+    pub old: Status,
+    pub new: Status,
+    /// `better` or `worse` by the items' scores; `changed` when either status is
+    /// not scored (not applicable) or both score the same (fail → error).
+    pub direction: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreChange {
+    /// A criterion ID, or `total`.
+    pub id: String,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    pub delta: Option<f64>,
+}
+
+/// `changes` in report.json.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The baseline report as given.
+    pub baseline: String,
+    pub baseline_audit_date: NaiveDate,
+    /// Protected files added, removed and changed (empty when `files_compared` is false).
+    pub added: Vec<FileChange>,
+    pub removed: Vec<FileChange>,
+    pub changed: Vec<FileChange>,
+    /// False when the file comparison could not be made (and why, in `files_note`).
+    pub files_compared: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_note: Option<String>,
+    /// Items whose status changed since the baseline.
+    pub items: Vec<ItemChange>,
+    /// Score change per criterion and in total.
+    pub scores: Vec<ScoreChange>,
+}
+
+/// Item and score changes between two sets of results.
+pub fn item_changes(old: &[BaselineItem], new: &[(String, Status)]) -> Vec<ItemChange> {
+    let mut out = Vec::new();
+    for (id, st) in new {
+        if let Some(o) = old.iter().find(|o| &o.id == id) {
+            if o.status != *st {
+                let direction = match (o.status.score(), st.score()) {
+                    (Some(a), Some(b)) if b > a => "better",
+                    (Some(a), Some(b)) if b < a => "worse",
+                    _ => "changed",
+                };
+                out.push(ItemChange {
+                    id: id.clone(),
+                    old: o.status,
+                    new: *st,
+                    direction: direction.into(),
+                });
+            }
+        }
+    }
+    out
+}
+
+pub fn score_changes(old: &Summary, new: &Summary) -> Vec<ScoreChange> {
+    let delta = |o: Option<f64>, n: Option<f64>| match (o, n) {
+        (Some(o), Some(n)) => Some(((n - o) * 10.0).round() / 10.0),
+        _ => None,
+    };
+    let mut out: Vec<ScoreChange> = new
+        .criteria
+        .iter()
+        .map(|c| {
+            let o = old
+                .criteria
+                .iter()
+                .find(|x| x.id == c.id)
+                .and_then(|x| x.score);
+            ScoreChange {
+                id: c.id.clone(),
+                old: o,
+                new: c.score,
+                delta: delta(o, c.score),
+            }
+        })
+        .collect();
+    out.push(ScoreChange {
+        id: "total".into(),
+        old: old.score,
+        new: new.score,
+        delta: delta(old.score, new.score),
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, s: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, s).unwrap();
+        p
+    }
+
+    const MIN: &str = r#"{"schema_version":1,"tool":{"name":"timaudit","version":"0.1.0"},"audit_date":"2025-11-20",
+        "organization":{"name":"A社"},"summary":{"score":50.0,"counts":{},"criteria":[]},"items":[{"id":"ADM-01","status":"fail"}]}"#;
+
+    #[test]
+    fn loads_a_report_and_rejects_newer_schemas_other_tools_and_other_organisations() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "report.json", MIN);
+        let b = load_report(&p).unwrap();
+        assert!(b.inventory.is_none());
+        assert!(check_comparable(&b, "A社", "2026-11-20".parse().unwrap()).is_ok());
+        let e = check_comparable(&b, "B社", "2026-11-20".parse().unwrap()).unwrap_err();
+        assert!(e.contains("`A社`") && e.contains("`B社`"), "{e}");
+        let e = check_comparable(&b, "A社", "2025-01-01".parse().unwrap()).unwrap_err();
+        assert!(e.contains("after this audit's date"), "{e}");
+        let p = write(
+            d.path(),
+            "newer.json",
+            &MIN.replace("\"schema_version\":1", "\"schema_version\":2"),
+        );
+        assert!(load_report(&p).unwrap_err().contains("newer timaudit"));
+        let p = write(
+            d.path(),
+            "other.json",
+            &MIN.replace("\"name\":\"timaudit\"", "\"name\":\"x\""),
+        );
+        assert!(
+            load_report(&p)
+                .unwrap_err()
+                .contains("not written by timaudit")
+        );
+        let p = write(d.path(), "junk.json", "{\"a\": 1}");
+        assert!(load_report(&p).unwrap_err().contains("no schema_version"));
+        write(d.path(), "inventory.jsonl", "");
+        assert!(
+            load_report(&d.path().join("report.json"))
+                .unwrap()
+                .inventory
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn item_changes_say_better_or_worse() {
+        let old = vec![
+            BaselineItem {
+                id: "A".into(),
+                status: Status::Fail,
+                title: None,
+            },
+            BaselineItem {
+                id: "B".into(),
+                status: Status::Pass,
+                title: None,
+            },
+            BaselineItem {
+                id: "C".into(),
+                status: Status::Pass,
+                title: None,
+            },
+            BaselineItem {
+                id: "D".into(),
+                status: Status::NotApplicable,
+                title: None,
+            },
+        ];
+        let new = vec![
+            ("A".into(), Status::Pass),
+            ("B".into(), Status::Partial),
+            ("C".into(), Status::Pass),
+            ("D".into(), Status::Error),
+        ];
+        let ch = item_changes(&old, &new);
+        assert_eq!(ch.len(), 3);
+        assert_eq!(ch[2].direction, "changed");
+        assert_eq!(
+            (ch[0].id.as_str(), ch[0].direction.as_str()),
+            ("A", "better")
+        );
+        assert_eq!(
+            (ch[1].id.as_str(), ch[1].direction.as_str()),
+            ("B", "worse")
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! Periodic reports: --baseline, changes, and `timaudit diff`.
+
+mod common;
+use common::*;
+
+fn company(org: &str, review: &str) -> Company {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    c.profile(&format!(
+        "organization:\n  name: {org}\n  certification: {{certified_on: 2025-04-01}}\nreviews:\n  - kind: access\n    date: {review}\n"
+    ));
+    c
+}
+
+fn audit_out(c: &Company, date: &str, out: &str, extra: &[&str]) -> Audit {
+    let dir = c.path().join(out);
+    let mut args = vec!["--out", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    c.audit(date, &args)
+}
+
+#[test]
+fn a_second_audit_lists_items_whose_status_changed_and_diff_names_them() {
+    let c = company("株式会社テスト", "2025-10-01");
+    let first = audit_out(&c, "2025-11-20", "y2025", &[]);
+    assert!(first.code < 2, "{}", first.stderr);
+    assert_eq!(first.status("ACC-06"), "pass");
+    // A year later the access review is overdue.
+    let baseline = c.path().join("y2025/report.json");
+    let second = audit_out(
+        &c,
+        "2026-11-20",
+        "y2026",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(second.code < 2, "{}", second.stderr);
+    let j = second.json();
+    let items = j["changes"]["items"].as_array().unwrap();
+    let acc06 = items
+        .iter()
+        .find(|i| i["id"] == "ACC-06")
+        .expect("ACC-06 listed");
+    assert_eq!(
+        (acc06["old"].as_str(), acc06["new"].as_str()),
+        (Some("pass"), Some("fail"))
+    );
+    assert_eq!(acc06["direction"], "worse");
+    assert_eq!(j["changes"]["baseline_audit_date"], "2025-11-20");
+    let md = std::fs::read_to_string(c.path().join("y2026/report.md")).unwrap();
+    assert!(
+        md.contains("Changes since the last audit") && md.contains("ACC-06"),
+        "{md}"
+    );
+
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--lang", "ja"])
+        .arg(&baseline)
+        .arg(c.path().join("y2026/report.json"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(
+        d.stdout.contains("定期報告")
+            && d.stdout.contains("| ACC-06 |")
+            && d.stdout.contains("悪化"),
+        "{}",
+        d.stdout
+    );
+    assert!(
+        d.stdout.contains("2027-04-01"),
+        "next periodic report due: {}",
+        d.stdout
+    );
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "json"])
+        .arg(&baseline)
+        .arg(c.path().join("y2026/report.json"));
+    let d = run(cmd);
+    let j: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert!(
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "ACC-06")
+    );
+    assert_eq!(j["timeline"]["expires_on"], "2028-03-31");
+}
+
+#[test]
+fn a_baseline_of_another_organisation_or_a_newer_schema_stops_the_run() {
+    let a = company("A社", "2025-10-01");
+    audit_out(&a, "2025-11-20", "old", &[]);
+    let baseline = a.path().join("old/report.json");
+    let b = company("B社", "2025-10-01");
+    let r = b.audit("2026-11-20", &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`A社`") && r.stderr.contains("`B社`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+
+    let text = std::fs::read_to_string(&baseline).unwrap().replacen(
+        "\"schema_version\": 1",
+        "\"schema_version\": 9",
+        1,
+    );
+    let newer = a.write("newer/report.json", text);
+    let r = a.audit("2026-11-20", &["--baseline", newer.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("newer timaudit"), "{}", r.stderr);
+
+    let mut cmd = timaudit();
+    cmd.arg("diff")
+        .arg(&baseline)
+        .arg(b.write("x.json", "not json"));
+    assert_eq!(run(cmd).code, 2);
+}
+
+#[test]
+fn without_the_baseline_inventory_hdl10_is_an_error_with_a_warning_not_a_pass() {
+    let c = company("株式会社テスト", "2025-10-01");
+    audit_out(&c, "2025-11-20", "y2025", &[]);
+    let _ = std::fs::remove_file(c.path().join("y2025/inventory.jsonl"));
+    let baseline = c.path().join("y2025/report.json");
+    let r = c.audit("2026-11-20", &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(r.status("HDL-10"), "error", "{}", r.item("HDL-10"));
+    assert!(
+        r.item("HDL-10")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("inventory.jsonl")
+    );
+    assert!(
+        r.stderr.contains("warning") && r.stderr.contains("inventory.jsonl"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json()["changes"]["files_compared"], false);
+}
