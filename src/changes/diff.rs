@@ -77,18 +77,19 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files:
             Err(e) => (false, Some(e), files::FileChanges::default()),
         };
     }
-    if let Some(ch) = &new.report.changes {
-        if ch.baseline_audit_date == old.report.audit_date && ch.files_compared {
-            return (
-                true,
-                None,
-                files::FileChanges {
-                    added: ch.added.clone(),
-                    removed: ch.removed.clone(),
-                    changed: ch.changed.clone(),
-                },
-            );
-        }
+    if let Some(ch) = &new.report.changes
+        && ch.baseline_audit_date == old.report.audit_date
+        && ch.files_compared
+    {
+        return (
+            true,
+            None,
+            files::FileChanges {
+                added: ch.added.clone(),
+                removed: ch.removed.clone(),
+                changed: ch.changed.clone(),
+            },
+        );
     }
     let missing: Vec<String> = [(old, "old"), (new, "new")]
         .iter()

@@ -136,13 +136,13 @@ impl<R: BufRead> Protected<R> {
                 format!("{}:{}: not an inventory line: {e}", self.name, self.line_no)
             })?;
             let key = line.key();
-            if let Some(prev) = &self.last {
-                if key < *prev {
-                    return Err(format!(
-                        "{}:{}: the inventory is not sorted by path, so it cannot be compared",
-                        self.name, self.line_no
-                    ));
-                }
+            if let Some(prev) = &self.last
+                && key < *prev
+            {
+                return Err(format!(
+                    "{}:{}: the inventory is not sorted by path, so it cannot be compared",
+                    self.name, self.line_no
+                ));
             }
             self.last = Some(key.clone());
             if line.is_protected() {

@@ -211,20 +211,20 @@ pub struct Changes {
 pub fn item_changes(old: &[BaselineItem], new: &[(String, Status)]) -> Vec<ItemChange> {
     let mut out = Vec::new();
     for (id, st) in new {
-        if let Some(o) = old.iter().find(|o| &o.id == id) {
-            if o.status != *st {
-                let direction = match (o.status.score(), st.score()) {
-                    (Some(a), Some(b)) if b > a => "better",
-                    (Some(a), Some(b)) if b < a => "worse",
-                    _ => "changed",
-                };
-                out.push(ItemChange {
-                    id: id.clone(),
-                    old: o.status,
-                    new: *st,
-                    direction: direction.into(),
-                });
-            }
+        if let Some(o) = old.iter().find(|o| &o.id == id)
+            && o.status != *st
+        {
+            let direction = match (o.status.score(), st.score()) {
+                (Some(a), Some(b)) if b > a => "better",
+                (Some(a), Some(b)) if b < a => "worse",
+                _ => "changed",
+            };
+            out.push(ItemChange {
+                id: id.clone(),
+                old: o.status,
+                new: *st,
+                direction: direction.into(),
+            });
         }
     }
     out
