@@ -18,4 +18,5 @@ pub mod report;
 pub mod rootfs;
 pub mod text;
 pub mod timeline;
+pub mod watch;
 pub mod yaml;
