@@ -1153,6 +1153,110 @@ mod tests {
     }
 
     #[test]
+    fn evidence_copies_keep_only_what_the_verdicts_read() {
+        use crate::rootfs::sha256_hex;
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        std::fs::write(root.join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").unwrap();
+        std::fs::write(root.join("etc/group"), "sudo:x:27:yamada\n").unwrap();
+        std::fs::write(root.join("etc/shadow"), "root:$6$secret:1::::::\n").unwrap();
+        let company = d.path().join("company");
+        std::fs::create_dir_all(company.join("docs")).unwrap();
+        std::fs::write(company.join("docs/rules.pdf"), "rules").unwrap();
+        let elsewhere = d.path().join("elsewhere/takeout.csv");
+        std::fs::create_dir_all(elsewhere.parent().unwrap()).unwrap();
+        std::fs::write(&elsewhere, "date\n").unwrap();
+        let win = d.path().join("pc01");
+        std::fs::create_dir_all(win.join("registry")).unwrap();
+        std::fs::write(win.join("registry/usbstor.reg"), "REGEDIT4").unwrap();
+
+        let sha = |b: &str| Some(sha256_hex(b.as_bytes()));
+        let ev = [
+            Evidence::new(EvidenceKind::Config)
+                .path("/etc/passwd")
+                .line(1)
+                .sha256(sha("root:x:0:0::/root:/bin/sh\n")),
+            // Changed since the verdict read it.
+            Evidence::new(EvidenceKind::Config)
+                .path("/etc/group")
+                .sha256(sha("sudo:x:27:\n")),
+            Evidence::new(EvidenceKind::Config)
+                .path("/etc/shadow")
+                .sha256(sha("root:$6$secret:1::::::\n")),
+            // The audited secrets themselves.
+            Evidence::new(EvidenceKind::File)
+                .path("/srv/share/design/mold.dwg")
+                .sha256(sha("x")),
+            Evidence::new(EvidenceKind::Document)
+                .path("docs/rules.pdf")
+                .sha256(sha("rules")),
+            Evidence::new(EvidenceKind::Record)
+                .path(elsewhere.to_str().unwrap())
+                .sha256(sha("date\n")),
+            // Missing when evaluated: no SHA-256, nothing to copy.
+            Evidence::new(EvidenceKind::Record).path("records/disposal.csv"),
+            Evidence::new(EvidenceKind::Windows)
+                .path("registry/usbstor.reg")
+                .sha256(sha("REGEDIT4")),
+        ];
+        let mut r = crate::report::tests::example(Lang::En, false);
+        for it in &mut r.items {
+            it.evidence.clear();
+            it.computed_evidence = None;
+        }
+        r.items[0].evidence = ev[..4].iter().map(|e| e.localize(Lang::En)).collect();
+        r.items[1].computed_evidence = Some(ev[4..].iter().map(|e| e.localize(Lang::En)).collect());
+
+        let fs = RootFs::new(&root);
+        let mut profile = Profile::empty();
+        profile.base_dir = company.clone();
+        let dirs = vec![win.clone()];
+        let src = Sources {
+            fs: &fs,
+            profile: &profile,
+            evidence_dirs: &dirs,
+        };
+        let out_path = d.path().join("out");
+        let out = prepare(&out_path).unwrap();
+        let (copied, warnings) = copy_evidence(&out, &r, &src, Lang::En).unwrap();
+        let files: Vec<String> = out
+            .list()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| String::from_utf8(e.rel).unwrap())
+            .collect();
+        let local = format!(
+            "evidence/local/{}",
+            absolute(&elsewhere)
+                .to_str()
+                .unwrap()
+                .trim_start_matches('/')
+        );
+        let mut want = vec![
+            "evidence/etc/passwd".to_string(),
+            "evidence/profile/docs/rules.pdf".to_string(),
+            "evidence/windows/pc01/registry/usbstor.reg".to_string(),
+            local,
+        ];
+        want.sort();
+        assert_eq!(files, want, "{warnings:?}");
+        assert_eq!(copied, 4);
+        let joined = warnings.join("\n");
+        assert!(
+            joined.contains("/etc/group changed after the verdict read it"),
+            "{joined}"
+        );
+        assert!(joined.contains("/etc/shadow was not copied"), "{joined}");
+        assert_eq!(warnings.len(), 2, "{joined}");
+        assert_eq!(
+            std::fs::read(out_path.join("evidence/etc/passwd")).unwrap(),
+            b"root:x:0:0::/root:/bin/sh\n"
+        );
+    }
+
+    #[test]
     fn secrets_are_recognised() {
         for p in [
             "/etc/shadow",

@@ -236,7 +236,7 @@ const STYLE: &str = r#"
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px; color: var(--ink); background: #fff;
-  font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "IPAexGothic", "IPAGothic", sans-serif;
+  font-family: system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", "Yu Gothic", Meiryo, "IPAexGothic", "IPAPGothic", sans-serif;
   font-size: 14px; line-height: 1.55; }
 h1 { font-size: 24px; margin: 0 0 8px; }
 h2 { font-size: 19px; border-bottom: 2px solid var(--ink); padding-bottom: 4px; margin: 28px 0 12px; }
@@ -291,6 +291,41 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px
   .chart svg { max-width: 150mm; }
 }
 "#;
+
+/// Wraps a label at `width` display columns, between words where there are
+/// spaces (English) and between characters otherwise (Japanese).
+pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let sep = usize::from(!cur.is_empty());
+        if cur.width() + sep + word.width() <= width {
+            if sep == 1 {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            continue;
+        }
+        if !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if word.width() <= width {
+            cur.push_str(word);
+        } else {
+            let mut parts: Vec<String> = super::table::wrap(word, width)
+                .lines()
+                .map(str::to_string)
+                .collect();
+            cur = parts.pop().unwrap_or_default();
+            lines.extend(parts);
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
 
 /// The radar chart of the criteria's scores as a hand-written SVG.
 /// `None` scores (every item not applicable) are drawn at the centre and labelled
@@ -373,10 +408,7 @@ pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String
         } else {
             "end"
         };
-        let lines: Vec<String> = super::table::wrap(name, 30)
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let lines = wrap_words(name, 30);
         let height = 16.0 * (lines.len() as f64);
         let dy = if y < cy - 1.0 { -height } else { 4.0 };
         let _ = write!(
@@ -861,6 +893,18 @@ mod tests {
         assert_eq!(
             untrusted("<script>alert('x')</script>&\"\n\u{202e}"),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;\\n\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn labels_wrap_between_words() {
+        assert_eq!(
+            wrap_words("Handling: register, labels, copies, take-out, disposal", 30),
+            ["Handling: register, labels,", "copies, take-out, disposal"]
+        );
+        assert_eq!(
+            wrap_words("情報の取扱い（管理・複製・廃棄等）", 30),
+            ["情報の取扱い（管理・複製・廃棄", "等）"]
         );
     }
 
