@@ -891,6 +891,37 @@ pub fn write(out: &OutDir, r: &mut Report, src: &Sources, lang: Lang) -> Result<
 
 // ---------------------------------------------------------------- verify
 
+/// How a listed file differs from the manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Content { now: String, listed: String },
+    Symlink,
+    Folder,
+    Special,
+    Unreadable(String),
+}
+
+impl Change {
+    pub fn describe(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::Ja, Change::Content { now, listed }) => {
+                format!("内容が違います: SHA-256 が {now}、MANIFEST では {listed}")
+            }
+            (Lang::En, Change::Content { now, listed }) => {
+                format!("content differs: SHA-256 {now}, manifest {listed}")
+            }
+            (Lang::Ja, Change::Symlink) => "シンボリックリンクに置き換えられています".into(),
+            (Lang::En, Change::Symlink) => "replaced by a symbolic link".into(),
+            (Lang::Ja, Change::Folder) => "フォルダに置き換えられています".into(),
+            (Lang::En, Change::Folder) => "replaced by a folder".into(),
+            (Lang::Ja, Change::Special) => "通常のファイルではありません".into(),
+            (Lang::En, Change::Special) => "not a regular file".into(),
+            (Lang::Ja, Change::Unreadable(e)) => format!("読めません: {e}"),
+            (Lang::En, Change::Unreadable(e)) => format!("unreadable: {e}"),
+        }
+    }
+}
+
 /// The result of checking a bundle against its manifest.
 #[derive(Debug, Default)]
 pub struct Verified {
@@ -899,7 +930,7 @@ pub struct Verified {
     /// Files (or links, special files) that the manifest does not list.
     pub extra: Vec<Vec<u8>>,
     /// Listed files whose content differs, or that are no longer regular files.
-    pub changed: Vec<(Vec<u8>, String)>,
+    pub changed: Vec<(Vec<u8>, Change)>,
     /// Files that match.
     pub ok: usize,
     pub manifest_sha256: String,
@@ -943,18 +974,22 @@ pub fn verify(dir: &Path) -> Result<Verified, String> {
                     .map_err(|e| e.to_string());
                 match got {
                     Ok(h) if h == *want => v.ok += 1,
-                    Ok(h) => v
-                        .changed
-                        .push((rel.clone(), format!("sha256 {h}, manifest {want}"))),
-                    Err(e) => v.changed.push((rel.clone(), format!("unreadable: {e}"))),
+                    Ok(h) => v.changed.push((
+                        rel.clone(),
+                        Change::Content {
+                            now: h,
+                            listed: want.clone(),
+                        },
+                    )),
+                    Err(e) => v.changed.push((rel.clone(), Change::Unreadable(e))),
                 }
             }
             Some(k) => v.changed.push((
                 rel.clone(),
                 match k {
-                    EntryKind::Symlink => "now a symbolic link".into(),
-                    EntryKind::Dir => "now a folder".into(),
-                    _ => "not a regular file".into(),
+                    EntryKind::Symlink => Change::Symlink,
+                    EntryKind::Dir => Change::Folder,
+                    _ => Change::Special,
                 },
             )),
         }
@@ -981,7 +1016,11 @@ pub fn verify_report(v: &Verified, lang: Lang) -> String {
         o.push_str(&format!("{missing}: {}\n", shown(m)));
     }
     for (c, why) in &v.changed {
-        o.push_str(&format!("{changed}: {} ({why})\n", shown(c)));
+        o.push_str(&format!(
+            "{changed}: {} ({})\n",
+            shown(c),
+            why.describe(lang)
+        ));
     }
     for e in &v.extra {
         o.push_str(&format!("{extra}: {}\n", shown(e)));
