@@ -277,6 +277,7 @@ code, .mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", monospac
 .question { color: var(--muted); }
 .evidence { font-size: 12.5px; margin-top: 6px; }
 .evidence td { overflow-wrap: anywhere; }
+.evidence caption { text-align: left; }
 .note { color: var(--muted); font-size: 12.5px; }
 .warn { border: 2px solid var(--fail); padding: 8px 12px; }
 ul.plain { padding-left: 20px; margin: 4px 0; }
@@ -766,7 +767,7 @@ fn evidence_table(o: &mut String, ev: &[Evidence<String>], lang: Lang) {
     let u = ui(lang);
     let _ = writeln!(
         o,
-        "<table class=\"evidence\"><caption class=\"label\" style=\"text-align:left\">{} ({})</caption>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<table class=\"evidence\"><caption class=\"label\">{} ({})</caption>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(w.evidence),
         ev.len(),
         esc(u.kind),
