@@ -1,7 +1,7 @@
 //! The commands. `audit` = load → collect → evaluate → report.
 
 use crate::catalogue::Catalogue;
-use crate::cli::{AuditArgs, ChecklistArgs, Cli, Command, ExplainArgs, InitArgs};
+use crate::cli::{AuditArgs, ChecklistArgs, Cli, Command, ExplainArgs, InitArgs, VerifyArgs};
 use crate::collect::Facts;
 use crate::evaluate::{self, Context};
 use crate::i18n::Lang;
@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Checklist(a) => cmd_checklist(a, lang),
         Command::Explain(a) => cmd_explain(a, lang),
         Command::Diff(a) => cmd_diff(a, lang),
+        Command::Verify(a) => cmd_verify(a, lang),
     };
     match r {
         Ok(code) => code,
@@ -145,6 +146,20 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
         None => None,
     };
+    if let (Some(b), Some(out)) = (&baseline, &a.out) {
+        let same = |x: &Path, y: &Path| match (x.canonicalize(), y.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        };
+        if b.path.parent().is_some_and(|d| same(d, out)) {
+            return Err(Fatal(format!(
+                "--out {} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept",
+                out.display()
+            )));
+        }
+    }
+    // Before anything is collected, so a walker can stream inventory.jsonl into it.
+    let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
     let fs = RootFs::new(&a.root);
     let mut facts = Facts::collect(&fs);
     facts.baseline = baseline.map(|b| crate::changes::BaselineFacts::new(b, None));
@@ -155,7 +170,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         facts: &facts,
     };
     let results = evaluate::evaluate(cat, &ctx);
-    let report = build::build(build::BuildInput {
+    let mut report = build::build(build::BuildInput {
         catalogue: cat,
         profile: &profile,
         results: &results,
@@ -170,8 +185,13 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         baseline: facts.baseline.as_ref(),
     });
 
-    if let Some(out) = &a.out {
-        write_bundle(out, &report, lang)?;
+    if let Some(out) = &out_dir {
+        let src = crate::bundle::Sources {
+            fs: &fs,
+            profile: &profile,
+            evidence_dirs: &a.evidence,
+        };
+        write_bundle(out, &mut report, &src, lang)?;
     }
     for f in &formats {
         if let Some(text) = report::render(&report, *f, lang) {
@@ -190,17 +210,22 @@ pub fn exit_code(report: &Report, fail_on: &[Status]) -> i32 {
     }
 }
 
-/// Writes the report files into `dir` (created if needed).
-fn write_bundle(dir: &Path, report: &Report, lang: Lang) -> Result<(), Fatal> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Fatal(format!("cannot create {}: {e}", dir.display())))?;
-    let files = [
-        ("report.json", report::json::render(report)),
-        ("report.md", report::markdown::render(report, lang)),
-    ];
-    for (name, content) in files {
-        write_new_file(&dir.join(name), content.as_bytes())?;
-    }
+/// Writes the evidence bundle (see `bundle`) and tells the user the manifest's
+/// SHA-256, to note down: it lets anyone check the bundle later.
+fn write_bundle(
+    out: &crate::bundle::OutDir,
+    report: &mut Report,
+    src: &crate::bundle::Sources,
+    lang: Lang,
+) -> Result<(), Fatal> {
+    let w = crate::bundle::write(out, report, src, lang)?;
+    eprintln!(
+        "wrote {} ({} evidence file{}); SHA-256 of MANIFEST.sha256: {}",
+        out.path().display(),
+        w.evidence_files,
+        if w.evidence_files == 1 { "" } else { "s" },
+        w.manifest_sha256
+    );
     Ok(())
 }
 
@@ -246,19 +271,48 @@ fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
 
 fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
+    if a.format == Format::Xlsx {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            return Err(Fatal(
+                "an xlsx workbook is binary: redirect it into a file, e.g. `timaudit checklist --format xlsx > checklist.xlsx`".into(),
+            ));
+        }
+        let bytes = report::xlsx::blank_form(cat, lang)?;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(&bytes).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Fatal(format!("cannot write to stdout: {e}")))
+            }
+            _ => Ok(EXIT_OK),
+        };
+    }
     let text = match a.format {
         Format::Table => report::checklist_form::table(cat, lang),
         Format::Md => report::checklist_form::markdown(cat, lang),
         Format::Csv => report::checklist_form::csv(cat, lang),
         other => {
             return Err(Fatal(format!(
-                "checklist cannot be printed as {}; use table, md or csv",
+                "checklist cannot be printed as {}; use table, md, csv or xlsx",
                 other.name()
             )));
         }
     };
     print(&text)?;
     Ok(EXIT_OK)
+}
+
+/// `verify DIR`: 0 when every file matches the manifest, 1 naming every missing,
+/// extra or changed file, 2 when DIR or its manifest cannot be read.
+fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
+    let Some(dir) = a.dir else {
+        return Err(Fatal(
+            "give the bundle folder to check: timaudit verify DIR".into(),
+        ));
+    };
+    let v = crate::bundle::verify(&dir)?;
+    print(&crate::bundle::verify_report(&v, lang))?;
+    Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {

@@ -34,6 +34,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// What changed between two audits: item status, scores, protected files, timeline.
     Diff(DiffArgs),
+    /// Check an evidence bundle (audit --out DIR) against its MANIFEST.sha256.
+    Verify(VerifyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -74,7 +76,7 @@ pub struct AuditArgs {
     /// Write the evidence bundle (report.json, report.md, …) into this folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// What to print on stdout: table (default), json, md. Repeatable only with --out.
+    /// What to print on stdout: table (default), json, md, csv, html. Repeatable only with --out.
     #[arg(long, value_enum)]
     pub format: Vec<Format>,
     /// Last year's report.json, to report changes since then.
@@ -93,9 +95,16 @@ pub struct AuditArgs {
 
 #[derive(Args, Debug)]
 pub struct ChecklistArgs {
-    /// table (default), md or csv.
+    /// table (default), md, csv or xlsx (xlsx is written to stdout only when it is
+    /// redirected: `timaudit checklist --format xlsx > form.xlsx`).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The bundle folder written by `audit --out DIR`.
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

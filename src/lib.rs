@@ -4,6 +4,7 @@
 //! One pipeline: **collect** facts → **evaluate** checklist items → **report**.
 
 pub mod app;
+pub mod bundle;
 pub mod catalogue;
 pub mod changes;
 pub mod cli;

@@ -139,3 +139,20 @@ fn without_the_baseline_inventory_hdl10_is_an_error_with_a_warning_not_a_pass() 
     );
     assert_eq!(r.json()["changes"]["files_compared"], false);
 }
+
+#[test]
+fn the_baseline_bundle_is_never_overwritten_by_the_new_audit() {
+    let c = company("株式会社テスト", "2025-10-01");
+    audit_out(&c, "2025-11-20", "y2025", &[]);
+    let baseline = c.path().join("y2025/report.json");
+    let before = std::fs::read(&baseline).unwrap();
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2025",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("baseline's own folder"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&baseline).unwrap(), before);
+}

@@ -1,6 +1,7 @@
 //! The blank checklist form (`timaudit checklist`): every item, its criterion and
 //! how it is decided, ready to fill in.
 
+use super::cells::guard;
 use super::markdown::esc;
 use super::table::wrap;
 use super::words;
@@ -72,7 +73,8 @@ pub fn markdown(cat: &Catalogue, lang: Lang) -> String {
     o
 }
 
-/// CSV of the blank form, UTF-8 with BOM so that Excel in Japan opens it.
+/// CSV of the blank form, UTF-8 with BOM so that Excel in Japan opens it; cells
+/// guarded like the report's CSV ([`super::cells`]).
 pub fn csv(cat: &Catalogue, lang: Lang) -> String {
     let w = words(lang);
     let mut wtr = csv::WriterBuilder::new().from_writer(Vec::new());
@@ -91,7 +93,7 @@ pub fn csv(cat: &Catalogue, lang: Lang) -> String {
             .criterion(&it.criterion)
             .map(|c| c.title.get(lang))
             .unwrap_or("");
-        let _ = wtr.write_record([
+        let row = [
             it.id.as_str(),
             crit,
             it.title.get(lang),
@@ -100,7 +102,10 @@ pub fn csv(cat: &Catalogue, lang: Lang) -> String {
             it.rule.get(lang).trim(),
             "",
             "",
-        ]);
+        ];
+        // The catalogue's own line breaks stay (quoted cells); only formula
+        // prefixes are guarded.
+        let _ = wtr.write_record(row.iter().map(|c| guard(c.to_string())));
     }
     let bytes = wtr.into_inner().unwrap_or_default();
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))

@@ -1,11 +1,15 @@
 //! Reports: one renderer per format, dispatched in one place.
 
 pub mod build;
+pub mod cells;
 pub mod checklist_form;
+pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod table;
+pub mod xlsx;
 
 pub use model::Report;
 
@@ -35,9 +39,10 @@ impl Format {
     }
 }
 
-/// Can this format be printed on stdout by this version?
+/// Can this format be printed on stdout by this version? (XLSX is binary: it is
+/// written to `--out DIR` only.)
 pub fn render_kind(format: Format) -> Option<()> {
-    matches!(format, Format::Table | Format::Json | Format::Md).then_some(())
+    (format != Format::Xlsx).then_some(())
 }
 
 /// Renders a report as text for stdout; `None` when this version cannot render the
@@ -47,7 +52,9 @@ pub fn render(report: &Report, format: Format, lang: Lang) -> Option<String> {
         Format::Table => Some(table::render(report, lang)),
         Format::Json => Some(json::render(report)),
         Format::Md => Some(markdown::render(report, lang)),
-        Format::Csv | Format::Html | Format::Xlsx => None,
+        Format::Csv => Some(csv::render(report, lang)),
+        Format::Html => Some(html::render(report, lang)),
+        Format::Xlsx => None,
     }
 }
 
@@ -177,6 +184,10 @@ pub fn evidence_line(e: &crate::model::Evidence<String>) -> String {
             None => parts.push(one_line(p)),
         }
     }
+    if let Some(b) = &e.path_b64 {
+        // The exact bytes of a name that is not UTF-8 (`path` is lossy).
+        parts.push(format!("(base64:{})", one_line(b)));
+    }
     if let Some(p) = &e.principal {
         parts.push(one_line(p));
     }
@@ -197,3 +208,6 @@ pub fn evidence_line(e: &crate::model::Evidence<String>) -> String {
     }
     parts.join(" ")
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

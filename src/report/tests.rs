@@ -1,0 +1,402 @@
+//! Renderer tests on a fixed example report: snapshots of every text format, and
+//! hostile names from the audited system in every renderer.
+
+use super::model::{Coverage, Host, Inventory, Unreadable};
+use super::{Report, build};
+use crate::catalogue::Catalogue;
+use crate::evaluate::ItemResult;
+use crate::i18n::{Lang, Text};
+use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use crate::profile::Profile;
+use crate::profile::model::Certification;
+use chrono::NaiveDate;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Names an attacker could give files, hosts or principals on the audited system.
+pub const SCRIPT: &str = "<script>alert(1)</script>";
+pub const FORMULA: &str = "=cmd|'/c calc'!A1";
+pub const NEWLINE: &str = "report.pdf\n# injected heading\n| x | y |";
+pub const RTL: &str = "invoice\u{202e}fdp.exe";
+pub const ESCAPES: &str = "\u{1b}[2J\u{1b}]0;owned\u{7}";
+/// `design/` + CP932 bytes (not UTF-8) + `.dwg`, as the walker reports it.
+pub const LOSSY: &str = "/srv/share/design/\u{fffd}\u{fffd}.dwg";
+pub const LOSSY_B64: &str = "L3Nydi9zaGFyZS9kZXNpZ24vgqCCoi5kd2c=";
+
+/// A fixed report covering every status, every evidence field, a waiver, an
+/// expired waiver, a timeline, coverage and warnings. With `hostile`, every text
+/// that comes from the audited system or the profile is an attack.
+pub fn example(lang: Lang, hostile: bool) -> Report {
+    let cat = Catalogue::builtin();
+    let h = |plain: &str, evil: &str| {
+        if hostile {
+            evil.to_string()
+        } else {
+            plain.to_string()
+        }
+    };
+    let mut results = Vec::new();
+    for (i, item) in cat.items.iter().enumerate() {
+        let status = Status::ALL[i % Status::ALL.len()];
+        let mut evidence = Vec::new();
+        let reason = match status {
+            Status::Pass => Text::new("条件を満たしています", "the condition holds"),
+            Status::Partial => Text::new(
+                format!(
+                    "{}: 一部の条件のみ満たしています（{}）",
+                    h("docs/rules.pdf", FORMULA),
+                    h("改訂日が古い", NEWLINE)
+                ),
+                format!(
+                    "{}: only part of the condition holds ({})",
+                    h("docs/rules.pdf", FORMULA),
+                    h("revised too long ago", NEWLINE)
+                ),
+            ),
+            Status::Fail => {
+                evidence.push(
+                    Evidence::new(EvidenceKind::File)
+                        .path(h("/srv/share/design/mold-17.dwg", SCRIPT))
+                        .asset("T-001")
+                        .detail(Text::new("other が読めます", "mode 0644, other can read")),
+                );
+                evidence.push(
+                    Evidence::new(EvidenceKind::File)
+                        .path(h("/srv/share/design/図面.dwg", LOSSY))
+                        .path_b64(hostile.then(|| LOSSY_B64.to_string()))
+                        .principal(h("user:sato", FORMULA)),
+                );
+                evidence.push(
+                    Evidence::new(EvidenceKind::Config)
+                        .path("/etc/samba/smb.conf")
+                        .line(41)
+                        .excerpt(h("guest ok = yes", "+SUM(1,2) ; <b>guest ok = yes</b>"))
+                        .sha256(Some("0f".repeat(32))),
+                );
+                Text::new(
+                    format!("{} ほか 2 件が誰でも読めます", h("mold-17.dwg", SCRIPT)),
+                    format!(
+                        "{} and 2 more are readable by everyone",
+                        h("mold-17.dwg", SCRIPT)
+                    ),
+                )
+            }
+            Status::NotApplicable => Text::new(
+                "Samba も NFS もありません",
+                "neither Samba nor NFS is configured",
+            ),
+            Status::Error => {
+                evidence.push(
+                    Evidence::new(EvidenceKind::Config)
+                        .path(h("/etc/ssh/sshd_config", RTL))
+                        .detail(Text::same(h("permission denied", ESCAPES))),
+                );
+                Text::new(
+                    format!("読めません: {}", h("/etc/ssh/sshd_config", RTL)),
+                    format!("cannot read {}", h("/etc/ssh/sshd_config", RTL)),
+                )
+            }
+            Status::Unanswered => Text::new(
+                format!("{} の回答がありません", item.id),
+                format!("no answer for {}", item.id),
+            ),
+        };
+        results.push(ItemResult {
+            id: item.id.clone(),
+            status,
+            reason,
+            evidence,
+            waived: false,
+            computed: None,
+            expired_waiver: None,
+        });
+    }
+    // A waiver on an automatic item, keeping its computed result beside it.
+    let its07 = results.iter_mut().find(|r| r.id == "ITS-07").unwrap();
+    its07.status = Status::Pass;
+    its07.waived = true;
+    its07.reason = Text::new(
+        format!("回答: {}", h("境界のUTMでIPSを運用", FORMULA)),
+        format!("answer: {}", h("IPS runs on the perimeter UTM", FORMULA)),
+    );
+    its07.evidence = vec![
+        Evidence::new(EvidenceKind::Answer)
+            .date("2027-03-31")
+            .detail(Text::same("justification")),
+        Evidence::new(EvidenceKind::Answer)
+            .path(h("docs/utm-contract.pdf", "@docs/utm.pdf"))
+            .sha256(Some("ab".repeat(32))),
+    ];
+    its07.computed = Some(
+        Outcome::fail(Text::new("IDS/IPS が見つかりません", "no IDS/IPS found"))
+            .with([Evidence::new(EvidenceKind::Note)
+                .detail(Text::new("fail2ban なし", "no fail2ban jail enabled"))]),
+    );
+    let sto01 = results.iter_mut().find(|r| r.id == "STO-01").unwrap();
+    sto01.status = Status::Unanswered;
+    sto01.expired_waiver = Some(date("2026-03-31"));
+
+    let mut profile = Profile::empty();
+    profile.organization.name = h("株式会社サンプル製作所", &format!("{SCRIPT}{FORMULA}"));
+    profile.organization.certification = Some(Certification {
+        body: Some(h("一般社団法人サンプル認証機構", NEWLINE)),
+        certificate_id: Some(h("TIM-2025-0123", RTL)),
+        certified_on: Some(date("2025-04-01")),
+    });
+    let mut r = build::build(build::BuildInput {
+        catalogue: cat,
+        profile: &profile,
+        results: &results,
+        audit_date: date("2026-11-25"),
+        lang,
+        hosts: vec![Host {
+            name: h("fileserver01", SCRIPT),
+            root: h("/", ESCAPES),
+            kind: "linux".into(),
+        }],
+        warnings: vec![h(
+            "profile: people.csv line 4: unknown role `auditor`",
+            &format!("{FORMULA} {NEWLINE}"),
+        )],
+        baseline: None,
+    });
+    r.generated_at = "2026-11-25T09:00:00+09:00".into();
+    // Snapshots do not change with each release.
+    r.tool.version = "0.0.0-test".into();
+    r.inventory = Inventory {
+        files: 120_034,
+        bytes: 9_876_543_210,
+        protected: 812,
+        marked: 640,
+        hashed: 120_034,
+    };
+    r.coverage = Coverage {
+        unreadable: vec![Unreadable {
+            path: h("/srv/share/hr", NEWLINE),
+            error: "permission denied".into(),
+        }],
+        vanished: 1,
+        loops: 2,
+        skipped_special: 3,
+    };
+    r
+}
+
+#[test]
+fn snapshot_html() {
+    insta::assert_snapshot!(
+        "html_ja",
+        super::html::render(&example(Lang::Ja, false), Lang::Ja)
+    );
+    insta::assert_snapshot!(
+        "html_en",
+        super::html::render(&example(Lang::En, false), Lang::En)
+    );
+}
+
+#[test]
+fn snapshot_markdown() {
+    insta::assert_snapshot!(
+        "markdown_en",
+        super::markdown::render(&example(Lang::En, false), Lang::En)
+    );
+}
+
+#[test]
+fn snapshot_csv() {
+    insta::assert_snapshot!(
+        "csv_ja",
+        super::csv::render(&example(Lang::Ja, false), Lang::Ja)
+    );
+    insta::assert_snapshot!(
+        "csv_en",
+        super::csv::render(&example(Lang::En, false), Lang::En)
+    );
+}
+
+#[test]
+fn snapshot_json() {
+    insta::assert_snapshot!("json", super::json::render(&example(Lang::En, false)));
+}
+
+/// Raw characters that must never reach a page, a terminal or a cell as such.
+fn assert_no_raw_controls(name: &str, out: &str, allowed: &[char]) {
+    for c in out.chars() {
+        let bad = (c.is_control() && !allowed.contains(&c))
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c);
+        assert!(!bad, "{name}: raw {:?} in output", c);
+    }
+}
+
+#[test]
+fn hostile_names_are_harmless_in_html() {
+    for lang in [Lang::Ja, Lang::En] {
+        let out = super::html::render(&example(lang, true), lang);
+        assert!(
+            !out.to_ascii_lowercase().contains("<script"),
+            "a script tag got through"
+        );
+        assert!(
+            !out.contains("<b>guest"),
+            "markup from an excerpt got through"
+        );
+        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(out.contains("=cmd|&#39;/c calc&#39;!A1"));
+        assert!(
+            out.contains("invoice\\u{202e}fdp.exe"),
+            "RTL override not shown"
+        );
+        assert!(
+            out.contains(LOSSY_B64),
+            "the exact bytes of a non-UTF-8 name are lost"
+        );
+        assert!(out.contains("report.pdf\\n# injected heading"));
+        assert_no_raw_controls("html", &out, &['\n']);
+        // Every item is on the page, once.
+        for it in &Catalogue::builtin().items {
+            assert_eq!(
+                out.matches(&format!("id=\"item-{}\"", it.id)).count(),
+                1,
+                "{}",
+                it.id
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_names_are_harmless_in_markdown_and_the_table() {
+    let r = example(Lang::En, true);
+    let md = super::markdown::render(&r, Lang::En);
+    assert!(!md.to_ascii_lowercase().contains("<script"));
+    assert!(md.contains("&lt;script&gt;"));
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with("# injected") || l.starts_with("| x |")),
+        "a newline in a name started a new Markdown block"
+    );
+    assert!(md.contains(LOSSY_B64));
+    assert_no_raw_controls("markdown", &md, &['\n']);
+    let table = super::table::render(&r, Lang::En);
+    assert!(!table.contains("\u{1b}[2J") && !table.contains("\u{1b}]0;"));
+    assert!(!table.lines().any(|l| l.starts_with("# injected")));
+    assert_no_raw_controls("table", &table, &['\n', '\u{1b}']);
+}
+
+#[test]
+fn hostile_names_cannot_become_formulas_in_csv() {
+    for lang in [Lang::Ja, Lang::En] {
+        let r = example(lang, true);
+        let out = super::csv::render(&r, lang);
+        assert!(out.starts_with('\u{feff}'), "no BOM");
+        assert_no_raw_controls("csv", &out, &['\r', '\n', '\u{feff}']);
+        // One physical line per item: names with newlines cannot add rows.
+        assert_eq!(out.lines().count(), r.items.len() + 1);
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), r.items.len());
+        for (row, it) in rows.iter().zip(&r.items) {
+            assert_eq!(&row[0], it.id);
+            assert_eq!(&row[5], it.status.code());
+            for f in row.iter() {
+                assert!(!super::cells::starts_formula(f), "formula cell {f:?}");
+            }
+        }
+        let fail = rows.iter().find(|x| &x[5] == "fail").unwrap();
+        assert!(fail[7].starts_with("'<script>") || fail[7].contains(SCRIPT));
+        assert!(fail[9].contains(LOSSY_B64));
+        let partial = rows.iter().find(|x| &x[5] == "partial").unwrap();
+        assert!(partial[7].starts_with("'=cmd|"), "{:?}", &partial[7]);
+        assert!(partial[7].contains("\\n# injected heading"));
+    }
+}
+
+#[test]
+fn hostile_names_survive_json_exactly() {
+    let r = example(Lang::En, true);
+    let out = super::json::render(&r);
+    let back: Report = serde_json::from_str(&out).unwrap();
+    assert_eq!(back.organization.name, format!("{SCRIPT}{FORMULA}"));
+    let fail = back
+        .items
+        .iter()
+        .find(|i| i.status == Status::Fail)
+        .unwrap();
+    assert_eq!(fail.evidence[0].path.as_deref(), Some(SCRIPT));
+    assert_eq!(fail.evidence[1].path_b64.as_deref(), Some(LOSSY_B64));
+    assert_eq!(back.hosts[0].root, ESCAPES);
+    // Control characters and bidi overrides are escaped: none raw in the file.
+    assert_no_raw_controls("json", &out, &['\n']);
+    assert!(out.contains("invoice\\u202efdp.exe"));
+}
+
+/// The parts of an xlsx file (a zip of XML files).
+pub fn xlsx_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            out.insert(name, s);
+        }
+    }
+    out
+}
+
+#[test]
+fn hostile_names_cannot_become_formulas_in_xlsx() {
+    for lang in [Lang::Ja, Lang::En] {
+        let r = example(lang, true);
+        let bytes = super::xlsx::render(&r, lang).unwrap();
+        let parts = xlsx_parts(&bytes);
+        let sheets: Vec<&String> = parts
+            .iter()
+            .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(sheets.len(), 3, "{:?}", parts.keys().collect::<Vec<_>>());
+        for s in &sheets {
+            assert!(!s.contains("<f>") && !s.contains("<f "), "a formula cell");
+        }
+        let strings = &parts["xl/sharedStrings.xml"];
+        assert!(strings.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(strings.contains("=cmd|'/c calc'!A1"));
+        assert!(strings.contains(LOSSY_B64));
+        assert!(!strings.contains('\u{202e}'));
+        // Text that starts like a formula carries Excel's quote prefix.
+        assert!(parts["xl/styles.xml"].contains("quotePrefix=\"1\""));
+        // The radar chart.
+        let chart = parts
+            .iter()
+            .find(|(k, _)| k.starts_with("xl/charts/chart"))
+            .map(|(_, v)| v)
+            .expect("a chart");
+        assert!(chart.contains("<c:radarChart>"), "{chart}");
+        for it in &r.items {
+            assert!(
+                strings.contains(&format!(">{}<", it.id)),
+                "{} missing",
+                it.id
+            );
+        }
+    }
+}
+
+#[test]
+fn blank_form_workbook_names_every_item() {
+    let cat = Catalogue::builtin();
+    let parts = xlsx_parts(&super::xlsx::blank_form(cat, Lang::Ja).unwrap());
+    let strings = &parts["xl/sharedStrings.xml"];
+    for it in &cat.items {
+        assert!(strings.contains(&format!(">{}<", it.id)), "{}", it.id);
+    }
+    assert!(parts["xl/worksheets/sheet1.xml"].contains("<dataValidation"));
+}

@@ -1,0 +1,595 @@
+//! `checklist.xlsx`: the checklist as a workbook (`rust_xlsxwriter`).
+//!
+//! Sheets: the checklist laid out like the paper self-check form (one row per
+//! item, printed on A4 with a page break between criteria), a summary with the
+//! score per criterion and a native Excel radar chart, and every evidence entry.
+//! The blank form (`timaudit checklist --format xlsx`) uses the same layout.
+//!
+//! Every cell from the audited system or the profile is written as a string cell
+//! (never a formula); text that Excel would read as a formula when edited gets
+//! Excel's quote-prefix style ([`super::cells`]).
+
+use super::cells::{MAX_CELL_CHARS, fit, starts_formula};
+use super::csv::flat;
+use super::html::symbol;
+use super::{Report, evidence_line, one_line, words};
+use crate::catalogue::Catalogue;
+use crate::i18n::Lang;
+use crate::model::{Evidence, Status};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, DataValidation, DocProperties, Format, FormatAlign, FormatBorder,
+    Workbook, Worksheet, XlsxError,
+};
+
+/// How many evidence entries the checklist sheet lists in an item's cell; the
+/// evidence sheet has every one.
+pub const EVIDENCE_IN_CELL: usize = 20;
+
+/// Excel's row limit, less a few rows for headings and the "more" note.
+const MAX_ROWS: u32 = 1_048_570;
+
+/// A4 in Excel's paper-size numbering.
+const A4: u8 = 9;
+
+struct Styles {
+    title: Format,
+    header: Format,
+    text: Format,
+    bold_text: Format,
+    number: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let border = Format::new().set_border(FormatBorder::Thin);
+        Styles {
+            title: Format::new().set_bold().set_font_size(14),
+            header: border
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9D9D9))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            text: border.clone().set_text_wrap().set_align(FormatAlign::Top),
+            bold_text: border
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            number: border.set_num_format("0.0").set_align(FormatAlign::Top),
+        }
+    }
+
+    /// The status cell: fill colour plus symbol and text (readable without colour).
+    fn status(&self, s: Status) -> Format {
+        let (fill, ink) = match s {
+            Status::Pass => (0xC6EFCE, 0x006100),
+            Status::Partial => (0xFFEB9C, 0x7F4F00),
+            Status::Fail => (0xFFC7CE, 0x9C0006),
+            Status::NotApplicable => (0xEDEDED, 0x404040),
+            Status::Error => (0xE4D7F5, 0x4B1A7A),
+            Status::Unanswered => (0xDDEBF7, 0x0B3F7A),
+        };
+        self.bold_text
+            .clone()
+            .set_background_color(Color::RGB(fill))
+            .set_font_color(Color::RGB(ink))
+    }
+}
+
+/// Writes text as a string cell; text that would start a formula gets Excel's
+/// quote prefix, so it stays text even when someone edits the cell.
+fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+    let text: String = if text.chars().count() > MAX_CELL_CHARS {
+        fit(text.to_string(), "…")
+    } else {
+        text.to_string()
+    };
+    if starts_formula(&text) {
+        ws.write_string_with_format(row, col, text, &f.clone().set_quote_prefix())?;
+    } else {
+        ws.write_string_with_format(row, col, text, f)?;
+    }
+    Ok(())
+}
+
+/// Untrusted text on one line (control characters shown, never obeyed).
+fn put_untrusted(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    f: &Format,
+) -> Result<(), XlsxError> {
+    put(ws, row, col, &one_line(text), f)
+}
+
+fn status_text(s: Status, lang: Lang) -> String {
+    format!("{} {}", symbol(s), s.label(lang))
+}
+
+fn sheet_names(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Ja => ["チェックリスト", "集計", "証跡"],
+        Lang::En => ["Checklist", "Summary", "Evidence"],
+    }
+}
+
+fn err(e: XlsxError) -> String {
+    format!("cannot build the workbook: {e}")
+}
+
+/// The evidence of an item for its checklist cell, one entry per line.
+fn evidence_summary(ev: &[Evidence<String>], lang: Lang) -> String {
+    let mut lines: Vec<String> = ev
+        .iter()
+        .take(EVIDENCE_IN_CELL)
+        .map(evidence_line)
+        .collect();
+    if ev.len() > EVIDENCE_IN_CELL {
+        let more = ev.len() - EVIDENCE_IN_CELL;
+        lines.push(match lang {
+            Lang::Ja => format!("… ほか {more} 件（「証跡」シート参照）"),
+            Lang::En => format!("… and {more} more (see the Evidence sheet)"),
+        });
+    }
+    lines.join("\n")
+}
+
+fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_paper_size(A4);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    Ok(())
+}
+
+/// The filled-in workbook of an audit.
+pub fn render(r: &Report, lang: Lang) -> Result<Vec<u8>, String> {
+    build(r, lang).map_err(err)
+}
+
+fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let cat = Catalogue::builtin();
+    let w = words(lang);
+    let st = Styles::new();
+    let names = sheet_names(lang);
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{} — {}", w.title, one_line(&r.organization.name)))
+            .set_company(one_line(&r.organization.name))
+            .set_author(format!("{} {}", r.tool.name, r.tool.version)),
+    );
+
+    // 1. The checklist form.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[0])?;
+    put(
+        ws,
+        0,
+        0,
+        &format!("{} — {}", w.title, one_line(&r.organization.name)),
+        &st.title,
+    )?;
+    put(
+        ws,
+        1,
+        0,
+        &format!(
+            "{} {}　{} {}　{} {}",
+            w.audit_date,
+            r.audit_date,
+            w.score,
+            super::markdown::score_text(r.summary.score),
+            w.generated,
+            one_line(&r.generated_at)
+        ),
+        &Format::new(),
+    )?;
+    let header_row = 3;
+    let headers = [
+        w.criterion,
+        "ID",
+        w.question,
+        w.status,
+        w.reason,
+        w.evidence,
+        w.remarks,
+        w.remediation,
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        put(ws, header_row, c as u16, h, &st.header)?;
+    }
+    for (c, width) in [18.0, 9.0, 48.0, 12.0, 40.0, 60.0, 28.0, 40.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    let mut row = header_row + 1;
+    let mut breaks = Vec::new();
+    let mut last_crit: Option<&str> = None;
+    for it in &r.items {
+        if last_crit.is_some_and(|c| c != it.criterion) {
+            breaks.push(row);
+        }
+        last_crit = Some(&it.criterion);
+        let crit = cat
+            .criterion(&it.criterion)
+            .map(|c| format!("{} {}", c.id, c.title.get(lang)))
+            .unwrap_or_else(|| it.criterion.clone());
+        let question = cat
+            .item(&it.id)
+            .map(|i| format!("{}\n{}", it.title.get(lang), flat(i.question.get(lang))))
+            .unwrap_or_else(|| it.title.get(lang).to_string());
+        let mut remarks = Vec::new();
+        if it.waived {
+            remarks.push(w.waived.to_string());
+        }
+        if let Some(cs) = it.computed_status {
+            remarks.push(format!(
+                "{}: {}{}",
+                w.computed,
+                cs.label(lang),
+                it.computed_reason
+                    .as_deref()
+                    .map(|r| format!(" — {}", one_line(r)))
+                    .unwrap_or_default()
+            ));
+        }
+        if let Some(d) = it.waiver_expired_on {
+            remarks.push(match lang {
+                Lang::Ja => format!("例外承認は {d} に期限切れ（無視）"),
+                Lang::En => format!("waiver expired on {d} (ignored)"),
+            });
+        }
+        let remediation = if matches!(it.status, Status::Pass | Status::NotApplicable) {
+            String::new()
+        } else {
+            flat(it.remediation.get(lang))
+        };
+        put(ws, row, 0, &crit, &st.text)?;
+        put_untrusted(ws, row, 1, &it.id, &st.bold_text)?;
+        put(ws, row, 2, &question, &st.text)?;
+        put(
+            ws,
+            row,
+            3,
+            &status_text(it.status, lang),
+            &st.status(it.status),
+        )?;
+        put_untrusted(ws, row, 4, &it.reason, &st.text)?;
+        put(ws, row, 5, &evidence_summary(&it.evidence, lang), &st.text)?;
+        put(ws, row, 6, &remarks.join("\n"), &st.text)?;
+        put(ws, row, 7, &remediation, &st.text)?;
+        row += 1;
+    }
+    ws.autofilter(header_row, 0, row.saturating_sub(1).max(header_row), 7)?;
+    ws.set_page_breaks(&breaks)?;
+    print_setup(ws, header_row)?;
+
+    // 2. The summary with the radar chart.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[1])?;
+    put(ws, 0, 0, w.title, &st.title)?;
+    let total = if lang == Lang::Ja { "合計" } else { "Total" };
+    let info: Vec<(&str, String)> = [
+        (w.organization, one_line(&r.organization.name)),
+        (w.audit_date, r.audit_date.to_string()),
+        (w.generated, one_line(&r.generated_at)),
+    ]
+    .into_iter()
+    .chain(r.hosts.iter().map(|h| {
+        (
+            w.hosts,
+            format!(
+                "{} ({}, {})",
+                one_line(&h.name),
+                one_line(&h.kind),
+                one_line(&h.root)
+            ),
+        )
+    }))
+    .chain(r.timeline.iter().flat_map(|t| {
+        [
+            (w.certified_on, t.certified_on.to_string()),
+            (w.expires_on, t.expires_on.to_string()),
+            (w.next_report, t.next_periodic_report_due.to_string()),
+        ]
+    }))
+    .collect();
+    let mut row = 1;
+    for (k, v) in &info {
+        put(ws, row, 0, k, &st.bold_text)?;
+        put(ws, row, 1, v, &st.text)?;
+        row += 1;
+    }
+    put(ws, row, 0, w.score, &st.bold_text)?;
+    match r.summary.score {
+        Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
+        None => ws.write_string_with_format(row, 1, "—", &st.text)?,
+    };
+    row += 2;
+    let table_header = row;
+    put(ws, row, 0, w.criterion, &st.header)?;
+    put(ws, row, 1, w.score, &st.header)?;
+    for (i, s) in Status::ALL.iter().enumerate() {
+        put(ws, row, 2 + i as u16, &status_text(*s, lang), &st.header)?;
+    }
+    row += 1;
+    let first = row;
+    for c in &r.summary.criteria {
+        let name = cat
+            .criterion(&c.id)
+            .map(|x| format!("{} {}", c.id, x.title.get(lang)))
+            .unwrap_or_else(|| c.id.clone());
+        put(ws, row, 0, &name, &st.text)?;
+        match c.score {
+            Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
+            // Left blank: the chart shows a gap rather than a made-up 0.
+            None => ws.write_blank(row, 1, &st.number)?,
+        };
+        for (i, s) in Status::ALL.iter().enumerate() {
+            let n = c.counts.get(s).copied().unwrap_or(0);
+            ws.write_number_with_format(row, 2 + i as u16, n as f64, &st.text)?;
+        }
+        row += 1;
+    }
+    let last = row - 1;
+    put(ws, row, 0, total, &st.bold_text)?;
+    match r.summary.score {
+        Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
+        None => ws.write_blank(row, 1, &st.number)?,
+    };
+    for (i, s) in Status::ALL.iter().enumerate() {
+        let n = r.summary.counts.get(s).copied().unwrap_or(0);
+        ws.write_number_with_format(row, 2 + i as u16, n as f64, &st.text)?;
+    }
+    ws.set_column_width(0, 40.0)?;
+    ws.set_column_width(1, 14.0)?;
+    for i in 0..Status::ALL.len() {
+        ws.set_column_width(2 + i as u16, 11.0)?;
+    }
+    if last >= first {
+        let mut chart = Chart::new(ChartType::RadarWithMarkers);
+        chart
+            .add_series()
+            .set_categories((names[1], first, 0, last, 0))
+            .set_values((names[1], first, 1, last, 1))
+            .set_name(w.score);
+        chart.title().set_name(match lang {
+            Lang::Ja => "管理基準ごとのスコア",
+            Lang::En => "Score per criterion",
+        });
+        chart.y_axis().set_min(0).set_max(100).set_major_unit(20);
+        chart.legend().set_hidden();
+        chart.set_width(620).set_height(440);
+        ws.insert_chart(row + 2, 0, &chart)?;
+    }
+    ws.set_paper_size(A4);
+    ws.set_print_fit_to_pages(1, 1);
+    let _ = table_header;
+
+    // 3. Every evidence entry.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[2])?;
+    let ev_headers: [&str; 13] = match lang {
+        Lang::Ja => [
+            "ID",
+            "判定",
+            "区分",
+            "種類",
+            "パス",
+            "行",
+            "アクセス主体",
+            "管理台帳",
+            "日付",
+            "抜粋",
+            "内容",
+            "SHA-256",
+            "パス（base64）",
+        ],
+        Lang::En => [
+            "ID",
+            "Status",
+            "Part",
+            "Kind",
+            "Path",
+            "Line",
+            "Principal",
+            "Asset",
+            "Date",
+            "Excerpt",
+            "Details",
+            "SHA-256",
+            "Path (base64)",
+        ],
+    };
+    for (c, h) in ev_headers.iter().enumerate() {
+        put(ws, 0, c as u16, h, &st.header)?;
+    }
+    for (c, width) in [
+        9.0, 12.0, 10.0, 10.0, 50.0, 6.0, 18.0, 10.0, 11.0, 40.0, 50.0, 20.0, 20.0,
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    let part = |computed: bool| match (lang, computed) {
+        (Lang::Ja, false) => "判定",
+        (Lang::Ja, true) => "自動判定",
+        (Lang::En, false) => "result",
+        (Lang::En, true) => "computed",
+    };
+    let mut row = 1u32;
+    let mut left_out = 0usize;
+    let plain = Format::new().set_align(FormatAlign::Top);
+    for it in &r.items {
+        let lists = std::iter::once((false, &it.evidence))
+            .chain(it.computed_evidence.iter().map(|e| (true, e)));
+        for (computed, ev) in lists {
+            for e in ev {
+                if row >= MAX_ROWS {
+                    left_out += 1;
+                    continue;
+                }
+                let kind = serde_json::to_value(e.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                put_untrusted(ws, row, 0, &it.id, &plain)?;
+                put(ws, row, 1, &status_text(it.status, lang), &plain)?;
+                put(ws, row, 2, part(computed), &plain)?;
+                put(ws, row, 3, &kind, &plain)?;
+                let cells: [(u16, &Option<String>); 8] = [
+                    (4, &e.path),
+                    (6, &e.principal),
+                    (7, &e.asset),
+                    (8, &e.date),
+                    (9, &e.excerpt),
+                    (10, &e.detail),
+                    (11, &e.sha256),
+                    (12, &e.path_b64),
+                ];
+                for (c, v) in cells {
+                    if let Some(v) = v {
+                        put_untrusted(ws, row, c, v, &plain)?;
+                    }
+                }
+                if let Some(l) = e.line {
+                    ws.write_number_with_format(row, 5, l as f64, &plain)?;
+                }
+                row += 1;
+            }
+        }
+    }
+    if left_out > 0 {
+        put(
+            ws,
+            row,
+            0,
+            &match lang {
+                Lang::Ja => {
+                    format!("… ほか {left_out} 件（Excel の行数の上限。report.json に全件）")
+                }
+                Lang::En => {
+                    format!("… and {left_out} more (Excel's row limit; all in report.json)")
+                }
+            },
+            &st.bold_text,
+        )?;
+    }
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), 12)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(A4);
+    ws.set_landscape();
+
+    wb.worksheet_from_index(0)?.set_active(true);
+    wb.save_to_buffer()
+}
+
+/// The blank self-check form as a workbook (`timaudit checklist --format xlsx`):
+/// every item, how it is decided, and empty cells to fill in, with a drop-down of
+/// the answers in the status column.
+pub fn blank_form(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, String> {
+    build_blank(cat, lang).map_err(err)
+}
+
+fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let w = words(lang);
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let (sheet, heading) = match lang {
+        Lang::Ja => ("セルフチェックシート", "技術情報管理 セルフチェックシート"),
+        Lang::En => (
+            "Self-check form",
+            "Technology information management self-check form",
+        ),
+    };
+    wb.set_properties(&DocProperties::new().set_title(heading));
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    put(
+        ws,
+        0,
+        0,
+        &format!("{heading} ({} {})", cat.id, cat.version),
+        &st.title,
+    )?;
+    put(
+        ws,
+        1,
+        0,
+        &format!("{}:　　　　　　　{}:", w.organization, w.audit_date),
+        &Format::new(),
+    )?;
+    let header_row = 3;
+    let headers = [
+        w.criterion,
+        "ID",
+        w.question,
+        w.source,
+        w.rule,
+        w.status,
+        w.reason,
+        w.remarks,
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        put(ws, header_row, c as u16, h, &st.header)?;
+    }
+    for (c, width) in [18.0, 9.0, 48.0, 10.0, 48.0, 12.0, 36.0, 28.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    let mut row = header_row + 1;
+    let mut breaks = Vec::new();
+    for c in &cat.criteria {
+        if row > header_row + 1 {
+            breaks.push(row);
+        }
+        for it in cat.items_of(&c.id) {
+            put(
+                ws,
+                row,
+                0,
+                &format!("{} {}", c.id, c.title.get(lang)),
+                &st.text,
+            )?;
+            put(ws, row, 1, &it.id, &st.bold_text)?;
+            put(
+                ws,
+                row,
+                2,
+                &format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang))),
+                &st.text,
+            )?;
+            put(ws, row, 3, it.source.label(lang), &st.text)?;
+            put(ws, row, 4, &flat(it.rule.get(lang)), &st.text)?;
+            for col in 5..=7 {
+                ws.write_blank(row, col, &st.text)?;
+            }
+            row += 1;
+        }
+    }
+    let last = row - 1;
+    let choices: Vec<&str> = [
+        Status::Pass,
+        Status::Partial,
+        Status::Fail,
+        Status::NotApplicable,
+    ]
+    .iter()
+    .map(|s| s.label(lang))
+    .collect();
+    let dv = DataValidation::new().allow_list_strings(&choices)?;
+    ws.add_data_validation(header_row + 1, 5, last, 5, &dv)?;
+    ws.autofilter(header_row, 0, last, 7)?;
+    ws.set_page_breaks(&breaks)?;
+    print_setup(ws, header_row)?;
+    wb.save_to_buffer()
+}

@@ -1,0 +1,351 @@
+//! `audit --out DIR` (the evidence bundle) and `verify DIR`, with the real binary.
+
+mod bundle_common;
+
+use bundle_common::*;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn sha256sum_check(dir: &Path) -> std::process::Output {
+    Command::new("sha256sum")
+        .args(["-c", "MANIFEST.sha256"])
+        .current_dir(dir)
+        .output()
+        .expect("sha256sum (coreutils) is installed")
+}
+
+fn verify(dir: &Path) -> (i32, String) {
+    let out = timaudit()
+        .args(["verify", "--lang", "en"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn the_bundle_has_every_file_and_verifies_until_someone_touches_it() {
+    let c = company();
+    audit(&c, "en");
+    let out = c.out();
+    for f in [
+        "report.json",
+        "report.md",
+        "report.html",
+        "checklist.csv",
+        "checklist.xlsx",
+        "MANIFEST.sha256",
+        // The configuration file the ACC-07 verdict cites, under its host path.
+        "evidence/etc/group",
+        // Company files named in the profile, by their path in the profile's folder.
+        "evidence/profile/docs/appointment.pdf",
+        "evidence/profile/docs/rules.pdf",
+        "evidence/profile/docs/access-review.pdf",
+        "evidence/profile/photos/cabinet.jpg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} is missing from the bundle");
+    }
+    for name in [SCRIPT_NAME, ODD_NAME] {
+        let p = out.join("evidence/profile/records").join(name);
+        assert!(p.is_file(), "{name:?} is missing from the bundle");
+    }
+    assert!(out.join("evidence/profile").join(FORMULA_NAME).is_file());
+    // The copies are the files the verdicts read.
+    assert_eq!(
+        read(&out.join("evidence/etc/group")),
+        read(&c.root().join("etc/group"))
+    );
+    let report: serde_json::Value = serde_json::from_str(&read(&out.join("report.json"))).unwrap();
+    let acc07 = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "ACC-07")
+        .unwrap();
+    assert_eq!(acc07["status"], "fail");
+    assert!(
+        acc07["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "config" && e["path"] == "/etc/group")
+    );
+
+    // The manifest lists every other file in DIR, in sha256sum's format.
+    let manifest = std::fs::read(out.join("MANIFEST.sha256")).unwrap();
+    let listed: Vec<&[u8]> = manifest
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut files = files_under(&out);
+    files.retain(|f| f != b"MANIFEST.sha256");
+    assert_eq!(
+        listed.len(),
+        files.len(),
+        "{}",
+        String::from_utf8_lossy(&manifest)
+    );
+    let text = String::from_utf8_lossy(&manifest);
+    assert!(text.contains("  report.html\n"));
+    // A name with a newline and a backslash is escaped as sha256sum does.
+    assert!(
+        text.contains("\\")
+            && text
+                .lines()
+                .any(|l| l.starts_with('\\') && l.ends_with("records/odd\\nname\\\\x.csv")),
+        "{text}"
+    );
+
+    let check = sha256sum_check(&out);
+    assert!(
+        check.status.success(),
+        "sha256sum -c failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let (code, text) = verify(&out);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("OK: all {} files match", files.len())),
+        "{text}"
+    );
+
+    // One byte changed, one evidence file deleted, one file added.
+    let group = out.join("evidence/etc/group");
+    let mut bytes = std::fs::read(&group).unwrap();
+    bytes[0] ^= 0x20;
+    std::fs::write(&group, bytes).unwrap();
+    std::fs::remove_file(out.join("evidence/profile/docs/rules.pdf")).unwrap();
+    std::fs::write(out.join("evidence/added.txt"), "later").unwrap();
+    let (code, text) = verify(&out);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("changed: evidence/etc/group"), "{text}");
+    assert!(
+        text.contains("missing: evidence/profile/docs/rules.pdf"),
+        "{text}"
+    );
+    assert!(text.contains("extra: evidence/added.txt"), "{text}");
+    assert!(!sha256sum_check(&out).status.success());
+}
+
+#[test]
+fn the_human_reports_show_every_item_and_hostile_names_escaped() {
+    let c = company();
+    audit(&c, "ja");
+    let out = c.out();
+    let report: serde_json::Value = serde_json::from_str(&read(&out.join("report.json"))).unwrap();
+    let ids: Vec<String> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.len() > 40);
+
+    let html = read(&out.join("report.html"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.csv"));
+    assert!(!html.to_ascii_lowercase().contains("<img"));
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    assert!(html.contains("株式会社テスト精密 &lt;b&gt;&amp;&lt;/b&gt;"));
+    assert!(html.contains("<svg") && html.contains("class=\"scores\""));
+    assert!(html.contains("<html lang=\"ja\">"));
+    for id in &ids {
+        assert!(
+            html.contains(&format!("id=\"item-{id}\"")),
+            "{id} not in the page"
+        );
+    }
+
+    let csv = std::fs::read(out.join("checklist.csv")).unwrap();
+    assert!(csv.starts_with(b"\xef\xbb\xbf"), "no BOM");
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines.len(),
+        ids.len() + 1,
+        "one row per item plus the header"
+    );
+    for (line, id) in lines[1..].iter().zip(&ids) {
+        assert!(line.starts_with(&format!("{id},")), "{line}");
+    }
+    // The record named like a formula is cited at the start of a cell: guarded.
+    let sto02 = lines.iter().find(|l| l.starts_with("STO-02,")).unwrap();
+    assert!(sto02.contains(",'=cmd|"), "{sto02}");
+    assert!(
+        !sto02.contains(",=cmd") && !sto02.contains(",\"=cmd"),
+        "{sto02}"
+    );
+
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("checklist.xlsx")).unwrap())
+        .expect("the workbook is a zip file");
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml")
+        .unwrap()
+        .read_to_string(&mut strings)
+        .unwrap();
+    for id in &ids {
+        assert!(
+            strings.contains(&format!(">{id}<")),
+            "{id} not in the workbook"
+        );
+    }
+    assert!(strings.contains("&lt;img src=x onerror=alert(1)&gt;.csv"));
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.map(|n| n.to_string()).unwrap_or_default())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("xl/charts/chart")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_second_audit_replaces_its_own_bundle_but_not_anyone_elses_files() {
+    let c = company();
+    audit(&c, "en");
+    audit(&c, "en");
+    assert_eq!(verify(&c.out()).0, 0);
+
+    let mine = c.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    let out = timaudit()
+        .args(["audit", "--date", "2026-11-25", "--profile"])
+        .arg(c.profile())
+        .arg("--root")
+        .arg(c.root())
+        .arg("--out")
+        .arg(&mine)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    assert_eq!(read(&mine.join("notes.txt")), "keep me");
+    assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
+}
+
+#[test]
+fn a_link_planted_in_the_bundle_folder_is_never_followed() {
+    let c = company();
+    audit(&c, "en");
+    let outside = c.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    // Someone replaces evidence/ with a link to another folder before the next run.
+    std::fs::rename(c.out().join("evidence"), c.path().join("moved")).unwrap();
+    std::os::unix::fs::symlink(&outside, c.out().join("evidence")).unwrap();
+    let out = timaudit()
+        .args(["audit", "--date", "2026-11-25", "--profile"])
+        .arg(c.profile())
+        .arg("--root")
+        .arg(c.root())
+        .arg("--out")
+        .arg(c.out())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("evidence"));
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "something was written through the link"
+    );
+    // verify reports the link instead of following it.
+    let (code, text) = verify(&c.out());
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("extra: evidence"), "{text}");
+}
+
+#[test]
+fn verify_exits_2_when_there_is_nothing_to_check() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, text) = verify(d.path());
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("MANIFEST.sha256"), "{text}");
+    let (code, _) = verify(&d.path().join("missing"));
+    assert_eq!(code, 2);
+    std::fs::write(d.path().join("MANIFEST.sha256"), "not a manifest\n").unwrap();
+    let (code, text) = verify(d.path());
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("line 1"), "{text}");
+    let out = timaudit().arg("verify").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn csv_html_and_the_blank_workbook_on_stdout() {
+    let c = company();
+    let out = timaudit()
+        .args([
+            "audit",
+            "--format",
+            "csv",
+            "--date",
+            "2026-11-25",
+            "--profile",
+        ])
+        .arg(c.profile())
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    assert!(
+        out.stdout.starts_with(b"\xef\xbb\xbfID,"),
+        "{:?}",
+        &out.stdout[..20]
+    );
+    let out = timaudit()
+        .args([
+            "audit",
+            "--format",
+            "html",
+            "--date",
+            "2026-11-25",
+            "--profile",
+        ])
+        .arg(c.profile())
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("<!DOCTYPE html>"));
+    let out = timaudit()
+        .args(["audit", "--format", "xlsx"])
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "xlsx is written with --out only"
+    );
+
+    let out = timaudit()
+        .args(["checklist", "--format", "xlsx", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out.stdout)).unwrap();
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml")
+        .unwrap()
+        .read_to_string(&mut strings)
+        .unwrap();
+    for id in ["ADM-01", "HDL-10", "TRN-05", "ACC-07", "STO-06", "ITS-13"] {
+        assert!(strings.contains(&format!(">{id}<")), "{id}");
+    }
+}
