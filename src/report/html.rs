@@ -627,6 +627,10 @@ pub fn render(r: &Report, lang: Lang) -> String {
         esc(w.warnings)
     );
 
+    if let Some(ch) = &r.changes {
+        changes(&mut o, ch, cat, lang);
+    }
+
     // The checklist form: one section (printed page) per criterion.
     for c in &cat.criteria {
         let score = r
@@ -938,4 +942,89 @@ mod tests {
             "{svg}"
         );
     }
+}
+
+/// "Changes since the last audit" (with `--baseline`).
+fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: Lang) {
+    let ja = lang == Lang::Ja;
+    let t = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let _ = writeln!(
+        o,
+        "<section id=\"changes\">\n<h2>{} <span class=\"note\">({} {})</span></h2>",
+        esc(t("前回の監査からの変化", "Changes since the last audit")),
+        esc(t("前回", "previous audit")),
+        ch.baseline_audit_date
+    );
+    if ch.items.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p>{}</p>",
+            esc(t(
+                "判定が変わった項目はありません。",
+                "No item changed status."
+            ))
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "<table class=\"scores\"><thead><tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            esc(words(lang).item),
+            esc(t("前回", "Before")),
+            esc(t("今回", "Now"))
+        );
+        for c in &ch.items {
+            let title = cat.item(&c.id).map(|i| i.title.get(lang)).unwrap_or("");
+            let _ = writeln!(
+                o,
+                "<tr><td><a href=\"#item-{id}\">{id}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(title),
+                badge(c.old, lang),
+                badge(c.new, lang),
+                id = untrusted(&c.id)
+            );
+        }
+        let _ = writeln!(o, "</tbody></table>");
+    }
+    if !ch.files_compared {
+        let _ = writeln!(
+            o,
+            "<p class=\"warn\">⚠ {}: {}</p>",
+            esc(t(
+                "保護対象ファイルは比較できませんでした",
+                "Protected files were not compared"
+            )),
+            untrusted(ch.files_note.as_deref().unwrap_or(""))
+        );
+    } else {
+        for (title, list) in [
+            (t("追加されたファイル", "Added files"), &ch.added),
+            (t("削除されたファイル", "Removed files"), &ch.removed),
+            (t("変更されたファイル", "Changed files"), &ch.changed),
+        ] {
+            let _ = writeln!(o, "<h3>{} ({})</h3>", esc(title), list.len());
+            if list.is_empty() {
+                continue;
+            }
+            let _ = writeln!(o, "<ul class=\"plain\">");
+            for c in list.iter() {
+                let what = if c.what.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", esc(&c.what.join(", ")))
+                };
+                let asset = c
+                    .asset
+                    .as_deref()
+                    .map(|a| format!(" [{}]", untrusted(a)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "<li><code>{}</code>{asset}{what}</li>",
+                    untrusted(&c.path)
+                );
+            }
+            let _ = writeln!(o, "</ul>");
+        }
+    }
+    let _ = writeln!(o, "</section>");
 }
