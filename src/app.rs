@@ -305,6 +305,9 @@ fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {
 /// `verify DIR`: 0 when every file matches the manifest, 1 naming every missing,
 /// extra or changed file, 2 when DIR or its manifest cannot be read.
 fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
+    if let Some(log) = &a.log {
+        return verify_log(log, lang);
+    }
     let Some(dir) = a.dir else {
         return Err(Fatal(
             "give the bundle folder to check: timaudit verify DIR".into(),
@@ -313,6 +316,44 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
     let v = crate::bundle::verify(&dir)?;
     print(&crate::bundle::verify_report(&v, lang))?;
     Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+/// `verify --log FILE`: 0 when the chain holds, 1 naming the first broken line.
+fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
+    use crate::watch::log::{Verdict, verify};
+    let ja = lang == Lang::Ja;
+    match verify(log)? {
+        Verdict::Intact {
+            lines, last_hash, ..
+        } => {
+            print(&if ja {
+                format!(
+                    "OK: {} の {lines} 行すべてのハッシュチェーンが正しくつながっています\n最終行の SHA-256: {last_hash}\n",
+                    log.display()
+                )
+            } else {
+                format!(
+                    "OK: the hash chain of all {lines} lines of {} holds\nSHA-256 of the last line: {last_hash}\n",
+                    log.display()
+                )
+            })?;
+            Ok(EXIT_OK)
+        }
+        Verdict::Broken { line, reason } => {
+            print(&if ja {
+                format!(
+                    "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。この行か直前の行が変更・削除・並べ替えされています\n",
+                    log.display()
+                )
+            } else {
+                format!(
+                    "BROKEN: {}:{line}: the hash chain breaks here ({reason}); this line or the one before it was edited, deleted or reordered\n",
+                    log.display()
+                )
+            })?;
+            Ok(EXIT_FINDINGS)
+        }
+    }
 }
 
 fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {

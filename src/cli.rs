@@ -104,7 +104,11 @@ pub struct ChecklistArgs {
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     /// The bundle folder written by `audit --out DIR`.
+    #[arg(required_unless_present = "log", conflicts_with = "log")]
     pub dir: Option<PathBuf>,
+    /// Check a watch log's hash chain instead, naming the first broken line.
+    #[arg(long)]
+    pub log: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
