@@ -889,61 +889,6 @@ fn coverage(o: &mut String, r: &Report, lang: Lang) {
     let _ = writeln!(o, "</section>");
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_shows_controls() {
-        assert_eq!(
-            untrusted("<script>alert('x')</script>&\"\n\u{202e}"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;\\n\\u{202e}"
-        );
-    }
-
-    #[test]
-    fn labels_wrap_between_words() {
-        assert_eq!(
-            wrap_words("Handling: register, labels, copies, take-out, disposal", 30),
-            ["Handling: register, labels,", "copies, take-out, disposal"]
-        );
-        assert_eq!(
-            wrap_words("情報の取扱い（管理・複製・廃棄等）", 30),
-            ["情報の取扱い（管理・複製・廃棄", "等）"]
-        );
-    }
-
-    #[test]
-    fn radar_has_one_point_per_criterion() {
-        let pts: Vec<_> = ["ADM", "HDL", "TRN", "ACC", "STO", "ITS"]
-            .iter()
-            .enumerate()
-            .map(|(i, id)| {
-                (
-                    id.to_string(),
-                    "x".to_string(),
-                    (i != 4).then_some(20.0 * i as f64),
-                )
-            })
-            .collect();
-        let svg = radar_svg(&pts, Lang::En);
-        assert_eq!(svg.matches("<circle").count(), 6);
-        assert!(svg.contains("STO —"), "{svg}");
-        // ADM scores 0 → its point is the centre; ITS 100 → the outer ring (top-left).
-        assert!(svg.contains("cx=\"390.0\" cy=\"240.0\""));
-        let (x, y) = (
-            390.0
-                + 150.0 * (-std::f64::consts::FRAC_PI_2 + 5.0 * std::f64::consts::TAU / 6.0).cos(),
-            240.0
-                + 150.0 * (-std::f64::consts::FRAC_PI_2 + 5.0 * std::f64::consts::TAU / 6.0).sin(),
-        );
-        assert!(
-            svg.contains(&format!("cx=\"{x:.1}\" cy=\"{y:.1}\"")),
-            "{svg}"
-        );
-    }
-}
-
 /// "Changes since the last audit" (with `--baseline`).
 fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: Lang) {
     let ja = lang == Lang::Ja;
@@ -1027,4 +972,59 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
         }
     }
     let _ = writeln!(o, "</section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_shows_controls() {
+        assert_eq!(
+            untrusted("<script>alert('x')</script>&\"\n\u{202e}"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;\\n\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn labels_wrap_between_words() {
+        assert_eq!(
+            wrap_words("Handling: register, labels, copies, take-out, disposal", 30),
+            ["Handling: register, labels,", "copies, take-out, disposal"]
+        );
+        assert_eq!(
+            wrap_words("情報の取扱い（管理・複製・廃棄等）", 30),
+            ["情報の取扱い（管理・複製・廃棄", "等）"]
+        );
+    }
+
+    #[test]
+    fn radar_has_one_point_per_criterion() {
+        let pts: Vec<_> = ["ADM", "HDL", "TRN", "ACC", "STO", "ITS"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                (
+                    id.to_string(),
+                    "x".to_string(),
+                    (i != 4).then_some(20.0 * i as f64),
+                )
+            })
+            .collect();
+        let svg = radar_svg(&pts, Lang::En);
+        assert_eq!(svg.matches("<circle").count(), 6);
+        assert!(svg.contains("STO —"), "{svg}");
+        // ADM scores 0 → its point is the centre; ITS 100 → the outer ring (top-left).
+        assert!(svg.contains("cx=\"390.0\" cy=\"240.0\""));
+        let (x, y) = (
+            390.0
+                + 150.0 * (-std::f64::consts::FRAC_PI_2 + 5.0 * std::f64::consts::TAU / 6.0).cos(),
+            240.0
+                + 150.0 * (-std::f64::consts::FRAC_PI_2 + 5.0 * std::f64::consts::TAU / 6.0).sin(),
+        );
+        assert!(
+            svg.contains(&format!("cx=\"{x:.1}\" cy=\"{y:.1}\"")),
+            "{svg}"
+        );
+    }
 }
