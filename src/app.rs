@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> i32 {
     let r = match cli.command {
         Command::Init(a) => cmd_init(a),
         Command::Audit(a) => cmd_audit(a, lang),
+        Command::Scan(a) => crate::collect::walk::cli::cmd_scan(a),
         Command::Checklist(a) => cmd_checklist(a, lang),
         Command::Explain(a) => cmd_explain(a, lang),
     };
@@ -131,7 +132,15 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     }
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let fs = RootFs::new(&a.root);
-    let facts = Facts::collect(&fs);
+    let mut facts = Facts::collect(&fs);
+    let mut warnings = warnings;
+    facts.files = Some(crate::collect::walk::cli::audit_walk(
+        &fs,
+        &profile,
+        &facts,
+        &a,
+        &mut warnings,
+    )?);
     let ctx = Context {
         profile: &profile,
         date,
@@ -151,6 +160,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             kind: "linux".into(),
         }],
         warnings,
+        files: facts.files.as_ref(),
     });
 
     if let Some(out) = &a.out {

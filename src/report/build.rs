@@ -16,6 +16,8 @@ pub struct BuildInput<'a> {
     pub lang: Lang,
     pub hosts: Vec<Host>,
     pub warnings: Vec<String>,
+    /// The file-share walk, for `inventory` and `coverage`.
+    pub files: Option<&'a crate::collect::walk::ShareFacts>,
 }
 
 pub fn build(input: BuildInput) -> Report {
@@ -27,6 +29,7 @@ pub fn build(input: BuildInput) -> Report {
         lang,
         hosts,
         warnings,
+        files,
     } = input;
     let items = results
         .iter()
@@ -84,8 +87,8 @@ pub fn build(input: BuildInput) -> Report {
         },
         summary: summarize(cat, results),
         items,
-        inventory: Inventory::default(),
-        coverage: Coverage::default(),
+        inventory: files.map(|f| f.inventory()).unwrap_or_default(),
+        coverage: files.map(|f| f.coverage()).unwrap_or_default(),
         changes: None,
         timeline: cert
             .and_then(|c| c.certified_on)
