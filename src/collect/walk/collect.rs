@@ -675,7 +675,14 @@ impl<'a> Collector<'a> {
 }
 
 /// (principal, is a user, its name, permission string, how in ja, how in en)
-type Reader = (String, bool, Option<String>, String, &'static str, &'static str);
+type Reader = (
+    String,
+    bool,
+    Option<String>,
+    String,
+    &'static str,
+    &'static str,
+);
 
 /// `「社外秘」(ファイル名)` style list of the markers found.
 fn describe_hits(p: &Profile, hits: &[Hit]) -> String {
