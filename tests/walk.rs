@@ -309,3 +309,82 @@ fn audit_out_writes_the_same_inventory() {
     assert_eq!(report["inventory"]["hashed"], 2);
     assert_eq!(report["coverage"]["roots"][0]["path"], "/srv/share");
 }
+
+/// Unmounts on drop, so a failing test leaves no mount behind.
+struct Mounted(Vec<std::path::PathBuf>);
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        for m in self.0.iter().rev() {
+            let _ = Command::new("umount").arg(m).status();
+        }
+    }
+}
+
+fn mount(args: &[&str], at: &std::path::Path) -> bool {
+    Command::new("mount")
+        .args(args)
+        .arg(at)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn bind_mount_loops_and_other_filesystems() {
+    let c = Company::new();
+    c.write("/srv/share/a/file.txt", "a");
+    let loop_at = c.mkdir("/srv/share/a/loop");
+    let tmpfs_at = c.mkdir("/srv/share/mnt");
+    let share = c.host("/srv/share");
+    if !is_root() || !mount(&["--bind", share.to_str().unwrap()], &loop_at) {
+        eprintln!("skipping: needs root and mount --bind (to build a directory loop)");
+        return;
+    }
+    let mut guard = Mounted(vec![loop_at.clone()]);
+    if !mount(&["-t", "tmpfs", "none"], &tmpfs_at) {
+        eprintln!("skipping: cannot mount a tmpfs");
+        return;
+    }
+    guard.0.push(tmpfs_at.clone());
+    std::fs::write(tmpfs_at.join("inside.txt"), "tmpfs").unwrap();
+
+    let (code, lines, _, stderr) = scan(&c, &["/srv/share"]);
+    assert_eq!(code, 0, "loops and mounts are not read errors: {stderr}");
+    assert!(
+        stderr.contains("/srv/share/a/loop: filesystem loop"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("/srv/share/mnt: not walked"), "{stderr}");
+    assert_eq!(line(&lines, "/srv/share/a/loop")["type"], "dir");
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/a/loop/a/file.txt")
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/mnt/inside.txt")
+    );
+
+    let (_, lines, _, _) = scan(&c, &["--cross-filesystems", "/srv/share"]);
+    assert_eq!(
+        line(&lines, "/srv/share/mnt/inside.txt")["sha256"],
+        sha(b"tmpfs")
+    );
+
+    // In an audit, a mount point not entered keeps the items from passing.
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\n",
+    );
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-05"), "error");
+    assert_eq!(r["coverage"]["loops"], 1);
+    assert_eq!(
+        r["coverage"]["other_filesystems"][0]["path"],
+        "/srv/share/mnt"
+    );
+    let (_, r, _) = c.audit(&p, &["--cross-filesystems"]);
+    assert_eq!(status(&r, "HDL-05"), "pass");
+    drop(guard);
+}

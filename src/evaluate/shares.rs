@@ -99,7 +99,7 @@ fn gap_evidence(g: &Gap) -> Evidence {
         ),
         GapKind::OtherFilesystem => tr!(
             "別のファイルシステムのため走査していません（--cross-filesystems で走査、または scope.exclude で除外）",
-            "another filesystem, not walked (walk it with --cross-filesystems, or exclude it): {err}"
+            "another filesystem, not walked (walk it with --cross-filesystems, or exclude it)"
         ),
         GapKind::Content => tr!(
             "ファイルを読み取れません: {err}",

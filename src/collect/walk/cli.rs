@@ -34,7 +34,7 @@ fn check_root(root: &Path) -> Result<(), Fatal> {
 fn print_problems(f: &ShareFacts) {
     for g in &f.gaps {
         let what = match g.what {
-            GapKind::OtherFilesystem => "not walked (another filesystem; see --cross-filesystems)",
+            GapKind::OtherFilesystem => "not walked",
             _ => "could not be read",
         };
         eprintln!(
