@@ -293,7 +293,9 @@ fn unreadable_parts_make_items_error_never_pass() {
     chmod(&priv_dir, 0o700);
     chown(&priv_dir, 0, 0);
     let p = c.profile(CLEAN);
-    let Some(mut cmd) = as_nobody() else { return };
+    let Some((mut cmd, _guard)) = as_nobody() else {
+        return;
+    };
     let out = cmd
         .args([
             "audit",

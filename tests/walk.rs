@@ -234,7 +234,9 @@ fn unreadable_folders_are_listed_and_the_walk_goes_on() {
     let closed = c.host("/srv/share/closed");
     chmod(&closed, 0o700);
     chown(&closed, 0, 0);
-    let Some(mut cmd) = as_nobody() else { return };
+    let Some((mut cmd, _guard)) = as_nobody() else {
+        return;
+    };
     let out = cmd
         .arg("scan")
         .arg("--root")

@@ -150,22 +150,39 @@ pub fn evidence_paths(report: &serde_json::Value, id: &str) -> Vec<String> {
 }
 
 /// Runs the binary as nobody (uid/gid 65534) when we are root, so permission
-/// checks apply; `None` (with a printed reason) when that is impossible.
-pub fn as_nobody() -> Option<Command> {
+/// checks apply; `None` (with a printed reason) when that is impossible. The
+/// binary is copied to a temp dir when nobody cannot reach the build folder; keep
+/// the returned guard alive while the command runs.
+pub fn as_nobody() -> Option<(Command, Option<tempfile::TempDir>)> {
     if !is_root() {
-        return Some(Command::new(bin()));
+        return Some((Command::new(bin()), None));
     }
-    let ok = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("skipping: running as root and setpriv cannot drop to uid 65534");
-        return None;
+    let runs = |b: &Path| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(b)
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    let mut guard = None;
+    let mut exe = bin();
+    if !runs(&exe) {
+        let d = tempfile::tempdir().unwrap();
+        chmod(d.path(), 0o755);
+        let copy = d.path().join("timaudit");
+        std::fs::copy(&exe, &copy).unwrap();
+        chmod(&copy, 0o755);
+        if !runs(&copy) {
+            eprintln!("skipping: running as root and setpriv cannot run timaudit as uid 65534");
+            return None;
+        }
+        exe = copy;
+        guard = Some(d);
     }
     let mut c = Command::new("setpriv");
     c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(bin());
-    Some(c)
+        .arg(exe);
+    Some((c, guard))
 }

@@ -384,11 +384,13 @@ impl<'a> Collector<'a> {
             sha256: None,
             detail,
         };
-        let found = describe_hits(self.profile, hits);
         if marked && !protected {
-            self.facts.marked_unregistered.push(finding(tr!(
-                "表示 {found} がありますが、台帳のどの資産の保存場所（paths）にも一致しません",
-                "marked {found}, but matches no asset's paths"
+            let (fj, fe) = describe_hits(self.profile, hits);
+            self.facts.marked_unregistered.push(finding(Text::new(
+                format!(
+                    "表示 {fj} がありますが、台帳のどの資産の保存場所（paths）にも一致しません"
+                ),
+                format!("marked {fe}, but matches no asset's paths"),
             )));
         }
         if (protected || marked) && e.discard {
@@ -684,21 +686,24 @@ type Reader = (
     &'static str,
 );
 
-/// `「社外秘」(ファイル名)` style list of the markers found.
-fn describe_hits(p: &Profile, hits: &[Hit]) -> String {
-    let mut parts: Vec<String> = Vec::new();
+/// `「社外秘」（ファイル名）` / `「社外秘」(name)` lists of the markers found.
+fn describe_hits(p: &Profile, hits: &[Hit]) -> (String, String) {
+    let mut ja: Vec<String> = Vec::new();
+    let mut en: Vec<String> = Vec::new();
     for h in hits {
-        let place = match h.place {
-            Where::Name => "name",
-            Where::Directory => "directory",
-            Where::Content => "content",
+        let (pj, pe) = match h.place {
+            Where::Name => ("ファイル名", "name"),
+            Where::Directory => ("フォルダ名", "directory"),
+            Where::Content => ("内容", "content"),
         };
-        let s = format!("「{}」({place})", p.markers[h.marker as usize]);
-        if !parts.contains(&s) {
-            parts.push(s);
+        let m = &p.markers[h.marker as usize];
+        let e = format!("「{m}」({pe})");
+        if !en.contains(&e) {
+            en.push(e);
+            ja.push(format!("「{m}」（{pj}）"));
         }
     }
-    parts.join(", ")
+    (ja.join("、"), en.join(", "))
 }
 
 /// The first temporary/discard folder name in a path.
