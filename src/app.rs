@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> i32 {
     let r = match cli.command {
         Command::Init(a) => cmd_init(a),
         Command::Audit(a) => cmd_audit(a, lang),
+        Command::Scan(a) => crate::collect::walk::cli::cmd_scan(a),
         Command::Checklist(a) => cmd_checklist(a, lang),
         Command::Explain(a) => cmd_explain(a, lang),
         Command::Diff(a) => cmd_diff(a, lang),
@@ -162,7 +163,44 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
     let fs = RootFs::new(&a.root);
     let mut facts = Facts::collect(&fs);
-    facts.baseline = baseline.map(|b| crate::changes::BaselineFacts::new(b, None));
+    let mut warnings = warnings;
+    // Without --out the inventory still goes to a temporary file when a baseline
+    // needs it for the comparison.
+    let temp_inventory = match (&out_dir, &baseline) {
+        (None, Some(_)) => Some(
+            tempfile::NamedTempFile::new()
+                .map_err(|e| Fatal(format!("cannot create a temporary inventory: {e}")))?,
+        ),
+        _ => None,
+    };
+    let inventory_file = match (&out_dir, &temp_inventory) {
+        (Some(d), _) => Some(d.create_file(Path::new("inventory.jsonl")).map_err(|e| {
+            Fatal(format!(
+                "cannot write inventory.jsonl in {}: {e}",
+                d.path().display()
+            ))
+        })?),
+        (None, Some(t)) => Some(
+            t.reopen()
+                .map_err(|e| Fatal(format!("cannot write the temporary inventory: {e}")))?,
+        ),
+        _ => None,
+    };
+    facts.files = Some(crate::collect::walk::cli::audit_walk(
+        &fs,
+        &profile,
+        &facts,
+        &a,
+        inventory_file,
+        &mut warnings,
+    )?);
+    let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
+        (Some(d), _) => Some(d.path().join("inventory.jsonl")),
+        (None, Some(t)) => Some(t.path().to_path_buf()),
+        _ => None,
+    };
+    facts.baseline =
+        baseline.map(|b| crate::changes::BaselineFacts::new(b, new_inventory.as_deref()));
     let ctx = Context {
         profile: &profile,
         date,
@@ -183,6 +221,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }],
         warnings,
         baseline: facts.baseline.as_ref(),
+        files: facts.files.as_ref(),
     });
 
     if let Some(out) = &out_dir {

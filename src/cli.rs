@@ -26,8 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Write a commented starter profile (timaudit.yaml) and example CSVs.
     Init(InitArgs),
-    /// Evaluate the checklist: read records and host settings, print the checklist, write reports.
+    /// Evaluate the checklist: walk the shares, read records and host settings, print the checklist, write reports.
     Audit(AuditArgs),
+    /// Inventory only: one JSON object per entry walked (JSON Lines on stdout), sorted by path.
+    Scan(ScanArgs),
     /// Print the blank checklist form (every item, its criterion and how it is decided).
     Checklist(ChecklistArgs),
     /// Explain one checklist item: what it asks, why, how it is decided, how to fix it.
@@ -91,6 +93,39 @@ pub struct AuditArgs {
     /// Statuses that make the exit code 1: comma list of fail, partial, unanswered, error.
     #[arg(long, value_delimiter = ',', default_value = "fail", value_parser = parse_fail_on)]
     pub fail_on: Vec<crate::model::Status>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+/// How the file shares are walked (audit and scan).
+#[derive(Args, Debug, Clone)]
+pub struct WalkArgs {
+    /// Also walk into other filesystems mounted below a share or scanned path
+    /// (by default mount points are listed in the coverage and not entered).
+    #[arg(long)]
+    pub cross_filesystems: bool,
+    /// Files read (hashed) in parallel (default: twice the CPU cores, at least 4).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Host paths to walk (read under --root).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The audited host's root directory; every host path is read under it.
+    #[arg(long, default_value = "/")]
+    pub root: PathBuf,
+    /// The audit profile, for markers, the register's paths and scope.exclude
+    /// (default: ./timaudit.yaml when it exists).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Do not hash files (sha256 is null with hash_error).
+    #[arg(long)]
+    pub no_hash: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
 }
 
 #[derive(Args, Debug)]

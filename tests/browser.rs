@@ -75,6 +75,17 @@ fn run(browser: &Path, profile_dir: &Path, page: &Path, extra: &[String]) -> Run
         .stderr(Stdio::piped())
         .spawn()
         .expect("chromium starts");
+    // Drain both pipes while waiting: a page larger than the pipe buffer would
+    // otherwise block Chromium on its own output.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out_reader = drain(Box::new(child.stdout.take().unwrap()));
+    let err_reader = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -86,10 +97,10 @@ fn run(browser: &Path, profile_dir: &Path, page: &Path, extra: &[String]) -> Run
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stdout = out_reader.join().unwrap();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
     Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
         console: stderr
             .lines()
             .filter(|l| l.contains(":CONSOLE"))

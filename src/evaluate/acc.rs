@@ -1,6 +1,7 @@
 //! ACC — 情報のアクセス制限 (restricting who can access).
 
 use super::adm::{person_evidence, recent_review};
+use super::shares;
 use super::util::{Findings, accounts_error, missing_collector};
 use super::{Context, ItemResult, Rule};
 use crate::collect::accounts::is_nologin_shell;
@@ -14,17 +15,13 @@ type Done = BTreeMap<String, ItemResult>;
 
 pub const RULES: &[(&str, Rule)] = &[
     ("ACC-01", acc01),
-    ("ACC-02", share_item),
-    ("ACC-03", share_item),
+    ("ACC-02", shares::acc02),
+    ("ACC-03", shares::acc03),
     ("ACC-04", host_item),
     ("ACC-05", acc05),
     ("ACC-06", acc06),
     ("ACC-07", acc07),
 ];
-
-fn share_item(_: &Context, _: &Done) -> Outcome {
-    missing_collector("ファイル共有（走査）", "file-share walk")
-}
 
 fn host_item(_: &Context, _: &Done) -> Outcome {
     missing_collector("ホスト設定（Samba/NFS）", "host settings (Samba/NFS)")
@@ -139,6 +136,20 @@ fn acc05(ctx: &Context, _: &Done) -> Outcome {
                     .group_evidence(g)
                     .detail(tr!("{acc} がメンバー", "{acc} is a member")),
             );
+        }
+    }
+    // The ACL half: leavers named in protected files' ACLs (from the walk).
+    if let Some(acl) = shares::acc05_acl(ctx) {
+        if acl.status == Status::Pass && f.status() == Status::Pass {
+            let n = leavers.len();
+            return Outcome::pass(tr!(
+                "退職者 {n} 名のアカウント・グループ所属は整理済みで、保護対象ファイルの ACL にも残っていません",
+                "the {n} leavers' accounts and group memberships are closed, and none is named in a protected file's ACL"
+            ));
+        }
+        f.add(acl.status, acl.reason.clone());
+        for e in acl.evidence {
+            f.evidence(e);
         }
     }
     if f.status() != Status::Pass {

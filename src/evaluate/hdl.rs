@@ -1,6 +1,7 @@
 //! HDL — 情報の取扱い (handling: register, labels, copies, take-out, disposal).
 
-use super::util::{Findings, missing_collector, record_exists};
+use super::shares;
+use super::util::{Findings, record_exists};
 use super::{Context, ItemResult, Rule};
 use crate::i18n::Text;
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
@@ -12,11 +13,11 @@ type Done = BTreeMap<String, ItemResult>;
 
 pub const RULES: &[(&str, Rule)] = &[
     ("HDL-01", hdl01),
-    ("HDL-02", share_item),
-    ("HDL-03", share_item),
-    ("HDL-04", share_item),
-    ("HDL-05", share_item),
-    ("HDL-06", share_item),
+    ("HDL-02", shares::hdl02),
+    ("HDL-03", shares::hdl03),
+    ("HDL-04", shares::hdl04),
+    ("HDL-05", shares::hdl05),
+    ("HDL-06", shares::hdl06),
     ("HDL-07", hdl07),
     ("HDL-08", hdl08),
     ("HDL-09", hdl09),
@@ -68,11 +69,6 @@ fn hdl01(ctx: &Context, _: &Done) -> Outcome {
         "管理台帳に {n} 件の技術情報が ID・名称・区分・保存場所つきで登録されています",
         "the register lists {n} assets, each with id, name, classification and paths"
     ))
-}
-
-/// Items decided from the file-share inventory.
-fn share_item(_: &Context, _: &Done) -> Outcome {
-    missing_collector("ファイル共有（走査）", "file-share walk")
 }
 
 /// HDL-07's automatic half is ITS-01's result.

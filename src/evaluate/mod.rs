@@ -10,6 +10,7 @@ pub mod answers;
 pub mod hdl;
 pub mod its;
 pub mod score;
+pub mod shares;
 pub mod sto;
 pub mod trn;
 pub mod util;

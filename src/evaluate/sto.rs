@@ -1,6 +1,7 @@
 //! STO — 保管する金庫・取り扱うエリア (safes, storage and restricted areas).
 
-use super::util::{missing_collector, record_exists};
+use super::shares;
+use super::util::record_exists;
 use super::{Context, ItemResult, Rule};
 use crate::model::Outcome;
 use crate::profile::RecordKind;
@@ -8,7 +9,11 @@ use std::collections::BTreeMap;
 
 type Done = BTreeMap<String, ItemResult>;
 
-pub const RULES: &[(&str, Rule)] = &[("STO-02", sto02), ("STO-03", sto03), ("STO-06", sto06)];
+pub const RULES: &[(&str, Rule)] = &[
+    ("STO-02", sto02),
+    ("STO-03", sto03),
+    ("STO-06", shares::sto06),
+];
 
 fn sto02(ctx: &Context, _: &Done) -> Outcome {
     record_exists(
@@ -21,8 +26,4 @@ fn sto02(ctx: &Context, _: &Done) -> Outcome {
 
 fn sto03(ctx: &Context, _: &Done) -> Outcome {
     record_exists(ctx, RecordKind::AreaEntry, "入退室記録", "area-entry log")
-}
-
-fn sto06(_: &Context, _: &Done) -> Outcome {
-    missing_collector("ファイル共有（走査）", "file-share walk")
 }

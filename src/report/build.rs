@@ -18,6 +18,8 @@ pub struct BuildInput<'a> {
     pub warnings: Vec<String>,
     /// The previous audit, when `--baseline` was given.
     pub baseline: Option<&'a crate::changes::BaselineFacts>,
+    /// The file-share walk, for `inventory` and `coverage`.
+    pub files: Option<&'a crate::collect::walk::ShareFacts>,
 }
 
 pub fn build(input: BuildInput) -> Report {
@@ -30,6 +32,7 @@ pub fn build(input: BuildInput) -> Report {
         hosts,
         warnings,
         baseline,
+        files,
     } = input;
     let items = results
         .iter()
@@ -97,8 +100,8 @@ pub fn build(input: BuildInput) -> Report {
         },
         summary,
         items,
-        inventory: Inventory::default(),
-        coverage: Coverage::default(),
+        inventory: files.map(|f| f.inventory()).unwrap_or_default(),
+        coverage: files.map(|f| f.coverage()).unwrap_or_default(),
         changes,
         timeline: cert
             .and_then(|c| c.certified_on)

@@ -97,16 +97,51 @@ pub struct Inventory {
     pub hashed: u64,
 }
 
+/// A path the walk could not (fully) read, or another walk event, with why.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Unreadable {
     pub path: String,
+    /// The exact bytes of a non-UTF-8 path, base64-encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_b64: Option<String>,
     pub error: String,
+}
+
+/// A walk root: a share (`scope.shares`), an asset's base folder outside the
+/// shares, or a `--scan` path.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct CoverageRoot {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_b64: Option<String>,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Coverage {
+    /// Directories and files that could not be read (and files without a hash
+    /// because they changed while being read).
     pub unreadable: Vec<Unreadable>,
     pub vanished: u64,
     pub loops: u64,
     pub skipped_special: u64,
+    /// What was walked.
+    #[serde(default)]
+    pub roots: Vec<CoverageRoot>,
+    #[serde(default)]
+    pub vanished_paths: Vec<Unreadable>,
+    #[serde(default)]
+    pub loop_paths: Vec<Unreadable>,
+    /// Mount points not entered (without `--cross-filesystems`).
+    #[serde(default)]
+    pub other_filesystems: Vec<Unreadable>,
+    /// Entries skipped by `scope.exclude`.
+    #[serde(default)]
+    pub excluded: u64,
+    #[serde(default)]
+    pub dirs: u64,
+    #[serde(default)]
+    pub symlinks: u64,
 }

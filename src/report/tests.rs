@@ -161,6 +161,7 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
             &format!("{FORMULA} {NEWLINE}"),
         )],
         baseline: None,
+        files: None,
     });
     r.generated_at = "2026-11-25T09:00:00+09:00".into();
     // Snapshots do not change with each release.
@@ -176,10 +177,12 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
         unreadable: vec![Unreadable {
             path: h("/srv/share/hr", NEWLINE),
             error: "permission denied".into(),
+            path_b64: None,
         }],
         vanished: 1,
         loops: 2,
         skipped_special: 3,
+        ..Coverage::default()
     };
     r
 }

@@ -1,6 +1,800 @@
 //! The file-share walker: inventory, classification and the facts that the
-//! HDL/ACC/STO file items are decided from. (Filled in by the file-share work.)
+//! HDL/ACC/STO file items are decided from.
+//!
+//! Pipeline (bounded memory): one thread walks (walkdir, never following links)
+//! and sends regular files to a pool of reader threads (open without following
+//! links, marker scan, SHA-256); the calling thread collects every entry, keeps
+//! only what the checklist items need (counts and the offending files), and
+//! streams inventory lines through an external sort into the output.
+//! See docs/file-shares.md.
 
-/// Facts from walking the shares and `--scan` paths.
+pub mod acl;
+pub mod classify;
+pub mod cli;
+mod collect;
+pub mod read;
+pub mod sort;
+
+use crate::i18n::Text;
+use crate::profile::Profile;
+use crate::rootfs::RootFs;
+use classify::{Excluder, Markers, is_discard_dir};
+use read::{Reader, Seen};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+pub use collect::Collector;
+
+/// Which kind of walk root a path was found under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RootKind {
+    /// `scope.shares`.
+    Share,
+    /// The base folder of an asset path outside every share (so the register's
+    /// files are found wherever they are).
+    Asset,
+    /// `audit --scan PATH` / `scan PATH`.
+    Scan,
+}
+
+impl RootKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RootKind::Share => "share",
+            RootKind::Asset => "asset",
+            RootKind::Scan => "scan",
+        }
+    }
+}
+
+/// One place the walk starts.
+#[derive(Clone, Debug)]
+pub struct WalkRoot {
+    /// Host path as bytes (normalised, absolute).
+    pub host: Vec<u8>,
+    pub kind: RootKind,
+}
+
+/// A host path as reports print it: lossy text, and the exact bytes base64-encoded
+/// when they are not UTF-8.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PathRef {
+    pub path: String,
+    pub b64: Option<String>,
+}
+
+impl PathRef {
+    pub fn of(bytes: &[u8]) -> PathRef {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => PathRef {
+                path: s.to_string(),
+                b64: None,
+            },
+            Err(_) => PathRef {
+                path: String::from_utf8_lossy(bytes).into_owned(),
+                b64: Some(classify::base64(bytes)),
+            },
+        }
+    }
+}
+
+/// A file (or principal on a file) behind a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub path: PathRef,
+    pub kind: RootKind,
+    pub asset: Option<String>,
+    pub principal: Option<String>,
+    pub excerpt: Option<String>,
+    pub sha256: Option<String>,
+    pub detail: Text,
+}
+
+/// What a walk problem hides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GapKind {
+    /// A walk root could not be read at all.
+    Root,
+    /// A directory could not be listed: anything could be in it.
+    Dir,
+    /// A mount point not entered (another filesystem, without --cross-filesystems).
+    OtherFilesystem,
+    /// A file that could not be opened or read: no content markers, no hash.
+    Content,
+    /// A file scanned but not hashed (changed while being read).
+    Hash,
+    /// A file or directory whose ACL could not be read.
+    Acl,
+}
+
+/// A walk problem that leaves facts unknown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    pub path: PathRef,
+    pub kind: RootKind,
+    pub what: GapKind,
+    pub error: String,
+}
+
+/// Totals for `report.json`'s `inventory`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub special: u64,
+    pub bytes: u64,
+    pub protected: u64,
+    pub marked: u64,
+    pub hashed: u64,
+}
+
+/// A walk root and how it went.
+#[derive(Clone, Debug)]
+pub struct RootInfo {
+    pub path: PathRef,
+    pub kind: RootKind,
+    /// Why it could not be walked.
+    pub error: Option<String>,
+    /// An asset's base folder that does not exist (HDL-03 evidence, not a walk error).
+    pub missing: bool,
+}
+
+/// Facts from walking the shares and `--scan` paths: counts, per-asset matches, and
+/// every offending file (the evidence of the items), never the whole tree.
 #[derive(Debug, Default)]
-pub struct ShareFacts {}
+pub struct ShareFacts {
+    pub roots: Vec<RootInfo>,
+    /// Files were hashed (false with `--no-hash`).
+    pub hashing: bool,
+    pub counts: Counts,
+    /// Per asset (register order): regular files matching its POSIX paths.
+    pub asset_files: Vec<u64>,
+    /// Per asset: has it any POSIX (not Windows) path?
+    pub asset_has_posix: Vec<bool>,
+    /// Per asset: the base folders of its POSIX paths.
+    pub asset_bases: Vec<Vec<String>>,
+    /// HDL-02 / STO-06: marked files outside all asset paths.
+    pub marked_unregistered: Vec<Finding>,
+    /// HDL-05: protected or marked files under temporary/discard folders.
+    pub in_discard: Vec<Finding>,
+    /// HDL-06: protected files that carry no marker.
+    pub unmarked_protected: Vec<Finding>,
+    /// HDL-04: non-empty files outside the assets with a protected file's SHA-256.
+    pub copies: Vec<Finding>,
+    /// ACC-02: a principal that may read a protected file without being authorized.
+    pub unauthorized: Vec<Finding>,
+    /// ACC-03: protected files everyone can read.
+    pub world_readable: Vec<Finding>,
+    /// ACC-05: leavers named in a protected file's ACL.
+    pub leaver_acl: Vec<Finding>,
+    /// ACC-02 could not resolve principals (no account database).
+    pub accounts_missing: bool,
+    /// Problems that leave facts unknown (unreadable directories and files …).
+    pub gaps: Vec<Gap>,
+    pub vanished: Vec<PathRef>,
+    pub loops: Vec<(PathRef, PathRef)>,
+    pub excluded: u64,
+}
+
+impl ShareFacts {
+    /// Gaps relevant to an item: of one of `what`, under roots of one of `kinds`.
+    pub fn gaps_for(&self, what: &[GapKind], kinds: &[RootKind]) -> Vec<&Gap> {
+        self.gaps
+            .iter()
+            .filter(|g| what.contains(&g.what) && kinds.contains(&g.kind))
+            .collect()
+    }
+
+    pub fn walked(&self, kinds: &[RootKind]) -> bool {
+        self.roots.iter().any(|r| kinds.contains(&r.kind))
+    }
+
+    /// Did the walk leave anything unread (for `scan`'s exit code)?
+    pub fn incomplete(&self) -> bool {
+        self.gaps.iter().any(|g| g.what != GapKind::OtherFilesystem)
+    }
+
+    /// `report.json`'s `inventory`.
+    pub fn inventory(&self) -> crate::report::model::Inventory {
+        crate::report::model::Inventory {
+            files: self.counts.files,
+            bytes: self.counts.bytes,
+            protected: self.counts.protected,
+            marked: self.counts.marked,
+            hashed: self.counts.hashed,
+        }
+    }
+
+    /// `report.json`'s `coverage`.
+    pub fn coverage(&self) -> crate::report::model::Coverage {
+        use crate::report::model::{Coverage, CoverageRoot, Unreadable};
+        let entry = |p: &PathRef, e: &str| Unreadable {
+            path: p.path.clone(),
+            path_b64: p.b64.clone(),
+            error: e.to_string(),
+        };
+        Coverage {
+            unreadable: self
+                .gaps
+                .iter()
+                .filter(|g| g.what != GapKind::OtherFilesystem)
+                .map(|g| entry(&g.path, &g.error))
+                .collect(),
+            vanished: self.vanished.len() as u64,
+            loops: self.loops.len() as u64,
+            skipped_special: self.counts.special,
+            roots: self
+                .roots
+                .iter()
+                .map(|r| CoverageRoot {
+                    path: r.path.path.clone(),
+                    path_b64: r.path.b64.clone(),
+                    kind: r.kind.code().into(),
+                    error: r.error.clone(),
+                })
+                .collect(),
+            vanished_paths: self
+                .vanished
+                .iter()
+                .map(|p| entry(p, "vanished during the walk"))
+                .collect(),
+            loop_paths: self
+                .loops
+                .iter()
+                .map(|(p, of)| {
+                    entry(
+                        p,
+                        &format!("filesystem loop: same directory as {}", of.path),
+                    )
+                })
+                .collect(),
+            other_filesystems: self
+                .gaps
+                .iter()
+                .filter(|g| g.what == GapKind::OtherFilesystem)
+                .map(|g| entry(&g.path, &g.error))
+                .collect(),
+            excluded: self.excluded,
+            dirs: self.counts.dirs,
+            symlinks: self.counts.symlinks,
+        }
+    }
+}
+
+/// How to walk.
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    pub hash: bool,
+    pub cross_filesystems: bool,
+    /// Reader threads (0 = automatic: twice the cores, at least 4).
+    pub jobs: usize,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            hash: true,
+            cross_filesystems: false,
+            jobs: 0,
+            progress: true,
+        }
+    }
+}
+
+/// A host path given on the command line, made absolute and normalised.
+pub fn host_arg(p: &Path, root: &Path) -> Vec<u8> {
+    let bytes = p.as_os_str().as_bytes();
+    let abs: Vec<u8> = if bytes.starts_with(b"/") {
+        bytes.to_vec()
+    } else if root == Path::new("/") {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        cwd.join(p).as_os_str().as_bytes().to_vec()
+    } else {
+        [b"/".as_slice(), bytes].concat()
+    };
+    normalize(&abs)
+}
+
+/// `/a//b/./c/../d` → `/a/b/d` (bytes; never above `/`).
+pub fn normalize(p: &[u8]) -> Vec<u8> {
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for c in p.split(|b| *b == b'/') {
+        match c {
+            b"" | b"." => {}
+            b".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    let mut out = Vec::with_capacity(p.len());
+    for c in parts {
+        out.push(b'/');
+        out.extend_from_slice(c);
+    }
+    if out.is_empty() {
+        out.push(b'/');
+    }
+    out
+}
+
+fn is_under(path: &[u8], dir: &[u8]) -> bool {
+    dir == b"/"
+        || path == dir
+        || (path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/')
+}
+
+/// The roots of an audit: shares, `--scan` paths, and the base folders of asset
+/// paths that lie outside all of them (and are not above a share). Nested roots
+/// are dropped (the outer walk covers them).
+pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
+    let mut roots: Vec<WalkRoot> = Vec::new();
+    for s in &profile.scope.shares {
+        roots.push(WalkRoot {
+            host: normalize(s.as_bytes()),
+            kind: RootKind::Share,
+        });
+    }
+    for s in scans {
+        roots.push(WalkRoot {
+            host: s.clone(),
+            kind: RootKind::Scan,
+        });
+    }
+    let explicit: Vec<Vec<u8>> = roots.iter().map(|r| r.host.clone()).collect();
+    for a in &profile.assets {
+        for p in a.paths.iter().filter(|p| classify::is_posix_glob(p)) {
+            let base = classify::glob_base(p).into_bytes();
+            let inside = explicit.iter().any(|r| is_under(&base, r));
+            let above = explicit.iter().any(|r| is_under(r, &base));
+            if !inside && !above {
+                roots.push(WalkRoot {
+                    host: base,
+                    kind: RootKind::Asset,
+                });
+            }
+        }
+    }
+    dedupe_roots(roots)
+}
+
+/// Drops roots inside other roots; the outer root's kind wins, except that a
+/// share inside a scanned path keeps the share's kind for the whole walk.
+pub fn dedupe_roots(mut roots: Vec<WalkRoot>) -> Vec<WalkRoot> {
+    roots.sort_by(|a, b| a.host.cmp(&b.host).then(a.kind.cmp(&b.kind)));
+    let mut out: Vec<WalkRoot> = Vec::new();
+    for r in roots {
+        if let Some(outer) = out.iter_mut().find(|o| is_under(&r.host, &o.host)) {
+            if r.kind < outer.kind && r.host == outer.host {
+                outer.kind = r.kind;
+            }
+            continue;
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Everything the walk needs from the run.
+pub struct WalkInput<'a> {
+    pub fs: &'a RootFs,
+    pub profile: &'a Profile,
+    pub accounts: Option<&'a crate::collect::accounts::Accounts>,
+    pub roots: Vec<WalkRoot>,
+    pub options: WalkOptions,
+}
+
+/// A regular file for the readers.
+struct Job {
+    entry: Box<collect::Entry>,
+    real: PathBuf,
+    seen: Seen,
+}
+
+/// Messages to the collecting thread.
+pub enum Msg {
+    Entry(Box<collect::Entry>),
+    Gap(Gap),
+    Vanished(Vec<u8>),
+    Loop(Vec<u8>, Vec<u8>),
+    Excluded,
+    Root(RootInfo),
+}
+
+/// Walks the roots; inventory lines (sorted by path) go to `out` when given.
+pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::Result<ShareFacts> {
+    let WalkInput {
+        fs,
+        profile,
+        accounts,
+        roots,
+        options,
+    } = input;
+    let markers = Arc::new(Markers::new(&profile.markers));
+    let reader = Arc::new(Reader::new(
+        options.hash,
+        profile.scope.content_scan_bytes,
+        markers.clone(),
+    ));
+    let jobs = if options.jobs > 0 {
+        options.jobs
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get() * 2)
+            .unwrap_or(4)
+            .clamp(4, 32)
+    };
+    let mut collector = Collector::new(profile, accounts, options.hash, out.is_some());
+    let progress = collect::Progress::new(options.progress, reader.clone());
+    let (tx, rx) = sync_channel::<Msg>(4096);
+    let (job_tx, job_rx) = sync_channel::<Job>(4096);
+    let job_rx = Arc::new(std::sync::Mutex::new(job_rx));
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            let job_rx = job_rx.clone();
+            let tx = tx.clone();
+            let reader = reader.clone();
+            s.spawn(move || {
+                let mut buf = Vec::new();
+                loop {
+                    let job = {
+                        let rx = job_rx.lock().unwrap_or_else(|e| e.into_inner());
+                        rx.recv()
+                    };
+                    let Ok(Job {
+                        mut entry,
+                        real,
+                        seen,
+                    }) = job
+                    else {
+                        break;
+                    };
+                    let c = reader.read(&real, &seen, &mut buf);
+                    if c.problem == Some(read::ReadProblem::Vanished) {
+                        let _ = tx.send(Msg::Vanished(entry.host));
+                        continue;
+                    }
+                    entry.content = Some(c);
+                    if tx.send(Msg::Entry(entry)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        {
+            let tx = tx.clone();
+            let excluder = Excluder::new(&profile.scope.exclude);
+            let markers = markers.clone();
+            let cross = options.cross_filesystems;
+            s.spawn(move || {
+                let w = Walker {
+                    fs,
+                    excluder,
+                    markers,
+                    cross,
+                    tx,
+                    job_tx,
+                };
+                for r in &roots {
+                    w.walk_root(r);
+                }
+            });
+        }
+        drop(tx);
+        for msg in rx {
+            collector.add(msg);
+            progress.tick(&collector);
+        }
+    });
+    progress.finish();
+    collector.finish(out)
+}
+
+struct Walker<'a> {
+    fs: &'a RootFs,
+    excluder: Excluder,
+    markers: Arc<Markers>,
+    cross: bool,
+    tx: SyncSender<Msg>,
+    job_tx: SyncSender<Job>,
+}
+
+/// The state of a directory on the way down, for its descendants.
+#[derive(Clone, Default)]
+struct DirState {
+    /// Markers in this directory's name or any ancestor's.
+    markers: Vec<u16>,
+    /// This or an ancestor is a temporary/discard folder.
+    discard: bool,
+    /// Others may enter this directory and all above it down from the root.
+    others_x: bool,
+    dev: u64,
+    ino: u64,
+    host: Vec<u8>,
+}
+
+fn join_host(root: &[u8], suffix: &[u8]) -> Vec<u8> {
+    if suffix.is_empty() {
+        return root.to_vec();
+    }
+    if root == b"/" {
+        return suffix.to_vec();
+    }
+    [root, suffix].concat()
+}
+
+impl Walker<'_> {
+    fn send(&self, m: Msg) {
+        let _ = self.tx.send(m);
+    }
+
+    fn walk_root(&self, root: &WalkRoot) {
+        let pr = PathRef::of(&root.host);
+        let info = |error: Option<String>, missing: bool| RootInfo {
+            path: pr.clone(),
+            kind: root.kind,
+            error,
+            missing,
+        };
+        if self
+            .excluder
+            .excluded(Path::new(std::ffi::OsStr::from_bytes(&root.host)))
+        {
+            self.send(Msg::Root(info(
+                Some("excluded by scope.exclude".into()),
+                false,
+            )));
+            return;
+        }
+        let real = match std::str::from_utf8(&root.host) {
+            Ok(h) => match self.fs.resolve(h, true) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.root_failed(root, &pr, read::io_message(&e));
+                    return;
+                }
+            },
+            // A non-UTF-8 root given on the command line: joined as it is.
+            Err(_) => self
+                .fs
+                .root()
+                .join(std::ffi::OsStr::from_bytes(&root.host[1..])),
+        };
+        let meta = match std::fs::symlink_metadata(&real) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && root.kind == RootKind::Asset => {
+                self.send(Msg::Root(info(None, true)));
+                return;
+            }
+            Err(e) => {
+                self.root_failed(root, &pr, read::io_message(&e));
+                return;
+            }
+        };
+        self.send(Msg::Root(info(None, false)));
+        let root_dev = meta.dev();
+        // Ancestors above the root: their names count as parent directory names.
+        let mut above = DirState {
+            others_x: true,
+            ..DirState::default()
+        };
+        let comps: Vec<&[u8]> = root
+            .host
+            .split(|b| *b == b'/')
+            .filter(|c| !c.is_empty())
+            .collect();
+        for c in comps.iter().take(comps.len().saturating_sub(1)) {
+            for m in self.markers.in_name(c) {
+                if !above.markers.contains(&m) {
+                    above.markers.push(m);
+                }
+            }
+            above.discard |= is_discard_dir(c);
+        }
+        let real_len = real.as_os_str().len();
+        let mut stack: Vec<DirState> = Vec::new();
+        let mut it = walkdir::WalkDir::new(&real)
+            .follow_links(false)
+            .max_open(64)
+            .into_iter();
+        while let Some(next) = it.next() {
+            let ent = match next {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| p.to_path_buf())
+                        .unwrap_or_else(|| real.clone());
+                    let suffix =
+                        &path.as_os_str().as_bytes()[real_len.min(path.as_os_str().len())..];
+                    let host = join_host(&root.host, suffix);
+                    let io = e.io_error();
+                    if io.is_some_and(|i| i.kind() == std::io::ErrorKind::NotFound) {
+                        self.send(Msg::Vanished(host));
+                    } else {
+                        let msg = io.map(read::io_message).unwrap_or_else(|| e.to_string());
+                        if e.depth() == 0 {
+                            self.root_failed(root, &PathRef::of(&host), msg.clone());
+                        }
+                        self.send(Msg::Gap(Gap {
+                            path: PathRef::of(&host),
+                            kind: root.kind,
+                            what: GapKind::Dir,
+                            error: msg,
+                        }));
+                    }
+                    continue;
+                }
+            };
+            let depth = ent.depth();
+            stack.truncate(depth);
+            let path = ent.path();
+            let suffix = &path.as_os_str().as_bytes()[real_len..];
+            let host = join_host(&root.host, suffix);
+            let hp = Path::new(std::ffi::OsStr::from_bytes(&host));
+            let meta = match ent.metadata() {
+                Ok(m) => m,
+                Err(e) => {
+                    match e.io_error() {
+                        Some(i) if i.kind() == std::io::ErrorKind::NotFound => {
+                            self.send(Msg::Vanished(host))
+                        }
+                        i => self.send(Msg::Gap(Gap {
+                            path: PathRef::of(&host),
+                            kind: root.kind,
+                            what: GapKind::Content,
+                            error: i.map(read::io_message).unwrap_or_else(|| e.to_string()),
+                        })),
+                    }
+                    if ent.file_type().is_dir() {
+                        it.skip_current_dir();
+                    }
+                    continue;
+                }
+            };
+            if depth > 0 && self.excluder.excluded(hp) {
+                self.send(Msg::Excluded);
+                if meta.is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            let parent = if depth == 0 {
+                &above
+            } else {
+                &stack[depth - 1]
+            };
+            let name = if depth == 0 {
+                comps.last().copied().unwrap_or(b"")
+            } else {
+                ent.file_name().as_bytes()
+            };
+            let name_markers = self.markers.in_name(name);
+            let ft = meta.file_type();
+            let mut entry = Box::new(collect::Entry::new(host.clone(), root.kind, &meta));
+            entry.name_markers = name_markers.clone();
+            entry.dir_markers = parent.markers.clone();
+            entry.discard = parent.discard;
+            entry.others_x = parent.others_x;
+            if ft.is_file() {
+                let seen = Seen::of(&meta);
+                let _ = self.job_tx.send(Job {
+                    entry,
+                    real: path.to_path_buf(),
+                    seen,
+                });
+                continue;
+            }
+            if ft.is_symlink() {
+                entry.target = std::fs::read_link(path)
+                    .ok()
+                    .map(|t| t.as_os_str().as_bytes().to_vec());
+                self.send(Msg::Entry(entry));
+                continue;
+            }
+            if !ft.is_dir() {
+                self.send(Msg::Entry(entry));
+                continue;
+            }
+            entry.acl = Some(acl::read_path(path).map_err(|e| read::io_message(&e)));
+            self.send(Msg::Entry(entry));
+            // Loops (bind mounts): the same directory as an ancestor.
+            if let Some(anc) = stack
+                .iter()
+                .find(|d| d.dev == meta.dev() && d.ino == meta.ino())
+            {
+                self.send(Msg::Loop(host, anc.host.clone()));
+                it.skip_current_dir();
+                continue;
+            }
+            if depth > 0 && meta.dev() != root_dev && !self.cross {
+                self.send(Msg::Gap(Gap {
+                    path: PathRef::of(&host),
+                    kind: root.kind,
+                    what: GapKind::OtherFilesystem,
+                    error: "another filesystem is mounted here; not walked (use --cross-filesystems, or exclude it)".into(),
+                }));
+                it.skip_current_dir();
+                continue;
+            }
+            if depth > 0 && self.excluder.prunes(hp) {
+                self.send(Msg::Excluded);
+                it.skip_current_dir();
+                continue;
+            }
+            let mut markers = parent.markers.clone();
+            for m in name_markers {
+                if !markers.contains(&m) {
+                    markers.push(m);
+                }
+            }
+            let st = DirState {
+                markers,
+                discard: parent.discard || is_discard_dir(name),
+                others_x: parent.others_x && meta.mode() & 0o001 != 0,
+                dev: meta.dev(),
+                ino: meta.ino(),
+                host,
+            };
+            stack.push(st);
+        }
+    }
+
+    fn root_failed(&self, root: &WalkRoot, pr: &PathRef, error: String) {
+        self.send(Msg::Root(RootInfo {
+            path: pr.clone(),
+            kind: root.kind,
+            error: Some(error.clone()),
+            missing: false,
+        }));
+        self.send(Msg::Gap(Gap {
+            path: pr.clone(),
+            kind: root.kind,
+            what: GapKind::Root,
+            error,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_are_normalised_deduplicated_and_include_asset_bases() {
+        assert_eq!(normalize(b"/a//b/./c/../d/"), b"/a/b/d");
+        assert_eq!(normalize(b"/.."), b"/");
+        let mut p = Profile::empty();
+        p.scope.shares = vec!["/srv/share".into(), "/srv/share/design".into()];
+        p.assets = vec![crate::profile::Asset {
+            paths: vec![
+                "/srv/share/design/**".into(),
+                "/data/cad/**/*.dwg".into(),
+                "/**/*.pdf".into(),
+                "D:\\Share\\**".into(),
+            ],
+            ..Default::default()
+        }];
+        let roots = audit_roots(&p, &[b"/home".to_vec(), b"/srv/share/x".to_vec()]);
+        let got: Vec<(String, RootKind)> = roots
+            .iter()
+            .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/data/cad".to_string(), RootKind::Asset),
+                ("/home".to_string(), RootKind::Scan),
+                ("/srv/share".to_string(), RootKind::Share),
+            ]
+        );
+        assert_eq!(join_host(b"/", b"/a"), b"/a");
+        assert_eq!(join_host(b"/srv", b"/a"), b"/srv/a");
+    }
+}

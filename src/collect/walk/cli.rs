@@ -1,0 +1,158 @@
+//! The walk as the commands use it: `timaudit scan` and the walk inside `audit`.
+
+use super::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot};
+use crate::app::{EXIT_FINDINGS, EXIT_OK, Fatal};
+use crate::cli::{AuditArgs, ScanArgs, WalkArgs};
+use crate::collect::Facts;
+use crate::collect::accounts::Accounts;
+use crate::profile::Profile;
+use crate::rootfs::RootFs;
+use std::io::Write;
+use std::path::Path;
+
+fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
+    WalkOptions {
+        hash: !no_hash,
+        cross_filesystems: w.cross_filesystems,
+        jobs: w.jobs.unwrap_or(0),
+        progress: true,
+    }
+}
+
+fn check_root(root: &Path) -> Result<(), Fatal> {
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Fatal(format!(
+            "--root {} is not a directory",
+            root.display()
+        ))),
+        Err(e) => Err(Fatal(format!("--root {}: {e}", root.display()))),
+    }
+}
+
+/// One line per walk problem on stderr.
+fn print_problems(f: &ShareFacts) {
+    for g in &f.gaps {
+        let what = match g.what {
+            GapKind::OtherFilesystem => "not walked",
+            _ => "could not be read",
+        };
+        eprintln!(
+            "timaudit: {}: {what}: {}",
+            crate::report::one_line(&g.path.path),
+            g.error
+        );
+    }
+    for v in &f.vanished {
+        eprintln!(
+            "timaudit: {}: vanished during the walk",
+            crate::report::one_line(&v.path)
+        );
+    }
+    for (p, of) in &f.loops {
+        eprintln!(
+            "timaudit: {}: filesystem loop (same directory as {}); not walked again",
+            crate::report::one_line(&p.path),
+            crate::report::one_line(&of.path)
+        );
+    }
+}
+
+/// `timaudit scan PATH...`: the inventory as JSON Lines on stdout, sorted by path.
+/// Exit code 0 when everything was read, 1 when some paths could not be read
+/// (each named on stderr), 2 when the run could not be done.
+pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
+    let cat = crate::catalogue::Catalogue::builtin();
+    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat)?;
+    check_root(&a.root)?;
+    let fs = RootFs::new(&a.root);
+    let accounts = match Accounts::load(&fs) {
+        Ok(acc) => Some(acc),
+        Err(e) => {
+            eprintln!("warning: {e}; user and group names are null");
+            None
+        }
+    };
+    let roots = super::dedupe_roots(
+        a.paths
+            .iter()
+            .map(|p| WalkRoot {
+                host: super::host_arg(p, &a.root),
+                kind: RootKind::Scan,
+            })
+            .collect(),
+    );
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let input = WalkInput {
+        fs: &fs,
+        profile: &profile,
+        accounts: accounts.as_ref(),
+        roots,
+        options: options(&a.walk, a.no_hash),
+    };
+    let facts = match super::run(input, Some(&mut out)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
+        Err(e) => return Err(Fatal(format!("cannot write the inventory: {e}"))),
+    };
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Fatal(format!("cannot write to stdout: {e}")));
+        }
+        _ => {}
+    }
+    print_problems(&facts);
+    Ok(if facts.incomplete() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The walk of `audit`: shares, `--scan` paths and the register's folders; the
+/// inventory goes to `inventory` when given (`DIR/inventory.jsonl` with `--out`).
+pub fn audit_walk(
+    fs: &RootFs,
+    profile: &Profile,
+    facts: &Facts,
+    a: &AuditArgs,
+    inventory: Option<std::fs::File>,
+    warnings: &mut Vec<String>,
+) -> Result<ShareFacts, Fatal> {
+    let scans: Vec<Vec<u8>> = a.scan.iter().map(|p| super::host_arg(p, &a.root)).collect();
+    let roots = super::audit_roots(profile, &scans);
+    let mut file = inventory.map(|f| std::io::BufWriter::with_capacity(1 << 20, f));
+    let input = WalkInput {
+        fs,
+        profile,
+        accounts: facts.accounts.as_ref().ok(),
+        roots,
+        options: options(&a.walk, a.no_hash),
+    };
+    let out = file.as_mut().map(|f| f as &mut dyn Write);
+    let sf =
+        super::run(input, out).map_err(|e| Fatal(format!("cannot write the inventory: {e}")))?;
+    if let Some(mut f) = file {
+        f.flush()
+            .map_err(|e| Fatal(format!("cannot write inventory.jsonl: {e}")))?;
+    }
+    print_problems(&sf);
+    let unread = sf
+        .gaps
+        .iter()
+        .filter(|g| g.what != GapKind::OtherFilesystem)
+        .count();
+    if unread > 0 {
+        warnings.push(format!(
+            "{unread} paths could not be read during the walk (see coverage); items that depend on them are error, never pass"
+        ));
+    }
+    let mounts = sf.gaps.len() - unread;
+    if mounts > 0 {
+        warnings.push(format!(
+            "{mounts} mount points were not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"
+        ));
+    }
+    Ok(sf)
+}

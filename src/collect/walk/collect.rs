@@ -1,0 +1,786 @@
+//! The collecting side of the walk: turns each entry into an inventory line and
+//! keeps only what the checklist items need.
+
+use super::acl::{self, Acl};
+use super::classify::{AssetMatcher, Hit, Where, is_discard_dir};
+use super::read::{Content, ReadProblem};
+use super::sort::Sorter;
+use super::{Finding, Gap, GapKind, Msg, PathRef, RootKind, ShareFacts};
+use crate::collect::accounts::Accounts;
+use crate::i18n::Text;
+use crate::profile::{Principal, Profile};
+use crate::tr;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    File,
+    Dir,
+    Symlink,
+    Special,
+}
+
+impl FileType {
+    fn code(self) -> &'static str {
+        match self {
+            FileType::File => "file",
+            FileType::Dir => "dir",
+            FileType::Symlink => "symlink",
+            FileType::Special => "special",
+        }
+    }
+}
+
+/// One walked entry with what the walker and (for files) a reader found.
+pub struct Entry {
+    pub host: Vec<u8>,
+    pub kind: RootKind,
+    pub ftype: FileType,
+    pub size: u64,
+    pub mtime: (i64, i64),
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub name_markers: Vec<u16>,
+    pub dir_markers: Vec<u16>,
+    /// Under a temporary/discard folder.
+    pub discard: bool,
+    /// Every directory from the walk root down to the parent has o+x.
+    pub others_x: bool,
+    /// The ACL of a non-file entry (files: in `content`).
+    pub acl: Option<Result<Option<Acl>, String>>,
+    pub content: Option<Content>,
+    pub target: Option<Vec<u8>>,
+}
+
+impl Entry {
+    pub fn new(host: Vec<u8>, kind: RootKind, m: &std::fs::Metadata) -> Entry {
+        let ft = m.file_type();
+        Entry {
+            host,
+            kind,
+            ftype: if ft.is_file() {
+                FileType::File
+            } else if ft.is_dir() {
+                FileType::Dir
+            } else if ft.is_symlink() {
+                FileType::Symlink
+            } else {
+                FileType::Special
+            },
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            mode: m.mode(),
+            uid: m.uid(),
+            gid: m.gid(),
+            name_markers: Vec::new(),
+            dir_markers: Vec::new(),
+            discard: false,
+            others_x: false,
+            acl: None,
+            content: None,
+            target: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MarkerOut<'a> {
+    marker: &'a str,
+    #[serde(rename = "where")]
+    place: Where,
+}
+
+/// One inventory line (spec/cli.md "Inventory lines").
+#[derive(Serialize)]
+struct Line<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_b64: Option<&'a str>,
+    #[serde(rename = "type")]
+    ftype: &'static str,
+    size: u64,
+    mtime: String,
+    mode: String,
+    uid: u32,
+    gid: u32,
+    user: Option<&'a str>,
+    group: Option<&'a str>,
+    acl: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acl_error: Option<&'a str>,
+    sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash_error: Option<&'a str>,
+    asset: Option<&'a str>,
+    markers: Vec<MarkerOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
+}
+
+/// RFC 3339 in UTC with nanoseconds.
+pub fn rfc3339(secs: i64, nsec: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, nsec.clamp(0, 999_999_999) as u32)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
+        .unwrap_or_default()
+}
+
+pub struct Collector<'a> {
+    profile: &'a Profile,
+    accounts: Option<&'a Accounts>,
+    users: HashMap<u32, String>,
+    groups: HashMap<u32, String>,
+    leavers: HashSet<String>,
+    matcher: AssetMatcher,
+    labels: Vec<String>,
+    scratch: Vec<usize>,
+    facts: ShareFacts,
+    sorter: Option<Sorter>,
+    /// SHA-256 of a protected file → its path and asset (the original of copies).
+    protected: HashMap<[u8; 32], (PathRef, String)>,
+    /// Non-empty hashed files outside the assets, spilled: hash, root kind, path.
+    candidates: Option<BufWriter<std::fs::File>>,
+    error: Option<io::Error>,
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(
+        profile: &'a Profile,
+        accounts: Option<&'a Accounts>,
+        hashing: bool,
+        inventory: bool,
+    ) -> Collector<'a> {
+        let matcher = AssetMatcher::new(&profile.assets);
+        let facts = ShareFacts {
+            hashing,
+            asset_files: vec![0; profile.assets.len()],
+            asset_has_posix: matcher.has_posix.clone(),
+            asset_bases: matcher.bases.clone(),
+            accounts_missing: accounts.is_none(),
+            ..ShareFacts::default()
+        };
+        let mut users = HashMap::new();
+        let mut groups = HashMap::new();
+        if let Some(a) = accounts {
+            for u in &a.users {
+                users.entry(u.uid).or_insert_with(|| u.name.clone());
+            }
+            for g in &a.groups {
+                groups.entry(g.gid).or_insert_with(|| g.name.clone());
+            }
+        }
+        Collector {
+            profile,
+            accounts,
+            users,
+            groups,
+            leavers: profile
+                .people
+                .iter()
+                .filter(|p| !p.is_active())
+                .map(|p| p.account.clone())
+                .collect(),
+            labels: profile.assets.iter().map(|a| a.label()).collect(),
+            matcher,
+            scratch: Vec::new(),
+            facts,
+            sorter: inventory.then(Sorter::new),
+            protected: HashMap::new(),
+            candidates: None,
+            error: None,
+        }
+    }
+
+    pub fn entries(&self) -> u64 {
+        let c = &self.facts.counts;
+        c.files + c.dirs + c.symlinks + c.special
+    }
+
+    pub fn add(&mut self, msg: Msg) {
+        match msg {
+            Msg::Root(r) => self.facts.roots.push(r),
+            Msg::Gap(g) => self.facts.gaps.push(g),
+            Msg::Vanished(h) => self.facts.vanished.push(PathRef::of(&h)),
+            Msg::Loop(a, b) => self.facts.loops.push((PathRef::of(&a), PathRef::of(&b))),
+            Msg::Excluded => self.facts.excluded += 1,
+            Msg::Entry(e) => {
+                if let Err(err) = self.entry(*e) {
+                    self.error.get_or_insert(err);
+                }
+            }
+        }
+    }
+
+    fn user_name(&self, uid: u32) -> Option<&str> {
+        self.users.get(&uid).map(String::as_str)
+    }
+    fn group_name(&self, gid: u32) -> Option<&str> {
+        self.groups.get(&gid).map(String::as_str)
+    }
+    fn user_principal(&self, uid: u32) -> String {
+        match self.user_name(uid) {
+            Some(n) => format!("user:{n}"),
+            None => format!("uid:{uid}"),
+        }
+    }
+    fn group_principal(&self, gid: u32) -> String {
+        match self.group_name(gid) {
+            Some(n) => format!("group:{n}"),
+            None => format!("gid:{gid}"),
+        }
+    }
+
+    fn entry(&mut self, e: Entry) -> io::Result<()> {
+        let pr = PathRef::of(&e.host);
+        let hp = Path::new(std::ffi::OsStr::from_bytes(&e.host));
+        let assets = self.matcher.matches(hp, &mut self.scratch);
+        let content = e.content.as_ref();
+        let acl_res: Option<&Result<Option<Acl>, String>> =
+            content.map(|c| &c.acl).or(e.acl.as_ref());
+        let acl: Option<&Acl> = acl_res
+            .and_then(|r| r.as_ref().ok())
+            .and_then(|a| a.as_ref());
+        let mut hits: Vec<Hit> = Vec::new();
+        for m in &e.name_markers {
+            hits.push(Hit {
+                marker: *m,
+                place: Where::Name,
+            });
+        }
+        for m in &e.dir_markers {
+            hits.push(Hit {
+                marker: *m,
+                place: Where::Directory,
+            });
+        }
+        if let Some(c) = content {
+            for m in &c.markers {
+                hits.push(Hit {
+                    marker: *m,
+                    place: Where::Content,
+                });
+            }
+        }
+        match e.ftype {
+            FileType::Dir => self.facts.counts.dirs += 1,
+            FileType::Symlink => self.facts.counts.symlinks += 1,
+            FileType::Special => self.facts.counts.special += 1,
+            FileType::File => self.file(&e, &pr, &assets, acl, acl_res, &hits),
+        }
+        if let Some(Err(err)) = acl_res {
+            self.facts.gaps.push(Gap {
+                path: pr.clone(),
+                kind: e.kind,
+                what: GapKind::Acl,
+                error: format!("ACL: {err}"),
+            });
+        }
+        if self.sorter.is_some() {
+            let acl_lines = acl
+                .filter(|a| a.extended())
+                .map(|a| {
+                    a.render(
+                        |u| self.users.get(&u).cloned(),
+                        |g| self.groups.get(&g).cloned(),
+                    )
+                })
+                .unwrap_or_default();
+            let line = Line {
+                path: &pr.path,
+                path_b64: pr.b64.as_deref(),
+                ftype: e.ftype.code(),
+                size: e.size,
+                mtime: rfc3339(e.mtime.0, e.mtime.1),
+                mode: format!("{:04o}", e.mode & 0o7777),
+                uid: e.uid,
+                gid: e.gid,
+                user: self.user_name(e.uid),
+                group: self.group_name(e.gid),
+                acl: acl_lines,
+                acl_error: acl_res.and_then(|r| r.as_ref().err()).map(String::as_str),
+                sha256: content
+                    .and_then(|c| c.sha256)
+                    .map(|h| crate::rootfs::hex(&h)),
+                hash_error: content.and_then(|c| c.hash_error.as_deref()),
+                asset: assets.first().map(|i| self.labels[*i].as_str()),
+                markers: hits
+                    .iter()
+                    .map(|h| MarkerOut {
+                        marker: &self.profile.markers[h.marker as usize],
+                        place: h.place,
+                    })
+                    .collect(),
+                target: e
+                    .target
+                    .as_ref()
+                    .map(|t| String::from_utf8_lossy(t).into_owned()),
+            };
+            let bytes = serde_json::to_vec(&line).map_err(io::Error::other)?;
+            let key = e.host.clone();
+            if let Some(s) = &mut self.sorter {
+                s.push(key, bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn file(
+        &mut self,
+        e: &Entry,
+        pr: &PathRef,
+        assets: &[usize],
+        acl: Option<&Acl>,
+        acl_res: Option<&Result<Option<Acl>, String>>,
+        hits: &[Hit],
+    ) {
+        let c = &mut self.facts.counts;
+        c.files += 1;
+        c.bytes += e.size;
+        let content = e.content.as_ref();
+        let sha = content.and_then(|c| c.sha256);
+        if sha.is_some() {
+            c.hashed += 1;
+        }
+        match content.and_then(|c| c.problem.as_ref()) {
+            Some(ReadProblem::Unreadable(m)) => self.facts.gaps.push(Gap {
+                path: pr.clone(),
+                kind: e.kind,
+                what: GapKind::Content,
+                error: m.clone(),
+            }),
+            Some(ReadProblem::Unhashed(m)) if self.facts.hashing => self.facts.gaps.push(Gap {
+                path: pr.clone(),
+                kind: e.kind,
+                what: GapKind::Hash,
+                error: m.clone(),
+            }),
+            _ => {}
+        }
+        let protected = !assets.is_empty();
+        let marked = !hits.is_empty();
+        let label = assets.first().map(|i| self.labels[*i].clone());
+        if protected {
+            c.protected += 1;
+            for a in assets {
+                self.facts.asset_files[*a] += 1;
+            }
+        }
+        if marked {
+            c.marked += 1;
+        }
+        let finding = |detail: Text| Finding {
+            path: pr.clone(),
+            kind: e.kind,
+            asset: label.clone(),
+            principal: None,
+            excerpt: None,
+            sha256: None,
+            detail,
+        };
+        if marked && !protected {
+            let (fj, fe) = describe_hits(self.profile, hits);
+            self.facts.marked_unregistered.push(finding(Text::new(
+                format!(
+                    "表示 {fj} がありますが、台帳のどの資産の保存場所（paths）にも一致しません"
+                ),
+                format!("marked {fe}, but matches no asset's paths"),
+            )));
+        }
+        if (protected || marked) && e.discard {
+            let dir = discard_dir_of(&e.host);
+            let what = if protected {
+                Text::new("保護対象ファイル", "protected file")
+            } else {
+                Text::new("表示付きファイル", "marked file")
+            };
+            self.facts.in_discard.push(finding(Text::new(
+                format!("{}が一時・廃棄用フォルダ「{dir}」の下にあります", what.ja),
+                format!("{} under the temporary/discard folder `{dir}`", what.en),
+            )));
+        }
+        if !protected {
+            if e.size > 0
+                && let Some(h) = sha
+                && let Err(err) = self.candidate(&h, e.kind, &e.host)
+            {
+                self.error.get_or_insert(err);
+            }
+            return;
+        }
+        let lbl = label.clone().unwrap_or_default();
+        if !marked {
+            self.facts.unmarked_protected.push(finding(tr!(
+                "台帳 {lbl} の保護対象ですが、ファイル名・フォルダ名・内容のいずれにも表示（markers）がありません",
+                "protected ({lbl}) but carries no marker in its name, its folders' names or its content"
+            )));
+        }
+        if e.size > 0
+            && let Some(h) = sha
+        {
+            self.protected
+                .entry(h)
+                .or_insert_with(|| (pr.clone(), lbl.clone()));
+        }
+        let mode = format!("{:04o}", e.mode & 0o7777);
+        if e.mode & 0o004 != 0 && e.others_x {
+            let mut f = finding(tr!(
+                "mode {mode}：other（全員）が読み取れ、共有ルートから親フォルダまで全員が通過（o+x）できます",
+                "mode {mode}, other can read, and every folder from the share root down lets others through (o+x)"
+            ));
+            f.excerpt = Some(symbolic(e.mode));
+            self.facts.world_readable.push(f);
+        }
+        let acl_ok = !matches!(acl_res, Some(Err(_)));
+        if acl_ok {
+            self.leaver_acl(e, pr, acl, &label);
+        }
+        if self.accounts.is_some() && acl_ok {
+            self.acc02(e, pr, assets, acl, &label);
+        }
+    }
+
+    fn leaver_acl(&mut self, e: &Entry, pr: &PathRef, acl: Option<&Acl>, label: &Option<String>) {
+        let Some(a) = acl else { return };
+        for en in a.entries.iter().filter(|x| x.tag == acl::USER) {
+            let Some(name) = self.user_name(en.id) else {
+                continue;
+            };
+            if !self.leavers.contains(name) {
+                continue;
+            }
+            let perm = format!("user:{name}:{}", acl::perm_string(en.perm));
+            self.facts.leaver_acl.push(Finding {
+                path: pr.clone(),
+                kind: e.kind,
+                asset: label.clone(),
+                principal: Some(format!("user:{name}")),
+                excerpt: Some(perm.clone()),
+                sha256: None,
+                detail: tr!(
+                    "退職者 {name} が ACL に残っています（{perm}）",
+                    "leaver {name} is still named in the ACL ({perm})"
+                ),
+            });
+        }
+    }
+
+    fn acc02(
+        &mut self,
+        e: &Entry,
+        pr: &PathRef,
+        assets: &[usize],
+        acl: Option<&Acl>,
+        label: &Option<String>,
+    ) {
+        let Some(accounts) = self.accounts else {
+            return;
+        };
+        let authorized: Vec<&Principal> = assets
+            .iter()
+            .flat_map(|a| self.profile.assets[*a].authorized.iter())
+            .collect();
+        let ext = acl.filter(|a| a.extended());
+        let mask = ext.and_then(|a| a.mask()).unwrap_or(7);
+        let mask_note = match ext.and_then(|a| a.mask()) {
+            Some(m) => format!(" mask::{}", acl::perm_string(m)),
+            None => String::new(),
+        };
+        let mode = format!("{:04o}", e.mode & 0o7777);
+        // (principal, is user, name, permission string, how ja, how en)
+        let mut readers: Vec<Reader> = Vec::new();
+        if e.mode & 0o400 != 0 && e.uid != 0 {
+            readers.push((
+                self.user_principal(e.uid),
+                true,
+                self.user_name(e.uid).map(String::from),
+                format!("{} (owner)", symbolic(e.mode)),
+                "所有者",
+                "owner",
+            ));
+        }
+        let group_read = match ext {
+            Some(a) => a.group_obj().unwrap_or(0) & mask & 4 != 0,
+            None => e.mode & 0o040 != 0,
+        };
+        if group_read && e.gid != 0 {
+            let perm = match ext {
+                Some(a) => format!(
+                    "group::{}{mask_note}",
+                    acl::perm_string(a.group_obj().unwrap_or(0))
+                ),
+                None => format!("{} (owning group)", symbolic(e.mode)),
+            };
+            readers.push((
+                self.group_principal(e.gid),
+                false,
+                self.group_name(e.gid).map(String::from),
+                perm,
+                "所有グループ",
+                "owning group",
+            ));
+        }
+        if let Some(a) = ext {
+            for en in &a.entries {
+                if en.perm & mask & 4 == 0 || en.id == 0 {
+                    continue;
+                }
+                match en.tag {
+                    acl::USER => {
+                        let name = self.user_name(en.id).map(String::from);
+                        let shown = name.clone().unwrap_or(en.id.to_string());
+                        readers.push((
+                            self.user_principal(en.id),
+                            true,
+                            name,
+                            format!("user:{shown}:{}{mask_note}", acl::perm_string(en.perm)),
+                            "ACL エントリ",
+                            "ACL entry",
+                        ));
+                    }
+                    acl::GROUP => {
+                        let name = self.group_name(en.id).map(String::from);
+                        let shown = name.clone().unwrap_or(en.id.to_string());
+                        readers.push((
+                            self.group_principal(en.id),
+                            false,
+                            name,
+                            format!("group:{shown}:{}{mask_note}", acl::perm_string(en.perm)),
+                            "ACL エントリ",
+                            "ACL entry",
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (principal, is_user, name, perm, how_ja, how_en) in readers {
+            let ok = match (&name, is_user) {
+                (None, _) => false,
+                (Some(n), true) => authorized.iter().any(|p| match p {
+                    Principal::User(u) => u == n,
+                    Principal::Group(g) => accounts.is_member(n, g),
+                }),
+                (Some(n), false) => authorized
+                    .iter()
+                    .any(|p| matches!(p, Principal::Group(g) if g == n)),
+            };
+            if ok {
+                continue;
+            }
+            let why_ja = if name.is_none() {
+                "監査対象の passwd/group にない ID です"
+            } else {
+                "authorized に含まれていません"
+            };
+            let why_en = if name.is_none() {
+                "an id unknown to the audited host's passwd/group"
+            } else {
+                "not in authorized"
+            };
+            self.facts.unauthorized.push(Finding {
+                path: pr.clone(),
+                kind: e.kind,
+                asset: label.clone(),
+                principal: Some(principal.clone()),
+                excerpt: Some(perm),
+                sha256: None,
+                detail: Text::new(
+                    format!("mode {mode}：{how_ja} {principal} が読み取れますが、{why_ja}"),
+                    format!("mode {mode}: {how_en} {principal} can read, {why_en}"),
+                ),
+            });
+        }
+    }
+
+    fn candidate(&mut self, h: &[u8; 32], kind: RootKind, host: &[u8]) -> io::Result<()> {
+        if self.candidates.is_none() {
+            self.candidates = Some(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?));
+        }
+        let w = self.candidates.as_mut().expect("candidates");
+        w.write_all(h)?;
+        w.write_all(&[kind as u8])?;
+        w.write_all(&(host.len() as u32).to_le_bytes())?;
+        w.write_all(host)
+    }
+
+    /// Copies, sorting, and the inventory output.
+    pub fn finish(mut self, out: Option<&mut dyn Write>) -> io::Result<ShareFacts> {
+        if let Some(err) = self.error.take() {
+            return Err(err);
+        }
+        if let Some(w) = self.candidates.take()
+            && !self.protected.is_empty()
+        {
+            let mut f = w.into_inner().map_err(|e| e.into_error())?;
+            f.seek(io::SeekFrom::Start(0))?;
+            let mut r = BufReader::with_capacity(1 << 20, f);
+            let mut h = [0u8; 32];
+            let mut k = [0u8; 1];
+            let mut n = [0u8; 4];
+            while !r.fill_buf()?.is_empty() {
+                r.read_exact(&mut h)?;
+                r.read_exact(&mut k)?;
+                r.read_exact(&mut n)?;
+                let mut host = vec![0; u32::from_le_bytes(n) as usize];
+                r.read_exact(&mut host)?;
+                if let Some((orig, label)) = self.protected.get(&h) {
+                    let kind = match k[0] {
+                        0 => RootKind::Share,
+                        1 => RootKind::Asset,
+                        _ => RootKind::Scan,
+                    };
+                    let o = &orig.path;
+                    self.facts.copies.push(Finding {
+                        path: PathRef::of(&host),
+                        kind,
+                        asset: Some(label.clone()),
+                        principal: None,
+                        excerpt: Some(o.clone()),
+                        sha256: Some(crate::rootfs::hex(&h)),
+                        detail: tr!(
+                            "保護対象ファイル {o}（{label}）と同じ内容（SHA-256 が一致）です",
+                            "same content (SHA-256) as the protected file {o} ({label})"
+                        ),
+                    });
+                }
+            }
+        }
+        let f = &mut self.facts;
+        for list in [
+            &mut f.marked_unregistered,
+            &mut f.in_discard,
+            &mut f.unmarked_protected,
+            &mut f.copies,
+            &mut f.unauthorized,
+            &mut f.world_readable,
+            &mut f.leaver_acl,
+        ] {
+            list.sort_by(|a, b| a.path.cmp(&b.path).then(a.principal.cmp(&b.principal)));
+        }
+        f.gaps
+            .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
+        f.vanished.sort();
+        f.loops.sort();
+        if let (Some(s), Some(out)) = (self.sorter.take(), out) {
+            s.finish(out)?;
+            out.flush()?;
+        }
+        Ok(self.facts)
+    }
+}
+
+/// (principal, is a user, its name, permission string, how in ja, how in en)
+type Reader = (
+    String,
+    bool,
+    Option<String>,
+    String,
+    &'static str,
+    &'static str,
+);
+
+/// `「社外秘」（ファイル名）` / `「社外秘」(name)` lists of the markers found.
+fn describe_hits(p: &Profile, hits: &[Hit]) -> (String, String) {
+    let mut ja: Vec<String> = Vec::new();
+    let mut en: Vec<String> = Vec::new();
+    for h in hits {
+        let (pj, pe) = match h.place {
+            Where::Name => ("ファイル名", "name"),
+            Where::Directory => ("フォルダ名", "directory"),
+            Where::Content => ("内容", "content"),
+        };
+        let m = &p.markers[h.marker as usize];
+        let e = format!("「{m}」({pe})");
+        if !en.contains(&e) {
+            en.push(e);
+            ja.push(format!("「{m}」（{pj}）"));
+        }
+    }
+    (ja.join("、"), en.join(", "))
+}
+
+/// The first temporary/discard folder name in a path.
+fn discard_dir_of(host: &[u8]) -> String {
+    let comps: Vec<&[u8]> = host
+        .split(|b| *b == b'/')
+        .filter(|c| !c.is_empty())
+        .collect();
+    comps
+        .iter()
+        .take(comps.len().saturating_sub(1))
+        .find(|c| is_discard_dir(c))
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .unwrap_or_default()
+}
+
+/// `-rw-r-----` for a regular file mode.
+pub fn symbolic(mode: u32) -> String {
+    let mut s = String::from("-");
+    for shift in [6, 3, 0] {
+        let p = ((mode >> shift) & 7) as u16;
+        s.push_str(&acl::perm_string(p));
+    }
+    s
+}
+
+/// A progress bar on stderr (files, bytes read, rate), only on a terminal.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    reader: Arc<super::read::Reader>,
+    start: Instant,
+    last: std::cell::Cell<Instant>,
+}
+
+impl Progress {
+    pub fn new(wanted: bool, reader: Arc<super::read::Reader>) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            b.enable_steady_tick(Duration::from_millis(120));
+            b
+        });
+        Progress {
+            bar,
+            reader,
+            start: Instant::now(),
+            last: std::cell::Cell::new(Instant::now()),
+        }
+    }
+
+    pub fn tick(&self, c: &Collector) {
+        let Some(bar) = &self.bar else { return };
+        let now = Instant::now();
+        if now.duration_since(self.last.get()) < Duration::from_millis(100) {
+            return;
+        }
+        self.last.set(now);
+        let bytes = self
+            .reader
+            .bytes_read
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let secs = now.duration_since(self.start).as_secs_f64().max(0.001);
+        bar.set_message(format!(
+            "{} entries, {} read, {}/s",
+            c.entries(),
+            indicatif::HumanBytes(bytes),
+            indicatif::HumanBytes((bytes as f64 / secs) as u64)
+        ));
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

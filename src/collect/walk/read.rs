@@ -1,0 +1,314 @@
+//! Reading one regular file, read-only: open without following links and without
+//! changing its access time, check it is the file the walk saw, scan its leading
+//! bytes for markers and hash it. A file that changes meanwhile gets no hash.
+
+use super::acl::{self, Acl};
+use super::classify::Markers;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The largest `scope.content_scan_bytes` honoured (bounded memory per reader).
+pub const MAX_SCAN_BYTES: usize = 8 << 20;
+const CHUNK: usize = 256 << 10;
+
+/// What `lstat` said during the walk; the identity and state a read must match.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Seen {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime: (i64, i64),
+    pub ctime: (i64, i64),
+    pub nlink: u64,
+}
+
+impl Seen {
+    pub fn of(m: &std::fs::Metadata) -> Seen {
+        Seen {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+            nlink: m.nlink(),
+        }
+    }
+    fn same_state(&self, o: &Seen) -> bool {
+        self.size == o.size && self.mtime == o.mtime && self.ctime == o.ctime
+    }
+}
+
+/// Why a file's content is (partly) unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadProblem {
+    /// Gone between the directory listing and the open.
+    Vanished,
+    /// Could not be opened or read: neither markers in the content nor hash.
+    Unreadable(String),
+    /// The content was scanned but there is no hash (changed while being read).
+    Unhashed(String),
+}
+
+/// What reading a file found.
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub sha256: Option<[u8; 32]>,
+    pub hash_error: Option<String>,
+    pub markers: Vec<u16>,
+    pub acl: Result<Option<Acl>, String>,
+    pub problem: Option<ReadProblem>,
+}
+
+impl Content {
+    fn new() -> Content {
+        Content {
+            sha256: None,
+            hash_error: None,
+            markers: Vec::new(),
+            acl: Ok(None),
+            problem: None,
+        }
+    }
+}
+
+/// A hard-linked file's content, read once, and how many of its links are still to come.
+type Shared = (Arc<OnceLock<Content>>, u64);
+
+pub struct Reader {
+    pub hash: bool,
+    pub scan_bytes: usize,
+    pub markers: Arc<Markers>,
+    /// Hard-linked files (dev, ino) → the one reading, shared, and links left to see.
+    links: Mutex<HashMap<(u64, u64), Shared>>,
+    pub bytes_read: AtomicU64,
+}
+
+impl Reader {
+    pub fn new(hash: bool, scan_bytes: u64, markers: Arc<Markers>) -> Reader {
+        let scan = if markers.is_empty() {
+            0
+        } else {
+            (scan_bytes as usize).min(MAX_SCAN_BYTES)
+        };
+        Reader {
+            hash,
+            scan_bytes: scan,
+            markers,
+            links: Mutex::new(HashMap::new()),
+            bytes_read: AtomicU64::new(0),
+        }
+    }
+
+    /// Reads a regular file seen by the walk as `seen`. Hard links are read once.
+    pub fn read(&self, path: &Path, seen: &Seen, buf: &mut Vec<u8>) -> Content {
+        if seen.nlink > 1 {
+            let key = (seen.dev, seen.ino);
+            let cell = {
+                let mut map = self.links.lock().unwrap_or_else(|e| e.into_inner());
+                let e = map
+                    .entry(key)
+                    .or_insert_with(|| (Arc::new(OnceLock::new()), seen.nlink));
+                e.1 = e.1.saturating_sub(1);
+                let cell = e.0.clone();
+                if e.1 == 0 {
+                    map.remove(&key);
+                }
+                cell
+            };
+            let c = cell.get_or_init(|| self.read_once(path, seen, buf));
+            if c.problem == Some(ReadProblem::Vanished) {
+                // That name vanished; this one may still be there.
+                return self.read_once(path, seen, buf);
+            }
+            return c.clone();
+        }
+        self.read_once(path, seen, buf)
+    }
+
+    fn read_once(&self, path: &Path, seen: &Seen, buf: &mut Vec<u8>) -> Content {
+        let mut c = Content::new();
+        let need_content = self.hash || self.scan_bytes > 0;
+        if !need_content {
+            c.acl = acl::read_path(path).map_err(|e| e.to_string());
+            if !self.hash {
+                c.hash_error = Some("not hashed (--no-hash)".into());
+            }
+            return c;
+        }
+        let mut f = match crate::rootfs::open_nofollow(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                c.problem = Some(ReadProblem::Vanished);
+                return c;
+            }
+            Err(e) => {
+                let msg = if e.raw_os_error() == Some(libc::ELOOP) {
+                    "replaced by a symbolic link while being read".to_string()
+                } else {
+                    io_message(&e)
+                };
+                c.acl = acl::read_path(path).map_err(|e| e.to_string());
+                c.hash_error = Some(msg.clone());
+                c.problem = Some(ReadProblem::Unreadable(msg));
+                return c;
+            }
+        };
+        c.acl = acl::read_fd(f.as_raw_fd()).map_err(|e| e.to_string());
+        let before = match f.metadata() {
+            Ok(m) if m.is_file() && m.dev() == seen.dev && m.ino() == seen.ino => Seen::of(&m),
+            Ok(_) => return changed(c, "replaced while being read", true),
+            Err(e) => {
+                let msg = io_message(&e);
+                c.hash_error = Some(msg.clone());
+                c.problem = Some(ReadProblem::Unreadable(msg));
+                return c;
+            }
+        };
+        if !before.same_state(seen) {
+            return changed(c, "changed while being read", true);
+        }
+        let first = self.scan_bytes.max(CHUNK);
+        if buf.len() < first {
+            buf.resize(first, 0);
+        }
+        let mut hasher = self.hash.then(Sha256::new);
+        let mut total: u64 = 0;
+        let mut scanned = false;
+        loop {
+            // Fill the buffer (the first one completely, for the marker scan).
+            let want = if scanned { CHUNK } else { first };
+            let mut n = 0;
+            while n < want {
+                match f.read(&mut buf[n..want]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let msg = io_message(&e);
+                        c.hash_error = Some(msg.clone());
+                        c.problem = Some(if scanned {
+                            ReadProblem::Unhashed(msg)
+                        } else {
+                            ReadProblem::Unreadable(msg)
+                        });
+                        return c;
+                    }
+                }
+            }
+            total += n as u64;
+            self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+            if !scanned {
+                scanned = true;
+                let s = n.min(self.scan_bytes);
+                if s > 0 {
+                    c.markers = self.markers.in_content(&buf[..s]);
+                }
+            }
+            match &mut hasher {
+                Some(h) => h.update(&buf[..n]),
+                None => break,
+            }
+            if n < want {
+                break;
+            }
+        }
+        let Some(h) = hasher else {
+            c.hash_error = Some("not hashed (--no-hash)".into());
+            return c;
+        };
+        let after = f.metadata().map(|m| Seen::of(&m));
+        match after {
+            Ok(a) if a.same_state(&before) && total == before.size => {
+                c.sha256 = Some(h.finalize().into());
+            }
+            _ => return changed(c, "changed while being read", false),
+        }
+        c
+    }
+}
+
+fn changed(mut c: Content, why: &str, before_scan: bool) -> Content {
+    c.hash_error = Some(why.to_string());
+    c.problem = Some(if before_scan {
+        ReadProblem::Unreadable(why.to_string())
+    } else {
+        ReadProblem::Unhashed(why.to_string())
+    });
+    if before_scan {
+        c.markers.clear();
+    }
+    c
+}
+
+/// "permission denied" rather than "Permission denied (os error 13)".
+pub fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => "not found".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(hash: bool) -> Reader {
+        Reader::new(hash, 65536, Arc::new(Markers::new(&["社外秘".to_string()])))
+    }
+
+    #[test]
+    fn hashes_scans_and_notices_changes() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.txt");
+        std::fs::write(&p, "これは社外秘です").unwrap();
+        let seen = Seen::of(&std::fs::symlink_metadata(&p).unwrap());
+        let mut buf = Vec::new();
+        let c = reader(true).read(&p, &seen, &mut buf);
+        assert_eq!(
+            crate::rootfs::hex(&c.sha256.unwrap()),
+            crate::rootfs::sha256_hex("これは社外秘です".as_bytes())
+        );
+        assert_eq!(c.markers, [0]);
+        assert_eq!(c.problem, None);
+        // The file changed after the walk saw it: no hash, never a wrong one.
+        std::fs::write(&p, "something else, longer").unwrap();
+        let c = reader(true).read(&p, &seen, &mut buf);
+        assert!(c.sha256.is_none());
+        assert_eq!(c.hash_error.as_deref(), Some("changed while being read"));
+        // --no-hash still scans the content.
+        let seen = Seen::of(&std::fs::symlink_metadata(&p).unwrap());
+        let c = reader(false).read(&p, &seen, &mut buf);
+        assert!(c.sha256.is_none() && c.problem.is_none());
+        // Vanished.
+        std::fs::remove_file(&p).unwrap();
+        let c = reader(true).read(&p, &seen, &mut buf);
+        assert_eq!(c.problem, Some(ReadProblem::Vanished));
+    }
+
+    #[test]
+    fn a_symlink_swapped_in_is_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a");
+        std::fs::write(&p, "x").unwrap();
+        let seen = Seen::of(&std::fs::symlink_metadata(&p).unwrap());
+        std::fs::remove_file(&p).unwrap();
+        std::fs::write(d.path().join("secret"), "x").unwrap();
+        std::os::unix::fs::symlink("secret", &p).unwrap();
+        let c = reader(true).read(&p, &seen, &mut Vec::new());
+        assert!(c.sha256.is_none());
+        assert!(matches!(c.problem, Some(ReadProblem::Unreadable(_))));
+    }
+}

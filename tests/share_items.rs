@@ -1,0 +1,380 @@
+//! Verdicts of the file-share items (HDL-02…06, ACC-02, ACC-03, ACC-05, STO-06) on
+//! company trees built in temp dirs, by running the real binary.
+
+mod walk_common;
+use std::os::unix::ffi::OsStrExt;
+use walk_common::*;
+
+const PROFILE: &str = r#"version: 1
+organization:
+  name: 株式会社テスト製作所
+scope:
+  shares: [/srv/share]
+  exclude: ["**/.snapshot/**"]
+markers: [社外秘, Confidential]
+assets:
+  - id: T-001
+    name: 金型設計図面
+    classification: 極秘
+    paths: ["/srv/share/design/**"]
+    authorized: ["group:design", "user:tanaka"]
+    handlers: [tanaka]
+  - id: T-002
+    name: 旧図面
+    classification: 社外秘
+    paths: ["/srv/share/gone/**"]
+    authorized: ["group:design"]
+    handlers: [tanaka]
+people:
+  - account: tanaka
+    name: 田中
+    roles: [handler]
+    status: active
+  - account: suzuki
+    name: 鈴木
+    roles: [handler]
+    status: active
+  - account: sato
+    name: 佐藤
+    roles: []
+    status: left
+"#;
+
+fn protected(c: &Company, p: &str, content: &str, mode: u32) -> std::path::PathBuf {
+    let f = c.write(p, content);
+    chown(&f, 1001, 2000);
+    chmod(&f, mode);
+    f
+}
+
+#[test]
+fn planted_problems_get_the_spec_verdicts() {
+    let c = Company::new();
+    protected(
+        &c,
+        "/srv/share/design/mold-17_社外秘.dwg",
+        "MOLD-17 geometry",
+        0o640,
+    );
+    protected(&c, "/srv/share/design/plan.dwg", "plan", 0o640);
+    protected(&c, "/srv/share/design/open_社外秘.dwg", "open", 0o644);
+    // Other-readable, but its folder does not let others through.
+    protected(
+        &c,
+        "/srv/share/design/hidden/secret_社外秘.dwg",
+        "secret",
+        0o644,
+    );
+    let hidden = c.host("/srv/share/design/hidden");
+    chown(&hidden, 0, 2000);
+    chmod(&hidden, 0o750);
+    let acl = protected(&c, "/srv/share/design/acl_社外秘.dwg", "acl", 0o640);
+    let masked = protected(&c, "/srv/share/design/masked_社外秘.dwg", "masked", 0o640);
+    let member = protected(&c, "/srv/share/design/suzuki_社外秘.dwg", "suzuki", 0o640);
+    let sales = protected(&c, "/srv/share/design/sales_社外秘.dwg", "sales", 0o640);
+    chown(&sales, 1001, 3000);
+    protected(&c, "/srv/share/design/tmp/old_社外秘.dwg", "old", 0o640);
+    protected(&c, "/srv/share/design/empty.dwg", "", 0o640);
+    let has_acl = setfacl(&["-m", "u:1002:r"], &acl)
+        && setfacl(&["-m", "u:1004:r,m::---"], &masked)
+        && setfacl(&["-m", "u:1003:r"], &member);
+
+    c.write("/srv/share/public/copy.bin", "MOLD-17 geometry");
+    c.write("/srv/share/public/empty.txt", "");
+    c.write("/srv/share/public/report_Confidential.txt", "quarterly");
+    c.write(
+        "/srv/share/.snapshot/daily/report_Confidential.txt",
+        "quarterly",
+    );
+    c.write("/srv/share/public/<img src=x onerror=alert(1)>.txt", "html");
+    std::fs::write(
+        c.host("/srv/share/public")
+            .join(std::ffi::OsStr::from_bytes(b"bad\xff.txt")),
+        "raw",
+    )
+    .unwrap();
+    mkfifo(&c.host("/srv/share/public/pipe"));
+    std::os::unix::fs::symlink("loop2", c.host("/srv/share/public/loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", c.host("/srv/share/public/loop2")).unwrap();
+    std::os::unix::fs::symlink("/srv/share", c.host("/srv/share/public/up")).unwrap();
+    c.write("/home/sato/Downloads/x_社外秘.pdf", "pdf");
+
+    let p = c.profile(PROFILE);
+    let (code, r, stderr) = c.audit(&p, &["--scan", "/home"]);
+    assert_eq!(code, 1, "{stderr}");
+
+    assert_eq!(status(&r, "HDL-02"), "fail");
+    assert_eq!(
+        evidence_paths(&r, "HDL-02"),
+        ["/srv/share/public/report_Confidential.txt"]
+    );
+
+    assert_eq!(status(&r, "HDL-03"), "fail");
+    let e = &item(&r, "HDL-03")["evidence"];
+    assert_eq!(e.as_array().unwrap().len(), 1);
+    assert_eq!(e[0]["asset"], "T-002");
+
+    assert_eq!(status(&r, "HDL-04"), "fail");
+    let e = &item(&r, "HDL-04")["evidence"];
+    assert_eq!(
+        e.as_array().unwrap().len(),
+        1,
+        "zero-byte files are never copies: {e}"
+    );
+    assert_eq!(e[0]["path"], "/srv/share/public/copy.bin");
+    assert_eq!(e[0]["excerpt"], "/srv/share/design/mold-17_社外秘.dwg");
+
+    assert_eq!(status(&r, "HDL-05"), "fail");
+    assert_eq!(
+        evidence_paths(&r, "HDL-05"),
+        [
+            "/home/sato/Downloads/x_社外秘.pdf",
+            "/srv/share/design/tmp/old_社外秘.dwg"
+        ]
+    );
+
+    // 2 of 10 protected files unmarked → partial.
+    assert_eq!(status(&r, "HDL-06"), "partial");
+    assert_eq!(
+        evidence_paths(&r, "HDL-06"),
+        ["/srv/share/design/empty.dwg", "/srv/share/design/plan.dwg"]
+    );
+
+    assert_eq!(status(&r, "ACC-02"), "fail");
+    let grants: Vec<(String, String)> = item(&r, "ACC-02")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["principal"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut want = vec![(
+        "/srv/share/design/sales_社外秘.dwg".to_string(),
+        "group:sales".to_string(),
+    )];
+    if has_acl {
+        want.insert(
+            0,
+            (
+                "/srv/share/design/acl_社外秘.dwg".to_string(),
+                "user:sato".to_string(),
+            ),
+        );
+    }
+    assert_eq!(
+        grants, want,
+        "masked yamada and design member suzuki are not listed"
+    );
+
+    assert_eq!(status(&r, "ACC-03"), "fail");
+    assert_eq!(
+        evidence_paths(&r, "ACC-03"),
+        ["/srv/share/design/open_社外秘.dwg"]
+    );
+    assert!(
+        item(&r, "ACC-03")["evidence"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("mode 0644, other can read")
+    );
+
+    if has_acl {
+        assert_eq!(status(&r, "ACC-05"), "fail");
+        assert_eq!(
+            evidence_paths(&r, "ACC-05"),
+            ["/srv/share/design/acl_社外秘.dwg"]
+        );
+    }
+
+    assert_eq!(status(&r, "STO-06"), "fail");
+    assert_eq!(
+        evidence_paths(&r, "STO-06"),
+        [
+            "/home/sato/Downloads/x_社外秘.pdf",
+            "/srv/share/public/report_Confidential.txt"
+        ]
+    );
+
+    assert_eq!(r["inventory"]["protected"], 10);
+    assert_eq!(r["coverage"]["skipped_special"], 1);
+    assert_eq!(r["coverage"]["unreadable"], serde_json::json!([]));
+}
+
+const CLEAN: &str = r#"version: 1
+organization:
+  name: 株式会社テスト製作所
+scope:
+  shares: [/srv/share]
+markers: [社外秘]
+assets:
+  - id: T-001
+    name: 金型設計図面
+    classification: 極秘
+    paths: ["/srv/share/design_社外秘/**"]
+    authorized: ["group:design"]
+    handlers: [tanaka]
+people:
+  - account: tanaka
+    name: 田中
+    roles: [handler]
+    status: active
+  - account: sato
+    name: 佐藤
+    roles: []
+    status: left
+"#;
+
+fn clean_company() -> Company {
+    let c = Company::new();
+    let d = c.mkdir("/srv/share/design_社外秘");
+    chown(&d, 0, 2000);
+    chmod(&d, 0o2770);
+    for n in ["a.dwg", "b.dwg", "sub/c.dwg"] {
+        let f = c.write(
+            &format!("/srv/share/design_社外秘/{n}"),
+            format!("drawing {n}"),
+        );
+        chown(&f, 1001, 2000);
+        chmod(&f, 0o640);
+    }
+    let s = c.host("/srv/share/design_社外秘/sub");
+    chown(&s, 0, 2000);
+    chmod(&s, 0o2770);
+    c.write("/srv/share/public/menu.txt", "lunch");
+    c
+}
+
+const SHARE_ITEMS: &[&str] = &[
+    "HDL-02", "HDL-03", "HDL-04", "HDL-05", "HDL-06", "ACC-02", "ACC-03", "ACC-05", "STO-06",
+];
+
+#[test]
+fn a_tidy_company_passes_every_share_item() {
+    let c = clean_company();
+    let p = c.profile(CLEAN);
+    let (_, r, stderr) = c.audit(&p, &[]);
+    for id in SHARE_ITEMS {
+        assert_eq!(status(&r, id), "pass", "{id}: {} / {stderr}", item(&r, id));
+    }
+    assert_eq!(r["inventory"]["files"], 4);
+    assert_eq!(r["inventory"]["protected"], 3);
+    assert_eq!(r["inventory"]["marked"], 3);
+}
+
+#[test]
+fn no_hash_makes_hdl04_error_only() {
+    let c = clean_company();
+    let p = c.profile(CLEAN);
+    let (_, r, _) = c.audit(&p, &["--no-hash"]);
+    assert_eq!(status(&r, "HDL-04"), "error");
+    assert!(
+        item(&r, "HDL-04")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--no-hash")
+    );
+    assert_eq!(status(&r, "HDL-06"), "pass");
+    assert_eq!(r["inventory"]["hashed"], 0);
+}
+
+#[test]
+fn unreadable_parts_make_items_error_never_pass() {
+    let c = clean_company();
+    // The auditor (nobody) can list the design folder but not open its files,
+    // and cannot list /srv/share/private at all.
+    let d = c.host("/srv/share/design_社外秘");
+    chmod(&d, 0o2775);
+    let hidden = c.write("/srv/share/private/x.txt", "x");
+    let priv_dir = hidden.parent().unwrap().to_path_buf();
+    chmod(&priv_dir, 0o700);
+    chown(&priv_dir, 0, 0);
+    let p = c.profile(CLEAN);
+    let Some((mut cmd, _guard)) = as_nobody() else {
+        return;
+    };
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    chmod(&priv_dir, 0o755);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let r: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    for id in ["HDL-02", "HDL-05", "STO-06", "ACC-02", "ACC-03"] {
+        assert_eq!(status(&r, id), "error", "{id}: {}", item(&r, id));
+        assert!(evidence_paths(&r, id).contains(&"/srv/share/private".to_string()));
+    }
+    let unreadable = r["coverage"]["unreadable"].as_array().unwrap();
+    assert!(
+        unreadable
+            .iter()
+            .any(|u| u["path"] == "/srv/share/private" && u["error"] == "permission denied")
+    );
+    // The files nobody could not open: content unknown.
+    assert!(
+        unreadable
+            .iter()
+            .any(|u| u["path"] == "/srv/share/design_社外秘/a.dwg")
+    );
+    assert!(
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("could not be read"))
+    );
+}
+
+#[test]
+fn a_missing_share_is_error_and_no_shares_is_not_applicable() {
+    let c = clean_company();
+    let p = c.profile(&CLEAN.replace("shares: [/srv/share]", "shares: [/srv/share, /srv/typo]"));
+    let (_, r, _) = c.audit(&p, &[]);
+    for id in SHARE_ITEMS.iter().filter(|i| **i != "ACC-05") {
+        assert_eq!(status(&r, id), "error", "{id}");
+    }
+    assert_eq!(r["coverage"]["roots"][1]["error"], "not found");
+
+    let none = "version: 1\norganization:\n  name: x\nmarkers: [社外秘]\n";
+    let p = c.profile(none);
+    let (_, r, _) = c.audit(&p, &[]);
+    for id in [
+        "HDL-02", "HDL-04", "HDL-05", "HDL-06", "ACC-02", "ACC-03", "STO-06",
+    ] {
+        assert_eq!(status(&r, id), "not_applicable", "{id}");
+        assert!(!item(&r, id)["reason"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn hdl06_fails_when_more_than_half_are_unmarked_and_assets_are_found_outside_shares() {
+    let c = Company::new();
+    for (n, body) in [("a.dwg", "社外秘"), ("b.dwg", "b"), ("c.dwg", "c")] {
+        protected(&c, &format!("/data/cad/{n}"), body, 0o640);
+    }
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nmarkers: [社外秘]\nassets:\n  - id: T-9\n    name: CAD\n    classification: 極秘\n    paths: [\"/data/cad/*.dwg\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\n",
+    );
+    let (_, r, _) = c.audit(&p, &[]);
+    // No shares configured, but the register's folder is walked.
+    assert_eq!(status(&r, "HDL-03"), "pass");
+    assert_eq!(status(&r, "HDL-06"), "fail");
+    assert_eq!(evidence_paths(&r, "HDL-06").len(), 2);
+    assert_eq!(r["coverage"]["roots"][0]["kind"], "asset");
+}

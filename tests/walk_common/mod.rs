@@ -1,0 +1,188 @@
+//! Helpers for the integration tests: an audited root in a temp dir, a profile,
+//! running the real binary.
+#![allow(dead_code)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Company {
+    pub dir: tempfile::TempDir,
+}
+
+pub const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash
+tanaka:x:1001:2000:田中:/home/tanaka:/bin/bash
+sato:x:1002:1002:佐藤:/home/sato:/usr/sbin/nologin
+suzuki:x:1003:1003:鈴木:/home/suzuki:/bin/bash
+yamada:x:1004:1004:山田:/home/yamada:/bin/bash
+";
+pub const GROUP: &str = "root:x:0:
+design:x:2000:suzuki
+sales:x:3000:yamada
+sato:x:1002:
+suzuki:x:1003:
+yamada:x:1004:
+";
+
+impl Company {
+    pub fn new() -> Company {
+        let dir = tempfile::tempdir().unwrap();
+        // Readable by the unprivileged user some tests run as.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let c = Company { dir };
+        c.write("/etc/passwd", PASSWD);
+        c.write("/etc/group", GROUP);
+        c
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("root")
+    }
+
+    pub fn host(&self, p: &str) -> PathBuf {
+        self.root().join(p.trim_start_matches('/'))
+    }
+
+    pub fn write(&self, p: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.host(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    pub fn mkdir(&self, p: &str) -> PathBuf {
+        let path = self.host(p);
+        std::fs::create_dir_all(&path).unwrap();
+        path
+    }
+
+    pub fn profile(&self, yaml: &str) -> PathBuf {
+        let p = self.dir.path().join("timaudit.yaml");
+        std::fs::write(&p, yaml).unwrap();
+        p
+    }
+
+    /// `timaudit audit … --format json`: (exit code, report, stderr).
+    pub fn audit(&self, profile: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+        let out = Command::new(bin())
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--date",
+                "2026-01-15",
+                "--lang",
+                "en",
+            ])
+            .arg("--profile")
+            .arg(profile)
+            .arg("--root")
+            .arg(self.root())
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let report = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("report.json: {e}\nstderr: {stderr}"));
+        (out.status.code().unwrap_or(-1), report, stderr)
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_timaudit"))
+}
+
+pub fn chmod(p: &Path, mode: u32) {
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+pub fn chown(p: &Path, uid: u32, gid: u32) -> bool {
+    std::os::unix::fs::chown(p, Some(uid), Some(gid)).is_ok()
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// `setfacl ARGS… PATH`; false (with a printed reason) when setfacl is missing.
+pub fn setfacl(args: &[&str], p: &Path) -> bool {
+    match Command::new("setfacl").args(args).arg(p).status() {
+        Ok(s) if s.success() => true,
+        Ok(s) => panic!("setfacl {args:?} {} failed: {s}", p.display()),
+        Err(e) => {
+            eprintln!("skipping ACL checks: setfacl not available ({e}); install the acl package");
+            false
+        }
+    }
+}
+
+pub fn mkfifo(p: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// The item with this ID in a report.
+pub fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+pub fn status(report: &serde_json::Value, id: &str) -> String {
+    item(report, id)["status"].as_str().unwrap().to_string()
+}
+
+/// Evidence paths of an item.
+pub fn evidence_paths(report: &serde_json::Value, id: &str) -> Vec<String> {
+    item(report, id)["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["path"].as_str().map(String::from))
+        .collect()
+}
+
+/// Runs the binary as nobody (uid/gid 65534) when we are root, so permission
+/// checks apply; `None` (with a printed reason) when that is impossible. The
+/// binary is copied to a temp dir when nobody cannot reach the build folder; keep
+/// the returned guard alive while the command runs.
+pub fn as_nobody() -> Option<(Command, Option<tempfile::TempDir>)> {
+    if !is_root() {
+        return Some((Command::new(bin()), None));
+    }
+    let runs = |b: &Path| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(b)
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    let mut guard = None;
+    let mut exe = bin();
+    if !runs(&exe) {
+        let d = tempfile::tempdir().unwrap();
+        chmod(d.path(), 0o755);
+        let copy = d.path().join("timaudit");
+        std::fs::copy(&exe, &copy).unwrap();
+        chmod(&copy, 0o755);
+        if !runs(&copy) {
+            eprintln!("skipping: running as root and setpriv cannot run timaudit as uid 65534");
+            return None;
+        }
+        exe = copy;
+        guard = Some(d);
+    }
+    let mut c = Command::new("setpriv");
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(exe);
+    Some((c, guard))
+}
