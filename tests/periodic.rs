@@ -156,3 +156,113 @@ fn the_baseline_bundle_is_never_overwritten_by_the_new_audit() {
     assert!(r.stderr.contains("baseline's own folder"), "{}", r.stderr);
     assert_eq!(std::fs::read(&baseline).unwrap(), before);
 }
+
+const SHARE_PROFILE: &str = "organization:
+  name: 株式会社テスト
+scope:
+  shares: [/srv/share]
+markers: [社外秘]
+assets:
+  - id: T-001
+    name: 図面
+    classification: 極秘
+    paths: [\"/srv/share/design/**\"]
+    authorized: [\"group:design\"]
+    handlers: [tanaka]
+";
+
+#[test]
+fn protected_file_changes_are_listed_and_hdl10_passes_and_diff_names_the_edited_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/keep.dwg", "same");
+    c.host_file("/srv/share/design/edit.dwg", "version 1");
+    c.host_file("/srv/share/design/gone.dwg", "old drawing");
+    c.host_file("/srv/share/design/perm.dwg", "perm");
+    c.host_file("/srv/share/public/news.txt", "news");
+    for f in ["keep", "edit", "gone", "perm"] {
+        let p = c.root().join(format!("srv/share/design/{f}.dwg"));
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let first = audit_out(&c, "2025-11-20", "y2025", &[]);
+    assert_eq!(first.status("ACC-03"), "pass", "{}", first.item("ACC-03"));
+    assert!(first.code < 2, "{}", first.stderr);
+    assert_eq!(first.status("HDL-10"), "not_applicable");
+
+    c.host_file("/srv/share/design/edit.dwg", "version 2, longer");
+    std::fs::remove_file(c.root().join("srv/share/design/gone.dwg")).unwrap();
+    c.host_file("/srv/share/design/new.dwg", "new drawing");
+    std::fs::set_permissions(
+        c.root().join("srv/share/design/perm.dwg"),
+        std::fs::Permissions::from_mode(0o604),
+    )
+    .unwrap();
+    c.host_file("/srv/share/public/more.txt", "not protected");
+    let baseline = c.path().join("y2025/report.json");
+    let second = audit_out(
+        &c,
+        "2026-11-20",
+        "y2026",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(second.code < 2, "{}", second.stderr);
+    assert_eq!(second.status("HDL-10"), "pass", "{}", second.item("HDL-10"));
+    let j = second.json();
+    let ch = &j["changes"];
+    assert_eq!(ch["files_compared"], true);
+    let paths = |k: &str| -> Vec<String> {
+        ch[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(paths("added"), ["/srv/share/design/new.dwg"]);
+    assert_eq!(paths("removed"), ["/srv/share/design/gone.dwg"]);
+    assert_eq!(
+        paths("changed"),
+        ["/srv/share/design/edit.dwg", "/srv/share/design/perm.dwg"]
+    );
+    let changed = ch["changed"].as_array().unwrap();
+    assert_eq!(changed[0]["what"], serde_json::json!(["content"]));
+    assert_eq!(changed[1]["what"], serde_json::json!(["mode"]));
+    assert_eq!(changed[1]["new"]["mode"], "0604");
+    // The loosened permission shows up as an item whose status changed.
+    assert!(
+        ch["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "ACC-03" && i["new"] == "fail"),
+        "{ch}"
+    );
+    let hdl10 = second.evidence("HDL-10").join("\n");
+    for p in ["new.dwg", "gone.dwg", "edit.dwg", "perm.dwg"] {
+        assert!(hdl10.contains(p), "{p} in {hdl10}");
+    }
+    assert!(!hdl10.contains("keep.dwg") && !hdl10.contains("more.txt"));
+
+    let mut cmd = timaudit();
+    cmd.arg("diff")
+        .arg(&baseline)
+        .arg(c.path().join("y2026/report.json"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(
+        d.stdout
+            .contains("/srv/share/design/edit.dwg [T-001]: content"),
+        "{}",
+        d.stdout
+    );
+    assert!(d.stdout.contains("| ACC-03 |"), "{}", d.stdout);
+
+    // Without --out the comparison still runs (the inventory goes to a temp file).
+    let third = c.audit("2026-11-21", &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(third.status("HDL-10"), "pass");
+    assert_eq!(
+        third.json()["changes"]["added"].as_array().unwrap().len(),
+        1
+    );
+}
