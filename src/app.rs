@@ -186,12 +186,17 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         ),
         _ => None,
     };
+    let reuse = match &baseline {
+        Some(b) if !a.no_hash => reuse_cache(b),
+        _ => None,
+    };
     facts.files = Some(crate::collect::walk::cli::audit_walk(
         &fs,
         &profile,
         &facts,
         &a,
         inventory_file,
+        reuse,
         &mut warnings,
     )?);
     let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
@@ -238,6 +243,29 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     Ok(exit_code(&report, &a.fail_on))
+}
+
+/// The baseline inventory's hashes of files that may be reused (fast re-audit):
+/// only when the baseline says when its walk started. Problems only cost speed.
+fn reuse_cache(
+    b: &crate::changes::Baseline,
+) -> Option<std::sync::Arc<crate::collect::walk::reuse::HashCache>> {
+    use crate::collect::walk::reuse::{HashCache, parse_time};
+    let inv = b.inventory.as_ref()?;
+    let started = b
+        .report
+        .inventory
+        .as_ref()?
+        .started_at
+        .as_deref()
+        .and_then(parse_time)?;
+    match HashCache::load(inv, started) {
+        Ok(c) => Some(std::sync::Arc::new(c)),
+        Err(e) => {
+            eprintln!("warning: hashes of the baseline are not reused: {e}");
+            None
+        }
+    }
 }
 
 /// 1 when any item has a status listed in `--fail-on`.

@@ -266,3 +266,113 @@ fn protected_file_changes_are_listed_and_hdl10_passes_and_diff_names_the_edited_
         1
     );
 }
+
+/// Moves the baseline's recorded walk start `secs` later, as if the files had
+/// been written well before that walk (the same-tick guard then trusts them).
+fn shift_started_at(report: &std::path::Path, secs: i64) {
+    let mut j: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    let s = j["inventory"]["started_at"]
+        .as_str()
+        .expect("started_at recorded")
+        .to_string();
+    let t = chrono::DateTime::parse_from_rfc3339(&s).unwrap() + chrono::Duration::seconds(secs);
+    j["inventory"]["started_at"] = t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true).into();
+    std::fs::write(report, serde_json::to_vec_pretty(&j).unwrap()).unwrap();
+}
+
+fn inventory(c: &Company, out: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(c.path().join(out).join("inventory.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_re_audit_reuses_hashes_of_unchanged_files_but_never_within_the_same_tick() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    for i in 0..20 {
+        c.host_file(
+            &format!("/srv/share/design/d{i:02}.dwg"),
+            format!("drawing {i}"),
+        );
+    }
+    c.host_file("/srv/share/design/edited.dwg", "AAAA");
+    let first = audit_out(&c, "2025-11-20", "y1", &[]);
+    assert!(first.code < 2, "{}", first.stderr);
+    let hashed = first.json()["inventory"]["hashed"].as_u64().unwrap();
+    assert_eq!(hashed, 21);
+    let baseline = c.path().join("y1/report.json");
+
+    // The files were written within the guard of the baseline's walk start: the
+    // same clock tick, so nothing is reused.
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(
+        r.json()["inventory"]["reused"],
+        0,
+        "{}",
+        r.json()["inventory"]
+    );
+    assert_eq!(r.json()["inventory"]["hashed"], 21);
+
+    // Same size, same mtime (restored), new content: ctime changed, so it is re-read.
+    let edited = c.root().join("srv/share/design/edited.dwg");
+    let mtime = std::fs::metadata(&edited).unwrap().modified().unwrap();
+    std::fs::write(&edited, "BBBB").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&edited)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    shift_started_at(&baseline, 60);
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y3",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    let inv = &r.json()["inventory"];
+    assert_eq!(inv["hashed"], 21);
+    assert_eq!(inv["reused"], 20, "{inv}");
+    // Reused hashes are the true hashes, and the edit is found.
+    let old = inventory(&c, "y1");
+    let new = inventory(&c, "y3");
+    for (o, n) in old.iter().zip(new.iter()) {
+        assert_eq!(o["path"], n["path"]);
+        if o["path"] != "/srv/share/design/edited.dwg" {
+            assert_eq!(o["sha256"], n["sha256"]);
+        }
+    }
+    let e = new
+        .iter()
+        .find(|l| l["path"] == "/srv/share/design/edited.dwg")
+        .unwrap();
+    assert_eq!(e["sha256"], crate_sha256(b"BBBB"));
+    let changed = r.json()["changes"]["changed"].clone();
+    assert_eq!(changed[0]["path"], "/srv/share/design/edited.dwg");
+    assert_eq!(changed[0]["what"], serde_json::json!(["content"]));
+    // --no-hash never reuses (nothing is hashed).
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y4",
+        &["--baseline", baseline.to_str().unwrap(), "--no-hash"],
+    );
+    assert_eq!(r.json()["inventory"]["reused"], 0);
+}
+
+fn crate_sha256(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}

@@ -30,6 +30,15 @@ pub struct BaselineReport {
     pub changes: Option<Changes>,
     #[serde(default)]
     pub timeline: Option<crate::timeline::Timeline>,
+    #[serde(default)]
+    pub inventory: Option<BaselineInventory>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct BaselineInventory {
+    /// When the baseline's walk started; without it no hash is reused.
+    #[serde(default)]
+    pub started_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -95,6 +95,13 @@ pub struct Inventory {
     pub protected: u64,
     pub marked: u64,
     pub hashed: u64,
+    /// Of `hashed`: hashes reused from the baseline for unchanged files.
+    #[serde(default)]
+    pub reused: u64,
+    /// When the walk started (RFC 3339, ns). A re-audit reuses a baseline hash only
+    /// for files whose mtime and ctime are safely before this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
 }
 
 /// A path the walk could not (fully) read, or another walk event, with why.

@@ -172,6 +172,7 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
         protected: 812,
         marked: 640,
         hashed: 120_034,
+        ..Inventory::default()
     };
     r.coverage = Coverage {
         unreadable: vec![Unreadable {

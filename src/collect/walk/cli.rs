@@ -16,6 +16,7 @@ fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
         cross_filesystems: w.cross_filesystems,
         jobs: w.jobs.unwrap_or(0),
         progress: true,
+        reuse: None,
     }
 }
 
@@ -118,6 +119,7 @@ pub fn audit_walk(
     facts: &Facts,
     a: &AuditArgs,
     inventory: Option<std::fs::File>,
+    reuse: Option<std::sync::Arc<super::reuse::HashCache>>,
     warnings: &mut Vec<String>,
 ) -> Result<ShareFacts, Fatal> {
     let scans: Vec<Vec<u8>> = a.scan.iter().map(|p| super::host_arg(p, &a.root)).collect();
@@ -128,7 +130,10 @@ pub fn audit_walk(
         profile,
         accounts: facts.accounts.as_ref().ok(),
         roots,
-        options: options(&a.walk, a.no_hash),
+        options: WalkOptions {
+            reuse,
+            ..options(&a.walk, a.no_hash)
+        },
     };
     let out = file.as_mut().map(|f| f as &mut dyn Write);
     let sf =

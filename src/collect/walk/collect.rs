@@ -45,6 +45,9 @@ pub struct Entry {
     pub ftype: FileType,
     pub size: u64,
     pub mtime: (i64, i64),
+    pub ctime: (i64, i64),
+    pub dev: u64,
+    pub ino: u64,
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
@@ -77,6 +80,9 @@ impl Entry {
             },
             size: m.size(),
             mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+            dev: m.dev(),
+            ino: m.ino(),
             mode: m.mode(),
             uid: m.uid(),
             gid: m.gid(),
@@ -108,6 +114,11 @@ struct Line<'a> {
     ftype: &'static str,
     size: u64,
     mtime: String,
+    /// Status-change time, device and inode: what a re-audit checks before it
+    /// reuses this line's hash (added to the spec's fields).
+    ctime: String,
+    dev: u64,
+    ino: u64,
     mode: String,
     uid: u32,
     gid: u32,
@@ -298,6 +309,9 @@ impl<'a> Collector<'a> {
                 ftype: e.ftype.code(),
                 size: e.size,
                 mtime: rfc3339(e.mtime.0, e.mtime.1),
+                ctime: rfc3339(e.ctime.0, e.ctime.1),
+                dev: e.dev,
+                ino: e.ino,
                 mode: format!("{:04o}", e.mode & 0o7777),
                 uid: e.uid,
                 gid: e.gid,
@@ -347,6 +361,9 @@ impl<'a> Collector<'a> {
         let sha = content.and_then(|c| c.sha256);
         if sha.is_some() {
             c.hashed += 1;
+            if content.is_some_and(|c| c.reused) {
+                c.reused += 1;
+            }
         }
         match content.and_then(|c| c.problem.as_ref()) {
             Some(ReadProblem::Unreadable(m)) => self.facts.gaps.push(Gap {

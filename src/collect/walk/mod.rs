@@ -13,6 +13,7 @@ pub mod classify;
 pub mod cli;
 mod collect;
 pub mod read;
+pub mod reuse;
 pub mod sort;
 
 use crate::i18n::Text;
@@ -130,6 +131,8 @@ pub struct Counts {
     pub protected: u64,
     pub marked: u64,
     pub hashed: u64,
+    /// Hashes taken from the baseline for unchanged files.
+    pub reused: u64,
 }
 
 /// A walk root and how it went.
@@ -178,6 +181,8 @@ pub struct ShareFacts {
     pub vanished: Vec<PathRef>,
     pub loops: Vec<(PathRef, PathRef)>,
     pub excluded: u64,
+    /// When the walk started (a later re-audit trusts only timestamps before it).
+    pub started_at: Option<(i64, i64)>,
 }
 
 impl ShareFacts {
@@ -206,6 +211,8 @@ impl ShareFacts {
             protected: self.counts.protected,
             marked: self.counts.marked,
             hashed: self.counts.hashed,
+            reused: self.counts.reused,
+            started_at: self.started_at.map(|(s, n)| collect::rfc3339(s, n)),
         }
     }
 
@@ -274,6 +281,8 @@ pub struct WalkOptions {
     pub jobs: usize,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Hashes of unchanged files from the baseline inventory (fast re-audit).
+    pub reuse: Option<Arc<reuse::HashCache>>,
 }
 
 impl Default for WalkOptions {
@@ -283,6 +292,7 @@ impl Default for WalkOptions {
             cross_filesystems: false,
             jobs: 0,
             progress: true,
+            reuse: None,
         }
     }
 }
@@ -417,11 +427,14 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
         options,
     } = input;
     let markers = Arc::new(Markers::new(&profile.markers));
-    let reader = Arc::new(Reader::new(
+    let started = std::time::SystemTime::now();
+    let mut reader = Reader::new(
         options.hash,
         profile.scope.content_scan_bytes,
         markers.clone(),
-    ));
+    );
+    reader.reuse = options.reuse.clone().filter(|_| options.hash);
+    let reader = Arc::new(reader);
     let jobs = if options.jobs > 0 {
         options.jobs
     } else {
@@ -493,7 +506,11 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
         }
     });
     progress.finish();
-    collector.finish(out)
+    let mut facts = collector.finish(out)?;
+    if let Ok(d) = started.duration_since(std::time::UNIX_EPOCH) {
+        facts.started_at = Some((d.as_secs() as i64, d.subsec_nanos() as i64));
+    }
+    Ok(facts)
 }
 
 struct Walker<'a> {
