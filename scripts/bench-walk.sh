@@ -97,7 +97,7 @@ YAML
     "$BIN" audit --profile "$prof" --root "$ROOT" --baseline "$WORK/base/report.json" --out "$WORK/re" --format json
   local RE=$SECS
   local reused
-  reused=$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1]))["inventory"]; print(f"{i[\"reused\"]}/{i[\"hashed\"]}")' "$WORK/re/report.json")
+  reused=$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1]))["inventory"]; print("%d/%d" % (i["reused"], i["hashed"]))' "$WORK/re/report.json")
   echo "  re-audit: $(ratio "$RE" "$NH")× a --no-hash audit, $(ratio "$RE" "$FULL")× a full audit (hashes reused: $reused)"
 }
 

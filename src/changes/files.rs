@@ -113,28 +113,67 @@ impl FileChanges {
     }
 }
 
-/// The protected lines of one inventory, in order, checking that order holds.
+/// Can this raw line be a protected file? Inside JSON strings quotes are escaped,
+/// so these byte patterns only match the fields themselves. Lines that cannot be
+/// protected are skipped without parsing them (most lines of a large share).
+fn maybe_protected(raw: &[u8]) -> bool {
+    fn has(h: &[u8], n: &[u8]) -> bool {
+        memchr::memmem::find(h, n).is_some()
+    }
+    has(raw, b"\"type\":\"file\"") && !has(raw, b"\"asset\":null")
+}
+
+/// The protected lines of one inventory, in order, checking that their order holds.
 struct Protected<R: BufRead> {
     name: String,
-    lines: std::io::Lines<R>,
+    reader: R,
+    buf: Vec<u8>,
     line_no: usize,
     last: Option<Vec<u8>>,
 }
 
 impl<R: BufRead> Protected<R> {
+    fn new(name: &str, reader: R) -> Self {
+        Protected {
+            name: name.to_string(),
+            reader,
+            buf: Vec::new(),
+            line_no: 0,
+            last: None,
+        }
+    }
+
     fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, String> {
         loop {
-            let Some(l) = self.lines.next() else {
+            self.buf.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| format!("{}:{}: cannot read: {e}", self.name, self.line_no + 1))?;
+            if n == 0 {
                 return Ok(None);
-            };
+            }
             self.line_no += 1;
-            let l = l.map_err(|e| format!("{}:{}: cannot read: {e}", self.name, self.line_no))?;
-            if l.trim().is_empty() {
+            let raw = self.buf.trim_ascii();
+            if raw.is_empty() {
                 continue;
             }
-            let line: Line = serde_json::from_str(&l).map_err(|e| {
+            // A truncated or foreign line is an error even when it is skipped.
+            if !(raw.starts_with(b"{") && raw.ends_with(b"}")) {
+                return Err(format!(
+                    "{}:{}: not an inventory line",
+                    self.name, self.line_no
+                ));
+            }
+            if !maybe_protected(raw) {
+                continue;
+            }
+            let line: Line = serde_json::from_slice(raw).map_err(|e| {
                 format!("{}:{}: not an inventory line: {e}", self.name, self.line_no)
             })?;
+            if !line.is_protected() {
+                continue;
+            }
             let key = line.key();
             if let Some(prev) = &self.last
                 && key < *prev
@@ -145,9 +184,7 @@ impl<R: BufRead> Protected<R> {
                 ));
             }
             self.last = Some(key.clone());
-            if line.is_protected() {
-                return Ok(Some((key, line)));
-            }
+            return Ok(Some((key, line)));
         }
     }
 }
@@ -157,18 +194,8 @@ pub fn compare<A: BufRead, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
 ) -> Result<FileChanges, String> {
-    let mut o = Protected {
-        name: old.0.to_string(),
-        lines: old.1.lines(),
-        line_no: 0,
-        last: None,
-    };
-    let mut n = Protected {
-        name: new.0.to_string(),
-        lines: new.1.lines(),
-        line_no: 0,
-        last: None,
-    };
+    let mut o = Protected::new(old.0, old.1);
+    let mut n = Protected::new(new.0, new.1);
     let mut out = FileChanges::default();
     let mut a = o.next()?;
     let mut b = n.next()?;
@@ -361,6 +388,9 @@ mod tests {
         let e = compare(("old", bad.as_bytes()), ("new", "".as_bytes())).unwrap_err();
         assert!(e.starts_with("old:2:") && e.contains("not sorted"), "{e}");
         let e = compare(("old", "".as_bytes()), ("new", "{oops".as_bytes())).unwrap_err();
+        assert!(e.starts_with("new:1:"), "{e}");
+        let cut = r#"{"path":"/a","type":"file","asset":"T-001","sha256":"ab"#;
+        let e = compare(("old", "".as_bytes()), ("new", cut.as_bytes())).unwrap_err();
         assert!(e.starts_with("new:1:"), "{e}");
     }
 

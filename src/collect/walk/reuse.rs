@@ -10,8 +10,6 @@
 //! and the hash), held in one sorted vector.
 
 use super::read::Seen;
-use sha2::{Digest, Sha256};
-use std::io::BufRead;
 use std::path::Path;
 
 /// Timestamps within this many nanoseconds before the baseline walk started are
@@ -24,18 +22,24 @@ pub struct HashCache {
     pub guarded: u64,
 }
 
+/// The inode (big-endian, so that the sorted vector follows the walk's inode
+/// order and lookups stay cache-friendly) and a 64-bit digest of the whole identity
+/// and state: device, inode, size, mtime and ctime.
 fn key(dev: u64, ino: u64, size: u64, mtime: (i64, i64), ctime: (i64, i64)) -> [u8; 16] {
-    let mut h = Sha256::new();
+    use std::hash::Hasher;
+    // SipHash with fixed keys: the same in the loading and the looking-up within
+    // one run, which is all the key has to be.
+    let mut h = std::hash::DefaultHasher::new();
     for v in [dev, ino, size] {
-        h.update(v.to_le_bytes());
+        h.write_u64(v);
     }
     for (s, n) in [mtime, ctime] {
-        h.update(s.to_le_bytes());
-        h.update(n.to_le_bytes());
+        h.write_i64(s);
+        h.write_i64(n);
     }
-    let d = h.finalize();
     let mut k = [0u8; 16];
-    k.copy_from_slice(&d[..16]);
+    k[..8].copy_from_slice(&ino.to_be_bytes());
+    k[8..].copy_from_slice(&h.finish().to_le_bytes());
     k
 }
 
@@ -49,16 +53,104 @@ pub fn parse_time(s: &str) -> Option<(i64, i64)> {
     Some((t.timestamp(), t.timestamp_subsec_nanos() as i64))
 }
 
+enum Parsed {
+    Entry(([u8; 16], [u8; 32])),
+    Guarded,
+}
+
+/// One inventory line: a reusable entry, a file inside the guard, or nothing.
+fn parse(raw: &[u8], limit: i128) -> Result<Option<Parsed>, String> {
+    let raw = raw.trim_ascii();
+    // Cheap pre-filter: only hashed regular files matter.
+    fn has(h: &[u8], n: &[u8]) -> bool {
+        memchr::memmem::find(h, n).is_some()
+    }
+    if raw.is_empty() || !has(raw, b"\"type\":\"file\"") || has(raw, b"\"sha256\":null") {
+        return Ok(None);
+    }
+    if let Some(p) = fast(raw, limit) {
+        return Ok(p);
+    }
+    let l: Line = serde_json::from_slice(raw).map_err(|e| e.to_string())?;
+    let (Some(size), Some(m), Some(c), Some(dev), Some(ino), Some(sha)) =
+        (l.size, l.mtime, l.ctime, l.dev, l.ino, l.sha256)
+    else {
+        return Ok(None);
+    };
+    if l.kind != "file" {
+        return Ok(None);
+    }
+    let (Some(mtime), Some(ctime)) = (parse_time(m), parse_time(c)) else {
+        return Ok(None);
+    };
+    if ns(mtime) >= limit || ns(ctime) >= limit {
+        return Ok(Some(Parsed::Guarded));
+    }
+    Ok(unhex(sha).map(|h| Parsed::Entry((key(dev, ino, size, mtime, ctime), h))))
+}
+
+/// The fast path for lines as timaudit writes them (fixed field order, times as
+/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`); `None` sends the line to the full parser.
+/// Inside JSON strings quotes are escaped, so the field patterns cannot match
+/// inside a file name.
+fn fast(raw: &[u8], limit: i128) -> Option<Option<Parsed>> {
+    fn after<'a>(h: &'a [u8], pat: &[u8]) -> Option<&'a [u8]> {
+        memchr::memmem::find(h, pat).map(|i| &h[i + pat.len()..])
+    }
+    fn num(h: &[u8]) -> Option<(u64, &[u8])> {
+        let n = h.iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 || n > 19 {
+            return None;
+        }
+        let v = std::str::from_utf8(&h[..n]).ok()?.parse().ok()?;
+        Some((v, &h[n..]))
+    }
+    fn time(h: &[u8]) -> Option<((i64, i64), &[u8])> {
+        // 2026-11-25T19:35:23.601780255Z"
+        if h.len() < 31 || h[30] != b'"' || h[29] != b'Z' || h[19] != b'.' {
+            return None;
+        }
+        let d = |r: std::ops::Range<usize>| -> Option<u32> {
+            std::str::from_utf8(&h[r]).ok()?.parse().ok()
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(d(0..4)? as i32, d(5..7)?, d(8..10)?)?;
+        let t = date.and_hms_opt(d(11..13)?, d(14..16)?, d(17..19)?)?;
+        Some(((t.and_utc().timestamp(), d(20..29)? as i64), &h[31..]))
+    }
+    let r = after(raw, b"\",\"type\":\"file\",\"size\":")?;
+    let (size, r) = num(r)?;
+    let r = r.strip_prefix(b",\"mtime\":\"")?;
+    let (mtime, r) = time(r)?;
+    let r = r.strip_prefix(b",\"ctime\":\"")?;
+    let (ctime, r) = time(r)?;
+    let r = r.strip_prefix(b",\"dev\":")?;
+    let (dev, r) = num(r)?;
+    let r = r.strip_prefix(b",\"ino\":")?;
+    let (ino, r) = num(r)?;
+    let r = after(r, b"\"sha256\":\"")?;
+    let sha = unhex(std::str::from_utf8(r.get(..64)?).ok()?)?;
+    if ns(mtime) >= limit || ns(ctime) >= limit {
+        return Some(Some(Parsed::Guarded));
+    }
+    Some(Some(Parsed::Entry((
+        key(dev, ino, size, mtime, ctime),
+        sha,
+    ))))
+}
+
 #[derive(serde::Deserialize)]
-struct Line {
-    #[serde(rename = "type")]
-    kind: String,
+struct Line<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: &'a str,
     size: Option<u64>,
-    mtime: Option<String>,
-    ctime: Option<String>,
+    #[serde(borrow)]
+    mtime: Option<&'a str>,
+    #[serde(borrow)]
+    ctime: Option<&'a str>,
     dev: Option<u64>,
     ino: Option<u64>,
-    sha256: Option<String>,
+    #[serde(borrow)]
+    sha256: Option<&'a str>,
 }
 
 impl std::fmt::Debug for HashCache {
@@ -74,43 +166,101 @@ impl std::fmt::Debug for HashCache {
 
 impl HashCache {
     /// Reads a baseline inventory whose walk started at `started`. Lines without
-    /// the identity fields (older inventories) or a hash are skipped.
+    /// the identity fields (older inventories) or a hash are skipped. The file is
+    /// read in blocks parsed on several threads (it has a line per file).
     pub fn load(path: &Path, started: (i64, i64)) -> Result<HashCache, String> {
-        let f = std::fs::File::open(path)
+        use std::io::Read;
+        let mut f = std::fs::File::open(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let limit = ns(started) - GUARD_NS;
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 8);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(threads * 2);
+        let rx = std::sync::Mutex::new(rx);
+        let name = path.display().to_string();
+        let parts = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    let rx = &rx;
+                    let name = &name;
+                    s.spawn(move || {
+                        let mut entries = Vec::new();
+                        let mut guarded = 0u64;
+                        loop {
+                            let msg = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                            let Ok((first_line, block)) = msg else { break };
+                            for (k, raw) in block.split(|&b| b == b'\n').enumerate() {
+                                match parse(raw, limit) {
+                                    Ok(Some(Parsed::Entry(e))) => entries.push(e),
+                                    Ok(Some(Parsed::Guarded)) => guarded += 1,
+                                    Ok(None) => {}
+                                    Err(e) => {
+                                        return Err(format!(
+                                            "{name}:{}: not an inventory line: {e}",
+                                            first_line + k
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                        Ok((entries, guarded))
+                    })
+                })
+                .collect();
+            // Blocks of about 4 MiB, cut after the last newline.
+            let mut carry: Vec<u8> = Vec::new();
+            let mut line_no = 1usize;
+            let mut read_err = None;
+            loop {
+                let mut block = std::mem::take(&mut carry);
+                let start = block.len();
+                block.resize(start + (4 << 20), 0);
+                let n = match f.read(&mut block[start..]) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        read_err = Some(format!("cannot read {name}: {e}"));
+                        break;
+                    }
+                };
+                block.truncate(start + n);
+                if n == 0 {
+                    if !block.is_empty() {
+                        let _ = tx.send((line_no, block));
+                    }
+                    break;
+                }
+                if let Some(cut) = block.iter().rposition(|&b| b == b'\n') {
+                    carry = block[cut + 1..].to_vec();
+                    block.truncate(cut);
+                    let lines = block.iter().filter(|&&b| b == b'\n').count() + 1;
+                    if tx.send((line_no, block)).is_err() {
+                        break;
+                    }
+                    line_no += lines;
+                } else {
+                    carry = block;
+                }
+            }
+            drop(tx);
+            let results: Vec<_> = workers
+                .into_iter()
+                .map(|w| w.join().expect("parser thread"))
+                .collect();
+            match read_err {
+                Some(e) => Err(e),
+                None => Ok(results),
+            }
+        })?;
         let mut entries = Vec::new();
         let mut guarded = 0;
-        for (i, line) in std::io::BufReader::with_capacity(1 << 20, f)
-            .lines()
-            .enumerate()
-        {
-            let line = line.map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            // Cheap pre-filter: only hashed regular files matter.
-            if !line.contains("\"type\":\"file\"") || line.contains("\"sha256\":null") {
-                continue;
-            }
-            let l: Line = serde_json::from_str(&line)
-                .map_err(|e| format!("{}:{}: not an inventory line: {e}", path.display(), i + 1))?;
-            let (Some(size), Some(m), Some(c), Some(dev), Some(ino), Some(sha)) =
-                (l.size, l.mtime, l.ctime, l.dev, l.ino, l.sha256)
-            else {
-                continue;
-            };
-            if l.kind != "file" {
-                continue;
-            }
-            let (Some(mtime), Some(ctime)) = (parse_time(&m), parse_time(&c)) else {
-                continue;
-            };
-            if ns(mtime) >= limit || ns(ctime) >= limit {
-                guarded += 1;
-                continue;
-            }
-            let Some(hash) = unhex(&sha) else { continue };
-            entries.push((key(dev, ino, size, mtime, ctime), hash));
+        for p in parts {
+            let (e, g) = p?;
+            entries.extend(e);
+            guarded += g;
         }
-        entries.sort_unstable_by_key(|e| e.0);
+        entries.sort_unstable_by_key(|e: &([u8; 16], [u8; 32])| e.0);
         entries.dedup_by(|a, b| a.0 == b.0);
         entries.shrink_to_fit();
         Ok(HashCache { entries, guarded })
@@ -153,6 +303,27 @@ mod tests {
         serde_json::json!({"path": "/a", "type": "file", "size": size, "mtime": mtime, "ctime": ctime,
             "dev": dev, "ino": ino, "sha256": sha, "asset": null, "markers": []})
         .to_string()
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_full_parser() {
+        let sha = "0f".repeat(32);
+        let written = format!(
+            r#"{{"path":"/s/\"type\":\"file\",a","type":"file","size":12,"mtime":"2026-11-25T19:35:23.601780255Z","ctime":"2026-11-25T19:35:24.000000001Z","dev":65024,"ino":10037478,"mode":"0644","uid":0,"gid":0,"user":"root","group":"root","acl":["user:x:r--"],"sha256":"{sha}","asset":null,"markers":[]}}"#
+        );
+        let limit = ns(parse_time("2027-01-01T00:00:00Z").unwrap());
+        let Some(Some(Parsed::Entry(f))) = fast(written.as_bytes(), limit) else {
+            panic!("fast path")
+        };
+        // The same line with fields reordered only the full parser reads.
+        let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+        let reordered = serde_json::json!({"sha256": v["sha256"], "ino": v["ino"], "dev": v["dev"], "ctime": v["ctime"],
+            "mtime": v["mtime"], "size": v["size"], "type": "file", "path": v["path"]}).to_string();
+        assert!(fast(reordered.as_bytes(), limit).is_none());
+        let Ok(Some(Parsed::Entry(slow))) = parse(reordered.as_bytes(), limit) else {
+            panic!("full parser")
+        };
+        assert_eq!(f, slow);
     }
 
     #[test]
