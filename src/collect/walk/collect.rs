@@ -209,6 +209,12 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// Protected contents known from an earlier walk (watch mode examines one file
+    /// at a time and still finds copies of any protected file).
+    pub fn seed_protected(&mut self, known: HashMap<[u8; 32], (PathRef, String)>) {
+        self.protected = known;
+    }
+
     pub fn entries(&self) -> u64 {
         let c = &self.facts.counts;
         c.files + c.dirs + c.symlinks + c.special
@@ -689,6 +695,7 @@ impl<'a> Collector<'a> {
             s.finish(out)?;
             out.flush()?;
         }
+        self.facts.protected_hashes = std::mem::take(&mut self.protected);
         Ok(self.facts)
     }
 }

@@ -12,6 +12,7 @@ pub mod acl;
 pub mod classify;
 pub mod cli;
 mod collect;
+pub mod examine;
 pub mod read;
 pub mod reuse;
 pub mod sort;
@@ -183,6 +184,9 @@ pub struct ShareFacts {
     pub excluded: u64,
     /// When the walk started (a later re-audit trusts only timestamps before it).
     pub started_at: Option<(i64, i64)>,
+    /// SHA-256 of each distinct protected content → its first file and asset (the
+    /// originals HDL-04 compares with; watch mode keeps them between events).
+    pub protected_hashes: std::collections::HashMap<[u8; 32], (PathRef, String)>,
 }
 
 impl ShareFacts {

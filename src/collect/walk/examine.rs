@@ -1,0 +1,311 @@
+//! One path at a time, as watch mode needs it: the same classification and the
+//! same per-file rules as the walk (HDL-02, HDL-04, HDL-05, ACC-02, ACC-03),
+//! with the protected contents of the last full walk kept for HDL-04.
+
+use super::classify::{Excluder, Markers, is_discard_dir};
+use super::collect::{Collector, Entry, FileType};
+use super::read::{Reader, Seen};
+use super::{Msg, PathRef, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, run};
+use crate::collect::accounts::Accounts;
+use crate::i18n::Text;
+use crate::profile::Profile;
+use crate::rootfs::RootFs;
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What examining one path found.
+#[derive(Clone, Debug, Default)]
+pub struct Examined {
+    /// The path is inside a watched root and not excluded.
+    pub watched: bool,
+    /// It exists (lstat).
+    pub exists: bool,
+    pub is_dir: bool,
+    /// IDs of the checklist items the path now breaks, in checklist order.
+    pub findings: Vec<&'static str>,
+    /// One line per finding: what and why.
+    pub details: Vec<Text>,
+    /// It could not be read completely (permission denied, changed meanwhile).
+    pub problem: Option<String>,
+}
+
+pub struct Examiner<'a> {
+    fs: &'a RootFs,
+    profile: &'a Profile,
+    accounts: Option<&'a Accounts>,
+    roots: Vec<WalkRoot>,
+    markers: Arc<Markers>,
+    excluder: Excluder,
+    reader: Reader,
+    protected: HashMap<[u8; 32], (PathRef, String)>,
+}
+
+/// The order findings are reported in.
+pub const FILE_ITEMS: [&str; 5] = ["HDL-02", "HDL-04", "HDL-05", "ACC-02", "ACC-03"];
+
+impl<'a> Examiner<'a> {
+    pub fn new(
+        fs: &'a RootFs,
+        profile: &'a Profile,
+        accounts: Option<&'a Accounts>,
+        roots: Vec<WalkRoot>,
+    ) -> Examiner<'a> {
+        let markers = Arc::new(Markers::new(&profile.markers));
+        Examiner {
+            fs,
+            profile,
+            accounts,
+            roots,
+            excluder: Excluder::new(&profile.scope.exclude),
+            reader: Reader::new(true, profile.scope.content_scan_bytes, markers.clone()),
+            markers,
+            protected: HashMap::new(),
+        }
+    }
+
+    pub fn roots(&self) -> &[WalkRoot] {
+        &self.roots
+    }
+
+    /// The real path of a watched root on this machine.
+    pub fn real_root(&self, r: &WalkRoot) -> PathBuf {
+        match std::str::from_utf8(&r.host) {
+            Ok(h) => self.fs.resolve(h, true).unwrap_or_else(|_| self.fs.join(h)),
+            Err(_) => self
+                .fs
+                .root()
+                .join(std::ffi::OsStr::from_bytes(&r.host[1..])),
+        }
+    }
+
+    /// A full walk (at start and after a lost event queue): its facts, and the
+    /// protected contents kept for later HDL-04 checks.
+    pub fn walk_all(&mut self) -> std::io::Result<ShareFacts> {
+        let input = WalkInput {
+            fs: self.fs,
+            profile: self.profile,
+            accounts: self.accounts,
+            roots: self.roots.clone(),
+            options: WalkOptions {
+                progress: false,
+                ..WalkOptions::default()
+            },
+        };
+        let mut facts = run(input, None)?;
+        self.protected = std::mem::take(&mut facts.protected_hashes);
+        Ok(facts)
+    }
+
+    /// The root a host path is in (the longest), and the path's components below it.
+    fn root_of<'h>(&self, host: &'h [u8]) -> Option<(&WalkRoot, Vec<&'h [u8]>)> {
+        self.roots
+            .iter()
+            .filter(|r| {
+                host == r.host.as_slice()
+                    || r.host == b"/"
+                    || (host.starts_with(&r.host) && host.get(r.host.len()) == Some(&b'/'))
+            })
+            .max_by_key(|r| r.host.len())
+            .map(|r| {
+                let rest = if r.host == b"/" {
+                    host
+                } else {
+                    &host[r.host.len()..]
+                };
+                (
+                    r,
+                    rest.split(|b| *b == b'/')
+                        .filter(|c| !c.is_empty())
+                        .collect(),
+                )
+            })
+    }
+
+    /// Examines one host path (a file, directory, link or special file).
+    pub fn examine(&mut self, host: &[u8]) -> Examined {
+        let mut out = Examined::default();
+        let Some((root, below)) = self.root_of(host) else {
+            return out;
+        };
+        let root = root.clone();
+        let hp = Path::new(std::ffi::OsStr::from_bytes(host));
+        if self.excluder.excluded(hp) || self.excluder.prunes(hp) {
+            return out;
+        }
+        out.watched = true;
+        let real_root = self.real_root(&root);
+        let mut real = real_root.clone();
+        for c in &below {
+            real.push(std::ffi::OsStr::from_bytes(c));
+        }
+        let meta = match std::fs::symlink_metadata(&real) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
+            Err(e) => {
+                out.exists = true;
+                out.problem = Some(super::read::io_message(&e));
+                return out;
+            }
+        };
+        out.exists = true;
+        out.is_dir = meta.is_dir();
+        // The state of the parent, as the walk computes it on the way down: names
+        // above the root, the root itself, then each folder below it.
+        let mut markers: Vec<u16> = Vec::new();
+        let mut discard = false;
+        let comps: Vec<&[u8]> = root
+            .host
+            .split(|b| *b == b'/')
+            .filter(|c| !c.is_empty())
+            .collect();
+        for c in comps.iter().take(comps.len().saturating_sub(1)) {
+            merge(&mut markers, self.markers.in_name(c));
+            discard |= is_discard_dir(c);
+        }
+        let mut others_x = true;
+        let mut dir_real = real_root.clone();
+        let mut dirs: Vec<&[u8]> = Vec::new();
+        if !below.is_empty() {
+            dirs.push(comps.last().copied().unwrap_or(b""));
+            dirs.extend(below.iter().take(below.len() - 1));
+        }
+        for (i, name) in dirs.iter().enumerate() {
+            if i > 0 {
+                dir_real.push(std::ffi::OsStr::from_bytes(name));
+            }
+            match std::fs::symlink_metadata(&dir_real) {
+                Ok(m) => others_x &= m.mode() & 0o001 != 0,
+                Err(e) => {
+                    out.problem = Some(super::read::io_message(&e));
+                    return out;
+                }
+            }
+            merge(&mut markers, self.markers.in_name(name));
+            discard |= is_discard_dir(name);
+        }
+        let name = below
+            .last()
+            .copied()
+            .unwrap_or_else(|| comps.last().copied().unwrap_or(b""));
+        let mut entry = Entry::new(host.to_vec(), root.kind, &meta);
+        entry.name_markers = self.markers.in_name(name);
+        entry.dir_markers = markers;
+        entry.discard = discard;
+        entry.others_x = others_x;
+        match entry.ftype {
+            FileType::File => {
+                let c = self.reader.read(&real, &Seen::of(&meta), &mut Vec::new());
+                if let Some(p) = &c.problem {
+                    out.problem = Some(format!("{p:?}"));
+                }
+                entry.content = Some(c);
+            }
+            FileType::Dir => {
+                entry.acl =
+                    Some(super::acl::read_path(&real).map_err(|e| super::read::io_message(&e)));
+            }
+            _ => {}
+        }
+        let mut collector = Collector::new(self.profile, self.accounts, true, false);
+        collector.seed_protected(std::mem::take(&mut self.protected));
+        collector.add(Msg::Entry(Box::new(entry)));
+        let facts = match collector.finish(None) {
+            Ok(f) => f,
+            Err(e) => {
+                out.problem = Some(e.to_string());
+                return out;
+            }
+        };
+        for (id, list) in [
+            ("HDL-02", &facts.marked_unregistered),
+            ("HDL-04", &facts.copies),
+            ("HDL-05", &facts.in_discard),
+            ("ACC-02", &facts.unauthorized),
+            ("ACC-03", &facts.world_readable),
+        ] {
+            if !list.is_empty() {
+                out.findings.push(id);
+                for f in list {
+                    let who = f
+                        .principal
+                        .as_deref()
+                        .map(|p| format!("{p}: "))
+                        .unwrap_or_default();
+                    out.details.push(Text::new(
+                        format!("{id} {who}{}", f.detail.ja),
+                        format!("{id} {who}{}", f.detail.en),
+                    ));
+                }
+            }
+        }
+        self.protected = facts.protected_hashes;
+        out
+    }
+
+    /// Every path below a directory (for directories created, moved in, or whose
+    /// permissions changed), examined one by one; only those with findings.
+    pub fn examine_tree(&mut self, host: &[u8]) -> Vec<(Vec<u8>, Examined)> {
+        let Some((root, below)) = self.root_of(host) else {
+            return Vec::new();
+        };
+        let mut real = self.real_root(&root.clone());
+        for c in &below {
+            real.push(std::ffi::OsStr::from_bytes(c));
+        }
+        let base_len = real.as_os_str().len();
+        let mut out = Vec::new();
+        for ent in walkdir::WalkDir::new(&real)
+            .follow_links(false)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+        {
+            let suffix = &ent.path().as_os_str().as_bytes()[base_len..];
+            let h = [host, suffix].concat();
+            let e = self.examine(&h);
+            if !e.findings.is_empty() {
+                out.push((h, e));
+            }
+        }
+        out
+    }
+
+    /// A host path for a real path under the root (`None` outside it).
+    pub fn host_of(&self, real: &Path) -> Option<Vec<u8>> {
+        for r in &self.roots {
+            let rr = self.real_root(r);
+            if let Ok(rest) = real.strip_prefix(&rr) {
+                let suffix = rest.as_os_str().as_bytes();
+                if suffix.is_empty() {
+                    return Some(r.host.clone());
+                }
+                let mut h = r.host.clone();
+                if h != b"/" {
+                    h.push(b'/');
+                }
+                h.extend_from_slice(suffix);
+                return Some(h);
+            }
+        }
+        None
+    }
+}
+
+fn merge(into: &mut Vec<u16>, more: Vec<u16>) {
+    for m in more {
+        if !into.contains(&m) {
+            into.push(m);
+        }
+    }
+}
+
+/// The watched roots: the profile's shares (and asset folders outside them).
+pub fn watch_roots(profile: &Profile) -> Vec<WalkRoot> {
+    super::audit_roots(profile, &[])
+        .into_iter()
+        .filter(|r| matches!(r.kind, RootKind::Share | RootKind::Asset))
+        .collect()
+}
