@@ -131,7 +131,10 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     }
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let fs = RootFs::new(&a.root);
-    let facts = Facts::collect(&fs);
+    let mut facts = Facts::collect(&fs);
+    let host_facts = crate::collect::host::HostFacts::collect(&fs, &a.evidence).map_err(Fatal)?;
+    let windows_hosts = host_facts.report_hosts();
+    facts.host = Some(host_facts);
     let ctx = Context {
         profile: &profile,
         date,
@@ -149,7 +152,10 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             name: facts.hostname.clone(),
             root: a.root.display().to_string(),
             kind: "linux".into(),
-        }],
+        }]
+        .into_iter()
+        .chain(windows_hosts)
+        .collect(),
         warnings,
     });
 
@@ -230,6 +236,10 @@ fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {
 
 fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
+    if let Some(p) = crate::catalogue::policies::Policies::builtin().get(a.id.trim()) {
+        print(&crate::catalogue::policies::explain_text(p, lang))?;
+        return Ok(EXIT_OK);
+    }
     let Some(item) = cat.item(a.id.trim()) else {
         let ids: Vec<&str> = cat.items.iter().map(|i| i.id.as_str()).collect();
         return Err(Fatal(format!(
