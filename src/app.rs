@@ -132,7 +132,10 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let fs = RootFs::new(&a.root);
     let mut facts = Facts::collect(&fs);
-    let host_facts = crate::collect::host::HostFacts::collect(&fs, &a.evidence).map_err(Fatal)?;
+    let linux =
+        crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, flag_given("--root"));
+    let host_facts =
+        crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
     let windows_hosts = host_facts.report_hosts();
     facts.host = Some(host_facts);
     let ctx = Context {
@@ -154,6 +157,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             kind: "linux".into(),
         }]
         .into_iter()
+        .filter(|_| linux)
         .chain(windows_hosts)
         .collect(),
         warnings,
@@ -168,6 +172,14 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     Ok(exit_code(&report, &a.fail_on))
+}
+
+/// Was `name` given on the command line (as `--name VALUE` or `--name=VALUE`)?
+fn flag_given(name: &str) -> bool {
+    std::env::args_os().skip(1).any(|a| {
+        let a = a.to_string_lossy();
+        a == name || a.starts_with(&format!("{name}="))
+    })
 }
 
 /// 1 when any item has a status listed in `--fail-on`.

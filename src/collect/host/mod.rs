@@ -22,17 +22,30 @@ pub struct HostFacts {
 }
 
 impl HostFacts {
-    /// Reads the Linux settings under the root and every evidence folder. An
-    /// evidence folder that does not exist stops the run.
-    pub fn collect(fs: &RootFs, evidence: &[PathBuf]) -> Result<HostFacts, String> {
+    /// Reads the Linux settings under the root (when `linux` is true) and every
+    /// evidence folder. An evidence folder that does not exist stops the run.
+    pub fn collect(fs: &RootFs, linux: bool, evidence: &[PathBuf]) -> Result<HostFacts, String> {
         let mut windows = Vec::new();
         for d in evidence {
             windows.push(windows::WindowsHost::load(d)?);
         }
         Ok(HostFacts {
-            linux: Some(linux::LinuxFacts::collect(fs)),
+            linux: linux.then(|| linux::LinuxFacts::collect(fs)),
             windows,
         })
+    }
+
+    /// Does the run cover the Linux host under `--root`? Always without
+    /// `--evidence`; with it, only when `--root` was given explicitly and the root
+    /// has an `etc` directory (so auditing Windows evidence on a laptop does not
+    /// audit the laptop). See docs/windows-evidence.md.
+    pub fn covers_linux(fs: &RootFs, evidence: &[PathBuf], root_given: bool) -> bool {
+        evidence.is_empty()
+            || (root_given
+                && fs
+                    .resolve("/etc", true)
+                    .map(|p| p.is_dir())
+                    .unwrap_or(false))
     }
 
     /// The Windows hosts as the report lists them.

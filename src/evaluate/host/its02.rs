@@ -24,6 +24,7 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         Some(Ok(s)) => s,
     };
     let mut parts = Vec::new();
+    let mut values = Vec::new();
     for id in ["LNX-SSH-001", "LNX-SSH-002"] {
         let (
             _,
@@ -68,6 +69,7 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             ),
         };
         let lower = value.to_ascii_lowercase();
+        values.push(format!("{setting} {value}"));
         let mut alt = if !known.iter().any(|k| k.eq_ignore_ascii_case(&lower)) {
             Alt::new(
                 Status::Error,
@@ -113,11 +115,12 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         }
         parts.push(alt);
     }
+    let v = values.join(", ");
     Verdict::Decided(all_of(
         parts,
-        Text::new(
-            "SSH で root のパスワードログインと空のパスワードでのログインが禁止されています",
-            "SSH allows neither root login with a password nor empty passwords",
+        tr!(
+            "SSH で root のパスワードログインと空のパスワードでのログインが禁止されています（{v}）",
+            "SSH allows neither root login with a password nor empty passwords ({v})"
         ),
     ))
 }

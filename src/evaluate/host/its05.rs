@@ -307,8 +307,8 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
     Verdict::Decided(all_of(
         parts,
         tr!(
-            "見つかったすべてのログ（{n} 件）が {need} 日以上保存されます",
-            "all {n} log sources found keep logs for at least {need} days"
+            "見つかったログの設定（{n} 件）はすべて {need} 日以上ログを保存します",
+            "every log source found ({n}) keeps logs for at least {need} days"
         ),
     ))
 }

@@ -28,7 +28,13 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<FwProfile>, HostError> {
             .is_some_and(|n| n.trim().len() >= 10 && n.trim().chars().all(|c| c == '-'));
         if next_is_rule && !t.is_empty() {
             out.push(FwProfile {
-                heading: t.trim_end_matches([':', '：']).to_string(),
+                heading: t
+                    .trim_end_matches([':', '：'])
+                    .trim_end()
+                    .trim_end_matches("Settings")
+                    .trim_end_matches("設定")
+                    .trim_end()
+                    .to_string(),
                 heading_line: Line::new(file, i + 1, raw),
                 state: None,
                 inbound: None,
