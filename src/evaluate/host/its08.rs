@@ -70,10 +70,16 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             .with([line_ev(l, id, Text::same("RealTimeProtectionEnabled: true"))]),
         Some((false, l)) => Outcome::fail(Text::new("Microsoft Defender のリアルタイム保護がオフです", "Microsoft Defender real-time protection is off"))
             .with([line_ev(l, id, Text::same("RealTimeProtectionEnabled: false"))]),
-        None => Outcome::fail(Text::new(
-            "defender.json に RealTimeProtectionEnabled がありません（Defender が動いていない可能性があります）",
-            "defender.json has no RealTimeProtectionEnabled (Defender may not be running)",
-        ))
+        None => Outcome::fail(match &d.error {
+            Some(e) => tr!(
+                "Microsoft Defender の状態を取得できませんでした（{e}）。他社製品を使っている場合は免除（waiver）として記録してください",
+                "Microsoft Defender's status could not be read ({e}); if another product protects this PC, record a waiver"
+            ),
+            None => Text::new(
+                "defender.json に RealTimeProtectionEnabled がありません（Defender が動いていない可能性があります）",
+                "defender.json has no RealTimeProtectionEnabled (Defender may not be running)",
+            ),
+        })
         .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("defender.json")).detail(pol(id, Text::new("値がありません", "value missing")))]),
     }
 }

@@ -4,6 +4,8 @@ use crate::collect::host::conf::{FileRef, HostError, Line};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Defender {
+    /// `{"error": "…"}` written by the collector when Get-MpComputerStatus failed.
+    pub error: Option<String>,
     pub realtime: Option<(bool, Line)>,
     pub antivirus: Option<(bool, Line)>,
 }
@@ -42,6 +44,10 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Defender, HostError> {
             .map(|b| (b, line_of(file, text, k)))
     };
     Ok(Defender {
+        error: map
+            .get("error")
+            .and_then(|e| e.as_str())
+            .map(str::to_string),
         realtime: get("RealTimeProtectionEnabled"),
         antivirus: get("AntivirusEnabled"),
     })

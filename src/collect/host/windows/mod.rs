@@ -52,7 +52,7 @@ fn read(dir: &Path, rel: &str) -> Ev<(FileRef, String)> {
     let shown = display(dir, rel);
     match crate::rootfs::read_regular(&p) {
         Ok(bytes) => {
-            let (text, _, _) = crate::text::decode(&bytes);
+            let text = decode(&bytes);
             Some(Ok((
                 FileRef {
                     kind: EvidenceKind::Windows,
@@ -65,6 +65,37 @@ fn read(dir: &Path, rel: &str) -> Ev<(FileRef, String)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => Some(Err(HostError::io(&shown, &e))),
     }
+}
+
+/// Detects by BOM, then UTF-16LE without a BOM (some tools write it when
+/// redirected: every other byte of ASCII text is zero), then UTF-8, then CP932.
+pub fn decode(bytes: &[u8]) -> String {
+    let no_bom = !bytes.starts_with(b"\xff\xfe")
+        && !bytes.starts_with(b"\xfe\xff")
+        && !bytes.starts_with(b"\xef\xbb\xbf");
+    if no_bom && bytes.len() >= 4 && bytes.len().is_multiple_of(2) {
+        let odd_zero = bytes
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .take(64)
+            .filter(|b| **b == 0)
+            .count();
+        let even_zero = bytes
+            .iter()
+            .step_by(2)
+            .take(64)
+            .filter(|b| **b == 0)
+            .count();
+        let n = bytes.len().min(128) / 2;
+        if odd_zero * 4 >= n * 3 && even_zero == 0 {
+            return encoding_rs::UTF_16LE
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned();
+        }
+    }
+    crate::text::decode(bytes).0
 }
 
 fn one<T>(dir: &Path, rel: &str, parse: impl Fn(&FileRef, &str) -> Result<T, HostError>) -> Ev<T> {
@@ -188,4 +219,19 @@ pub fn is_windows_path(p: &str) -> bool {
 /// A Windows path for comparing: `/` separators, lowercase, no trailing slash.
 pub fn norm_win(p: &str) -> String {
     p.replace('\\', "/").trim_end_matches('/').to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_utf16le_without_a_bom_and_cp932() {
+        let b: Vec<u8> = "State ON\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(super::decode(&b), "State ON\r\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("状態 ON");
+        assert_eq!(super::decode(&sjis), "状態 ON");
+        assert_eq!(super::decode(b"ab"), "ab");
+    }
 }
