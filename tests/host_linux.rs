@@ -808,3 +808,36 @@ fn explain_shows_a_policy_by_id() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("USBSTOR") && s.contains("判定基準"), "{s}");
 }
+
+#[test]
+fn an_unreadable_file_that_could_override_blocks_the_pass() {
+    // modprobe uses the first install line: an unreadable earlier file may hold one.
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb.conf",
+        "install usb-storage /bin/false\n",
+    )
+    .link(
+        "/etc/modprobe.d/00-vendor.conf",
+        "/etc/modprobe.d/00-vendor.conf",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "error");
+    assert!(
+        r.reason("ITS-01")
+            .contains("/etc/modprobe.d/00-vendor.conf"),
+        "{}",
+        r.reason("ITS-01")
+    );
+    // A separate mechanism that passes still passes; the unreadable file stays in the evidence.
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX=\"modprobe.blacklist=usb_storage\"\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "pass");
+    assert!(
+        !r.evidence_at("ITS-01", "/etc/modprobe.d/00-vendor.conf")
+            .is_empty()
+    );
+}

@@ -14,15 +14,10 @@ pub fn its01(ctx: &Context) -> Outcome {
 }
 
 pub fn linux(lx: &LinuxFacts) -> Outcome {
-    let mut alts = Vec::new();
-    for e in lx
-        .modprobe_errors
-        .iter()
-        .chain(&lx.grub_errors)
-        .chain(&lx.usbguard_errors)
-    {
-        alts.push(Alt::error(e));
-    }
+    // Alternatives per mechanism: modprobe.d, GRUB, USBGuard.
+    let mut mp: Vec<Alt> = Vec::new();
+    let mut gr: Vec<Alt> = Vec::new();
+    let mut ug: Vec<Alt> = Vec::new();
 
     // LNX-USB-001: the first install line for the module decides.
     if let (
@@ -72,7 +67,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                     ),
                 )
             }));
-            alts.push(alt);
+            mp.push(alt);
         }
     }
 
@@ -90,7 +85,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             if let Some((val, line)) = g.vars.get(v)
                 && cmdline_blacklist(val).iter().any(|m| mods.contains(m))
             {
-                alts.push(
+                gr.push(
                     Alt::new(
                         Status::Pass,
                         tr!(
@@ -116,7 +111,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
     ) = check_of("LNX-USB-003")
         && let Some(g) = &lx.usbguard
     {
-        alts.push(usbguard(lx, g, implicit_targets, interface_class));
+        ug.push(usbguard(lx, g, implicit_targets, interface_class));
     }
 
     // LNX-USB-004: blacklist alone.
@@ -130,7 +125,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             .collect();
         if !lines.is_empty() {
             let at = lines[0].1.at();
-            alts.push(
+            mp.push(
                 Alt::new(
                     Status::Partial,
                     tr!(
@@ -143,6 +138,28 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                 })),
             );
         }
+    }
+
+    // A file that could not be read may hold an earlier (winning) install line,
+    // a later GRUB assignment or an allow rule: that mechanism cannot pass.
+    let mut alts = Vec::new();
+    for (found, errors) in [
+        (mp, &lx.modprobe_errors),
+        (gr, &lx.grub_errors),
+        (ug, &lx.usbguard_errors),
+    ] {
+        if errors.is_empty() {
+            alts.extend(found);
+            continue;
+        }
+        for a in found {
+            if a.status == Status::Fail {
+                alts.push(a);
+            } else {
+                alts.push(Alt::new(Status::Error, errors[0].text()).evs(a.evidence));
+            }
+        }
+        alts.extend(errors.iter().map(Alt::error));
     }
 
     let looked = vec![

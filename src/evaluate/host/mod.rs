@@ -153,6 +153,10 @@ pub fn any_of(alts: Vec<Alt>, nothing: Text, looked: Vec<Evidence>) -> Outcome {
     let mut evidence = Vec::new();
     for a in alts {
         if status == Status::Pass && a.status != Status::Pass {
+            // Files that could not be read stay visible beside the pass.
+            if a.status == Status::Error {
+                evidence.extend(a.evidence);
+            }
             continue;
         }
         reason = reason.join(&a.reason);

@@ -52,3 +52,24 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Defender, HostError> {
         antivirus: get("AntivirusEnabled"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_json_and_collector_errors() {
+        let f = FileRef {
+            kind: crate::model::EvidenceKind::Windows,
+            path: "defender.json".into(),
+            sha256: "x".into(),
+        };
+        let d = parse(&f, "\u{feff}{\n  \"AntivirusEnabled\":  true,\n  \"RealTimeProtectionEnabled\":  false\n}\n").unwrap();
+        assert!(!d.realtime.as_ref().unwrap().0);
+        assert_eq!(d.realtime.as_ref().unwrap().1.line, 3);
+        let d = parse(&f, "{\"error\": \"0x800106ba\"}").unwrap();
+        assert!(d.realtime.is_none());
+        assert_eq!(d.error.as_deref(), Some("0x800106ba"));
+        assert!(parse(&f, "[1, 2").is_err());
+    }
+}

@@ -80,3 +80,31 @@ impl FwProfile {
             .is_some_and(|(v, _)| v.to_ascii_lowercase().starts_with("blockinbound"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr() -> FileRef {
+        FileRef {
+            kind: crate::model::EvidenceKind::Windows,
+            path: "firewall.txt".into(),
+            sha256: "x".into(),
+        }
+    }
+
+    #[test]
+    fn english_and_japanese_profiles() {
+        let en = "\r\nDomain Profile Settings: \r\n----------------------------------------------------------------------\r\nState                                 ON\r\nFirewall Policy                       BlockInbound,AllowOutbound\r\n\r\nLogging:\r\nLogAllowedConnections                 Disable\r\n\r\nPublic Profile Settings: \r\n----------------------------------------------------------------------\r\nState                                 OFF\r\nFirewall Policy                       AllowInbound,AllowOutbound\r\nOk.\r\n";
+        let p = parse(&fr(), en).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].heading, "Domain Profile");
+        assert!(p[0].state.as_ref().unwrap().0 && p[0].blocks_inbound());
+        assert!(!p[1].state.as_ref().unwrap().0 && !p[1].blocks_inbound());
+        let ja = "プライベート プロファイル 設定:\n----------------------------------------------------------------------\n状態                                  オン\nファイアウォール ポリシー             BlockInboundAlways,AllowOutbound\n";
+        let p = parse(&fr(), ja).unwrap();
+        assert_eq!(p[0].heading, "プライベート プロファイル");
+        assert!(p[0].state.as_ref().unwrap().0 && p[0].blocks_inbound());
+        assert!(parse(&fr(), "Ok.\n").is_err());
+    }
+}

@@ -65,3 +65,24 @@ impl LogConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_modes() {
+        let f = FileRef {
+            kind: crate::model::EvidenceKind::Windows,
+            path: "eventlog-security.txt".into(),
+            sha256: "x".into(),
+        };
+        let c = parse(&f, "name: Security\nenabled: true\nlogging:\n  logFileName: x\n  retention: true\n  autoBackup: true\n  maxSize: 20971520\n").unwrap();
+        assert!(c.keeps_events());
+        assert_eq!(c.max_size.as_ref().unwrap().0, 20971520);
+        assert_eq!(c.retention.as_ref().unwrap().1.line, 5);
+        let c = parse(&f, "logging:\n  retention: false\n").unwrap();
+        assert!(!c.keeps_events());
+        assert!(parse(&f, "名前: Security\n").is_err());
+    }
+}
