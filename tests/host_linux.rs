@@ -262,9 +262,18 @@ fn its03_nftables_base_chain_without_policy_accepts() {
             .iter()
             .any(|e| e["line"] == 46)
     );
-    // Without its include, nft refuses the whole ruleset.
+    // Without its include (a copied /etc): the chains still decide, the missing
+    // file is shown.
     std::fs::remove_file(t.root().join("mnt/nftables/defs.ruleset")).unwrap();
-    audit_tree(&t).expect("ITS-03", "fail");
+    let r = audit_tree(&t);
+    r.expect("ITS-03", "pass");
+    assert_eq!(
+        r.evidence_at("ITS-03", "/etc/nftables.conf")
+            .iter()
+            .filter(|e| e["line"] == 10)
+            .count(),
+        1
+    );
     // A drop policy but the service not enabled.
     let t = Tree::new();
     t.file("/etc/nftables.conf", "table inet filter {\n chain input { type filter hook input priority 0; policy drop; }\n}\n");
@@ -348,6 +357,12 @@ fn its04_samba_full_audit_covers_assets_inside_the_share_and_na_without_sources(
     t.file(
         "/etc/samba/smb.conf",
         "[design]\n  path = /srv/share/design\n  vfs objects = recycle\n",
+    );
+    // Without full_audit and without auditd, none of the item's sources exists.
+    audit_tree(&t).expect("ITS-04", "not_applicable");
+    t.file(
+        "/etc/audit/auditd.conf",
+        "max_log_file_action = keep_logs\n",
     );
     audit_tree(&t).expect("ITS-04", "fail");
     t.file("/etc/audit/audit.rules", "this is not a rule\n");
@@ -496,6 +511,20 @@ fn its07_fail2ban_precedence_and_aide() {
     audit_tree(&t).expect("ITS-07", "pass");
     t.file("/etc/fail2ban/jail.local", "[sshd]\nenabled = false\n");
     audit_tree(&t).expect("ITS-07", "fail");
+    // Enabled only in the distribution's jail.conf: does not count.
+    std::fs::remove_file(t.root().join("etc/fail2ban/jail.local")).unwrap();
+    std::fs::remove_file(t.root().join("etc/fail2ban/jail.d/defaults-debian.conf")).unwrap();
+    t.file(
+        "/etc/fail2ban/jail.conf",
+        "[DEFAULT]\nenabled = false\n[sshd]\nport = ssh\nenabled = true\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-07", "fail");
+    assert!(
+        r.reason("ITS-07").contains("jail.conf"),
+        "{}",
+        r.reason("ITS-07")
+    );
     t.file(
         "/etc/aide/aide.conf",
         "database_in=file:/var/lib/aide/aide.db\n",
@@ -840,4 +869,23 @@ fn an_unreadable_file_that_could_override_blocks_the_pass() {
         !r.evidence_at("ITS-01", "/etc/modprobe.d/00-vendor.conf")
             .is_empty()
     );
+}
+
+#[test]
+fn its10_module_without_minlen_fails_even_with_its_default() {
+    let t = Tree::new();
+    t.file(
+        "/etc/pam.d/common-password",
+        "password requisite pam_pwquality.so retry=3\n",
+    )
+    .file("/etc/security/pwquality.conf", "# minlen = 8\n");
+    let r = audit_tree(&t);
+    r.expect("ITS-10", "fail");
+    assert!(
+        r.reason("ITS-10").contains("minlen"),
+        "{}",
+        r.reason("ITS-10")
+    );
+    t.file("/etc/security/pwquality.conf", "minlen = 10\n");
+    audit_tree(&t).expect("ITS-10", "pass");
 }

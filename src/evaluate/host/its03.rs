@@ -80,19 +80,23 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                         ),
                     }
                 };
-                if !n.missing_includes.is_empty() {
-                    let at = n.missing_includes[0].at();
-                    alts.push(
-                        Alt::new(
-                            Status::Fail,
-                            tr!(
-                                "{at} が存在しないファイルを include しているため、nft はルールセットを読み込みません",
-                                "{at} includes a file that does not exist, so nft refuses to load the ruleset"
+                // A missing include is shown, not fatal: the chains are in the
+                // files read, and a copied root often lacks the included tree.
+                let missing: Vec<Evidence> = n
+                    .missing_includes
+                    .iter()
+                    .map(|l| {
+                        line_ev(
+                            l,
+                            id,
+                            Text::new(
+                                "include 先のファイルが監査対象にありません（実機に無ければ nft はルールセット全体を読み込みません）",
+                                "the included file is not in the audited tree (if it is missing on the host, nft loads no ruleset at all)",
                             ),
                         )
-                        .evs(n.missing_includes.iter().map(|l| line_ev(l, id, Text::new("include 先がありません", "included file missing")))),
-                    );
-                } else if dropping.is_empty() {
+                    })
+                    .collect();
+                if dropping.is_empty() {
                     let reason = if chains.is_empty() {
                         tr!(
                             "nftables の設定に hook {hook} のチェインがありません",
@@ -123,7 +127,8 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                             ),
                         )
                         .evs(dropping.iter().map(|c| chain_ev(c)))
-                        .ev(lx.units.evidence(service)),
+                        .ev(lx.units.evidence(service))
+                        .evs(missing),
                     );
                 }
             }

@@ -38,16 +38,16 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     };
     let shares = audited_shares(lx, &module);
     let state = lx.units.state(service);
-    // A Samba file server is a source even without full_audit: its shares
-    // should be logged.
+    // The spec's sources: auditd (unit, rules, auditd.conf) and Samba shares
+    // with full_audit. Neither → this host is not assessed.
     let present = lx.audit_rules.is_some()
         || lx.auditd_conf.is_some()
         || state != UnitState::Disabled
-        || lx.samba.is_some();
+        || !shares.is_empty();
     if !present {
         return Verdict::NoSource(Text::new(
-            "auditd の設定も Samba の設定（smb.conf）もありません",
-            "there is neither an auditd configuration nor a Samba configuration (smb.conf)",
+            "auditd の設定も、full_audit を使う Samba 共有もありません",
+            "there is no auditd configuration and no Samba share with full_audit",
         ));
     }
     let assets = linux_asset_bases(ctx);

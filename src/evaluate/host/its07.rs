@@ -61,7 +61,16 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
         Some(Err(e)) => alts.push(Alt::error(e)),
         Some(Ok(f)) => {
             let id = "LNX-IDS-002";
-            let on: Vec<_> = f.jails.iter().filter(|j| j.enabled).collect();
+            // Enabled in the end, by a line in jail.local or jail.d/ (the
+            // distribution's jail.conf does not count, as the checklist says).
+            let counts = |j: &&crate::collect::host::linux::fail2ban::Jail| {
+                j.enabled
+                    && j.line
+                        .as_ref()
+                        .is_some_and(|l| !l.path.ends_with("/jail.conf"))
+            };
+            let on: Vec<_> = f.jails.iter().filter(counts).collect();
+            let only_conf: Vec<_> = f.jails.iter().filter(|j| j.enabled && !counts(j)).collect();
             if lx.units.state("fail2ban.service") != UnitState::Disabled
                 && lx.units.is_masked("fail2ban.service")
             {
@@ -104,6 +113,21 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                     )
                     .evs(f.bad_values.iter().map(|l| {
                         line_ev(l, id, Text::new("真偽値ではありません", "not a boolean"))
+                    })),
+                );
+            } else if !only_conf.is_empty() {
+                alts.push(
+                    Alt::new(
+                        Status::Fail,
+                        Text::new(
+                            "fail2ban のジェイルは jail.conf でしか有効にされていません（有効にする設定は jail.local または jail.d/ に書きます）",
+                            "fail2ban jails are enabled only in jail.conf (enable them in jail.local or jail.d/)",
+                        ),
+                    )
+                    .evs(only_conf.iter().filter_map(|j| {
+                        j.line.as_ref().map(|l| {
+                            line_ev(l, id, Text::new("jail.conf の設定は数えません", "jail.conf does not count"))
+                        })
                     })),
                 );
             } else {

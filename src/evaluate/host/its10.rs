@@ -123,24 +123,27 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                 tr!("{module} が有効", "{module} in use"),
             ));
         } else {
+            // The spec asks for minlen to be set; the module's built-in default
+            // is shown but does not count.
             let d = if module == "pam_cracklib.so" {
                 *cracklib_default
             } else {
                 *pwquality_default
             };
-            parts.push(judge(
-                Some(d as u64),
-                &d.to_string(),
-                line_ev(
+            parts.push(
+                Alt::new(
+                    Status::Fail,
+                    tr!(
+                        "{module} を使っていますが minlen がどこにも設定されていません（モジュールの既定値は {d} 文字）",
+                        "{module} is used but minlen is set nowhere (the module's built-in default is {d})"
+                    ),
+                )
+                .ev(line_ev(
                     &m.line,
                     id,
-                    tr!(
-                        "{module}（minlen は未設定。既定値 {d}）",
-                        "{module} (minlen not set; default {d})"
-                    ),
-                ),
-                tr!("{module} の既定値", "{module}'s default"),
-            ));
+                    tr!("{module}（minlen なし）", "{module} (no minlen)"),
+                )),
+            );
         }
     }
     if mods.is_empty() {
