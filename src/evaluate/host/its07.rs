@@ -1,7 +1,6 @@
 //! ITS-07 — intrusion detection or prevention in place.
 
 use super::*;
-use crate::collect::host::systemd::UnitState;
 use crate::tr;
 
 pub fn its07(ctx: &Context) -> Outcome {
@@ -71,9 +70,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             };
             let on: Vec<_> = f.jails.iter().filter(counts).collect();
             let only_conf: Vec<_> = f.jails.iter().filter(|j| j.enabled && !counts(j)).collect();
-            if lx.units.state("fail2ban.service") != UnitState::Disabled
-                && lx.units.is_masked("fail2ban.service")
-            {
+            if lx.units.is_masked("fail2ban.service") {
                 alts.push(
                     Alt::new(
                         Status::Fail,

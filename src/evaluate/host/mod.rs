@@ -306,6 +306,41 @@ mod tests {
     }
 
     #[test]
+    fn every_policy_is_used_by_a_rule_and_every_used_policy_exists() {
+        const SOURCES: &[&str] = &[
+            include_str!("its01.rs"),
+            include_str!("its02.rs"),
+            include_str!("its03.rs"),
+            include_str!("its04.rs"),
+            include_str!("its05.rs"),
+            include_str!("its06.rs"),
+            include_str!("its07.rs"),
+            include_str!("its08.rs"),
+            include_str!("its09.rs"),
+            include_str!("its10.rs"),
+            include_str!("its11.rs"),
+            include_str!("shares.rs"),
+            include_str!("acc03.rs"),
+        ];
+        let re = regex::Regex::new(r#""((?:LNX|WIN)-[A-Z]{2,4}-\d{3})""#).unwrap();
+        let used: std::collections::BTreeSet<String> = SOURCES
+            .iter()
+            .flat_map(|s| re.captures_iter(s).map(|c| c[1].to_string()))
+            .collect();
+        let all = crate::catalogue::policies::Policies::builtin();
+        for id in &used {
+            assert!(all.get(id).is_some(), "rules use unknown policy {id}");
+        }
+        for p in &all.all {
+            assert!(
+                used.contains(&p.id),
+                "policy {} is not used by any rule",
+                p.id
+            );
+        }
+    }
+
+    #[test]
     fn any_of_prefers_pass_then_error_then_partial() {
         let o = any_of(
             vec![
