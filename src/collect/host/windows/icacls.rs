@@ -63,7 +63,8 @@ fn split_first(line: &str) -> Option<(String, String)> {
         .find(|(i, _)| line[*i..].starts_with(":("))?
         .0;
     let before = &line[..colon];
-    let lower = before.to_lowercase();
+    // ASCII lowercase keeps byte offsets equal to the original's.
+    let lower = before.to_ascii_lowercase();
     // A known principal with spaces, or `\Domain Users`, at the end.
     for p in SPACED {
         if let Some(pos) = lower.rfind(&format!(" {p}")) {
@@ -74,7 +75,9 @@ fn split_first(line: &str) -> Option<(String, String)> {
         }
     }
     if lower.ends_with("\\domain users") {
-        let dom_start = before[..before.len() - "\\domain users".len()].rfind(' ')?;
+        let dom_start = before
+            .get(..before.len() - "\\domain users".len())?
+            .rfind(' ')?;
         return Some((
             before[..dom_start].to_string(),
             line[dom_start + 1..].to_string(),
