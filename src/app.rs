@@ -137,6 +137,8 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let host_facts =
         crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
     let windows_hosts = host_facts.report_hosts();
+    let host_warnings = host_facts.warnings();
+    host_warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     facts.host = Some(host_facts);
     let ctx = Context {
         profile: &profile,
@@ -160,7 +162,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         .filter(|_| linux)
         .chain(windows_hosts)
         .collect(),
-        warnings,
+        warnings: warnings.into_iter().chain(host_warnings).collect(),
     });
 
     if let Some(out) = &a.out {

@@ -269,3 +269,18 @@ fn windows_asset_without_acl_evidence_is_an_error_for_acc03() {
     let ev = r.evidence("ACC-03");
     assert!(ev.iter().any(|e| e["asset"] == "W-003"), "{ev:?}");
 }
+
+#[test]
+fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
+    let (_d, pc) = fixture("ja-pc01");
+    std::fs::remove_file(pc.join("host.json")).unwrap();
+    let r = run(&[&pc], &profile());
+    assert_eq!(r.json["hosts"][0]["name"], "ja-pc01");
+    let w: Vec<&str> = r.json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert!(w.iter().any(|w| w.contains("host.json")), "{w:?}");
+}

@@ -48,6 +48,23 @@ impl HostFacts {
                     .unwrap_or(false))
     }
 
+    /// Problems that did not stop the run (an evidence folder without a usable
+    /// host.json is named after the folder).
+    pub fn warnings(&self) -> Vec<String> {
+        self.windows
+            .iter()
+            .filter_map(|w| match &w.host_json {
+                Err(e) => Some(format!(
+                    "{}: host.json: {} (the host is named {})",
+                    w.dir.display(),
+                    e.message,
+                    w.name
+                )),
+                Ok(_) => None,
+            })
+            .collect()
+    }
+
     /// The Windows hosts as the report lists them.
     pub fn report_hosts(&self) -> Vec<crate::report::model::Host> {
         self.windows
