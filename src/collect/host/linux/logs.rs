@@ -194,6 +194,13 @@ fn apply_directive(r: &mut Retention, words: &[&str], line: &Line) -> Result<(),
             .parse::<i64>()
             .map_err(|_| format!("`{}` needs a number", words.join(" ")))
     };
+    // `size` and the time periods are mutually exclusive; the last one given wins.
+    if ["hourly", "daily", "weekly", "monthly", "yearly"].contains(&words[0]) {
+        r.size = None;
+    }
+    if words[0] == "size" {
+        r.period = None;
+    }
     match words[0] {
         "hourly" => r.period = Some((Period::Hourly, line.clone())),
         "daily" => r.period = Some((Period::Daily, line.clone())),
@@ -678,6 +685,15 @@ mod tests {
         )]);
         let lr = collect_logrotate(&RootFs::new(d.path())).unwrap().unwrap();
         assert_eq!(lr.stanzas[0].settings.days(), Some(90.0));
+        // size then weekly: the last one wins (weekly); weekly then size: size.
+        let d = root(&[(
+            "/etc/logrotate.conf",
+            "rotate 60\nsize 10M\n/var/log/secure {\n weekly\n}\n/var/log/messages {\n size 1M\n}\n",
+        )]);
+        let lr = collect_logrotate(&RootFs::new(d.path())).unwrap().unwrap();
+        assert!(lr.stanzas[0].settings.size.is_none());
+        assert_eq!(lr.stanzas[0].settings.days(), Some(420.0));
+        assert!(lr.stanzas[1].settings.size.is_some());
         let d = root(&[("/etc/logrotate.conf", "rotate many\n")]);
         assert!(collect_logrotate(&RootFs::new(d.path())).unwrap().is_err());
     }
