@@ -288,12 +288,11 @@ fn usbguard(
 }
 
 pub fn windows(w: &WindowsHost) -> Outcome {
-    let reg = match &w.registry {
+    match &w.registry {
         None => return win_missing(w, "registry/*.reg", "WIN-USB-001"),
         Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
-        Some(Ok(r)) => r,
-    };
-    let _ = reg;
+        Some(Ok(_)) => {}
+    }
     let mut alts = Vec::new();
     let mut usbstor_seen = false;
     if let (
