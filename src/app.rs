@@ -122,15 +122,15 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     let (profile, warnings) = load_profile(a.profile.as_deref(), cat)?;
-    match std::fs::metadata(&a.root) {
+    match std::fs::metadata(a.root()) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
             return Err(Fatal(format!(
                 "--root {} is not a directory",
-                a.root.display()
+                a.root().display()
             )));
         }
-        Err(e) => return Err(Fatal(format!("--root {}: {e}", a.root.display()))),
+        Err(e) => return Err(Fatal(format!("--root {}: {e}", a.root().display()))),
     }
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
@@ -161,8 +161,15 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     }
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
     let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
-    let fs = RootFs::new(&a.root);
+    let fs = RootFs::new(a.root());
     let mut facts = Facts::collect(&fs);
+    let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
+    let host_facts =
+        crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
+    let windows_hosts = host_facts.report_hosts();
+    let host_warnings = host_facts.warnings();
+    host_warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    facts.host = Some(host_facts);
     let mut warnings = warnings;
     // Without --out the inventory still goes to a temporary file when a baseline
     // needs it for the comparison.
@@ -190,15 +197,19 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         Some(b) if !a.no_hash => reuse_cache(b),
         _ => None,
     };
-    facts.files = Some(crate::collect::walk::cli::audit_walk(
-        &fs,
-        &profile,
-        &facts,
-        &a,
-        inventory_file,
-        reuse,
-        &mut warnings,
-    )?);
+    // The file shares are on the Linux host; an audit of Windows evidence alone
+    // walks nothing on the machine running the tool.
+    if linux {
+        facts.files = Some(crate::collect::walk::cli::audit_walk(
+            &fs,
+            &profile,
+            &facts,
+            &a,
+            inventory_file,
+            reuse,
+            &mut warnings,
+        )?);
+    }
     let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
         (Some(d), _) => Some(d.path().join("inventory.jsonl")),
         (None, Some(t)) => Some(t.path().to_path_buf()),
@@ -221,10 +232,14 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         lang,
         hosts: vec![report::model::Host {
             name: facts.hostname.clone(),
-            root: a.root.display().to_string(),
+            root: a.root().display().to_string(),
             kind: "linux".into(),
-        }],
-        warnings,
+        }]
+        .into_iter()
+        .filter(|_| linux)
+        .chain(windows_hosts)
+        .collect(),
+        warnings: warnings.into_iter().chain(host_warnings).collect(),
         baseline: facts.baseline.as_ref(),
         files: facts.files.as_ref(),
     });
@@ -425,6 +440,10 @@ fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
 
 fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
+    if let Some(p) = crate::catalogue::policies::Policies::builtin().get(a.id.trim()) {
+        print(&crate::catalogue::policies::explain_text(p, lang))?;
+        return Ok(EXIT_OK);
+    }
     let Some(item) = cat.item(a.id.trim()) else {
         let ids: Vec<&str> = cat.items.iter().map(|i| i.id.as_str()).collect();
         return Err(Fatal(format!(

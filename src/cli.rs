@@ -66,9 +66,10 @@ pub struct AuditArgs {
     /// The audit profile (default: ./timaudit.yaml when it exists).
     #[arg(long)]
     pub profile: Option<PathBuf>,
-    /// The audited host's root directory; every host path is read under it.
-    #[arg(long, default_value = "/")]
-    pub root: PathBuf,
+    /// The audited host's root directory; every host path is read under it
+    /// (default `/`; with only --evidence and no --root, no Linux host is audited).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// A folder of evidence exported from a Windows machine (repeatable).
     #[arg(long)]
     pub evidence: Vec<PathBuf>,
@@ -126,6 +127,13 @@ pub struct ScanArgs {
     pub no_hash: bool,
     #[command(flatten)]
     pub walk: WalkArgs,
+}
+
+impl AuditArgs {
+    /// The audited root: `--root`, or `/`.
+    pub fn root(&self) -> &std::path::Path {
+        self.root.as_deref().unwrap_or(std::path::Path::new("/"))
+    }
 }
 
 #[derive(Args, Debug)]

@@ -1,6 +1,8 @@
 //! The checklist catalogue: the six criteria and every item, embedded from
 //! `checklists/tim-selfcheck.yaml`. Read once, never changed.
 
+pub mod policies;
+
 use crate::i18n::{Lang, Text};
 use serde::Deserialize;
 use std::sync::OnceLock;

@@ -16,15 +16,20 @@ type Done = BTreeMap<String, ItemResult>;
 pub const RULES: &[(&str, Rule)] = &[
     ("ACC-01", acc01),
     ("ACC-02", shares::acc02),
-    ("ACC-03", shares::acc03),
-    ("ACC-04", host_item),
+    ("ACC-03", acc03),
+    ("ACC-04", acc04),
     ("ACC-05", acc05),
     ("ACC-06", acc06),
     ("ACC-07", acc07),
 ];
 
-fn host_item(_: &Context, _: &Done) -> Outcome {
-    missing_collector("ホスト設定（Samba/NFS）", "host settings (Samba/NFS)")
+/// ACC-03: the file-share walk's result, plus the Windows evidence (icacls).
+fn acc03(ctx: &Context, done: &Done) -> Outcome {
+    super::host::acc03::merge(shares::acc03(ctx, done), ctx)
+}
+
+fn acc04(ctx: &Context, _: &Done) -> Outcome {
+    super::host::shares::acc04(ctx)
 }
 
 fn acc01(ctx: &Context, _: &Done) -> Outcome {

@@ -1,6 +1,7 @@
 //! ITS — 情報システムのセキュリティ (information-system security).
+//! The rules live in `evaluate::host` (one module per item).
 
-use super::util::missing_collector;
+use super::host;
 use super::{Context, ItemResult, Rule};
 use crate::model::Outcome;
 use std::collections::BTreeMap;
@@ -8,19 +9,49 @@ use std::collections::BTreeMap;
 type Done = BTreeMap<String, ItemResult>;
 
 pub const RULES: &[(&str, Rule)] = &[
-    ("ITS-01", host_item),
-    ("ITS-02", host_item),
-    ("ITS-03", host_item),
-    ("ITS-04", host_item),
-    ("ITS-05", host_item),
-    ("ITS-06", host_item),
-    ("ITS-07", host_item),
-    ("ITS-08", host_item),
-    ("ITS-09", host_item),
-    ("ITS-10", host_item),
-    ("ITS-11", host_item),
+    ("ITS-01", its01),
+    ("ITS-02", its02),
+    ("ITS-03", its03),
+    ("ITS-04", its04),
+    ("ITS-05", its05),
+    ("ITS-06", its06),
+    ("ITS-07", its07),
+    ("ITS-08", its08),
+    ("ITS-09", its09),
+    ("ITS-10", its10),
+    ("ITS-11", its11),
 ];
 
-fn host_item(_: &Context, _: &Done) -> Outcome {
-    missing_collector("ホスト設定", "host settings")
+fn its01(ctx: &Context, _: &Done) -> Outcome {
+    host::its01::its01(ctx)
+}
+fn its02(ctx: &Context, _: &Done) -> Outcome {
+    host::its02::its02(ctx)
+}
+fn its03(ctx: &Context, _: &Done) -> Outcome {
+    host::its03::its03(ctx)
+}
+fn its04(ctx: &Context, _: &Done) -> Outcome {
+    host::its04::its04(ctx)
+}
+fn its05(ctx: &Context, _: &Done) -> Outcome {
+    host::its05::its05(ctx)
+}
+fn its06(ctx: &Context, _: &Done) -> Outcome {
+    host::its06::its06(ctx)
+}
+fn its07(ctx: &Context, _: &Done) -> Outcome {
+    host::its07::its07(ctx)
+}
+fn its08(ctx: &Context, _: &Done) -> Outcome {
+    host::its08::its08(ctx)
+}
+fn its09(ctx: &Context, _: &Done) -> Outcome {
+    host::its09::its09(ctx)
+}
+fn its10(ctx: &Context, _: &Done) -> Outcome {
+    host::its10::its10(ctx)
+}
+fn its11(ctx: &Context, _: &Done) -> Outcome {
+    host::its11::its11(ctx)
 }

@@ -8,6 +8,7 @@ pub mod acc;
 pub mod adm;
 pub mod answers;
 pub mod hdl;
+pub mod host;
 pub mod its;
 pub mod score;
 pub mod shares;

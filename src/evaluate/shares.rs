@@ -41,6 +41,12 @@ const ACL: &[GapKind] = &[
 ];
 
 fn share_facts<'a>(ctx: &'a Context) -> Result<&'a ShareFacts, Outcome> {
+    if ctx.facts.files.is_none() && ctx.facts.host.as_ref().is_some_and(|h| h.linux.is_none()) {
+        return Err(Outcome::na(Text::new(
+            "この監査に Linux ホストは含まれません（--evidence の Windows 証跡のみ）。Windows の共有フォルダは icacls の証跡で ACC-03 として確認します",
+            "no Linux host in this audit (Windows evidence only); Windows shared folders are checked from the icacls evidence under ACC-03",
+        )));
+    }
     ctx.facts
         .files
         .as_ref()

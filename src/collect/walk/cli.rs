@@ -122,7 +122,11 @@ pub fn audit_walk(
     reuse: Option<std::sync::Arc<super::reuse::HashCache>>,
     warnings: &mut Vec<String>,
 ) -> Result<ShareFacts, Fatal> {
-    let scans: Vec<Vec<u8>> = a.scan.iter().map(|p| super::host_arg(p, &a.root)).collect();
+    let scans: Vec<Vec<u8>> = a
+        .scan
+        .iter()
+        .map(|p| super::host_arg(p, a.root()))
+        .collect();
     let roots = super::audit_roots(profile, &scans);
     let mut file = inventory.map(|f| std::io::BufWriter::with_capacity(1 << 20, f));
     let input = WalkInput {

@@ -1,0 +1,438 @@
+//! Machine checks as data: `policies/*.yaml`, embedded in the binary and
+//! registered under their file names so a mistake points at file:line.
+//!
+//! A policy has a stable ID (`LNX-SSH-001`), the checklist item it serves, a title,
+//! a description and a remediation in Japanese and English, and its check: which
+//! files, settings and values decide it. Checks are plain data; the set of check
+//! types is closed (an unknown type or field is an error), and none of them can
+//! make the agent run a command.
+
+use crate::i18n::Text;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// (file name, contents) of every embedded policy file.
+pub const POLICY_FILES: &[(&str, &str)] = &[
+    ("policies/usb.yaml", include_str!("../../policies/usb.yaml")),
+    ("policies/ssh.yaml", include_str!("../../policies/ssh.yaml")),
+    (
+        "policies/firewall.yaml",
+        include_str!("../../policies/firewall.yaml"),
+    ),
+    (
+        "policies/audit.yaml",
+        include_str!("../../policies/audit.yaml"),
+    ),
+    (
+        "policies/logs.yaml",
+        include_str!("../../policies/logs.yaml"),
+    ),
+    ("policies/ids.yaml", include_str!("../../policies/ids.yaml")),
+    (
+        "policies/updates.yaml",
+        include_str!("../../policies/updates.yaml"),
+    ),
+    (
+        "policies/passwords.yaml",
+        include_str!("../../policies/passwords.yaml"),
+    ),
+    (
+        "policies/shares.yaml",
+        include_str!("../../policies/shares.yaml"),
+    ),
+];
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub id: String,
+    /// The checklist item this policy serves (`ITS-02`).
+    pub item: String,
+    /// `linux` or `windows`.
+    pub platform: String,
+    pub title: Text,
+    /// How the check decides, in plain words.
+    pub description: Text,
+    pub remediation: Text,
+    pub check: Check,
+    /// The file the policy came from (set when loading).
+    #[serde(skip_deserializing, default)]
+    pub file: String,
+}
+
+/// The closed set of check types. Each names files, settings and values only.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// `install MODULE CMD` in modprobe.d with CMD ending in one of `command_endings`.
+    ModprobeInstall {
+        dirs: Vec<String>,
+        modules: Vec<String>,
+        command_endings: Vec<String>,
+    },
+    /// `blacklist MODULE` alone (a partial control).
+    ModprobeBlacklist {
+        dirs: Vec<String>,
+        modules: Vec<String>,
+    },
+    /// `modprobe.blacklist=MODULE` on a kernel command line variable.
+    KernelCmdlineBlacklist {
+        files: Vec<String>,
+        variables: Vec<String>,
+        modules: Vec<String>,
+    },
+    /// USBGuard's implicit target and its rules for an interface class.
+    Usbguard {
+        daemon_conf: String,
+        implicit_targets: Vec<String>,
+        interface_class: String,
+    },
+    /// A registry value equal to a number.
+    RegistryValue {
+        keys: Vec<String>,
+        value: String,
+        equals: u64,
+    },
+    /// Removable-storage policy: `deny_all` under `key`, or a deny value under the class key.
+    RemovableStoragePolicy {
+        key: String,
+        deny_all: String,
+        class_guid: String,
+        deny_values: Vec<String>,
+    },
+    /// An sshd_config keyword's effective global value.
+    SshdSetting {
+        file: String,
+        setting: String,
+        allowed: Vec<String>,
+        known: Vec<String>,
+        default: String,
+    },
+    /// nftables: a base chain on `hook` with a policy in `policies`, service enabled.
+    Nftables {
+        files: Vec<String>,
+        service: String,
+        hook: String,
+        policies: Vec<String>,
+    },
+    /// iptables-save: `:CHAIN POLICY` in the filter table.
+    IptablesSave {
+        files: Vec<String>,
+        chain: String,
+        policies: Vec<String>,
+    },
+    /// ufw enabled with a default input policy.
+    Ufw {
+        conf: String,
+        defaults: String,
+        input_policies: Vec<String>,
+        service: String,
+    },
+    /// firewalld enabled, default zone not accepting everything.
+    Firewalld {
+        conf: String,
+        service: String,
+        zone_dirs: Vec<String>,
+        accept_targets: Vec<String>,
+    },
+    /// Every Windows firewall profile on with an inbound policy in `inbound`.
+    WindowsFirewall {
+        file: String,
+        inbound: Vec<String>,
+        policy_keys: Vec<String>,
+    },
+    /// auditd enabled and every asset's base directory watched for `perms`.
+    AuditWatch {
+        service: String,
+        rule_files: Vec<String>,
+        perms: Vec<String>,
+    },
+    /// A Samba share with a VFS module that logs access.
+    SambaVfsAudit { file: String, module: String },
+    /// An auditpol subcategory with success auditing.
+    AuditpolSubcategory {
+        file: String,
+        guid: String,
+        require_success: bool,
+    },
+    /// journald storage and retention.
+    JournaldRetention {
+        files: Vec<String>,
+        forbidden_storage: Vec<String>,
+        retention_key: String,
+    },
+    /// logrotate stanzas for the listed logs keep enough days.
+    LogrotateRetention { file: String, logs: Vec<String> },
+    /// auditd.conf: keep logs, or rotate with forwarding.
+    AuditdRetention {
+        file: String,
+        keep_actions: Vec<String>,
+    },
+    /// Windows event log retention (archive or do-not-overwrite).
+    WindowsLogRetention {
+        file: String,
+        log: String,
+        policy_key: String,
+    },
+    /// rsyslog forwarding to another host.
+    RsyslogForward { files: Vec<String> },
+    /// The audit remote plugin active.
+    AuditRemote {
+        dirs: Vec<String>,
+        plugins: Vec<String>,
+    },
+    /// One of the units enabled (not masked).
+    ServiceEnabled { units: Vec<String> },
+    /// Audit rules locked with `-e VALUE` (partial).
+    AuditImmutable { value: String },
+    /// A configuration file plus one of its services enabled.
+    ConfigAndService {
+        files: Vec<String>,
+        services: Vec<String>,
+    },
+    /// fail2ban: a jail effectively enabled.
+    Fail2banJail { files: Vec<String> },
+    /// A file present.
+    FilePresent { files: Vec<String> },
+    /// AIDE configuration plus a timer or cron entry.
+    AideScheduled {
+        files: Vec<String>,
+        timers: Vec<String>,
+        cron_dirs: Vec<String>,
+    },
+    /// ClamAV's freshclam configured and its service enabled.
+    Freshclam { files: Vec<String>, service: String },
+    /// Defender status property true.
+    DefenderStatus { file: String, property: String },
+    /// An apt.conf setting with a positive interval.
+    AptPeriodic { dirs: Vec<String>, setting: String },
+    /// dnf-automatic timers that apply updates.
+    DnfAutomatic {
+        apply_timers: Vec<String>,
+        conditional_timers: Vec<String>,
+        conf: String,
+    },
+    /// Minimum password length from pwquality and PAM.
+    PasswordMinlen {
+        conf_files: Vec<String>,
+        pam_files: Vec<String>,
+        modules: Vec<String>,
+        pwquality_default: u32,
+        cracklib_default: u32,
+    },
+    /// A numeric value in a secedit export.
+    SeceditMinimum {
+        file: String,
+        section: String,
+        key: String,
+    },
+    /// Samba's minimum server protocol not obsolete.
+    SambaMinProtocol {
+        file: String,
+        obsolete: Vec<String>,
+        known: Vec<String>,
+    },
+    /// No guest access on Samba shares over protected paths.
+    SambaGuest { file: String },
+    /// NFS exports over protected paths: no world clients, no `no_root_squash`.
+    NfsExports {
+        files: Vec<String>,
+        world: Vec<String>,
+    },
+    /// Windows share permissions: no guest or anonymous principals.
+    WindowsShareGuest {
+        files: Vec<String>,
+        principals: Vec<String>,
+    },
+    /// icacls: no broad principal may read protected paths.
+    IcaclsBroad {
+        dir: String,
+        principals: Vec<String>,
+        sids: Vec<String>,
+        read_rights: Vec<String>,
+    },
+}
+
+impl Check {
+    pub fn type_name(&self) -> String {
+        serde_yaml::to_value(self)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+pub struct Policies {
+    pub all: Vec<Policy>,
+}
+
+impl Policies {
+    /// Parses policy files; errors are `FILE:LINE:COLUMN: message`.
+    pub fn parse(files: &[(&str, &str)]) -> Result<Policies, String> {
+        let mut all = Vec::new();
+        let mut problems = Vec::new();
+        for (name, text) in files {
+            match serde_yaml::from_str::<Vec<Policy>>(text) {
+                Ok(v) => {
+                    for mut p in v {
+                        p.file = name.to_string();
+                        all.push(p);
+                    }
+                }
+                Err(e) => problems.push(match e.location() {
+                    Some(l) => format!("{name}:{}:{}: {e}", l.line(), l.column()),
+                    None => format!("{name}:1:1: {e}"),
+                }),
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &all {
+            if !seen.insert(p.id.clone()) {
+                problems.push(format!("{}: duplicate policy {}", p.file, p.id));
+            }
+            if p.platform != "linux" && p.platform != "windows" {
+                problems.push(format!(
+                    "{}: {} has platform `{}` (linux or windows)",
+                    p.file, p.id, p.platform
+                ));
+            }
+            for (what, t) in [
+                ("title", &p.title),
+                ("description", &p.description),
+                ("remediation", &p.remediation),
+            ] {
+                if t.ja.trim().is_empty() || t.en.trim().is_empty() {
+                    problems.push(format!("{}: {} has an empty {what}", p.file, p.id));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Policies { all })
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+
+    /// The embedded policies. Panics only if an embedded file is broken, which
+    /// the test suite rules out.
+    pub fn builtin() -> &'static Policies {
+        static P: OnceLock<Policies> = OnceLock::new();
+        P.get_or_init(|| match Policies::parse(POLICY_FILES) {
+            Ok(p) => p,
+            Err(e) => panic!("built-in policies are invalid: {e}"),
+        })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Policy> {
+        self.all.iter().find(|p| p.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn for_item<'a>(&'a self, item: &'a str) -> impl Iterator<Item = &'a Policy> + 'a {
+        self.all.iter().filter(move |p| p.item == item)
+    }
+}
+
+/// A built-in policy by ID (the rules name their policies; a test checks each exists).
+pub fn policy(id: &str) -> &'static Policy {
+    match Policies::builtin().get(id) {
+        Some(p) => p,
+        None => panic!("unknown built-in policy {id}"),
+    }
+}
+
+/// `timaudit explain LNX-SSH-001`.
+pub fn explain_text(p: &Policy, lang: crate::i18n::Lang) -> String {
+    let cat = super::Catalogue::builtin();
+    let item_title = cat
+        .item(&p.item)
+        .map(|i| i.title.get(lang).to_string())
+        .unwrap_or_default();
+    let w = crate::report::words(lang);
+    let check = serde_yaml::to_string(&p.check).unwrap_or_default();
+    let (item_l, file_l, check_l, platform_l) = match lang {
+        crate::i18n::Lang::Ja => ("チェックリスト項目", "定義ファイル", "判定データ", "対象"),
+        crate::i18n::Lang::En => ("checklist item", "defined in", "check (data)", "platform"),
+    };
+    format!(
+        "{id}  {title}\n{item_l}: {item} {item_title}\n{platform_l}: {platform}\n{file_l}: {file}\n\n{r_l}:\n{desc}\n\n{f_l}:\n{fix}\n\n{check_l}:\n{check}",
+        id = p.id,
+        title = p.title.get(lang),
+        item = p.item,
+        platform = p.platform,
+        file = p.file,
+        r_l = w.rule,
+        desc = p.description.get(lang).trim(),
+        f_l = w.remediation,
+        fix = p.remediation.get(lang).trim(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_policy_is_documented_in_both_languages_and_serves_an_item() {
+        let cat = crate::catalogue::Catalogue::builtin();
+        let ps = Policies::builtin();
+        assert!(ps.all.len() >= 30);
+        let re = regex::Regex::new(r"^(LNX|WIN)-[A-Z]{2,4}-\d{3}$").unwrap();
+        for p in &ps.all {
+            let item = cat
+                .item(&p.item)
+                .unwrap_or_else(|| panic!("{} serves unknown item {}", p.id, p.item));
+            assert!(
+                item.source.is_computed(),
+                "{} serves {} which the tool does not compute",
+                p.id,
+                p.item
+            );
+            for t in [&p.title, &p.description, &p.remediation] {
+                assert!(
+                    t.ja.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                        || ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{}: Japanese text lacks Japanese: {}",
+                    p.id,
+                    t.ja
+                );
+                assert!(
+                    t.en.chars().filter(|c| !c.is_ascii()).count() < 20,
+                    "{}: English looks untranslated",
+                    p.id
+                );
+            }
+            assert!(re.is_match(&p.id), "{} is not a stable policy ID", p.id);
+            assert_eq!(p.id.starts_with("LNX"), p.platform == "linux", "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn unknown_check_types_and_fields_are_rejected_with_file_and_line() {
+        let bad = "- id: LNX-X-001\n  item: ITS-01\n  platform: linux\n  title: {ja: あ, en: a}\n  description: {ja: あ, en: a}\n  remediation: {ja: あ, en: a}\n  check:\n    type: run_command\n    command: rm -rf /\n";
+        let e = Policies::parse(&[("policies/x.yaml", bad)]).err().unwrap();
+        assert!(e.starts_with("policies/x.yaml:"), "{e}");
+        assert!(e.contains("run_command"), "{e}");
+        let bad = bad.replace(
+            "type: run_command\n    command: rm -rf /",
+            "type: file_present\n    files: [/x]\n    command: rm",
+        );
+        let e = Policies::parse(&[("policies/x.yaml", &bad)]).err().unwrap();
+        assert!(e.contains("command"), "{e}");
+    }
+
+    #[test]
+    fn no_check_type_can_carry_a_command() {
+        // Every field name of every embedded check: none names something to run.
+        for p in &Policies::builtin().all {
+            let v = serde_yaml::to_value(&p.check).unwrap();
+            for (k, _) in v.as_mapping().unwrap() {
+                let k = k.as_str().unwrap();
+                assert!(
+                    !["command", "cmd", "exec", "run", "shell", "script"].contains(&k),
+                    "{}: field {k}",
+                    p.id
+                );
+            }
+        }
+    }
+}

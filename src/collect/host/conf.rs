@@ -1,0 +1,385 @@
+//! Helpers every host parser shares: citing config lines, reading files under the
+//! root, expanding `Include` globs and drop-in directories.
+
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind};
+use crate::rootfs::{HostFile, RootFs};
+
+/// One line of a configuration or evidence file, as a verdict cites it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// `Config` for a host path under `--root`, `Windows` for an evidence file.
+    pub kind: EvidenceKind,
+    /// The host path (`/etc/ssh/sshd_config`), or the evidence file's path.
+    pub path: String,
+    pub line: usize,
+    pub text: String,
+    pub sha256: String,
+}
+
+impl Line {
+    pub fn new(file: &FileRef, line: usize, text: &str) -> Line {
+        Line {
+            kind: file.kind,
+            path: file.path.clone(),
+            line,
+            text: excerpt(text),
+            sha256: file.sha256.clone(),
+        }
+    }
+
+    pub fn evidence(&self) -> Evidence {
+        Evidence::new(self.kind)
+            .path(&self.path)
+            .line(self.line)
+            .excerpt(&self.text)
+            .sha256(Some(self.sha256.clone()))
+    }
+
+    /// `path:line`.
+    pub fn at(&self) -> String {
+        format!("{}:{}", self.path, self.line)
+    }
+}
+
+/// A whole file that a verdict rests on (present, but no single line to cite).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileRef {
+    pub kind: EvidenceKind,
+    pub path: String,
+    pub sha256: String,
+}
+
+impl FileRef {
+    pub fn of(f: &HostFile) -> FileRef {
+        FileRef {
+            kind: EvidenceKind::Config,
+            path: f.path.clone(),
+            sha256: f.sha256.clone(),
+        }
+    }
+
+    pub fn evidence(&self) -> Evidence {
+        Evidence::new(self.kind)
+            .path(&self.path)
+            .sha256(Some(self.sha256.clone()))
+    }
+}
+
+/// A file that exists but could not be read or parsed: the items that need it are
+/// `error`, never `pass`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl HostError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> HostError {
+        HostError {
+            path: path.into(),
+            line: None,
+            message: message.into(),
+        }
+    }
+    pub fn at(path: impl Into<String>, line: usize, message: impl Into<String>) -> HostError {
+        HostError {
+            path: path.into(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+    pub fn io(path: &str, e: &std::io::Error) -> HostError {
+        HostError::new(path, e.to_string())
+    }
+
+    pub fn text(&self) -> Text {
+        let at = match self.line {
+            Some(l) => format!("{}:{l}", self.path),
+            None => self.path.clone(),
+        };
+        let m = &self.message;
+        Text::new(
+            format!("{at} を読み取れない、または解析できません（{m}）"),
+            format!("cannot read or parse {at}: {m}"),
+        )
+    }
+
+    pub fn evidence(&self) -> Evidence {
+        let mut e = Evidence::new(EvidenceKind::Config)
+            .path(&self.path)
+            .detail(self.text());
+        if let Some(l) = self.line {
+            e = e.line(l);
+        }
+        e
+    }
+}
+
+/// A config line shortened for an excerpt (whitespace trimmed, at most 300 chars).
+pub fn excerpt(s: &str) -> String {
+    let t = s.trim();
+    if t.chars().count() > 300 {
+        let mut out: String = t.chars().take(300).collect();
+        out.push('…');
+        out
+    } else {
+        t.to_string()
+    }
+}
+
+/// Reads a host file if it exists. Unreadable (permission, not a regular file,
+/// link loop) is an error; missing is `None`.
+pub fn read_opt(fs: &RootFs, path: &str) -> Result<Option<HostFile>, HostError> {
+    fs.read_opt(path).map_err(|e| HostError::io(path, &e))
+}
+
+/// The text of a host file and its citation handle.
+pub fn text_of(f: &HostFile) -> (FileRef, String) {
+    (FileRef::of(f), f.text())
+}
+
+/// Joins lines ending in `\` with the next one: the backslash is removed and the
+/// next line's leading whitespace dropped (as kmod and smbd do). Returns (first
+/// line number, joined text). Comment lines are left to the caller.
+pub fn join_continuations(text: &str) -> Vec<(usize, String)> {
+    join_continuations_with(text, "")
+}
+
+/// Like [`join_continuations`], with `sep` put where the backslash was (systemd
+/// puts a space).
+pub fn join_continuations_with(text: &str, sep: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, String)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let (body, cont) = match raw.trim_end().strip_suffix('\\') {
+            Some(b) => (format!("{b}{sep}"), true),
+            None => (raw.to_string(), false),
+        };
+        match cur.as_mut() {
+            Some((_, acc)) => {
+                acc.push_str(body.trim_start());
+            }
+            None => cur = Some((i + 1, body)),
+        }
+        if !cont && let Some(c) = cur.take() {
+            out.push(c);
+        }
+    }
+    if let Some(c) = cur {
+        out.push(c);
+    }
+    out
+}
+
+/// Does a path pattern contain glob characters?
+pub fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Expands a host path pattern (`/etc/ssh/sshd_config.d/*.conf`) under the root,
+/// as glob(3) would: sorted, hidden names only when the pattern starts with a dot.
+/// A pattern without glob characters returns itself if it exists.
+pub fn glob_host(fs: &RootFs, pattern: &str) -> Result<Vec<String>, HostError> {
+    let norm = crate::rootfs::normalize_host(pattern);
+    if !has_glob(&norm) {
+        return Ok(if fs.exists(&norm) { vec![norm] } else { vec![] });
+    }
+    let mut current: Vec<String> = vec![String::new()];
+    let comps: Vec<&str> = norm.split('/').filter(|c| !c.is_empty()).collect();
+    for (i, comp) in comps.iter().enumerate() {
+        let last = i + 1 == comps.len();
+        let mut next = Vec::new();
+        for base in &current {
+            let dir = if base.is_empty() { "/" } else { base.as_str() };
+            if has_glob(comp) {
+                let m = globset::GlobBuilder::new(comp)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| HostError::new(pattern, e.to_string()))?
+                    .compile_matcher();
+                let names = fs.list_dir(dir).map_err(|e| HostError::io(dir, &e))?;
+                for n in names {
+                    if n.starts_with('.') && !comp.starts_with('.') {
+                        continue;
+                    }
+                    if m.is_match(&n) {
+                        next.push(format!("{base}/{n}"));
+                    }
+                }
+            } else {
+                next.push(format!("{base}/{comp}"));
+            }
+        }
+        if !last {
+            next.retain(|p| fs.resolve(p, true).map(|r| r.is_dir()).unwrap_or(false));
+        } else {
+            next.retain(|p| fs.exists(p));
+        }
+        current = next;
+    }
+    current.sort();
+    Ok(current)
+}
+
+/// Drop-in files: the names in `dirs` (highest precedence first, e.g. `/etc/x.d`,
+/// `/run/x.d`, `/usr/lib/x.d`) accepted by `keep`; for a name in several
+/// directories the first directory wins. Returned in file-name order.
+pub fn dropins(
+    fs: &RootFs,
+    dirs: &[&str],
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<String>, HostError> {
+    let mut by_name: std::collections::BTreeMap<String, String> = Default::default();
+    for d in dirs {
+        let names = fs.list_dir(d).map_err(|e| HostError::io(d, &e))?;
+        for n in names {
+            if n.starts_with('.') || !keep(&n) {
+                continue;
+            }
+            let p = format!("{}/{n}", d.trim_end_matches('/'));
+            // A directory with a matching name is not a config file.
+            if fs.resolve(&p, true).map(|r| r.is_dir()).unwrap_or(false) {
+                continue;
+            }
+            by_name.entry(n).or_insert(p);
+        }
+    }
+    Ok(by_name.into_values().collect())
+}
+
+/// Files of one directory (not recursive) accepted by `keep`, sorted by name.
+pub fn dir_files(
+    fs: &RootFs,
+    dir: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<String>, HostError> {
+    dropins(fs, &[dir], keep)
+}
+
+/// Strips a `#` comment that starts outside double or single quotes.
+pub fn strip_hash_comment(s: &str) -> &str {
+    let mut in_d = false;
+    let mut in_s = false;
+    let mut prev_escape = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' if in_d => {
+                prev_escape = !prev_escape;
+                continue;
+            }
+            '"' if !in_s && !prev_escape => in_d = !in_d,
+            '\'' if !in_d => in_s = !in_s,
+            '#' if !in_d && !in_s => return &s[..i],
+            _ => {}
+        }
+        prev_escape = false;
+    }
+    s
+}
+
+/// `yes`/`true`/`on`/`1` and `no`/`false`/`off`/`0`, case-insensitive.
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "on" | "1" => Some(true),
+        "no" | "false" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Removes one pair of matching surrounding quotes.
+pub fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    if s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')))
+    {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+/// Simple `KEY=VALUE` / `KEY = VALUE` files (ufw, usbguard, auditd.conf,
+/// pwquality.conf, login.defs with whitespace): every uncommented assignment with
+/// its line, in order.
+pub fn key_values(file: &FileRef, text: &str, sep_ws: bool) -> Vec<(String, String, Line)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        let (k, v) = match t.split_once('=') {
+            Some((k, v)) if !k.trim().contains(char::is_whitespace) || !sep_ws => (k, v),
+            _ if sep_ws => match t.split_once(char::is_whitespace) {
+                Some((k, v)) => (k, v),
+                None => (t, ""),
+            },
+            _ => continue,
+        };
+        out.push((
+            k.trim().to_string(),
+            v.trim().to_string(),
+            Line::new(file, i + 1, raw),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_join() {
+        let j = join_continuations("a \\\n  b\nc\nd\\\n");
+        assert_eq!(j, vec![(1, "a b".into()), (3, "c".into()), (4, "d".into())]);
+        let j = join_continuations("/srv/share/\\\ndesign\n");
+        assert_eq!(j, vec![(1, "/srv/share/design".into())]);
+        let j = join_continuations_with("A=x\\\n y\n", " ");
+        assert_eq!(j, vec![(1, "A=x y".into())]);
+    }
+
+    #[test]
+    fn globs_expand_under_the_root_sorted_without_hidden() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::fs::create_dir_all(r.join("etc/x.d")).unwrap();
+        for n in ["b.conf", "a.conf", ".hidden.conf", "c.txt"] {
+            std::fs::write(r.join("etc/x.d").join(n), "").unwrap();
+        }
+        let fs = RootFs::new(r);
+        assert_eq!(
+            glob_host(&fs, "/etc/x.d/*.conf").unwrap(),
+            vec!["/etc/x.d/a.conf", "/etc/x.d/b.conf"]
+        );
+        assert!(glob_host(&fs, "/etc/none/*.conf").unwrap().is_empty());
+        assert_eq!(
+            glob_host(&fs, "/etc/x.d/c.txt").unwrap(),
+            vec!["/etc/x.d/c.txt"]
+        );
+    }
+
+    #[test]
+    fn dropins_take_etc_over_usr_lib_by_name() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::fs::create_dir_all(r.join("etc/m.d")).unwrap();
+        std::fs::create_dir_all(r.join("usr/lib/m.d")).unwrap();
+        std::fs::write(r.join("etc/m.d/b.conf"), "").unwrap();
+        std::fs::write(r.join("usr/lib/m.d/b.conf"), "").unwrap();
+        std::fs::write(r.join("usr/lib/m.d/a.conf"), "").unwrap();
+        std::fs::write(r.join("usr/lib/m.d/z.txt"), "").unwrap();
+        let fs = RootFs::new(r);
+        let got = dropins(&fs, &["/etc/m.d", "/usr/lib/m.d"], |n| n.ends_with(".conf")).unwrap();
+        assert_eq!(got, vec!["/usr/lib/m.d/a.conf", "/etc/m.d/b.conf"]);
+    }
+
+    #[test]
+    fn hash_comments_respect_quotes() {
+        assert_eq!(strip_hash_comment("a \"#b\" # c"), "a \"#b\" ");
+        assert_eq!(strip_hash_comment("x"), "x");
+    }
+}

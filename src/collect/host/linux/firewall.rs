@@ -1,0 +1,727 @@
+//! Firewalls: nftables (includes followed; a base chain without `policy` accepts),
+//! iptables-save files, ufw, and firewalld with its default zone's target.
+
+use crate::collect::host::conf::{
+    FileRef, HostError, Line, glob_host, has_glob, key_values, read_opt, unquote,
+};
+use crate::rootfs::RootFs;
+
+// ------------------------------------------------------------------ nftables
+
+/// A chain declared with a `hook` (a base chain).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NftChain {
+    pub family: String,
+    pub table: String,
+    pub name: String,
+    pub hook: String,
+    /// `policy` as declared (None: the default, accept).
+    pub policy: Option<String>,
+    /// The line declaring the hook.
+    pub line: Line,
+    /// The line setting the policy.
+    pub policy_line: Option<Line>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Nftables {
+    pub files: Vec<FileRef>,
+    pub chains: Vec<NftChain>,
+    /// Includes of a file that does not exist: `nft -f` refuses the whole ruleset.
+    pub missing_includes: Vec<Line>,
+}
+
+pub const NFT_MAIN: &[&str] = &["/etc/nftables.conf", "/etc/sysconfig/nftables.conf"];
+
+pub fn collect_nft(fs: &RootFs) -> Option<Result<Nftables, HostError>> {
+    let mut found = None;
+    for p in NFT_MAIN {
+        match read_opt(fs, p) {
+            Ok(Some(f)) => {
+                found = Some(f);
+                break;
+            }
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let f = found?;
+    let mut n = Nftables::default();
+    let mut st = NftState::default();
+    Some(nft_file(fs, &f, &mut n, &mut st, 0).map(|_| {
+        n.chains = st.chains;
+        n
+    }))
+}
+
+#[derive(Default)]
+struct NftState {
+    chains: Vec<NftChain>,
+}
+
+#[derive(Clone, Debug)]
+enum Block {
+    Table(String, String),
+    /// index into chains (or usize::MAX when the chain has no hook yet)
+    Chain(String, String, String),
+    Other,
+}
+
+/// A token of the nft language with its line number.
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Word(String),
+    Open,
+    Close,
+    End,
+}
+
+fn nft_tokens(text: &str) -> Vec<(Tok, usize)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = crate::collect::host::conf::strip_hash_comment(raw);
+        let mut cur = String::new();
+        let mut in_q = false;
+        let flush = |cur: &mut String, out: &mut Vec<(Tok, usize)>| {
+            if !cur.is_empty() {
+                out.push((Tok::Word(std::mem::take(cur)), n));
+            }
+        };
+        let trimmed = line.trim_end();
+        let (body, cont) = match trimmed.strip_suffix('\\') {
+            Some(b) => (b, true),
+            None => (trimmed, false),
+        };
+        for c in body.chars() {
+            if in_q {
+                cur.push(c);
+                if c == '"' {
+                    in_q = false;
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    cur.push(c);
+                    in_q = true;
+                }
+                '{' => {
+                    flush(&mut cur, &mut out);
+                    out.push((Tok::Open, n));
+                }
+                '}' => {
+                    flush(&mut cur, &mut out);
+                    out.push((Tok::Close, n));
+                }
+                ';' => {
+                    flush(&mut cur, &mut out);
+                    out.push((Tok::End, n));
+                }
+                c if c.is_whitespace() => flush(&mut cur, &mut out),
+                c => cur.push(c),
+            }
+        }
+        flush(&mut cur, &mut out);
+        if !cont {
+            out.push((Tok::End, n));
+        }
+    }
+    out
+}
+
+fn nft_file(
+    fs: &RootFs,
+    f: &crate::rootfs::HostFile,
+    n: &mut Nftables,
+    st: &mut NftState,
+    depth: usize,
+) -> Result<(), HostError> {
+    if depth > 16 {
+        return Err(HostError::new(&f.path, "include nesting too deep"));
+    }
+    let fr = FileRef::of(f);
+    n.files.push(fr.clone());
+    let text = f.text();
+    let raw_lines: Vec<&str> = text.lines().collect();
+    let line_of = |ln: usize| Line::new(&fr, ln, raw_lines.get(ln - 1).copied().unwrap_or(""));
+    let dir = f
+        .path
+        .rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default();
+    let mut stack: Vec<Block> = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut first_line = 0usize;
+    for (tok, ln) in nft_tokens(&text) {
+        match tok {
+            Tok::Word(w) => {
+                if words.is_empty() {
+                    first_line = ln;
+                }
+                words.push(w);
+            }
+            Tok::Open => {
+                let b = open_block(&words, &stack);
+                stack.push(b);
+                words.clear();
+            }
+            Tok::Close => {
+                statement(fs, &words, first_line, &stack, n, st, &line_of, &dir, depth)?;
+                words.clear();
+                if stack.pop().is_none() {
+                    return Err(HostError::at(&f.path, ln, "unbalanced `}`"));
+                }
+            }
+            Tok::End => {
+                statement(fs, &words, first_line, &stack, n, st, &line_of, &dir, depth)?;
+                words.clear();
+            }
+        }
+    }
+    if !stack.is_empty() {
+        return Err(HostError::new(&f.path, "unclosed `{` at end of file"));
+    }
+    Ok(())
+}
+
+fn open_block(words: &[String], stack: &[Block]) -> Block {
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let w: &[&str] = match w.first() {
+        Some(&"add") | Some(&"create") | Some(&"table") | Some(&"chain") => {
+            if w[0] == "add" || w[0] == "create" {
+                &w[1..]
+            } else {
+                &w[..]
+            }
+        }
+        _ => return Block::Other,
+    };
+    let fam = |s: &str| ["ip", "ip6", "inet", "arp", "bridge", "netdev"].contains(&s);
+    match w.first() {
+        Some(&"table") => {
+            let args = &w[1..];
+            match args {
+                [f, name] if fam(f) => Block::Table(f.to_string(), name.to_string()),
+                [name] => Block::Table("ip".into(), name.to_string()),
+                _ => Block::Other,
+            }
+        }
+        Some(&"chain") => {
+            let args = &w[1..];
+            let (family, table) = match stack.iter().rev().find_map(|b| match b {
+                Block::Table(f, t) => Some((f.clone(), t.clone())),
+                _ => None,
+            }) {
+                Some(t) if args.len() == 1 => t,
+                _ => match args {
+                    [f, t, _] if fam(f) => (f.to_string(), t.to_string()),
+                    [t, _] => ("ip".to_string(), t.to_string()),
+                    _ => return Block::Other,
+                },
+            };
+            let name = args
+                .last()
+                .map(|s| s.trim_matches('"').to_string())
+                .unwrap_or_default();
+            Block::Chain(family, table, name)
+        }
+        _ => Block::Other,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn statement(
+    fs: &RootFs,
+    words: &[String],
+    first_line: usize,
+    stack: &[Block],
+    n: &mut Nftables,
+    st: &mut NftState,
+    line_of: &dyn Fn(usize) -> Line,
+    dir: &str,
+    depth: usize,
+) -> Result<(), HostError> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    if words[0] == "flush"
+        && words.get(1).map(String::as_str) == Some("ruleset")
+        && stack.is_empty()
+    {
+        st.chains.clear();
+        return Ok(());
+    }
+    if words[0] == "include" && words.len() >= 2 {
+        let arg = unquote(&words[1]).to_string();
+        let candidates: Vec<String> = if arg.starts_with('/') {
+            vec![arg.clone()]
+        } else {
+            vec![format!("{dir}/{arg}"), format!("/etc/{arg}")]
+        };
+        let glob = has_glob(&arg);
+        let mut found_any = false;
+        for c in &candidates {
+            let paths = if glob {
+                glob_host(fs, c)?
+            } else {
+                vec![c.clone()]
+            };
+            for p in paths {
+                if let Some(inc) = read_opt(fs, &p)? {
+                    found_any = true;
+                    nft_file(fs, &inc, n, st, depth + 1)?;
+                }
+            }
+            if found_any {
+                break;
+            }
+        }
+        if !found_any && !glob {
+            n.missing_includes.push(line_of(first_line));
+        }
+        return Ok(());
+    }
+    // Statements directly inside a chain body: `type filter hook input …`, `policy drop`.
+    let Some(Block::Chain(fam, table, name)) = stack.last() else {
+        return Ok(());
+    };
+    let hook = words
+        .iter()
+        .position(|w| w == "hook")
+        .and_then(|i| words.get(i + 1))
+        .cloned();
+    let policy = words
+        .iter()
+        .position(|w| w == "policy")
+        .and_then(|i| words.get(i + 1))
+        .map(|p| p.trim_end_matches(';').to_ascii_lowercase());
+    if hook.is_none() && policy.is_none() {
+        return Ok(());
+    }
+    let idx = match st
+        .chains
+        .iter()
+        .position(|c| &c.family == fam && &c.table == table && &c.name == name)
+    {
+        Some(i) => i,
+        None => {
+            st.chains.push(NftChain {
+                family: fam.clone(),
+                table: table.clone(),
+                name: name.clone(),
+                hook: String::new(),
+                policy: None,
+                line: line_of(first_line),
+                policy_line: None,
+            });
+            st.chains.len() - 1
+        }
+    };
+    let c = &mut st.chains[idx];
+    if let Some(h) = hook {
+        c.hook = h;
+        c.line = line_of(first_line);
+    }
+    if let Some(p) = policy {
+        c.policy = Some(p);
+        c.policy_line = Some(line_of(first_line));
+    }
+    Ok(())
+}
+
+impl Nftables {
+    /// Base chains on the input hook of an IP family.
+    pub fn input_chains(&self) -> impl Iterator<Item = &NftChain> {
+        self.chains
+            .iter()
+            .filter(|c| c.hook == "input" && ["ip", "ip6", "inet"].contains(&c.family.as_str()))
+    }
+}
+
+// ------------------------------------------------------------------ iptables
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IptablesSave {
+    pub file: FileRef,
+    /// `:INPUT POLICY` of the filter table.
+    pub input_policy: Option<(String, Line)>,
+}
+
+pub const IPTABLES_FILES: &[&str] = &["/etc/iptables/rules.v4", "/etc/sysconfig/iptables"];
+
+pub fn parse_iptables_save(file: &FileRef, text: &str) -> IptablesSave {
+    let mut table = String::new();
+    let mut input_policy = None;
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if let Some(tb) = t.strip_prefix('*') {
+            table = tb.trim().to_string();
+        } else if table == "filter"
+            && let Some(rest) = t.strip_prefix(":INPUT ")
+        {
+            let pol = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase();
+            input_policy = Some((pol, Line::new(file, i + 1, raw)));
+        }
+    }
+    IptablesSave {
+        file: file.clone(),
+        input_policy,
+    }
+}
+
+pub fn collect_iptables(fs: &RootFs) -> Vec<Result<IptablesSave, HostError>> {
+    let mut out = Vec::new();
+    for p in IPTABLES_FILES {
+        match read_opt(fs, p) {
+            Ok(Some(f)) => out.push(Ok(parse_iptables_save(&FileRef::of(&f), &f.text()))),
+            Ok(None) => {}
+            Err(e) => out.push(Err(e)),
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------ ufw
+
+#[derive(Clone, Debug, Default)]
+pub struct Ufw {
+    pub conf: Option<FileRef>,
+    pub defaults: Option<FileRef>,
+    pub enabled: Option<(String, Line)>,
+    pub input_policy: Option<(String, Line)>,
+}
+
+pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
+    let conf = match read_opt(fs, "/etc/ufw/ufw.conf") {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    let defaults = match read_opt(fs, "/etc/default/ufw") {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    if conf.is_none() && defaults.is_none() {
+        return None;
+    }
+    let mut u = Ufw::default();
+    if let Some(f) = conf {
+        let fr = FileRef::of(&f);
+        for (k, v, l) in key_values(&fr, &f.text(), false) {
+            if k == "ENABLED" {
+                u.enabled = Some((unquote(&v).to_ascii_lowercase(), l));
+            }
+        }
+        u.conf = Some(fr);
+    }
+    if let Some(f) = defaults {
+        let fr = FileRef::of(&f);
+        for (k, v, l) in key_values(&fr, &f.text(), false) {
+            if k == "DEFAULT_INPUT_POLICY" {
+                u.input_policy = Some((unquote(&v).to_ascii_uppercase(), l));
+            }
+        }
+        u.defaults = Some(fr);
+    }
+    Some(Ok(u))
+}
+
+// ------------------------------------------------------------------ firewalld
+
+#[derive(Clone, Debug, Default)]
+pub struct Firewalld {
+    pub conf: Option<FileRef>,
+    /// `DefaultZone` as set (None: `public`).
+    pub default_zone: Option<(String, Line)>,
+    /// The default zone's file and its `target` (None: the zone's built-in default).
+    pub zone_file: Option<FileRef>,
+    pub zone_target: Option<(String, Line)>,
+    /// Zones (other than the default) with target ACCEPT bound to interfaces.
+    pub accept_bound: Vec<(String, Line)>,
+}
+
+pub const ZONE_DIRS: &[&str] = &[
+    "/etc/firewalld/zones",
+    "/usr/lib/firewalld/zones",
+    "/lib/firewalld/zones",
+];
+
+/// The target firewalld gives its shipped zones when no file says otherwise.
+pub fn builtin_zone_target(zone: &str) -> Option<&'static str> {
+    match zone {
+        "trusted" => Some("ACCEPT"),
+        "drop" => Some("DROP"),
+        "block" => Some("%%REJECT%%"),
+        "public" | "external" | "dmz" | "work" | "home" | "internal" | "nm-shared" => {
+            Some("default")
+        }
+        _ => None,
+    }
+}
+
+/// `<zone target="…">` and `<interface name="…"/>` from a zone file.
+/// A value with the line that set it.
+pub type Setting = (String, Line);
+
+pub fn parse_zone(file: &FileRef, text: &str) -> (Option<Setting>, Vec<Setting>) {
+    let zone_re = regex::Regex::new(r#"<zone\b[^>]*\btarget\s*=\s*["']([^"']*)["']"#).unwrap();
+    let if_re = regex::Regex::new(r#"<interface\b[^>]*\bname\s*=\s*["']([^"']*)["']"#).unwrap();
+    let mut target = None;
+    let mut ifaces = Vec::new();
+    let text = strip_xml_comments(text);
+    for (i, raw) in text.lines().enumerate() {
+        if let Some(c) = zone_re.captures(raw) {
+            target = Some((c[1].to_string(), Line::new(file, i + 1, raw)));
+        }
+        for c in if_re.captures_iter(raw) {
+            ifaces.push((c[1].to_string(), Line::new(file, i + 1, raw)));
+        }
+    }
+    (target, ifaces)
+}
+
+/// Blanks out `<!-- … -->` keeping line breaks, so line numbers stay right.
+fn strip_xml_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("-->") {
+            Some(j) => {
+                out.extend(rest[i..i + j + 3].chars().filter(|c| *c == '\n'));
+                rest = &rest[i + j + 3..];
+            }
+            None => {
+                out.extend(rest[i..].chars().filter(|c| *c == '\n'));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+pub fn collect_firewalld(fs: &RootFs) -> Option<Result<Firewalld, HostError>> {
+    let conf = match read_opt(fs, "/etc/firewalld/firewalld.conf") {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut fw = Firewalld::default();
+    if let Some(f) = &conf {
+        let fr = FileRef::of(f);
+        for (k, v, l) in key_values(&fr, &f.text(), false) {
+            if k == "DefaultZone" {
+                fw.default_zone = Some((unquote(&v).to_string(), l));
+            }
+        }
+        fw.conf = Some(fr);
+    }
+    let zone = fw
+        .default_zone
+        .as_ref()
+        .map(|(z, _)| z.clone())
+        .unwrap_or_else(|| "public".into());
+    // Zone files: etc overrides usr/lib by name.
+    let files = match crate::collect::host::conf::dropins(fs, ZONE_DIRS, |n| n.ends_with(".xml")) {
+        Ok(f) => f,
+        Err(e) => return Some(Err(e)),
+    };
+    for p in files {
+        let name = p
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".xml")
+            .to_string();
+        let f = match read_opt(fs, &p) {
+            Ok(Some(f)) => f,
+            Ok(None) => continue,
+            Err(e) => return Some(Err(e)),
+        };
+        let fr = FileRef::of(&f);
+        let (target, ifaces) = parse_zone(&fr, &f.text());
+        if name == zone {
+            fw.zone_file = Some(fr);
+            fw.zone_target = target;
+        } else if let Some((t, tl)) = target
+            && t.eq_ignore_ascii_case("ACCEPT")
+        {
+            for (i, _) in ifaces.into_iter().filter(|(i, _)| i != "lo") {
+                fw.accept_bound.push((format!("{name}:{i}"), tl.clone()));
+            }
+        }
+    }
+    if conf.is_none() && fw.zone_file.is_none() {
+        return None;
+    }
+    Some(Ok(fw))
+}
+
+impl Firewalld {
+    pub fn zone(&self) -> String {
+        self.default_zone
+            .as_ref()
+            .map(|(z, _)| z.clone())
+            .unwrap_or_else(|| "public".into())
+    }
+
+    /// The default zone's effective target (`None` when unknown).
+    pub fn effective_target(&self) -> Option<String> {
+        match &self.zone_target {
+            Some((t, _)) => Some(t.clone()),
+            None if self.zone_file.is_some() => Some("default".into()),
+            None => builtin_zone_target(&self.zone()).map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for (p, c) in files {
+            let path = d.path().join(p.trim_start_matches('/'));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+        }
+        d
+    }
+
+    fn corpus(name: &str) -> String {
+        std::fs::read_to_string(format!("tests/fixtures/corpus/{name}")).unwrap()
+    }
+
+    #[test]
+    fn upstream_inet_filter_has_input_chain_without_policy() {
+        let d = root(&[(
+            "/etc/nftables.conf",
+            &corpus("nftables-upstream-inet-filter-noPolicy.nft"),
+        )]);
+        let n = collect_nft(&RootFs::new(d.path())).unwrap().unwrap();
+        let inputs: Vec<_> = n.input_chains().collect();
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].family, "inet");
+        assert_eq!(inputs[0].policy, None);
+        assert_eq!(inputs[0].line.line, 4);
+    }
+
+    #[test]
+    fn dfinity_ruleset_drops_input_and_reports_a_missing_include() {
+        let d = root(&[("/etc/nftables.conf", &corpus("nftables-dfinity.conf"))]);
+        let n = collect_nft(&RootFs::new(d.path())).unwrap().unwrap();
+        let inputs: Vec<_> = n.input_chains().collect();
+        assert_eq!(inputs.len(), 2);
+        assert!(inputs.iter().all(|c| c.policy.as_deref() == Some("drop")));
+        assert_eq!(n.missing_includes.len(), 1);
+        let d = root(&[
+            ("/etc/nftables.conf", &corpus("nftables-dfinity.conf")),
+            ("/mnt/nftables/defs.ruleset", "define ssh_saddr = { ::1 }\n"),
+        ]);
+        let n = collect_nft(&RootFs::new(d.path())).unwrap().unwrap();
+        assert!(n.missing_includes.is_empty());
+        assert_eq!(n.files.len(), 2);
+    }
+
+    #[test]
+    fn includes_are_followed_and_flush_ruleset_resets() {
+        let d = root(&[
+            (
+                "/etc/nftables.conf",
+                "table inet old { chain input { type filter hook input priority 0; policy drop; } }\nflush ruleset\ninclude \"/etc/nftables.d/*.nft\"\n",
+            ),
+            (
+                "/etc/nftables.d/10-filter.nft",
+                "table inet filter {\n  chain input {\n    type filter hook input priority filter\n    policy accept\n  }\n}\n",
+            ),
+        ]);
+        let n = collect_nft(&RootFs::new(d.path())).unwrap().unwrap();
+        let inputs: Vec<_> = n.input_chains().collect();
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].table, "filter");
+        assert_eq!(inputs[0].policy.as_deref(), Some("accept"));
+        assert_eq!(
+            inputs[0].policy_line.as_ref().unwrap().path,
+            "/etc/nftables.d/10-filter.nft"
+        );
+    }
+
+    #[test]
+    fn add_chain_one_liners() {
+        let d = root(&[(
+            "/etc/nftables.conf",
+            "add table inet f\nadd chain inet f input { type filter hook input priority 0 ; policy drop ; }\n",
+        )]);
+        let n = collect_nft(&RootFs::new(d.path())).unwrap().unwrap();
+        let c: Vec<_> = n.input_chains().collect();
+        assert_eq!(c[0].policy.as_deref(), Some("drop"));
+    }
+
+    #[test]
+    fn iptables_save_input_policy_in_filter_table_only() {
+        let f = FileRef {
+            kind: crate::model::EvidenceKind::Config,
+            path: "/etc/iptables/rules.v4".into(),
+            sha256: "x".into(),
+        };
+        let t = "*nat\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\nCOMMIT\n";
+        let s = parse_iptables_save(&f, t);
+        assert_eq!(s.input_policy.as_ref().unwrap().0, "DROP");
+        assert_eq!(s.input_policy.as_ref().unwrap().1.line, 5);
+        // ufw's user.rules are iptables-restore syntax without an INPUT policy.
+        assert!(
+            parse_iptables_save(&f, &corpus("ufw-user.rules-template"))
+                .input_policy
+                .is_none()
+        );
+        assert!(
+            parse_iptables_save(&f, &corpus("ufw-user.rules-from-testresult"))
+                .input_policy
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn shipped_ufw_conf_is_disabled_and_defaults_drop() {
+        let d = root(&[
+            ("/etc/ufw/ufw.conf", &corpus("ufw.conf")),
+            ("/etc/default/ufw", &corpus("ufw.defaults-etc-default-ufw")),
+        ]);
+        let u = collect_ufw(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(u.enabled.as_ref().unwrap().0, "no");
+        assert_eq!(u.input_policy.as_ref().unwrap().0, "DROP");
+    }
+
+    #[test]
+    fn firewalld_default_zone_target() {
+        let d = root(&[
+            ("/etc/firewalld/firewalld.conf", &corpus("firewalld.conf")),
+            (
+                "/usr/lib/firewalld/zones/public.xml",
+                &corpus("firewalld-zone-public.xml"),
+            ),
+            (
+                "/usr/lib/firewalld/zones/trusted.xml",
+                &corpus("firewalld-zone-trusted.xml"),
+            ),
+        ]);
+        let fw = collect_firewalld(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(fw.zone(), "public");
+        assert_eq!(fw.effective_target().as_deref(), Some("default"));
+        let d = root(&[
+            ("/etc/firewalld/firewalld.conf", "DefaultZone=trusted\n"),
+            (
+                "/usr/lib/firewalld/zones/trusted.xml",
+                &corpus("firewalld-zone-trusted.xml"),
+            ),
+        ]);
+        let fw = collect_firewalld(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(fw.effective_target().as_deref(), Some("ACCEPT"));
+        assert_eq!(fw.zone_target.as_ref().unwrap().1.line, 2);
+    }
+}

@@ -1,0 +1,163 @@
+//! Intrusion detection and malware protection present on the host: Suricata,
+//! Snort, Wazuh/OSSEC, AIDE (with its schedule) and ClamAV's freshclam.
+
+use crate::collect::host::conf::{FileRef, HostError, Line, dir_files, read_opt};
+use crate::rootfs::RootFs;
+
+/// The first of `paths` that exists.
+fn first_existing(fs: &RootFs, paths: &[&str]) -> Result<Option<FileRef>, HostError> {
+    for p in paths {
+        if let Some(f) = read_opt(fs, p)? {
+            return Ok(Some(FileRef::of(&f)));
+        }
+    }
+    Ok(None)
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Ids {
+    pub suricata: Option<FileRef>,
+    pub snort: Option<FileRef>,
+    pub ossec: Option<FileRef>,
+    pub aide: Option<FileRef>,
+    /// Cron entries that run AIDE (script files in cron.daily etc., or crontab lines).
+    pub aide_cron: Vec<Line>,
+    /// Cron scripts named after AIDE (cited by file).
+    pub aide_cron_scripts: Vec<FileRef>,
+    pub errors: Vec<HostError>,
+}
+
+pub const SURICATA: &[&str] = &["/etc/suricata/suricata.yaml"];
+pub const SNORT: &[&str] = &["/etc/snort/snort.conf", "/etc/snort/snort.lua"];
+pub const OSSEC: &[&str] = &["/var/ossec/etc/ossec.conf"];
+pub const AIDE: &[&str] = &["/etc/aide/aide.conf", "/etc/aide.conf"];
+
+pub fn collect(fs: &RootFs) -> Ids {
+    let mut ids = Ids::default();
+    let take = |paths: &[&str], errors: &mut Vec<HostError>| match first_existing(fs, paths) {
+        Ok(f) => f,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let mut errors = Vec::new();
+    ids.suricata = take(SURICATA, &mut errors);
+    ids.snort = take(SNORT, &mut errors);
+    ids.ossec = take(OSSEC, &mut errors);
+    ids.aide = take(AIDE, &mut errors);
+    ids.errors = errors;
+    if ids.aide.is_none() {
+        // Crontabs matter only for AIDE (and /var/spool/cron is often unreadable
+        // to non-root users).
+        return ids;
+    }
+    // AIDE from cron: a script in cron.{hourly,daily,weekly,monthly} named after
+    // it, or an uncommented crontab line that runs `aide`.
+    let word = regex::Regex::new(r"(^|[\s/;&|])aide(\s|$|;)").unwrap();
+    for d in [
+        "/etc/cron.hourly",
+        "/etc/cron.daily",
+        "/etc/cron.weekly",
+        "/etc/cron.monthly",
+    ] {
+        match dir_files(fs, d, |n| n.to_ascii_lowercase().contains("aide")) {
+            Ok(v) => {
+                for p in v {
+                    match read_opt(fs, &p) {
+                        Ok(Some(f)) => ids.aide_cron_scripts.push(FileRef::of(&f)),
+                        Ok(None) => {}
+                        Err(e) => ids.errors.push(e),
+                    }
+                }
+            }
+            Err(e) => ids.errors.push(e),
+        }
+    }
+    let mut tabs = vec!["/etc/crontab".to_string()];
+    for d in ["/etc/cron.d", "/var/spool/cron/crontabs", "/var/spool/cron"] {
+        match dir_files(fs, d, |_| true) {
+            Ok(v) => tabs.extend(v),
+            Err(e) => ids.errors.push(e),
+        }
+    }
+    for p in tabs {
+        match read_opt(fs, &p) {
+            Ok(Some(f)) => {
+                let fr = FileRef::of(&f);
+                for (i, raw) in f.text().lines().enumerate() {
+                    let t = raw.trim();
+                    if t.is_empty() || t.starts_with('#') {
+                        continue;
+                    }
+                    if word.is_match(t) {
+                        ids.aide_cron.push(Line::new(&fr, i + 1, raw));
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => ids.errors.push(e),
+        }
+    }
+    ids
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Clamav {
+    pub freshclam: Option<FileRef>,
+    /// An uncommented `Example` line: freshclam refuses to run until it is removed.
+    pub example_line: Option<Line>,
+}
+
+pub fn collect_clamav(fs: &RootFs) -> Result<Clamav, HostError> {
+    for p in ["/etc/clamav/freshclam.conf", "/etc/freshclam.conf"] {
+        if let Some(f) = read_opt(fs, p)? {
+            let fr = FileRef::of(&f);
+            let example = f.text().lines().enumerate().find_map(|(i, raw)| {
+                let t = raw.trim();
+                (t == "Example" || t.starts_with("Example ") || t.starts_with("Example\t"))
+                    .then(|| Line::new(&fr, i + 1, raw))
+            });
+            return Ok(Clamav {
+                freshclam: Some(fr),
+                example_line: example,
+            });
+        }
+    }
+    Ok(Clamav::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aide_from_cron_and_freshclam_example() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        for (p, c) in [
+            (
+                "etc/aide/aide.conf",
+                "database_in=file:/var/lib/aide/aide.db\n",
+            ),
+            (
+                "etc/cron.d/checks",
+                "# 0 5 * * * root /usr/bin/aide --check\n30 4 * * * root /usr/sbin/aide --check\n",
+            ),
+            (
+                "etc/freshclam.conf",
+                "# Comment\nExample\nDatabaseMirror database.clamav.net\n",
+            ),
+        ] {
+            std::fs::create_dir_all(r.join(p).parent().unwrap()).unwrap();
+            std::fs::write(r.join(p), c).unwrap();
+        }
+        let fs = RootFs::new(r);
+        let ids = collect(&fs);
+        assert!(ids.aide.is_some());
+        assert_eq!(ids.aide_cron.len(), 1);
+        assert_eq!(ids.aide_cron[0].line, 2);
+        let c = collect_clamav(&fs).unwrap();
+        assert_eq!(c.example_line.unwrap().line, 2);
+    }
+}

@@ -1,0 +1,246 @@
+//! NFS `exports(5)`: `/etc/exports` and `/etc/exports.d/*.exports`. A client is
+//! written directly before its options (`host(rw)`); options after a space
+//! (`host (rw)`) apply to the world. `-opts` set default options for the line.
+
+use crate::collect::host::conf::{FileRef, HostError, Line, dir_files, read_opt};
+use crate::rootfs::RootFs;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Client {
+    /// `*`, a host, `@netgroup`, a network; empty when the options stood alone
+    /// (which exports to everyone).
+    pub host: String,
+    /// Effective options: the line's defaults, then the client's own.
+    pub options: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Export {
+    pub path: String,
+    pub clients: Vec<Client>,
+    pub line: Line,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Exports {
+    pub files: Vec<FileRef>,
+    pub exports: Vec<Export>,
+}
+
+/// Decodes `\040`-style octal escapes and surrounding quotes of a path.
+fn decode_path(p: &str) -> String {
+    let p = crate::collect::host::conf::unquote(p);
+    let b = p.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            let v = (b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0');
+            out.push(v);
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Tokens: a path may be quoted; other tokens split at whitespace.
+fn tokens(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_q = false;
+    for c in s.chars() {
+        match c {
+            '"' => {
+                in_q = !in_q;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && !in_q => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn split_opts(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
+    let mut out = Vec::new();
+    for (n, l) in crate::collect::host::conf::join_continuations(text) {
+        let t = crate::collect::host::conf::strip_hash_comment(&l).trim();
+        if t.is_empty() {
+            continue;
+        }
+        let toks = tokens(t);
+        let path = decode_path(&toks[0]);
+        if !path.starts_with('/') {
+            return Err(HostError::at(
+                &file.path,
+                n,
+                format!("export path `{path}` is not absolute"),
+            ));
+        }
+        let mut defaults: Vec<String> = Vec::new();
+        let mut clients = Vec::new();
+        for tok in &toks[1..] {
+            if let Some(d) = tok.strip_prefix('-') {
+                defaults = split_opts(d);
+                continue;
+            }
+            let (host, opts) = match tok.find('(') {
+                Some(p) => {
+                    if !tok.ends_with(')') {
+                        return Err(HostError::at(
+                            &file.path,
+                            n,
+                            format!("unbalanced `(` in `{tok}`"),
+                        ));
+                    }
+                    (tok[..p].to_string(), split_opts(&tok[p + 1..tok.len() - 1]))
+                }
+                None => (tok.clone(), Vec::new()),
+            };
+            let mut options = defaults.clone();
+            options.extend(opts);
+            clients.push(Client { host, options });
+        }
+        if clients.is_empty() {
+            // A path alone is exported to everyone with the default options.
+            clients.push(Client {
+                host: String::new(),
+                options: defaults,
+            });
+        }
+        out.push(Export {
+            path,
+            clients,
+            line: Line::new(file, n, &l),
+        });
+    }
+    Ok(out)
+}
+
+pub fn collect(fs: &RootFs) -> Option<Result<Exports, HostError>> {
+    let mut paths = vec!["/etc/exports".to_string()];
+    match dir_files(fs, "/etc/exports.d", |n| n.ends_with(".exports")) {
+        Ok(v) => paths.extend(v),
+        Err(e) => return Some(Err(e)),
+    }
+    let mut ex = Exports::default();
+    for p in paths {
+        match read_opt(fs, &p) {
+            Ok(Some(f)) => {
+                let fr = FileRef::of(&f);
+                match parse(&fr, &f.text()) {
+                    Ok(v) => ex.exports.extend(v),
+                    Err(e) => return Some(Err(e)),
+                }
+                ex.files.push(fr);
+            }
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    (!ex.files.is_empty()).then_some(Ok(ex))
+}
+
+impl Client {
+    /// Does this client stand for everyone?
+    pub fn is_world(&self) -> bool {
+        let h = self.host.trim();
+        h.is_empty()
+            || h == "*"
+            || h == "0.0.0.0/0"
+            || h == "0.0.0.0/0.0.0.0"
+            || h == "::/0"
+            || h == "0/0"
+    }
+    /// The last of `root_squash` / `no_root_squash` wins; the default squashes.
+    pub fn no_root_squash(&self) -> bool {
+        self.options
+            .iter()
+            .rev()
+            .find(|o| *o == "root_squash" || *o == "no_root_squash")
+            .is_some_and(|o| o == "no_root_squash")
+    }
+    pub fn label(&self) -> String {
+        let h = if self.host.is_empty() {
+            "(everyone)"
+        } else {
+            &self.host
+        };
+        format!("{h}({})", self.options.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EvidenceKind;
+
+    fn fr() -> FileRef {
+        FileRef {
+            kind: EvidenceKind::Config,
+            path: "/etc/exports".into(),
+            sha256: "x".into(),
+        }
+    }
+
+    #[test]
+    fn the_exports_manpage_sample() {
+        let t = std::fs::read_to_string("tests/fixtures/corpus/exports-nfsutils-manpage-sample")
+            .unwrap();
+        let e = parse(&fr(), &t).unwrap();
+        assert_eq!(e.len(), 8);
+        let root = &e[0];
+        assert_eq!(root.path, "/");
+        assert!(
+            root.clients
+                .iter()
+                .any(|c| c.host == "trusty" && c.no_root_squash())
+        );
+        assert!(!root.clients[0].no_root_squash());
+        let pubx = e.iter().find(|x| x.path == "/pub").unwrap();
+        assert!(pubx.clients[0].is_world());
+        let www = e.iter().find(|x| x.path == "/srv/www").unwrap();
+        assert_eq!(www.clients.len(), 3);
+        assert_eq!(www.clients[0].options, vec!["sync", "rw"]);
+        assert_eq!(www.clients[2].options, vec!["sync", "rw", "ro"]);
+        let foo = e.iter().find(|x| x.path == "/foo").unwrap();
+        assert_eq!(foo.clients[0].host, "2001:db8:9:e54::/64");
+        assert!(
+            e.iter()
+                .all(|x| x.clients.iter().all(|c| x.path == "/pub" || !c.is_world()))
+        );
+    }
+
+    #[test]
+    fn a_space_before_options_exports_to_the_world() {
+        let e = parse(&fr(), "/srv/share   192.168.1.10 (rw,no_root_squash)\n\"/srv/my\\040docs\" *.example.jp(ro)\n/srv/lone\n").unwrap();
+        assert_eq!(e[0].clients.len(), 2);
+        assert_eq!(e[0].clients[0].host, "192.168.1.10");
+        assert!(e[0].clients[0].options.is_empty());
+        assert!(e[0].clients[1].is_world());
+        assert!(e[0].clients[1].no_root_squash());
+        assert_eq!(e[1].path, "/srv/my docs");
+        assert!(!e[1].clients[0].is_world());
+        assert!(e[2].clients[0].is_world());
+    }
+}

@@ -1,0 +1,226 @@
+//! Password length rules: `pwquality.conf` (+ `.d`), the PAM password stack
+//! (`pam_pwquality.so` / `pam_cracklib.so` arguments) and `login.defs`.
+
+use crate::collect::host::conf::{FileRef, HostError, Line, key_values, read_opt};
+use crate::rootfs::RootFs;
+
+#[derive(Clone, Debug, Default)]
+pub struct Pwquality {
+    pub files: Vec<FileRef>,
+    /// The effective `minlen` (later files override) and its line.
+    pub minlen: Option<(String, Line)>,
+}
+
+pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
+    let mut paths = vec!["/etc/security/pwquality.conf".to_string()];
+    match crate::collect::host::conf::dir_files(fs, "/etc/security/pwquality.conf.d", |n| {
+        n.ends_with(".conf")
+    }) {
+        Ok(v) => paths.extend(v),
+        Err(e) => return Some(Err(e)),
+    }
+    let mut pq = Pwquality::default();
+    for p in paths {
+        match read_opt(fs, &p) {
+            Ok(Some(f)) => {
+                let fr = FileRef::of(&f);
+                for (k, v, l) in key_values(&fr, &f.text(), false) {
+                    if k == "minlen" {
+                        pq.minlen = Some((v, l));
+                    }
+                }
+                pq.files.push(fr);
+            }
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    (!pq.files.is_empty()).then_some(Ok(pq))
+}
+
+/// A `password` line of a PAM file that uses pwquality or cracklib.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PamQuality {
+    /// `pam_pwquality.so` or `pam_cracklib.so`.
+    pub module: String,
+    pub minlen: Option<String>,
+    pub line: Line,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Pam {
+    pub files: Vec<FileRef>,
+    pub modules: Vec<PamQuality>,
+}
+
+pub const PAM_FILES: &[&str] = &["/etc/pam.d/common-password", "/etc/pam.d/system-auth"];
+
+/// Splits a PAM line into words, keeping `[…]` controls (which may contain
+/// spaces) as one word.
+fn pam_words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ']' => {
+                depth -= 1;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && depth == 0 => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn parse_pam(file: &FileRef, text: &str, into: &mut Vec<PamQuality>) {
+    for (n, l) in crate::collect::host::conf::join_continuations(text) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let w = pam_words(t);
+        if w.len() < 3 || w[0].trim_start_matches('-') != "password" {
+            continue;
+        }
+        let module = w[2].rsplit('/').next().unwrap_or("").to_string();
+        if module != "pam_pwquality.so" && module != "pam_cracklib.so" {
+            continue;
+        }
+        let minlen = w[3..]
+            .iter()
+            .find_map(|a| a.strip_prefix("minlen="))
+            .map(str::to_string);
+        into.push(PamQuality {
+            module,
+            minlen,
+            line: Line::new(file, n, &l),
+        });
+    }
+}
+
+pub fn collect_pam(fs: &RootFs) -> Option<Result<Pam, HostError>> {
+    let mut pam = Pam::default();
+    for p in PAM_FILES {
+        match read_opt(fs, p) {
+            Ok(Some(f)) => {
+                let fr = FileRef::of(&f);
+                parse_pam(&fr, &f.text(), &mut pam.modules);
+                pam.files.push(fr);
+            }
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    (!pam.files.is_empty()).then_some(Ok(pam))
+}
+
+/// `login.defs` (whitespace-separated). Shown as context: PAM-based `passwd`
+/// ignores `PASS_MIN_LEN`.
+#[derive(Clone, Debug, Default)]
+pub struct LoginDefs {
+    pub file: Option<FileRef>,
+    pub pass_min_len: Option<(String, Line)>,
+    pub pass_max_days: Option<(String, Line)>,
+}
+
+impl LoginDefs {
+    /// `PASS_MAX_DAYS`, or shadow's built-in default 99999 (never expires).
+    pub fn max_days(&self) -> i64 {
+        self.pass_max_days
+            .as_ref()
+            .and_then(|(v, _)| v.parse().ok())
+            .unwrap_or(99_999)
+    }
+}
+
+pub fn parse_login_defs(file: &FileRef, text: &str) -> LoginDefs {
+    let mut d = LoginDefs {
+        file: Some(file.clone()),
+        ..Default::default()
+    };
+    for (k, v, l) in key_values(file, text, true) {
+        match k.as_str() {
+            "PASS_MIN_LEN" => d.pass_min_len = Some((v, l)),
+            "PASS_MAX_DAYS" => d.pass_max_days = Some((v, l)),
+            _ => {}
+        }
+    }
+    d
+}
+
+pub fn collect_login_defs(fs: &RootFs) -> Option<Result<LoginDefs, HostError>> {
+    match read_opt(fs, "/etc/login.defs") {
+        Ok(Some(f)) => Some(Ok(parse_login_defs(&FileRef::of(&f), &f.text()))),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EvidenceKind;
+
+    fn fr(p: &str) -> FileRef {
+        FileRef {
+            kind: EvidenceKind::Config,
+            path: p.into(),
+            sha256: "x".into(),
+        }
+    }
+
+    #[test]
+    fn corpus_pwquality_and_login_defs() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("etc/security/pwquality.conf.d")).unwrap();
+        std::fs::write(
+            d.path().join("etc/security/pwquality.conf"),
+            std::fs::read_to_string("tests/fixtures/corpus/pwquality.conf").unwrap(),
+        )
+        .unwrap();
+        let fs = RootFs::new(d.path());
+        let pq = collect_pwquality(&fs).unwrap().unwrap();
+        assert_eq!(pq.minlen.as_ref().unwrap().0, "15");
+        std::fs::write(
+            d.path().join("etc/security/pwquality.conf.d/90-local.conf"),
+            "minlen = 6\n",
+        )
+        .unwrap();
+        let pq = collect_pwquality(&fs).unwrap().unwrap();
+        assert_eq!(pq.minlen.as_ref().unwrap().0, "6");
+        let t =
+            std::fs::read_to_string("tests/fixtures/corpus/login.defs.shadow-upstream").unwrap();
+        let ld = parse_login_defs(&fr("/etc/login.defs"), &t);
+        assert_eq!(ld.pass_min_len.as_ref().unwrap().0, "5");
+        assert!(ld.pass_max_days.is_none());
+        assert_eq!(ld.max_days(), 99_999);
+    }
+
+    #[test]
+    fn pam_lines_with_bracket_controls() {
+        let mut v = Vec::new();
+        parse_pam(
+            &fr("/etc/pam.d/common-password"),
+            "#password requisite pam_pwquality.so minlen=20\npassword [success=1 default=ignore] pam_unix.so obscure\npassword\trequisite\t\t\tpam_pwquality.so retry=3 minlen=12\n-password optional /lib/security/pam_cracklib.so\n",
+            &mut v,
+        );
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].minlen.as_deref(), Some("12"));
+        assert_eq!(v[0].line.line, 3);
+        assert_eq!(v[1].module, "pam_cracklib.so");
+        assert_eq!(v[1].minlen, None);
+    }
+}

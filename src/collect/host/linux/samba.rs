@@ -1,0 +1,297 @@
+//! Samba's `smb.conf` read as smbd reads it: parameter names compared without
+//! case and spaces, synonyms (`public` = `guest ok`, `writable` = not `read only`,
+//! `min protocol` = `server min protocol`…), `\` line continuations, `include =`
+//! processed where it stands, sections of the same name merged, later values
+//! overriding earlier ones, and `[global]` values as defaults for every share.
+
+use crate::collect::host::conf::{FileRef, HostError, Line, parse_bool, read_opt};
+use crate::rootfs::RootFs;
+
+pub const MAIN: &str = "/etc/samba/smb.conf";
+
+/// One assignment as written, with its canonical name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Canonical name, lowercase without spaces (`guestok`).
+    pub name: String,
+    /// The value, inverted for inverted synonyms (`writable = yes` → `no`).
+    pub value: String,
+    pub line: Line,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// As first written (`[Design]`); compared case-insensitively.
+    pub name: String,
+    pub line: Line,
+    pub params: Vec<Param>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Samba {
+    pub files: Vec<FileRef>,
+    /// `[global]` first when present, then shares in order of appearance.
+    pub sections: Vec<Section>,
+    /// `include =` lines whose path uses `%` substitutions and cannot be resolved.
+    pub unresolved_includes: Vec<Line>,
+}
+
+/// Lowercase, spaces and tabs removed: how Samba compares parameter names.
+pub fn norm_name(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Synonyms → (canonical name, inverted boolean).
+fn canonical(n: &str) -> (&str, bool) {
+    match n {
+        "public" => ("guestok", false),
+        "onlyguest" => ("guestonly", false),
+        "writable" | "writeable" | "writeok" => ("readonly", true),
+        "directory" => ("path", false),
+        "minprotocol" => ("serverminprotocol", false),
+        "vfsobject" => ("vfsobjects", false),
+        "allowhosts" => ("hostsallow", false),
+        "denyhosts" => ("hostsdeny", false),
+        "browsable" => ("browseable", false),
+        "protocol" | "maxprotocol" => ("servermaxprotocol", false),
+        other => (other, false),
+    }
+}
+
+pub fn collect(fs: &RootFs) -> Option<Result<Samba, HostError>> {
+    let main = match read_opt(fs, MAIN) {
+        Ok(Some(f)) => f,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut s = Samba::default();
+    let mut current: Option<usize> = None;
+    let mut stack = Vec::new();
+    Some(file(fs, &main, &mut s, &mut current, &mut stack).map(|_| {
+        // [global] first.
+        if let Some(i) = s
+            .sections
+            .iter()
+            .position(|x| x.name.eq_ignore_ascii_case("global"))
+        {
+            let g = s.sections.remove(i);
+            s.sections.insert(0, g);
+        }
+        s
+    }))
+}
+
+fn file(
+    fs: &RootFs,
+    f: &crate::rootfs::HostFile,
+    s: &mut Samba,
+    current: &mut Option<usize>,
+    stack: &mut Vec<String>,
+) -> Result<(), HostError> {
+    if stack.contains(&f.path) || stack.len() > 16 {
+        return Ok(()); // smbd refuses to include a file recursively
+    }
+    stack.push(f.path.clone());
+    let fr = FileRef::of(f);
+    s.files.push(fr.clone());
+    let text = f.text();
+    for (n, l) in crate::collect::host::conf::join_continuations(&text) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        let line = Line::new(&fr, n, &l);
+        if t.starts_with('[') {
+            let Some(end) = t.find(']') else {
+                return Err(HostError::at(&f.path, n, "section header without `]`"));
+            };
+            let name = t[1..end].trim().to_string();
+            *current = Some(
+                match s
+                    .sections
+                    .iter()
+                    .position(|x| x.name.eq_ignore_ascii_case(&name))
+                {
+                    Some(i) => i,
+                    None => {
+                        s.sections.push(Section {
+                            name,
+                            line,
+                            params: Vec::new(),
+                        });
+                        s.sections.len() - 1
+                    }
+                },
+            );
+            continue;
+        }
+        let Some((k, v)) = t.split_once('=') else {
+            return Err(HostError::at(&f.path, n, format!("not a parameter: `{t}`")));
+        };
+        let name = norm_name(k);
+        let value = v.trim().to_string();
+        if name == "include" || name == "configfile" {
+            if value.contains('%') {
+                s.unresolved_includes.push(line);
+                continue;
+            }
+            if let Some(inc) = read_opt(fs, &value)? {
+                file(fs, &inc, s, current, stack)?;
+            }
+            continue;
+        }
+        // Parameters before any section belong to [global].
+        let idx = match current {
+            Some(i) => *i,
+            None => {
+                s.sections.push(Section {
+                    name: "global".into(),
+                    line: line.clone(),
+                    params: Vec::new(),
+                });
+                *current = Some(s.sections.len() - 1);
+                s.sections.len() - 1
+            }
+        };
+        let (canon, inverted) = canonical(&name);
+        let value = if inverted {
+            match parse_bool(&value) {
+                Some(b) => if b { "no" } else { "yes" }.to_string(),
+                None => value,
+            }
+        } else {
+            value
+        };
+        s.sections[idx].params.push(Param {
+            name: canon.to_string(),
+            value,
+            line,
+        });
+    }
+    stack.pop();
+    Ok(())
+}
+
+impl Section {
+    /// The last value set in this section for a canonical name.
+    pub fn get(&self, canon: &str) -> Option<&Param> {
+        self.params.iter().rev().find(|p| p.name == canon)
+    }
+    pub fn is_global(&self) -> bool {
+        self.name.eq_ignore_ascii_case("global")
+    }
+}
+
+impl Samba {
+    pub fn global(&self) -> Option<&Section> {
+        self.sections.first().filter(|s| s.is_global())
+    }
+    pub fn shares(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| !s.is_global())
+    }
+    /// A share's effective parameter: its own, else `[global]`'s.
+    pub fn effective<'a>(&'a self, share: &'a Section, canon: &str) -> Option<&'a Param> {
+        share
+            .get(canon)
+            .or_else(|| self.global().and_then(|g| g.get(canon)))
+    }
+    /// A boolean share parameter; `Err` with the line when the value is not a
+    /// boolean. `None` when unset.
+    pub fn bool_param<'a>(
+        &'a self,
+        share: &'a Section,
+        canon: &str,
+    ) -> Result<Option<(bool, &'a Param)>, &'a Param> {
+        match self.effective(share, canon) {
+            None => Ok(None),
+            Some(p) => match parse_bool(&p.value) {
+                Some(b) => Ok(Some((b, p))),
+                None => Err(p),
+            },
+        }
+    }
+    /// The share's `path`, if it serves files (not a printer, not disabled).
+    pub fn share_path<'a>(&'a self, share: &'a Section) -> Option<&'a Param> {
+        if matches!(self.bool_param(share, "printable"), Ok(Some((true, _)))) {
+            return None;
+        }
+        if matches!(self.bool_param(share, "available"), Ok(Some((false, _)))) {
+            return None;
+        }
+        share.get("path")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for (p, c) in files {
+            let path = d.path().join(p.trim_start_matches('/'));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+        }
+        d
+    }
+    fn corpus(name: &str) -> String {
+        std::fs::read_to_string(format!("tests/fixtures/corpus/{name}")).unwrap()
+    }
+
+    #[test]
+    fn samba3_testdata_has_public_shares_and_a_guest_only_tmp() {
+        let d = root(&[(MAIN, &corpus("smb-samba3-testdata.conf"))]);
+        let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
+        let tmp = s.shares().find(|x| x.name == "tmp").unwrap();
+        assert_eq!(s.share_path(tmp).unwrap().value, "/tmp");
+        assert!(s.bool_param(tmp, "guestok").unwrap().unwrap().0);
+        assert!(s.bool_param(tmp, "guestonly").unwrap().unwrap().0);
+        assert!(!s.bool_param(tmp, "readonly").unwrap().unwrap().0);
+        assert_eq!(s.shares().count(), 4);
+    }
+
+    #[test]
+    fn smb_conf_default_comments_synonyms_and_printers() {
+        let d = root(&[(MAIN, &corpus("smb.conf.default"))]);
+        let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
+        let names: Vec<&str> = s.shares().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, vec!["homes", "printers"]);
+        let homes = s.shares().next().unwrap();
+        // writable = yes is read only = no.
+        assert!(!s.bool_param(homes, "readonly").unwrap().unwrap().0);
+        let printers = s.shares().nth(1).unwrap();
+        assert!(s.share_path(printers).is_none());
+        assert!(s.global().unwrap().get("serverminprotocol").is_none());
+    }
+
+    #[test]
+    fn names_ignore_case_and_spaces_globals_are_defaults_includes_merge() {
+        let d = root(&[
+            (
+                MAIN,
+                "[global]\n  GuestOK = Yes\n  min protocol = NT1\n  include = /etc/samba/shares.conf\n[design]\n  path = /srv/share/\\\ndesign\n",
+            ),
+            (
+                "/etc/samba/shares.conf",
+                "[Design]\n  read only = no\n[cad]\n  path=/srv/cad\n  guest ok = no\n",
+            ),
+        ]);
+        let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
+        let design = s.shares().find(|x| x.name == "Design").unwrap();
+        assert_eq!(s.share_path(design).unwrap().value, "/srv/share/design");
+        let (g, p) = s.bool_param(design, "guestok").unwrap().unwrap();
+        assert!(g);
+        assert_eq!(p.line.path, MAIN);
+        let cad = s.shares().find(|x| x.name == "cad").unwrap();
+        assert!(!s.bool_param(cad, "guestok").unwrap().unwrap().0);
+        assert_eq!(
+            s.global().unwrap().get("serverminprotocol").unwrap().value,
+            "NT1"
+        );
+        assert_eq!(s.files.len(), 2);
+    }
+}

@@ -1,0 +1,593 @@
+//! USB mass storage: `modprobe.d` (install/blacklist), the kernel command line in
+//! `/etc/default/grub`, and USBGuard's daemon configuration and rules.
+
+use crate::collect::host::conf::{
+    FileRef, HostError, Line, dropins, join_continuations, read_opt, strip_hash_comment, unquote,
+};
+use crate::rootfs::RootFs;
+use std::collections::BTreeMap;
+
+/// modprobe reads these, highest precedence first; same file names: first wins.
+pub const MODPROBE_DIRS: &[&str] = &[
+    "/etc/modprobe.d",
+    "/run/modprobe.d",
+    "/usr/local/lib/modprobe.d",
+    "/usr/lib/modprobe.d",
+    "/lib/modprobe.d",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct Modprobe {
+    /// Files read (in the order modprobe reads them).
+    pub files: Vec<FileRef>,
+    /// `install MODULE CMD` lines in reading order; module names normalised
+    /// (`-` → `_`). modprobe uses the first one for a module.
+    pub installs: Vec<(String, String, Line)>,
+    /// `blacklist MODULE` lines.
+    pub blacklists: Vec<(String, Line)>,
+}
+
+/// Module names compare with `-` and `_` as the same character.
+pub fn norm_module(m: &str) -> String {
+    m.trim().replace('-', "_")
+}
+
+pub fn parse_modprobe(file: &FileRef, text: &str, into: &mut Modprobe) {
+    for (n, l) in join_continuations(text) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let mut parts = t.split_whitespace();
+        let cmd = parts.next().unwrap_or("");
+        let line = || Line::new(file, n, &l);
+        match cmd {
+            "install" => {
+                if let Some(m) = parts.next() {
+                    let rest: Vec<&str> = parts.collect();
+                    into.installs.push((norm_module(m), rest.join(" "), line()));
+                }
+            }
+            "blacklist" => {
+                if let Some(m) = parts.next() {
+                    into.blacklists.push((norm_module(m), line()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn collect_modprobe(fs: &RootFs) -> (Modprobe, Vec<HostError>) {
+    let mut m = Modprobe::default();
+    let mut errors = Vec::new();
+    let files = match dropins(fs, MODPROBE_DIRS, |n| n.ends_with(".conf")) {
+        Ok(f) => f,
+        Err(e) => return (m, vec![e]),
+    };
+    for p in files {
+        match read_opt(fs, &p) {
+            Ok(Some(f)) => {
+                let fr = FileRef::of(&f);
+                parse_modprobe(&fr, &f.text(), &mut m);
+                m.files.push(fr);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    (m, errors)
+}
+
+/// Does an install command stop the module from loading? It must end in `/true`
+/// or `/false` (after a trailing shell comment is removed).
+pub fn install_blocks(cmd: &str, endings: &[String]) -> bool {
+    let c = strip_hash_comment(cmd).trim().trim_end_matches(';').trim();
+    endings
+        .iter()
+        .any(|e| c.ends_with(e.as_str()) || c == e.trim_start_matches('/'))
+}
+
+/// Shell-style assignments of `/etc/default/grub` (and `grub.d/*.cfg`): the last
+/// value of each variable, with `$VAR` expanded, and the line that set it.
+#[derive(Clone, Debug, Default)]
+pub struct GrubDefaults {
+    pub files: Vec<FileRef>,
+    pub vars: BTreeMap<String, (String, Line)>,
+}
+
+pub fn parse_grub(file: &FileRef, text: &str, into: &mut GrubDefaults) {
+    for (n, l) in join_continuations(text) {
+        let t = strip_hash_comment(&l).trim();
+        let t = t.strip_prefix("export ").unwrap_or(t).trim();
+        let Some((k, v)) = t.split_once('=') else {
+            continue;
+        };
+        let k = k.trim();
+        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let value = shell_value(v.trim(), &into.vars);
+        into.vars
+            .insert(k.to_string(), (value, Line::new(file, n, &l)));
+    }
+}
+
+/// A shell word: quotes removed, `$VAR` / `${VAR}` expanded outside single quotes.
+fn shell_value(v: &str, vars: &BTreeMap<String, (String, Line)>) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = v.chars().collect();
+    let mut i = 0;
+    let mut in_s = false;
+    let mut in_d = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' if !in_d => in_s = !in_s,
+            '"' if !in_s => in_d = !in_d,
+            '$' if !in_s => {
+                let (name, next) = if chars.get(i + 1) == Some(&'{') {
+                    let end = chars[i + 2..]
+                        .iter()
+                        .position(|c| *c == '}')
+                        .map(|p| p + i + 2);
+                    match end {
+                        Some(e) => (chars[i + 2..e].iter().collect::<String>(), e + 1),
+                        None => (String::new(), i + 1),
+                    }
+                } else {
+                    let len = chars[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                        .count();
+                    (chars[i + 1..i + 1 + len].iter().collect(), i + 1 + len)
+                };
+                if name.is_empty() {
+                    out.push('$');
+                    i += 1;
+                    continue;
+                }
+                if let Some((val, _)) = vars.get(&name) {
+                    out.push_str(val);
+                }
+                i = next;
+                continue;
+            }
+            c if c.is_whitespace() && !in_s && !in_d => break,
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+pub fn collect_grub(fs: &RootFs) -> (Option<GrubDefaults>, Vec<HostError>) {
+    let mut errors = Vec::new();
+    let mut g = GrubDefaults::default();
+    let mut any = false;
+    let mut paths = vec!["/etc/default/grub".to_string()];
+    match crate::collect::host::conf::dir_files(fs, "/etc/default/grub.d", |n| n.ends_with(".cfg"))
+    {
+        Ok(v) => paths.extend(v),
+        Err(e) => errors.push(e),
+    }
+    for p in paths {
+        match read_opt(fs, &p) {
+            Ok(Some(f)) => {
+                any = true;
+                let fr = FileRef::of(&f);
+                parse_grub(&fr, &f.text(), &mut g);
+                g.files.push(fr);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    (any.then_some(g), errors)
+}
+
+/// Modules blacklisted with `modprobe.blacklist=` in a kernel command line value.
+pub fn cmdline_blacklist(value: &str) -> Vec<String> {
+    value
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("modprobe.blacklist="))
+        .flat_map(|l| l.split(',').map(norm_module).collect::<Vec<_>>())
+        .collect()
+}
+
+// ------------------------------------------------------------------ USBGuard
+
+/// One USBGuard rule, reduced to what matters for mass storage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsbRule {
+    pub target: String,
+    /// `with-interface`: (operator, patterns); operator `""` for a single value.
+    pub interfaces: Option<(String, Vec<String>)>,
+    /// The rule names a specific device (`id` without wildcards, `hash`,
+    /// `serial`, `parent-hash`).
+    pub specific: bool,
+    /// Any condition besides `with-interface` (id, name, via-port, …).
+    pub other_conditions: bool,
+    pub line: Line,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct UsbGuard {
+    pub daemon_conf: Option<FileRef>,
+    /// `ImplicitPolicyTarget` as set (None = USBGuard's default, block).
+    pub implicit_target: Option<(String, Line)>,
+    pub rule_files: Vec<FileRef>,
+    pub rules: Vec<UsbRule>,
+}
+
+fn tokenize_rule(s: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '{' || c == '}' {
+            out.push(c.to_string());
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut t = String::from("\"");
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        t.push(n);
+                    }
+                } else if c == '"' {
+                    closed = true;
+                    break;
+                } else {
+                    t.push(c);
+                }
+            }
+            if !closed {
+                return Err("unterminated string".into());
+            }
+            out.push(t);
+        } else {
+            let mut t = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '{' || c == '}' || c == '"' {
+                    break;
+                }
+                t.push(c);
+                chars.next();
+            }
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+const SET_OPS: &[&str] = &[
+    "all-of",
+    "one-of",
+    "none-of",
+    "equals",
+    "equals-ordered",
+    "match-all",
+];
+
+pub fn parse_usbguard_rule(
+    file: &FileRef,
+    n: usize,
+    raw: &str,
+) -> Result<Option<UsbRule>, HostError> {
+    let t = raw.trim();
+    if t.is_empty() || t.starts_with('#') {
+        return Ok(None);
+    }
+    let err = |m: String| HostError::at(&file.path, n, m);
+    let toks = tokenize_rule(t).map_err(err)?;
+    let target = toks[0].clone();
+    if !["allow", "block", "reject", "match", "device"].contains(&target.as_str()) {
+        return Err(err(format!("unknown rule target `{target}`")));
+    }
+    let mut rule = UsbRule {
+        target,
+        interfaces: None,
+        specific: false,
+        other_conditions: false,
+        line: Line::new(file, n, raw),
+    };
+    let mut i = 1;
+    while i < toks.len() {
+        let attr = toks[i].clone();
+        i += 1;
+        // The value: `[op] { … }` or one token.
+        let mut op = String::new();
+        let mut vals = Vec::new();
+        if i < toks.len() && SET_OPS.contains(&toks[i].as_str()) {
+            op = toks[i].clone();
+            i += 1;
+        }
+        if i < toks.len() && toks[i] == "{" {
+            i += 1;
+            while i < toks.len() && toks[i] != "}" {
+                vals.push(toks[i].trim_start_matches('"').to_string());
+                i += 1;
+            }
+            if i >= toks.len() {
+                return Err(err("`{` without `}`".into()));
+            }
+            i += 1;
+        } else if i < toks.len() {
+            if attr == "if" {
+                // A condition: the rest of the rule.
+                i = toks.len();
+                rule.other_conditions = true;
+                continue;
+            }
+            vals.push(toks[i].trim_start_matches('"').to_string());
+            i += 1;
+        } else {
+            return Err(err(format!("attribute `{attr}` has no value")));
+        }
+        match attr.as_str() {
+            "with-interface" => rule.interfaces = Some((op, vals)),
+            "id" => {
+                rule.other_conditions = true;
+                if vals.len() == 1 && !vals[0].contains('*') && op.is_empty() {
+                    rule.specific = true;
+                }
+            }
+            "hash" | "serial" | "parent-hash" => {
+                rule.other_conditions = true;
+                rule.specific = true;
+            }
+            "name" | "via-port" | "with-connect-type" | "label" => rule.other_conditions = true,
+            other => return Err(err(format!("unknown rule attribute `{other}`"))),
+        }
+    }
+    Ok(Some(rule))
+}
+
+fn class_of(pattern: &str) -> &str {
+    pattern.split(':').next().unwrap_or("")
+}
+
+/// Can `pattern` (`CC:SS:PP`, `*` wildcards) match an interface of class `class`?
+fn pattern_hits_class(pattern: &str, class: &str) -> bool {
+    let c = class_of(pattern);
+    c == "*" || c.eq_ignore_ascii_case(class)
+}
+
+/// Does `pattern` match every interface of class `class` (`08:*:*`, `*:*:*`)?
+fn pattern_covers_class(pattern: &str, class: &str) -> bool {
+    let parts: Vec<&str> = pattern.split(':').collect();
+    pattern_hits_class(pattern, class) && parts.iter().skip(1).all(|p| *p == "*")
+}
+
+impl UsbRule {
+    /// Does this allow rule let a device with an interface of `class` through?
+    /// Documented in docs/host-settings.md.
+    pub fn admits_class(&self, class: &str) -> bool {
+        match &self.interfaces {
+            None => !self.specific,
+            Some((op, set)) => match op.as_str() {
+                "none-of" => !set.iter().any(|p| pattern_covers_class(p, class)),
+                "all-of" if set.is_empty() => true,
+                _ => set.iter().any(|p| pattern_hits_class(p, class)),
+            },
+        }
+    }
+
+    /// Does this block/reject rule catch every device that has an interface of
+    /// `class` (so later allow rules never see them)?
+    pub fn catches_all_of_class(&self, class: &str) -> bool {
+        if self.other_conditions {
+            return false;
+        }
+        match &self.interfaces {
+            None => true,
+            Some((op, set)) => match op.as_str() {
+                "one-of" => set.iter().any(|p| pattern_covers_class(p, class)),
+                "all-of" | "" => set.len() == 1 && pattern_covers_class(&set[0], class),
+                _ => false,
+            },
+        }
+    }
+}
+
+pub fn collect_usbguard(fs: &RootFs) -> (Option<UsbGuard>, Vec<HostError>) {
+    let mut errors = Vec::new();
+    let conf = match read_opt(fs, "/etc/usbguard/usbguard-daemon.conf") {
+        Ok(c) => c,
+        Err(e) => return (None, vec![e]),
+    };
+    let Some(conf) = conf else {
+        return (None, errors);
+    };
+    let fr = FileRef::of(&conf);
+    let mut g = UsbGuard {
+        daemon_conf: Some(fr.clone()),
+        ..Default::default()
+    };
+    let mut rule_file: Option<String> = None;
+    let mut rule_folder: Option<String> = None;
+    for (k, v, line) in crate::collect::host::conf::key_values(&fr, &conf.text(), false) {
+        let v = subst_template(unquote(&v));
+        match k.as_str() {
+            "ImplicitPolicyTarget" => g.implicit_target = Some((v, line)),
+            "RuleFile" => rule_file = Some(v).filter(|s| !s.is_empty()),
+            "RuleFolder" => rule_folder = Some(v).filter(|s| !s.is_empty()),
+            _ => {}
+        }
+    }
+    let mut files: Vec<String> = rule_file.into_iter().collect();
+    if let Some(dir) = rule_folder {
+        match crate::collect::host::conf::dir_files(fs, &dir, |n| n.ends_with(".conf")) {
+            Ok(v) => files.extend(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    for p in files {
+        match read_opt(fs, &p) {
+            Ok(Some(f)) => {
+                let fr = FileRef::of(&f);
+                for (i, raw) in f.text().lines().enumerate() {
+                    match parse_usbguard_rule(&fr, i + 1, raw) {
+                        Ok(Some(r)) => g.rules.push(r),
+                        Ok(None) => {}
+                        Err(e) => errors.push(e),
+                    }
+                }
+                g.rule_files.push(fr);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    (Some(g), errors)
+}
+
+/// `%sysconfdir%` and `%localstatedir%` as a distribution build substitutes them.
+fn subst_template(v: &str) -> String {
+    v.replace("%sysconfdir%", "/etc")
+        .replace("%localstatedir%", "/var")
+}
+
+/// What USBGuard does with mass storage: the allow rules that admit it (before
+/// any rule that blocks all of it), and the block rule that catches it.
+pub struct UsbGuardVerdict<'a> {
+    pub admitting: Vec<&'a UsbRule>,
+    pub blocked_by: Option<&'a UsbRule>,
+}
+
+impl UsbGuard {
+    /// First match wins in USBGuard: allow rules after a rule that blocks every
+    /// device of `class` never apply to such devices.
+    pub fn class_verdict(&self, class: &str) -> UsbGuardVerdict<'_> {
+        let mut admitting = Vec::new();
+        for r in &self.rules {
+            match r.target.as_str() {
+                "block" | "reject" if r.catches_all_of_class(class) => {
+                    return UsbGuardVerdict {
+                        admitting,
+                        blocked_by: Some(r),
+                    };
+                }
+                "allow" if r.admits_class(class) => admitting.push(r),
+                _ => {}
+            }
+        }
+        UsbGuardVerdict {
+            admitting,
+            blocked_by: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EvidenceKind;
+
+    fn fr(p: &str) -> FileRef {
+        FileRef {
+            kind: EvidenceKind::Config,
+            path: p.into(),
+            sha256: "0".into(),
+        }
+    }
+
+    fn rules(text: &str) -> UsbGuard {
+        let f = fr("/etc/usbguard/rules.conf");
+        let mut g = UsbGuard::default();
+        for (i, l) in text.lines().enumerate() {
+            if let Some(r) = parse_usbguard_rule(&f, i + 1, l).unwrap() {
+                g.rules.push(r);
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn modprobe_install_and_blacklist_lines() {
+        let mut m = Modprobe::default();
+        parse_modprobe(
+            &fr("/etc/modprobe.d/usb.conf"),
+            "# install usb-storage /bin/true\ninstall usb-storage \\\n  /bin/false\nblacklist usb_storage\n",
+            &mut m,
+        );
+        assert_eq!(m.installs.len(), 1);
+        assert_eq!(m.installs[0].0, "usb_storage");
+        assert_eq!(m.installs[0].1, "/bin/false");
+        assert_eq!(m.installs[0].2.line, 2);
+        assert_eq!(m.blacklists[0].0, "usb_storage");
+        let e = vec!["/true".to_string(), "/false".to_string()];
+        assert!(install_blocks("/bin/true", &e));
+        assert!(install_blocks("/usr/bin/false # no usb", &e));
+        assert!(!install_blocks(
+            "/sbin/modprobe --ignore-install usb-storage",
+            &e
+        ));
+        assert!(!install_blocks("/bin/truer", &e));
+    }
+
+    #[test]
+    fn grub_variables_expand_and_last_wins() {
+        let mut g = GrubDefaults::default();
+        parse_grub(
+            &fr("/etc/default/grub"),
+            "GRUB_CMDLINE_LINUX=\"quiet\"\n#GRUB_CMDLINE_LINUX=\"modprobe.blacklist=usb-storage\"\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX modprobe.blacklist=firewire_core,usb-storage\"\n",
+            &mut g,
+        );
+        let (v, l) = &g.vars["GRUB_CMDLINE_LINUX"];
+        assert_eq!(v, "quiet modprobe.blacklist=firewire_core,usb-storage");
+        assert_eq!(l.line, 3);
+        assert_eq!(cmdline_blacklist(v), vec!["firewire_core", "usb_storage"]);
+    }
+
+    #[test]
+    fn usbguard_empty_all_of_admits_everything() {
+        let g = rules(
+            &std::fs::read_to_string("tests/fixtures/corpus/usbguard-rules-pullclone.conf")
+                .unwrap(),
+        );
+        let v = g.class_verdict("08");
+        assert_eq!(v.admitting.len(), 1);
+        assert!(v.blocked_by.is_none());
+    }
+
+    #[test]
+    fn usbguard_allowing_mass_storage_first_wins() {
+        let g = rules(
+            &std::fs::read_to_string("tests/fixtures/corpus/usbguard-rules-maxhbr-extracted.conf")
+                .unwrap(),
+        );
+        let v = g.class_verdict("08");
+        assert_eq!(v.admitting.len(), 1);
+        assert_eq!(v.admitting[0].line.line, 1);
+    }
+
+    #[test]
+    fn usbguard_generated_policy_and_block_first() {
+        let g = rules(
+            "allow id 1d6b:0002 serial \"0000:00:14.0\" name \"xHCI Host Controller\" hash \"abc=\" with-interface 09:00:00\n\
+             allow id 046d:c52b serial \"\" name \"USB Receiver\" hash \"x\" with-interface { 03:01:01 03:01:02 03:00:00 }\n\
+             allow with-interface none-of { 08:*:* }\n",
+        );
+        assert!(g.class_verdict("08").admitting.is_empty());
+        let g = rules("block with-interface one-of { 08:*:* }\nallow\n");
+        let v = g.class_verdict("08");
+        assert!(v.admitting.is_empty());
+        assert!(v.blocked_by.is_some());
+        let g = rules(
+            "allow id 0781:5567 with-interface 08:06:50\nallow id 1234:5678\nallow with-interface none-of { 03:*:* }\n",
+        );
+        let lines: Vec<usize> = g
+            .class_verdict("08")
+            .admitting
+            .iter()
+            .map(|r| r.line.line)
+            .collect();
+        assert_eq!(lines, vec![1, 3]);
+        assert!(parse_usbguard_rule(&fr("/r"), 1, "permit all").is_err());
+    }
+}

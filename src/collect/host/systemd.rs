@@ -1,0 +1,268 @@
+//! systemd facts read from the file system: which units are enabled (a link in a
+//! `*.wants/` or `*.requires/` directory) or masked (a link to `/dev/null`), and
+//! systemd time spans (`1year`, `6month`, `400d`).
+
+use super::conf::HostError;
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind};
+use crate::rootfs::RootFs;
+use std::collections::BTreeMap;
+
+/// Unit directories, highest precedence first.
+const UNIT_DIRS: &[&str] = &[
+    "/etc/systemd/system",
+    "/run/systemd/system",
+    "/usr/local/lib/systemd/system",
+    "/usr/lib/systemd/system",
+    "/lib/systemd/system",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct Units {
+    /// unit name → the links that enable it (host paths).
+    enabled: BTreeMap<String, Vec<String>>,
+    /// unit name → the link to /dev/null that masks it.
+    masked: BTreeMap<String, String>,
+    pub errors: Vec<HostError>,
+}
+
+/// The state of one unit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UnitState {
+    Enabled(String),
+    Masked(String),
+    Disabled,
+}
+
+impl Units {
+    pub fn collect(fs: &RootFs) -> Units {
+        let mut u = Units::default();
+        for dir in UNIT_DIRS {
+            let names = match fs.list_dir(dir) {
+                Ok(n) => n,
+                Err(e) => {
+                    u.errors.push(HostError::io(dir, &e));
+                    continue;
+                }
+            };
+            for n in names {
+                let p = format!("{dir}/{n}");
+                if n.ends_with(".wants") || n.ends_with(".requires") {
+                    match fs.list_dir(&p) {
+                        Ok(links) => {
+                            for l in links {
+                                let lp = format!("{p}/{l}");
+                                u.enabled.entry(l).or_default().push(lp);
+                            }
+                        }
+                        Err(e) => u.errors.push(HostError::io(&p, &e)),
+                    }
+                } else if (dir.starts_with("/etc") || dir.starts_with("/run"))
+                    && fs
+                        .read_link(&p)
+                        .is_some_and(|t| t == std::path::Path::new("/dev/null"))
+                {
+                    u.masked.entry(n).or_insert(p);
+                }
+            }
+        }
+        u
+    }
+
+    pub fn state(&self, unit: &str) -> UnitState {
+        if let Some(m) = self.masked.get(unit) {
+            return UnitState::Masked(m.clone());
+        }
+        match self.enabled.get(unit).and_then(|v| v.first()) {
+            Some(l) => UnitState::Enabled(l.clone()),
+            None => UnitState::Disabled,
+        }
+    }
+
+    pub fn is_enabled(&self, unit: &str) -> bool {
+        matches!(self.state(unit), UnitState::Enabled(_))
+    }
+
+    pub fn is_masked(&self, unit: &str) -> bool {
+        self.masked.contains_key(unit)
+    }
+
+    /// Enabled or masked units whose name matches a glob (`dnf-automatic*.timer`).
+    pub fn matching(&self, pattern: &str) -> Vec<String> {
+        let Ok(g) = globset::Glob::new(pattern) else {
+            return vec![];
+        };
+        let m = g.compile_matcher();
+        let mut v: Vec<String> = self
+            .enabled
+            .keys()
+            .chain(self.masked.keys())
+            .filter(|n| m.is_match(n.as_str()))
+            .cloned()
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Evidence for a unit's state.
+    pub fn evidence(&self, unit: &str) -> Evidence {
+        match self.state(unit) {
+            UnitState::Enabled(l) => Evidence::new(EvidenceKind::Config)
+                .path(l)
+                .detail(Text::new(
+                    format!("{unit} は有効です（リンクあり）"),
+                    format!("{unit} is enabled (link present)"),
+                )),
+            UnitState::Masked(l) => Evidence::new(EvidenceKind::Config)
+                .path(l)
+                .detail(Text::new(
+                    format!("{unit} はマスクされています（/dev/null へのリンク）"),
+                    format!("{unit} is masked (link to /dev/null)"),
+                )),
+            UnitState::Disabled => Evidence::new(EvidenceKind::Config)
+                .path(format!("/etc/systemd/system/*.wants/{unit}"))
+                .detail(Text::new(
+                    format!("{unit} は有効化されていません（*.wants/ にリンクがありません）"),
+                    format!("{unit} is not enabled (no link in any *.wants/ directory)"),
+                )),
+        }
+    }
+}
+
+/// A systemd time span in seconds (`None` when unparsable). `infinity` is
+/// `f64::INFINITY`; a bare number is seconds.
+pub fn parse_timespan(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if s == "infinity" {
+        return Some(f64::INFINITY);
+    }
+    // Longest names first so that `months` is not read as `m` + `onths`.
+    const UNITS: &[(&str, f64)] = &[
+        ("seconds", 1.0),
+        ("second", 1.0),
+        ("minutes", 60.0),
+        ("minute", 60.0),
+        ("months", 2_629_800.0),
+        ("month", 2_629_800.0),
+        ("hours", 3600.0),
+        ("hour", 3600.0),
+        ("years", 31_557_600.0),
+        ("year", 31_557_600.0),
+        ("weeks", 604_800.0),
+        ("week", 604_800.0),
+        ("days", 86_400.0),
+        ("day", 86_400.0),
+        ("msec", 0.001),
+        ("usec", 0.000_001),
+        ("sec", 1.0),
+        ("min", 60.0),
+        ("hr", 3600.0),
+        ("ms", 0.001),
+        ("us", 0.000_001),
+        ("µs", 0.000_001),
+        ("μs", 0.000_001),
+        ("ns", 0.000_000_001),
+        ("nsec", 0.000_000_001),
+        ("s", 1.0),
+        ("m", 60.0),
+        ("h", 3600.0),
+        ("d", 86_400.0),
+        ("w", 604_800.0),
+        ("M", 2_629_800.0),
+        ("y", 31_557_600.0),
+    ];
+    let mut total = 0.0;
+    let mut rest = s;
+    let mut any = false;
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let num_len = rest
+            .char_indices()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+            .map(|(i, c)| i + c.len_utf8())
+            .last()?;
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = rest[num_len..].trim_start();
+        let unit_len = rest
+            .char_indices()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        let unit = &rest[..unit_len];
+        let mult = if unit.is_empty() {
+            1.0
+        } else {
+            UNITS.iter().find(|(u, _)| *u == unit).map(|(_, m)| *m)?
+        };
+        total += n * mult;
+        rest = &rest[unit_len..];
+        any = true;
+    }
+    any.then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_spans_as_systemd_reads_them() {
+        let day = 86_400.0;
+        assert_eq!(parse_timespan("400d"), Some(400.0 * day));
+        assert_eq!(parse_timespan("1year"), Some(365.25 * day));
+        assert_eq!(parse_timespan("6month"), Some(6.0 * 30.4375 * day));
+        assert_eq!(
+            parse_timespan("1y 2M"),
+            Some(31_557_600.0 + 2.0 * 2_629_800.0)
+        );
+        assert_eq!(parse_timespan("2h30min"), Some(9000.0));
+        assert_eq!(parse_timespan("30m"), Some(1800.0));
+        assert_eq!(parse_timespan("52w"), Some(364.0 * day));
+        assert_eq!(parse_timespan("3600"), Some(3600.0));
+        assert_eq!(parse_timespan("0"), Some(0.0));
+        assert_eq!(parse_timespan("12 months"), Some(12.0 * 2_629_800.0));
+        assert_eq!(parse_timespan("1fortnight"), None);
+        assert_eq!(parse_timespan(""), None);
+        assert_eq!(parse_timespan("infinity"), Some(f64::INFINITY));
+    }
+
+    #[test]
+    fn enablement_by_links_and_masking_beats_it() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let wants = r.join("etc/systemd/system/multi-user.target.wants");
+        std::fs::create_dir_all(&wants).unwrap();
+        std::os::unix::fs::symlink(
+            "/lib/systemd/system/auditd.service",
+            wants.join("auditd.service"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("/lib/systemd/system/ufw.service", wants.join("ufw.service"))
+            .unwrap();
+        std::os::unix::fs::symlink("/dev/null", r.join("etc/systemd/system/ufw.service")).unwrap();
+        let tw = r.join("usr/lib/systemd/system/timers.target.wants");
+        std::fs::create_dir_all(&tw).unwrap();
+        std::os::unix::fs::symlink(
+            "../dnf-automatic-install.timer",
+            tw.join("dnf-automatic-install.timer"),
+        )
+        .unwrap();
+        let u = Units::collect(&RootFs::new(r));
+        assert!(u.is_enabled("auditd.service"));
+        assert!(!u.is_enabled("ufw.service"));
+        assert!(u.is_masked("ufw.service"));
+        assert!(!u.is_enabled("nftables.service"));
+        assert_eq!(
+            u.matching("dnf-automatic*.timer"),
+            vec!["dnf-automatic-install.timer"]
+        );
+    }
+}

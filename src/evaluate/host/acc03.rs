@@ -1,0 +1,184 @@
+//! The Windows half of ACC-03: no broad principal can read protected Windows
+//! paths, from the icacls exports in the evidence. The Linux half (modes and
+//! POSIX ACLs) belongs to the file-share walk; [`merge`] combines the two.
+
+use super::*;
+use crate::collect::host::path_at_or_below;
+use crate::collect::host::windows::norm_win;
+use crate::tr;
+
+/// Findings for the Windows asset paths; `None` when the register has none.
+pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
+    let id = "WIN-ACL-001";
+    let assets = windows_asset_paths(ctx);
+    if assets.is_empty() {
+        return None;
+    }
+    let hosts: &[WindowsHost] = ctx
+        .facts
+        .host
+        .as_ref()
+        .map(|h| h.windows.as_slice())
+        .unwrap_or(&[]);
+    let mut parts: Vec<Alt> = Vec::new();
+    for (label, pattern) in &assets {
+        let norm = norm_win(pattern);
+        let base = crate::collect::host::asset_base(&norm);
+        let matcher = globset::GlobBuilder::new(&norm)
+            .case_insensitive(true)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher());
+        let Ok(matcher) = matcher else {
+            parts.push(Alt::new(
+                Status::Error,
+                tr!(
+                    "{label} のパス {pattern} をパターンとして読めません",
+                    "cannot read {label}'s path {pattern} as a pattern"
+                ),
+            ));
+            continue;
+        };
+        let mut covered = false;
+        let mut matched = 0usize;
+        let mut bad: Vec<Evidence> = Vec::new();
+        let mut errors: Vec<Alt> = Vec::new();
+        for w in hosts {
+            let files = match &w.acls {
+                None => continue,
+                Some(Err(e)) => {
+                    errors.push(Alt::error(e));
+                    continue;
+                }
+                Some(Ok(f)) => f,
+            };
+            for f in files {
+                let root = f.entries.first().map(|e| norm_win(&e.path));
+                let this_covers = root
+                    .as_ref()
+                    .is_some_and(|r| path_at_or_below(&base, r) || path_at_or_below(r, &base));
+                if !this_covers {
+                    continue;
+                }
+                covered = true;
+                if let Some((n, l)) = &f.failed
+                    && *n > 0
+                {
+                    errors.push(
+                        Alt::new(
+                            Status::Error,
+                            tr!(
+                                "icacls が {n} 件のファイルを読めませんでした（{}）",
+                                "icacls could not read {n} files ({})",
+                                l.at()
+                            ),
+                        )
+                        .ev(line_ev(
+                            l,
+                            id,
+                            Text::new("読み取れなかったファイル", "files not processed"),
+                        ))
+                        .evs(
+                            f.errors
+                                .iter()
+                                .map(|e| line_ev(e, id, Text::new("読み取りエラー", "read error"))),
+                        ),
+                    );
+                }
+                for e in &f.entries {
+                    let np = norm_win(&e.path);
+                    if !matcher.is_match(&np) && np != norm_win(pattern) {
+                        continue;
+                    }
+                    matched += 1;
+                    for ace in e
+                        .aces
+                        .iter()
+                        .filter(|a| a.broad_principal() && a.grants_read())
+                    {
+                        let (p, path) = (&ace.principal, &e.path);
+                        bad.push(
+                            line_ev(
+                                &ace.line,
+                                id,
+                                tr!("{path}: {p} が読み取れます", "{path}: {p} can read"),
+                            )
+                            .principal(p.clone())
+                            .asset(label.clone()),
+                        );
+                    }
+                }
+            }
+        }
+        parts.extend(errors);
+        if !covered {
+            parts.push(
+                Alt::new(
+                    Status::Error,
+                    tr!(
+                        "{label}（{pattern}）のアクセス権の証跡（acl/*.txt の icacls 出力）がありません",
+                        "there is no ACL evidence (icacls output in acl/*.txt) for {label} ({pattern})"
+                    ),
+                )
+                .ev(Evidence::new(EvidenceKind::Asset).asset(label.clone()).path(pattern.clone()).detail(pol(id, Text::new("証跡がありません", "no evidence")))),
+            );
+        } else if !bad.is_empty() {
+            let n = bad.len();
+            parts.push(
+                Alt::new(
+                    Status::Fail,
+                    tr!(
+                        "{label} の Windows 上の保護対象に、全員が読める ACE が {n} 件あります",
+                        "{label}: {n} ACEs on protected Windows paths let everyone read"
+                    ),
+                )
+                .evs(bad),
+            );
+        } else {
+            parts.push(
+                Alt::new(Status::Pass, Text::default()).ev(Evidence::new(EvidenceKind::Asset)
+                    .asset(label.clone())
+                    .path(pattern.clone())
+                    .detail(pol(
+                        id,
+                        tr!(
+                            "{matched} 件を確認、全員が読める ACE なし",
+                            "{matched} entries checked, none readable by everyone"
+                        ),
+                    ))),
+            );
+        }
+    }
+    Some(all_of(
+        parts,
+        Text::new(
+            "Windows 上の保護対象を Everyone・Users などの広いグループが読めるアクセス権はありません",
+            "no broad group (Everyone, Users…) can read protected Windows paths",
+        ),
+    ))
+}
+
+/// ACC-03: the file-share walk's result combined with the Windows evidence.
+pub fn merge(linux: Outcome, ctx: &Context) -> Outcome {
+    let Some(win) = acc03_windows(ctx) else {
+        return linux;
+    };
+    if linux.status == Status::NotApplicable {
+        return win;
+    }
+    let status = linux.status.weaker(win.status);
+    let mut reason = linux.reason.clone();
+    if win.status != Status::Pass || status == Status::Pass {
+        reason = reason.join(&Text::new(
+            format!("Windows：{}", win.reason.ja),
+            format!("Windows: {}", win.reason.en),
+        ));
+    }
+    let mut evidence = linux.evidence;
+    evidence.extend(win.evidence);
+    Outcome {
+        status,
+        reason,
+        evidence,
+    }
+}

@@ -1,0 +1,193 @@
+//! Shared helpers for the host-settings integration tests: build an audited root
+//! in a temp dir, write a profile, run the real binary, read report.json.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+pub struct Tree {
+    pub dir: tempfile::TempDir,
+}
+
+impl Tree {
+    pub fn new() -> Tree {
+        let dir = tempfile::tempdir().unwrap();
+        // An audited root has an etc directory and an account database.
+        let t = Tree { dir };
+        t.file("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+        t.file("/etc/group", "root:x:0:\n");
+        t.file("/etc/hostname", "fs01\n");
+        t
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn path(&self, host: &str) -> PathBuf {
+        self.dir.path().join(host.trim_start_matches('/'))
+    }
+
+    pub fn file(&self, host: &str, content: &str) -> &Tree {
+        self.bytes(host, content.as_bytes())
+    }
+
+    pub fn bytes(&self, host: &str, content: &[u8]) -> &Tree {
+        let p = self.path(host);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+        self
+    }
+
+    pub fn corpus(&self, host: &str, name: &str) -> &Tree {
+        let c = std::fs::read(format!("tests/fixtures/corpus/{name}")).unwrap();
+        self.bytes(host, &c)
+    }
+
+    pub fn link(&self, host: &str, target: &str) -> &Tree {
+        let p = self.path(host);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&p);
+        std::os::unix::fs::symlink(target, p).unwrap();
+        self
+    }
+
+    pub fn dir(&self, host: &str) -> &Tree {
+        std::fs::create_dir_all(self.path(host)).unwrap();
+        self
+    }
+
+    /// `systemctl enable UNIT` as it looks on disk.
+    pub fn enable(&self, unit: &str) -> &Tree {
+        let wants = if unit.ends_with(".timer") {
+            "timers.target.wants"
+        } else {
+            "multi-user.target.wants"
+        };
+        self.link(
+            &format!("/etc/systemd/system/{wants}/{unit}"),
+            &format!("/lib/systemd/system/{unit}"),
+        )
+    }
+
+    /// `systemctl mask UNIT`.
+    pub fn mask(&self, unit: &str) -> &Tree {
+        self.link(&format!("/etc/systemd/system/{unit}"), "/dev/null")
+    }
+
+    pub fn sha256(&self, host: &str) -> String {
+        timaudit::rootfs::sha256_hex(&std::fs::read(self.path(host)).unwrap())
+    }
+}
+
+/// A profile with the given assets (id, paths) and extra YAML appended.
+pub struct Profile {
+    pub dir: tempfile::TempDir,
+}
+
+impl Profile {
+    pub fn new(assets: &[(&str, &[&str])], extra: &str) -> Profile {
+        let dir = tempfile::tempdir().unwrap();
+        let mut y = String::from("version: 1\norganization:\n  name: 株式会社テスト製作所\n");
+        if !assets.is_empty() {
+            y.push_str("assets:\n");
+            for (id, paths) in assets {
+                let ps: Vec<String> = paths.iter().map(|p| format!("{:?}", p)).collect();
+                y.push_str(&format!(
+                    "  - id: {id}\n    name: 図面 {id}\n    classification: 極秘\n    paths: [{}]\n    authorized: [\"group:root\"]\n    handlers: [root]\n",
+                    ps.join(", ")
+                ));
+            }
+        }
+        y.push_str(extra);
+        std::fs::write(dir.path().join("timaudit.yaml"), y).unwrap();
+        Profile { dir }
+    }
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("timaudit.yaml")
+    }
+}
+
+pub struct Report {
+    pub json: Value,
+}
+
+impl Report {
+    pub fn item(&self, id: &str) -> &Value {
+        self.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no item {id}"))
+    }
+    pub fn status(&self, id: &str) -> String {
+        self.item(id)["status"].as_str().unwrap().to_string()
+    }
+    pub fn reason(&self, id: &str) -> String {
+        self.item(id)["reason"].as_str().unwrap().to_string()
+    }
+    pub fn evidence(&self, id: &str) -> Vec<Value> {
+        self.item(id)["evidence"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+    /// Asserts the status, printing the item when it differs.
+    #[track_caller]
+    pub fn expect(&self, id: &str, status: &str) {
+        let it = self.item(id);
+        assert_eq!(
+            it["status"].as_str().unwrap(),
+            status,
+            "{id}: {}",
+            serde_json::to_string_pretty(it).unwrap()
+        );
+        if status != "pass" {
+            assert!(
+                !it["reason"].as_str().unwrap().trim().is_empty(),
+                "{id} has no reason"
+            );
+        }
+    }
+    /// Evidence entries whose path equals `path`.
+    pub fn evidence_at(&self, id: &str, path: &str) -> Vec<Value> {
+        self.evidence(id)
+            .into_iter()
+            .filter(|e| e["path"] == path)
+            .collect()
+    }
+}
+
+/// Runs `timaudit audit --root ROOT --profile P --format json` (+ extra args).
+pub fn audit(root: Option<&Path>, profile: &Profile, extra: &[&str]) -> Report {
+    let mut cmd = assert_cmd::Command::cargo_bin("timaudit").unwrap();
+    cmd.arg("audit").arg("--profile").arg(profile.path()).args([
+        "--format",
+        "json",
+        "--date",
+        "2026-06-01",
+        "--lang",
+        "en",
+    ]);
+    if let Some(r) = root {
+        cmd.arg("--root").arg(r);
+    }
+    cmd.args(extra);
+    let out = cmd.output().unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    Report { json }
+}
+
+/// Audits a tree with a profile of one asset under /srv/share/design.
+pub fn audit_tree(t: &Tree) -> Report {
+    let p = Profile::new(&[("T-001", &["/srv/share/design/**"])], "");
+    audit(Some(t.root()), &p, &[])
+}

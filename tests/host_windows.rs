@@ -1,0 +1,292 @@
+//! Windows evidence folders (`audit --evidence DIR`): English Windows Server
+//! output in UTF-16LE/UTF-8 with BOM, Japanese Windows output in CP932, both
+//! built by tests/fixtures/windows/generate.py.
+
+mod host_support;
+use host_support::*;
+use std::path::{Path, PathBuf};
+
+/// A writable copy of a fixture folder.
+fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let dst = d.path().join(name);
+    copy_dir(&Path::new("tests/fixtures/windows").join(name), &dst);
+    (d, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+fn utf16(text: &str) -> Vec<u8> {
+    let mut v = vec![0xff, 0xfe];
+    for u in text.replace('\n', "\r\n").encode_utf16() {
+        v.extend(u.to_le_bytes());
+    }
+    v
+}
+
+fn profile() -> Profile {
+    Profile::new(
+        &[
+            ("W-001", &["D:\\Share\\Design\\**"]),
+            ("W-002", &["C:\\共有\\設計\\**"]),
+        ],
+        "",
+    )
+}
+
+fn run(dirs: &[&Path], p: &Profile) -> Report {
+    let mut args: Vec<&str> = Vec::new();
+    for d in dirs {
+        args.push("--evidence");
+        args.push(d.to_str().unwrap());
+    }
+    audit(None, p, &args)
+}
+
+#[test]
+fn english_file_server_passes_its_windows_checks() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    let hosts = r.json["hosts"].as_array().unwrap();
+    assert_eq!(
+        hosts.len(),
+        1,
+        "without --root only the evidence is audited: {hosts:?}"
+    );
+    assert_eq!(hosts[0]["name"], "FS01");
+    assert_eq!(hosts[0]["kind"], "windows");
+    r.expect("ITS-01", "pass");
+    r.expect("ITS-03", "pass");
+    r.expect("ITS-04", "pass");
+    r.expect("ITS-05", "pass");
+    r.expect("ITS-08", "pass");
+    r.expect("ITS-10", "pass");
+    r.expect("ACC-04", "pass");
+    // No Windows source for these: not applicable, not fail.
+    for id in ["ITS-02", "ITS-06", "ITS-07", "ITS-09", "ITS-11"] {
+        r.expect(id, "not_applicable");
+    }
+    // Nothing of the machine running the tool is walked: the share items are not
+    // applicable (there is no Linux host), never an error or a walk of `/`.
+    for id in ["HDL-02", "HDL-04", "HDL-05", "ACC-02", "STO-06"] {
+        r.expect(id, "not_applicable");
+    }
+    assert_eq!(r.json["inventory"]["files"], 0);
+    let ev = r.evidence("ITS-01");
+    let start = ev
+        .iter()
+        .find(|e| e["excerpt"] == "\"Start\"=dword:00000004")
+        .unwrap();
+    assert_eq!(start["kind"], "windows");
+    assert!(
+        start["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("registry/usbstor.reg")
+    );
+    assert_eq!(start["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn japanese_pc_fails_with_cp932_evidence() {
+    let (_d, pc) = fixture("ja-pc01");
+    let p = Profile::new(&[("W-002", &["C:\\共有\\設計\\**"])], "");
+    let r = run(&[&pc], &p);
+    assert_eq!(r.json["hosts"][0]["name"], "SEKKEI-PC01");
+    r.expect("ITS-01", "fail"); // Start = 3
+    r.expect("ITS-03", "fail"); // public profile OFF
+    assert!(
+        r.reason("ITS-03").contains("パブリック プロファイル"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    r.expect("ITS-04", "fail"); // ファイル システム: 失敗 only
+    r.expect("ITS-05", "fail"); // retention false
+    r.expect("ITS-08", "fail"); // real-time protection off
+    r.expect("ITS-10", "fail"); // MinimumPasswordLength = 0
+    r.expect("ACC-04", "fail"); // Guest and ANONYMOUS LOGON on the 設計 share
+    let acc04: Vec<String> = r
+        .evidence("ACC-04")
+        .iter()
+        .filter_map(|e| e["principal"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        acc04,
+        vec!["SEKKEI-PC01\\Guest", "NT AUTHORITY\\ANONYMOUS LOGON"]
+    );
+    // ACC-03: Everyone and Authenticated Users can read protected files.
+    let acc03 = r.evidence("ACC-03");
+    let broad: Vec<&str> = acc03
+        .iter()
+        .filter_map(|e| e["principal"].as_str())
+        .collect();
+    assert!(
+        broad.contains(&"Everyone") && broad.contains(&"NT AUTHORITY\\Authenticated Users"),
+        "{acc03:?}"
+    );
+    assert_eq!(r.status("ACC-03"), "error"); // the Linux walk half is not in this branch
+    let e = acc03.iter().find(|e| e["principal"] == "Everyone").unwrap();
+    assert!(
+        e["detail"]
+            .as_str()
+            .unwrap()
+            .contains("C:\\共有\\設計\\金型図面 017.dwg"),
+        "{e}"
+    );
+}
+
+#[test]
+fn two_hosts_one_failing_fails_the_item() {
+    let (_a, fs01) = fixture("en-fs01");
+    let (_b, pc) = fixture("ja-pc01");
+    let r = run(&[&fs01, &pc], &profile());
+    assert_eq!(r.json["hosts"].as_array().unwrap().len(), 2);
+    r.expect("ITS-01", "fail");
+    assert!(r.reason("ITS-01").contains("SEKKEI-PC01"));
+    assert!(r.reason("ITS-01").contains("FS01"));
+}
+
+#[test]
+fn usb_policy_variants_and_enum_usbstor_is_not_a_control() {
+    let (_d, pc) = fixture("ja-pc01");
+    let p = profile();
+    std::fs::write(
+        pc.join("registry/removable.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices\\{53f5630d-b6bf-11d0-94f2-00a0c91efb8b}]\n\"Deny_Write\"=dword:00000001\n\n"),
+    )
+    .unwrap();
+    run(&[&pc], &p).expect("ITS-01", "pass");
+    // Only the device history: cannot be assessed.
+    std::fs::remove_file(pc.join("registry/removable.reg")).unwrap();
+    std::fs::write(
+        pc.join("registry/usbstor.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\"Start\"=dword:00000004\n\n"),
+    )
+    .unwrap();
+    run(&[&pc], &p).expect("ITS-01", "error");
+    std::fs::remove_dir_all(pc.join("registry")).unwrap();
+    let r = run(&[&pc], &p);
+    r.expect("ITS-01", "error");
+    assert!(
+        r.reason("ITS-01").contains("registry"),
+        "{}",
+        r.reason("ITS-01")
+    );
+}
+
+#[test]
+fn group_policy_overrides_local_firewall_and_event_log_settings() {
+    let (_d, pc) = fixture("ja-pc01");
+    let p = profile();
+    std::fs::write(
+        pc.join("registry/firewall-policy.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PublicProfile]\n\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000001\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\EventLog\\Security]\n\"Retention\"=\"1\"\n\n"),
+    )
+    .unwrap();
+    let r = run(&[&pc], &p);
+    r.expect("ITS-03", "pass");
+    r.expect("ITS-05", "pass");
+}
+
+#[test]
+fn broken_and_missing_evidence_files_are_errors() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = profile();
+    std::fs::write(fs01.join("auditpol.csv"), "this,is,not\n").unwrap();
+    std::fs::write(fs01.join("defender.json"), "{ not json").unwrap();
+    std::fs::remove_file(fs01.join("secedit.inf")).unwrap();
+    std::fs::write(fs01.join("firewall.txt"), utf16("Ok.\n")).unwrap();
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-04", "error");
+    r.expect("ITS-08", "error");
+    r.expect("ITS-10", "error");
+    r.expect("ITS-03", "error");
+    assert!(r.reason("ITS-10").contains("secedit.inf"));
+}
+
+#[test]
+fn a_missing_evidence_folder_stops_the_run() {
+    let p = profile();
+    let out = assert_cmd::Command::cargo_bin("timaudit")
+        .unwrap()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--evidence",
+            "/nonexistent/evidence",
+        ])
+        .arg("--profile")
+        .arg(p.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/evidence"));
+}
+
+#[test]
+fn with_an_explicit_root_both_linux_and_windows_hosts_are_covered() {
+    let (_d, fs01) = fixture("en-fs01");
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb.conf",
+        "install usb-storage /bin/true\n",
+    );
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = audit(Some(t.root()), &p, &["--evidence", fs01.to_str().unwrap()]);
+    let kinds: Vec<&str> = r.json["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["linux", "windows"]);
+    r.expect("ITS-01", "pass");
+    r.expect("ITS-02", "not_applicable");
+    r.expect("ITS-07", "fail"); // the Linux host has no IDS
+    // An empty --root (no etc) with evidence covers only the evidence.
+    let empty = tempfile::tempdir().unwrap();
+    let r = audit(
+        Some(empty.path()),
+        &p,
+        &["--evidence", fs01.to_str().unwrap()],
+    );
+    assert_eq!(r.json["hosts"].as_array().unwrap().len(), 1);
+    r.expect("ITS-07", "not_applicable");
+}
+
+#[test]
+fn windows_asset_without_acl_evidence_is_an_error_for_acc03() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = Profile::new(&[("W-003", &["E:\\Other\\**"])], "");
+    let r = run(&[&fs01], &p);
+    let ev = r.evidence("ACC-03");
+    assert!(ev.iter().any(|e| e["asset"] == "W-003"), "{ev:?}");
+}
+
+#[test]
+fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
+    let (_d, pc) = fixture("ja-pc01");
+    std::fs::remove_file(pc.join("host.json")).unwrap();
+    let r = run(&[&pc], &profile());
+    assert_eq!(r.json["hosts"][0]["name"], "ja-pc01");
+    let w: Vec<&str> = r.json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert!(w.iter().any(|w| w.contains("host.json")), "{w:?}");
+}
