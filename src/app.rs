@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(a) => cmd_explain(a, lang),
         Command::Diff(a) => cmd_diff(a, lang),
         Command::Verify(a) => cmd_verify(a, lang),
+        Command::Watch(a) => cmd_watch(a, lang),
     };
     match r {
         Ok(code) => code,
@@ -349,6 +350,40 @@ fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
     };
     print(&text)?;
     Ok(EXIT_OK)
+}
+
+fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
+    let cat = Catalogue::builtin();
+    let (profile, _) = load_profile(a.profile.as_deref(), cat)?;
+    if !profile.is_loaded() {
+        return Err(Fatal(
+            "watch needs a profile with scope.shares (--profile FILE or ./timaudit.yaml)".into(),
+        ));
+    }
+    match std::fs::metadata(&a.root) {
+        Ok(m) if m.is_dir() => {}
+        _ => {
+            return Err(Fatal(format!(
+                "--root {} is not a directory",
+                a.root.display()
+            )));
+        }
+    }
+    // Kernel events name absolute paths: watch the root by its absolute path.
+    let root = std::fs::canonicalize(&a.root)
+        .map_err(|e| Fatal(format!("--root {}: {e}", a.root.display())))?;
+    let fs = RootFs::new(root);
+    crate::watch::run(
+        &profile,
+        &fs,
+        crate::watch::Options {
+            log: a.log,
+            poll: a.poll,
+            debounce: std::time::Duration::from_millis(a.debounce_ms),
+            lang,
+            previous_log: a.previous_log,
+        },
+    )
 }
 
 fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {

@@ -38,6 +38,31 @@ pub enum Command {
     Diff(DiffArgs),
     /// Check an evidence bundle (audit --out DIR) against its MANIFEST.sha256.
     Verify(VerifyArgs),
+    /// Keep watching the shares; append one event per change to a hash-chained log.
+    Watch(WatchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// The audit profile (default: ./timaudit.yaml when it exists).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// The audited host's root directory; the shares are watched under it.
+    #[arg(long, default_value = "/")]
+    pub root: PathBuf,
+    /// The log to append to (continued when it exists).
+    #[arg(long, default_value = "timaudit-watch.log")]
+    pub log: PathBuf,
+    /// Poll every SECONDS instead of kernel events (network filesystems send none).
+    #[arg(long, value_name = "SECONDS")]
+    pub poll: Option<u64>,
+    /// After rotating the log: the previous log, whose last line the new log's
+    /// `started` line records (ignored when the log already has lines).
+    #[arg(long, value_name = "FILE")]
+    pub previous_log: Option<PathBuf>,
+    /// Quiet time in milliseconds before a burst of events on one file is handled.
+    #[arg(long, default_value = "500", hide = true)]
+    pub debounce_ms: u64,
 }
 
 #[derive(Args, Debug)]

@@ -84,6 +84,11 @@ impl ChainLog {
         &self.path
     }
 
+    /// No line written yet (a new log).
+    pub fn is_new(&self) -> bool {
+        self.next_seq == 1
+    }
+
     /// Appends one event (its `seq` and `prev` are filled in here) and flushes it.
     pub fn append(&mut self, mut ev: Event) -> Result<Event, String> {
         ev.seq = self.next_seq;

@@ -1,3 +1,552 @@
-//! Watch mode: continuous monitoring of the shares with a tamper-evident log.
+//! Watch mode: keep watching the shares and append one event per change to a
+//! hash-chained log (`log.rs`). Each changed path is re-classified with the
+//! walk's own rules (`collect::walk::examine`); nothing watched is ever changed.
 
 pub mod log;
+
+use crate::app::{EXIT_OK, Fatal};
+use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
+use crate::i18n::{Lang, Text};
+use crate::profile::Profile;
+use crate::rootfs::RootFs;
+use log::{ChainLog, Event};
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
+use notify::{RecursiveMode, Watcher};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    pub log: PathBuf,
+    /// Poll every this many seconds instead of kernel events (network shares).
+    pub poll: Option<u64>,
+    /// Quiet time before a burst of events on one path is handled.
+    pub debounce: Duration,
+    pub lang: Lang,
+    /// The log this one follows after a rotation: its last line is recorded in
+    /// the new log's `started` line, so the files link up.
+    pub previous_log: Option<PathBuf>,
+}
+
+/// What happened to a path during one debounce window.
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    created: bool,
+    modified: bool,
+    removed: bool,
+    permissions: bool,
+    renamed_from: Option<Vec<u8>>,
+    renamed: bool,
+    last: Option<Instant>,
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+}
+
+fn event(kind: &str, path: Option<&[u8]>, findings: Vec<String>, detail: String) -> Event {
+    let (p, b64) = match path {
+        Some(b) => {
+            let pr = crate::collect::walk::PathRef::of(b);
+            (Some(pr.path), pr.b64)
+        }
+        None => (None, None),
+    };
+    Event {
+        seq: 0,
+        time: now(),
+        event: kind.to_string(),
+        path: p,
+        path_b64: b64,
+        findings,
+        detail,
+        prev: String::new(),
+    }
+}
+
+/// The kernel's limit on inotify watches of the machine running the tool.
+fn max_user_watches() -> Option<u64> {
+    std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> {
+    let lang = opts.lang;
+    let t = |ja: String, en: String| Text::new(ja, en).get(lang).to_string();
+    let accounts = crate::collect::accounts::Accounts::load(fs).ok();
+    let roots = watch_roots(profile);
+    if roots.is_empty() {
+        return Err(Fatal("nothing to watch: the profile has no scope.shares (and no register paths on this host)".into()));
+    }
+    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), roots);
+    let real_roots: Vec<PathBuf> = ex.roots().iter().map(|r| ex.real_root(r)).collect();
+    for (r, real) in ex.roots().iter().zip(&real_roots) {
+        if !real.is_dir() {
+            return Err(Fatal(format!(
+                "the watched root {} does not exist under {}",
+                String::from_utf8_lossy(&r.host),
+                fs.root().display()
+            )));
+        }
+    }
+    let mut log = ChainLog::open(&opts.log)?;
+    // The log itself may live inside a watched share: its own events are ignored.
+    let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| Fatal(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
+    }
+
+    // A full walk first: what is broken now, and the protected contents for HDL-04.
+    let facts = ex
+        .walk_all()
+        .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
+    let dirs = facts.counts.dirs;
+    let start_findings = findings_of(&facts);
+
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut mode = String::new();
+    let mut watcher: Box<dyn Watcher> = match opts.poll {
+        Some(secs) => {
+            mode = format!("polling every {secs} s");
+            Box::new(poll_watcher(tx.clone(), secs)?)
+        }
+        None => match notify::recommended_watcher(tx.clone()) {
+            Ok(w) => Box::new(w),
+            Err(e) => return Err(Fatal(format!("cannot start the file watcher: {e}"))),
+        },
+    };
+    let mut fallback: Option<String> = None;
+    for real in &real_roots {
+        if let Err(e) = watcher.watch(real, RecursiveMode::Recursive) {
+            if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) && opts.poll.is_none() {
+                let limit = max_user_watches()
+                    .map(|l| l.to_string())
+                    .unwrap_or_else(|| "?".into());
+                fallback = Some(format!(
+                    "the kernel's inotify watch limit (fs.inotify.max_user_watches = {limit}) is below the {dirs} directories to watch; \
+                     raise it (sysctl -w fs.inotify.max_user_watches={}) or use --poll; polling every 30 s meanwhile",
+                    (dirs * 2).max(65536)
+                ));
+                break;
+            }
+            return Err(Fatal(format!("cannot watch {}: {e}", real.display())));
+        }
+    }
+    if let Some(msg) = &fallback {
+        eprintln!("warning: {msg}");
+        drop(watcher);
+        watcher = Box::new(poll_watcher(tx.clone(), 30)?);
+        for real in &real_roots {
+            watcher
+                .watch(real, RecursiveMode::Recursive)
+                .map_err(|e| Fatal(format!("cannot watch {}: {e}", real.display())))?;
+        }
+        mode = "polling every 30 s".into();
+    }
+    if mode.is_empty() {
+        mode = "inotify".into();
+        if let Some(limit) = max_user_watches()
+            && dirs * 10 > limit * 9
+        {
+            eprintln!(
+                "warning: {dirs} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl"
+            );
+        }
+    }
+    let roots_text: Vec<String> = ex
+        .roots()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.host).into_owned())
+        .collect();
+    let summary = summarize(&start_findings);
+    let detail = t(
+        format!(
+            "監視開始: {}（ディレクトリ {dirs} 件、{mode}）。開始時点の問題: {summary}",
+            roots_text.join(", ")
+        ),
+        format!(
+            "watching {} ({dirs} directories, {mode}); findings at start: {summary}",
+            roots_text.join(", ")
+        ),
+    );
+    let detail = match (&opts.previous_log, log.is_new()) {
+        (Some(prev), true) => format!("{detail}; {}", link_to(prev, lang)),
+        _ => detail,
+    };
+    log.append(event(
+        "started",
+        None,
+        start_findings.keys().cloned().collect(),
+        detail,
+    ))?;
+    eprintln!(
+        "timaudit watch: logging to {} (Ctrl-C to stop)",
+        opts.log.display()
+    );
+
+    let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
+    let mut result = Ok(EXIT_OK);
+    while !stop.load(Ordering::SeqCst) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(ev)) => {
+                if ev.need_rescan() {
+                    pending.clear();
+                    if let Err(e) = rescan(
+                        &mut ex,
+                        &mut log,
+                        lang,
+                        "the kernel's event queue overflowed",
+                    ) {
+                        result = Err(e);
+                        break;
+                    }
+                    continue;
+                }
+                note(&ex, &log_real, &mut pending, ev);
+            }
+            Ok(Err(e)) => {
+                // A watch error (a root removed, a lost watch): rescan to stay right.
+                if let Err(e) = rescan(&mut ex, &mut log, lang, &format!("watcher error: {e}")) {
+                    result = Err(e);
+                    break;
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        let now = Instant::now();
+        let due: Vec<Vec<u8>> = pending
+            .iter()
+            .filter(|(_, p)| {
+                p.last
+                    .is_some_and(|l| now.duration_since(l) >= opts.debounce)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for host in due {
+            // Already logged with the directory it is in.
+            let Some(p) = pending.remove(&host) else {
+                continue;
+            };
+            match handle(&mut ex, &mut log, lang, &host, &p) {
+                Ok(covered) => {
+                    for h in covered {
+                        pending.remove(&h);
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if result.is_err() {
+            break;
+        }
+    }
+    drop(watcher);
+    let why = if stop.load(Ordering::SeqCst) {
+        t(
+            "シグナルを受けて停止しました".into(),
+            "stopped by a signal".into(),
+        )
+    } else {
+        t("停止しました".into(), "stopped".into())
+    };
+    log.append(event("stopped", None, Vec::new(), why))?;
+    result
+}
+
+/// The `started` line's note on the rotated log this one continues.
+fn link_to(prev: &Path, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    match log::verify(prev) {
+        Ok(log::Verdict::Intact {
+            lines,
+            last_seq,
+            last_hash,
+        }) if lines > 0 => {
+            if ja {
+                format!(
+                    "前のログ {} の続き（最終 seq {last_seq}、最終行の SHA-256 {last_hash}）",
+                    prev.display()
+                )
+            } else {
+                format!(
+                    "continues {} (last seq {last_seq}, SHA-256 of its last line {last_hash})",
+                    prev.display()
+                )
+            }
+        }
+        Ok(log::Verdict::Intact { .. }) => String::new(),
+        Ok(log::Verdict::Broken { line, reason }) => {
+            eprintln!(
+                "warning: the previous log {} is broken at line {line}: {reason}",
+                prev.display()
+            );
+            if ja {
+                format!(
+                    "前のログ {} は {line} 行目でハッシュチェーンが切れています（{reason}）",
+                    prev.display()
+                )
+            } else {
+                format!(
+                    "the previous log {} is broken at line {line} ({reason})",
+                    prev.display()
+                )
+            }
+        }
+        Err(e) => {
+            if ja {
+                format!("前のログを読めません: {e}")
+            } else {
+                format!("the previous log cannot be read: {e}")
+            }
+        }
+    }
+}
+
+fn poll_watcher(
+    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+    secs: u64,
+) -> Result<notify::PollWatcher, Fatal> {
+    let cfg = notify::Config::default().with_poll_interval(Duration::from_secs(secs.max(1)));
+    notify::PollWatcher::new(tx, cfg).map_err(|e| Fatal(format!("cannot start polling: {e}")))
+}
+
+/// Items broken somewhere in a full walk, with how many findings each.
+fn findings_of(f: &crate::collect::walk::ShareFacts) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for (id, n) in [
+        ("HDL-02", f.marked_unregistered.len()),
+        ("HDL-04", f.copies.len()),
+        ("HDL-05", f.in_discard.len()),
+        ("ACC-02", f.unauthorized.len()),
+        ("ACC-03", f.world_readable.len()),
+    ] {
+        if n > 0 {
+            m.insert(id.to_string(), n);
+        }
+    }
+    m
+}
+
+fn summarize(m: &BTreeMap<String, usize>) -> String {
+    if m.is_empty() {
+        return "none".into();
+    }
+    m.iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Records one notify event in the pending window of its path(s).
+fn note(
+    ex: &Examiner,
+    log_real: &Path,
+    pending: &mut BTreeMap<Vec<u8>, Pending>,
+    ev: notify::Event,
+) {
+    let now = Instant::now();
+    let hosts: Vec<Vec<u8>> = ev
+        .paths
+        .iter()
+        .filter(|p| p.as_path() != log_real)
+        .filter_map(|p| ex.host_of(p))
+        .collect();
+    let mut mark = |h: &Vec<u8>, f: &dyn Fn(&mut Pending)| {
+        let e = pending.entry(h.clone()).or_default();
+        f(e);
+        e.last = Some(now);
+    };
+    match ev.kind {
+        EventKind::Create(_) => hosts.iter().for_each(|h| mark(h, &|p| p.created = true)),
+        EventKind::Remove(_) => hosts.iter().for_each(|h| mark(h, &|p| p.removed = true)),
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => {}
+        EventKind::Modify(ModifyKind::Metadata(_)) => hosts
+            .iter()
+            .for_each(|h| mark(h, &|p| p.permissions = true)),
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) if hosts.len() == 2 => {
+            // One `renamed` line for the new name says where it came from.
+            let from = hosts[0].clone();
+            mark(&hosts[1], &move |p| {
+                p.renamed = true;
+                p.renamed_from = Some(from.clone());
+            });
+        }
+        EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
+            hosts.iter().for_each(|h| mark(h, &|p| p.removed = true))
+        }
+        EventKind::Modify(ModifyKind::Name(_)) => {
+            hosts.iter().for_each(|h| mark(h, &|p| p.renamed = true))
+        }
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            hosts.iter().for_each(|h| mark(h, &|p| p.modified = true))
+        }
+        // Opens and reads (our own among them) change nothing.
+        EventKind::Access(_) => {}
+        _ => hosts.iter().for_each(|h| mark(h, &|p| p.modified = true)),
+    }
+}
+
+/// Handles one path after its burst of events: re-classify and log.
+/// Returns the paths below a directory that were examined with it.
+fn handle(
+    ex: &mut Examiner,
+    log: &mut ChainLog,
+    lang: Lang,
+    host: &[u8],
+    p: &Pending,
+) -> Result<Vec<Vec<u8>>, Fatal> {
+    let e = ex.examine(host);
+    if !e.watched {
+        return Ok(Vec::new());
+    }
+    if !e.exists {
+        if p.created || p.renamed_from.is_some() {
+            // Created and gone again within one window (an editor's temporary
+            // file): nothing to classify, and nothing existed before.
+            return Ok(Vec::new());
+        }
+        let d = Text::new(
+            "削除されました（または移動されました）",
+            "removed (or moved away)",
+        );
+        log.append(event("removed", Some(host), Vec::new(), d.get(lang).into()))?;
+        return Ok(Vec::new());
+    }
+    let kind = if p.renamed || p.renamed_from.is_some() {
+        "renamed"
+    } else if p.created {
+        "created"
+    } else if p.permissions && !p.modified {
+        "permissions"
+    } else {
+        "modified"
+    };
+    let mut detail = details(&e, lang);
+    if let Some(from) = &p.renamed_from {
+        let f = String::from_utf8_lossy(from);
+        detail = format!(
+            "{} {f}; {detail}",
+            if lang == Lang::Ja {
+                "移動元"
+            } else {
+                "from"
+            }
+        );
+    }
+    // A directory created, moved in or re-permissioned: everything below it too.
+    if e.is_dir && (kind != "modified") {
+        let below = ex.examine_tree(host);
+        let mut ids: Vec<String> = e.findings.iter().map(|s| s.to_string()).collect();
+        for (_, x) in &below {
+            for f in &x.findings {
+                if !ids.iter().any(|i| i == f) {
+                    ids.push(f.to_string());
+                }
+            }
+        }
+        sort_ids(&mut ids);
+        let n = below.len();
+        let d = if lang == Lang::Ja {
+            format!("フォルダ（配下の問題のあるファイル {n} 件）{detail}")
+        } else {
+            format!("directory ({n} files below it break items) {detail}")
+        };
+        log.append(event(kind, Some(host), ids, d.trim_end().to_string()))?;
+        let mut covered = Vec::new();
+        for (h, x) in below {
+            let ids = x.findings.iter().map(|s| s.to_string()).collect();
+            log.append(event(kind, Some(&h), ids, details(&x, lang)))?;
+            covered.push(h);
+        }
+        return Ok(covered);
+    }
+    let ids = e.findings.iter().map(|s| s.to_string()).collect();
+    log.append(event(kind, Some(host), ids, detail))?;
+    Ok(Vec::new())
+}
+
+fn sort_ids(ids: &mut [String]) {
+    use crate::collect::walk::examine::FILE_ITEMS;
+    ids.sort_by_key(|i| FILE_ITEMS.iter().position(|x| x == i).unwrap_or(usize::MAX));
+}
+
+fn details(e: &Examined, lang: Lang) -> String {
+    let mut parts: Vec<String> = e.details.iter().map(|d| d.get(lang).to_string()).collect();
+    if let Some(p) = &e.problem {
+        parts.push(format!(
+            "{}: {p}",
+            if lang == Lang::Ja {
+                "読み取れない部分があります"
+            } else {
+                "not fully readable"
+            }
+        ));
+    }
+    if parts.is_empty() {
+        return Text::new("問題なし", "no findings").get(lang).to_string();
+    }
+    parts.join("; ")
+}
+
+/// After a lost event queue: walk everything again and log one `rescan` line.
+fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &str) -> Result<(), Fatal> {
+    let facts = ex
+        .walk_all()
+        .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
+    let f = findings_of(&facts);
+    let s = summarize(&f);
+    let d = if lang == Lang::Ja {
+        format!("再走査しました（{why}）。現在の問題: {s}")
+    } else {
+        format!("rescanned ({why}); findings now: {s}")
+    };
+    log.append(event("rescan", None, f.keys().cloned().collect(), d))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rescan_walks_everything_again_and_logs_what_is_broken() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        std::fs::create_dir_all(root.join("srv/share/public")).unwrap();
+        std::fs::write(root.join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").unwrap();
+        std::fs::write(root.join("etc/group"), "root:x:0:\n").unwrap();
+        std::fs::write(root.join("srv/share/public/社外秘.txt"), "x").unwrap();
+        let mut profile = Profile::empty();
+        profile.scope.shares = vec!["/srv/share".into()];
+        profile.markers = vec!["社外秘".into()];
+        let fs = RootFs::new(&root);
+        let mut ex = Examiner::new(&fs, &profile, None, watch_roots(&profile));
+        let mut log = ChainLog::open(&d.path().join("w.log")).unwrap();
+        rescan(
+            &mut ex,
+            &mut log,
+            Lang::En,
+            "the kernel's event queue overflowed",
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(d.path().join("w.log")).unwrap();
+        let l: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(l["event"], "rescan");
+        assert_eq!(l["findings"], serde_json::json!(["HDL-02"]));
+        assert!(l["detail"].as_str().unwrap().contains("queue overflowed"));
+    }
+}

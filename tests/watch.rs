@@ -1,0 +1,339 @@
+//! Watch mode as a process: start it, change files, assert on its log (bounded
+//! waits, no fixed sleeps), stop it with SIGTERM, verify the chain.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PROFILE: &str = "organization: {name: 監視テスト}
+scope:
+  shares: [/srv/share]
+markers: [社外秘]
+assets:
+  - id: T-001
+    name: 図面
+    classification: 極秘
+    paths: [\"/srv/share/design/**\"]
+    authorized: [\"group:design\"]
+    handlers: [tanaka]
+";
+
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let s = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        s.write(
+            "root/etc/passwd",
+            "root:x:0:0::/root:/bin/bash\ntanaka:x:1001:2000::/home/t:/bin/bash\n",
+        );
+        s.write("root/etc/group", "root:x:0:\ndesign:x:2000:tanaka\n");
+        s.write("timaudit.yaml", PROFILE);
+        s.write("root/srv/share/design/mold.dwg", "drawing v1");
+        s.chmod("root/srv/share/design/mold.dwg", 0o640);
+        std::fs::create_dir_all(s.p("root/srv/share/public")).unwrap();
+        s
+    }
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+    fn write(&self, rel: &str, content: &str) {
+        let p = self.p(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    fn chmod(&self, rel: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.p(rel), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    fn log(&self) -> PathBuf {
+        self.p("watch.log")
+    }
+    fn start(&self, extra: &[&str]) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_timaudit"))
+            .args(["watch", "--debounce-ms", "200", "--profile"])
+            .arg(self.p("timaudit.yaml"))
+            .arg("--root")
+            .arg(self.p("root"))
+            .arg("--log")
+            .arg(self.log())
+            .args(extra)
+            .env("LANG", "C")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+    fn lines(&self) -> Vec<Value> {
+        std::fs::read_to_string(self.log())
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+    /// Waits (bounded) until a log line satisfies `f`; returns it and the wait.
+    fn wait_for(
+        &self,
+        what: &str,
+        limit: Duration,
+        f: impl Fn(&Value) -> bool,
+    ) -> (Value, Duration) {
+        let start = Instant::now();
+        loop {
+            if let Some(l) = self.lines().into_iter().find(|l| f(l)) {
+                return (l, start.elapsed());
+            }
+            assert!(
+                start.elapsed() < limit,
+                "no log line for {what} within {limit:?}; log:\n{:#?}",
+                self.lines()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn stop(mut child: Child) -> i32 {
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st.code().unwrap_or(-1);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "watch did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn verify(log: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_timaudit"))
+        .args(["verify", "--log"])
+        .arg(log)
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn is(l: &Value, event: &str, path: &str) -> bool {
+    l["event"] == event && l["path"] == path
+}
+
+fn has(l: &Value, id: &str) -> bool {
+    l["findings"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|x| x == id))
+}
+
+#[test]
+fn a_marked_file_dropped_in_a_public_folder_is_logged_and_the_log_is_tamper_evident() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+
+    s.write("root/srv/share/public/見積_社外秘.txt", "price list");
+    let (l, took) = s.wait_for("HDL-02", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/見積_社外秘.txt" && has(l, "HDL-02")
+    });
+    assert!(took < Duration::from_secs(10));
+    assert_eq!(l["event"], "created");
+
+    // A copy of protected content outside the register, and a loosened mode.
+    std::fs::copy(
+        s.p("root/srv/share/design/mold.dwg"),
+        s.p("root/srv/share/public/mold-copy.dwg"),
+    )
+    .unwrap();
+    s.wait_for("HDL-04", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/mold-copy.dwg" && has(l, "HDL-04")
+    });
+    s.chmod("root/srv/share/design/mold.dwg", 0o644);
+    let (l, _) = s.wait_for("ACC-03", Duration::from_secs(10), |l| {
+        is(l, "permissions", "/srv/share/design/mold.dwg")
+    });
+    assert!(has(&l, "ACC-03"), "{l}");
+    // A protected file left in a temporary folder (created with the folder).
+    std::fs::create_dir_all(s.p("root/srv/share/design/tmp")).unwrap();
+    s.write("root/srv/share/design/tmp/old.dwg", "old");
+    s.wait_for("HDL-05", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/tmp/old.dwg" && has(l, "HDL-05")
+    });
+    // A file removed.
+    std::fs::remove_file(s.p("root/srv/share/public/mold-copy.dwg")).unwrap();
+    s.wait_for("removed", Duration::from_secs(10), |l| {
+        is(l, "removed", "/srv/share/public/mold-copy.dwg")
+    });
+
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    assert_eq!(lines.last().unwrap()["event"], "stopped");
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["seq"], i as u64 + 1);
+    }
+    assert_eq!(lines[0]["prev"], "0".repeat(64));
+    let (code, out) = verify(&s.log());
+    assert_eq!(code, 0, "{out}");
+
+    // Restarting continues the chain from the last line.
+    let w = s.start(&[]);
+    s.wait_for("second start", Duration::from_secs(30), |l| {
+        l["event"] == "started" && l["seq"].as_u64() > Some(2)
+    });
+    assert_eq!(stop(w), 0);
+    assert_eq!(verify(&s.log()).0, 0);
+    let n = s.lines().len();
+
+    // One edited line breaks the chain at the next line.
+    let text = std::fs::read_to_string(s.log()).unwrap();
+    let edited = text.replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1);
+    assert_ne!(text, edited);
+    std::fs::write(s.log(), edited).unwrap();
+    let (code, out) = verify(&s.log());
+    assert_eq!(code, 1, "{out}");
+    let changed_line = text
+        .lines()
+        .position(|l| l.contains("見積_社外秘.txt"))
+        .unwrap()
+        + 1;
+    assert!(
+        out.contains(&format!("watch.log:{}:", changed_line + 1)),
+        "{out}"
+    );
+    assert!(n > 3);
+    // Never appends to a broken log.
+    let w = s.start(&[]);
+    let out = w.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken"));
+}
+
+#[test]
+fn an_editors_save_is_one_event_and_its_temporary_file_leaves_no_line() {
+    let s = Site::new();
+    s.write("root/srv/share/public/memo.txt", "v1");
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    // Save as editors do: write a temporary file, then rename it over the target.
+    s.write("root/srv/share/public/.memo.txt.swp", "x");
+    s.write("root/srv/share/public/memo.txt.tmp", "v2 社外秘");
+    std::fs::rename(
+        s.p("root/srv/share/public/memo.txt.tmp"),
+        s.p("root/srv/share/public/memo.txt"),
+    )
+    .unwrap();
+    std::fs::remove_file(s.p("root/srv/share/public/.memo.txt.swp")).unwrap();
+    let (l, _) = s.wait_for("memo", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/memo.txt"
+    });
+    assert!(has(&l, "HDL-02"), "{l}");
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    let memo = lines
+        .iter()
+        .filter(|l| l["path"] == "/srv/share/public/memo.txt")
+        .count();
+    assert_eq!(memo, 1, "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l["path"]
+            .as_str()
+            .is_some_and(|p| p.contains(".swp") || p.ends_with(".tmp"))),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn polling_works_where_the_kernel_sends_no_events() {
+    let s = Site::new();
+    let w = s.start(&["--poll", "1"]);
+    let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    assert!(
+        l["detail"].as_str().unwrap().contains("polling every 1 s"),
+        "{l}"
+    );
+    s.write("root/srv/share/public/社外秘メモ.txt", "x");
+    s.wait_for("HDL-02 by polling", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/社外秘メモ.txt" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+    assert_eq!(verify(&s.log()).0, 0);
+}
+
+#[test]
+fn a_folder_moved_in_is_examined_with_everything_in_it() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    let outside = s.p("incoming");
+    std::fs::create_dir_all(outside.join("sub")).unwrap();
+    std::fs::write(outside.join("sub/図面_社外秘.pdf"), "x").unwrap();
+    std::fs::rename(&outside, s.p("root/srv/share/public/incoming")).unwrap();
+    s.wait_for("file inside moved folder", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/incoming/sub/図面_社外秘.pdf" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+}
+
+#[test]
+fn watch_refuses_without_shares_and_names_a_missing_root() {
+    let s = Site::new();
+    s.write("timaudit.yaml", "organization: {name: X}\n");
+    let out = s.start(&[]).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to watch"));
+    s.write(
+        "timaudit.yaml",
+        &PROFILE.replace("/srv/share]", "/srv/nowhere]"),
+    );
+    let out = s.start(&[]).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/srv/nowhere"));
+}
+
+#[test]
+fn a_rotated_log_is_linked_from_the_new_logs_first_line() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    assert_eq!(stop(w), 0);
+    let old = s.p("watch.log.1");
+    std::fs::rename(s.log(), &old).unwrap();
+    let (code, out) = verify(&old);
+    assert_eq!(code, 0);
+    let last_hash = out
+        .lines()
+        .find_map(|l| l.rsplit(' ').next().filter(|h| h.len() == 64))
+        .unwrap()
+        .to_string();
+    let w = s.start(&["--previous-log", old.to_str().unwrap()]);
+    let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    assert_eq!(l["seq"], 1);
+    assert_eq!(l["prev"], "0".repeat(64));
+    assert!(l["detail"].as_str().unwrap().contains(&last_hash), "{l}");
+    assert_eq!(stop(w), 0);
+    assert_eq!(verify(&s.log()).0, 0);
+}
