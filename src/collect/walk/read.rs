@@ -185,20 +185,15 @@ impl Reader {
                 if buf.len() < self.scan_bytes {
                     buf.resize(self.scan_bytes, 0);
                 }
-                let mut n = 0;
-                while n < self.scan_bytes {
-                    match f.read(&mut buf[n..self.scan_bytes]) {
-                        Ok(0) => break,
-                        Ok(k) => n += k,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => {
-                            let msg = io_message(&e);
-                            c.hash_error = Some(msg.clone());
-                            c.problem = Some(ReadProblem::Unreadable(msg));
-                            return c;
-                        }
+                let n = match fill(&mut f, &mut buf[..self.scan_bytes]) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let msg = io_message(&e);
+                        c.hash_error = Some(msg.clone());
+                        c.problem = Some(ReadProblem::Unreadable(msg));
+                        return c;
                     }
-                }
+                };
                 self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
                 c.markers = self.markers.in_content(&buf[..n]);
             }
@@ -216,24 +211,19 @@ impl Reader {
         loop {
             // Fill the buffer (the first one completely, for the marker scan).
             let want = if scanned { CHUNK } else { first };
-            let mut n = 0;
-            while n < want {
-                match f.read(&mut buf[n..want]) {
-                    Ok(0) => break,
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        let msg = io_message(&e);
-                        c.hash_error = Some(msg.clone());
-                        c.problem = Some(if scanned {
-                            ReadProblem::Unhashed(msg)
-                        } else {
-                            ReadProblem::Unreadable(msg)
-                        });
-                        return c;
-                    }
+            let n = match fill(&mut f, &mut buf[..want]) {
+                Ok(n) => n,
+                Err(e) => {
+                    let msg = io_message(&e);
+                    c.hash_error = Some(msg.clone());
+                    c.problem = Some(if scanned {
+                        ReadProblem::Unhashed(msg)
+                    } else {
+                        ReadProblem::Unreadable(msg)
+                    });
+                    return c;
                 }
-            }
+            };
             total += n as u64;
             self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
             if !scanned {
@@ -264,6 +254,20 @@ impl Reader {
         }
         c
     }
+}
+
+/// Reads until `buf` is full or the file ends; the number of bytes read.
+fn fill(f: &mut std::fs::File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 fn changed(mut c: Content, why: &str, before_scan: bool) -> Content {
