@@ -376,3 +376,50 @@ fn crate_sha256(b: &[u8]) -> String {
         .map(|x| format!("{x:02x}"))
         .collect()
 }
+
+#[test]
+fn a_baseline_inventory_cut_at_a_line_boundary_is_not_compared_never_a_wrong_diff() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    for i in 0..6 {
+        c.host_file(
+            &format!("/srv/share/design/d{i}.dwg"),
+            format!("drawing {i}"),
+        );
+    }
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    // Keep only the first lines (whole lines: every one still parses).
+    let inv = c.path().join("y1/inventory.jsonl");
+    let text = std::fs::read_to_string(&inv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 4, "{text}");
+    std::fs::write(&inv, lines[..lines.len() - 3].join("\n") + "\n").unwrap();
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.status("HDL-10"), "error", "{}", r.item("HDL-10"));
+    let reason = r.item("HDL-10")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("inventory.jsonl") && reason.contains("counted 6"),
+        "{reason}"
+    );
+    let ch = &r.json()["changes"];
+    assert_eq!(ch["files_compared"], false);
+    assert_eq!(ch["removed"].as_array().unwrap().len(), 0, "{ch}");
+
+    // `diff` of the same pair says the files were not compared, and lists none.
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "json"])
+        .arg(&baseline)
+        .arg(c.path().join("y2/report.json"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    let j: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert_eq!(j["files_compared"], false, "{j}");
+    assert_eq!(j["removed"].as_array().unwrap().len(), 0, "{j}");
+}

@@ -72,7 +72,7 @@ pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Di
 /// the new report's own `changes` when it was audited against this very baseline.
 fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files::FileChanges) {
     if let (Some(oi), Some(ni)) = (&old.inventory, &new.inventory) {
-        return match files::compare_files(oi, ni) {
+        return match files::compare_files(oi, ni, [old.protected_count(), new.protected_count()]) {
             Ok(fc) => (true, None, fc),
             Err(e) => (false, Some(e), files::FileChanges::default()),
         };

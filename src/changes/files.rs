@@ -130,6 +130,8 @@ struct Protected<R: BufRead> {
     buf: Vec<u8>,
     line_no: usize,
     last: Option<Vec<u8>>,
+    /// Protected lines returned so far.
+    count: u64,
 }
 
 impl<R: BufRead> Protected<R> {
@@ -140,6 +142,20 @@ impl<R: BufRead> Protected<R> {
             buf: Vec::new(),
             line_no: 0,
             last: None,
+            count: 0,
+        }
+    }
+
+    /// At the end: does the number of protected lines match what the report
+    /// that came with this inventory counted? A file cut at a line boundary
+    /// parses cleanly, so without this its missing files would be "removed".
+    fn check_count(&self, expected: Option<u64>) -> Result<(), String> {
+        match expected {
+            Some(n) if n != self.count => Err(format!(
+                "{} lists {} protected files, but its report.json counted {n}: the inventory is incomplete or not the one written with that report, so it cannot be compared",
+                self.name, self.count
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -184,6 +200,7 @@ impl<R: BufRead> Protected<R> {
                 ));
             }
             self.last = Some(key.clone());
+            self.count += 1;
             return Ok(Some((key, line)));
         }
     }
@@ -193,6 +210,16 @@ impl<R: BufRead> Protected<R> {
 pub fn compare<A: BufRead, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
+) -> Result<FileChanges, String> {
+    compare_counted(old, new, [None, None])
+}
+
+/// [`compare`], also checking each inventory's number of protected files against
+/// the count its report recorded (`inventory.protected`), when known.
+pub fn compare_counted<A: BufRead, B: BufRead>(
+    old: (&str, A),
+    new: (&str, B),
+    expected: [Option<u64>; 2],
 ) -> Result<FileChanges, String> {
     let mut o = Protected::new(old.0, old.1);
     let mut n = Protected::new(new.0, new.1);
@@ -230,19 +257,26 @@ pub fn compare<A: BufRead, B: BufRead>(
             },
         }
     }
+    o.check_count(expected[0])?;
+    n.check_count(expected[1])?;
     Ok(out)
 }
 
-/// Compares two inventory files.
-pub fn compare_files(old: &Path, new: &Path) -> Result<FileChanges, String> {
+/// Compares two inventory files; `expected` as in [`compare_counted`].
+pub fn compare_files(
+    old: &Path,
+    new: &Path,
+    expected: [Option<u64>; 2],
+) -> Result<FileChanges, String> {
     let open = |p: &Path| {
         std::fs::File::open(p)
             .map(std::io::BufReader::new)
             .map_err(|e| format!("cannot read {}: {e}", p.display()))
     };
-    compare(
+    compare_counted(
         (&old.display().to_string(), open(old)?),
         (&new.display().to_string(), open(new)?),
+        expected,
     )
 }
 
@@ -392,6 +426,28 @@ mod tests {
         let cut = r#"{"path":"/a","type":"file","asset":"T-001","sha256":"ab"#;
         let e = compare(("old", "".as_bytes()), ("new", cut.as_bytes())).unwrap_err();
         assert!(e.starts_with("new:1:"), "{e}");
+    }
+
+    #[test]
+    fn an_inventory_with_fewer_protected_lines_than_its_report_counted_is_an_error() {
+        let inv = [
+            line("/s/a", Some("T"), "1", "0640", &[]),
+            line("/s/b", Some("T"), "2", "0640", &[]),
+        ]
+        .join("\n");
+        let ok = compare_counted(
+            ("old", inv.as_bytes()),
+            ("new", inv.as_bytes()),
+            [Some(2), Some(2)],
+        );
+        assert_eq!(ok.unwrap().total(), 0);
+        let e = compare_counted(
+            ("old", inv.as_bytes()),
+            ("new", inv.as_bytes()),
+            [Some(3), None],
+        )
+        .unwrap_err();
+        assert!(e.starts_with("old ") && e.contains("counted 3"), "{e}");
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct BaselineInventory {
     /// When the baseline's walk started; without it no hash is reused.
     #[serde(default)]
     pub started_at: Option<String>,
+    /// Protected files in the baseline's walk: its inventory.jsonl must list as many.
+    #[serde(default)]
+    pub protected: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -68,6 +71,14 @@ pub struct Baseline {
     pub report: BaselineReport,
     /// `inventory.jsonl` in the same folder, when it exists.
     pub inventory: Option<PathBuf>,
+}
+
+impl Baseline {
+    /// `inventory.protected` of the report (how many protected lines its
+    /// inventory.jsonl holds), when recorded.
+    pub fn protected_count(&self) -> Option<u64> {
+        self.report.inventory.as_ref().and_then(|i| i.protected)
+    }
 }
 
 /// Reads `report.json` (and notes `inventory.jsonl` beside it). Errors are fatal
@@ -132,7 +143,9 @@ impl BaselineFacts {
             (Some(_), None) => {
                 Err("this run wrote no inventory (no file shares were walked)".to_string())
             }
-            (Some(old), Some(new)) => files::compare_files(old, new),
+            (Some(old), Some(new)) => {
+                files::compare_files(old, new, [baseline.protected_count(), None])
+            }
         };
         BaselineFacts { baseline, files }
     }
