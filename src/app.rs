@@ -158,6 +158,19 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
                 out.display()
             )));
         }
+        // A folder inside last year's bundle would add files its manifest does not
+        // list, so that bundle would no longer verify.
+        if let (Some(d), Some(o)) = (
+            b.path.parent().and_then(|d| d.canonicalize().ok()),
+            canonical_to_be(out),
+        ) && o.starts_with(&d)
+        {
+            return Err(Fatal(format!(
+                "--out {} is inside the baseline's folder {}; write this audit into a new folder outside it so last year's bundle stays intact",
+                out.display(),
+                d.display()
+            )));
+        }
     }
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
     let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
@@ -258,6 +271,26 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     Ok(exit_code(&report, &a.fail_on))
+}
+
+/// The canonical form of a path that may not exist yet: its deepest existing
+/// ancestor, canonicalized, with the rest appended.
+fn canonical_to_be(p: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(p).ok()?;
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return Some(rest.iter().rev().fold(c, |acc, n| acc.join(n)));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// The baseline inventory's hashes of files that may be reused (fast re-audit):

@@ -157,6 +157,40 @@ fn the_baseline_bundle_is_never_overwritten_by_the_new_audit() {
     assert_eq!(std::fs::read(&baseline).unwrap(), before);
 }
 
+#[test]
+fn a_new_bundle_inside_the_baseline_folder_is_refused_so_the_old_one_still_verifies() {
+    let c = company("株式会社テスト", "2025-10-01");
+    audit_out(&c, "2025-11-20", "y2025", &[]);
+    let baseline = c.path().join("y2025/report.json");
+    for out in ["y2025/y2026", "y2025/sub/y2026"] {
+        let r = audit_out(
+            &c,
+            "2026-11-20",
+            out,
+            &["--baseline", baseline.to_str().unwrap()],
+        );
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("inside the baseline's folder"),
+            "{}",
+            r.stderr
+        );
+        assert!(!c.path().join(out).exists(), "{out} was created");
+    }
+    let mut cmd = timaudit();
+    cmd.arg("verify").arg(c.path().join("y2025"));
+    let v = run(cmd);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    // Beside it is fine.
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2026",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+}
+
 const SHARE_PROFILE: &str = "organization:
   name: 株式会社テスト
 scope:
