@@ -116,6 +116,24 @@ fn a_baseline_of_another_organisation_or_a_newer_schema_stops_the_run() {
         .arg(&baseline)
         .arg(b.write("x.json", "not json"));
     assert_eq!(run(cmd).code, 2);
+
+    // Without a profile the audit names no organisation: it cannot be checked to
+    // be the same company (and its register is empty, so every protected file
+    // would look removed).
+    let mut cmd = timaudit();
+    cmd.arg("audit")
+        .arg("--root")
+        .arg(a.root())
+        .args(["--date", "2026-11-20", "--baseline"])
+        .arg(&baseline)
+        .current_dir(b.write("empty/.keep", "").parent().unwrap());
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`A社`") && r.stderr.contains("names no organisation"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

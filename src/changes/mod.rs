@@ -173,6 +173,12 @@ impl BaselineFacts {
 /// Checks that a baseline can be compared with an audit of `org` on `date`.
 pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), String> {
     let old = b.report.organization.name.trim();
+    if org.trim().is_empty() && !old.is_empty() {
+        return Err(format!(
+            "the baseline {} is for organisation `{old}`, but this audit names no organisation (no profile?); audit with that organisation's profile",
+            b.path.display()
+        ));
+    }
     if !org.trim().is_empty() && !old.is_empty() && old != org.trim() {
         return Err(format!(
             "the baseline {} is for organisation `{old}`, but this audit is for `{}`; compare audits of the same organisation",
@@ -305,6 +311,11 @@ mod tests {
         assert!(check_comparable(&b, "A社", "2026-11-20".parse().unwrap()).is_ok());
         let e = check_comparable(&b, "B社", "2026-11-20".parse().unwrap()).unwrap_err();
         assert!(e.contains("`A社`") && e.contains("`B社`"), "{e}");
+        let e = check_comparable(&b, " ", "2026-11-20".parse().unwrap()).unwrap_err();
+        assert!(
+            e.contains("`A社`") && e.contains("names no organisation"),
+            "{e}"
+        );
         let e = check_comparable(&b, "A社", "2025-01-01".parse().unwrap()).unwrap_err();
         assert!(e.contains("after this audit's date"), "{e}");
         let p = write(
