@@ -475,3 +475,58 @@ fn a_baseline_inventory_cut_at_a_line_boundary_is_not_compared_never_a_wrong_dif
     assert_eq!(j["files_compared"], false, "{j}");
     assert_eq!(j["removed"].as_array().unwrap().len(), 0, "{j}");
 }
+
+#[test]
+fn japanese_reports_name_the_kind_of_change_in_japanese() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/edit.dwg", "version 1");
+    c.host_file("/srv/share/design/perm.dwg", "perm");
+    for f in ["edit", "perm"] {
+        let p = c.root().join(format!("srv/share/design/{f}.dwg"));
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    audit_out(&c, "2025-11-20", "y1", &["--lang", "ja"]);
+    c.host_file("/srv/share/design/edit.dwg", "version 2");
+    std::fs::set_permissions(
+        c.root().join("srv/share/design/perm.dwg"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap(), "--lang", "ja"],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    let ev = r.evidence("HDL-10").join("\n");
+    assert!(ev.contains("変更: 内容"), "{ev}");
+    assert!(
+        ev.contains("変更: アクセス権（モード） (0640 → 0644)"),
+        "{ev}"
+    );
+    assert!(!ev.contains("content") && !ev.contains(": mode"), "{ev}");
+
+    let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
+    let section = &md[md.find("## 前回の監査（2025-11-20）からの変化").expect(&md)..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    assert!(section.contains("### 保護対象ファイルの変化"), "{section}");
+    assert!(
+        section.contains("合計 ") && !section.contains("total"),
+        "{section}"
+    );
+    assert!(section.contains("edit.dwg [T-001]: 内容"), "{section}");
+
+    let html = std::fs::read_to_string(c.path().join("y2/report.html")).unwrap();
+    let changes = &html[html.find("id=\"changes\"").unwrap()..];
+    let changes = &changes[..changes.find("</section>").unwrap()];
+    assert!(changes.contains("変更された保護対象ファイル"), "{changes}");
+    assert!(
+        changes.contains("— 内容") && changes.contains("— アクセス権（モード） (0640 → 0644)"),
+        "{changes}"
+    );
+    assert!(!changes.contains("content"), "{changes}");
+}

@@ -126,6 +126,17 @@ pub fn change_line(c: &FileChange, lang: Lang) -> String {
         .as_deref()
         .map(|a| format!(" [{}]", esc(a)))
         .unwrap_or_default();
+    let what = what_text(c, lang);
+    if what.is_empty() {
+        format!("- {}{asset}", esc(&c.path))
+    } else {
+        format!("- {}{asset}: {}", esc(&c.path), esc(&what))
+    }
+}
+
+/// What changed in a file, in the report's language: `内容, アクセス権（モード）
+/// (0640 → 0644)` / `content, mode (0640 → 0644)`; empty for added and removed files.
+pub fn what_text(c: &FileChange, lang: Lang) -> String {
     let what = c
         .what
         .iter()
@@ -140,11 +151,7 @@ pub fn change_line(c: &FileChange, lang: Lang) -> String {
         ),
         _ => String::new(),
     };
-    if what.is_empty() {
-        format!("- {}{asset}", esc(&c.path))
-    } else {
-        format!("- {}{asset}: {what}{detail}", esc(&c.path))
-    }
+    format!("{what}{detail}")
 }
 
 fn what_label(w: &str, lang: Lang) -> &str {

@@ -125,14 +125,18 @@ fn hdl10(ctx: &Context, _: &Done) -> Outcome {
         (&fc.changed, "変更", "changed"),
     ] {
         for ch in list.iter() {
-            let what = ch.what.join(", ");
+            use crate::changes::diff::what_text;
+            let (wj, we) = (
+                what_text(ch, crate::i18n::Lang::Ja),
+                what_text(ch, crate::i18n::Lang::En),
+            );
             let mut e = Evidence::new(EvidenceKind::File)
                 .path(&ch.path)
                 .path_b64(ch.path_b64.clone())
-                .detail(if what.is_empty() {
+                .detail(if ch.what.is_empty() {
                     Text::new(ja, en)
                 } else {
-                    tr!("{ja}: {what}", "{en}: {what}")
+                    Text::new(format!("{ja}: {wj}"), format!("{en}: {we}"))
                 });
             if let Some(a) = &ch.asset {
                 e = e.asset(a);

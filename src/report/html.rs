@@ -942,9 +942,18 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
         );
     } else {
         for (title, list) in [
-            (t("追加されたファイル", "Added files"), &ch.added),
-            (t("削除されたファイル", "Removed files"), &ch.removed),
-            (t("変更されたファイル", "Changed files"), &ch.changed),
+            (
+                t("追加された保護対象ファイル", "Protected files added"),
+                &ch.added,
+            ),
+            (
+                t("削除された保護対象ファイル", "Protected files removed"),
+                &ch.removed,
+            ),
+            (
+                t("変更された保護対象ファイル", "Protected files changed"),
+                &ch.changed,
+            ),
         ] {
             let _ = writeln!(o, "<h3>{} ({})</h3>", esc(title), list.len());
             if list.is_empty() {
@@ -955,7 +964,10 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
                 let what = if c.what.is_empty() {
                     String::new()
                 } else {
-                    format!(" — {}", esc(&c.what.join(", ")))
+                    format!(
+                        " — {}",
+                        untrusted(&crate::changes::diff::what_text(c, lang))
+                    )
                 };
                 let asset = c
                     .asset
