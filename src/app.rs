@@ -221,6 +221,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             inventory_file,
             reuse,
             &mut warnings,
+            lang,
         )?);
     }
     let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
@@ -369,7 +370,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
 }
 
 fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
-    let d = crate::changes::diff::diff(&a.old, &a.new)?;
+    let d = crate::changes::diff::diff(&a.old, &a.new, lang)?;
     let text = match a.format {
         Format::Json => crate::changes::diff::render_json(&d),
         Format::Md => crate::changes::diff::render_markdown(&d, lang),

@@ -530,3 +530,33 @@ fn japanese_reports_name_the_kind_of_change_in_japanese() {
     );
     assert!(!changes.contains("content"), "{changes}");
 }
+
+#[test]
+fn japanese_reports_say_in_japanese_why_protected_files_were_not_compared() {
+    let c = company("株式会社テスト", "2025-10-01");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    std::fs::remove_file(c.path().join("y1/inventory.jsonl")).unwrap();
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap(), "--lang", "ja"],
+    );
+    assert_eq!(r.status("HDL-10"), "error");
+    let reason = r.item("HDL-10")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("inventory.jsonl がありません") && !reason.contains("there is no"),
+        "{reason}"
+    );
+    let j = r.json();
+    let note = j["changes"]["files_note"].as_str().unwrap();
+    assert!(note.contains("がありません"), "{note}");
+    let warnings = j["warnings"].to_string();
+    assert!(
+        warnings.contains("比較できませんでした") && !warnings.contains("were not compared"),
+        "{warnings}"
+    );
+    let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
+    assert!(!md.contains("were not compared"), "{md}");
+}

@@ -5,7 +5,7 @@ use super::{
     Baseline, FileChange, ItemChange, ScoreChange, files, item_changes, load_report, score_changes,
 };
 use crate::catalogue::Catalogue;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::report::markdown::{esc, score_text};
 use crate::timeline::Timeline;
 use chrono::NaiveDate;
@@ -35,8 +35,13 @@ pub struct Diff {
     pub timeline: Option<Timeline>,
 }
 
-/// Compares two reports. Errors (exit 2) when they cannot be compared.
-pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Diff, String> {
+/// Compares two reports. Errors (exit 2) when they cannot be compared. Notes
+/// (why files were not compared) are in `lang`.
+pub fn diff(
+    old_path: &std::path::Path,
+    new_path: &std::path::Path,
+    lang: Lang,
+) -> Result<Diff, String> {
     let old = load_report(old_path)?;
     let new = load_report(new_path)?;
     super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)?;
@@ -47,6 +52,7 @@ pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Di
         .map(|i| (i.id.clone(), i.status))
         .collect();
     let (files_compared, files_note, fc) = file_changes(&old, &new);
+    let files_note = files_note.map(|t| t.get(lang).to_string());
     Ok(Diff {
         organization: new.report.organization.name.clone(),
         old: AuditRef {
@@ -70,7 +76,7 @@ pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Di
 
 /// The protected-file changes: from the inventories beside both reports, or from
 /// the new report's own `changes` when it was audited against this very baseline.
-fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files::FileChanges) {
+fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<Text>, files::FileChanges) {
     if let (Some(oi), Some(ni)) = (&old.inventory, &new.inventory) {
         return match files::compare_files(oi, ni, [old.protected_count(), new.protected_count()]) {
             Ok(fc) => (true, None, fc),
@@ -103,12 +109,10 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files:
                 .to_string()
         })
         .collect();
+    let missing = missing.join(", ");
     (
         false,
-        Some(format!(
-            "protected files were not compared: missing {}",
-            missing.join(", ")
-        )),
+        Some(crate::tr!("{missing} がありません", "missing {missing}")),
         files::FileChanges::default(),
     )
 }

@@ -4,6 +4,8 @@
 //! `audit --out` write them, so the comparison is one streaming merge: memory
 //! holds the changes, never the trees.
 
+use crate::i18n::Text;
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 use std::path::Path;
@@ -149,23 +151,29 @@ impl<R: BufRead> Protected<R> {
     /// At the end: does the number of protected lines match what the report
     /// that came with this inventory counted? A file cut at a line boundary
     /// parses cleanly, so without this its missing files would be "removed".
-    fn check_count(&self, expected: Option<u64>) -> Result<(), String> {
+    fn check_count(&self, expected: Option<u64>) -> Result<(), Text> {
         match expected {
-            Some(n) if n != self.count => Err(format!(
-                "{} lists {} protected files, but its report.json counted {n}: the inventory is incomplete or not the one written with that report, so it cannot be compared",
-                self.name, self.count
+            Some(n) if n != self.count => Err(Text::new(
+                format!(
+                    "{} には保護対象ファイルが {} 件しかありませんが、同じ監査の report.json では {n} 件です。inventory が途中で切れているか、その報告書と一緒に作られたものではないため、比較できません",
+                    self.name, self.count
+                ),
+                format!(
+                    "{} lists {} protected files, but its report.json counted {n}: the inventory is incomplete or not the one written with that report, so it cannot be compared",
+                    self.name, self.count
+                ),
             )),
             _ => Ok(()),
         }
     }
 
-    fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, String> {
+    fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, Text> {
         loop {
             self.buf.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|e| format!("{}:{}: cannot read: {e}", self.name, self.line_no + 1))?;
+            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| {
+                let at = format!("{}:{}", self.name, self.line_no + 1);
+                tr!("{at}: 読み取れません: {e}", "{at}: cannot read: {e}")
+            })?;
             if n == 0 {
                 return Ok(None);
             }
@@ -176,16 +184,21 @@ impl<R: BufRead> Protected<R> {
             }
             // A truncated or foreign line is an error even when it is skipped.
             if !(raw.starts_with(b"{") && raw.ends_with(b"}")) {
-                return Err(format!(
-                    "{}:{}: not an inventory line",
-                    self.name, self.line_no
+                let at = format!("{}:{}", self.name, self.line_no);
+                return Err(tr!(
+                    "{at}: inventory の行ではありません（途中で切れているか、別のファイルです）",
+                    "{at}: not an inventory line"
                 ));
             }
             if !maybe_protected(raw) {
                 continue;
             }
             let line: Line = serde_json::from_slice(raw).map_err(|e| {
-                format!("{}:{}: not an inventory line: {e}", self.name, self.line_no)
+                let at = format!("{}:{}", self.name, self.line_no);
+                tr!(
+                    "{at}: inventory の行ではありません: {e}",
+                    "{at}: not an inventory line: {e}"
+                )
             })?;
             if !line.is_protected() {
                 continue;
@@ -194,9 +207,10 @@ impl<R: BufRead> Protected<R> {
             if let Some(prev) = &self.last
                 && key < *prev
             {
-                return Err(format!(
-                    "{}:{}: the inventory is not sorted by path, so it cannot be compared",
-                    self.name, self.line_no
+                let at = format!("{}:{}", self.name, self.line_no);
+                return Err(tr!(
+                    "{at}: inventory がパス順に並んでいないため、比較できません",
+                    "{at}: the inventory is not sorted by path, so it cannot be compared"
                 ));
             }
             self.last = Some(key.clone());
@@ -210,7 +224,7 @@ impl<R: BufRead> Protected<R> {
 pub fn compare<A: BufRead, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
-) -> Result<FileChanges, String> {
+) -> Result<FileChanges, Text> {
     compare_counted(old, new, [None, None])
 }
 
@@ -220,7 +234,7 @@ pub fn compare_counted<A: BufRead, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
     expected: [Option<u64>; 2],
-) -> Result<FileChanges, String> {
+) -> Result<FileChanges, Text> {
     let mut o = Protected::new(old.0, old.1);
     let mut n = Protected::new(new.0, new.1);
     let mut out = FileChanges::default();
@@ -267,11 +281,14 @@ pub fn compare_files(
     old: &Path,
     new: &Path,
     expected: [Option<u64>; 2],
-) -> Result<FileChanges, String> {
+) -> Result<FileChanges, Text> {
     let open = |p: &Path| {
         std::fs::File::open(p)
             .map(std::io::BufReader::new)
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+            .map_err(|e| {
+                let p = p.display();
+                tr!("{p} を読み取れません: {e}", "cannot read {p}: {e}")
+            })
     };
     compare_counted(
         (&old.display().to_string(), open(old)?),
@@ -419,12 +436,18 @@ mod tests {
             line("/a", Some("T"), "1", "0640", &[]),
         ]
         .join("\n");
-        let e = compare(("old", bad.as_bytes()), ("new", "".as_bytes())).unwrap_err();
+        let e = compare(("old", bad.as_bytes()), ("new", "".as_bytes()))
+            .unwrap_err()
+            .en;
         assert!(e.starts_with("old:2:") && e.contains("not sorted"), "{e}");
-        let e = compare(("old", "".as_bytes()), ("new", "{oops".as_bytes())).unwrap_err();
+        let e = compare(("old", "".as_bytes()), ("new", "{oops".as_bytes()))
+            .unwrap_err()
+            .en;
         assert!(e.starts_with("new:1:"), "{e}");
         let cut = r#"{"path":"/a","type":"file","asset":"T-001","sha256":"ab"#;
-        let e = compare(("old", "".as_bytes()), ("new", cut.as_bytes())).unwrap_err();
+        let e = compare(("old", "".as_bytes()), ("new", cut.as_bytes()))
+            .unwrap_err()
+            .en;
         assert!(e.starts_with("new:1:"), "{e}");
     }
 
@@ -446,7 +469,8 @@ mod tests {
             ("new", inv.as_bytes()),
             [Some(3), None],
         )
-        .unwrap_err();
+        .unwrap_err()
+        .en;
         assert!(e.starts_with("old ") && e.contains("counted 3"), "{e}");
     }
 

@@ -6,7 +6,7 @@ pub mod diff;
 pub mod files;
 
 use crate::evaluate::score::Summary;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::model::Status;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -129,20 +129,24 @@ pub fn load_report(path: &Path) -> Result<Baseline, String> {
 #[derive(Clone, Debug)]
 pub struct BaselineFacts {
     pub baseline: Baseline,
-    pub files: Result<FileChanges, String>,
+    pub files: Result<FileChanges, Text>,
 }
 
 impl BaselineFacts {
     /// Compares the baseline's inventory with this run's (when there is one).
     pub fn new(baseline: Baseline, new_inventory: Option<&Path>) -> BaselineFacts {
         let files = match (&baseline.inventory, new_inventory) {
-            (None, _) => Err(format!(
-                "there is no inventory.jsonl beside the baseline {}",
-                baseline.path.display()
-            )),
-            (Some(_), None) => {
-                Err("this run wrote no inventory (no file shares were walked)".to_string())
+            (None, _) => {
+                let p = baseline.path.display();
+                Err(crate::tr!(
+                    "前回の報告書 {p} と同じフォルダに inventory.jsonl がありません",
+                    "there is no inventory.jsonl beside the baseline {p}"
+                ))
             }
+            (Some(_), None) => Err(Text::new(
+                "今回の監査ではファイル共有を調べていないため、比べる inventory がありません",
+                "this run wrote no inventory (no file shares were walked)",
+            )),
             (Some(old), Some(new)) => {
                 files::compare_files(old, new, [baseline.protected_count(), None])
             }
@@ -150,11 +154,12 @@ impl BaselineFacts {
         BaselineFacts { baseline, files }
     }
 
-    /// `changes` for the report, given this run's item results and summary.
-    pub fn changes(&self, items: &[(String, Status)], summary: &Summary) -> Changes {
+    /// `changes` for the report, given this run's item results and summary
+    /// (`files_note` in the report's language).
+    pub fn changes(&self, items: &[(String, Status)], summary: &Summary, lang: Lang) -> Changes {
         let (compared, note, fc) = match &self.files {
             Ok(fc) => (true, None, fc.clone()),
-            Err(e) => (false, Some(e.clone()), FileChanges::default()),
+            Err(e) => (false, Some(e.get(lang).to_string()), FileChanges::default()),
         };
         Changes {
             baseline: self.baseline.path.display().to_string(),

@@ -108,9 +108,10 @@ fn hdl10(ctx: &Context, _: &Done) -> Outcome {
     let fc = match &b.files {
         Ok(fc) => fc,
         Err(e) => {
+            let (ja, en) = (&e.ja, &e.en);
             return Outcome::error(tr!(
-                "前回（{since}）の監査と保護対象ファイルを比較できません: {e}",
-                "cannot compare protected files with the audit of {since}: {e}"
+                "前回（{since}）の監査と保護対象ファイルを比較できません: {ja}",
+                "cannot compare protected files with the audit of {since}: {en}"
             ));
         }
     };

@@ -167,11 +167,19 @@ pub fn render(r: &Report, lang: Lang) -> String {
         for u in &cov.unreadable {
             let _ = writeln!(o, "- {}: {}", esc(&u.path), esc(&u.error));
         }
-        let _ = writeln!(
-            o,
-            "- vanished: {}, loops: {}, skipped_special: {}",
-            cov.vanished, cov.loops, cov.skipped_special
-        );
+        let _ = if lang == Lang::Ja {
+            writeln!(
+                o,
+                "- 調査中に消えたファイル: {}、リンクのループ: {}、特殊ファイル（除外）: {}",
+                cov.vanished, cov.loops, cov.skipped_special
+            )
+        } else {
+            writeln!(
+                o,
+                "- vanished: {}, loops: {}, skipped_special: {}",
+                cov.vanished, cov.loops, cov.skipped_special
+            )
+        };
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n## {}\n", w.warnings);
