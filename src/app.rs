@@ -259,10 +259,13 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     });
 
     if let Some(out) = &out_dir {
+        let inputs =
+            crate::bundle::inputs(facts.accounts.as_ref().ok().filter(|_| linux), &profile);
         let src = crate::bundle::Sources {
             fs: &fs,
             profile: &profile,
             evidence_dirs: &a.evidence,
+            inputs: &inputs,
         };
         write_bundle(out, &mut report, &src, lang)?;
     }
