@@ -227,6 +227,11 @@ fn training_topics_people_and_newcomers() {
             .unwrap()
             .contains("sanctions")
     );
+    // The Japanese reason names the missing topic in Japanese (with its code).
+    assert_eq!(
+        a.item("TRN-01")["reason_i18n"]["ja"],
+        "直近 365 日間の研修で扱っていないテーマがあります: 違反時の処分（sanctions）"
+    );
 
     // A member of an authorized group who never attended; and a newcomer.
     let c = good_company();
