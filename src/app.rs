@@ -184,6 +184,17 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     host_warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     facts.host = Some(host_facts);
     let mut warnings = warnings;
+    if let Some(b) = &baseline {
+        let names: Vec<String> = std::iter::once(facts.hostname.clone())
+            .filter(|_| linux)
+            .chain(windows_hosts.iter().map(|h| h.name.clone()))
+            .collect();
+        if let Some(w) = crate::changes::host_mismatch(b, &names) {
+            let w = w.get(lang).to_string();
+            eprintln!("warning: {w}");
+            warnings.push(w);
+        }
+    }
     // Without --out the inventory still goes to a temporary file when a baseline
     // needs it for the comparison.
     let temp_inventory = match (&out_dir, &baseline) {
@@ -374,6 +385,9 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
 
 fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
     let d = crate::changes::diff::diff(&a.old, &a.new, lang)?;
+    for w in &d.warnings {
+        eprintln!("warning: {w}");
+    }
     let text = match a.format {
         Format::Json => crate::changes::diff::render_json(&d),
         Format::Md => crate::changes::diff::render_markdown(&d, lang),

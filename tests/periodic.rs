@@ -560,3 +560,54 @@ fn japanese_reports_say_in_japanese_why_protected_files_were_not_compared() {
     let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
     assert!(!md.contains("were not compared"), "{md}");
 }
+
+#[test]
+fn a_baseline_of_another_host_gives_a_clear_warning() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/etc/hostname", "fs01\n");
+    c.host_file("/srv/share/design/a.dwg", "a");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    let baseline = c.path().join("y1/report.json");
+    // The same server a year later: no warning.
+    let same = audit_out(
+        &c,
+        "2026-11-20",
+        "same",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(!same.stderr.contains("other hosts"), "{}", same.stderr);
+    assert!(
+        !same.json()["warnings"].to_string().contains("other hosts"),
+        "{}",
+        same.json()["warnings"]
+    );
+
+    c.host_file("/etc/hostname", "fs02\n");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning:") && r.stderr.contains("other hosts (fs01)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.json()["warnings"].to_string().contains("(fs02)"),
+        "{}",
+        r.json()["warnings"]
+    );
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "json"])
+        .arg(&baseline)
+        .arg(c.path().join("y2/report.json"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(d.stderr.contains("other hosts"), "{}", d.stderr);
+    let j: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert!(j["warnings"].to_string().contains("fs01"), "{j}");
+}

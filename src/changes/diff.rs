@@ -33,6 +33,9 @@ pub struct Diff {
     pub changed: Vec<FileChange>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
+    /// Doubts about the comparison (reports of different hosts), in `lang`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Compares two reports. Errors (exit 2) when they cannot be compared. Notes
@@ -53,6 +56,11 @@ pub fn diff(
         .collect();
     let (files_compared, files_note, fc) = file_changes(&old, &new);
     let files_note = files_note.map(|t| t.get(lang).to_string());
+    let new_hosts: Vec<String> = new.report.hosts.iter().map(|h| h.name.clone()).collect();
+    let warnings: Vec<String> = super::host_mismatch(&old, &new_hosts)
+        .map(|t| t.get(lang).to_string())
+        .into_iter()
+        .collect();
     Ok(Diff {
         organization: new.report.organization.name.clone(),
         old: AuditRef {
@@ -71,6 +79,7 @@ pub fn diff(
         removed: fc.removed,
         changed: fc.changed,
         timeline: new.report.timeline.clone(),
+        warnings,
     })
 }
 
@@ -258,6 +267,14 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
                 "Certificate expires"
             },
             t.expires_on
+        );
+    }
+    for w in &d.warnings {
+        let _ = writeln!(
+            o,
+            "\n> ⚠ {}: {}",
+            if ja { "注意" } else { "Warning" },
+            esc(w)
         );
     }
     let _ = writeln!(

@@ -24,6 +24,8 @@ pub struct BaselineReport {
     pub generated_at: String,
     pub audit_date: NaiveDate,
     pub organization: BaselineOrg,
+    #[serde(default)]
+    pub hosts: Vec<BaselineHost>,
     pub summary: Summary,
     pub items: Vec<BaselineItem>,
     #[serde(default)]
@@ -53,6 +55,11 @@ pub struct BaselineTool {
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct BaselineOrg {
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct BaselineHost {
     pub name: String,
 }
 
@@ -199,6 +206,26 @@ pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), 
         ));
     }
     Ok(())
+}
+
+/// A warning when the baseline audited other hosts than `hosts` (a report of
+/// another server of the same company): its protected files would all show as
+/// removed and this audit's as added. Not an error: a server may be renamed.
+pub fn host_mismatch(b: &Baseline, hosts: &[String]) -> Option<Text> {
+    let mut old: Vec<&str> = b.report.hosts.iter().map(|h| h.name.trim()).collect();
+    let mut new: Vec<&str> = hosts.iter().map(|h| h.trim()).collect();
+    old.sort_unstable();
+    old.dedup();
+    new.sort_unstable();
+    new.dedup();
+    if old.is_empty() || new.is_empty() || old == new {
+        return None;
+    }
+    let (p, o, n) = (b.path.display(), old.join(", "), new.join(", "));
+    Some(crate::tr!(
+        "前回の報告書 {p} は別のホスト（{o}）の監査です（今回は {n}）。同じサーバーの名前を変えたのでなければ、保護対象ファイルの変化は別々のサーバーを比べたもので、1 年間の変化ではありません",
+        "the baseline {p} audited other hosts ({o}) than this audit ({n}); unless the same server was renamed, the protected-file changes compare two different servers, not one server over time"
+    ))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
