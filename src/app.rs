@@ -71,14 +71,23 @@ fn cmd_init(a: InitArgs) -> Result<i32, Fatal> {
 }
 
 /// Loads the profile named, or `./timaudit.yaml` when it exists, or none.
-/// Every problem is printed as `FILE:LINE:COLUMN: message`.
-pub fn load_profile(path: Option<&Path>, cat: &Catalogue) -> Result<(Profile, Vec<String>), Fatal> {
+/// Every problem is printed as `FILE:LINE:COLUMN: message`. Warnings for the
+/// report are in `lang`.
+pub fn load_profile(
+    path: Option<&Path>,
+    cat: &Catalogue,
+    lang: Lang,
+) -> Result<(Profile, Vec<String>), Fatal> {
     let path: Option<PathBuf> = match path {
         Some(p) => Some(p.to_path_buf()),
         None => Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()),
     };
     let Some(path) = path else {
-        return Ok((Profile::empty(), vec!["no profile given and no ./timaudit.yaml: records and manual items are reported as unanswered".into()]));
+        let w = crate::i18n::Text::new(
+            "プロファイルが指定されておらず ./timaudit.yaml もないため、記録と回答の項目はすべて「未回答」になります（`timaudit init` で雛形を作れます）",
+            "no profile given and no ./timaudit.yaml: records and manual items are reported as unanswered",
+        );
+        return Ok((Profile::empty(), vec![w.get(lang).to_string()]));
     };
     match profile::load(&path, cat) {
         Ok((p, warnings)) => {
@@ -121,7 +130,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             )));
         }
     }
-    let (profile, warnings) = load_profile(a.profile.as_deref(), cat)?;
+    let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
     match std::fs::metadata(a.root()) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {

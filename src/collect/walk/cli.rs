@@ -64,7 +64,7 @@ fn print_problems(f: &ShareFacts) {
 /// (each named on stderr), 2 when the run could not be done.
 pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
     let cat = crate::catalogue::Catalogue::builtin();
-    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat)?;
+    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, crate::i18n::Lang::En)?;
     check_root(&a.root)?;
     let fs = RootFs::new(&a.root);
     let accounts = match Accounts::load(&fs) {
