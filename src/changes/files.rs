@@ -155,7 +155,7 @@ impl<R: BufRead> Protected<R> {
         match expected {
             Some(n) if n != self.count => Err(Text::new(
                 format!(
-                    "{} には保護対象ファイルが {} 件しかありませんが、同じ監査の report.json では {n} 件です。inventory が途中で切れているか、その報告書と一緒に作られたものではないため、比較できません",
+                    "{} には保護対象ファイルが {} 件ありますが、同じ監査の report.json では {n} 件です。inventory が途中で切れているか、その報告書と一緒に作られたものではないため、比較できません",
                     self.name, self.count
                 ),
                 format!(
