@@ -611,3 +611,55 @@ fn a_baseline_of_another_host_gives_a_clear_warning() {
     let j: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
     assert!(j["warnings"].to_string().contains("fs01"), "{j}");
 }
+
+#[test]
+fn without_hashes_hdl10_is_an_error_not_a_pass_that_missed_same_size_edits() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/a.dwg", "AAAA");
+    c.host_file("/srv/share/design/b.dwg", "BBBB");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    // Same size, new content: only a hash can see it.
+    c.host_file("/srv/share/design/a.dwg", "aaaa");
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap(), "--no-hash"],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.status("HDL-10"), "error", "{}", r.item("HDL-10"));
+    let reason = r.item("HDL-10")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("2 protected files have no SHA-256") && reason.contains("--no-hash"),
+        "{reason}"
+    );
+    let ch = &r.json()["changes"];
+    assert_eq!(ch["files_compared"], true);
+    assert!(
+        ch["files_note"].as_str().unwrap().contains("--no-hash"),
+        "{ch}"
+    );
+    let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
+    assert!(md.contains("have no SHA-256"), "{md}");
+    let mut cmd = timaudit();
+    cmd.arg("diff")
+        .arg(&baseline)
+        .arg(c.path().join("y2/report.json"));
+    let d = run(cmd);
+    assert!(d.stdout.contains("have no SHA-256"), "{}", d.stdout);
+
+    // Hashed again, the edit is found and the item passes.
+    let r = audit_out(
+        &c,
+        "2026-11-21",
+        "y3",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(r.status("HDL-10"), "pass", "{}", r.item("HDL-10"));
+    assert_eq!(
+        r.json()["changes"]["changed"][0]["path"],
+        "/srv/share/design/a.dwg"
+    );
+}

@@ -88,7 +88,7 @@ pub fn diff(
 fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<Text>, files::FileChanges) {
     if let (Some(oi), Some(ni)) = (&old.inventory, &new.inventory) {
         return match files::compare_files(oi, ni, [old.protected_count(), new.protected_count()]) {
-            Ok(fc) => (true, None, fc),
+            Ok(fc) => (true, fc.note(), fc),
             Err(e) => (false, Some(e), files::FileChanges::default()),
         };
     }
@@ -98,11 +98,12 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<Text>, files::F
     {
         return (
             true,
-            None,
+            ch.files_note.clone().map(Text::same),
             files::FileChanges {
                 added: ch.added.clone(),
                 removed: ch.removed.clone(),
                 changed: ch.changed.clone(),
+                unhashed: 0,
             },
         );
     }
@@ -190,6 +191,9 @@ pub fn files_markdown(
     changed: &[FileChange],
 ) {
     let ja = lang == Lang::Ja;
+    if let (true, Some(note)) = (compared, note) {
+        let _ = writeln!(o, "> ⚠ {}\n", esc(note));
+    }
     if !compared {
         let _ = writeln!(
             o,

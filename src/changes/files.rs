@@ -107,11 +107,25 @@ pub struct FileChanges {
     pub added: Vec<FileChange>,
     pub removed: Vec<FileChange>,
     pub changed: Vec<FileChange>,
+    /// Protected files in both inventories without a SHA-256 in one of them
+    /// (`--no-hash`, or unreadable): an edit that kept the size went unseen.
+    pub unhashed: u64,
 }
 
 impl FileChanges {
     pub fn total(&self) -> usize {
         self.added.len() + self.removed.len() + self.changed.len()
+    }
+
+    /// Why the list may be incomplete (files compared without a hash), if so.
+    pub fn note(&self) -> Option<Text> {
+        let n = self.unhashed;
+        (n > 0).then(|| {
+            tr!(
+                "保護対象ファイル {n} 件は前回か今回に SHA-256 を計算していない（--no-hash または読み取れない）ため、サイズの変わらない内容の変更は分かりません",
+                "{n} protected files have no SHA-256 in one of the audits (--no-hash, or unreadable), so an edit that kept their size cannot be seen"
+            )
+        })
     }
 }
 
@@ -261,6 +275,9 @@ pub fn compare_counted<A: BufRead, B: BufRead>(
                     b = n.next()?;
                 }
                 std::cmp::Ordering::Equal => {
+                    if ol.sha256.is_none() || nl.sha256.is_none() {
+                        out.unhashed += 1;
+                    }
                     let what = differences(ol, nl);
                     if !what.is_empty() {
                         out.changed.push(entry(nl, Some(ol), Some(nl), what));

@@ -165,7 +165,7 @@ impl BaselineFacts {
     /// (`files_note` in the report's language).
     pub fn changes(&self, items: &[(String, Status)], summary: &Summary, lang: Lang) -> Changes {
         let (compared, note, fc) = match &self.files {
-            Ok(fc) => (true, None, fc.clone()),
+            Ok(fc) => (true, fc.note().map(|t| t.get(lang).to_string()), fc.clone()),
             Err(e) => (false, Some(e.get(lang).to_string()), FileChanges::default()),
         };
         Changes {

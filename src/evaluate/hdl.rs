@@ -116,10 +116,20 @@ fn hdl10(ctx: &Context, _: &Done) -> Outcome {
         }
     };
     let (a, r, c) = (fc.added.len(), fc.removed.len(), fc.changed.len());
-    let mut out = Outcome::pass(tr!(
-        "前回（{since}）の監査以降の変化を把握しています: 追加 {a} 件、削除 {r} 件、変更 {c} 件",
-        "changes since the audit of {since} are known: {a} added, {r} removed, {c} changed"
-    ));
+    let mut out = match fc.note() {
+        // Content changes that kept the size are unknown: never a pass.
+        Some(note) => {
+            let (nj, ne) = (&note.ja, &note.en);
+            Outcome::error(tr!(
+                "前回（{since}）の監査以降の変化を把握しきれていません: {nj}（分かった変化: 追加 {a} 件、削除 {r} 件、変更 {c} 件）",
+                "changes since the audit of {since} are not all known: {ne} (known: {a} added, {r} removed, {c} changed)"
+            ))
+        }
+        None => Outcome::pass(tr!(
+            "前回（{since}）の監査以降の変化を把握しています: 追加 {a} 件、削除 {r} 件、変更 {c} 件",
+            "changes since the audit of {since} are known: {a} added, {r} removed, {c} changed"
+        )),
+    };
     for (list, ja, en) in [
         (&fc.added, "追加", "added"),
         (&fc.removed, "削除", "removed"),

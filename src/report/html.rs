@@ -941,6 +941,9 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
             untrusted(ch.files_note.as_deref().unwrap_or(""))
         );
     } else {
+        if let Some(note) = &ch.files_note {
+            let _ = writeln!(o, "<p class=\"warn\">⚠ {}</p>", untrusted(note));
+        }
         for (title, list) in [
             (
                 t("追加された保護対象ファイル", "Protected files added"),
