@@ -72,14 +72,23 @@ fn cmd_init(a: InitArgs) -> Result<i32, Fatal> {
 }
 
 /// Loads the profile named, or `./timaudit.yaml` when it exists, or none.
-/// Every problem is printed as `FILE:LINE:COLUMN: message`.
-pub fn load_profile(path: Option<&Path>, cat: &Catalogue) -> Result<(Profile, Vec<String>), Fatal> {
+/// Every problem is printed as `FILE:LINE:COLUMN: message`. Warnings for the
+/// report are in `lang`.
+pub fn load_profile(
+    path: Option<&Path>,
+    cat: &Catalogue,
+    lang: Lang,
+) -> Result<(Profile, Vec<String>), Fatal> {
     let path: Option<PathBuf> = match path {
         Some(p) => Some(p.to_path_buf()),
         None => Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()),
     };
     let Some(path) = path else {
-        return Ok((Profile::empty(), vec!["no profile given and no ./timaudit.yaml: records and manual items are reported as unanswered".into()]));
+        let w = crate::i18n::Text::new(
+            "プロファイルが指定されておらず ./timaudit.yaml もないため、記録と回答の項目はすべて「未回答」になります（`timaudit init` で雛形を作れます）",
+            "no profile given and no ./timaudit.yaml: records and manual items are reported as unanswered",
+        );
+        return Ok((Profile::empty(), vec![w.get(lang).to_string()]));
     };
     match profile::load(&path, cat) {
         Ok((p, warnings)) => {
@@ -122,7 +131,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             )));
         }
     }
-    let (profile, warnings) = load_profile(a.profile.as_deref(), cat)?;
+    let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
     match std::fs::metadata(a.root()) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
@@ -159,6 +168,19 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
                 out.display()
             )));
         }
+        // A folder inside last year's bundle would add files its manifest does not
+        // list, so that bundle would no longer verify.
+        if let (Some(d), Some(o)) = (
+            b.path.parent().and_then(|d| d.canonicalize().ok()),
+            canonical_to_be(out),
+        ) && o.starts_with(&d)
+        {
+            return Err(Fatal(format!(
+                "--out {} is inside the baseline's folder {}; write this audit into a new folder outside it so last year's bundle stays intact",
+                out.display(),
+                d.display()
+            )));
+        }
     }
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
     let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
@@ -172,6 +194,17 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     host_warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     facts.host = Some(host_facts);
     let mut warnings = warnings;
+    if let Some(b) = &baseline {
+        let names: Vec<String> = std::iter::once(facts.hostname.clone())
+            .filter(|_| linux)
+            .chain(windows_hosts.iter().map(|h| h.name.clone()))
+            .collect();
+        if let Some(w) = crate::changes::host_mismatch(b, &names) {
+            let w = w.get(lang).to_string();
+            eprintln!("warning: {w}");
+            warnings.push(w);
+        }
+    }
     // Without --out the inventory still goes to a temporary file when a baseline
     // needs it for the comparison.
     let temp_inventory = match (&out_dir, &baseline) {
@@ -209,6 +242,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             inventory_file,
             reuse,
             &mut warnings,
+            lang,
         )?);
     }
     let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
@@ -246,10 +280,13 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     });
 
     if let Some(out) = &out_dir {
+        let inputs =
+            crate::bundle::inputs(facts.accounts.as_ref().ok().filter(|_| linux), &profile);
         let src = crate::bundle::Sources {
             fs: &fs,
             profile: &profile,
             evidence_dirs: &a.evidence,
+            inputs: &inputs,
         };
         write_bundle(out, &mut report, &src, lang)?;
     }
@@ -259,6 +296,26 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     Ok(exit_code(&report, &a.fail_on))
+}
+
+/// The canonical form of a path that may not exist yet: its deepest existing
+/// ancestor, canonicalized, with the rest appended.
+fn canonical_to_be(p: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(p).ok()?;
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return Some(rest.iter().rev().fold(c, |acc, n| acc.join(n)));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// The baseline inventory's hashes of files that may be reused (fast re-audit):
@@ -337,7 +394,10 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
 }
 
 fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
-    let d = crate::changes::diff::diff(&a.old, &a.new)?;
+    let d = crate::changes::diff::diff(&a.old, &a.new, lang)?;
+    for w in &d.warnings {
+        eprintln!("warning: {w}");
+    }
     let text = match a.format {
         Format::Json => crate::changes::diff::render_json(&d),
         Format::Md => crate::changes::diff::render_markdown(&d, lang),

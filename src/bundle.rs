@@ -552,6 +552,45 @@ pub struct Sources<'a> {
     pub profile: &'a Profile,
     /// The `--evidence` folders (Windows evidence).
     pub evidence_dirs: &'a [PathBuf],
+    /// Files every verdict of their kind read without citing them line by line
+    /// (see [`inputs`]), copied like cited evidence.
+    pub inputs: &'a [Evidence<String>],
+}
+
+/// The inputs many verdicts use as a whole, so no single item cites them: the
+/// host's `/etc/passwd` and `/etc/group` (ACC-01/02/05/07, TRN-02…04) with the
+/// SHA-256 read for the verdicts, and the roster and training CSVs of the
+/// profile (ADM-03, TRN-01…05, ACC-05/07), hashed now.
+pub fn inputs(
+    accounts: Option<&crate::collect::accounts::Accounts>,
+    profile: &Profile,
+) -> Vec<Evidence<String>> {
+    let mut out = Vec::new();
+    if let Some(a) = accounts {
+        for f in [&a.passwd, &a.group] {
+            out.push(
+                Evidence::new(EvidenceKind::Config)
+                    .path(&f.path)
+                    .sha256(Some(f.sha256.clone()))
+                    .localize(Lang::En),
+            );
+        }
+    }
+    for f in [&profile.people_file, &profile.training_file]
+        .into_iter()
+        .flatten()
+    {
+        let Ok(bytes) = std::fs::read(f) else {
+            continue;
+        };
+        out.push(
+            Evidence::new(EvidenceKind::Record)
+                .path(f.to_string_lossy())
+                .sha256(Some(crate::rootfs::sha256_hex(&bytes)))
+                .localize(Lang::En),
+        );
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -643,6 +682,7 @@ fn plan(r: &Report, src: &Sources, lang: Lang, warnings: &mut Vec<String>) -> Ve
                 .iter()
                 .chain(it.computed_evidence.iter().flatten())
         })
+        .chain(src.inputs)
         .collect();
     // Files on the audited shares are the secrets: never copied.
     let share_files: BTreeSet<String> = all
@@ -1255,6 +1295,7 @@ mod tests {
             fs: &fs,
             profile: &profile,
             evidence_dirs: &dirs,
+            inputs: &[],
         };
         let out_path = d.path().join("out");
         let out = prepare(&out_path).unwrap();

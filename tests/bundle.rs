@@ -349,3 +349,60 @@ fn csv_html_and_the_blank_workbook_on_stdout() {
         assert!(strings.contains(&format!(">{id}<")), "{id}");
     }
 }
+
+#[test]
+fn the_account_files_and_the_roster_and_training_csvs_every_verdict_read_are_in_the_bundle() {
+    let d = tempfile::tempdir().unwrap();
+    let c = d.path().join("company");
+    let r = d.path().join("root");
+    let files = [
+        (
+            c.join("timaudit.yaml"),
+            "version: 1\norganization:\n  name: 株式会社名簿\npeople_file: people.csv\ntraining_file: training.csv\n",
+        ),
+        (
+            c.join("people.csv"),
+            "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\ntanaka,田中,handler,active,2020-04-01,,2020-04-01,\n",
+        ),
+        (
+            c.join("training.csv"),
+            "date,account,title,topics\n2026-06-01,tanaka,研修,handling;reporting;sanctions\n",
+        ),
+        (
+            r.join("etc/passwd"),
+            "root:x:0:0:root:/root:/bin/bash\ntanaka:x:1001:1001::/home/tanaka:/bin/bash\n",
+        ),
+        (r.join("etc/group"), "root:x:0:\ntanaka:x:1001:\n"),
+        (r.join("etc/shadow"), "tanaka:$6$secret:19000::::::\n"),
+    ];
+    for (p, text) in &files {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = d.path().join("out");
+    let o = timaudit()
+        .args(["audit", "--lang", "en", "--date", "2026-11-25", "--profile"])
+        .arg(c.join("timaudit.yaml"))
+        .arg("--root")
+        .arg(&r)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (copy, original) in [
+        ("evidence/etc/passwd", r.join("etc/passwd")),
+        ("evidence/etc/group", r.join("etc/group")),
+        ("evidence/profile/people.csv", c.join("people.csv")),
+        ("evidence/profile/training.csv", c.join("training.csv")),
+    ] {
+        assert_eq!(read(&out.join(copy)), read(&original), "{copy}");
+    }
+    assert!(!out.join("evidence/etc/shadow").exists());
+    let (code, text) = verify(&out);
+    assert_eq!(code, 0, "{text}");
+}

@@ -202,3 +202,29 @@ fn out_writes_the_json_and_markdown_reports() {
     assert!(md.contains("&lt;b&gt;X&lt;/b&gt; \\| 株式会社"), "{md}");
     assert!(a.stdout.contains("ADM-01"));
 }
+
+#[test]
+fn without_a_profile_a_japanese_report_says_so_in_japanese() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    let empty = c.write("cwd/.keep", "");
+    let mut cmd = timaudit();
+    cmd.args([
+        "audit",
+        "--lang",
+        "ja",
+        "--format",
+        "json",
+        "--date",
+        "2026-11-25",
+    ])
+    .arg("--root")
+    .arg(c.root())
+    .current_dir(empty.parent().unwrap());
+    let a = run(cmd);
+    let w = a.json()["warnings"].to_string();
+    assert!(
+        w.contains("プロファイルが指定されておらず") && !w.contains("no profile given"),
+        "{w}"
+    );
+}

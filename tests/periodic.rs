@@ -116,6 +116,24 @@ fn a_baseline_of_another_organisation_or_a_newer_schema_stops_the_run() {
         .arg(&baseline)
         .arg(b.write("x.json", "not json"));
     assert_eq!(run(cmd).code, 2);
+
+    // Without a profile the audit names no organisation: it cannot be checked to
+    // be the same company (and its register is empty, so every protected file
+    // would look removed).
+    let mut cmd = timaudit();
+    cmd.arg("audit")
+        .arg("--root")
+        .arg(a.root())
+        .args(["--date", "2026-11-20", "--baseline"])
+        .arg(&baseline)
+        .current_dir(b.write("empty/.keep", "").parent().unwrap());
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`A社`") && r.stderr.contains("names no organisation"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -155,6 +173,40 @@ fn the_baseline_bundle_is_never_overwritten_by_the_new_audit() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("baseline's own folder"), "{}", r.stderr);
     assert_eq!(std::fs::read(&baseline).unwrap(), before);
+}
+
+#[test]
+fn a_new_bundle_inside_the_baseline_folder_is_refused_so_the_old_one_still_verifies() {
+    let c = company("株式会社テスト", "2025-10-01");
+    audit_out(&c, "2025-11-20", "y2025", &[]);
+    let baseline = c.path().join("y2025/report.json");
+    for out in ["y2025/y2026", "y2025/sub/y2026"] {
+        let r = audit_out(
+            &c,
+            "2026-11-20",
+            out,
+            &["--baseline", baseline.to_str().unwrap()],
+        );
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("inside the baseline's folder"),
+            "{}",
+            r.stderr
+        );
+        assert!(!c.path().join(out).exists(), "{out} was created");
+    }
+    let mut cmd = timaudit();
+    cmd.arg("verify").arg(c.path().join("y2025"));
+    let v = run(cmd);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    // Beside it is fine.
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2026",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
 }
 
 const SHARE_PROFILE: &str = "organization:
@@ -375,4 +427,239 @@ fn crate_sha256(b: &[u8]) -> String {
         .iter()
         .map(|x| format!("{x:02x}"))
         .collect()
+}
+
+#[test]
+fn a_baseline_inventory_cut_at_a_line_boundary_is_not_compared_never_a_wrong_diff() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    for i in 0..6 {
+        c.host_file(
+            &format!("/srv/share/design/d{i}.dwg"),
+            format!("drawing {i}"),
+        );
+    }
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    // Keep only the first lines (whole lines: every one still parses).
+    let inv = c.path().join("y1/inventory.jsonl");
+    let text = std::fs::read_to_string(&inv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 4, "{text}");
+    std::fs::write(&inv, lines[..lines.len() - 3].join("\n") + "\n").unwrap();
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.status("HDL-10"), "error", "{}", r.item("HDL-10"));
+    let reason = r.item("HDL-10")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("inventory.jsonl") && reason.contains("counted 6"),
+        "{reason}"
+    );
+    let ch = &r.json()["changes"];
+    assert_eq!(ch["files_compared"], false);
+    assert_eq!(ch["removed"].as_array().unwrap().len(), 0, "{ch}");
+
+    // `diff` of the same pair says the files were not compared, and lists none.
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "json"])
+        .arg(&baseline)
+        .arg(c.path().join("y2/report.json"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    let j: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert_eq!(j["files_compared"], false, "{j}");
+    assert_eq!(j["removed"].as_array().unwrap().len(), 0, "{j}");
+}
+
+#[test]
+fn japanese_reports_name_the_kind_of_change_in_japanese() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/edit.dwg", "version 1");
+    c.host_file("/srv/share/design/perm.dwg", "perm");
+    for f in ["edit", "perm"] {
+        let p = c.root().join(format!("srv/share/design/{f}.dwg"));
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    audit_out(&c, "2025-11-20", "y1", &["--lang", "ja"]);
+    c.host_file("/srv/share/design/edit.dwg", "version 2");
+    std::fs::set_permissions(
+        c.root().join("srv/share/design/perm.dwg"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap(), "--lang", "ja"],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    let ev = r.evidence("HDL-10").join("\n");
+    assert!(ev.contains("変更: 内容"), "{ev}");
+    assert!(
+        ev.contains("変更: アクセス権（モード） (0640 → 0644)"),
+        "{ev}"
+    );
+    assert!(!ev.contains("content") && !ev.contains(": mode"), "{ev}");
+
+    let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
+    let section = &md[md.find("## 前回の監査（2025-11-20）からの変化").expect(&md)..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    assert!(section.contains("### 保護対象ファイルの変化"), "{section}");
+    assert!(
+        section.contains("合計 ") && !section.contains("total"),
+        "{section}"
+    );
+    assert!(section.contains("edit.dwg [T-001]: 内容"), "{section}");
+
+    let html = std::fs::read_to_string(c.path().join("y2/report.html")).unwrap();
+    let changes = &html[html.find("id=\"changes\"").unwrap()..];
+    let changes = &changes[..changes.find("</section>").unwrap()];
+    assert!(changes.contains("変更された保護対象ファイル"), "{changes}");
+    assert!(
+        changes.contains("— 内容") && changes.contains("— アクセス権（モード） (0640 → 0644)"),
+        "{changes}"
+    );
+    assert!(!changes.contains("content"), "{changes}");
+}
+
+#[test]
+fn japanese_reports_say_in_japanese_why_protected_files_were_not_compared() {
+    let c = company("株式会社テスト", "2025-10-01");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    std::fs::remove_file(c.path().join("y1/inventory.jsonl")).unwrap();
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap(), "--lang", "ja"],
+    );
+    assert_eq!(r.status("HDL-10"), "error");
+    let reason = r.item("HDL-10")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("inventory.jsonl がありません") && !reason.contains("there is no"),
+        "{reason}"
+    );
+    let j = r.json();
+    let note = j["changes"]["files_note"].as_str().unwrap();
+    assert!(note.contains("がありません"), "{note}");
+    let warnings = j["warnings"].to_string();
+    assert!(
+        warnings.contains("比較できませんでした") && !warnings.contains("were not compared"),
+        "{warnings}"
+    );
+    let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
+    assert!(!md.contains("were not compared"), "{md}");
+}
+
+#[test]
+fn a_baseline_of_another_host_gives_a_clear_warning() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/etc/hostname", "fs01\n");
+    c.host_file("/srv/share/design/a.dwg", "a");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    let baseline = c.path().join("y1/report.json");
+    // The same server a year later: no warning.
+    let same = audit_out(
+        &c,
+        "2026-11-20",
+        "same",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(!same.stderr.contains("other hosts"), "{}", same.stderr);
+    assert!(
+        !same.json()["warnings"].to_string().contains("other hosts"),
+        "{}",
+        same.json()["warnings"]
+    );
+
+    c.host_file("/etc/hostname", "fs02\n");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning:") && r.stderr.contains("other hosts (fs01)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.json()["warnings"].to_string().contains("(fs02)"),
+        "{}",
+        r.json()["warnings"]
+    );
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "json"])
+        .arg(&baseline)
+        .arg(c.path().join("y2/report.json"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(d.stderr.contains("other hosts"), "{}", d.stderr);
+    let j: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert!(j["warnings"].to_string().contains("fs01"), "{j}");
+}
+
+#[test]
+fn without_hashes_hdl10_is_an_error_not_a_pass_that_missed_same_size_edits() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/a.dwg", "AAAA");
+    c.host_file("/srv/share/design/b.dwg", "BBBB");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    // Same size, new content: only a hash can see it.
+    c.host_file("/srv/share/design/a.dwg", "aaaa");
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap(), "--no-hash"],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.status("HDL-10"), "error", "{}", r.item("HDL-10"));
+    let reason = r.item("HDL-10")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("2 protected files have no SHA-256") && reason.contains("--no-hash"),
+        "{reason}"
+    );
+    let ch = &r.json()["changes"];
+    assert_eq!(ch["files_compared"], true);
+    assert!(
+        ch["files_note"].as_str().unwrap().contains("--no-hash"),
+        "{ch}"
+    );
+    let md = std::fs::read_to_string(c.path().join("y2/report.md")).unwrap();
+    assert!(md.contains("have no SHA-256"), "{md}");
+    let mut cmd = timaudit();
+    cmd.arg("diff")
+        .arg(&baseline)
+        .arg(c.path().join("y2/report.json"));
+    let d = run(cmd);
+    assert!(d.stdout.contains("have no SHA-256"), "{}", d.stdout);
+
+    // Hashed again, the edit is found and the item passes.
+    let r = audit_out(
+        &c,
+        "2026-11-21",
+        "y3",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(r.status("HDL-10"), "pass", "{}", r.item("HDL-10"));
+    assert_eq!(
+        r.json()["changes"]["changed"][0]["path"],
+        "/srv/share/design/a.dwg"
+    );
 }

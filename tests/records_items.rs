@@ -227,6 +227,11 @@ fn training_topics_people_and_newcomers() {
             .unwrap()
             .contains("sanctions")
     );
+    // The Japanese reason names the missing topic in Japanese (with its code).
+    assert_eq!(
+        a.item("TRN-01")["reason_i18n"]["ja"],
+        "直近 365 日間の研修で扱っていないテーマがあります: 違反時の処分（sanctions）"
+    );
 
     // A member of an authorized group who never attended; and a newcomer.
     let c = good_company();
@@ -421,6 +426,13 @@ fn waivers_override_with_the_computed_result_kept_and_expire() {
         "{i}"
     );
     assert!(a.json()["warnings"].to_string().contains("HDL-09"));
+    // In a Japanese report the warning is Japanese too.
+    let a = c.audit("2027-01-01", &["--lang", "ja"]);
+    let w = a.json()["warnings"].to_string();
+    assert!(
+        w.contains("HDL-09: 回答・例外承認の期限（2026-12-31）が切れている"),
+        "{w}"
+    );
 }
 
 #[test]

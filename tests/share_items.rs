@@ -378,3 +378,44 @@ fn hdl06_fails_when_more_than_half_are_unmarked_and_assets_are_found_outside_sha
     assert_eq!(evidence_paths(&r, "HDL-06").len(), 2);
     assert_eq!(r["coverage"]["roots"][0]["kind"], "asset");
 }
+
+#[test]
+fn japanese_findings_read_naturally() {
+    let c = Company::new();
+    let sales = protected(&c, "/srv/share/design/sales_社外秘.dwg", "sales", 0o640);
+    if !chown(&sales, 1001, 3000) {
+        eprintln!("skipped: cannot chown (not root)");
+        return;
+    }
+    c.write("/srv/share/public/report_Confidential.txt", "quarterly");
+    let p = c.profile(PROFILE);
+    let out = std::process::Command::new(bin())
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "ja",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&stderr);
+    assert_eq!(status(&r, "ACC-02"), "fail", "{stderr}");
+    assert_eq!(
+        item(&r, "ACC-02")["reason"],
+        "保護対象ファイル 1 件で、許可されていない主体に読み取り権が 1 件付いています"
+    );
+    assert_eq!(status(&r, "HDL-02"), "fail");
+    let detail = item(&r, "HDL-02")["evidence"][0]["detail"].to_string();
+    assert!(
+        detail.contains("表示「Confidential」（ファイル名）がありますが、"),
+        "{detail}"
+    );
+}

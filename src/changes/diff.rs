@@ -5,7 +5,7 @@ use super::{
     Baseline, FileChange, ItemChange, ScoreChange, files, item_changes, load_report, score_changes,
 };
 use crate::catalogue::Catalogue;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::report::markdown::{esc, score_text};
 use crate::timeline::Timeline;
 use chrono::NaiveDate;
@@ -33,10 +33,18 @@ pub struct Diff {
     pub changed: Vec<FileChange>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
+    /// Doubts about the comparison (reports of different hosts), in `lang`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
-/// Compares two reports. Errors (exit 2) when they cannot be compared.
-pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Diff, String> {
+/// Compares two reports. Errors (exit 2) when they cannot be compared. Notes
+/// (why files were not compared) are in `lang`.
+pub fn diff(
+    old_path: &std::path::Path,
+    new_path: &std::path::Path,
+    lang: Lang,
+) -> Result<Diff, String> {
     let old = load_report(old_path)?;
     let new = load_report(new_path)?;
     super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)?;
@@ -47,6 +55,12 @@ pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Di
         .map(|i| (i.id.clone(), i.status))
         .collect();
     let (files_compared, files_note, fc) = file_changes(&old, &new);
+    let files_note = files_note.map(|t| t.get(lang).to_string());
+    let new_hosts: Vec<String> = new.report.hosts.iter().map(|h| h.name.clone()).collect();
+    let warnings: Vec<String> = super::host_mismatch(&old, &new_hosts)
+        .map(|t| t.get(lang).to_string())
+        .into_iter()
+        .collect();
     Ok(Diff {
         organization: new.report.organization.name.clone(),
         old: AuditRef {
@@ -65,15 +79,16 @@ pub fn diff(old_path: &std::path::Path, new_path: &std::path::Path) -> Result<Di
         removed: fc.removed,
         changed: fc.changed,
         timeline: new.report.timeline.clone(),
+        warnings,
     })
 }
 
 /// The protected-file changes: from the inventories beside both reports, or from
 /// the new report's own `changes` when it was audited against this very baseline.
-fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files::FileChanges) {
+fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<Text>, files::FileChanges) {
     if let (Some(oi), Some(ni)) = (&old.inventory, &new.inventory) {
-        return match files::compare_files(oi, ni) {
-            Ok(fc) => (true, None, fc),
+        return match files::compare_files(oi, ni, [old.protected_count(), new.protected_count()]) {
+            Ok(fc) => (true, fc.note(), fc),
             Err(e) => (false, Some(e), files::FileChanges::default()),
         };
     }
@@ -83,11 +98,12 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files:
     {
         return (
             true,
-            None,
+            ch.files_note.clone().map(Text::same),
             files::FileChanges {
                 added: ch.added.clone(),
                 removed: ch.removed.clone(),
                 changed: ch.changed.clone(),
+                unhashed: 0,
             },
         );
     }
@@ -103,12 +119,10 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<String>, files:
                 .to_string()
         })
         .collect();
+    let missing = missing.join(", ");
     (
         false,
-        Some(format!(
-            "protected files were not compared: missing {}",
-            missing.join(", ")
-        )),
+        Some(crate::tr!("{missing} がありません", "missing {missing}")),
         files::FileChanges::default(),
     )
 }
@@ -126,6 +140,17 @@ pub fn change_line(c: &FileChange, lang: Lang) -> String {
         .as_deref()
         .map(|a| format!(" [{}]", esc(a)))
         .unwrap_or_default();
+    let what = what_text(c, lang);
+    if what.is_empty() {
+        format!("- {}{asset}", esc(&c.path))
+    } else {
+        format!("- {}{asset}: {}", esc(&c.path), esc(&what))
+    }
+}
+
+/// What changed in a file, in the report's language: `内容, アクセス権（モード）
+/// (0640 → 0644)` / `content, mode (0640 → 0644)`; empty for added and removed files.
+pub fn what_text(c: &FileChange, lang: Lang) -> String {
     let what = c
         .what
         .iter()
@@ -140,11 +165,7 @@ pub fn change_line(c: &FileChange, lang: Lang) -> String {
         ),
         _ => String::new(),
     };
-    if what.is_empty() {
-        format!("- {}{asset}", esc(&c.path))
-    } else {
-        format!("- {}{asset}: {what}{detail}", esc(&c.path))
-    }
+    format!("{what}{detail}")
 }
 
 fn what_label(w: &str, lang: Lang) -> &str {
@@ -170,6 +191,9 @@ pub fn files_markdown(
     changed: &[FileChange],
 ) {
     let ja = lang == Lang::Ja;
+    if let (true, Some(note)) = (compared, note) {
+        let _ = writeln!(o, "> ⚠ {}\n", esc(note));
+    }
     if !compared {
         let _ = writeln!(
             o,
@@ -247,6 +271,14 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
                 "Certificate expires"
             },
             t.expires_on
+        );
+    }
+    for w in &d.warnings {
+        let _ = writeln!(
+            o,
+            "\n> ⚠ {}: {}",
+            if ja { "注意" } else { "Warning" },
+            esc(w)
         );
     }
     let _ = writeln!(

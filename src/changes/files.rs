@@ -4,6 +4,8 @@
 //! `audit --out` write them, so the comparison is one streaming merge: memory
 //! holds the changes, never the trees.
 
+use crate::i18n::Text;
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 use std::path::Path;
@@ -105,11 +107,25 @@ pub struct FileChanges {
     pub added: Vec<FileChange>,
     pub removed: Vec<FileChange>,
     pub changed: Vec<FileChange>,
+    /// Protected files in both inventories without a SHA-256 in one of them
+    /// (`--no-hash`, or unreadable): an edit that kept the size went unseen.
+    pub unhashed: u64,
 }
 
 impl FileChanges {
     pub fn total(&self) -> usize {
         self.added.len() + self.removed.len() + self.changed.len()
+    }
+
+    /// Why the list may be incomplete (files compared without a hash), if so.
+    pub fn note(&self) -> Option<Text> {
+        let n = self.unhashed;
+        (n > 0).then(|| {
+            tr!(
+                "保護対象ファイル {n} 件は前回か今回に SHA-256 を計算していない（--no-hash または読み取れない）ため、サイズの変わらない内容の変更は分かりません",
+                "{n} protected files have no SHA-256 in one of the audits (--no-hash, or unreadable), so an edit that kept their size cannot be seen"
+            )
+        })
     }
 }
 
@@ -130,6 +146,8 @@ struct Protected<R: BufRead> {
     buf: Vec<u8>,
     line_no: usize,
     last: Option<Vec<u8>>,
+    /// Protected lines returned so far.
+    count: u64,
 }
 
 impl<R: BufRead> Protected<R> {
@@ -140,16 +158,36 @@ impl<R: BufRead> Protected<R> {
             buf: Vec::new(),
             line_no: 0,
             last: None,
+            count: 0,
         }
     }
 
-    fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, String> {
+    /// At the end: does the number of protected lines match what the report
+    /// that came with this inventory counted? A file cut at a line boundary
+    /// parses cleanly, so without this its missing files would be "removed".
+    fn check_count(&self, expected: Option<u64>) -> Result<(), Text> {
+        match expected {
+            Some(n) if n != self.count => Err(Text::new(
+                format!(
+                    "{} には保護対象ファイルが {} 件ありますが、同じ監査の report.json では {n} 件です。inventory が途中で切れているか、その報告書と一緒に作られたものではないため、比較できません",
+                    self.name, self.count
+                ),
+                format!(
+                    "{} lists {} protected files, but its report.json counted {n}: the inventory is incomplete or not the one written with that report, so it cannot be compared",
+                    self.name, self.count
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, Text> {
         loop {
             self.buf.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|e| format!("{}:{}: cannot read: {e}", self.name, self.line_no + 1))?;
+            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| {
+                let at = format!("{}:{}", self.name, self.line_no + 1);
+                tr!("{at}: 読み取れません: {e}", "{at}: cannot read: {e}")
+            })?;
             if n == 0 {
                 return Ok(None);
             }
@@ -160,16 +198,21 @@ impl<R: BufRead> Protected<R> {
             }
             // A truncated or foreign line is an error even when it is skipped.
             if !(raw.starts_with(b"{") && raw.ends_with(b"}")) {
-                return Err(format!(
-                    "{}:{}: not an inventory line",
-                    self.name, self.line_no
+                let at = format!("{}:{}", self.name, self.line_no);
+                return Err(tr!(
+                    "{at}: inventory の行ではありません（途中で切れているか、別のファイルです）",
+                    "{at}: not an inventory line"
                 ));
             }
             if !maybe_protected(raw) {
                 continue;
             }
             let line: Line = serde_json::from_slice(raw).map_err(|e| {
-                format!("{}:{}: not an inventory line: {e}", self.name, self.line_no)
+                let at = format!("{}:{}", self.name, self.line_no);
+                tr!(
+                    "{at}: inventory の行ではありません: {e}",
+                    "{at}: not an inventory line: {e}"
+                )
             })?;
             if !line.is_protected() {
                 continue;
@@ -178,12 +221,14 @@ impl<R: BufRead> Protected<R> {
             if let Some(prev) = &self.last
                 && key < *prev
             {
-                return Err(format!(
-                    "{}:{}: the inventory is not sorted by path, so it cannot be compared",
-                    self.name, self.line_no
+                let at = format!("{}:{}", self.name, self.line_no);
+                return Err(tr!(
+                    "{at}: inventory がパス順に並んでいないため、比較できません",
+                    "{at}: the inventory is not sorted by path, so it cannot be compared"
                 ));
             }
             self.last = Some(key.clone());
+            self.count += 1;
             return Ok(Some((key, line)));
         }
     }
@@ -193,7 +238,17 @@ impl<R: BufRead> Protected<R> {
 pub fn compare<A: BufRead, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
-) -> Result<FileChanges, String> {
+) -> Result<FileChanges, Text> {
+    compare_counted(old, new, [None, None])
+}
+
+/// [`compare`], also checking each inventory's number of protected files against
+/// the count its report recorded (`inventory.protected`), when known.
+pub fn compare_counted<A: BufRead, B: BufRead>(
+    old: (&str, A),
+    new: (&str, B),
+    expected: [Option<u64>; 2],
+) -> Result<FileChanges, Text> {
     let mut o = Protected::new(old.0, old.1);
     let mut n = Protected::new(new.0, new.1);
     let mut out = FileChanges::default();
@@ -220,6 +275,9 @@ pub fn compare<A: BufRead, B: BufRead>(
                     b = n.next()?;
                 }
                 std::cmp::Ordering::Equal => {
+                    if ol.sha256.is_none() || nl.sha256.is_none() {
+                        out.unhashed += 1;
+                    }
                     let what = differences(ol, nl);
                     if !what.is_empty() {
                         out.changed.push(entry(nl, Some(ol), Some(nl), what));
@@ -230,19 +288,29 @@ pub fn compare<A: BufRead, B: BufRead>(
             },
         }
     }
+    o.check_count(expected[0])?;
+    n.check_count(expected[1])?;
     Ok(out)
 }
 
-/// Compares two inventory files.
-pub fn compare_files(old: &Path, new: &Path) -> Result<FileChanges, String> {
+/// Compares two inventory files; `expected` as in [`compare_counted`].
+pub fn compare_files(
+    old: &Path,
+    new: &Path,
+    expected: [Option<u64>; 2],
+) -> Result<FileChanges, Text> {
     let open = |p: &Path| {
         std::fs::File::open(p)
             .map(std::io::BufReader::new)
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+            .map_err(|e| {
+                let p = p.display();
+                tr!("{p} を読み取れません: {e}", "cannot read {p}: {e}")
+            })
     };
-    compare(
+    compare_counted(
         (&old.display().to_string(), open(old)?),
         (&new.display().to_string(), open(new)?),
+        expected,
     )
 }
 
@@ -385,13 +453,42 @@ mod tests {
             line("/a", Some("T"), "1", "0640", &[]),
         ]
         .join("\n");
-        let e = compare(("old", bad.as_bytes()), ("new", "".as_bytes())).unwrap_err();
+        let e = compare(("old", bad.as_bytes()), ("new", "".as_bytes()))
+            .unwrap_err()
+            .en;
         assert!(e.starts_with("old:2:") && e.contains("not sorted"), "{e}");
-        let e = compare(("old", "".as_bytes()), ("new", "{oops".as_bytes())).unwrap_err();
+        let e = compare(("old", "".as_bytes()), ("new", "{oops".as_bytes()))
+            .unwrap_err()
+            .en;
         assert!(e.starts_with("new:1:"), "{e}");
         let cut = r#"{"path":"/a","type":"file","asset":"T-001","sha256":"ab"#;
-        let e = compare(("old", "".as_bytes()), ("new", cut.as_bytes())).unwrap_err();
+        let e = compare(("old", "".as_bytes()), ("new", cut.as_bytes()))
+            .unwrap_err()
+            .en;
         assert!(e.starts_with("new:1:"), "{e}");
+    }
+
+    #[test]
+    fn an_inventory_with_fewer_protected_lines_than_its_report_counted_is_an_error() {
+        let inv = [
+            line("/s/a", Some("T"), "1", "0640", &[]),
+            line("/s/b", Some("T"), "2", "0640", &[]),
+        ]
+        .join("\n");
+        let ok = compare_counted(
+            ("old", inv.as_bytes()),
+            ("new", inv.as_bytes()),
+            [Some(2), Some(2)],
+        );
+        assert_eq!(ok.unwrap().total(), 0);
+        let e = compare_counted(
+            ("old", inv.as_bytes()),
+            ("new", inv.as_bytes()),
+            [Some(3), None],
+        )
+        .unwrap_err()
+        .en;
+        assert!(e.starts_with("old ") && e.contains("counted 3"), "{e}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod diff;
 pub mod files;
 
 use crate::evaluate::score::Summary;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::model::Status;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,8 @@ pub struct BaselineReport {
     pub generated_at: String,
     pub audit_date: NaiveDate,
     pub organization: BaselineOrg,
+    #[serde(default)]
+    pub hosts: Vec<BaselineHost>,
     pub summary: Summary,
     pub items: Vec<BaselineItem>,
     #[serde(default)]
@@ -39,6 +41,9 @@ pub struct BaselineInventory {
     /// When the baseline's walk started; without it no hash is reused.
     #[serde(default)]
     pub started_at: Option<String>,
+    /// Protected files in the baseline's walk: its inventory.jsonl must list as many.
+    #[serde(default)]
+    pub protected: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -50,6 +55,11 @@ pub struct BaselineTool {
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct BaselineOrg {
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct BaselineHost {
     pub name: String,
 }
 
@@ -68,6 +78,14 @@ pub struct Baseline {
     pub report: BaselineReport,
     /// `inventory.jsonl` in the same folder, when it exists.
     pub inventory: Option<PathBuf>,
+}
+
+impl Baseline {
+    /// `inventory.protected` of the report (how many protected lines its
+    /// inventory.jsonl holds), when recorded.
+    pub fn protected_count(&self) -> Option<u64> {
+        self.report.inventory.as_ref().and_then(|i| i.protected)
+    }
 }
 
 /// Reads `report.json` (and notes `inventory.jsonl` beside it). Errors are fatal
@@ -118,30 +136,37 @@ pub fn load_report(path: &Path) -> Result<Baseline, String> {
 #[derive(Clone, Debug)]
 pub struct BaselineFacts {
     pub baseline: Baseline,
-    pub files: Result<FileChanges, String>,
+    pub files: Result<FileChanges, Text>,
 }
 
 impl BaselineFacts {
     /// Compares the baseline's inventory with this run's (when there is one).
     pub fn new(baseline: Baseline, new_inventory: Option<&Path>) -> BaselineFacts {
         let files = match (&baseline.inventory, new_inventory) {
-            (None, _) => Err(format!(
-                "there is no inventory.jsonl beside the baseline {}",
-                baseline.path.display()
-            )),
-            (Some(_), None) => {
-                Err("this run wrote no inventory (no file shares were walked)".to_string())
+            (None, _) => {
+                let p = baseline.path.display();
+                Err(crate::tr!(
+                    "前回の報告書 {p} と同じフォルダに inventory.jsonl がありません",
+                    "there is no inventory.jsonl beside the baseline {p}"
+                ))
             }
-            (Some(old), Some(new)) => files::compare_files(old, new),
+            (Some(_), None) => Err(Text::new(
+                "今回の監査ではファイル共有を調べていないため、比べる inventory がありません",
+                "this run wrote no inventory (no file shares were walked)",
+            )),
+            (Some(old), Some(new)) => {
+                files::compare_files(old, new, [baseline.protected_count(), None])
+            }
         };
         BaselineFacts { baseline, files }
     }
 
-    /// `changes` for the report, given this run's item results and summary.
-    pub fn changes(&self, items: &[(String, Status)], summary: &Summary) -> Changes {
+    /// `changes` for the report, given this run's item results and summary
+    /// (`files_note` in the report's language).
+    pub fn changes(&self, items: &[(String, Status)], summary: &Summary, lang: Lang) -> Changes {
         let (compared, note, fc) = match &self.files {
-            Ok(fc) => (true, None, fc.clone()),
-            Err(e) => (false, Some(e.clone()), FileChanges::default()),
+            Ok(fc) => (true, fc.note().map(|t| t.get(lang).to_string()), fc.clone()),
+            Err(e) => (false, Some(e.get(lang).to_string()), FileChanges::default()),
         };
         Changes {
             baseline: self.baseline.path.display().to_string(),
@@ -160,6 +185,12 @@ impl BaselineFacts {
 /// Checks that a baseline can be compared with an audit of `org` on `date`.
 pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), String> {
     let old = b.report.organization.name.trim();
+    if org.trim().is_empty() && !old.is_empty() {
+        return Err(format!(
+            "the baseline {} is for organisation `{old}`, but this audit names no organisation (no profile?); audit with that organisation's profile",
+            b.path.display()
+        ));
+    }
     if !org.trim().is_empty() && !old.is_empty() && old != org.trim() {
         return Err(format!(
             "the baseline {} is for organisation `{old}`, but this audit is for `{}`; compare audits of the same organisation",
@@ -175,6 +206,26 @@ pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), 
         ));
     }
     Ok(())
+}
+
+/// A warning when the baseline audited other hosts than `hosts` (a report of
+/// another server of the same company): its protected files would all show as
+/// removed and this audit's as added. Not an error: a server may be renamed.
+pub fn host_mismatch(b: &Baseline, hosts: &[String]) -> Option<Text> {
+    let mut old: Vec<&str> = b.report.hosts.iter().map(|h| h.name.trim()).collect();
+    let mut new: Vec<&str> = hosts.iter().map(|h| h.trim()).collect();
+    old.sort_unstable();
+    old.dedup();
+    new.sort_unstable();
+    new.dedup();
+    if old.is_empty() || new.is_empty() || old == new {
+        return None;
+    }
+    let (p, o, n) = (b.path.display(), old.join(", "), new.join(", "));
+    Some(crate::tr!(
+        "前回の報告書 {p} は別のホスト（{o}）の監査です（今回は {n}）。同じサーバーの名前を変えたのでなければ、保護対象ファイルの変化は別々のサーバーを比べたもので、1 年間の変化ではありません",
+        "the baseline {p} audited other hosts ({o}) than this audit ({n}); unless the same server was renamed, the protected-file changes compare two different servers, not one server over time"
+    ))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -292,6 +343,11 @@ mod tests {
         assert!(check_comparable(&b, "A社", "2026-11-20".parse().unwrap()).is_ok());
         let e = check_comparable(&b, "B社", "2026-11-20".parse().unwrap()).unwrap_err();
         assert!(e.contains("`A社`") && e.contains("`B社`"), "{e}");
+        let e = check_comparable(&b, " ", "2026-11-20".parse().unwrap()).unwrap_err();
+        assert!(
+            e.contains("`A社`") && e.contains("names no organisation"),
+            "{e}"
+        );
         let e = check_comparable(&b, "A社", "2025-01-01".parse().unwrap()).unwrap_err();
         assert!(e.contains("after this audit's date"), "{e}");
         let p = write(

@@ -393,7 +393,7 @@ pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
         };
         let n = sf.unauthorized.len();
         Outcome::fail(tr!(
-            "保護対象ファイル {files} 件で、許可されていない主体に読み取り権があります（{n} 件）",
+            "保護対象ファイル {files} 件で、許可されていない主体に読み取り権が {n} 件付いています",
             "{files} protected files grant read access to unauthorized principals ({n} grants)"
         ))
         .with(sf.unauthorized.iter().map(file_evidence))

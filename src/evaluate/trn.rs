@@ -115,6 +115,11 @@ fn trn01(ctx: &Context, _: &Done) -> Outcome {
         .filter(|t| !covered.contains(t))
         .collect();
     let m = missing.join(", ");
+    let m_ja = missing
+        .iter()
+        .map(|t| format!("{}（{t}）", topic_ja(t)))
+        .collect::<Vec<_>>()
+        .join("、");
     if recent.is_empty() {
         Outcome::fail(tr!(
             "直近 {window} 日間に研修の実施記録がありません",
@@ -127,16 +132,26 @@ fn trn01(ctx: &Context, _: &Done) -> Outcome {
         ))
     } else if covered.is_empty() {
         Outcome::fail(tr!(
-            "直近 {window} 日間の研修で必要なテーマ（handling, reporting, sanctions）を扱っていません",
+            "直近 {window} 日間の研修で必要なテーマ（取扱手続 handling、報告手続 reporting、違反時の処分 sanctions）をどれも扱っていません",
             "the sessions of the last {window} days cover none of handling, reporting, sanctions"
         ))
     } else {
-        Outcome::partial(tr!(
-            "直近 {window} 日間の研修で扱っていないテーマがあります: {m}",
-            "the sessions of the last {window} days do not cover: {m}"
+        Outcome::partial(Text::new(
+            format!("直近 {window} 日間の研修で扱っていないテーマがあります: {m_ja}"),
+            format!("the sessions of the last {window} days do not cover: {m}"),
         ))
     }
     .with(evidence)
+}
+
+/// A required training topic as a Japanese manager calls it.
+fn topic_ja(t: &str) -> &str {
+    match t {
+        "handling" => "取扱手続",
+        "reporting" => "報告手続",
+        "sanctions" => "違反時の処分",
+        t => t,
+    }
 }
 
 fn session_evidence(s: &crate::profile::TrainingSession) -> Evidence {

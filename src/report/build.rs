@@ -62,21 +62,32 @@ pub fn build(input: BuildInput) -> Report {
     let mut warnings = warnings;
     for r in results {
         if let Some(d) = r.expired_waiver {
-            warnings.push(format!(
-                "{}: the answer/waiver expired on {d} and was ignored",
-                r.id
-            ));
+            let id = &r.id;
+            warnings.push(
+                crate::tr!(
+                    "{id}: 回答・例外承認の期限（{d}）が切れているため、使っていません",
+                    "{id}: the answer/waiver expired on {d} and was ignored"
+                )
+                .get(lang)
+                .to_string(),
+            );
         }
     }
     let summary = summarize(cat, results);
     let changes = baseline.map(|b| {
         let now: Vec<_> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
-        b.changes(&now, &summary)
+        b.changes(&now, &summary, lang)
     });
     if let Some(Err(e)) = baseline.map(|b| &b.files) {
-        warnings.push(format!(
-            "protected files were not compared with the baseline: {e}"
-        ));
+        let (ja, en) = (&e.ja, &e.en);
+        warnings.push(
+            crate::tr!(
+                "保護対象ファイルを前回の監査と比較できませんでした: {ja}",
+                "protected files were not compared with the baseline: {en}"
+            )
+            .get(lang)
+            .to_string(),
+        );
     }
     let cert = p.organization.certification.as_ref();
     Report {

@@ -941,10 +941,22 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
             untrusted(ch.files_note.as_deref().unwrap_or(""))
         );
     } else {
+        if let Some(note) = &ch.files_note {
+            let _ = writeln!(o, "<p class=\"warn\">⚠ {}</p>", untrusted(note));
+        }
         for (title, list) in [
-            (t("追加されたファイル", "Added files"), &ch.added),
-            (t("削除されたファイル", "Removed files"), &ch.removed),
-            (t("変更されたファイル", "Changed files"), &ch.changed),
+            (
+                t("追加された保護対象ファイル", "Protected files added"),
+                &ch.added,
+            ),
+            (
+                t("削除された保護対象ファイル", "Protected files removed"),
+                &ch.removed,
+            ),
+            (
+                t("変更された保護対象ファイル", "Protected files changed"),
+                &ch.changed,
+            ),
         ] {
             let _ = writeln!(o, "<h3>{} ({})</h3>", esc(title), list.len());
             if list.is_empty() {
@@ -955,7 +967,10 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
                 let what = if c.what.is_empty() {
                     String::new()
                 } else {
-                    format!(" — {}", esc(&c.what.join(", ")))
+                    format!(
+                        " — {}",
+                        untrusted(&crate::changes::diff::what_text(c, lang))
+                    )
                 };
                 let asset = c
                     .asset

@@ -167,11 +167,19 @@ pub fn render(r: &Report, lang: Lang) -> String {
         for u in &cov.unreadable {
             let _ = writeln!(o, "- {}: {}", esc(&u.path), esc(&u.error));
         }
-        let _ = writeln!(
-            o,
-            "- vanished: {}, loops: {}, skipped_special: {}",
-            cov.vanished, cov.loops, cov.skipped_special
-        );
+        let _ = if lang == Lang::Ja {
+            writeln!(
+                o,
+                "- 調査中に消えたファイル: {}、リンクのループ: {}、特殊ファイル（除外）: {}",
+                cov.vanished, cov.loops, cov.skipped_special
+            )
+        } else {
+            writeln!(
+                o,
+                "- vanished: {}, loops: {}, skipped_special: {}",
+                cov.vanished, cov.loops, cov.skipped_special
+            )
+        };
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n## {}\n", w.warnings);
@@ -190,16 +198,19 @@ fn esc_evidence(e: &crate::model::Evidence<String>) -> String {
 fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
     let ja = lang == Lang::Ja;
     let cat = Catalogue::builtin();
-    let _ = writeln!(
-        o,
-        "\n## {} ({})\n",
-        if ja {
-            "前回の監査からの変化"
-        } else {
-            "Changes since the last audit"
-        },
-        ch.baseline_audit_date
-    );
+    let _ = if ja {
+        writeln!(
+            o,
+            "\n## 前回の監査（{}）からの変化\n",
+            ch.baseline_audit_date
+        )
+    } else {
+        writeln!(
+            o,
+            "\n## Changes since the last audit ({})\n",
+            ch.baseline_audit_date
+        )
+    };
     if ch.items.is_empty() {
         let _ = writeln!(
             o,
@@ -234,11 +245,36 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
     let deltas: Vec<String> = ch
         .scores
         .iter()
-        .filter_map(|s| s.delta.map(|d| format!("{} {d:+.1}", s.id)))
+        .filter_map(|s| {
+            let id = match (s.id.as_str(), ja) {
+                ("total", true) => "合計",
+                ("total", false) => "total",
+                (id, _) => id,
+            };
+            s.delta.map(|d| format!("{id} {d:+.1}"))
+        })
         .collect();
     if !deltas.is_empty() {
-        let _ = writeln!(o, "{}: {}\n", words(lang).score, deltas.join(", "));
+        let _ = writeln!(
+            o,
+            "{}: {}\n",
+            if ja {
+                "スコアの変化"
+            } else {
+                "Score change"
+            },
+            deltas.join(if ja { "、" } else { ", " })
+        );
     }
+    let _ = writeln!(
+        o,
+        "### {}\n",
+        if ja {
+            "保護対象ファイルの変化"
+        } else {
+            "Protected files"
+        }
+    );
     crate::changes::diff::files_markdown(
         o,
         lang,

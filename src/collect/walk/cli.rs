@@ -64,7 +64,7 @@ fn print_problems(f: &ShareFacts) {
 /// (each named on stderr), 2 when the run could not be done.
 pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
     let cat = crate::catalogue::Catalogue::builtin();
-    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat)?;
+    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, crate::i18n::Lang::En)?;
     check_root(&a.root)?;
     let fs = RootFs::new(&a.root);
     let accounts = match Accounts::load(&fs) {
@@ -113,6 +113,7 @@ pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
 
 /// The walk of `audit`: shares, `--scan` paths and the register's folders; the
 /// inventory goes to `inventory` when given (`DIR/inventory.jsonl` with `--out`).
+#[allow(clippy::too_many_arguments)] // `lang`: the warnings go into the report
 pub fn audit_walk(
     fs: &RootFs,
     profile: &Profile,
@@ -121,6 +122,7 @@ pub fn audit_walk(
     inventory: Option<std::fs::File>,
     reuse: Option<std::sync::Arc<super::reuse::HashCache>>,
     warnings: &mut Vec<String>,
+    lang: crate::i18n::Lang,
 ) -> Result<ShareFacts, Fatal> {
     let scans: Vec<Vec<u8>> = a
         .scan
@@ -153,15 +155,25 @@ pub fn audit_walk(
         .filter(|g| g.what != GapKind::OtherFilesystem)
         .count();
     if unread > 0 {
-        warnings.push(format!(
-            "{unread} paths could not be read during the walk (see coverage); items that depend on them are error, never pass"
-        ));
+        warnings.push(
+            crate::tr!(
+                "ファイル共有の調査中に {unread} か所を読み取れませんでした（調査範囲を参照）。それに依存する項目は「判定不能」とし、「適合」にはしていません",
+                "{unread} paths could not be read during the walk (see coverage); items that depend on them are error, never pass"
+            )
+            .get(lang)
+            .to_string(),
+        );
     }
     let mounts = sf.gaps.len() - unread;
     if mounts > 0 {
-        warnings.push(format!(
-            "{mounts} mount points were not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"
-        ));
+        warnings.push(
+            crate::tr!(
+                "{mounts} か所のマウントポイント（別のファイルシステム）には入っていません（report.json の coverage.other_filesystems を参照）。調べるには --cross-filesystems を付けるか、対象外なら scope.exclude に加えてください",
+                "{mounts} mount points were not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"
+            )
+            .get(lang)
+            .to_string(),
+        );
     }
     Ok(sf)
 }

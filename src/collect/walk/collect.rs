@@ -410,9 +410,7 @@ impl<'a> Collector<'a> {
         if marked && !protected {
             let (fj, fe) = describe_hits(self.profile, hits);
             self.facts.marked_unregistered.push(finding(Text::new(
-                format!(
-                    "表示 {fj} がありますが、台帳のどの資産の保存場所（paths）にも一致しません"
-                ),
+                format!("表示{fj}がありますが、台帳のどの資産の保存場所（paths）にも一致しません"),
                 format!("marked {fe}, but matches no asset's paths"),
             )));
         }
