@@ -414,7 +414,7 @@ fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
 
 fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
-    let (profile, _) = load_profile(a.profile.as_deref(), cat)?;
+    let (profile, _) = load_profile(a.profile.as_deref(), cat, lang)?;
     if !profile.is_loaded() {
         return Err(Fatal(
             "watch needs a profile with scope.shares (--profile FILE or ./timaudit.yaml)".into(),
