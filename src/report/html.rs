@@ -612,6 +612,14 @@ pub fn render(r: &Report, lang: Lang) -> String {
         );
     }
     let _ = writeln!(o, "<nav><strong>{}</strong><ol>", esc(u.contents));
+    if r.changes.is_some() {
+        let t = if lang == Lang::Ja {
+            "前回の監査からの変化"
+        } else {
+            "Changes since the last audit"
+        };
+        let _ = writeln!(o, "<li><a href=\"#changes\">{}</a></li>", esc(t));
+    }
     for c in &cat.criteria {
         let _ = writeln!(
             o,
