@@ -497,6 +497,28 @@ fn its06_commented_forwarding_fails_real_forwarding_passes_e2_is_partial() {
 // ------------------------------------------------------------------ ITS-07 / 08 / 09 / 10
 
 #[test]
+fn its06_rules_after_a_debian_style_include_config_line_are_read() {
+    // `$IncludeConfig /etc/rsyslog.d/*.conf` contains `/*`, which is not a
+    // comment there: a forwarding rule after it counts, and a file that the glob
+    // does not include (`*.conf.disabled`) does not.
+    let t = Tree::new();
+    t.file(
+        "/etc/rsyslog.conf",
+        "$IncludeConfig /etc/rsyslog.d/*.conf\n*.*;auth,authpriv.none\t-/var/log/syslog\n*.* @@loghost.example.jp:514\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-06", "pass");
+    assert_eq!(r.evidence_at("ITS-06", "/etc/rsyslog.conf")[0]["line"], 3);
+    let t = Tree::new();
+    t.file(
+        "/etc/rsyslog.conf",
+        "$IncludeConfig /etc/rsyslog.d/*.conf\n",
+    )
+    .file("/etc/rsyslog.d/50-fwd.conf.disabled", "*.* @@loghost:514\n");
+    audit_tree(&t).expect("ITS-06", "fail");
+}
+
+#[test]
 fn its07_fail2ban_precedence_and_aide() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-07", "fail");

@@ -459,7 +459,10 @@ pub fn collect_rsyslog(fs: &RootFs) -> Option<Result<Rsyslog, HostError>> {
 }
 
 /// Removes `#` comments (outside quotes) and `/* */` block comments, keeping the
-/// line structure.
+/// line structure. As in rsyslog's lexer, `/*` opens a comment only where a token
+/// can start (line start, after whitespace or `;{}()`), and never inside a legacy
+/// `$Directive` line: `$IncludeConfig /etc/rsyslog.d/*.conf` is a path, not a
+/// comment.
 fn strip_rsyslog_comments(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_block = false;
@@ -468,6 +471,7 @@ fn strip_rsyslog_comments(text: &str) -> Vec<String> {
         let chars: Vec<char> = raw.chars().collect();
         let mut i = 0;
         let mut in_q = false;
+        let legacy_directive = !in_block && raw.trim_start().starts_with('$');
         while i < chars.len() {
             let c = chars[i];
             if in_block {
@@ -497,7 +501,12 @@ fn strip_rsyslog_comments(text: &str) -> Vec<String> {
                     in_q = true;
                     s.push(c);
                 }
-                '/' if chars.get(i + 1) == Some(&'*') => {
+                '/' if chars.get(i + 1) == Some(&'*')
+                    && !legacy_directive
+                    && (i == 0
+                        || chars[i - 1].is_whitespace()
+                        || ";{}()".contains(chars[i - 1])) =>
+                {
                     in_block = true;
                     i += 2;
                     continue;
@@ -696,6 +705,33 @@ mod tests {
         assert!(lr.stanzas[1].settings.size.is_some());
         let d = root(&[("/etc/logrotate.conf", "rotate many\n")]);
         assert!(collect_logrotate(&RootFs::new(d.path())).unwrap().is_err());
+    }
+
+    #[test]
+    fn rsyslog_include_glob_is_not_a_block_comment() {
+        // `/*` in `$IncludeConfig /etc/rsyslog.d/*.conf` is part of the path: the
+        // rules after it are read, and only `*.conf` files are included.
+        let conf = corpus("rsyslog.conf.redhat")
+            .replace("#*.* @@remote-host:514", "*.* @@remote-host:514");
+        let d = root(&[
+            ("/etc/rsyslog.conf", &conf),
+            (
+                "/etc/rsyslog.d/90-old.conf.disabled",
+                "*.* @@old-host:514\n",
+            ),
+        ]);
+        let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
+        let at: Vec<String> = r.forwards.iter().map(|l| l.at()).collect();
+        assert_eq!(at.len(), 1, "{at:?}");
+        assert!(at[0].starts_with("/etc/rsyslog.conf:"), "{at:?}");
+        assert!(r.files.iter().all(|f| !f.path.ends_with(".disabled")));
+        // A real block comment still hides what it encloses.
+        let d = root(&[(
+            "/etc/rsyslog.conf",
+            "/* *.* @@a:514\n*/\n*.info;mail.none /var/log/messages /* x */\n",
+        )]);
+        let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
+        assert!(r.forwards.is_empty());
     }
 
     #[test]
