@@ -68,6 +68,25 @@ fn its02_defaults_empty_passwords_invalid_values_and_absence() {
 }
 
 #[test]
+fn its02_match_all_inside_a_file_included_from_a_match_block_is_not_global() {
+    let t = Tree::new();
+    t.file(
+        "/etc/ssh/sshd_config",
+        "Match User alice\n    Include /etc/ssh/sshd_config.d/*.conf\nMatch all\nPermitRootLogin yes\n",
+    )
+    .file(
+        "/etc/ssh/sshd_config.d/alice.conf",
+        "Match all\nPermitRootLogin no\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "fail");
+    assert_eq!(
+        r.evidence_at("ITS-02", "/etc/ssh/sshd_config")[0]["line"],
+        4
+    );
+}
+
+#[test]
 fn its02_unreadable_config_is_an_error_not_a_pass() {
     let t = Tree::new();
     // A symlink loop cannot be read by anyone.
