@@ -721,6 +721,18 @@ fn acc04_guest_shares_over_protected_paths_fail() {
         "[drop]\n  path = /srv/share/design/incoming\n  only guest = yes\n",
     );
     audit_tree(&t).expect("ACC-04", "fail");
+    // `copy =` brings in a template's guest ok.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[guest-template]\n  guest ok = yes\n  browseable = no\n[design]\n  copy = guest-template\n  path = /srv/share/design\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    assert!(
+        r.evidence_at("ACC-04", "/etc/samba/smb.conf")
+            .iter()
+            .any(|e| e["line"] == 2)
+    );
     // The samba3 test data: [tmp] is a world-writable guest share.
     let t = Tree::new();
     t.corpus("/etc/samba/smb.conf", "smb-samba3-testdata.conf");
