@@ -733,6 +733,23 @@ fn acc04_guest_shares_over_protected_paths_fail() {
             .iter()
             .any(|e| e["line"] == 2)
     );
+    // A per-client include cannot be followed: it is shown, not silently dropped.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[global]\n  include = /etc/samba/smb.conf.%m\n[design]\n  path = /srv/share/design\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "pass");
+    r.expect("ITS-11", "pass");
+    for item in ["ACC-04", "ITS-11"] {
+        assert!(
+            r.evidence_at(item, "/etc/samba/smb.conf")
+                .iter()
+                .any(|e| e["line"] == 2 && e["detail"].as_str().unwrap().contains("not followed")),
+            "{item}: {:?}",
+            r.evidence(item)
+        );
+    }
     // The samba3 test data: [tmp] is a world-writable guest share.
     let t = Tree::new();
     t.corpus("/etc/samba/smb.conf", "smb-samba3-testdata.conf");
