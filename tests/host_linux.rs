@@ -365,6 +365,34 @@ fn its04_audit_watches_covering_some_assets_but_not_others() {
 }
 
 #[test]
+fn its04_path_on_a_directory_and_negated_dir_do_not_watch_the_files_in_it() {
+    // `-F path=DIR` watches the directory inode only; `-F dir!=DIR` excludes.
+    // Neither logs reads of the files inside; `path=` on a one-file asset does.
+    let t = Tree::new();
+    t.enable("auditd.service").file(
+        "/etc/audit/rules.d/50-tim.rules",
+        "-a always,exit -F arch=b64 -F path=/srv/share/design -F perm=r -k d\n-a always,exit -F dir!=/srv/share/quality -F perm=r -k q\n-a always,exit -F path=/srv/share/spec.pdf -F perm=r -k s\n",
+    );
+    let p = Profile::new(
+        &[
+            ("T-001", &["/srv/share/design/**"]),
+            ("T-002", &["/srv/share/quality/**"]),
+            ("T-003", &["/srv/share/spec.pdf"]),
+        ],
+        "",
+    );
+    let r = audit(Some(t.root()), &p, &[]);
+    r.expect("ITS-04", "fail");
+    let uncovered: Vec<String> = r
+        .evidence("ITS-04")
+        .iter()
+        .filter(|e| e["kind"] == "asset")
+        .map(|e| e["asset"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(uncovered, vec!["T-001", "T-002"]);
+}
+
+#[test]
 fn its04_samba_full_audit_covers_assets_inside_the_share_and_na_without_sources() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-04", "not_applicable");
