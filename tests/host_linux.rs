@@ -579,7 +579,12 @@ fn its07_fail2ban_precedence_and_aide() {
     );
     audit_tree(&t).expect("ITS-07", "pass");
     t.file("/etc/fail2ban/jail.local", "[sshd]\nenabled = false\n");
-    audit_tree(&t).expect("ITS-07", "fail");
+    let r = audit_tree(&t);
+    r.expect("ITS-07", "fail");
+    // The evidence names the line that disables the jail.
+    let ev = r.evidence_at("ITS-07", "/etc/fail2ban/jail.local");
+    assert!(ev.iter().any(|e| e["line"] == 2), "{ev:?}");
+    assert_eq!(ev[0]["sha256"], t.sha256("/etc/fail2ban/jail.local"));
     // Enabled only in the distribution's jail.conf: does not count.
     std::fs::remove_file(t.root().join("etc/fail2ban/jail.local")).unwrap();
     std::fs::remove_file(t.root().join("etc/fail2ban/jail.d/defaults-debian.conf")).unwrap();
