@@ -563,6 +563,17 @@ fn its06_rules_after_a_debian_style_include_config_line_are_read() {
     )
     .file("/etc/rsyslog.d/50-fwd.conf.disabled", "*.* @@loghost:514\n");
     audit_tree(&t).expect("ITS-06", "fail");
+    // Forwarding behind an expression or property filter is forwarding too; an
+    // `@@` inside a quoted string is not.
+    t.file(
+        "/etc/rsyslog.d/60-auth.conf",
+        "if $msg contains ' @@x' then /var/log/x\nif $programname == 'sshd' then @@10.0.0.5:514\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-06", "pass");
+    let ev = r.evidence_at("ITS-06", "/etc/rsyslog.d/60-auth.conf");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0]["line"], 2);
 }
 
 #[test]

@@ -539,6 +539,14 @@ fn rsyslog_file(
     let lines = strip_rsyslog_comments(&text);
     let legacy = regex::Regex::new(r#"^\s*[^\s$][^"]*?\s(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
     let amp = regex::Regex::new(r#"^\s*&\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
+    // A legacy action after an expression filter (`if $programname == 'sshd'
+    // then @@host`) or a property filter (`:programname, isequal, "sshd" @@host`).
+    let then = regex::Regex::new(r#"\bthen\s+(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
+    let prop = regex::Regex::new(
+        r#"^\s*:[^,]+,\s*!?[A-Za-z_-]+\s*,\s*"(?:[^"\\]|\\.)*"\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#,
+    )
+    .unwrap();
+    let quoted = regex::Regex::new(r#""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"#).unwrap();
     let inc_legacy = regex::Regex::new(r#"^\s*\$IncludeConfig\s+(\S+)"#).unwrap();
     let inc_rs = regex::Regex::new(r#"include\s*\(\s*file\s*=\s*"([^"]+)""#).unwrap();
     // RainerScript actions may span lines: scan the joined text.
@@ -554,7 +562,10 @@ fn rsyslog_file(
         }
     }
     for (i, l) in lines.iter().enumerate() {
-        if legacy.is_match(l) || amp.is_match(l) {
+        let unquoted = quoted.replace_all(l, "\"\"");
+        // `@@` inside a quoted string (a template, a message filter) is text.
+        let u = unquoted.as_ref();
+        if legacy.is_match(u) || amp.is_match(u) || then.is_match(u) || prop.is_match(u) {
             r.forwards.push(Line::new(&fr, i + 1, raw[i]));
         }
         let inc = inc_legacy
@@ -735,6 +746,17 @@ mod tests {
     }
 
     #[test]
+    fn rsyslog_filtered_legacy_forwarding_counts() {
+        let d = root(&[(
+            "/etc/rsyslog.conf",
+            "if $programname == \"sshd\" then @@10.0.0.5:514\n:programname, isequal, \"sudo\" @loghost\n:msg, contains, \"a\\\"b\" /var/log/x\n",
+        )]);
+        let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
+        let at: Vec<String> = r.forwards.iter().map(|l| l.at()).collect();
+        assert_eq!(at, vec!["/etc/rsyslog.conf:1", "/etc/rsyslog.conf:2"]);
+    }
+
+    #[test]
     fn rsyslog_commented_forwarding_does_not_count() {
         let d = root(&[("/etc/rsyslog.conf", &corpus("rsyslog.conf.redhat"))]);
         let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
@@ -755,7 +777,7 @@ mod tests {
             ),
             (
                 "/etc/rsyslog.d/30-file.conf",
-                "*.* /var/log/all.log\n$ActionQueueType LinkedList\n",
+                "*.* /var/log/all.log\n$ActionQueueType LinkedList\nif $msg contains 'then @@x' then /var/log/x\n",
             ),
         ]);
         let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
