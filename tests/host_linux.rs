@@ -492,6 +492,20 @@ fn its05_short_logrotate_fails_with_computed_days() {
     let r = audit_tree(&t);
     r.expect("ITS-05", "fail");
     assert!(r.reason("ITS-05").contains("7 days"));
+    // monthly × rotate 13 would be 390 days, but maxage 90 deletes older files:
+    // the reason says what capped it.
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/auth.log {\n  monthly\n  rotate 13\n  maxage 90\n}\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    assert!(
+        r.reason("ITS-05")
+            .contains("90 days (monthly × rotate 13, maxage 90)"),
+        "{}",
+        r.reason("ITS-05")
+    );
 }
 
 #[test]
