@@ -986,6 +986,14 @@ fn an_unreadable_file_that_could_override_blocks_the_pass() {
         "{}",
         r.reason("ITS-01")
     );
+    // The reason names the unreadable file once, beside the line it puts in doubt.
+    assert_eq!(
+        r.reason("ITS-01").matches("cannot read").count(),
+        1,
+        "{}",
+        r.reason("ITS-01")
+    );
+    assert!(r.reason("ITS-01").contains("/etc/modprobe.d/usb.conf:1"));
     // A separate mechanism that passes still passes; the unreadable file stays in the evidence.
     t.file(
         "/etc/default/grub",
