@@ -145,7 +145,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                                 l,
                                 id,
                                 tr!(
-                                    "[{name}] を無効にしている有効な値",
+                                    "この行で [{name}] が無効になっています（最終的に効く設定）",
                                     "[{name}] disabled by this line (the one that takes effect)"
                                 ),
                             )
