@@ -157,3 +157,29 @@ fn garbage_never_crashes_the_run() {
         }
     }
 }
+
+#[test]
+fn binary_configuration_files_are_errors_not_defaults() {
+    // Random bytes in sshd_config or usbguard-daemon.conf set no keyword the
+    // parser knows, so they used to read as "everything at its default" and
+    // pass. A configuration file with NUL bytes is not text: error.
+    let bin: Vec<u8> = (0..2048u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    assert!(bin.contains(&0));
+    let t = Tree::new();
+    t.bytes("/etc/ssh/sshd_config", &bin)
+        .bytes("/etc/usbguard/usbguard-daemon.conf", &bin);
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "error");
+    r.expect("ITS-01", "error");
+    assert!(r.reason("ITS-02").contains("NUL"), "{}", r.reason("ITS-02"));
+    // A drop-in that is binary blocks the pass too.
+    let t = Tree::new();
+    t.file(
+        "/etc/ssh/sshd_config",
+        "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n",
+    )
+    .bytes("/etc/ssh/sshd_config.d/50-cloud-init.conf", &bin);
+    audit_tree(&t).expect("ITS-02", "error");
+}

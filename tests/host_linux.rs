@@ -68,6 +68,25 @@ fn its02_defaults_empty_passwords_invalid_values_and_absence() {
 }
 
 #[test]
+fn its02_match_all_inside_a_file_included_from_a_match_block_is_not_global() {
+    let t = Tree::new();
+    t.file(
+        "/etc/ssh/sshd_config",
+        "Match User alice\n    Include /etc/ssh/sshd_config.d/*.conf\nMatch all\nPermitRootLogin yes\n",
+    )
+    .file(
+        "/etc/ssh/sshd_config.d/alice.conf",
+        "Match all\nPermitRootLogin no\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "fail");
+    assert_eq!(
+        r.evidence_at("ITS-02", "/etc/ssh/sshd_config")[0]["line"],
+        4
+    );
+}
+
+#[test]
 fn its02_unreadable_config_is_an_error_not_a_pass() {
     let t = Tree::new();
     // A symlink loop cannot be read by anyone.
@@ -346,6 +365,34 @@ fn its04_audit_watches_covering_some_assets_but_not_others() {
 }
 
 #[test]
+fn its04_path_on_a_directory_and_negated_dir_do_not_watch_the_files_in_it() {
+    // `-F path=DIR` watches the directory inode only; `-F dir!=DIR` excludes.
+    // Neither logs reads of the files inside; `path=` on a one-file asset does.
+    let t = Tree::new();
+    t.enable("auditd.service").file(
+        "/etc/audit/rules.d/50-tim.rules",
+        "-a always,exit -F arch=b64 -F path=/srv/share/design -F perm=r -k d\n-a always,exit -F dir!=/srv/share/quality -F perm=r -k q\n-a always,exit -F path=/srv/share/spec.pdf -F perm=r -k s\n",
+    );
+    let p = Profile::new(
+        &[
+            ("T-001", &["/srv/share/design/**"]),
+            ("T-002", &["/srv/share/quality/**"]),
+            ("T-003", &["/srv/share/spec.pdf"]),
+        ],
+        "",
+    );
+    let r = audit(Some(t.root()), &p, &[]);
+    r.expect("ITS-04", "fail");
+    let uncovered: Vec<String> = r
+        .evidence("ITS-04")
+        .iter()
+        .filter(|e| e["kind"] == "asset")
+        .map(|e| e["asset"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(uncovered, vec!["T-001", "T-002"]);
+}
+
+#[test]
 fn its04_samba_full_audit_covers_assets_inside_the_share_and_na_without_sources() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-04", "not_applicable");
@@ -445,6 +492,20 @@ fn its05_short_logrotate_fails_with_computed_days() {
     let r = audit_tree(&t);
     r.expect("ITS-05", "fail");
     assert!(r.reason("ITS-05").contains("7 days"));
+    // monthly × rotate 13 would be 390 days, but maxage 90 deletes older files:
+    // the reason says what capped it.
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/auth.log {\n  monthly\n  rotate 13\n  maxage 90\n}\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    assert!(
+        r.reason("ITS-05")
+            .contains("90 days (monthly × rotate 13, maxage 90)"),
+        "{}",
+        r.reason("ITS-05")
+    );
 }
 
 #[test]
@@ -497,6 +558,39 @@ fn its06_commented_forwarding_fails_real_forwarding_passes_e2_is_partial() {
 // ------------------------------------------------------------------ ITS-07 / 08 / 09 / 10
 
 #[test]
+fn its06_rules_after_a_debian_style_include_config_line_are_read() {
+    // `$IncludeConfig /etc/rsyslog.d/*.conf` contains `/*`, which is not a
+    // comment there: a forwarding rule after it counts, and a file that the glob
+    // does not include (`*.conf.disabled`) does not.
+    let t = Tree::new();
+    t.file(
+        "/etc/rsyslog.conf",
+        "$IncludeConfig /etc/rsyslog.d/*.conf\n*.*;auth,authpriv.none\t-/var/log/syslog\n*.* @@loghost.example.jp:514\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-06", "pass");
+    assert_eq!(r.evidence_at("ITS-06", "/etc/rsyslog.conf")[0]["line"], 3);
+    let t = Tree::new();
+    t.file(
+        "/etc/rsyslog.conf",
+        "$IncludeConfig /etc/rsyslog.d/*.conf\n",
+    )
+    .file("/etc/rsyslog.d/50-fwd.conf.disabled", "*.* @@loghost:514\n");
+    audit_tree(&t).expect("ITS-06", "fail");
+    // Forwarding behind an expression or property filter is forwarding too; an
+    // `@@` inside a quoted string is not.
+    t.file(
+        "/etc/rsyslog.d/60-auth.conf",
+        "if $msg contains ' @@x' then /var/log/x\nif $programname == 'sshd' then @@10.0.0.5:514\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-06", "pass");
+    let ev = r.evidence_at("ITS-06", "/etc/rsyslog.d/60-auth.conf");
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0]["line"], 2);
+}
+
+#[test]
 fn its07_fail2ban_precedence_and_aide() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-07", "fail");
@@ -510,7 +604,12 @@ fn its07_fail2ban_precedence_and_aide() {
     );
     audit_tree(&t).expect("ITS-07", "pass");
     t.file("/etc/fail2ban/jail.local", "[sshd]\nenabled = false\n");
-    audit_tree(&t).expect("ITS-07", "fail");
+    let r = audit_tree(&t);
+    r.expect("ITS-07", "fail");
+    // The evidence names the line that disables the jail.
+    let ev = r.evidence_at("ITS-07", "/etc/fail2ban/jail.local");
+    assert!(ev.iter().any(|e| e["line"] == 2), "{ev:?}");
+    assert_eq!(ev[0]["sha256"], t.sha256("/etc/fail2ban/jail.local"));
     // Enabled only in the distribution's jail.conf: does not count.
     std::fs::remove_file(t.root().join("etc/fail2ban/jail.local")).unwrap();
     std::fs::remove_file(t.root().join("etc/fail2ban/jail.d/defaults-debian.conf")).unwrap();
@@ -680,6 +779,35 @@ fn acc04_guest_shares_over_protected_paths_fail() {
         "[drop]\n  path = /srv/share/design/incoming\n  only guest = yes\n",
     );
     audit_tree(&t).expect("ACC-04", "fail");
+    // `copy =` brings in a template's guest ok.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[guest-template]\n  guest ok = yes\n  browseable = no\n[design]\n  copy = guest-template\n  path = /srv/share/design\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    assert!(
+        r.evidence_at("ACC-04", "/etc/samba/smb.conf")
+            .iter()
+            .any(|e| e["line"] == 2)
+    );
+    // A per-client include cannot be followed: it is shown, not silently dropped.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[global]\n  include = /etc/samba/smb.conf.%m\n[design]\n  path = /srv/share/design\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "pass");
+    r.expect("ITS-11", "pass");
+    for item in ["ACC-04", "ITS-11"] {
+        assert!(
+            r.evidence_at(item, "/etc/samba/smb.conf")
+                .iter()
+                .any(|e| e["line"] == 2 && e["detail"].as_str().unwrap().contains("not followed")),
+            "{item}: {:?}",
+            r.evidence(item)
+        );
+    }
     // The samba3 test data: [tmp] is a world-writable guest share.
     let t = Tree::new();
     t.corpus("/etc/samba/smb.conf", "smb-samba3-testdata.conf");
@@ -858,6 +986,14 @@ fn an_unreadable_file_that_could_override_blocks_the_pass() {
         "{}",
         r.reason("ITS-01")
     );
+    // The reason names the unreadable file once, beside the line it puts in doubt.
+    assert_eq!(
+        r.reason("ITS-01").matches("cannot read").count(),
+        1,
+        "{}",
+        r.reason("ITS-01")
+    );
+    assert!(r.reason("ITS-01").contains("/etc/modprobe.d/usb.conf:1"));
     // A separate mechanism that passes still passes; the unreadable file stays in the evidence.
     t.file(
         "/etc/default/grub",

@@ -278,6 +278,31 @@ fn windows_asset_without_acl_evidence_is_an_error_for_acc03() {
 }
 
 #[test]
+fn icacls_output_without_the_protected_files_is_an_error_not_a_pass() {
+    // `icacls "D:\\共有\\設計"` without /t lists only the folder: the files the
+    // asset protects were never checked, so ACC-03 cannot pass.
+    let (_d, pc) = fixture("ja-pc01");
+    for e in std::fs::read_dir(pc.join("acl")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
+    let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "C:\\共有\\設計 BUILTIN\\Administrators:(OI)(CI)(F)\r\n              BUILTIN\\Users:(OI)(CI)(RX)\r\n\r\n1 個のファイルが正常に処理されました。0 個のファイルを処理できませんでした\r\n",
+    );
+    std::fs::write(pc.join("acl/design.txt"), &cp932).unwrap();
+    let p = Profile::new(&[("W-002", &["C:\\共有\\設計\\**"])], "");
+    let r = run(&[&pc], &p);
+    r.expect("ACC-03", "error");
+    assert!(r.reason("ACC-03").contains("/t"), "{}", r.reason("ACC-03"));
+    // With the files listed (icacls /t), the inherited Users entry is found.
+    let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "C:\\共有\\設計 BUILTIN\\Administrators:(OI)(CI)(F)\r\n              BUILTIN\\Users:(OI)(CI)(RX)\r\n\r\nC:\\共有\\設計\\図面.dwg BUILTIN\\Users:(I)(RX)\r\n\r\n2 個のファイルが正常に処理されました。0 個のファイルを処理できませんでした\r\n",
+    );
+    std::fs::write(pc.join("acl/design.txt"), &cp932).unwrap();
+    let r = run(&[&pc], &p);
+    r.expect("ACC-03", "fail");
+}
+
+#[test]
 fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
     let (_d, pc) = fixture("ja-pc01");
     std::fs::remove_file(pc.join("host.json")).unwrap();

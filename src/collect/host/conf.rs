@@ -130,9 +130,17 @@ pub fn excerpt(s: &str) -> String {
 }
 
 /// Reads a host file if it exists. Unreadable (permission, not a regular file,
-/// link loop) is an error; missing is `None`.
+/// link loop) is an error; missing is `None`. A configuration file with NUL
+/// bytes is binary data (corrupted, or not what the program reads): an error,
+/// so that garbage never reads as "nothing set" and passes on defaults.
 pub fn read_opt(fs: &RootFs, path: &str) -> Result<Option<HostFile>, HostError> {
-    fs.read_opt(path).map_err(|e| HostError::io(path, &e))
+    let f = fs.read_opt(path).map_err(|e| HostError::io(path, &e))?;
+    if let Some(f) = &f
+        && f.bytes.contains(&0)
+    {
+        return Err(HostError::new(path, "not a text file (contains NUL bytes)"));
+    }
+    Ok(f)
 }
 
 /// The text of a host file and its citation handle.

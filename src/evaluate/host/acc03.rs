@@ -110,6 +110,7 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
                 }
             }
         }
+        let had_errors = !errors.is_empty();
         parts.extend(errors);
         if !covered {
             parts.push(
@@ -121,6 +122,19 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
                     ),
                 )
                 .ev(Evidence::new(EvidenceKind::Asset).asset(label.clone()).path(pattern.clone()).detail(pol(id, Text::new("証跡がありません", "no evidence")))),
+            );
+        } else if matched == 0 && !had_errors {
+            // The icacls output covers the folder but lists nothing that matches
+            // the asset (run without /t, or truncated): nothing was checked.
+            parts.push(
+                Alt::new(
+                    Status::Error,
+                    tr!(
+                        "{label}（{pattern}）に一致するファイルが acl/*.txt の icacls 出力にありません（icacls を /t 付きで実行してください）",
+                        "the icacls output in acl/*.txt lists nothing matching {label} ({pattern}); run icacls with /t"
+                    ),
+                )
+                .ev(Evidence::new(EvidenceKind::Asset).asset(label.clone()).path(pattern.clone()).detail(pol(id, Text::new("確認できたエントリ 0 件", "0 entries checked")))),
             );
         } else if !bad.is_empty() {
             let n = bad.len();

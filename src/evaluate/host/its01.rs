@@ -156,7 +156,21 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             if a.status == Status::Fail {
                 alts.push(a);
             } else {
-                alts.push(Alt::new(Status::Error, errors[0].text()).evs(a.evidence));
+                // The unreadable file itself is the next alternative's reason.
+                let r = &a.reason;
+                alts.push(
+                    Alt::new(
+                        Status::Error,
+                        Text::new(
+                            format!("{}（ただし、これを上書きしうるファイルを読めません）", r.ja),
+                            format!(
+                                "{} (but a file that could override it cannot be read)",
+                                r.en
+                            ),
+                        ),
+                    )
+                    .evs(a.evidence),
+                );
             }
         }
         alts.extend(errors.iter().map(Alt::error));

@@ -1,6 +1,7 @@
 //! ITS-04 — access to protected locations is logged.
 
 use super::*;
+use crate::collect::host::linux::auditd::WatchKind;
 use crate::collect::host::path_at_or_below;
 use crate::collect::host::systemd::UnitState;
 use crate::tr;
@@ -84,7 +85,12 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     };
     let mut parts = Vec::new();
     for (label, pattern, base) in &assets {
-        let by_audit = watches.iter().find(|w| w.covers(base));
+        // `-F path=DIR` watches the directory's own inode, not the files in it:
+        // it covers only an asset that is one literal file.
+        let literal = !pattern.contains(['*', '?', '[', '{']);
+        let by_audit = watches
+            .iter()
+            .find(|w| w.covers(base) && (literal || w.kind != WatchKind::Path));
         let by_samba = shares.iter().find(|(p, _)| path_at_or_below(base, p));
         let asset_ev = Evidence::new(EvidenceKind::Asset)
             .asset(label)

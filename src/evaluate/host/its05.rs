@@ -197,12 +197,19 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                     } else {
                         let rotate = r.rotate.as_ref().map(|(n, _)| *n).unwrap_or(0);
                         let period = r.period.as_ref().map(|(p, _)| p.name()).unwrap_or("daily");
+                        // Say what capped it: the rotation count, or maxage.
+                        let how = match &r.maxage {
+                            Some((a, _)) if days.is_some_and(|d| d + 1e-9 >= *a as f64) => {
+                                format!("{period} × rotate {rotate}, maxage {a}")
+                            }
+                            _ => format!("{period} × rotate {rotate}"),
+                        };
                         parts.push(
                             Alt::new(
                                 Status::Fail,
                                 tr!(
-                                    "logrotate は {log} を {shown} 日分（{period} × rotate {rotate}）しか残さず、必要な {need} 日に足りません",
-                                    "logrotate keeps {log} for {shown} days ({period} × rotate {rotate}), short of the required {need}"
+                                    "logrotate は {log} を {shown} 日分（{how}）しか残さず、必要な {need} 日に足りません",
+                                    "logrotate keeps {log} for {shown} days ({how}), short of the required {need}"
                                 ),
                             )
                             .evs(evs),

@@ -136,6 +136,21 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                             "fail2ban has no enabled jail",
                         ),
                     )
+                    // The lines that leave each jail disabled (the last layer
+                    // that sets it: jail.local and jail.d/*.local win).
+                    .evs(f.jails.iter().filter(|j| !j.enabled).filter_map(|j| {
+                        let name = &j.name;
+                        j.line.as_ref().map(|l| {
+                            line_ev(
+                                l,
+                                id,
+                                tr!(
+                                    "この行で [{name}] が無効になっています（最終的に効く設定）",
+                                    "[{name}] disabled by this line (the one that takes effect)"
+                                ),
+                            )
+                        })
+                    }))
                     .evs(
                         f.files
                             .iter()

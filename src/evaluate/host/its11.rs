@@ -33,6 +33,16 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(s)) => s,
     };
+    let skipped = samba_unresolved_includes(s, id);
+    Verdict::Decided(decide(s, id, obsolete, known).with(skipped))
+}
+
+fn decide(
+    s: &crate::collect::host::linux::samba::Samba,
+    id: &str,
+    obsolete: &[String],
+    known: &[String],
+) -> Outcome {
     let Some(p) = s.global().and_then(|g| g.get("serverminprotocol")) else {
         let ev = s.files.first().map(|f| {
             file_ev(
@@ -44,13 +54,11 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
                 ),
             )
         });
-        return Verdict::Decided(
-            Outcome::pass(Text::new(
-                "Samba の server min protocol は未設定で、既定値（SMB2 以上）が使われます",
-                "Samba's server min protocol is unset, so the default (SMB2 or newer) applies",
-            ))
-            .with(ev),
-        );
+        return Outcome::pass(Text::new(
+            "Samba の server min protocol は未設定で、既定値（SMB2 以上）が使われます",
+            "Samba's server min protocol is unset, so the default (SMB2 or newer) applies",
+        ))
+        .with(ev);
     };
     let v = p.value.trim().to_ascii_uppercase();
     let ev = line_ev(
@@ -58,7 +66,7 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         id,
         tr!("server min protocol = {v}", "server min protocol = {v}"),
     );
-    Verdict::Decided(if !known.iter().any(|k| k.eq_ignore_ascii_case(&v)) {
+    if !known.iter().any(|k| k.eq_ignore_ascii_case(&v)) {
         Outcome::error(tr!(
             "server min protocol = {v} を Samba は受け付けません",
             "Samba does not accept server min protocol = {v}"
@@ -77,5 +85,5 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             "Samba's minimum protocol is {v}"
         ))
         .with([ev])
-    })
+    }
 }

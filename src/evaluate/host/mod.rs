@@ -208,6 +208,27 @@ pub fn file_ev(f: &FileRef, id: &str, t: Text) -> Evidence {
     f.evidence().detail(pol(id, t))
 }
 
+/// Samba `include =` lines whose path has `%` substitutions (per client, user…):
+/// they cannot be followed, so they are shown beside the verdict.
+pub fn samba_unresolved_includes(
+    s: &crate::collect::host::linux::samba::Samba,
+    id: &str,
+) -> Vec<Evidence> {
+    s.unresolved_includes
+        .iter()
+        .map(|l| {
+            line_ev(
+                l,
+                id,
+                Text::new(
+                    "`%` の置換を含む include は読んでいません（クライアントやユーザーごとに別のファイルになるため）",
+                    "include with a `%` substitution not followed (it names a different file per client or user)",
+                ),
+            )
+        })
+        .collect()
+}
+
 /// A note: where the tool looked when it found nothing.
 pub fn note(path: &str, t: Text) -> Evidence {
     Evidence::new(EvidenceKind::Note).path(path).detail(t)

@@ -143,7 +143,11 @@ pub fn parse_rules(
                         if let Some(f) = w.get(k + 1)
                             && let Some((a, b)) = f.split_once('=')
                         {
-                            fields.push((a.trim_end_matches('!').to_string(), b.to_string()));
+                            // `dir!=`/`path!=`/`perm!=` exclude rather than
+                            // select: they never make a watch.
+                            if !a.ends_with('!') {
+                                fields.push((a.to_string(), b.to_string()));
+                            }
                         }
                         k += 2;
                     } else {

@@ -459,7 +459,10 @@ pub fn collect_rsyslog(fs: &RootFs) -> Option<Result<Rsyslog, HostError>> {
 }
 
 /// Removes `#` comments (outside quotes) and `/* */` block comments, keeping the
-/// line structure.
+/// line structure. As in rsyslog's lexer, `/*` opens a comment only where a token
+/// can start (line start, after whitespace or `;{}()`), and never inside a legacy
+/// `$Directive` line: `$IncludeConfig /etc/rsyslog.d/*.conf` is a path, not a
+/// comment.
 fn strip_rsyslog_comments(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_block = false;
@@ -468,6 +471,7 @@ fn strip_rsyslog_comments(text: &str) -> Vec<String> {
         let chars: Vec<char> = raw.chars().collect();
         let mut i = 0;
         let mut in_q = false;
+        let legacy_directive = !in_block && raw.trim_start().starts_with('$');
         while i < chars.len() {
             let c = chars[i];
             if in_block {
@@ -497,7 +501,12 @@ fn strip_rsyslog_comments(text: &str) -> Vec<String> {
                     in_q = true;
                     s.push(c);
                 }
-                '/' if chars.get(i + 1) == Some(&'*') => {
+                '/' if chars.get(i + 1) == Some(&'*')
+                    && !legacy_directive
+                    && (i == 0
+                        || chars[i - 1].is_whitespace()
+                        || ";{}()".contains(chars[i - 1])) =>
+                {
                     in_block = true;
                     i += 2;
                     continue;
@@ -530,6 +539,14 @@ fn rsyslog_file(
     let lines = strip_rsyslog_comments(&text);
     let legacy = regex::Regex::new(r#"^\s*[^\s$][^"]*?\s(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
     let amp = regex::Regex::new(r#"^\s*&\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
+    // A legacy action after an expression filter (`if $programname == 'sshd'
+    // then @@host`) or a property filter (`:programname, isequal, "sshd" @@host`).
+    let then = regex::Regex::new(r#"\bthen\s+(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
+    let prop = regex::Regex::new(
+        r#"^\s*:[^,]+,\s*!?[A-Za-z_-]+\s*,\s*"(?:[^"\\]|\\.)*"\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#,
+    )
+    .unwrap();
+    let quoted = regex::Regex::new(r#""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"#).unwrap();
     let inc_legacy = regex::Regex::new(r#"^\s*\$IncludeConfig\s+(\S+)"#).unwrap();
     let inc_rs = regex::Regex::new(r#"include\s*\(\s*file\s*=\s*"([^"]+)""#).unwrap();
     // RainerScript actions may span lines: scan the joined text.
@@ -545,7 +562,10 @@ fn rsyslog_file(
         }
     }
     for (i, l) in lines.iter().enumerate() {
-        if legacy.is_match(l) || amp.is_match(l) {
+        let unquoted = quoted.replace_all(l, "\"\"");
+        // `@@` inside a quoted string (a template, a message filter) is text.
+        let u = unquoted.as_ref();
+        if legacy.is_match(u) || amp.is_match(u) || then.is_match(u) || prop.is_match(u) {
             r.forwards.push(Line::new(&fr, i + 1, raw[i]));
         }
         let inc = inc_legacy
@@ -699,6 +719,44 @@ mod tests {
     }
 
     #[test]
+    fn rsyslog_include_glob_is_not_a_block_comment() {
+        // `/*` in `$IncludeConfig /etc/rsyslog.d/*.conf` is part of the path: the
+        // rules after it are read, and only `*.conf` files are included.
+        let conf = corpus("rsyslog.conf.redhat")
+            .replace("#*.* @@remote-host:514", "*.* @@remote-host:514");
+        let d = root(&[
+            ("/etc/rsyslog.conf", &conf),
+            (
+                "/etc/rsyslog.d/90-old.conf.disabled",
+                "*.* @@old-host:514\n",
+            ),
+        ]);
+        let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
+        let at: Vec<String> = r.forwards.iter().map(|l| l.at()).collect();
+        assert_eq!(at.len(), 1, "{at:?}");
+        assert!(at[0].starts_with("/etc/rsyslog.conf:"), "{at:?}");
+        assert!(r.files.iter().all(|f| !f.path.ends_with(".disabled")));
+        // A real block comment still hides what it encloses.
+        let d = root(&[(
+            "/etc/rsyslog.conf",
+            "/* *.* @@a:514\n*/\n*.info;mail.none /var/log/messages /* x */\n",
+        )]);
+        let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
+        assert!(r.forwards.is_empty());
+    }
+
+    #[test]
+    fn rsyslog_filtered_legacy_forwarding_counts() {
+        let d = root(&[(
+            "/etc/rsyslog.conf",
+            "if $programname == \"sshd\" then @@10.0.0.5:514\n:programname, isequal, \"sudo\" @loghost\n:msg, contains, \"a\\\"b\" /var/log/x\n",
+        )]);
+        let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
+        let at: Vec<String> = r.forwards.iter().map(|l| l.at()).collect();
+        assert_eq!(at, vec!["/etc/rsyslog.conf:1", "/etc/rsyslog.conf:2"]);
+    }
+
+    #[test]
     fn rsyslog_commented_forwarding_does_not_count() {
         let d = root(&[("/etc/rsyslog.conf", &corpus("rsyslog.conf.redhat"))]);
         let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();
@@ -719,7 +777,7 @@ mod tests {
             ),
             (
                 "/etc/rsyslog.d/30-file.conf",
-                "*.* /var/log/all.log\n$ActionQueueType LinkedList\n",
+                "*.* /var/log/all.log\n$ActionQueueType LinkedList\nif $msg contains 'then @@x' then /var/log/x\n",
             ),
         ]);
         let r = collect_rsyslog(&RootFs::new(d.path())).unwrap().unwrap();

@@ -156,6 +156,21 @@ fn file(
                 s.sections.len() - 1
             }
         };
+        if name == "copy" {
+            // `copy = share`: that (earlier) section's parameters, as they stand
+            // now, are copied here; later lines override them. An unknown source
+            // is ignored, as smbd does.
+            if let Some(src) = s
+                .sections
+                .iter()
+                .position(|x| x.name.eq_ignore_ascii_case(&value))
+                .filter(|&i| i != idx)
+            {
+                let copied = s.sections[src].params.clone();
+                s.sections[idx].params.extend(copied);
+            }
+            continue;
+        }
         let (canon, inverted) = canonical(&name);
         let value = if inverted {
             match parse_bool(&value) {
@@ -266,6 +281,24 @@ mod tests {
         let printers = s.shares().nth(1).unwrap();
         assert!(s.share_path(printers).is_none());
         assert!(s.global().unwrap().get("serverminprotocol").is_none());
+    }
+
+    #[test]
+    fn copy_takes_the_source_sections_parameters_and_later_lines_override() {
+        let d = root(&[(
+            "/etc/samba/smb.conf",
+            "[tmpl]\n  guest ok = yes\n  path = /srv/other\n[design]\n  copy = TMPL\n  path = /srv/share/design\n[safe]\n  copy = tmpl\n  guest ok = no\n[none]\n  copy = missing\n",
+        )]);
+        let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
+        let sec = |n: &str| s.shares().find(|x| x.name == n).unwrap();
+        assert_eq!(sec("design").get("guestok").unwrap().value, "yes");
+        assert_eq!(sec("design").get("guestok").unwrap().line.line, 2);
+        assert_eq!(
+            sec("design").get("path").unwrap().value,
+            "/srv/share/design"
+        );
+        assert_eq!(sec("safe").get("guestok").unwrap().value, "no");
+        assert!(sec("none").params.is_empty());
     }
 
     #[test]

@@ -85,15 +85,19 @@ pub fn collect(fs: &RootFs) -> Option<Result<Sshd, HostError>> {
     };
     let mut s = Sshd::default();
     let mut stack = Vec::new();
-    Some(process(fs, &main, &mut s, true, None, 0, &mut stack).map(|_| s))
+    Some(process(fs, &main, &mut s, true, None, false, 0, &mut stack).map(|_| s))
 }
 
+#[allow(clippy::too_many_arguments)] // the recursion's parse state, as in sshd
 fn process(
     fs: &RootFs,
     f: &crate::rootfs::HostFile,
     s: &mut Sshd,
     active_in: bool,
     match_in: Option<&Line>,
+    // sshd's SSHCFG_NEVERMATCH: a file included from inside a conditional Match
+    // block, where even `Match all` does not return to the global scope.
+    never_match: bool,
     depth: usize,
     stack: &mut Vec<String>,
 ) -> Result<(), HostError> {
@@ -122,8 +126,15 @@ fn process(
                     return Err(HostError::at(&f.path, n, "Match without criteria"));
                 }
                 let all = args.len() == 1 && args[0].eq_ignore_ascii_case("all");
-                active = all;
-                match_line = if all { None } else { Some(line) };
+                active = all && !never_match;
+                match_line = if active {
+                    None
+                } else if never_match {
+                    // Still inside the including file's Match block.
+                    Some(match_in.cloned().unwrap_or(line))
+                } else {
+                    Some(line)
+                };
             }
             "include" => {
                 if args.is_empty() {
@@ -143,7 +154,16 @@ fn process(
                     for p in paths {
                         // sshd: a missing include is not an error.
                         if let Some(inc) = read_opt(fs, &p)? {
-                            process(fs, &inc, s, active, match_line.as_ref(), depth + 1, stack)?
+                            process(
+                                fs,
+                                &inc,
+                                s,
+                                active,
+                                match_line.as_ref(),
+                                never_match || !active,
+                                depth + 1,
+                                stack,
+                            )?
                         }
                     }
                 }
@@ -236,6 +256,29 @@ mod tests {
         let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
         assert_eq!(s.global["permitrootlogin"].value, "yes");
         assert_eq!(s.global["permitrootlogin"].line.line, 2);
+    }
+
+    #[test]
+    fn match_all_in_a_file_included_from_a_match_block_stays_conditional() {
+        // sshd parses such a file with SSHCFG_NEVERMATCH: its `Match all` does
+        // not return to the global scope, and the including file's Match state
+        // is restored after it.
+        let d = root(&[
+            (
+                "/etc/ssh/sshd_config",
+                "Match User alice\n    Include /etc/ssh/in.conf\nMatch all\nPermitRootLogin yes\n",
+            ),
+            ("/etc/ssh/in.conf", "Match all\nPermitRootLogin no\n"),
+        ]);
+        let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(s.global["permitrootlogin"].value, "yes");
+        assert_eq!(
+            s.global["permitrootlogin"].line.path,
+            "/etc/ssh/sshd_config"
+        );
+        let (m, _, set) = &s.in_match[0];
+        assert_eq!(set.line.path, "/etc/ssh/in.conf");
+        assert_eq!(m.path, "/etc/ssh/sshd_config");
     }
 
     #[test]
