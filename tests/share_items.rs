@@ -378,3 +378,61 @@ fn hdl06_fails_when_more_than_half_are_unmarked_and_assets_are_found_outside_sha
     assert_eq!(evidence_paths(&r, "HDL-06").len(), 2);
     assert_eq!(r["coverage"]["roots"][0]["kind"], "asset");
 }
+
+#[test]
+fn hdl06_does_not_count_unreadable_files_as_unmarked() {
+    // Three protected files carry their marker only in their content; nobody
+    // cannot open them. Their content is unknown, so HDL-06 cannot be decided
+    // (error), not "3 of 4 unmarked" (fail).
+    let c = Company::new();
+    let d = c.mkdir("/srv/share/cad");
+    chmod(&d, 0o755);
+    for n in ["a.dwg", "b.dwg", "c.dwg"] {
+        protected(&c, &format!("/srv/share/cad/{n}"), "社外秘 drawing", 0o640);
+    }
+    let open = protected(&c, "/srv/share/cad/d.dwg", "社外秘 open", 0o644);
+    chmod(&open, 0o644);
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - id: T-9\n    name: CAD\n    classification: 極秘\n    paths: [\"/srv/share/cad/*.dwg\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\n",
+    );
+    // Read by root: every file is marked.
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-06"), "pass", "{}", item(&r, "HDL-06"));
+    let Some((mut cmd, _guard)) = as_nobody() else {
+        return;
+    };
+    if !is_root() {
+        eprintln!("skipping: not root, the files stay readable");
+        return;
+    }
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status(&r, "HDL-06"), "error", "{}", item(&r, "HDL-06"));
+    let paths = evidence_paths(&r, "HDL-06");
+    for n in ["a.dwg", "b.dwg", "c.dwg"] {
+        assert!(paths.contains(&format!("/srv/share/cad/{n}")), "{paths:?}");
+    }
+    // None of them is listed as an unmarked protected file.
+    let unmarked = item(&r, "HDL-06")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "file")
+        .count();
+    assert_eq!(unmarked, 0, "{}", item(&r, "HDL-06"));
+}
