@@ -164,3 +164,55 @@ fn a_missing_document_is_not_a_profile_error() {
             .contains("docs/none.pdf")
     );
 }
+
+#[test]
+fn a_duplicate_account_or_unknown_role_is_named_where_that_person_is() {
+    let c = Company::new();
+    let people = "version: 1
+organization:
+  name: テスト株式会社
+people:
+  - {account: tanaka, roles: [handler], status: active}
+  - {account: suzuki, roles: [handlr], status: active}
+";
+    c.passwd(PASSWD).group(GROUP).profile(people);
+    let a = c.audit("2026-11-25", &[]);
+    let f = c.profile_path().display().to_string();
+    assert!(
+        a.stderr.contains(&format!(
+            "{f}:6:5: people[suzuki]: role `handlr` has no meaning to timaudit (did you mean `handler`?)"
+        )),
+        "{}",
+        a.stderr
+    );
+    c.profile(&format!(
+        "{people}  - {{account: tanaka, roles: [handler], status: active}}\n"
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "stderr:\n{}", a.stderr);
+    assert!(
+        a.stderr.contains(&format!(
+            "{f}:7:5: people: account `tanaka` is listed twice (first on line 5)"
+        )),
+        "{}",
+        a.stderr
+    );
+
+    // The same in a people_file: the CSV line of the second entry.
+    c.write(
+        "people.csv",
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\n\
+         tanaka,田中,handler,active,,,,\n\
+         suzuki,鈴木,handler,active,,,,\n\
+         tanaka,田中,handler,active,,,,\n",
+    );
+    c.profile("version: 1\norganization:\n  name: テスト株式会社\npeople_file: people.csv\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "stderr:\n{}", a.stderr);
+    assert!(
+        a.stderr
+            .contains("people.csv:4:1: people: account `tanaka` is listed twice (first on line 2)"),
+        "{}",
+        a.stderr
+    );
+}

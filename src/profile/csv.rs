@@ -177,6 +177,15 @@ fn list(v: &str) -> Vec<String> {
 
 /// Reads the people roster. An I/O error means the file could not be read at all.
 pub fn read_people(path: &Path) -> std::io::Result<(Vec<Person>, Vec<Diagnostic>)> {
+    let (people, errs) = read_people_lines(path)?;
+    Ok((people.into_iter().map(|(p, _)| p).collect(), errs))
+}
+
+/// People with the CSV line each is on.
+pub type PeopleLines = Vec<(Person, usize)>;
+
+/// [`read_people`], with the line each person is on (for later messages).
+pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagnostic>)> {
     let mut errs = Vec::new();
     let Some(t) = Table::read(path, PEOPLE_COLUMNS, &mut errs)? else {
         return Ok((Vec::new(), errs));
@@ -217,16 +226,19 @@ pub fn read_people(path: &Path) -> std::io::Result<(Vec<Person>, Vec<Diagnostic>
             }
         };
         let name = t.field(rec, "name");
-        people.push(Person {
-            name: (!name.is_empty()).then(|| name.to_string()),
-            roles: list(t.field(rec, "roles")),
-            status,
-            joined_on: t.date(line, rec, "joined_on", &mut errs),
-            left_on,
-            pledge_signed_on: t.date(line, rec, "pledge_signed_on", &mut errs),
-            exit_pledge_signed_on: t.date(line, rec, "exit_pledge_signed_on", &mut errs),
-            account,
-        });
+        people.push((
+            Person {
+                name: (!name.is_empty()).then(|| name.to_string()),
+                roles: list(t.field(rec, "roles")),
+                status,
+                joined_on: t.date(line, rec, "joined_on", &mut errs),
+                left_on,
+                pledge_signed_on: t.date(line, rec, "pledge_signed_on", &mut errs),
+                exit_pledge_signed_on: t.date(line, rec, "exit_pledge_signed_on", &mut errs),
+                account,
+            },
+            line,
+        ));
     }
     Ok((people, errs))
 }
