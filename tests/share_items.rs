@@ -436,3 +436,22 @@ fn hdl06_does_not_count_unreadable_files_as_unmarked() {
         .count();
     assert_eq!(unmarked, 0, "{}", item(&r, "HDL-06"));
 }
+
+#[test]
+fn hdl02_with_only_scan_paths_says_so_and_sto06_decides_them() {
+    let c = Company::new();
+    c.write("/home/suzuki/社外秘メモ.txt", "memo");
+    let p = c.profile("version: 1\norganization:\n  name: x\nmarkers: [社外秘]\n");
+    let (_, r, _) = c.audit(&p, &["--scan", "/home"]);
+    assert_eq!(status(&r, "HDL-02"), "not_applicable");
+    let reason = item(&r, "HDL-02")["reason"].as_str().unwrap();
+    assert!(
+        !reason.contains("no --scan path was given") && reason.contains("STO-06"),
+        "{reason}"
+    );
+    assert_eq!(status(&r, "STO-06"), "fail");
+    assert_eq!(
+        evidence_paths(&r, "STO-06"),
+        vec!["/home/suzuki/社外秘メモ.txt".to_string()]
+    );
+}

@@ -163,6 +163,12 @@ pub fn hdl02(ctx: &Context, _: &Done) -> Outcome {
         Err(o) => return o,
     };
     if !sf.walked(SHARES) {
+        if sf.walked(&[RootKind::Scan]) {
+            return Outcome::na(Text::new(
+                "ファイル共有（scope.shares）も、この環境上の台帳の保存場所もありません。--scan で指定したパスは STO-06 で確認します",
+                "there is no file share (scope.shares) and no register path on this host; the --scan paths are checked under STO-06",
+            ));
+        }
         return nothing_walked();
     }
     if ctx.profile.markers.is_empty() {
