@@ -455,3 +455,43 @@ fn hdl02_with_only_scan_paths_says_so_and_sto06_decides_them() {
         vec!["/home/suzuki/社外秘メモ.txt".to_string()]
     );
 }
+
+#[test]
+fn reasons_read_naturally_for_one_file_and_an_empty_shell() {
+    let c = Company::new();
+    c.write(
+        "/etc/passwd",
+        format!("{PASSWD}kato:x:1005:1005::/home/kato:\n"),
+    );
+    let f = protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o644);
+    chmod(&f, 0o644);
+    c.write("/srv/share/public/社外秘メモ.txt", "memo");
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - id: T-1\n    name: 図面\n    classification: 極秘\n    paths: [\"/srv/share/design/**\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\npeople:\n  - {account: tanaka, roles: [handler], status: active}\n  - {account: kato, status: left}\n",
+    );
+    let (_, r, _) = c.audit(&p, &[]);
+    let reason = |id: &str| item(&r, id)["reason"].as_str().unwrap().to_string();
+    assert_eq!(reason("ACC-03"), "1 protected file is readable by everyone");
+    assert_eq!(
+        reason("HDL-02"),
+        "1 marked file lies outside all assets' paths"
+    );
+    assert_eq!(
+        reason("ACC-02"),
+        "on the protected file, only authorized principals have read access"
+    );
+    let hdl02 = &item(&r, "HDL-02")["evidence"][0]["detail"];
+    assert_eq!(
+        hdl02, "marked \"社外秘\" (name), but matches no asset's paths",
+        "{hdl02}"
+    );
+    // An empty shell field is /bin/sh, and the reason says so.
+    assert_eq!(status(&r, "ACC-05"), "fail");
+    assert!(
+        reason("ACC-05").contains("login shell (empty, so /bin/sh)"),
+        "{}",
+        reason("ACC-05")
+    );
+    let ja = item(&r, "ACC-05")["reason_i18n"]["ja"].as_str().unwrap();
+    assert!(ja.contains("（空欄＝/bin/sh）"), "{ja}");
+}

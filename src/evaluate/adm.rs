@@ -2,7 +2,7 @@
 
 use super::util::{Findings, LocalFile, days, local_file, local_file_state, within};
 use super::{Context, ItemResult, Rule};
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::ReviewKind;
 use crate::tr;
@@ -234,9 +234,13 @@ fn adm03(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = p.assets.len();
-    f.finish(tr!(
-        "全 {n} 件の技術情報に在籍中の取扱者が指定されています",
-        "all {n} assets have active handlers"
+    f.finish(Text::new(
+        format!("全 {n} 件の技術情報に在籍中の取扱者が指定されています"),
+        en_n(
+            n,
+            "the asset has active handlers",
+            &format!("all {n} assets have active handlers"),
+        ),
     ))
 }
 

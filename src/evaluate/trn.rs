@@ -3,7 +3,7 @@
 use super::adm::person_evidence;
 use super::util::{Findings, accounts_error, days, within};
 use super::{Context, ItemResult, Rule};
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Person, Principal, REQUIRED_TOPICS};
 use crate::tr;
@@ -199,15 +199,25 @@ fn trn02(ctx: &Context, _: &Done) -> Outcome {
             "no active person has access to protected information",
         ));
     }
-    let mut o = f.finish(tr!(
-        "保護対象にアクセスできる在籍者 {n} 名全員が直近 {window} 日以内に受講しています",
-        "all {n} active people with access to protected information were trained in the last {window} days"
+    let mut o = f.finish(Text::new(
+        format!("保護対象にアクセスできる在籍者 {n} 名全員が直近 {window} 日以内に受講しています"),
+        format!(
+            "{} in the last {window} days",
+            en_n(
+                n,
+                "the 1 active person with access to protected information was trained",
+                &format!("all {n} active people with access to protected information were trained")
+            )
+        ),
     ));
     if o.status != Status::Pass {
         let k = o.evidence.len();
-        o.reason = tr!(
-            "{k} 名が直近 {window} 日以内に受講していません",
-            "{k} of {n} people with access were not trained in the last {window} days"
+        o.reason = Text::new(
+            format!("{k} 名が直近 {window} 日以内に受講していません"),
+            format!(
+                "{k} of {n} {} not trained in the last {window} days",
+                en_n(k, "people with access was", "people with access were")
+            ),
         )
         .join(&o.reason);
     }
@@ -280,9 +290,17 @@ fn trn03(ctx: &Context, _: &Done) -> Outcome {
             "no one who needs training joined in the last {window} days"
         ));
     }
-    f.finish(tr!(
-        "直近 {window} 日間の入社者 {newcomers} 名は入社後 30 日以内に受講しています（または期限前です）",
-        "the {newcomers} people who joined in the last {window} days were trained within 30 days of joining (or are not yet due)"
+    f.finish(Text::new(
+        format!("直近 {window} 日間の入社者 {newcomers} 名は入社後 30 日以内に受講しています（または期限前です）"),
+        format!(
+            "{} within 30 days of joining (or {} not yet due)",
+            en_n(
+                newcomers,
+                &format!("the 1 person who joined in the last {window} days was trained"),
+                &format!("the {newcomers} people who joined in the last {window} days were trained")
+            ),
+            en_n(newcomers, "is", "are")
+        ),
     ))
 }
 
@@ -328,9 +346,17 @@ fn trn04(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = people.len();
-    f.finish(tr!(
-        "アクセス権のある在籍者 {n} 名と退職者 {leavers} 名の誓約書がそろっています",
-        "pledges are on file for all {n} active people with access and all {leavers} leavers"
+    f.finish(Text::new(
+        format!("アクセス権のある在籍者 {n} 名と退職者 {leavers} 名の誓約書がそろっています"),
+        format!(
+            "pledges are on file for {} and {}",
+            en_n(
+                n,
+                "the 1 active person with access",
+                &format!("all {n} active people with access")
+            ),
+            en_n(leavers, "the 1 leaver", &format!("all {leavers} leavers"))
+        ),
     ))
 }
 

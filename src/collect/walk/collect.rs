@@ -410,9 +410,7 @@ impl<'a> Collector<'a> {
         if marked && !protected {
             let (fj, fe) = describe_hits(self.profile, hits);
             self.facts.marked_unregistered.push(finding(Text::new(
-                format!(
-                    "表示 {fj} がありますが、台帳のどの資産の保存場所（paths）にも一致しません"
-                ),
+                format!("表示{fj}がありますが、台帳のどの資産の保存場所（paths）にも一致しません"),
                 format!("marked {fe}, but matches no asset's paths"),
             )));
         }
@@ -729,7 +727,7 @@ fn describe_hits(p: &Profile, hits: &[Hit]) -> (String, String) {
             Where::Content => ("内容", "content"),
         };
         let m = &p.markers[h.marker as usize];
-        let e = format!("「{m}」({pe})");
+        let e = format!("\"{m}\" ({pe})");
         if !en.contains(&e) {
             en.push(e);
             ja.push(format!("「{m}」（{pj}）"));
