@@ -380,6 +380,22 @@ fn acc07_privileged_accounts_must_be_approved_system_admins() {
 }
 
 #[test]
+fn acc07_a_member_only_through_the_primary_gid_cites_the_passwd_line() {
+    let c = good_company();
+    c.passwd(&format!("{PASSWD}ops:x:1010:27::/home/ops:/bin/bash\n"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-07"), "fail");
+    let ev: Vec<String> = a
+        .evidence("ACC-07")
+        .into_iter()
+        .filter(|e| e.contains("user:ops") && e.contains("\"line\""))
+        .collect();
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert!(ev[0].contains("/etc/passwd"), "{ev:?}");
+    assert!(ev[0].contains("primary group sudo (gid 27)"), "{ev:?}");
+}
+
+#[test]
 fn acc05_leaver_with_a_login_shell_or_group_membership_fails() {
     let c = good_company();
     edit(

@@ -234,12 +234,22 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
             if m == "root" {
                 continue;
             }
-            privileged.entry(m.clone()).or_default().push(
-                accounts
+            // Listed in /etc/group, or only through the primary gid in /etc/passwd:
+            // cite the line that makes the account a member.
+            let ev = match accounts.user(&m) {
+                Some(u) if !g.members.contains(&m) => {
+                    let gid = g.gid;
+                    accounts.user_evidence(u).detail(tr!(
+                        "主グループが {gname}（gid {gid}）",
+                        "primary group {gname} (gid {gid})"
+                    ))
+                }
+                _ => accounts
                     .group_evidence(g)
                     .principal(format!("user:{m}"))
                     .detail(tr!("{gname} グループのメンバー", "member of {gname}")),
-            );
+            };
+            privileged.entry(m.clone()).or_default().push(ev);
         }
     }
     let mut f = Findings::new();
