@@ -495,3 +495,21 @@ fn reasons_read_naturally_for_one_file_and_an_empty_shell() {
     let ja = item(&r, "ACC-05")["reason_i18n"]["ja"].as_str().unwrap();
     assert!(ja.contains("（空欄＝/bin/sh）"), "{ja}");
 }
+
+#[test]
+fn hdl03_a_folder_written_without_a_glob_gets_a_hint() {
+    let c = Company::new();
+    protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o640);
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - id: T-1\n    name: 図面\n    classification: 極秘\n    paths: [\"/srv/share/design/\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\n",
+    );
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-03"), "fail");
+    let d = item(&r, "HDL-03")["evidence"][0]["detail"]
+        .as_str()
+        .unwrap();
+    assert!(
+        d.contains("write /srv/share/design/** for the files in it"),
+        "{d}"
+    );
+}

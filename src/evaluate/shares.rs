@@ -255,6 +255,20 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
                 "no regular file matches {paths} (the folder {g} does not exist)"
             )
         };
+        // A folder written without `/**` matches only the folder itself.
+        let literal = a.paths.iter().find(|p| {
+            crate::collect::walk::classify::is_posix_glob(p) && !p.contains(['*', '?', '[', '{'])
+        });
+        let detail = match literal {
+            Some(lp) => {
+                let lp = lp.trim_end_matches('/');
+                detail.join(&tr!(
+                    "{lp} がフォルダなら、中のファイルを指すには {lp}/** と書きます",
+                    "if {lp} is a folder, write {lp}/** for the files in it"
+                ))
+            }
+            None => detail,
+        };
         missing.push(label.clone());
         o.push(
             Evidence::new(EvidenceKind::Asset)
