@@ -208,6 +208,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             inventory_file,
             reuse,
             &mut warnings,
+            lang,
         )?);
     }
     let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {

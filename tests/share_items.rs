@@ -513,3 +513,49 @@ fn hdl03_a_folder_written_without_a_glob_gets_a_hint() {
         "{d}"
     );
 }
+
+#[test]
+fn walk_warnings_follow_the_report_language() {
+    let c = Company::new();
+    c.mkdir("/srv/share");
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share, /srv/typo]\nmarkers: [社外秘]\n",
+    );
+    let warnings = |lang: &str| {
+        let out = std::process::Command::new(bin())
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--date",
+                "2026-01-15",
+                "--lang",
+                lang,
+            ])
+            .arg("--profile")
+            .arg(&p)
+            .arg("--root")
+            .arg(c.root())
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let ja = warnings("ja");
+    assert!(
+        ja.iter()
+            .any(|w| w.contains("走査中に 1 件のパスを読み取れませんでした")),
+        "{ja:?}"
+    );
+    let en = warnings("en");
+    assert!(
+        en.iter()
+            .any(|w| w.starts_with("1 path could not be read during the walk")),
+        "{en:?}"
+    );
+}

@@ -5,6 +5,7 @@ use crate::app::{EXIT_FINDINGS, EXIT_OK, Fatal};
 use crate::cli::{AuditArgs, ScanArgs, WalkArgs};
 use crate::collect::Facts;
 use crate::collect::accounts::Accounts;
+use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use std::io::Write;
@@ -113,6 +114,7 @@ pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
 
 /// The walk of `audit`: shares, `--scan` paths and the register's folders; the
 /// inventory goes to `inventory` when given (`DIR/inventory.jsonl` with `--out`).
+#[allow(clippy::too_many_arguments)]
 pub fn audit_walk(
     fs: &RootFs,
     profile: &Profile,
@@ -121,6 +123,7 @@ pub fn audit_walk(
     inventory: Option<std::fs::File>,
     reuse: Option<std::sync::Arc<super::reuse::HashCache>>,
     warnings: &mut Vec<String>,
+    lang: crate::i18n::Lang,
 ) -> Result<ShareFacts, Fatal> {
     let scans: Vec<Vec<u8>> = a
         .scan
@@ -153,15 +156,30 @@ pub fn audit_walk(
         .filter(|g| g.what != GapKind::OtherFilesystem)
         .count();
     if unread > 0 {
-        warnings.push(format!(
-            "{unread} paths could not be read during the walk (see coverage); items that depend on them are error, never pass"
-        ));
+        let (paths, them) = (
+            crate::i18n::en_n(unread, "path", "paths"),
+            crate::i18n::en_n(unread, "it", "them"),
+        );
+        warnings.push(
+            Text::new(
+                format!("走査中に {unread} 件のパスを読み取れませんでした（coverage を参照）。それに依存する項目は適合ではなく判定不能になります"),
+                format!("{unread} {paths} could not be read during the walk (see coverage); items that depend on {them} are error, never pass"),
+            )
+            .get(lang)
+            .to_string(),
+        );
     }
     let mounts = sf.gaps.len() - unread;
     if mounts > 0 {
-        warnings.push(format!(
-            "{mounts} mount points were not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"
-        ));
+        let points = crate::i18n::en_n(mounts, "mount point was", "mount points were");
+        warnings.push(
+            Text::new(
+                format!("{mounts} 件のマウントポイント（別のファイルシステム）の中は走査していません（coverage.other_filesystems を参照）。--cross-filesystems で走査するか、scope.exclude で除外してください"),
+                format!("{mounts} {points} not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"),
+            )
+            .get(lang)
+            .to_string(),
+        );
     }
     Ok(sf)
 }
