@@ -437,6 +437,13 @@ fn waivers_override_with_the_computed_result_kept_and_expire() {
         "{i}"
     );
     assert!(a.json()["warnings"].to_string().contains("HDL-09"));
+    // In a Japanese report the warning is Japanese too.
+    let a = c.audit("2027-01-01", &["--lang", "ja"]);
+    let w = a.json()["warnings"].to_string();
+    assert!(
+        w.contains("HDL-09: 回答（例外承認）の期限 2026-12-31 が過ぎているため無視しました"),
+        "{w}"
+    );
 }
 
 #[test]

@@ -62,10 +62,15 @@ pub fn build(input: BuildInput) -> Report {
     let mut warnings = warnings;
     for r in results {
         if let Some(d) = r.expired_waiver {
-            warnings.push(format!(
-                "{}: the answer/waiver expired on {d} and was ignored",
-                r.id
-            ));
+            let id = &r.id;
+            warnings.push(
+                crate::tr!(
+                    "{id}: 回答（例外承認）の期限 {d} が過ぎているため無視しました",
+                    "{id}: the answer/waiver expired on {d} and was ignored"
+                )
+                .get(lang)
+                .to_string(),
+            );
         }
     }
     let summary = summarize(cat, results);
