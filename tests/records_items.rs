@@ -300,6 +300,18 @@ fn trn05_needs_date_title_and_attendees() {
 }
 
 #[test]
+fn trn05_a_session_dated_after_the_audit_is_planned_not_a_record() {
+    let c = good_company();
+    // The only session is on 2026-06-10: held when audited in November, only
+    // planned when audited in May.
+    assert_eq!(c.audit("2026-11-25", &[]).status("TRN-05"), "pass");
+    let a = c.audit("2026-05-01", &[]);
+    assert_eq!(a.status("TRN-05"), "fail");
+    let reason = a.item("TRN-05")["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("dated after the audit date"), "{reason}");
+}
+
+#[test]
 fn missing_records_fail_and_mixed_items_take_the_weaker_part() {
     let c = good_company();
     std::fs::remove_file(c.path().join("records/disposal.csv")).unwrap();
