@@ -120,6 +120,41 @@ fn csv_rosters_report_missing_columns_and_bad_rows_with_their_own_positions() {
 }
 
 #[test]
+fn csv_rows_saved_by_excel_with_crlf_are_named_by_their_own_line() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    let (people, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\r\n\
+         tanaka,田中,handler,active,2020-04-01,,2020-04-01,\r\n\
+         suzuki,鈴木,handler,active,2020-13-01,,2020-04-01,\r\n",
+    );
+    c.write("people.csv", &people);
+    c.write(
+        "training.csv",
+        "\u{feff}date,account,title,topics\r\n2025-06-10,tanaka,研修,handling\r\n2025-02-30,suzuki,研修,handling\r\n",
+    );
+    c.profile("organization: {name: X}\npeople_file: people.csv\ntraining_file: training.csv\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "{}", a.stderr);
+    let people = c.path().join("people.csv").display().to_string();
+    let training = c.path().join("training.csv").display().to_string();
+    assert!(
+        a.stderr.contains(&format!(
+            "{people}:3:26: joined_on: `2020-13-01` is not a valid calendar date"
+        )),
+        "{}",
+        a.stderr
+    );
+    assert!(
+        a.stderr.contains(&format!(
+            "{training}:3:1: date: `2025-02-30` is not a valid calendar date"
+        )),
+        "{}",
+        a.stderr
+    );
+}
+
+#[test]
 fn a_missing_csv_file_is_an_error_at_the_key_that_names_it() {
     let c = Company::new();
     c.passwd(PASSWD).group(GROUP);

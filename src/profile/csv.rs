@@ -50,6 +50,9 @@ impl Table {
             ));
             return Ok(None);
         }
+        // Excel writes CRLF; the csv crate then reports each record one line too
+        // early, so the messages would point at the wrong row.
+        let text = text.replace("\r\n", "\n");
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
