@@ -531,3 +531,33 @@ fn scores_per_criterion_and_overall() {
             .count()
     );
 }
+
+#[test]
+fn csv_rosters_as_japanese_excel_saves_them_are_read() {
+    // CP932, CRLF, and dates in Excel's default Japanese short format (2026/6/10).
+    let c = good_company();
+    let (people, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\r\n\
+         tanaka,田中 一郎,administrator;handler;system-admin,active,2020/4/1,,2020/4/1,\r\n\
+         suzuki,鈴木,handler,active,2026/11/1,,2026/11/1,\r\n",
+    );
+    c.write("people.csv", &people);
+    let (training, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "date,account,title,topics\r\n\
+         2026/6/10,tanaka,技術情報管理研修,handling;reporting;sanctions\r\n\
+         2026/11/5,suzuki,新人研修,handling;reporting;sanctions\r\n",
+    );
+    c.write("training.csv", &training);
+    let start = GOOD.find("people:\n").unwrap();
+    let end = GOOD.find("administrator:\n").unwrap();
+    c.profile(&format!(
+        "{}people_file: people.csv\ntraining_file: training.csv\n{}",
+        &GOOD[..start],
+        &GOOD[end..]
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    assert_ne!(a.code, 2, "the profile must load:\n{}", a.stderr);
+    for id in ["TRN-01", "TRN-02", "TRN-03", "TRN-04", "TRN-05", "ADM-01"] {
+        assert_eq!(a.status(id), "pass", "{id}: {}", a.item(id));
+    }
+}

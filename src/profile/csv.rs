@@ -150,8 +150,9 @@ impl Table {
         if v.is_empty() {
             return None;
         }
-        // Excel often rewrites dates as 2025/04/01; accept that spelling too.
-        match parse_date(&v.replace('/', "-")) {
+        // Excel rewrites dates in its own short format: 2025/04/01, or 2025/4/1 as
+        // Japanese Excel saves them by default; accept those spellings too.
+        match parse_date(&excel_date(v)) {
             Ok(d) => Some(d),
             Err(m) => {
                 errs.push(Diagnostic::new(
@@ -163,6 +164,21 @@ impl Table {
                 None
             }
         }
+    }
+}
+
+/// `2025/4/1` or `2025/04/01` → `2025-04-01`; anything else unchanged (and then
+/// judged by `parse_date`).
+fn excel_date(v: &str) -> String {
+    let parts: Vec<&str> = v.split('/').collect();
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    match parts[..] {
+        [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) => {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        _ => v.replace('/', "-"),
     }
 }
 
@@ -288,6 +304,16 @@ pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excel_short_dates_are_read() {
+        assert_eq!(super::excel_date("2025/4/1"), "2025-04-01");
+        assert_eq!(super::excel_date("2025/04/10"), "2025-04-10");
+        assert_eq!(super::excel_date("2025-04-01"), "2025-04-01");
+        // Not a Y/M/D spelling: left for parse_date to reject.
+        assert_eq!(super::excel_date("4/1/2025"), "4-1-2025");
+        assert_eq!(super::excel_date("2025/4/123"), "2025-4-123");
+    }
+
     use super::*;
 
     fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
