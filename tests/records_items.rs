@@ -227,6 +227,14 @@ fn training_topics_people_and_newcomers() {
             .unwrap()
             .contains("sanctions")
     );
+    let ja = a.item("TRN-01")["reason_i18n"]["ja"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        ja.ends_with("扱っていないテーマがあります: 違反時の処分（sanctions）"),
+        "{ja}"
+    );
 
     // A member of an authorized group who never attended; and a newcomer.
     let c = good_company();

@@ -127,13 +127,23 @@ fn trn01(ctx: &Context, _: &Done) -> Outcome {
         ))
     } else if covered.is_empty() {
         Outcome::fail(tr!(
-            "直近 {window} 日間の研修で必要なテーマ（handling, reporting, sanctions）を扱っていません",
+            "直近 {window} 日間の研修で、取扱手続（handling）・報告手続（reporting）・違反時の処分（sanctions）のいずれも扱っていません",
             "the sessions of the last {window} days cover none of handling, reporting, sanctions"
         ))
     } else {
-        Outcome::partial(tr!(
-            "直近 {window} 日間の研修で扱っていないテーマがあります: {m}",
-            "the sessions of the last {window} days do not cover: {m}"
+        let mj = missing
+            .iter()
+            .map(|t| match *t {
+                "handling" => "取扱手続（handling）",
+                "reporting" => "報告手続（reporting）",
+                "sanctions" => "違反時の処分（sanctions）",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join("、");
+        Outcome::partial(Text::new(
+            format!("直近 {window} 日間の研修で扱っていないテーマがあります: {mj}"),
+            format!("the sessions of the last {window} days do not cover: {m}"),
         ))
     }
     .with(evidence)
