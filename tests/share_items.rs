@@ -473,6 +473,10 @@ fn reasons_read_naturally_for_one_file_and_an_empty_shell() {
     let reason = |id: &str| item(&r, id)["reason"].as_str().unwrap().to_string();
     assert_eq!(reason("ACC-03"), "1 protected file is readable by everyone");
     assert_eq!(
+        reason("HDL-01"),
+        "the register lists 1 asset, each with id, name, classification and paths"
+    );
+    assert_eq!(
         reason("HDL-02"),
         "1 marked file lies outside all assets' paths"
     );
