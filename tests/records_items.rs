@@ -569,3 +569,30 @@ fn csv_rosters_as_japanese_excel_saves_them_are_read() {
         assert_eq!(a.status(id), "pass", "{id}: {}", a.item(id));
     }
 }
+
+#[test]
+fn nothing_to_check_is_said_plainly() {
+    // No privileged account besides root, nobody who needs a pledge.
+    let c = Company::new();
+    c.passwd("root:x:0:0:root:/root:/bin/bash\n")
+        .group("root:x:0:\nsudo:x:27:\n")
+        .profile("version: 1\norganization:\n  name: 株式会社ゼロ\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-07"), "pass");
+    assert_eq!(
+        a.item("ACC-07")["reason"],
+        "no account other than root has privileges (uid 0, or membership of sudo, wheel or admin)"
+    );
+    assert_eq!(a.status("TRN-04"), "pass");
+    assert_eq!(
+        a.item("TRN-04")["reason"],
+        "no one needs a pledge (no active person with access, no leaver)"
+    );
+    // Only leavers: the sentence does not mention "0 active people".
+    c.profile("version: 1\norganization:\n  name: 株式会社ゼロ\npeople:\n  - {account: old, status: left, exit_pledge_signed_on: 2025-01-01}\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(
+        a.item("TRN-04")["reason"],
+        "pledges are on file for the 1 leaver"
+    );
+}

@@ -278,6 +278,12 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = privileged.len();
+    if n == 0 {
+        return Outcome::pass(Text::new(
+            "root 以外に特権を持つアカウント（uid 0、sudo・wheel・admin グループのメンバー）はありません",
+            "no account other than root has privileges (uid 0, or membership of sudo, wheel or admin)",
+        ));
+    }
     f.finish(Text::new(
         format!("特権アカウント {n} 件はすべて承認されたシステム管理者（system-admin）です"),
         format!(

@@ -356,17 +356,32 @@ fn trn04(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = people.len();
+    if n == 0 && leavers == 0 && f.status() == Status::Pass {
+        return Outcome::pass(Text::new(
+            "誓約書が必要な人（アクセス権のある在籍者・退職者）はいません",
+            "no one needs a pledge (no active person with access, no leaver)",
+        ));
+    }
+    let (mut ja, mut en) = (Vec::new(), Vec::new());
+    if n > 0 {
+        ja.push(format!("アクセス権のある在籍者 {n} 名"));
+        en.push(en_n(
+            n,
+            "the 1 active person with access",
+            &format!("all {n} active people with access"),
+        ));
+    }
+    if leavers > 0 {
+        ja.push(format!("退職者 {leavers} 名"));
+        en.push(en_n(
+            leavers,
+            "the 1 leaver",
+            &format!("all {leavers} leavers"),
+        ));
+    }
     f.finish(Text::new(
-        format!("アクセス権のある在籍者 {n} 名と退職者 {leavers} 名の誓約書がそろっています"),
-        format!(
-            "pledges are on file for {} and {}",
-            en_n(
-                n,
-                "the 1 active person with access",
-                &format!("all {n} active people with access")
-            ),
-            en_n(leavers, "the 1 leaver", &format!("all {leavers} leavers"))
-        ),
+        format!("{}の誓約書がそろっています", ja.join("と")),
+        format!("pledges are on file for {}", en.join(" and ")),
     ))
 }
 
