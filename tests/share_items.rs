@@ -563,3 +563,63 @@ fn walk_warnings_follow_the_report_language() {
         "{en:?}"
     );
 }
+
+#[test]
+fn hdl03_an_unreadable_asset_folder_is_unknown_not_empty() {
+    if !is_root() {
+        eprintln!("skipping: needs root to make a folder the auditor cannot read");
+        return;
+    }
+    let c = Company::new();
+    c.write("/srv/share/old/a.txt", "a");
+    c.write("/srv/share/new/b.txt", "b");
+    let old = c.host("/srv/share/old");
+    chmod(&old, 0o700);
+    let asset = |id: &str, dir: &str| {
+        format!(
+            "  - {{id: {id}, name: n, classification: c, paths: [\"/srv/share/{dir}/**\"], authorized: [\"group:design\"], handlers: [tanaka]}}\n"
+        )
+    };
+    let run = |assets: &str| {
+        let p = c.profile(&format!(
+            "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n{assets}"
+        ));
+        let (mut cmd, _guard) = as_nobody().unwrap();
+        let out = cmd
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--date",
+                "2026-01-15",
+                "--lang",
+                "en",
+            ])
+            .arg("--profile")
+            .arg(&p)
+            .arg("--root")
+            .arg(c.root())
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    if as_nobody().is_none() {
+        return;
+    }
+    // O-1's folder cannot be listed: whether it holds files is unknown.
+    let r = run(&format!("{}{}", asset("O-1", "old"), asset("O-2", "new")));
+    assert_eq!(status(&r, "HDL-03"), "error", "{}", item(&r, "HDL-03"));
+    // An asset that certainly matches nothing still fails, and only it is named.
+    let r = run(&format!(
+        "{}{}{}",
+        asset("O-1", "old"),
+        asset("O-2", "new"),
+        asset("O-3", "gone")
+    ));
+    assert_eq!(status(&r, "HDL-03"), "fail", "{}", item(&r, "HDL-03"));
+    let reason = item(&r, "HDL-03")["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("1 asset matches no file at all: O-3"),
+        "{reason}"
+    );
+}

@@ -216,6 +216,7 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
     }
     let mut o = Outcome::pass(Text::default());
     let mut missing = Vec::new();
+    let mut unknown = Vec::new();
     let mut found = Vec::new();
     for (i, a) in assets.iter().enumerate() {
         if !sf.asset_has_posix.get(i).copied().unwrap_or(false) {
@@ -239,7 +240,18 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
             .iter()
             .filter(|b| sf.roots.iter().any(|r| r.missing && &r.path.path == *b))
             .collect();
-        let detail = if gone.is_empty() {
+        // A folder at, above or below the asset's base that could not be read may
+        // hold its files: then "matches nothing" is not known.
+        let hidden = sf.gaps_for(DIRS, ALL).into_iter().any(|g| {
+            let gp = g.path.path.as_str();
+            bases.iter().any(|b| under(gp, b) || under(b, gp))
+        });
+        let detail = if hidden {
+            tr!(
+                "{paths} のフォルダを読み取れないため、一致するファイルがあるか分かりません",
+                "its folder could not be read, so it is not known whether a file matches {paths}"
+            )
+        } else if gone.is_empty() {
             tr!(
                 "{paths} に一致する通常ファイルがありません",
                 "no regular file matches {paths}"
@@ -269,13 +281,27 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
             }
             None => detail,
         };
-        missing.push(label.clone());
+        if hidden {
+            unknown.push(label.clone());
+        } else {
+            missing.push(label.clone());
+        }
         o.push(
             Evidence::new(EvidenceKind::Asset)
                 .asset(&label)
                 .path(paths.clone())
                 .detail(detail),
         );
+    }
+    if missing.is_empty() && !unknown.is_empty() {
+        let list = unknown.join(", ");
+        let o = Outcome::error(tr!(
+            "保存場所のフォルダを読み取れないため、{list} に実在するファイルがあるか確認できません",
+            "cannot be assessed: the folders of {list} could not be read, so it is not known whether files exist there"
+        ))
+        .with(o.evidence)
+        .with(sf.gaps_for(DIRS, ALL).into_iter().map(gap_evidence));
+        return o;
     }
     if missing.is_empty() {
         let list = found.join(", ");
@@ -296,6 +322,12 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
         );
     }
     with_gaps(sf, o, DIRS, ALL)
+}
+
+/// Is host path `p` at or below folder `dir`?
+fn under(p: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    p == dir || dir.is_empty() || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
 }
 
 pub fn hdl04(ctx: &Context, _: &Done) -> Outcome {
