@@ -623,3 +623,44 @@ fn hdl03_an_unreadable_asset_folder_is_unknown_not_empty() {
         "{reason}"
     );
 }
+
+#[test]
+fn acc05_a_leaver_in_a_group_fails_even_when_the_acl_half_cannot_be_assessed() {
+    if !is_root() || as_nobody().is_none() {
+        eprintln!("skipping: needs root to make a folder the auditor cannot read");
+        return;
+    }
+    let c = Company::new();
+    // suzuki has left but is still in the design group.
+    protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o644);
+    c.write("/srv/share/private/x.txt", "x");
+    chmod(&c.host("/srv/share/private"), 0o700);
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - {id: T-1, name: n, classification: c, paths: [\"/srv/share/design/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\npeople:\n  - {account: tanaka, roles: [handler], status: active}\n  - {account: suzuki, status: left}\n",
+    );
+    let (mut cmd, _guard) = as_nobody().unwrap();
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status(&r, "ACC-05"), "fail", "{}", item(&r, "ACC-05"));
+    let paths = evidence_paths(&r, "ACC-05");
+    assert!(
+        paths.contains(&"/srv/share/private".to_string()),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"/etc/group".to_string()), "{paths:?}");
+}
