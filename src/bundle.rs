@@ -736,9 +736,12 @@ fn plan(r: &Report, src: &Sources, lang: Lang, warnings: &mut Vec<String>) -> Ve
                     Ok(rel) => Path::new("profile").join(rel),
                     _ => Path::new("local").join(strip_root(&local)),
                 };
+                // The company's own files: a link to the current version of a
+                // document is followed, as the rules reading them do.
+                let origin = Origin::Local(std::fs::canonicalize(&local).unwrap_or(local));
                 Planned {
                     dest,
-                    origin: Origin::Local(local),
+                    origin,
                     cited: path.to_string(),
                     expected: e.sha256.clone(),
                 }

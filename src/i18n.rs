@@ -103,3 +103,12 @@ macro_rules! tr {
         $crate::i18n::Text::new(format!($ja, $($args)+), format!($en, $($args)+))
     };
 }
+
+/// English number agreement: `one` when `n` is 1, `many` otherwise ("1 file is",
+/// "2 files are"). Japanese needs none.
+pub fn en_n(n: impl TryInto<u64>, one: &str, many: &str) -> String {
+    match n.try_into() {
+        Ok(1) => one.to_string(),
+        _ => many.to_string(),
+    }
+}

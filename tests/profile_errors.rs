@@ -120,6 +120,41 @@ fn csv_rosters_report_missing_columns_and_bad_rows_with_their_own_positions() {
 }
 
 #[test]
+fn csv_rows_saved_by_excel_with_crlf_are_named_by_their_own_line() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    let (people, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\r\n\
+         tanaka,田中,handler,active,2020-04-01,,2020-04-01,\r\n\
+         suzuki,鈴木,handler,active,2020-13-01,,2020-04-01,\r\n",
+    );
+    c.write("people.csv", &people);
+    c.write(
+        "training.csv",
+        "\u{feff}date,account,title,topics\r\n2025-06-10,tanaka,研修,handling\r\n2025-02-30,suzuki,研修,handling\r\n",
+    );
+    c.profile("organization: {name: X}\npeople_file: people.csv\ntraining_file: training.csv\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "{}", a.stderr);
+    let people = c.path().join("people.csv").display().to_string();
+    let training = c.path().join("training.csv").display().to_string();
+    assert!(
+        a.stderr.contains(&format!(
+            "{people}:3:26: joined_on: `2020-13-01` is not a valid calendar date"
+        )),
+        "{}",
+        a.stderr
+    );
+    assert!(
+        a.stderr.contains(&format!(
+            "{training}:3:1: date: `2025-02-30` is not a valid calendar date"
+        )),
+        "{}",
+        a.stderr
+    );
+}
+
+#[test]
 fn a_missing_csv_file_is_an_error_at_the_key_that_names_it() {
     let c = Company::new();
     c.passwd(PASSWD).group(GROUP);
@@ -162,5 +197,57 @@ fn a_missing_document_is_not_a_profile_error() {
             .as_str()
             .unwrap()
             .contains("docs/none.pdf")
+    );
+}
+
+#[test]
+fn a_duplicate_account_or_unknown_role_is_named_where_that_person_is() {
+    let c = Company::new();
+    let people = "version: 1
+organization:
+  name: テスト株式会社
+people:
+  - {account: tanaka, roles: [handler], status: active}
+  - {account: suzuki, roles: [handlr], status: active}
+";
+    c.passwd(PASSWD).group(GROUP).profile(people);
+    let a = c.audit("2026-11-25", &[]);
+    let f = c.profile_path().display().to_string();
+    assert!(
+        a.stderr.contains(&format!(
+            "{f}:6:5: people[suzuki]: role `handlr` has no meaning to timaudit (did you mean `handler`?)"
+        )),
+        "{}",
+        a.stderr
+    );
+    c.profile(&format!(
+        "{people}  - {{account: tanaka, roles: [handler], status: active}}\n"
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "stderr:\n{}", a.stderr);
+    assert!(
+        a.stderr.contains(&format!(
+            "{f}:7:5: people: account `tanaka` is listed twice (first on line 5)"
+        )),
+        "{}",
+        a.stderr
+    );
+
+    // The same in a people_file: the CSV line of the second entry.
+    c.write(
+        "people.csv",
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\n\
+         tanaka,田中,handler,active,,,,\n\
+         suzuki,鈴木,handler,active,,,,\n\
+         tanaka,田中,handler,active,,,,\n",
+    );
+    c.profile("version: 1\norganization:\n  name: テスト株式会社\npeople_file: people.csv\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "stderr:\n{}", a.stderr);
+    assert!(
+        a.stderr
+            .contains("people.csv:4:1: people: account `tanaka` is listed twice (first on line 2)"),
+        "{}",
+        a.stderr
     );
 }

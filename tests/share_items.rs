@@ -380,6 +380,292 @@ fn hdl06_fails_when_more_than_half_are_unmarked_and_assets_are_found_outside_sha
 }
 
 #[test]
+fn hdl06_does_not_count_unreadable_files_as_unmarked() {
+    // Three protected files carry their marker only in their content; nobody
+    // cannot open them. Their content is unknown, so HDL-06 cannot be decided
+    // (error), not "3 of 4 unmarked" (fail).
+    let c = Company::new();
+    let d = c.mkdir("/srv/share/cad");
+    chmod(&d, 0o755);
+    for n in ["a.dwg", "b.dwg", "c.dwg"] {
+        protected(&c, &format!("/srv/share/cad/{n}"), "社外秘 drawing", 0o640);
+    }
+    let open = protected(&c, "/srv/share/cad/d.dwg", "社外秘 open", 0o644);
+    chmod(&open, 0o644);
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - id: T-9\n    name: CAD\n    classification: 極秘\n    paths: [\"/srv/share/cad/*.dwg\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\n",
+    );
+    // Read by root: every file is marked.
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-06"), "pass", "{}", item(&r, "HDL-06"));
+    let Some((mut cmd, _guard)) = as_nobody() else {
+        return;
+    };
+    if !is_root() {
+        eprintln!("skipping: not root, the files stay readable");
+        return;
+    }
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status(&r, "HDL-06"), "error", "{}", item(&r, "HDL-06"));
+    let paths = evidence_paths(&r, "HDL-06");
+    for n in ["a.dwg", "b.dwg", "c.dwg"] {
+        assert!(paths.contains(&format!("/srv/share/cad/{n}")), "{paths:?}");
+    }
+    // None of them is listed as an unmarked protected file.
+    let unmarked = item(&r, "HDL-06")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "file")
+        .count();
+    assert_eq!(unmarked, 0, "{}", item(&r, "HDL-06"));
+}
+
+#[test]
+fn hdl02_with_only_scan_paths_says_so_and_sto06_decides_them() {
+    let c = Company::new();
+    c.write("/home/suzuki/社外秘メモ.txt", "memo");
+    let p = c.profile("version: 1\norganization:\n  name: x\nmarkers: [社外秘]\n");
+    let (_, r, _) = c.audit(&p, &["--scan", "/home"]);
+    assert_eq!(status(&r, "HDL-02"), "not_applicable");
+    let reason = item(&r, "HDL-02")["reason"].as_str().unwrap();
+    assert!(
+        !reason.contains("no --scan path was given") && reason.contains("STO-06"),
+        "{reason}"
+    );
+    assert_eq!(status(&r, "STO-06"), "fail");
+    assert_eq!(
+        evidence_paths(&r, "STO-06"),
+        vec!["/home/suzuki/社外秘メモ.txt".to_string()]
+    );
+}
+
+#[test]
+fn reasons_read_naturally_for_one_file_and_an_empty_shell() {
+    let c = Company::new();
+    c.write(
+        "/etc/passwd",
+        format!("{PASSWD}kato:x:1005:1005::/home/kato:\n"),
+    );
+    let f = protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o644);
+    chmod(&f, 0o644);
+    c.write("/srv/share/public/社外秘メモ.txt", "memo");
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - id: T-1\n    name: 図面\n    classification: 極秘\n    paths: [\"/srv/share/design/**\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\npeople:\n  - {account: tanaka, roles: [handler], status: active}\n  - {account: kato, status: left}\n",
+    );
+    let (_, r, _) = c.audit(&p, &[]);
+    let reason = |id: &str| item(&r, id)["reason"].as_str().unwrap().to_string();
+    assert_eq!(reason("ACC-03"), "1 protected file is readable by everyone");
+    assert_eq!(
+        reason("HDL-01"),
+        "the register lists 1 asset, each with id, name, classification and paths"
+    );
+    assert_eq!(
+        reason("HDL-02"),
+        "1 marked file lies outside all assets' paths"
+    );
+    assert_eq!(
+        reason("ACC-02"),
+        "on the protected file, only authorized principals have read access"
+    );
+    let hdl02 = &item(&r, "HDL-02")["evidence"][0]["detail"];
+    assert_eq!(
+        hdl02, "marked \"社外秘\" (name), but matches no asset's paths",
+        "{hdl02}"
+    );
+    // An empty shell field is /bin/sh, and the reason says so.
+    assert_eq!(status(&r, "ACC-05"), "fail");
+    assert!(
+        reason("ACC-05").contains("login shell (empty, so /bin/sh)"),
+        "{}",
+        reason("ACC-05")
+    );
+    let ja = item(&r, "ACC-05")["reason_i18n"]["ja"].as_str().unwrap();
+    assert!(ja.contains("（空欄＝/bin/sh）"), "{ja}");
+}
+
+#[test]
+fn hdl03_a_folder_written_without_a_glob_gets_a_hint() {
+    let c = Company::new();
+    protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o640);
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - id: T-1\n    name: 図面\n    classification: 極秘\n    paths: [\"/srv/share/design/\"]\n    authorized: [\"group:design\"]\n    handlers: [tanaka]\n",
+    );
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-03"), "fail");
+    let d = item(&r, "HDL-03")["evidence"][0]["detail"]
+        .as_str()
+        .unwrap();
+    assert!(
+        d.contains("write /srv/share/design/** for the files in it"),
+        "{d}"
+    );
+}
+
+#[test]
+fn walk_warnings_follow_the_report_language() {
+    let c = Company::new();
+    c.mkdir("/srv/share");
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share, /srv/typo]\nmarkers: [社外秘]\n",
+    );
+    let warnings = |lang: &str| {
+        let out = std::process::Command::new(bin())
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--date",
+                "2026-01-15",
+                "--lang",
+                lang,
+            ])
+            .arg("--profile")
+            .arg(&p)
+            .arg("--root")
+            .arg(c.root())
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let ja = warnings("ja");
+    assert!(
+        ja.iter()
+            .any(|w| w.contains("走査中に 1 件のパスを読み取れませんでした")),
+        "{ja:?}"
+    );
+    let en = warnings("en");
+    assert!(
+        en.iter()
+            .any(|w| w.starts_with("1 path could not be read during the walk")),
+        "{en:?}"
+    );
+}
+
+#[test]
+fn hdl03_an_unreadable_asset_folder_is_unknown_not_empty() {
+    if !is_root() {
+        eprintln!("skipping: needs root to make a folder the auditor cannot read");
+        return;
+    }
+    let c = Company::new();
+    c.write("/srv/share/old/a.txt", "a");
+    c.write("/srv/share/new/b.txt", "b");
+    let old = c.host("/srv/share/old");
+    chmod(&old, 0o700);
+    let asset = |id: &str, dir: &str| {
+        format!(
+            "  - {{id: {id}, name: n, classification: c, paths: [\"/srv/share/{dir}/**\"], authorized: [\"group:design\"], handlers: [tanaka]}}\n"
+        )
+    };
+    let run = |assets: &str| {
+        let p = c.profile(&format!(
+            "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n{assets}"
+        ));
+        let (mut cmd, _guard) = as_nobody().unwrap();
+        let out = cmd
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--date",
+                "2026-01-15",
+                "--lang",
+                "en",
+            ])
+            .arg("--profile")
+            .arg(&p)
+            .arg("--root")
+            .arg(c.root())
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    if as_nobody().is_none() {
+        return;
+    }
+    // O-1's folder cannot be listed: whether it holds files is unknown.
+    let r = run(&format!("{}{}", asset("O-1", "old"), asset("O-2", "new")));
+    assert_eq!(status(&r, "HDL-03"), "error", "{}", item(&r, "HDL-03"));
+    // An asset that certainly matches nothing still fails, and only it is named.
+    let r = run(&format!(
+        "{}{}{}",
+        asset("O-1", "old"),
+        asset("O-2", "new"),
+        asset("O-3", "gone")
+    ));
+    assert_eq!(status(&r, "HDL-03"), "fail", "{}", item(&r, "HDL-03"));
+    let reason = item(&r, "HDL-03")["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("1 asset matches no file at all: O-3"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn acc05_a_leaver_in_a_group_fails_even_when_the_acl_half_cannot_be_assessed() {
+    if !is_root() || as_nobody().is_none() {
+        eprintln!("skipping: needs root to make a folder the auditor cannot read");
+        return;
+    }
+    let c = Company::new();
+    // suzuki has left but is still in the design group.
+    protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o644);
+    c.write("/srv/share/private/x.txt", "x");
+    chmod(&c.host("/srv/share/private"), 0o700);
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - {id: T-1, name: n, classification: c, paths: [\"/srv/share/design/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\npeople:\n  - {account: tanaka, roles: [handler], status: active}\n  - {account: suzuki, status: left}\n",
+    );
+    let (mut cmd, _guard) = as_nobody().unwrap();
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status(&r, "ACC-05"), "fail", "{}", item(&r, "ACC-05"));
+    let paths = evidence_paths(&r, "ACC-05");
+    assert!(
+        paths.contains(&"/srv/share/private".to_string()),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"/etc/group".to_string()), "{paths:?}");
+}
+
+#[test]
 fn japanese_findings_read_naturally() {
     let c = Company::new();
     let sales = protected(&c, "/srv/share/design/sales_社外秘.dwg", "sales", 0o640);

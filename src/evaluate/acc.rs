@@ -5,7 +5,7 @@ use super::shares;
 use super::util::{Findings, accounts_error, missing_collector};
 use super::{Context, ItemResult, Rule};
 use crate::collect::accounts::is_nologin_shell;
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Principal, ReviewKind};
 use crate::tr;
@@ -84,9 +84,16 @@ fn acc01(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = p.assets.len();
-    f.finish(tr!(
-        "全 {n} 件の技術情報にアクセス許可者が定義され、すべて監査対象ホストに存在します",
-        "all {n} assets define who may access them, and every principal exists on the audited host"
+    f.finish(Text::new(
+        format!("全 {n} 件の技術情報にアクセス許可者が定義され、すべて監査対象ホストに存在します"),
+        format!(
+            "{}, and every principal exists on the audited host",
+            en_n(
+                n,
+                "the asset defines who may access it",
+                &format!("all {n} assets define who may access them")
+            )
+        ),
     ))
 }
 
@@ -109,19 +116,23 @@ fn acc05(ctx: &Context, _: &Done) -> Outcome {
         if let Some(u) = accounts.user(acc)
             && !is_nologin_shell(&u.shell)
         {
-            let sh = &u.shell;
+            // An empty shell field means /bin/sh: say so rather than show "()".
+            let (shj, she) = if u.shell.trim().is_empty() {
+                ("空欄＝/bin/sh".to_string(), "empty, so /bin/sh".to_string())
+            } else {
+                (u.shell.clone(), u.shell.clone())
+            };
             f.add(
                 Status::Fail,
-                tr!(
-                    "退職者 {acc} のアカウントがログイン可能なまま残っています（{sh}）",
-                    "leaver {acc} still has an account with a login shell ({sh})"
+                Text::new(
+                    format!("退職者 {acc} のアカウントがログイン可能なまま残っています（{shj}）"),
+                    format!("leaver {acc} still has an account with a login shell ({she})"),
                 ),
             );
-            f.evidence(
-                accounts
-                    .user_evidence(u)
-                    .detail(tr!("ログインシェル {sh}", "login shell {sh}")),
-            );
+            f.evidence(accounts.user_evidence(u).detail(Text::new(
+                format!("ログインシェル {shj}"),
+                format!("login shell {she}"),
+            )));
         }
         for g in accounts
             .groups
@@ -147,12 +158,29 @@ fn acc05(ctx: &Context, _: &Done) -> Outcome {
     if let Some(acl) = shares::acc05_acl(ctx) {
         if acl.status == Status::Pass && f.status() == Status::Pass {
             let n = leavers.len();
-            return Outcome::pass(tr!(
-                "退職者 {n} 名のアカウント・グループ所属は整理済みで、保護対象ファイルの ACL にも残っていません",
-                "the {n} leavers' accounts and group memberships are closed, and none is named in a protected file's ACL"
+            return Outcome::pass(Text::new(
+                format!(
+                    "退職者 {n} 名のアカウント・グループ所属は整理済みで、保護対象ファイルの ACL にも残っていません"
+                ),
+                format!(
+                    "{}, and none is named in a protected file's ACL",
+                    en_n(
+                        n,
+                        "the leaver's account and group memberships are closed",
+                        &format!("the {n} leavers' accounts and group memberships are closed")
+                    )
+                ),
             ));
         }
-        f.add(acl.status, acl.reason.clone());
+        // A leaver certainly still able to log in or in a group keeps the item
+        // failing when the ACL half could not be assessed (what was found is
+        // certain); the unread paths are added to the reason and evidence.
+        let status = if acl.status == Status::Error && f.status() == Status::Fail {
+            Status::Fail
+        } else {
+            acl.status
+        };
+        f.add(status, acl.reason.clone());
         for e in acl.evidence {
             f.evidence(e);
         }
@@ -163,9 +191,16 @@ fn acc05(ctx: &Context, _: &Done) -> Outcome {
     // The accounts are closed; the ACL half needs the file-share walk.
     let mut o = missing_collector("ファイル共有（ACL）", "file-share walk (ACLs)");
     let n = leavers.len();
-    o.reason = tr!(
-        "退職者 {n} 名のアカウントとグループは整理済みですが",
-        "the {n} leavers' accounts and group memberships are closed, but"
+    o.reason = Text::new(
+        format!("退職者 {n} 名のアカウントとグループは整理済みですが"),
+        format!(
+            "{}, but",
+            en_n(
+                n,
+                "the leaver's account and group memberships are closed",
+                &format!("the {n} leavers' accounts and group memberships are closed")
+            )
+        ),
     )
     .join(&o.reason);
     o
@@ -207,12 +242,22 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
             if m == "root" {
                 continue;
             }
-            privileged.entry(m.clone()).or_default().push(
-                accounts
+            // Listed in /etc/group, or only through the primary gid in /etc/passwd:
+            // cite the line that makes the account a member.
+            let ev = match accounts.user(&m) {
+                Some(u) if !g.members.contains(&m) => {
+                    let gid = g.gid;
+                    accounts.user_evidence(u).detail(tr!(
+                        "主グループが {gname}（gid {gid}）",
+                        "primary group {gname} (gid {gid})"
+                    ))
+                }
+                _ => accounts
                     .group_evidence(g)
                     .principal(format!("user:{m}"))
                     .detail(tr!("{gname} グループのメンバー", "member of {gname}")),
-            );
+            };
+            privileged.entry(m.clone()).or_default().push(ev);
         }
     }
     let mut f = Findings::new();
@@ -241,8 +286,21 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = privileged.len();
-    f.finish(tr!(
-        "特権アカウント {n} 件はすべて承認されたシステム管理者（system-admin）です",
-        "all {n} privileged accounts belong to approved system administrators (system-admin)"
+    if n == 0 {
+        return Outcome::pass(Text::new(
+            "root 以外に特権を持つアカウント（uid 0、sudo・wheel・admin グループのメンバー）はありません",
+            "no account other than root has privileges (uid 0, or membership of sudo, wheel or admin)",
+        ));
+    }
+    f.finish(Text::new(
+        format!("特権アカウント {n} 件はすべて承認されたシステム管理者（system-admin）です"),
+        format!(
+            "{} to approved system administrators (system-admin)",
+            en_n(
+                n,
+                "the privileged account belongs",
+                &format!("all {n} privileged accounts belong")
+            )
+        ),
     ))
 }

@@ -1,8 +1,8 @@
 //! ADM — 管理者の選任 (appointment of an administrator).
 
-use super::util::{Findings, days, local_file, within};
+use super::util::{Findings, LocalFile, days, local_file, local_file_state, within};
 use super::{Context, ItemResult, Rule};
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::ReviewKind;
 use crate::tr;
@@ -97,15 +97,23 @@ fn adm01(ctx: &Context, _: &Done) -> Outcome {
             ),
         ),
         Some(doc) => {
-            let (exists, ev) = local_file(ctx, EvidenceKind::Document, doc);
-            if !exists {
-                f.add(
+            let (state, ev) = local_file_state(ctx, EvidenceKind::Document, doc);
+            match state {
+                LocalFile::Present => {}
+                LocalFile::Missing => f.add(
                     Status::Partial,
                     tr!(
                         "選任文書 {doc} が見つかりません",
                         "the appointment document {doc} was not found"
                     ),
-                );
+                ),
+                LocalFile::Unreadable(e) => f.add(
+                    Status::Error,
+                    tr!(
+                        "選任文書 {doc} はありますが、読み取れないため確認できません（{e}）",
+                        "cannot be assessed: the appointment document {doc} is there but could not be read ({e})"
+                    ),
+                ),
             }
             f.evidence(ev);
         }
@@ -132,16 +140,26 @@ fn adm02(ctx: &Context, _: &Done) -> Outcome {
             "the rules document has no `path`",
         ));
     };
-    let (exists, mut ev) = local_file(ctx, EvidenceKind::Document, path);
+    let (state, mut ev) = local_file_state(ctx, EvidenceKind::Document, path);
     if let Some(d) = doc.revised_on {
         ev = ev.date(d);
     }
-    if !exists {
-        return Outcome::fail(tr!(
-            "管理規程のファイル {path} が見つかりません",
-            "the rules document {path} was not found"
-        ))
-        .with([ev]);
+    match state {
+        LocalFile::Present => {}
+        LocalFile::Missing => {
+            return Outcome::fail(tr!(
+                "管理規程のファイル {path} が見つかりません",
+                "the rules document {path} was not found"
+            ))
+            .with([ev]);
+        }
+        LocalFile::Unreadable(e) => {
+            return Outcome::error(tr!(
+                "管理規程のファイル {path} はありますが、読み取れないため確認できません（{e}）",
+                "cannot be assessed: the rules document {path} is there but could not be read ({e})"
+            ))
+            .with([ev]);
+        }
     }
     let limit = p.thresholds.review_interval_days * 3;
     match doc.revised_on {
@@ -216,9 +234,13 @@ fn adm03(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = p.assets.len();
-    f.finish(tr!(
-        "全 {n} 件の技術情報に在籍中の取扱者が指定されています",
-        "all {n} assets have active handlers"
+    f.finish(Text::new(
+        format!("全 {n} 件の技術情報に在籍中の取扱者が指定されています"),
+        en_n(
+            n,
+            "the asset has active handlers",
+            &format!("all {n} assets have active handlers"),
+        ),
     ))
 }
 

@@ -3,7 +3,7 @@
 use super::shares;
 use super::util::{Findings, record_exists};
 use super::{Context, ItemResult, Rule};
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::RecordKind;
 use crate::tr;
@@ -65,9 +65,12 @@ fn hdl01(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = p.assets.len();
-    f.finish(tr!(
-        "管理台帳に {n} 件の技術情報が ID・名称・区分・保存場所つきで登録されています",
-        "the register lists {n} assets, each with id, name, classification and paths"
+    f.finish(Text::new(
+        format!("管理台帳に {n} 件の技術情報が ID・名称・区分・保存場所つきで登録されています"),
+        format!(
+            "the register lists {n} {}, each with id, name, classification and paths",
+            en_n(n, "asset", "assets")
+        ),
     ))
 }
 

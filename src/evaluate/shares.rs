@@ -9,7 +9,7 @@
 use super::util::{accounts_error, missing_collector};
 use super::{Context, ItemResult};
 use crate::collect::walk::{Finding, Gap, GapKind, RootKind, ShareFacts};
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
 use crate::tr;
 use std::collections::BTreeMap;
@@ -137,17 +137,19 @@ fn with_gaps(sf: &ShareFacts, mut o: Outcome, what: &[GapKind], kinds: &[RootKin
     let (p, e) = (&first.path.path, &first.error);
     let ev: Vec<Evidence> = gaps.iter().map(|g| gap_evidence(g)).collect();
     if o.status == crate::model::Status::Fail {
-        o.reason = o.reason.join(&tr!(
-            "ほかに {n} 件のパスを読み取れませんでした（例: {p}: {e}。coverage を参照）",
-            "also, {n} paths could not be read (e.g. {p}: {e}; see coverage)"
+        let paths = en_n(n, "path", "paths");
+        o.reason = o.reason.join(&Text::new(
+            format!("ほかに {n} 件のパスを読み取れませんでした（例: {p}: {e}。coverage を参照）"),
+            format!("also, {n} {paths} could not be read (e.g. {p}: {e}; see coverage)"),
         ));
         return o.with(ev);
     }
     let r = &o.reason;
     let (rj, re) = (&r.ja, &r.en);
-    Outcome::error(tr!(
-        "{n} 件のパスを読み取れなかったため判定できません（例: {p}: {e}。coverage を参照）。読み取れた範囲では: {rj}",
-        "cannot be assessed: {n} paths could not be read (e.g. {p}: {e}; see coverage); within what was read: {re}"
+    let paths = en_n(n, "path", "paths");
+    Outcome::error(Text::new(
+        format!("{n} 件のパスを読み取れなかったため判定できません（例: {p}: {e}。coverage を参照）。読み取れた範囲では: {rj}"),
+        format!("cannot be assessed: {n} {paths} could not be read (e.g. {p}: {e}; see coverage); within what was read: {re}"),
     ))
     .with(o.evidence)
     .with(ev)
@@ -163,6 +165,12 @@ pub fn hdl02(ctx: &Context, _: &Done) -> Outcome {
         Err(o) => return o,
     };
     if !sf.walked(SHARES) {
+        if sf.walked(&[RootKind::Scan]) {
+            return Outcome::na(Text::new(
+                "ファイル共有（scope.shares）も、この環境上の台帳の保存場所もありません。--scan で指定したパスは STO-06 で確認します",
+                "there is no file share (scope.shares) and no register path on this host; the --scan paths are checked under STO-06",
+            ));
+        }
         return nothing_walked();
     }
     if ctx.profile.markers.is_empty() {
@@ -176,9 +184,12 @@ pub fn hdl02(ctx: &Context, _: &Done) -> Outcome {
         ))
     } else {
         let n = bad.len();
-        Outcome::fail(tr!(
-            "台帳のどの保存場所にも一致しない表示付きファイルが {n} 件あります",
-            "{n} marked files lie outside all assets' paths"
+        Outcome::fail(Text::new(
+            format!("台帳のどの保存場所にも一致しない表示付きファイルが {n} 件あります"),
+            format!(
+                "{n} {} outside all assets' paths",
+                en_n(n, "marked file lies", "marked files lie")
+            ),
         ))
         .with(bad.into_iter().map(file_evidence))
     };
@@ -205,6 +216,7 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
     }
     let mut o = Outcome::pass(Text::default());
     let mut missing = Vec::new();
+    let mut unknown = Vec::new();
     let mut found = Vec::new();
     for (i, a) in assets.iter().enumerate() {
         if !sf.asset_has_posix.get(i).copied().unwrap_or(false) {
@@ -228,7 +240,18 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
             .iter()
             .filter(|b| sf.roots.iter().any(|r| r.missing && &r.path.path == *b))
             .collect();
-        let detail = if gone.is_empty() {
+        // A folder at, above or below the asset's base that could not be read may
+        // hold its files: then "matches nothing" is not known.
+        let hidden = sf.gaps_for(DIRS, ALL).into_iter().any(|g| {
+            let gp = g.path.path.as_str();
+            bases.iter().any(|b| under(gp, b) || under(b, gp))
+        });
+        let detail = if hidden {
+            tr!(
+                "{paths} のフォルダを読み取れないため、一致するファイルがあるか分かりません",
+                "its folder could not be read, so it is not known whether a file matches {paths}"
+            )
+        } else if gone.is_empty() {
             tr!(
                 "{paths} に一致する通常ファイルがありません",
                 "no regular file matches {paths}"
@@ -244,7 +267,25 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
                 "no regular file matches {paths} (the folder {g} does not exist)"
             )
         };
-        missing.push(label.clone());
+        // A folder written without `/**` matches only the folder itself.
+        let literal = a.paths.iter().find(|p| {
+            crate::collect::walk::classify::is_posix_glob(p) && !p.contains(['*', '?', '[', '{'])
+        });
+        let detail = match literal {
+            Some(lp) => {
+                let lp = lp.trim_end_matches('/');
+                detail.join(&tr!(
+                    "{lp} がフォルダなら、中のファイルを指すには {lp}/** と書きます",
+                    "if {lp} is a folder, write {lp}/** for the files in it"
+                ))
+            }
+            None => detail,
+        };
+        if hidden {
+            unknown.push(label.clone());
+        } else {
+            missing.push(label.clone());
+        }
         o.push(
             Evidence::new(EvidenceKind::Asset)
                 .asset(&label)
@@ -252,22 +293,41 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
                 .detail(detail),
         );
     }
+    if missing.is_empty() && !unknown.is_empty() {
+        let list = unknown.join(", ");
+        let o = Outcome::error(tr!(
+            "保存場所のフォルダを読み取れないため、{list} に実在するファイルがあるか確認できません",
+            "cannot be assessed: the folders of {list} could not be read, so it is not known whether files exist there"
+        ))
+        .with(o.evidence)
+        .with(sf.gaps_for(DIRS, ALL).into_iter().map(gap_evidence));
+        return o;
+    }
     if missing.is_empty() {
         let list = found.join(", ");
         o.reason = tr!(
             "台帳の各資産の保存場所に実在するファイルがあります（{list} 件）",
-            "every asset's paths match existing files ({list} files)"
+            "every asset's paths match existing files (files per asset: {list})"
         );
     } else {
         let n = missing.len();
         let list = missing.join(", ");
         o.status = crate::model::Status::Fail;
-        o.reason = tr!(
-            "保存場所（paths）にファイルが1件もない資産が {n} 件あります: {list}",
-            "{n} assets match no file at all: {list}"
+        o.reason = Text::new(
+            format!("保存場所（paths）にファイルが1件もない資産が {n} 件あります: {list}"),
+            format!(
+                "{n} {} no file at all: {list}",
+                en_n(n, "asset matches", "assets match")
+            ),
         );
     }
     with_gaps(sf, o, DIRS, ALL)
+}
+
+/// Is host path `p` at or below folder `dir`?
+fn under(p: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    p == dir || dir.is_empty() || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
 }
 
 pub fn hdl04(ctx: &Context, _: &Done) -> Outcome {
@@ -289,15 +349,27 @@ pub fn hdl04(ctx: &Context, _: &Done) -> Outcome {
     }
     let p = sf.counts.protected;
     let o = if sf.copies.is_empty() {
-        Outcome::pass(tr!(
-            "保護対象ファイル {p} 件と同じ内容のファイルは、台帳の保存場所の外にありません",
-            "no file outside the register's paths has the content of any of the {p} protected files"
+        Outcome::pass(Text::new(
+            format!(
+                "保護対象ファイル {p} 件と同じ内容のファイルは、台帳の保存場所の外にありません"
+            ),
+            format!(
+                "no file outside the register's paths has the content of {}",
+                en_n(
+                    p,
+                    "the protected file",
+                    &format!("any of the {p} protected files")
+                )
+            ),
         ))
     } else {
         let n = sf.copies.len();
-        Outcome::fail(tr!(
-            "保護対象ファイルと同じ内容（SHA-256 が一致）のファイルが台帳の保存場所の外に {n} 件あります",
-            "{n} files outside the register's paths have the same SHA-256 as a protected file"
+        Outcome::fail(Text::new(
+            format!("保護対象ファイルと同じ内容（SHA-256 が一致）のファイルが台帳の保存場所の外に {n} 件あります"),
+            format!(
+                "{n} {} the same SHA-256 as a protected file",
+                en_n(n, "file outside the register's paths has", "files outside the register's paths have")
+            ),
         ))
         .with(sf.copies.iter().map(file_evidence))
     };
@@ -319,9 +391,12 @@ pub fn hdl05(ctx: &Context, _: &Done) -> Outcome {
         ))
     } else {
         let n = sf.in_discard.len();
-        Outcome::fail(tr!(
-            "一時フォルダ・ダウンロード・ゴミ箱の下に保護対象または表示付きのファイルが {n} 件あります",
-            "{n} protected or marked files lie under temporary, download or trash folders"
+        Outcome::fail(Text::new(
+            format!("一時フォルダ・ダウンロード・ゴミ箱の下に保護対象または表示付きのファイルが {n} 件あります"),
+            format!(
+                "{n} protected or marked {} under temporary, download or trash folders",
+                en_n(n, "file lies", "files lie")
+            ),
         ))
         .with(sf.in_discard.iter().map(file_evidence))
     };
@@ -342,14 +417,26 @@ pub fn hdl06(ctx: &Context, _: &Done) -> Outcome {
     }
     let u = sf.unmarked_protected.len() as u64;
     let o = if u == 0 {
-        Outcome::pass(tr!(
-            "保護対象ファイル {p} 件すべてに秘密表示があります（ファイル名・フォルダ名・内容）",
-            "all {p} protected files are marked (by name, folder name or content)"
+        Outcome::pass(Text::new(
+            format!(
+                "保護対象ファイル {p} 件すべてに秘密表示があります（ファイル名・フォルダ名・内容）"
+            ),
+            format!(
+                "{} marked (by name, folder name or content)",
+                en_n(
+                    p,
+                    "the protected file is",
+                    &format!("all {p} protected files are")
+                )
+            ),
         ))
     } else {
-        let r = tr!(
-            "保護対象ファイル {p} 件のうち {u} 件に秘密表示がありません",
-            "{u} of the {p} protected files carry no marker"
+        let r = Text::new(
+            format!("保護対象ファイル {p} 件のうち {u} 件に秘密表示がありません"),
+            format!(
+                "{u} of the {p} protected {} no marker",
+                en_n(u, "files carries", "files carry")
+            ),
         );
         let o = if u * 2 <= p {
             Outcome::partial(r)
@@ -377,9 +464,14 @@ pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
         return with_gaps(sf, no_protected(), ACL, ALL);
     }
     let o = if sf.unauthorized.is_empty() {
-        Outcome::pass(tr!(
-            "保護対象ファイル {p} 件の読み取り権は、すべて許可された主体（authorized）だけに付いています",
-            "on all {p} protected files, only authorized principals have read access"
+        Outcome::pass(Text::new(
+            format!(
+                "保護対象ファイル {p} 件の読み取り権は、すべて許可された主体（authorized）だけに付いています"
+            ),
+            format!(
+                "on {}, only authorized principals have read access",
+                en_n(p, "the protected file", &format!("all {p} protected files"))
+            ),
         ))
     } else {
         let files = {
@@ -392,9 +484,13 @@ pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
             v.len()
         };
         let n = sf.unauthorized.len();
-        Outcome::fail(tr!(
-            "保護対象ファイル {files} 件で、許可されていない主体に読み取り権が {n} 件付いています",
-            "{files} protected files grant read access to unauthorized principals ({n} grants)"
+        Outcome::fail(Text::new(
+            format!("保護対象ファイル {files} 件で、許可されていない主体に読み取り権が {n} 件付いています"),
+            format!(
+                "{files} protected {} read access to unauthorized principals ({n} {})",
+                en_n(files, "file grants", "files grant"),
+                en_n(n, "grant", "grants")
+            ),
         ))
         .with(sf.unauthorized.iter().map(file_evidence))
     };
@@ -414,15 +510,25 @@ pub fn acc03(ctx: &Context, _: &Done) -> Outcome {
         return with_gaps(sf, no_protected(), DIRS, ALL);
     }
     let o = if sf.world_readable.is_empty() {
-        Outcome::pass(tr!(
-            "保護対象ファイル {p} 件のうち、誰でも読めるものはありません",
-            "none of the {p} protected files is readable by everyone"
+        Outcome::pass(Text::new(
+            format!("保護対象ファイル {p} 件のうち、誰でも読めるものはありません"),
+            format!(
+                "{} readable by everyone",
+                en_n(
+                    p,
+                    "the protected file is not",
+                    &format!("none of the {p} protected files is")
+                )
+            ),
         ))
     } else {
         let n = sf.world_readable.len();
-        Outcome::fail(tr!(
-            "誰でも読める保護対象ファイルが {n} 件あります",
-            "{n} protected files are readable by everyone"
+        Outcome::fail(Text::new(
+            format!("誰でも読める保護対象ファイルが {n} 件あります"),
+            format!(
+                "{n} protected {} readable by everyone",
+                en_n(n, "file is", "files are")
+            ),
         ))
         .with(sf.world_readable.iter().map(file_evidence))
     };
@@ -440,9 +546,12 @@ pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
         ))
     } else {
         let n = sf.leaver_acl.len();
-        Outcome::fail(tr!(
-            "保護対象ファイルの ACL に退職者が残っています（{n} 件）",
-            "leavers are still named in protected files' ACLs ({n} entries)"
+        Outcome::fail(Text::new(
+            format!("保護対象ファイルの ACL に退職者が残っています（{n} 件）"),
+            format!(
+                "leavers are still named in protected files' ACLs ({n} {})",
+                en_n(n, "entry", "entries")
+            ),
         ))
         .with(sf.leaver_acl.iter().map(file_evidence))
     };
@@ -467,9 +576,12 @@ pub fn sto06(ctx: &Context, _: &Done) -> Outcome {
         ))
     } else {
         let n = sf.marked_unregistered.len();
-        Outcome::fail(tr!(
-            "指定の保存場所（台帳の paths）の外に表示付きファイルが {n} 件あります",
-            "{n} marked files lie outside the designated locations (the assets' paths)"
+        Outcome::fail(Text::new(
+            format!("指定の保存場所（台帳の paths）の外に表示付きファイルが {n} 件あります"),
+            format!(
+                "{n} {} outside the designated locations (the assets' paths)",
+                en_n(n, "marked file lies", "marked files lie")
+            ),
         ))
         .with(sf.marked_unregistered.iter().map(file_evidence))
     };

@@ -3,7 +3,7 @@
 use super::adm::person_evidence;
 use super::util::{Findings, accounts_error, days, within};
 use super::{Context, ItemResult, Rule};
-use crate::i18n::Text;
+use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Person, Principal, REQUIRED_TOPICS};
 use crate::tr;
@@ -132,7 +132,7 @@ fn trn01(ctx: &Context, _: &Done) -> Outcome {
         ))
     } else if covered.is_empty() {
         Outcome::fail(tr!(
-            "直近 {window} 日間の研修で必要なテーマ（取扱手続 handling、報告手続 reporting、違反時の処分 sanctions）をどれも扱っていません",
+            "直近 {window} 日間の研修で、取扱手続（handling）・報告手続（reporting）・違反時の処分（sanctions）のいずれも扱っていません",
             "the sessions of the last {window} days cover none of handling, reporting, sanctions"
         ))
     } else {
@@ -214,15 +214,25 @@ fn trn02(ctx: &Context, _: &Done) -> Outcome {
             "no active person has access to protected information",
         ));
     }
-    let mut o = f.finish(tr!(
-        "保護対象にアクセスできる在籍者 {n} 名全員が直近 {window} 日以内に受講しています",
-        "all {n} active people with access to protected information were trained in the last {window} days"
+    let mut o = f.finish(Text::new(
+        format!("保護対象にアクセスできる在籍者 {n} 名全員が直近 {window} 日以内に受講しています"),
+        format!(
+            "{} in the last {window} days",
+            en_n(
+                n,
+                "the 1 active person with access to protected information was trained",
+                &format!("all {n} active people with access to protected information were trained")
+            )
+        ),
     ));
     if o.status != Status::Pass {
         let k = o.evidence.len();
-        o.reason = tr!(
-            "{k} 名が直近 {window} 日以内に受講していません",
-            "{k} of {n} people with access were not trained in the last {window} days"
+        o.reason = Text::new(
+            format!("{k} 名が直近 {window} 日以内に受講していません"),
+            format!(
+                "{k} of {n} {} not trained in the last {window} days",
+                en_n(k, "people with access was", "people with access were")
+            ),
         )
         .join(&o.reason);
     }
@@ -295,9 +305,17 @@ fn trn03(ctx: &Context, _: &Done) -> Outcome {
             "no one who needs training joined in the last {window} days"
         ));
     }
-    f.finish(tr!(
-        "直近 {window} 日間の入社者 {newcomers} 名は入社後 30 日以内に受講しています（または期限前です）",
-        "the {newcomers} people who joined in the last {window} days were trained within 30 days of joining (or are not yet due)"
+    f.finish(Text::new(
+        format!("直近 {window} 日間の入社者 {newcomers} 名は入社後 30 日以内に受講しています（または期限前です）"),
+        format!(
+            "{} within 30 days of joining (or {} not yet due)",
+            en_n(
+                newcomers,
+                &format!("the 1 person who joined in the last {window} days was trained"),
+                &format!("the {newcomers} people who joined in the last {window} days were trained")
+            ),
+            en_n(newcomers, "is", "are")
+        ),
     ))
 }
 
@@ -343,23 +361,54 @@ fn trn04(ctx: &Context, _: &Done) -> Outcome {
         }
     }
     let n = people.len();
-    f.finish(tr!(
-        "アクセス権のある在籍者 {n} 名と退職者 {leavers} 名の誓約書がそろっています",
-        "pledges are on file for all {n} active people with access and all {leavers} leavers"
+    if n == 0 && leavers == 0 && f.status() == Status::Pass {
+        return Outcome::pass(Text::new(
+            "誓約書が必要な人（アクセス権のある在籍者・退職者）はいません",
+            "no one needs a pledge (no active person with access, no leaver)",
+        ));
+    }
+    let (mut ja, mut en) = (Vec::new(), Vec::new());
+    if n > 0 {
+        ja.push(format!("アクセス権のある在籍者 {n} 名"));
+        en.push(en_n(
+            n,
+            "the 1 active person with access",
+            &format!("all {n} active people with access"),
+        ));
+    }
+    if leavers > 0 {
+        ja.push(format!("退職者 {leavers} 名"));
+        en.push(en_n(
+            leavers,
+            "the 1 leaver",
+            &format!("all {leavers} leavers"),
+        ));
+    }
+    f.finish(Text::new(
+        format!("{}の誓約書がそろっています", ja.join("と")),
+        format!("pledges are on file for {}", en.join(" and ")),
     ))
 }
 
 fn trn05(ctx: &Context, _: &Done) -> Outcome {
     let t = &ctx.profile.training;
+    let filled = |s: &&crate::profile::TrainingSession| {
+        s.date.is_some() && s.title.is_some() && !s.attendees.is_empty()
+    };
+    // A session dated after the audit date is planned, not held: it does not count.
     let complete: Vec<_> = t
         .iter()
-        .filter(|s| s.date.is_some() && s.title.is_some() && !s.attendees.is_empty())
+        .filter(filled)
+        .filter(|s| s.date.is_some_and(|d| d <= ctx.date))
         .collect();
     if let Some(last) = complete.iter().max_by_key(|s| s.date) {
         let n = complete.len();
-        Outcome::pass(tr!(
-            "日付・内容・受講者のそろった研修記録が {n} 件あります",
-            "{n} training sessions are recorded with date, title and attendees"
+        Outcome::pass(Text::new(
+            format!("日付・内容・受講者のそろった研修記録が {n} 件あります"),
+            format!(
+                "{n} training {} recorded with date, title and attendees",
+                en_n(n, "session is", "sessions are")
+            ),
         ))
         .with([session_evidence(last)])
     } else if t.is_empty() {
@@ -367,6 +416,13 @@ fn trn05(ctx: &Context, _: &Done) -> Outcome {
             "研修の記録（training）がありません",
             "no training is recorded (`training`)",
         ))
+    } else if t.iter().any(|s| filled(&s)) {
+        let d = ctx.date;
+        Outcome::fail(tr!(
+            "研修の記録は監査日 {d} より後の日付のもの（予定）だけです",
+            "the only training sessions recorded are dated after the audit date {d} (planned, not yet held)"
+        ))
+        .with(t.iter().map(session_evidence))
     } else {
         Outcome::fail(Text::new(
             "研修記録に日付・内容（title）・受講者のいずれかが欠けています",

@@ -73,20 +73,62 @@ pub fn within(ctx: &Context, d: NaiveDate, window: u64) -> bool {
     age >= 0 && age as u64 <= window
 }
 
+/// What was found at a company file named in the profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalFile {
+    /// A regular file, read (its SHA-256 is in the evidence).
+    Present,
+    /// Nothing there, or not a regular file (a folder, a dangling link).
+    Missing,
+    /// It is there but could not be read (permission denied, I/O error): the item
+    /// cannot be assessed.
+    Unreadable(String),
+}
+
 /// A company file named in the profile (document, record, evidence): does it
 /// exist, and the evidence citing it (with its SHA-256 when it does).
 pub fn local_file(ctx: &Context, kind: EvidenceKind, written: &str) -> (bool, Evidence) {
+    let (state, ev) = local_file_state(ctx, kind, written);
+    (state == LocalFile::Present, ev)
+}
+
+/// Like [`local_file`], telling a missing file from one that cannot be read. These
+/// are the company's own files (beside the profile, not on the audited host), so a
+/// symbolic link to the current version of a document is followed.
+pub fn local_file_state(ctx: &Context, kind: EvidenceKind, written: &str) -> (LocalFile, Evidence) {
     let path = ctx.profile.local_path(written);
     let ev = Evidence::new(kind).path(written);
-    match crate::rootfs::read_regular(&path) {
-        Ok(bytes) => (true, ev.sha256(Some(crate::rootfs::sha256_hex(&bytes)))),
-        Err(e) => (
-            false,
+    let shown = path.display();
+    let read = std::fs::canonicalize(&path).and_then(|real| crate::rootfs::read_regular(&real));
+    match read {
+        Ok(bytes) => (
+            LocalFile::Present,
+            ev.sha256(Some(crate::rootfs::sha256_hex(&bytes))),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+            LocalFile::Missing,
             ev.detail(Text::new(
-                format!("ファイルが見つからないか読めません: {}", path.display()),
-                format!("file missing or unreadable: {} ({e})", path.display()),
+                format!("ファイルがありません: {shown}"),
+                format!("file not found: {shown}"),
             )),
         ),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => (
+            LocalFile::Missing,
+            ev.detail(Text::new(
+                format!("通常のファイルではありません: {shown}"),
+                format!("not a regular file: {shown}"),
+            )),
+        ),
+        Err(e) => {
+            let msg = crate::collect::walk::read::io_message(&e);
+            (
+                LocalFile::Unreadable(msg.clone()),
+                ev.detail(Text::new(
+                    format!("ファイルを読み取れません: {shown}（{msg}）"),
+                    format!("file could not be read: {shown} ({msg})"),
+                )),
+            )
+        }
     }
 }
 
@@ -128,12 +170,17 @@ pub fn record_exists(
     }
     let mut evidence = Vec::new();
     let mut found = None;
+    let mut unreadable = None;
     for r in &entries {
         match &r.path {
             Some(path) => {
-                let (exists, ev) = local_file(ctx, EvidenceKind::Record, path);
-                if exists && found.is_none() {
-                    found = Some(path.clone());
+                let (state, ev) = local_file_state(ctx, EvidenceKind::Record, path);
+                match state {
+                    LocalFile::Present if found.is_none() => found = Some(path.clone()),
+                    LocalFile::Unreadable(e) if unreadable.is_none() => {
+                        unreadable = Some((path.clone(), e))
+                    }
+                    _ => {}
                 }
                 evidence.push(ev);
             }
@@ -143,12 +190,16 @@ pub fn record_exists(
             ))),
         }
     }
-    match found {
-        Some(path) => Outcome::pass(Text::new(
+    match (found, unreadable) {
+        (Some(path), _) => Outcome::pass(Text::new(
             format!("{ja} {path} があります"),
             format!("the {en} {path} exists"),
         )),
-        None => Outcome::fail(Text::new(
+        (None, Some((path, e))) => Outcome::error(Text::new(
+            format!("{ja} {path} はありますが、読み取れないため確認できません（{e}）"),
+            format!("cannot be assessed: the {en} {path} is there but could not be read ({e})"),
+        )),
+        (None, None) => Outcome::fail(Text::new(
             format!("{ja}のファイルが見つかりません"),
             format!("the {en} file was not found"),
         )),

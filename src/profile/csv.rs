@@ -50,6 +50,9 @@ impl Table {
             ));
             return Ok(None);
         }
+        // Excel writes CRLF; the csv crate then reports each record one line too
+        // early, so the messages would point at the wrong row.
+        let text = text.replace("\r\n", "\n");
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -147,8 +150,9 @@ impl Table {
         if v.is_empty() {
             return None;
         }
-        // Excel often rewrites dates as 2025/04/01; accept that spelling too.
-        match parse_date(&v.replace('/', "-")) {
+        // Excel rewrites dates in its own short format: 2025/04/01, or 2025/4/1 as
+        // Japanese Excel saves them by default; accept those spellings too.
+        match parse_date(&excel_date(v)) {
             Ok(d) => Some(d),
             Err(m) => {
                 errs.push(Diagnostic::new(
@@ -160,6 +164,21 @@ impl Table {
                 None
             }
         }
+    }
+}
+
+/// `2025/4/1` or `2025/04/01` → `2025-04-01`; anything else unchanged (and then
+/// judged by `parse_date`).
+fn excel_date(v: &str) -> String {
+    let parts: Vec<&str> = v.split('/').collect();
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    match parts[..] {
+        [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) => {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        _ => v.replace('/', "-"),
     }
 }
 
@@ -177,6 +196,15 @@ fn list(v: &str) -> Vec<String> {
 
 /// Reads the people roster. An I/O error means the file could not be read at all.
 pub fn read_people(path: &Path) -> std::io::Result<(Vec<Person>, Vec<Diagnostic>)> {
+    let (people, errs) = read_people_lines(path)?;
+    Ok((people.into_iter().map(|(p, _)| p).collect(), errs))
+}
+
+/// People with the CSV line each is on.
+pub type PeopleLines = Vec<(Person, usize)>;
+
+/// [`read_people`], with the line each person is on (for later messages).
+pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagnostic>)> {
     let mut errs = Vec::new();
     let Some(t) = Table::read(path, PEOPLE_COLUMNS, &mut errs)? else {
         return Ok((Vec::new(), errs));
@@ -217,16 +245,19 @@ pub fn read_people(path: &Path) -> std::io::Result<(Vec<Person>, Vec<Diagnostic>
             }
         };
         let name = t.field(rec, "name");
-        people.push(Person {
-            name: (!name.is_empty()).then(|| name.to_string()),
-            roles: list(t.field(rec, "roles")),
-            status,
-            joined_on: t.date(line, rec, "joined_on", &mut errs),
-            left_on,
-            pledge_signed_on: t.date(line, rec, "pledge_signed_on", &mut errs),
-            exit_pledge_signed_on: t.date(line, rec, "exit_pledge_signed_on", &mut errs),
-            account,
-        });
+        people.push((
+            Person {
+                name: (!name.is_empty()).then(|| name.to_string()),
+                roles: list(t.field(rec, "roles")),
+                status,
+                joined_on: t.date(line, rec, "joined_on", &mut errs),
+                left_on,
+                pledge_signed_on: t.date(line, rec, "pledge_signed_on", &mut errs),
+                exit_pledge_signed_on: t.date(line, rec, "exit_pledge_signed_on", &mut errs),
+                account,
+            },
+            line,
+        ));
     }
     Ok((people, errs))
 }
@@ -273,6 +304,16 @@ pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excel_short_dates_are_read() {
+        assert_eq!(super::excel_date("2025/4/1"), "2025-04-01");
+        assert_eq!(super::excel_date("2025/04/10"), "2025-04-10");
+        assert_eq!(super::excel_date("2025-04-01"), "2025-04-01");
+        // Not a Y/M/D spelling: left for parse_date to reject.
+        assert_eq!(super::excel_date("4/1/2025"), "4-1-2025");
+        assert_eq!(super::excel_date("2025/4/123"), "2025-4-123");
+    }
+
     use super::*;
 
     fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {

@@ -459,6 +459,8 @@ impl Decoder<'_> {
     }
 
     fn people(&mut self, f: &Fields, p: &mut Profile) {
+        // Where each person is written (file and position), for the messages below.
+        let mut at: Vec<(String, Pos)> = Vec::new();
         if f.get("people").is_some() && f.get("people_file").is_some() {
             let pos = f.key_pos["people_file"];
             self.err(pos, "give either `people` or `people_file`, not both");
@@ -469,10 +471,14 @@ impl Decoder<'_> {
                 return;
             };
             let path = p.local_path(&rel);
-            match csv::read_people(&path) {
+            match csv::read_people_lines(&path) {
                 Ok((people, errs)) => {
                     self.diags.errors.extend(errs);
-                    p.people = people;
+                    let file = path.display().to_string();
+                    for (person, line) in people {
+                        at.push((file.clone(), Pos { line, column: 1 }));
+                        p.people.push(person);
+                    }
                     p.people_file = Some(path);
                 }
                 Err(e) => self.err(
@@ -529,34 +535,39 @@ impl Decoder<'_> {
                     exit_pledge_signed_on: self.opt_date(&pf, "exit_pledge_signed_on", &ctx),
                     account,
                 };
+                at.push((self.file.to_string(), e.pos));
                 p.people.push(person);
             }
         }
         // Duplicate accounts and unknown roles, wherever the roster came from.
-        let mut seen = HashSet::new();
-        let where_ = f
-            .get("people")
-            .or(f.get("people_file"))
-            .map_or(Pos { line: 1, column: 1 }, |n| n.pos);
-        for person in &p.people {
-            if !seen.insert(person.account.clone()) {
-                self.err(
-                    where_,
-                    format!("people: account `{}` is listed twice", person.account),
-                );
+        let mut seen = HashMap::new();
+        for (person, (file, pos)) in p.people.iter().zip(&at) {
+            let (file, pos) = (file.as_str(), *pos);
+            if let Some(first) = seen.insert(person.account.clone(), pos.line) {
+                self.diags.error(Diagnostic::new(
+                    file,
+                    pos.line,
+                    pos.column,
+                    format!(
+                        "people: account `{}` is listed twice (first on line {first})",
+                        person.account
+                    ),
+                ));
             }
             for r in &person.roles {
                 if !KNOWN_ROLES.contains(&r.as_str()) {
                     let hint = suggest(r, KNOWN_ROLES)
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
-                    self.warn(
-                        where_,
+                    self.diags.warn(Diagnostic::new(
+                        file,
+                        pos.line,
+                        pos.column,
                         format!(
                             "people[{}]: role `{r}` has no meaning to timaudit{hint}",
                             person.account
                         ),
-                    );
+                    ));
                 }
             }
         }

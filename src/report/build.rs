@@ -65,7 +65,7 @@ pub fn build(input: BuildInput) -> Report {
             let id = &r.id;
             warnings.push(
                 crate::tr!(
-                    "{id}: 回答・例外承認の期限（{d}）が切れているため、使っていません",
+                    "{id}: 回答（例外承認）の期限 {d} が過ぎているため無視しました",
                     "{id}: the answer/waiver expired on {d} and was ignored"
                 )
                 .get(lang)

@@ -5,6 +5,7 @@ use crate::app::{EXIT_FINDINGS, EXIT_OK, Fatal};
 use crate::cli::{AuditArgs, ScanArgs, WalkArgs};
 use crate::collect::Facts;
 use crate::collect::accounts::Accounts;
+use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use std::io::Write;
@@ -113,7 +114,7 @@ pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
 
 /// The walk of `audit`: shares, `--scan` paths and the register's folders; the
 /// inventory goes to `inventory` when given (`DIR/inventory.jsonl` with `--out`).
-#[allow(clippy::too_many_arguments)] // `lang`: the warnings go into the report
+#[allow(clippy::too_many_arguments)]
 pub fn audit_walk(
     fs: &RootFs,
     profile: &Profile,
@@ -155,10 +156,14 @@ pub fn audit_walk(
         .filter(|g| g.what != GapKind::OtherFilesystem)
         .count();
     if unread > 0 {
+        let (paths, them) = (
+            crate::i18n::en_n(unread, "path", "paths"),
+            crate::i18n::en_n(unread, "it", "them"),
+        );
         warnings.push(
-            crate::tr!(
-                "ファイル共有の調査中に {unread} か所を読み取れませんでした（調査範囲を参照）。それに依存する項目は「判定不能」とし、「適合」にはしていません",
-                "{unread} paths could not be read during the walk (see coverage); items that depend on them are error, never pass"
+            Text::new(
+                format!("走査中に {unread} 件のパスを読み取れませんでした（coverage を参照）。それに依存する項目は適合ではなく判定不能になります"),
+                format!("{unread} {paths} could not be read during the walk (see coverage); items that depend on {them} are error, never pass"),
             )
             .get(lang)
             .to_string(),
@@ -166,10 +171,11 @@ pub fn audit_walk(
     }
     let mounts = sf.gaps.len() - unread;
     if mounts > 0 {
+        let points = crate::i18n::en_n(mounts, "mount point was", "mount points were");
         warnings.push(
-            crate::tr!(
-                "{mounts} か所のマウントポイント（別のファイルシステム）には入っていません（report.json の coverage.other_filesystems を参照）。調べるには --cross-filesystems を付けるか、対象外なら scope.exclude に加えてください",
-                "{mounts} mount points were not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"
+            Text::new(
+                format!("{mounts} 件のマウントポイント（別のファイルシステム）の中は走査していません（coverage.other_filesystems を参照）。--cross-filesystems で走査するか、scope.exclude で除外してください"),
+                format!("{mounts} {points} not entered (see coverage.other_filesystems); use --cross-filesystems or scope.exclude"),
             )
             .get(lang)
             .to_string(),

@@ -436,7 +436,15 @@ impl<'a> Collector<'a> {
             return;
         }
         let lbl = label.clone().unwrap_or_default();
-        if !marked {
+        // A file whose content could not be read may carry its marker inside: it is
+        // a walk problem (HDL-06 cannot pass), not a certainly unmarked file.
+        let content_unknown = e.size > 0
+            && self.profile.scope.content_scan_bytes > 0
+            && matches!(
+                content.and_then(|c| c.problem.as_ref()),
+                Some(ReadProblem::Unreadable(_))
+            );
+        if !marked && !content_unknown {
             self.facts.unmarked_protected.push(finding(tr!(
                 "台帳 {lbl} の保護対象ですが、ファイル名・フォルダ名・内容のいずれにも表示（markers）がありません",
                 "protected ({lbl}) but carries no marker in its name, its folders' names or its content"
@@ -719,7 +727,7 @@ fn describe_hits(p: &Profile, hits: &[Hit]) -> (String, String) {
             Where::Content => ("内容", "content"),
         };
         let m = &p.markers[h.marker as usize];
-        let e = format!("「{m}」({pe})");
+        let e = format!("\"{m}\" ({pe})");
         if !en.contains(&e) {
             en.push(e);
             ja.push(format!("「{m}」（{pj}）"));

@@ -1,0 +1,110 @@
+//! The company's own files named in the profile (documents, records): a file that
+//! is there but cannot be read makes its item `error`, never "not found"; a link to
+//! the current version of a document is followed.
+
+mod walk_common;
+use walk_common::*;
+
+const PROFILE: &str = r#"version: 1
+organization:
+  name: 株式会社記録テスト
+people:
+  - account: tanaka
+    name: 田中
+    roles: [administrator]
+    status: active
+administrator:
+  account: tanaka
+  appointed_on: 2024-04-01
+  document: docs/appointment.pdf
+documents:
+  - id: rules
+    title: 技術情報管理規程
+    path: docs/rules.pdf
+    revised_on: 2025-06-01
+records:
+  - kind: take-out
+    path: records/takeout.csv
+  - kind: disposal
+    path: records/disposal.csv
+"#;
+
+fn company() -> Company {
+    let c = Company::new();
+    let base = c.dir.path();
+    for d in ["docs", "records"] {
+        std::fs::create_dir_all(base.join(d)).unwrap();
+        chmod(&base.join(d), 0o755);
+    }
+    std::fs::write(base.join("docs/appointment.pdf"), "appointment").unwrap();
+    // The rules in force are a link to the current version.
+    std::fs::write(base.join("docs/rules-v3.pdf"), "rules v3").unwrap();
+    std::os::unix::fs::symlink("rules-v3.pdf", base.join("docs/rules.pdf")).unwrap();
+    std::fs::write(base.join("records/disposal.csv"), "date,what\n").unwrap();
+    c
+}
+
+#[test]
+fn a_linked_document_is_read_and_a_missing_record_fails() {
+    let c = company();
+    let p = c.profile(PROFILE);
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "ADM-02"), "pass", "{}", item(&r, "ADM-02"));
+    assert_eq!(status(&r, "ADM-01"), "pass", "{}", item(&r, "ADM-01"));
+    assert_eq!(status(&r, "HDL-09"), "pass", "{}", item(&r, "HDL-09"));
+    assert_eq!(status(&r, "HDL-08"), "fail", "{}", item(&r, "HDL-08"));
+    let ev = item(&r, "HDL-08")["evidence"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(ev.contains("file not found"), "{ev}");
+}
+
+#[test]
+fn unreadable_documents_and_records_are_errors_not_missing() {
+    if !is_root() {
+        eprintln!("skipping: needs root to make files the auditor cannot read");
+        return;
+    }
+    let c = company();
+    let base = c.dir.path();
+    for f in [
+        "docs/appointment.pdf",
+        "docs/rules-v3.pdf",
+        "records/disposal.csv",
+    ] {
+        chmod(&base.join(f), 0o600);
+    }
+    let p = c.profile(PROFILE);
+    let Some((mut cmd, _guard)) = as_nobody() else {
+        return;
+    };
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    for id in ["ADM-01", "ADM-02", "HDL-09"] {
+        assert_eq!(status(&r, id), "error", "{id}: {}", item(&r, id));
+        let reason = item(&r, id)["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("could not be read (permission denied)"),
+            "{id}: {reason}"
+        );
+    }
+    // A record that is not there at all still fails.
+    assert_eq!(status(&r, "HDL-08"), "fail");
+}
