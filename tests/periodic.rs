@@ -663,3 +663,58 @@ fn without_hashes_hdl10_is_an_error_not_a_pass_that_missed_same_size_edits() {
         "/srv/share/design/a.dwg"
     );
 }
+
+#[test]
+fn owner_group_and_acl_changes_of_protected_files_are_listed() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    for f in ["owner", "acl"] {
+        let p = c.host_file(&format!("/srv/share/design/{f}.dwg"), f);
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    let owner = c.root().join("srv/share/design/owner.dwg");
+    if std::os::unix::fs::chown(&owner, Some(1001), Some(2001)).is_err() {
+        eprintln!("skipped: cannot chown (not root)");
+        return;
+    }
+    let acl = c.root().join("srv/share/design/acl.dwg");
+    let setfacl = std::process::Command::new("setfacl")
+        .args(["-m", "u:suzuki:r--"])
+        .arg(&acl)
+        .status();
+    let acl_set = setfacl.is_ok_and(|s| s.success());
+    let baseline = c.path().join("y1/report.json");
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(r.status("HDL-10"), "pass", "{}", r.item("HDL-10"));
+    let changed = r.json()["changes"]["changed"].as_array().unwrap().clone();
+    let what = |name: &str| {
+        changed
+            .iter()
+            .find(|c| c["path"] == format!("/srv/share/design/{name}.dwg"))
+            .map(|c| c["what"].clone())
+    };
+    assert_eq!(
+        what("owner"),
+        Some(serde_json::json!(["owner", "group"])),
+        "{changed:?}"
+    );
+    if acl_set {
+        // setfacl also adds a mask entry; the mode's group bits follow the mask.
+        let w = what("acl").expect("the ACL change is listed");
+        assert!(w.as_array().unwrap().iter().any(|x| x == "acl"), "{w}");
+        let new = &changed
+            .iter()
+            .find(|c| c["path"] == "/srv/share/design/acl.dwg")
+            .unwrap()["new"];
+        assert!(new["acl"].to_string().contains("user:suzuki:r--"), "{new}");
+    } else {
+        eprintln!("setfacl not available: ACL change not checked");
+    }
+}
