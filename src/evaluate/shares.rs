@@ -53,6 +53,17 @@ fn share_facts<'a>(ctx: &'a Context) -> Result<&'a ShareFacts, Outcome> {
         .ok_or_else(|| missing_collector("ファイル共有（走査）", "file-share walk"))
 }
 
+/// The share facts of a walk that covered something (any root kind); otherwise
+/// the outcome to report instead.
+fn walked_facts<'a>(ctx: &'a Context) -> Result<&'a ShareFacts, Outcome> {
+    let sf = share_facts(ctx)?;
+    if sf.walked(ALL) {
+        Ok(sf)
+    } else {
+        Err(nothing_walked())
+    }
+}
+
 fn nothing_walked() -> Outcome {
     Outcome::na(Text::new(
         "走査するファイル共有がありません（scope.shares が空で、--scan の指定も、この環境上の台帳の保存場所もありません）",
@@ -377,13 +388,10 @@ pub fn hdl04(ctx: &Context, _: &Done) -> Outcome {
 }
 
 pub fn hdl05(ctx: &Context, _: &Done) -> Outcome {
-    let sf = match share_facts(ctx) {
+    let sf = match walked_facts(ctx) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    if !sf.walked(ALL) {
-        return nothing_walked();
-    }
     let o = if sf.in_discard.is_empty() {
         Outcome::pass(Text::new(
             "一時フォルダ・ダウンロード・ゴミ箱の下に保護対象ファイルも表示付きファイルもありません",
@@ -404,13 +412,10 @@ pub fn hdl05(ctx: &Context, _: &Done) -> Outcome {
 }
 
 pub fn hdl06(ctx: &Context, _: &Done) -> Outcome {
-    let sf = match share_facts(ctx) {
+    let sf = match walked_facts(ctx) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    if !sf.walked(ALL) {
-        return nothing_walked();
-    }
     let p = sf.counts.protected;
     if p == 0 {
         return with_gaps(sf, no_protected(), CONTENT, ALL);
@@ -498,13 +503,10 @@ pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
 }
 
 pub fn acc03(ctx: &Context, _: &Done) -> Outcome {
-    let sf = match share_facts(ctx) {
+    let sf = match walked_facts(ctx) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    if !sf.walked(ALL) {
-        return nothing_walked();
-    }
     let p = sf.counts.protected;
     if p == 0 {
         return with_gaps(sf, no_protected(), DIRS, ALL);
@@ -559,13 +561,10 @@ pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
 }
 
 pub fn sto06(ctx: &Context, _: &Done) -> Outcome {
-    let sf = match share_facts(ctx) {
+    let sf = match walked_facts(ctx) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    if !sf.walked(ALL) {
-        return nothing_walked();
-    }
     if ctx.profile.markers.is_empty() {
         return no_markers();
     }
