@@ -142,17 +142,8 @@ pub fn resolve(f2b: &mut Fail2ban, entries: Vec<(String, String, String, Line)>)
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::root;
     use super::*;
-
-    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        for (p, c) in files {
-            let path = d.path().join(p.trim_start_matches('/'));
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, c).unwrap();
-        }
-        d
-    }
 
     #[test]
     fn the_fail2ban_stress_test_config_parses() {

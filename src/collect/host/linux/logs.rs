@@ -597,20 +597,8 @@ fn rsyslog_file(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{corpus, root};
     use super::*;
-
-    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        for (p, c) in files {
-            let path = d.path().join(p.trim_start_matches('/'));
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, c).unwrap();
-        }
-        d
-    }
-    fn corpus(name: &str) -> String {
-        std::fs::read_to_string(format!("tests/fixtures/corpus/{name}")).unwrap()
-    }
 
     #[test]
     fn journald_dropins_override_in_name_order() {

@@ -14,6 +14,26 @@ pub mod sshd;
 pub mod updates;
 pub mod usb;
 
+/// Helpers for the parsers' unit tests.
+#[cfg(test)]
+pub(crate) mod testutil {
+    /// A root holding `files` (host path, content).
+    pub fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for (p, c) in files {
+            let path = d.path().join(p.trim_start_matches('/'));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+        }
+        d
+    }
+
+    /// A real-world configuration file from tests/fixtures/corpus/.
+    pub fn corpus(name: &str) -> String {
+        std::fs::read_to_string(format!("tests/fixtures/corpus/{name}")).unwrap()
+    }
+}
+
 use super::conf::HostError;
 use super::systemd::Units;
 use crate::rootfs::RootFs;

@@ -242,20 +242,8 @@ impl Samba {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{corpus, root};
     use super::*;
-
-    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        for (p, c) in files {
-            let path = d.path().join(p.trim_start_matches('/'));
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, c).unwrap();
-        }
-        d
-    }
-    fn corpus(name: &str) -> String {
-        std::fs::read_to_string(format!("tests/fixtures/corpus/{name}")).unwrap()
-    }
 
     #[test]
     fn samba3_testdata_has_public_shares_and_a_guest_only_tmp() {

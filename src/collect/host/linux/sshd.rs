@@ -192,17 +192,8 @@ fn process(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::root;
     use super::*;
-
-    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        for (p, c) in files {
-            let path = d.path().join(p.trim_start_matches('/'));
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, c).unwrap();
-        }
-        d
-    }
 
     #[test]
     fn early_include_wins_over_later_main_file_setting() {
