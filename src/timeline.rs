@@ -16,6 +16,32 @@ pub struct Timeline {
     /// The certificate had expired by the audit date.
     #[serde(default)]
     pub expired: bool,
+    /// The next anniversary falls after the certificate expires (its third year):
+    /// what is due before it is the renewal, not another periodic report.
+    #[serde(default)]
+    pub renewal_due: bool,
+}
+
+impl Timeline {
+    /// One line for people: the next periodic report, or the renewal when the
+    /// certificate expires first.
+    pub fn next_step(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (lang, self.renewal_due) {
+            (Lang::Ja, true) => format!(
+                "有効期限 {} までに更新審査が必要です（定期報告の期日 {} より前に期限が切れます）",
+                self.expires_on, self.next_periodic_report_due
+            ),
+            (Lang::En, true) => format!(
+                "renewal due before the certificate expires on {} (before the periodic-report date {})",
+                self.expires_on, self.next_periodic_report_due
+            ),
+            (Lang::Ja, false) => format!("次回定期報告の期限 {}", self.next_periodic_report_due),
+            (Lang::En, false) => {
+                format!("next periodic report due {}", self.next_periodic_report_due)
+            }
+        }
+    }
 }
 
 /// The `n`th anniversary; 29 February falls on 28 February in other years.
@@ -41,6 +67,7 @@ pub fn timeline(certified_on: NaiveDate, audit: NaiveDate) -> Timeline {
         next_periodic_report_due: next,
         days_to_periodic_report: (next - audit).num_days(),
         expired: audit > expires_on,
+        renewal_due: next > expires_on,
     }
 }
 
@@ -87,5 +114,20 @@ mod tests {
             d("2028-02-29")
         );
         assert!(timeline(d("2024-02-29"), d("2027-12-01")).expired);
+    }
+
+    #[test]
+    fn in_the_third_year_the_renewal_comes_before_the_next_anniversary() {
+        let t = timeline(d("2025-04-01"), d("2027-06-01"));
+        assert_eq!(t.next_periodic_report_due, d("2028-04-01"));
+        assert_eq!(t.expires_on, d("2028-03-31"));
+        assert!(t.renewal_due);
+        assert!(t.next_step(crate::i18n::Lang::Ja).contains("更新審査"));
+        let t = timeline(d("2025-04-01"), d("2026-11-25"));
+        assert!(!t.renewal_due);
+        assert_eq!(
+            t.next_step(crate::i18n::Lang::En),
+            "next periodic report due 2027-04-01"
+        );
     }
 }

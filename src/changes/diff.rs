@@ -272,6 +272,9 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
             },
             t.expires_on
         );
+        if t.renewal_due && !t.expired {
+            let _ = writeln!(o, "- ⚠ {}", t.next_step(lang));
+        }
     }
     for w in &d.warnings {
         let _ = writeln!(

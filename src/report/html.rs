@@ -507,6 +507,12 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 " <strong class=\"st-fail\">✖ {}</strong>",
                 esc(u.expired)
             );
+        } else if t.renewal_due {
+            let _ = write!(
+                v,
+                " <strong class=\"st-partial\">⚠ {}</strong>",
+                esc(&t.next_step(lang))
+            );
         } else {
             let _ = write!(
                 v,

@@ -71,6 +71,9 @@ pub fn render(r: &Report, lang: Lang) -> String {
             w.next_report,
             t.next_periodic_report_due
         );
+        if t.renewal_due && !t.expired {
+            let _ = writeln!(o, "- ⚠ {}", t.next_step(lang));
+        }
     }
     let _ = writeln!(o, "\n## {}: {}\n", w.score, score_text(r.summary.score));
     let _ = write!(o, "| {} | {} |", w.criterion, w.score);

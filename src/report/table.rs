@@ -126,6 +126,9 @@ pub fn render(r: &Report, lang: Lang) -> String {
             "{}: {} {} / {} {}\n",
             w.timeline, w.expires_on, tl.expires_on, w.next_report, tl.next_periodic_report_due
         ));
+        if tl.renewal_due && !tl.expired {
+            out.push_str(&format!("⚠ {}\n", tl.next_step(lang)));
+        }
     }
     for x in &r.warnings {
         out.push_str(&format!("{}: {}\n", w.warnings, one_line(x)));
