@@ -177,6 +177,54 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn each_command_lists_only_the_formats_it_can_write() {
+    for (cmd, listed, refused) in [
+        (
+            "audit",
+            "[possible values: table, json, md, csv, html]",
+            "pdf",
+        ),
+        (
+            "checklist",
+            "[possible values: table, md, csv, xlsx]",
+            "json",
+        ),
+        ("diff", "[possible values: md, json]", "table"),
+    ] {
+        let a = run({
+            let mut c = timaudit();
+            c.args([cmd, "--help"]);
+            c
+        });
+        assert_eq!(a.code, 0);
+        assert!(a.stdout.contains(listed), "{cmd} --help:\n{}", a.stdout);
+        let a = run({
+            let mut c = timaudit();
+            c.args([cmd, "--format", refused]);
+            if cmd == "diff" {
+                c.args(["a.json", "b.json"]);
+            }
+            c
+        });
+        assert_eq!(a.code, 2, "{cmd} --format {refused}");
+        assert!(
+            a.stderr.contains(listed.trim_matches(['[', ']'])),
+            "{}",
+            a.stderr
+        );
+    }
+    let a = run({
+        let mut c = timaudit();
+        c.args(["explain", "--help"]);
+        c
+    });
+    assert!(
+        a.stdout.contains("LNX-SSH-001"),
+        "explain names policy IDs too"
+    );
+}
+
+#[test]
 fn out_writes_the_json_and_markdown_reports() {
     let c = Company::new();
     c.passwd(PASSWD)
