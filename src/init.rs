@@ -1,5 +1,6 @@
 //! `timaudit init`: a commented starter profile and example CSVs.
 
+use crate::i18n::{Lang, Text};
 use std::path::Path;
 
 /// The files `init` writes: name and content.
@@ -10,8 +11,8 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// Writes the starter files into `dir`. Without `force`, refuses (and writes
-/// nothing) when any of them exists.
-pub fn init(dir: &Path, force: bool) -> Result<Vec<String>, String> {
+/// nothing) when any of them exists. Messages are in `lang`.
+pub fn init(dir: &Path, force: bool, lang: Lang) -> Result<Vec<String>, String> {
     if !force {
         let existing: Vec<String> = FILES
             .iter()
@@ -20,10 +21,13 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<String>, String> {
             .map(|p| p.display().to_string())
             .collect();
         if !existing.is_empty() {
-            return Err(format!(
-                "refusing to overwrite {} (use --force to replace)",
-                existing.join(", ")
-            ));
+            let files = existing.join(", ");
+            return Err(Text::new(
+                format!("{files} は既にあるため上書きしません（置き換えるときは --force を付けてください）"),
+                format!("refusing to overwrite {files} (use --force to replace)"),
+            )
+            .get(lang)
+            .to_string());
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

@@ -9,7 +9,6 @@ use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use std::io::Write;
-use std::path::Path;
 
 fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
     WalkOptions {
@@ -18,17 +17,6 @@ fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
         jobs: w.jobs.unwrap_or(0),
         progress: true,
         reuse: None,
-    }
-}
-
-fn check_root(root: &Path) -> Result<(), Fatal> {
-    match std::fs::metadata(root) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Fatal(format!(
-            "--root {} is not a directory",
-            root.display()
-        ))),
-        Err(e) => Err(Fatal(format!("--root {}: {e}", root.display()))),
     }
 }
 
@@ -63,10 +51,10 @@ fn print_problems(f: &ShareFacts) {
 /// `timaudit scan PATH...`: the inventory as JSON Lines on stdout, sorted by path.
 /// Exit code 0 when everything was read, 1 when some paths could not be read
 /// (each named on stderr), 2 when the run could not be done.
-pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
+pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let cat = crate::catalogue::Catalogue::builtin();
     let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, crate::i18n::Lang::En)?;
-    check_root(&a.root)?;
+    crate::app::check_root(&a.root, lang)?;
     let fs = RootFs::new(&a.root);
     let accounts = match Accounts::load(&fs) {
         Ok(acc) => Some(acc),
