@@ -317,7 +317,7 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
     if missing.is_empty() {
         let list = found.join(", ");
         o.reason = tr!(
-            "台帳の各資産の保存場所に実在するファイルがあります（{list} 件）",
+            "台帳の各資産の保存場所に実在するファイルがあります（資産ごとのファイル数 {list}）",
             "every asset's paths match existing files (files per asset: {list})"
         );
     } else {
