@@ -138,16 +138,21 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     t.set_titles(row!["ID", w.item, w.status, w.reason]);
     for it in &r.items {
         let mut reason = one_line(&it.reason);
-        let mut ev: Vec<String> = it
+        // An evidence line that only repeats the reason (an answer's note) is left out.
+        let lines: Vec<String> = it
             .evidence
             .iter()
             .filter(|_| it.status != Status::Pass)
-            .take(EVIDENCE_SHOWN)
-            .map(|e| format!("• {}", evidence_line(e)))
+            .map(evidence_line)
+            .filter(|l| *l != reason)
             .collect();
-        let shown = ev.len();
-        if it.status != Status::Pass && it.evidence.len() > shown {
-            let more = it.evidence.len() - shown;
+        let mut ev: Vec<String> = lines
+            .iter()
+            .take(EVIDENCE_SHOWN)
+            .map(|l| format!("• {l}"))
+            .collect();
+        if lines.len() > ev.len() {
+            let more = lines.len() - ev.len();
             ev.push(if lang == Lang::Ja {
                 format!("… ほか {more} 件")
             } else {

@@ -320,6 +320,23 @@ fn terminal_tables_fit_80_to_120_columns() {
 }
 
 #[test]
+fn the_table_does_not_repeat_an_answer_that_is_the_reason() {
+    let mut r = example(Lang::En, false);
+    let it = &mut r.items[4];
+    it.status = Status::Partial;
+    it.reason = "answer: NDAs signed, no yearly check".into();
+    it.evidence = serde_json::from_value(serde_json::json!([
+        {"kind": "answer", "detail": "answer: NDAs signed, no yearly check"},
+        {"kind": "answer", "path": "docs/nda.pdf", "detail": "evidence file"}
+    ]))
+    .unwrap();
+    let t = super::table::render_width(&r, Lang::En, 200);
+    assert_eq!(t.matches("NDAs signed").count(), 1, "{t}");
+    assert!(t.contains("• docs/nda.pdf evidence file"), "{t}");
+    assert!(!t.contains("and 1 more"), "{t}");
+}
+
+#[test]
 fn hostile_names_cannot_become_formulas_in_csv() {
     for lang in [Lang::Ja, Lang::En] {
         let r = example(lang, true);
