@@ -328,6 +328,15 @@ fn messages_a_japanese_user_meets_are_in_japanese() {
         "{}",
         a.stderr
     );
+    // A share that is not there: named on stderr, in Japanese.
+    let a = ja(&["scan", "/srv/nowhere", "--root", dir]);
+    assert_eq!(a.code, 1);
+    assert!(
+        a.stderr
+            .contains("/srv/nowhere: 読み取れません: 見つかりません"),
+        "{}",
+        a.stderr
+    );
     // explain suggests the ID that was meant.
     let a = ja(&["explain", "ACC-3"]);
     assert_eq!(a.code, 2);

@@ -20,31 +20,43 @@ fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
     }
 }
 
-/// One line per walk problem on stderr.
-fn print_problems(f: &ShareFacts) {
+/// One line per walk problem on stderr, in `lang`.
+fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang) {
+    use super::read::io_message_ja;
+    let show = crate::report::one_line;
     for g in &f.gaps {
-        let what = match g.what {
-            GapKind::OtherFilesystem => "not walked",
-            _ => "could not be read",
+        let (p, e) = (show(&g.path.path), &g.error);
+        let line = match g.what {
+            GapKind::OtherFilesystem => Text::new(
+                format!(
+                    "timaudit: {p}: 別のファイルシステムがマウントされているため走査していません（走査するには --cross-filesystems、除外するには scope.exclude）"
+                ),
+                format!("timaudit: {p}: not walked: {e}"),
+            ),
+            _ => Text::new(
+                format!("timaudit: {p}: 読み取れません: {}", io_message_ja(e)),
+                format!("timaudit: {p}: could not be read: {e}"),
+            ),
         };
-        eprintln!(
-            "timaudit: {}: {what}: {}",
-            crate::report::one_line(&g.path.path),
-            g.error
-        );
+        eprintln!("{}", line.get(lang));
     }
     for v in &f.vanished {
-        eprintln!(
-            "timaudit: {}: vanished during the walk",
-            crate::report::one_line(&v.path)
+        let p = show(&v.path);
+        let line = Text::new(
+            format!("timaudit: {p}: 走査中に消えました"),
+            format!("timaudit: {p}: vanished during the walk"),
         );
+        eprintln!("{}", line.get(lang));
     }
     for (p, of) in &f.loops {
-        eprintln!(
-            "timaudit: {}: filesystem loop (same directory as {}); not walked again",
-            crate::report::one_line(&p.path),
-            crate::report::one_line(&of.path)
+        let (p, of) = (show(&p.path), show(&of.path));
+        let line = Text::new(
+            format!(
+                "timaudit: {p}: ファイルシステムのループ（{of} と同じフォルダー）のため、もう一度は走査しません"
+            ),
+            format!("timaudit: {p}: filesystem loop (same directory as {of}); not walked again"),
         );
+        eprintln!("{}", line.get(lang));
     }
 }
 
@@ -92,7 +104,7 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
         }
         _ => {}
     }
-    print_problems(&facts);
+    print_problems(&facts, lang);
     Ok(if facts.incomplete() {
         EXIT_FINDINGS
     } else {
@@ -137,7 +149,7 @@ pub fn audit_walk(
         f.flush()
             .map_err(|e| Fatal(format!("cannot write inventory.jsonl: {e}")))?;
     }
-    print_problems(&sf);
+    print_problems(&sf, lang);
     let unread = sf
         .gaps
         .iter()
@@ -150,7 +162,7 @@ pub fn audit_walk(
         );
         warnings.push(
             Text::new(
-                format!("走査中に {unread} 件のパスを読み取れませんでした（coverage を参照）。それに依存する項目は適合ではなく判定不能になります"),
+                format!("走査中に {unread} 件のパスを読み取れませんでした（報告書の「調査範囲」を参照）。それに依存する項目は適合ではなく判定不能になります"),
                 format!("{unread} {paths} could not be read during the walk (see coverage); items that depend on {them} are error, never pass"),
             )
             .get(lang)
