@@ -20,10 +20,14 @@ fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
     }
 }
 
-/// One line per walk problem on stderr, in `lang`.
-fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang) {
+/// How many walk problems `audit` names on stderr.
+const PROBLEMS_SHOWN: usize = 20;
+
+/// The walk problems, one line each, in `lang`.
+fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
     use super::read::io_message_ja;
     let show = crate::report::one_line;
+    let mut out = Vec::new();
     for g in &f.gaps {
         let (p, e) = (show(&g.path.path), &g.error);
         let line = match g.what {
@@ -38,7 +42,7 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang) {
                 format!("timaudit: {p}: could not be read: {e}"),
             ),
         };
-        eprintln!("{}", line.get(lang));
+        out.push(line.get(lang).to_string());
     }
     for v in &f.vanished {
         let p = show(&v.path);
@@ -46,7 +50,7 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang) {
             format!("timaudit: {p}: 走査中に消えました"),
             format!("timaudit: {p}: vanished during the walk"),
         );
-        eprintln!("{}", line.get(lang));
+        out.push(line.get(lang).to_string());
     }
     for (p, of) in &f.loops {
         let (p, of) = (show(&p.path), show(&of.path));
@@ -56,7 +60,29 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang) {
             ),
             format!("timaudit: {p}: filesystem loop (same directory as {of}); not walked again"),
         );
-        eprintln!("{}", line.get(lang));
+        out.push(line.get(lang).to_string());
+    }
+    out
+}
+
+/// Prints the walk problems on stderr: every one (`scan`), or the first `limit`
+/// and how many more (`audit`, whose report lists them all under coverage).
+fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>) {
+    let lines = problem_lines(f, lang);
+    let shown = limit.unwrap_or(usize::MAX).min(lines.len());
+    for l in &lines[..shown] {
+        eprintln!("{l}");
+    }
+    let more = lines.len() - shown;
+    if more > 0 {
+        eprintln!(
+            "{}",
+            Text::new(
+                format!("timaudit: ほか {more} 件（報告書の「調査範囲」を参照）"),
+                format!("timaudit: and {more} more (see the report's coverage)"),
+            )
+            .get(lang)
+        );
     }
 }
 
@@ -104,7 +130,7 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
         }
         _ => {}
     }
-    print_problems(&facts, lang);
+    print_problems(&facts, lang, None);
     Ok(if facts.incomplete() {
         EXIT_FINDINGS
     } else {
@@ -149,7 +175,7 @@ pub fn audit_walk(
         f.flush()
             .map_err(|e| Fatal(format!("cannot write inventory.jsonl: {e}")))?;
     }
-    print_problems(&sf, lang);
+    print_problems(&sf, lang, Some(PROBLEMS_SHOWN));
     let unread = sf
         .gaps
         .iter()
