@@ -185,13 +185,11 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
         ]));
     }
     let mut out = String::new();
-    out.push_str(&format!(
-        "{} — {} ({} {})\n",
-        w.title,
-        one_line(&r.organization.name),
-        w.audit_date,
-        r.audit_date
-    ));
+    let (org, date) = (one_line(&r.organization.name), &r.audit_date);
+    out.push_str(&match lang {
+        Lang::Ja => format!("{} — {org}（{} {date}）\n", w.title, w.audit_date),
+        Lang::En => format!("{} — {org} ({} {date})\n", w.title, w.audit_date),
+    });
     out.push_str(&t.to_string());
     let mut s = Table::new();
     s.set_format(*format::consts::FORMAT_BOX_CHARS);
