@@ -29,9 +29,9 @@ impl<T: std::fmt::Display> From<T> for Fatal {
 pub fn run(cli: Cli) -> i32 {
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let r = match cli.command {
-        Command::Init(a) => cmd_init(a),
+        Command::Init(a) => cmd_init(a, lang),
         Command::Audit(a) => cmd_audit(a, lang),
-        Command::Scan(a) => crate::collect::walk::cli::cmd_scan(a),
+        Command::Scan(a) => crate::collect::walk::cli::cmd_scan(a, lang),
         Command::Checklist(a) => cmd_checklist(a, lang),
         Command::Explain(a) => cmd_explain(a, lang),
         Command::Diff(a) => cmd_diff(a, lang),
@@ -49,6 +49,24 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// `--root` must be a folder: the audited host's root (`/` on the host itself).
+pub fn check_root(root: &Path, lang: Lang) -> Result<(), Fatal> {
+    let r = root.display();
+    let msg = match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => crate::tr!(
+            "--root {r} はフォルダーではありません（監査対象ホストのルートのフォルダーを指定します。このホスト自身なら /）",
+            "--root {r} is not a directory (give the audited host's root folder; / for this host)",
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::tr!(
+            "--root {r} がありません（監査対象ホストのルートのフォルダーを指定します。このホスト自身なら /）",
+            "--root {r} does not exist (give the audited host's root folder; / for this host)",
+        ),
+        Err(e) => crate::tr!("--root {r} を読めません: {e}", "--root {r}: {e}"),
+    };
+    Err(Fatal(msg.get(lang).to_string()))
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 fn print(s: &str) -> Result<(), Fatal> {
     let mut out = std::io::stdout().lock();
@@ -60,13 +78,19 @@ fn print(s: &str) -> Result<(), Fatal> {
     }
 }
 
-fn cmd_init(a: InitArgs) -> Result<i32, Fatal> {
-    let written = crate::init::init(&a.dir, a.force)?;
-    for w in written {
-        eprintln!("wrote {w}");
+fn cmd_init(a: InitArgs, lang: Lang) -> Result<i32, Fatal> {
+    let written = crate::init::init(&a.dir, a.force, lang)?;
+    for w in &written {
+        eprintln!("{}", crate::tr!("作成しました: {w}", "wrote {w}").get(lang));
     }
+    let profile = a.dir.join("timaudit.yaml").display().to_string();
     eprintln!(
-        "次に / next: timaudit.yaml を編集して `timaudit audit --profile timaudit.yaml` を実行してください。"
+        "{}",
+        crate::tr!(
+            "次に {profile} を自社の内容に書き換え（コメントに説明があります）、`timaudit audit --profile {profile} --lang ja` を実行してください。項目の意味は `timaudit explain 項目ID` で確認できます。",
+            "Next: edit {profile} for your organisation (its comments explain each key), then run `timaudit audit --profile {profile}`. `timaudit explain ID` explains any item.",
+        )
+        .get(lang)
     );
     Ok(EXIT_OK)
 }
@@ -102,11 +126,16 @@ pub fn load_profile(
             for e in &errors {
                 eprintln!("{e}");
             }
-            Err(Fatal(format!(
-                "the profile has {} problem{}; nothing was audited",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            )))
+            let n = errors.len();
+            let s = crate::i18n::en_n(n, "", "s");
+            Err(Fatal(
+                crate::tr!(
+                    "プロファイルに {n} 件の問題があるため、監査を行いませんでした（上に示した ファイル:行:列 の箇所を直してください）",
+                    "the profile has {n} problem{s}; nothing was audited (fix each FILE:LINE:COLUMN above)",
+                )
+                .get(lang)
+                .to_string(),
+            ))
         }
     }
 }
@@ -132,25 +161,21 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
-    match std::fs::metadata(a.root()) {
-        Ok(m) if m.is_dir() => {}
-        Ok(_) => {
-            return Err(Fatal(format!(
-                "--root {} is not a directory",
-                a.root().display()
-            )));
-        }
-        Err(e) => return Err(Fatal(format!("--root {}: {e}", a.root().display()))),
-    }
+    check_root(a.root(), lang)?;
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
         Some(p) => {
             let b = crate::changes::load_report(p)?;
             crate::changes::check_comparable(&b, &profile.organization.name, date)?;
             if b.inventory.is_none() {
+                let p = p.display();
                 eprintln!(
-                    "warning: no inventory.jsonl beside {}: protected-file changes cannot be listed (HDL-10 will be error)",
-                    p.display()
+                    "{}",
+                    crate::tr!(
+                        "注意: {p} と同じフォルダーに inventory.jsonl がないため、保護対象ファイルの変化を一覧にできません（HDL-10 は判定不能になります）。前回の `audit --out` のフォルダーにある report.json を指定してください",
+                        "warning: no inventory.jsonl beside {p}: protected-file changes cannot be listed (HDL-10 will be error); give the report.json inside last year's `audit --out` folder",
+                    )
+                    .get(lang)
                 );
             }
             Some(b)
@@ -359,12 +384,15 @@ fn write_bundle(
     lang: Lang,
 ) -> Result<(), Fatal> {
     let w = crate::bundle::write(out, report, src, lang)?;
+    let (dir, n, hash) = (out.path().display(), w.evidence_files, &w.manifest_sha256);
+    let s = crate::i18n::en_n(n, "", "s");
     eprintln!(
-        "wrote {} ({} evidence file{}); SHA-256 of MANIFEST.sha256: {}",
-        out.path().display(),
-        w.evidence_files,
-        if w.evidence_files == 1 { "" } else { "s" },
-        w.manifest_sha256
+        "{}",
+        crate::tr!(
+            "証跡一式を {dir} に書き出しました（証跡ファイル {n} 件）。MANIFEST.sha256 の SHA-256: {hash}（後で改ざんがないことを確かめられるよう、控えておいてください）",
+            "wrote {dir} ({n} evidence file{s}); SHA-256 of MANIFEST.sha256: {hash}",
+        )
+        .get(lang)
     );
     Ok(())
 }
@@ -420,15 +448,7 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
             "watch needs a profile with scope.shares (--profile FILE or ./timaudit.yaml)".into(),
         ));
     }
-    match std::fs::metadata(&a.root) {
-        Ok(m) if m.is_dir() => {}
-        _ => {
-            return Err(Fatal(format!(
-                "--root {} is not a directory",
-                a.root.display()
-            )));
-        }
-    }
+    check_root(&a.root, lang)?;
     // Kernel events name absolute paths: watch the root by its absolute path.
     let root = std::fs::canonicalize(&a.root)
         .map_err(|e| Fatal(format!("--root {}: {e}", a.root.display())))?;
@@ -540,12 +560,33 @@ fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
         return Ok(EXIT_OK);
     }
     let Some(item) = cat.item(a.id.trim()) else {
-        let ids: Vec<&str> = cat.items.iter().map(|i| i.id.as_str()).collect();
-        return Err(Fatal(format!(
-            "unknown item `{}`; known items: {}",
-            a.id,
-            ids.join(", ")
-        )));
+        let items: Vec<&str> = cat.items.iter().map(|i| i.id.as_str()).collect();
+        let policies: Vec<&str> = crate::catalogue::policies::Policies::builtin()
+            .all
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        let id = &a.id;
+        let wanted = a.id.trim().to_ascii_uppercase();
+        let near = items
+            .iter()
+            .chain(&policies)
+            .map(|c| (strsim::levenshtein(&wanted, c), *c))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, c)| c);
+        let (items, policies) = (items.join(", "), policies.join(", "));
+        let msg = match near {
+            Some(c) => crate::tr!(
+                "`{id}` という項目・ポリシーはありません。{c} のことですか？",
+                "unknown item `{id}`; did you mean {c}?",
+            ),
+            None => crate::tr!(
+                "`{id}` という項目・ポリシーはありません。項目: {items}。ポリシー: {policies}",
+                "unknown item `{id}`; known items: {items}; policies: {policies}",
+            ),
+        };
+        return Err(Fatal(msg.get(lang).to_string()));
     };
     print(&explain_text(cat, item, lang))?;
     Ok(EXIT_OK)

@@ -32,11 +32,11 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the blank checklist form (every item, its criterion and how it is decided).
     Checklist(ChecklistArgs),
-    /// Explain one checklist item: what it asks, why, how it is decided, how to fix it.
+    /// Explain one checklist item or policy: what it asks, why, how it is decided, how to fix it.
     Explain(ExplainArgs),
     /// What changed between two audits: item status, scores, protected files, timeline.
     Diff(DiffArgs),
-    /// Check an evidence bundle (audit --out DIR) against its MANIFEST.sha256.
+    /// Check an evidence bundle (audit --out DIR) against its MANIFEST.sha256, or with --log a watch log's hash chain.
     Verify(VerifyArgs),
     /// Keep watching the shares; append one event per change to a hash-chained log.
     Watch(WatchArgs),
@@ -72,7 +72,7 @@ pub struct DiffArgs {
     /// The later report.json.
     pub new: PathBuf,
     /// md (a draft for the periodic report, default) or json.
-    #[arg(long, value_enum, default_value = "md")]
+    #[arg(long, default_value = "md", value_parser = formats(&["md", "json"], &[]))]
     pub format: Format,
 }
 
@@ -104,8 +104,9 @@ pub struct AuditArgs {
     /// Write the evidence bundle (report.json, report.md, …) into this folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// What to print on stdout: table (default), json, md, csv, html. Repeatable only with --out.
-    #[arg(long, value_enum)]
+    /// What to print on stdout: table (default), json, md, csv, html. Repeatable only
+    /// with --out (which also writes checklist.xlsx).
+    #[arg(long, value_parser = formats(&["table", "json", "md", "csv", "html"], &["xlsx"]))]
     pub format: Vec<Format>,
     /// Last year's report.json, to report changes since then.
     #[arg(long)]
@@ -165,7 +166,7 @@ impl AuditArgs {
 pub struct ChecklistArgs {
     /// table (default), md, csv or xlsx (xlsx is written to stdout only when it is
     /// redirected: `timaudit checklist --format xlsx > form.xlsx`).
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, default_value = "table", value_parser = formats(&["table", "md", "csv", "xlsx"], &[]))]
     pub format: Format,
 }
 
@@ -181,8 +182,25 @@ pub struct VerifyArgs {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// A checklist item ID such as ACC-03.
+    /// A checklist item ID such as ACC-03, or a policy ID such as LNX-SSH-001
+    /// (upper or lower case).
     pub id: String,
+}
+
+/// The formats a command accepts, listed in its help; `hidden` ones are accepted
+/// too (so the command can say what to do instead) but not listed.
+fn formats(
+    shown: &'static [&'static str],
+    hidden: &'static [&'static str],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::ValueEnum;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = shown
+        .iter()
+        .map(|n| PossibleValue::new(*n))
+        .chain(hidden.iter().map(|n| PossibleValue::new(*n).hide(true)));
+    PossibleValuesParser::new(values)
+        .map(|s| Format::from_str(&s, false).expect("a format name from this list"))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

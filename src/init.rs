@@ -1,5 +1,6 @@
 //! `timaudit init`: a commented starter profile and example CSVs.
 
+use crate::i18n::{Lang, Text};
 use std::path::Path;
 
 /// The files `init` writes: name and content.
@@ -10,8 +11,8 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// Writes the starter files into `dir`. Without `force`, refuses (and writes
-/// nothing) when any of them exists.
-pub fn init(dir: &Path, force: bool) -> Result<Vec<String>, String> {
+/// nothing) when any of them exists. Messages are in `lang`.
+pub fn init(dir: &Path, force: bool, lang: Lang) -> Result<Vec<String>, String> {
     if !force {
         let existing: Vec<String> = FILES
             .iter()
@@ -20,10 +21,13 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<String>, String> {
             .map(|p| p.display().to_string())
             .collect();
         if !existing.is_empty() {
-            return Err(format!(
-                "refusing to overwrite {} (use --force to replace)",
-                existing.join(", ")
-            ));
+            let files = existing.join(", ");
+            return Err(Text::new(
+                format!("{files} は既にあるため上書きしません（置き換えるときは --force を付けてください）"),
+                format!("refusing to overwrite {files} (use --force to replace)"),
+            )
+            .get(lang)
+            .to_string());
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -38,4 +42,78 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<String>, String> {
         written.push(p.display().to_string());
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+    use crate::catalogue::Source;
+    use crate::profile::model::{
+        DEFAULT_MARKERS, KNOWN_ROLES, REQUIRED_TOPICS, RecordKind, ReviewKind,
+    };
+
+    /// The starter's comments list every value the profile accepts, and the
+    /// starter itself loads without warnings.
+    #[test]
+    fn the_starter_documents_what_the_profile_accepts() {
+        let (_, yaml) = FILES[0];
+        let comments: String = yaml
+            .lines()
+            .filter_map(|l| l.split_once('#').map(|(_, c)| c))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let names = KNOWN_ROLES
+            .iter()
+            .chain(REQUIRED_TOPICS)
+            .chain(RecordKind::NAMES)
+            .chain(ReviewKind::NAMES)
+            .chain(&[
+                "pass",
+                "partial",
+                "fail",
+                "not_applicable",
+                "active",
+                "left",
+            ]);
+        for n in names {
+            assert!(
+                comments.contains(n),
+                "the starter's comments do not mention `{n}`"
+            );
+        }
+        // The list of items that need an answer is exactly those items.
+        let cat = Catalogue::builtin();
+        let listed: Vec<&str> = yaml
+            .lines()
+            .skip_while(|l| !l.contains("items that need an answer"))
+            .nth(1)
+            .unwrap_or_default()
+            .trim_start_matches([' ', '#'])
+            .split(", ")
+            .collect();
+        let needed: Vec<&str> = cat
+            .items
+            .iter()
+            .filter(|it| {
+                matches!(
+                    it.source,
+                    Source::Manual | Source::AutoManual | Source::ManualRecords
+                )
+            })
+            .map(|it| it.id.as_str())
+            .collect();
+        assert_eq!(listed, needed);
+        let d = tempfile::tempdir().unwrap();
+        init(d.path(), false, Lang::En).unwrap();
+        let (p, warnings) = crate::profile::load(&d.path().join("timaudit.yaml"), cat).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // The starter does not narrow the built-in markers.
+        for m in DEFAULT_MARKERS {
+            assert!(
+                p.markers.iter().any(|x| x == m),
+                "the starter lacks the default marker {m}"
+            );
+        }
+    }
 }

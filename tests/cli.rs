@@ -177,6 +177,54 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn each_command_lists_only_the_formats_it_can_write() {
+    for (cmd, listed, refused) in [
+        (
+            "audit",
+            "[possible values: table, json, md, csv, html]",
+            "pdf",
+        ),
+        (
+            "checklist",
+            "[possible values: table, md, csv, xlsx]",
+            "json",
+        ),
+        ("diff", "[possible values: md, json]", "table"),
+    ] {
+        let a = run({
+            let mut c = timaudit();
+            c.args([cmd, "--help"]);
+            c
+        });
+        assert_eq!(a.code, 0);
+        assert!(a.stdout.contains(listed), "{cmd} --help:\n{}", a.stdout);
+        let a = run({
+            let mut c = timaudit();
+            c.args([cmd, "--format", refused]);
+            if cmd == "diff" {
+                c.args(["a.json", "b.json"]);
+            }
+            c
+        });
+        assert_eq!(a.code, 2, "{cmd} --format {refused}");
+        assert!(
+            a.stderr.contains(listed.trim_matches(['[', ']'])),
+            "{}",
+            a.stderr
+        );
+    }
+    let a = run({
+        let mut c = timaudit();
+        c.args(["explain", "--help"]);
+        c
+    });
+    assert!(
+        a.stdout.contains("LNX-SSH-001"),
+        "explain names policy IDs too"
+    );
+}
+
+#[test]
 fn out_writes_the_json_and_markdown_reports() {
     let c = Company::new();
     c.passwd(PASSWD)
@@ -226,5 +274,97 @@ fn without_a_profile_a_japanese_report_says_so_in_japanese() {
     assert!(
         w.contains("プロファイルが指定されておらず") && !w.contains("no profile given"),
         "{w}"
+    );
+}
+
+#[test]
+fn messages_a_japanese_user_meets_are_in_japanese() {
+    let ja = |args: &[&str]| {
+        let mut c = timaudit();
+        c.env("LANG", "ja_JP.UTF-8").args(args);
+        run(c)
+    };
+    // init: what was written, what to do next, and why a second init refuses.
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().to_str().unwrap();
+    let a = ja(&["init", dir]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert!(
+        a.stderr.contains("作成しました") && a.stderr.contains("--lang ja"),
+        "{}",
+        a.stderr
+    );
+    assert!(!a.stderr.contains("wrote"), "{}", a.stderr);
+    let a = ja(&["init", dir]);
+    assert_eq!(a.code, 2);
+    assert!(
+        a.stderr.contains("上書きしません") && a.stderr.contains("--force"),
+        "{}",
+        a.stderr
+    );
+    // A broken profile: every problem, then what to do, in Japanese.
+    let bad = d.path().join("bad.yaml");
+    std::fs::write(&bad, "organization: {name: X}\nmarker: [社外秘]\n").unwrap();
+    let a = ja(&["audit", "--profile", bad.to_str().unwrap()]);
+    assert_eq!(a.code, 2);
+    assert!(
+        a.stderr.contains("bad.yaml:2:1") && a.stderr.contains("監査を行いませんでした"),
+        "{}",
+        a.stderr
+    );
+    // A --root that does not exist says what --root should be.
+    let a = ja(&[
+        "audit",
+        "--root",
+        "/nonexistent/root",
+        "--profile",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(a.code, 2);
+    let a = ja(&["scan", "/srv", "--root", "/nonexistent/root"]);
+    assert_eq!(a.code, 2);
+    assert!(
+        a.stderr.contains("/nonexistent/root がありません"),
+        "{}",
+        a.stderr
+    );
+    // A share that is not there: named on stderr, in Japanese.
+    let a = ja(&["scan", "/srv/nowhere", "--root", dir]);
+    assert_eq!(a.code, 1);
+    assert!(
+        a.stderr
+            .contains("/srv/nowhere: 読み取れません: 見つかりません"),
+        "{}",
+        a.stderr
+    );
+    // explain suggests the ID that was meant.
+    let a = ja(&["explain", "ACC-3"]);
+    assert_eq!(a.code, 2);
+    assert!(a.stderr.contains("ACC-03 のことですか"), "{}", a.stderr);
+    let a = run({
+        let mut c = timaudit();
+        c.args(["explain", "LNX-SSH-01"]);
+        c
+    });
+    assert!(
+        a.stderr.contains("did you mean LNX-SSH-001?"),
+        "{}",
+        a.stderr
+    );
+    // audit --out: the manifest's SHA-256 to note down.
+    let c = Company::new();
+    c.passwd(PASSWD)
+        .group(GROUP)
+        .profile("organization: {name: X}\n");
+    let out = c.path().join("out");
+    let a = c.audit(
+        "2026-11-25",
+        &["--lang", "ja", "--out", out.to_str().unwrap()],
+    );
+    assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
+    assert!(
+        a.stderr.contains("証跡一式を") && a.stderr.contains("MANIFEST.sha256 の SHA-256"),
+        "{}",
+        a.stderr
     );
 }

@@ -209,6 +209,7 @@ organization:
 people:
   - {account: tanaka, roles: [handler], status: active}
   - {account: suzuki, roles: [handlr], status: active}
+  - {account: sato, roles: [manager], status: active}
 ";
     c.passwd(PASSWD).group(GROUP).profile(people);
     let a = c.audit("2026-11-25", &[]);
@@ -220,6 +221,13 @@ people:
         "{}",
         a.stderr
     );
+    assert!(
+        a.stderr.contains(
+            "people[sato]: role `manager` has no meaning to timaudit (the roles it knows: administrator, handler, system-admin)"
+        ),
+        "{}",
+        a.stderr
+    );
     c.profile(&format!(
         "{people}  - {{account: tanaka, roles: [handler], status: active}}\n"
     ));
@@ -227,7 +235,7 @@ people:
     assert_eq!(a.code, 2, "stderr:\n{}", a.stderr);
     assert!(
         a.stderr.contains(&format!(
-            "{f}:7:5: people: account `tanaka` is listed twice (first on line 5)"
+            "{f}:8:5: people: account `tanaka` is listed twice (first on line 5)"
         )),
         "{}",
         a.stderr

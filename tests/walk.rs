@@ -390,3 +390,55 @@ fn bind_mount_loops_and_other_filesystems() {
     assert_eq!(status(&r, "HDL-05"), "pass");
     drop(guard);
 }
+
+#[test]
+fn audit_names_the_first_walk_problems_on_stderr_and_counts_the_rest() {
+    let c = Company::new();
+    c.write("/srv/share/a.txt", "a");
+    let p = c.profile("version: 1\norganization:\n  name: X\nscope:\n  shares: [/srv/share]\n");
+    let missing: Vec<String> = (0..25).map(|i| format!("/srv/nothing-{i:02}")).collect();
+    let mut cmd = Command::new(bin());
+    cmd.env("LANG", "C")
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--profile",
+        ])
+        .arg(&p)
+        .arg("--root")
+        .arg(c.root());
+    for m in &missing {
+        cmd.args(["--scan", m]);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let named = stderr
+        .lines()
+        .filter(|l| l.contains("could not be read"))
+        .count();
+    assert_eq!(named, 20, "{stderr}");
+    assert!(
+        stderr.contains("and 5 more (see the report's coverage)"),
+        "{stderr}"
+    );
+    // The report still lists every one.
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["coverage"]["unreadable"].as_array().unwrap().len(),
+        25
+    );
+    // scan names every path: it has no report to point to.
+    let args: Vec<&str> = missing.iter().map(String::as_str).collect();
+    let (code, _, _, stderr) = scan(&c, &args);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("could not be read"))
+            .count(),
+        25
+    );
+}

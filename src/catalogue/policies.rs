@@ -351,7 +351,7 @@ pub fn explain_text(p: &Policy, lang: crate::i18n::Lang) -> String {
     let check = serde_yaml::to_string(&p.check).unwrap_or_default();
     let (item_l, file_l, check_l, platform_l) = match lang {
         crate::i18n::Lang::Ja => ("チェックリスト項目", "定義ファイル", "判定データ", "対象"),
-        crate::i18n::Lang::En => ("checklist item", "defined in", "check (data)", "platform"),
+        crate::i18n::Lang::En => ("Checklist item", "Defined in", "Check (data)", "Platform"),
     };
     format!(
         "{id}  {title}\n{item_l}: {item} {item_title}\n{platform_l}: {platform}\n{file_l}: {file}\n\n{r_l}:\n{desc}\n\n{f_l}:\n{fix}\n\n{check_l}:\n{check}",

@@ -28,7 +28,7 @@ fn adm01(ctx: &Context, _: &Done) -> Outcome {
     let p = ctx.profile;
     let Some(adm) = &p.administrator else {
         return Outcome::fail(Text::new(
-            "管理責任者が profile の administrator に記載されていません",
+            "管理責任者がプロファイルの `administrator:` に記載されていません",
             "no administrator is named in the profile (`administrator:`)",
         ));
     };

@@ -40,7 +40,7 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
     let answer = answer.filter(|_| expired.is_none());
     let expired_note = expired.map(|d| {
         Text::new(
-            format!("profile の回答（期限 {d}）は期限切れのため無視しました"),
+            format!("プロファイルの回答（期限 {d}）は期限切れのため無視しました"),
             format!("the answer in the profile expired on {d} and was ignored"),
         )
     });
@@ -50,7 +50,7 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
             result.status = Status::Unanswered;
             let mut reason = Text::new(
                 format!(
-                    "未回答です（profile の answers に {} の回答がありません）",
+                    "未回答です（プロファイルの `answers:` に {} の回答がありません）",
                     item.id
                 ),
                 format!(

@@ -105,13 +105,14 @@ pub fn file_evidence(f: &Finding) -> Evidence {
 
 fn gap_evidence(g: &Gap) -> Evidence {
     let err = &g.error;
+    let err_ja = crate::collect::walk::read::io_message_ja(err);
     let d = match g.what {
         GapKind::Root => tr!(
-            "走査の起点を読み取れません: {err}",
+            "走査の起点を読み取れません: {err_ja}",
             "walk root could not be read: {err}"
         ),
         GapKind::Dir => tr!(
-            "フォルダを読み取れません: {err}",
+            "フォルダを読み取れません: {err_ja}",
             "folder could not be listed: {err}"
         ),
         GapKind::OtherFilesystem => tr!(
@@ -119,15 +120,15 @@ fn gap_evidence(g: &Gap) -> Evidence {
             "another filesystem, not walked (walk it with --cross-filesystems, or exclude it)"
         ),
         GapKind::Content => tr!(
-            "ファイルを読み取れません: {err}",
+            "ファイルを読み取れません: {err_ja}",
             "file could not be read: {err}"
         ),
         GapKind::Hash => tr!(
-            "ハッシュを計算できません: {err}",
+            "ハッシュを計算できません: {err_ja}",
             "file could not be hashed: {err}"
         ),
         GapKind::Acl => tr!(
-            "ACL を読み取れません: {err}",
+            "ACL を読み取れません: {err_ja}",
             "ACL could not be read: {err}"
         ),
     };
@@ -146,11 +147,12 @@ fn with_gaps(sf: &ShareFacts, mut o: Outcome, what: &[GapKind], kinds: &[RootKin
     let n = gaps.len();
     let first = &gaps[0];
     let (p, e) = (&first.path.path, &first.error);
+    let e_ja = crate::collect::walk::read::io_message_ja(e);
     let ev: Vec<Evidence> = gaps.iter().map(|g| gap_evidence(g)).collect();
     if o.status == crate::model::Status::Fail {
         let paths = en_n(n, "path", "paths");
         o.reason = o.reason.join(&Text::new(
-            format!("ほかに {n} 件のパスを読み取れませんでした（例: {p}: {e}。coverage を参照）"),
+            format!("ほかに {n} 件のパスを読み取れませんでした（例: {p}: {e_ja}。報告書の「調査範囲」を参照）"),
             format!("also, {n} {paths} could not be read (e.g. {p}: {e}; see coverage)"),
         ));
         return o.with(ev);
@@ -159,7 +161,7 @@ fn with_gaps(sf: &ShareFacts, mut o: Outcome, what: &[GapKind], kinds: &[RootKin
     let (rj, re) = (&r.ja, &r.en);
     let paths = en_n(n, "path", "paths");
     Outcome::error(Text::new(
-        format!("{n} 件のパスを読み取れなかったため判定できません（例: {p}: {e}。coverage を参照）。読み取れた範囲では: {rj}"),
+        format!("{n} 件のパスを読み取れなかったため判定できません（例: {p}: {e_ja}。報告書の「調査範囲」を参照）。読み取れた範囲では: {rj}"),
         format!("cannot be assessed: {n} {paths} could not be read (e.g. {p}: {e}; see coverage); within what was read: {re}"),
     ))
     .with(o.evidence)
@@ -317,7 +319,7 @@ pub fn hdl03(ctx: &Context, _: &Done) -> Outcome {
     if missing.is_empty() {
         let list = found.join(", ");
         o.reason = tr!(
-            "台帳の各資産の保存場所に実在するファイルがあります（{list} 件）",
+            "台帳の各資産の保存場所に実在するファイルがあります（資産ごとのファイル数 {list}）",
             "every asset's paths match existing files (files per asset: {list})"
         );
     } else {

@@ -558,7 +558,9 @@ impl Decoder<'_> {
                 if !KNOWN_ROLES.contains(&r.as_str()) {
                     let hint = suggest(r, KNOWN_ROLES)
                         .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
+                        .unwrap_or_else(|| {
+                            format!(" (the roles it knows: {})", KNOWN_ROLES.join(", "))
+                        });
                     self.diags.warn(Diagnostic::new(
                         file,
                         pos.line,

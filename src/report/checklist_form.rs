@@ -9,9 +9,51 @@ use crate::catalogue::Catalogue;
 use crate::i18n::Lang;
 use prettytable::{Table, format, row};
 use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
 
 pub fn table(cat: &Catalogue, lang: Lang) -> String {
+    table_width(cat, lang, super::table::layout_width())
+}
+
+/// The blank form laid out for a terminal `width` columns wide: the answer boxes
+/// and the criterion's name wrap first, the question takes the rest.
+pub fn table_width(cat: &Catalogue, lang: Lang, width: usize) -> String {
     let w = words(lang);
+    let per_line = match width {
+        0..100 => 1,
+        100..150 => 2,
+        _ => 4,
+    };
+    let crit_w = if width < 110 { 13 } else { 16 };
+    // On a narrow terminal "auto+manual" goes on two lines.
+    let source = |s: &str| {
+        if width < 100 {
+            s.replace('+', "+\n").replace('＋', "＋\n")
+        } else {
+            s.to_string()
+        }
+    };
+    let source_w = cat
+        .items
+        .iter()
+        .flat_map(|i| {
+            source(i.source.label(lang))
+                .lines()
+                .map(|l| l.width())
+                .collect::<Vec<_>>()
+        })
+        .chain([w.source.width()])
+        .max()
+        .unwrap_or(0);
+    let boxes_w = boxes(lang, per_line)
+        .lines()
+        .map(|l| l.width())
+        .chain([w.answer.width()])
+        .max()
+        .unwrap_or(0);
+    let question_w = width
+        .saturating_sub(16 + "ADM-01".len() + crit_w + source_w + boxes_w)
+        .clamp(18, 70);
     let mut t = Table::new();
     t.set_format(*format::consts::FORMAT_BOX_CHARS);
     t.set_titles(row!["ID", w.criterion, w.question, w.source, w.answer]);
@@ -22,23 +64,28 @@ pub fn table(cat: &Catalogue, lang: Lang) -> String {
             .unwrap_or("");
         t.add_row(row![
             it.id,
-            wrap(crit, 16),
-            wrap(it.question.get(lang).trim(), 56),
-            it.source.label(lang),
-            boxes(lang)
+            wrap(crit, crit_w),
+            wrap(it.question.get(lang).trim(), question_w),
+            source(it.source.label(lang)),
+            boxes(lang, per_line)
         ]);
     }
     t.to_string()
 }
 
-/// The answer boxes of the paper form.
-fn boxes(lang: Lang) -> String {
+/// The answer boxes of the paper form, `per_line` boxes on each line.
+fn boxes(lang: Lang, per_line: usize) -> String {
     use crate::model::Status::*;
     [Pass, Partial, Fail, NotApplicable]
-        .iter()
-        .map(|s| format!("□{}", s.label(lang)))
+        .chunks(per_line.max(1))
+        .map(|c| {
+            c.iter()
+                .map(|s| format!("□{}", s.label(lang)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("\n")
 }
 
 pub fn markdown(cat: &Catalogue, lang: Lang) -> String {
@@ -65,7 +112,7 @@ pub fn markdown(cat: &Catalogue, lang: Lang) -> String {
                 it.id,
                 esc(it.question.get(lang).trim()),
                 it.source.label(lang),
-                boxes(lang),
+                boxes(lang, 4),
             );
         }
         let _ = writeln!(o);

@@ -9,46 +9,150 @@ use crate::model::Status;
 use prettytable::{Cell, Row, Table, format, row};
 use unicode_width::UnicodeWidthChar;
 
-/// Wraps text at `width` display columns (CJK characters count two).
+/// Wraps text at `width` display columns (CJK characters count two). Lines break
+/// at spaces, after `/` and next to CJK characters, so English words and path
+/// components stay whole; a word longer than a line is cut. A line never starts
+/// with closing punctuation such as 、。）.
 pub fn wrap(s: &str, width: usize) -> String {
+    let width = width.max(1);
     let mut out = String::new();
+    let mut line = String::new();
     let mut col = 0;
+    // Where the current line may be broken: byte offset in `line`.
+    let mut brk: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    // Whether `prev` follows another non-space character (a `/` only breaks
+    // inside a path, not before its first component).
+    let mut in_word = false;
     for c in s.chars() {
         let w = c.width().unwrap_or(0);
+        if let Some(p) = prev
+            && !line.is_empty()
+            && (p != '/' || in_word)
+            && can_break_between(p, c)
+        {
+            brk = Some(line.len());
+        }
         if col + w > width && col > 0 {
-            out.push('\n');
-            col = 0;
-            if c == ' ' {
+            // (Never leave a bullet alone on its line.)
+            match brk.filter(|&b| b > 0 && line[..b].trim_end() != "•") {
+                // Move the unfinished word to the next line.
+                Some(b) if c != ' ' => {
+                    let rest = line.split_off(b);
+                    out.push_str(line.trim_end_matches(' '));
+                    out.push('\n');
+                    line = rest.trim_start_matches(' ').to_string();
+                }
+                _ => {
+                    out.push_str(line.trim_end_matches(' '));
+                    out.push('\n');
+                    line.clear();
+                }
+            }
+            col = line.chars().map(|x| x.width().unwrap_or(0)).sum();
+            brk = None;
+            if c == ' ' && line.is_empty() {
+                prev = Some(c);
+                in_word = false;
                 continue;
             }
         }
-        out.push(c);
+        line.push(c);
         col += w;
+        in_word = prev.is_some_and(|p| p != ' ');
+        prev = Some(c);
     }
+    out.push_str(&line);
     out
+}
+
+/// May a line break between `a` and `b`?
+fn can_break_between(a: char, b: char) -> bool {
+    const NO_START: &str =
+        "、。，．・：；！？）」』】〕｝〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.;:!?)]}";
+    const NO_END: &str = "（「『【〔｛〈《([{";
+    if NO_START.contains(b) || NO_END.contains(a) {
+        return false;
+    }
+    let wide = |c: char| c.width().unwrap_or(0) > 1;
+    a == ' ' || a == '/' || wide(a) || wide(b)
+}
+
+/// The width the terminal tables are laid out for: `COLUMNS` when set, else the
+/// width of the terminal stdout is, else 120 (a file or a pipe); never below 80.
+pub fn layout_width() -> usize {
+    let cols = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .or_else(terminal_width)
+        .unwrap_or(120);
+    cols.max(80)
+}
+
+/// The width of the terminal on stdout, if stdout is one.
+fn terminal_width() -> Option<usize> {
+    // SAFETY: TIOCGWINSZ only writes a `winsize` into the struct we pass.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
+    (r == 0 && ws.ws_col > 0).then_some(ws.ws_col as usize)
+}
+
+/// The display width of the widest line of `s`.
+fn text_width(s: &str) -> usize {
+    s.lines()
+        .map(|l| l.chars().map(|c| c.width().unwrap_or(0)).sum())
+        .max()
+        .unwrap_or(0)
+}
+
+/// What the box borders and cell padding of a table with `n` columns take.
+const fn frame(n: usize) -> usize {
+    3 * n + 1
 }
 
 /// How many evidence lines the table shows per item; the rest are counted.
 const EVIDENCE_SHOWN: usize = 3;
 
 pub fn render(r: &Report, lang: Lang) -> String {
+    render_width(r, lang, layout_width())
+}
+
+/// The checklist table and the score table laid out for a terminal `width`
+/// columns wide (CJK characters count two).
+pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     let w = words(lang);
+    // ID and status keep their width; the item title and the reason share the rest.
+    let status_w = Status::ALL
+        .iter()
+        .map(|s| text_width(s.label(lang)))
+        .chain([text_width(w.status), text_width(w.waived) + 2])
+        .max()
+        .unwrap_or(0);
+    let free = width.saturating_sub(frame(4) + "ADM-01".len() + status_w);
+    let title_w = (free * 3 / 10).clamp(14, 28);
+    let reason_w = free.saturating_sub(title_w).clamp(24, 100);
     let cat = Catalogue::builtin();
     let mut t = Table::new();
     t.set_format(*format::consts::FORMAT_BOX_CHARS);
     t.set_titles(row!["ID", w.item, w.status, w.reason]);
     for it in &r.items {
         let mut reason = one_line(&it.reason);
-        let mut ev: Vec<String> = it
+        // An evidence line that only repeats the reason (an answer's note) is left out.
+        let lines: Vec<String> = it
             .evidence
             .iter()
             .filter(|_| it.status != Status::Pass)
-            .take(EVIDENCE_SHOWN)
-            .map(|e| format!("• {}", evidence_line(e)))
+            .map(evidence_line)
+            .filter(|l| *l != reason)
             .collect();
-        let shown = ev.len();
-        if it.status != Status::Pass && it.evidence.len() > shown {
-            let more = it.evidence.len() - shown;
+        let mut ev: Vec<String> = lines
+            .iter()
+            .take(EVIDENCE_SHOWN)
+            .map(|l| format!("• {l}"))
+            .collect();
+        if lines.len() > ev.len() {
+            let more = lines.len() - ev.len();
             ev.push(if lang == Lang::Ja {
                 format!("… ほか {more} 件")
             } else {
@@ -60,7 +164,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
         }
         let reason = reason
             .split('\n')
-            .map(|l| wrap(l, 60))
+            .map(|l| wrap(l, reason_w))
             .collect::<Vec<_>>()
             .join("\n");
         let mut status = it.status.label(lang).to_string();
@@ -75,24 +179,35 @@ pub fn render(r: &Report, lang: Lang) -> String {
         };
         t.add_row(Row::new(vec![
             Cell::new(&it.id),
-            Cell::new(&wrap(it.title.get(lang), 28)),
+            Cell::new(&wrap(it.title.get(lang), title_w)),
             Cell::new(&status).style_spec(style),
             Cell::new(&reason),
         ]));
     }
     let mut out = String::new();
-    out.push_str(&format!(
-        "{} — {} ({} {})\n",
-        w.title,
-        one_line(&r.organization.name),
-        w.audit_date,
-        r.audit_date
-    ));
+    let (org, date) = (one_line(&r.organization.name), &r.audit_date);
+    out.push_str(&match lang {
+        Lang::Ja => format!("{} — {org}（{} {date}）\n", w.title, w.audit_date),
+        Lang::En => format!("{} — {org} ({} {date})\n", w.title, w.audit_date),
+    });
     out.push_str(&t.to_string());
     let mut s = Table::new();
     s.set_format(*format::consts::FORMAT_BOX_CHARS);
-    let mut titles = vec![Cell::new(w.criterion), Cell::new(w.score)];
-    titles.extend(Status::ALL.iter().map(|st| Cell::new(st.label(lang))));
+    // The criterion's name takes what the numbers leave; on a narrow terminal the
+    // status headings go one word per line.
+    let mut heads: Vec<String> = std::iter::once(w.score)
+        .chain(Status::ALL.iter().map(|st| st.label(lang)))
+        .map(str::to_string)
+        .collect();
+    let numbers = |h: &[String]| h.iter().map(|x| text_width(x)).sum::<usize>();
+    if width < numbers(&heads) + frame(heads.len() + 1) + 30 {
+        heads = heads.iter().map(|h| h.replace(' ', "\n")).collect();
+    }
+    let crit_w = width
+        .saturating_sub(numbers(&heads) + frame(heads.len() + 1))
+        .clamp(9, 40);
+    let mut titles = vec![Cell::new(w.criterion)];
+    titles.extend(heads.iter().map(|h| Cell::new(h)));
     s.set_titles(Row::new(titles));
     for c in &r.summary.criteria {
         let name = cat
@@ -100,7 +215,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             .map(|x| x.title.get(lang))
             .unwrap_or("");
         let mut cells = vec![
-            Cell::new(&format!("{} {}", c.id, name)),
+            Cell::new(&wrap(&format!("{} {}", c.id, name), crit_w)),
             Cell::new(&score_text(c.score)),
         ];
         cells.extend(
@@ -148,5 +263,36 @@ mod tests {
             assert!(line.width() <= 10, "{line}");
         }
         assert_eq!(s.replace('\n', ""), "技術情報管理認証制度のセルフチェック");
+    }
+
+    #[test]
+    fn wraps_english_at_spaces_and_paths_after_a_slash() {
+        assert_eq!(
+            wrap("the appointment document exists", 20),
+            "the appointment\ndocument exists"
+        );
+        // A path breaks after one of its slashes, never before its first one.
+        assert_eq!(
+            wrap("as the file /srv/share/design/mold.dwg", 24),
+            "as the file /srv/share/\ndesign/mold.dwg"
+        );
+        assert_eq!(wrap("x /srv/share/design", 10), "x /srv/\nshare/\ndesign");
+        // A word longer than the line is cut.
+        assert_eq!(wrap("sha256:0123456789", 10), "sha256:012\n3456789");
+        // A bullet stays with its text.
+        assert!(!wrap("• /a-very-long-name-without-slashes", 12).starts_with("•\n"));
+    }
+
+    #[test]
+    fn japanese_lines_do_not_start_with_closing_punctuation() {
+        let s = wrap("選任文書があります（任命書）。次の項目", 18);
+        for line in s.lines() {
+            assert!(line.width() <= 18, "{line}");
+            assert!(!line.starts_with(['、', '。', '）', '」']), "{s}");
+        }
+        assert_eq!(
+            s.replace('\n', ""),
+            "選任文書があります（任命書）。次の項目"
+        );
     }
 }

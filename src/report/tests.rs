@@ -290,6 +290,52 @@ fn hostile_names_are_harmless_in_markdown_and_the_table() {
     assert_no_raw_controls("table", &table, &['\n', '\u{1b}']);
 }
 
+/// Every line of a box-drawn table fits the terminal.
+fn assert_table_fits(what: &str, out: &str, width: usize) {
+    use unicode_width::UnicodeWidthStr;
+    for line in out.lines().filter(|l| l.starts_with(['┌', '│', '├', '└'])) {
+        assert!(
+            line.width() <= width,
+            "{what}: {} columns, wider than {width}:\n{line}",
+            line.width()
+        );
+    }
+}
+
+#[test]
+fn terminal_tables_fit_80_to_120_columns() {
+    for lang in [Lang::Ja, Lang::En] {
+        let r = example(lang, false);
+        for width in [80, 100, 120] {
+            let t = super::table::render_width(&r, lang, width);
+            assert_table_fits(&format!("audit table {lang:?}"), &t, width);
+            for it in &r.items {
+                assert!(t.contains(&it.id), "{} missing", it.id);
+            }
+            let f = super::checklist_form::table_width(Catalogue::builtin(), lang, width);
+            assert_table_fits(&format!("checklist form {lang:?}"), &f, width);
+            assert_eq!(f.matches("□").count(), 4 * 46, "{lang:?} {width}");
+        }
+    }
+}
+
+#[test]
+fn the_table_does_not_repeat_an_answer_that_is_the_reason() {
+    let mut r = example(Lang::En, false);
+    let it = &mut r.items[4];
+    it.status = Status::Partial;
+    it.reason = "answer: NDAs signed, no yearly check".into();
+    it.evidence = serde_json::from_value(serde_json::json!([
+        {"kind": "answer", "detail": "answer: NDAs signed, no yearly check"},
+        {"kind": "answer", "path": "docs/nda.pdf", "detail": "evidence file"}
+    ]))
+    .unwrap();
+    let t = super::table::render_width(&r, Lang::En, 200);
+    assert_eq!(t.matches("NDAs signed").count(), 1, "{t}");
+    assert!(t.contains("• docs/nda.pdf evidence file"), "{t}");
+    assert!(!t.contains("and 1 more"), "{t}");
+}
+
 #[test]
 fn hostile_names_cannot_become_formulas_in_csv() {
     for lang in [Lang::Ja, Lang::En] {

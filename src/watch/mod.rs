@@ -116,7 +116,10 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let mut mode = String::new();
     let mut watcher: Box<dyn Watcher> = match opts.poll {
         Some(secs) => {
-            mode = format!("polling every {secs} s");
+            mode = t(
+                format!("{secs} 秒ごとのポーリング"),
+                format!("polling every {secs} s"),
+            );
             Box::new(poll_watcher(tx.clone(), secs)?)
         }
         None => match notify::recommended_watcher(tx.clone()) {
@@ -150,7 +153,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                 .watch(real, RecursiveMode::Recursive)
                 .map_err(|e| Fatal(format!("cannot watch {}: {e}", real.display())))?;
         }
-        mode = "polling every 30 s".into();
+        mode = t("30 秒ごとのポーリング".into(), "polling every 30 s".into());
     }
     if mode.is_empty() {
         mode = "inotify".into();
@@ -167,7 +170,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         .iter()
         .map(|r| String::from_utf8_lossy(&r.host).into_owned())
         .collect();
-    let summary = summarize(&start_findings);
+    let summary = summarize(&start_findings, lang);
     let detail = t(
         format!(
             "監視開始: {}（ディレクトリ {dirs} 件、{mode}）。開始時点の問題: {summary}",
@@ -188,9 +191,13 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         start_findings.keys().cloned().collect(),
         detail,
     ))?;
+    let log_name = opts.log.display();
     eprintln!(
-        "timaudit watch: logging to {} (Ctrl-C to stop)",
-        opts.log.display()
+        "{}",
+        t(
+            format!("timaudit watch: {log_name} に記録しています（Ctrl-C で停止）"),
+            format!("timaudit watch: logging to {log_name} (Ctrl-C to stop)"),
+        )
     );
 
     let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
@@ -340,14 +347,19 @@ fn findings_of(f: &crate::collect::walk::ShareFacts) -> BTreeMap<String, usize> 
     m
 }
 
-fn summarize(m: &BTreeMap<String, usize>) -> String {
+/// The number of findings per item, e.g. "ACC-03 (2)" / 「ACC-03（2 件）」.
+fn summarize(m: &BTreeMap<String, usize>, lang: Lang) -> String {
     if m.is_empty() {
-        return "none".into();
+        return Text::new("なし", "none").get(lang).to_string();
     }
     m.iter()
-        .map(|(k, v)| format!("{k} {v}"))
+        .map(|(k, v)| {
+            Text::new(format!("{k}（{v} 件）"), format!("{k} ({v})"))
+                .get(lang)
+                .to_string()
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(Text::new("、", ", ").get(lang))
 }
 
 /// Records one notify event in the pending window of its path(s).
@@ -507,7 +519,7 @@ fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &str) -> Resul
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let f = findings_of(&facts);
-    let s = summarize(&f);
+    let s = summarize(&f, lang);
     let d = if lang == Lang::Ja {
         format!("再走査しました（{why}）。現在の問題: {s}")
     } else {
@@ -520,6 +532,17 @@ fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &str) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_of_findings_is_in_the_log_language() {
+        let mut m = BTreeMap::new();
+        assert_eq!(summarize(&m, Lang::Ja), "なし");
+        assert_eq!(summarize(&m, Lang::En), "none");
+        m.insert("ACC-03".to_string(), 2);
+        m.insert("HDL-02".to_string(), 1);
+        assert_eq!(summarize(&m, Lang::Ja), "ACC-03（2 件）、HDL-02（1 件）");
+        assert_eq!(summarize(&m, Lang::En), "ACC-03 (2), HDL-02 (1)");
+    }
 
     #[test]
     fn a_rescan_walks_everything_again_and_logs_what_is_broken() {

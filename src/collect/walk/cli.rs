@@ -9,7 +9,6 @@ use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use std::io::Write;
-use std::path::Path;
 
 fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
     WalkOptions {
@@ -21,41 +20,68 @@ fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
     }
 }
 
-fn check_root(root: &Path) -> Result<(), Fatal> {
-    match std::fs::metadata(root) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Fatal(format!(
-            "--root {} is not a directory",
-            root.display()
-        ))),
-        Err(e) => Err(Fatal(format!("--root {}: {e}", root.display()))),
-    }
-}
+/// How many walk problems `audit` names on stderr.
+const PROBLEMS_SHOWN: usize = 20;
 
-/// One line per walk problem on stderr.
-fn print_problems(f: &ShareFacts) {
+/// The walk problems, one line each, in `lang`.
+fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
+    use super::read::io_message_ja;
+    let show = crate::report::one_line;
+    let mut out = Vec::new();
     for g in &f.gaps {
-        let what = match g.what {
-            GapKind::OtherFilesystem => "not walked",
-            _ => "could not be read",
+        let (p, e) = (show(&g.path.path), &g.error);
+        let line = match g.what {
+            GapKind::OtherFilesystem => Text::new(
+                format!(
+                    "timaudit: {p}: 別のファイルシステムがマウントされているため走査していません（走査するには --cross-filesystems、除外するには scope.exclude）"
+                ),
+                format!("timaudit: {p}: not walked: {e}"),
+            ),
+            _ => Text::new(
+                format!("timaudit: {p}: 読み取れません: {}", io_message_ja(e)),
+                format!("timaudit: {p}: could not be read: {e}"),
+            ),
         };
-        eprintln!(
-            "timaudit: {}: {what}: {}",
-            crate::report::one_line(&g.path.path),
-            g.error
-        );
+        out.push(line.get(lang).to_string());
     }
     for v in &f.vanished {
-        eprintln!(
-            "timaudit: {}: vanished during the walk",
-            crate::report::one_line(&v.path)
+        let p = show(&v.path);
+        let line = Text::new(
+            format!("timaudit: {p}: 走査中に消えました"),
+            format!("timaudit: {p}: vanished during the walk"),
         );
+        out.push(line.get(lang).to_string());
     }
     for (p, of) in &f.loops {
+        let (p, of) = (show(&p.path), show(&of.path));
+        let line = Text::new(
+            format!(
+                "timaudit: {p}: ファイルシステムのループ（{of} と同じフォルダー）のため、もう一度は走査しません"
+            ),
+            format!("timaudit: {p}: filesystem loop (same directory as {of}); not walked again"),
+        );
+        out.push(line.get(lang).to_string());
+    }
+    out
+}
+
+/// Prints the walk problems on stderr: every one (`scan`), or the first `limit`
+/// and how many more (`audit`, whose report lists them all under coverage).
+fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>) {
+    let lines = problem_lines(f, lang);
+    let shown = limit.unwrap_or(usize::MAX).min(lines.len());
+    for l in &lines[..shown] {
+        eprintln!("{l}");
+    }
+    let more = lines.len() - shown;
+    if more > 0 {
         eprintln!(
-            "timaudit: {}: filesystem loop (same directory as {}); not walked again",
-            crate::report::one_line(&p.path),
-            crate::report::one_line(&of.path)
+            "{}",
+            Text::new(
+                format!("timaudit: ほか {more} 件（報告書の「調査範囲」を参照）"),
+                format!("timaudit: and {more} more (see the report's coverage)"),
+            )
+            .get(lang)
         );
     }
 }
@@ -63,10 +89,10 @@ fn print_problems(f: &ShareFacts) {
 /// `timaudit scan PATH...`: the inventory as JSON Lines on stdout, sorted by path.
 /// Exit code 0 when everything was read, 1 when some paths could not be read
 /// (each named on stderr), 2 when the run could not be done.
-pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
+pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let cat = crate::catalogue::Catalogue::builtin();
     let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, crate::i18n::Lang::En)?;
-    check_root(&a.root)?;
+    crate::app::check_root(&a.root, lang)?;
     let fs = RootFs::new(&a.root);
     let accounts = match Accounts::load(&fs) {
         Ok(acc) => Some(acc),
@@ -104,7 +130,7 @@ pub fn cmd_scan(a: ScanArgs) -> Result<i32, Fatal> {
         }
         _ => {}
     }
-    print_problems(&facts);
+    print_problems(&facts, lang, None);
     Ok(if facts.incomplete() {
         EXIT_FINDINGS
     } else {
@@ -149,7 +175,7 @@ pub fn audit_walk(
         f.flush()
             .map_err(|e| Fatal(format!("cannot write inventory.jsonl: {e}")))?;
     }
-    print_problems(&sf);
+    print_problems(&sf, lang, Some(PROBLEMS_SHOWN));
     let unread = sf
         .gaps
         .iter()
@@ -162,7 +188,7 @@ pub fn audit_walk(
         );
         warnings.push(
             Text::new(
-                format!("走査中に {unread} 件のパスを読み取れませんでした（coverage を参照）。それに依存する項目は適合ではなく判定不能になります"),
+                format!("走査中に {unread} 件のパスを読み取れませんでした（報告書の「調査範囲」を参照）。それに依存する項目は適合ではなく判定不能になります"),
                 format!("{unread} {paths} could not be read during the walk (see coverage); items that depend on {them} are error, never pass"),
             )
             .get(lang)

@@ -298,9 +298,28 @@ pub fn io_message(e: &io::Error) -> String {
     }
 }
 
+/// An [`io_message`] for Japanese text: the common ones translated, others as
+/// they are (the message itself stays English in report.json's coverage).
+pub fn io_message_ja(msg: &str) -> String {
+    match msg {
+        "permission denied" => "アクセス権がありません".into(),
+        "not found" => "見つかりません".into(),
+        other => other.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_io_problems_read_as_japanese() {
+        let e = io::Error::from(io::ErrorKind::NotFound);
+        assert_eq!(io_message_ja(&io_message(&e)), "見つかりません");
+        let e = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(io_message_ja(&io_message(&e)), "アクセス権がありません");
+        assert_eq!(io_message_ja("filesystem loop"), "filesystem loop");
+    }
 
     fn reader(hash: bool) -> Reader {
         Reader::new(hash, 65536, Arc::new(Markers::new(&["社外秘".to_string()])))
