@@ -337,3 +337,31 @@ fn a_rotated_log_is_linked_from_the_new_logs_first_line() {
     assert_eq!(stop(w), 0);
     assert_eq!(verify(&s.log()).0, 0);
 }
+
+#[test]
+fn a_symbolic_link_out_of_the_share_is_not_followed() {
+    // The walk never follows links; the watcher must not either, or it reads (and
+    // logs) files outside the audited root.
+    let s = Site::new();
+    let outside = s.p("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, s.p("root/srv/share/public/link")).unwrap();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    std::fs::write(outside.join("社外秘_outside.txt"), "x").unwrap();
+    // A change inside the share afterwards: once it is logged, the other would be too.
+    s.write("root/srv/share/public/社外秘_inside.txt", "x");
+    s.wait_for("the change inside", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/社外秘_inside.txt"
+    });
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"].as_str().is_some_and(|p| p.contains("/link/"))),
+        "{lines:#?}"
+    );
+}

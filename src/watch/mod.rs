@@ -119,7 +119,12 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             mode = format!("polling every {secs} s");
             Box::new(poll_watcher(tx.clone(), secs)?)
         }
-        None => match notify::recommended_watcher(tx.clone()) {
+        // Links are never followed (as in the walk): a link to a folder outside the
+        // share would otherwise be watched, and its files read, outside --root.
+        None => match notify::RecommendedWatcher::new(
+            tx.clone(),
+            notify::Config::default().with_follow_symlinks(false),
+        ) {
             Ok(w) => Box::new(w),
             Err(e) => return Err(Fatal(format!("cannot start the file watcher: {e}"))),
         },
@@ -319,7 +324,9 @@ fn poll_watcher(
     tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
     secs: u64,
 ) -> Result<notify::PollWatcher, Fatal> {
-    let cfg = notify::Config::default().with_poll_interval(Duration::from_secs(secs.max(1)));
+    let cfg = notify::Config::default()
+        .with_poll_interval(Duration::from_secs(secs.max(1)))
+        .with_follow_symlinks(false);
     notify::PollWatcher::new(tx, cfg).map_err(|e| Fatal(format!("cannot start polling: {e}")))
 }
 
