@@ -1,6 +1,8 @@
 //! Watch mode as a process: start it, change files, assert on its log (bounded
 //! waits, no fixed sleeps), stop it with SIGTERM, verify the chain.
 
+mod walk_common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -55,8 +57,10 @@ impl Site {
         self.p("watch.log")
     }
     fn start(&self, extra: &[&str]) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_timaudit"))
-            .args(["watch", "--debounce-ms", "200", "--profile"])
+        self.start_with(Command::new(env!("CARGO_BIN_EXE_timaudit")), extra)
+    }
+    fn start_with(&self, mut cmd: Command, extra: &[&str]) -> Child {
+        cmd.args(["watch", "--debounce-ms", "200", "--profile"])
             .arg(self.p("timaudit.yaml"))
             .arg("--root")
             .arg(self.p("root"))
@@ -363,5 +367,36 @@ fn a_symbolic_link_out_of_the_share_is_not_followed() {
             .iter()
             .any(|l| l["path"].as_str().is_some_and(|p| p.contains("/link/"))),
         "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_folder_it_may_not_read_does_not_stop_the_watch() {
+    // Run as nobody (when root): one private folder must not keep the watcher from
+    // starting, nor from seeing changes everywhere else; it is named at start.
+    let s = Site::new();
+    let Some((cmd, _guard)) = walk_common::as_nobody() else {
+        return;
+    };
+    std::fs::create_dir_all(s.p("root/srv/share/private/sub")).unwrap();
+    s.chmod("root/srv/share/private", 0o000);
+    // The site's folder (the log is written there): open to nobody.
+    s.chmod("", 0o777);
+    let w = s.start_with(cmd, &[]);
+    let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.chmod("root/srv/share/private", 0o755);
+    let detail = l["detail"].as_str().unwrap().to_string();
+    s.write("root/srv/share/public/社外秘.txt", "x");
+    s.wait_for(
+        "HDL-02 beside the private folder",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/public/社外秘.txt" && has(l, "HDL-02"),
+    );
+    assert_eq!(stop(w), 0);
+    assert!(
+        detail.contains("/srv/share/private (permission denied)"),
+        "{detail}"
     );
 }

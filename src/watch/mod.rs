@@ -2,6 +2,7 @@
 //! hash-chained log (`log.rs`). Each changed path is re-classified with the
 //! walk's own rules (`collect::walk::examine`); nothing watched is ever changed.
 
+mod kernel;
 pub mod log;
 
 use crate::app::{EXIT_OK, Fatal};
@@ -105,68 +106,77 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             .map_err(|e| Fatal(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
     }
 
-    // A full walk first: what is broken now, and the protected contents for HDL-04.
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    // Watch first, then walk: a change made during the walk is not missed.
+    let mut limit_hit = false;
+    let mut source = match opts.poll {
+        Some(secs) => polling(tx.clone(), secs, &real_roots)?,
+        None => match watch_kernel(&ex, &real_roots, tx.clone())? {
+            Some(k) => Source::Kernel(k),
+            None => {
+                limit_hit = true;
+                polling(tx.clone(), 30, &real_roots)?
+            }
+        },
+    };
+
+    // A full walk: what is broken now, and the protected contents for HDL-04.
     let facts = ex
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let dirs = facts.counts.dirs;
     let start_findings = findings_of(&facts);
-
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
-    let mut mode = String::new();
-    let mut watcher: Box<dyn Watcher> = match opts.poll {
-        Some(secs) => {
-            mode = format!("polling every {secs} s");
-            Box::new(poll_watcher(tx.clone(), secs)?)
-        }
-        // Links are never followed (as in the walk): a link to a folder outside the
-        // share would otherwise be watched, and its files read, outside --root.
-        None => match notify::RecommendedWatcher::new(
-            tx.clone(),
-            notify::Config::default().with_follow_symlinks(false),
-        ) {
-            Ok(w) => Box::new(w),
-            Err(e) => return Err(Fatal(format!("cannot start the file watcher: {e}"))),
-        },
-    };
-    let mut fallback: Option<String> = None;
-    for real in &real_roots {
-        if let Err(e) = watcher.watch(real, RecursiveMode::Recursive) {
-            if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) && opts.poll.is_none() {
-                let limit = max_user_watches()
-                    .map(|l| l.to_string())
-                    .unwrap_or_else(|| "?".into());
-                fallback = Some(format!(
-                    "the kernel's inotify watch limit (fs.inotify.max_user_watches = {limit}) is below the {dirs} directories to watch; \
-                     raise it (sysctl -w fs.inotify.max_user_watches={}) or use --poll; polling every 30 s meanwhile",
-                    (dirs * 2).max(65536)
-                ));
-                break;
+    if limit_hit {
+        let limit = max_user_watches()
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "?".into());
+        eprintln!(
+            "warning: the kernel's inotify watch limit (fs.inotify.max_user_watches = {limit}) is below the {dirs} directories to watch; \
+             raise it (sysctl -w fs.inotify.max_user_watches={}) or use --poll; polling every 30 s meanwhile",
+            (dirs * 2).max(65536)
+        );
+    }
+    let mode = match &source {
+        Source::Poll { secs, .. } => t(
+            format!("{secs} 秒ごとに確認"),
+            format!("polling every {secs} s"),
+        ),
+        Source::Kernel(k) => {
+            if let Some(limit) = max_user_watches()
+                && (k.watched as u64) * 10 > limit * 9
+            {
+                eprintln!(
+                    "warning: {} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl",
+                    k.watched
+                );
             }
-            return Err(Fatal(format!("cannot watch {}: {e}", real.display())));
+            let mut m = "inotify".to_string();
+            if k.unwatchable_count > 0 {
+                let named: Vec<String> = k
+                    .unwatchable
+                    .iter()
+                    .map(|(h, why)| {
+                        format!(
+                            "{} ({why})",
+                            crate::report::one_line(&String::from_utf8_lossy(h))
+                        )
+                    })
+                    .collect();
+                let n = k.unwatchable_count;
+                let more = if n > named.len() { ", …" } else { "" };
+                let text = t(
+                    format!("監視できないフォルダ {n} 件: {}{more}", named.join(", ")),
+                    format!(
+                        "{n} directories cannot be watched: {}{more}",
+                        named.join(", ")
+                    ),
+                );
+                eprintln!("warning: {text}");
+                m = format!("{m}; {text}");
+            }
+            m
         }
-    }
-    if let Some(msg) = &fallback {
-        eprintln!("warning: {msg}");
-        drop(watcher);
-        watcher = Box::new(poll_watcher(tx.clone(), 30)?);
-        for real in &real_roots {
-            watcher
-                .watch(real, RecursiveMode::Recursive)
-                .map_err(|e| Fatal(format!("cannot watch {}: {e}", real.display())))?;
-        }
-        mode = "polling every 30 s".into();
-    }
-    if mode.is_empty() {
-        mode = "inotify".into();
-        if let Some(limit) = max_user_watches()
-            && dirs * 10 > limit * 9
-        {
-            eprintln!(
-                "warning: {dirs} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl"
-            );
-        }
-    }
+    };
     let roots_text: Vec<String> = ex
         .roots()
         .iter()
@@ -201,32 +211,42 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
     let mut result = Ok(EXIT_OK);
     while !stop.load(Ordering::SeqCst) {
+        let mut new_dirs = Vec::new();
+        let mut why_rescan = None;
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(ev)) => {
                 if ev.need_rescan() {
-                    pending.clear();
-                    if let Err(e) = rescan(
-                        &mut ex,
-                        &mut log,
-                        lang,
-                        "the kernel's event queue overflowed",
-                    ) {
-                        result = Err(e);
-                        break;
-                    }
-                    continue;
-                }
-                note(&ex, &log_real, &mut pending, ev);
-            }
-            Ok(Err(e)) => {
-                // A watch error (a root removed, a lost watch): rescan to stay right.
-                if let Err(e) = rescan(&mut ex, &mut log, lang, &format!("watcher error: {e}")) {
-                    result = Err(e);
-                    break;
+                    why_rescan = Some("the kernel's event queue overflowed".to_string());
+                } else {
+                    new_dirs = note(&ex, &log_real, &mut pending, ev);
                 }
             }
+            // A watch error (a lost watch): rescan to stay right.
+            Ok(Err(e)) => why_rescan = Some(format!("watcher error: {e}")),
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // Folders created or moved in are watched at once; what was created in
+        // them before is examined with them once their burst is over.
+        if let Source::Kernel(k) = &mut source {
+            if why_rescan.is_some() {
+                new_dirs = real_roots.clone();
+            }
+            if new_dirs.iter().any(|d| k.add_tree(&ex, d).is_err()) {
+                eprintln!(
+                    "warning: the kernel's inotify watch limit (fs.inotify.max_user_watches) was reached; polling every 30 s from now on"
+                );
+                source = polling(tx.clone(), 30, &real_roots)?;
+                why_rescan = Some("the inotify watch limit was reached; polling every 30 s".into());
+            }
+        }
+        if let Some(why) = why_rescan {
+            pending.clear();
+            if let Err(e) = rescan(&mut ex, &mut log, lang, &why) {
+                result = Err(e);
+                break;
+            }
+            continue;
         }
         let now = Instant::now();
         let due: Vec<Vec<u8>> = pending
@@ -258,7 +278,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             break;
         }
     }
-    drop(watcher);
+    drop(source);
     let why = if stop.load(Ordering::SeqCst) {
         t(
             "シグナルを受けて停止しました".into(),
@@ -320,14 +340,61 @@ fn link_to(prev: &Path, lang: Lang) -> String {
     }
 }
 
+fn polling(
+    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+    secs: u64,
+    real_roots: &[PathBuf],
+) -> Result<Source, Fatal> {
+    Ok(Source::Poll {
+        _watcher: Box::new(poll_watcher(tx, secs, real_roots)?),
+        secs,
+    })
+}
+
 fn poll_watcher(
     tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
     secs: u64,
+    real_roots: &[PathBuf],
 ) -> Result<notify::PollWatcher, Fatal> {
     let cfg = notify::Config::default()
         .with_poll_interval(Duration::from_secs(secs.max(1)))
         .with_follow_symlinks(false);
-    notify::PollWatcher::new(tx, cfg).map_err(|e| Fatal(format!("cannot start polling: {e}")))
+    let mut w = notify::PollWatcher::new(tx, cfg)
+        .map_err(|e| Fatal(format!("cannot start polling: {e}")))?;
+    for real in real_roots {
+        w.watch(real, RecursiveMode::Recursive)
+            .map_err(|e| Fatal(format!("cannot watch {}: {e}", real.display())))?;
+    }
+    Ok(w)
+}
+
+/// How changes are learnt of.
+enum Source {
+    /// inotify, one watch per directory.
+    Kernel(kernel::Kernel),
+    /// Polling every so many seconds (network shares, or above the watch limit).
+    Poll {
+        /// Kept alive: dropping it stops polling.
+        _watcher: Box<dyn Watcher>,
+        secs: u64,
+    },
+}
+
+/// Watches every share root and each folder in it. `None`: the kernel's watch
+/// limit was reached.
+fn watch_kernel(
+    ex: &Examiner,
+    real_roots: &[PathBuf],
+    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+) -> Result<Option<kernel::Kernel>, Fatal> {
+    let mut k = kernel::Kernel::new(tx)
+        .map_err(|e| Fatal(format!("cannot start the file watcher: {e}")))?;
+    for real in real_roots {
+        if k.add_tree(ex, real).is_err() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(k))
 }
 
 /// Items broken somewhere in a full walk, with how many findings each.
@@ -357,14 +424,24 @@ fn summarize(m: &BTreeMap<String, usize>) -> String {
         .join(", ")
 }
 
-/// Records one notify event in the pending window of its path(s).
+/// Records one notify event in the pending window of its path(s). Returns the
+/// folders it created or moved in, which need watches of their own.
 fn note(
     ex: &Examiner,
     log_real: &Path,
     pending: &mut BTreeMap<Vec<u8>, Pending>,
     ev: notify::Event,
-) {
+) -> Vec<PathBuf> {
     let now = Instant::now();
+    let new_dirs = match ev.kind {
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)) => ev
+            .paths
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
     let hosts: Vec<Vec<u8>> = ev
         .paths
         .iter()
@@ -404,6 +481,7 @@ fn note(
         EventKind::Access(_) => {}
         _ => hosts.iter().for_each(|h| mark(h, &|p| p.modified = true)),
     }
+    new_dirs
 }
 
 /// Handles one path after its burst of events: re-classify and log.
