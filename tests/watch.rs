@@ -400,3 +400,28 @@ fn a_folder_it_may_not_read_does_not_stop_the_watch() {
         "{detail}"
     );
 }
+
+#[test]
+fn a_share_removed_and_created_again_is_watched_again() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    std::fs::remove_dir_all(s.p("root/srv/share")).unwrap();
+    s.wait_for("the share removed", Duration::from_secs(10), |l| {
+        is(l, "removed", "/srv/share")
+    });
+    // Restored (from a backup, say): its content and later changes are seen.
+    s.write("root/srv/share/public/restored_社外秘.txt", "x");
+    s.wait_for(
+        "a file in the restored share",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/public/restored_社外秘.txt" && has(l, "HDL-02"),
+    );
+    s.write("root/srv/share/public/later_社外秘.txt", "x");
+    s.wait_for("a later change", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/later_社外秘.txt" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+}

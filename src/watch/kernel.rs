@@ -79,4 +79,13 @@ impl Kernel {
         }
         Ok(())
     }
+
+    /// Watches one folder without what is below it (the parent of a share root,
+    /// so that the root removed and created again is seen).
+    pub fn add_one(&mut self, real: &Path) -> Result<(), LimitReached> {
+        match self.watcher.watch(real, RecursiveMode::NonRecursive) {
+            Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => Err(LimitReached),
+            _ => Ok(()),
+        }
+    }
 }

@@ -111,7 +111,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let mut limit_hit = false;
     let mut source = match opts.poll {
         Some(secs) => polling(tx.clone(), secs, &real_roots)?,
-        None => match watch_kernel(&ex, &real_roots, tx.clone())? {
+        None => match watch_kernel(&ex, fs, &real_roots, tx.clone())? {
             Some(k) => Source::Kernel(k),
             None => {
                 limit_hit = true;
@@ -380,16 +380,24 @@ enum Source {
     },
 }
 
-/// Watches every share root and each folder in it. `None`: the kernel's watch
-/// limit was reached.
+/// Watches every share root, each folder in it, and each root's parent (without
+/// its other content), so that a root removed and created again is seen.
+/// `None`: the kernel's watch limit was reached.
 fn watch_kernel(
     ex: &Examiner,
+    fs: &RootFs,
     real_roots: &[PathBuf],
     tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
 ) -> Result<Option<kernel::Kernel>, Fatal> {
     let mut k = kernel::Kernel::new(tx)
         .map_err(|e| Fatal(format!("cannot start the file watcher: {e}")))?;
     for real in real_roots {
+        if let Some(parent) = real.parent()
+            && parent.starts_with(fs.root())
+            && k.add_one(parent).is_err()
+        {
+            return Ok(None);
+        }
         if k.add_tree(ex, real).is_err() {
             return Ok(None);
         }
