@@ -282,6 +282,39 @@ fn polling_works_where_the_kernel_sends_no_events() {
 }
 
 #[test]
+fn polling_sees_permission_changes_and_tells_events_apart() {
+    let s = Site::new();
+    s.write("root/srv/share/public/old_社外秘.txt", "x");
+    let w = s.start(&["--poll", "1"]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    // Only the change time tells a chmod or setfacl: ACC-03 must still be seen.
+    s.chmod("root/srv/share/design/mold.dwg", 0o644);
+    let (l, _) = s.wait_for("ACC-03 by polling", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/mold.dwg"
+    });
+    assert_eq!(l["event"], "permissions", "{l}");
+    assert!(has(&l, "ACC-03"), "{l}");
+    s.write("root/srv/share/public/new_社外秘.txt", "x");
+    let (l, _) = s.wait_for("a new file by polling", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/new_社外秘.txt"
+    });
+    assert_eq!(l["event"], "created", "{l}");
+    assert_eq!(stop(w), 0);
+    // The folder's times changed with the new file: that is no permission change
+    // of the folder, and its unchanged files are not logged again.
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/public/old_社外秘.txt"
+                || is(l, "permissions", "/srv/share/public")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
 fn a_folder_moved_in_is_examined_with_everything_in_it() {
     let s = Site::new();
     let w = s.start(&[]);
@@ -373,32 +406,40 @@ fn a_symbolic_link_out_of_the_share_is_not_followed() {
 #[test]
 fn a_folder_it_may_not_read_does_not_stop_the_watch() {
     // Run as nobody (when root): one private folder must not keep the watcher from
-    // starting, nor from seeing changes everywhere else; it is named at start.
-    let s = Site::new();
-    let Some((cmd, _guard)) = walk_common::as_nobody() else {
-        return;
-    };
-    std::fs::create_dir_all(s.p("root/srv/share/private/sub")).unwrap();
-    s.chmod("root/srv/share/private", 0o000);
-    // The site's folder (the log is written there): open to nobody.
-    s.chmod("", 0o777);
-    let w = s.start_with(cmd, &[]);
-    let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
-        l["event"] == "started"
-    });
-    s.chmod("root/srv/share/private", 0o755);
-    let detail = l["detail"].as_str().unwrap().to_string();
-    s.write("root/srv/share/public/社外秘.txt", "x");
-    s.wait_for(
-        "HDL-02 beside the private folder",
-        Duration::from_secs(10),
-        |l| l["path"] == "/srv/share/public/社外秘.txt" && has(l, "HDL-02"),
-    );
-    assert_eq!(stop(w), 0);
-    assert!(
-        detail.contains("/srv/share/private (permission denied)"),
-        "{detail}"
-    );
+    // starting, nor from seeing changes everywhere else; it is named at start, and
+    // polling does not rescan for it again and again.
+    for mode in [&[][..], &["--poll", "1"][..]] {
+        let s = Site::new();
+        let Some((cmd, _guard)) = walk_common::as_nobody() else {
+            return;
+        };
+        std::fs::create_dir_all(s.p("root/srv/share/private/sub")).unwrap();
+        s.chmod("root/srv/share/private", 0o000);
+        // The site's folder (the log is written there): open to nobody.
+        s.chmod("", 0o777);
+        let w = s.start_with(cmd, mode);
+        let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+            l["event"] == "started"
+        });
+        let detail = l["detail"].as_str().unwrap().to_string();
+        s.write("root/srv/share/public/社外秘.txt", "x");
+        s.wait_for(
+            "HDL-02 beside the private folder",
+            Duration::from_secs(10),
+            |l| l["path"] == "/srv/share/public/社外秘.txt" && has(l, "HDL-02"),
+        );
+        assert_eq!(stop(w), 0);
+        s.chmod("root/srv/share/private", 0o755);
+        assert!(
+            detail.contains("/srv/share/private (permission denied)"),
+            "{mode:?}: {detail}"
+        );
+        let lines = s.lines();
+        assert!(
+            !lines.iter().any(|l| l["event"] == "rescan"),
+            "{mode:?}: {lines:#?}"
+        );
+    }
 }
 
 #[test]

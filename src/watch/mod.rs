@@ -4,6 +4,7 @@
 
 mod kernel;
 pub mod log;
+mod poll;
 
 use crate::app::{EXIT_OK, Fatal};
 use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
@@ -12,7 +13,6 @@ use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use log::{ChainLog, Event};
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
-use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -110,12 +110,12 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     // Watch first, then walk: a change made during the walk is not missed.
     let mut limit_hit = false;
     let mut source = match opts.poll {
-        Some(secs) => polling(tx.clone(), secs, &real_roots)?,
+        Some(secs) => polling(tx.clone(), secs, &ex, &real_roots, &profile.scope.exclude),
         None => match watch_kernel(&ex, fs, &real_roots, tx.clone())? {
             Some(k) => Source::Kernel(k),
             None => {
                 limit_hit = true;
-                polling(tx.clone(), 30, &real_roots)?
+                polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude)
             }
         },
     };
@@ -137,10 +137,15 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         );
     }
     let mode = match &source {
-        Source::Poll { secs, .. } => t(
-            format!("{secs} 秒ごとに確認"),
-            format!("polling every {secs} s"),
-        ),
+        Source::Poll {
+            secs, unreadable, ..
+        } => {
+            let m = t(
+                format!("{secs} 秒ごとに確認"),
+                format!("polling every {secs} s"),
+            );
+            unwatchable_note(m, unreadable, unreadable.len(), lang)
+        }
         Source::Kernel(k) => {
             if let Some(limit) = max_user_watches()
                 && (k.watched as u64) * 10 > limit * 9
@@ -150,31 +155,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                     k.watched
                 );
             }
-            let mut m = "inotify".to_string();
-            if k.unwatchable_count > 0 {
-                let named: Vec<String> = k
-                    .unwatchable
-                    .iter()
-                    .map(|(h, why)| {
-                        format!(
-                            "{} ({why})",
-                            crate::report::one_line(&String::from_utf8_lossy(h))
-                        )
-                    })
-                    .collect();
-                let n = k.unwatchable_count;
-                let more = if n > named.len() { ", …" } else { "" };
-                let text = t(
-                    format!("監視できないフォルダ {n} 件: {}{more}", named.join(", ")),
-                    format!(
-                        "{n} directories cannot be watched: {}{more}",
-                        named.join(", ")
-                    ),
-                );
-                eprintln!("warning: {text}");
-                m = format!("{m}; {text}");
-            }
-            m
+            unwatchable_note("inotify".into(), &k.unwatchable, k.unwatchable_count, lang)
         }
     };
     let roots_text: Vec<String> = ex
@@ -236,7 +217,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                 eprintln!(
                     "warning: the kernel's inotify watch limit (fs.inotify.max_user_watches) was reached; polling every 30 s from now on"
                 );
-                source = polling(tx.clone(), 30, &real_roots)?;
+                source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
                 why_rescan = Some("the inotify watch limit was reached; polling every 30 s".into());
             }
         }
@@ -291,6 +272,36 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     result
 }
 
+/// The watch mode for the `started` line, with the folders that cannot be
+/// watched (also warned about on stderr).
+fn unwatchable_note(mode: String, named: &[(Vec<u8>, String)], n: usize, lang: Lang) -> String {
+    if n == 0 {
+        return mode;
+    }
+    let named: Vec<String> = named
+        .iter()
+        .take(5)
+        .map(|(h, why)| {
+            format!(
+                "{} ({why})",
+                crate::report::one_line(&String::from_utf8_lossy(h))
+            )
+        })
+        .collect();
+    let more = if n > named.len() { ", …" } else { "" };
+    let text = Text::new(
+        format!("監視できないフォルダ（{n} 件）: {}{more}", named.join(", ")),
+        format!(
+            "directories that cannot be watched ({n}): {}{more}",
+            named.join(", ")
+        ),
+    )
+    .get(lang)
+    .to_string();
+    eprintln!("warning: {text}");
+    format!("{mode}; {text}")
+}
+
 /// The `started` line's note on the rotated log this one continues.
 fn link_to(prev: &Path, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
@@ -340,32 +351,30 @@ fn link_to(prev: &Path, lang: Lang) -> String {
     }
 }
 
+/// Polls the roots every `secs` seconds (lists them once now).
 fn polling(
     tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
     secs: u64,
+    ex: &Examiner,
     real_roots: &[PathBuf],
-) -> Result<Source, Fatal> {
-    Ok(Source::Poll {
-        _watcher: Box::new(poll_watcher(tx, secs, real_roots)?),
+    exclude: &[String],
+) -> Source {
+    let trees = ex
+        .roots()
+        .iter()
+        .zip(real_roots)
+        .map(|(r, real)| poll::Tree {
+            real: real.clone(),
+            host: r.host.clone(),
+        })
+        .collect();
+    let (poller, unreadable) =
+        poll::Poller::start(trees, exclude, Duration::from_secs(secs.max(1)), tx);
+    Source::Poll {
+        _poller: poller,
         secs,
-    })
-}
-
-fn poll_watcher(
-    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
-    secs: u64,
-    real_roots: &[PathBuf],
-) -> Result<notify::PollWatcher, Fatal> {
-    let cfg = notify::Config::default()
-        .with_poll_interval(Duration::from_secs(secs.max(1)))
-        .with_follow_symlinks(false);
-    let mut w = notify::PollWatcher::new(tx, cfg)
-        .map_err(|e| Fatal(format!("cannot start polling: {e}")))?;
-    for real in real_roots {
-        w.watch(real, RecursiveMode::Recursive)
-            .map_err(|e| Fatal(format!("cannot watch {}: {e}", real.display())))?;
+        unreadable,
     }
-    Ok(w)
 }
 
 /// How changes are learnt of.
@@ -375,8 +384,10 @@ enum Source {
     /// Polling every so many seconds (network shares, or above the watch limit).
     Poll {
         /// Kept alive: dropping it stops polling.
-        _watcher: Box<dyn Watcher>,
+        _poller: poll::Poller,
         secs: u64,
+        /// Folders that could not be listed (host path, why).
+        unreadable: Vec<(Vec<u8>, String)>,
     },
 }
 
