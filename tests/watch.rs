@@ -23,12 +23,15 @@ assets:
 
 struct Site {
     dir: tempfile::TempDir,
+    /// The log, relative to the site's folder.
+    log_rel: &'static str,
 }
 
 impl Site {
     fn new() -> Site {
         let s = Site {
             dir: tempfile::tempdir().unwrap(),
+            log_rel: "watch.log",
         };
         s.write(
             "root/etc/passwd",
@@ -54,7 +57,7 @@ impl Site {
         std::fs::set_permissions(self.p(rel), std::fs::Permissions::from_mode(mode)).unwrap();
     }
     fn log(&self) -> PathBuf {
-        self.p("watch.log")
+        self.p(self.log_rel)
     }
     fn start(&self, extra: &[&str]) -> Child {
         self.start_with(Command::new(env!("CARGO_BIN_EXE_timaudit")), extra)
@@ -465,4 +468,36 @@ fn a_share_removed_and_created_again_is_watched_again() {
         l["path"] == "/srv/share/public/later_社外秘.txt" && has(l, "HDL-02")
     });
     assert_eq!(stop(w), 0);
+}
+
+#[test]
+fn a_log_kept_inside_a_watched_share_does_not_report_itself() {
+    // The log quotes markers ("marked 社外秘"): walked like any file, it would be
+    // an unregistered marked file itself at the next start.
+    let mut s = Site::new();
+    s.log_rel = "root/srv/share/public/watch.log";
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.write("root/srv/share/public/見積_社外秘.txt", "x");
+    s.wait_for("HDL-02", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/見積_社外秘.txt" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+    let w = s.start(&[]);
+    let (l, _) = s.wait_for("second start", Duration::from_secs(30), |l| {
+        l["event"] == "started" && l["seq"].as_u64() > Some(1)
+    });
+    assert_eq!(stop(w), 0);
+    let detail = l["detail"].as_str().unwrap();
+    assert!(detail.ends_with("findings at start: HDL-02 1"), "{detail}");
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/public/watch.log"),
+        "{lines:#?}"
+    );
+    assert_eq!(verify(&s.log()).0, 0);
 }

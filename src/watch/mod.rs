@@ -84,9 +84,9 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     if roots.is_empty() {
         return Err(Fatal("nothing to watch: the profile has no scope.shares (and no register paths on this host)".into()));
     }
-    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), roots);
-    let real_roots: Vec<PathBuf> = ex.roots().iter().map(|r| ex.real_root(r)).collect();
-    for (r, real) in ex.roots().iter().zip(&real_roots) {
+    let probe = Examiner::new(fs, profile, None, roots.clone());
+    let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
+    for (r, real) in probe.roots().iter().zip(&real_roots) {
         if !real.is_dir() {
             return Err(Fatal(format!(
                 "the watched root {} does not exist under {}",
@@ -96,8 +96,18 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         }
     }
     let mut log = ChainLog::open(&opts.log)?;
-    // The log itself may live inside a watched share: its own events are ignored.
+    // The log itself may live inside a watched share: its own events are ignored,
+    // and the walks leave it out (it quotes markers: it would be a finding itself).
     let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
+    let mut profile = profile.clone();
+    if let Some(host) = probe.host_of(&log_real)
+        && let Ok(host) = std::str::from_utf8(&host)
+    {
+        profile.scope.exclude.push(globset::escape(host));
+    }
+    drop(probe);
+    let profile = &profile;
+    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), roots);
 
     let stop = Arc::new(AtomicBool::new(false));
     {
