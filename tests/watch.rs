@@ -501,3 +501,58 @@ fn a_log_kept_inside_a_watched_share_does_not_report_itself() {
     );
     assert_eq!(verify(&s.log()).0, 0);
 }
+
+#[test]
+fn above_the_inotify_watch_limit_it_polls_and_says_what_to_raise() {
+    // A user namespace with its own low limit, so the machine's is left alone.
+    let probe = Command::new("unshare")
+        .args([
+            "-U",
+            "-r",
+            "sh",
+            "-c",
+            "echo 2 > /proc/sys/user/max_inotify_watches",
+        ])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot lower the inotify watch limit in a user namespace (unshare -U)");
+        return;
+    }
+    let s = Site::new();
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "-U",
+        "-r",
+        "sh",
+        "-c",
+        "echo 2 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\"",
+        env!("CARGO_BIN_EXE_timaudit"),
+    ]);
+    let mut w = s.start_with(cmd, &[]);
+    let mut stderr = w.stderr.take().unwrap();
+    let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    assert_eq!(stop(w), 0);
+    assert!(
+        l["detail"]
+            .as_str()
+            .unwrap()
+            .contains("polling every 30 s: the inotify watch limit was reached"),
+        "{l}"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
+    let machine: u64 = std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let advised: u64 = err
+        .split("sysctl -w fs.inotify.max_user_watches=")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no sysctl advice in: {err}"));
+    assert!(advised > machine, "advised {advised} <= {machine}: {err}");
+}

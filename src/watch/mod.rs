@@ -118,13 +118,13 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
 
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     // Watch first, then walk: a change made during the walk is not missed.
-    let mut limit_hit = false;
+    let mut limit_hit = None;
     let mut source = match opts.poll {
         Some(secs) => polling(tx.clone(), secs, &ex, &real_roots, &profile.scope.exclude),
         None => match watch_kernel(&ex, fs, &real_roots, tx.clone())? {
-            Some(k) => Source::Kernel(k),
-            None => {
-                limit_hit = true;
+            Ok(k) => Source::Kernel(k),
+            Err(watched) => {
+                limit_hit = Some(watched);
                 polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude)
             }
         },
@@ -136,24 +136,23 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let dirs = facts.counts.dirs;
     let start_findings = findings_of(&facts);
-    if limit_hit {
-        let limit = max_user_watches()
-            .map(|l| l.to_string())
-            .unwrap_or_else(|| "?".into());
-        eprintln!(
-            "warning: the kernel's inotify watch limit (fs.inotify.max_user_watches = {limit}) is below the {dirs} directories to watch; \
-             raise it (sysctl -w fs.inotify.max_user_watches={}) or use --poll; polling every 30 s meanwhile",
-            (dirs * 2).max(65536)
-        );
+    if let Some(watched) = limit_hit {
+        eprintln!("warning: {}", limit_advice(watched, Some(dirs)));
     }
     let mode = match &source {
         Source::Poll {
             secs, unreadable, ..
         } => {
-            let m = t(
-                format!("{secs} 秒ごとに確認"),
-                format!("polling every {secs} s"),
-            );
+            let m = match limit_hit {
+                None => t(
+                    format!("{secs} 秒ごとに確認"),
+                    format!("polling every {secs} s"),
+                ),
+                Some(_) => t(
+                    format!("inotify の監視数の上限に達したため {secs} 秒ごとに確認"),
+                    format!("polling every {secs} s: the inotify watch limit was reached"),
+                ),
+            };
             unwatchable_note(m, unreadable, unreadable.len(), lang)
         }
         Source::Kernel(k) => {
@@ -224,9 +223,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                 new_dirs = real_roots.clone();
             }
             if new_dirs.iter().any(|d| k.add_tree(&ex, d).is_err()) {
-                eprintln!(
-                    "warning: the kernel's inotify watch limit (fs.inotify.max_user_watches) was reached; polling every 30 s from now on"
-                );
+                eprintln!("warning: {}", limit_advice(k.watched, None));
                 source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
                 why_rescan = Some("the inotify watch limit was reached; polling every 30 s".into());
             }
@@ -403,13 +400,13 @@ enum Source {
 
 /// Watches every share root, each folder in it, and each root's parent (without
 /// its other content), so that a root removed and created again is seen.
-/// `None`: the kernel's watch limit was reached.
+/// `Err(n)`: the kernel's watch limit was reached after `n` folders.
 fn watch_kernel(
     ex: &Examiner,
     fs: &RootFs,
     real_roots: &[PathBuf],
     tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
-) -> Result<Option<kernel::Kernel>, Fatal> {
+) -> Result<Result<kernel::Kernel, usize>, Fatal> {
     let mut k = kernel::Kernel::new(tx)
         .map_err(|e| Fatal(format!("cannot start the file watcher: {e}")))?;
     for real in real_roots {
@@ -417,13 +414,31 @@ fn watch_kernel(
             && parent.starts_with(fs.root())
             && k.add_one(parent).is_err()
         {
-            return Ok(None);
+            return Ok(Err(k.watched));
         }
         if k.add_tree(ex, real).is_err() {
-            return Ok(None);
+            return Ok(Err(k.watched));
         }
     }
-    Ok(Some(k))
+    Ok(Ok(k))
+}
+
+/// What to do when inotify watches ran out after `watched` of `dirs` folders.
+/// The limit is shared by every program of the same user, so it can be reached
+/// below it: the advice is always above the current limit.
+fn limit_advice(watched: usize, dirs: Option<u64>) -> String {
+    let limit = max_user_watches();
+    let need = dirs.unwrap_or(watched as u64);
+    let raise_to = match limit {
+        Some(l) => l + need.max(1024),
+        None => (need * 2).max(65536),
+    };
+    let of = dirs.map(|d| format!(" of {d}")).unwrap_or_default();
+    format!(
+        "inotify watches ran out after {watched}{of} directories (fs.inotify.max_user_watches = {}, shared by all programs of this user); \
+         raise it (sysctl -w fs.inotify.max_user_watches={raise_to}, and in /etc/sysctl.d/ to keep it) or use --poll; polling every 30 s meanwhile",
+        limit.map(|l| l.to_string()).unwrap_or_else(|| "?".into())
+    )
 }
 
 /// Items broken somewhere in a full walk, with how many findings each.
