@@ -205,23 +205,49 @@ fn a_marked_file_dropped_in_a_public_folder_is_logged_and_the_log_is_tamper_evid
     assert_eq!(verify(&s.log()).0, 0);
     let n = s.lines().len();
 
-    // One edited line breaks the chain at the next line.
+    // One edited line is named itself: the line after it still links to the rest.
     let text = std::fs::read_to_string(s.log()).unwrap();
-    let edited = text.replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1);
-    assert_ne!(text, edited);
-    std::fs::write(s.log(), edited).unwrap();
-    let (code, out) = verify(&s.log());
-    assert_eq!(code, 1, "{out}");
-    let changed_line = text
-        .lines()
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(n > 3);
+    let changed_line = lines
+        .iter()
         .position(|l| l.contains("見積_社外秘.txt"))
-        .unwrap()
-        + 1;
+        .unwrap();
+    assert!(changed_line + 2 < n, "not one of the last two lines");
+    let tamper = |f: &dyn Fn(&mut Vec<String>)| {
+        let mut ls: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        f(&mut ls);
+        std::fs::write(s.log(), ls.join("\n") + "\n").unwrap();
+        verify(&s.log())
+    };
+    let (code, out) = tamper(&|ls| {
+        ls[changed_line] = ls[changed_line].replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1)
+    });
+    assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains(&format!("watch.log:{}:", changed_line + 1)),
+        out.contains(&format!("watch.log:{}:", changed_line + 1))
+            && out.contains("this line was changed after it was written"),
         "{out}"
     );
-    assert!(n > 3);
+    // A line deleted, two lines swapped: the first line out of place is named.
+    let (code, out) = tamper(&|ls| {
+        ls.remove(changed_line);
+    });
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("watch.log:{}:", changed_line + 1))
+            && out.contains("lines before this one were deleted"),
+        "{out}"
+    );
+    let (code, out) = tamper(&|ls| ls.swap(changed_line, changed_line + 1));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("watch.log:{}:", changed_line + 1)) && out.contains("reordered"),
+        "{out}"
+    );
+    tamper(&|ls| {
+        ls[changed_line] = ls[changed_line].replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1)
+    });
     // Never appends to a broken log.
     let w = s.start(&[]);
     let out = w.wait_with_output().unwrap();

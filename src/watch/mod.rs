@@ -331,7 +331,7 @@ fn link_to(prev: &Path, lang: Lang) -> String {
             }
         }
         Ok(log::Verdict::Intact { .. }) => String::new(),
-        Ok(log::Verdict::Broken { line, reason }) => {
+        Ok(log::Verdict::Broken { line, reason, .. }) => {
             eprintln!(
                 "warning: the previous log {} is broken at line {line}: {reason}",
                 prev.display()
