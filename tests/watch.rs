@@ -457,8 +457,21 @@ fn a_folder_it_may_not_read_does_not_stop_the_watch() {
             Duration::from_secs(10),
             |l| l["path"] == "/srv/share/public/社外秘.txt" && has(l, "HDL-02"),
         );
-        assert_eq!(stop(w), 0);
+        // Opened up: watched from then on.
         s.chmod("root/srv/share/private", 0o755);
+        s.write("root/srv/share/private/sub/社外秘.txt", "x");
+        s.wait_for(
+            "HDL-02 in the folder opened up",
+            Duration::from_secs(10),
+            |l| l["path"] == "/srv/share/private/sub/社外秘.txt" && has(l, "HDL-02"),
+        );
+        s.write("root/srv/share/private/sub/later_社外秘.txt", "x");
+        s.wait_for(
+            "a later change in the folder opened up",
+            Duration::from_secs(10),
+            |l| l["path"] == "/srv/share/private/sub/later_社外秘.txt" && has(l, "HDL-02"),
+        );
+        assert_eq!(stop(w), 0);
         assert!(
             detail.contains("/srv/share/private (permission denied)"),
             "{mode:?}: {detail}"

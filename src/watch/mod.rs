@@ -469,7 +469,8 @@ fn summarize(m: &BTreeMap<String, usize>) -> String {
 }
 
 /// Records one notify event in the pending window of its path(s). Returns the
-/// folders it created or moved in, which need watches of their own.
+/// folders it created, moved in or re-permissioned, which need watches of their
+/// own.
 fn note(
     ex: &Examiner,
     log_real: &Path,
@@ -477,8 +478,12 @@ fn note(
     ev: notify::Event,
 ) -> Vec<PathBuf> {
     let now = Instant::now();
+    // (A folder whose permissions changed may have become readable: watchable.)
     let new_dirs = match ev.kind {
-        EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)) => ev
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => Vec::new(),
+        EventKind::Create(_)
+        | EventKind::Modify(ModifyKind::Name(_))
+        | EventKind::Modify(ModifyKind::Metadata(_)) => ev
             .paths
             .iter()
             .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
