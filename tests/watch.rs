@@ -595,3 +595,56 @@ fn above_the_inotify_watch_limit_it_polls_and_says_what_to_raise() {
         .unwrap_or_else(|| panic!("no sysctl advice in: {err}"));
     assert!(advised > machine, "advised {advised} <= {machine}: {err}");
 }
+
+#[test]
+fn a_rename_is_one_line_and_a_protected_file_moved_to_the_trash_breaks_hdl05() {
+    let s = Site::new();
+    std::fs::create_dir_all(s.p("root/srv/share/design/ゴミ箱")).unwrap();
+    std::fs::create_dir_all(s.p("root/srv/share/design/old")).unwrap();
+    s.write("root/srv/share/design/old/a.dwg", "a");
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    std::fs::rename(
+        s.p("root/srv/share/design/mold.dwg"),
+        s.p("root/srv/share/design/ゴミ箱/mold.dwg"),
+    )
+    .unwrap();
+    let (l, _) = s.wait_for("HDL-05", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/ゴミ箱/mold.dwg"
+    });
+    assert_eq!(l["event"], "renamed", "{l}");
+    assert!(has(&l, "HDL-05"), "{l}");
+    assert!(
+        l["detail"]
+            .as_str()
+            .unwrap()
+            .contains("from /srv/share/design/mold.dwg"),
+        "{l}"
+    );
+    // A folder renamed: one line too, and it is watched under its new name.
+    std::fs::rename(
+        s.p("root/srv/share/design/old"),
+        s.p("root/srv/share/design/new"),
+    )
+    .unwrap();
+    s.wait_for("the folder renamed", Duration::from_secs(10), |l| {
+        is(l, "renamed", "/srv/share/design/new")
+    });
+    s.write("root/srv/share/design/new/tmp/b.dwg", "b");
+    s.wait_for(
+        "HDL-05 under the renamed folder",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/design/new/tmp/b.dwg" && has(l, "HDL-05"),
+    );
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/design/mold.dwg"
+                || l["path"] == "/srv/share/design/old"),
+        "{lines:#?}"
+    );
+}

@@ -40,6 +40,8 @@ struct Pending {
     permissions: bool,
     renamed_from: Option<Vec<u8>>,
     renamed: bool,
+    /// Renamed to another watched name, whose `renamed` line says so.
+    moved_away: bool,
     last: Option<Instant>,
 }
 
@@ -516,6 +518,7 @@ fn note(
                 p.renamed = true;
                 p.renamed_from = Some(from.clone());
             });
+            mark(&hosts[0], &|p| p.moved_away = true);
         }
         EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
             hosts.iter().for_each(|h| mark(h, &|p| p.removed = true))
@@ -547,9 +550,10 @@ fn handle(
         return Ok(Vec::new());
     }
     if !e.exists {
-        if p.created || p.renamed_from.is_some() {
+        if p.created || p.renamed_from.is_some() || p.moved_away {
             // Created and gone again within one window (an editor's temporary
-            // file): nothing to classify, and nothing existed before.
+            // file): nothing to classify, and nothing existed before. Or renamed:
+            // the line for its new name says where it came from.
             return Ok(Vec::new());
         }
         let d = Text::new(
