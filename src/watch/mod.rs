@@ -208,13 +208,21 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(ev)) => {
                 if ev.need_rescan() {
-                    why_rescan = Some("the kernel's event queue overflowed".to_string());
+                    why_rescan = Some(Text::new(
+                        "カーネルのイベントキューがあふれました",
+                        "the kernel's event queue overflowed",
+                    ));
                 } else {
                     new_dirs = note(&ex, &log_real, &mut pending, ev);
                 }
             }
             // A watch error (a lost watch): rescan to stay right.
-            Ok(Err(e)) => why_rescan = Some(format!("watcher error: {e}")),
+            Ok(Err(e)) => {
+                why_rescan = Some(Text::new(
+                    format!("監視のエラー: {e}"),
+                    format!("watcher error: {e}"),
+                ))
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
@@ -227,7 +235,10 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             if new_dirs.iter().any(|d| k.add_tree(&ex, d).is_err()) {
                 eprintln!("warning: {}", limit_advice(k.watched, None));
                 source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
-                why_rescan = Some("the inotify watch limit was reached; polling every 30 s".into());
+                why_rescan = Some(Text::new(
+                    "inotify の監視数の上限に達したため、以後 30 秒ごとに確認します",
+                    "the inotify watch limit was reached; polling every 30 s",
+                ));
             }
         }
         if let Some(why) = why_rescan {
@@ -640,16 +651,16 @@ fn details(e: &Examined, lang: Lang) -> String {
 }
 
 /// After a lost event queue: walk everything again and log one `rescan` line.
-fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &str) -> Result<(), Fatal> {
+fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &Text) -> Result<(), Fatal> {
     let facts = ex
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let f = findings_of(&facts);
     let s = summarize(&f);
     let d = if lang == Lang::Ja {
-        format!("再走査しました（{why}）。現在の問題: {s}")
+        format!("再走査しました（{}）。現在の問題: {s}", why.ja)
     } else {
-        format!("rescanned ({why}); findings now: {s}")
+        format!("rescanned ({}); findings now: {s}", why.en)
     };
     log.append(event("rescan", None, f.keys().cloned().collect(), d))?;
     Ok(())
@@ -674,17 +685,24 @@ mod tests {
         let fs = RootFs::new(&root);
         let mut ex = Examiner::new(&fs, &profile, None, watch_roots(&profile));
         let mut log = ChainLog::open(&d.path().join("w.log")).unwrap();
-        rescan(
-            &mut ex,
-            &mut log,
-            Lang::En,
+        let why = Text::new(
+            "キューがあふれました",
             "the kernel's event queue overflowed",
-        )
-        .unwrap();
+        );
+        rescan(&mut ex, &mut log, Lang::En, &why).unwrap();
+        rescan(&mut ex, &mut log, Lang::Ja, &why).unwrap();
         let text = std::fs::read_to_string(d.path().join("w.log")).unwrap();
         let l: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(l["event"], "rescan");
         assert_eq!(l["findings"], serde_json::json!(["HDL-02"]));
         assert!(l["detail"].as_str().unwrap().contains("queue overflowed"));
+        let l: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+        assert!(
+            l["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("再走査しました（キューがあふれました）"),
+            "{l}"
+        );
     }
 }
