@@ -648,3 +648,49 @@ fn a_rename_is_one_line_and_a_protected_file_moved_to_the_trash_breaks_hdl05() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn an_overflowing_event_queue_gives_a_rescan_line_and_nothing_is_left_unwatched() {
+    let max: usize = std::fs::read_to_string("/proc/sys/fs/inotify/max_queued_events")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(usize::MAX);
+    if max > 200_000 {
+        eprintln!("skipped: fs.inotify.max_queued_events = {max} is too large to overflow quickly");
+        return;
+    }
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    let bulk = s.p("root/srv/share/public/bulk");
+    std::fs::create_dir_all(&bulk).unwrap();
+    s.wait_for("bulk watched", Duration::from_secs(10), |l| {
+        is(l, "created", "/srv/share/public/bulk")
+    });
+    // Stopped, the watcher reads nothing: each new file queues several events.
+    unsafe {
+        libc::kill(w.id() as i32, libc::SIGSTOP);
+    }
+    for i in 0..max / 2 {
+        std::fs::write(bulk.join(format!("f{i}")), "x").unwrap();
+    }
+    // Created after the queue overflowed: only the rescan can find (and watch) it.
+    s.write("root/srv/share/public/late/社外秘.txt", "x");
+    unsafe {
+        libc::kill(w.id() as i32, libc::SIGCONT);
+    }
+    let (l, _) = s.wait_for("rescan", Duration::from_secs(30), |l| {
+        l["event"] == "rescan"
+    });
+    assert!(has(&l, "HDL-02"), "{l}");
+    s.write("root/srv/share/public/late/later_社外秘.txt", "x");
+    s.wait_for(
+        "a change in the folder found by the rescan",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/public/late/later_社外秘.txt" && has(l, "HDL-02"),
+    );
+    assert_eq!(stop(w), 0);
+    assert_eq!(verify(&s.log()).0, 0);
+}

@@ -205,26 +205,50 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     while !stop.load(Ordering::SeqCst) {
         let mut new_dirs = Vec::new();
         let mut why_rescan = None;
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(ev)) => {
-                if ev.need_rescan() {
+        let mut disconnected = false;
+        // Everything queued is noted before anything is handled: a burst costs one
+        // pass over the pending paths, not one per event.
+        let mut next = rx.recv_timeout(Duration::from_millis(100));
+        let drained = Instant::now();
+        loop {
+            match next {
+                Ok(Ok(ev)) => {
+                    if ev.need_rescan() {
+                        // What came before is lost in part: the rescan covers it.
+                        pending.clear();
+                        why_rescan = Some(Text::new(
+                            "カーネルのイベントキューがあふれました",
+                            "the kernel's event queue overflowed",
+                        ));
+                    } else {
+                        new_dirs.extend(note(&ex, &log_real, &mut pending, ev));
+                    }
+                }
+                // A watch error (a lost watch): rescan to stay right.
+                Ok(Err(e)) => {
                     why_rescan = Some(Text::new(
-                        "カーネルのイベントキューがあふれました",
-                        "the kernel's event queue overflowed",
-                    ));
-                } else {
-                    new_dirs = note(&ex, &log_real, &mut pending, ev);
+                        format!("監視のエラー: {e}"),
+                        format!("watcher error: {e}"),
+                    ))
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    disconnected = true;
+                    break;
                 }
             }
-            // A watch error (a lost watch): rescan to stay right.
-            Ok(Err(e)) => {
-                why_rescan = Some(Text::new(
-                    format!("監視のエラー: {e}"),
-                    format!("watcher error: {e}"),
-                ))
+            if drained.elapsed() > Duration::from_millis(100) {
+                break;
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            next = rx.try_recv().map_err(|e| match e {
+                std::sync::mpsc::TryRecvError::Empty => std::sync::mpsc::RecvTimeoutError::Timeout,
+                std::sync::mpsc::TryRecvError::Disconnected => {
+                    std::sync::mpsc::RecvTimeoutError::Disconnected
+                }
+            });
+        }
+        if disconnected {
+            break;
         }
         // Folders created or moved in are watched at once; what was created in
         // them before is examined with them once their burst is over.
@@ -241,13 +265,11 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                 ));
             }
         }
-        if let Some(why) = why_rescan {
-            pending.clear();
-            if let Err(e) = rescan(&mut ex, &mut log, lang, &why) {
-                result = Err(e);
-                break;
-            }
-            continue;
+        if let Some(why) = why_rescan
+            && let Err(e) = rescan(&mut ex, &mut log, lang, &why)
+        {
+            result = Err(e);
+            break;
         }
         let now = Instant::now();
         let due: Vec<Vec<u8>> = pending
