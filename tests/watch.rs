@@ -122,6 +122,20 @@ fn stop(mut child: Child) -> i32 {
     }
 }
 
+/// The output of a watcher expected to refuse to start (bounded: killed and
+/// failed if it keeps running).
+fn exited(mut child: Child) -> std::process::Output {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("watch kept running where it should have refused to start");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
 fn verify(log: &Path) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_timaudit"))
         .args(["verify", "--log"])
@@ -250,7 +264,7 @@ fn a_marked_file_dropped_in_a_public_folder_is_logged_and_the_log_is_tamper_evid
     });
     // Never appends to a broken log.
     let w = s.start(&[]);
-    let out = w.wait_with_output().unwrap();
+    let out = exited(w);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken"));
 }
@@ -363,15 +377,20 @@ fn a_folder_moved_in_is_examined_with_everything_in_it() {
 #[test]
 fn watch_refuses_without_shares_and_names_a_missing_root() {
     let s = Site::new();
+    // Polling every 0 s is no interval (it polled every second, logging "0 s").
+    let out = exited(s.start(&["--poll", "0"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--poll"));
+    assert!(!s.log().exists());
     s.write("timaudit.yaml", "organization: {name: X}\n");
-    let out = s.start(&[]).wait_with_output().unwrap();
+    let out = exited(s.start(&[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to watch"));
     s.write(
         "timaudit.yaml",
         &PROFILE.replace("/srv/share]", "/srv/nowhere]"),
     );
-    let out = s.start(&[]).wait_with_output().unwrap();
+    let out = exited(s.start(&[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/srv/nowhere"));
 }
