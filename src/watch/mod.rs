@@ -174,7 +174,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         .iter()
         .map(|r| String::from_utf8_lossy(&r.host).into_owned())
         .collect();
-    let summary = summarize(&start_findings);
+    let summary = summarize(&start_findings, lang);
     let detail = t(
         format!(
             "監視開始: {}（ディレクトリ {dirs} 件、{mode}）。開始時点の問題: {summary}",
@@ -189,12 +189,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         (Some(prev), true) => format!("{detail}; {}", link_to(prev, lang)),
         _ => detail,
     };
-    log.append(event(
-        "started",
-        None,
-        start_findings.keys().cloned().collect(),
-        detail,
-    ))?;
+    log.append(event("started", None, ids(&start_findings), detail))?;
     eprintln!(
         "timaudit watch: logging to {} (Ctrl-C to stop)",
         opts.log.display()
@@ -476,26 +471,29 @@ fn limit_advice(watched: usize, dirs: Option<u64>) -> String {
     )
 }
 
-/// Items broken somewhere in a full walk, with how many findings each.
-fn findings_of(f: &crate::collect::walk::ShareFacts) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for (id, n) in [
+/// Items broken somewhere in a full walk, with how many findings each, in
+/// checklist order (as on each file's line).
+fn findings_of(f: &crate::collect::walk::ShareFacts) -> Vec<(String, usize)> {
+    [
         ("HDL-02", f.marked_unregistered.len()),
         ("HDL-04", f.copies.len()),
         ("HDL-05", f.in_discard.len()),
         ("ACC-02", f.unauthorized.len()),
         ("ACC-03", f.world_readable.len()),
-    ] {
-        if n > 0 {
-            m.insert(id.to_string(), n);
-        }
-    }
-    m
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(id, n)| (id.to_string(), n))
+    .collect()
 }
 
-fn summarize(m: &BTreeMap<String, usize>) -> String {
+fn ids(m: &[(String, usize)]) -> Vec<String> {
+    m.iter().map(|(id, _)| id.clone()).collect()
+}
+
+fn summarize(m: &[(String, usize)], lang: Lang) -> String {
     if m.is_empty() {
-        return "none".into();
+        return Text::new("なし", "none").get(lang).to_string();
     }
     m.iter()
         .map(|(k, v)| format!("{k} {v}"))
@@ -678,13 +676,13 @@ fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &Text) -> Resu
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let f = findings_of(&facts);
-    let s = summarize(&f);
+    let s = summarize(&f, lang);
     let d = if lang == Lang::Ja {
         format!("再走査しました（{}）。現在の問題: {s}", why.ja)
     } else {
         format!("rescanned ({}); findings now: {s}", why.en)
     };
-    log.append(event("rescan", None, f.keys().cloned().collect(), d))?;
+    log.append(event("rescan", None, ids(&f), d))?;
     Ok(())
 }
 
@@ -701,9 +699,24 @@ mod tests {
         std::fs::write(root.join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").unwrap();
         std::fs::write(root.join("etc/group"), "root:x:0:\n").unwrap();
         std::fs::write(root.join("srv/share/public/社外秘.txt"), "x").unwrap();
+        // Readable by everyone: ACC-03, listed after HDL-02 as on each file's line.
+        std::fs::create_dir_all(root.join("srv/share/design")).unwrap();
+        std::fs::write(root.join("srv/share/design/a.dwg"), "a").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        for (p, m) in [
+            ("srv/share", 0o755),
+            ("srv/share/design", 0o755),
+            ("srv/share/design/a.dwg", 0o644),
+        ] {
+            std::fs::set_permissions(root.join(p), std::fs::Permissions::from_mode(m)).unwrap();
+        }
         let mut profile = Profile::empty();
         profile.scope.shares = vec!["/srv/share".into()];
         profile.markers = vec!["社外秘".into()];
+        profile.assets = vec![crate::profile::Asset {
+            paths: vec!["/srv/share/design/**".into()],
+            ..Default::default()
+        }];
         let fs = RootFs::new(&root);
         let mut ex = Examiner::new(&fs, &profile, None, watch_roots(&profile));
         let mut log = ChainLog::open(&d.path().join("w.log")).unwrap();
@@ -716,7 +729,14 @@ mod tests {
         let text = std::fs::read_to_string(d.path().join("w.log")).unwrap();
         let l: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(l["event"], "rescan");
-        assert_eq!(l["findings"], serde_json::json!(["HDL-02"]));
+        assert_eq!(l["findings"], serde_json::json!(["HDL-02", "ACC-03"]));
+        assert!(
+            l["detail"]
+                .as_str()
+                .unwrap()
+                .ends_with("findings now: HDL-02 1, ACC-03 1"),
+            "{l}"
+        );
         assert!(l["detail"].as_str().unwrap().contains("queue overflowed"));
         let l: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
         assert!(
