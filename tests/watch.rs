@@ -59,11 +59,12 @@ impl Site {
     fn log(&self) -> PathBuf {
         self.p(self.log_rel)
     }
-    fn start(&self, extra: &[&str]) -> Child {
+    fn start(&self, extra: &[&str]) -> Running {
         self.start_with(Command::new(env!("CARGO_BIN_EXE_timaudit")), extra)
     }
-    fn start_with(&self, mut cmd: Command, extra: &[&str]) -> Child {
-        cmd.args(["watch", "--debounce-ms", "200", "--profile"])
+    fn start_with(&self, mut cmd: Command, extra: &[&str]) -> Running {
+        let child = cmd
+            .args(["watch", "--debounce-ms", "200", "--profile"])
             .arg(self.p("timaudit.yaml"))
             .arg("--root")
             .arg(self.p("root"))
@@ -74,7 +75,8 @@ impl Site {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap()
+            .unwrap();
+        Running(Some(child))
     }
     fn lines(&self) -> Vec<Value> {
         std::fs::read_to_string(self.log())
@@ -105,13 +107,39 @@ impl Site {
     }
 }
 
-fn stop(mut child: Child) -> i32 {
+/// A watcher process; killed if the test fails before stopping it, so that no
+/// watcher outlives its test.
+struct Running(Option<Child>);
+
+impl std::ops::Deref for Running {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        self.0.as_ref().unwrap()
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Child {
+        self.0.as_mut().unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn stop(mut w: Running) -> i32 {
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
+        libc::kill(w.id() as i32, libc::SIGTERM);
     }
     let start = Instant::now();
     loop {
-        if let Some(st) = child.try_wait().unwrap() {
+        if let Some(st) = w.try_wait().unwrap() {
             return st.code().unwrap_or(-1);
         }
         assert!(
@@ -124,16 +152,16 @@ fn stop(mut child: Child) -> i32 {
 
 /// The output of a watcher expected to refuse to start (bounded: killed and
 /// failed if it keeps running).
-fn exited(mut child: Child) -> std::process::Output {
+fn exited(mut w: Running) -> std::process::Output {
     let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("watch kept running where it should have refused to start");
-        }
+    while w.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "watch kept running where it should have refused to start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    child.wait_with_output().unwrap()
+    w.0.take().unwrap().wait_with_output().unwrap()
 }
 
 fn verify(log: &Path) -> (i32, String) {
