@@ -24,9 +24,7 @@ pub struct LimitReached;
 const NAMED: usize = 5;
 
 impl Kernel {
-    pub fn new(
-        tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
-    ) -> notify::Result<Kernel> {
+    pub fn new(tx: super::queue::Sink) -> notify::Result<Kernel> {
         let watcher =
             notify::INotifyWatcher::new(tx, notify::Config::default().with_follow_symlinks(false))?;
         Ok(Kernel {

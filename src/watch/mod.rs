@@ -5,6 +5,7 @@
 mod kernel;
 pub mod log;
 mod poll;
+mod queue;
 
 use crate::app::{EXIT_OK, Fatal};
 use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
@@ -118,7 +119,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             .map_err(|e| Fatal(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
     }
 
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let (tx, rx) = queue::Sink::new(queue::CAPACITY);
     // Watch first, then walk: a change made during the walk is not missed.
     let mut limit_hit = None;
     let mut source = match opts.poll {
@@ -244,6 +245,13 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         }
         if disconnected {
             break;
+        }
+        if tx.take_lost() {
+            pending.clear();
+            why_rescan = Some(Text::new(
+                "変更が多すぎて監視のキューがあふれました",
+                "changes came faster than they could be handled and the watcher's queue overflowed",
+            ));
         }
         // Folders created or moved in are watched at once; what was created in
         // them before is examined with them once their burst is over.
@@ -390,7 +398,7 @@ fn link_to(prev: &Path, lang: Lang) -> String {
 
 /// Polls the roots every `secs` seconds (lists them once now).
 fn polling(
-    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+    tx: queue::Sink,
     secs: u64,
     ex: &Examiner,
     real_roots: &[PathBuf],
@@ -435,7 +443,7 @@ fn watch_kernel(
     ex: &Examiner,
     fs: &RootFs,
     real_roots: &[PathBuf],
-    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+    tx: queue::Sink,
 ) -> Result<Result<kernel::Kernel, usize>, Fatal> {
     let mut k = kernel::Kernel::new(tx)
         .map_err(|e| Fatal(format!("cannot start the file watcher: {e}")))?;

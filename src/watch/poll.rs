@@ -12,7 +12,6 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
 /// A tree to list: its real path on this machine and its host path.
@@ -70,7 +69,7 @@ impl Poller {
         trees: Vec<Tree>,
         exclude: &[String],
         every: Duration,
-        tx: Sender<notify::Result<notify::Event>>,
+        tx: super::queue::Sink,
     ) -> (Poller, Vec<(Vec<u8>, String)>) {
         let stop = Arc::new(AtomicBool::new(false));
         let excluder = Excluder::new(exclude);
@@ -92,7 +91,7 @@ impl Poller {
                     return;
                 }
                 for ev in events {
-                    if tx.send(Ok(ev)).is_err() {
+                    if !tx.send(Ok(ev)) {
                         return;
                     }
                 }
