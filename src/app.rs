@@ -536,16 +536,23 @@ fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
             })?;
             Ok(EXIT_OK)
         }
-        Verdict::Broken { line, reason } => {
+        Verdict::Broken {
+            line,
+            reason,
+            cause,
+        } => {
+            let cause = cause.text();
             print(&if ja {
                 format!(
-                    "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。この行か直前の行が変更・削除・並べ替えされています\n",
-                    log.display()
+                    "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。{}\n",
+                    log.display(),
+                    cause.ja
                 )
             } else {
                 format!(
-                    "BROKEN: {}:{line}: the hash chain breaks here ({reason}); this line or the one before it was edited, deleted or reordered\n",
-                    log.display()
+                    "BROKEN: {}:{line}: the hash chain breaks here ({reason}); {}\n",
+                    log.display(),
+                    cause.en
                 )
             })?;
             Ok(EXIT_FINDINGS)

@@ -54,7 +54,7 @@ pub struct WatchArgs {
     #[arg(long, default_value = "timaudit-watch.log")]
     pub log: PathBuf,
     /// Poll every SECONDS instead of kernel events (network filesystems send none).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub poll: Option<u64>,
     /// After rotating the log: the previous log, whose last line the new log's
     /// `started` line records (ignored when the log already has lines).

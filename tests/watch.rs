@@ -1,6 +1,8 @@
 //! Watch mode as a process: start it, change files, assert on its log (bounded
 //! waits, no fixed sleeps), stop it with SIGTERM, verify the chain.
 
+mod walk_common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -21,12 +23,15 @@ assets:
 
 struct Site {
     dir: tempfile::TempDir,
+    /// The log, relative to the site's folder.
+    log_rel: &'static str,
 }
 
 impl Site {
     fn new() -> Site {
         let s = Site {
             dir: tempfile::tempdir().unwrap(),
+            log_rel: "watch.log",
         };
         s.write(
             "root/etc/passwd",
@@ -52,10 +57,13 @@ impl Site {
         std::fs::set_permissions(self.p(rel), std::fs::Permissions::from_mode(mode)).unwrap();
     }
     fn log(&self) -> PathBuf {
-        self.p("watch.log")
+        self.p(self.log_rel)
     }
-    fn start(&self, extra: &[&str]) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_timaudit"))
+    fn start(&self, extra: &[&str]) -> Running {
+        self.start_with(Command::new(env!("CARGO_BIN_EXE_timaudit")), extra)
+    }
+    fn start_with(&self, mut cmd: Command, extra: &[&str]) -> Running {
+        let child = cmd
             .args(["watch", "--debounce-ms", "200", "--profile"])
             .arg(self.p("timaudit.yaml"))
             .arg("--root")
@@ -67,7 +75,8 @@ impl Site {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap()
+            .unwrap();
+        Running(Some(child))
     }
     fn lines(&self) -> Vec<Value> {
         std::fs::read_to_string(self.log())
@@ -98,13 +107,39 @@ impl Site {
     }
 }
 
-fn stop(mut child: Child) -> i32 {
+/// A watcher process; killed if the test fails before stopping it, so that no
+/// watcher outlives its test.
+struct Running(Option<Child>);
+
+impl std::ops::Deref for Running {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        self.0.as_ref().unwrap()
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Child {
+        self.0.as_mut().unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn stop(mut w: Running) -> i32 {
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
+        libc::kill(w.id() as i32, libc::SIGTERM);
     }
     let start = Instant::now();
     loop {
-        if let Some(st) = child.try_wait().unwrap() {
+        if let Some(st) = w.try_wait().unwrap() {
             return st.code().unwrap_or(-1);
         }
         assert!(
@@ -113,6 +148,20 @@ fn stop(mut child: Child) -> i32 {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The output of a watcher expected to refuse to start (bounded: killed and
+/// failed if it keeps running).
+fn exited(mut w: Running) -> std::process::Output {
+    let start = Instant::now();
+    while w.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "watch kept running where it should have refused to start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    w.0.take().unwrap().wait_with_output().unwrap()
 }
 
 fn verify(log: &Path) -> (i32, String) {
@@ -198,26 +247,52 @@ fn a_marked_file_dropped_in_a_public_folder_is_logged_and_the_log_is_tamper_evid
     assert_eq!(verify(&s.log()).0, 0);
     let n = s.lines().len();
 
-    // One edited line breaks the chain at the next line.
+    // One edited line is named itself: the line after it still links to the rest.
     let text = std::fs::read_to_string(s.log()).unwrap();
-    let edited = text.replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1);
-    assert_ne!(text, edited);
-    std::fs::write(s.log(), edited).unwrap();
-    let (code, out) = verify(&s.log());
-    assert_eq!(code, 1, "{out}");
-    let changed_line = text
-        .lines()
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(n > 3);
+    let changed_line = lines
+        .iter()
         .position(|l| l.contains("見積_社外秘.txt"))
-        .unwrap()
-        + 1;
+        .unwrap();
+    assert!(changed_line + 2 < n, "not one of the last two lines");
+    let tamper = |f: &dyn Fn(&mut Vec<String>)| {
+        let mut ls: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        f(&mut ls);
+        std::fs::write(s.log(), ls.join("\n") + "\n").unwrap();
+        verify(&s.log())
+    };
+    let (code, out) = tamper(&|ls| {
+        ls[changed_line] = ls[changed_line].replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1)
+    });
+    assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains(&format!("watch.log:{}:", changed_line + 1)),
+        out.contains(&format!("watch.log:{}:", changed_line + 1))
+            && out.contains("this line was changed after it was written"),
         "{out}"
     );
-    assert!(n > 3);
+    // A line deleted, two lines swapped: the first line out of place is named.
+    let (code, out) = tamper(&|ls| {
+        ls.remove(changed_line);
+    });
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("watch.log:{}:", changed_line + 1))
+            && out.contains("lines before this one were deleted"),
+        "{out}"
+    );
+    let (code, out) = tamper(&|ls| ls.swap(changed_line, changed_line + 1));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("watch.log:{}:", changed_line + 1)) && out.contains("reordered"),
+        "{out}"
+    );
+    tamper(&|ls| {
+        ls[changed_line] = ls[changed_line].replacen("見積_社外秘.txt", "見積_社外秘.TXT", 1)
+    });
     // Never appends to a broken log.
     let w = s.start(&[]);
-    let out = w.wait_with_output().unwrap();
+    let out = exited(w);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken"));
 }
@@ -278,6 +353,39 @@ fn polling_works_where_the_kernel_sends_no_events() {
 }
 
 #[test]
+fn polling_sees_permission_changes_and_tells_events_apart() {
+    let s = Site::new();
+    s.write("root/srv/share/public/old_社外秘.txt", "x");
+    let w = s.start(&["--poll", "1"]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    // Only the change time tells a chmod or setfacl: ACC-03 must still be seen.
+    s.chmod("root/srv/share/design/mold.dwg", 0o644);
+    let (l, _) = s.wait_for("ACC-03 by polling", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/mold.dwg"
+    });
+    assert_eq!(l["event"], "permissions", "{l}");
+    assert!(has(&l, "ACC-03"), "{l}");
+    s.write("root/srv/share/public/new_社外秘.txt", "x");
+    let (l, _) = s.wait_for("a new file by polling", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/new_社外秘.txt"
+    });
+    assert_eq!(l["event"], "created", "{l}");
+    assert_eq!(stop(w), 0);
+    // The folder's times changed with the new file: that is no permission change
+    // of the folder, and its unchanged files are not logged again.
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/public/old_社外秘.txt"
+                || is(l, "permissions", "/srv/share/public")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
 fn a_folder_moved_in_is_examined_with_everything_in_it() {
     let s = Site::new();
     let w = s.start(&[]);
@@ -297,15 +405,20 @@ fn a_folder_moved_in_is_examined_with_everything_in_it() {
 #[test]
 fn watch_refuses_without_shares_and_names_a_missing_root() {
     let s = Site::new();
+    // Polling every 0 s is no interval (it polled every second, logging "0 s").
+    let out = exited(s.start(&["--poll", "0"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--poll"));
+    assert!(!s.log().exists());
     s.write("timaudit.yaml", "organization: {name: X}\n");
-    let out = s.start(&[]).wait_with_output().unwrap();
+    let out = exited(s.start(&[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to watch"));
     s.write(
         "timaudit.yaml",
         &PROFILE.replace("/srv/share]", "/srv/nowhere]"),
     );
-    let out = s.start(&[]).wait_with_output().unwrap();
+    let out = exited(s.start(&[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/srv/nowhere"));
 }
@@ -334,6 +447,297 @@ fn a_rotated_log_is_linked_from_the_new_logs_first_line() {
     assert_eq!(l["seq"], 1);
     assert_eq!(l["prev"], "0".repeat(64));
     assert!(l["detail"].as_str().unwrap().contains(&last_hash), "{l}");
+    assert_eq!(stop(w), 0);
+    assert_eq!(verify(&s.log()).0, 0);
+}
+
+#[test]
+fn a_symbolic_link_out_of_the_share_is_not_followed() {
+    // The walk never follows links; the watcher must not either, or it reads (and
+    // logs) files outside the audited root.
+    let s = Site::new();
+    let outside = s.p("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, s.p("root/srv/share/public/link")).unwrap();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    std::fs::write(outside.join("社外秘_outside.txt"), "x").unwrap();
+    // A change inside the share afterwards: once it is logged, the other would be too.
+    s.write("root/srv/share/public/社外秘_inside.txt", "x");
+    s.wait_for("the change inside", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/社外秘_inside.txt"
+    });
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"].as_str().is_some_and(|p| p.contains("/link/"))),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_folder_it_may_not_read_does_not_stop_the_watch() {
+    // Run as nobody (when root): one private folder must not keep the watcher from
+    // starting, nor from seeing changes everywhere else; it is named at start, and
+    // polling does not rescan for it again and again.
+    for mode in [&[][..], &["--poll", "1"][..]] {
+        let s = Site::new();
+        let Some((cmd, _guard)) = walk_common::as_nobody() else {
+            return;
+        };
+        std::fs::create_dir_all(s.p("root/srv/share/private/sub")).unwrap();
+        s.chmod("root/srv/share/private", 0o000);
+        // The site's folder (the log is written there): open to nobody.
+        s.chmod("", 0o777);
+        let w = s.start_with(cmd, mode);
+        let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+            l["event"] == "started"
+        });
+        let detail = l["detail"].as_str().unwrap().to_string();
+        s.write("root/srv/share/public/社外秘.txt", "x");
+        s.wait_for(
+            "HDL-02 beside the private folder",
+            Duration::from_secs(10),
+            |l| l["path"] == "/srv/share/public/社外秘.txt" && has(l, "HDL-02"),
+        );
+        // Opened up: watched from then on.
+        s.chmod("root/srv/share/private", 0o755);
+        s.write("root/srv/share/private/sub/社外秘.txt", "x");
+        s.wait_for(
+            "HDL-02 in the folder opened up",
+            Duration::from_secs(10),
+            |l| l["path"] == "/srv/share/private/sub/社外秘.txt" && has(l, "HDL-02"),
+        );
+        s.write("root/srv/share/private/sub/later_社外秘.txt", "x");
+        s.wait_for(
+            "a later change in the folder opened up",
+            Duration::from_secs(10),
+            |l| l["path"] == "/srv/share/private/sub/later_社外秘.txt" && has(l, "HDL-02"),
+        );
+        assert_eq!(stop(w), 0);
+        assert!(
+            detail.contains("/srv/share/private (permission denied)"),
+            "{mode:?}: {detail}"
+        );
+        let lines = s.lines();
+        assert!(
+            !lines.iter().any(|l| l["event"] == "rescan"),
+            "{mode:?}: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_share_removed_and_created_again_is_watched_again() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    std::fs::remove_dir_all(s.p("root/srv/share")).unwrap();
+    s.wait_for("the share removed", Duration::from_secs(10), |l| {
+        is(l, "removed", "/srv/share")
+    });
+    // Restored (from a backup, say): its content and later changes are seen.
+    s.write("root/srv/share/public/restored_社外秘.txt", "x");
+    s.wait_for(
+        "a file in the restored share",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/public/restored_社外秘.txt" && has(l, "HDL-02"),
+    );
+    s.write("root/srv/share/public/later_社外秘.txt", "x");
+    s.wait_for("a later change", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/later_社外秘.txt" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+}
+
+#[test]
+fn a_log_kept_inside_a_watched_share_does_not_report_itself() {
+    // The log quotes markers ("marked 社外秘"): walked like any file, it would be
+    // an unregistered marked file itself at the next start.
+    let mut s = Site::new();
+    s.log_rel = "root/srv/share/public/watch.log";
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.write("root/srv/share/public/見積_社外秘.txt", "x");
+    s.wait_for("HDL-02", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/見積_社外秘.txt" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+    let w = s.start(&[]);
+    let (l, _) = s.wait_for("second start", Duration::from_secs(30), |l| {
+        l["event"] == "started" && l["seq"].as_u64() > Some(1)
+    });
+    assert_eq!(stop(w), 0);
+    let detail = l["detail"].as_str().unwrap();
+    assert!(detail.ends_with("findings at start: HDL-02 1"), "{detail}");
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/public/watch.log"),
+        "{lines:#?}"
+    );
+    assert_eq!(verify(&s.log()).0, 0);
+}
+
+#[test]
+fn above_the_inotify_watch_limit_it_polls_and_says_what_to_raise() {
+    // A user namespace with its own low limit, so the machine's is left alone.
+    let probe = Command::new("unshare")
+        .args([
+            "-U",
+            "-r",
+            "sh",
+            "-c",
+            "echo 2 > /proc/sys/user/max_inotify_watches",
+        ])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot lower the inotify watch limit in a user namespace (unshare -U)");
+        return;
+    }
+    let s = Site::new();
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "-U",
+        "-r",
+        "sh",
+        "-c",
+        "echo 2 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\"",
+        env!("CARGO_BIN_EXE_timaudit"),
+    ]);
+    let mut w = s.start_with(cmd, &[]);
+    let mut stderr = w.stderr.take().unwrap();
+    let (l, _) = s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    assert_eq!(stop(w), 0);
+    assert!(
+        l["detail"]
+            .as_str()
+            .unwrap()
+            .contains("polling every 30 s: the inotify watch limit was reached"),
+        "{l}"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
+    let machine: u64 = std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let advised: u64 = err
+        .split("sysctl -w fs.inotify.max_user_watches=")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no sysctl advice in: {err}"));
+    assert!(advised > machine, "advised {advised} <= {machine}: {err}");
+}
+
+#[test]
+fn a_rename_is_one_line_and_a_protected_file_moved_to_the_trash_breaks_hdl05() {
+    let s = Site::new();
+    std::fs::create_dir_all(s.p("root/srv/share/design/ゴミ箱")).unwrap();
+    std::fs::create_dir_all(s.p("root/srv/share/design/old")).unwrap();
+    s.write("root/srv/share/design/old/a.dwg", "a");
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    std::fs::rename(
+        s.p("root/srv/share/design/mold.dwg"),
+        s.p("root/srv/share/design/ゴミ箱/mold.dwg"),
+    )
+    .unwrap();
+    let (l, _) = s.wait_for("HDL-05", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/ゴミ箱/mold.dwg"
+    });
+    assert_eq!(l["event"], "renamed", "{l}");
+    assert!(has(&l, "HDL-05"), "{l}");
+    assert!(
+        l["detail"]
+            .as_str()
+            .unwrap()
+            .contains("from /srv/share/design/mold.dwg"),
+        "{l}"
+    );
+    // A folder renamed: one line too, and it is watched under its new name.
+    std::fs::rename(
+        s.p("root/srv/share/design/old"),
+        s.p("root/srv/share/design/new"),
+    )
+    .unwrap();
+    s.wait_for("the folder renamed", Duration::from_secs(10), |l| {
+        is(l, "renamed", "/srv/share/design/new")
+    });
+    s.write("root/srv/share/design/new/tmp/b.dwg", "b");
+    s.wait_for(
+        "HDL-05 under the renamed folder",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/design/new/tmp/b.dwg" && has(l, "HDL-05"),
+    );
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["path"] == "/srv/share/design/mold.dwg"
+                || l["path"] == "/srv/share/design/old"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn an_overflowing_event_queue_gives_a_rescan_line_and_nothing_is_left_unwatched() {
+    let max: usize = std::fs::read_to_string("/proc/sys/fs/inotify/max_queued_events")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(usize::MAX);
+    if max > 200_000 {
+        eprintln!("skipped: fs.inotify.max_queued_events = {max} is too large to overflow quickly");
+        return;
+    }
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    let bulk = s.p("root/srv/share/public/bulk");
+    std::fs::create_dir_all(&bulk).unwrap();
+    s.wait_for("bulk watched", Duration::from_secs(10), |l| {
+        is(l, "created", "/srv/share/public/bulk")
+    });
+    // Stopped, the watcher reads nothing: each new file queues several events.
+    unsafe {
+        libc::kill(w.id() as i32, libc::SIGSTOP);
+    }
+    for i in 0..max / 2 {
+        std::fs::write(bulk.join(format!("f{i}")), "x").unwrap();
+    }
+    // Created after the queue overflowed: only the rescan can find (and watch) it.
+    s.write("root/srv/share/public/late/社外秘.txt", "x");
+    unsafe {
+        libc::kill(w.id() as i32, libc::SIGCONT);
+    }
+    let (l, _) = s.wait_for("rescan", Duration::from_secs(30), |l| {
+        l["event"] == "rescan"
+    });
+    assert!(has(&l, "HDL-02"), "{l}");
+    s.write("root/srv/share/public/late/later_社外秘.txt", "x");
+    s.wait_for(
+        "a change in the folder found by the rescan",
+        Duration::from_secs(10),
+        |l| l["path"] == "/srv/share/public/late/later_社外秘.txt" && has(l, "HDL-02"),
+    );
     assert_eq!(stop(w), 0);
     assert_eq!(verify(&s.log()).0, 0);
 }

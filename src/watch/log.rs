@@ -59,7 +59,7 @@ impl ChainLog {
                         (last_seq + 1, last_hash)
                     }
                 }
-                Verdict::Broken { line, reason } => {
+                Verdict::Broken { line, reason, .. } => {
                     return Err(format!(
                         "{}:{line}: the log's hash chain is broken ({reason}); not appending to it — keep it as evidence and start a new log",
                         path.display()
@@ -117,10 +117,58 @@ pub enum Verdict {
     Broken {
         line: u64,
         reason: String,
+        cause: Cause,
     },
 }
 
-/// Checks a log's chain from the first line; names the first broken line.
+/// What the break says happened at the line named.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cause {
+    /// This line was changed after it was written: the next line records another
+    /// SHA-256 for it (or it is no log event at all).
+    Changed,
+    /// Lines before this one were deleted (its `seq` jumps ahead).
+    Missing,
+    /// Lines were reordered or repeated here.
+    Reordered,
+    /// This line or the one before it was edited, deleted or reordered; nothing
+    /// after it tells which.
+    ThisOrPrevious,
+    /// The last line has no newline: cut off.
+    Incomplete,
+}
+
+impl Cause {
+    pub fn text(self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            Cause::Changed => Text::new(
+                "この行は書き込まれた後に変更されています",
+                "this line was changed after it was written",
+            ),
+            Cause::Missing => Text::new(
+                "この行より前の行が削除されています",
+                "lines before this one were deleted",
+            ),
+            Cause::Reordered => Text::new(
+                "ここで行の順序が入れ替えられています",
+                "lines were reordered here",
+            ),
+            Cause::ThisOrPrevious => Text::new(
+                "この行か直前の行が変更・削除・並べ替えされています",
+                "this line or the one before it was edited, deleted or reordered",
+            ),
+            Cause::Incomplete => {
+                Text::new("最後の行が途中で切れています", "the last line was cut off")
+            }
+        }
+    }
+}
+
+/// Checks a log's chain from the first line; names the first broken line. A
+/// line changed in place is named itself (the line after it, which records its
+/// original SHA-256, still links to the rest), not the line where the chain
+/// visibly breaks.
 pub fn verify(path: &Path) -> Result<Verdict, String> {
     let mut f = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     // A log must end with a newline: a partial last line is a break too.
@@ -139,23 +187,62 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     let mut prev = GENESIS.to_string();
     let mut n = 0u64;
     let mut last_seq = 0u64;
-    for raw in reader.split(b'\n') {
+    let mut lines = reader.split(b'\n').peekable();
+    while let Some(raw) = lines.next() {
         let raw = raw.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         n += 1;
-        let broken = |reason: String| Ok(Verdict::Broken { line: n, reason });
+        let broken = |line: u64, reason: String, cause: Cause| {
+            Ok(Verdict::Broken {
+                line,
+                reason,
+                cause,
+            })
+        };
         let ev: Event = match serde_json::from_slice(&raw) {
             Ok(ev) => ev,
-            Err(e) => return broken(format!("not a log event: {e}")),
+            // The last line cut off (a crash while writing, or a truncation).
+            Err(_) if !ends_ok && lines.peek().is_none() => {
+                return broken(n, "no newline at the end".into(), Cause::Incomplete);
+            }
+            Err(e) => return broken(n, format!("not a log event: {e}"), Cause::Changed),
         };
-        if ev.prev != prev {
-            return broken(format!(
-                "its prev is {} but the previous line hashes to {}",
-                short(&ev.prev),
-                short(&prev)
-            ));
-        }
+        let next: Option<Event> = match lines.peek() {
+            Some(Ok(r)) => serde_json::from_slice(r).ok(),
+            _ => None,
+        };
         if ev.seq != n {
-            return broken(format!("seq is {} where {n} was expected", ev.seq));
+            let reason = format!("seq is {} where {n} was expected", ev.seq);
+            // Deleted lines leave the following seqs one run; reordered do not.
+            let cause = if ev.seq > n && next.as_ref().is_none_or(|x| x.seq == ev.seq + 1) {
+                Cause::Missing
+            } else {
+                Cause::Reordered
+            };
+            return broken(n, reason, cause);
+        }
+        if ev.prev != prev {
+            // In its place, with the next line still linking to it: this line is
+            // as written, so the line before it was changed.
+            if n > 1 && next.is_some_and(|x| x.prev == line_hash(&raw)) {
+                return broken(
+                    n - 1,
+                    format!(
+                        "it hashes to {} but line {n} records {}",
+                        short(&prev),
+                        short(&ev.prev)
+                    ),
+                    Cause::Changed,
+                );
+            }
+            return broken(
+                n,
+                format!(
+                    "its prev is {} but the previous line hashes to {}",
+                    short(&ev.prev),
+                    short(&prev)
+                ),
+                Cause::ThisOrPrevious,
+            );
         }
         prev = line_hash(&raw);
         last_seq = ev.seq;
@@ -163,7 +250,8 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     if !ends_ok {
         return Ok(Verdict::Broken {
             line: n,
-            reason: "the last line is incomplete (no newline at the end)".into(),
+            reason: "no newline at the end".into(),
+            cause: Cause::Incomplete,
         });
     }
     Ok(Verdict::Intact {
@@ -213,42 +301,44 @@ mod tests {
             Verdict::Intact { lines: 3, .. }
         ));
 
-        // Edit one byte of line 2: line 3's prev no longer matches.
-        std::fs::write(&p, text.replacen("\"created\"", "\"createD\"", 1)).unwrap();
-        assert_eq!(
-            verify(&p).unwrap(),
-            Verdict::Broken {
-                line: 3,
-                reason: verify_reason(&p)
-            }
-        );
-        assert!(ChainLog::open(&p).is_err(), "never append to a broken log");
-
-        // Delete a line.
+        let mut log = ChainLog::open(&p).unwrap();
+        log.append(ev("modified")).unwrap();
+        log.append(ev("removed")).unwrap();
+        drop(log);
+        let text = std::fs::read_to_string(&p).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        std::fs::write(&p, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
-        assert!(matches!(
-            verify(&p).unwrap(),
-            Verdict::Broken { line: 2, .. }
-        ));
-        // Reorder.
-        std::fs::write(&p, format!("{}\n{}\n{}\n", lines[1], lines[0], lines[2])).unwrap();
-        assert!(matches!(
-            verify(&p).unwrap(),
-            Verdict::Broken { line: 1, .. }
-        ));
+        assert_eq!(lines.len(), 5);
+        let write = |ls: &[&str]| {
+            let mut t = ls.join("\n");
+            t.push('\n');
+            std::fs::write(&p, t).unwrap();
+        };
+        let broken = || match verify(&p).unwrap() {
+            Verdict::Broken { line, cause, .. } => (line, cause),
+            v => panic!("{v:?}"),
+        };
+
+        // One byte of line 2 edited: line 3 still links to line 4, so line 2 it is.
+        let edited = lines[1].replacen("\"created\"", "\"createD\"", 1);
+        write(&[lines[0], &edited, lines[2], lines[3], lines[4]]);
+        assert_eq!(broken(), (2, Cause::Changed));
+        assert!(ChainLog::open(&p).is_err(), "never append to a broken log");
+        // The line before the last edited: nothing after tells which of the two.
+        let edited = lines[3].replacen("\"modified\"", "\"modifieD\"", 1);
+        write(&[lines[0], lines[1], lines[2], &edited, lines[4]]);
+        assert_eq!(broken(), (5, Cause::ThisOrPrevious));
+        // A line deleted: the next one is named, and says lines are missing.
+        write(&[lines[0], lines[1], lines[3], lines[4]]);
+        assert_eq!(broken(), (3, Cause::Missing));
+        write(&[lines[1], lines[2], lines[3], lines[4]]);
+        assert_eq!(broken(), (1, Cause::Missing));
+        // Two lines swapped, or one repeated.
+        write(&[lines[0], lines[2], lines[1], lines[3], lines[4]]);
+        assert_eq!(broken(), (2, Cause::Reordered));
+        write(&[lines[0], lines[1], lines[1], lines[2], lines[3], lines[4]]);
+        assert_eq!(broken(), (3, Cause::Reordered));
         // Truncated last line.
         std::fs::write(&p, &text[..text.len() - 5]).unwrap();
-        assert!(matches!(
-            verify(&p).unwrap(),
-            Verdict::Broken { line: 3, .. }
-        ));
-    }
-
-    fn verify_reason(p: &Path) -> String {
-        match verify(p).unwrap() {
-            Verdict::Broken { reason, .. } => reason,
-            v => panic!("{v:?}"),
-        }
+        assert_eq!(broken(), (5, Cause::Incomplete));
     }
 }

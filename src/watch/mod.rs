@@ -2,7 +2,10 @@
 //! hash-chained log (`log.rs`). Each changed path is re-classified with the
 //! walk's own rules (`collect::walk::examine`); nothing watched is ever changed.
 
+mod kernel;
 pub mod log;
+mod poll;
+mod queue;
 
 use crate::app::{EXIT_OK, Fatal};
 use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
@@ -11,7 +14,6 @@ use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use log::{ChainLog, Event};
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
-use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,6 +41,8 @@ struct Pending {
     permissions: bool,
     renamed_from: Option<Vec<u8>>,
     renamed: bool,
+    /// Renamed to another watched name, whose `renamed` line says so.
+    moved_away: bool,
     last: Option<Instant>,
 }
 
@@ -83,9 +87,9 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     if roots.is_empty() {
         return Err(Fatal("nothing to watch: the profile has no scope.shares (and no register paths on this host)".into()));
     }
-    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), roots);
-    let real_roots: Vec<PathBuf> = ex.roots().iter().map(|r| ex.real_root(r)).collect();
-    for (r, real) in ex.roots().iter().zip(&real_roots) {
+    let probe = Examiner::new(fs, profile, None, roots.clone());
+    let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
+    for (r, real) in probe.roots().iter().zip(&real_roots) {
         if !real.is_dir() {
             return Err(Fatal(format!(
                 "the watched root {} does not exist under {}",
@@ -95,8 +99,18 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         }
     }
     let mut log = ChainLog::open(&opts.log)?;
-    // The log itself may live inside a watched share: its own events are ignored.
+    // The log itself may live inside a watched share: its own events are ignored,
+    // and the walks leave it out (it quotes markers: it would be a finding itself).
     let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
+    let mut profile = profile.clone();
+    if let Some(host) = probe.host_of(&log_real)
+        && let Ok(host) = std::str::from_utf8(&host)
+    {
+        profile.scope.exclude.push(globset::escape(host));
+    }
+    drop(probe);
+    let profile = &profile;
+    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), roots);
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -105,66 +119,57 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             .map_err(|e| Fatal(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
     }
 
-    // A full walk first: what is broken now, and the protected contents for HDL-04.
+    let (tx, rx) = queue::Sink::new(queue::CAPACITY);
+    // Watch first, then walk: a change made during the walk is not missed.
+    let mut limit_hit = None;
+    let mut source = match opts.poll {
+        Some(secs) => polling(tx.clone(), secs, &ex, &real_roots, &profile.scope.exclude),
+        None => match watch_kernel(&ex, fs, &real_roots, tx.clone())? {
+            Ok(k) => Source::Kernel(k),
+            Err(watched) => {
+                limit_hit = Some(watched);
+                polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude)
+            }
+        },
+    };
+
+    // A full walk: what is broken now, and the protected contents for HDL-04.
     let facts = ex
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let dirs = facts.counts.dirs;
     let start_findings = findings_of(&facts);
-
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
-    let mut mode = String::new();
-    let mut watcher: Box<dyn Watcher> = match opts.poll {
-        Some(secs) => {
-            mode = t(
-                format!("{secs} 秒ごとのポーリング"),
-                format!("polling every {secs} s"),
-            );
-            Box::new(poll_watcher(tx.clone(), secs)?)
+    if let Some(watched) = limit_hit {
+        eprintln!("warning: {}", limit_advice(watched, Some(dirs)));
+    }
+    let mode = match &source {
+        Source::Poll {
+            secs, unreadable, ..
+        } => {
+            let m = match limit_hit {
+                None => t(
+                    format!("{secs} 秒ごとに確認"),
+                    format!("polling every {secs} s"),
+                ),
+                Some(_) => t(
+                    format!("inotify の監視数の上限に達したため {secs} 秒ごとに確認"),
+                    format!("polling every {secs} s: the inotify watch limit was reached"),
+                ),
+            };
+            unwatchable_note(m, unreadable, unreadable.len(), lang)
         }
-        None => match notify::recommended_watcher(tx.clone()) {
-            Ok(w) => Box::new(w),
-            Err(e) => return Err(Fatal(format!("cannot start the file watcher: {e}"))),
-        },
-    };
-    let mut fallback: Option<String> = None;
-    for real in &real_roots {
-        if let Err(e) = watcher.watch(real, RecursiveMode::Recursive) {
-            if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) && opts.poll.is_none() {
-                let limit = max_user_watches()
-                    .map(|l| l.to_string())
-                    .unwrap_or_else(|| "?".into());
-                fallback = Some(format!(
-                    "the kernel's inotify watch limit (fs.inotify.max_user_watches = {limit}) is below the {dirs} directories to watch; \
-                     raise it (sysctl -w fs.inotify.max_user_watches={}) or use --poll; polling every 30 s meanwhile",
-                    (dirs * 2).max(65536)
-                ));
-                break;
+        Source::Kernel(k) => {
+            if let Some(limit) = max_user_watches()
+                && (k.watched as u64) * 10 > limit * 9
+            {
+                eprintln!(
+                    "warning: {} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl",
+                    k.watched
+                );
             }
-            return Err(Fatal(format!("cannot watch {}: {e}", real.display())));
+            unwatchable_note("inotify".into(), &k.unwatchable, k.unwatchable_count, lang)
         }
-    }
-    if let Some(msg) = &fallback {
-        eprintln!("warning: {msg}");
-        drop(watcher);
-        watcher = Box::new(poll_watcher(tx.clone(), 30)?);
-        for real in &real_roots {
-            watcher
-                .watch(real, RecursiveMode::Recursive)
-                .map_err(|e| Fatal(format!("cannot watch {}: {e}", real.display())))?;
-        }
-        mode = t("30 秒ごとのポーリング".into(), "polling every 30 s".into());
-    }
-    if mode.is_empty() {
-        mode = "inotify".into();
-        if let Some(limit) = max_user_watches()
-            && dirs * 10 > limit * 9
-        {
-            eprintln!(
-                "warning: {dirs} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl"
-            );
-        }
-    }
+    };
     let roots_text: Vec<String> = ex
         .roots()
         .iter()
@@ -185,12 +190,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         (Some(prev), true) => format!("{detail}; {}", link_to(prev, lang)),
         _ => detail,
     };
-    log.append(event(
-        "started",
-        None,
-        start_findings.keys().cloned().collect(),
-        detail,
-    ))?;
+    log.append(event("started", None, ids(&start_findings), detail))?;
     let log_name = opts.log.display();
     eprintln!(
         "{}",
@@ -203,32 +203,80 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
     let mut result = Ok(EXIT_OK);
     while !stop.load(Ordering::SeqCst) {
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(ev)) => {
-                if ev.need_rescan() {
-                    pending.clear();
-                    if let Err(e) = rescan(
-                        &mut ex,
-                        &mut log,
-                        lang,
-                        "the kernel's event queue overflowed",
-                    ) {
-                        result = Err(e);
-                        break;
+        let mut new_dirs = Vec::new();
+        let mut why_rescan = None;
+        let mut disconnected = false;
+        // Everything queued is noted before anything is handled: a burst costs one
+        // pass over the pending paths, not one per event.
+        let mut next = rx.recv_timeout(Duration::from_millis(100));
+        let drained = Instant::now();
+        loop {
+            match next {
+                Ok(Ok(ev)) => {
+                    if ev.need_rescan() {
+                        // What came before is lost in part: the rescan covers it.
+                        pending.clear();
+                        why_rescan = Some(Text::new(
+                            "カーネルのイベントキューがあふれました",
+                            "the kernel's event queue overflowed",
+                        ));
+                    } else {
+                        new_dirs.extend(note(&ex, &log_real, &mut pending, ev));
                     }
-                    continue;
                 }
-                note(&ex, &log_real, &mut pending, ev);
-            }
-            Ok(Err(e)) => {
-                // A watch error (a root removed, a lost watch): rescan to stay right.
-                if let Err(e) = rescan(&mut ex, &mut log, lang, &format!("watcher error: {e}")) {
-                    result = Err(e);
+                // A watch error (a lost watch): rescan to stay right.
+                Ok(Err(e)) => {
+                    why_rescan = Some(Text::new(
+                        format!("監視のエラー: {e}"),
+                        format!("watcher error: {e}"),
+                    ))
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    disconnected = true;
                     break;
                 }
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            if drained.elapsed() > Duration::from_millis(100) {
+                break;
+            }
+            next = rx.try_recv().map_err(|e| match e {
+                std::sync::mpsc::TryRecvError::Empty => std::sync::mpsc::RecvTimeoutError::Timeout,
+                std::sync::mpsc::TryRecvError::Disconnected => {
+                    std::sync::mpsc::RecvTimeoutError::Disconnected
+                }
+            });
+        }
+        if disconnected {
+            break;
+        }
+        if tx.take_lost() {
+            pending.clear();
+            why_rescan = Some(Text::new(
+                "変更が多すぎて監視のキューがあふれました",
+                "changes came faster than they could be handled and the watcher's queue overflowed",
+            ));
+        }
+        // Folders created or moved in are watched at once; what was created in
+        // them before is examined with them once their burst is over.
+        if let Source::Kernel(k) = &mut source {
+            if why_rescan.is_some() {
+                new_dirs = real_roots.clone();
+            }
+            if new_dirs.iter().any(|d| k.add_tree(&ex, d).is_err()) {
+                eprintln!("warning: {}", limit_advice(k.watched, None));
+                source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
+                why_rescan = Some(Text::new(
+                    "inotify の監視数の上限に達したため、以後 30 秒ごとに確認します",
+                    "the inotify watch limit was reached; polling every 30 s",
+                ));
+            }
+        }
+        if let Some(why) = why_rescan
+            && let Err(e) = rescan(&mut ex, &mut log, lang, &why)
+        {
+            result = Err(e);
+            break;
         }
         let now = Instant::now();
         let due: Vec<Vec<u8>> = pending
@@ -260,7 +308,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             break;
         }
     }
-    drop(watcher);
+    drop(source);
     let why = if stop.load(Ordering::SeqCst) {
         t(
             "シグナルを受けて停止しました".into(),
@@ -271,6 +319,36 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     };
     log.append(event("stopped", None, Vec::new(), why))?;
     result
+}
+
+/// The watch mode for the `started` line, with the folders that cannot be
+/// watched (also warned about on stderr).
+fn unwatchable_note(mode: String, named: &[(Vec<u8>, String)], n: usize, lang: Lang) -> String {
+    if n == 0 {
+        return mode;
+    }
+    let named: Vec<String> = named
+        .iter()
+        .take(5)
+        .map(|(h, why)| {
+            format!(
+                "{} ({why})",
+                crate::report::one_line(&String::from_utf8_lossy(h))
+            )
+        })
+        .collect();
+    let more = if n > named.len() { ", …" } else { "" };
+    let text = Text::new(
+        format!("監視できないフォルダ（{n} 件）: {}{more}", named.join(", ")),
+        format!(
+            "directories that cannot be watched ({n}): {}{more}",
+            named.join(", ")
+        ),
+    )
+    .get(lang)
+    .to_string();
+    eprintln!("warning: {text}");
+    format!("{mode}; {text}")
 }
 
 /// The `started` line's note on the rotated log this one continues.
@@ -295,7 +373,7 @@ fn link_to(prev: &Path, lang: Lang) -> String {
             }
         }
         Ok(log::Verdict::Intact { .. }) => String::new(),
-        Ok(log::Verdict::Broken { line, reason }) => {
+        Ok(log::Verdict::Broken { line, reason, .. }) => {
             eprintln!(
                 "warning: the previous log {} is broken at line {line}: {reason}",
                 prev.display()
@@ -322,54 +400,142 @@ fn link_to(prev: &Path, lang: Lang) -> String {
     }
 }
 
-fn poll_watcher(
-    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+/// Polls the roots every `secs` seconds (lists them once now).
+fn polling(
+    tx: queue::Sink,
     secs: u64,
-) -> Result<notify::PollWatcher, Fatal> {
-    let cfg = notify::Config::default().with_poll_interval(Duration::from_secs(secs.max(1)));
-    notify::PollWatcher::new(tx, cfg).map_err(|e| Fatal(format!("cannot start polling: {e}")))
+    ex: &Examiner,
+    real_roots: &[PathBuf],
+    exclude: &[String],
+) -> Source {
+    let trees = ex
+        .roots()
+        .iter()
+        .zip(real_roots)
+        .map(|(r, real)| poll::Tree {
+            real: real.clone(),
+            host: r.host.clone(),
+        })
+        .collect();
+    let (poller, unreadable) =
+        poll::Poller::start(trees, exclude, Duration::from_secs(secs.max(1)), tx);
+    Source::Poll {
+        _poller: poller,
+        secs,
+        unreadable,
+    }
 }
 
-/// Items broken somewhere in a full walk, with how many findings each.
-fn findings_of(f: &crate::collect::walk::ShareFacts) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for (id, n) in [
+/// How changes are learnt of.
+enum Source {
+    /// inotify, one watch per directory.
+    Kernel(kernel::Kernel),
+    /// Polling every so many seconds (network shares, or above the watch limit).
+    Poll {
+        /// Kept alive: dropping it stops polling.
+        _poller: poll::Poller,
+        secs: u64,
+        /// Folders that could not be listed (host path, why).
+        unreadable: Vec<(Vec<u8>, String)>,
+    },
+}
+
+/// Watches every share root, each folder in it, and each root's parent (without
+/// its other content), so that a root removed and created again is seen.
+/// `Err(n)`: the kernel's watch limit was reached after `n` folders.
+fn watch_kernel(
+    ex: &Examiner,
+    fs: &RootFs,
+    real_roots: &[PathBuf],
+    tx: queue::Sink,
+) -> Result<Result<kernel::Kernel, usize>, Fatal> {
+    let mut k = kernel::Kernel::new(tx)
+        .map_err(|e| Fatal(format!("cannot start the file watcher: {e}")))?;
+    for real in real_roots {
+        if let Some(parent) = real.parent()
+            && parent.starts_with(fs.root())
+            && k.add_one(parent).is_err()
+        {
+            return Ok(Err(k.watched));
+        }
+        if k.add_tree(ex, real).is_err() {
+            return Ok(Err(k.watched));
+        }
+    }
+    Ok(Ok(k))
+}
+
+/// What to do when inotify watches ran out after `watched` of `dirs` folders.
+/// The limit is shared by every program of the same user, so it can be reached
+/// below it: the advice is always above the current limit.
+fn limit_advice(watched: usize, dirs: Option<u64>) -> String {
+    let limit = max_user_watches();
+    let need = dirs.unwrap_or(watched as u64);
+    let raise_to = match limit {
+        Some(l) => l + need.max(1024),
+        None => (need * 2).max(65536),
+    };
+    let of = dirs.map(|d| format!(" of {d}")).unwrap_or_default();
+    format!(
+        "inotify watches ran out after {watched}{of} directories (fs.inotify.max_user_watches = {}, shared by all programs of this user); \
+         raise it (sysctl -w fs.inotify.max_user_watches={raise_to}, and in /etc/sysctl.d/ to keep it) or use --poll; polling every 30 s meanwhile",
+        limit.map(|l| l.to_string()).unwrap_or_else(|| "?".into())
+    )
+}
+
+/// Items broken somewhere in a full walk, with how many findings each, in
+/// checklist order (as on each file's line).
+fn findings_of(f: &crate::collect::walk::ShareFacts) -> Vec<(String, usize)> {
+    [
         ("HDL-02", f.marked_unregistered.len()),
         ("HDL-04", f.copies.len()),
         ("HDL-05", f.in_discard.len()),
         ("ACC-02", f.unauthorized.len()),
         ("ACC-03", f.world_readable.len()),
-    ] {
-        if n > 0 {
-            m.insert(id.to_string(), n);
-        }
-    }
-    m
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(id, n)| (id.to_string(), n))
+    .collect()
 }
 
-/// The number of findings per item, e.g. "ACC-03 (2)" / 「ACC-03（2 件）」.
-fn summarize(m: &BTreeMap<String, usize>, lang: Lang) -> String {
+fn ids(m: &[(String, usize)]) -> Vec<String> {
+    m.iter().map(|(id, _)| id.clone()).collect()
+}
+
+fn summarize(m: &[(String, usize)], lang: Lang) -> String {
     if m.is_empty() {
         return Text::new("なし", "none").get(lang).to_string();
     }
     m.iter()
-        .map(|(k, v)| {
-            Text::new(format!("{k}（{v} 件）"), format!("{k} ({v})"))
-                .get(lang)
-                .to_string()
-        })
+        .map(|(k, v)| format!("{k} {v}"))
         .collect::<Vec<_>>()
-        .join(Text::new("、", ", ").get(lang))
+        .join(", ")
 }
 
-/// Records one notify event in the pending window of its path(s).
+/// Records one notify event in the pending window of its path(s). Returns the
+/// folders it created, moved in or re-permissioned, which need watches of their
+/// own.
 fn note(
     ex: &Examiner,
     log_real: &Path,
     pending: &mut BTreeMap<Vec<u8>, Pending>,
     ev: notify::Event,
-) {
+) -> Vec<PathBuf> {
     let now = Instant::now();
+    // (A folder whose permissions changed may have become readable: watchable.)
+    let new_dirs = match ev.kind {
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => Vec::new(),
+        EventKind::Create(_)
+        | EventKind::Modify(ModifyKind::Name(_))
+        | EventKind::Modify(ModifyKind::Metadata(_)) => ev
+            .paths
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
     let hosts: Vec<Vec<u8>> = ev
         .paths
         .iter()
@@ -395,6 +561,7 @@ fn note(
                 p.renamed = true;
                 p.renamed_from = Some(from.clone());
             });
+            mark(&hosts[0], &|p| p.moved_away = true);
         }
         EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
             hosts.iter().for_each(|h| mark(h, &|p| p.removed = true))
@@ -409,6 +576,7 @@ fn note(
         EventKind::Access(_) => {}
         _ => hosts.iter().for_each(|h| mark(h, &|p| p.modified = true)),
     }
+    new_dirs
 }
 
 /// Handles one path after its burst of events: re-classify and log.
@@ -425,9 +593,10 @@ fn handle(
         return Ok(Vec::new());
     }
     if !e.exists {
-        if p.created || p.renamed_from.is_some() {
+        if p.created || p.renamed_from.is_some() || p.moved_away {
             // Created and gone again within one window (an editor's temporary
-            // file): nothing to classify, and nothing existed before.
+            // file): nothing to classify, and nothing existed before. Or renamed:
+            // the line for its new name says where it came from.
             return Ok(Vec::new());
         }
         let d = Text::new(
@@ -514,35 +683,24 @@ fn details(e: &Examined, lang: Lang) -> String {
 }
 
 /// After a lost event queue: walk everything again and log one `rescan` line.
-fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &str) -> Result<(), Fatal> {
+fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &Text) -> Result<(), Fatal> {
     let facts = ex
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
     let f = findings_of(&facts);
     let s = summarize(&f, lang);
     let d = if lang == Lang::Ja {
-        format!("再走査しました（{why}）。現在の問題: {s}")
+        format!("再走査しました（{}）。現在の問題: {s}", why.ja)
     } else {
-        format!("rescanned ({why}); findings now: {s}")
+        format!("rescanned ({}); findings now: {s}", why.en)
     };
-    log.append(event("rescan", None, f.keys().cloned().collect(), d))?;
+    log.append(event("rescan", None, ids(&f), d))?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_summary_of_findings_is_in_the_log_language() {
-        let mut m = BTreeMap::new();
-        assert_eq!(summarize(&m, Lang::Ja), "なし");
-        assert_eq!(summarize(&m, Lang::En), "none");
-        m.insert("ACC-03".to_string(), 2);
-        m.insert("HDL-02".to_string(), 1);
-        assert_eq!(summarize(&m, Lang::Ja), "ACC-03（2 件）、HDL-02（1 件）");
-        assert_eq!(summarize(&m, Lang::En), "ACC-03 (2), HDL-02 (1)");
-    }
 
     #[test]
     fn a_rescan_walks_everything_again_and_logs_what_is_broken() {
@@ -553,23 +711,52 @@ mod tests {
         std::fs::write(root.join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").unwrap();
         std::fs::write(root.join("etc/group"), "root:x:0:\n").unwrap();
         std::fs::write(root.join("srv/share/public/社外秘.txt"), "x").unwrap();
+        // Readable by everyone: ACC-03, listed after HDL-02 as on each file's line.
+        std::fs::create_dir_all(root.join("srv/share/design")).unwrap();
+        std::fs::write(root.join("srv/share/design/a.dwg"), "a").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        for (p, m) in [
+            ("srv/share", 0o755),
+            ("srv/share/design", 0o755),
+            ("srv/share/design/a.dwg", 0o644),
+        ] {
+            std::fs::set_permissions(root.join(p), std::fs::Permissions::from_mode(m)).unwrap();
+        }
         let mut profile = Profile::empty();
         profile.scope.shares = vec!["/srv/share".into()];
         profile.markers = vec!["社外秘".into()];
+        profile.assets = vec![crate::profile::Asset {
+            paths: vec!["/srv/share/design/**".into()],
+            ..Default::default()
+        }];
         let fs = RootFs::new(&root);
         let mut ex = Examiner::new(&fs, &profile, None, watch_roots(&profile));
         let mut log = ChainLog::open(&d.path().join("w.log")).unwrap();
-        rescan(
-            &mut ex,
-            &mut log,
-            Lang::En,
+        let why = Text::new(
+            "キューがあふれました",
             "the kernel's event queue overflowed",
-        )
-        .unwrap();
+        );
+        rescan(&mut ex, &mut log, Lang::En, &why).unwrap();
+        rescan(&mut ex, &mut log, Lang::Ja, &why).unwrap();
         let text = std::fs::read_to_string(d.path().join("w.log")).unwrap();
         let l: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(l["event"], "rescan");
-        assert_eq!(l["findings"], serde_json::json!(["HDL-02"]));
+        assert_eq!(l["findings"], serde_json::json!(["HDL-02", "ACC-03"]));
+        assert!(
+            l["detail"]
+                .as_str()
+                .unwrap()
+                .ends_with("findings now: HDL-02 1, ACC-03 1"),
+            "{l}"
+        );
         assert!(l["detail"].as_str().unwrap().contains("queue overflowed"));
+        let l: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+        assert!(
+            l["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("再走査しました（キューがあふれました）"),
+            "{l}"
+        );
     }
 }

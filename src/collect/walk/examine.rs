@@ -131,8 +131,7 @@ impl<'a> Examiner<'a> {
             return out;
         };
         let root = root.clone();
-        let hp = Path::new(std::ffi::OsStr::from_bytes(host));
-        if self.excluder.excluded(hp) || self.excluder.prunes(hp) {
+        if self.excluded(host) {
             return out;
         }
         out.watched = true;
@@ -271,6 +270,12 @@ impl<'a> Examiner<'a> {
             }
         }
         out
+    }
+
+    /// `scope.exclude` leaves this host path out (or everything in it).
+    pub fn excluded(&self, host: &[u8]) -> bool {
+        let hp = Path::new(std::ffi::OsStr::from_bytes(host));
+        self.excluder.excluded(hp) || self.excluder.prunes(hp)
     }
 
     /// A host path for a real path under the root (`None` outside it).

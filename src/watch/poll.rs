@@ -1,0 +1,312 @@
+//! Polling (`--poll SECONDS`, network shares; or above the inotify watch limit):
+//! every so often the trees are listed again (`lstat` only, nothing is opened)
+//! and compared with the last listing, in nanoseconds and with the change time,
+//! so that permission and ACL changes are seen as well as new content. Links are
+//! not followed and `scope.exclude` is honoured, as in the walk.
+
+use crate::collect::walk::classify::Excluder;
+use notify::event::{CreateKind, DataChange, EventKind, MetadataKind, ModifyKind, RemoveKind};
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A tree to list: its real path on this machine and its host path.
+#[derive(Clone)]
+pub struct Tree {
+    pub real: PathBuf,
+    pub host: Vec<u8>,
+}
+
+/// What is compared between two listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    dir: bool,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    mode: u32,
+    uid: u32,
+    gid: u32,
+}
+
+impl Stamp {
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            dir: m.is_dir(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+            mode: m.mode(),
+            uid: m.uid(),
+            gid: m.gid(),
+        }
+    }
+}
+
+/// One listing: each path's stamp and the listing that last saw it.
+#[derive(Default)]
+struct Listing {
+    entries: HashMap<PathBuf, (Stamp, u64)>,
+    generation: u64,
+}
+
+/// The polling thread; dropping it stops it.
+pub struct Poller {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Poller {
+    /// Lists the trees once (now), then again every `every` in a thread, sending
+    /// what changed. Returns the folders that could not be listed (host path, why).
+    pub fn start(
+        trees: Vec<Tree>,
+        exclude: &[String],
+        every: Duration,
+        tx: super::queue::Sink,
+    ) -> (Poller, Vec<(Vec<u8>, String)>) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let excluder = Excluder::new(exclude);
+        let mut listing = Listing::default();
+        let mut unreadable = Vec::new();
+        list(&trees, &excluder, &stop, &mut listing, &mut unreadable);
+        let s = stop.clone();
+        let thread = std::thread::spawn(move || {
+            loop {
+                let until = Instant::now() + every;
+                while let Some(left) = until.checked_duration_since(Instant::now()) {
+                    if s.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    std::thread::sleep(left.min(Duration::from_millis(100)));
+                }
+                let events = list(&trees, &excluder, &s, &mut listing, &mut Vec::new());
+                if s.load(Ordering::SeqCst) {
+                    return;
+                }
+                for ev in events {
+                    if !tx.send(Ok(ev)) {
+                        return;
+                    }
+                }
+            }
+        });
+        (
+            Poller {
+                stop,
+                thread: Some(thread),
+            },
+            unreadable,
+        )
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn host_of(tree: &Tree, real_len: usize, path: &Path) -> Vec<u8> {
+    let suffix = &path.as_os_str().as_bytes()[real_len.min(path.as_os_str().len())..];
+    if tree.host == b"/" {
+        if suffix.is_empty() {
+            b"/".to_vec()
+        } else {
+            suffix.to_vec()
+        }
+    } else {
+        [tree.host.as_slice(), suffix].concat()
+    }
+}
+
+/// Lists every tree into `listing` and returns the changes since its last
+/// listing (none the first time). Stops early, returning nothing, when asked to.
+fn list(
+    trees: &[Tree],
+    excluder: &Excluder,
+    stop: &AtomicBool,
+    listing: &mut Listing,
+    unreadable: &mut Vec<(Vec<u8>, String)>,
+) -> Vec<notify::Event> {
+    let first = listing.generation == 0;
+    listing.generation += 1;
+    let generation = listing.generation;
+    let mut events = Vec::new();
+    let mut ev = |kind: EventKind, p: &Path| {
+        if !first {
+            events.push(notify::Event::new(kind).add_path(p.to_path_buf()));
+        }
+    };
+    for tree in trees {
+        let real_len = tree.real.as_os_str().len();
+        let mut it = walkdir::WalkDir::new(&tree.real)
+            .follow_links(false)
+            .into_iter();
+        while let Some(next) = it.next() {
+            if stop.load(Ordering::Relaxed) {
+                return Vec::new();
+            }
+            let (ent, meta) = match next.and_then(|e| e.metadata().map(|m| (e, m))) {
+                Ok(x) => x,
+                Err(e) => {
+                    if let Some(p) = e.path()
+                        && e.io_error()
+                            .is_some_and(|i| i.kind() != std::io::ErrorKind::NotFound)
+                    {
+                        let why = e
+                            .io_error()
+                            .map(crate::collect::walk::read::io_message)
+                            .unwrap_or_default();
+                        unreadable.push((host_of(tree, real_len, p), why));
+                    }
+                    continue;
+                }
+            };
+            let host = host_of(tree, real_len, ent.path());
+            let hp = Path::new(std::ffi::OsStr::from_bytes(&host));
+            if ent.depth() > 0 && excluder.excluded(hp) {
+                if meta.is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            if meta.is_dir() && excluder.prunes(hp) {
+                it.skip_current_dir();
+            }
+            let new = Stamp::of(&meta);
+            match listing.entries.get_mut(ent.path()) {
+                None => {
+                    let kind = if new.dir {
+                        CreateKind::Folder
+                    } else {
+                        CreateKind::File
+                    };
+                    ev(EventKind::Create(kind), ent.path());
+                    listing
+                        .entries
+                        .insert(ent.path().to_path_buf(), (new, generation));
+                }
+                Some((old, seen)) => {
+                    *seen = generation;
+                    if let Some(kind) = change(old, &new) {
+                        ev(kind, ent.path());
+                    }
+                    *old = new;
+                }
+            }
+        }
+    }
+    let gone: Vec<PathBuf> = listing
+        .entries
+        .iter()
+        .filter(|(_, (_, seen))| *seen != generation)
+        .map(|(p, _)| p.clone())
+        .collect();
+    for p in gone {
+        listing.entries.remove(&p);
+        ev(EventKind::Remove(RemoveKind::Any), &p);
+    }
+    events
+}
+
+/// The event for a path seen in two listings, if it changed.
+fn change(old: &Stamp, new: &Stamp) -> Option<EventKind> {
+    if old == new {
+        return None;
+    }
+    if old.dir != new.dir || old.ino != new.ino {
+        // Replaced by another file or folder: examined as new.
+        return Some(if new.dir {
+            EventKind::Create(CreateKind::Folder)
+        } else {
+            EventKind::Modify(ModifyKind::Data(DataChange::Any))
+        });
+    }
+    let owner_or_mode = old.mode != new.mode || old.uid != new.uid || old.gid != new.gid;
+    if new.dir {
+        // A folder's times change with its entries, which have events of their
+        // own; its mode, owner or ACL (the change time alone) are permissions.
+        if owner_or_mode || (old.ctime != new.ctime && old.mtime == new.mtime) {
+            return Some(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)));
+        }
+        return None;
+    }
+    if old.size != new.size || old.mtime != new.mtime {
+        return Some(EventKind::Modify(ModifyKind::Data(DataChange::Any)));
+    }
+    if owner_or_mode || old.ctime != new.ctime {
+        return Some(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn kinds(events: &[notify::Event], name: &str) -> Vec<EventKind> {
+        events
+            .iter()
+            .filter(|e| e.paths[0].file_name().is_some_and(|n| n == name))
+            .map(|e| e.kind)
+            .collect()
+    }
+
+    #[test]
+    fn listings_tell_new_changed_re_permissioned_and_removed_files_apart() {
+        let d = tempfile::tempdir().unwrap();
+        let share = d.path().join("share");
+        std::fs::create_dir_all(share.join("sub")).unwrap();
+        std::fs::create_dir_all(share.join("skip")).unwrap();
+        std::fs::write(share.join("sub/a.txt"), "a").unwrap();
+        std::fs::write(share.join("sub/b.txt"), "b").unwrap();
+        std::fs::write(share.join("sub/c.txt"), "c").unwrap();
+        let trees = vec![Tree {
+            real: share.clone(),
+            host: b"/srv/share".to_vec(),
+        }];
+        let excluder = Excluder::new(&["/srv/share/skip/**".to_string()]);
+        let stop = AtomicBool::new(false);
+        let mut listing = Listing::default();
+        let first = list(&trees, &excluder, &stop, &mut listing, &mut Vec::new());
+        assert!(first.is_empty(), "{first:?}");
+
+        std::fs::write(share.join("sub/new.txt"), "n").unwrap();
+        std::fs::write(share.join("sub/a.txt"), "a2").unwrap();
+        std::fs::set_permissions(
+            share.join("sub/b.txt"),
+            std::fs::Permissions::from_mode(0o604),
+        )
+        .unwrap();
+        std::fs::remove_file(share.join("sub/c.txt")).unwrap();
+        std::fs::write(share.join("skip/x.txt"), "x").unwrap();
+        let ev = list(&trees, &excluder, &stop, &mut listing, &mut Vec::new());
+        assert_eq!(kinds(&ev, "new.txt"), [EventKind::Create(CreateKind::File)]);
+        assert_eq!(
+            kinds(&ev, "a.txt"),
+            [EventKind::Modify(ModifyKind::Data(DataChange::Any))]
+        );
+        assert_eq!(
+            kinds(&ev, "b.txt"),
+            [EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any))]
+        );
+        assert_eq!(kinds(&ev, "c.txt"), [EventKind::Remove(RemoveKind::Any)]);
+        // The folder whose entries changed is not a permission change; the
+        // excluded folder's content is never listed.
+        assert!(kinds(&ev, "sub").is_empty(), "{ev:?}");
+        assert!(kinds(&ev, "x.txt").is_empty(), "{ev:?}");
+        // Nothing changed: nothing to say.
+        assert!(list(&trees, &excluder, &stop, &mut listing, &mut Vec::new()).is_empty());
+    }
+}
