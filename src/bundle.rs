@@ -583,9 +583,16 @@ pub fn inputs(
         let Ok(bytes) = std::fs::read(f) else {
             continue;
         };
+        // `people_file` already holds the profile folder: cite the file as the
+        // profile names it (relative to that folder), or the plan would join the
+        // folder a second time and miss the file when --profile is relative.
+        let cited = match f.strip_prefix(&profile.base_dir) {
+            Ok(rel) if f.is_relative() => rel.to_path_buf(),
+            _ => absolute(f),
+        };
         out.push(
             Evidence::new(EvidenceKind::Record)
-                .path(f.to_string_lossy())
+                .path(cited.to_string_lossy())
                 .sha256(Some(crate::rootfs::sha256_hex(&bytes)))
                 .localize(Lang::En),
         );

@@ -405,4 +405,24 @@ fn the_account_files_and_the_roster_and_training_csvs_every_verdict_read_are_in_
     assert!(!out.join("evidence/etc/shadow").exists());
     let (code, text) = verify(&out);
     assert_eq!(code, 0, "{text}");
+
+    // The same with paths relative to the working folder, as a user types
+    // them: the roster was looked for under company/company/ and not copied.
+    let o = timaudit()
+        .current_dir(d.path())
+        .args(["audit", "--lang", "en", "--date", "2026-11-25"])
+        .args(["--profile", "company/timaudit.yaml", "--root", "root"])
+        .args(["--out", "out-relative"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().unwrap() < 2, "{stderr}");
+    assert!(!stderr.contains("could not copy"), "{stderr}");
+    let out = d.path().join("out-relative");
+    for (copy, original) in [
+        ("evidence/profile/people.csv", c.join("people.csv")),
+        ("evidence/profile/training.csv", c.join("training.csv")),
+    ] {
+        assert_eq!(read(&out.join(copy)), read(&original), "{copy}");
+    }
 }

@@ -596,3 +596,25 @@ fn nothing_to_check_is_said_plainly() {
         "pledges are on file for the 1 leaver"
     );
 }
+
+#[test]
+fn an_expired_answer_on_a_manual_item_is_unanswered_and_the_reason_does_not_deny_the_entry() {
+    let c = good_company();
+    edit(
+        &c,
+        "  ITS-12: {status: pass}\n  ITS-13: {status: not_applicable, note: クラウド未使用}\n",
+        "  ITS-12: {status: pass, note: VPN, expires_on: 2028-02-28}\n  ITS-13: {status: pass, expires_on: 2028-02-29}\n",
+    );
+    let a = c.audit("2028-02-29", &[]);
+    // Expiring on the audit date still counts; the day before does not.
+    assert_eq!(a.status("ITS-13"), "pass");
+    let i = a.item("ITS-12");
+    assert_eq!(i["status"], "unanswered");
+    let reason = i["reason"].as_str().unwrap();
+    assert!(reason.contains("expired on 2028-02-28"), "{reason}");
+    assert!(!reason.contains("has no entry"), "{reason}");
+    let a = c.audit("2028-02-29", &["--lang", "ja"]);
+    let reason = a.item("ITS-12")["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("期限が切れています"), "{reason}");
+    assert!(!reason.contains("回答がありません"), "{reason}");
+}

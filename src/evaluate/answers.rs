@@ -48,16 +48,30 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
     if item.source.needs_answer() {
         let Some(a) = answer else {
             result.status = Status::Unanswered;
-            let mut reason = Text::new(
-                format!(
-                    "未回答です（プロファイルの `answers:` に {} の回答がありません）",
-                    item.id
+            // An expired answer is there but no longer counts: say so rather
+            // than claim the profile has no entry for the item.
+            let mut reason = match expired {
+                Some(_) => Text::new(
+                    format!(
+                        "未回答です（{} の回答の期限が切れています。確認し直して `expires_on` を更新してください）",
+                        item.id
+                    ),
+                    format!(
+                        "unanswered: the answer for {} has expired (check it again and renew `expires_on`)",
+                        item.id
+                    ),
                 ),
-                format!(
-                    "unanswered: the profile's `answers:` has no entry for {}",
-                    item.id
+                None => Text::new(
+                    format!(
+                        "未回答です（プロファイルの `answers:` に {} の回答がありません）",
+                        item.id
+                    ),
+                    format!(
+                        "unanswered: the profile's `answers:` has no entry for {}",
+                        item.id
+                    ),
                 ),
-            );
+            };
             if let Some(c) = &computed {
                 reason = reason.join(&Text::new(
                     format!(
