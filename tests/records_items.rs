@@ -179,6 +179,13 @@ fn adm02_is_partial_when_the_rules_are_older_than_three_review_intervals() {
     // 2025-01-10 + 1095 days = 2028-01-10.
     assert_eq!(c.audit("2028-01-10", &[]).status("ADM-02"), "pass");
     assert_eq!(c.audit("2028-01-11", &[]).status("ADM-02"), "partial");
+    // Revised on the audit date counts; revised after it (an audit replayed with
+    // an earlier --date) cannot show the rules were current then.
+    assert_eq!(c.audit("2025-01-10", &[]).status("ADM-02"), "pass");
+    let a = c.audit("2025-01-09", &[]);
+    assert_eq!(a.status("ADM-02"), "partial");
+    let reason = a.item("ADM-02")["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("after the audit date"), "{reason}");
     edit(&c, "    path: docs/rules.pdf", "    path: docs/gone.pdf");
     assert_eq!(c.audit("2026-11-25", &[]).status("ADM-02"), "fail");
 }

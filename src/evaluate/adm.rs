@@ -168,6 +168,13 @@ fn adm02(ctx: &Context, _: &Done) -> Outcome {
             "the rules document has no revision date (revised_on), so it cannot be shown to be current",
         ))
         .with([ev]),
+        // A revision dated after the audit date did not exist on that date (a
+        // typo, or an audit replayed with an earlier --date): not shown current.
+        Some(d) if d > ctx.date => Outcome::partial(tr!(
+            "管理規程の改訂日 {d} が監査日より後のため、監査日時点で最新だったか確認できません",
+            "the rules' revision date {d} is after the audit date, so they cannot be shown to be current on that date"
+        ))
+        .with([ev]),
         Some(d) if days(d, ctx.date) > limit as i64 => Outcome::partial(tr!(
             "管理規程の最終改訂は {d} で、{limit} 日以上見直されていません",
             "the rules were last revised on {d}, more than {limit} days ago"
