@@ -625,3 +625,62 @@ fn an_expired_answer_on_a_manual_item_is_unanswered_and_the_reason_does_not_deny
     assert!(reason.contains("期限が切れています"), "{reason}");
     assert!(!reason.contains("回答がありません"), "{reason}");
 }
+
+#[test]
+fn an_unparsable_account_line_makes_acc07_and_acc05_error_not_a_silent_pass() {
+    let c = good_company();
+    assert_eq!(c.audit("2026-11-25", &[]).status("ACC-07"), "pass");
+    // A uid 0 account missing its comment field: the line cannot be parsed, and
+    // ACC-07 must not pass as if it were not there.
+    c.passwd(&format!("{PASSWD}backdoor:x:0:0:/root:/bin/bash\n"));
+    let a = c.audit("2026-11-25", &[]);
+    let i = a.item("ACC-07");
+    assert_eq!(i["status"], "error", "{i}");
+    let ev = a.evidence("ACC-07").join("");
+    assert!(
+        ev.contains("/etc/passwd") && ev.contains("backdoor:x:0:0") && ev.contains("\"line\":5"),
+        "{ev}"
+    );
+    // A leaver on a line of /etc/group that cannot be parsed: ACC-05 cannot pass.
+    edit(
+        &c,
+        "  - account: suzuki\n    roles: [handler]\n    status: active",
+        "  - account: suzuki\n    roles: [handler]\n    status: left\n    exit_pledge_signed_on: 2026-03-31",
+    );
+    c.passwd(&PASSWD.replace(
+        "suzuki:x:1002:1002::/home/suzuki:/bin/bash",
+        "suzuki:x:1002:1002::/home/suzuki:/usr/sbin/nologin",
+    ));
+    let group = GROUP.replace("design:x:2001:tanaka,suzuki", "design:x:2001:tanaka");
+    c.group(&format!("{group}wheel:x:ten:suzuki\n"));
+    let a = c.audit("2026-11-25", &["--no-hash"]);
+    let i = a.item("ACC-05");
+    assert_eq!(i["status"], "error", "{i}");
+    assert!(a.evidence("ACC-05").join("").contains("wheel:x:ten:suzuki"));
+    // The same bad line naming no leaver does not stop ACC-05 from passing.
+    c.group(&format!("{group}wheel:x:ten:tanaka\n"));
+    assert_ne!(c.audit("2026-11-25", &[]).status("ACC-05"), "error");
+}
+
+#[test]
+fn an_unparsable_line_of_an_authorized_group_keeps_training_items_from_passing() {
+    let c = good_company();
+    c.passwd(&format!("{PASSWD}sato:x:1003:1003::/home/sato:/bin/bash\n"));
+    c.group(&GROUP.replace(
+        "design:x:2001:tanaka,suzuki",
+        "design:x:2OO1:tanaka,suzuki,sato",
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    for id in ["TRN-02", "TRN-03", "TRN-04"] {
+        let i = a.item(id);
+        assert_eq!(i["status"], "error", "{id}: {i}");
+        assert!(
+            a.evidence(id).join("").contains("design:x:2OO1"),
+            "{id}: {i}"
+        );
+    }
+    // A bad line for a group no asset names changes nothing.
+    c.group(&format!("{GROUP}video:x:4O:tanaka\n"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-02"), "pass");
+}

@@ -18,10 +18,80 @@ pub const RULES: &[(&str, Rule)] = &[
     ("ACC-02", shares::acc02),
     ("ACC-03", acc03),
     ("ACC-04", acc04),
-    ("ACC-05", acc05),
+    ("ACC-05", acc05_whole),
     ("ACC-06", acc06),
-    ("ACC-07", acc07),
+    ("ACC-07", acc07_whole),
 ];
+
+/// ACC-05 that never passes past a line of the account files it could not read
+/// naming a leaver (that line may be the leaver's live account or membership).
+fn acc05_whole(ctx: &Context, done: &Done) -> Outcome {
+    let leavers: Vec<&str> = ctx
+        .profile
+        .people
+        .iter()
+        .filter(|x| !x.is_active())
+        .map(|x| x.account.as_str())
+        .collect();
+    unparsed_guard(ctx, acc05(ctx, done), |line| {
+        line.split([':', ',']).any(|t| leavers.contains(&t.trim()))
+    })
+}
+
+/// ACC-07 that never passes past an unreadable line of `/etc/passwd` or
+/// `/etc/group`: it may hide a uid 0 account or a sudo/wheel/admin member.
+fn acc07_whole(ctx: &Context, done: &Done) -> Outcome {
+    unparsed_guard(ctx, acc07(ctx, done), |_| true)
+}
+
+/// Turns a pass into `error` when lines of the account files that `relevant`
+/// picks could not be parsed: the verdict cannot be shown without them.
+pub(super) fn unparsed_guard(
+    ctx: &Context,
+    o: Outcome,
+    relevant: impl Fn(&str) -> bool,
+) -> Outcome {
+    let Ok(accounts) = &ctx.facts.accounts else {
+        return o;
+    };
+    if o.status != Status::Pass {
+        return o;
+    }
+    let bad: Vec<_> = accounts
+        .problems
+        .iter()
+        .filter(|(_, _, text)| relevant(text))
+        .collect();
+    if bad.is_empty() {
+        return o;
+    }
+    let n = bad.len();
+    let evidence = bad.iter().map(|(file, line, text)| {
+        let sha = if *file == accounts.group.path {
+            &accounts.group.sha256
+        } else {
+            &accounts.passwd.sha256
+        };
+        Evidence::new(EvidenceKind::Config)
+            .path(file)
+            .line(*line)
+            .excerpt(text)
+            .sha256(Some(sha.clone()))
+            .detail(Text::new(
+                "この行を読み取れません（項目数または uid/gid が不正）",
+                "this line cannot be parsed (wrong number of fields or a bad uid/gid)",
+            ))
+    });
+    Outcome::error(Text::new(
+        format!("/etc/passwd・/etc/group に読み取れない行が {n} 行あるため判定できません（その行のアカウントが見落とされている可能性があります）"),
+        format!(
+            "cannot be assessed: {} of /etc/passwd or /etc/group could not be parsed, so an account or membership on {} may be missed",
+            en_n(n, "1 line", &format!("{n} lines")),
+            en_n(n, "it", "them")
+        ),
+    ))
+    .with(evidence)
+}
 
 /// ACC-03: the file-share walk's result, plus the Windows evidence (icacls).
 fn acc03(ctx: &Context, done: &Done) -> Outcome {

@@ -14,11 +14,34 @@ type Done = BTreeMap<String, ItemResult>;
 
 pub const RULES: &[(&str, Rule)] = &[
     ("TRN-01", trn01),
-    ("TRN-02", trn02),
-    ("TRN-03", trn03),
-    ("TRN-04", trn04),
+    ("TRN-02", |c, d| membership_guard(c, trn02(c, d))),
+    ("TRN-03", |c, d| membership_guard(c, trn03(c, d))),
+    ("TRN-04", |c, d| membership_guard(c, trn04(c, d))),
     ("TRN-05", trn05),
 ];
+
+/// Who must be trained depends on group membership: a line of `/etc/group` for
+/// an `authorized` group, or of `/etc/passwd` for a person of the roster, that
+/// could not be parsed may hide someone, so the item cannot pass past it.
+fn membership_guard(ctx: &Context, o: Outcome) -> Outcome {
+    let p = ctx.profile;
+    let groups: Vec<&str> = p
+        .assets
+        .iter()
+        .flat_map(|a| &a.authorized)
+        .filter_map(|x| match x {
+            Principal::Group(g) => Some(g.as_str()),
+            _ => None,
+        })
+        .collect();
+    if groups.is_empty() {
+        return o;
+    }
+    super::acc::unparsed_guard(ctx, o, |line| {
+        let name = line.split(':').next().unwrap_or("").trim();
+        groups.contains(&name) || p.person(name).is_some()
+    })
+}
 
 /// Active people who can access protected information and so must be trained:
 /// handlers of an asset, `user:` principals in `authorized`, and members (primary
