@@ -259,3 +259,42 @@ people:
         a.stderr
     );
 }
+
+#[test]
+fn a_day_threshold_beyond_a_century_is_a_profile_error_not_a_crash() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP);
+    c.write("docs/rules.pdf", "rules");
+    // review_interval_days × 3 overflowed and the run panicked (exit 101).
+    c.profile(
+        "version: 1
+organization:
+  name: テスト株式会社
+documents:
+  - id: rules
+    path: docs/rules.pdf
+    revised_on: 2025-01-10
+thresholds:
+  review_interval_days: 18446744073709551615
+  training_interval_days: 36501
+  log_retention_days: 36500
+",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "stderr:\n{}", a.stderr);
+    let f = c.profile_path().display().to_string();
+    for (line, col, key) in [
+        (9, 25, "review_interval_days"),
+        (10, 27, "training_interval_days"),
+    ] {
+        let want = format!("{f}:{line}:{col}: thresholds.{key}: ");
+        assert!(
+            a.stderr
+                .lines()
+                .any(|l| l.starts_with(&want) && l.contains("more than 36500")),
+            "{want}\n{}",
+            a.stderr
+        );
+    }
+    assert!(!a.stderr.contains("log_retention_days"), "{}", a.stderr);
+}

@@ -161,7 +161,7 @@ fn adm02(ctx: &Context, _: &Done) -> Outcome {
             .with([ev]);
         }
     }
-    let limit = p.thresholds.review_interval_days * 3;
+    let limit = p.thresholds.review_interval_days.saturating_mul(3);
     match doc.revised_on {
         None => Outcome::partial(Text::new(
             "管理規程の改訂日（revised_on）が記録されていないため、最新かどうか確認できません",
@@ -175,7 +175,7 @@ fn adm02(ctx: &Context, _: &Done) -> Outcome {
             "the rules' revision date {d} is after the audit date, so they cannot be shown to be current on that date"
         ))
         .with([ev]),
-        Some(d) if days(d, ctx.date) > limit as i64 => Outcome::partial(tr!(
+        Some(d) if days(d, ctx.date) > i64::try_from(limit).unwrap_or(i64::MAX) => Outcome::partial(tr!(
             "管理規程の最終改訂は {d} で、{limit} 日以上見直されていません",
             "the rules were last revised on {d}, more than {limit} days ago"
         ))

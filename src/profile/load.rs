@@ -842,6 +842,15 @@ impl Decoder<'_> {
                 self.err(v.pos, format!("{ctx}: must be at least 1"));
                 continue;
             }
+            // Day counts beyond a century are a typo, and would overflow the date
+            // arithmetic (review_interval_days × 3, dates minus the interval).
+            if key.ends_with("_days") && x > MAX_THRESHOLD_DAYS {
+                self.err(
+                    v.pos,
+                    format!("{ctx}: {x} days is more than {MAX_THRESHOLD_DAYS} (100 years); give the interval in days"),
+                );
+                continue;
+            }
             let t = &mut p.thresholds;
             match key {
                 "log_retention_days" => t.log_retention_days = x,
@@ -881,6 +890,9 @@ fn parse_person_status(s: &str) -> Option<PersonStatus> {
 }
 
 /// `YYYY-MM-DD` and nothing else.
+/// The largest day count a threshold may give (100 years).
+pub const MAX_THRESHOLD_DAYS: u64 = 36_500;
+
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
     let shape_ok = t.len() == 10
