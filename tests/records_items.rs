@@ -684,3 +684,43 @@ fn an_unparsable_line_of_an_authorized_group_keeps_training_items_from_passing()
     let a = c.audit("2026-11-25", &[]);
     assert_eq!(a.status("TRN-02"), "pass");
 }
+
+#[test]
+fn training_topics_ignore_ascii_case_and_an_unknown_topic_is_warned_about() {
+    let c = good_company();
+    edit(
+        &c,
+        "    topics: [handling, reporting, sanctions]",
+        "    topics: [Handling, REPORTING, Sanctions]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "pass", "{}", a.item("TRN-01"));
+    assert!(!a.stderr.contains("topic"), "{}", a.stderr);
+    edit(
+        &c,
+        "    topics: [handling, reporting, sanctions]",
+        "    topics: [handling, reporting, sanction]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "partial");
+    assert!(
+        a.stderr.contains(
+            "training: topic `sanction` has no meaning to timaudit (did you mean `sanctions`?)"
+        ),
+        "{}",
+        a.stderr
+    );
+    // The same for a roster kept in a spreadsheet.
+    c.write(
+        "training.csv",
+        "date,account,title,topics\n2026-06-10,tanaka,研修,Handling;Reporting;Sanctions\n2026-06-10,suzuki,研修,Handling;Reporting;Sanctions\n",
+    );
+    edit(
+        &c,
+        "training:\n  - date: 2026-06-10\n    title: 技術情報管理研修\n    topics: [handling, reporting, sanctions]\n    attendees: [tanaka, suzuki]\n",
+        "training_file: training.csv\n",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "pass", "{}", a.item("TRN-01"));
+    assert_eq!(a.status("TRN-02"), "pass", "{}", a.item("TRN-02"));
+}

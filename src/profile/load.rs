@@ -581,6 +581,43 @@ impl Decoder<'_> {
             self.err(pos, "give either `training` or `training_file`, not both");
             return;
         }
+        self.training_sessions(f, p);
+        // Topics are compared without regard to ASCII case (`Handling` as a
+        // spreadsheet capitalises it counts as `handling`); a topic TRN-01 does
+        // not know is named once, at the key, so a typo does not go unnoticed.
+        let key = ["training_file", "training"]
+            .into_iter()
+            .find_map(|k| f.key_pos.get(k).copied());
+        let mut unknown: Vec<String> = Vec::new();
+        for s in &mut p.training {
+            for t in &mut s.topics {
+                let lower = t.to_ascii_lowercase();
+                if REQUIRED_TOPICS.contains(&lower.as_str()) {
+                    *t = lower;
+                } else if !unknown.contains(t) {
+                    unknown.push(t.clone());
+                }
+            }
+        }
+        if let Some(pos) = key {
+            for t in unknown {
+                let hint = suggest(&t.to_ascii_lowercase(), REQUIRED_TOPICS)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            " (the topics TRN-01 counts: {})",
+                            REQUIRED_TOPICS.join(", ")
+                        )
+                    });
+                self.warn(
+                    pos,
+                    format!("training: topic `{t}` has no meaning to timaudit{hint}"),
+                );
+            }
+        }
+    }
+
+    fn training_sessions(&mut self, f: &Fields, p: &mut Profile) {
         if let Some(n) = f.get("training_file") {
             let Some(rel) = self.string(n, "training_file") else {
                 return;
