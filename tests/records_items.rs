@@ -724,3 +724,25 @@ fn training_topics_ignore_ascii_case_and_an_unknown_topic_is_warned_about() {
     assert_eq!(a.status("TRN-01"), "pass", "{}", a.item("TRN-01"));
     assert_eq!(a.status("TRN-02"), "pass", "{}", a.item("TRN-02"));
 }
+
+#[test]
+fn acc07_a_second_sudo_line_in_etc_group_cannot_hide_a_member() {
+    let c = good_company();
+    // glibc's membership lookup reads every line of the name, so `suzuki`
+    // gets sudo from the second line; the report must cite that line.
+    c.group(&format!("{GROUP}sudo:x:27:suzuki\n"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-07"), "fail", "{}", a.item("ACC-07"));
+    let ev: Vec<String> = a
+        .evidence("ACC-07")
+        .into_iter()
+        .filter(|e| e.contains("user:suzuki") && e.contains("\"line\""))
+        .collect();
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert!(
+        ev[0].contains("/etc/group")
+            && ev[0].contains("\"line\":6")
+            && ev[0].contains("sudo:x:27:suzuki"),
+        "{ev:?}"
+    );
+}

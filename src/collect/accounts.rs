@@ -153,16 +153,15 @@ impl Accounts {
 
     /// Is `user` in `group`, as a supplementary member or by primary gid?
     pub fn is_member(&self, user: &str, group: &str) -> bool {
-        let Some(g) = self.group(group) else {
-            return false;
-        };
-        g.members.iter().any(|m| m == user) || self.user(user).is_some_and(|u| u.gid == g.gid)
+        self.members_of(group).contains(user)
     }
 
     /// Everyone in a group: supplementary members and users whose primary gid it is.
+    /// A group name listed on several lines counts every line, as the C library's
+    /// membership lookup (initgroups) does: a second `sudo` line cannot hide anyone.
     pub fn members_of(&self, group: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        if let Some(g) = self.group(group) {
+        for g in self.groups.iter().filter(|g| g.name == group) {
             out.extend(g.members.iter().cloned());
             out.extend(
                 self.users

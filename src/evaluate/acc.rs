@@ -305,7 +305,9 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
         );
     }
     for gname in ["sudo", "wheel", "admin"] {
-        let Some(g) = accounts.group(gname) else {
+        // Every line of that name: a second `sudo` line still grants sudo.
+        let lines: Vec<_> = accounts.groups.iter().filter(|g| g.name == gname).collect();
+        let Some(first) = lines.first().copied() else {
             continue;
         };
         for m in accounts.members_of(gname) {
@@ -314,16 +316,20 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
             }
             // Listed in /etc/group, or only through the primary gid in /etc/passwd:
             // cite the line that makes the account a member.
-            let ev = match accounts.user(&m) {
-                Some(u) if !g.members.contains(&m) => {
-                    let gid = g.gid;
+            let listed = lines.iter().find(|g| g.members.contains(&m)).copied();
+            let ev = match (accounts.user(&m), listed) {
+                (Some(u), None) => {
+                    let gid = lines
+                        .iter()
+                        .find(|g| g.gid == u.gid)
+                        .map_or(first.gid, |g| g.gid);
                     accounts.user_evidence(u).detail(tr!(
                         "主グループが {gname}（gid {gid}）",
                         "primary group {gname} (gid {gid})"
                     ))
                 }
-                _ => accounts
-                    .group_evidence(g)
+                (_, g) => accounts
+                    .group_evidence(g.unwrap_or(first))
                     .principal(format!("user:{m}"))
                     .detail(tr!("{gname} グループのメンバー", "member of {gname}")),
             };
