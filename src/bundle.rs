@@ -702,6 +702,14 @@ fn plan(r: &Report, src: &Sources, lang: Lang, warnings: &mut Vec<String>) -> Ve
         let planned = match e.kind {
             EvidenceKind::Config => {
                 let host = normalize_host(path);
+                // A unit's enablement is cited by its link (to a unit file or
+                // /dev/null), or by the `*.wants/` place where no link was found:
+                // nothing to copy, and the evidence line already says so.
+                if e.sha256.is_none()
+                    && (src.fs.read_link(&host).is_some() || !src.fs.exists_nofollow(&host))
+                {
+                    continue;
+                }
                 if share_files.contains(&host) || holds_secrets(&host) {
                     if skipped.insert(host.clone()) {
                         warnings.push(

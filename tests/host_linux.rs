@@ -1025,3 +1025,43 @@ fn its10_module_without_minlen_fails_even_with_its_default() {
     t.file("/etc/security/pwquality.conf", "minlen = 10\n");
     audit_tree(&t).expect("ITS-10", "pass");
 }
+
+// ------------------------------------------------------- bundle of host evidence
+
+#[test]
+fn bundle_does_not_warn_about_unit_links_it_cannot_copy() {
+    // Enablement is cited by its link (or by the *.wants/ place where none is):
+    // the bundle copies the configuration files, and says nothing about links.
+    let t = Tree::new();
+    t.file("/etc/ufw/ufw.conf", "ENABLED=no\n")
+        .file("/etc/clamav/freshclam.conf", "DatabaseMirror x\n")
+        .file("/etc/audit/rules.d/a.rules", "-w /srv/share/design -p wa\n")
+        .file(
+            "/etc/suricata/suricata.yaml",
+            "%YAML 1.1\n---\nvars: {}\n",
+        )
+        .enable("firewalld.service")
+        .mask("firewalld.service")
+        .enable("auditd.service")
+        .enable("clamav-freshclam.service")
+        .mask("clamav-freshclam.service");
+    let p = Profile::new(&[("T-001", &["/srv/share/design/**"])], "");
+    let out = tempfile::tempdir().unwrap();
+    let bundle = out.path().join("b");
+    let o = assert_cmd::Command::cargo_bin("timaudit")
+        .unwrap()
+        .args(["audit", "--lang", "en", "--date", "2026-06-01", "--profile"])
+        .arg(p.path())
+        .arg("--root")
+        .arg(t.root())
+        .arg("--out")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("could not copy"), "{err}");
+    // The configuration files themselves are in the bundle.
+    assert!(bundle.join("evidence/etc/ufw/ufw.conf").is_file());
+    assert!(bundle.join("evidence/etc/suricata/suricata.yaml").is_file());
+}
