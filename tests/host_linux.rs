@@ -1036,10 +1036,7 @@ fn bundle_does_not_warn_about_unit_links_it_cannot_copy() {
     t.file("/etc/ufw/ufw.conf", "ENABLED=no\n")
         .file("/etc/clamav/freshclam.conf", "DatabaseMirror x\n")
         .file("/etc/audit/rules.d/a.rules", "-w /srv/share/design -p wa\n")
-        .file(
-            "/etc/suricata/suricata.yaml",
-            "%YAML 1.1\n---\nvars: {}\n",
-        )
+        .file("/etc/suricata/suricata.yaml", "%YAML 1.1\n---\nvars: {}\n")
         .enable("firewalld.service")
         .mask("firewalld.service")
         .enable("auditd.service")

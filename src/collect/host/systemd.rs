@@ -291,7 +291,10 @@ mod tests {
         assert!(!u.is_masked("nftables.service") && u.is_enabled("nftables.service"));
         assert!(!u.is_masked("ufw.service"));
         let ev = u.evidence("auditd.service");
-        assert_eq!(ev.detail.as_ref().unwrap().en, "auditd.service is masked (empty unit file)");
+        assert_eq!(
+            ev.detail.as_ref().unwrap().en,
+            "auditd.service is masked (empty unit file)"
+        );
         let ev = u.evidence("firewalld.service");
         assert!(ev.detail.as_ref().unwrap().ja.contains("/dev/null"));
     }
