@@ -316,3 +316,48 @@ fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
         .collect();
     assert!(w.iter().any(|w| w.contains("host.json")), "{w:?}");
 }
+
+#[test]
+fn firewall_output_missing_a_profile_is_an_error_not_a_pass() {
+    // `netsh advfirewall show currentprofile` (or a truncated file) shows fewer
+    // than the three profiles: the others are unknown, so no pass.
+    let (_d, fs01) = fixture("en-fs01");
+    let dashes = "-".repeat(70);
+    let block = |name: &str, state: &str| {
+        format!(
+            "\n{name} Profile Settings:\n{dashes}\nState                                 {state}\nFirewall Policy                       BlockInbound,AllowOutbound\n"
+        )
+    };
+    let two = format!("{}{}\nOk.\n", block("Domain", "ON"), block("Private", "ON"));
+    std::fs::write(fs01.join("firewall.txt"), utf16(&two)).unwrap();
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-03", "error");
+    assert!(
+        r.reason("ITS-03").contains("only 2 profile"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // A shown profile that is off still fails.
+    let off = format!(
+        "{}{}\nOk.\n",
+        block("Domain", "ON"),
+        block("Private", "OFF")
+    );
+    std::fs::write(fs01.join("firewall.txt"), utf16(&off)).unwrap();
+    let r = run(&[&fs01], &p);
+    assert!(
+        r.reason("ITS-03").contains("Private"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // All three on and blocking passes.
+    let three = format!(
+        "{}{}{}\nOk.\n",
+        block("Domain", "ON"),
+        block("Private", "ON"),
+        block("Public", "ON")
+    );
+    std::fs::write(fs01.join("firewall.txt"), utf16(&three)).unwrap();
+    run(&[&fs01], &p).expect("ITS-03", "pass");
+}
