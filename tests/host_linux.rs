@@ -1062,3 +1062,26 @@ fn bundle_does_not_warn_about_unit_links_it_cannot_copy() {
     assert!(bundle.join("evidence/etc/ufw/ufw.conf").is_file());
     assert!(bundle.join("evidence/etc/suricata/suricata.yaml").is_file());
 }
+
+#[test]
+fn its05_auditd_size_rotation_without_forwarding_fails_and_says_what_each_line_means() {
+    let t = Tree::new();
+    t.file(
+        "/etc/audit/auditd.conf",
+        "log_file = /var/log/audit/audit.log\nnum_logs = 5\nmax_log_file = 8\nmax_log_file_action = ROTATE\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    let ev = r.evidence_at("ITS-05", "/etc/audit/auditd.conf");
+    let detail = |line: i64| {
+        ev.iter()
+            .find(|e| e["line"] == line)
+            .map(|e| e["detail"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(detail(2).contains("keeps 5 log files"), "{ev:?}");
+    assert!(detail(3).contains("8 MB per file"), "{ev:?}");
+    // With forwarding (ITS-06), size rotation is accepted.
+    t.file("/etc/rsyslog.conf", "*.* @@loghost:514\n");
+    audit_tree(&t).expect("ITS-05", "pass");
+}
