@@ -361,3 +361,27 @@ fn firewall_output_missing_a_profile_is_an_error_not_a_pass() {
     std::fs::write(fs01.join("firewall.txt"), utf16(&three)).unwrap();
     run(&[&fs01], &p).expect("ITS-03", "pass");
 }
+
+#[test]
+fn one_broad_ace_is_named_in_the_singular() {
+    let (_d, fs01) = fixture("en-fs01");
+    let acl = fs01.join("acl");
+    std::fs::remove_dir_all(&acl).unwrap();
+    std::fs::create_dir_all(&acl).unwrap();
+    std::fs::write(
+        acl.join("design.txt"),
+        utf16(
+            "D:\\Share\\Design\\b.dwg CORP\\Domain Users:(I)(RX)\n                       BUILTIN\\Administrators:(I)(F)\n\nSuccessfully processed 1 files; Failed processing 0 files\n",
+        ),
+    )
+    .unwrap();
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    r.expect("ACC-03", "fail");
+    assert!(
+        r.reason("ACC-03")
+            .contains("W-001: 1 ACE lets everyone read protected Windows paths"),
+        "{}",
+        r.reason("ACC-03")
+    );
+}
