@@ -1085,3 +1085,21 @@ fn its05_auditd_size_rotation_without_forwarding_fails_and_says_what_each_line_m
     t.file("/etc/rsyslog.conf", "*.* @@loghost:514\n");
     audit_tree(&t).expect("ITS-05", "pass");
 }
+
+#[test]
+fn its01_module_blacklist_on_the_kernel_command_line_blocks_usb_storage() {
+    let t = Tree::new();
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet module_blacklist=nouveau,usb_storage\"\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "pass");
+    assert_eq!(r.evidence_at("ITS-01", "/etc/default/grub")[0]["line"], 1);
+    // A look-alike parameter does not count.
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet my_module_blacklist=usb_storage\"\n",
+    );
+    audit_tree(&t).expect("ITS-01", "fail");
+}
