@@ -385,3 +385,37 @@ fn one_broad_ace_is_named_in_the_singular() {
         r.reason("ACC-03")
     );
 }
+
+#[test]
+fn the_bundle_copies_windows_evidence_given_as_a_relative_folder() {
+    let (d, _pc01) = fixture("ja-pc01");
+    let p = profile();
+    for (evidence, out) in [
+        ("ja-pc01".to_string(), "out-rel"),
+        (d.path().join("ja-pc01").display().to_string(), "out-abs"),
+    ] {
+        let o = assert_cmd::Command::cargo_bin("timaudit")
+            .unwrap()
+            .current_dir(d.path())
+            .args(["audit", "--lang", "en", "--date", "2026-06-01", "--profile"])
+            .arg(p.path())
+            .args(["--evidence", &evidence, "--out", out])
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("not copied"), "{evidence}: {err}");
+        let copied = d.path().join(out).join("evidence/windows/ja-pc01");
+        for f in ["secedit.inf", "firewall.txt", "auditpol.csv"] {
+            assert!(
+                copied.join(f).is_file(),
+                "{evidence}: {f} missing in {copied:?}"
+            );
+        }
+    }
+}
