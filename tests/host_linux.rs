@@ -1103,3 +1103,34 @@ fn its01_module_blacklist_on_the_kernel_command_line_blocks_usb_storage() {
     );
     audit_tree(&t).expect("ITS-01", "fail");
 }
+
+#[test]
+fn acc04_a_share_or_export_reaching_an_asset_through_a_link_counts() {
+    // smbd and exportfs follow the link in the share's path: a guest share of
+    // /export/design (a link to /srv/share/design) exposes the asset.
+    let t = Tree::new();
+    t.dir("/srv/share/design")
+        .file("/srv/share/design/a.dwg", "x")
+        .link("/export/design", "/srv/share/design")
+        .link("/export/all", "../srv")
+        .file(
+            "/etc/samba/smb.conf",
+            "[global]\n[cad]\npath = /export/design\nguest ok = yes\n",
+        );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    assert!(
+        r.reason("ACC-04").contains("[cad]"),
+        "{}",
+        r.reason("ACC-04")
+    );
+    t.file("/etc/samba/smb.conf", "[global]\n")
+        .file("/etc/exports", "/export/all *(ro)\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    // A link elsewhere is still unrelated.
+    t.link("/export/other", "/srv/other")
+        .dir("/srv/other")
+        .file("/etc/exports", "/export/other *(ro)\n");
+    audit_tree(&t).expect("ACC-04", "pass");
+}
