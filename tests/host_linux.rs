@@ -1134,3 +1134,23 @@ fn acc04_a_share_or_export_reaching_an_asset_through_a_link_counts() {
         .file("/etc/exports", "/export/other *(ro)\n");
     audit_tree(&t).expect("ACC-04", "pass");
 }
+
+#[test]
+fn its04_full_audit_on_a_share_whose_path_is_a_link_to_the_asset_covers_it() {
+    let t = Tree::new();
+    t.dir("/srv/share/design")
+        .file("/srv/share/design/a.dwg", "x")
+        .link("/export/design", "/srv/share/design")
+        .file(
+            "/etc/samba/smb.conf",
+            "[global]\n[cad]\npath = /export/design\nvfs objects = full_audit\n",
+        );
+    audit_tree(&t).expect("ITS-04", "pass");
+    t.file(
+        "/etc/samba/smb.conf",
+        "[global]\n[cad]\npath = /export/other\nvfs objects = full_audit\n",
+    )
+    .dir("/srv/other")
+    .link("/export/other", "/srv/other");
+    audit_tree(&t).expect("ITS-04", "fail");
+}

@@ -20,7 +20,7 @@ fn share_dir(path: &str) -> String {
 
 /// A host path with symbolic links resolved inside the audited root, when it
 /// differs from the path as written.
-fn real_host_path(fs: &crate::rootfs::RootFs, p: &str) -> Option<String> {
+pub fn real_host_path(fs: &crate::rootfs::RootFs, p: &str) -> Option<String> {
     let real = fs.resolve(p, true).ok()?;
     let rel = real.strip_prefix(fs.root()).ok()?;
     let host = crate::rootfs::normalize_host(&format!("/{}", rel.to_string_lossy()));
