@@ -709,6 +709,14 @@ fn plan(r: &Report, src: &Sources, lang: Lang, warnings: &mut Vec<String>) -> Ve
         let planned = match e.kind {
             EvidenceKind::Config => {
                 let host = normalize_host(path);
+                // A unit's enablement is cited by its link (to a unit file or
+                // /dev/null), or by the `*.wants/` place where no link was found:
+                // nothing to copy, and the evidence line already says so.
+                if e.sha256.is_none()
+                    && (src.fs.read_link(&host).is_some() || !src.fs.exists_nofollow(&host))
+                {
+                    continue;
+                }
                 if share_files.contains(&host) || holds_secrets(&host) {
                     if skipped.insert(host.clone()) {
                         warnings.push(
@@ -755,15 +763,19 @@ fn plan(r: &Report, src: &Sources, lang: Lang, warnings: &mut Vec<String>) -> Ve
             }
             EvidenceKind::Windows => {
                 let p = Path::new(path);
+                // Evidence cites the folder as given on the command line joined
+                // with the file's place in it, so a relative path is relative to
+                // the working directory (`--evidence ja` → `ja/secedit.inf`).
                 let found = labels.iter().find_map(|(dir, label)| {
-                    let full = if p.is_absolute() {
-                        absolute(p)
-                    } else {
-                        lexical(&dir.join(p))
-                    };
-                    let rel = full.strip_prefix(dir).ok()?.to_path_buf();
-                    (p.is_absolute() || full.exists())
-                        .then(|| (Path::new("windows").join(label).join(rel), full))
+                    let mut tries = vec![absolute(p)];
+                    if !p.is_absolute() {
+                        tries.push(lexical(&dir.join(p)));
+                    }
+                    tries.into_iter().find_map(|full| {
+                        let rel = full.strip_prefix(dir).ok()?.to_path_buf();
+                        (p.is_absolute() || full.exists())
+                            .then(|| (Path::new("windows").join(label).join(rel), full))
+                    })
                 });
                 match found {
                     Some((dest, full)) => Planned {

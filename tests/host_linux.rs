@@ -1025,3 +1025,132 @@ fn its10_module_without_minlen_fails_even_with_its_default() {
     t.file("/etc/security/pwquality.conf", "minlen = 10\n");
     audit_tree(&t).expect("ITS-10", "pass");
 }
+
+// ------------------------------------------------------- bundle of host evidence
+
+#[test]
+fn bundle_does_not_warn_about_unit_links_it_cannot_copy() {
+    // Enablement is cited by its link (or by the *.wants/ place where none is):
+    // the bundle copies the configuration files, and says nothing about links.
+    let t = Tree::new();
+    t.file("/etc/ufw/ufw.conf", "ENABLED=no\n")
+        .file("/etc/clamav/freshclam.conf", "DatabaseMirror x\n")
+        .file("/etc/audit/rules.d/a.rules", "-w /srv/share/design -p wa\n")
+        .file("/etc/suricata/suricata.yaml", "%YAML 1.1\n---\nvars: {}\n")
+        .enable("firewalld.service")
+        .mask("firewalld.service")
+        .enable("auditd.service")
+        .enable("clamav-freshclam.service")
+        .mask("clamav-freshclam.service");
+    let p = Profile::new(&[("T-001", &["/srv/share/design/**"])], "");
+    let out = tempfile::tempdir().unwrap();
+    let bundle = out.path().join("b");
+    let o = assert_cmd::Command::cargo_bin("timaudit")
+        .unwrap()
+        .args(["audit", "--lang", "en", "--date", "2026-06-01", "--profile"])
+        .arg(p.path())
+        .arg("--root")
+        .arg(t.root())
+        .arg("--out")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("could not copy"), "{err}");
+    // The configuration files themselves are in the bundle.
+    assert!(bundle.join("evidence/etc/ufw/ufw.conf").is_file());
+    assert!(bundle.join("evidence/etc/suricata/suricata.yaml").is_file());
+}
+
+#[test]
+fn its05_auditd_size_rotation_without_forwarding_fails_and_says_what_each_line_means() {
+    let t = Tree::new();
+    t.file(
+        "/etc/audit/auditd.conf",
+        "log_file = /var/log/audit/audit.log\nnum_logs = 5\nmax_log_file = 8\nmax_log_file_action = ROTATE\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    let ev = r.evidence_at("ITS-05", "/etc/audit/auditd.conf");
+    let detail = |line: i64| {
+        ev.iter()
+            .find(|e| e["line"] == line)
+            .map(|e| e["detail"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(detail(2).contains("keeps 5 log files"), "{ev:?}");
+    assert!(detail(3).contains("8 MB per file"), "{ev:?}");
+    // With forwarding (ITS-06), size rotation is accepted.
+    t.file("/etc/rsyslog.conf", "*.* @@loghost:514\n");
+    audit_tree(&t).expect("ITS-05", "pass");
+}
+
+#[test]
+fn its01_module_blacklist_on_the_kernel_command_line_blocks_usb_storage() {
+    let t = Tree::new();
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet module_blacklist=nouveau,usb_storage\"\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "pass");
+    assert_eq!(r.evidence_at("ITS-01", "/etc/default/grub")[0]["line"], 1);
+    // A look-alike parameter does not count.
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet my_module_blacklist=usb_storage\"\n",
+    );
+    audit_tree(&t).expect("ITS-01", "fail");
+}
+
+#[test]
+fn acc04_a_share_or_export_reaching_an_asset_through_a_link_counts() {
+    // smbd and exportfs follow the link in the share's path: a guest share of
+    // /export/design (a link to /srv/share/design) exposes the asset.
+    let t = Tree::new();
+    t.dir("/srv/share/design")
+        .file("/srv/share/design/a.dwg", "x")
+        .link("/export/design", "/srv/share/design")
+        .link("/export/all", "../srv")
+        .file(
+            "/etc/samba/smb.conf",
+            "[global]\n[cad]\npath = /export/design\nguest ok = yes\n",
+        );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    assert!(
+        r.reason("ACC-04").contains("[cad]"),
+        "{}",
+        r.reason("ACC-04")
+    );
+    t.file("/etc/samba/smb.conf", "[global]\n")
+        .file("/etc/exports", "/export/all *(ro)\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    // A link elsewhere is still unrelated.
+    t.link("/export/other", "/srv/other")
+        .dir("/srv/other")
+        .file("/etc/exports", "/export/other *(ro)\n");
+    audit_tree(&t).expect("ACC-04", "pass");
+}
+
+#[test]
+fn its04_full_audit_on_a_share_whose_path_is_a_link_to_the_asset_covers_it() {
+    let t = Tree::new();
+    t.dir("/srv/share/design")
+        .file("/srv/share/design/a.dwg", "x")
+        .link("/export/design", "/srv/share/design")
+        .file(
+            "/etc/samba/smb.conf",
+            "[global]\n[cad]\npath = /export/design\nvfs objects = full_audit\n",
+        );
+    audit_tree(&t).expect("ITS-04", "pass");
+    t.file(
+        "/etc/samba/smb.conf",
+        "[global]\n[cad]\npath = /export/other\nvfs objects = full_audit\n",
+    )
+    .dir("/srv/other")
+    .link("/export/other", "/srv/other");
+    audit_tree(&t).expect("ITS-04", "fail");
+}

@@ -316,3 +316,106 @@ fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
         .collect();
     assert!(w.iter().any(|w| w.contains("host.json")), "{w:?}");
 }
+
+#[test]
+fn firewall_output_missing_a_profile_is_an_error_not_a_pass() {
+    // `netsh advfirewall show currentprofile` (or a truncated file) shows fewer
+    // than the three profiles: the others are unknown, so no pass.
+    let (_d, fs01) = fixture("en-fs01");
+    let dashes = "-".repeat(70);
+    let block = |name: &str, state: &str| {
+        format!(
+            "\n{name} Profile Settings:\n{dashes}\nState                                 {state}\nFirewall Policy                       BlockInbound,AllowOutbound\n"
+        )
+    };
+    let two = format!("{}{}\nOk.\n", block("Domain", "ON"), block("Private", "ON"));
+    std::fs::write(fs01.join("firewall.txt"), utf16(&two)).unwrap();
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-03", "error");
+    assert!(
+        r.reason("ITS-03").contains("only 2 profile"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // A shown profile that is off still fails.
+    let off = format!(
+        "{}{}\nOk.\n",
+        block("Domain", "ON"),
+        block("Private", "OFF")
+    );
+    std::fs::write(fs01.join("firewall.txt"), utf16(&off)).unwrap();
+    let r = run(&[&fs01], &p);
+    assert!(
+        r.reason("ITS-03").contains("Private"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // All three on and blocking passes.
+    let three = format!(
+        "{}{}{}\nOk.\n",
+        block("Domain", "ON"),
+        block("Private", "ON"),
+        block("Public", "ON")
+    );
+    std::fs::write(fs01.join("firewall.txt"), utf16(&three)).unwrap();
+    run(&[&fs01], &p).expect("ITS-03", "pass");
+}
+
+#[test]
+fn one_broad_ace_is_named_in_the_singular() {
+    let (_d, fs01) = fixture("en-fs01");
+    let acl = fs01.join("acl");
+    std::fs::remove_dir_all(&acl).unwrap();
+    std::fs::create_dir_all(&acl).unwrap();
+    std::fs::write(
+        acl.join("design.txt"),
+        utf16(
+            "D:\\Share\\Design\\b.dwg CORP\\Domain Users:(I)(RX)\n                       BUILTIN\\Administrators:(I)(F)\n\nSuccessfully processed 1 files; Failed processing 0 files\n",
+        ),
+    )
+    .unwrap();
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    r.expect("ACC-03", "fail");
+    assert!(
+        r.reason("ACC-03")
+            .contains("W-001: 1 ACE lets everyone read protected Windows paths"),
+        "{}",
+        r.reason("ACC-03")
+    );
+}
+
+#[test]
+fn the_bundle_copies_windows_evidence_given_as_a_relative_folder() {
+    let (d, _pc01) = fixture("ja-pc01");
+    let p = profile();
+    for (evidence, out) in [
+        ("ja-pc01".to_string(), "out-rel"),
+        (d.path().join("ja-pc01").display().to_string(), "out-abs"),
+    ] {
+        let o = assert_cmd::Command::cargo_bin("timaudit")
+            .unwrap()
+            .current_dir(d.path())
+            .args(["audit", "--lang", "en", "--date", "2026-06-01", "--profile"])
+            .arg(p.path())
+            .args(["--evidence", &evidence, "--out", out])
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("not copied"), "{evidence}: {err}");
+        let copied = d.path().join(out).join("evidence/windows/ja-pc01");
+        for f in ["secedit.inf", "firewall.txt", "auditpol.csv"] {
+            assert!(
+                copied.join(f).is_file(),
+                "{evidence}: {f} missing in {copied:?}"
+            );
+        }
+    }
+}

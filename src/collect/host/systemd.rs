@@ -23,7 +23,33 @@ pub struct Units {
     enabled: BTreeMap<String, Vec<String>>,
     /// unit name → the link to /dev/null that masks it.
     masked: BTreeMap<String, String>,
+    /// The masking entries that are empty unit files rather than links.
+    empty_masks: Vec<String>,
     pub errors: Vec<HostError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mask {
+    DevNull,
+    EmptyFile,
+}
+
+/// Does the entry `p` in the unit directory `dir` mask its unit? As systemd
+/// reads it: a link to `/dev/null` (absolute or relative, e.g.
+/// `../../../dev/null`), or an empty unit file (systemd.unit(5)).
+fn mask_kind(fs: &RootFs, dir: &str, p: &str) -> Option<Mask> {
+    if let Some(t) = fs.read_link(p) {
+        let t = t.to_string_lossy();
+        let abs = if t.starts_with('/') {
+            crate::rootfs::normalize_host(&t)
+        } else {
+            crate::rootfs::normalize_host(&format!("{dir}/{t}"))
+        };
+        return (abs == "/dev/null").then_some(Mask::DevNull);
+    }
+    let real = fs.resolve(p, false).ok()?;
+    let md = std::fs::symlink_metadata(real).ok()?;
+    (md.is_file() && md.len() == 0).then_some(Mask::EmptyFile)
 }
 
 /// The state of one unit.
@@ -58,10 +84,11 @@ impl Units {
                         Err(e) => u.errors.push(HostError::io(&p, &e)),
                     }
                 } else if (dir.starts_with("/etc") || dir.starts_with("/run"))
-                    && fs
-                        .read_link(&p)
-                        .is_some_and(|t| t == std::path::Path::new("/dev/null"))
+                    && let Some(how) = mask_kind(fs, dir, &p)
                 {
+                    if how == Mask::EmptyFile {
+                        u.empty_masks.push(p.clone());
+                    }
                     u.masked.entry(n).or_insert(p);
                 }
             }
@@ -114,6 +141,14 @@ impl Units {
                     format!("{unit} は有効です（リンクあり）"),
                     format!("{unit} is enabled (link present)"),
                 )),
+            UnitState::Masked(l) if self.empty_masks.contains(&l) => {
+                Evidence::new(EvidenceKind::Config)
+                    .path(l)
+                    .detail(Text::new(
+                        format!("{unit} はマスクされています（空のユニットファイル）"),
+                        format!("{unit} is masked (empty unit file)"),
+                    ))
+            }
             UnitState::Masked(l) => Evidence::new(EvidenceKind::Config)
                 .path(l)
                 .detail(Text::new(
@@ -232,6 +267,36 @@ mod tests {
         assert_eq!(parse_timespan("1fortnight"), None);
         assert_eq!(parse_timespan(""), None);
         assert_eq!(parse_timespan("infinity"), Some(f64::INFINITY));
+    }
+
+    #[test]
+    fn relative_dev_null_links_and_empty_unit_files_mask() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let sys = r.join("etc/systemd/system");
+        let wants = sys.join("multi-user.target.wants");
+        std::fs::create_dir_all(&wants).unwrap();
+        for unit in ["firewalld.service", "auditd.service", "nftables.service"] {
+            std::os::unix::fs::symlink(format!("/lib/systemd/system/{unit}"), wants.join(unit))
+                .unwrap();
+        }
+        std::os::unix::fs::symlink("../../../dev/null", sys.join("firewalld.service")).unwrap();
+        std::fs::write(sys.join("auditd.service"), "").unwrap();
+        // A link to something else named null, and a non-empty override, do not mask.
+        std::fs::write(sys.join("nftables.service"), "[Service]\n").unwrap();
+        std::os::unix::fs::symlink("../null", sys.join("ufw.service")).unwrap();
+        let u = Units::collect(&RootFs::new(r));
+        assert!(u.is_masked("firewalld.service"));
+        assert!(u.is_masked("auditd.service"));
+        assert!(!u.is_masked("nftables.service") && u.is_enabled("nftables.service"));
+        assert!(!u.is_masked("ufw.service"));
+        let ev = u.evidence("auditd.service");
+        assert_eq!(
+            ev.detail.as_ref().unwrap().en,
+            "auditd.service is masked (empty unit file)"
+        );
+        let ev = u.evidence("firewalld.service");
+        assert!(ev.detail.as_ref().unwrap().ja.contains("/dev/null"));
     }
 
     #[test]

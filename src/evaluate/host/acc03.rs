@@ -138,12 +138,15 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
             );
         } else if !bad.is_empty() {
             let n = bad.len();
+            let aces = if n == 1 { "ACE lets" } else { "ACEs let" };
             parts.push(
                 Alt::new(
                     Status::Fail,
-                    tr!(
-                        "{label} の Windows 上の保護対象に、全員が読める ACE が {n} 件あります",
-                        "{label}: {n} ACEs on protected Windows paths let everyone read"
+                    Text::new(
+                        format!(
+                            "{label} の Windows 上の保護対象に、全員が読める ACE が {n} 件あります"
+                        ),
+                        format!("{label}: {n} {aces} everyone read protected Windows paths"),
                     ),
                 )
                 .evs(bad),

@@ -89,7 +89,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                     Alt::new(
                         Status::Pass,
                         tr!(
-                            "{} の {v} に modprobe.blacklist=usb_storage があり、起動時から USB 記憶装置のドライバーを無効にしています",
+                            "{} の {v} で usb_storage がブラックリストに指定されており、起動時から USB 記憶装置のドライバーを無効にしています",
                             "{v} in {} blacklists usb_storage on the kernel command line",
                             line.path
                         ),

@@ -497,6 +497,25 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         parts.push(alt.evs(evs));
     }
     let n = parts.len();
+    // Windows has three profiles and `show allprofiles` prints all of them: a
+    // missing one is not known to be on, so the evidence cannot pass.
+    if n < 3 {
+        parts.push(
+            Alt::new(
+                Status::Error,
+                tr!(
+                    "firewall.txt にはプロファイルが {n} 個しかなく、残りの状態がわかりません（Windows のプロファイルはドメイン・プライベート・パブリックの 3 つです。`netsh advfirewall show allprofiles` で収集し直してください）",
+                    "firewall.txt shows only {n} profile(s), so the state of the others is unknown (Windows has three: Domain, Private and Public; collect `netsh advfirewall show allprofiles` again)"
+                ),
+            )
+            .ev(Evidence::new(EvidenceKind::Windows)
+                .path(w.file_path("firewall.txt"))
+                .detail(pol(
+                    id,
+                    Text::new("プロファイルが足りません", "profiles missing"),
+                ))),
+        );
+    }
     all_of(
         parts,
         tr!(

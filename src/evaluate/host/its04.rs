@@ -91,7 +91,20 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
         let by_audit = watches
             .iter()
             .find(|w| w.covers(base) && (literal || w.kind != WatchKind::Path));
-        let by_samba = shares.iter().find(|(p, _)| path_at_or_below(base, p));
+        // smbd follows a link in the share's path (see ACC-04).
+        let real_base = super::shares::real_host_path(ctx.fs, base);
+        let by_samba = shares.iter().find(|(p, _)| {
+            let real_p = super::shares::real_host_path(ctx.fs, p);
+            [Some(base.as_str()), real_base.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|b| {
+                    [Some(p.as_str()), real_p.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|s| path_at_or_below(b, s))
+                })
+        });
         let asset_ev = Evidence::new(EvidenceKind::Asset)
             .asset(label)
             .path(base.clone());

@@ -266,8 +266,15 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                         .as_ref()
                         .map(|(v, _)| v.clone())
                         .unwrap_or_else(|| "8".into());
-                    for (v, l) in c.num_logs.iter().chain(c.max_log_file.iter()) {
-                        evs.push(line_ev(l, id, Text::same(v.clone())));
+                    if let Some((v, l)) = &c.num_logs {
+                        evs.push(line_ev(
+                            l,
+                            id,
+                            tr!("ログファイルは {v} 個まで", "keeps {v} log files"),
+                        ));
+                    }
+                    if let Some((v, l)) = &c.max_log_file {
+                        evs.push(line_ev(l, id, tr!("1 ファイル {v} MB", "{v} MB per file")));
                     }
                     evs.push(Evidence::new(EvidenceKind::Note).path(c.file.as_ref().map(|f| f.path.clone()).unwrap_or_default()).detail(pol(
                         id,

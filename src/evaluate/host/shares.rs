@@ -18,6 +18,15 @@ fn share_dir(path: &str) -> String {
     }
 }
 
+/// A host path with symbolic links resolved inside the audited root, when it
+/// differs from the path as written.
+pub fn real_host_path(fs: &crate::rootfs::RootFs, p: &str) -> Option<String> {
+    let real = fs.resolve(p, true).ok()?;
+    let rel = real.strip_prefix(fs.root()).ok()?;
+    let host = crate::rootfs::normalize_host(&format!("/{}", rel.to_string_lossy()));
+    (host != crate::rootfs::normalize_host(p)).then_some(host)
+}
+
 pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     if lx.samba.is_none() && lx.exports.is_none() {
         return Verdict::NoSource(Text::new(
@@ -26,11 +35,26 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
         ));
     }
     let assets = linux_asset_bases(ctx);
+    // smbd and exportfs follow links in a share's path, and an asset's folder may
+    // be reached through a link too: compare as written and as resolved.
+    let real_bases: Vec<Option<String>> = assets
+        .iter()
+        .map(|(_, _, b)| real_host_path(ctx.fs, b))
+        .collect();
     let related = |p: &str| -> Vec<&str> {
+        let real = real_host_path(ctx.fs, p);
         assets
             .iter()
-            .filter(|(_, _, base)| paths_related(p, base))
-            .map(|(l, _, _)| l.as_str())
+            .zip(&real_bases)
+            .filter(|((_, _, base), real_base)| {
+                let shares = [Some(p), real.as_deref()];
+                let bases = [Some(base.as_str()), real_base.as_deref()];
+                shares
+                    .iter()
+                    .flatten()
+                    .any(|s| bases.iter().flatten().any(|b| paths_related(s, b)))
+            })
+            .map(|((l, _, _), _)| l.as_str())
             .collect()
     };
     let mut parts = Vec::new();

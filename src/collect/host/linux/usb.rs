@@ -186,11 +186,16 @@ pub fn collect_grub(fs: &RootFs) -> (Option<GrubDefaults>, Vec<HostError>) {
     (any.then_some(g), errors)
 }
 
-/// Modules blacklisted with `modprobe.blacklist=` in a kernel command line value.
+/// Modules blacklisted with `modprobe.blacklist=` in a kernel command line value,
+/// or with `module_blacklist=`, which the kernel itself enforces (even against an
+/// explicit `modprobe`).
 pub fn cmdline_blacklist(value: &str) -> Vec<String> {
     value
         .split_whitespace()
-        .filter_map(|w| w.strip_prefix("modprobe.blacklist="))
+        .filter_map(|w| {
+            w.strip_prefix("modprobe.blacklist=")
+                .or_else(|| w.strip_prefix("module_blacklist="))
+        })
         .flat_map(|l| l.split(',').map(norm_module).collect::<Vec<_>>())
         .collect()
 }
@@ -540,6 +545,10 @@ mod tests {
         );
         let (v, l) = &g.vars["GRUB_CMDLINE_LINUX"];
         assert_eq!(v, "quiet modprobe.blacklist=firewire_core,usb-storage");
+        assert_eq!(
+            cmdline_blacklist("quiet module_blacklist=nouveau,usb-storage modprobe.blacklistx=a"),
+            vec!["nouveau", "usb_storage"]
+        );
         assert_eq!(l.line, 3);
         assert_eq!(cmdline_blacklist(v), vec!["firewire_core", "usb_storage"]);
     }
