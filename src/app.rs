@@ -165,8 +165,10 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
         Some(p) => {
-            let b = crate::changes::load_report(p)?;
-            crate::changes::check_comparable(&b, &profile.organization.name, date)?;
+            let fatal = |t: crate::i18n::Text| Fatal(t.get(lang).to_string());
+            let b = crate::changes::load_report(p).map_err(fatal)?;
+            crate::changes::check_comparable(&b, &profile.organization.name, date)
+                .map_err(fatal)?;
             if b.inventory.is_none() {
                 let p = p.display();
                 eprintln!(
@@ -208,7 +210,11 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
-    let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
+    let out_dir = a
+        .out
+        .as_deref()
+        .map(|d| crate::bundle::prepare(d, lang))
+        .transpose()?;
     let fs = RootFs::new(a.root());
     let mut facts = Facts::collect(&fs);
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
@@ -510,7 +516,7 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
             "give the bundle folder to check: timaudit verify DIR".into(),
         ));
     };
-    let v = crate::bundle::verify(&dir)?;
+    let v = crate::bundle::verify(&dir, lang)?;
     print(&crate::bundle::verify_report(&v, lang))?;
     Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -542,6 +548,7 @@ fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
             cause,
         } => {
             let cause = cause.text();
+            let reason = reason.get(lang);
             print(&if ja {
                 format!(
                     "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。{}\n",

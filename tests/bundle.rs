@@ -283,6 +283,16 @@ fn verify_exits_2_when_there_is_nothing_to_check() {
     assert!(text.contains("line 1"), "{text}");
     let out = timaudit().arg("verify").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // In Japanese with --lang ja (was English only).
+    std::fs::remove_file(d.path().join("MANIFEST.sha256")).unwrap();
+    let out = timaudit()
+        .args(["verify", "--lang", "ja"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("を読めません"), "{err}");
 }
 
 #[test]
@@ -405,4 +415,51 @@ fn the_account_files_and_the_roster_and_training_csvs_every_verdict_read_are_in_
     assert!(!out.join("evidence/etc/shadow").exists());
     let (code, text) = verify(&out);
     assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn a_roster_csv_is_in_the_bundle_when_the_profile_is_given_by_a_relative_path() {
+    let d = tempfile::tempdir().unwrap();
+    let c = d.path().join("company");
+    std::fs::create_dir_all(&c).unwrap();
+    std::fs::create_dir_all(d.path().join("root/etc")).unwrap();
+    std::fs::write(
+        c.join("timaudit.yaml"),
+        "version: 1\norganization:\n  name: 株式会社相対\npeople_file: people.csv\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("people.csv"),
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\ntanaka,田中,handler,active,2020-04-01,,2020-04-01,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("root/etc/passwd"),
+        "root:x:0:0::/root:/bin/bash\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("root/etc/group"), "root:x:0:\n").unwrap();
+    // `--profile company/timaudit.yaml` from the folder above: the roster was
+    // looked for at company/company/people.csv and left out with a warning.
+    let o = timaudit()
+        .current_dir(d.path())
+        .args(["audit", "--lang", "en", "--date", "2026-11-25"])
+        .args([
+            "--profile",
+            "company/timaudit.yaml",
+            "--root",
+            "root",
+            "--out",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().unwrap() < 2, "{stderr}");
+    assert!(!stderr.contains("could not copy"), "{stderr}");
+    assert_eq!(
+        read(&d.path().join("out/evidence/profile/people.csv")),
+        read(&c.join("people.csv"))
+    );
+    assert_eq!(verify(&d.path().join("out")).0, 0);
 }

@@ -718,3 +718,41 @@ fn owner_group_and_acl_changes_of_protected_files_are_listed() {
         eprintln!("setfacl not available: ACL change not checked");
     }
 }
+
+#[test]
+fn a_mismatched_baseline_is_explained_in_japanese_with_lang_ja() {
+    let a = company("A社", "2025-10-01");
+    audit_out(&a, "2025-11-20", "old", &[]);
+    let baseline = a.path().join("old/report.json");
+    let b = company("B社", "2025-10-01");
+    let r = b.audit(
+        "2026-11-20",
+        &["--lang", "ja", "--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    // Was English only ("the baseline … is for organisation …").
+    assert!(
+        r.stderr.contains("`A社`") && r.stderr.contains("同じ組織"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&baseline).unwrap().replacen(
+        "\"schema_version\": 1",
+        "\"schema_version\": 9",
+        1,
+    );
+    let newer = a.write("newer/report.json", text);
+    let r = a.audit(
+        "2026-11-20",
+        &["--lang", "ja", "--baseline", newer.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("新しい timaudit"), "{}", r.stderr);
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--lang", "ja"])
+        .arg(&newer)
+        .arg(&baseline);
+    let r = run(cmd);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("新しい timaudit"), "{}", r.stderr);
+}

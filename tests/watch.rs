@@ -399,7 +399,49 @@ fn a_folder_moved_in_is_examined_with_everything_in_it() {
     s.wait_for("file inside moved folder", Duration::from_secs(10), |l| {
         l["path"] == "/srv/share/public/incoming/sub/図面_社外秘.pdf" && has(l, "HDL-02")
     });
+    // The folder's own line names the problem below it and does not also say
+    // "no findings" (it did: "directory (1 files below it break items) no findings").
+    let (dir, _) = s.wait_for("moved folder", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/incoming"
+    });
+    assert!(has(&dir, "HDL-02"), "{dir}");
+    let detail = dir["detail"].as_str().unwrap();
+    assert!(detail.contains("1 files below"), "{detail}");
+    assert!(!detail.contains("no findings"), "{detail}");
     assert_eq!(stop(w), 0);
+}
+
+#[test]
+fn verify_log_explains_a_broken_chain_in_japanese() {
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("w.log");
+    // Two chained lines, then the first one edited.
+    let l1 = r#"{"seq":1,"time":"2026-11-25T00:00:00Z","event":"started","path":null,"findings":[],"detail":"a","prev":"0000000000000000000000000000000000000000000000000000000000000000"}"#;
+    use sha2::Digest;
+    let h: String = sha2::Sha256::digest(l1.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let l2 = format!(
+        r#"{{"seq":2,"time":"2026-11-25T00:00:01Z","event":"stopped","path":null,"findings":[],"detail":"b","prev":"{h}"}}"#
+    );
+    std::fs::write(&log, format!("{l1}\n{l2}\n")).unwrap();
+    assert_eq!(verify(&log).0, 0);
+    std::fs::write(&log, format!("{}\n{l2}\n", l1.replace("\"a\"", "\"A\""))).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_timaudit"))
+        .args(["verify", "--lang", "ja", "--log"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("NG: "), "{text}");
+    // Japanese throughout (the reason inside was English: "its prev is …").
+    assert!(
+        !text.contains("hashes to") && !text.contains("its prev"),
+        "{text}"
+    );
+    assert!(text.contains("前の行の SHA-256"), "{text}");
 }
 
 #[test]

@@ -45,9 +45,11 @@ pub fn diff(
     new_path: &std::path::Path,
     lang: Lang,
 ) -> Result<Diff, String> {
-    let old = load_report(old_path)?;
-    let new = load_report(new_path)?;
-    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)?;
+    let text = |t: Text| t.get(lang).to_string();
+    let old = load_report(old_path).map_err(text)?;
+    let new = load_report(new_path).map_err(text)?;
+    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)
+        .map_err(text)?;
     let new_items: Vec<(String, crate::model::Status)> = new
         .report
         .items

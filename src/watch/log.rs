@@ -2,6 +2,7 @@
 //! the previous line (`prev`), so that any edit, deletion or reordering is
 //! detectable. Each line is written with one `write` and flushed.
 
+use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
@@ -61,8 +62,9 @@ impl ChainLog {
                 }
                 Verdict::Broken { line, reason, .. } => {
                     return Err(format!(
-                        "{}:{line}: the log's hash chain is broken ({reason}); not appending to it — keep it as evidence and start a new log",
-                        path.display()
+                        "{}:{line}: the log's hash chain is broken ({}); not appending to it — keep it as evidence and start a new log",
+                        path.display(),
+                        reason.en
                     ));
                 }
             },
@@ -107,6 +109,13 @@ impl ChainLog {
 }
 
 /// The result of checking a log.
+fn no_newline() -> Text {
+    Text::new(
+        "最後の行が改行で終わっていません（書き込み途中で切れています）",
+        "no newline at the end",
+    )
+}
+
 #[derive(Debug, PartialEq)]
 pub enum Verdict {
     Intact {
@@ -116,7 +125,8 @@ pub enum Verdict {
     },
     Broken {
         line: u64,
-        reason: String,
+        /// What does not match, in both languages.
+        reason: Text,
         cause: Cause,
     },
 }
@@ -191,7 +201,7 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     while let Some(raw) = lines.next() {
         let raw = raw.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         n += 1;
-        let broken = |line: u64, reason: String, cause: Cause| {
+        let broken = |line: u64, reason: Text, cause: Cause| {
             Ok(Verdict::Broken {
                 line,
                 reason,
@@ -202,16 +212,28 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
             Ok(ev) => ev,
             // The last line cut off (a crash while writing, or a truncation).
             Err(_) if !ends_ok && lines.peek().is_none() => {
-                return broken(n, "no newline at the end".into(), Cause::Incomplete);
+                return broken(n, no_newline(), Cause::Incomplete);
             }
-            Err(e) => return broken(n, format!("not a log event: {e}"), Cause::Changed),
+            Err(e) => {
+                return broken(
+                    n,
+                    Text::new(
+                        format!("ログの行として読めません: {e}"),
+                        format!("not a log event: {e}"),
+                    ),
+                    Cause::Changed,
+                );
+            }
         };
         let next: Option<Event> = match lines.peek() {
             Some(Ok(r)) => serde_json::from_slice(r).ok(),
             _ => None,
         };
         if ev.seq != n {
-            let reason = format!("seq is {} where {n} was expected", ev.seq);
+            let reason = Text::new(
+                format!("seq が {n} のはずのところ {} です", ev.seq),
+                format!("seq is {} where {n} was expected", ev.seq),
+            );
             // Deleted lines leave the following seqs one run; reordered do not.
             let cause = if ev.seq > n && next.as_ref().is_none_or(|x| x.seq == ev.seq + 1) {
                 Cause::Missing
@@ -226,20 +248,34 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
             if n > 1 && next.is_some_and(|x| x.prev == line_hash(&raw)) {
                 return broken(
                     n - 1,
-                    format!(
-                        "it hashes to {} but line {n} records {}",
-                        short(&prev),
-                        short(&ev.prev)
+                    Text::new(
+                        format!(
+                            "この行の SHA-256 は {} ですが、{n} 行目には {} と記録されています",
+                            short(&prev),
+                            short(&ev.prev)
+                        ),
+                        format!(
+                            "it hashes to {} but line {n} records {}",
+                            short(&prev),
+                            short(&ev.prev)
+                        ),
                     ),
                     Cause::Changed,
                 );
             }
             return broken(
                 n,
-                format!(
-                    "its prev is {} but the previous line hashes to {}",
-                    short(&ev.prev),
-                    short(&prev)
+                Text::new(
+                    format!(
+                        "prev は {} ですが、前の行の SHA-256 は {} です",
+                        short(&ev.prev),
+                        short(&prev)
+                    ),
+                    format!(
+                        "its prev is {} but the previous line hashes to {}",
+                        short(&ev.prev),
+                        short(&prev)
+                    ),
                 ),
                 Cause::ThisOrPrevious,
             );
@@ -250,7 +286,7 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     if !ends_ok {
         return Ok(Verdict::Broken {
             line: n,
-            reason: "no newline at the end".into(),
+            reason: no_newline(),
             cause: Cause::Incomplete,
         });
     }

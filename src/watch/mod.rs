@@ -374,6 +374,7 @@ fn link_to(prev: &Path, lang: Lang) -> String {
         }
         Ok(log::Verdict::Intact { .. }) => String::new(),
         Ok(log::Verdict::Broken { line, reason, .. }) => {
+            let reason = reason.get(if ja { Lang::Ja } else { Lang::En });
             eprintln!(
                 "warning: the previous log {} is broken at line {line}: {reason}",
                 prev.display()
@@ -640,6 +641,18 @@ fn handle(
         }
         sort_ids(&mut ids);
         let n = below.len();
+        // The folder's own "no findings" would contradict the files below it.
+        if e.details.is_empty() && e.problem.is_none() {
+            detail = match &p.renamed_from {
+                Some(from) => {
+                    let f = String::from_utf8_lossy(from);
+                    Text::new(format!("移動元 {f}"), format!("from {f}"))
+                        .get(lang)
+                        .to_string()
+                }
+                None => String::new(),
+            };
+        }
         let d = if lang == Lang::Ja {
             format!("フォルダ（配下の問題のあるファイル {n} 件）{detail}")
         } else {
