@@ -635,6 +635,12 @@ fn without_hashes_hdl10_is_an_error_not_a_pass_that_missed_same_size_edits() {
         reason.contains("2 protected files have no SHA-256") && reason.contains("--no-hash"),
         "{reason}"
     );
+    // Each file whose edit could not be seen is cited (the evidence was empty).
+    let ev = r.item("HDL-10")["evidence"].to_string();
+    assert!(
+        ev.contains("/srv/share/design/a.dwg") && ev.contains("/srv/share/design/b.dwg"),
+        "{ev}"
+    );
     let ch = &r.json()["changes"];
     assert_eq!(ch["files_compared"], true);
     assert!(
@@ -704,6 +710,12 @@ fn owner_group_and_acl_changes_of_protected_files_are_listed() {
         what("owner"),
         Some(serde_json::json!(["owner", "group"])),
         "{changed:?}"
+    );
+    // The evidence says who owned it before and now (was only "changed: owner").
+    let ev = r.item("HDL-10")["evidence"].to_string();
+    assert!(
+        ev.contains("owner (root → tanaka)") && ev.contains("group (root → design)"),
+        "{ev}"
     );
     if acl_set {
         // setfacl also adds a mask entry; the mode's group bits follow the mask.

@@ -105,7 +105,7 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<Text>, files::F
                 added: ch.added.clone(),
                 removed: ch.removed.clone(),
                 changed: ch.changed.clone(),
-                unhashed: 0,
+                unhashed: Vec::new(),
             },
         );
     }
@@ -153,21 +153,34 @@ pub fn change_line(c: &FileChange, lang: Lang) -> String {
 /// What changed in a file, in the report's language: `内容, アクセス権（モード）
 /// (0640 → 0644)` / `content, mode (0640 → 0644)`; empty for added and removed files.
 pub fn what_text(c: &FileChange, lang: Lang) -> String {
-    let what = c
-        .what
+    // Who owned it before and now: a name, else the number.
+    fn who(name: &Option<String>, id: Option<u32>) -> String {
+        match (name, id) {
+            (Some(n), _) => n.clone(),
+            (None, Some(i)) => i.to_string(),
+            (None, None) => "?".into(),
+        }
+    }
+    c.what
         .iter()
-        .map(|w| what_label(w, lang))
+        .map(|w| {
+            let label = what_label(w, lang);
+            let (Some(o), Some(n)) = (&c.old, &c.new) else {
+                return label.to_string();
+            };
+            let (from, to) = match w.as_str() {
+                "mode" => (
+                    o.mode.clone().unwrap_or_else(|| "?".into()),
+                    n.mode.clone().unwrap_or_else(|| "?".into()),
+                ),
+                "owner" => (who(&o.user, o.uid), who(&n.user, n.uid)),
+                "group" => (who(&o.group, o.gid), who(&n.group, n.gid)),
+                _ => return label.to_string(),
+            };
+            format!("{label} ({from} → {to})")
+        })
         .collect::<Vec<_>>()
-        .join(", ");
-    let detail = match (&c.old, &c.new) {
-        (Some(o), Some(n)) if c.what.iter().any(|w| w == "mode") => format!(
-            " ({} → {})",
-            o.mode.as_deref().unwrap_or("?"),
-            n.mode.as_deref().unwrap_or("?")
-        ),
-        _ => String::new(),
-    };
-    format!("{what}{detail}")
+        .join(", ")
 }
 
 fn what_label(w: &str, lang: Lang) -> &str {
