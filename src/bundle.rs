@@ -793,14 +793,19 @@ fn plan(r: &Report, src: &Sources, lang: Lang, warnings: &mut Vec<String>) -> Ve
             EvidenceKind::Windows => {
                 let p = Path::new(path);
                 let found = labels.iter().find_map(|(dir, label)| {
-                    let full = if p.is_absolute() {
-                        absolute(p)
+                    // A relative path is as cited: relative to the working
+                    // directory, like the --evidence folder it lies in
+                    // (`--evidence w1` cites `w1/firewall.txt`); else to the folder.
+                    let candidates = if p.is_absolute() {
+                        vec![absolute(p)]
                     } else {
-                        lexical(&dir.join(p))
+                        vec![absolute(p), lexical(&dir.join(p))]
                     };
-                    let rel = full.strip_prefix(dir).ok()?.to_path_buf();
-                    (p.is_absolute() || full.exists())
-                        .then(|| (Path::new("windows").join(label).join(rel), full))
+                    candidates.into_iter().find_map(|full| {
+                        let rel = full.strip_prefix(dir).ok()?.to_path_buf();
+                        (p.is_absolute() || full.exists())
+                            .then(|| (Path::new("windows").join(label).join(rel), full))
+                    })
                 });
                 match found {
                     Some((dest, full)) => Planned {

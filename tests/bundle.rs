@@ -463,3 +463,38 @@ fn a_roster_csv_is_in_the_bundle_when_the_profile_is_given_by_a_relative_path() 
     );
     assert_eq!(verify(&d.path().join("out")).0, 0);
 }
+
+#[test]
+fn windows_evidence_given_by_a_relative_path_is_copied_into_the_bundle() {
+    let d = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/windows/ja-pc01");
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.unwrap();
+        let to = d
+            .path()
+            .join("pc01")
+            .join(e.path().strip_prefix(&src).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    // `--evidence pc01`: the items cite `pc01/firewall.txt`, which was looked
+    // for at pc01/pc01/firewall.txt and left out with a warning.
+    let o = timaudit()
+        .current_dir(d.path())
+        .args(["audit", "--lang", "en", "--date", "2026-11-25"])
+        .args(["--evidence", "pc01", "--out", "out"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().unwrap() < 2, "{stderr}");
+    assert!(!stderr.contains("not copied"), "{stderr}");
+    let copy = d.path().join("out/evidence/windows/pc01/firewall.txt");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(d.path().join("pc01/firewall.txt")).unwrap()
+    );
+    assert_eq!(verify(&d.path().join("out")).0, 0);
+}
