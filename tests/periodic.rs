@@ -726,6 +726,12 @@ fn owner_group_and_acl_changes_of_protected_files_are_listed() {
             .find(|c| c["path"] == "/srv/share/design/acl.dwg")
             .unwrap()["new"];
         assert!(new["acl"].to_string().contains("user:suzuki:r--"), "{new}");
+        // The evidence shows the entries before and after.
+        let ev = r.item("HDL-10")["evidence"].to_string();
+        assert!(
+            ev.contains("acl (none → ") && ev.contains("user:suzuki:r--"),
+            "{ev}"
+        );
     } else {
         eprintln!("setfacl not available: ACL change not checked");
     }

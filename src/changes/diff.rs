@@ -175,6 +175,14 @@ pub fn what_text(c: &FileChange, lang: Lang) -> String {
                 ),
                 "owner" => (who(&o.user, o.uid), who(&n.user, n.uid)),
                 "group" => (who(&o.group, o.gid), who(&n.group, n.gid)),
+                "acl" => {
+                    let list = |a: &[String]| match (a.is_empty(), lang) {
+                        (true, Lang::Ja) => "なし".to_string(),
+                        (true, Lang::En) => "none".to_string(),
+                        _ => a.join(" "),
+                    };
+                    (list(&o.acl), list(&n.acl))
+                }
                 _ => return label.to_string(),
             };
             format!("{label} ({from} → {to})")
