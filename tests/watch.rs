@@ -405,6 +405,9 @@ fn a_folder_moved_in_is_examined_with_everything_in_it() {
         l["path"] == "/srv/share/public/incoming"
     });
     assert!(has(&dir, "HDL-02"), "{dir}");
+    // Moved in from outside the share: it appeared there (was `renamed` with no
+    // old name; polling already said `created`).
+    assert_eq!(dir["event"], "created", "{dir}");
     let detail = dir["detail"].as_str().unwrap();
     assert!(detail.contains("1 files below"), "{detail}");
     assert!(!detail.contains("no findings"), "{detail}");

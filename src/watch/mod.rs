@@ -567,6 +567,11 @@ fn note(
         EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
             hosts.iter().for_each(|h| mark(h, &|p| p.removed = true))
         }
+        // Moved in from outside the watched shares: it appeared, as polling says
+        // too (and as moving out is `removed`).
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => {
+            hosts.iter().for_each(|h| mark(h, &|p| p.created = true))
+        }
         EventKind::Modify(ModifyKind::Name(_)) => {
             hosts.iter().for_each(|h| mark(h, &|p| p.renamed = true))
         }
