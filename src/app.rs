@@ -190,10 +190,15 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             _ => false,
         };
         if b.path.parent().is_some_and(|d| same(d, out)) {
-            return Err(Fatal(format!(
-                "--out {} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept",
-                out.display()
-            )));
+            let o = out.display();
+            return Err(Fatal(
+                crate::tr!(
+                    "--out {o} は前回の報告書（--baseline）のフォルダーそのものです。前回の証跡一式を残すため、今回の監査は新しいフォルダーに書き出してください",
+                    "--out {o} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept"
+                )
+                .get(lang)
+                .to_string(),
+            ));
         }
         // A folder inside last year's bundle would add files its manifest does not
         // list, so that bundle would no longer verify.
@@ -202,11 +207,15 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             canonical_to_be(out),
         ) && o.starts_with(&d)
         {
-            return Err(Fatal(format!(
-                "--out {} is inside the baseline's folder {}; write this audit into a new folder outside it so last year's bundle stays intact",
-                out.display(),
-                d.display()
-            )));
+            let (o, d) = (out.display(), d.display());
+            return Err(Fatal(
+                crate::tr!(
+                    "--out {o} は前回の報告書のフォルダー {d} の中にあります。前回の証跡一式が検証できなくならないよう、その外の新しいフォルダーに書き出してください",
+                    "--out {o} is inside the baseline's folder {d}; write this audit into a new folder outside it so last year's bundle stays intact"
+                )
+                .get(lang)
+                .to_string(),
+            ));
         }
     }
     // Before anything is collected, so a walker can stream inventory.jsonl into it.

@@ -774,3 +774,35 @@ fn a_mismatched_baseline_is_explained_in_japanese_with_lang_ja() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("新しい timaudit"), "{}", r.stderr);
 }
+
+#[test]
+fn the_baseline_may_be_given_as_last_years_bundle_folder() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/a.dwg", "AAAA");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    c.host_file("/srv/share/design/b.dwg", "BBBB");
+    let folder = c.path().join("y1");
+    // `--baseline y1` (was: "cannot read …: Is a directory").
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", folder.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.status("HDL-10"), "pass", "{}", r.item("HDL-10"));
+    assert_eq!(
+        r.json()["changes"]["added"][0]["path"],
+        "/srv/share/design/b.dwg"
+    );
+    // Its own folder is still refused, in Japanese with --lang ja.
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y1",
+        &["--lang", "ja", "--baseline", folder.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("フォルダーそのもの"), "{}", r.stderr);
+}

@@ -91,6 +91,14 @@ impl Baseline {
 /// Reads `report.json` (and notes `inventory.jsonl` beside it). Errors are fatal
 /// (exit 2): a comparison with the wrong file must never be reported.
 pub fn load_report(path: &Path) -> Result<Baseline, Text> {
+    // The folder of a previous `audit --out` stands for its report.json.
+    let joined;
+    let path = if path.is_dir() {
+        joined = path.join("report.json");
+        joined.as_path()
+    } else {
+        path
+    };
     let p = path.display();
     let bytes = std::fs::read(path)
         .map_err(|e| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}"))?;
@@ -394,6 +402,10 @@ mod tests {
                 .inventory
                 .is_some()
         );
+        // The bundle folder itself stands for its report.json.
+        let b = load_report(d.path()).unwrap();
+        assert_eq!(b.path, d.path().join("report.json"));
+        assert!(b.inventory.is_some());
     }
 
     #[test]
