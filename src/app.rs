@@ -534,7 +534,7 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
 fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
     use crate::watch::log::{Verdict, verify};
     let ja = lang == Lang::Ja;
-    match verify(log)? {
+    match verify(log).map_err(|t| Fatal(t.get(lang).to_string()))? {
         Verdict::Intact {
             lines, last_hash, ..
         } => {

@@ -786,3 +786,19 @@ fn an_overflowing_event_queue_gives_a_rescan_line_and_nothing_is_left_unwatched(
     assert_eq!(stop(w), 0);
     assert_eq!(verify(&s.log()).0, 0);
 }
+
+#[test]
+fn watch_refuses_a_broken_log_in_japanese_with_lang_ja() {
+    let s = Site::new();
+    // A log cut off mid-line (no newline at the end).
+    std::fs::write(s.log(), "{\"seq\":1").unwrap();
+    let out = exited(s.start(&["--lang", "ja"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Was English only ("the log's hash chain is broken (no newline at the end)").
+    assert!(
+        err.contains("ハッシュチェーンが切れています") && err.contains("改行がありません"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(s.log()).unwrap(), b"{\"seq\":1");
+}

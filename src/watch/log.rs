@@ -41,12 +41,16 @@ impl ChainLog {
     /// Opens (or creates) a log. An existing log is checked first: it must end with
     /// a complete line and its chain must be intact, so that the new lines never
     /// extend a log that was already changed.
-    pub fn open(path: &Path) -> Result<ChainLog, String> {
+    pub fn open(path: &Path) -> Result<ChainLog, Text> {
+        let p = path.display();
         let (next_seq, prev) = match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (1, GENESIS.to_string()),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return Err(crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}")),
             Ok(m) if !m.is_file() => {
-                return Err(format!("{} is not a regular file", path.display()));
+                return Err(crate::tr!(
+                    "{p} は通常のファイルではありません",
+                    "{p} is not a regular file"
+                ));
             }
             Ok(_) => match verify(path)? {
                 Verdict::Intact {
@@ -61,10 +65,10 @@ impl ChainLog {
                     }
                 }
                 Verdict::Broken { line, reason, .. } => {
-                    return Err(format!(
-                        "{}:{line}: the log's hash chain is broken ({}); not appending to it — keep it as evidence and start a new log",
-                        path.display(),
-                        reason.en
+                    let (rj, re) = (&reason.ja, &reason.en);
+                    return Err(crate::tr!(
+                        "{p}:{line}: ログのハッシュチェーンが切れています（{rj}）。このログには追記しません。証拠として保管し、新しいログで始めてください",
+                        "{p}:{line}: the log's hash chain is broken ({re}); not appending to it — keep it as evidence and start a new log"
                     ));
                 }
             },
@@ -73,7 +77,12 @@ impl ChainLog {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("cannot open {} for appending: {e}", path.display()))?;
+            .map_err(|e| {
+                crate::tr!(
+                    "{p} を追記用に開けません: {e}",
+                    "cannot open {p} for appending: {e}"
+                )
+            })?;
         Ok(ChainLog {
             path: path.to_path_buf(),
             file,
@@ -110,10 +119,7 @@ impl ChainLog {
 
 /// The result of checking a log.
 fn no_newline() -> Text {
-    Text::new(
-        "最後の行が改行で終わっていません（書き込み途中で切れています）",
-        "no newline at the end",
-    )
+    Text::new("最後に改行がありません", "no newline at the end")
 }
 
 #[derive(Debug, PartialEq)]
@@ -179,8 +185,11 @@ impl Cause {
 /// line changed in place is named itself (the line after it, which records its
 /// original SHA-256, still links to the rest), not the line where the chain
 /// visibly breaks.
-pub fn verify(path: &Path) -> Result<Verdict, String> {
-    let mut f = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn verify(path: &Path) -> Result<Verdict, Text> {
+    let p = path.display();
+    let unreadable =
+        |e: std::io::Error| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}");
+    let mut f = File::open(path).map_err(unreadable)?;
     // A log must end with a newline: a partial last line is a break too.
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let ends_ok = if len == 0 {
@@ -189,8 +198,8 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
         let mut last = [0u8; 1];
         f.seek(SeekFrom::End(-1))
             .and_then(|_| f.read_exact(&mut last))
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        f.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+            .map_err(unreadable)?;
+        f.seek(SeekFrom::Start(0)).map_err(unreadable)?;
         last[0] == b'\n'
     };
     let reader = BufReader::new(f);
@@ -199,7 +208,7 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     let mut last_seq = 0u64;
     let mut lines = reader.split(b'\n').peekable();
     while let Some(raw) = lines.next() {
-        let raw = raw.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let raw = raw.map_err(unreadable)?;
         n += 1;
         let broken = |line: u64, reason: Text, cause: Cause| {
             Ok(Verdict::Broken {

@@ -85,20 +85,23 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let accounts = crate::collect::accounts::Accounts::load(fs).ok();
     let roots = watch_roots(profile);
     if roots.is_empty() {
-        return Err(Fatal("nothing to watch: the profile has no scope.shares (and no register paths on this host)".into()));
+        return Err(Fatal(t(
+            "監視するものがありません: プロファイルに scope.shares がありません（このホストの台帳の paths もありません）".into(),
+            "nothing to watch: the profile has no scope.shares (and no register paths on this host)".into(),
+        )));
     }
     let probe = Examiner::new(fs, profile, None, roots.clone());
     let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
     for (r, real) in probe.roots().iter().zip(&real_roots) {
         if !real.is_dir() {
-            return Err(Fatal(format!(
-                "the watched root {} does not exist under {}",
-                String::from_utf8_lossy(&r.host),
-                fs.root().display()
+            let (h, root) = (String::from_utf8_lossy(&r.host), fs.root().display());
+            return Err(Fatal(t(
+                format!("監視する共有 {h} が {root} の下にありません"),
+                format!("the watched root {h} does not exist under {root}"),
             )));
         }
     }
-    let mut log = ChainLog::open(&opts.log)?;
+    let mut log = ChainLog::open(&opts.log).map_err(|e| Fatal(e.get(lang).to_string()))?;
     // The log itself may live inside a watched share: its own events are ignored,
     // and the walks leave it out (it quotes markers: it would be a finding itself).
     let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
@@ -393,9 +396,9 @@ fn link_to(prev: &Path, lang: Lang) -> String {
         }
         Err(e) => {
             if ja {
-                format!("前のログを読めません: {e}")
+                format!("前のログを読めません: {}", e.ja)
             } else {
-                format!("the previous log cannot be read: {e}")
+                format!("the previous log cannot be read: {}", e.en)
             }
         }
     }
