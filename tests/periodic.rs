@@ -796,6 +796,16 @@ fn the_baseline_may_be_given_as_last_years_bundle_folder() {
         r.json()["changes"]["added"][0]["path"],
         "/srv/share/design/b.dwg"
     );
+    // diff takes the folders too; its file lists sit one level below their section
+    // (were `####` right under `## Protected files`).
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "md"])
+        .arg(&folder)
+        .arg(c.path().join("y2"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(d.stdout.contains("\n### Added (1)\n"), "{}", d.stdout);
+    assert!(d.stdout.contains("/srv/share/design/b.dwg"), "{}", d.stdout);
     // Its own folder is still refused, in Japanese with --lang ja.
     let r = audit_out(
         &c,

@@ -203,9 +203,12 @@ fn what_label(w: &str, lang: Lang) -> &str {
     }
 }
 
-/// The Markdown section listing protected-file changes (shared with report.md).
+/// The Markdown section listing protected-file changes (shared with report.md);
+/// `heading` is the level of its sub-headings (`###` under a `##` section).
+#[allow(clippy::too_many_arguments)]
 pub fn files_markdown(
     o: &mut String,
+    heading: &str,
     lang: Lang,
     compared: bool,
     note: Option<&str>,
@@ -237,7 +240,7 @@ pub fn files_markdown(
     ] {
         let _ = writeln!(
             o,
-            "#### {} ({})\n",
+            "{heading} {} ({})\n",
             if ja { title_ja } else { title_en },
             list.len()
         );
@@ -390,6 +393,7 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
     );
     files_markdown(
         &mut o,
+        "###",
         lang,
         d.files_compared,
         d.files_note.as_deref(),
