@@ -802,3 +802,26 @@ fn watch_refuses_a_broken_log_in_japanese_with_lang_ja() {
     );
     assert_eq!(std::fs::read(s.log()).unwrap(), b"{\"seq\":1");
 }
+
+#[test]
+fn a_second_watcher_on_the_same_log_is_refused_so_the_chain_stays_whole() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    // Two writers interleaved their lines: verify then called the log tampered.
+    let out = exited(s.start(&[]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another timaudit watch"), "{err}");
+    s.write("root/srv/share/public/見積_社外秘.txt", "price list");
+    s.wait_for("HDL-02", Duration::from_secs(10), |l| has(l, "HDL-02"));
+    assert_eq!(stop(w), 0);
+    let (code, text) = verify(&s.log());
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        s.lines().iter().filter(|l| l["event"] == "started").count(),
+        1
+    );
+}

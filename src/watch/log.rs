@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -43,8 +44,8 @@ impl ChainLog {
     /// extend a log that was already changed.
     pub fn open(path: &Path) -> Result<ChainLog, Text> {
         let p = path.display();
-        let (next_seq, prev) = match std::fs::symlink_metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (1, GENESIS.to_string()),
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}")),
             Ok(m) if !m.is_file() => {
                 return Err(crate::tr!(
@@ -52,30 +53,12 @@ impl ChainLog {
                     "{p} is not a regular file"
                 ));
             }
-            Ok(_) => match verify(path)? {
-                Verdict::Intact {
-                    lines,
-                    last_seq,
-                    last_hash,
-                } => {
-                    if lines == 0 {
-                        (1, GENESIS.to_string())
-                    } else {
-                        (last_seq + 1, last_hash)
-                    }
-                }
-                Verdict::Broken { line, reason, .. } => {
-                    let (rj, re) = (&reason.ja, &reason.en);
-                    return Err(crate::tr!(
-                        "{p}:{line}: ログのハッシュチェーンが切れています（{rj}）。このログには追記しません。証拠として保管し、新しいログで始めてください",
-                        "{p}:{line}: the log's hash chain is broken ({re}); not appending to it — keep it as evidence and start a new log"
-                    ));
-                }
-            },
-        };
+            Ok(_) => {}
+        }
         let file = OpenOptions::new()
             .create(true)
             .append(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .map_err(|e| {
                 crate::tr!(
@@ -83,6 +66,40 @@ impl ChainLog {
                     "cannot open {p} for appending: {e}"
                 )
             })?;
+        // One writer per log: a second watcher appending to it would interleave
+        // its lines and break the chain (held until the file is closed).
+        use rustix::fs::{FlockOperation, flock};
+        if let Err(e) = flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            return Err(if e == rustix::io::Errno::WOULDBLOCK {
+                crate::tr!(
+                    "{p} には別の timaudit watch が書き込んでいます（1 つのログに書き込めるのは 1 つの watch だけです）",
+                    "another timaudit watch is writing {p} (one log has one writer)"
+                )
+            } else {
+                crate::tr!("{p} をロックできません: {e}", "cannot lock {p}: {e}")
+            });
+        }
+        // Checked under the lock, so the chain goes on from the real last line.
+        let (next_seq, prev) = match verify(path)? {
+            Verdict::Intact {
+                lines,
+                last_seq,
+                last_hash,
+            } => {
+                if lines == 0 {
+                    (1, GENESIS.to_string())
+                } else {
+                    (last_seq + 1, last_hash)
+                }
+            }
+            Verdict::Broken { line, reason, .. } => {
+                let (rj, re) = (&reason.ja, &reason.en);
+                return Err(crate::tr!(
+                    "{p}:{line}: ログのハッシュチェーンが切れています（{rj}）。このログには追記しません。証拠として保管し、新しいログで始めてください",
+                    "{p}:{line}: the log's hash chain is broken ({re}); not appending to it — keep it as evidence and start a new log"
+                ));
+            }
+        };
         Ok(ChainLog {
             path: path.to_path_buf(),
             file,
@@ -346,6 +363,10 @@ mod tests {
             Verdict::Intact { lines: 3, .. }
         ));
 
+        // A second writer on the same log is refused while the first holds it.
+        let e = ChainLog::open(&p).err().expect("one writer per log");
+        assert!(e.en.contains("another timaudit watch"), "{e:?}");
+        drop(log);
         let mut log = ChainLog::open(&p).unwrap();
         log.append(ev("modified")).unwrap();
         log.append(ev("removed")).unwrap();
