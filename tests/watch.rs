@@ -825,3 +825,39 @@ fn a_second_watcher_on_the_same_log_is_refused_so_the_chain_stays_whole() {
         1
     );
 }
+
+#[test]
+fn a_change_still_in_its_debounce_window_is_logged_before_stopped() {
+    let s = Site::new();
+    // A long debounce: the change below is certainly still pending at SIGTERM.
+    let child = Command::new(env!("CARGO_BIN_EXE_timaudit"))
+        .args(["watch", "--debounce-ms", "30000", "--profile"])
+        .arg(s.p("timaudit.yaml"))
+        .arg("--root")
+        .arg(s.p("root"))
+        .arg("--log")
+        .arg(s.log())
+        .env("LANG", "C")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let w = Running(Some(child));
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.write(
+        "root/srv/share/public/最後_社外秘.txt",
+        "dropped just before the stop",
+    );
+    // Let the kernel event reach the watcher (it is not logged for 30 s).
+    std::thread::sleep(Duration::from_millis(1000));
+    assert!(s.lines().iter().all(|l| l["event"] == "started"));
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    // Was: started, stopped — the file was never logged.
+    assert_eq!(events, ["started", "created", "stopped"], "{lines:#?}");
+    assert!(has(&lines[1], "HDL-02"), "{}", lines[1]);
+    assert_eq!(verify(&s.log()).0, 0);
+}

@@ -312,6 +312,35 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         }
     }
     drop(source);
+    if result.is_ok() {
+        // Changes seen before the stop are logged before the `stopped` line, also
+        // those still inside their debounce window (a file dropped just before a
+        // SIGTERM was left out of the log).
+        while let Ok(m) = rx.try_recv() {
+            if let Ok(ev) = m
+                && !ev.need_rescan()
+            {
+                note(&ex, &log_real, &mut pending, ev);
+            }
+        }
+        let hosts: Vec<Vec<u8>> = pending.keys().cloned().collect();
+        for host in hosts {
+            let Some(p) = pending.remove(&host) else {
+                continue;
+            };
+            match handle(&mut ex, &mut log, lang, &host, &p) {
+                Ok(covered) => {
+                    for h in covered {
+                        pending.remove(&h);
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+    }
     let why = if stop.load(Ordering::SeqCst) {
         t(
             "シグナルを受けて停止しました".into(),
