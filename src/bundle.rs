@@ -535,6 +535,35 @@ pub fn prepare(dir: &Path, lang: Lang) -> Result<OutDir, String> {
     if !listed.iter().any(|(_, rel)| rel == b"report.json") {
         return Err(not_ours());
     }
+    let strangers = |left: Vec<String>| {
+        let names = left.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+        let n = left.len().saturating_sub(10);
+        let (more_ja, more_en) = if n > 0 {
+            (format!("（ほか {n} 件）"), format!(" (and {n} more)"))
+        } else {
+            (String::new(), String::new())
+        };
+        msg(
+            format!(
+                "--out {d} に以前の証跡一式に含まれないファイルがあります: {names}{more_ja}。それらを取り除くか、新しいフォルダーを指定してください"
+            ),
+            format!(
+                "--out {d} holds files that are not part of the previous bundle: {names}{more_en}; remove them or choose a new folder"
+            ),
+        )
+    };
+    // Checked before anything is removed: a refused folder keeps its previous
+    // bundle whole (it was emptied first, then refused).
+    let ours: BTreeSet<&[u8]> = listed.iter().map(|(_, rel)| rel.as_slice()).collect();
+    let left: Vec<String> = entries
+        .iter()
+        .filter(|e| e.kind != EntryKind::Dir && e.rel != MANIFEST.as_bytes())
+        .filter(|e| !ours.contains(e.rel.as_slice()))
+        .map(|e| shown(&e.rel))
+        .collect();
+    if !left.is_empty() {
+        return Err(strangers(left));
+    }
     for (_, rel) in &listed {
         // Only files: a link where a file was is removed as a link, never followed.
         match out.remove_file(&rel_path(rel)) {
@@ -567,21 +596,7 @@ pub fn prepare(dir: &Path, lang: Lang) -> Result<OutDir, String> {
     }
     let left: Vec<String> = list(&out)?.iter().map(|e| shown(&e.rel)).collect();
     if !left.is_empty() {
-        let names = left.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
-        let n = left.len().saturating_sub(10);
-        let (more_ja, more_en) = if n > 0 {
-            (format!("（ほか {n} 件）"), format!(" (and {n} more)"))
-        } else {
-            (String::new(), String::new())
-        };
-        return Err(msg(
-            format!(
-                "--out {d} に以前の証跡一式に含まれないファイルがあります: {names}{more_ja}。それらを取り除くか、新しいフォルダーを指定してください"
-            ),
-            format!(
-                "--out {d} holds files that are not part of the previous bundle: {names}{more_en}; remove them or choose a new folder"
-            ),
-        ));
+        return Err(strangers(left));
     }
     Ok(out)
 }
@@ -1277,6 +1292,24 @@ mod tests {
         let e = prepare(&dir, Lang::En).unwrap_err();
         assert!(e.contains("evidence"), "{e}");
         assert!(target.join("keep").exists());
+    }
+
+    #[test]
+    fn a_previous_bundle_with_a_stranger_in_it_is_refused_before_anything_is_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("b");
+        let out = prepare(&dir, Lang::En).unwrap();
+        out.write_file(Path::new("report.json"), b"{}").unwrap();
+        out.write_file(Path::new("evidence/etc/hosts"), b"127.0.0.1")
+            .unwrap();
+        write_manifest(&out).unwrap();
+        std::fs::write(dir.join("evidence/notes.txt"), "mine").unwrap();
+        let e = prepare(&dir, Lang::En).unwrap_err();
+        assert!(e.contains("evidence/notes.txt"), "{e}");
+        // Last year's bundle is whole (it was emptied, then refused).
+        assert!(dir.join("report.json").exists());
+        assert!(dir.join("evidence/etc/hosts").exists());
+        assert!(dir.join(MANIFEST).exists());
     }
 
     #[test]
