@@ -165,8 +165,10 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
         Some(p) => {
-            let b = crate::changes::load_report(p)?;
-            crate::changes::check_comparable(&b, &profile.organization.name, date)?;
+            let fatal = |t: crate::i18n::Text| Fatal(t.get(lang).to_string());
+            let b = crate::changes::load_report(p).map_err(fatal)?;
+            crate::changes::check_comparable(&b, &profile.organization.name, date)
+                .map_err(fatal)?;
             if b.inventory.is_none() {
                 let p = p.display();
                 eprintln!(
@@ -188,10 +190,15 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             _ => false,
         };
         if b.path.parent().is_some_and(|d| same(d, out)) {
-            return Err(Fatal(format!(
-                "--out {} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept",
-                out.display()
-            )));
+            let o = out.display();
+            return Err(Fatal(
+                crate::tr!(
+                    "--out {o} は前回の報告書（--baseline）のフォルダーそのものです。前回の証跡一式を残すため、今回の監査は新しいフォルダーに書き出してください",
+                    "--out {o} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept"
+                )
+                .get(lang)
+                .to_string(),
+            ));
         }
         // A folder inside last year's bundle would add files its manifest does not
         // list, so that bundle would no longer verify.
@@ -200,15 +207,23 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             canonical_to_be(out),
         ) && o.starts_with(&d)
         {
-            return Err(Fatal(format!(
-                "--out {} is inside the baseline's folder {}; write this audit into a new folder outside it so last year's bundle stays intact",
-                out.display(),
-                d.display()
-            )));
+            let (o, d) = (out.display(), d.display());
+            return Err(Fatal(
+                crate::tr!(
+                    "--out {o} は前回の報告書のフォルダー {d} の中にあります。前回の証跡一式が検証できなくならないよう、その外の新しいフォルダーに書き出してください",
+                    "--out {o} is inside the baseline's folder {d}; write this audit into a new folder outside it so last year's bundle stays intact"
+                )
+                .get(lang)
+                .to_string(),
+            ));
         }
     }
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
-    let out_dir = a.out.as_deref().map(crate::bundle::prepare).transpose()?;
+    let out_dir = a
+        .out
+        .as_deref()
+        .map(|d| crate::bundle::prepare(d, lang))
+        .transpose()?;
     let fs = RootFs::new(a.root());
     let mut facts = Facts::collect(&fs);
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
@@ -510,7 +525,7 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
             "give the bundle folder to check: timaudit verify DIR".into(),
         ));
     };
-    let v = crate::bundle::verify(&dir)?;
+    let v = crate::bundle::verify(&dir, lang)?;
     print(&crate::bundle::verify_report(&v, lang))?;
     Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -519,7 +534,7 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
 fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
     use crate::watch::log::{Verdict, verify};
     let ja = lang == Lang::Ja;
-    match verify(log)? {
+    match verify(log).map_err(|t| Fatal(t.get(lang).to_string()))? {
         Verdict::Intact {
             lines, last_hash, ..
         } => {
@@ -542,6 +557,7 @@ fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
             cause,
         } => {
             let cause = cause.text();
+            let reason = reason.get(lang);
             print(&if ja {
                 format!(
                     "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。{}\n",

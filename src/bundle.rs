@@ -466,58 +466,124 @@ pub fn write_manifest(out: &OutDir) -> Result<String, String> {
 /// can stream `inventory.jsonl` into it): creates it, or empties a previous
 /// bundle of the files its manifest lists. Refuses a folder holding anything
 /// else, so nobody's files are overwritten or certified by mistake.
-pub fn prepare(dir: &Path) -> Result<OutDir, String> {
+pub fn prepare(dir: &Path, lang: Lang) -> Result<OutDir, String> {
+    let d = dir.display();
+    let msg = |ja: String, en: String| Text::new(ja, en).get(lang).to_string();
     if let Ok(m) = std::fs::metadata(dir)
         && !m.is_dir()
     {
-        return Err(format!(
-            "--out {} exists and is not a folder",
-            dir.display()
+        return Err(msg(
+            format!(
+                "--out {d} はフォルダーではありません（新しいフォルダーか空のフォルダーを指定してください）"
+            ),
+            format!("--out {d} exists and is not a folder"),
         ));
     }
-    let out = OutDir::create(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let out = OutDir::create(dir).map_err(|e| {
+        msg(
+            format!("{d} を作成できません: {e}"),
+            format!("cannot create {d}: {e}"),
+        )
+    })?;
     let list = |out: &OutDir| {
-        out.list()
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))
+        out.list().map_err(|e| {
+            msg(
+                format!("{d} の中身を一覧できません: {e}"),
+                format!("cannot list {d}: {e}"),
+            )
+        })
     };
     let entries = list(&out)?;
     if entries.is_empty() {
         return Ok(out);
     }
+    let not_ours = || {
+        msg(
+            format!(
+                "--out {d} は空ではなく、以前の timaudit の証跡一式（{MANIFEST} と report.json）でもありません。新しいフォルダーか空のフォルダーを指定してください"
+            ),
+            format!(
+                "--out {d} is not empty and holds no previous timaudit bundle ({MANIFEST} listing report.json); choose a new or empty folder"
+            ),
+        )
+    };
     let manifest = entries
         .iter()
         .find(|e| e.rel == MANIFEST.as_bytes() && e.kind == EntryKind::File);
     if manifest.is_none() {
-        return Err(format!(
-            "--out {} is not empty and holds no previous timaudit bundle ({MANIFEST}); choose a new or empty folder",
-            dir.display()
-        ));
+        return Err(not_ours());
     }
     let mut bytes = Vec::new();
     out.open_read(Path::new(MANIFEST))
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read {}: {e}", dir.join(MANIFEST).display()))?;
+        .map_err(|e| {
+            let m = dir.join(MANIFEST);
+            let m = m.display();
+            msg(
+                format!("{m} を読めません: {e}"),
+                format!("cannot read {m}: {e}"),
+            )
+        })?;
     let listed = parse_manifest(&bytes).map_err(|e| {
-        format!(
-            "--out {} holds a {MANIFEST} that is not a timaudit manifest ({e}); choose a new or empty folder",
-            dir.display()
+        msg(
+            format!("--out {d} の {MANIFEST} は timaudit の形式ではありません（{e}）。新しいフォルダーか空のフォルダーを指定してください"),
+            format!("--out {d} holds a {MANIFEST} that is not a timaudit manifest ({e}); choose a new or empty folder"),
         )
     })?;
+    // A manifest someone made of their own files (`sha256sum * > MANIFEST.sha256`)
+    // must not get those files deleted: a timaudit bundle always lists report.json.
+    if !listed.iter().any(|(_, rel)| rel == b"report.json") {
+        return Err(not_ours());
+    }
+    let strangers = |left: Vec<String>| {
+        let names = left.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+        let n = left.len().saturating_sub(10);
+        let (more_ja, more_en) = if n > 0 {
+            (format!("（ほか {n} 件）"), format!(" (and {n} more)"))
+        } else {
+            (String::new(), String::new())
+        };
+        msg(
+            format!(
+                "--out {d} に以前の証跡一式に含まれないファイルがあります: {names}{more_ja}。それらを取り除くか、新しいフォルダーを指定してください"
+            ),
+            format!(
+                "--out {d} holds files that are not part of the previous bundle: {names}{more_en}; remove them or choose a new folder"
+            ),
+        )
+    };
+    // Checked before anything is removed: a refused folder keeps its previous
+    // bundle whole (it was emptied first, then refused).
+    let ours: BTreeSet<&[u8]> = listed.iter().map(|(_, rel)| rel.as_slice()).collect();
+    let left: Vec<String> = entries
+        .iter()
+        .filter(|e| e.kind != EntryKind::Dir && e.rel != MANIFEST.as_bytes())
+        .filter(|e| !ours.contains(e.rel.as_slice()))
+        .map(|e| shown(&e.rel))
+        .collect();
+    if !left.is_empty() {
+        return Err(strangers(left));
+    }
     for (_, rel) in &listed {
         // Only files: a link where a file was is removed as a link, never followed.
         match out.remove_file(&rel_path(rel)) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(format!(
-                    "cannot remove the previous bundle's {}: {e}",
-                    shown(rel)
+                let f = shown(rel);
+                return Err(msg(
+                    format!("以前の証跡一式の {f} を削除できません: {e}"),
+                    format!("cannot remove the previous bundle's {f}: {e}"),
                 ));
             }
         }
     }
-    out.remove_file(Path::new(MANIFEST))
-        .map_err(|e| format!("cannot remove the previous {MANIFEST}: {e}"))?;
+    out.remove_file(Path::new(MANIFEST)).map_err(|e| {
+        msg(
+            format!("以前の {MANIFEST} を削除できません: {e}"),
+            format!("cannot remove the previous {MANIFEST}: {e}"),
+        )
+    })?;
     // Folders the previous bundle left empty, deepest first.
     let mut dirs: Vec<Vec<u8>> = list(&out)?
         .into_iter()
@@ -530,16 +596,7 @@ pub fn prepare(dir: &Path) -> Result<OutDir, String> {
     }
     let left: Vec<String> = list(&out)?.iter().map(|e| shown(&e.rel)).collect();
     if !left.is_empty() {
-        let more = if left.len() > 10 {
-            format!(" (and {} more)", left.len() - 10)
-        } else {
-            String::new()
-        };
-        return Err(format!(
-            "--out {} holds files that are not part of the previous bundle: {}{more}; remove them or choose a new folder",
-            dir.display(),
-            left.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
-        ));
+        return Err(strangers(left));
     }
     Ok(out)
 }
@@ -1006,16 +1063,38 @@ impl Verified {
 
 /// Checks DIR against its `MANIFEST.sha256`. `Err` when DIR or the manifest
 /// cannot be read or the manifest is not one.
-pub fn verify(dir: &Path) -> Result<Verified, String> {
-    let out = OutDir::open(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+pub fn verify(dir: &Path, lang: Lang) -> Result<Verified, String> {
+    let d = dir.display();
+    let msg = |ja: String, en: String| Text::new(ja, en).get(lang).to_string();
+    let out = OutDir::open(dir).map_err(|e| {
+        msg(
+            format!("{d} を開けません: {e}"),
+            format!("cannot open {d}: {e}"),
+        )
+    })?;
     let mut bytes = Vec::new();
     out.open_read(Path::new(MANIFEST))
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read {}: {e}", dir.join(MANIFEST).display()))?;
-    let listed = parse_manifest(&bytes)?;
-    let entries = out
-        .list()
-        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+        .map_err(|e| {
+            let m = dir.join(MANIFEST);
+            let m = m.display();
+            msg(
+                format!("{m} を読めません（timaudit audit --out で作った証跡フォルダーを指定してください）: {e}"),
+                format!("cannot read {m}: {e}"),
+            )
+        })?;
+    let listed = parse_manifest(&bytes).map_err(|e| {
+        msg(
+            format!("{MANIFEST} が壊れているか書き換えられています: {e}"),
+            e.clone(),
+        )
+    })?;
+    let entries = out.list().map_err(|e| {
+        msg(
+            format!("{d} の中身を一覧できません: {e}"),
+            format!("cannot list {d}: {e}"),
+        )
+    })?;
     let on_disk: BTreeMap<&[u8], EntryKind> =
         entries.iter().map(|e| (e.rel.as_slice(), e.kind)).collect();
     let mut v = Verified {
@@ -1197,17 +1276,17 @@ mod tests {
     fn prepare_accepts_new_empty_or_previous_bundles_only() {
         let d = tempfile::tempdir().unwrap();
         let dir = d.path().join("b");
-        let out = prepare(&dir).unwrap();
+        let out = prepare(&dir, Lang::En).unwrap();
         out.write_file(Path::new("report.json"), b"{}").unwrap();
         out.write_file(Path::new("evidence/etc/hosts"), b"127.0.0.1")
             .unwrap();
         write_manifest(&out).unwrap();
         // A previous bundle is emptied.
-        prepare(&dir).unwrap();
+        prepare(&dir, Lang::En).unwrap();
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
         // Someone else's folder is refused and left alone.
         std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-        let e = prepare(&dir).unwrap_err();
+        let e = prepare(&dir, Lang::En).unwrap_err();
         assert!(e.contains("not empty"), "{e}");
         assert_eq!(
             std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
@@ -1215,34 +1294,69 @@ mod tests {
         );
         // A previous bundle plus a planted link: the link is reported, its target kept.
         std::fs::remove_file(dir.join("notes.txt")).unwrap();
-        let out = prepare(&dir).unwrap();
+        let out = prepare(&dir, Lang::En).unwrap();
         out.write_file(Path::new("report.json"), b"{}").unwrap();
         write_manifest(&out).unwrap();
         let target = d.path().join("etc");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("keep"), "x").unwrap();
         symlink(&target, dir.join("evidence")).unwrap();
-        let e = prepare(&dir).unwrap_err();
+        let e = prepare(&dir, Lang::En).unwrap_err();
         assert!(e.contains("evidence"), "{e}");
         assert!(target.join("keep").exists());
     }
 
     #[test]
+    fn a_previous_bundle_with_a_stranger_in_it_is_refused_before_anything_is_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("b");
+        let out = prepare(&dir, Lang::En).unwrap();
+        out.write_file(Path::new("report.json"), b"{}").unwrap();
+        out.write_file(Path::new("evidence/etc/hosts"), b"127.0.0.1")
+            .unwrap();
+        write_manifest(&out).unwrap();
+        std::fs::write(dir.join("evidence/notes.txt"), "mine").unwrap();
+        let e = prepare(&dir, Lang::En).unwrap_err();
+        assert!(e.contains("evidence/notes.txt"), "{e}");
+        // Last year's bundle is whole (it was emptied, then refused).
+        assert!(dir.join("report.json").exists());
+        assert!(dir.join("evidence/etc/hosts").exists());
+        assert!(dir.join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn prepare_never_deletes_files_listed_by_someone_elses_manifest() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        // A folder of the user's own files with a `sha256sum * > MANIFEST.sha256`.
+        std::fs::write(dir.join("design.dwg"), "mine").unwrap();
+        let line = manifest_line(&hex(&Sha256::digest(b"mine")), b"design.dwg");
+        std::fs::write(dir.join(MANIFEST), line).unwrap();
+        let e = prepare(dir, Lang::Ja).unwrap_err();
+        assert!(e.contains("空ではなく"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("design.dwg")).unwrap(),
+            "mine"
+        );
+        assert!(dir.join(MANIFEST).exists());
+    }
+
+    #[test]
     fn verify_names_missing_extra_and_changed_files() {
         let d = tempfile::tempdir().unwrap();
-        let out = prepare(d.path()).unwrap();
+        let out = prepare(d.path(), Lang::En).unwrap();
         out.write_file(Path::new("a.txt"), b"a").unwrap();
         out.write_file(Path::new("evidence/etc/b.conf"), b"b")
             .unwrap();
         out.write_file(Path::new("odd\nname\\x"), b"c").unwrap();
         write_manifest(&out).unwrap();
-        let v = verify(d.path()).unwrap();
+        let v = verify(d.path(), Lang::En).unwrap();
         assert!(v.is_clean(), "{v:?}");
         assert_eq!(v.ok, 3);
         std::fs::write(d.path().join("a.txt"), "A").unwrap();
         std::fs::remove_file(d.path().join("evidence/etc/b.conf")).unwrap();
         std::fs::write(d.path().join("new.txt"), "n").unwrap();
-        let v = verify(d.path()).unwrap();
+        let v = verify(d.path(), Lang::En).unwrap();
         assert_eq!(v.changed.len(), 1);
         assert_eq!(v.changed[0].0, b"a.txt");
         assert_eq!(v.missing, vec![b"evidence/etc/b.conf".to_vec()]);
@@ -1320,7 +1434,7 @@ mod tests {
             inputs: &[],
         };
         let out_path = d.path().join("out");
-        let out = prepare(&out_path).unwrap();
+        let out = prepare(&out_path, Lang::En).unwrap();
         let (copied, warnings) = copy_evidence(&out, &r, &src, Lang::En).unwrap();
         let files: Vec<String> = out
             .list()

@@ -283,6 +283,16 @@ fn verify_exits_2_when_there_is_nothing_to_check() {
     assert!(text.contains("line 1"), "{text}");
     let out = timaudit().arg("verify").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // In Japanese with --lang ja (was English only).
+    std::fs::remove_file(d.path().join("MANIFEST.sha256")).unwrap();
+    let out = timaudit()
+        .args(["verify", "--lang", "ja"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("を読めません"), "{err}");
 }
 
 #[test]
@@ -425,4 +435,86 @@ fn the_account_files_and_the_roster_and_training_csvs_every_verdict_read_are_in_
     ] {
         assert_eq!(read(&out.join(copy)), read(&original), "{copy}");
     }
+}
+
+#[test]
+fn a_roster_csv_is_in_the_bundle_when_the_profile_is_given_by_a_relative_path() {
+    let d = tempfile::tempdir().unwrap();
+    let c = d.path().join("company");
+    std::fs::create_dir_all(&c).unwrap();
+    std::fs::create_dir_all(d.path().join("root/etc")).unwrap();
+    std::fs::write(
+        c.join("timaudit.yaml"),
+        "version: 1\norganization:\n  name: 株式会社相対\npeople_file: people.csv\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("people.csv"),
+        "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\ntanaka,田中,handler,active,2020-04-01,,2020-04-01,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("root/etc/passwd"),
+        "root:x:0:0::/root:/bin/bash\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("root/etc/group"), "root:x:0:\n").unwrap();
+    // `--profile company/timaudit.yaml` from the folder above: the roster was
+    // looked for at company/company/people.csv and left out with a warning.
+    let o = timaudit()
+        .current_dir(d.path())
+        .args(["audit", "--lang", "en", "--date", "2026-11-25"])
+        .args([
+            "--profile",
+            "company/timaudit.yaml",
+            "--root",
+            "root",
+            "--out",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().unwrap() < 2, "{stderr}");
+    assert!(!stderr.contains("could not copy"), "{stderr}");
+    assert_eq!(
+        read(&d.path().join("out/evidence/profile/people.csv")),
+        read(&c.join("people.csv"))
+    );
+    assert_eq!(verify(&d.path().join("out")).0, 0);
+}
+
+#[test]
+fn windows_evidence_given_by_a_relative_path_is_copied_into_the_bundle() {
+    let d = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/windows/ja-pc01");
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.unwrap();
+        let to = d
+            .path()
+            .join("pc01")
+            .join(e.path().strip_prefix(&src).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    // `--evidence pc01`: the items cite `pc01/firewall.txt`, which was looked
+    // for at pc01/pc01/firewall.txt and left out with a warning.
+    let o = timaudit()
+        .current_dir(d.path())
+        .args(["audit", "--lang", "en", "--date", "2026-11-25"])
+        .args(["--evidence", "pc01", "--out", "out"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().unwrap() < 2, "{stderr}");
+    assert!(!stderr.contains("not copied"), "{stderr}");
+    let copy = d.path().join("out/evidence/windows/pc01/firewall.txt");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(d.path().join("pc01/firewall.txt")).unwrap()
+    );
+    assert_eq!(verify(&d.path().join("out")).0, 0);
 }

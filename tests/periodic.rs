@@ -635,6 +635,12 @@ fn without_hashes_hdl10_is_an_error_not_a_pass_that_missed_same_size_edits() {
         reason.contains("2 protected files have no SHA-256") && reason.contains("--no-hash"),
         "{reason}"
     );
+    // Each file whose edit could not be seen is cited (the evidence was empty).
+    let ev = r.item("HDL-10")["evidence"].to_string();
+    assert!(
+        ev.contains("/srv/share/design/a.dwg") && ev.contains("/srv/share/design/b.dwg"),
+        "{ev}"
+    );
     let ch = &r.json()["changes"];
     assert_eq!(ch["files_compared"], true);
     assert!(
@@ -705,6 +711,12 @@ fn owner_group_and_acl_changes_of_protected_files_are_listed() {
         Some(serde_json::json!(["owner", "group"])),
         "{changed:?}"
     );
+    // The evidence says who owned it before and now (was only "changed: owner").
+    let ev = r.item("HDL-10")["evidence"].to_string();
+    assert!(
+        ev.contains("owner (root → tanaka)") && ev.contains("group (root → design)"),
+        "{ev}"
+    );
     if acl_set {
         // setfacl also adds a mask entry; the mode's group bits follow the mask.
         let w = what("acl").expect("the ACL change is listed");
@@ -714,7 +726,93 @@ fn owner_group_and_acl_changes_of_protected_files_are_listed() {
             .find(|c| c["path"] == "/srv/share/design/acl.dwg")
             .unwrap()["new"];
         assert!(new["acl"].to_string().contains("user:suzuki:r--"), "{new}");
+        // The evidence shows the entries before and after.
+        let ev = r.item("HDL-10")["evidence"].to_string();
+        assert!(
+            ev.contains("acl (none → ") && ev.contains("user:suzuki:r--"),
+            "{ev}"
+        );
     } else {
         eprintln!("setfacl not available: ACL change not checked");
     }
+}
+
+#[test]
+fn a_mismatched_baseline_is_explained_in_japanese_with_lang_ja() {
+    let a = company("A社", "2025-10-01");
+    audit_out(&a, "2025-11-20", "old", &[]);
+    let baseline = a.path().join("old/report.json");
+    let b = company("B社", "2025-10-01");
+    let r = b.audit(
+        "2026-11-20",
+        &["--lang", "ja", "--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    // Was English only ("the baseline … is for organisation …").
+    assert!(
+        r.stderr.contains("`A社`") && r.stderr.contains("同じ組織"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&baseline).unwrap().replacen(
+        "\"schema_version\": 1",
+        "\"schema_version\": 9",
+        1,
+    );
+    let newer = a.write("newer/report.json", text);
+    let r = a.audit(
+        "2026-11-20",
+        &["--lang", "ja", "--baseline", newer.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("新しい timaudit"), "{}", r.stderr);
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--lang", "ja"])
+        .arg(&newer)
+        .arg(&baseline);
+    let r = run(cmd);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("新しい timaudit"), "{}", r.stderr);
+}
+
+#[test]
+fn the_baseline_may_be_given_as_last_years_bundle_folder() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(SHARE_PROFILE);
+    c.host_file("/srv/share/design/a.dwg", "AAAA");
+    audit_out(&c, "2025-11-20", "y1", &[]);
+    c.host_file("/srv/share/design/b.dwg", "BBBB");
+    let folder = c.path().join("y1");
+    // `--baseline y1` (was: "cannot read …: Is a directory").
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y2",
+        &["--baseline", folder.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.status("HDL-10"), "pass", "{}", r.item("HDL-10"));
+    assert_eq!(
+        r.json()["changes"]["added"][0]["path"],
+        "/srv/share/design/b.dwg"
+    );
+    // diff takes the folders too; its file lists sit one level below their section
+    // (were `####` right under `## Protected files`).
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "md"])
+        .arg(&folder)
+        .arg(c.path().join("y2"));
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(d.stdout.contains("\n### Added (1)\n"), "{}", d.stdout);
+    assert!(d.stdout.contains("/srv/share/design/b.dwg"), "{}", d.stdout);
+    // Its own folder is still refused, in Japanese with --lang ja.
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y1",
+        &["--lang", "ja", "--baseline", folder.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("フォルダーそのもの"), "{}", r.stderr);
 }

@@ -399,7 +399,52 @@ fn a_folder_moved_in_is_examined_with_everything_in_it() {
     s.wait_for("file inside moved folder", Duration::from_secs(10), |l| {
         l["path"] == "/srv/share/public/incoming/sub/図面_社外秘.pdf" && has(l, "HDL-02")
     });
+    // The folder's own line names the problem below it and does not also say
+    // "no findings" (it did: "directory (1 files below it break items) no findings").
+    let (dir, _) = s.wait_for("moved folder", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/incoming"
+    });
+    assert!(has(&dir, "HDL-02"), "{dir}");
+    // Moved in from outside the share: it appeared there (was `renamed` with no
+    // old name; polling already said `created`).
+    assert_eq!(dir["event"], "created", "{dir}");
+    let detail = dir["detail"].as_str().unwrap();
+    assert!(detail.contains("1 files below"), "{detail}");
+    assert!(!detail.contains("no findings"), "{detail}");
     assert_eq!(stop(w), 0);
+}
+
+#[test]
+fn verify_log_explains_a_broken_chain_in_japanese() {
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("w.log");
+    // Two chained lines, then the first one edited.
+    let l1 = r#"{"seq":1,"time":"2026-11-25T00:00:00Z","event":"started","path":null,"findings":[],"detail":"a","prev":"0000000000000000000000000000000000000000000000000000000000000000"}"#;
+    use sha2::Digest;
+    let h: String = sha2::Sha256::digest(l1.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let l2 = format!(
+        r#"{{"seq":2,"time":"2026-11-25T00:00:01Z","event":"stopped","path":null,"findings":[],"detail":"b","prev":"{h}"}}"#
+    );
+    std::fs::write(&log, format!("{l1}\n{l2}\n")).unwrap();
+    assert_eq!(verify(&log).0, 0);
+    std::fs::write(&log, format!("{}\n{l2}\n", l1.replace("\"a\"", "\"A\""))).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_timaudit"))
+        .args(["verify", "--lang", "ja", "--log"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("NG: "), "{text}");
+    // Japanese throughout (the reason inside was English: "its prev is …").
+    assert!(
+        !text.contains("hashes to") && !text.contains("its prev"),
+        "{text}"
+    );
+    assert!(text.contains("前の行の SHA-256"), "{text}");
 }
 
 #[test]
@@ -739,5 +784,80 @@ fn an_overflowing_event_queue_gives_a_rescan_line_and_nothing_is_left_unwatched(
         |l| l["path"] == "/srv/share/public/late/later_社外秘.txt" && has(l, "HDL-02"),
     );
     assert_eq!(stop(w), 0);
+    assert_eq!(verify(&s.log()).0, 0);
+}
+
+#[test]
+fn watch_refuses_a_broken_log_in_japanese_with_lang_ja() {
+    let s = Site::new();
+    // A log cut off mid-line (no newline at the end).
+    std::fs::write(s.log(), "{\"seq\":1").unwrap();
+    let out = exited(s.start(&["--lang", "ja"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Was English only ("the log's hash chain is broken (no newline at the end)").
+    assert!(
+        err.contains("ハッシュチェーンが切れています") && err.contains("改行がありません"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(s.log()).unwrap(), b"{\"seq\":1");
+}
+
+#[test]
+fn a_second_watcher_on_the_same_log_is_refused_so_the_chain_stays_whole() {
+    let s = Site::new();
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    // Two writers interleaved their lines: verify then called the log tampered.
+    let out = exited(s.start(&[]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another timaudit watch"), "{err}");
+    s.write("root/srv/share/public/見積_社外秘.txt", "price list");
+    s.wait_for("HDL-02", Duration::from_secs(10), |l| has(l, "HDL-02"));
+    assert_eq!(stop(w), 0);
+    let (code, text) = verify(&s.log());
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        s.lines().iter().filter(|l| l["event"] == "started").count(),
+        1
+    );
+}
+
+#[test]
+fn a_change_still_in_its_debounce_window_is_logged_before_stopped() {
+    let s = Site::new();
+    // A long debounce: the change below is certainly still pending at SIGTERM.
+    let child = Command::new(env!("CARGO_BIN_EXE_timaudit"))
+        .args(["watch", "--debounce-ms", "30000", "--profile"])
+        .arg(s.p("timaudit.yaml"))
+        .arg("--root")
+        .arg(s.p("root"))
+        .arg("--log")
+        .arg(s.log())
+        .env("LANG", "C")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let w = Running(Some(child));
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.write(
+        "root/srv/share/public/最後_社外秘.txt",
+        "dropped just before the stop",
+    );
+    // Let the kernel event reach the watcher (it is not logged for 30 s).
+    std::thread::sleep(Duration::from_millis(1000));
+    assert!(s.lines().iter().all(|l| l["event"] == "started"));
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    // Was: started, stopped — the file was never logged.
+    assert_eq!(events, ["started", "created", "stopped"], "{lines:#?}");
+    assert!(has(&lines[1], "HDL-02"), "{}", lines[1]);
     assert_eq!(verify(&s.log()).0, 0);
 }

@@ -45,9 +45,11 @@ pub fn diff(
     new_path: &std::path::Path,
     lang: Lang,
 ) -> Result<Diff, String> {
-    let old = load_report(old_path)?;
-    let new = load_report(new_path)?;
-    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)?;
+    let text = |t: Text| t.get(lang).to_string();
+    let old = load_report(old_path).map_err(text)?;
+    let new = load_report(new_path).map_err(text)?;
+    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)
+        .map_err(text)?;
     let new_items: Vec<(String, crate::model::Status)> = new
         .report
         .items
@@ -103,7 +105,7 @@ fn file_changes(old: &Baseline, new: &Baseline) -> (bool, Option<Text>, files::F
                 added: ch.added.clone(),
                 removed: ch.removed.clone(),
                 changed: ch.changed.clone(),
-                unhashed: 0,
+                unhashed: Vec::new(),
             },
         );
     }
@@ -151,21 +153,42 @@ pub fn change_line(c: &FileChange, lang: Lang) -> String {
 /// What changed in a file, in the report's language: `内容, アクセス権（モード）
 /// (0640 → 0644)` / `content, mode (0640 → 0644)`; empty for added and removed files.
 pub fn what_text(c: &FileChange, lang: Lang) -> String {
-    let what = c
-        .what
+    // Who owned it before and now: a name, else the number.
+    fn who(name: &Option<String>, id: Option<u32>) -> String {
+        match (name, id) {
+            (Some(n), _) => n.clone(),
+            (None, Some(i)) => i.to_string(),
+            (None, None) => "?".into(),
+        }
+    }
+    c.what
         .iter()
-        .map(|w| what_label(w, lang))
+        .map(|w| {
+            let label = what_label(w, lang);
+            let (Some(o), Some(n)) = (&c.old, &c.new) else {
+                return label.to_string();
+            };
+            let (from, to) = match w.as_str() {
+                "mode" => (
+                    o.mode.clone().unwrap_or_else(|| "?".into()),
+                    n.mode.clone().unwrap_or_else(|| "?".into()),
+                ),
+                "owner" => (who(&o.user, o.uid), who(&n.user, n.uid)),
+                "group" => (who(&o.group, o.gid), who(&n.group, n.gid)),
+                "acl" => {
+                    let list = |a: &[String]| match (a.is_empty(), lang) {
+                        (true, Lang::Ja) => "なし".to_string(),
+                        (true, Lang::En) => "none".to_string(),
+                        _ => a.join(" "),
+                    };
+                    (list(&o.acl), list(&n.acl))
+                }
+                _ => return label.to_string(),
+            };
+            format!("{label} ({from} → {to})")
+        })
         .collect::<Vec<_>>()
-        .join(", ");
-    let detail = match (&c.old, &c.new) {
-        (Some(o), Some(n)) if c.what.iter().any(|w| w == "mode") => format!(
-            " ({} → {})",
-            o.mode.as_deref().unwrap_or("?"),
-            n.mode.as_deref().unwrap_or("?")
-        ),
-        _ => String::new(),
-    };
-    format!("{what}{detail}")
+        .join(", ")
 }
 
 fn what_label(w: &str, lang: Lang) -> &str {
@@ -180,9 +203,12 @@ fn what_label(w: &str, lang: Lang) -> &str {
     }
 }
 
-/// The Markdown section listing protected-file changes (shared with report.md).
+/// The Markdown section listing protected-file changes (shared with report.md);
+/// `heading` is the level of its sub-headings (`###` under a `##` section).
+#[allow(clippy::too_many_arguments)]
 pub fn files_markdown(
     o: &mut String,
+    heading: &str,
     lang: Lang,
     compared: bool,
     note: Option<&str>,
@@ -214,7 +240,7 @@ pub fn files_markdown(
     ] {
         let _ = writeln!(
             o,
-            "#### {} ({})\n",
+            "{heading} {} ({})\n",
             if ja { title_ja } else { title_en },
             list.len()
         );
@@ -367,6 +393,7 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
     );
     files_markdown(
         &mut o,
+        "###",
         lang,
         d.files_compared,
         d.files_note.as_deref(),

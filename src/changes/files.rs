@@ -109,7 +109,8 @@ pub struct FileChanges {
     pub changed: Vec<FileChange>,
     /// Protected files in both inventories without a SHA-256 in one of them
     /// (`--no-hash`, or unreadable): an edit that kept the size went unseen.
-    pub unhashed: u64,
+    /// Cited one by one as HDL-10's evidence.
+    pub unhashed: Vec<FileChange>,
 }
 
 impl FileChanges {
@@ -119,7 +120,7 @@ impl FileChanges {
 
     /// Why the list may be incomplete (files compared without a hash), if so.
     pub fn note(&self) -> Option<Text> {
-        let n = self.unhashed;
+        let n = self.unhashed.len();
         (n > 0).then(|| {
             tr!(
                 "保護対象ファイル {n} 件は前回か今回に SHA-256 を計算していない（--no-hash または読み取れない）ため、サイズの変わらない内容の変更は分かりません",
@@ -276,7 +277,7 @@ pub fn compare_counted<A: BufRead, B: BufRead>(
                 }
                 std::cmp::Ordering::Equal => {
                     if ol.sha256.is_none() || nl.sha256.is_none() {
-                        out.unhashed += 1;
+                        out.unhashed.push(entry(nl, None, None, vec![]));
                     }
                     let what = differences(ol, nl);
                     if !what.is_empty() {

@@ -90,34 +90,48 @@ impl Baseline {
 
 /// Reads `report.json` (and notes `inventory.jsonl` beside it). Errors are fatal
 /// (exit 2): a comparison with the wrong file must never be reported.
-pub fn load_report(path: &Path) -> Result<Baseline, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn load_report(path: &Path) -> Result<Baseline, Text> {
+    // The folder of a previous `audit --out` stands for its report.json.
+    let joined;
+    let path = if path.is_dir() {
+        joined = path.join("report.json");
+        joined.as_path()
+    } else {
+        path
+    };
+    let p = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}"))?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+        .map_err(|e| crate::tr!("{p} は JSON ではありません: {e}", "{p} is not JSON: {e}"))?;
     let version = value.get("schema_version").and_then(|v| v.as_u64());
+    let ours = crate::report::model::SCHEMA_VERSION;
     match version {
         None => {
-            return Err(format!(
-                "{} is not a timaudit report.json (no schema_version)",
-                path.display()
+            return Err(crate::tr!(
+                "{p} は timaudit の report.json ではありません（schema_version がありません）。前回の `audit --out` のフォルダーにある report.json を指定してください",
+                "{p} is not a timaudit report.json (no schema_version)"
             ));
         }
-        Some(v) if v > u64::from(crate::report::model::SCHEMA_VERSION) => {
-            return Err(format!(
-                "{} was written by a newer timaudit (report schema {v}); this version reads schema {} — use the newer timaudit",
-                path.display(),
-                crate::report::model::SCHEMA_VERSION
+        Some(v) if v > u64::from(ours) => {
+            return Err(crate::tr!(
+                "{p} は新しい timaudit で作られた報告書です（報告書スキーマ {v}。この版が読めるのはスキーマ {ours} まで）。新しい timaudit を使ってください",
+                "{p} was written by a newer timaudit (report schema {v}); this version reads schema {ours} — use the newer timaudit"
             ));
         }
         Some(_) => {}
     }
-    let report: BaselineReport = serde_json::from_value(value)
-        .map_err(|e| format!("{} is not a usable timaudit report: {e}", path.display()))?;
+    let report: BaselineReport = serde_json::from_value(value).map_err(|e| {
+        crate::tr!(
+            "{p} は timaudit の報告書として使えません: {e}",
+            "{p} is not a usable timaudit report: {e}"
+        )
+    })?;
     if report.tool.name != "timaudit" {
-        return Err(format!(
-            "{} was not written by timaudit (tool `{}`)",
-            path.display(),
-            report.tool.name
+        let t = &report.tool.name;
+        return Err(crate::tr!(
+            "{p} は timaudit で作られたものではありません（tool `{t}`）",
+            "{p} was not written by timaudit (tool `{t}`)"
         ));
     }
     let inventory = path
@@ -183,26 +197,27 @@ impl BaselineFacts {
 }
 
 /// Checks that a baseline can be compared with an audit of `org` on `date`.
-pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), String> {
+pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), Text> {
     let old = b.report.organization.name.trim();
+    let p = b.path.display();
     if org.trim().is_empty() && !old.is_empty() {
-        return Err(format!(
-            "the baseline {} is for organisation `{old}`, but this audit names no organisation (no profile?); audit with that organisation's profile",
-            b.path.display()
+        return Err(crate::tr!(
+            "前回の報告書 {p} は組織 `{old}` の監査ですが、今回の監査には組織名がありません（プロファイルの指定漏れ？）。その組織のプロファイルで監査してください",
+            "the baseline {p} is for organisation `{old}`, but this audit names no organisation (no profile?); audit with that organisation's profile"
         ));
     }
-    if !org.trim().is_empty() && !old.is_empty() && old != org.trim() {
-        return Err(format!(
-            "the baseline {} is for organisation `{old}`, but this audit is for `{}`; compare audits of the same organisation",
-            b.path.display(),
-            org.trim()
+    let new = org.trim();
+    if !new.is_empty() && !old.is_empty() && old != new {
+        return Err(crate::tr!(
+            "前回の報告書 {p} は組織 `{old}` の監査ですが、今回の監査は `{new}` です。同じ組織の監査どうしを比べてください",
+            "the baseline {p} is for organisation `{old}`, but this audit is for `{new}`; compare audits of the same organisation"
         ));
     }
     if b.report.audit_date > date {
-        return Err(format!(
-            "the baseline {} is dated {}, after this audit's date {date}",
-            b.path.display(),
-            b.report.audit_date
+        let od = b.report.audit_date;
+        return Err(crate::tr!(
+            "前回の報告書 {p} の監査日 {od} が、今回の監査日 {date} より後です",
+            "the baseline {p} is dated {od}, after this audit's date {date}"
         ));
     }
     Ok(())
@@ -341,21 +356,27 @@ mod tests {
         let b = load_report(&p).unwrap();
         assert!(b.inventory.is_none());
         assert!(check_comparable(&b, "A社", "2026-11-20".parse().unwrap()).is_ok());
-        let e = check_comparable(&b, "B社", "2026-11-20".parse().unwrap()).unwrap_err();
+        let e = check_comparable(&b, "B社", "2026-11-20".parse().unwrap())
+            .unwrap_err()
+            .en;
         assert!(e.contains("`A社`") && e.contains("`B社`"), "{e}");
-        let e = check_comparable(&b, " ", "2026-11-20".parse().unwrap()).unwrap_err();
+        let e = check_comparable(&b, " ", "2026-11-20".parse().unwrap())
+            .unwrap_err()
+            .en;
         assert!(
             e.contains("`A社`") && e.contains("names no organisation"),
             "{e}"
         );
-        let e = check_comparable(&b, "A社", "2025-01-01".parse().unwrap()).unwrap_err();
+        let e = check_comparable(&b, "A社", "2025-01-01".parse().unwrap())
+            .unwrap_err()
+            .en;
         assert!(e.contains("after this audit's date"), "{e}");
         let p = write(
             d.path(),
             "newer.json",
             &MIN.replace("\"schema_version\":1", "\"schema_version\":2"),
         );
-        assert!(load_report(&p).unwrap_err().contains("newer timaudit"));
+        assert!(load_report(&p).unwrap_err().en.contains("newer timaudit"));
         let p = write(
             d.path(),
             "other.json",
@@ -364,10 +385,16 @@ mod tests {
         assert!(
             load_report(&p)
                 .unwrap_err()
+                .en
                 .contains("not written by timaudit")
         );
         let p = write(d.path(), "junk.json", "{\"a\": 1}");
-        assert!(load_report(&p).unwrap_err().contains("no schema_version"));
+        assert!(
+            load_report(&p)
+                .unwrap_err()
+                .en
+                .contains("no schema_version")
+        );
         write(d.path(), "inventory.jsonl", "");
         assert!(
             load_report(&d.path().join("report.json"))
@@ -375,6 +402,10 @@ mod tests {
                 .inventory
                 .is_some()
         );
+        // The bundle folder itself stands for its report.json.
+        let b = load_report(d.path()).unwrap();
+        assert_eq!(b.path, d.path().join("report.json"));
+        assert!(b.inventory.is_some());
     }
 
     #[test]

@@ -280,6 +280,7 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
     );
     crate::changes::diff::files_markdown(
         o,
+        "####",
         lang,
         ch.files_compared,
         ch.files_note.as_deref(),

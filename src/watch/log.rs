@@ -2,10 +2,12 @@
 //! the previous line (`prev`), so that any edit, deletion or reordering is
 //! detectable. Each line is written with one `write` and flushed.
 
+use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -40,38 +42,64 @@ impl ChainLog {
     /// Opens (or creates) a log. An existing log is checked first: it must end with
     /// a complete line and its chain must be intact, so that the new lines never
     /// extend a log that was already changed.
-    pub fn open(path: &Path) -> Result<ChainLog, String> {
-        let (next_seq, prev) = match std::fs::symlink_metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (1, GENESIS.to_string()),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    pub fn open(path: &Path) -> Result<ChainLog, Text> {
+        let p = path.display();
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}")),
             Ok(m) if !m.is_file() => {
-                return Err(format!("{} is not a regular file", path.display()));
+                return Err(crate::tr!(
+                    "{p} は通常のファイルではありません",
+                    "{p} is not a regular file"
+                ));
             }
-            Ok(_) => match verify(path)? {
-                Verdict::Intact {
-                    lines,
-                    last_seq,
-                    last_hash,
-                } => {
-                    if lines == 0 {
-                        (1, GENESIS.to_string())
-                    } else {
-                        (last_seq + 1, last_hash)
-                    }
-                }
-                Verdict::Broken { line, reason, .. } => {
-                    return Err(format!(
-                        "{}:{line}: the log's hash chain is broken ({reason}); not appending to it — keep it as evidence and start a new log",
-                        path.display()
-                    ));
-                }
-            },
-        };
+            Ok(_) => {}
+        }
         let file = OpenOptions::new()
             .create(true)
             .append(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(path)
-            .map_err(|e| format!("cannot open {} for appending: {e}", path.display()))?;
+            .map_err(|e| {
+                crate::tr!(
+                    "{p} を追記用に開けません: {e}",
+                    "cannot open {p} for appending: {e}"
+                )
+            })?;
+        // One writer per log: a second watcher appending to it would interleave
+        // its lines and break the chain (held until the file is closed).
+        use rustix::fs::{FlockOperation, flock};
+        if let Err(e) = flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            return Err(if e == rustix::io::Errno::WOULDBLOCK {
+                crate::tr!(
+                    "{p} には別の timaudit watch が書き込んでいます（1 つのログに書き込めるのは 1 つの watch だけです）",
+                    "another timaudit watch is writing {p} (one log has one writer)"
+                )
+            } else {
+                crate::tr!("{p} をロックできません: {e}", "cannot lock {p}: {e}")
+            });
+        }
+        // Checked under the lock, so the chain goes on from the real last line.
+        let (next_seq, prev) = match verify(path)? {
+            Verdict::Intact {
+                lines,
+                last_seq,
+                last_hash,
+            } => {
+                if lines == 0 {
+                    (1, GENESIS.to_string())
+                } else {
+                    (last_seq + 1, last_hash)
+                }
+            }
+            Verdict::Broken { line, reason, .. } => {
+                let (rj, re) = (&reason.ja, &reason.en);
+                return Err(crate::tr!(
+                    "{p}:{line}: ログのハッシュチェーンが切れています（{rj}）。このログには追記しません。証拠として保管し、新しいログで始めてください",
+                    "{p}:{line}: the log's hash chain is broken ({re}); not appending to it — keep it as evidence and start a new log"
+                ));
+            }
+        };
         Ok(ChainLog {
             path: path.to_path_buf(),
             file,
@@ -107,6 +135,10 @@ impl ChainLog {
 }
 
 /// The result of checking a log.
+fn no_newline() -> Text {
+    Text::new("最後に改行がありません", "no newline at the end")
+}
+
 #[derive(Debug, PartialEq)]
 pub enum Verdict {
     Intact {
@@ -116,7 +148,8 @@ pub enum Verdict {
     },
     Broken {
         line: u64,
-        reason: String,
+        /// What does not match, in both languages.
+        reason: Text,
         cause: Cause,
     },
 }
@@ -169,8 +202,11 @@ impl Cause {
 /// line changed in place is named itself (the line after it, which records its
 /// original SHA-256, still links to the rest), not the line where the chain
 /// visibly breaks.
-pub fn verify(path: &Path) -> Result<Verdict, String> {
-    let mut f = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn verify(path: &Path) -> Result<Verdict, Text> {
+    let p = path.display();
+    let unreadable =
+        |e: std::io::Error| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}");
+    let mut f = File::open(path).map_err(unreadable)?;
     // A log must end with a newline: a partial last line is a break too.
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let ends_ok = if len == 0 {
@@ -179,8 +215,8 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
         let mut last = [0u8; 1];
         f.seek(SeekFrom::End(-1))
             .and_then(|_| f.read_exact(&mut last))
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        f.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+            .map_err(unreadable)?;
+        f.seek(SeekFrom::Start(0)).map_err(unreadable)?;
         last[0] == b'\n'
     };
     let reader = BufReader::new(f);
@@ -189,9 +225,9 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     let mut last_seq = 0u64;
     let mut lines = reader.split(b'\n').peekable();
     while let Some(raw) = lines.next() {
-        let raw = raw.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let raw = raw.map_err(unreadable)?;
         n += 1;
-        let broken = |line: u64, reason: String, cause: Cause| {
+        let broken = |line: u64, reason: Text, cause: Cause| {
             Ok(Verdict::Broken {
                 line,
                 reason,
@@ -202,16 +238,28 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
             Ok(ev) => ev,
             // The last line cut off (a crash while writing, or a truncation).
             Err(_) if !ends_ok && lines.peek().is_none() => {
-                return broken(n, "no newline at the end".into(), Cause::Incomplete);
+                return broken(n, no_newline(), Cause::Incomplete);
             }
-            Err(e) => return broken(n, format!("not a log event: {e}"), Cause::Changed),
+            Err(e) => {
+                return broken(
+                    n,
+                    Text::new(
+                        format!("ログの行として読めません: {e}"),
+                        format!("not a log event: {e}"),
+                    ),
+                    Cause::Changed,
+                );
+            }
         };
         let next: Option<Event> = match lines.peek() {
             Some(Ok(r)) => serde_json::from_slice(r).ok(),
             _ => None,
         };
         if ev.seq != n {
-            let reason = format!("seq is {} where {n} was expected", ev.seq);
+            let reason = Text::new(
+                format!("seq が {n} のはずのところ {} です", ev.seq),
+                format!("seq is {} where {n} was expected", ev.seq),
+            );
             // Deleted lines leave the following seqs one run; reordered do not.
             let cause = if ev.seq > n && next.as_ref().is_none_or(|x| x.seq == ev.seq + 1) {
                 Cause::Missing
@@ -226,20 +274,34 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
             if n > 1 && next.is_some_and(|x| x.prev == line_hash(&raw)) {
                 return broken(
                     n - 1,
-                    format!(
-                        "it hashes to {} but line {n} records {}",
-                        short(&prev),
-                        short(&ev.prev)
+                    Text::new(
+                        format!(
+                            "この行の SHA-256 は {} ですが、{n} 行目には {} と記録されています",
+                            short(&prev),
+                            short(&ev.prev)
+                        ),
+                        format!(
+                            "it hashes to {} but line {n} records {}",
+                            short(&prev),
+                            short(&ev.prev)
+                        ),
                     ),
                     Cause::Changed,
                 );
             }
             return broken(
                 n,
-                format!(
-                    "its prev is {} but the previous line hashes to {}",
-                    short(&ev.prev),
-                    short(&prev)
+                Text::new(
+                    format!(
+                        "prev は {} ですが、前の行の SHA-256 は {} です",
+                        short(&ev.prev),
+                        short(&prev)
+                    ),
+                    format!(
+                        "its prev is {} but the previous line hashes to {}",
+                        short(&ev.prev),
+                        short(&prev)
+                    ),
                 ),
                 Cause::ThisOrPrevious,
             );
@@ -250,7 +312,7 @@ pub fn verify(path: &Path) -> Result<Verdict, String> {
     if !ends_ok {
         return Ok(Verdict::Broken {
             line: n,
-            reason: "no newline at the end".into(),
+            reason: no_newline(),
             cause: Cause::Incomplete,
         });
     }
@@ -301,6 +363,10 @@ mod tests {
             Verdict::Intact { lines: 3, .. }
         ));
 
+        // A second writer on the same log is refused while the first holds it.
+        let e = ChainLog::open(&p).err().expect("one writer per log");
+        assert!(e.en.contains("another timaudit watch"), "{e:?}");
+        drop(log);
         let mut log = ChainLog::open(&p).unwrap();
         log.append(ev("modified")).unwrap();
         log.append(ev("removed")).unwrap();

@@ -85,20 +85,23 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let accounts = crate::collect::accounts::Accounts::load(fs).ok();
     let roots = watch_roots(profile);
     if roots.is_empty() {
-        return Err(Fatal("nothing to watch: the profile has no scope.shares (and no register paths on this host)".into()));
+        return Err(Fatal(t(
+            "監視するものがありません: プロファイルに scope.shares がありません（このホストの台帳の paths もありません）".into(),
+            "nothing to watch: the profile has no scope.shares (and no register paths on this host)".into(),
+        )));
     }
     let probe = Examiner::new(fs, profile, None, roots.clone());
     let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
     for (r, real) in probe.roots().iter().zip(&real_roots) {
         if !real.is_dir() {
-            return Err(Fatal(format!(
-                "the watched root {} does not exist under {}",
-                String::from_utf8_lossy(&r.host),
-                fs.root().display()
+            let (h, root) = (String::from_utf8_lossy(&r.host), fs.root().display());
+            return Err(Fatal(t(
+                format!("監視する共有 {h} が {root} の下にありません"),
+                format!("the watched root {h} does not exist under {root}"),
             )));
         }
     }
-    let mut log = ChainLog::open(&opts.log)?;
+    let mut log = ChainLog::open(&opts.log).map_err(|e| Fatal(e.get(lang).to_string()))?;
     // The log itself may live inside a watched share: its own events are ignored,
     // and the walks leave it out (it quotes markers: it would be a finding itself).
     let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
@@ -309,6 +312,35 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         }
     }
     drop(source);
+    if result.is_ok() {
+        // Changes seen before the stop are logged before the `stopped` line, also
+        // those still inside their debounce window (a file dropped just before a
+        // SIGTERM was left out of the log).
+        while let Ok(m) = rx.try_recv() {
+            if let Ok(ev) = m
+                && !ev.need_rescan()
+            {
+                note(&ex, &log_real, &mut pending, ev);
+            }
+        }
+        let hosts: Vec<Vec<u8>> = pending.keys().cloned().collect();
+        for host in hosts {
+            let Some(p) = pending.remove(&host) else {
+                continue;
+            };
+            match handle(&mut ex, &mut log, lang, &host, &p) {
+                Ok(covered) => {
+                    for h in covered {
+                        pending.remove(&h);
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+    }
     let why = if stop.load(Ordering::SeqCst) {
         t(
             "シグナルを受けて停止しました".into(),
@@ -374,6 +406,7 @@ fn link_to(prev: &Path, lang: Lang) -> String {
         }
         Ok(log::Verdict::Intact { .. }) => String::new(),
         Ok(log::Verdict::Broken { line, reason, .. }) => {
+            let reason = reason.get(if ja { Lang::Ja } else { Lang::En });
             eprintln!(
                 "warning: the previous log {} is broken at line {line}: {reason}",
                 prev.display()
@@ -392,9 +425,9 @@ fn link_to(prev: &Path, lang: Lang) -> String {
         }
         Err(e) => {
             if ja {
-                format!("前のログを読めません: {e}")
+                format!("前のログを読めません: {}", e.ja)
             } else {
-                format!("the previous log cannot be read: {e}")
+                format!("the previous log cannot be read: {}", e.en)
             }
         }
     }
@@ -566,6 +599,11 @@ fn note(
         EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
             hosts.iter().for_each(|h| mark(h, &|p| p.removed = true))
         }
+        // Moved in from outside the watched shares: it appeared, as polling says
+        // too (and as moving out is `removed`).
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => {
+            hosts.iter().for_each(|h| mark(h, &|p| p.created = true))
+        }
         EventKind::Modify(ModifyKind::Name(_)) => {
             hosts.iter().for_each(|h| mark(h, &|p| p.renamed = true))
         }
@@ -640,6 +678,18 @@ fn handle(
         }
         sort_ids(&mut ids);
         let n = below.len();
+        // The folder's own "no findings" would contradict the files below it.
+        if e.details.is_empty() && e.problem.is_none() {
+            detail = match &p.renamed_from {
+                Some(from) => {
+                    let f = String::from_utf8_lossy(from);
+                    Text::new(format!("移動元 {f}"), format!("from {f}"))
+                        .get(lang)
+                        .to_string()
+                }
+                None => String::new(),
+            };
+        }
         let d = if lang == Lang::Ja {
             format!("フォルダ（配下の問題のあるファイル {n} 件）{detail}")
         } else {
