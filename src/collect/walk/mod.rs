@@ -1,7 +1,7 @@
 //! The file-share walker: inventory, classification and the facts that the
 //! HDL/ACC/STO file items are decided from.
 //!
-//! Pipeline (bounded memory): one thread walks (walkdir, never following links)
+//! Pipeline (bounded memory): one thread walks (dirs.rs, never following links)
 //! and sends regular files to a pool of reader threads (open without following
 //! links, marker scan, SHA-256); the calling thread collects every entry, keeps
 //! only what the checklist items need (counts and the offending files), and
@@ -12,6 +12,7 @@ pub mod acl;
 pub mod classify;
 pub mod cli;
 mod collect;
+mod dirs;
 pub mod examine;
 pub mod read;
 pub mod reuse;
@@ -620,12 +621,9 @@ impl Walker<'_> {
         }
         let real_len = real.as_os_str().len();
         let mut stack: Vec<DirState> = Vec::new();
-        let mut it = walkdir::WalkDir::new(&real)
-            .follow_links(false)
-            .max_open(64)
-            .into_iter();
+        let mut it = dirs::Walk::new(&real);
         while let Some(next) = it.next() {
-            let ent = match next {
+            let mut ent = match next {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e
@@ -655,26 +653,23 @@ impl Walker<'_> {
             };
             let depth = ent.depth();
             stack.truncate(depth);
+            let meta = ent.metadata();
             let path = ent.path();
             let suffix = &path.as_os_str().as_bytes()[real_len..];
             let host = join_host(&root.host, suffix);
             let hp = Path::new(std::ffi::OsStr::from_bytes(&host));
-            let meta = match ent.metadata() {
+            let meta = match meta {
                 Ok(m) => m,
                 Err(e) => {
-                    match e.io_error() {
-                        Some(i) if i.kind() == std::io::ErrorKind::NotFound => {
-                            self.send(Msg::Vanished(host))
-                        }
-                        i => self.send(Msg::Gap(Gap {
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        self.send(Msg::Vanished(host))
+                    } else {
+                        self.send(Msg::Gap(Gap {
                             path: PathRef::of(&host),
                             kind: root.kind,
                             what: GapKind::Content,
-                            error: i.map(read::io_message).unwrap_or_else(|| e.to_string()),
-                        })),
-                    }
-                    if ent.file_type().is_dir() {
-                        it.skip_current_dir();
+                            error: read::io_message(&e),
+                        }))
                     }
                     continue;
                 }
@@ -713,9 +708,8 @@ impl Walker<'_> {
                 continue;
             }
             if ft.is_symlink() {
-                entry.target = std::fs::read_link(path)
-                    .ok()
-                    .map(|t| t.as_os_str().as_bytes().to_vec());
+                // The target is not read: readlink(2) stamps the link's access time
+                // (no O_NOATIME for it), and the audit changes nothing it audits.
                 self.send(Msg::Entry(entry));
                 continue;
             }
