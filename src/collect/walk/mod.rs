@@ -379,17 +379,27 @@ pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
     dedupe_roots(roots)
 }
 
-/// Drops roots inside other roots; the outer root's kind wins, except that a
-/// share inside a scanned path keeps the share's kind for the whole walk.
+/// Drops roots inside another root of the same or a stronger kind (the outer walk
+/// covers them); the same path given twice keeps the stronger kind. A stronger root
+/// inside a weaker one (a share inside a `--scan` path) is kept: the outer walk
+/// leaves it out and it is walked as itself, so its files stay share files and the
+/// ACC-03 chain of folders still starts at the share root.
 pub fn dedupe_roots(mut roots: Vec<WalkRoot>) -> Vec<WalkRoot> {
     roots.sort_by(|a, b| a.host.cmp(&b.host).then(a.kind.cmp(&b.kind)));
     let mut out: Vec<WalkRoot> = Vec::new();
     for r in roots {
-        if let Some(outer) = out.iter_mut().find(|o| is_under(&r.host, &o.host)) {
-            if r.kind < outer.kind && r.host == outer.host {
-                outer.kind = r.kind;
+        let outer = out
+            .iter_mut()
+            .filter(|o| is_under(&r.host, &o.host))
+            .max_by_key(|o| o.host.len());
+        if let Some(outer) = outer {
+            if r.host == outer.host {
+                outer.kind = outer.kind.min(r.kind);
+                continue;
             }
-            continue;
+            if r.kind >= outer.kind {
+                continue;
+            }
         }
         out.push(r);
     }
@@ -498,6 +508,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                     cross,
                     tx,
                     job_tx,
+                    roots: roots.iter().map(|r| r.host.clone()).collect(),
                 };
                 for r in &roots {
                     w.walk_root(r);
@@ -525,6 +536,8 @@ struct Walker<'a> {
     cross: bool,
     tx: SyncSender<Msg>,
     job_tx: SyncSender<Job>,
+    /// Every root's host path: a root met inside another is walked as itself.
+    roots: Vec<Vec<u8>>,
 }
 
 /// The state of a directory on the way down, for its descendants.
@@ -639,7 +652,9 @@ impl Walker<'_> {
                     } else {
                         let msg = io.map(read::io_message).unwrap_or_else(|| e.to_string());
                         if e.depth() == 0 {
-                            self.root_failed(root, &PathRef::of(&host), msg.clone());
+                            // One entry per unread path: the root's own gap says it all.
+                            self.root_failed(root, &PathRef::of(&host), msg);
+                            continue;
                         }
                         self.send(Msg::Gap(Gap {
                             path: PathRef::of(&host),
@@ -674,6 +689,11 @@ impl Walker<'_> {
                     continue;
                 }
             };
+            if depth > 0 && meta.is_dir() && self.roots.contains(&host) {
+                // Walked as its own root (a share inside a `--scan` path).
+                it.skip_current_dir();
+                continue;
+            }
             if depth > 0 && self.excluder.excluded(hp) {
                 self.send(Msg::Excluded);
                 if meta.is_dir() {
@@ -811,5 +831,35 @@ mod tests {
         );
         assert_eq!(join_host(b"/", b"/a"), b"/a");
         assert_eq!(join_host(b"/srv", b"/a"), b"/srv/a");
+    }
+
+    #[test]
+    fn a_share_inside_a_scanned_path_stays_a_root_of_its_own() {
+        let mut p = Profile::empty();
+        p.scope.shares = vec!["/srv/share".into(), "/srv/share/sub".into()];
+        let roots = audit_roots(&p, &[b"/srv".to_vec(), b"/srv/share/sub/x".to_vec()]);
+        let got: Vec<(String, RootKind)> = roots
+            .iter()
+            .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/srv".to_string(), RootKind::Scan),
+                ("/srv/share".to_string(), RootKind::Share),
+            ]
+        );
+        let same = dedupe_roots(vec![
+            WalkRoot {
+                host: b"/srv".to_vec(),
+                kind: RootKind::Scan,
+            },
+            WalkRoot {
+                host: b"/srv".to_vec(),
+                kind: RootKind::Share,
+            },
+        ]);
+        assert_eq!(same.len(), 1);
+        assert_eq!(same[0].kind, RootKind::Share);
     }
 }
