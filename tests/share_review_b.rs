@@ -95,3 +95,70 @@ fn scanning_a_folder_above_a_share_keeps_the_share_verdicts() {
     let inv = scanned["inventory"]["files"].as_u64().unwrap();
     assert_eq!(inv, 3);
 }
+
+fn audit_as_nobody(c: &Company, profile: &std::path::Path) -> Option<(serde_json::Value, String)> {
+    let (mut cmd, _guard) = as_nobody()?;
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(profile)
+        .arg("--root")
+        .arg(c.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("report: {e}\n{stderr}"));
+    Some((report, stderr))
+}
+
+/// An unreadable folder outside every asset's folder cannot hide a protected file:
+/// the protected-file items (HDL-06, ACC-02, ACC-03) keep their verdict, while the
+/// items about every file (HDL-02, STO-06) become `error`. The same folder inside
+/// an asset's folder makes them `error`.
+#[test]
+fn an_unreadable_folder_matters_to_protected_file_items_only_near_an_asset() {
+    let c = Company::new();
+    let a = c.write("/srv/share/design/社外秘-a.dwg", "drawing");
+    chmod(&a, 0o644);
+    chmod(&c.mkdir("/srv/share/design"), 0o755);
+    c.mkdir("/srv/eng");
+    c.write("/srv/share/hr/x.txt", "x");
+    chmod(&c.mkdir("/srv/share/hr"), 0o700);
+    let profile = c.profile(PROFILE);
+    let Some((r, e)) = audit_as_nobody(&c, &profile) else {
+        return;
+    };
+    for id in ["HDL-06", "ACC-02"] {
+        assert_eq!(status(&r, id), "pass", "{id}: {e}");
+    }
+    // World-readable: a failure, with nothing about the unrelated folder.
+    assert_eq!(status(&r, "ACC-03"), "fail", "{e}");
+    assert_eq!(
+        evidence_paths(&r, "ACC-03"),
+        vec!["/srv/share/design/社外秘-a.dwg"]
+    );
+    for id in ["HDL-02", "STO-06"] {
+        assert_eq!(status(&r, id), "error", "{id}: {e}");
+        assert!(evidence_paths(&r, id).contains(&"/srv/share/hr".to_string()));
+    }
+
+    // Now the unreadable folder is inside the asset's folder.
+    chmod(&c.mkdir("/srv/share/hr"), 0o755);
+    c.write("/srv/share/design/locked/y.dwg", "y");
+    chmod(&c.mkdir("/srv/share/design/locked"), 0o700);
+    let (r, e) = audit_as_nobody(&c, &profile).unwrap();
+    for id in ["HDL-06", "ACC-02", "ACC-03"] {
+        let want = if id == "ACC-03" { "fail" } else { "error" };
+        assert_eq!(status(&r, id), want, "{id}: {e}");
+        assert!(evidence_paths(&r, id).contains(&"/srv/share/design/locked".to_string()));
+    }
+}
