@@ -162,3 +162,21 @@ fn an_unreadable_folder_matters_to_protected_file_items_only_near_an_asset() {
         assert!(evidence_paths(&r, id).contains(&"/srv/share/design/locked".to_string()));
     }
 }
+
+/// When several protected files have the same content, HDL-04 names the first of
+/// them by path as the original, whatever order the walk and the readers met them.
+#[test]
+fn hdl04_names_the_first_protected_original_by_path() {
+    let c = Company::new();
+    c.mkdir("/srv/eng");
+    for i in (0..24).rev() {
+        c.write(&format!("/srv/share/design/p{i:02}.dwg"), "same drawing");
+    }
+    c.write("/srv/share/sales/copy.dwg", "same drawing");
+    let profile = c.profile(PROFILE);
+    let (_, r, e) = c.audit(&profile, &[]);
+    assert_eq!(status(&r, "HDL-04"), "fail", "{e}");
+    let ev = &item(&r, "HDL-04")["evidence"][0];
+    assert_eq!(ev["path"], "/srv/share/sales/copy.dwg");
+    assert_eq!(ev["excerpt"], "/srv/share/design/p00.dwg");
+}
