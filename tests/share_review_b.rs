@@ -180,3 +180,22 @@ fn hdl04_names_the_first_protected_original_by_path() {
     assert_eq!(ev["path"], "/srv/share/sales/copy.dwg");
     assert_eq!(ev["excerpt"], "/srv/share/design/p00.dwg");
 }
+
+/// `scope.exclude: ["*.bak"]` leaves out backup files at any depth (a pattern that
+/// is not a host path could otherwise never match and would exclude nothing).
+#[test]
+fn an_exclude_pattern_without_a_folder_matches_at_any_depth() {
+    let c = Company::new();
+    c.mkdir("/srv/eng");
+    c.write("/srv/share/design/a.dwg", "社外秘 drawing");
+    c.write("/srv/share/sales/old/a.dwg.bak", "社外秘 drawing");
+    let profile = c.profile(&PROFILE.replace(
+        "  shares: [/srv/share, /srv/eng]\n",
+        "  shares: [/srv/share, /srv/eng]\n  exclude: [\"*.bak\"]\n",
+    ));
+    let (_, r, e) = c.audit(&profile, &[]);
+    for id in ["HDL-02", "HDL-04", "STO-06"] {
+        assert_eq!(status(&r, id), "pass", "{id}: {e}");
+    }
+    assert_eq!(r["coverage"]["excluded"], 1);
+}
