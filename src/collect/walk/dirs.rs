@@ -32,6 +32,18 @@ impl Entry {
     pub fn file_name(&self) -> &OsStr {
         self.path.file_name().unwrap_or(self.path.as_os_str())
     }
+    /// The entry with its metadata, or the error of reading it.
+    pub fn with_metadata(mut self) -> Result<(Entry, std::fs::Metadata), Error> {
+        match self.metadata() {
+            Ok(m) => Ok((self, m)),
+            Err(err) => Err(Error {
+                path: self.path,
+                depth: self.depth,
+                err,
+            }),
+        }
+    }
+
     /// The entry's own metadata (`lstat`; the root's links are followed). Once.
     pub fn metadata(&mut self) -> io::Result<std::fs::Metadata> {
         self.meta

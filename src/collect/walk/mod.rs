@@ -12,7 +12,7 @@ pub mod acl;
 pub mod classify;
 pub mod cli;
 mod collect;
-mod dirs;
+pub mod dirs;
 pub mod examine;
 pub mod read;
 pub mod reuse;
