@@ -199,3 +199,22 @@ fn an_exclude_pattern_without_a_folder_matches_at_any_depth() {
     }
     assert_eq!(r["coverage"]["excluded"], 1);
 }
+
+/// `--scan` of a folder inside an asset's folder (outside the shares) must not
+/// stop the rest of the asset's folder from being walked.
+#[test]
+fn scanning_inside_an_asset_folder_keeps_the_whole_folder() {
+    let c = Company::new();
+    c.mkdir("/srv/share");
+    c.mkdir("/srv/eng");
+    c.write("/data/cad/a.dwg", "社外秘 a");
+    c.write("/data/cad/sub/b.txt", "b");
+    let profile = c.profile(&PROFILE.replace("/srv/share/design/**", "/data/cad/*.dwg"));
+    let (_, plain, _) = c.audit(&profile, &[]);
+    let (_, scanned, e) = c.audit(&profile, &["--scan", "/data/cad/sub"]);
+    for r in [&plain, &scanned] {
+        assert_eq!(status(r, "HDL-03"), "pass", "{e}");
+        assert_eq!(r["inventory"]["protected"], 1);
+        assert_eq!(status(r, "HDL-06"), "pass");
+    }
+}

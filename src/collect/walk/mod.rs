@@ -346,8 +346,8 @@ fn is_under(path: &[u8], dir: &[u8]) -> bool {
 }
 
 /// The roots of an audit: shares, `--scan` paths, and the base folders of asset
-/// paths that lie outside all of them (and are not above a share). Nested roots
-/// are dropped (the outer walk covers them).
+/// paths that lie outside every share (and are not above one). Nested roots are
+/// dropped as `dedupe_roots` says.
 pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
     let mut roots: Vec<WalkRoot> = Vec::new();
     for s in &profile.scope.shares {
@@ -362,7 +362,14 @@ pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
             kind: RootKind::Scan,
         });
     }
-    let explicit: Vec<Vec<u8>> = roots.iter().map(|r| r.host.clone()).collect();
+    // Asset folders are compared with the shares only: a `--scan` path inside an
+    // asset's folder must not stop the folder from being walked (dedupe_roots
+    // drops the scan instead), and one above it leaves it a root of its own.
+    let explicit: Vec<Vec<u8>> = roots
+        .iter()
+        .filter(|r| r.kind == RootKind::Share)
+        .map(|r| r.host.clone())
+        .collect();
     for a in &profile.assets {
         for p in a.paths.iter().filter(|p| classify::is_posix_glob(p)) {
             let base = classify::glob_base(p).into_bytes();
@@ -861,5 +868,30 @@ mod tests {
         ]);
         assert_eq!(same.len(), 1);
         assert_eq!(same[0].kind, RootKind::Share);
+
+        // An asset's folder outside the shares is walked whole, whatever --scan says.
+        p.assets = vec![crate::profile::Asset {
+            paths: vec!["/data/cad/*.dwg".into()],
+            ..Default::default()
+        }];
+        for (scans, want) in [
+            (
+                vec![b"/data/cad/sub".to_vec()],
+                vec![("/data/cad", RootKind::Asset)],
+            ),
+            (
+                vec![b"/data".to_vec()],
+                vec![("/data", RootKind::Scan), ("/data/cad", RootKind::Asset)],
+            ),
+        ] {
+            let got: Vec<(String, RootKind)> = audit_roots(&p, &scans)
+                .iter()
+                .filter(|r| r.host.starts_with(b"/data"))
+                .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
+                .collect();
+            let want: Vec<(String, RootKind)> =
+                want.into_iter().map(|(h, k)| (h.to_string(), k)).collect();
+            assert_eq!(got, want);
+        }
     }
 }
