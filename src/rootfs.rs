@@ -145,11 +145,10 @@ impl RootFs {
     pub fn list_dir(&self, host: &str) -> io::Result<Vec<String>> {
         let real = self.resolve(host, true)?;
         let mut names = Vec::new();
-        match std::fs::read_dir(&real) {
-            Ok(rd) => {
-                for e in rd {
-                    let e = e?;
-                    names.push(e.file_name().to_string_lossy().into_owned());
+        match list_noatime(&real) {
+            Ok(found) => {
+                for n in found {
+                    names.push(String::from_utf8_lossy(&n).into_owned());
                 }
             }
             Err(e)
@@ -218,6 +217,29 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The names in a directory, listed through a descriptor opened with `O_NOATIME`
+/// (where the kernel allows), so reading the audited host's folders never stamps
+/// their access times as `read_dir` does.
+fn list_noatime(dir: &Path) -> io::Result<Vec<Vec<u8>>> {
+    use rustix::fs::{Dir, Mode, OFlags};
+    let errno = |e: rustix::io::Errno| io::Error::from_raw_os_error(e.raw_os_error());
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd = match rustix::fs::open(dir, flags | OFlags::NOATIME, Mode::empty()) {
+        Err(rustix::io::Errno::PERM) => rustix::fs::open(dir, flags, Mode::empty()),
+        r => r,
+    }
+    .map_err(errno)?;
+    let mut d = Dir::new(fd).map_err(errno)?;
+    let mut out = Vec::new();
+    while let Some(e) = d.read() {
+        let name = e.map_err(errno)?.file_name().to_bytes().to_vec();
+        if name != b"." && name != b".." {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
 /// Opens read-only with `O_NOFOLLOW | O_NONBLOCK | O_NOATIME` (falling back without
 /// `O_NOATIME`, which only the owner or root may use).
 #[cfg(target_os = "linux")]
@@ -247,6 +269,28 @@ pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listing_a_host_folder_leaves_its_access_time() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempfile::tempdir().unwrap();
+        let conf = d.path().join("etc/ssh/sshd_config.d");
+        std::fs::create_dir_all(&conf).unwrap();
+        std::fs::write(conf.join("b.conf"), "x").unwrap();
+        std::fs::write(conf.join("a.conf"), "x").unwrap();
+        // Older than the modification time: any listing would stamp it.
+        let old = std::fs::FileTimes::new()
+            .set_accessed(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000));
+        std::fs::File::open(&conf).unwrap().set_times(old).unwrap();
+        let before = std::fs::metadata(&conf).unwrap().atime();
+        let fs = RootFs::new(d.path());
+        assert_eq!(
+            fs.list_dir("/etc/ssh/sshd_config.d").unwrap(),
+            ["a.conf", "b.conf"]
+        );
+        assert!(fs.list_dir("/etc/nope.d").unwrap().is_empty());
+        assert_eq!(std::fs::metadata(&conf).unwrap().atime(), before);
+    }
 
     #[test]
     fn absolute_links_resolve_inside_the_root() {

@@ -316,9 +316,21 @@ fn unreadable_parts_make_items_error_never_pass() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let r: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
-    for id in ["HDL-02", "HDL-05", "STO-06", "ACC-02", "ACC-03"] {
+    for id in ["HDL-02", "HDL-05", "STO-06"] {
         assert_eq!(status(&r, id), "error", "{id}: {}", item(&r, id));
         assert!(evidence_paths(&r, id).contains(&"/srv/share/private".to_string()));
+    }
+    // The items about protected files are unknown because of the unreadable folder
+    // inside the asset's folder; /srv/share/private, outside every asset's folder,
+    // cannot hide a protected file and is not their evidence.
+    for id in ["ACC-02", "ACC-03"] {
+        assert_eq!(status(&r, id), "error", "{id}: {}", item(&r, id));
+        let ev = evidence_paths(&r, id);
+        assert!(
+            ev.contains(&"/srv/share/design_社外秘/sub".to_string()),
+            "{ev:?}"
+        );
+        assert!(!ev.contains(&"/srv/share/private".to_string()), "{ev:?}");
     }
     let unreadable = r["coverage"]["unreadable"].as_array().unwrap();
     assert!(
@@ -346,8 +358,14 @@ fn a_missing_share_is_error_and_no_shares_is_not_applicable() {
     let c = clean_company();
     let p = c.profile(&CLEAN.replace("shares: [/srv/share]", "shares: [/srv/share, /srv/typo]"));
     let (_, r, _) = c.audit(&p, &[]);
-    for id in SHARE_ITEMS.iter().filter(|i| **i != "ACC-05") {
+    // The missing share holds no asset's folder: only the items about every file
+    // are unknown; those about protected files keep their verdict.
+    let protected_items = ["ACC-05", "HDL-06", "ACC-02", "ACC-03"];
+    for id in SHARE_ITEMS.iter().filter(|i| !protected_items.contains(*i)) {
         assert_eq!(status(&r, id), "error", "{id}");
+    }
+    for id in ["HDL-06", "ACC-02", "ACC-03"] {
+        assert_eq!(status(&r, id), "pass", "{id}");
     }
     assert_eq!(r["coverage"]["roots"][1]["error"], "not found");
 
@@ -633,8 +651,8 @@ fn acc05_a_leaver_in_a_group_fails_even_when_the_acl_half_cannot_be_assessed() {
     let c = Company::new();
     // suzuki has left but is still in the design group.
     protected(&c, "/srv/share/design/a.dwg", "社外秘", 0o644);
-    c.write("/srv/share/private/x.txt", "x");
-    chmod(&c.host("/srv/share/private"), 0o700);
+    c.write("/srv/share/design/private/x.txt", "x");
+    chmod(&c.host("/srv/share/design/private"), 0o700);
     let p = c.profile(
         "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - {id: T-1, name: n, classification: c, paths: [\"/srv/share/design/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\npeople:\n  - {account: tanaka, roles: [handler], status: active}\n  - {account: suzuki, status: left}\n",
     );
@@ -659,7 +677,7 @@ fn acc05_a_leaver_in_a_group_fails_even_when_the_acl_half_cannot_be_assessed() {
     assert_eq!(status(&r, "ACC-05"), "fail", "{}", item(&r, "ACC-05"));
     let paths = evidence_paths(&r, "ACC-05");
     assert!(
-        paths.contains(&"/srv/share/private".to_string()),
+        paths.contains(&"/srv/share/design/private".to_string()),
         "{paths:?}"
     );
     assert!(paths.contains(&"/etc/group".to_string()), "{paths:?}");

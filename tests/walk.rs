@@ -152,10 +152,9 @@ fn inventory_lines_describe_every_entry_sorted_by_path() {
 
     // Symlinks are recorded, never followed; loops do not hang.
     let l = line(&lines, "/srv/share/loop1");
-    assert_eq!(
-        (l["type"].as_str(), l["target"].as_str()),
-        (Some("symlink"), Some("loop2"))
-    );
+    assert_eq!(l["type"], "symlink");
+    // Not read: readlink(2) would stamp the link's access time.
+    assert!(l.get("target").is_none());
     assert_eq!(line(&lines, "/srv/share/etc-link")["type"], "symlink");
     assert!(!lines.iter().any(|l| {
         l["path"]

@@ -139,8 +139,30 @@ fn gap_evidence(g: &Gap) -> Evidence {
 }
 
 /// Applies the walk problems relevant to an item to its outcome.
-fn with_gaps(sf: &ShareFacts, mut o: Outcome, what: &[GapKind], kinds: &[RootKind]) -> Outcome {
-    let gaps = sf.gaps_for(what, kinds);
+fn with_gaps(sf: &ShareFacts, o: Outcome, what: &[GapKind], kinds: &[RootKind]) -> Outcome {
+    apply_gaps(o, sf.gaps_for(what, kinds))
+}
+
+/// For the items about protected files (HDL-06, ACC-02, ACC-03, ACC-05): only the
+/// walk problems at, above or below an asset's base folder can hide a protected
+/// file; an unreadable folder elsewhere (another department's, a snapshot mount)
+/// cannot, and does not make these items `error`.
+fn with_asset_gaps(sf: &ShareFacts, o: Outcome, what: &[GapKind]) -> Outcome {
+    let gaps = sf
+        .gaps_for(what, ALL)
+        .into_iter()
+        .filter(|g| {
+            let gp = g.path.path.as_str();
+            sf.asset_bases
+                .iter()
+                .flatten()
+                .any(|b| under(gp, b) || under(b, gp))
+        })
+        .collect();
+    apply_gaps(o, gaps)
+}
+
+fn apply_gaps(mut o: Outcome, gaps: Vec<&Gap>) -> Outcome {
     if gaps.is_empty() {
         return o;
     }
@@ -420,7 +442,7 @@ pub fn hdl06(ctx: &Context, _: &Done) -> Outcome {
     };
     let p = sf.counts.protected;
     if p == 0 {
-        return with_gaps(sf, no_protected(), CONTENT, ALL);
+        return with_asset_gaps(sf, no_protected(), CONTENT);
     }
     let u = sf.unmarked_protected.len() as u64;
     let o = if u == 0 {
@@ -452,7 +474,7 @@ pub fn hdl06(ctx: &Context, _: &Done) -> Outcome {
         };
         o.with(sf.unmarked_protected.iter().map(file_evidence))
     };
-    with_gaps(sf, o, CONTENT, ALL)
+    with_asset_gaps(sf, o, CONTENT)
 }
 
 pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
@@ -468,7 +490,7 @@ pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
     }
     let p = sf.counts.protected;
     if p == 0 {
-        return with_gaps(sf, no_protected(), ACL, ALL);
+        return with_asset_gaps(sf, no_protected(), ACL);
     }
     let o = if sf.unauthorized.is_empty() {
         Outcome::pass(Text::new(
@@ -501,7 +523,7 @@ pub fn acc02(ctx: &Context, _: &Done) -> Outcome {
         ))
         .with(sf.unauthorized.iter().map(file_evidence))
     };
-    with_gaps(sf, o, ACL, ALL)
+    with_asset_gaps(sf, o, ACL)
 }
 
 pub fn acc03(ctx: &Context, _: &Done) -> Outcome {
@@ -511,7 +533,7 @@ pub fn acc03(ctx: &Context, _: &Done) -> Outcome {
     };
     let p = sf.counts.protected;
     if p == 0 {
-        return with_gaps(sf, no_protected(), DIRS, ALL);
+        return with_asset_gaps(sf, no_protected(), DIRS);
     }
     let o = if sf.world_readable.is_empty() {
         Outcome::pass(Text::new(
@@ -536,7 +558,7 @@ pub fn acc03(ctx: &Context, _: &Done) -> Outcome {
         ))
         .with(sf.world_readable.iter().map(file_evidence))
     };
-    with_gaps(sf, o, DIRS, ALL)
+    with_asset_gaps(sf, o, DIRS)
 }
 
 /// ACC-05's ACL half: leavers named in protected files' ACLs. `None` when the walk
@@ -559,7 +581,7 @@ pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
         ))
         .with(sf.leaver_acl.iter().map(file_evidence))
     };
-    Some(with_gaps(sf, o, ACL, ALL))
+    Some(with_asset_gaps(sf, o, ACL))
 }
 
 pub fn sto06(ctx: &Context, _: &Done) -> Outcome {

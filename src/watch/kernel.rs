@@ -39,14 +39,15 @@ impl Kernel {
     /// folders skipped). A folder that cannot be watched (permission denied, gone
     /// meanwhile) is counted and skipped; only the kernel's limit stops it.
     pub fn add_tree(&mut self, ex: &Examiner, real: &Path) -> Result<(), LimitReached> {
-        let mut it = walkdir::WalkDir::new(real).follow_links(false).into_iter();
+        // Folders listed with O_NOATIME: never stamps their access times.
+        let mut it = crate::collect::walk::dirs::Walk::new(real);
         while let Some(next) = it.next() {
-            let Ok(ent) = next else {
+            let Ok(mut ent) = next else {
                 // Unreadable below a watched folder: its own watch failed too
                 // (inotify needs read permission), and is counted there.
                 continue;
             };
-            if !ent.file_type().is_dir() {
+            if !ent.metadata().is_ok_and(|m| m.is_dir()) {
                 continue;
             }
             let Some(host) = ex.host_of(ent.path()) else {

@@ -149,14 +149,13 @@ fn list(
     };
     for tree in trees {
         let real_len = tree.real.as_os_str().len();
-        let mut it = walkdir::WalkDir::new(&tree.real)
-            .follow_links(false)
-            .into_iter();
+        // Folders listed with O_NOATIME: polling never stamps their access times.
+        let mut it = crate::collect::walk::dirs::Walk::new(&tree.real);
         while let Some(next) = it.next() {
             if stop.load(Ordering::Relaxed) {
                 return Vec::new();
             }
-            let (ent, meta) = match next.and_then(|e| e.metadata().map(|m| (e, m))) {
+            let (ent, meta) = match next.and_then(|e| e.with_metadata()) {
                 Ok(x) => x,
                 Err(e) => {
                     if let Some(p) = e.path()
@@ -308,5 +307,36 @@ mod tests {
         assert!(kinds(&ev, "x.txt").is_empty(), "{ev:?}");
         // Nothing changed: nothing to say.
         assert!(list(&trees, &excluder, &stop, &mut listing, &mut Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn polling_leaves_folder_access_times_alone() {
+        let d = tempfile::tempdir().unwrap();
+        let share = d.path().join("share");
+        std::fs::create_dir_all(share.join("sub")).unwrap();
+        std::fs::write(share.join("sub/a.txt"), "a").unwrap();
+        // Access times older than the modification time: any listing would
+        // stamp them under relatime or strictatime.
+        let old = std::fs::FileTimes::new()
+            .set_accessed(std::time::UNIX_EPOCH + Duration::from_secs(1_000_000_000));
+        for p in [share.clone(), share.join("sub")] {
+            std::fs::File::open(&p).unwrap().set_times(old).unwrap();
+        }
+        let atime = |p: &Path| std::fs::metadata(p).unwrap().atime();
+        let before = [atime(&share), atime(&share.join("sub"))];
+        let trees = vec![Tree {
+            real: share.clone(),
+            host: b"/srv/share".to_vec(),
+        }];
+        let stop = AtomicBool::new(false);
+        let mut listing = Listing::default();
+        list(
+            &trees,
+            &Excluder::new(&[]),
+            &stop,
+            &mut listing,
+            &mut Vec::new(),
+        );
+        assert_eq!(before, [atime(&share), atime(&share.join("sub"))]);
     }
 }

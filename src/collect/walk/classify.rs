@@ -257,6 +257,15 @@ impl Excluder {
         let mut b = GlobSetBuilder::new();
         let mut p = GlobSetBuilder::new();
         for pat in patterns {
+            // A pattern that is not a host path (`*.tmp`, `.snapshot/**`) could never
+            // match one; like .gitignore, it matches at any depth.
+            let anywhere;
+            let pat = if pat.starts_with('/') || pat.starts_with("**") {
+                pat.as_str()
+            } else {
+                anywhere = format!("**/{pat}");
+                anywhere.as_str()
+            };
             if let Ok(g) = glob(pat) {
                 b.add(g);
             }
@@ -384,6 +393,12 @@ mod tests {
         assert!(ex.excluded(p("/srv/share/.snapshot/x")));
         assert!(ex.excluded(p("/srv/share/a.tmp")));
         assert!(!ex.excluded(p("/srv/share/sub/a.tmp")));
+        // Not host paths: matched at any depth, as in .gitignore.
+        let ex = Excluder::new(&["*.bak".into(), ".snapshot/**".into()]);
+        assert!(ex.excluded(p("/srv/share/sub/a.bak")));
+        assert!(!ex.excluded(p("/srv/share/sub/a.bak.txt")));
+        assert!(ex.prunes(p("/srv/share/x/.snapshot")));
+        assert!(ex.excluded(p("/srv/share/x/.snapshot/y")));
     }
 
     #[test]

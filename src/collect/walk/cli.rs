@@ -97,7 +97,13 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let accounts = match Accounts::load(&fs) {
         Ok(acc) => Some(acc),
         Err(e) => {
-            eprintln!("warning: {e}; user and group names are null");
+            let msg = Text::new(
+                format!(
+                    "警告: 監査対象のアカウント情報を読み取れません（{e}）。ユーザー名・グループ名は null になります"
+                ),
+                format!("warning: {e}; user and group names are null"),
+            );
+            eprintln!("{}", msg.get(lang));
             None
         }
     };

@@ -453,9 +453,15 @@ impl<'a> Collector<'a> {
         if e.size > 0
             && let Some(h) = sha
         {
-            self.protected
+            // The original HDL-04 names is the first such file by path, not the
+            // first one a reader thread finished: the same tree, the same report.
+            let orig = self
+                .protected
                 .entry(h)
                 .or_insert_with(|| (pr.clone(), lbl.clone()));
+            if pr.path < orig.0.path {
+                *orig = (pr.clone(), lbl.clone());
+            }
         }
         let mode = format!("{:04o}", e.mode & 0o7777);
         if e.mode & 0o004 != 0 && e.others_x {

@@ -256,11 +256,9 @@ impl<'a> Examiner<'a> {
         }
         let base_len = real.as_os_str().len();
         let mut out = Vec::new();
-        for ent in walkdir::WalkDir::new(&real)
-            .follow_links(false)
-            .min_depth(1)
-            .into_iter()
+        for ent in super::dirs::Walk::new(&real)
             .flatten()
+            .filter(|e| e.depth() > 0)
         {
             let suffix = &ent.path().as_os_str().as_bytes()[base_len..];
             let h = [host, suffix].concat();

@@ -1,7 +1,7 @@
 //! The file-share walker: inventory, classification and the facts that the
 //! HDL/ACC/STO file items are decided from.
 //!
-//! Pipeline (bounded memory): one thread walks (walkdir, never following links)
+//! Pipeline (bounded memory): one thread walks (dirs.rs, never following links)
 //! and sends regular files to a pool of reader threads (open without following
 //! links, marker scan, SHA-256); the calling thread collects every entry, keeps
 //! only what the checklist items need (counts and the offending files), and
@@ -12,6 +12,7 @@ pub mod acl;
 pub mod classify;
 pub mod cli;
 mod collect;
+pub mod dirs;
 pub mod examine;
 pub mod read;
 pub mod reuse;
@@ -345,8 +346,8 @@ fn is_under(path: &[u8], dir: &[u8]) -> bool {
 }
 
 /// The roots of an audit: shares, `--scan` paths, and the base folders of asset
-/// paths that lie outside all of them (and are not above a share). Nested roots
-/// are dropped (the outer walk covers them).
+/// paths that lie outside every share (and are not above one). Nested roots are
+/// dropped as `dedupe_roots` says.
 pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
     let mut roots: Vec<WalkRoot> = Vec::new();
     for s in &profile.scope.shares {
@@ -361,7 +362,14 @@ pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
             kind: RootKind::Scan,
         });
     }
-    let explicit: Vec<Vec<u8>> = roots.iter().map(|r| r.host.clone()).collect();
+    // Asset folders are compared with the shares only: a `--scan` path inside an
+    // asset's folder must not stop the folder from being walked (dedupe_roots
+    // drops the scan instead), and one above it leaves it a root of its own.
+    let explicit: Vec<Vec<u8>> = roots
+        .iter()
+        .filter(|r| r.kind == RootKind::Share)
+        .map(|r| r.host.clone())
+        .collect();
     for a in &profile.assets {
         for p in a.paths.iter().filter(|p| classify::is_posix_glob(p)) {
             let base = classify::glob_base(p).into_bytes();
@@ -378,17 +386,27 @@ pub fn audit_roots(profile: &Profile, scans: &[Vec<u8>]) -> Vec<WalkRoot> {
     dedupe_roots(roots)
 }
 
-/// Drops roots inside other roots; the outer root's kind wins, except that a
-/// share inside a scanned path keeps the share's kind for the whole walk.
+/// Drops roots inside another root of the same or a stronger kind (the outer walk
+/// covers them); the same path given twice keeps the stronger kind. A stronger root
+/// inside a weaker one (a share inside a `--scan` path) is kept: the outer walk
+/// leaves it out and it is walked as itself, so its files stay share files and the
+/// ACC-03 chain of folders still starts at the share root.
 pub fn dedupe_roots(mut roots: Vec<WalkRoot>) -> Vec<WalkRoot> {
     roots.sort_by(|a, b| a.host.cmp(&b.host).then(a.kind.cmp(&b.kind)));
     let mut out: Vec<WalkRoot> = Vec::new();
     for r in roots {
-        if let Some(outer) = out.iter_mut().find(|o| is_under(&r.host, &o.host)) {
-            if r.kind < outer.kind && r.host == outer.host {
-                outer.kind = r.kind;
+        let outer = out
+            .iter_mut()
+            .filter(|o| is_under(&r.host, &o.host))
+            .max_by_key(|o| o.host.len());
+        if let Some(outer) = outer {
+            if r.host == outer.host {
+                outer.kind = outer.kind.min(r.kind);
+                continue;
             }
-            continue;
+            if r.kind >= outer.kind {
+                continue;
+            }
         }
         out.push(r);
     }
@@ -497,6 +515,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                     cross,
                     tx,
                     job_tx,
+                    roots: roots.iter().map(|r| r.host.clone()).collect(),
                 };
                 for r in &roots {
                     w.walk_root(r);
@@ -524,6 +543,8 @@ struct Walker<'a> {
     cross: bool,
     tx: SyncSender<Msg>,
     job_tx: SyncSender<Job>,
+    /// Every root's host path: a root met inside another is walked as itself.
+    roots: Vec<Vec<u8>>,
 }
 
 /// The state of a directory on the way down, for its descendants.
@@ -620,12 +641,9 @@ impl Walker<'_> {
         }
         let real_len = real.as_os_str().len();
         let mut stack: Vec<DirState> = Vec::new();
-        let mut it = walkdir::WalkDir::new(&real)
-            .follow_links(false)
-            .max_open(64)
-            .into_iter();
+        let mut it = dirs::Walk::new(&real);
         while let Some(next) = it.next() {
-            let ent = match next {
+            let mut ent = match next {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e
@@ -641,7 +659,9 @@ impl Walker<'_> {
                     } else {
                         let msg = io.map(read::io_message).unwrap_or_else(|| e.to_string());
                         if e.depth() == 0 {
-                            self.root_failed(root, &PathRef::of(&host), msg.clone());
+                            // One entry per unread path: the root's own gap says it all.
+                            self.root_failed(root, &PathRef::of(&host), msg);
+                            continue;
                         }
                         self.send(Msg::Gap(Gap {
                             path: PathRef::of(&host),
@@ -655,30 +675,32 @@ impl Walker<'_> {
             };
             let depth = ent.depth();
             stack.truncate(depth);
+            let meta = ent.metadata();
             let path = ent.path();
             let suffix = &path.as_os_str().as_bytes()[real_len..];
             let host = join_host(&root.host, suffix);
             let hp = Path::new(std::ffi::OsStr::from_bytes(&host));
-            let meta = match ent.metadata() {
+            let meta = match meta {
                 Ok(m) => m,
                 Err(e) => {
-                    match e.io_error() {
-                        Some(i) if i.kind() == std::io::ErrorKind::NotFound => {
-                            self.send(Msg::Vanished(host))
-                        }
-                        i => self.send(Msg::Gap(Gap {
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        self.send(Msg::Vanished(host))
+                    } else {
+                        self.send(Msg::Gap(Gap {
                             path: PathRef::of(&host),
                             kind: root.kind,
                             what: GapKind::Content,
-                            error: i.map(read::io_message).unwrap_or_else(|| e.to_string()),
-                        })),
-                    }
-                    if ent.file_type().is_dir() {
-                        it.skip_current_dir();
+                            error: read::io_message(&e),
+                        }))
                     }
                     continue;
                 }
             };
+            if depth > 0 && meta.is_dir() && self.roots.contains(&host) {
+                // Walked as its own root (a share inside a `--scan` path).
+                it.skip_current_dir();
+                continue;
+            }
             if depth > 0 && self.excluder.excluded(hp) {
                 self.send(Msg::Excluded);
                 if meta.is_dir() {
@@ -713,9 +735,8 @@ impl Walker<'_> {
                 continue;
             }
             if ft.is_symlink() {
-                entry.target = std::fs::read_link(path)
-                    .ok()
-                    .map(|t| t.as_os_str().as_bytes().to_vec());
+                // The target is not read: readlink(2) stamps the link's access time
+                // (no O_NOATIME for it), and the audit changes nothing it audits.
                 self.send(Msg::Entry(entry));
                 continue;
             }
@@ -817,5 +838,60 @@ mod tests {
         );
         assert_eq!(join_host(b"/", b"/a"), b"/a");
         assert_eq!(join_host(b"/srv", b"/a"), b"/srv/a");
+    }
+
+    #[test]
+    fn a_share_inside_a_scanned_path_stays_a_root_of_its_own() {
+        let mut p = Profile::empty();
+        p.scope.shares = vec!["/srv/share".into(), "/srv/share/sub".into()];
+        let roots = audit_roots(&p, &[b"/srv".to_vec(), b"/srv/share/sub/x".to_vec()]);
+        let got: Vec<(String, RootKind)> = roots
+            .iter()
+            .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/srv".to_string(), RootKind::Scan),
+                ("/srv/share".to_string(), RootKind::Share),
+            ]
+        );
+        let same = dedupe_roots(vec![
+            WalkRoot {
+                host: b"/srv".to_vec(),
+                kind: RootKind::Scan,
+            },
+            WalkRoot {
+                host: b"/srv".to_vec(),
+                kind: RootKind::Share,
+            },
+        ]);
+        assert_eq!(same.len(), 1);
+        assert_eq!(same[0].kind, RootKind::Share);
+
+        // An asset's folder outside the shares is walked whole, whatever --scan says.
+        p.assets = vec![crate::profile::Asset {
+            paths: vec!["/data/cad/*.dwg".into()],
+            ..Default::default()
+        }];
+        for (scans, want) in [
+            (
+                vec![b"/data/cad/sub".to_vec()],
+                vec![("/data/cad", RootKind::Asset)],
+            ),
+            (
+                vec![b"/data".to_vec()],
+                vec![("/data", RootKind::Scan), ("/data/cad", RootKind::Asset)],
+            ),
+        ] {
+            let got: Vec<(String, RootKind)> = audit_roots(&p, &scans)
+                .iter()
+                .filter(|r| r.host.starts_with(b"/data"))
+                .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
+                .collect();
+            let want: Vec<(String, RootKind)> =
+                want.into_iter().map(|(h, k)| (h.to_string(), k)).collect();
+            assert_eq!(got, want);
+        }
     }
 }
