@@ -687,6 +687,20 @@ fn its09_unattended_upgrades_and_dnf_automatic() {
 }
 
 #[test]
+fn its09_an_apt_file_read_without_the_setting_is_cited_and_bundled() {
+    let t = Tree::new();
+    t.file(
+        "/etc/apt/apt.conf.d/10periodic",
+        "APT::Periodic::Update-Package-Lists \"1\";\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-09", "fail");
+    let ev = r.evidence_at("ITS-09", "/etc/apt/apt.conf.d/10periodic");
+    assert!(!ev.is_empty(), "the file that was read is cited");
+    assert!(ev[0]["sha256"].is_string());
+}
+
+#[test]
 fn its10_pwquality_and_pam_arguments() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-10", "not_applicable");

@@ -19,12 +19,27 @@ pub fn its09(ctx: &Context) -> Outcome {
 
 pub fn linux(lx: &LinuxFacts) -> Outcome {
     let mut alts = Vec::new();
+    // apt files read without the setting: cited (and so bundled) if nothing passes.
+    let mut apt_read = Vec::new();
     if let (_, Check::AptPeriodic { setting, .. }) = check_of("LNX-UPD-001") {
         let id = "LNX-UPD-001";
         match &lx.apt {
             Some(Err(e)) => alts.push(Alt::error(e)),
             Some(Ok(apt)) => {
-                if let Some((v, l)) = apt.settings.get(&setting.to_ascii_lowercase()) {
+                let found = apt.settings.get(&setting.to_ascii_lowercase());
+                if found.is_none() {
+                    for f in &apt.files {
+                        apt_read.push(file_ev(
+                            f,
+                            id,
+                            Text::new(
+                                format!("{setting} の設定がありません"),
+                                format!("does not set {setting}"),
+                            ),
+                        ));
+                    }
+                }
+                if let Some((v, l)) = found {
                     if periodic_on(v) {
                         alts.push(
                             Alt::new(
@@ -145,18 +160,21 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             "セキュリティ更新を自動で適用する設定（unattended-upgrades、dnf-automatic）が見つかりません",
             "no automatic security updates were found (unattended-upgrades, dnf-automatic)",
         ),
-        vec![
-            note(
-                "/etc/apt/apt.conf.d",
-                Text::new(
-                    "APT::Periodic::Unattended-Upgrade なし",
-                    "no APT::Periodic::Unattended-Upgrade",
+        apt_read
+            .into_iter()
+            .chain([
+                note(
+                    "/etc/apt/apt.conf.d",
+                    Text::new(
+                        "APT::Periodic::Unattended-Upgrade なし",
+                        "no APT::Periodic::Unattended-Upgrade",
+                    ),
                 ),
-            ),
-            note(
-                "/etc/systemd/system/timers.target.wants",
-                Text::new("dnf-automatic のタイマーなし", "no dnf-automatic timer"),
-            ),
-        ],
+                note(
+                    "/etc/systemd/system/timers.target.wants",
+                    Text::new("dnf-automatic のタイマーなし", "no dnf-automatic timer"),
+                ),
+            ])
+            .collect(),
     )
 }
