@@ -76,27 +76,9 @@ fn unreadable_documents_and_records_are_errors_not_missing() {
         chmod(&base.join(f), 0o600);
     }
     let p = c.profile(PROFILE);
-    let Some((mut cmd, _guard)) = as_nobody() else {
+    let Some((_, r, _)) = c.audit_as_nobody(&p, &[]) else {
         return;
     };
-    let out = cmd
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--date",
-            "2026-01-15",
-            "--lang",
-            "en",
-        ])
-        .arg("--profile")
-        .arg(&p)
-        .arg("--root")
-        .arg(c.root())
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     for id in ["ADM-01", "ADM-02", "HDL-09"] {
         assert_eq!(status(&r, id), "error", "{id}: {}", item(&r, id));
         let reason = item(&r, id)["reason"].as_str().unwrap();

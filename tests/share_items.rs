@@ -293,29 +293,10 @@ fn unreadable_parts_make_items_error_never_pass() {
     chmod(&priv_dir, 0o700);
     chown(&priv_dir, 0, 0);
     let p = c.profile(CLEAN);
-    let Some((mut cmd, _guard)) = as_nobody() else {
+    let Some((_, r, _)) = c.audit_as_nobody(&p, &[]) else {
         return;
     };
-    let out = cmd
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--date",
-            "2026-01-15",
-            "--lang",
-            "en",
-        ])
-        .arg("--profile")
-        .arg(&p)
-        .arg("--root")
-        .arg(c.root())
-        .output()
-        .unwrap();
     chmod(&priv_dir, 0o755);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let r: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     for id in ["HDL-02", "HDL-05", "STO-06"] {
         assert_eq!(status(&r, id), "error", "{id}: {}", item(&r, id));
         assert!(evidence_paths(&r, id).contains(&"/srv/share/private".to_string()));
@@ -416,30 +397,13 @@ fn hdl06_does_not_count_unreadable_files_as_unmarked() {
     // Read by root: every file is marked.
     let (_, r, _) = c.audit(&p, &[]);
     assert_eq!(status(&r, "HDL-06"), "pass", "{}", item(&r, "HDL-06"));
-    let Some((mut cmd, _guard)) = as_nobody() else {
-        return;
-    };
     if !is_root() {
         eprintln!("skipping: not root, the files stay readable");
         return;
     }
-    let out = cmd
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--date",
-            "2026-01-15",
-            "--lang",
-            "en",
-        ])
-        .arg("--profile")
-        .arg(&p)
-        .arg("--root")
-        .arg(c.root())
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let Some((_, r, _)) = c.audit_as_nobody(&p, &[]) else {
+        return;
+    };
     assert_eq!(status(&r, "HDL-06"), "error", "{}", item(&r, "HDL-06"));
     let paths = evidence_paths(&r, "HDL-06");
     for n in ["a.dwg", "b.dwg", "c.dwg"] {
@@ -602,24 +566,7 @@ fn hdl03_an_unreadable_asset_folder_is_unknown_not_empty() {
         let p = c.profile(&format!(
             "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n{assets}"
         ));
-        let (mut cmd, _guard) = as_nobody().unwrap();
-        let out = cmd
-            .args([
-                "audit",
-                "--format",
-                "json",
-                "--date",
-                "2026-01-15",
-                "--lang",
-                "en",
-            ])
-            .arg("--profile")
-            .arg(&p)
-            .arg("--root")
-            .arg(c.root())
-            .output()
-            .unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+        c.audit_as_nobody(&p, &[]).unwrap().1
     };
     if as_nobody().is_none() {
         return;
@@ -656,24 +603,7 @@ fn acc05_a_leaver_in_a_group_fails_even_when_the_acl_half_cannot_be_assessed() {
     let p = c.profile(
         "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - {id: T-1, name: n, classification: c, paths: [\"/srv/share/design/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\npeople:\n  - {account: tanaka, roles: [handler], status: active}\n  - {account: suzuki, status: left}\n",
     );
-    let (mut cmd, _guard) = as_nobody().unwrap();
-    let out = cmd
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--date",
-            "2026-01-15",
-            "--lang",
-            "en",
-        ])
-        .arg("--profile")
-        .arg(&p)
-        .arg("--root")
-        .arg(c.root())
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, r, _) = c.audit_as_nobody(&p, &[]).unwrap();
     assert_eq!(status(&r, "ACC-05"), "fail", "{}", item(&r, "ACC-05"));
     let paths = evidence_paths(&r, "ACC-05");
     assert!(

@@ -27,28 +27,9 @@ fn an_unreadable_share_root_is_listed_once() {
     c.write("/srv/eng/x.txt", "x");
     chmod(&c.host("/srv/eng"), 0o700);
     let profile = c.profile(PROFILE);
-    let Some((mut cmd, _guard)) = as_nobody() else {
+    let Some((_, report, stderr)) = c.audit_as_nobody(&profile, &[]) else {
         return;
     };
-    let out = cmd
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--date",
-            "2026-01-15",
-            "--lang",
-            "en",
-        ])
-        .arg("--profile")
-        .arg(&profile)
-        .arg("--root")
-        .arg(c.root())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("report: {e}\n{stderr}"));
     let unread: Vec<&str> = report["coverage"]["unreadable"]
         .as_array()
         .unwrap()
@@ -96,30 +77,6 @@ fn scanning_a_folder_above_a_share_keeps_the_share_verdicts() {
     assert_eq!(inv, 3);
 }
 
-fn audit_as_nobody(c: &Company, profile: &std::path::Path) -> Option<(serde_json::Value, String)> {
-    let (mut cmd, _guard) = as_nobody()?;
-    let out = cmd
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--date",
-            "2026-01-15",
-            "--lang",
-            "en",
-        ])
-        .arg("--profile")
-        .arg(profile)
-        .arg("--root")
-        .arg(c.root())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("report: {e}\n{stderr}"));
-    Some((report, stderr))
-}
-
 /// An unreadable folder outside every asset's folder cannot hide a protected file:
 /// the protected-file items (HDL-06, ACC-02, ACC-03) keep their verdict, while the
 /// items about every file (HDL-02, STO-06) become `error`. The same folder inside
@@ -134,7 +91,7 @@ fn an_unreadable_folder_matters_to_protected_file_items_only_near_an_asset() {
     c.write("/srv/share/hr/x.txt", "x");
     chmod(&c.mkdir("/srv/share/hr"), 0o700);
     let profile = c.profile(PROFILE);
-    let Some((r, e)) = audit_as_nobody(&c, &profile) else {
+    let Some((_, r, e)) = c.audit_as_nobody(&profile, &[]) else {
         return;
     };
     for id in ["HDL-06", "ACC-02"] {
@@ -155,7 +112,7 @@ fn an_unreadable_folder_matters_to_protected_file_items_only_near_an_asset() {
     chmod(&c.mkdir("/srv/share/hr"), 0o755);
     c.write("/srv/share/design/locked/y.dwg", "y");
     chmod(&c.mkdir("/srv/share/design/locked"), 0o700);
-    let (r, e) = audit_as_nobody(&c, &profile).unwrap();
+    let (_, r, e) = c.audit_as_nobody(&profile, &[]).unwrap();
     for id in ["HDL-06", "ACC-02", "ACC-03"] {
         let want = if id == "ACC-03" { "fail" } else { "error" };
         assert_eq!(status(&r, id), want, "{id}: {e}");

@@ -64,28 +64,50 @@ impl Company {
 
     /// `timaudit audit … --format json`: (exit code, report, stderr).
     pub fn audit(&self, profile: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
-        let out = Command::new(bin())
-            .args([
-                "audit",
-                "--format",
-                "json",
-                "--date",
-                "2026-01-15",
-                "--lang",
-                "en",
-            ])
-            .arg("--profile")
-            .arg(profile)
-            .arg("--root")
-            .arg(self.root())
-            .args(extra)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let report = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("report.json: {e}\nstderr: {stderr}"));
-        (out.status.code().unwrap_or(-1), report, stderr)
+        run_audit(Command::new(bin()), &self.root(), profile, extra)
     }
+
+    /// The same audit run as nobody (see `as_nobody`); `None`, with the reason
+    /// printed, when that is impossible.
+    pub fn audit_as_nobody(
+        &self,
+        profile: &Path,
+        extra: &[&str],
+    ) -> Option<(i32, serde_json::Value, String)> {
+        let (cmd, _guard) = as_nobody()?;
+        Some(run_audit(cmd, &self.root(), profile, extra))
+    }
+}
+
+/// Runs `cmd` (the binary, or setpriv and the binary) as `audit --format json` on
+/// a fixed date in English.
+fn run_audit(
+    mut cmd: Command,
+    root: &Path,
+    profile: &Path,
+    extra: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let out = cmd
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-15",
+            "--lang",
+            "en",
+        ])
+        .arg("--profile")
+        .arg(profile)
+        .arg("--root")
+        .arg(root)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("report.json: {e}\nstderr: {stderr}"));
+    (out.status.code().unwrap_or(-1), report, stderr)
 }
 
 pub fn bin() -> PathBuf {
