@@ -101,7 +101,11 @@ pub fn combine(results: Vec<(String, Verdict)>) -> Outcome {
 }
 
 fn prefix(host: &str, t: &Text) -> Text {
-    Text::new(format!("{host}：{}", t.ja), format!("{host}: {}", t.en))
+    let host = crate::collect::host_label(host);
+    Text::new(
+        format!("{}：{}", host.ja, t.ja),
+        format!("{}: {}", host.en, t.en),
+    )
 }
 
 /// One way an item can be met on a host (one policy's result).
