@@ -331,6 +331,23 @@ mod tests {
     }
 
     #[test]
+    fn a_host_without_a_name_is_named_fumei_in_japanese_reasons() {
+        let o = combine(vec![
+            (
+                crate::collect::UNKNOWN_HOST.into(),
+                Verdict::Decided(Outcome::fail(Text::new("だめ", "bad"))),
+            ),
+            (
+                "PC-01".into(),
+                Verdict::Decided(Outcome::pass(Text::new("良い", "ok"))),
+            ),
+        ]);
+        assert!(o.reason.ja.contains("不明：だめ"), "{}", o.reason.ja);
+        assert!(!o.reason.ja.contains("unknown"), "{}", o.reason.ja);
+        assert!(o.reason.en.contains("unknown: bad"), "{}", o.reason.en);
+    }
+
+    #[test]
     fn every_policy_is_used_by_a_rule_and_every_used_policy_exists() {
         const SOURCES: &[&str] = &[
             include_str!("its01.rs"),
