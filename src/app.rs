@@ -42,10 +42,22 @@ pub fn run(cli: Cli) -> i32 {
         Ok(code) => code,
         Err(Fatal(msg)) => {
             if !msg.is_empty() {
-                eprintln!("timaudit: error: {msg}");
+                let error = match lang {
+                    Lang::Ja => "エラー",
+                    Lang::En => "error",
+                };
+                eprintln!("timaudit: {error}: {msg}");
             }
             EXIT_ERROR
         }
+    }
+}
+
+/// The start of a warning line on stderr: `warning: ` (`注意: ` in Japanese).
+pub fn warning_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "注意: ",
+        Lang::En => "warning: ",
     }
 }
 
@@ -116,15 +128,15 @@ pub fn load_profile(
     };
     match profile::load(&path, cat) {
         Ok((p, warnings)) => {
-            let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+            let warnings: Vec<String> = warnings.iter().map(|w| w.render(lang)).collect();
             for w in &warnings {
-                eprintln!("warning: {w}");
+                eprintln!("{}{w}", warning_prefix(lang));
             }
             Ok((p, warnings))
         }
         Err(errors) => {
             for e in &errors {
-                eprintln!("{e}");
+                eprintln!("{}", e.render(lang));
             }
             let n = errors.len();
             let s = crate::i18n::en_n(n, "", "s");
@@ -231,7 +243,9 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
     let windows_hosts = host_facts.report_hosts();
     let host_warnings = host_facts.warnings();
-    host_warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    host_warnings
+        .iter()
+        .for_each(|w| eprintln!("{}{w}", warning_prefix(lang)));
     facts.host = Some(host_facts);
     let mut warnings = warnings;
     if let Some(b) = &baseline {
@@ -241,7 +255,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             .collect();
         if let Some(w) = crate::changes::host_mismatch(b, &names) {
             let w = w.get(lang).to_string();
-            eprintln!("warning: {w}");
+            eprintln!("{}{w}", warning_prefix(lang));
             warnings.push(w);
         }
     }
@@ -439,7 +453,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
 fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
     let d = crate::changes::diff::diff(&a.old, &a.new, lang)?;
     for w in &d.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}{w}", warning_prefix(lang));
     }
     let text = match a.format {
         Format::Json => crate::changes::diff::render_json(&d),

@@ -1,5 +1,9 @@
 //! Diagnostics with a position: `FILE:LINE:COLUMN: message`.
+//!
+//! The message is bilingual ([`Text`]); [`Diagnostic::render`] prints it in the
+//! run's language, `Display` in English (logs, tests, `{:?}`-free contexts).
 
+use crate::i18n::{Lang, Text};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -9,32 +13,35 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column (in characters).
     pub column: usize,
-    pub message: String,
+    pub message: Text,
 }
 
 impl Diagnostic {
-    pub fn new(
-        file: impl Into<String>,
-        line: usize,
-        column: usize,
-        msg: impl Into<String>,
-    ) -> Self {
+    pub fn new(file: impl Into<String>, line: usize, column: usize, msg: Text) -> Self {
         Diagnostic {
             file: file.into(),
             line: line.max(1),
             column: column.max(1),
-            message: msg.into(),
+            message: msg,
         }
+    }
+
+    /// `FILE:LINE:COLUMN: message` with the message in `lang`; the position
+    /// prefix is the same in every language (editors jump to it).
+    pub fn render(&self, lang: Lang) -> String {
+        format!(
+            "{}:{}:{}: {}",
+            self.file,
+            self.line,
+            self.column,
+            self.message.get(lang)
+        )
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        f.write_str(&self.render(Lang::En))
     }
 }
 

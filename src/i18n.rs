@@ -42,7 +42,7 @@ impl std::str::FromStr for Lang {
 }
 
 /// A text in both languages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     pub ja: String,

@@ -44,6 +44,17 @@ impl Node {
         }
     }
 
+    /// [`Node::type_name`] in both languages, for messages.
+    pub fn type_text(&self) -> crate::i18n::Text {
+        let ja = match &self.value {
+            Value::Null => "空（何も書かれていない値）",
+            Value::Scalar { .. } => "1つの値",
+            Value::Seq(_) => "リスト",
+            Value::Map(_) => "「キー: 値」の組",
+        };
+        crate::i18n::Text::new(ja, self.type_name())
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar { text, .. } => Some(text),
@@ -75,7 +86,7 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
     let mut stack: Vec<Open> = Vec::new();
     let mut result: Option<Node> = None;
 
-    let err = |span: &Span, msg: String| {
+    let err = |span: &Span, msg: crate::i18n::Text| {
         let p = pos_of(span);
         Diagnostic::new(file, p.line, p.column, msg)
     };
@@ -90,7 +101,11 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                     file,
                     m.line(),
                     m.col() + 1,
-                    format!("YAML syntax error: {}", e.info()),
+                    crate::tr!(
+                        "YAML の書き方に誤りがあります（字下げ・括弧・引用符を確かめてください）: {}",
+                        "YAML syntax error: {}",
+                        e.info()
+                    ),
                 ));
             }
         };
@@ -100,7 +115,15 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             Event::StreamEnd => break,
             Event::Alias(id) => match anchors.get(&id) {
                 Some(n) => Some((n.clone(), 0)),
-                None => return Err(err(&span, "unknown YAML alias".into())),
+                None => {
+                    return Err(err(
+                        &span,
+                        crate::tr!(
+                            "YAML の別名（`*名前`）が、先に `&名前` で定義されていません",
+                            "unknown YAML alias"
+                        ),
+                    ));
+                }
             },
             Event::Scalar(text, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain && tag.is_none();
@@ -137,7 +160,15 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                     },
                     anchor,
                 )),
-                _ => return Err(err(&span, "unbalanced YAML sequence".into())),
+                _ => {
+                    return Err(err(
+                        &span,
+                        crate::tr!(
+                            "YAML のリストの始まりと終わりが対応していません",
+                            "unbalanced YAML sequence"
+                        ),
+                    ));
+                }
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Open::Map(pos, anchor, entries, _)) => Some((
@@ -147,7 +178,15 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                     },
                     anchor,
                 )),
-                _ => return Err(err(&span, "unbalanced YAML mapping".into())),
+                _ => {
+                    return Err(err(
+                        &span,
+                        crate::tr!(
+                            "YAML の「キー: 値」の並びの始まりと終わりが対応していません",
+                            "unbalanced YAML mapping"
+                        ),
+                    ));
+                }
             },
         };
         if let Some((node, anchor)) = complete {
@@ -215,6 +254,6 @@ mod tests {
         let e = parse("p.yaml", "a: [1, 2\nb: 3\n").unwrap_err();
         assert_eq!(e.file, "p.yaml");
         assert!(e.line >= 1);
-        assert!(e.message.contains("YAML"));
+        assert!(e.message.en.contains("YAML") && e.message.ja.contains("YAML"));
     }
 }

@@ -52,5 +52,19 @@ pub fn hostname(fs: &RootFs) -> String {
     {
         return h.trim().to_string();
     }
-    "unknown".into()
+    UNKNOWN_HOST.into()
+}
+
+/// The host name when the root has neither `etc/hostname` nor (live root) a kernel
+/// name. report.json keeps this value as is (other tools compare host names);
+/// reports and reasons show it with [`host_label`].
+pub const UNKNOWN_HOST: &str = "unknown";
+
+/// A host name as shown to a person: [`UNKNOWN_HOST`] reads 不明 in Japanese.
+pub fn host_label(name: &str) -> crate::i18n::Text {
+    if name == UNKNOWN_HOST {
+        crate::i18n::Text::new("不明", UNKNOWN_HOST)
+    } else {
+        crate::i18n::Text::same(name)
+    }
 }

@@ -3,9 +3,11 @@
 //! UTF-8 with or without BOM, or CP932 as Excel saves CSV in Japan. A header row is
 //! required; columns may come in any order and extra columns are ignored.
 
-use super::load::parse_date;
+use super::load::parse_date_text;
 use super::model::{Person, PersonStatus, TrainingSession};
 use crate::diag::Diagnostic;
+use crate::i18n::Text;
+use crate::tr;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
@@ -43,7 +45,8 @@ impl Table {
                 &file,
                 1,
                 1,
-                format!(
+                tr!(
+                    "このファイルは {} の文字として読めません。UTF-8 か Shift_JIS の CSV で保存し直してください",
                     "the file is not valid {} text; save it as UTF-8 or Shift_JIS CSV",
                     enc.name()
                 ),
@@ -70,7 +73,8 @@ impl Table {
                     &file,
                     1,
                     1,
-                    format!(
+                    tr!(
+                        "ファイルが空です。1行目に見出しの行が必要です: {}",
                         "the file is empty; a header row is required: {}",
                         required.join(",")
                     ),
@@ -94,7 +98,8 @@ impl Table {
                     &file,
                     1,
                     1,
-                    format!(
+                    tr!(
+                        "列 `{m}` がありません（見出しの行に必要な列: {}）",
                         "missing column `{m}` (the header must name: {})",
                         required.join(",")
                     ),
@@ -152,14 +157,14 @@ impl Table {
         }
         // Excel rewrites dates in its own short format: 2025/04/01, or 2025/4/1 as
         // Japanese Excel saves them by default; accept those spellings too.
-        match parse_date(&excel_date(v)) {
+        match parse_date_text(&excel_date(v)) {
             Ok(d) => Some(d),
             Err(m) => {
                 errs.push(Diagnostic::new(
                     &self.file,
                     line,
                     self.column_of(rec, col),
-                    format!("{col}: {m}"),
+                    Text::new(format!("{col}: {}", m.ja), format!("{col}: {}", m.en)),
                 ));
                 None
             }
@@ -184,7 +189,15 @@ fn excel_date(v: &str) -> String {
 
 fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map_or(1, |p| p.line() as usize);
-    Diagnostic::new(file, line, 1, format!("CSV error: {e}"))
+    Diagnostic::new(
+        file,
+        line,
+        1,
+        tr!(
+            "CSV として読み取れません（列の区切りや引用符を確かめてください）: {e}",
+            "CSV error: {e}"
+        ),
+    )
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -218,7 +231,10 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
                 &t.file,
                 line,
                 t.column_of(rec, "account"),
-                "account: required",
+                tr!(
+                    "account: アカウント名が空欄です（必須）",
+                    "account: required"
+                ),
             ));
             continue;
         }
@@ -238,7 +254,10 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
                         &t.file,
                         line,
                         t.column_of(rec, "status"),
-                        format!("status: `{status_s}` is not a status (expected active or left)"),
+                        tr!(
+                            "status: `{status_s}` は status に使えません（`active` か `left` を書いてください）",
+                            "status: `{status_s}` is not a status (expected active or left)"
+                        ),
                     ));
                     continue;
                 }
@@ -360,7 +379,8 @@ mod tests {
         let (sessions, errs) = read_training(&p).unwrap();
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].line, errs[0].column), (2, 1));
-        assert!(errs[0].message.contains("2025-13-01"));
+        assert!(errs[0].message.en.contains("2025-13-01"));
+        assert!(errs[0].message.ja.contains("日付 `2025-13-01`"));
         let s = sessions.iter().find(|s| s.date.is_some()).unwrap();
         assert_eq!(s.attendees, ["suzuki", "tanaka"]);
         assert_eq!(s.topics, ["handling", "reporting", "sanctions"]);

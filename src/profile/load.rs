@@ -4,6 +4,8 @@ use super::csv;
 use super::model::*;
 use crate::catalogue::Catalogue;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::i18n::Text;
+use crate::tr;
 use crate::yaml::{self, Node, Pos, Value};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -13,12 +15,13 @@ use std::path::Path;
 pub fn load(path: &Path, cat: &Catalogue) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &file,
-            1,
-            1,
-            format!("cannot read profile: {e}"),
-        )]
+        vec![Diagnostic::new(&file, 1, 1, {
+            let e = io_text(&e);
+            Text::new(
+                format!("プロファイルを読めません: {}", e.ja),
+                format!("cannot read profile: {}", e.en),
+            )
+        })]
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -28,7 +31,10 @@ pub fn load(path: &Path, cat: &Catalogue) -> Result<(Profile, Vec<Diagnostic>), 
                 &file,
                 line,
                 column,
-                "the profile is not UTF-8 text (save it as UTF-8)",
+                tr!(
+                    "プロファイルの文字コードが UTF-8 ではありません（UTF-8 で保存し直してください）",
+                    "the profile is not UTF-8 text (save it as UTF-8)"
+                ),
             )]);
         }
     };
@@ -94,12 +100,12 @@ struct Decoder<'a> {
 }
 
 impl Decoder<'_> {
-    fn err(&mut self, pos: Pos, msg: impl Into<String>) {
+    fn err(&mut self, pos: Pos, msg: Text) {
         self.diags
             .error(Diagnostic::new(self.file, pos.line, pos.column, msg));
     }
 
-    fn warn(&mut self, pos: Pos, msg: impl Into<String>) {
+    fn warn(&mut self, pos: Pos, msg: Text) {
         self.diags
             .warn(Diagnostic::new(self.file, pos.line, pos.column, msg));
     }
@@ -108,11 +114,18 @@ impl Decoder<'_> {
     fn fields<'n>(&mut self, node: &'n Node, ctx: &str, allowed: &[&str]) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
             if !node.is_null() {
+                let t = node.type_text();
                 self.err(
                     node.pos,
-                    format!(
-                        "{ctx}: expected a mapping (key: value lines), found {}",
-                        node.type_name()
+                    Text::new(
+                        format!(
+                            "{ctx}: 「キー: 値」の行を書くところに、{}が書かれています",
+                            t.ja
+                        ),
+                        format!(
+                            "{ctx}: expected a mapping (key: value lines), found {}",
+                            t.en
+                        ),
                     ),
                 );
             }
@@ -124,18 +137,43 @@ impl Decoder<'_> {
         };
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
-                self.err(k.pos, format!("{ctx}: keys must be plain names"));
+                self.err(
+                    k.pos,
+                    tr!(
+                        "{ctx}: キーは名前で書いてください（リストや「キー: 値」の組はキーにできません）",
+                        "{ctx}: keys must be plain names"
+                    ),
+                );
                 continue;
             };
             if !allowed.contains(&key) {
-                let hint = suggest(key, allowed)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!(" (expected one of: {})", allowed.join(", ")));
-                self.err(k.pos, format!("{ctx}: unknown key `{key}`{hint}"));
+                let hint = match suggest(key, allowed) {
+                    Some(s) => tr!(
+                        "`{s}` の書き間違いではありませんか？",
+                        "; did you mean `{s}`?"
+                    ),
+                    None => {
+                        let list = allowed.join(", ");
+                        tr!("使えるキー: {list}", " (expected one of: {list})")
+                    }
+                };
+                self.err(
+                    k.pos,
+                    Text::new(
+                        format!("{ctx}: 不明なキー `{key}` です。{}", hint.ja),
+                        format!("{ctx}: unknown key `{key}`{}", hint.en),
+                    ),
+                );
                 continue;
             }
             if fields.map.insert(key, v).is_some() {
-                self.err(k.pos, format!("{ctx}: key `{key}` is given twice"));
+                self.err(
+                    k.pos,
+                    tr!(
+                        "{ctx}: キー `{key}` が2回書かれています",
+                        "{ctx}: key `{key}` is given twice"
+                    ),
+                );
             }
             fields.key_pos.insert(key, k.pos);
         }
@@ -147,9 +185,13 @@ impl Decoder<'_> {
             Value::Scalar { text, .. } => Some(text.clone()),
             Value::Null => None,
             _ => {
+                let t = node.type_text();
                 self.err(
                     node.pos,
-                    format!("{ctx}: expected a single value, found {}", node.type_name()),
+                    Text::new(
+                        format!("{ctx}: 1つの値を書くところに、{}が書かれています", t.ja),
+                        format!("{ctx}: expected a single value, found {}", t.en),
+                    ),
                 );
                 None
             }
@@ -165,10 +207,13 @@ impl Decoder<'_> {
 
     fn date(&mut self, node: &Node, ctx: &str) -> Option<NaiveDate> {
         let s = self.string(node, ctx)?;
-        match parse_date(&s) {
+        match parse_date_text(&s) {
             Ok(d) => Some(d),
             Err(m) => {
-                self.err(node.pos, format!("{ctx}: {m}"));
+                self.err(
+                    node.pos,
+                    Text::new(format!("{ctx}: {}", m.ja), format!("{ctx}: {}", m.en)),
+                );
                 None
             }
         }
@@ -186,7 +231,10 @@ impl Decoder<'_> {
             Err(_) => {
                 self.err(
                     node.pos,
-                    format!("{ctx}: expected a whole number ≥ 0, found `{s}`"),
+                    tr!(
+                        "{ctx}: 0 以上の整数を書いてください（書かれている値: `{s}`）",
+                        "{ctx}: expected a whole number ≥ 0, found `{s}`"
+                    ),
                 );
                 None
             }
@@ -203,17 +251,30 @@ impl Decoder<'_> {
                     if let Some(s) = self.string(it, ctx) {
                         out.push((s.trim().to_string(), it.pos));
                     } else if it.is_null() {
-                        self.err(it.pos, format!("{ctx}: empty list entry"));
+                        self.err(
+                            it.pos,
+                            tr!(
+                                "{ctx}: リストに空の項目があります",
+                                "{ctx}: empty list entry"
+                            ),
+                        );
                     }
                 }
                 out
             }
             _ => {
+                let t = node.type_text();
                 self.err(
                     node.pos,
-                    format!(
-                        "{ctx}: expected a list (`[a, b]` or `- a` lines), found {}",
-                        node.type_name()
+                    Text::new(
+                        format!(
+                            "{ctx}: リスト（`[a, b]` または `- a` の行）を書くところに、{}が書かれています",
+                            t.ja
+                        ),
+                        format!(
+                            "{ctx}: expected a list (`[a, b]` or `- a` lines), found {}",
+                            t.en
+                        ),
                     ),
                 );
                 Vec::new()
@@ -237,9 +298,13 @@ impl Decoder<'_> {
             Value::Seq(items) => items,
             Value::Null => &[],
             _ => {
+                let t = node.type_text();
                 self.err(
                     node.pos,
-                    format!("{ctx}: expected a list, found {}", node.type_name()),
+                    Text::new(
+                        format!("{ctx}: リストを書くところに、{}が書かれています", t.ja),
+                        format!("{ctx}: expected a list, found {}", t.en),
+                    ),
                 );
                 &[]
             }
@@ -267,7 +332,10 @@ impl Decoder<'_> {
         if root.is_null() {
             self.err(
                 root.pos,
-                "the profile is empty (run `timaudit init` for a starter)",
+                tr!(
+                    "プロファイルが空です（`timaudit init` で雛形を作れます）",
+                    "the profile is empty (run `timaudit init` for a starter)"
+                ),
             );
             return;
         }
@@ -279,7 +347,10 @@ impl Decoder<'_> {
                 Some(1) => p.version = 1,
                 Some(v) => self.err(
                     n.pos,
-                    format!("version: this timaudit reads profile version 1, not {v}"),
+                    tr!(
+                        "version: この timaudit が読めるのはプロファイルの version 1 です（書かれている値: {v}）",
+                        "version: this timaudit reads profile version 1, not {v}"
+                    ),
                 ),
                 None => {}
             },
@@ -289,7 +360,10 @@ impl Decoder<'_> {
             Some(n) => self.organization(n, p),
             None => self.err(
                 root.pos,
-                "profile: `organization` (with its `name`) is required",
+                tr!(
+                    "profile: `organization`（とその `name`）は必須です",
+                    "profile: `organization` (with its `name`) is required"
+                ),
             ),
         }
         if let Some(n) = f.get("scope") {
@@ -301,7 +375,13 @@ impl Decoder<'_> {
                     let mut v = Vec::new();
                     for (m, pos) in self.strings(n, "markers") {
                         if m.is_empty() {
-                            self.err(pos, "markers: a marker must not be empty");
+                            self.err(
+                                pos,
+                                tr!(
+                                    "markers: 空のマーカーは使えません",
+                                    "markers: a marker must not be empty"
+                                ),
+                            );
                         } else {
                             v.push(m);
                         }
@@ -343,7 +423,13 @@ impl Decoder<'_> {
         };
         match self.opt_string(&f, "name", "organization") {
             Some(name) => p.organization.name = name,
-            None => self.err(n.pos, "organization: `name` is required"),
+            None => self.err(
+                n.pos,
+                tr!(
+                    "organization: `name`（組織名）は必須です",
+                    "organization: `name` is required"
+                ),
+            ),
         }
         if let Some(c) = f.get("certification") {
             let ctx = "organization.certification";
@@ -364,7 +450,13 @@ impl Decoder<'_> {
         if let Some(s) = f.get("shares") {
             for (share, pos) in self.strings(s, "scope.shares") {
                 if !share.starts_with('/') {
-                    self.err(pos, format!("scope.shares: `{share}` must be an absolute host path (like /srv/share)"));
+                    self.err(
+                        pos,
+                        tr!(
+                            "scope.shares: `{share}` はホスト上の絶対パス（/srv/share のように / で始まる形）で書いてください",
+                            "scope.shares: `{share}` must be an absolute host path (like /srv/share)"
+                        ),
+                    );
                 } else {
                     p.scope.shares.push(share);
                 }
@@ -376,7 +468,11 @@ impl Decoder<'_> {
                     Ok(_) => p.scope.exclude.push(g),
                     Err(e) => self.err(
                         pos,
-                        format!("scope.exclude: `{g}` is not a valid glob: {}", e.kind()),
+                        tr!(
+                            "scope.exclude: `{g}` はパターン（glob）として正しくありません: {}",
+                            "scope.exclude: `{g}` is not a valid glob: {}",
+                            e.kind()
+                        ),
                     ),
                 }
             }
@@ -402,7 +498,13 @@ impl Decoder<'_> {
             let ctx = format!("assets[{}]", i + 1);
             let Some(f) = self.fields(a, &ctx, KEYS) else {
                 if a.is_null() {
-                    self.err(a.pos, format!("{ctx}: empty asset entry"));
+                    self.err(
+                        a.pos,
+                        tr!(
+                            "{ctx}: 中身のない資産の項目があります",
+                            "{ctx}: empty asset entry"
+                        ),
+                    );
                 }
                 continue;
             };
@@ -416,7 +518,8 @@ impl Decoder<'_> {
                     let pos = f.get("id").map_or(a.pos, |n| n.pos);
                     self.err(
                         pos,
-                        format!(
+                        tr!(
+                            "assets: 資産ID `{id}` が重複しています（最初は {} 行目）",
                             "assets: duplicate asset id `{id}` (first defined on line {})",
                             first.line
                         ),
@@ -429,7 +532,13 @@ impl Decoder<'_> {
             if let Some(pn) = f.get("paths") {
                 for (g, pos) in self.strings(pn, &format!("{ctx}.paths")) {
                     if let Err(m) = check_asset_glob(&g) {
-                        self.err(pos, format!("{ctx}.paths: {m}"));
+                        self.err(
+                            pos,
+                            Text::new(
+                                format!("{ctx}.paths: {}", m.ja),
+                                format!("{ctx}.paths: {}", m.en),
+                            ),
+                        );
                     } else {
                         paths.push(g);
                     }
@@ -438,9 +547,15 @@ impl Decoder<'_> {
             let mut authorized = Vec::new();
             if let Some(an) = f.get("authorized") {
                 for (s, pos) in self.strings(an, &format!("{ctx}.authorized")) {
-                    match s.parse::<Principal>() {
+                    match Principal::parse_text(&s) {
                         Ok(pr) => authorized.push(pr),
-                        Err(m) => self.err(pos, format!("{ctx}.authorized: {m}")),
+                        Err(m) => self.err(
+                            pos,
+                            Text::new(
+                                format!("{ctx}.authorized: {}", m.ja),
+                                format!("{ctx}.authorized: {}", m.en),
+                            ),
+                        ),
                     }
                 }
             }
@@ -463,7 +578,13 @@ impl Decoder<'_> {
         let mut at: Vec<(String, Pos)> = Vec::new();
         if f.get("people").is_some() && f.get("people_file").is_some() {
             let pos = f.key_pos["people_file"];
-            self.err(pos, "give either `people` or `people_file`, not both");
+            self.err(
+                pos,
+                tr!(
+                    "`people` と `people_file` は、どちらか一方だけを書いてください",
+                    "give either `people` or `people_file`, not both"
+                ),
+            );
             return;
         }
         if let Some(n) = f.get("people_file") {
@@ -481,10 +602,16 @@ impl Decoder<'_> {
                     }
                     p.people_file = Some(path);
                 }
-                Err(e) => self.err(
-                    n.pos,
-                    format!("people_file: cannot read `{}`: {e}", path.display()),
-                ),
+                Err(e) => {
+                    let (f, e) = (path.display(), io_text(&e));
+                    self.err(
+                        n.pos,
+                        Text::new(
+                            format!("people_file: `{f}` を読めません: {}", e.ja),
+                            format!("people_file: cannot read `{f}`: {}", e.en),
+                        ),
+                    )
+                }
             }
         } else if let Some(n) = f.get("people") {
             const KEYS: &[&str] = &[
@@ -503,7 +630,13 @@ impl Decoder<'_> {
                     continue;
                 };
                 let Some(account) = self.opt_string(&pf, "account", &ctx) else {
-                    self.err(e.pos, format!("{ctx}: `account` is required"));
+                    self.err(
+                        e.pos,
+                        tr!(
+                            "{ctx}: `account`（アカウント名）は必須です",
+                            "{ctx}: `account` is required"
+                        ),
+                    );
                     continue;
                 };
                 let ctx = format!("people[{account}]");
@@ -512,7 +645,13 @@ impl Decoder<'_> {
                         Some(s) => match parse_person_status(&s) {
                             Some(st) => Some(st),
                             None => {
-                                self.err(sn.pos, format!("{ctx}.status: `{s}` is not a status (expected active or left)"));
+                                self.err(
+                                    sn.pos,
+                                    tr!(
+                                        "{ctx}.status: `{s}` は status に使えません（`active` か `left` を書いてください）",
+                                        "{ctx}.status: `{s}` is not a status (expected active or left)"
+                                    ),
+                                );
                                 None
                             }
                         },
@@ -548,7 +687,8 @@ impl Decoder<'_> {
                     file,
                     pos.line,
                     pos.column,
-                    format!(
+                    tr!(
+                        "people: アカウント `{}` が2回書かれています（最初は {first} 行目）",
                         "people: account `{}` is listed twice (first on line {first})",
                         person.account
                     ),
@@ -556,18 +696,30 @@ impl Decoder<'_> {
             }
             for r in &person.roles {
                 if !KNOWN_ROLES.contains(&r.as_str()) {
-                    let hint = suggest(r, KNOWN_ROLES)
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_else(|| {
-                            format!(" (the roles it knows: {})", KNOWN_ROLES.join(", "))
-                        });
+                    let hint = match suggest(r, KNOWN_ROLES) {
+                        Some(s) => tr!(
+                            "`{s}` の書き間違いではありませんか？",
+                            " (did you mean `{s}`?)"
+                        ),
+                        None => {
+                            let list = KNOWN_ROLES.join(", ");
+                            tr!("使える役割: {list}", " (the roles it knows: {list})")
+                        }
+                    };
+                    let a = &person.account;
                     self.diags.warn(Diagnostic::new(
                         file,
                         pos.line,
                         pos.column,
-                        format!(
-                            "people[{}]: role `{r}` has no meaning to timaudit{hint}",
-                            person.account
+                        Text::new(
+                            format!(
+                                "people[{a}]: 役割 `{r}` は timaudit では使われません（{}）",
+                                hint.ja
+                            ),
+                            format!(
+                                "people[{a}]: role `{r}` has no meaning to timaudit{}",
+                                hint.en
+                            ),
                         ),
                     ));
                 }
@@ -578,7 +730,13 @@ impl Decoder<'_> {
     fn training(&mut self, f: &Fields, p: &mut Profile) {
         if f.get("training").is_some() && f.get("training_file").is_some() {
             let pos = f.key_pos["training_file"];
-            self.err(pos, "give either `training` or `training_file`, not both");
+            self.err(
+                pos,
+                tr!(
+                    "`training` と `training_file` は、どちらか一方だけを書いてください",
+                    "give either `training` or `training_file`, not both"
+                ),
+            );
             return;
         }
         self.training_sessions(f, p);
@@ -601,17 +759,31 @@ impl Decoder<'_> {
         }
         if let Some(pos) = key {
             for t in unknown {
-                let hint = suggest(&t.to_ascii_lowercase(), REQUIRED_TOPICS)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_else(|| {
-                        format!(
-                            " (the topics TRN-01 counts: {})",
-                            REQUIRED_TOPICS.join(", ")
+                let hint = match suggest(&t.to_ascii_lowercase(), REQUIRED_TOPICS) {
+                    Some(s) => tr!(
+                        "`{s}` の書き間違いではありませんか？",
+                        " (did you mean `{s}`?)"
+                    ),
+                    None => {
+                        let list = REQUIRED_TOPICS.join(", ");
+                        tr!(
+                            "TRN-01 が数えるテーマ: {list}",
+                            " (the topics TRN-01 counts: {list})"
                         )
-                    });
+                    }
+                };
                 self.warn(
                     pos,
-                    format!("training: topic `{t}` has no meaning to timaudit{hint}"),
+                    Text::new(
+                        format!(
+                            "training: 研修テーマ `{t}` は timaudit では使われません（{}）",
+                            hint.ja
+                        ),
+                        format!(
+                            "training: topic `{t}` has no meaning to timaudit{}",
+                            hint.en
+                        ),
+                    ),
                 );
             }
         }
@@ -629,10 +801,16 @@ impl Decoder<'_> {
                     p.training = sessions;
                     p.training_file = Some(path);
                 }
-                Err(e) => self.err(
-                    n.pos,
-                    format!("training_file: cannot read `{}`: {e}", path.display()),
-                ),
+                Err(e) => {
+                    let (f, e) = (path.display(), io_text(&e));
+                    self.err(
+                        n.pos,
+                        Text::new(
+                            format!("training_file: `{f}` を読めません: {}", e.ja),
+                            format!("training_file: cannot read `{f}`: {}", e.en),
+                        ),
+                    )
+                }
             }
         } else if let Some(n) = f.get("training") {
             for (i, e) in self.seq(n, "training").iter().enumerate() {
@@ -672,7 +850,10 @@ impl Decoder<'_> {
             let Some(id) = self.opt_string(&f, "id", &ctx) else {
                 self.err(
                     e.pos,
-                    format!("{ctx}: `id` is required (use `rules` for the management rules)"),
+                    tr!(
+                        "{ctx}: `id` は必須です（管理規程には `rules` を使います）",
+                        "{ctx}: `id` is required (use `rules` for the management rules)"
+                    ),
                 );
                 continue;
             };
@@ -730,23 +911,32 @@ impl Decoder<'_> {
         parse: fn(&str) -> Option<T>,
     ) -> Option<T> {
         let Some(kn) = f.get("kind") else {
+            let names = names.join(" | ");
             self.err(
                 e.pos,
-                format!("{ctx}: `kind` is required ({})", names.join(" | ")),
+                tr!(
+                    "{ctx}: `kind` は必須です（{names}）",
+                    "{ctx}: `kind` is required ({names})"
+                ),
             );
             return None;
         };
         let s = self.string(kn, &format!("{ctx}.kind"))?;
         let k = parse(s.trim());
         if k.is_none() {
-            let hint = suggest(&s, names)
-                .map(|h| format!("; did you mean `{h}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(suggest(&s, names));
+            let names = names.join(" | ");
             self.err(
                 kn.pos,
-                format!(
-                    "{ctx}.kind: unknown kind `{s}` (expected {}){hint}",
-                    names.join(" | ")
+                Text::new(
+                    format!(
+                        "{ctx}.kind: 不明な種類 `{s}` です（使えるもの: {names}）。{}",
+                        hint.ja
+                    ),
+                    format!(
+                        "{ctx}.kind: unknown kind `{s}` (expected {names}){}",
+                        hint.en
+                    ),
                 ),
             );
         }
@@ -755,11 +945,15 @@ impl Decoder<'_> {
 
     fn answers(&mut self, n: &Node, p: &mut Profile) {
         let Value::Map(entries) = &n.value else {
+            let t = n.type_text();
             self.err(
                 n.pos,
-                format!(
-                    "answers: expected a mapping of item IDs, found {}",
-                    n.type_name()
+                Text::new(
+                    format!(
+                        "answers: 項目IDごとの「キー: 値」を書くところに、{}が書かれています",
+                        t.ja
+                    ),
+                    format!("answers: expected a mapping of item IDs, found {}", t.en),
                 ),
             );
             return;
@@ -770,22 +964,35 @@ impl Decoder<'_> {
             let Some(id) = k.as_str() else {
                 self.err(
                     k.pos,
-                    "answers: keys must be checklist item IDs such as STO-01",
+                    tr!(
+                        "answers: キーは STO-01 のようなチェックリストの項目IDで書いてください",
+                        "answers: keys must be checklist item IDs such as STO-01"
+                    ),
                 );
                 continue;
             };
             let Some(item) = self.cat.items.iter().find(|i| i.id == id) else {
-                let hint = suggest(id, &ids)
-                    .map(|h| format!("; did you mean `{h}`?"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(suggest(id, &ids));
                 self.err(
                     k.pos,
-                    format!("answers: unknown checklist item `{id}`{hint}"),
+                    Text::new(
+                        format!(
+                            "answers: チェックリストに項目 `{id}` はありません。{}",
+                            hint.ja
+                        ),
+                        format!("answers: unknown checklist item `{id}`{}", hint.en),
+                    ),
                 );
                 continue;
             };
             if out.contains_key(id) {
-                self.err(k.pos, format!("answers: `{id}` is answered twice"));
+                self.err(
+                    k.pos,
+                    tr!(
+                        "answers: `{id}` への回答が2回書かれています",
+                        "answers: `{id}` is answered twice"
+                    ),
+                );
                 continue;
             }
             let ctx = format!("answers.{id}");
@@ -795,17 +1002,24 @@ impl Decoder<'_> {
                 &["status", "note", "justification", "evidence", "expires_on"],
             ) else {
                 if v.is_null() {
-                    self.err(v.pos, format!("{ctx}: an answer needs at least `status`"));
+                    self.err(
+                        v.pos,
+                        tr!(
+                            "{ctx}: 回答には少なくとも `status` が必要です",
+                            "{ctx}: an answer needs at least `status`"
+                        ),
+                    );
                 }
                 continue;
             };
             let status = match f.get("status") {
                 None => {
+                    let names = AnswerStatus::NAMES.join(" | ");
                     self.err(
                         v.pos,
-                        format!(
-                            "{ctx}: `status` is required ({})",
-                            AnswerStatus::NAMES.join(" | ")
+                        tr!(
+                            "{ctx}: `status` は必須です（{names}）",
+                            "{ctx}: `status` is required ({names})"
                         ),
                     );
                     None
@@ -816,14 +1030,19 @@ impl Decoder<'_> {
                         .unwrap_or_default();
                     let st = AnswerStatus::parse(s.trim());
                     if st.is_none() {
-                        let hint = suggest(&s, AnswerStatus::NAMES)
-                            .map(|h| format!("; did you mean `{h}`?"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(suggest(&s, AnswerStatus::NAMES));
+                        let names = AnswerStatus::NAMES.join(" | ");
                         self.err(
                             sn.pos,
-                            format!(
-                                "{ctx}.status: `{s}` is not an answer status (expected {}){hint}",
-                                AnswerStatus::NAMES.join(" | ")
+                            Text::new(
+                                format!(
+                                    "{ctx}.status: `{s}` は回答の status に使えません（使えるもの: {names}）。{}",
+                                    hint.ja
+                                ),
+                                format!(
+                                    "{ctx}.status: `{s}` is not an answer status (expected {names}){}",
+                                    hint.en
+                                ),
                             ),
                         );
                     }
@@ -832,15 +1051,20 @@ impl Decoder<'_> {
             };
             let justification = self.opt_string(&f, "justification", &ctx);
             if !item.source.needs_answer() && justification.is_none() {
+                let (how_ja, how_en) = match item.source {
+                    crate::catalogue::Source::Records => ("記録から", "from records"),
+                    _ => ("自動で", "automatically"),
+                };
+                let code = item.source.code();
                 self.err(
                     k.pos,
-                    format!(
-                        "{ctx}: {id} is decided {} ({}); an answer on it is a waiver and needs a `justification`",
-                        match item.source {
-                            crate::catalogue::Source::Records => "from records",
-                            _ => "automatically",
-                        },
-                        item.source.code()
+                    Text::new(
+                        format!(
+                            "{ctx}: {id} は{how_ja}判定する項目です（{code}）。ここに回答を書くと判定を上書きする例外扱いになるため、`justification`（理由）が必要です"
+                        ),
+                        format!(
+                            "{ctx}: {id} is decided {how_en} ({code}); an answer on it is a waiver and needs a `justification`"
+                        ),
                     ),
                 );
             }
@@ -876,7 +1100,13 @@ impl Decoder<'_> {
                 continue;
             };
             if x == 0 {
-                self.err(v.pos, format!("{ctx}: must be at least 1"));
+                self.err(
+                    v.pos,
+                    tr!(
+                        "{ctx}: 1 以上の値にしてください",
+                        "{ctx}: must be at least 1"
+                    ),
+                );
                 continue;
             }
             // Day counts beyond a century are a typo, and would overflow the date
@@ -884,7 +1114,10 @@ impl Decoder<'_> {
             if key.ends_with("_days") && x > MAX_THRESHOLD_DAYS {
                 self.err(
                     v.pos,
-                    format!("{ctx}: {x} days is more than {MAX_THRESHOLD_DAYS} (100 years); give the interval in days"),
+                    tr!(
+                        "{ctx}: {x} 日は上限の {MAX_THRESHOLD_DAYS} 日（100 年）を超えています。間隔は日数で書いてください",
+                        "{ctx}: {x} days is more than {MAX_THRESHOLD_DAYS} (100 years); give the interval in days"
+                    ),
                 );
                 continue;
             }
@@ -905,11 +1138,12 @@ impl Decoder<'_> {
         for a in &p.assets {
             for h in &a.handlers {
                 if !accounts.contains(h.as_str()) {
+                    let label = a.label();
                     self.warn(
                         a.pos,
-                        format!(
-                            "assets[{}]: handler `{h}` is not in the people roster",
-                            a.label()
+                        tr!(
+                            "assets[{label}]: 取扱者 `{h}` が従業員名簿（`people`）にいません",
+                            "assets[{label}]: handler `{h}` is not in the people roster"
                         ),
                     );
                 }
@@ -931,6 +1165,11 @@ fn parse_person_status(s: &str) -> Option<PersonStatus> {
 pub const MAX_THRESHOLD_DAYS: u64 = 36_500;
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    parse_date_text(s).map_err(|m| m.en)
+}
+
+/// [`parse_date`] with the reason in both languages.
+pub fn parse_date_text(s: &str) -> Result<NaiveDate, Text> {
     let t = s.trim();
     let shape_ok = t.len() == 10
         && t.bytes().enumerate().all(|(i, b)| {
@@ -941,30 +1180,66 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             }
         });
     if !shape_ok {
-        return Err(format!("`{t}` is not a date in the form YYYY-MM-DD"));
+        return Err(tr!(
+            "日付 `{t}` が正しくありません（YYYY-MM-DD で書いてください。例: 2025-04-01）",
+            "`{t}` is not a date in the form YYYY-MM-DD"
+        ));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("`{t}` is not a valid calendar date"))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        tr!(
+            "日付 `{t}` は存在しない日付です（月と日を確かめてください）",
+            "`{t}` is not a valid calendar date"
+        )
+    })
 }
 
 pub(super) fn person_status(s: &str) -> Option<PersonStatus> {
     parse_person_status(s)
 }
 
-fn check_asset_glob(g: &str) -> Result<(), String> {
+fn check_asset_glob(g: &str) -> Result<(), Text> {
     if g.is_empty() {
-        return Err("an empty path".into());
+        return Err(tr!("パスが空です", "an empty path"));
     }
     let windows = g.len() > 2 && g.as_bytes()[1] == b':' || g.starts_with("\\\\");
     if !g.starts_with('/') && !windows {
-        return Err(format!(
+        return Err(tr!(
+            "`{g}` はホスト上の絶対パス（/srv/share/design/** など）か Windows のパス（D:\\Share\\設計\\** など）で書いてください",
             "`{g}` must be an absolute host path (like /srv/share/design/**) or a Windows path (like D:\\Share\\設計\\**)"
         ));
     }
     if !windows {
-        globset::Glob::new(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?;
+        globset::Glob::new(g).map_err(|e| {
+            tr!(
+                "`{g}` はパターン（glob）として正しくありません: {}",
+                "`{g}` is not a valid glob: {}",
+                e.kind()
+            )
+        })?;
     }
     Ok(())
+}
+
+/// The "did you mean" hint after a message (empty when there is no close word).
+fn did_you_mean(s: Option<&str>) -> Text {
+    match s {
+        Some(s) => tr!(
+            "`{s}` の書き間違いではありませんか？",
+            "; did you mean `{s}`?"
+        ),
+        None => Text::default(),
+    }
+}
+
+/// Why a file could not be read, in both languages (the OS text in English).
+pub(super) fn io_text(e: &std::io::Error) -> Text {
+    let ja = match e.kind() {
+        std::io::ErrorKind::NotFound => "ファイルがありません".to_string(),
+        std::io::ErrorKind::PermissionDenied => "読む権限がありません".to_string(),
+        std::io::ErrorKind::IsADirectory => "ファイルではなくフォルダーです".to_string(),
+        _ => format!("読み取りエラー（{e}）"),
+    };
+    Text::new(ja, e.to_string())
 }
 
 /// The closest allowed word, for "did you mean".
@@ -980,4 +1255,140 @@ fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, a)| *d <= 2.max(a.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every diagnostic of `load`, errors and warnings.
+    fn diagnostics(dir: &Path, yaml: &[u8]) -> Vec<Diagnostic> {
+        let p = dir.join("timaudit.yaml");
+        std::fs::write(&p, yaml).unwrap();
+        match load(&p, Catalogue::builtin()) {
+            Ok((_, warnings)) => warnings,
+            Err(errors) => errors,
+        }
+    }
+
+    /// One profile (and CSV files) per kind of mistake; each must be diagnosed, and
+    /// every message must exist in Japanese and in English.
+    #[test]
+    fn every_diagnostic_has_a_japanese_and_an_english_text() {
+        let d = tempfile::tempdir().unwrap();
+        let w = |name: &str, bytes: &[u8]| std::fs::write(d.path().join(name), bytes).unwrap();
+        const PEOPLE_HEADER: &str =
+            "account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\n";
+        w("bad-encoding.csv", b"\xef\xbb\xbf\xff\xfe\n");
+        w("empty.csv", b"");
+        w("missing-column.csv", b"account,name\ntanaka,T\n");
+        w(
+            "bad-rows.csv",
+            format!(
+                "{PEOPLE_HEADER}tanaka,T,,gone,,,,\n,X,,,,,,\nsuzuki,S,,active,2025-13-01,,,\n\
+                 sato,S,,active,2025/4/31,,,\nsato,S,,active,,,,\n"
+            )
+            .as_bytes(),
+        );
+        w(
+            "training-bad.csv",
+            b"date,account,title,topics\n01-04-2025,tanaka,x,handling\n",
+        );
+        // Whole profiles, then fragments that follow a valid `organization`.
+        let whole = [
+            "",
+            "a: [unclosed\n",
+            "a: *nowhere\n",
+            "- a\n",
+            "? [a]\n: b\norganization: {name: X}\n",
+            "organization: {name: X, nmae: y}\nzzzzzz: 1\n",
+            "organization: {name: X}\norganization: {name: Y}\n",
+            "organization: {name: [a]}\n",
+            "organization: {certification: {certified_on: 2025-02-30}}\n",
+            "version: 2\norganization: {name: X}\n",
+            "version: x\norganization: {name: X}\n",
+            "version: 1\n",
+        ];
+        let fragments = [
+            "markers: ['', ~]\n",
+            "scope: {shares: /srv, exclude: ['[']}\n",
+            "scope: {shares: [srv]}\n",
+            "assets: x\n",
+            "assets: [~]\n",
+            "assets:\n  - {id: A, paths: ['', rel, '/a/['], authorized: [design, 'user:', 'team:x'], handlers: [nobody]}\n  - {id: A}\n",
+            "people: [{name: X}]\npeople_file: p.csv\n",
+            "people:\n  - {name: X}\n  - {account: a, status: gone, joined_on: 1/1/2025}\n  - {account: b, roles: [handlr, manager]}\n  - {account: b}\n",
+            "people:\n  - {account: a, roles: [handlr, manager]}\n",
+            "people: [{account: a}]\nassets: [{id: A, handlers: [nobody]}]\n",
+            "people_file: nowhere.csv\n",
+            "people_file: bad-encoding.csv\n",
+            "people_file: empty.csv\n",
+            "people_file: missing-column.csv\n",
+            "people_file: bad-rows.csv\n",
+            "training_file: nowhere.csv\n",
+            "training_file: training-bad.csv\n",
+            "training: []\ntraining_file: t.csv\n",
+            "training:\n  - {date: 2025-04-01, topics: [handlnig, astrology]}\n",
+            "documents: [{title: x}]\n",
+            "reviews: [{date: 2025-04-01}, {kind: audt}]\nrecords: [{kind: zzzzzz}]\n",
+            "answers: [a]\n",
+            "answers:\n  ? [a]\n  : b\n",
+            "answers:\n  XYZ-99: {status: pass}\n  STO-01: ~\n",
+            "answers:\n  ADM-01: {status: pass, justification: x}\n  ADM-01: {status: pass, justification: x}\n",
+            "answers:\n  ITS-07: {note: x}\n  STO-01: {status: maybe}\n  ACC-03: {status: pass}\n",
+            "thresholds: {log_retention_days: 0, review_interval_days: 40000, min_password_length: -1}\n",
+        ];
+        let cases = whole.iter().map(|c| c.to_string()).chain(
+            fragments
+                .iter()
+                .map(|c| format!("organization: {{name: X}}\n{c}")),
+        );
+        // A profile that cannot be read at all.
+        let mut all = load(&d.path().join("none.yaml"), Catalogue::builtin()).unwrap_err();
+        for c in cases {
+            let ds = diagnostics(d.path(), c.as_bytes());
+            assert!(!ds.is_empty(), "not diagnosed:\n{c}");
+            all.extend(ds);
+        }
+        all.extend(diagnostics(d.path(), b"organization: {name: \xff}\n"));
+        for x in &all {
+            let (ja, en) = (x.message.ja.trim(), x.message.en.trim());
+            assert!(!ja.is_empty() && !en.is_empty(), "{x:?}");
+            assert_ne!(ja, en, "not translated: {x}");
+            assert!(
+                ja.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+                "no Japanese in `{ja}`"
+            );
+            assert!(
+                en.is_ascii() || en.contains("設計") || en.contains('≥'),
+                "Japanese in the English text `{en}`"
+            );
+        }
+        // Every message text of load.rs and csv.rs is reached at least once.
+        let kinds: HashSet<String> = all
+            .iter()
+            .map(|x| x.message.en.split(':').next().unwrap_or("").to_string())
+            .collect();
+        assert!(all.len() >= 70, "{} diagnostics: {all:#?}", all.len());
+        assert!(kinds.len() >= 20, "{kinds:?}");
+    }
+
+    #[test]
+    fn dates_and_principals_say_what_is_wrong_in_both_languages() {
+        let e = parse_date_text("2025-13-01").unwrap_err();
+        assert_eq!(e.en, "`2025-13-01` is not a valid calendar date");
+        assert!(e.ja.starts_with("日付 `2025-13-01` は"), "{}", e.ja);
+        let e = parse_date_text("2025/6/10").unwrap_err();
+        assert!(e.ja.contains("YYYY-MM-DD で書いてください"), "{}", e.ja);
+        assert_eq!(
+            parse_date("x").unwrap_err(),
+            "`x` is not a date in the form YYYY-MM-DD"
+        );
+        let e = Principal::parse_text("design").unwrap_err();
+        assert!(e.ja.contains("`user:名前` か `group:名前`"), "{}", e.ja);
+        assert_eq!(
+            "design".parse::<Principal>().unwrap_err(),
+            "`design` must be written `user:NAME` or `group:NAME`"
+        );
+    }
 }

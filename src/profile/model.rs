@@ -119,18 +119,32 @@ impl std::fmt::Display for Principal {
 impl std::str::FromStr for Principal {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Principal::parse_text(s).map_err(|m| m.en)
+    }
+}
+
+impl Principal {
+    /// `user:NAME` or `group:NAME`; the reason in both languages otherwise.
+    pub fn parse_text(s: &str) -> Result<Principal, crate::i18n::Text> {
         let s = s.trim();
-        let (kind, name) = s
-            .split_once(':')
-            .ok_or_else(|| format!("`{s}` must be written `user:NAME` or `group:NAME`"))?;
+        let (kind, name) = s.split_once(':').ok_or_else(|| {
+            crate::tr!(
+                "`{s}` は `user:名前` か `group:名前` の形で書いてください",
+                "`{s}` must be written `user:NAME` or `group:NAME`"
+            )
+        })?;
         let name = name.trim();
         if name.is_empty() {
-            return Err(format!("`{s}` has no name after `{kind}:`"));
+            return Err(crate::tr!(
+                "`{s}`: `{kind}:` の後に名前がありません",
+                "`{s}` has no name after `{kind}:`"
+            ));
         }
         match kind.trim() {
             "user" => Ok(Principal::User(name.to_string())),
             "group" => Ok(Principal::Group(name.to_string())),
-            other => Err(format!(
+            other => Err(crate::tr!(
+                "`{s}`: `{other}` という種類は使えません（`user:` か `group:` で書いてください）",
                 "`{s}`: unknown principal kind `{other}` (expected `user:` or `group:`)"
             )),
         }

@@ -473,7 +473,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             w.hosts,
             format!(
                 "{} <span class=\"note\">({}, root <code>{}</code>)</span>",
-                untrusted(&h.name),
+                untrusted(crate::collect::host_label(&h.name).get(lang)),
                 untrusted(&h.kind),
                 untrusted(&h.root)
             ),

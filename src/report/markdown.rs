@@ -54,7 +54,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             o,
             "- {}: {} ({}, {})",
             w.hosts,
-            esc(&h.name),
+            esc(crate::collect::host_label(&h.name).get(lang)),
             h.kind,
             esc(&h.root)
         );

@@ -286,7 +286,7 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             w.hosts,
             format!(
                 "{} ({}, {})",
-                one_line(&h.name),
+                one_line(crate::collect::host_label(&h.name).get(lang)),
                 one_line(&h.kind),
                 one_line(&h.root)
             ),

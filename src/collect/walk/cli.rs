@@ -91,7 +91,7 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>)
 /// (each named on stderr), 2 when the run could not be done.
 pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let cat = crate::catalogue::Catalogue::builtin();
-    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, crate::i18n::Lang::En)?;
+    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, lang)?;
     crate::app::check_root(&a.root, lang)?;
     let fs = RootFs::new(&a.root);
     let accounts = match Accounts::load(&fs) {

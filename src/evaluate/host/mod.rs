@@ -101,7 +101,11 @@ pub fn combine(results: Vec<(String, Verdict)>) -> Outcome {
 }
 
 fn prefix(host: &str, t: &Text) -> Text {
-    Text::new(format!("{host}：{}", t.ja), format!("{host}: {}", t.en))
+    let host = crate::collect::host_label(host);
+    Text::new(
+        format!("{}：{}", host.ja, t.ja),
+        format!("{}: {}", host.en, t.en),
+    )
 }
 
 /// One way an item can be met on a host (one policy's result).
@@ -324,6 +328,23 @@ mod tests {
             Verdict::Decided(Outcome::pass(Text::same("ok"))),
         )]);
         assert_eq!((o.status, o.reason.en.as_str()), (Status::Pass, "ok"));
+    }
+
+    #[test]
+    fn a_host_without_a_name_is_named_fumei_in_japanese_reasons() {
+        let o = combine(vec![
+            (
+                crate::collect::UNKNOWN_HOST.into(),
+                Verdict::Decided(Outcome::fail(Text::new("だめ", "bad"))),
+            ),
+            (
+                "PC-01".into(),
+                Verdict::Decided(Outcome::pass(Text::new("良い", "ok"))),
+            ),
+        ]);
+        assert!(o.reason.ja.contains("不明：だめ"), "{}", o.reason.ja);
+        assert!(!o.reason.ja.contains("unknown"), "{}", o.reason.ja);
+        assert!(o.reason.en.contains("unknown: bad"), "{}", o.reason.en);
     }
 
     #[test]
