@@ -282,7 +282,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         _ => None,
     };
     let reuse = match &baseline {
-        Some(b) if !a.no_hash => reuse_cache(b),
+        Some(b) if !a.no_hash => reuse_cache(b, lang),
         _ => None,
     };
     // The file shares are on the Linux host; an audit of Windows evidence alone
@@ -376,6 +376,7 @@ fn canonical_to_be(p: &Path) -> Option<PathBuf> {
 /// only when the baseline says when its walk started. Problems only cost speed.
 fn reuse_cache(
     b: &crate::changes::Baseline,
+    lang: Lang,
 ) -> Option<std::sync::Arc<crate::collect::walk::reuse::HashCache>> {
     use crate::collect::walk::reuse::{HashCache, parse_time};
     let inv = b.inventory.as_ref()?;
@@ -389,7 +390,11 @@ fn reuse_cache(
     match HashCache::load(inv, started) {
         Ok(c) => Some(std::sync::Arc::new(c)),
         Err(e) => {
-            eprintln!("warning: hashes of the baseline are not reused: {e}");
+            let msg = crate::i18n::Text::new(
+                format!("前回のハッシュ値は再利用せず、すべて読み直します: {e}"),
+                format!("hashes of the baseline are not reused: {e}"),
+            );
+            eprintln!("{}{}", warning_prefix(lang), msg.get(lang));
             None
         }
     }
@@ -474,7 +479,12 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
     let (profile, _) = load_profile(a.profile.as_deref(), cat, lang)?;
     if !profile.is_loaded() {
         return Err(Fatal(
-            "watch needs a profile with scope.shares (--profile FILE or ./timaudit.yaml)".into(),
+            crate::i18n::Text::new(
+                "watch には scope.shares を書いたプロファイルが必要です（--profile FILE、または ./timaudit.yaml）",
+                "watch needs a profile with scope.shares (--profile FILE or ./timaudit.yaml)",
+            )
+            .get(lang)
+            .to_string(),
         ));
     }
     check_root(&a.root, lang)?;

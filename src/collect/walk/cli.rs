@@ -99,7 +99,7 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
         Err(e) => {
             let msg = Text::new(
                 format!(
-                    "警告: 監査対象のアカウント情報を読み取れません（{e}）。ユーザー名・グループ名は null になります"
+                    "注意: 監査対象のアカウント情報を読み取れません（{e}）。ユーザー名・グループ名は null になります"
                 ),
                 format!("warning: {e}; user and group names are null"),
             );
