@@ -565,6 +565,25 @@ mod tests {
     }
 
     #[test]
+    fn a_root_that_is_a_link_is_followed_and_can_be_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("real/sub")).unwrap();
+        std::fs::write(d.path().join("real/sub/f"), "x").unwrap();
+        let root = d.path().join("link");
+        std::os::unix::fs::symlink("real", &root).unwrap();
+        let got = names(&root);
+        assert_eq!(
+            got,
+            vec![(0, "".into()), (1, "sub".into()), (2, "sub/f".into())]
+        );
+        let mut w = Walk::new(&root);
+        let mut first = w.next().unwrap().unwrap();
+        assert!(first.metadata().unwrap().is_dir(), "the link's target");
+        w.skip_current_dir();
+        assert!(w.next().is_none());
+    }
+
+    #[test]
     fn a_missing_root_is_an_error_at_depth_zero() {
         let d = tempfile::tempdir().unwrap();
         let mut w = Walk::new(&d.path().join("nope"));
