@@ -292,7 +292,10 @@ fn open_noatime(
     open: impl Fn(OFlags) -> rustix::io::Result<rustix::fd::OwnedFd>,
 ) -> io::Result<Dir> {
     let fd = match open(OFlags::NOATIME) {
-        Err(rustix::io::Errno::PERM) => open(OFlags::empty()),
+        Err(rustix::io::Errno::PERM) => {
+            crate::rootfs::NOATIME_REFUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            open(OFlags::empty())
+        }
         r => r,
     }
     .map_err(errno)?;
