@@ -240,6 +240,10 @@ fn list_noatime(dir: &Path) -> io::Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
+/// How many files and folders were opened without `O_NOATIME` because the kernel
+/// refused it (`EPERM`: neither root nor the owner); their access times may change.
+pub static NOATIME_REFUSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Opens read-only with `O_NOFOLLOW | O_NONBLOCK | O_NOATIME` (falling back without
 /// `O_NOATIME`, which only the owner or root may use).
 #[cfg(target_os = "linux")]
@@ -256,7 +260,10 @@ pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
             .open(path)
     };
     match open(O_NOFOLLOW | O_NONBLOCK | O_NOATIME | O_CLOEXEC) {
-        Err(e) if e.raw_os_error() == Some(1) => open(O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC),
+        Err(e) if e.raw_os_error() == Some(1) => {
+            NOATIME_REFUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            open(O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        }
         r => r,
     }
 }

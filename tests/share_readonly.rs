@@ -55,9 +55,53 @@ fn all_paths(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+struct Unmount(Option<PathBuf>);
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        if let Some(m) = &self.0 {
+            let _ = Command::new("umount").arg(m).status();
+        }
+    }
+}
+
+/// Mounts a `strictatime` tmpfs on the share when we are root (every read stamps the
+/// access time there, not only the first since the last change as under `relatime`).
+fn strictatime_share(c: &Company) -> Unmount {
+    let at = c.mkdir("/srv/share");
+    if !is_root() {
+        eprintln!("note: not root; the share stays on the temp dir's filesystem");
+        return Unmount(None);
+    }
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "strictatime,mode=0755", "tmpfs"])
+        .arg(&at)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("note: cannot mount a strictatime tmpfs; the share stays where it is");
+        return Unmount(None);
+    }
+    Unmount(Some(at))
+}
+
+/// The test proves something only where reading does stamp access times: a plain
+/// listing of a folder and a plain read of a file must change them here.
+fn assert_reads_stamp_atime(folder: &Path, file: &Path) {
+    let t = |p: &Path| {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        (m.atime(), m.atime_nsec())
+    };
+    let (d0, f0) = (t(folder), t(file));
+    let _ = std::fs::read_dir(folder).unwrap().count();
+    let _ = std::fs::read(file).unwrap();
+    assert_ne!(d0, t(folder), "listing {} left its atime", folder.display());
+    assert_ne!(f0, t(file), "reading {} left its atime", file.display());
+}
+
 #[test]
 fn audit_and_scan_change_no_time_of_any_file_folder_or_link() {
     let c = Company::new();
+    let _mount = strictatime_share(&c);
     c.write("/srv/share/design/a.dwg", "社外秘 drawing");
     c.write("/srv/share/design/sub/deeper/b.dwg", "drawing b");
     c.write("/srv/share/sales/copy.dwg", "drawing b");
@@ -104,4 +148,10 @@ fn audit_and_scan_change_no_time_of_any_file_folder_or_link() {
     for (b, a) in before.iter().zip(&after) {
         assert_eq!(b, a, "times of {} changed", b.0.display());
     }
+    // And the filesystem does record reads: the same check would catch a walker
+    // that lists or reads without O_NOATIME.
+    assert_reads_stamp_atime(
+        &c.host("/srv/share/design/sub"),
+        &c.host("/srv/share/design/a.dwg"),
+    );
 }

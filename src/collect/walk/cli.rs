@@ -84,6 +84,21 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>)
             .get(lang)
         );
     }
+    let n = crate::rootfs::NOATIME_REFUSED.load(std::sync::atomic::Ordering::Relaxed);
+    if n > 0 {
+        eprintln!(
+            "{}",
+            Text::new(
+                format!(
+                    "timaudit: 注意: 所有者でないため {n} 件のフォルダー・ファイルを O_NOATIME なしで読みました。これらの最終アクセス日時が変わった可能性があります（root で実行すると変わりません）"
+                ),
+                format!(
+                    "timaudit: note: {n} folders and files not owned by this user were read without O_NOATIME; their access times may have changed (run as root to leave them as they were)"
+                ),
+            )
+            .get(lang)
+        );
+    }
 }
 
 /// `timaudit scan PATH...`: the inventory as JSON Lines on stdout, sorted by path.
