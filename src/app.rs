@@ -20,6 +20,13 @@ pub const EXIT_ERROR: i32 = 2;
 #[derive(Debug)]
 pub struct Fatal(pub String);
 
+impl Fatal {
+    /// A fatal error in the run's language.
+    pub fn text(t: crate::i18n::Text, lang: Lang) -> Fatal {
+        Fatal(t.get(lang).to_string())
+    }
+}
+
 impl<T: std::fmt::Display> From<T> for Fatal {
     fn from(e: T) -> Self {
         Fatal(e.to_string())
@@ -76,7 +83,7 @@ pub fn check_root(root: &Path, lang: Lang) -> Result<(), Fatal> {
         ),
         Err(e) => crate::tr!("--root {r} を読めません: {e}", "--root {r}: {e}"),
     };
-    Err(Fatal(msg.get(lang).to_string()))
+    Err(Fatal::text(msg, lang))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
@@ -140,13 +147,12 @@ pub fn load_profile(
             }
             let n = errors.len();
             let s = crate::i18n::en_n(n, "", "s");
-            Err(Fatal(
+            Err(Fatal::text(
                 crate::tr!(
                     "プロファイルに {n} 件の問題があるため、監査を行いませんでした（上に示した ファイル:行:列 の箇所を直してください）",
                     "the profile has {n} problem{s}; nothing was audited (fix each FILE:LINE:COLUMN above)",
-                )
-                .get(lang)
-                .to_string(),
+                ),
+                lang,
             ))
         }
     }
@@ -177,17 +183,18 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
         Some(p) => {
-            let fatal = |t: crate::i18n::Text| Fatal(t.get(lang).to_string());
+            let fatal = |t| Fatal::text(t, lang);
             let b = crate::changes::load_report(p).map_err(fatal)?;
             crate::changes::check_comparable(&b, &profile.organization.name, date)
                 .map_err(fatal)?;
             if b.inventory.is_none() {
                 let p = p.display();
                 eprintln!(
-                    "{}",
+                    "{}{}",
+                    warning_prefix(lang),
                     crate::tr!(
-                        "注意: {p} と同じフォルダーに inventory.jsonl がないため、保護対象ファイルの変化を一覧にできません（HDL-10 は判定不能になります）。前回の `audit --out` のフォルダーにある report.json を指定してください",
-                        "warning: no inventory.jsonl beside {p}: protected-file changes cannot be listed (HDL-10 will be error); give the report.json inside last year's `audit --out` folder",
+                        "{p} と同じフォルダーに inventory.jsonl がないため、保護対象ファイルの変化を一覧にできません（HDL-10 は判定不能になります）。前回の `audit --out` のフォルダーにある report.json を指定してください",
+                        "no inventory.jsonl beside {p}: protected-file changes cannot be listed (HDL-10 will be error); give the report.json inside last year's `audit --out` folder",
                     )
                     .get(lang)
                 );
@@ -203,13 +210,12 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         };
         if b.path.parent().is_some_and(|d| same(d, out)) {
             let o = out.display();
-            return Err(Fatal(
+            return Err(Fatal::text(
                 crate::tr!(
                     "--out {o} は前回の報告書（--baseline）のフォルダーそのものです。前回の証跡一式を残すため、今回の監査は新しいフォルダーに書き出してください",
                     "--out {o} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept"
-                )
-                .get(lang)
-                .to_string(),
+                ),
+                lang,
             ));
         }
         // A folder inside last year's bundle would add files its manifest does not
@@ -220,13 +226,12 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         ) && o.starts_with(&d)
         {
             let (o, d) = (out.display(), d.display());
-            return Err(Fatal(
+            return Err(Fatal::text(
                 crate::tr!(
                     "--out {o} は前回の報告書のフォルダー {d} の中にあります。前回の証跡一式が検証できなくならないよう、その外の新しいフォルダーに書き出してください",
                     "--out {o} is inside the baseline's folder {d}; write this audit into a new folder outside it so last year's bundle stays intact"
-                )
-                .get(lang)
-                .to_string(),
+                ),
+                lang,
             ));
         }
     }
@@ -390,9 +395,9 @@ fn reuse_cache(
     match HashCache::load(inv, started) {
         Ok(c) => Some(std::sync::Arc::new(c)),
         Err(e) => {
-            let msg = crate::i18n::Text::new(
-                format!("前回のハッシュ値は再利用せず、すべて読み直します: {e}"),
-                format!("hashes of the baseline are not reused: {e}"),
+            let msg = crate::tr!(
+                "前回のハッシュ値は再利用せず、すべて読み直します: {e}",
+                "hashes of the baseline are not reused: {e}"
             );
             eprintln!("{}{}", warning_prefix(lang), msg.get(lang));
             None
@@ -478,13 +483,12 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
     let (profile, _) = load_profile(a.profile.as_deref(), cat, lang)?;
     if !profile.is_loaded() {
-        return Err(Fatal(
+        return Err(Fatal::text(
             crate::i18n::Text::new(
                 "watch には scope.shares を書いたプロファイルが必要です（--profile FILE、または ./timaudit.yaml）",
                 "watch needs a profile with scope.shares (--profile FILE or ./timaudit.yaml)",
-            )
-            .get(lang)
-            .to_string(),
+            ),
+            lang,
         ));
     }
     check_root(&a.root, lang)?;
@@ -558,7 +562,7 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
 fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
     use crate::watch::log::{Verdict, verify};
     let ja = lang == Lang::Ja;
-    match verify(log).map_err(|t| Fatal(t.get(lang).to_string()))? {
+    match verify(log).map_err(|t| Fatal::text(t, lang))? {
         Verdict::Intact {
             lines, last_hash, ..
         } => {
@@ -633,7 +637,7 @@ fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
                 "unknown item `{id}`; known items: {items}; policies: {policies}",
             ),
         };
-        return Err(Fatal(msg.get(lang).to_string()));
+        return Err(Fatal::text(msg, lang));
     };
     print(&explain_text(cat, item, lang))?;
     Ok(EXIT_OK)

@@ -1272,15 +1272,21 @@ mod tests {
         assert!(write_manifest(&out).unwrap_err().contains("evidence"));
     }
 
-    #[test]
-    fn prepare_accepts_new_empty_or_previous_bundles_only() {
-        let d = tempfile::tempdir().unwrap();
-        let dir = d.path().join("b");
-        let out = prepare(&dir, Lang::En).unwrap();
+    /// Writes a bundle as `audit --out` leaves it: report.json, one evidence file
+    /// and the manifest.
+    fn previous_bundle(dir: &Path) {
+        let out = prepare(dir, Lang::En).unwrap();
         out.write_file(Path::new("report.json"), b"{}").unwrap();
         out.write_file(Path::new("evidence/etc/hosts"), b"127.0.0.1")
             .unwrap();
         write_manifest(&out).unwrap();
+    }
+
+    #[test]
+    fn prepare_accepts_new_empty_or_previous_bundles_only() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("b");
+        previous_bundle(&dir);
         // A previous bundle is emptied.
         prepare(&dir, Lang::En).unwrap();
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
@@ -1310,11 +1316,7 @@ mod tests {
     fn a_previous_bundle_with_a_stranger_in_it_is_refused_before_anything_is_removed() {
         let d = tempfile::tempdir().unwrap();
         let dir = d.path().join("b");
-        let out = prepare(&dir, Lang::En).unwrap();
-        out.write_file(Path::new("report.json"), b"{}").unwrap();
-        out.write_file(Path::new("evidence/etc/hosts"), b"127.0.0.1")
-            .unwrap();
-        write_manifest(&out).unwrap();
+        previous_bundle(&dir);
         std::fs::write(dir.join("evidence/notes.txt"), "mine").unwrap();
         let e = prepare(&dir, Lang::En).unwrap_err();
         assert!(e.contains("evidence/notes.txt"), "{e}");

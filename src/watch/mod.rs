@@ -101,7 +101,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             )));
         }
     }
-    let mut log = ChainLog::open(&opts.log).map_err(|e| Fatal(e.get(lang).to_string()))?;
+    let mut log = ChainLog::open(&opts.log).map_err(|e| Fatal::text(e, lang))?;
     // The log itself may live inside a watched share: its own events are ignored,
     // and the walks leave it out (it quotes markers: it would be a finding itself).
     let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
@@ -290,24 +290,8 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             })
             .map(|(k, _)| k.clone())
             .collect();
-        for host in due {
-            // Already logged with the directory it is in.
-            let Some(p) = pending.remove(&host) else {
-                continue;
-            };
-            match handle(&mut ex, &mut log, lang, &host, &p) {
-                Ok(covered) => {
-                    for h in covered {
-                        pending.remove(&h);
-                    }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
-        if result.is_err() {
+        if let Err(e) = handle_all(&mut ex, &mut log, lang, &mut pending, due) {
+            result = Err(e);
             break;
         }
     }
@@ -324,21 +308,8 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             }
         }
         let hosts: Vec<Vec<u8>> = pending.keys().cloned().collect();
-        for host in hosts {
-            let Some(p) = pending.remove(&host) else {
-                continue;
-            };
-            match handle(&mut ex, &mut log, lang, &host, &p) {
-                Ok(covered) => {
-                    for h in covered {
-                        pending.remove(&h);
-                    }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
+        if let Err(e) = handle_all(&mut ex, &mut log, lang, &mut pending, hosts) {
+            result = Err(e);
         }
     }
     let why = if stop.load(Ordering::SeqCst) {
@@ -619,6 +590,27 @@ fn note(
 
 /// Handles one path after its burst of events: re-classify and log.
 /// Returns the paths below a directory that were examined with it.
+/// Handles the pending changes of `hosts` in order; a folder's line covers the
+/// paths below it, which are then dropped from `pending` without a line of their own.
+fn handle_all(
+    ex: &mut Examiner,
+    log: &mut ChainLog,
+    lang: Lang,
+    pending: &mut BTreeMap<Vec<u8>, Pending>,
+    hosts: Vec<Vec<u8>>,
+) -> Result<(), Fatal> {
+    for host in hosts {
+        // Already logged with the directory it is in.
+        let Some(p) = pending.remove(&host) else {
+            continue;
+        };
+        for h in handle(ex, log, lang, &host, &p)? {
+            pending.remove(&h);
+        }
+    }
+    Ok(())
+}
+
 fn handle(
     ex: &mut Examiner,
     log: &mut ChainLog,

@@ -118,15 +118,7 @@ impl Drop for Poller {
 
 fn host_of(tree: &Tree, real_len: usize, path: &Path) -> Vec<u8> {
     let suffix = &path.as_os_str().as_bytes()[real_len.min(path.as_os_str().len())..];
-    if tree.host == b"/" {
-        if suffix.is_empty() {
-            b"/".to_vec()
-        } else {
-            suffix.to_vec()
-        }
-    } else {
-        [tree.host.as_slice(), suffix].concat()
-    }
+    crate::collect::walk::join_host(&tree.host, suffix)
 }
 
 /// Lists every tree into `listing` and returns the changes since its last

@@ -112,13 +112,11 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let accounts = match Accounts::load(&fs) {
         Ok(acc) => Some(acc),
         Err(e) => {
-            let msg = Text::new(
-                format!(
-                    "注意: 監査対象のアカウント情報を読み取れません（{e}）。ユーザー名・グループ名は null になります"
-                ),
-                format!("warning: {e}; user and group names are null"),
+            let msg = crate::tr!(
+                "監査対象のアカウント情報を読み取れません（{e}）。ユーザー名・グループ名は null になります",
+                "{e}; user and group names are null"
             );
-            eprintln!("{}", msg.get(lang));
+            eprintln!("{}{}", crate::app::warning_prefix(lang), msg.get(lang));
             None
         }
     };

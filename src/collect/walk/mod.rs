@@ -561,7 +561,9 @@ struct DirState {
     host: Vec<u8>,
 }
 
-fn join_host(root: &[u8], suffix: &[u8]) -> Vec<u8> {
+/// The host path of `suffix` (the part of a real path below a root) under the
+/// root's host path.
+pub(crate) fn join_host(root: &[u8], suffix: &[u8]) -> Vec<u8> {
     if suffix.is_empty() {
         return root.to_vec();
     }
@@ -823,11 +825,7 @@ mod tests {
             ],
             ..Default::default()
         }];
-        let roots = audit_roots(&p, &[b"/home".to_vec(), b"/srv/share/x".to_vec()]);
-        let got: Vec<(String, RootKind)> = roots
-            .iter()
-            .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
-            .collect();
+        let got = root_kinds(&p, &[b"/home".to_vec(), b"/srv/share/x".to_vec()]);
         assert_eq!(
             got,
             [
@@ -840,15 +838,19 @@ mod tests {
         assert_eq!(join_host(b"/srv", b"/a"), b"/srv/a");
     }
 
+    /// The roots an audit walks for `p` and `--scan` paths, as (host path, kind).
+    fn root_kinds(p: &Profile, scans: &[Vec<u8>]) -> Vec<(String, RootKind)> {
+        audit_roots(p, scans)
+            .iter()
+            .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
+            .collect()
+    }
+
     #[test]
     fn a_share_inside_a_scanned_path_stays_a_root_of_its_own() {
         let mut p = Profile::empty();
         p.scope.shares = vec!["/srv/share".into(), "/srv/share/sub".into()];
-        let roots = audit_roots(&p, &[b"/srv".to_vec(), b"/srv/share/sub/x".to_vec()]);
-        let got: Vec<(String, RootKind)> = roots
-            .iter()
-            .map(|r| (String::from_utf8(r.host.clone()).unwrap(), r.kind))
-            .collect();
+        let got = root_kinds(&p, &[b"/srv".to_vec(), b"/srv/share/sub/x".to_vec()]);
         assert_eq!(
             got,
             [
