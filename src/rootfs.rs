@@ -145,7 +145,7 @@ impl RootFs {
     pub fn list_dir(&self, host: &str) -> io::Result<Vec<String>> {
         let real = self.resolve(host, true)?;
         let mut names = Vec::new();
-        match list_noatime(&real) {
+        match crate::collect::walk::dirs::list_names(&real) {
             Ok(found) => {
                 for n in found {
                     names.push(String::from_utf8_lossy(&n).into_owned());
@@ -215,29 +215,6 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(meta.len() as usize);
     f.read_to_end(&mut buf)?;
     Ok(buf)
-}
-
-/// The names in a directory, listed through a descriptor opened with `O_NOATIME`
-/// (where the kernel allows), so reading the audited host's folders never stamps
-/// their access times as `read_dir` does.
-fn list_noatime(dir: &Path) -> io::Result<Vec<Vec<u8>>> {
-    use rustix::fs::{Dir, Mode, OFlags};
-    let errno = |e: rustix::io::Errno| io::Error::from_raw_os_error(e.raw_os_error());
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let fd = match rustix::fs::open(dir, flags | OFlags::NOATIME, Mode::empty()) {
-        Err(rustix::io::Errno::PERM) => rustix::fs::open(dir, flags, Mode::empty()),
-        r => r,
-    }
-    .map_err(errno)?;
-    let mut d = Dir::new(fd).map_err(errno)?;
-    let mut out = Vec::new();
-    while let Some(e) = d.read() {
-        let name = e.map_err(errno)?.file_name().to_bytes().to_vec();
-        if name != b"." && name != b".." {
-            out.push(name);
-        }
-    }
-    Ok(out)
 }
 
 /// How many files and folders were opened without `O_NOATIME` because the kernel

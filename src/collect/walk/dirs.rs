@@ -278,6 +278,23 @@ impl Iterator for Walk {
     }
 }
 
+/// The names in one folder (without `.` and `..`), listed through a descriptor
+/// opened with `O_NOATIME` where the kernel allows, so reading the audited host's
+/// folders never stamps their access times as `read_dir` does. A link to the
+/// folder is followed (callers resolve host paths inside the root first).
+pub fn list_names(path: &Path) -> io::Result<Vec<Vec<u8>>> {
+    let mut f = Frame {
+        source: Source::Open(open_dir(path, false)?),
+        path: path.to_path_buf(),
+        depth: 0,
+    };
+    let mut out = Vec::new();
+    while let Some(name) = f.next_name() {
+        out.push(name?);
+    }
+    Ok(out)
+}
+
 fn errno(e: rustix::io::Errno) -> io::Error {
     io::Error::from_raw_os_error(e.raw_os_error())
 }
