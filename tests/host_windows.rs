@@ -419,3 +419,138 @@ fn the_bundle_copies_windows_evidence_given_as_a_relative_folder() {
         }
     }
 }
+
+const COLLECTOR: &str = "scripts/collect-windows-evidence.ps1";
+
+/// The parts of a PowerShell script outside comments and string literals
+/// (`#…`, `<#…#>`, `'…'` with `''`, `"…"` with `` `" `` and `""`).
+fn powershell_code(src: &str) -> String {
+    let c: Vec<char> = src.chars().collect();
+    let (mut out, mut i) = (String::new(), 0);
+    while i < c.len() {
+        if c[i] == '<' && c.get(i + 1) == Some(&'#') {
+            i += 2;
+            while i < c.len() && !(c[i] == '#' && c.get(i + 1) == Some(&'>')) {
+                i += 1;
+            }
+            i += 2;
+        } else if c[i] == '#' {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if c[i] == '\'' || c[i] == '"' {
+            let q = c[i];
+            i += 1;
+            while i < c.len() {
+                if q == '"' && c[i] == '`' {
+                    i += 2;
+                } else if c[i] == q && c.get(i + 1) == Some(&q) {
+                    i += 2;
+                } else if c[i] == q {
+                    break;
+                } else {
+                    i += 1;
+                }
+            }
+            i += 1;
+            out.push_str("''");
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_collector_is_utf8_with_a_bom_for_windows_powershell_5_1() {
+    // Windows PowerShell 5.1 reads a script without a BOM in the ANSI code
+    // page: the Japanese messages would break the parse before anything is
+    // collected. Non-ASCII text is allowed only in comments and strings.
+    let bytes = std::fs::read(COLLECTOR).unwrap();
+    assert!(
+        bytes.starts_with(b"\xef\xbb\xbf"),
+        "{COLLECTOR} must start with a UTF-8 BOM"
+    );
+    let text = std::str::from_utf8(&bytes[3..]).expect("the collector must be UTF-8");
+    assert!(
+        text.contains("完了しました"),
+        "the Japanese messages are part of the test"
+    );
+    let code = powershell_code(text);
+    let bad: Vec<&str> = code.lines().filter(|l| !l.is_ascii()).collect();
+    assert!(
+        bad.is_empty(),
+        "non-ASCII outside comments and strings: {bad:?}"
+    );
+    // The helper itself: code, comments and strings told apart.
+    assert_eq!(
+        powershell_code("$a = 'x''y' # 日本\n<# 設計 #>$b = \"q`\"r\"\n"),
+        "$a = '' \n$b = ''\n"
+    );
+    // Programs run by their full System32 path, never by a bare name that
+    // a planted copy in the current folder would answer.
+    assert!(text.contains("Join-Path $env:SystemRoot 'System32'"));
+    for exe in [
+        "icacls.exe",
+        "reg.exe",
+        "auditpol.exe",
+        "secedit.exe",
+        "netsh.exe",
+        "wevtutil.exe",
+    ] {
+        for (n, l) in text.lines().enumerate() {
+            if l.contains(exe) && !l.trim_start().starts_with('#') {
+                assert!(
+                    l.contains(&format!("Save-NativeOutput '{exe}'")),
+                    "{COLLECTOR}:{}: {exe} not started through Save-NativeOutput: {l}",
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(text.contains("$psi.FileName = Join-Path $Sys32 $Exe"));
+    // Output is streamed into the file, not buffered in memory.
+    assert!(text.contains("BaseStream.CopyTo($out)") && !text.contains("$out.ToArray()"));
+    // Locale-neutral sources.
+    for src in [
+        "Get-NetFirewallProfile -PolicyStore ActiveStore",
+        "'/backup'",
+        "Get-SmbServerConfiguration",
+        "Get-MpComputerStatus",
+        "minPwdLength",
+    ] {
+        assert!(text.contains(src), "the collector does not use {src}");
+    }
+}
+
+#[test]
+fn the_collector_parses_as_powershell() {
+    // tree-sitter's PowerShell grammar (PyPI: tree-sitter, tree-sitter-powershell;
+    // .ci/run installs them and sets TIMAUDIT_PS_PYTHON).
+    let py = std::env::var("TIMAUDIT_PS_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(&py)
+        .args(["scripts/check-powershell.py", COLLECTOR])
+        .output();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    match out {
+        Ok(o) if o.status.code() == Some(3) || o.status.code().is_none() => {
+            assert!(
+                !ci,
+                "the PowerShell grammar is not installed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            eprintln!("skipped: {}", String::from_utf8_lossy(&o.stderr));
+        }
+        Err(e) => {
+            assert!(!ci, "{py}: {e}");
+            eprintln!("skipped: {py}: {e}");
+        }
+        Ok(o) => assert!(
+            o.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    }
+}
