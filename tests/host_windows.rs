@@ -74,8 +74,9 @@ fn english_file_server_passes_its_windows_checks() {
     r.expect("ITS-08", "pass");
     r.expect("ITS-10", "pass");
     r.expect("ACC-04", "pass");
+    r.expect("ITS-11", "pass"); // smb-server.json: EnableSMB1Protocol false
     // No Windows source for these: not applicable, not fail.
-    for id in ["ITS-02", "ITS-06", "ITS-07", "ITS-09", "ITS-11"] {
+    for id in ["ITS-02", "ITS-06", "ITS-07", "ITS-09"] {
         r.expect(id, "not_applicable");
     }
     // Nothing of the machine running the tool is walked: the share items are not
@@ -117,6 +118,7 @@ fn japanese_pc_fails_with_cp932_evidence() {
     r.expect("ITS-08", "fail"); // real-time protection off
     r.expect("ITS-10", "fail"); // MinimumPasswordLength = 0
     r.expect("ACC-04", "fail"); // Guest and ANONYMOUS LOGON on the 設計 share
+    r.expect("ITS-11", "fail"); // EnableSMB1Protocol true
     let acc04: Vec<String> = r
         .evidence("ACC-04")
         .iter()

@@ -273,23 +273,26 @@ pub fn win_missing(w: &WindowsHost, rel: &str, id: &str) -> Outcome {
             "cannot be assessed: the evidence folder has no {rel} (run the collector script again)"
         ),
     ))
-    .with([Evidence::new(EvidenceKind::Windows)
-        .path(p)
-        .detail(pol(id, Text::new("ファイルがありません", "file missing")))])
+    .with([note(
+        &p,
+        pol(id, Text::new("ファイルがありません", "file missing")),
+    )])
 }
 
 /// Shows `.reg` files that did not parse beside a Windows item that reads the
-/// registry. The unread file may hold the deciding value (a Group Policy
-/// overrides the local setting), so the verdict becomes an error, except a
-/// pass that no other value can undo (`pass_stands`: ITS-01's Start=4 or a
-/// deny policy).
-pub fn with_reg_errors(mut o: Outcome, errs: &[&HostError], pass_stands: bool) -> Outcome {
-    if errs.is_empty() {
-        return o;
-    }
-    let names: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
-    let names = names.join(", ");
-    if o.status != Status::Error && !(pass_stands && o.status == Status::Pass) {
+/// registry (every such item lists every broken file). A file that may hold
+/// the deciding value (a Group Policy overrides the local setting) makes the
+/// verdict an error, except a pass that no other value can undo
+/// (`pass_stands`: ITS-01's Start=4 or a deny policy).
+pub fn with_reg_errors(mut o: Outcome, errs: &[(&HostError, bool)], pass_stands: bool) -> Outcome {
+    let names: Vec<&str> = errs
+        .iter()
+        .filter(|(_, unrelated)| !unrelated)
+        .map(|(e, _)| e.path.as_str())
+        .collect();
+    if !names.is_empty() && o.status != Status::Error && !(pass_stands && o.status == Status::Pass)
+    {
+        let names = names.join(", ");
         o.status = Status::Error;
         o.reason = Text::new(
             format!("レジストリの証跡 {names} を読めないため、グループポリシーの設定を確認できません"),
@@ -297,7 +300,7 @@ pub fn with_reg_errors(mut o: Outcome, errs: &[&HostError], pass_stands: bool) -
         )
         .join(&o.reason);
     }
-    o.evidence.extend(errs.iter().map(|e| e.evidence()));
+    o.evidence.extend(errs.iter().map(|(e, _)| e.evidence()));
     o
 }
 

@@ -224,19 +224,21 @@ impl WindowsHost {
     pub fn reg_has_key(&self, key: &str) -> Option<&reg::RegKey> {
         self.reg_files().find_map(|f| f.has_key(key))
     }
-    /// Registry evidence an item cannot trust: the folder unreadable, or
-    /// `.reg` files that did not parse, except the collector's files that
-    /// belong to other items (`others`, e.g. `usbstor.reg` for ITS-03).
-    pub fn reg_errors(&self, others: &[&str]) -> Vec<&HostError> {
+    /// `.reg` files that did not parse (or the unreadable folder), with
+    /// whether the item can trust its verdict without them: `false` unless
+    /// the file is one of the collector's files for other items (`others`,
+    /// e.g. `usbstor.reg` for ITS-03).
+    pub fn reg_errors(&self, others: &[&str]) -> Vec<(&HostError, bool)> {
+        let unrelated = |e: &HostError| {
+            let name = e.path.rsplit(['/', '\\']).next().unwrap_or("");
+            others.iter().any(|o| o.eq_ignore_ascii_case(name))
+        };
         match &self.registry {
-            Some(Err(e)) => vec![e],
+            Some(Err(e)) => vec![(e, false)],
             Some(Ok(files)) => files
                 .iter()
                 .filter_map(|f| f.as_ref().err())
-                .filter(|e| {
-                    let name = e.path.rsplit(['/', '\\']).next().unwrap_or("");
-                    !others.iter().any(|o| o.eq_ignore_ascii_case(name))
-                })
+                .map(|e| (e, unrelated(e)))
                 .collect(),
             None => Vec::new(),
         }
