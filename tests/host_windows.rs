@@ -444,9 +444,8 @@ fn powershell_code(src: &str) -> String {
             let q = c[i];
             i += 1;
             while i < c.len() {
-                if q == '"' && c[i] == '`' {
-                    i += 2;
-                } else if c[i] == q && c.get(i + 1) == Some(&q) {
+                // `` `" `` escapes in "…"; a doubled quote escapes in both.
+                if (q == '"' && c[i] == '`') || (c[i] == q && c.get(i + 1) == Some(&q)) {
                     i += 2;
                 } else if c[i] == q {
                     break;
