@@ -176,6 +176,12 @@ pub fn parse_json(file: &FileRef, text: &str) -> Result<Vec<FwProfile>, HostErro
     };
     let mut out = Vec::new();
     for it in items {
+        if let Some(e) = it.get("error").and_then(Value::as_str) {
+            return Err(HostError::new(
+                &file.path,
+                format!("the collector could not run Get-NetFirewallProfile: {e}"),
+            ));
+        }
         let Some(name) = it.get("Name").and_then(Value::as_str) else {
             return Err(HostError::new(
                 &file.path,
@@ -290,5 +296,7 @@ mod tests {
         );
         assert!(!p[1].blocks_inbound());
         assert!(parse_json(&fr(), "[{\"Enabled\": 1}]").is_err());
+        let e = parse_json(&fr(), "{\"error\": \"Access denied\"}").unwrap_err();
+        assert!(e.message.contains("Access denied"), "{}", e.message);
     }
 }
