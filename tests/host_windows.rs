@@ -74,8 +74,9 @@ fn english_file_server_passes_its_windows_checks() {
     r.expect("ITS-08", "pass");
     r.expect("ITS-10", "pass");
     r.expect("ACC-04", "pass");
+    r.expect("ITS-11", "pass"); // smb-server.json: EnableSMB1Protocol false
     // No Windows source for these: not applicable, not fail.
-    for id in ["ITS-02", "ITS-06", "ITS-07", "ITS-09", "ITS-11"] {
+    for id in ["ITS-02", "ITS-06", "ITS-07", "ITS-09"] {
         r.expect(id, "not_applicable");
     }
     // Nothing of the machine running the tool is walked: the share items are not
@@ -117,6 +118,7 @@ fn japanese_pc_fails_with_cp932_evidence() {
     r.expect("ITS-08", "fail"); // real-time protection off
     r.expect("ITS-10", "fail"); // MinimumPasswordLength = 0
     r.expect("ACC-04", "fail"); // Guest and ANONYMOUS LOGON on the 設計 share
+    r.expect("ITS-11", "fail"); // EnableSMB1Protocol true
     let acc04: Vec<String> = r
         .evidence("ACC-04")
         .iter()
@@ -418,4 +420,410 @@ fn the_bundle_copies_windows_evidence_given_as_a_relative_folder() {
             );
         }
     }
+}
+
+const COLLECTOR: &str = "scripts/collect-windows-evidence.ps1";
+
+/// The parts of a PowerShell script outside comments and string literals
+/// (`#…`, `<#…#>`, `'…'` with `''`, `"…"` with `` `" `` and `""`).
+fn powershell_code(src: &str) -> String {
+    let c: Vec<char> = src.chars().collect();
+    let (mut out, mut i) = (String::new(), 0);
+    while i < c.len() {
+        if c[i] == '<' && c.get(i + 1) == Some(&'#') {
+            i += 2;
+            while i < c.len() && !(c[i] == '#' && c.get(i + 1) == Some(&'>')) {
+                i += 1;
+            }
+            i += 2;
+        } else if c[i] == '#' {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if c[i] == '\'' || c[i] == '"' {
+            let q = c[i];
+            i += 1;
+            while i < c.len() {
+                // `` `" `` escapes in "…"; a doubled quote escapes in both.
+                if (q == '"' && c[i] == '`') || (c[i] == q && c.get(i + 1) == Some(&q)) {
+                    i += 2;
+                } else if c[i] == q {
+                    break;
+                } else {
+                    i += 1;
+                }
+            }
+            i += 1;
+            out.push_str("''");
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_collector_is_utf8_with_a_bom_for_windows_powershell_5_1() {
+    // Windows PowerShell 5.1 reads a script without a BOM in the ANSI code
+    // page: the Japanese messages would break the parse before anything is
+    // collected. Non-ASCII text is allowed only in comments and strings.
+    let bytes = std::fs::read(COLLECTOR).unwrap();
+    assert!(
+        bytes.starts_with(b"\xef\xbb\xbf"),
+        "{COLLECTOR} must start with a UTF-8 BOM"
+    );
+    let text = std::str::from_utf8(&bytes[3..]).expect("the collector must be UTF-8");
+    assert!(
+        text.contains("完了しました"),
+        "the Japanese messages are part of the test"
+    );
+    let code = powershell_code(text);
+    let bad: Vec<&str> = code.lines().filter(|l| !l.is_ascii()).collect();
+    assert!(
+        bad.is_empty(),
+        "non-ASCII outside comments and strings: {bad:?}"
+    );
+    // The helper itself: code, comments and strings told apart.
+    assert_eq!(
+        powershell_code("$a = 'x''y' # 日本\n<# 設計 #>$b = \"q`\"r\"\n"),
+        "$a = '' \n$b = ''\n"
+    );
+    // Programs run by their full System32 path, never by a bare name that
+    // a planted copy in the current folder would answer.
+    assert!(text.contains("Join-Path $env:SystemRoot 'System32'"));
+    for exe in [
+        "icacls.exe",
+        "reg.exe",
+        "auditpol.exe",
+        "secedit.exe",
+        "netsh.exe",
+        "wevtutil.exe",
+    ] {
+        for (n, l) in text.lines().enumerate() {
+            if l.contains(exe) && !l.trim_start().starts_with('#') {
+                assert!(
+                    l.contains(&format!("Save-NativeOutput '{exe}'")),
+                    "{COLLECTOR}:{}: {exe} not started through Save-NativeOutput: {l}",
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(text.contains("$psi.FileName = Join-Path $Sys32 $Exe"));
+    // Output is streamed into the file, not buffered in memory.
+    assert!(text.contains("BaseStream.CopyTo($out)") && !text.contains("$out.ToArray()"));
+    // Locale-neutral sources.
+    for src in [
+        "Get-NetFirewallProfile -PolicyStore ActiveStore",
+        "'/backup'",
+        "Get-SmbServerConfiguration",
+        "Get-MpComputerStatus",
+        "minPwdLength",
+    ] {
+        assert!(text.contains(src), "the collector does not use {src}");
+    }
+}
+
+#[test]
+fn the_collector_parses_as_powershell() {
+    // tree-sitter's PowerShell grammar (PyPI: tree-sitter, tree-sitter-powershell;
+    // .ci/run installs them and sets TIMAUDIT_PS_PYTHON).
+    let py = std::env::var("TIMAUDIT_PS_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(&py)
+        .args(["scripts/check-powershell.py", COLLECTOR])
+        .output();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    match out {
+        Ok(o) if o.status.code() == Some(3) || o.status.code().is_none() => {
+            assert!(
+                !ci,
+                "the PowerShell grammar is not installed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            eprintln!("skipped: {}", String::from_utf8_lossy(&o.stderr));
+        }
+        Err(e) => {
+            assert!(!ci, "{py}: {e}");
+            eprintln!("skipped: {py}: {e}");
+        }
+        Ok(o) => assert!(
+            o.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    }
+}
+
+fn put(dir: &Path, rel: &str, bytes: &[u8]) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn cp932(text: &str) -> Vec<u8> {
+    encoding_rs::SHIFT_JIS
+        .encode(&text.replace('\n', "\r\n"))
+        .0
+        .into_owned()
+}
+
+fn real(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new("tests/fixtures/windows/real").join(name)).unwrap()
+}
+
+fn ev_text(r: &Report, id: &str) -> String {
+    serde_json::to_string(&r.evidence(id)).unwrap()
+}
+
+#[test]
+fn public_real_exports_get_the_verdict_a_person_reads() {
+    // tests/fixtures/windows/real/SOURCES.md says where each file comes from.
+    let (_d, fs01) = fixture("en-fs01");
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    // DoD GPO GptTmpl.inf (UTF-16LE): MinimumPasswordLength = 14.
+    put(&fs01, "secedit.inf", &real("gpttmpl-dod-windows8.inf"));
+    // A real `auditpol /backup`: File System = Success and Failure.
+    put(
+        &fs01,
+        "auditpol.csv",
+        &std::fs::read("tests/fixtures/corpus/auditpol-backup-simeononsecurity.csv").unwrap(),
+    );
+    // Get-MpComputerStatus as printed on screen (Microsoft's example).
+    put(&fs01, "defender.json", &real("defender-list-msdocs.txt"));
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-10", "pass");
+    assert!(r.reason("ITS-10").contains("14"), "{}", r.reason("ITS-10"));
+    r.expect("ITS-04", "pass");
+    r.expect("ITS-08", "pass");
+    assert!(ev_text(&r, "ITS-08").contains("RealTimeProtectionEnabled"));
+    // GPO audit.csv files that do not configure File System: nothing to read
+    // the setting from, so the item cannot be assessed (not a pass).
+    for f in ["audit-gpo-dod-windows8.csv", "audit-gpo-dod-windows10.csv"] {
+        put(&fs01, "auditpol.csv", &real(f));
+        let r = run(&[&fs01], &p);
+        r.expect("ITS-04", "error");
+        assert!(
+            r.reason("ITS-04").contains("0CCE921D"),
+            "{f}: {}",
+            r.reason("ITS-04")
+        );
+    }
+}
+
+#[test]
+fn japanese_auditpol_capture_with_a_code_page_banner_is_read() {
+    let (_d, pc) = fixture("ja-pc01");
+    let csv = "Active code page: 437\n\nコンピューター名,ポリシー ターゲット,サブカテゴリ,サブカテゴリ GUID,包含設定,除外設定\nSEKKEI-PC01,システム,ファイル システム,{0CCE921D-69AE-11D9-BED3-505054503030},監査なし,\nSEKKEI-PC01,システム,レジストリ,{0CCE921E-69AE-11D9-BED3-505054503030},成功,\n";
+    put(&pc, "auditpol.csv", &cp932(csv));
+    let r = run(&[&pc], &profile());
+    r.expect("ITS-04", "fail");
+    assert!(
+        ev_text(&r, "ITS-04").contains("\"line\":4"),
+        "{}",
+        ev_text(&r, "ITS-04")
+    );
+}
+
+#[test]
+fn per_user_audit_rows_do_not_override_the_system_setting() {
+    let (_d, fs01) = fixture("en-fs01");
+    let csv = "Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting,Setting Value\nFS01,System,File System,{0CCE921D-69AE-11D9-BED3-505054503030},Failure,,2\nFS01,S-1-5-21-1004336348-1177238915-682003330-1105,File System,{0CCE921D-69AE-11D9-BED3-505054503030},Success,,1\n";
+    put(&fs01, "auditpol.csv", csv.as_bytes());
+    run(&[&fs01], &profile()).expect("ITS-04", "fail");
+}
+
+fn netsh_fr(public: &str) -> String {
+    let block = |name: &str, state: &str| {
+        format!(
+            "Paramètres {name} :\n----------------------------------------------------------------------\nÉtat                                  {state}\nStratégie de pare-feu                 BlockInbound,AllowOutbound\nLocalFirewallRules                    N/A (magasin d'objets de stratégie de groupe uniquement)\nInboundUserNotification               Activer\n\n"
+        )
+    };
+    block("Profil de domaine", "Actif")
+        + &block("Profil privé", "Actif")
+        + &block("Profil public", public)
+        + "Ok.\n"
+}
+
+#[test]
+fn localised_netsh_states_and_the_locale_neutral_json() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = profile();
+    put(&fs01, "firewall.txt", &utf16(&netsh_fr("Actif")));
+    run(&[&fs01], &p).expect("ITS-03", "pass");
+    put(&fs01, "firewall.txt", &utf16(&netsh_fr("Inactif")));
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-03", "fail");
+    assert!(
+        r.reason("ITS-03").contains("Profil public"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // A state word no table knows is an error, never a guess.
+    put(&fs01, "firewall.txt", &utf16(&netsh_fr("Vielleicht")));
+    run(&[&fs01], &p).expect("ITS-03", "error");
+    // firewall.json (Get-NetFirewallProfile -PolicyStore ActiveStore) wins.
+    let json = |public: &str| {
+        format!(
+            "[\n  {{\"Name\": \"Domain\", \"Enabled\": \"True\", \"DefaultInboundAction\": \"Block\"}},\n  {{\"Name\": \"Private\", \"Enabled\": \"True\", \"DefaultInboundAction\": \"NotConfigured\"}},\n  {{\"Name\": \"Public\", \"Enabled\": \"{public}\", \"DefaultInboundAction\": \"Block\"}}\n]\n"
+        )
+    };
+    put(&fs01, "firewall.json", json("True").as_bytes());
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-03", "pass");
+    assert!(ev_text(&r, "ITS-03").contains("firewall.json"));
+    put(&fs01, "firewall.json", json("False").as_bytes());
+    run(&[&fs01], &p).expect("ITS-03", "fail");
+}
+
+const FW_GPO: &str = "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\DomainProfile]\n\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000001\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PrivateProfile]\n\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000001\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PublicProfile]\n\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000001\n";
+
+#[test]
+fn one_broken_reg_file_is_named_and_does_not_drop_the_other_group_policy_data() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = profile();
+    // Local firewall: public profile OFF; Group Policy: every profile on.
+    put(&fs01, "firewall.txt", &utf16(&netsh_fr("Inactif")));
+    put(&fs01, "registry/firewall-policy.reg", &utf16(FW_GPO));
+    run(&[&fs01], &p).expect("ITS-03", "pass");
+    // A broken usbstor.reg: the firewall policy is still read (ITS-03 passes
+    // and lists the broken file); ITS-01 has no USBSTOR value left: error.
+    put(&fs01, "registry/usbstor.reg", b"not a registry export\r\n");
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-03", "pass");
+    r.expect("ITS-01", "error");
+    for id in ["ITS-01", "ITS-03", "ITS-05"] {
+        assert!(
+            ev_text(&r, id).contains("usbstor.reg"),
+            "{id}: {}",
+            ev_text(&r, id)
+        );
+    }
+    // A broken file of unknown content may hold any Group Policy: the items
+    // that read the registry cannot be sure, and say which file.
+    std::fs::copy(
+        "tests/fixtures/windows/en-fs01/registry/usbstor.reg",
+        fs01.join("registry/usbstor.reg"),
+    )
+    .unwrap();
+    put(
+        &fs01,
+        "registry/zz-extra.reg",
+        b"Windows Registry Editor Version 5.00\r\n\r\n[HKLM\\X]\r\n\"A\"=dword:zz\r\n",
+    );
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-01", "pass"); // USBSTOR Start=4: no other value undoes it
+    for id in ["ITS-03", "ITS-05"] {
+        r.expect(id, "error");
+        assert!(
+            r.reason(id).contains("zz-extra.reg"),
+            "{id}: {}",
+            r.reason(id)
+        );
+    }
+}
+
+#[test]
+fn acc03_a_proven_broad_read_beats_an_unreadable_export() {
+    let (_d, fs01) = fixture("en-fs01");
+    put(
+        &fs01,
+        "acl/Design.txt",
+        &utf16(
+            "D:\\Share\\Design Everyone:(OI)(CI)(F)\n                BUILTIN\\Administrators:(OI)(CI)(F)\n\nD:\\Share\\Design\\mold-17.dwg Everyone:(I)(F)\n\nSuccessfully processed 2 files; Failed processing 0 files\n",
+        ),
+    );
+    put(&fs01, "acl/Other.txt", &utf16("    BUILTIN\\Users:(RX)\n"));
+    let r = run(
+        &[&fs01],
+        &Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], ""),
+    );
+    r.expect("ACC-03", "fail");
+    let e = ev_text(&r, "ACC-03");
+    assert!(e.contains("Everyone") && e.contains("Other.txt"), "{e}");
+    // Without the violation the unreadable export makes it an error.
+    std::fs::copy(
+        "tests/fixtures/windows/en-fs01/acl/Design.txt",
+        fs01.join("acl/Design.txt"),
+    )
+    .unwrap();
+    let r = run(
+        &[&fs01],
+        &Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], ""),
+    );
+    r.expect("ACC-03", "error");
+}
+
+#[test]
+fn defender_as_pasted_list_and_smb1_from_the_server_configuration() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = profile();
+    put(
+        &fs01,
+        "defender.json",
+        b"AntivirusEnabled          : True\r\nRealTimeProtectionEnabled : False\r\n",
+    );
+    run(&[&fs01], &p).expect("ITS-08", "fail");
+    // SMB server settings as JSON (the fixture) pass; pasted list with SMB1 on fails.
+    put(
+        &fs01,
+        "smb-server.json",
+        b"EnableSMB1Protocol              : True\r\nEnableSMB2Protocol              : True\r\n",
+    );
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-11", "fail");
+    assert!(
+        r.reason("ITS-11").contains("SMB1"),
+        "{}",
+        r.reason("ITS-11")
+    );
+    // A file server without the SMB server evidence is an error, not "not applicable".
+    std::fs::remove_file(fs01.join("smb-server.json")).unwrap();
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-11", "error");
+    assert!(
+        r.reason("ITS-11").contains("smb-server.json"),
+        "{}",
+        r.reason("ITS-11")
+    );
+    // A PC without shares and without the file is left out.
+    std::fs::remove_file(fs01.join("smb-shares.csv")).unwrap();
+    run(&[&fs01], &p).expect("ITS-11", "not_applicable");
+}
+
+#[test]
+fn a_domain_member_needs_the_domain_password_policy() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = profile();
+    put(
+        &fs01,
+        "host.json",
+        br#"{"hostname": "FS01", "domain": "contoso.local"}"#,
+    );
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-10", "error");
+    assert!(
+        r.reason("ITS-10").contains("domain-password-policy.json"),
+        "{}",
+        r.reason("ITS-10")
+    );
+    put(
+        &fs01,
+        "domain-password-policy.json",
+        br#"{"domain": "contoso.local", "minPwdLength": 7}"#,
+    );
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-10", "fail");
+    assert!(
+        r.reason("ITS-10").contains("contoso.local"),
+        "{}",
+        r.reason("ITS-10")
+    );
+    put(
+        &fs01,
+        "domain-password-policy.json",
+        br#"{"domain": "contoso.local", "minPwdLength": 14}"#,
+    );
+    run(&[&fs01], &p).expect("ITS-10", "pass");
 }

@@ -226,6 +226,13 @@ pub enum Check {
         section: String,
         key: String,
     },
+    /// A Windows SMB server setting (`Get-SmbServerConfiguration`) that fails
+    /// the item when it has the value `fails_when`.
+    SmbServerSetting {
+        file: String,
+        property: String,
+        fails_when: bool,
+    },
     /// Samba's minimum server protocol not obsolete.
     SambaMinProtocol {
         file: String,

@@ -53,6 +53,16 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
                 Some(Ok(f)) => f,
             };
             for f in files {
+                let f = match f {
+                    Ok(f) => f,
+                    Err(e) => {
+                        // Which folder a broken export covered is unknown: it
+                        // is an error for every asset (a proven violation
+                        // elsewhere still wins, see `worse`).
+                        errors.push(Alt::error(e));
+                        continue;
+                    }
+                };
                 let root = f.entries.first().map(|e| norm_win(&e.path));
                 let this_covers = root
                     .as_ref()
@@ -183,7 +193,7 @@ pub fn merge(linux: Outcome, ctx: &Context) -> Outcome {
     if linux.status == Status::NotApplicable {
         return win;
     }
-    let status = linux.status.weaker(win.status);
+    let status = worse(linux.status, win.status);
     let mut reason = linux.reason.clone();
     if win.status != Status::Pass || status == Status::Pass {
         reason = reason.join(&Text::new(

@@ -407,21 +407,24 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         }
     }
     if !usbstor_seen && !alts.iter().any(|a| a.status == Status::Pass) {
-        return Outcome::error(Text::new(
+        let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
+        return with_reg_errors(Outcome::error(Text::new(
             "レジストリの証跡に Services\\USBSTOR のエクスポートがなく、リムーバブル記憶域のポリシーもないため判定できません（Enum\\USBSTOR は接続履歴で、制御の証拠になりません）",
             "cannot be assessed: the registry evidence has no export of Services\\USBSTOR and no removable storage policy (Enum\\USBSTOR is device history, not a control)",
         ))
         .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("registry")).detail(pol(
             "WIN-USB-001",
             Text::new("Services\\USBSTOR のエクスポートがありません", "no export of Services\\USBSTOR"),
-        ))]);
+        ))]), &errs, true);
     }
-    any_of(
+    let o = any_of(
         alts,
         Text::new(
             "USB 記憶装置を禁止する設定（USBSTOR の Start=4、リムーバブル記憶域のポリシー）がありません",
             "nothing blocks USB mass storage (USBSTOR Start=4 or a removable storage policy)",
         ),
         vec![],
-    )
+    );
+    let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
+    with_reg_errors(o, &errs, true)
 }

@@ -413,12 +413,21 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     else {
         return Outcome::error(Text::same("policy WIN-FW-001 is broken"));
     };
-    let profiles = match &w.firewall {
-        None => return win_missing(w, "firewall.txt", id),
-        Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
-        Some(Ok(p)) => p,
-    };
+    // The locale-neutral firewall.json first; netsh's firewall.txt otherwise.
     let mut parts = Vec::new();
+    let profiles = match (&w.firewall_json, &w.firewall) {
+        (Some(Ok(p)), _) => p,
+        (json, Some(Ok(p))) => {
+            if let Some(Err(e)) = json {
+                parts.push(Alt::new(Status::Pass, Text::default()).ev(e.evidence()));
+            }
+            p
+        }
+        (Some(Err(e)), _) | (None, Some(Err(e))) => {
+            return Outcome::error(e.text()).with([e.evidence()]);
+        }
+        (None, None) => return win_missing(w, "firewall.json / firewall.txt", id),
+    };
     for (i, p) in profiles.iter().enumerate() {
         let name = &p.heading;
         let gpo = policy_keys.get(i);
@@ -426,6 +435,13 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         let mut on = p.state.as_ref().map(|(b, _)| *b);
         if let Some((_, l)) = &p.state {
             evs.push(line_ev(l, id, Text::new("状態", "state")));
+        }
+        if let Some(l) = &p.state_unread {
+            evs.push(line_ev(
+                l,
+                id,
+                Text::new("状態の値が不明", "unknown state value"),
+            ));
         }
         let mut policy = p.inbound.as_ref().map(|(v, _)| v.clone());
         if let Some((_, l)) = &p.inbound {
@@ -496,7 +512,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         };
         parts.push(alt.evs(evs));
     }
-    let n = parts.len();
+    let n = profiles.len();
     // Windows has three profiles and `show allprofiles` prints all of them: a
     // missing one is not known to be on, so the evidence cannot pass.
     if n < 3 {
@@ -516,11 +532,17 @@ pub fn windows(w: &WindowsHost) -> Outcome {
                 ))),
         );
     }
-    all_of(
+    let o = all_of(
         parts,
         tr!(
             "Windows ファイアウォールの全 {n} プロファイルがオンで、受信をブロックしています",
             "the Windows Firewall is on with inbound blocked in all {n} profiles"
         ),
-    )
+    );
+    let errs = w.reg_errors(&[
+        "usbstor.reg",
+        "removable-storage-policy.reg",
+        "eventlog-policy.reg",
+    ]);
+    with_reg_errors(o, &errs, false)
 }

@@ -328,6 +328,18 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
 }
 
 pub fn windows(w: &WindowsHost) -> Verdict {
+    let errs = w.reg_errors(&[
+        "usbstor.reg",
+        "removable-storage-policy.reg",
+        "firewall-policy.reg",
+    ]);
+    match windows_local(w) {
+        Verdict::Decided(o) => Verdict::Decided(with_reg_errors(o, &errs, false)),
+        v => v,
+    }
+}
+
+fn windows_local(w: &WindowsHost) -> Verdict {
     let id = "WIN-LOG-001";
     let (_, Check::WindowsLogRetention { policy_key, .. }) = check_of(id) else {
         return Verdict::Decided(Outcome::error(Text::same("policy WIN-LOG-001 is broken")));

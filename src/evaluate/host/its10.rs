@@ -185,7 +185,60 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
     Verdict::Decided(o)
 }
 
+/// Local accounts (secedit) and, on a domain member, domain accounts.
 pub fn windows(w: &WindowsHost, need: u64) -> Outcome {
+    let local = windows_local(w, need);
+    let Some(domain) = windows_domain(w, need) else {
+        return local;
+    };
+    let ok = local.reason.join(&domain.reason);
+    all_of(vec![local.into(), domain.into()], ok)
+}
+
+/// `domain-password-policy.json` (`minPwdLength` of the joined domain); `None`
+/// when the computer is not joined and the file is absent.
+fn windows_domain(w: &WindowsHost, need: u64) -> Option<Outcome> {
+    let id = "WIN-PWD-001";
+    let rel = "domain-password-policy.json";
+    let j = match (&w.domain_policy, &w.domain) {
+        (None, None) => return None,
+        (None, Some(_)) => return Some(win_missing(w, rel, id)),
+        (Some(Err(e)), _) => return Some(Outcome::error(e.text()).with([e.evidence()])),
+        (Some(Ok(j)), _) => j,
+    };
+    let dom = j
+        .str("domain")
+        .map(|(d, _)| d.to_string())
+        .or_else(|| w.domain.clone())
+        .unwrap_or_default();
+    Some(match (j.u64("minPwdLength"), j.str("error")) {
+        (Some((n, l)), _) => {
+            let ev = line_ev(l, id, tr!("minPwdLength = {n}", "minPwdLength = {n}"));
+            if n >= need {
+                Outcome::pass(tr!(
+                    "ドメイン {dom} のパスワードの最低文字数は {n} 文字です",
+                    "the minimum password length of the domain {dom} is {n}"
+                ))
+            } else {
+                Outcome::fail(tr!(
+                    "ドメイン {dom} のパスワードの最低文字数が {n} 文字で、基準の {need} 文字に足りません",
+                    "the minimum password length of the domain {dom} is {n}, below the required {need}"
+                ))
+            }
+            .with([ev])
+        }
+        (None, e) => {
+            let e = e.map(|(e, _)| e).unwrap_or("minPwdLength missing");
+            Outcome::error(tr!(
+                "ドメイン {dom} のパスワード ポリシーを読めません（{e}）",
+                "cannot read the password policy of the domain {dom} ({e})"
+            ))
+            .with([file_ev(&j.file, id, Text::same(rel))])
+        }
+    })
+}
+
+fn windows_local(w: &WindowsHost, need: u64) -> Outcome {
     let id = "WIN-PWD-001";
     let (_, Check::SeceditMinimum { section, key, .. }) = check_of(id) else {
         return Outcome::error(Text::same("policy WIN-PWD-001 is broken"));

@@ -1,14 +1,76 @@
-//! ITS-11 — file-sharing protocols are not obsolete (Samba).
+//! ITS-11 — file-sharing protocols are not obsolete (Samba; the Windows SMB
+//! server's SMB1 setting).
 
 use super::*;
 use crate::tr;
 
 pub fn its11(ctx: &Context) -> Outcome {
-    per_host(ctx, linux, |_| {
-        Verdict::NoSource(Text::new(
-            "Windows の証跡には SMB プロトコルの設定はありません",
-            "Windows evidence has no SMB protocol settings",
-        ))
+    per_host(ctx, linux, windows)
+}
+
+pub fn windows(w: &WindowsHost) -> Verdict {
+    let id = "WIN-SMB-001";
+    let (
+        _,
+        Check::SmbServerSetting {
+            file,
+            property,
+            fails_when,
+        },
+    ) = check_of(id)
+    else {
+        return Verdict::Decided(Outcome::error(Text::same("policy WIN-SMB-001 is broken")));
+    };
+    let j = match &w.smb_server {
+        Some(Ok(j)) => j,
+        Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
+        None => {
+            // A file server must not drop out of ITS-11 for want of evidence.
+            let served = match &w.smb_shares {
+                Some(Ok(s)) => s.iter().any(|s| !s.special),
+                Some(Err(_)) => true,
+                None => false,
+            };
+            return if served {
+                Verdict::Decided(win_missing(w, file, id))
+            } else {
+                Verdict::NoSource(tr!(
+                    "Windows の証跡に SMB サーバーの設定（{file}）も共有もありません",
+                    "the Windows evidence has neither SMB server settings ({file}) nor shares"
+                ))
+            };
+        }
+    };
+    let o = match (j.bool(property), j.str("error")) {
+        (Some((v, l)), _) => {
+            let ev = line_ev(l, id, tr!("{property} = {v}", "{property} = {v}"));
+            if v == *fails_when {
+                Outcome::fail(tr!(
+                    "Windows の SMB サーバーが古いプロトコル SMB1 を受け付けます（{property} = {v}、{}）",
+                    "the Windows SMB server accepts the obsolete SMB1 protocol ({property} = {v}, {})",
+                    l.at()
+                ))
+            } else {
+                Outcome::pass(tr!(
+                    "Windows の SMB サーバーで SMB1 は無効です（{property} = {v}）",
+                    "SMB1 is disabled on the Windows SMB server ({property} = {v})"
+                ))
+            }
+            .with([ev])
+        }
+        (None, Some((e, _))) => Outcome::error(tr!(
+            "SMB サーバーの設定を取得できませんでした（{e}）",
+            "the SMB server settings could not be read ({e})"
+        )),
+        (None, None) => Outcome::error(tr!(
+            "{file} に {property} がありません",
+            "{file} has no {property}"
+        )),
+    };
+    Verdict::Decided(if o.evidence.is_empty() {
+        o.with([file_ev(&j.file, id, Text::same(file.clone()))])
+    } else {
+        o
     })
 }
 

@@ -85,7 +85,7 @@ pub fn combine(results: Vec<(String, Verdict)>) -> Outcome {
     let mut evidence = Vec::new();
     let multi = decided.len() > 1 || several;
     for (host, o) in decided {
-        status = status.weaker(o.status);
+        status = worse(status, o.status);
         reason = reason.join(&if multi {
             prefix(&host, &o.reason)
         } else {
@@ -113,6 +113,16 @@ pub struct Alt {
     pub status: Status,
     pub reason: Text,
     pub evidence: Vec<Evidence>,
+}
+
+impl From<Outcome> for Alt {
+    fn from(o: Outcome) -> Alt {
+        Alt {
+            status: o.status,
+            reason: o.reason,
+            evidence: o.evidence,
+        }
+    }
 }
 
 impl Alt {
@@ -173,12 +183,26 @@ pub fn any_of(alts: Vec<Alt>, nothing: Text, looked: Vec<Evidence>) -> Outcome {
     }
 }
 
-/// "All of these": the weakest decides; reasons of the non-passing ones.
+/// How the parts of one item (and the hosts of one run) combine: a proven
+/// `fail` beats an `error` (a part that could not be read cannot undo a
+/// violation another part proved), an `error` beats `partial` and `pass` (the
+/// unread part may hide a violation). `not_applicable` and `unanswered` parts
+/// do not count. Written down in docs/windows-evidence.md ("Combining").
+pub fn worse(a: Status, b: Status) -> Status {
+    let rank = |s: Status| match s {
+        Status::Fail => 4,
+        Status::Error => 3,
+        Status::Partial => 2,
+        Status::Pass => 1,
+        Status::NotApplicable | Status::Unanswered => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// "All of these": the worst part decides ([`worse`]); reasons of the
+/// non-passing ones.
 pub fn all_of(parts: Vec<Alt>, ok: Text) -> Outcome {
-    let mut status = Status::Pass;
-    for p in &parts {
-        status = status.weaker(p.status);
-    }
+    let status = parts.iter().fold(Status::Pass, |s, p| worse(s, p.status));
     let mut reason = Text::default();
     let mut evidence = Vec::new();
     for p in parts {
@@ -249,9 +273,35 @@ pub fn win_missing(w: &WindowsHost, rel: &str, id: &str) -> Outcome {
             "cannot be assessed: the evidence folder has no {rel} (run the collector script again)"
         ),
     ))
-    .with([Evidence::new(EvidenceKind::Windows)
-        .path(p)
-        .detail(pol(id, Text::new("ファイルがありません", "file missing")))])
+    .with([note(
+        &p,
+        pol(id, Text::new("ファイルがありません", "file missing")),
+    )])
+}
+
+/// Shows `.reg` files that did not parse beside a Windows item that reads the
+/// registry (every such item lists every broken file). A file that may hold
+/// the deciding value (a Group Policy overrides the local setting) makes the
+/// verdict an error, except a pass that no other value can undo
+/// (`pass_stands`: ITS-01's Start=4 or a deny policy).
+pub fn with_reg_errors(mut o: Outcome, errs: &[(&HostError, bool)], pass_stands: bool) -> Outcome {
+    let names: Vec<&str> = errs
+        .iter()
+        .filter(|(_, unrelated)| !unrelated)
+        .map(|(e, _)| e.path.as_str())
+        .collect();
+    if !names.is_empty() && o.status != Status::Error && !(pass_stands && o.status == Status::Pass)
+    {
+        let names = names.join(", ");
+        o.status = Status::Error;
+        o.reason = Text::new(
+            format!("レジストリの証跡 {names} を読めないため、グループポリシーの設定を確認できません"),
+            format!("cannot be sure: the registry evidence {names} could not be read, so its Group Policy values are unknown"),
+        )
+        .join(&o.reason);
+    }
+    o.evidence.extend(errs.iter().map(|(e, _)| e.evidence()));
+    o
 }
 
 /// The policy's check, or an error outcome naming the broken policy.
@@ -380,6 +430,47 @@ mod tests {
                 p.id
             );
         }
+    }
+
+    #[test]
+    fn a_proven_fail_beats_an_error_which_beats_a_pass() {
+        let alt = |s, r: &str| Alt::new(s, Text::same(r));
+        let o = all_of(
+            vec![
+                alt(Status::Error, "unread"),
+                alt(Status::Fail, "Everyone:(F)"),
+                alt(Status::Pass, "ok"),
+            ],
+            Text::same("fine"),
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.reason.en.contains("Everyone:(F)") && o.reason.en.contains("unread"));
+        let o = all_of(
+            vec![
+                alt(Status::Pass, "a"),
+                alt(Status::Error, "e"),
+                alt(Status::Partial, "p"),
+            ],
+            Text::same("fine"),
+        );
+        assert_eq!(o.status, Status::Error);
+        assert_eq!(
+            all_of(vec![alt(Status::Pass, "a")], Text::same("fine"))
+                .reason
+                .en,
+            "fine"
+        );
+        let hosts = combine(vec![
+            (
+                "a".into(),
+                Verdict::Decided(Outcome::error(Text::same("unread"))),
+            ),
+            (
+                "b".into(),
+                Verdict::Decided(Outcome::fail(Text::same("bad"))),
+            ),
+        ]);
+        assert_eq!(hosts.status, Status::Fail);
     }
 
     #[test]

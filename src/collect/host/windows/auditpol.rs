@@ -1,6 +1,10 @@
 //! `auditpol /get /category:* /r` (6 columns, localised headers and values) and
 //! `auditpol /backup` (7 columns, numeric `Setting Value`) CSV. Rows are keyed on
-//! the Subcategory GUID and columns read by position.
+//! the Subcategory GUID and columns read by position. Lines before the header
+//! (`Active code page: 437` when captured through `chcp`, blank lines) are
+//! skipped. Only rows of the system policy target count: `auditpol /backup` also
+//! holds per-user rows (target = a SID or account), which never replace the
+//! system setting.
 
 use crate::collect::host::conf::{FileRef, HostError, Line};
 use std::collections::BTreeMap;
@@ -24,6 +28,15 @@ pub struct Auditpol {
     pub rows: BTreeMap<String, AuditSetting>,
     /// Rows whose setting could not be read: GUID → line.
     pub unreadable: BTreeMap<String, Line>,
+    /// Per-user rows (not the system policy), left out: GUID → line.
+    pub per_user: BTreeMap<String, Line>,
+}
+
+/// Is a Policy Target a user (a SID or an account) rather than the system
+/// policy (`System`, `システム`, `Système`…, or empty in GPO audit.csv)?
+pub fn per_user_target(t: &str) -> bool {
+    let t = t.trim();
+    t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("s-1-")) || t.contains(['\\', '@'])
 }
 
 /// (success, failure) from a localised inclusion setting.
@@ -54,14 +67,10 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Auditpol, HostError> {
         };
         let cols: Vec<&str> = rec.iter().map(str::trim).collect();
         if !header_seen {
-            if cols.len() < 6 {
-                return Err(HostError::at(
-                    &file.path,
-                    i + 1,
-                    "not auditpol CSV (the header needs at least 6 columns)",
-                ));
+            // Banner lines (`Active code page: 437`) come before the header.
+            if cols.len() >= 6 {
+                header_seen = true;
             }
-            header_seen = true;
             continue;
         }
         if cols.len() < 5 {
@@ -72,6 +81,10 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Auditpol, HostError> {
             continue; // Option:… and global SACL rows have no GUID
         }
         let line = Line::new(file, i + 1, raw);
+        if per_user_target(cols[1]) {
+            a.per_user.insert(guid, line);
+            continue;
+        }
         let numeric = cols.get(6).and_then(|v| v.parse::<u8>().ok());
         let setting = match numeric {
             Some(v) if v <= 3 => Some((v & 1 != 0, v & 2 != 0)),
@@ -95,7 +108,10 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Auditpol, HostError> {
         }
     }
     if !header_seen {
-        return Err(HostError::new(&file.path, "empty auditpol CSV"));
+        return Err(HostError::new(
+            &file.path,
+            "not auditpol CSV (no header line with at least 6 columns)",
+        ));
     }
     Ok(a)
 }
@@ -134,5 +150,19 @@ mod tests {
         assert_eq!(f.line.line, 3);
         assert!(a.rows[REMOVABLE_STORAGE].success);
         assert!(parse(&fr(), "hello,world\n").is_err());
+    }
+
+    #[test]
+    fn banner_lines_and_per_user_rows() {
+        let t = "Active code page: 437\r\n\r\nMachine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting,Setting Value\r\nPC,System,File System,{0CCE921D-69AE-11D9-BED3-505054503030},Failure,,2\r\nPC,S-1-5-21-1-2-3-1001,File System,{0CCE921D-69AE-11D9-BED3-505054503030},Success,,1\r\nPC,CONTOSO\\bob,Registry,{0CCE921E-69AE-11D9-BED3-505054503030},Success,,1\r\n";
+        let a = parse(&fr(), t).unwrap();
+        let f = &a.rows[FILE_SYSTEM];
+        assert!(!f.success && f.failure, "the per-user row must not win");
+        assert_eq!(f.line.line, 4);
+        assert_eq!(a.per_user.len(), 2);
+        assert!(
+            !a.rows
+                .contains_key("{0CCE921E-69AE-11D9-BED3-505054503030}")
+        );
     }
 }

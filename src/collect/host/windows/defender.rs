@@ -1,5 +1,7 @@
-//! `Get-MpComputerStatus | ConvertTo-Json`.
+//! `Get-MpComputerStatus | ConvertTo-Json`, or its on-screen `Name : Value`
+//! list pasted into `defender.json` (see [`super::jsonev`]).
 
+use super::jsonev;
 use crate::collect::host::conf::{FileRef, HostError, Line};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -10,44 +12,11 @@ pub struct Defender {
     pub antivirus: Option<(bool, Line)>,
 }
 
-fn line_of(file: &FileRef, text: &str, key: &str) -> Line {
-    let pat = format!("\"{key}\"");
-    let (n, raw) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.contains(&pat))
-        .unwrap_or((0, ""));
-    Line::new(file, n + 1, raw)
-}
-
 pub fn parse(file: &FileRef, text: &str) -> Result<Defender, HostError> {
-    let v: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| HostError::at(&file.path, e.line(), format!("not JSON: {e}")))?;
-    let obj = match &v {
-        serde_json::Value::Array(a) => a.first().cloned().unwrap_or(serde_json::Value::Null),
-        o => o.clone(),
-    };
-    let Some(map) = obj.as_object() else {
-        return Err(HostError::new(
-            &file.path,
-            "expected a JSON object from Get-MpComputerStatus",
-        ));
-    };
-    let get = |k: &str| {
-        map.get(k)
-            .and_then(|v| match v {
-                serde_json::Value::Bool(b) => Some(*b),
-                serde_json::Value::String(s) => crate::collect::host::conf::parse_bool(s),
-                serde_json::Value::Number(n) => n.as_i64().map(|n| n != 0),
-                _ => None,
-            })
-            .map(|b| (b, line_of(file, text, k)))
-    };
+    let j = jsonev::parse(file, text)?;
+    let get = |k: &str| j.bool(k).map(|(b, l)| (b, l.clone()));
     Ok(Defender {
-        error: map
-            .get("error")
-            .and_then(|e| e.as_str())
-            .map(str::to_string),
+        error: j.str("error").map(|(e, _)| e.to_string()),
         realtime: get("RealTimeProtectionEnabled"),
         antivirus: get("AntivirusEnabled"),
     })

@@ -255,4 +255,32 @@ mod tests {
         let a = parse(&fr(), "C:\\x BUILTIN\\Users:(OI)(CI)(IO)(GR)\n").unwrap();
         assert!(!a.entries[0].aces[0].grants_read());
     }
+
+    #[test]
+    fn real_outputs_from_public_repositories() {
+        // tests/fixtures/windows/real/SOURCES.md
+        let read =
+            |n: &str| std::fs::read_to_string(format!("tests/fixtures/windows/real/{n}")).unwrap();
+        let a = parse(&fr(), &read("icacls-system-ini-icacls-human.txt")).unwrap();
+        let e = &a.entries[0];
+        assert_eq!((e.path.as_str(), e.aces.len()), (".\\system.ini", 5));
+        assert_eq!(
+            e.aces[3].principal,
+            "APPLICATION PACKAGE AUTHORITY\\ALL APPLICATION PACKAGES"
+        );
+        // What a person reads: BUILTIN\Users can read the file, nobody else broad.
+        let broad: Vec<&str> = e
+            .aces
+            .iter()
+            .filter(|a| a.broad_principal() && a.grants_read())
+            .map(|a| a.principal.as_str())
+            .collect();
+        assert_eq!(broad, ["BUILTIN\\Users"]);
+        assert_eq!(a.failed.as_ref().map(|f| f.0), Some(0));
+        let a = parse(&fr(), &read("icacls-access-denied-icaclswrap.txt")).unwrap();
+        assert!(a.entries.is_empty());
+        assert_eq!(a.failed.as_ref().map(|f| f.0), Some(1));
+        assert_eq!(a.errors.len(), 1);
+        assert!(a.errors[0].text.contains("Access is denied"));
+    }
 }

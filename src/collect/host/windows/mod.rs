@@ -5,6 +5,7 @@
 pub mod auditpol;
 pub mod defender;
 pub mod icacls;
+pub mod jsonev;
 pub mod netsh;
 pub mod reg;
 pub mod secedit;
@@ -27,18 +28,29 @@ pub struct WindowsHost {
     pub name: String,
     pub os: Option<String>,
     pub collected_at: Option<String>,
+    /// `host.json`'s `domain` when the machine is joined to a domain.
+    pub domain: Option<String>,
     /// Problems with `host.json` (missing or unparsable): reported, not fatal.
     pub host_json: Result<FileRef, HostError>,
-    pub registry: Ev<Vec<reg::RegFile>>,
+    /// `registry/*.reg`, each file parsed on its own: one broken file is an
+    /// error shown by every item that reads the registry, not a loss of the rest.
+    pub registry: Ev<Vec<Result<reg::RegFile, HostError>>>,
     pub auditpol: Ev<auditpol::Auditpol>,
     pub secedit: Ev<secedit::Secedit>,
+    /// `firewall.json` (`Get-NetFirewallProfile -PolicyStore ActiveStore`), read
+    /// before the localised `firewall.txt`.
+    pub firewall_json: Ev<Vec<netsh::FwProfile>>,
     pub firewall: Ev<Vec<netsh::FwProfile>>,
-    /// `acl/*.txt`, one per exported folder.
-    pub acls: Ev<Vec<icacls::Icacls>>,
+    /// `acl/*.txt`, one per exported folder, each parsed on its own.
+    pub acls: Ev<Vec<Result<icacls::Icacls, HostError>>>,
     pub smb_shares: Ev<Vec<smb::Share>>,
     pub smb_access: Ev<Vec<smb::ShareAce>>,
     pub defender: Ev<defender::Defender>,
     pub eventlog: Ev<wevtutil::LogConfig>,
+    /// `smb-server.json` (`Get-SmbServerConfiguration`).
+    pub smb_server: Ev<jsonev::JsonEv>,
+    /// `domain-password-policy.json`: the domain's password policy (joined machines).
+    pub domain_policy: Ev<jsonev::JsonEv>,
 }
 
 /// A display path for an evidence file: the folder as given, then the file.
@@ -102,14 +114,15 @@ fn one<T>(dir: &Path, rel: &str, parse: impl Fn(&FileRef, &str) -> Result<T, Hos
     read(dir, rel).map(|r| r.and_then(|(f, t)| parse(&f, &t)))
 }
 
-/// Every file of a sub-folder with the extension, parsed; `None` when the
-/// folder is missing or has none.
+/// Every file of a sub-folder with the extension, each parsed on its own;
+/// `None` when the folder is missing or has none.
+#[allow(clippy::type_complexity)]
 fn many<T>(
     dir: &Path,
     sub: &str,
     ext: &str,
     parse: impl Fn(&FileRef, &str) -> Result<T, HostError>,
-) -> Ev<Vec<T>> {
+) -> Ev<Vec<Result<T, HostError>>> {
     let d = dir.join(sub);
     let rd = match std::fs::read_dir(&d) {
         Ok(rd) => rd,
@@ -125,14 +138,10 @@ fn many<T>(
     if names.is_empty() {
         return None;
     }
-    let mut out = Vec::new();
-    for n in names {
-        match one(dir, &format!("{sub}/{n}"), &parse) {
-            Some(Ok(v)) => out.push(v),
-            Some(Err(e)) => return Some(Err(e)),
-            None => {}
-        }
-    }
+    let out = names
+        .iter()
+        .filter_map(|n| one(dir, &format!("{sub}/{n}"), &parse))
+        .collect();
     Some(Ok(out))
 }
 
@@ -152,6 +161,7 @@ impl WindowsHost {
         let mut name = fallback;
         let mut os = None;
         let mut collected_at = None;
+        let mut domain = None;
         let host_json = match read(dir, "host.json") {
             None => Err(HostError::new(display(dir, "host.json"), "missing")),
             Some(Err(e)) => Err(e),
@@ -165,6 +175,7 @@ impl WindowsHost {
                         }
                         os = s("os");
                         collected_at = s("collected_at");
+                        domain = s("domain").filter(|d| !d.trim().is_empty());
                         Ok(f)
                     }
                     Err(e) => Err(HostError::at(&f.path, e.line(), format!("not JSON: {e}"))),
@@ -176,16 +187,20 @@ impl WindowsHost {
             name,
             os,
             collected_at,
+            domain,
             host_json,
             registry: many(dir, "registry", ".reg", reg::parse),
             auditpol: one(dir, "auditpol.csv", auditpol::parse),
             secedit: one(dir, "secedit.inf", secedit::parse),
+            firewall_json: one(dir, "firewall.json", netsh::parse_json),
             firewall: one(dir, "firewall.txt", netsh::parse),
             acls: many(dir, "acl", ".txt", icacls::parse),
             smb_shares: one(dir, "smb-shares.csv", smb::parse_shares),
             smb_access: one(dir, "smb-share-access.csv", smb::parse_access),
             defender: one(dir, "defender.json", defender::parse),
             eventlog: one(dir, "eventlog-security.txt", wevtutil::parse),
+            smb_server: one(dir, "smb-server.json", jsonev::parse),
+            domain_policy: one(dir, "domain-password-policy.json", jsonev::parse),
         })
     }
 
@@ -194,17 +209,38 @@ impl WindowsHost {
         display(&self.dir, rel)
     }
 
+    /// The registry exports that parsed.
+    fn reg_files(&self) -> impl DoubleEndedIterator<Item = &reg::RegFile> {
+        let files = match &self.registry {
+            Some(Ok(files)) => files.as_slice(),
+            _ => &[],
+        };
+        files.iter().filter_map(|f| f.as_ref().ok())
+    }
     /// All registry values named `name` under `key` across the exports.
     pub fn reg_value(&self, key: &str, name: &str) -> Option<(&reg::RegKey, &reg::RegValue)> {
-        match &self.registry {
-            Some(Ok(files)) => files.iter().rev().find_map(|f| f.value(key, name)),
-            _ => None,
-        }
+        self.reg_files().rev().find_map(|f| f.value(key, name))
     }
     pub fn reg_has_key(&self, key: &str) -> Option<&reg::RegKey> {
+        self.reg_files().find_map(|f| f.has_key(key))
+    }
+    /// `.reg` files that did not parse (or the unreadable folder), with
+    /// whether the item can trust its verdict without them: `false` unless
+    /// the file is one of the collector's files for other items (`others`,
+    /// e.g. `usbstor.reg` for ITS-03).
+    pub fn reg_errors(&self, others: &[&str]) -> Vec<(&HostError, bool)> {
+        let unrelated = |e: &HostError| {
+            let name = e.path.rsplit(['/', '\\']).next().unwrap_or("");
+            others.iter().any(|o| o.eq_ignore_ascii_case(name))
+        };
         match &self.registry {
-            Some(Ok(files)) => files.iter().find_map(|f| f.has_key(key)),
-            _ => None,
+            Some(Err(e)) => vec![(e, false)],
+            Some(Ok(files)) => files
+                .iter()
+                .filter_map(|f| f.as_ref().err())
+                .map(|e| (e, unrelated(e)))
+                .collect(),
+            None => Vec::new(),
         }
     }
 }
