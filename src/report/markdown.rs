@@ -114,9 +114,16 @@ pub fn render(r: &Report, lang: Lang) -> String {
             } else {
                 String::new()
             };
+            // Who answered (and approved) stands beside the reason.
+            let answered = it
+                .answer
+                .as_ref()
+                .and_then(|a| super::scope::answer_line(a, lang))
+                .map(|l| format!(" — {}", esc(&l)))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "| {} | {} | {}{} | {} |",
+                "| {} | {} | {}{} | {}{answered} |",
                 it.id,
                 it.title.get(lang),
                 it.status.label(lang),
@@ -142,6 +149,13 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 it.status.label(lang)
             );
             let _ = writeln!(o, "{}: {}\n", w.reason, esc(&it.reason));
+            if let Some(line) = it
+                .answer
+                .as_ref()
+                .and_then(|a| super::scope::answer_line(a, lang))
+            {
+                let _ = writeln!(o, "{}: {}\n", w.answer, esc(&line));
+            }
             if !it.evidence.is_empty() {
                 let _ = writeln!(o, "{}:\n", w.evidence);
                 for e in &it.evidence {
@@ -150,7 +164,8 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 let _ = writeln!(o);
             }
             if let (Some(cs), Some(ce)) = (it.computed_status, &it.computed_evidence) {
-                let _ = writeln!(o, "{} ({}): {}\n", w.computed, w.waived, cs.label(lang));
+                let why = if it.waived { w.waived } else { w.for_reference };
+                let _ = writeln!(o, "{} ({}): {}\n", w.computed, why, cs.label(lang));
                 for e in ce {
                     let _ = writeln!(o, "- {}", esc_evidence(e));
                 }
@@ -158,39 +173,118 @@ pub fn render(r: &Report, lang: Lang) -> String {
                     let _ = writeln!(o);
                 }
             }
-            if it.status != Status::Pass {
+            if !it.status.needs_no_fix() {
                 let _ = writeln!(o, "{}:\n\n{}\n", w.remediation, it.remediation.get(lang));
             }
         }
     }
 
-    let cov = &r.coverage;
-    if !cov.unreadable.is_empty() || cov.vanished + cov.loops + cov.skipped_special > 0 {
-        let _ = writeln!(o, "\n## {}\n", w.coverage);
-        for u in &cov.unreadable {
-            let _ = writeln!(o, "- {}: {}", esc(&u.path), esc(&u.error));
-        }
-        let _ = if lang == Lang::Ja {
-            writeln!(
-                o,
-                "- 調査中に消えたファイル: {}、リンクのループ: {}、特殊ファイル（除外）: {}",
-                cov.vanished, cov.loops, cov.skipped_special
-            )
-        } else {
-            writeln!(
-                o,
-                "- vanished: {}, loops: {}, skipped_special: {}",
-                cov.vanished, cov.loops, cov.skipped_special
-            )
-        };
-    }
+    scope_section(&mut o, r, lang);
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n## {}\n", w.warnings);
         for x in &r.warnings {
             let _ = writeln!(o, "- {}", esc(x));
         }
     }
+    approval_section(&mut o, r, lang);
     o
+}
+
+/// The scope: what was walked and read (and what could not be), hosts,
+/// evidence folders, the tool and the digest of its definitions.
+fn scope_section(o: &mut String, r: &Report, lang: Lang) {
+    let w = words(lang);
+    let sw = super::scope::scope_words(lang);
+    let sc = &r.scope;
+    let code = |s: &str| format!("`{}`", one_line(s).replace('`', "'"));
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            sw.none.to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(o, "\n## {}\n", w.coverage);
+    let mut item = |k: &str, v: String| {
+        let _ = writeln!(o, "- {k}: {v}");
+    };
+    item(
+        sw.root,
+        if sc.root.is_empty() {
+            sw.none.to_string()
+        } else {
+            esc(&sc.root)
+        },
+    );
+    item(sw.shares, list(sc.shares.iter().map(|x| esc(x)).collect()));
+    if !sc.exclude.is_empty() {
+        item(sw.exclude, list(sc.exclude.iter().map(|x| esc(x)).collect()));
+    }
+    item(sw.scan, list(sc.scan.iter().map(|x| esc(x)).collect()));
+    item(
+        sw.walked,
+        sc.walked
+            .iter()
+            .map(|c| esc(&super::scope::walked_line(c, lang)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    item(
+        w.hosts,
+        list(
+            sc.hosts
+                .iter()
+                .map(|h| esc(&super::scope::host_line(h, lang)))
+                .collect(),
+        ),
+    );
+    item(sw.evidence, list(sc.evidence.iter().map(|x| esc(x)).collect()));
+    if let Some(p) = &sc.profile {
+        let h = sc
+            .profile_sha256
+            .as_deref()
+            .map(|h| format!(" (sha256 {})", code(h)))
+            .unwrap_or_default();
+        item(sw.profile, format!("{}{h}", esc(p)));
+    }
+    item(
+        sw.tool,
+        format!("{} {}", esc(&sc.tool.name), esc(&sc.tool.version)),
+    );
+    item(
+        sw.checklist,
+        format!("{} {}", esc(&sc.checklist.id), esc(&sc.checklist.version)),
+    );
+    item(sw.definitions, code(&sc.definitions_sha256));
+    item(sw.counts, esc(&super::scope::counts_line(&sc.counts, lang)));
+    let cov = &r.coverage;
+    if !cov.unreadable.is_empty() {
+        let _ = writeln!(o, "\n{} ({}):\n", sw.unreadable, cov.unreadable.len());
+        for u in &cov.unreadable {
+            let _ = writeln!(o, "- ✖ {}: {}", esc(&u.path), esc(&u.error));
+        }
+    }
+}
+
+/// The approval block: prepared by, approved by the administrator, dates and a
+/// column to sign or seal on paper.
+fn approval_section(o: &mut String, r: &Report, lang: Lang) {
+    let sw = super::scope::scope_words(lang);
+    let a = &r.approval;
+    let _ = writeln!(o, "\n## {}\n", sw.approval);
+    let _ = writeln!(o, "| | {} | {} | {} |", sw.name, sw.date, sw.seal);
+    let _ = writeln!(o, "|---|---|---|---|");
+    for (label, who, on) in [
+        (sw.prepared_by, &a.prepared_by, a.prepared_on),
+        (sw.approved_by, &a.approved_by, a.approved_on),
+    ] {
+        let _ = writeln!(
+            o,
+            "| {label} | {} | {} | |",
+            who.as_deref().map(esc).unwrap_or_default(),
+            on.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
 }
 
 fn esc_evidence(e: &crate::model::Evidence<String>) -> String {
