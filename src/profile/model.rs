@@ -317,13 +317,8 @@ pub enum AnswerStatus {
 }
 
 impl AnswerStatus {
-    pub const NAMES: &'static [&'static str] = &[
-        "pass",
-        "alternative",
-        "partial",
-        "fail",
-        "not_applicable",
-    ];
+    pub const NAMES: &'static [&'static str] =
+        &["pass", "alternative", "partial", "fail", "not_applicable"];
     pub fn parse(s: &str) -> Option<AnswerStatus> {
         match s {
             "pass" => Some(AnswerStatus::Pass),

@@ -994,7 +994,11 @@ fn scope_table(o: &mut String, r: &Report, lang: Lang) {
         ),
         (
             sw.tool,
-            format!("{} {}", untrusted(&sc.tool.name), untrusted(&sc.tool.version)),
+            format!(
+                "{} {}",
+                untrusted(&sc.tool.name),
+                untrusted(&sc.tool.version)
+            ),
         ),
         (
             sw.checklist,

@@ -218,7 +218,10 @@ fn scope_section(o: &mut String, r: &Report, lang: Lang) {
     );
     item(sw.shares, list(sc.shares.iter().map(|x| esc(x)).collect()));
     if !sc.exclude.is_empty() {
-        item(sw.exclude, list(sc.exclude.iter().map(|x| esc(x)).collect()));
+        item(
+            sw.exclude,
+            list(sc.exclude.iter().map(|x| esc(x)).collect()),
+        );
     }
     item(sw.scan, list(sc.scan.iter().map(|x| esc(x)).collect()));
     item(
@@ -238,7 +241,10 @@ fn scope_section(o: &mut String, r: &Report, lang: Lang) {
                 .collect(),
         ),
     );
-    item(sw.evidence, list(sc.evidence.iter().map(|x| esc(x)).collect()));
+    item(
+        sw.evidence,
+        list(sc.evidence.iter().map(|x| esc(x)).collect()),
+    );
     if let Some(p) = &sc.profile {
         let h = sc
             .profile_sha256

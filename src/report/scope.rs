@@ -255,7 +255,11 @@ pub fn counts_line(c: &ScopeCounts, lang: Lang) -> String {
 pub fn answer_line(a: &super::model::AnswerInfo, lang: Lang) -> Option<String> {
     let w = scope_words(lang);
     let ja = lang == Lang::Ja;
-    let (colon, open, close) = if ja { ("：", "（", "）") } else { (" ", " (", ")") };
+    let (colon, open, close) = if ja {
+        ("：", "（", "）")
+    } else {
+        (" ", " (", ")")
+    };
     let mut parts = Vec::new();
     if a.answered_by.is_some() || a.answered_on.is_some() {
         let mut s = format!(

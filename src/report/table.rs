@@ -221,7 +221,11 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     let mut legend = None;
     if width < numbers(&heads) + frame(heads.len() + 1) + 9 {
         heads = std::iter::once(w.score.to_string())
-            .chain(statuses.iter().map(|st| super::html::symbol(*st).to_string()))
+            .chain(
+                statuses
+                    .iter()
+                    .map(|st| super::html::symbol(*st).to_string()),
+            )
             .collect();
         legend = Some(
             statuses
@@ -323,7 +327,11 @@ fn scope_footer(r: &Report, lang: Lang) -> String {
     line(sw.counts, super::scope::counts_line(&sc.counts, lang));
     const SHOWN: usize = 5;
     for u in r.coverage.unreadable.iter().take(SHOWN) {
-        out.push_str(&format!("  ✖ {}: {}\n", one_line(&u.path), one_line(&u.error)));
+        out.push_str(&format!(
+            "  ✖ {}: {}\n",
+            one_line(&u.path),
+            one_line(&u.error)
+        ));
     }
     let more = r.coverage.unreadable.len().saturating_sub(SHOWN);
     if more > 0 {

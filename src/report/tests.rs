@@ -127,11 +127,16 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
     its05.waived = true;
     its05.reason = Text::new(
         format!("回答: {}", h("ログは外部のSIEMに2年保存", FORMULA)),
-        format!("answer: {}", h("logs are kept 2 years in the SIEM", FORMULA)),
+        format!(
+            "answer: {}",
+            h("logs are kept 2 years in the SIEM", FORMULA)
+        ),
     );
-    its05.evidence = vec![Evidence::new(EvidenceKind::Answer)
-        .date("2027-03-31")
-        .detail(Text::same("justification"))];
+    its05.evidence = vec![
+        Evidence::new(EvidenceKind::Answer)
+            .date("2027-03-31")
+            .detail(Text::same("justification")),
+    ];
     its05.computed = Some(Outcome::fail(Text::new(
         "保存期間が 90 日です",
         "logs are kept 90 days",

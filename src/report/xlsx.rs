@@ -297,7 +297,13 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         put(ws, row, 0, &crit, &st.text)?;
         put_untrusted(ws, row, 1, &it.id, &st.bold_text)?;
         put(ws, row, 2, &question, &st.text)?;
-        put(ws, row, 3, &status_text(it.status, lang), &st.status(it.status))?;
+        put(
+            ws,
+            row,
+            3,
+            &status_text(it.status, lang),
+            &st.status(it.status),
+        )?;
         let reason = one_line(&it.reason);
         let evidence = evidence_summary(&it.evidence, lang);
         let remarks = remarks.join("\n");
