@@ -212,10 +212,7 @@ fn the_report_states_its_scope() {
     assert!(footer.contains(&s["definitions_sha256"].as_str().unwrap()[..16]));
     let md = text(&c, "md", "ja", &["--scan", "/home/cad"]);
     let sec = &md[md.find("## 調査範囲").expect("a scope section")..];
-    assert!(
-        sec.contains("共有フォルダー（scope.shares）: /srv/share"),
-        "{sec}"
-    );
+    assert!(sec.contains("共有（scope.shares）: /srv/share"), "{sec}");
     assert!(
         sec.contains(s["definitions_sha256"].as_str().unwrap()),
         "{sec}"

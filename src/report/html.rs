@@ -285,7 +285,8 @@ code, .mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", monospac
 .note { color: var(--muted); font-size: 12.5px; }
 .warn { border: 2px solid var(--fail); padding: 8px 12px; }
 .answered { color: var(--muted); font-size: 12.5px; }
-table.scope th { width: 30%; }
+table.scope th { white-space: nowrap; width: 1%; }
+table.scores td:first-child { word-break: keep-all; overflow-wrap: normal; }
 table.scope td { overflow-wrap: anywhere; }
 .approval { margin-top: 28px; break-inside: avoid; page-break-inside: avoid; }
 .approval table { width: auto; min-width: 60%; }
@@ -320,8 +321,26 @@ pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        let sep = usize::from(!cur.is_empty());
+    // Words are separated by spaces; a Japanese label may also break before an
+    // opening bracket (情報の取扱い / （管理・複製・廃棄等）), never inside a word.
+    let mut words: Vec<(bool, &str)> = Vec::new();
+    for w in s.split(' ').filter(|w| !w.is_empty()) {
+        let mut spaced = true;
+        let mut rest = w;
+        while let Some(i) = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '（')
+            .map(|x| x.0)
+        {
+            words.push((spaced, &rest[..i]));
+            spaced = false;
+            rest = &rest[i..];
+        }
+        words.push((spaced, rest));
+    }
+    for (spaced, word) in words {
+        let sep = usize::from(!cur.is_empty() && spaced);
         if cur.width() + sep + word.width() <= width {
             if sep == 1 {
                 cur.push(' ');
@@ -430,7 +449,7 @@ pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String
         } else {
             "end"
         };
-        let lines = wrap_words(name, 30);
+        let lines = wrap_words(name, 28);
         let height = 18.0 * (lines.len() as f64);
         let dy = if y < cy - 1.0 { -height } else { 4.0 };
         let _ = write!(
@@ -1168,9 +1187,15 @@ mod tests {
             wrap_words("Handling: register, labels, copies, take-out, disposal", 30),
             ["Handling: register, labels,", "copies, take-out, disposal"]
         );
+        // A Japanese label breaks before its bracket, not inside a word (it used
+        // to print 廃棄 / 等）), and a label that fits keeps no added space.
         assert_eq!(
-            wrap_words("情報の取扱い（管理・複製・廃棄等）", 30),
-            ["情報の取扱い（管理・複製・廃棄", "等）"]
+            wrap_words("情報の取扱い（管理・複製・廃棄等）", 28),
+            ["情報の取扱い", "（管理・複製・廃棄等）"]
+        );
+        assert_eq!(
+            wrap_words("情報のアクセス制限（人）", 28),
+            ["情報のアクセス制限（人）"]
         );
     }
 

@@ -280,7 +280,7 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
             out.push_str(&format!("⚠ {}\n", tl.next_step(lang)));
         }
     }
-    out.push_str(&scope_footer(r, lang));
+    out.push_str(&scope_footer(r, lang, width));
     for x in &r.warnings {
         out.push_str(&format!("{}: {}\n", w.warnings, one_line(x)));
     }
@@ -290,12 +290,19 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
 /// The coverage footer: what was walked and read, what could not be, and the
 /// tool and definitions the verdicts came from. The reasons that say "see
 /// coverage" point here.
-fn scope_footer(r: &Report, lang: Lang) -> String {
+fn scope_footer(r: &Report, lang: Lang, width: usize) -> String {
     let w = words(lang);
     let sw = super::scope::scope_words(lang);
     let sc = &r.scope;
     let mut out = format!("{}:\n", w.coverage);
-    let mut line = |k: &str, v: String| out.push_str(&format!("  {k}: {}\n", one_line(&v)));
+    // Each entry wrapped to the terminal, its continuation lines indented.
+    let mut line = |k: &str, v: String| {
+        let text = wrap(&format!("{k}: {}", one_line(&v)), width.saturating_sub(4));
+        for (i, l) in text.lines().enumerate() {
+            let indent = if i == 0 { "  " } else { "    " };
+            out.push_str(&format!("{indent}{l}\n"));
+        }
+    };
     let list = |v: &[String]| {
         if v.is_empty() {
             sw.none.to_string()
@@ -325,6 +332,19 @@ fn scope_footer(r: &Report, lang: Lang) -> String {
         line(sw.evidence, list(&sc.evidence));
     }
     line(sw.counts, super::scope::counts_line(&sc.counts, lang));
+    line(
+        sw.tool,
+        format!(
+            "{} {} / {} {} {} / {} sha256:{}",
+            sc.tool.name,
+            sc.tool.version,
+            sw.checklist,
+            sc.checklist.id,
+            sc.checklist.version,
+            sw.definitions_short,
+            &sc.definitions_sha256[..sc.definitions_sha256.len().min(16)]
+        ),
+    );
     const SHOWN: usize = 5;
     for u in r.coverage.unreadable.iter().take(SHOWN) {
         out.push_str(&format!(
@@ -340,16 +360,6 @@ fn scope_footer(r: &Report, lang: Lang) -> String {
             Lang::En => format!("  … and {more} more (all in report.json, coverage)\n"),
         });
     }
-    out.push_str(&format!(
-        "  {}: {} {} / {} {} / {} {}\n",
-        sw.tool,
-        one_line(&sc.tool.name),
-        one_line(&sc.tool.version),
-        sw.checklist,
-        one_line(&sc.checklist.id),
-        "sha256",
-        &sc.definitions_sha256[..sc.definitions_sha256.len().min(16)]
-    ));
     out
 }
 
