@@ -564,3 +564,36 @@ fn blank_form_workbook_names_every_item() {
     }
     assert!(parts["xl/worksheets/sheet1.xml"].contains("<dataValidation"));
 }
+
+#[test]
+fn xlsx_rows_are_as_high_as_their_wrapped_text() {
+    use super::xlsx::wrapped_lines;
+    assert_eq!(wrapped_lines("short", 20.0), 1);
+    assert_eq!(wrapped_lines("a\nb\nc", 20.0), 3);
+    // 30 CJK characters are 60 columns: four lines in a column 18 wide.
+    assert_eq!(wrapped_lines(&"技".repeat(30), 18.0), 4);
+    let r = example(Lang::Ja, false);
+    let parts = xlsx_parts(&super::xlsx::render(&r, Lang::Ja).unwrap());
+    let sheet = &parts["xl/worksheets/sheet1.xml"];
+    // Every item row (from row 5 on) has a height set for its wrapped question.
+    let re =
+        regex::Regex::new(r#"<row r="(\d+)"[^>]*?ht="([0-9.]+)"[^>]*customHeight="1""#).unwrap();
+    let heights: std::collections::BTreeMap<u32, f64> = re
+        .captures_iter(sheet)
+        .map(|c| (c[1].parse().unwrap(), c[2].parse().unwrap()))
+        .collect();
+    for row in 5..5 + r.items.len() as u32 {
+        let h = heights.get(&row).copied().unwrap_or(0.0);
+        assert!(h >= 33.0, "row {row} is {h} pt high: {heights:?}");
+    }
+    // The approval block and the scope sheet.
+    let strings = &parts["xl/sharedStrings.xml"];
+    for s in [
+        "承認者（技術情報管理責任者）",
+        "署名・印",
+        "組み込み定義の SHA-256",
+        &r.scope.definitions_sha256,
+    ] {
+        assert!(strings.contains(s), "{s} not in the workbook");
+    }
+}

@@ -113,10 +113,11 @@ const ROW_PAD_PT: f64 = 3.0;
 const MAX_ROW_PT: f64 = 409.0;
 
 /// How many lines `text` takes in a wrapped cell `width` characters wide
-/// (Excel's column unit: one digit; a CJK character takes about two). A little
-/// is kept in reserve because the spreadsheet breaks lines at words.
+/// (Excel's column unit: one digit; a CJK character takes about two). One unit
+/// is kept for the cell's padding, and lines break at words as the spreadsheet
+/// breaks them.
 pub fn wrapped_lines(text: &str, width: f64) -> usize {
-    let cols = ((width - 1.0) * 0.92).floor().max(1.0) as usize;
+    let cols = (width - 1.0).floor().max(1.0) as usize;
     text.split('\n')
         .map(|l| super::table::wrap(l, cols).lines().count().max(1))
         .sum()
@@ -136,6 +137,13 @@ fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(f64, &str)]) -> Result<(), Xl
         ws.set_row_height(row, h)?;
     }
     Ok(())
+}
+
+/// The width of a status column of the summary: its heading on one line
+/// (代替措置で適合 is not broken inside the word), at least 11.
+fn status_width(s: Status, lang: Lang) -> f64 {
+    use unicode_width::UnicodeWidthStr;
+    (status_text(s, lang).width() as f64 + 2.0).max(11.0)
 }
 
 fn status_text(s: Status, lang: Lang) -> String {
@@ -363,7 +371,11 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut row = 1;
     // Values span the columns of the score table below (B to the last status).
     let last_col = 1 + Status::ALL.len() as u16;
-    let span = 14.0 + 11.0 * Status::ALL.len() as f64;
+    let span = 14.0
+        + Status::ALL
+            .iter()
+            .map(|s| status_width(*s, lang))
+            .sum::<f64>();
     for (k, v) in &info {
         put(ws, row, 0, k, &st.bold_text)?;
         let v = &fit(v.clone(), "…");
@@ -386,9 +398,16 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let table_header = row;
     put(ws, row, 0, w.criterion, &st.header)?;
     put(ws, row, 1, w.score, &st.header)?;
-    for (i, s) in Status::ALL.iter().enumerate() {
-        put(ws, row, 2 + i as u16, &status_text(*s, lang), &st.header)?;
+    let heads: Vec<String> = Status::ALL.iter().map(|s| status_text(*s, lang)).collect();
+    for (i, h) in heads.iter().enumerate() {
+        put(ws, row, 2 + i as u16, h, &st.header)?;
     }
+    let cells: Vec<(f64, &str)> = Status::ALL
+        .iter()
+        .zip(&heads)
+        .map(|(s, h)| (status_width(*s, lang), h.as_str()))
+        .collect();
+    fit_row(ws, row, &cells)?;
     row += 1;
     let first = row;
     for c in &r.summary.criteria {
@@ -420,8 +439,8 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }
     ws.set_column_width(0, 40.0)?;
     ws.set_column_width(1, 14.0)?;
-    for i in 0..Status::ALL.len() {
-        ws.set_column_width(2 + i as u16, 11.0)?;
+    for (i, s) in Status::ALL.iter().enumerate() {
+        ws.set_column_width(2 + i as u16, status_width(*s, lang))?;
     }
     if last >= first {
         let mut chart = Chart::new(ChartType::RadarWithMarkers);
