@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn tool(name: &str, env: &str, paths: &[&str]) -> Option<PathBuf> {
+fn tool(env: &str, paths: &[&str]) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
         return Some(PathBuf::from(p));
     }
@@ -24,11 +24,10 @@ fn tool(name: &str, env: &str, paths: &[&str]) -> Option<PathBuf> {
 /// Chromium, pdftotext; `None` (with a loud message) when one is missing outside CI.
 fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
     let chromium = tool(
-        "chromium",
         "TIMAUDIT_CHROMIUM",
         &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
     );
-    let pdftotext = tool("pdftotext", "TIMAUDIT_PDFTOTEXT", &["/usr/bin/pdftotext"]);
+    let pdftotext = tool("TIMAUDIT_PDFTOTEXT", &["/usr/bin/pdftotext"]);
     match (chromium, pdftotext) {
         (Some(c), Some(p)) => Some((c, p)),
         _ if std::env::var_os("CI").is_some() => panic!(

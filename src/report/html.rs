@@ -957,85 +957,24 @@ fn coverage(o: &mut String, r: &Report, lang: Lang) {
 /// tool and the digest of its definitions.
 fn scope_table(o: &mut String, r: &Report, lang: Lang) {
     let sw = super::scope::scope_words(lang);
-    let sc = &r.scope;
-    let list = |v: Vec<String>| {
-        if v.is_empty() {
+    let _ = writeln!(o, "<table class=\"scope\"><tbody>");
+    for row in super::scope::rows(&r.scope, lang) {
+        let v = if row.values.is_empty() {
             esc(sw.none)
         } else {
-            v.iter()
-                .map(|x| format!("<code>{}</code>", untrusted(x)))
+            row.values
+                .iter()
+                .map(|x| {
+                    if row.code {
+                        format!("<code>{}</code>", untrusted(x))
+                    } else {
+                        untrusted(x)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("<br>")
-        }
-    };
-    let rows: Vec<(&str, String)> = vec![
-        (
-            sw.root,
-            if sc.root.is_empty() {
-                esc(sw.none)
-            } else {
-                format!("<code>{}</code>", untrusted(&sc.root))
-            },
-        ),
-        (sw.shares, list(sc.shares.clone())),
-        (sw.exclude, list(sc.exclude.clone())),
-        (sw.scan, list(sc.scan.clone())),
-        (
-            sw.walked,
-            list(
-                sc.walked
-                    .iter()
-                    .map(|c| super::scope::walked_line(c, lang))
-                    .collect(),
-            ),
-        ),
-        (
-            words(lang).hosts,
-            list(
-                sc.hosts
-                    .iter()
-                    .map(|h| super::scope::host_line(h, lang))
-                    .collect(),
-            ),
-        ),
-        (sw.evidence, list(sc.evidence.clone())),
-        (
-            sw.profile,
-            match (&sc.profile, &sc.profile_sha256) {
-                (Some(p), Some(h)) => format!(
-                    "<code>{}</code> <span class=\"note\">sha256 <code>{}</code></span>",
-                    untrusted(p),
-                    untrusted(h)
-                ),
-                (Some(p), None) => format!("<code>{}</code>", untrusted(p)),
-                _ => esc(sw.none),
-            },
-        ),
-        (
-            sw.tool,
-            format!(
-                "{} {}",
-                untrusted(&sc.tool.name),
-                untrusted(&sc.tool.version)
-            ),
-        ),
-        (
-            sw.checklist,
-            format!(
-                "{} {}",
-                untrusted(&sc.checklist.id),
-                untrusted(&sc.checklist.version)
-            ),
-        ),
-        (
-            sw.definitions,
-            format!("<code>{}</code>", untrusted(&sc.definitions_sha256)),
-        ),
-        (sw.counts, esc(&super::scope::counts_line(&sc.counts, lang))),
-    ];
-    let _ = writeln!(o, "<table class=\"scope\"><tbody>");
-    for (k, v) in rows {
-        let _ = writeln!(o, "<tr><th>{}</th><td>{v}</td></tr>", esc(k));
+        };
+        let _ = writeln!(o, "<tr><th>{}</th><td>{v}</td></tr>", esc(row.label));
     }
     let _ = writeln!(o, "</tbody></table>");
 }

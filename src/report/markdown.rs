@@ -196,73 +196,19 @@ fn scope_section(o: &mut String, r: &Report, lang: Lang) {
     let w = words(lang);
     let sw = super::scope::scope_words(lang);
     let sc = &r.scope;
-    let code = |s: &str| format!("`{}`", one_line(s).replace('`', "'"));
-    let list = |v: Vec<String>| {
-        if v.is_empty() {
-            sw.none.to_string()
-        } else {
-            v.join(", ")
-        }
-    };
     let _ = writeln!(o, "\n## {}\n", w.coverage);
-    let mut item = |k: &str, v: String| {
-        let _ = writeln!(o, "- {k}: {v}");
-    };
-    item(
-        sw.root,
-        if sc.root.is_empty() {
+    for row in super::scope::rows(sc, lang) {
+        let v = if row.values.is_empty() {
             sw.none.to_string()
         } else {
-            esc(&sc.root)
-        },
-    );
-    item(sw.shares, list(sc.shares.iter().map(|x| esc(x)).collect()));
-    if !sc.exclude.is_empty() {
-        item(
-            sw.exclude,
-            list(sc.exclude.iter().map(|x| esc(x)).collect()),
-        );
-    }
-    item(sw.scan, list(sc.scan.iter().map(|x| esc(x)).collect()));
-    item(
-        sw.walked,
-        sc.walked
-            .iter()
-            .map(|c| esc(&super::scope::walked_line(c, lang)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    item(
-        w.hosts,
-        list(
-            sc.hosts
+            row.values
                 .iter()
-                .map(|h| esc(&super::scope::host_line(h, lang)))
-                .collect(),
-        ),
-    );
-    item(
-        sw.evidence,
-        list(sc.evidence.iter().map(|x| esc(x)).collect()),
-    );
-    if let Some(p) = &sc.profile {
-        let h = sc
-            .profile_sha256
-            .as_deref()
-            .map(|h| format!(" (sha256 {})", code(h)))
-            .unwrap_or_default();
-        item(sw.profile, format!("{}{h}", esc(p)));
+                .map(|x| esc(x))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let _ = writeln!(o, "- {}: {v}", row.label);
     }
-    item(
-        sw.tool,
-        format!("{} {}", esc(&sc.tool.name), esc(&sc.tool.version)),
-    );
-    item(
-        sw.checklist,
-        format!("{} {}", esc(&sc.checklist.id), esc(&sc.checklist.version)),
-    );
-    item(sw.definitions, code(&sc.definitions_sha256));
-    item(sw.counts, esc(&super::scope::counts_line(&sc.counts, lang)));
     let cov = &r.coverage;
     if !cov.unreadable.is_empty() {
         let _ = writeln!(o, "\n{} ({}):\n", sw.unreadable, cov.unreadable.len());

@@ -223,34 +223,118 @@ pub fn host_line(h: &Host, lang: Lang) -> String {
 
 /// The coverage counts as one line.
 pub fn counts_line(c: &ScopeCounts, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!(
-            "ファイル {} 件・フォルダー {} 件（保護対象 {}、ハッシュ計算 {}）。読み取れなかったパス {} 件、調査中に消えたもの {}、リンクのループ {}、特殊ファイル（除外）{}、scope.exclude で除外 {}、入らなかった別ファイルシステム {}",
+    let ja = lang == Lang::Ja;
+    let parts: Vec<String> = [
+        ("読み取れなかったパス", "unreadable", c.unreadable),
+        ("調査中に消えたもの", "vanished", c.vanished),
+        ("リンクのループ", "loops", c.loops),
+        (
+            "特殊ファイル（除外）",
+            "special files skipped",
+            c.skipped_special,
+        ),
+        (
+            "scope.exclude で除外",
+            "excluded by scope.exclude",
+            c.excluded,
+        ),
+        (
+            "入らなかった別ファイルシステム",
+            "other filesystems not entered",
+            c.other_filesystems,
+        ),
+    ]
+    .iter()
+    .map(|(j, e, n)| {
+        if ja {
+            format!("{j} {n}")
+        } else {
+            format!("{e}: {n}")
+        }
+    })
+    .collect();
+    if ja {
+        format!(
+            "ファイル {} 件・フォルダー {} 件（保護対象 {}、ハッシュ計算 {}）。{}",
             c.files,
             c.dirs,
             c.protected,
             c.hashed,
-            c.unreadable,
-            c.vanished,
-            c.loops,
-            c.skipped_special,
-            c.excluded,
-            c.other_filesystems
-        ),
-        Lang::En => format!(
-            "{} files, {} folders ({} protected, {} hashed); unreadable: {}, vanished: {}, loops: {}, special files skipped: {}, excluded by scope.exclude: {}, other filesystems not entered: {}",
+            parts.join("、")
+        )
+    } else {
+        format!(
+            "{} files, {} folders ({} protected, {} hashed); {}",
             c.files,
             c.dirs,
             c.protected,
             c.hashed,
-            c.unreadable,
-            c.vanished,
-            c.loops,
-            c.skipped_special,
-            c.excluded,
-            c.other_filesystems
-        ),
+            parts.join(", ")
+        )
     }
+}
+
+/// One line of the scope as every renderer shows it: a label and its values
+/// (none: "none"); `code` values are paths or digests, shown in a fixed font.
+pub struct ScopeRow {
+    pub label: &'static str,
+    pub values: Vec<String>,
+    pub code: bool,
+}
+
+/// The scope of a report as labelled rows, in the order every renderer shows
+/// them. Values are untrusted text: each renderer escapes them.
+pub fn rows(sc: &Scope, lang: Lang) -> Vec<ScopeRow> {
+    let sw = scope_words(lang);
+    let row = |label, values: Vec<String>, code| ScopeRow {
+        label,
+        values,
+        code,
+    };
+    let mut profile = Vec::new();
+    if let Some(p) = &sc.profile {
+        profile.push(p.clone());
+        if let Some(h) = &sc.profile_sha256 {
+            profile.push(format!("sha256 {h}"));
+        }
+    }
+    vec![
+        row(
+            sw.root,
+            Some(sc.root.clone())
+                .filter(|r| !r.is_empty())
+                .into_iter()
+                .collect(),
+            true,
+        ),
+        row(sw.shares, sc.shares.clone(), true),
+        row(sw.exclude, sc.exclude.clone(), true),
+        row(sw.scan, sc.scan.clone(), true),
+        row(
+            sw.walked,
+            sc.walked.iter().map(|c| walked_line(c, lang)).collect(),
+            true,
+        ),
+        row(
+            super::words(lang).hosts,
+            sc.hosts.iter().map(|h| host_line(h, lang)).collect(),
+            false,
+        ),
+        row(sw.evidence, sc.evidence.clone(), true),
+        row(sw.profile, profile, true),
+        row(
+            sw.tool,
+            vec![format!("{} {}", sc.tool.name, sc.tool.version)],
+            false,
+        ),
+        row(
+            sw.checklist,
+            vec![format!("{} {}", sc.checklist.id, sc.checklist.version)],
+            false,
+        ),
+        row(sw.definitions, vec![sc.definitions_sha256.clone()], true),
+        row(sw.counts, vec![counts_line(&sc.counts, lang)], false),
+    ]
 }
 
 /// Who answered / approved an item, as one line; `None` when the profile says

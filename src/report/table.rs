@@ -292,7 +292,6 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
 /// coverage" point here.
 fn scope_footer(r: &Report, lang: Lang, width: usize) -> String {
     let w = words(lang);
-    let sw = super::scope::scope_words(lang);
     let sc = &r.scope;
     let mut out = format!("{}:\n", w.coverage);
     // Each entry wrapped to the terminal, its continuation lines indented.
@@ -303,48 +302,12 @@ fn scope_footer(r: &Report, lang: Lang, width: usize) -> String {
             out.push_str(&format!("{indent}{l}\n"));
         }
     };
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            sw.none.to_string()
-        } else {
-            v.join(", ")
+    // The rows that say something (an empty share list is in "walked" anyway).
+    for row in super::scope::rows(sc, lang) {
+        if !row.values.is_empty() {
+            line(row.label, row.values.join("; "));
         }
-    };
-    if !sc.root.is_empty() {
-        line(sw.root, sc.root.clone());
     }
-    let walked: Vec<String> = sc
-        .walked
-        .iter()
-        .map(|c| super::scope::walked_line(c, lang))
-        .collect();
-    line(sw.walked, list(&walked));
-    let hosts: Vec<String> = sc
-        .hosts
-        .iter()
-        .map(|h| super::scope::host_line(h, lang))
-        .collect();
-    line(w.hosts, list(&hosts));
-    if !sc.scan.is_empty() {
-        line(sw.scan, list(&sc.scan));
-    }
-    if !sc.evidence.is_empty() {
-        line(sw.evidence, list(&sc.evidence));
-    }
-    line(sw.counts, super::scope::counts_line(&sc.counts, lang));
-    line(
-        sw.tool,
-        format!(
-            "{} {} / {} {} {} / {} sha256:{}",
-            sc.tool.name,
-            sc.tool.version,
-            sw.checklist,
-            sc.checklist.id,
-            sc.checklist.version,
-            sw.definitions_short,
-            &sc.definitions_sha256[..sc.definitions_sha256.len().min(16)]
-        ),
-    );
     const SHOWN: usize = 5;
     for u in r.coverage.unreadable.iter().take(SHOWN) {
         out.push_str(&format!(

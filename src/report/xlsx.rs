@@ -633,74 +633,25 @@ fn scope_sheet(ws: &mut Worksheet, r: &Report, lang: Lang, st: &Styles) -> Resul
     ws.set_column_width(0, WIDTHS[0])?;
     ws.set_column_width(1, WIDTHS[1])?;
     put(ws, 0, 0, w.coverage, &st.title)?;
-    let none = || sw.none.to_string();
-    let list = |v: Vec<String>| {
-        if v.is_empty() {
-            none()
-        } else {
-            v.iter().map(|x| one_line(x)).collect::<Vec<_>>().join("\n")
-        }
-    };
-    let rows: Vec<(&str, String)> = vec![
-        (
-            sw.root,
-            if sc.root.is_empty() {
-                none()
+    let rows: Vec<(&str, String)> = super::scope::rows(sc, lang)
+        .into_iter()
+        .map(|row| {
+            let v = if row.values.is_empty() {
+                sw.none.to_string()
             } else {
-                one_line(&sc.root)
-            },
-        ),
-        (sw.shares, list(sc.shares.clone())),
-        (sw.exclude, list(sc.exclude.clone())),
-        (sw.scan, list(sc.scan.clone())),
-        (
-            sw.walked,
-            list(
-                sc.walked
+                row.values
                     .iter()
-                    .map(|c| super::scope::walked_line(c, lang))
-                    .collect(),
-            ),
-        ),
-        (
-            w.hosts,
-            list(
-                sc.hosts
-                    .iter()
-                    .map(|h| super::scope::host_line(h, lang))
-                    .collect(),
-            ),
-        ),
-        (sw.evidence, list(sc.evidence.clone())),
-        (
-            sw.profile,
-            match (&sc.profile, &sc.profile_sha256) {
-                (Some(p), Some(h)) => format!("{}\nsha256 {h}", one_line(p)),
-                (Some(p), None) => one_line(p),
-                _ => none(),
-            },
-        ),
-        (
-            sw.tool,
-            format!("{} {}", one_line(&sc.tool.name), one_line(&sc.tool.version)),
-        ),
-        (
-            sw.checklist,
-            format!(
-                "{} {}",
-                one_line(&sc.checklist.id),
-                one_line(&sc.checklist.version)
-            ),
-        ),
-        (sw.definitions, sc.definitions_sha256.clone()),
-        (sw.counts, super::scope::counts_line(&sc.counts, lang)),
-    ];
-    let mut row = 2;
-    for (k, v) in &rows {
+                    .map(|x| one_line(x))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            (row.label, v)
+        })
+        .collect();
+    for (row, (k, v)) in (2..).zip(&rows) {
         put(ws, row, 0, k, &st.bold_text)?;
         put(ws, row, 1, v, &st.text)?;
         fit_row(ws, row, &[(WIDTHS[0], k), (WIDTHS[1], v)])?;
-        row += 1;
     }
     ws.set_paper_size(A4);
     ws.set_print_fit_to_pages(1, 0);
@@ -804,9 +755,10 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         }
     }
     let last = row - 1;
+    // An alternative measure is recorded in the profile with its evidence, not
+    // ticked on the blank form.
     let choices: Vec<&str> = [
         Status::Pass,
-        Status::Alternative,
         Status::Partial,
         Status::Fail,
         Status::NotApplicable,
