@@ -336,6 +336,11 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         warnings: warnings.into_iter().chain(host_warnings).collect(),
         baseline: facts.baseline.as_ref(),
         files: facts.files.as_ref(),
+        scope: report::scope::ScopeInput {
+            root: linux.then(|| a.root().to_path_buf()),
+            scan: a.scan.clone(),
+            evidence: a.evidence.clone(),
+        },
     });
 
     if let Some(out) = &out_dir {

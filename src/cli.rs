@@ -117,7 +117,7 @@ pub struct AuditArgs {
     /// Do not hash files (items that need hashes report error).
     #[arg(long)]
     pub no_hash: bool,
-    /// Statuses that make the exit code 1: comma list of fail, partial, unanswered, error.
+    /// Statuses that make the exit code 1: comma list of fail, partial, unanswered, error, alternative.
     #[arg(long, value_delimiter = ',', default_value = "fail", value_parser = parse_fail_on)]
     pub fail_on: Vec<crate::model::Status>,
     #[command(flatten)]
@@ -215,11 +215,12 @@ fn parse_fail_on(s: &str) -> Result<crate::model::Status, String> {
     use crate::model::Status;
     match s.trim() {
         "fail" => Ok(Status::Fail),
+        "alternative" => Ok(Status::Alternative),
         "partial" => Ok(Status::Partial),
         "unanswered" => Ok(Status::Unanswered),
         "error" => Ok(Status::Error),
         other => Err(format!(
-            "`{other}` is not one of fail, partial, unanswered, error"
+            "`{other}` is not one of fail, partial, unanswered, error, alternative"
         )),
     }
 }

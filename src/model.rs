@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
+    /// Met by another control (an alternative measure the profile states, with
+    /// its evidence): scores like `pass`, shown apart from it and from a waiver.
+    Alternative,
     Partial,
     Fail,
     NotApplicable,
@@ -19,8 +22,9 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Pass,
+        Status::Alternative,
         Status::Partial,
         Status::Fail,
         Status::NotApplicable,
@@ -31,6 +35,7 @@ impl Status {
     pub fn code(self) -> &'static str {
         match self {
             Status::Pass => "pass",
+            Status::Alternative => "alternative",
             Status::Partial => "partial",
             Status::Fail => "fail",
             Status::NotApplicable => "not_applicable",
@@ -42,12 +47,14 @@ impl Status {
     pub fn label(self, lang: Lang) -> &'static str {
         match (lang, self) {
             (Lang::Ja, Status::Pass) => "適合",
+            (Lang::Ja, Status::Alternative) => "代替措置で適合",
             (Lang::Ja, Status::Partial) => "一部適合",
             (Lang::Ja, Status::Fail) => "不適合",
             (Lang::Ja, Status::NotApplicable) => "該当なし",
             (Lang::Ja, Status::Error) => "判定不能",
             (Lang::Ja, Status::Unanswered) => "未回答",
             (Lang::En, Status::Pass) => "pass",
+            (Lang::En, Status::Alternative) => "met by alternative",
             (Lang::En, Status::Partial) => "partial",
             (Lang::En, Status::Fail) => "fail",
             (Lang::En, Status::NotApplicable) => "not applicable",
@@ -57,13 +64,22 @@ impl Status {
     }
 
     /// The score an item with this status contributes; `None` when it is left out.
+    /// A control met by an alternative measure counts like `pass`.
     pub fn score(self) -> Option<f64> {
         match self {
-            Status::Pass => Some(1.0),
+            Status::Pass | Status::Alternative => Some(1.0),
             Status::Partial => Some(0.5),
             Status::NotApplicable => None,
             _ => Some(0.0),
         }
+    }
+
+    /// Is the item met or not applicable, so a report shows no remediation?
+    pub fn needs_no_fix(self) -> bool {
+        matches!(
+            self,
+            Status::Pass | Status::Alternative | Status::NotApplicable
+        )
     }
 
     /// Rank for "the weaker of two parts": error < fail < partial < pass.
@@ -72,7 +88,7 @@ impl Status {
             Status::Error | Status::Unanswered => 0,
             Status::Fail => 1,
             Status::Partial => 2,
-            Status::Pass | Status::NotApplicable => 3,
+            Status::Pass | Status::Alternative | Status::NotApplicable => 3,
         }
     }
 

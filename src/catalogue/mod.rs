@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 /// Name the embedded checklist is registered under, so that a mistake inside it
 /// still points at a file and line.
 pub const CHECKLIST_FILE: &str = "checklists/tim-selfcheck.yaml";
-const CHECKLIST_YAML: &str = include_str!("../../checklists/tim-selfcheck.yaml");
+pub const CHECKLIST_YAML: &str = include_str!("../../checklists/tim-selfcheck.yaml");
 
 /// How an item is decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

@@ -334,10 +334,15 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
                 .item(&c.id)
                 .map(|i| i.title.get(lang).to_string())
                 .unwrap_or_default();
+            // pass ↔ alternative (met by another control) changes how an item is
+            // met, not its score: say so.
+            let same_score = c.old.score().is_some() && c.old.score() == c.new.score();
             let dir = match (ja, c.direction.as_str()) {
                 (true, "better") => "改善",
                 (true, "worse") => "悪化",
+                (true, _) if same_score => "変化（採点は同じ）",
                 (true, _) => "変化",
+                (false, _) if same_score => "changed (same score)",
                 (false, d) => d,
             };
             let _ = writeln!(
@@ -402,4 +407,70 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
         &d.changed,
     );
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    fn diff_of(items: Vec<ItemChange>) -> Diff {
+        let at = |d: &str| AuditRef {
+            report: format!("{d}/report.json"),
+            audit_date: d.parse().unwrap(),
+        };
+        Diff {
+            organization: "株式会社テスト".into(),
+            old: at("2025-11-25"),
+            new: at("2026-11-25"),
+            items,
+            scores: vec![],
+            files_compared: false,
+            files_note: None,
+            added: vec![],
+            removed: vec![],
+            changed: vec![],
+            timeline: None,
+            warnings: vec![],
+        }
+    }
+
+    /// A control now met by another one is shown as such, with the same score;
+    /// a failed control met by an alternative is an improvement.
+    #[test]
+    fn an_alternative_measure_shows_in_the_diff() {
+        let old = vec![
+            super::super::BaselineItem {
+                id: "ITS-07".into(),
+                status: Status::Pass,
+                title: None,
+            },
+            super::super::BaselineItem {
+                id: "ITS-05".into(),
+                status: Status::Fail,
+                title: None,
+            },
+        ];
+        let new = vec![
+            ("ITS-07".to_string(), Status::Alternative),
+            ("ITS-05".to_string(), Status::Alternative),
+        ];
+        let ch = item_changes(&old, &new);
+        assert_eq!(ch[0].direction, "changed");
+        assert_eq!(ch[1].direction, "better");
+        let d = diff_of(ch);
+        let ja = render_markdown(&d, Lang::Ja);
+        assert!(
+            ja.contains("| 適合 | 代替措置で適合 | 変化（採点は同じ） |"),
+            "{ja}"
+        );
+        assert!(ja.contains("| 不適合 | 代替措置で適合 | 改善 |"), "{ja}");
+        let en = render_markdown(&d, Lang::En);
+        assert!(
+            en.contains("| pass | met by alternative | changed (same score) |"),
+            "{en}"
+        );
+        let json = render_json(&d);
+        assert!(json.contains("\"new\": \"alternative\""), "{json}");
+    }
 }

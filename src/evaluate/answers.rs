@@ -6,6 +6,9 @@
 //! - An answer on an `auto`/`records`/`auto+records` item is a waiver: its status
 //!   wins, and the computed result is kept beside it. An expired waiver is ignored
 //!   and the reason says so.
+//! - An `alternative` answer (met by another control, with its evidence) takes its
+//!   status on any item: it is not a waiver (the requirement was met, not
+//!   exempted), and a computed result is kept beside it for the reader.
 //! - Without a profile, items that read records or need answers are `unanswered`.
 
 use super::util::local_file;
@@ -91,6 +94,9 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
             return result;
         };
         let given = answer_outcome(a, ctx);
+        if a.status == AnswerStatus::Alternative {
+            return alternative(result, given, computed);
+        }
         let out = match computed {
             None => given,
             Some(c) => merge(given, a.status, c),
@@ -108,6 +114,10 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
         ))
     });
     match answer {
+        Some(a) if a.status == AnswerStatus::Alternative => {
+            let given = answer_outcome(a, ctx);
+            return alternative(result, given, Some(computed));
+        }
         Some(a) => {
             let given = answer_outcome(a, ctx);
             result.status = given.status;
@@ -141,6 +151,29 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
     result
 }
 
+/// An item met by another control: the answer's status and evidence, and the
+/// computed result (if any) beside it.
+fn alternative(mut result: ItemResult, given: Outcome, computed: Option<Outcome>) -> ItemResult {
+    result.status = Status::Alternative;
+    result.reason = match &computed {
+        Some(c) => Text::new(
+            format!(
+                "代替措置で適合としています（自動判定は「{}」）",
+                c.status.label(crate::i18n::Lang::Ja)
+            ),
+            format!(
+                "met by an alternative measure (the computed result is {})",
+                c.status.code()
+            ),
+        )
+        .join(&given.reason),
+        None => given.reason,
+    };
+    result.evidence = given.evidence;
+    result.computed = computed;
+    result
+}
+
 /// The answer as an outcome: its status, its note (or justification) as the reason,
 /// and each attached evidence file (with its SHA-256, or "missing").
 fn answer_outcome(a: &Answer, ctx: &Context) -> Outcome {
@@ -152,7 +185,12 @@ fn answer_outcome(a: &Answer, ctx: &Context) -> Outcome {
         .cloned()
         .collect::<Vec<_>>()
         .join(" / ");
-    let mut reason = if text.is_empty() {
+    let mut reason = if a.status == AnswerStatus::Alternative {
+        Text::new(
+            format!("代替措置: {text}"),
+            format!("alternative measure: {text}"),
+        )
+    } else if text.is_empty() {
         Text::new(
             format!("回答: {}", status.label(crate::i18n::Lang::Ja)),
             format!("answered {}", status.code()),

@@ -327,6 +327,7 @@ impl Decoder<'_> {
             "reviews",
             "records",
             "answers",
+            "approval",
             "thresholds",
         ];
         if root.is_null() {
@@ -410,6 +411,9 @@ impl Decoder<'_> {
         }
         if let Some(n) = f.get("answers") {
             self.answers(n, p);
+        }
+        if let Some(n) = f.get("approval") {
+            self.approval(n, p);
         }
         if let Some(n) = f.get("thresholds") {
             self.thresholds(n, p);
@@ -999,7 +1003,16 @@ impl Decoder<'_> {
             let Some(f) = self.fields(
                 v,
                 &ctx,
-                &["status", "note", "justification", "evidence", "expires_on"],
+                &[
+                    "status",
+                    "note",
+                    "justification",
+                    "evidence",
+                    "expires_on",
+                    "answered_by",
+                    "answered_on",
+                    "approved_by",
+                ],
             ) else {
                 if v.is_null() {
                     self.err(
@@ -1050,7 +1063,31 @@ impl Decoder<'_> {
                 }
             };
             let justification = self.opt_string(&f, "justification", &ctx);
-            if !item.source.needs_answer() && justification.is_none() {
+            let note = self.opt_string(&f, "note", &ctx);
+            let evidence = self.opt_strings(&f, "evidence", &ctx);
+            let alternative = status == Some(AnswerStatus::Alternative);
+            if alternative {
+                // An alternative measure must say what it is and show it.
+                if note.is_none() && justification.is_none() {
+                    self.err(
+                        k.pos,
+                        tr!(
+                            "{ctx}: `status: alternative`（代替措置で適合）には、どの代替措置で満たしているかを `note` に書いてください",
+                            "{ctx}: `status: alternative` needs a `note` saying which other control meets the item"
+                        ),
+                    );
+                }
+                if evidence.is_empty() {
+                    self.err(
+                        k.pos,
+                        tr!(
+                            "{ctx}: `status: alternative`（代替措置で適合）には、代替措置の証跡ファイルを `evidence` に1つ以上挙げてください",
+                            "{ctx}: `status: alternative` needs at least one file in `evidence` that shows the other control"
+                        ),
+                    );
+                }
+            }
+            if !item.source.needs_answer() && justification.is_none() && !alternative {
                 let (how_ja, how_en) = match item.source {
                     crate::catalogue::Source::Records => ("記録から", "from records"),
                     _ => ("自動で", "automatically"),
@@ -1070,10 +1107,13 @@ impl Decoder<'_> {
             }
             let answer = Answer {
                 status: status.unwrap_or(AnswerStatus::Fail),
-                note: self.opt_string(&f, "note", &ctx),
+                note,
                 justification,
-                evidence: self.opt_strings(&f, "evidence", &ctx),
+                evidence,
                 expires_on: self.opt_date(&f, "expires_on", &ctx),
+                answered_by: self.opt_string(&f, "answered_by", &ctx),
+                answered_on: self.opt_date(&f, "answered_on", &ctx),
+                approved_by: self.opt_string(&f, "approved_by", &ctx),
                 pos: k.pos,
             };
             if status.is_some() {
@@ -1081,6 +1121,23 @@ impl Decoder<'_> {
             }
         }
         p.answers = out;
+    }
+
+    fn approval(&mut self, n: &Node, p: &mut Profile) {
+        let ctx = "approval";
+        let Some(f) = self.fields(
+            n,
+            ctx,
+            &["prepared_by", "prepared_on", "approved_by", "approved_on"],
+        ) else {
+            return;
+        };
+        p.approval = Approval {
+            prepared_by: self.opt_string(&f, "prepared_by", ctx),
+            prepared_on: self.opt_date(&f, "prepared_on", ctx),
+            approved_by: self.opt_string(&f, "approved_by", ctx),
+            approved_on: self.opt_date(&f, "approved_on", ctx),
+        };
     }
 
     fn thresholds(&mut self, n: &Node, p: &mut Profile) {

@@ -32,6 +32,7 @@ pub struct Profile {
     pub reviews: Vec<Review>,
     pub records: Vec<Record>,
     pub answers: BTreeMap<String, Answer>,
+    pub approval: Approval,
     pub thresholds: Thresholds,
 }
 
@@ -308,16 +309,20 @@ pub struct Record {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnswerStatus {
     Pass,
+    /// Met by another control: needs a `note` saying which, and `evidence`.
+    Alternative,
     Partial,
     Fail,
     NotApplicable,
 }
 
 impl AnswerStatus {
-    pub const NAMES: &'static [&'static str] = &["pass", "partial", "fail", "not_applicable"];
+    pub const NAMES: &'static [&'static str] =
+        &["pass", "alternative", "partial", "fail", "not_applicable"];
     pub fn parse(s: &str) -> Option<AnswerStatus> {
         match s {
             "pass" => Some(AnswerStatus::Pass),
+            "alternative" => Some(AnswerStatus::Alternative),
             "partial" => Some(AnswerStatus::Partial),
             "fail" => Some(AnswerStatus::Fail),
             "not_applicable" => Some(AnswerStatus::NotApplicable),
@@ -328,6 +333,7 @@ impl AnswerStatus {
         use crate::model::Status;
         match self {
             AnswerStatus::Pass => Status::Pass,
+            AnswerStatus::Alternative => Status::Alternative,
             AnswerStatus::Partial => Status::Partial,
             AnswerStatus::Fail => Status::Fail,
             AnswerStatus::NotApplicable => Status::NotApplicable,
@@ -342,7 +348,23 @@ pub struct Answer {
     pub justification: Option<String>,
     pub evidence: Vec<String>,
     pub expires_on: Option<NaiveDate>,
+    /// Who answered (a name or an account of the roster), and when.
+    pub answered_by: Option<String>,
+    pub answered_on: Option<NaiveDate>,
+    /// Who approved a waiver or an alternative measure.
+    pub approved_by: Option<String>,
     pub pos: Pos,
+}
+
+/// `approval:`: who prepared the report and who approved it. Without
+/// `approved_by`, the administrator (`administrator.account`, by the roster's
+/// name) is the approver.
+#[derive(Clone, Debug, Default)]
+pub struct Approval {
+    pub prepared_by: Option<String>,
+    pub prepared_on: Option<NaiveDate>,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,6 +20,8 @@ pub struct BuildInput<'a> {
     pub baseline: Option<&'a crate::changes::BaselineFacts>,
     /// The file-share walk, for `inventory` and `coverage`.
     pub files: Option<&'a crate::collect::walk::ShareFacts>,
+    /// What the command line adds to the report's scope.
+    pub scope: super::scope::ScopeInput,
 }
 
 pub fn build(input: BuildInput) -> Report {
@@ -33,6 +35,7 @@ pub fn build(input: BuildInput) -> Report {
         warnings,
         baseline,
         files,
+        scope,
     } = input;
     let items = results
         .iter()
@@ -56,6 +59,7 @@ pub fn build(input: BuildInput) -> Report {
                     .as_ref()
                     .map(|c| c.evidence.iter().map(|e| e.localize(lang)).collect()),
                 waiver_expired_on: r.expired_waiver,
+                answer: answer_info(p, r),
             })
         })
         .collect();
@@ -90,7 +94,7 @@ pub fn build(input: BuildInput) -> Report {
         );
     }
     let cert = p.organization.certification.as_ref();
-    Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "timaudit".into(),
@@ -118,5 +122,24 @@ pub fn build(input: BuildInput) -> Report {
             .and_then(|c| c.certified_on)
             .map(|d| crate::timeline::timeline(d, audit_date)),
         warnings,
+        scope: Default::default(),
+        approval: super::scope::approval(p),
+    };
+    report.scope = super::scope::scope(&report, p, &scope);
+    report
+}
+
+/// Who gave (and approved) the profile's answer that decided an item; `None`
+/// when no answer decided it (none given, or it had expired).
+fn answer_info(p: &Profile, r: &ItemResult) -> Option<AnswerInfo> {
+    if r.expired_waiver.is_some() {
+        return None;
     }
+    let a = p.answer(&r.id)?;
+    Some(AnswerInfo {
+        answered_by: a.answered_by.clone(),
+        answered_on: a.answered_on,
+        approved_by: a.approved_by.clone(),
+        expires_on: a.expires_on,
+    })
 }

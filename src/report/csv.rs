@@ -2,19 +2,21 @@
 //!
 //! UTF-8 with a BOM (Excel in Japan otherwise reads it as CP932), one line per
 //! item (newlines inside values are shown as `\n`, never written), and every cell
-//! guarded against formula injection ([`super::cells`]).
+//! guarded against formula injection ([`super::cells`]). Who answered an item,
+//! who approved it and until when are columns of its row; the scope of the audit
+//! does not fit one row per item and is in report.json, report.md, report.html
+//! and the workbook's scope sheet.
 
 use super::cells::{cell, fit};
 use super::{Report, evidence_line, words};
 use crate::catalogue::Catalogue;
 use crate::i18n::Lang;
-use crate::model::Status;
 
 /// How many evidence entries a CSV cell lists; the rest are counted.
 pub const EVIDENCE_IN_CELL: usize = 50;
 
 /// Column headings of the report CSV, in the report's language.
-pub fn headers(lang: Lang) -> [&'static str; 12] {
+pub fn headers(lang: Lang) -> [&'static str; 16] {
     let w = words(lang);
     match lang {
         Lang::Ja => [
@@ -30,6 +32,10 @@ pub fn headers(lang: Lang) -> [&'static str; 12] {
             w.evidence,
             w.remediation,
             w.computed,
+            "回答者",
+            "回答日",
+            "承認者",
+            "期限",
         ],
         Lang::En => [
             "ID",
@@ -43,7 +49,11 @@ pub fn headers(lang: Lang) -> [&'static str; 12] {
             "Evidence count",
             w.evidence,
             w.remediation,
-            "Computed (waived items)",
+            "Computed (waived or alternative items)",
+            "Answered by",
+            "Answered on",
+            "Approved by",
+            "Expires on",
         ],
     }
 }
@@ -92,7 +102,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             .map(|i| i.source.label(lang).to_string())
             .unwrap_or_else(|| it.source.clone());
         let waived = if it.waived { w.waived } else { "" };
-        let remediation = if matches!(it.status, Status::Pass | Status::NotApplicable) {
+        let remediation = if it.status.needs_no_fix() {
             String::new()
         } else {
             flat(it.remediation.get(lang))
@@ -102,6 +112,8 @@ pub fn render(r: &Report, lang: Lang) -> String {
             (Some(s), None) => s.label(lang).to_string(),
             _ => String::new(),
         };
+        let a = it.answer.clone().unwrap_or_default();
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let row = [
             it.id.clone(),
             crit,
@@ -115,6 +127,10 @@ pub fn render(r: &Report, lang: Lang) -> String {
             evidence_cell(&it.evidence, lang),
             remediation,
             computed,
+            a.answered_by.unwrap_or_default(),
+            date(a.answered_on),
+            a.approved_by.unwrap_or_default(),
+            date(a.expires_on),
         ];
         let _ = wtr.write_record(row.iter().map(|c| cell(c)));
     }

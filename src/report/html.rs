@@ -88,6 +88,7 @@ pub fn rich(s: &str) -> String {
 pub fn symbol(s: Status) -> &'static str {
     match s {
         Status::Pass => "✔",
+        Status::Alternative => "⇄",
         Status::Partial => "◐",
         Status::Fail => "✖",
         Status::NotApplicable => "—",
@@ -232,13 +233,14 @@ fn kind_label(k: EvidenceKind, lang: Lang) -> &'static str {
 }
 
 const STYLE: &str = r#"
-:root { --ink:#1a1a1a; --muted:#555; --line:#bbb; --pass:#1b7f3b; --partial:#a86400; --fail:#b3261e; --na:#666; --error:#6a1b9a; --unanswered:#0b57a4; }
+:root { --ink:#1a1a1a; --muted:#555; --line:#bbb; --pass:#1b7f3b; --alternative:#00695c; --partial:#a86400; --fail:#b3261e; --na:#666; --error:#6a1b9a; --unanswered:#0b57a4; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px; color: var(--ink); background: #fff;
   font-family: system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", "Yu Gothic", Meiryo, "IPAexGothic", "IPAPGothic", sans-serif;
   font-size: 14px; line-height: 1.55; }
 h1 { font-size: 24px; margin: 0 0 8px; }
+h1, h2, h3, th { overflow-wrap: normal; word-break: keep-all; hyphens: manual; }
 h2 { font-size: 19px; border-bottom: 2px solid var(--ink); padding-bottom: 4px; margin: 28px 0 12px; }
 h3 { font-size: 15px; margin: 0; }
 table { border-collapse: collapse; width: 100%; }
@@ -258,6 +260,7 @@ code, .mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", monospac
 .remediation ul, .question ul { margin: 2px 0; }
 .badge { display: inline-block; padding: 1px 8px; border: 2px solid currentColor; border-radius: 4px; font-weight: bold; white-space: nowrap; }
 .st-pass { color: var(--pass); }
+.st-alternative { color: var(--alternative); border-style: solid; border-left-width: 6px; }
 .st-partial { color: var(--partial); border-style: dashed; }
 .st-fail { color: var(--fail); border-width: 3px; }
 .st-not_applicable { color: var(--na); border-style: dotted; }
@@ -265,6 +268,7 @@ code, .mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", monospac
 .st-unanswered { color: var(--unanswered); border-style: dotted; }
 .item { border: 1px solid var(--line); border-left: 6px solid var(--line); padding: 10px 12px; margin: 0 0 12px; break-inside: avoid; page-break-inside: avoid; }
 .item.s-pass { border-left-color: var(--pass); }
+.item.s-alternative { border-left-color: var(--alternative); border-left-width: 10px; border-left-style: double; }
 .item.s-partial { border-left-color: var(--partial); border-left-style: dashed; }
 .item.s-fail { border-left-color: var(--fail); border-left-width: 10px; }
 .item.s-not_applicable { border-left-color: var(--na); border-left-style: dotted; }
@@ -280,16 +284,34 @@ code, .mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", monospac
 .evidence caption { text-align: left; }
 .note { color: var(--muted); font-size: 12.5px; }
 .warn { border: 2px solid var(--fail); padding: 8px 12px; }
+.answered { color: var(--muted); font-size: 12.5px; }
+table.scope th { white-space: nowrap; width: 1%; }
+table.scores td:first-child { word-break: keep-all; overflow-wrap: normal; }
+table.scope td { overflow-wrap: anywhere; }
+.approval { margin-top: 28px; break-inside: avoid; page-break-inside: avoid; }
+.approval table { width: auto; min-width: 60%; }
+.approval td { min-width: 9em; height: 2.6em; }
+.approval td.seal { width: 6em; }
 ul.plain { padding-left: 20px; margin: 4px 0; }
 nav ol { columns: 2; margin: 4px 0; }
 section.criterion { break-before: page; page-break-before: always; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 6px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  h1 { font-size: 17pt; }
+  h2 { font-size: 14pt; }
+  h3 { font-size: 11pt; }
+  code, .mono, .evidence, .note, .answered, footer { font-size: 9pt; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
-  .chart svg { max-width: 150mm; }
+  .summary { display: block; }
+  .score-box { display: inline-block; }
+  /* The chart fills the text width (186 mm, 780 units): its 16-unit labels
+     print at about 10.8 pt, its 14.5-unit lines at 9.8 pt, ring numbers at 9.1 pt. */
+  .chart svg { width: 100%; max-width: none; }
+  table.scores th { font-size: 9pt; }
+  table.scores { break-inside: avoid; page-break-inside: avoid; }
 }
 "#;
 
@@ -299,8 +321,26 @@ pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        let sep = usize::from(!cur.is_empty());
+    // Words are separated by spaces; a Japanese label may also break before an
+    // opening bracket (情報の取扱い / （管理・複製・廃棄等）), never inside a word.
+    let mut words: Vec<(bool, &str)> = Vec::new();
+    for w in s.split(' ').filter(|w| !w.is_empty()) {
+        let mut spaced = true;
+        let mut rest = w;
+        while let Some(i) = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '（')
+            .map(|x| x.0)
+        {
+            words.push((spaced, &rest[..i]));
+            spaced = false;
+            rest = &rest[i..];
+        }
+        words.push((spaced, rest));
+    }
+    for (spaced, word) in words {
+        let sep = usize::from(!cur.is_empty() && spaced);
         if cur.width() + sep + word.width() <= width {
             if sep == 1 {
                 cur.push(' ');
@@ -365,9 +405,9 @@ pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String
         let (_, y) = at(0, v);
         let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#666\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13.5\" fill=\"#555\">{}</text>",
             cx + 3.0,
-            y + 11.0,
+            y + 14.0,
             ring * 20
         );
     }
@@ -409,12 +449,12 @@ pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String
         } else {
             "end"
         };
-        let lines = wrap_words(name, 30);
-        let height = 16.0 * (lines.len() as f64);
+        let lines = wrap_words(name, 28);
+        let height = 18.0 * (lines.len() as f64);
         let dy = if y < cy - 1.0 { -height } else { 4.0 };
         let _ = write!(
             s,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"13\"><tspan font-weight=\"bold\">{} {}</tspan>",
+            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"16\"><tspan font-weight=\"bold\">{} {}</tspan>",
             y + dy,
             esc(id),
             esc(&score_text(*score)),
@@ -422,7 +462,7 @@ pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String
         for l in lines {
             let _ = write!(
                 s,
-                "<tspan x=\"{x:.1}\" dy=\"15\" font-size=\"11.5\" fill=\"#333\">{}</tspan>",
+                "<tspan x=\"{x:.1}\" dy=\"17\" font-size=\"14.5\" fill=\"#333\">{}</tspan>",
                 esc(l.trim())
             );
         }
@@ -636,8 +676,9 @@ pub fn render(r: &Report, lang: Lang) -> String {
     }
     let _ = writeln!(
         o,
-        "<li><a href=\"#coverage\">{}</a></li><li><a href=\"#warnings\">{}</a></li></ol></nav>\n</section>",
+        "<li><a href=\"#coverage\">{}</a></li><li><a href=\"#approval\">{}</a></li><li><a href=\"#warnings\">{}</a></li></ol></nav>\n</section>",
         esc(w.coverage),
+        esc(super::scope::scope_words(lang).approval),
         esc(w.warnings)
     );
 
@@ -684,6 +725,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
     }
 
     coverage(&mut o, r, lang);
+    approval(&mut o, r, lang);
 
     let _ = writeln!(o, "<section id=\"warnings\">\n<h2>{}</h2>", esc(w.warnings));
     if r.warnings.is_empty() {
@@ -749,13 +791,20 @@ fn item(o: &mut String, it: &super::model::ReportItem, cat: &Catalogue, lang: La
             esc(u.waiver_expired)
         );
     }
+    if let Some(line) = it
+        .answer
+        .as_ref()
+        .and_then(|a| super::scope::answer_line(a, lang))
+    {
+        let _ = writeln!(o, "<p class=\"answered\">{}</p>", untrusted(&line));
+    }
     evidence_table(o, &it.evidence, lang);
     if let Some(cs) = it.computed_status {
         let _ = writeln!(
             o,
             "<p><span class=\"label\">{} ({}):</span> {} {}</p>",
             esc(w.computed),
-            esc(w.waived),
+            esc(if it.waived { w.waived } else { w.for_reference }),
             badge(cs, lang),
             it.computed_reason
                 .as_deref()
@@ -766,7 +815,7 @@ fn item(o: &mut String, it: &super::model::ReportItem, cat: &Catalogue, lang: La
             evidence_table(o, ce, lang);
         }
     }
-    if !matches!(it.status, Status::Pass | Status::NotApplicable) {
+    if !it.status.needs_no_fix() {
         let _ = writeln!(
             o,
             "<div class=\"remediation\"><span class=\"label\">{}:</span> {}</div>",
@@ -881,6 +930,7 @@ fn coverage(o: &mut String, r: &Report, lang: Lang) {
         );
     }
     let _ = writeln!(o, "</tbody></table>");
+    scope_table(o, r, lang);
     if cov.unreadable.is_empty() {
         let _ = writeln!(o, "<p>{}</p>", esc(u.nothing_missed));
     } else {
@@ -901,6 +951,61 @@ fn coverage(o: &mut String, r: &Report, lang: Lang) {
         let _ = writeln!(o, "</ul>");
     }
     let _ = writeln!(o, "</section>");
+}
+
+/// What was audited: root, shares, paths walked, hosts, evidence folders, the
+/// tool and the digest of its definitions.
+fn scope_table(o: &mut String, r: &Report, lang: Lang) {
+    let sw = super::scope::scope_words(lang);
+    let _ = writeln!(o, "<table class=\"scope\"><tbody>");
+    for row in super::scope::rows(&r.scope, lang) {
+        let v = if row.values.is_empty() {
+            esc(sw.none)
+        } else {
+            row.values
+                .iter()
+                .map(|x| {
+                    if row.code {
+                        format!("<code>{}</code>", untrusted(x))
+                    } else {
+                        untrusted(x)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("<br>")
+        };
+        let _ = writeln!(o, "<tr><th>{}</th><td>{v}</td></tr>", esc(row.label));
+    }
+    let _ = writeln!(o, "</tbody></table>");
+}
+
+/// The approval block: prepared by, approved by the administrator, dates, and a
+/// box for a signature or seal.
+fn approval(o: &mut String, r: &Report, lang: Lang) {
+    let sw = super::scope::scope_words(lang);
+    let a = &r.approval;
+    let cell = |v: Option<String>| v.map(|x| untrusted(&x)).unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "<section class=\"approval\" id=\"approval\">\n<h2>{}</h2>\n<table><thead><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(sw.approval),
+        esc(sw.name),
+        esc(sw.date),
+        esc(sw.seal)
+    );
+    for (label, who, on) in [
+        (sw.prepared_by, a.prepared_by.clone(), a.prepared_on),
+        (sw.approved_by, a.approved_by.clone(), a.approved_on),
+    ] {
+        let _ = writeln!(
+            o,
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td class=\"seal\"></td></tr>",
+            esc(label),
+            cell(who),
+            cell(on.map(|d| d.to_string()))
+        );
+    }
+    let _ = writeln!(o, "</tbody></table>\n</section>");
 }
 
 /// "Changes since the last audit" (with `--baseline`).
@@ -1021,9 +1126,15 @@ mod tests {
             wrap_words("Handling: register, labels, copies, take-out, disposal", 30),
             ["Handling: register, labels,", "copies, take-out, disposal"]
         );
+        // A Japanese label breaks before its bracket, not inside a word (it used
+        // to print 廃棄 / 等）), and a label that fits keeps no added space.
         assert_eq!(
-            wrap_words("情報の取扱い（管理・複製・廃棄等）", 30),
-            ["情報の取扱い（管理・複製・廃棄", "等）"]
+            wrap_words("情報の取扱い（管理・複製・廃棄等）", 28),
+            ["情報の取扱い", "（管理・複製・廃棄等）"]
+        );
+        assert_eq!(
+            wrap_words("情報のアクセス制限（人）", 28),
+            ["情報のアクセス制限（人）"]
         );
     }
 

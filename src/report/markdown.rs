@@ -114,9 +114,16 @@ pub fn render(r: &Report, lang: Lang) -> String {
             } else {
                 String::new()
             };
+            // Who answered (and approved) stands beside the reason.
+            let answered = it
+                .answer
+                .as_ref()
+                .and_then(|a| super::scope::answer_line(a, lang))
+                .map(|l| format!(" — {}", esc(&l)))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "| {} | {} | {}{} | {} |",
+                "| {} | {} | {}{} | {}{answered} |",
                 it.id,
                 it.title.get(lang),
                 it.status.label(lang),
@@ -142,6 +149,13 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 it.status.label(lang)
             );
             let _ = writeln!(o, "{}: {}\n", w.reason, esc(&it.reason));
+            if let Some(line) = it
+                .answer
+                .as_ref()
+                .and_then(|a| super::scope::answer_line(a, lang))
+            {
+                let _ = writeln!(o, "{}: {}\n", w.answer, esc(&line));
+            }
             if !it.evidence.is_empty() {
                 let _ = writeln!(o, "{}:\n", w.evidence);
                 for e in &it.evidence {
@@ -150,7 +164,8 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 let _ = writeln!(o);
             }
             if let (Some(cs), Some(ce)) = (it.computed_status, &it.computed_evidence) {
-                let _ = writeln!(o, "{} ({}): {}\n", w.computed, w.waived, cs.label(lang));
+                let why = if it.waived { w.waived } else { w.for_reference };
+                let _ = writeln!(o, "{} ({}): {}\n", w.computed, why, cs.label(lang));
                 for e in ce {
                     let _ = writeln!(o, "- {}", esc_evidence(e));
                 }
@@ -158,39 +173,70 @@ pub fn render(r: &Report, lang: Lang) -> String {
                     let _ = writeln!(o);
                 }
             }
-            if it.status != Status::Pass {
+            if !it.status.needs_no_fix() {
                 let _ = writeln!(o, "{}:\n\n{}\n", w.remediation, it.remediation.get(lang));
             }
         }
     }
 
-    let cov = &r.coverage;
-    if !cov.unreadable.is_empty() || cov.vanished + cov.loops + cov.skipped_special > 0 {
-        let _ = writeln!(o, "\n## {}\n", w.coverage);
-        for u in &cov.unreadable {
-            let _ = writeln!(o, "- {}: {}", esc(&u.path), esc(&u.error));
-        }
-        let _ = if lang == Lang::Ja {
-            writeln!(
-                o,
-                "- 調査中に消えたファイル: {}、リンクのループ: {}、特殊ファイル（除外）: {}",
-                cov.vanished, cov.loops, cov.skipped_special
-            )
-        } else {
-            writeln!(
-                o,
-                "- vanished: {}, loops: {}, skipped_special: {}",
-                cov.vanished, cov.loops, cov.skipped_special
-            )
-        };
-    }
+    scope_section(&mut o, r, lang);
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n## {}\n", w.warnings);
         for x in &r.warnings {
             let _ = writeln!(o, "- {}", esc(x));
         }
     }
+    approval_section(&mut o, r, lang);
     o
+}
+
+/// The scope: what was walked and read (and what could not be), hosts,
+/// evidence folders, the tool and the digest of its definitions.
+fn scope_section(o: &mut String, r: &Report, lang: Lang) {
+    let w = words(lang);
+    let sw = super::scope::scope_words(lang);
+    let sc = &r.scope;
+    let _ = writeln!(o, "\n## {}\n", w.coverage);
+    for row in super::scope::rows(sc, lang) {
+        let v = if row.values.is_empty() {
+            sw.none.to_string()
+        } else {
+            row.values
+                .iter()
+                .map(|x| esc(x))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let _ = writeln!(o, "- {}: {v}", row.label);
+    }
+    let cov = &r.coverage;
+    if !cov.unreadable.is_empty() {
+        let _ = writeln!(o, "\n{} ({}):\n", sw.unreadable, cov.unreadable.len());
+        for u in &cov.unreadable {
+            let _ = writeln!(o, "- ✖ {}: {}", esc(&u.path), esc(&u.error));
+        }
+    }
+}
+
+/// The approval block: prepared by, approved by the administrator, dates and a
+/// column to sign or seal on paper.
+fn approval_section(o: &mut String, r: &Report, lang: Lang) {
+    let sw = super::scope::scope_words(lang);
+    let a = &r.approval;
+    let _ = writeln!(o, "\n## {}\n", sw.approval);
+    let _ = writeln!(o, "| | {} | {} | {} |", sw.name, sw.date, sw.seal);
+    let _ = writeln!(o, "|---|---|---|---|");
+    for (label, who, on) in [
+        (sw.prepared_by, &a.prepared_by, a.prepared_on),
+        (sw.approved_by, &a.approved_by, a.approved_on),
+    ] {
+        let _ = writeln!(
+            o,
+            "| {label} | {} | {} | |",
+            who.as_deref().map(esc).unwrap_or_default(),
+            on.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
 }
 
 fn esc_evidence(e: &crate::model::Evidence<String>) -> String {

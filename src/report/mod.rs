@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
+pub mod scope;
 pub mod table;
 pub mod xlsx;
 
@@ -108,6 +109,7 @@ pub struct Words {
     pub details: &'static str,
     pub answer: &'static str,
     pub remarks: &'static str,
+    pub for_reference: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -139,6 +141,7 @@ pub fn words(lang: Lang) -> &'static Words {
         details: "不適合・要確認の項目",
         answer: "回答",
         remarks: "備考",
+        for_reference: "参考",
     };
     const EN: Words = Words {
         title: "Technology information management self-check",
@@ -168,6 +171,7 @@ pub fn words(lang: Lang) -> &'static Words {
         details: "Items that need attention",
         answer: "Answer",
         remarks: "Remarks",
+        for_reference: "for reference",
     };
     match lang {
         Lang::Ja => &JA,

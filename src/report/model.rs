@@ -33,9 +33,110 @@ pub struct Report {
     /// Problems that did not stop the run (profile warnings, expired waivers).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// What this audit covered: shares and paths walked, hosts, evidence folders,
+    /// the tool and the digest of its built-in definitions, coverage counts.
+    #[serde(default)]
+    pub scope: Scope,
+    /// Who prepared the report and who approves it (`approval:` in the profile).
+    #[serde(default)]
+    pub approval: Approval,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// The scope of the audit, stated in the report so that a reader who has only
+/// the report knows what was (and was not) looked at.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Scope {
+    /// The root the host was read under (`--root`; `/` for the live host);
+    /// empty when only Windows evidence was audited.
+    pub root: String,
+    /// `scope.shares` of the profile.
+    pub shares: Vec<String>,
+    /// `scope.exclude` of the profile.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// `--scan` paths.
+    #[serde(default)]
+    pub scan: Vec<String>,
+    /// Every folder the walk started from (shares, asset folders outside them,
+    /// `--scan` paths), with why it could not be walked when it could not.
+    #[serde(default)]
+    pub walked: Vec<CoverageRoot>,
+    pub hosts: Vec<Host>,
+    /// `--evidence` folders (Windows evidence).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// The profile file, when one was given, and its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_sha256: Option<String>,
+    pub tool: Tool,
+    pub checklist: ChecklistRef,
+    /// SHA-256 of the built-in checklist and policies: the SHA-256 of the
+    /// `sha256sum` listing of `definitions` (as printed by
+    /// `sha256sum checklists/*.yaml policies/*.yaml`).
+    pub definitions_sha256: String,
+    pub definitions: Vec<DefinitionFile>,
+    /// Counts of the walk.
+    pub counts: ScopeCounts,
+}
+
+/// One embedded definition file and its SHA-256.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DefinitionFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ScopeCounts {
+    pub files: u64,
+    pub dirs: u64,
+    pub protected: u64,
+    pub hashed: u64,
+    /// Paths that could not be read (`coverage.unreadable`).
+    pub unreadable: u64,
+    pub vanished: u64,
+    pub loops: u64,
+    pub skipped_special: u64,
+    pub excluded: u64,
+    /// Mount points not entered.
+    pub other_filesystems: u64,
+}
+
+/// The approval block of the report.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Approval {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared_on: Option<NaiveDate>,
+    /// `approval.approved_by`, else the administrator (roster name, else account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_on: Option<NaiveDate>,
+    /// `profile` when `approval.approved_by` names the approver, `administrator`
+    /// when it was taken from `administrator.account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by_from: Option<String>,
+}
+
+/// Who answered an item (or granted its waiver or alternative) and until when,
+/// from the profile's `answers:` entry that decided it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Tool {
     pub name: String,
     pub version: String,
@@ -50,14 +151,14 @@ pub struct Organization {
     pub certificate_id: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Host {
     pub name: String,
     pub root: String,
     pub kind: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ChecklistRef {
     pub id: String,
     pub version: String,
@@ -86,6 +187,10 @@ pub struct ReportItem {
     /// A waiver that had expired by the audit date and was ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver_expired_on: Option<NaiveDate>,
+    /// The profile's answer that decided this item: who gave it, who approved
+    /// it, until when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<AnswerInfo>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

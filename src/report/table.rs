@@ -162,6 +162,13 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
         if !ev.is_empty() {
             reason = format!("{reason}\n{}", ev.join("\n"));
         }
+        if let Some(line) = it
+            .answer
+            .as_ref()
+            .and_then(|a| super::scope::answer_line(a, lang))
+        {
+            reason = format!("{reason}\n({})", one_line(&line));
+        }
         let reason = reason
             .split('\n')
             .map(|l| wrap(l, reason_w))
@@ -172,7 +179,7 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
             status.push_str(&format!("\n({})", w.waived));
         }
         let style = match it.status {
-            Status::Pass => "Fg",
+            Status::Pass | Status::Alternative => "Fg",
             Status::Partial => "Fy",
             Status::Fail | Status::Error => "Fr",
             _ => "",
@@ -194,14 +201,39 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     let mut s = Table::new();
     s.set_format(*format::consts::FORMAT_BOX_CHARS);
     // The criterion's name takes what the numbers leave; on a narrow terminal the
-    // status headings go one word per line.
+    // status headings go one word per line, and where even that is too wide they
+    // are the statuses' symbols, explained below the table. The column of
+    // alternatives is there when an item was met by one.
+    let statuses: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|st| {
+            *st != Status::Alternative || r.summary.counts.get(st).copied().unwrap_or(0) > 0
+        })
+        .collect();
     let mut heads: Vec<String> = std::iter::once(w.score)
-        .chain(Status::ALL.iter().map(|st| st.label(lang)))
+        .chain(statuses.iter().map(|st| st.label(lang)))
         .map(str::to_string)
         .collect();
     let numbers = |h: &[String]| h.iter().map(|x| text_width(x)).sum::<usize>();
     if width < numbers(&heads) + frame(heads.len() + 1) + 30 {
         heads = heads.iter().map(|h| h.replace(' ', "\n")).collect();
+    }
+    let mut legend = None;
+    if width < numbers(&heads) + frame(heads.len() + 1) + 9 {
+        heads = std::iter::once(w.score.to_string())
+            .chain(
+                statuses
+                    .iter()
+                    .map(|st| super::html::symbol(*st).to_string()),
+            )
+            .collect();
+        legend = Some(
+            statuses
+                .iter()
+                .map(|st| format!("{} {}", super::html::symbol(*st), st.label(lang)))
+                .collect::<Vec<_>>()
+                .join(if lang == Lang::Ja { "　" } else { "  " }),
+        );
     }
     let crit_w = width
         .saturating_sub(numbers(&heads) + frame(heads.len() + 1))
@@ -219,7 +251,7 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
             Cell::new(&score_text(c.score)),
         ];
         cells.extend(
-            Status::ALL
+            statuses
                 .iter()
                 .map(|st| Cell::new(&c.counts.get(st).copied().unwrap_or(0).to_string())),
         );
@@ -230,12 +262,15 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
         Cell::new(&score_text(r.summary.score)),
     ];
     cells.extend(
-        Status::ALL
+        statuses
             .iter()
             .map(|st| Cell::new(&r.summary.counts.get(st).copied().unwrap_or(0).to_string())),
     );
     s.add_row(Row::new(cells));
     out.push_str(&s.to_string());
+    if let Some(l) = legend {
+        out.push_str(&format!("{l}\n"));
+    }
     if let Some(tl) = &r.timeline {
         out.push_str(&format!(
             "{}: {} {} / {} {}\n",
@@ -245,8 +280,48 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
             out.push_str(&format!("⚠ {}\n", tl.next_step(lang)));
         }
     }
+    out.push_str(&scope_footer(r, lang, width));
     for x in &r.warnings {
         out.push_str(&format!("{}: {}\n", w.warnings, one_line(x)));
+    }
+    out
+}
+
+/// The coverage footer: what was walked and read, what could not be, and the
+/// tool and definitions the verdicts came from. The reasons that say "see
+/// coverage" point here.
+fn scope_footer(r: &Report, lang: Lang, width: usize) -> String {
+    let w = words(lang);
+    let sc = &r.scope;
+    let mut out = format!("{}:\n", w.coverage);
+    // Each entry wrapped to the terminal, its continuation lines indented.
+    let mut line = |k: &str, v: String| {
+        let text = wrap(&format!("{k}: {}", one_line(&v)), width.saturating_sub(4));
+        for (i, l) in text.lines().enumerate() {
+            let indent = if i == 0 { "  " } else { "    " };
+            out.push_str(&format!("{indent}{l}\n"));
+        }
+    };
+    // The rows that say something (an empty share list is in "walked" anyway).
+    for row in super::scope::rows(sc, lang) {
+        if !row.values.is_empty() {
+            line(row.label, row.values.join("; "));
+        }
+    }
+    const SHOWN: usize = 5;
+    for u in r.coverage.unreadable.iter().take(SHOWN) {
+        out.push_str(&format!(
+            "  ✖ {}: {}\n",
+            one_line(&u.path),
+            one_line(&u.error)
+        ));
+    }
+    let more = r.coverage.unreadable.len().saturating_sub(SHOWN);
+    if more > 0 {
+        out.push_str(&match lang {
+            Lang::Ja => format!("  … ほか {more} 件（report.json の coverage に全件）\n"),
+            Lang::En => format!("  … and {more} more (all in report.json, coverage)\n"),
+        });
     }
     out
 }

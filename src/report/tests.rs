@@ -26,8 +26,10 @@ pub const LOSSY: &str = "/srv/share/design/\u{fffd}\u{fffd}.dwg";
 pub const LOSSY_B64: &str = "L3Nydi9zaGFyZS9kZXNpZ24vgqCCoi5kd2c=";
 
 /// A fixed report covering every status, every evidence field, a waiver, an
-/// expired waiver, a timeline, coverage and warnings. With `hostile`, every text
-/// that comes from the audited system or the profile is an attack.
+/// expired waiver, a control met by an alternative measure, who answered and
+/// approved, a timeline, the scope, coverage, warnings and the approval block.
+/// With `hostile`, every text that comes from the audited system or the profile
+/// is an attack.
 pub fn example(lang: Lang, hostile: bool) -> Report {
     let cat = Catalogue::builtin();
     let h = |plain: &str, evil: &str| {
@@ -38,8 +40,13 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
         }
     };
     let mut results = Vec::new();
+    // Statuses in turn (the alternative is given below, with its answer).
+    let cycle: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|s| *s != Status::Alternative)
+        .collect();
     for (i, item) in cat.items.iter().enumerate() {
-        let status = Status::ALL[i % Status::ALL.len()];
+        let status = cycle[i % cycle.len()];
         let mut evidence = Vec::new();
         let reason = match status {
             Status::Pass => Text::new("条件を満たしています", "the condition holds"),
@@ -102,6 +109,7 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
                 format!("{} の回答がありません", item.id),
                 format!("no answer for {}", item.id),
             ),
+            Status::Alternative => unreachable!("not in the cycle"),
         };
         results.push(ItemResult {
             id: item.id.clone(),
@@ -114,12 +122,34 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
         });
     }
     // A waiver on an automatic item, keeping its computed result beside it.
+    let its05 = results.iter_mut().find(|r| r.id == "ITS-05").unwrap();
+    its05.status = Status::Pass;
+    its05.waived = true;
+    its05.reason = Text::new(
+        format!("回答: {}", h("ログは外部のSIEMに2年保存", FORMULA)),
+        format!(
+            "answer: {}",
+            h("logs are kept 2 years in the SIEM", FORMULA)
+        ),
+    );
+    its05.evidence = vec![
+        Evidence::new(EvidenceKind::Answer)
+            .date("2027-03-31")
+            .detail(Text::same("justification")),
+    ];
+    its05.computed = Some(Outcome::fail(Text::new(
+        "保存期間が 90 日です",
+        "logs are kept 90 days",
+    )));
+    // A control met by another one (IPS on the UTM instead of an IDS on the host).
     let its07 = results.iter_mut().find(|r| r.id == "ITS-07").unwrap();
-    its07.status = Status::Pass;
-    its07.waived = true;
+    its07.status = Status::Alternative;
     its07.reason = Text::new(
-        format!("回答: {}", h("境界のUTMでIPSを運用", FORMULA)),
-        format!("answer: {}", h("IPS runs on the perimeter UTM", FORMULA)),
+        format!("代替措置: {}", h("境界のUTMでIPSを運用", FORMULA)),
+        format!(
+            "alternative measure: {}",
+            h("IPS runs on the perimeter UTM", FORMULA)
+        ),
     );
     its07.evidence = vec![
         Evidence::new(EvidenceKind::Answer)
@@ -139,6 +169,55 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
     sto01.expired_waiver = Some(date("2026-03-31"));
 
     let mut profile = Profile::empty();
+    let answer = |status, by: &str, on: &str, approver: Option<&str>, until: Option<&str>| {
+        crate::profile::Answer {
+            status,
+            note: None,
+            justification: None,
+            evidence: vec![],
+            expires_on: until.map(date),
+            answered_by: Some(h(by, SCRIPT)),
+            answered_on: Some(date(on)),
+            approved_by: approver.map(|a| h(a, FORMULA)),
+            pos: Default::default(),
+        }
+    };
+    use crate::profile::AnswerStatus;
+    for (id, a) in [
+        (
+            "ITS-07",
+            answer(
+                AnswerStatus::Alternative,
+                "情報システム課 佐藤",
+                "2026-11-20",
+                Some("山田 太郎"),
+                None,
+            ),
+        ),
+        (
+            "ITS-05",
+            answer(
+                AnswerStatus::Pass,
+                "情報システム課 佐藤",
+                "2026-11-20",
+                Some("山田 太郎"),
+                Some("2027-03-31"),
+            ),
+        ),
+        (
+            "ADM-05",
+            answer(AnswerStatus::Pass, "総務部 鈴木", "2026-11-18", None, None),
+        ),
+    ] {
+        profile.answers.insert(id.to_string(), a);
+    }
+    profile.approval = crate::profile::Approval {
+        prepared_by: Some(h("情報システム課 佐藤", SCRIPT)),
+        prepared_on: Some(date("2026-11-25")),
+        approved_by: Some(h("代表取締役 山田 太郎", FORMULA)),
+        approved_on: None,
+    };
+    profile.scope.shares = vec!["/srv/share".into(), h("/srv/design", NEWLINE)];
     profile.organization.name = h("株式会社サンプル製作所", &format!("{SCRIPT}{FORMULA}"));
     profile.organization.certification = Some(Certification {
         body: Some(h("一般社団法人サンプル認証機構", NEWLINE)),
@@ -162,6 +241,11 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
         )],
         baseline: None,
         files: None,
+        scope: super::scope::ScopeInput {
+            root: Some("/".into()),
+            scan: vec!["/home/cad".into()],
+            evidence: vec!["evidence/pc-01".into()],
+        },
     });
     r.generated_at = "2026-11-25T09:00:00+09:00".into();
     // Snapshots do not change with each release.
@@ -183,9 +267,39 @@ pub fn example(lang: Lang, hostile: bool) -> Report {
         vanished: 1,
         loops: 2,
         skipped_special: 3,
+        roots: vec![
+            super::model::CoverageRoot {
+                path: "/srv/share".into(),
+                kind: "share".into(),
+                ..Default::default()
+            },
+            super::model::CoverageRoot {
+                path: h("/srv/design", NEWLINE),
+                kind: "share".into(),
+                error: Some("permission denied".into()),
+                ..Default::default()
+            },
+            super::model::CoverageRoot {
+                path: "/home/cad".into(),
+                kind: "scan".into(),
+                ..Default::default()
+            },
+        ],
+        dirs: 3_456,
         ..Coverage::default()
     };
+    // The scope is built from what the walk found; the walk is made up here.
+    r.scope = super::scope::scope(&r, &profile, &input_scope());
+    r.scope.tool.version = "0.0.0-test".into();
     r
+}
+
+fn input_scope() -> super::scope::ScopeInput {
+    super::scope::ScopeInput {
+        root: Some("/".into()),
+        scan: vec!["/home/cad".into()],
+        evidence: vec!["evidence/pc-01".into()],
+    }
 }
 
 #[test]
@@ -412,7 +526,7 @@ fn hostile_names_cannot_become_formulas_in_xlsx() {
             .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
             .map(|(_, v)| v)
             .collect();
-        assert_eq!(sheets.len(), 3, "{:?}", parts.keys().collect::<Vec<_>>());
+        assert_eq!(sheets.len(), 4, "{:?}", parts.keys().collect::<Vec<_>>());
         for s in &sheets {
             assert!(!s.contains("<f>") && !s.contains("<f "), "a formula cell");
         }
@@ -449,4 +563,37 @@ fn blank_form_workbook_names_every_item() {
         assert!(strings.contains(&format!(">{}<", it.id)), "{}", it.id);
     }
     assert!(parts["xl/worksheets/sheet1.xml"].contains("<dataValidation"));
+}
+
+#[test]
+fn xlsx_rows_are_as_high_as_their_wrapped_text() {
+    use super::xlsx::wrapped_lines;
+    assert_eq!(wrapped_lines("short", 20.0), 1);
+    assert_eq!(wrapped_lines("a\nb\nc", 20.0), 3);
+    // 30 CJK characters are 60 columns: four lines in a column 18 wide.
+    assert_eq!(wrapped_lines(&"技".repeat(30), 18.0), 4);
+    let r = example(Lang::Ja, false);
+    let parts = xlsx_parts(&super::xlsx::render(&r, Lang::Ja).unwrap());
+    let sheet = &parts["xl/worksheets/sheet1.xml"];
+    // Every item row (from row 5 on) has a height set for its wrapped question.
+    let re =
+        regex::Regex::new(r#"<row r="(\d+)"[^>]*?ht="([0-9.]+)"[^>]*customHeight="1""#).unwrap();
+    let heights: std::collections::BTreeMap<u32, f64> = re
+        .captures_iter(sheet)
+        .map(|c| (c[1].parse().unwrap(), c[2].parse().unwrap()))
+        .collect();
+    for row in 5..5 + r.items.len() as u32 {
+        let h = heights.get(&row).copied().unwrap_or(0.0);
+        assert!(h >= 33.0, "row {row} is {h} pt high: {heights:?}");
+    }
+    // The approval block and the scope sheet.
+    let strings = &parts["xl/sharedStrings.xml"];
+    for s in [
+        "承認者（技術情報管理責任者）",
+        "署名・印",
+        "組み込み定義の SHA-256",
+        &r.scope.definitions_sha256,
+    ] {
+        assert!(strings.contains(s), "{s} not in the workbook");
+    }
 }

@@ -64,6 +64,7 @@ impl Styles {
     fn status(&self, s: Status) -> Format {
         let (fill, ink) = match s {
             Status::Pass => (0xC6EFCE, 0x006100),
+            Status::Alternative => (0xB2DFDB, 0x004D40),
             Status::Partial => (0xFFEB9C, 0x7F4F00),
             Status::Fail => (0xFFC7CE, 0x9C0006),
             Status::NotApplicable => (0xEDEDED, 0x404040),
@@ -104,14 +105,55 @@ fn put_untrusted(
     put(ws, row, col, &one_line(text), f)
 }
 
+/// Points per line of wrapped text at the default 11 pt font, and the padding
+/// of a row.
+const LINE_PT: f64 = 15.0;
+const ROW_PAD_PT: f64 = 3.0;
+/// Excel's highest row.
+const MAX_ROW_PT: f64 = 409.0;
+
+/// How many lines `text` takes in a wrapped cell `width` characters wide
+/// (Excel's column unit: one digit; a CJK character takes about two). One unit
+/// is kept for the cell's padding, and lines break at words as the spreadsheet
+/// breaks them.
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let cols = (width - 1.0).floor().max(1.0) as usize;
+    text.split('\n')
+        .map(|l| super::table::wrap(l, cols).lines().count().max(1))
+        .sum()
+}
+
+/// Sets a row's height from its tallest wrapped cell. Programs that write xlsx
+/// files leave rows at one line: Excel grows them only when a cell is edited,
+/// and LibreOffice never does on opening, so wrapped text would be cut off.
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(f64, &str)]) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(w, t)| wrapped_lines(t, *w))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        let h = (lines as f64 * LINE_PT + ROW_PAD_PT).min(MAX_ROW_PT);
+        ws.set_row_height(row, h)?;
+    }
+    Ok(())
+}
+
+/// The width of a status column of the summary: its heading on one line
+/// (代替措置で適合 is not broken inside the word), at least 11.
+fn status_width(s: Status, lang: Lang) -> f64 {
+    use unicode_width::UnicodeWidthStr;
+    (status_text(s, lang).width() as f64 + 2.0).max(11.0)
+}
+
 fn status_text(s: Status, lang: Lang) -> String {
     format!("{} {}", symbol(s), s.label(lang))
 }
 
-fn sheet_names(lang: Lang) -> [&'static str; 3] {
+fn sheet_names(lang: Lang) -> [&'static str; 4] {
     match lang {
-        Lang::Ja => ["チェックリスト", "集計", "証跡"],
-        Lang::En => ["Checklist", "Summary", "Evidence"],
+        Lang::Ja => ["チェックリスト", "集計", "証跡", "調査範囲"],
+        Lang::En => ["Checklist", "Summary", "Evidence", "Scope"],
     }
 }
 
@@ -202,10 +244,8 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         put(ws, header_row, c as u16, h, &st.header)?;
     }
-    for (c, width) in [18.0, 9.0, 48.0, 12.0, 40.0, 60.0, 28.0, 40.0]
-        .iter()
-        .enumerate()
-    {
+    const WIDTHS: [f64; 8] = [18.0, 9.0, 48.0, 12.0, 40.0, 60.0, 28.0, 40.0];
+    for (c, width) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     let mut row = header_row + 1;
@@ -228,10 +268,22 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         if it.waived {
             remarks.push(w.waived.to_string());
         }
+        if let Some(line) = it
+            .answer
+            .as_ref()
+            .and_then(|a| super::scope::answer_line(a, lang))
+        {
+            remarks.push(one_line(&line));
+        }
         if let Some(cs) = it.computed_status {
             remarks.push(format!(
-                "{}: {}{}",
+                "{}{}: {}{}",
                 w.computed,
+                if it.waived {
+                    String::new()
+                } else {
+                    format!(" ({})", w.for_reference)
+                },
                 cs.label(lang),
                 it.computed_reason
                     .as_deref()
@@ -245,7 +297,7 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 Lang::En => format!("waiver expired on {d} (ignored)"),
             });
         }
-        let remediation = if matches!(it.status, Status::Pass | Status::NotApplicable) {
+        let remediation = if it.status.needs_no_fix() {
             String::new()
         } else {
             flat(it.remediation.get(lang))
@@ -260,10 +312,26 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             &status_text(it.status, lang),
             &st.status(it.status),
         )?;
-        put_untrusted(ws, row, 4, &it.reason, &st.text)?;
-        put(ws, row, 5, &evidence_summary(&it.evidence, lang), &st.text)?;
-        put(ws, row, 6, &remarks.join("\n"), &st.text)?;
+        let reason = one_line(&it.reason);
+        let evidence = evidence_summary(&it.evidence, lang);
+        let remarks = remarks.join("\n");
+        let status = status_text(it.status, lang);
+        put(ws, row, 4, &reason, &st.text)?;
+        put(ws, row, 5, &evidence, &st.text)?;
+        put(ws, row, 6, &remarks, &st.text)?;
         put(ws, row, 7, &remediation, &st.text)?;
+        let texts = [
+            crit.as_str(),
+            &it.id,
+            &question,
+            &status,
+            &reason,
+            &evidence,
+            &remarks,
+            &remediation,
+        ];
+        let cells: Vec<(f64, &str)> = WIDTHS.iter().copied().zip(texts).collect();
+        fit_row(ws, row, &cells)?;
         row += 1;
     }
     ws.autofilter(header_row, 0, row.saturating_sub(1).max(header_row), 7)?;
@@ -301,11 +369,26 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }))
     .collect();
     let mut row = 1;
+    // Values span the columns of the score table below (B to the last status).
+    let last_col = 1 + Status::ALL.len() as u16;
+    let span = 14.0
+        + Status::ALL
+            .iter()
+            .map(|s| status_width(*s, lang))
+            .sum::<f64>();
     for (k, v) in &info {
         put(ws, row, 0, k, &st.bold_text)?;
-        put(ws, row, 1, v, &st.text)?;
+        let v = &fit(v.clone(), "…");
+        let f = if starts_formula(v) {
+            st.text.clone().set_quote_prefix()
+        } else {
+            st.text.clone()
+        };
+        ws.merge_range(row, 1, row, last_col, v, &f)?;
+        fit_row(ws, row, &[(40.0, k), (span, v)])?;
         row += 1;
     }
+    row = approval_block(ws, row + 1, r, lang, &st)?;
     put(ws, row, 0, w.score, &st.bold_text)?;
     match r.summary.score {
         Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
@@ -315,9 +398,16 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let table_header = row;
     put(ws, row, 0, w.criterion, &st.header)?;
     put(ws, row, 1, w.score, &st.header)?;
-    for (i, s) in Status::ALL.iter().enumerate() {
-        put(ws, row, 2 + i as u16, &status_text(*s, lang), &st.header)?;
+    let heads: Vec<String> = Status::ALL.iter().map(|s| status_text(*s, lang)).collect();
+    for (i, h) in heads.iter().enumerate() {
+        put(ws, row, 2 + i as u16, h, &st.header)?;
     }
+    let cells: Vec<(f64, &str)> = Status::ALL
+        .iter()
+        .zip(&heads)
+        .map(|(s, h)| (status_width(*s, lang), h.as_str()))
+        .collect();
+    fit_row(ws, row, &cells)?;
     row += 1;
     let first = row;
     for c in &r.summary.criteria {
@@ -349,8 +439,8 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }
     ws.set_column_width(0, 40.0)?;
     ws.set_column_width(1, 14.0)?;
-    for i in 0..Status::ALL.len() {
-        ws.set_column_width(2 + i as u16, 11.0)?;
+    for (i, s) in Status::ALL.iter().enumerate() {
+        ws.set_column_width(2 + i as u16, status_width(*s, lang))?;
     }
     if last >= first {
         let mut chart = Chart::new(ChartType::RadarWithMarkers);
@@ -487,8 +577,85 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ws.set_paper_size(A4);
     ws.set_landscape();
 
+    // 4. The scope of the audit.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[3])?;
+    scope_sheet(ws, r, lang, &st)?;
+
     wb.worksheet_from_index(0)?.set_active(true);
     wb.save_to_buffer()
+}
+
+/// The approval block (prepared by, approved by the administrator, dates, and
+/// an empty cell to sign or seal) from `row` on; returns the next free row.
+fn approval_block(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &Report,
+    lang: Lang,
+    st: &Styles,
+) -> Result<u32, XlsxError> {
+    let sw = super::scope::scope_words(lang);
+    let a = &r.approval;
+    put(ws, row, 0, sw.approval, &st.header)?;
+    put(ws, row, 1, sw.name, &st.header)?;
+    put(ws, row, 2, sw.date, &st.header)?;
+    put(ws, row, 3, sw.seal, &st.header)?;
+    let mut row = row + 1;
+    for (label, who, on) in [
+        (sw.prepared_by, &a.prepared_by, a.prepared_on),
+        (sw.approved_by, &a.approved_by, a.approved_on),
+    ] {
+        put(ws, row, 0, label, &st.bold_text)?;
+        put_untrusted(ws, row, 1, who.as_deref().unwrap_or(""), &st.text)?;
+        put(
+            ws,
+            row,
+            2,
+            &on.map(|d| d.to_string()).unwrap_or_default(),
+            &st.text,
+        )?;
+        ws.write_blank(row, 3, &st.text)?;
+        // Room for a handwritten signature or a seal (印).
+        ws.set_row_height(row, 36.0)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The scope sheet: root, shares, paths walked, hosts, evidence folders, the
+/// tool, the digest of its definitions and the coverage counts.
+fn scope_sheet(ws: &mut Worksheet, r: &Report, lang: Lang, st: &Styles) -> Result<(), XlsxError> {
+    let sw = super::scope::scope_words(lang);
+    let w = words(lang);
+    let sc = &r.scope;
+    const WIDTHS: [f64; 2] = [36.0, 90.0];
+    ws.set_column_width(0, WIDTHS[0])?;
+    ws.set_column_width(1, WIDTHS[1])?;
+    put(ws, 0, 0, w.coverage, &st.title)?;
+    let rows: Vec<(&str, String)> = super::scope::rows(sc, lang)
+        .into_iter()
+        .map(|row| {
+            let v = if row.values.is_empty() {
+                sw.none.to_string()
+            } else {
+                row.values
+                    .iter()
+                    .map(|x| one_line(x))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            (row.label, v)
+        })
+        .collect();
+    for (row, (k, v)) in (2..).zip(&rows) {
+        put(ws, row, 0, k, &st.bold_text)?;
+        put(ws, row, 1, v, &st.text)?;
+        fit_row(ws, row, &[(WIDTHS[0], k), (WIDTHS[1], v)])?;
+    }
+    ws.set_paper_size(A4);
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
 }
 
 /// The blank self-check form as a workbook (`timaudit checklist --format xlsx`):
@@ -540,10 +707,8 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         put(ws, header_row, c as u16, h, &st.header)?;
     }
-    for (c, width) in [18.0, 9.0, 48.0, 10.0, 48.0, 12.0, 36.0, 28.0]
-        .iter()
-        .enumerate()
-    {
+    const WIDTHS: [f64; 8] = [18.0, 9.0, 48.0, 10.0, 48.0, 12.0, 36.0, 28.0];
+    for (c, width) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     let mut row = header_row + 1;
@@ -570,6 +735,19 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             )?;
             put(ws, row, 3, it.source.label(lang), &st.text)?;
             put(ws, row, 4, &flat(it.rule.get(lang)), &st.text)?;
+            let crit = format!("{} {}", c.id, c.title.get(lang));
+            let question = format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang)));
+            let rule = flat(it.rule.get(lang));
+            fit_row(
+                ws,
+                row,
+                &[
+                    (WIDTHS[0], &crit),
+                    (WIDTHS[2], &question),
+                    (WIDTHS[3], it.source.label(lang)),
+                    (WIDTHS[4], &rule),
+                ],
+            )?;
             for col in 5..=7 {
                 ws.write_blank(row, col, &st.text)?;
             }
@@ -577,6 +755,8 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         }
     }
     let last = row - 1;
+    // An alternative measure is recorded in the profile with its evidence, not
+    // ticked on the blank form.
     let choices: Vec<&str> = [
         Status::Pass,
         Status::Partial,
