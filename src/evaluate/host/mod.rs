@@ -193,7 +193,8 @@ pub fn worse(a: Status, b: Status) -> Status {
         Status::Fail => 4,
         Status::Error => 3,
         Status::Partial => 2,
-        Status::Pass => 1,
+        // A computed part is never `alternative` (only an answer is); ranked as pass.
+        Status::Pass | Status::Alternative => 1,
         Status::NotApplicable | Status::Unanswered => 0,
     };
     if rank(b) > rank(a) { b } else { a }
