@@ -301,7 +301,7 @@ pub fn compare_files(
     expected: [Option<u64>; 2],
 ) -> Result<FileChanges, Text> {
     let open = |p: &Path| {
-        std::fs::File::open(p)
+        crate::rootfs::open_input(p)
             .map(std::io::BufReader::new)
             .map_err(|e| {
                 let p = p.display();

@@ -37,7 +37,7 @@ impl Table {
         required: &[&str],
         errs: &mut Vec<Diagnostic>,
     ) -> std::io::Result<Option<Table>> {
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::CSV)?;
         let file = path.display().to_string();
         let (text, enc, bad) = crate::text::decode(&bytes);
         if bad {
