@@ -96,6 +96,16 @@ fn audit(c: &Company, extra: &[&str]) -> Audit {
 
 // ------------------------------------------------------------ FIFOs, no hang
 
+/// The run stopped with exit 2, saying the input is a FIFO.
+fn refused_fifo(a: &Audit) {
+    assert_eq!(a.code, 2, "{}", a.stderr);
+    assert!(
+        a.stderr.contains("not a regular file but a FIFO"),
+        "{}",
+        a.stderr
+    );
+}
+
 #[test]
 fn a_fifo_as_people_file_or_training_file_is_an_error_not_a_hang() {
     for key in ["people_file", "training_file"] {
@@ -104,14 +114,9 @@ fn a_fifo_as_people_file_or_training_file_is_an_error_not_a_hang() {
         c.profile(&format!("{ORG}{key}: roster.csv\n"));
         mkfifo(&c.path().join("roster.csv"));
         let a = audit(&c, &[]);
-        assert_eq!(a.code, 2, "{key}: {}", a.stderr);
+        refused_fifo(&a);
         let want = format!("timaudit.yaml:4:{}: {key}: cannot read", key.len() + 3);
         assert!(a.stderr.contains(&want), "{key}: {}", a.stderr);
-        assert!(
-            a.stderr.contains("not a regular file but a FIFO"),
-            "{}",
-            a.stderr
-        );
     }
 }
 
@@ -124,38 +129,18 @@ fn a_fifo_as_profile_baseline_diff_input_or_watch_log_is_an_error_not_a_hang() {
     let f = fifo.to_str().unwrap();
 
     let a = run_bounded(&os(&["audit", "--profile", f, "--format", "json"]));
-    assert_eq!(a.code, 2, "{}", a.stderr);
-    assert!(
-        a.stderr.contains("not a regular file but a FIFO"),
-        "{}",
-        a.stderr
-    );
+    refused_fifo(&a);
 
     c.profile(ORG);
     let a = audit(&c, &["--baseline", f]);
-    assert_eq!(a.code, 2, "{}", a.stderr);
-    assert!(
-        a.stderr.contains("not a regular file but a FIFO"),
-        "{}",
-        a.stderr
-    );
+    refused_fifo(&a);
 
     let report = c.write("report.json", "{}");
     let a = run_bounded(&os(&["diff", f, report.to_str().unwrap()]));
-    assert_eq!(a.code, 2, "{}", a.stderr);
-    assert!(
-        a.stderr.contains("not a regular file but a FIFO"),
-        "{}",
-        a.stderr
-    );
+    refused_fifo(&a);
 
     let a = run_bounded(&os(&["verify", "--log", f]));
-    assert_eq!(a.code, 2, "{}", a.stderr);
-    assert!(
-        a.stderr.contains("not a regular file but a FIFO"),
-        "{}",
-        a.stderr
-    );
+    refused_fifo(&a);
 }
 
 #[test]
