@@ -216,6 +216,8 @@ pub mod limits {
     pub const REPORT: u64 = 512 << 20;
     /// A bundle's `MANIFEST.sha256` (`verify`, `audit --out` onto a bundle).
     pub const MANIFEST: u64 = 256 << 20;
+    /// One line of an `inventory.jsonl` (a baseline's, for `--baseline` and `diff`).
+    pub const INVENTORY_LINE: u64 = 1 << 20;
     /// One line of a watch log (`verify --log`).
     pub const LOG_LINE: u64 = 1 << 20;
 }

@@ -433,3 +433,36 @@ fn the_company_files_keep_their_access_times_on_a_strictatime_filesystem() {
         assert_eq!((m.atime(), m.ctime()), b, "{n}: access time changed");
     }
 }
+
+#[test]
+fn a_baseline_inventory_with_a_3_gb_line_is_an_error_not_an_abort() {
+    let c = Company::new();
+    c.passwd(PASSWD);
+    c.profile(&format!(
+        "{ORG}scope:\n  shares: [/srv/share]\nassets:\n  - id: A-1\n    name: 図面\n    classification: 極秘\n    paths: [\"/srv/share/**\"]\n    authorized: [\"user:tanaka\"]\n"
+    ));
+    c.host_file("/srv/share/a.dwg", "x");
+    let last = c.path().join("last");
+    let a = audit(&c, &["--out", last.to_str().unwrap(), "--format", "json"]);
+    assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
+    // The inventory replaced by 3 GB without a newline (sparse: nothing on disk).
+    sparse(&last.join("inventory.jsonl"), 3 << 30);
+    let a = audit(&c, &["--baseline", last.to_str().unwrap()]);
+    assert!(a.code == 1 || a.code == 2, "{}", a.stderr);
+    let all = format!("{}{}", a.stdout, a.stderr);
+    assert!(
+        all.contains("inventory.jsonl:1: ") && all.contains("too large"),
+        "{all}"
+    );
+    let b = run_bounded(&os(&[
+        "diff",
+        last.join("report.json").to_str().unwrap(),
+        last.join("report.json").to_str().unwrap(),
+    ]));
+    // diff reports what it could not compare inside its output.
+    let all = format!("{}{}", b.stdout, b.stderr);
+    assert!(
+        all.contains("inventory.jsonl:1: ") && all.contains("too large"),
+        "{all}"
+    );
+}

@@ -239,6 +239,15 @@ impl HashCache {
                         break;
                     }
                     line_no += lines;
+                } else if block.len() as u64 > crate::rootfs::limits::INVENTORY_LINE {
+                    read_err = Some(format!(
+                        "{name}:{line_no}: not an inventory line: {}",
+                        crate::rootfs::too_large(
+                            block.len() as u64,
+                            crate::rootfs::limits::INVENTORY_LINE
+                        )
+                    ));
+                    break;
                 } else {
                     carry = block;
                 }
