@@ -513,9 +513,9 @@ pub fn prepare(dir: &Path, lang: Lang) -> Result<OutDir, String> {
     if manifest.is_none() {
         return Err(not_ours());
     }
-    let mut bytes = Vec::new();
-    out.open_read(Path::new(MANIFEST))
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+    let bytes = out
+        .open_read(Path::new(MANIFEST))
+        .and_then(|f| crate::rootfs::read_file(f, crate::rootfs::limits::MANIFEST))
         .map_err(|e| {
             let m = dir.join(MANIFEST);
             let m = m.display();
@@ -637,7 +637,7 @@ pub fn inputs(
         .into_iter()
         .flatten()
     {
-        let Ok(bytes) = std::fs::read(f) else {
+        let Ok(bytes) = crate::rootfs::read_input(f, crate::rootfs::limits::CSV) else {
             continue;
         };
         // `people_file` already holds the profile folder: cite the file as the
@@ -1072,9 +1072,9 @@ pub fn verify(dir: &Path, lang: Lang) -> Result<Verified, String> {
             format!("cannot open {d}: {e}"),
         )
     })?;
-    let mut bytes = Vec::new();
-    out.open_read(Path::new(MANIFEST))
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+    let bytes = out
+        .open_read(Path::new(MANIFEST))
+        .and_then(|f| crate::rootfs::read_file(f, crate::rootfs::limits::MANIFEST))
         .map_err(|e| {
             let m = dir.join(MANIFEST);
             let m = m.display();

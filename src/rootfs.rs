@@ -118,7 +118,7 @@ impl RootFs {
     /// Reads a regular file (never a FIFO or device: those would block or never end).
     pub fn read(&self, host: &str) -> io::Result<HostFile> {
         let real = self.resolve(host, true)?;
-        let bytes = read_regular(&real)?;
+        let bytes = read_regular_limited(&real, limits::CONFIG)?;
         Ok(HostFile {
             path: normalize_host(host),
             sha256: sha256_hex(&bytes),
@@ -200,21 +200,193 @@ pub fn normalize_host(host: &str) -> String {
     if out.is_empty() { "/".into() } else { out }
 }
 
+/// The most timaudit reads whole from one input. Anything larger is refused with a
+/// clear error instead of exhausting memory (the README's "Reliability" section
+/// lists them).
+pub mod limits {
+    /// A host configuration file under `--root` (`/etc/passwd`, sshd_config, …).
+    pub const CONFIG: u64 = 32 << 20;
+    /// A Windows evidence file, or a document or record the profile names.
+    pub const EVIDENCE: u64 = 256 << 20;
+    /// The profile (`timaudit.yaml`).
+    pub const PROFILE: u64 = 4 << 20;
+    /// A roster CSV (`people_file`, `training_file`).
+    pub const CSV: u64 = 64 << 20;
+    /// A `report.json` read by `--baseline` or `diff`.
+    pub const REPORT: u64 = 512 << 20;
+    /// A bundle's `MANIFEST.sha256` (`verify`, `audit --out` onto a bundle).
+    pub const MANIFEST: u64 = 256 << 20;
+    /// One line of an `inventory.jsonl` (a baseline's, for `--baseline` and `diff`).
+    pub const INVENTORY_LINE: u64 = 1 << 20;
+    /// One line of a watch log (`verify --log`).
+    pub const LOG_LINE: u64 = 1 << 20;
+}
+
+/// Why an input was refused, in both languages (inside an `io::Error`, whose
+/// `Display` is the English text; [`error_ja`] gives the Japanese one).
+#[derive(Debug)]
+pub struct Refused {
+    pub ja: String,
+    pub en: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// The Japanese text of an error from this module's readers, if it is one of ours.
+pub fn error_ja(e: &io::Error) -> Option<&str> {
+    e.get_ref()
+        .and_then(|r| r.downcast_ref::<Refused>())
+        .map(|r| r.ja.as_str())
+}
+
+/// The error for an input over its size limit (`InvalidData`, so it is never taken
+/// for a missing file).
+pub fn too_large(len: u64, limit: u64) -> io::Error {
+    let mib = limit >> 20;
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        Refused {
+            ja: format!(
+                "大きすぎます（{len} バイト。timaudit がこの種類のファイルから読むのは {mib} MiB まで）"
+            ),
+            en: format!(
+                "too large: {len} bytes (timaudit reads at most {mib} MiB from such a file)"
+            ),
+        },
+    )
+}
+
+/// The error for a FIFO, device, socket or folder where a file was expected.
+pub fn not_regular(meta: &std::fs::Metadata) -> io::Error {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let (ja, en) = if t.is_fifo() {
+        ("名前付きパイプ（FIFO）", "a FIFO (named pipe)")
+    } else if t.is_char_device() || t.is_block_device() {
+        ("デバイス", "a device")
+    } else if t.is_socket() {
+        ("ソケット", "a socket")
+    } else if t.is_dir() {
+        ("フォルダー", "a folder")
+    } else {
+        ("特殊なファイル", "a special file")
+    };
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        Refused {
+            ja: format!("通常のファイルではなく{ja}です（読みません）"),
+            en: format!("not a regular file but {en} (not read)"),
+        },
+    )
+}
+
 /// Reads a regular file without following a final symlink and without blocking on
 /// FIFOs or devices, and without changing its access time where the kernel allows.
+/// At most [`limits::EVIDENCE`] bytes.
 pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut f = open_nofollow(path)?;
+    read_regular_limited(path, limits::EVIDENCE)
+}
+
+/// [`read_regular`] with a size limit.
+pub fn read_regular_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    read_file(open_nofollow(path)?, limit)
+}
+
+/// Reads one of the company's own inputs (the profile, a roster CSV, a baseline
+/// report): a final symbolic link is followed (the user named the file), but a
+/// FIFO, device or socket is refused without blocking, the access time is left as
+/// it was where the kernel allows it (`O_NOATIME` for the owner or root), and at
+/// most `limit` bytes are read.
+pub fn read_input(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    read_file(open_input(path)?, limit)
+}
+
+/// Opens one of the company's own inputs for reading: follows a final link,
+/// `O_NONBLOCK | O_NOATIME` (without `O_NOATIME` where the kernel refuses it), and
+/// refuses anything but a regular file. For callers that stream the file.
+pub fn open_input(path: &Path) -> io::Result<std::fs::File> {
+    let f = open_flags(path, false)?;
     let meta = f.metadata()?;
     if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
+        return Err(not_regular(&meta));
+    }
+    Ok(f)
+}
+
+/// Reads an open file whole: a regular file of at most `limit` bytes.
+pub fn read_file(f: std::fs::File, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
     }
     let mut buf = Vec::with_capacity(meta.len() as usize);
-    f.read_to_end(&mut buf)?;
+    // The file may grow while it is read: never read past the limit.
+    f.take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(too_large(buf.len() as u64, limit));
+    }
     Ok(buf)
+}
+
+/// Lines of a stream, like `BufRead::split(b'\n')`, but a line longer than `limit`
+/// bytes is an error instead of a buffer as large as the file.
+pub struct BoundedLines<R> {
+    reader: R,
+    limit: u64,
+    done: bool,
+}
+
+impl<R: io::BufRead> BoundedLines<R> {
+    pub fn new(reader: R, limit: u64) -> Self {
+        BoundedLines {
+            reader,
+            limit,
+            done: false,
+        }
+    }
+}
+
+impl<R: io::BufRead> Iterator for BoundedLines<R> {
+    type Item = io::Result<Vec<u8>>;
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::{BufRead, Read};
+        if self.done {
+            return None;
+        }
+        let mut buf = Vec::new();
+        match (&mut self.reader)
+            .take(self.limit + 1)
+            .read_until(b'\n', &mut buf)
+        {
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+            Ok(0) => {
+                self.done = true;
+                None
+            }
+            Ok(_) => {
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                } else if buf.len() as u64 > self.limit {
+                    self.done = true;
+                    return Some(Err(too_large(buf.len() as u64, self.limit)));
+                }
+                Some(Ok(buf))
+            }
+        }
+    }
 }
 
 /// How many files and folders were opened without `O_NOATIME` because the kernel
@@ -223,30 +395,35 @@ pub static NOATIME_REFUSED: std::sync::atomic::AtomicUsize = std::sync::atomic::
 
 /// Opens read-only with `O_NOFOLLOW | O_NONBLOCK | O_NOATIME` (falling back without
 /// `O_NOATIME`, which only the owner or root may use).
-#[cfg(target_os = "linux")]
 pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
+    open_flags(path, true)
+}
+
+#[cfg(target_os = "linux")]
+fn open_flags(path: &Path, nofollow: bool) -> io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     const O_NOFOLLOW: i32 = 0o400000;
     const O_NONBLOCK: i32 = 0o4000;
     const O_NOATIME: i32 = 0o1000000;
     const O_CLOEXEC: i32 = 0o2000000;
+    let base = O_NONBLOCK | O_CLOEXEC | if nofollow { O_NOFOLLOW } else { 0 };
     let open = |flags: i32| {
         std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(flags)
             .open(path)
     };
-    match open(O_NOFOLLOW | O_NONBLOCK | O_NOATIME | O_CLOEXEC) {
+    match open(base | O_NOATIME) {
         Err(e) if e.raw_os_error() == Some(1) => {
             NOATIME_REFUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            open(O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            open(base)
         }
         r => r,
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
+fn open_flags(path: &Path, _nofollow: bool) -> io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 

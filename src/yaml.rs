@@ -74,10 +74,50 @@ fn pos_of(span: &Span) -> Pos {
     }
 }
 
-/// Parses one YAML document. An empty document is `Null`.
+/// The deepest nesting of lists and mappings accepted (a profile needs about 6).
+pub const MAX_DEPTH: usize = 64;
+/// The most nodes a document may have once its aliases are expanded, a scalar
+/// counting one node per started 32 bytes of text (so about 32 MB of text): a few
+/// aliases are fine, an alias bomb ("billion laughs") stops here, long before it
+/// fills memory.
+pub const MAX_NODES: usize = 1_000_000;
+
+/// What a node counts against [`MAX_NODES`] by itself.
+fn weight(v: &Value) -> usize {
+    match v {
+        Value::Scalar { text, .. } => 1 + text.len() / 32,
+        _ => 1,
+    }
+}
+
+/// Number of nodes in a tree and its depth (for the expansion budget).
+fn size(n: &Node) -> (usize, usize) {
+    let mut nodes = weight(&n.value);
+    let mut depth = 0;
+    let mut add = |(s, d): (usize, usize)| {
+        nodes += s;
+        depth = depth.max(d);
+    };
+    match &n.value {
+        Value::Seq(items) => items.iter().for_each(|i| add(size(i))),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            add(size(k));
+            add(size(v));
+        }),
+        _ => {}
+    }
+    (nodes, depth + 1)
+}
+
+/// Parses one YAML document. An empty document is `Null`. A second document,
+/// nesting deeper than [`MAX_DEPTH`] or more than [`MAX_NODES`] nodes after alias
+/// expansion are errors with their position.
 pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    // Each anchor with its node, that node's size and its depth.
+    let mut anchors: HashMap<usize, (Node, usize, usize)> = HashMap::new();
+    let mut nodes = 0usize;
+    let mut documents = 0usize;
     // Stack of open collections: (node under construction, anchor id, pending key).
     enum Open {
         Seq(Pos, usize, Vec<Node>),
@@ -110,11 +150,47 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             }
         };
         let complete: Option<(Node, usize)> = match event {
-            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => None,
+            Event::StreamStart | Event::Nothing => None,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(err(
+                        &span,
+                        crate::tr!(
+                            "2つ目の YAML 文書（`---` の後）があります。プロファイルは1つの文書で書いてください（2つ目は読まれません）",
+                            "a second YAML document (after `---`): the profile must be one document (the second would be ignored)"
+                        ),
+                    ));
+                }
+                None
+            }
             Event::DocumentEnd => None,
             Event::StreamEnd => break,
             Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => Some((n.clone(), 0)),
+                Some((n, n_size, n_depth)) => {
+                    nodes += n_size;
+                    if stack.len() + n_depth > MAX_DEPTH {
+                        return Err(err(
+                            &span,
+                            crate::tr!(
+                                "YAML の入れ子が深すぎます（別名の展開を含めて {} 段まで）",
+                                "YAML nested too deeply (at most {} levels, aliases expanded)",
+                                MAX_DEPTH
+                            ),
+                        ));
+                    }
+                    if nodes > MAX_NODES {
+                        return Err(err(
+                            &span,
+                            crate::tr!(
+                                "YAML の別名（`*名前`）の展開が大きすぎます（展開後 {} 個を超える値）。別名の入れ子を減らしてください",
+                                "YAML aliases expand to too much (more than {} values): reduce the nested aliases",
+                                MAX_NODES
+                            ),
+                        ));
+                    }
+                    Some((n.clone(), 0))
+                }
                 None => {
                     return Err(err(
                         &span,
@@ -126,6 +202,7 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                 }
             },
             Event::Scalar(text, style, anchor, tag) => {
+                nodes += 1 + text.len() / 32;
                 let plain = style == ScalarStyle::Plain && tag.is_none();
                 let value = if plain && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
                 {
@@ -144,11 +221,26 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                     anchor,
                 ))
             }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
+                if stack.len() >= MAX_DEPTH =>
+            {
+                let _ = anchor;
+                return Err(err(
+                    &span,
+                    crate::tr!(
+                        "YAML の入れ子が深すぎます（{} 段まで）",
+                        "YAML nested too deeply (at most {} levels)",
+                        MAX_DEPTH
+                    ),
+                ));
+            }
             Event::SequenceStart(anchor, _) => {
+                nodes += 1;
                 stack.push(Open::Seq(pos_of(&span), anchor, Vec::new()));
                 None
             }
             Event::MappingStart(anchor, _) => {
+                nodes += 1;
                 stack.push(Open::Map(pos_of(&span), anchor, Vec::new(), None));
                 None
             }
@@ -191,7 +283,8 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
         };
         if let Some((node, anchor)) = complete {
             if anchor != 0 {
-                anchors.insert(anchor, node.clone());
+                let (n_size, n_depth) = size(&node);
+                anchors.insert(anchor, (node.clone(), n_size, n_depth));
             }
             match stack.last_mut() {
                 None => {
@@ -255,5 +348,64 @@ mod tests {
         assert_eq!(e.file, "p.yaml");
         assert!(e.line >= 1);
         assert!(e.message.en.contains("YAML") && e.message.ja.contains("YAML"));
+    }
+
+    /// The classic "billion laughs": nine levels of nine aliases each.
+    pub(crate) fn alias_bomb() -> String {
+        let mut t = String::from("a0: &a0 [\"lol\", \"lol\"]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            t.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        t
+    }
+
+    #[test]
+    fn an_alias_bomb_is_an_error_at_the_alias_not_an_exhausted_memory() {
+        let e = parse("p.yaml", &alias_bomb()).unwrap_err();
+        // Stopped at the first alias past the budget, on the line of a6 (a5 has
+        // about 185 000 nodes; the sixth copy of it passes a million).
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.column > 1);
+        assert!(e.message.en.contains("aliases expand to too much"), "{e}");
+        assert!(e.message.ja.contains("別名"));
+        // A few aliases are still fine.
+        assert!(parse("p.yaml", "a: &x [1, 2]\nb: [*x, *x, *x]\n").is_ok());
+    }
+
+    #[test]
+    fn an_aliased_long_text_counts_by_its_length() {
+        let long = "x".repeat(1 << 20);
+        let refs = vec!["*t"; 100].join(", ");
+        let e = parse("p.yaml", &format!("t: &t \"{long}\"\nu: [{refs}]\n")).unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_second_document_is_an_error_with_its_position() {
+        let e = parse("p.yaml", "a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.en.contains("second YAML document"));
+        // One explicit document is fine.
+        assert!(parse("p.yaml", "---\na: 1\n...\n").is_ok());
+    }
+
+    #[test]
+    fn nesting_is_bounded_even_through_aliases() {
+        // Flow style: saphyr-parser's own limit (255 levels) answers first.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse("p.yaml", &deep).is_err());
+        // Block style: ours, at the list that would be one level too deep.
+        let deep = format!("{}x\n", "- ".repeat(1000));
+        let e = parse("p.yaml", &deep).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 2 * MAX_DEPTH + 1), "{e}");
+        assert!(e.message.en.contains("nested too deeply"), "{e}");
+        let mut chain = String::from("a0: &a0 [1]\n");
+        for i in 1..200 {
+            chain.push_str(&format!("a{i}: &a{i} [*a{}]\n", i - 1));
+        }
+        let e = parse("p.yaml", &chain).unwrap_err();
+        assert!(e.message.en.contains("nested too deeply"), "{e}");
+        assert!(e.line > 50 && e.line < 70, "{e}");
     }
 }

@@ -185,10 +185,18 @@ impl<R: BufRead> Protected<R> {
     fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, Text> {
         loop {
             self.buf.clear();
-            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| {
+            let limit = crate::rootfs::limits::INVENTORY_LINE;
+            let n = <&mut R as std::io::Read>::take(&mut self.reader, limit + 1)
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| {
+                    let at = format!("{}:{}", self.name, self.line_no + 1);
+                    tr!("{at}: 読み取れません: {e}", "{at}: cannot read: {e}")
+                })?;
+            if n as u64 > limit {
+                let e = crate::rootfs::too_large(n as u64, limit);
                 let at = format!("{}:{}", self.name, self.line_no + 1);
-                tr!("{at}: 読み取れません: {e}", "{at}: cannot read: {e}")
-            })?;
+                return Err(tr!("{at}: 読み取れません: {e}", "{at}: cannot read: {e}"));
+            }
             if n == 0 {
                 return Ok(None);
             }
@@ -301,7 +309,7 @@ pub fn compare_files(
     expected: [Option<u64>; 2],
 ) -> Result<FileChanges, Text> {
     let open = |p: &Path| {
-        std::fs::File::open(p)
+        crate::rootfs::open_input(p)
             .map(std::io::BufReader::new)
             .map_err(|e| {
                 let p = p.display();

@@ -100,7 +100,7 @@ pub fn load_report(path: &Path) -> Result<Baseline, Text> {
         path
     };
     let p = path.display();
-    let bytes = std::fs::read(path)
+    let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::REPORT)
         .map_err(|e| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}"))?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| crate::tr!("{p} は JSON ではありません: {e}", "{p} is not JSON: {e}"))?;

@@ -37,7 +37,7 @@ impl Table {
         required: &[&str],
         errs: &mut Vec<Diagnostic>,
     ) -> std::io::Result<Option<Table>> {
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::CSV)?;
         let file = path.display().to_string();
         let (text, enc, bad) = crate::text::decode(&bytes);
         if bad {
@@ -56,6 +56,12 @@ impl Table {
         // Excel writes CRLF; the csv crate then reports each record one line too
         // early, so the messages would point at the wrong row.
         let text = text.replace("\r\n", "\n");
+        // The csv crate reads leniently: an unterminated quote swallows the rest of
+        // the file into one field, a stray quote is kept as text. Both are errors
+        // here, and no row from an unterminated quote on is used.
+        let quoting = quote_problems(&file, &text);
+        let cut = quoting.cut_at;
+        errs.extend(quoting.errors);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -111,10 +117,29 @@ impl Table {
         for r in records {
             match r {
                 Ok(rec) => {
+                    let line = rec.position().map_or(0, |p| p.line() as usize);
+                    if cut.is_some_and(|c| line >= c) {
+                        break;
+                    }
                     if rec.iter().all(|f| f.is_empty()) {
                         continue;
                     }
-                    let line = rec.position().map_or(0, |p| p.line() as usize);
+                    // More fields than the header: usually a comma in an unquoted
+                    // value, which shifts every column after it.
+                    if rec.iter().skip(header.len()).any(|f| !f.is_empty()) {
+                        errs.push(Diagnostic::new(
+                            &file,
+                            line,
+                            1,
+                            tr!(
+                                "この行は列が {} 個あり、見出しの {} 個より多くなっています（値の中の `,` は値全体を \"…\" で囲んでください）。この行は読みません",
+                                "this row has {} fields, more than the header's {} (a `,` inside a value needs the value in \"…\"); the row is not used",
+                                rec.len(),
+                                header.len()
+                            ),
+                        ));
+                        continue;
+                    }
                     rows.push((line, rec));
                 }
                 Err(e) => errs.push(csv_error(&file, &e)),
@@ -125,6 +150,29 @@ impl Table {
             columns,
             rows,
         }))
+    }
+
+    /// Reports an empty required field; true when it is present.
+    fn required(
+        &self,
+        line: usize,
+        rec: &csv::StringRecord,
+        col: &str,
+        errs: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if !self.field(rec, col).is_empty() {
+            return true;
+        }
+        errs.push(Diagnostic::new(
+            &self.file,
+            line,
+            self.column_of(rec, col),
+            tr!(
+                "{col}: 空欄です（必須）。この行は読みません",
+                "{col}: required, but empty; the row is not used"
+            ),
+        ));
+        false
     }
 
     fn field<'r>(&self, rec: &'r csv::StringRecord, col: &str) -> &'r str {
@@ -185,6 +233,89 @@ fn excel_date(v: &str) -> String {
         }
         _ => v.replace('/', "-"),
     }
+}
+
+/// Quoting problems the csv crate reads past, and the line from which nothing can
+/// be trusted (an unterminated quote).
+struct Quoting {
+    errors: Vec<Diagnostic>,
+    cut_at: Option<usize>,
+}
+
+/// Scans CSV text (LF line ends) as RFC 4180 and Excel write it: a field is either
+/// unquoted (no `"` in it) or wholly quoted (`""` for a quote inside).
+fn quote_problems(file: &str, text: &str) -> Quoting {
+    #[derive(PartialEq)]
+    enum St {
+        Start,
+        Plain,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut out = Quoting {
+        errors: Vec::new(),
+        cut_at: None,
+    };
+    let (mut line, mut col) = (1usize, 0usize);
+    let (mut open_line, mut open_col) = (1usize, 1usize);
+    let mut st = St::Start;
+    let mut bad_line = 0usize;
+    let mut stray = |out: &mut Quoting, line: usize, col: usize| {
+        // One message per row is enough.
+        if bad_line != line {
+            bad_line = line;
+            out.errors.push(Diagnostic::new(
+                file,
+                line,
+                col,
+                tr!(
+                    "引用符 `\"` の位置が正しくありません（`\"` を含む値は値全体を \"…\" で囲み、中の `\"` は `\"\"` と2つ重ねてください）",
+                    "misplaced quote `\"` (a value containing `\"` must be wholly in \"…\", with each `\"` inside doubled)"
+                ),
+            ));
+        }
+    };
+    for c in text.chars() {
+        col += 1;
+        st = match (st, c) {
+            (St::Quoted, '"') => St::QuoteInQuoted,
+            (St::Quoted, _) => St::Quoted,
+            (St::Start, '"') => {
+                (open_line, open_col) = (line, col);
+                St::Quoted
+            }
+            (St::QuoteInQuoted, '"') => St::Quoted,
+            (St::Start | St::Plain | St::QuoteInQuoted, ',') => St::Start,
+            (St::Start | St::Plain | St::QuoteInQuoted, '\n') => St::Start,
+            (St::Plain, '"') => {
+                stray(&mut out, line, col);
+                St::Plain
+            }
+            (St::QuoteInQuoted, c) if c == ' ' || c == '\t' => St::QuoteInQuoted,
+            (St::QuoteInQuoted, _) => {
+                stray(&mut out, line, col);
+                St::Plain
+            }
+            (_, _) => St::Plain,
+        };
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        }
+    }
+    if st == St::Quoted {
+        out.errors.push(Diagnostic::new(
+            file,
+            open_line,
+            open_col,
+            tr!(
+                "ここで始まる引用符 `\"` が閉じていません（ファイルの終わりまでが1つの値になってしまうため、この行から後は読みません）",
+                "unterminated quote: the `\"` here never closes (everything to the end of the file would be one value, so no row from here on is used)"
+            ),
+        ));
+        out.cut_at = Some(open_line);
+    }
+    out
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
@@ -278,6 +409,7 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
             line,
         ));
     }
+    sort(&mut errs);
     Ok((people, errs))
 }
 
@@ -289,7 +421,14 @@ pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<
     };
     let mut sessions: Vec<TrainingSession> = Vec::new();
     for (line, rec) in &t.rows {
+        let mut complete = true;
+        for col in ["date", "account", "title"] {
+            complete &= t.required(*line, rec, col, &mut errs);
+        }
         let date = t.date(*line, rec, "date", &mut errs);
+        if !complete || date.is_none() {
+            continue;
+        }
         let title = t.field(rec, "title");
         let title = (!title.is_empty()).then(|| title.to_string());
         let account = t.field(rec, "account").to_string();
@@ -318,7 +457,13 @@ pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<
             s.attendees.push(account);
         }
     }
+    sort(&mut errs);
     Ok((sessions, errs))
+}
+
+/// In file order, as a reader goes through the file.
+fn sort(errs: &mut [Diagnostic]) {
+    errs.sort_by_key(|e| (e.line, e.column));
 }
 
 #[cfg(test)]
@@ -384,5 +529,80 @@ mod tests {
         let s = sessions.iter().find(|s| s.date.is_some()).unwrap();
         assert_eq!(s.attendees, ["suzuki", "tanaka"]);
         assert_eq!(s.topics, ["handling", "reporting", "sanctions"]);
+    }
+
+    fn messages(errs: &[Diagnostic]) -> Vec<(usize, usize, String)> {
+        errs.iter()
+            .map(|e| (e.line, e.column, e.message.en.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_an_error_and_no_later_row_is_used() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            &d,
+            "t.csv",
+            b"date,account,title,topics\n2025-06-10,tanaka,\"Kick-off,handling\n2025-06-10,mori,Kick-off,handling\n",
+        );
+        let (sessions, errs) = read_training(&p).unwrap();
+        let m = messages(&errs);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!((m[0].0, m[0].1), (2, 19));
+        assert!(m[0].2.contains("unterminated quote"), "{m:?}");
+        assert!(errs[0].message.ja.contains("閉じていません"));
+        assert!(sessions.is_empty(), "{sessions:?}");
+    }
+
+    #[test]
+    fn every_empty_required_training_field_is_listed_with_its_line() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            &d,
+            "t.csv",
+            "date,account,title,topics\r\n\
+             ,tanaka,Kick-off,handling\r\n\
+             2025-06-10,,Kick-off,handling\r\n\
+             2025-06-10,mori,,handling\r\n\
+             2025-06-10,sato,Kick-off,handling\r\n\
+             2025-06-10,kato,Kick-off,handling,extra\r\n"
+                .as_bytes(),
+        );
+        let (sessions, errs) = read_training(&p).unwrap();
+        let m = messages(&errs);
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert_eq!((m[0].0, m[0].1), (2, 1));
+        assert!(m[0].2.starts_with("date: required"), "{m:?}");
+        assert_eq!((m[1].0, m[1].1), (3, 12));
+        assert!(m[1].2.starts_with("account: required"), "{m:?}");
+        assert_eq!((m[2].0, m[2].1), (4, 17));
+        assert!(m[2].2.starts_with("title: required"), "{m:?}");
+        assert_eq!(m[3].0, 6);
+        assert!(
+            m[3].2.contains("5 fields, more than the header's 4"),
+            "{m:?}"
+        );
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0].attendees, ["sato"]);
+    }
+
+    #[test]
+    fn stray_quotes_are_errors_and_doubled_quotes_are_not() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            &d,
+            "people.csv",
+            b"account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on\n\
+              tanaka,\"Tanaka \"\"Ichi\"\"\",handler,,,,,\n\
+              mori,Mo\"ri,handler,,,,,\n\
+              sato,\"Sato\"x,handler,,,,,\n",
+        );
+        let (people, errs) = read_people(&p).unwrap();
+        let m = messages(&errs);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!((m[0].0, m[0].1), (3, 8));
+        assert_eq!((m[1].0, m[1].1), (4, 12));
+        assert!(m[0].2.contains("misplaced quote"));
+        assert_eq!(people[0].name.as_deref(), Some("Tanaka \"Ichi\""));
     }
 }

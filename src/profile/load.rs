@@ -14,7 +14,7 @@ use std::path::Path;
 /// Reads and validates a profile. On any error, returns every problem found.
 pub fn load(path: &Path, cat: &Catalogue) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::PROFILE).map_err(|e| {
         vec![Diagnostic::new(&file, 1, 1, {
             let e = io_text(&e);
             Text::new(
@@ -1294,6 +1294,9 @@ pub(super) fn io_text(e: &std::io::Error) -> Text {
         std::io::ErrorKind::NotFound => "ファイルがありません".to_string(),
         std::io::ErrorKind::PermissionDenied => "読む権限がありません".to_string(),
         std::io::ErrorKind::IsADirectory => "ファイルではなくフォルダーです".to_string(),
+        _ if crate::rootfs::error_ja(e).is_some() => {
+            crate::rootfs::error_ja(e).unwrap_or_default().to_string()
+        }
         _ => format!("読み取りエラー（{e}）"),
     };
     Text::new(ja, e.to_string())

@@ -6,7 +6,7 @@ use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -206,7 +206,7 @@ pub fn verify(path: &Path) -> Result<Verdict, Text> {
     let p = path.display();
     let unreadable =
         |e: std::io::Error| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}");
-    let mut f = File::open(path).map_err(unreadable)?;
+    let mut f = crate::rootfs::open_input(path).map_err(unreadable)?;
     // A log must end with a newline: a partial last line is a break too.
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let ends_ok = if len == 0 {
@@ -223,7 +223,8 @@ pub fn verify(path: &Path) -> Result<Verdict, Text> {
     let mut prev = GENESIS.to_string();
     let mut n = 0u64;
     let mut last_seq = 0u64;
-    let mut lines = reader.split(b'\n').peekable();
+    let mut lines =
+        crate::rootfs::BoundedLines::new(reader, crate::rootfs::limits::LOG_LINE).peekable();
     while let Some(raw) = lines.next() {
         let raw = raw.map_err(unreadable)?;
         n += 1;

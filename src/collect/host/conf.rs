@@ -94,6 +94,15 @@ impl HostError {
         HostError::new(path, e.to_string())
     }
 
+    /// Cites the config line that led to this error (an `Include` whose glob
+    /// could not be expanded): `FILE:LINE: what: message`.
+    pub fn cited(self, file: &str, line: usize) -> HostError {
+        if self.line.is_some() {
+            return self;
+        }
+        HostError::at(file, line, format!("{}: {}", self.path, self.message))
+    }
+
     pub fn text(&self) -> Text {
         let at = match self.line {
             Some(l) => format!("{}:{l}", self.path),
@@ -187,10 +196,52 @@ pub fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
+/// The longest glob accepted from an audited configuration file (`PATH_MAX`): a
+/// path pattern longer than any path cannot name a real file.
+pub const MAX_GLOB_LEN: usize = 4096;
+/// The most wildcards (`*`, `?`, `[`, `{`, `,`) in one glob: globset turns each
+/// into regular-expression states, and a huge number of them makes it panic.
+pub const MAX_GLOB_WILDCARDS: usize = 256;
+
+/// Refuses a glob from an audited file that is too long or too complex to match
+/// safely; the message names the limit (the caller cites the config line).
+pub fn check_glob(pattern: &str) -> Result<(), String> {
+    let wild = pattern
+        .chars()
+        .filter(|c| matches!(c, '*' | '?' | '[' | '{' | ','))
+        .count();
+    if pattern.len() > MAX_GLOB_LEN {
+        return Err(format!(
+            "the pattern is {} bytes long, more than the {MAX_GLOB_LEN} a path can have: {}",
+            pattern.len(),
+            excerpt(pattern)
+        ));
+    }
+    if wild > MAX_GLOB_WILDCARDS {
+        return Err(format!(
+            "the pattern has {wild} wildcards, more than the {MAX_GLOB_WILDCARDS} timaudit matches: {}",
+            excerpt(pattern)
+        ));
+    }
+    Ok(())
+}
+
+/// A matcher for one path component of a glob from an audited file (`*` does not
+/// cross `/`), or why not.
+pub fn glob_matcher(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    check_glob(pattern)?;
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| format!("{e}: {}", excerpt(pattern)))
+}
+
 /// Expands a host path pattern (`/etc/ssh/sshd_config.d/*.conf`) under the root,
 /// as glob(3) would: sorted, hidden names only when the pattern starts with a dot.
 /// A pattern without glob characters returns itself if it exists.
 pub fn glob_host(fs: &RootFs, pattern: &str) -> Result<Vec<String>, HostError> {
+    check_glob(pattern).map_err(|e| HostError::new(excerpt(pattern), e))?;
     let norm = crate::rootfs::normalize_host(pattern);
     if !has_glob(&norm) {
         return Ok(if fs.exists(&norm) { vec![norm] } else { vec![] });
@@ -203,11 +254,7 @@ pub fn glob_host(fs: &RootFs, pattern: &str) -> Result<Vec<String>, HostError> {
         for base in &current {
             let dir = if base.is_empty() { "/" } else { base.as_str() };
             if has_glob(comp) {
-                let m = globset::GlobBuilder::new(comp)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| HostError::new(pattern, e.to_string()))?
-                    .compile_matcher();
+                let m = glob_matcher(comp).map_err(|e| HostError::new(excerpt(pattern), e))?;
                 let names = fs.list_dir(dir).map_err(|e| HostError::io(dir, &e))?;
                 for n in names {
                     if n.starts_with('.') && !comp.starts_with('.') {
@@ -389,5 +436,48 @@ mod tests {
     fn hash_comments_respect_quotes() {
         assert_eq!(strip_hash_comment("a \"#b\" # c"), "a \"#b\" ");
         assert_eq!(strip_hash_comment("x"), "x");
+    }
+
+    #[test]
+    fn huge_or_complex_globs_are_errors_not_panics() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("etc/x.d")).unwrap();
+        std::fs::write(d.path().join("etc/x.d/a.conf"), "").unwrap();
+        let fs = RootFs::new(d.path());
+        // ~400 kB, as in the issue: globset panicked on it.
+        let huge = format!("/etc/x.d/{}", "[a-z]*".repeat(70_000));
+        let e = glob_host(&fs, &huge).unwrap_err();
+        assert!(e.message.contains("more than the 4096"), "{}", e.message);
+        assert!(e.message.len() < 1000, "the message quotes an excerpt only");
+        let e = e.cited("/etc/ssh/sshd_config", 12);
+        assert!(
+            e.text()
+                .en
+                .starts_with("cannot read or parse /etc/ssh/sshd_config:12: ")
+        );
+        // At the limits globset must still work: no panic, an answer either way.
+        for p in [
+            format!("/etc/x.d/{}", "[!a-z]".repeat(MAX_GLOB_WILDCARDS)),
+            format!("/etc/x.d/{}", "*?".repeat(MAX_GLOB_WILDCARDS / 2)),
+            format!(
+                "/etc/x.d/{}{}",
+                "{a,".repeat(MAX_GLOB_WILDCARDS / 2),
+                "}".repeat(MAX_GLOB_WILDCARDS / 2)
+            ),
+            format!("/etc/x.d/[{}]", "\u{10FFFF}".repeat(1000)),
+        ] {
+            let _ = glob_host(&fs, &p);
+        }
+        let many = format!("/etc/x.d/{}", "*".repeat(MAX_GLOB_WILDCARDS + 1));
+        assert!(
+            glob_host(&fs, &many)
+                .unwrap_err()
+                .message
+                .contains("wildcards")
+        );
+        assert_eq!(
+            glob_host(&fs, "/etc/x.d/*.conf").unwrap(),
+            ["/etc/x.d/a.conf"]
+        );
     }
 }

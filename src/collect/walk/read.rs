@@ -166,8 +166,10 @@ impl Reader {
             }
         };
         c.acl = acl::read_fd(f.as_raw_fd()).map_err(|e| e.to_string());
-        let before = match f.metadata() {
-            Ok(m) if m.is_file() && m.dev() == seen.dev && m.ino() == seen.ino => Seen::of(&m),
+        let (before, stored) = match f.metadata() {
+            Ok(m) if m.is_file() && m.dev() == seen.dev && m.ino() == seen.ino => {
+                (Seen::of(&m), m.blocks().saturating_mul(512))
+            }
             Ok(_) => return changed(c, "replaced while being read", true),
             Err(e) => {
                 let msg = io_message(&e);
@@ -199,6 +201,28 @@ impl Reader {
             }
             c.sha256 = Some(sha);
             c.reused = true;
+            return c;
+        }
+        if self.hash && too_sparse(before.size, stored) {
+            // Its holes read as zeros: hashing a 1 TB file with nothing on disk
+            // would take many minutes. The leading bytes are still scanned.
+            let msg = format!(
+                "sparse file: {} bytes long, {} bytes stored on disk; not hashed (timaudit reads at most {SPARSE_RATIO} bytes per byte stored, plus {} MiB)",
+                before.size,
+                stored,
+                SPARSE_SLACK >> 20
+            );
+            if self.scan_bytes > 0 {
+                if buf.len() < self.scan_bytes {
+                    buf.resize(self.scan_bytes, 0);
+                }
+                if let Ok(n) = fill(&mut f, &mut buf[..self.scan_bytes]) {
+                    self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+                    c.markers = self.markers.in_content(&buf[..n]);
+                }
+            }
+            c.hash_error = Some(msg.clone());
+            c.problem = Some(ReadProblem::Unhashed(msg));
             return c;
         }
         let first = self.scan_bytes.max(CHUNK);
@@ -254,6 +278,19 @@ impl Reader {
         }
         c
     }
+}
+
+/// A file is hashed when its length is at most this many times the bytes it has
+/// on disk (`st_blocks`) plus [`SPARSE_SLACK`]: so the time spent on a file is
+/// bounded by what is stored, and a huge sparse file (a 1 TB image with nothing
+/// written) is reported unhashed instead of keeping the scan busy for minutes.
+/// Compressed filesystems (ZFS, btrfs) store text in well under its length, hence
+/// the generous ratio.
+pub const SPARSE_RATIO: u64 = 16;
+pub const SPARSE_SLACK: u64 = 64 << 20;
+
+fn too_sparse(size: u64, stored: u64) -> bool {
+    size > SPARSE_SLACK.saturating_add(stored.saturating_mul(SPARSE_RATIO))
 }
 
 /// Reads until `buf` is full or the file ends; the number of bytes read.

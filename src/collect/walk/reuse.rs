@@ -170,7 +170,7 @@ impl HashCache {
     /// read in blocks parsed on several threads (it has a line per file).
     pub fn load(path: &Path, started: (i64, i64)) -> Result<HashCache, String> {
         use std::io::Read;
-        let mut f = std::fs::File::open(path)
+        let mut f = crate::rootfs::open_input(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let limit = ns(started) - GUARD_NS;
         let threads = std::thread::available_parallelism()
@@ -239,6 +239,15 @@ impl HashCache {
                         break;
                     }
                     line_no += lines;
+                } else if block.len() as u64 > crate::rootfs::limits::INVENTORY_LINE {
+                    read_err = Some(format!(
+                        "{name}:{line_no}: not an inventory line: {}",
+                        crate::rootfs::too_large(
+                            block.len() as u64,
+                            crate::rootfs::limits::INVENTORY_LINE
+                        )
+                    ));
+                    break;
                 } else {
                     carry = block;
                 }

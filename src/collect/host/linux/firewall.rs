@@ -263,7 +263,10 @@ fn statement(
         let mut found_any = false;
         for c in &candidates {
             let paths = if glob {
-                glob_host(fs, c)?
+                glob_host(fs, c).map_err(|e| {
+                    let l = line_of(first_line);
+                    e.cited(&l.path, l.line)
+                })?
             } else {
                 vec![c.clone()]
             };

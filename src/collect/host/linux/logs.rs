@@ -3,7 +3,7 @@
 //! RainerScript `action(type="omfwd")`, includes followed).
 
 use crate::collect::host::conf::{
-    FileRef, HostError, Line, dropins, glob_host, has_glob, read_opt, unquote,
+    FileRef, HostError, Line, check_glob, dropins, glob_host, has_glob, read_opt, unquote,
 };
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
@@ -289,6 +289,7 @@ fn logrotate_file(
                 None => (t, false),
             };
             for w in split_patterns(before) {
+                check_glob(&w).map_err(|m| HostError::at(&f.path, n, m))?;
                 pending.push((w, n));
             }
             if opens {
@@ -338,7 +339,7 @@ fn logrotate_file(
                     .map(|n| format!("{}/{n}", target.trim_end_matches('/')))
                     .collect()
             } else if has_glob(target) {
-                glob_host(fs, target)?
+                glob_host(fs, target).map_err(|e| e.cited(&f.path, n))?
             } else {
                 vec![target.to_string()]
             };
@@ -388,10 +389,8 @@ impl Stanza {
             if let Some(dir) = log.strip_suffix("/*") {
                 return p.rsplit_once('/').map(|(d, _)| d) == Some(dir);
             }
-            globset::GlobBuilder::new(p)
-                .literal_separator(true)
-                .build()
-                .map(|g| g.compile_matcher().is_match(log))
+            crate::collect::host::conf::glob_matcher(p)
+                .map(|m| m.is_match(log))
                 .unwrap_or(false)
         })
     }
@@ -578,9 +577,10 @@ fn rsyslog_file(
                 .map(|p| p.is_dir())
                 .unwrap_or(false);
             let files = if is_dir {
-                glob_host(fs, &format!("{}/*", target.trim_end_matches('/')))?
+                glob_host(fs, &format!("{}/*", target.trim_end_matches('/')))
+                    .map_err(|e| e.cited(&f.path, i + 1))?
             } else {
-                glob_host(fs, &target)?
+                glob_host(fs, &target).map_err(|e| e.cited(&f.path, i + 1))?
             };
             for p in files {
                 if let Some(inc) = read_opt(fs, &p)? {

@@ -147,7 +147,7 @@ fn process(
                         format!("/etc/ssh/{a}")
                     };
                     let paths = if has_glob(&pat) {
-                        glob_host(fs, &pat)?
+                        glob_host(fs, &pat).map_err(|e| e.cited(&f.path, n))?
                     } else {
                         vec![pat]
                     };
