@@ -5,6 +5,7 @@
 //! policies in `policies/`.
 
 pub mod conf;
+pub mod lex;
 pub mod linux;
 pub mod systemd;
 pub mod windows;

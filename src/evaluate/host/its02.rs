@@ -69,7 +69,14 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             ),
         };
         let lower = value.to_ascii_lowercase();
-        values.push(format!("{setting} {value}"));
+        values.push(if s.global.contains_key(&key) {
+            Text::same(format!("{setting} {value}"))
+        } else {
+            tr!(
+                "{setting} は未設定：OpenSSH の既定値 {value} が適用されます",
+                "{setting} unset: OpenSSH's default {value} applies"
+            )
+        });
         let mut alt = if !known.iter().any(|k| k.eq_ignore_ascii_case(&lower)) {
             Alt::new(
                 Status::Error,
@@ -115,12 +122,25 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         }
         parts.push(alt);
     }
-    let v = values.join(", ");
-    Verdict::Decided(all_of(
+    let vj = values
+        .iter()
+        .map(|t| t.ja.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    let ve = values
+        .iter()
+        .map(|t| t.en.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut o = all_of(
         parts,
-        tr!(
-            "SSH で root のパスワードログインと空のパスワードでのログインが禁止されています（{v}）",
-            "SSH allows neither root login with a password nor empty passwords ({v})"
+        Text::new(
+            format!(
+                "SSH で root のパスワードログインと空のパスワードでのログインが禁止されています（{vj}）"
+            ),
+            format!("SSH allows neither root login with a password nor empty passwords ({ve})"),
         ),
-    ))
+    );
+    o.evidence.extend(s.warnings.iter().map(warning_ev));
+    Verdict::Decided(o)
 }
