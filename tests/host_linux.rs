@@ -306,6 +306,19 @@ fn its03_iptables_firewalld_and_nothing() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-03", "fail");
     t.file("/etc/iptables/rules.v4", "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n");
+    // rules.v4 alone leaves IPv6 open (this test used to expect pass here).
+    let r = audit_tree(&t);
+    r.expect("ITS-03", "fail");
+    assert!(
+        r.reason("ITS-03")
+            .contains("IPv6 inbound traffic is accepted"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    t.file(
+        "/etc/iptables/rules.v6",
+        "*filter\n:INPUT DROP [0:0]\nCOMMIT\n",
+    );
     audit_tree(&t).expect("ITS-03", "pass");
     let t = Tree::new();
     t.corpus("/etc/firewalld/firewalld.conf", "firewalld.conf")
@@ -322,6 +335,58 @@ fn its03_iptables_firewalld_and_nothing() {
     audit_tree(&t).expect("ITS-03", "pass");
     t.file("/etc/firewalld/firewalld.conf", "DefaultZone=trusted\n");
     audit_tree(&t).expect("ITS-03", "fail");
+}
+
+#[test]
+fn its03_inbound_must_be_denied_for_ipv4_and_ipv6_alike() {
+    let nft = |body: &str| {
+        let t = Tree::new();
+        t.file("/etc/nftables.conf", body)
+            .enable("nftables.service");
+        audit_tree(&t)
+    };
+    let chain = |fam: &str, pol: &str| {
+        format!(
+            "table {fam} filter {{\n chain input {{\n  type filter hook input priority 0; policy {pol};\n }}\n}}\n"
+        )
+    };
+    // ip accepts, ip6 drops: all IPv4 traffic is accepted.
+    let r = nft(&(chain("ip", "accept") + &chain("ip6", "drop")));
+    r.expect("ITS-03", "fail");
+    assert!(
+        r.reason("ITS-03")
+            .contains("IPv4 inbound traffic is accepted"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // ip6 alone: IPv4 has no input chain at all, so it is open.
+    nft(&chain("ip6", "drop")).expect("ITS-03", "fail");
+    nft(&chain("ip", "drop")).expect("ITS-03", "fail");
+    // ip and ip6 both dropping, or one inet chain, cover both families.
+    nft(&(chain("ip", "drop") + &chain("ip6", "drop"))).expect("ITS-03", "pass");
+    nft(&chain("inet", "drop")).expect("ITS-03", "pass");
+    // A policy nft rejects is an error at its line, never a pass or a fail.
+    let r = nft(&chain("inet", "dorp"));
+    r.expect("ITS-03", "error");
+    assert!(
+        r.reason("ITS-03").contains("/etc/nftables.conf:3"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // ufw with IPV6=no filters IPv4 only.
+    let t = Tree::new();
+    t.file("/etc/ufw/ufw.conf", "ENABLED=yes\n")
+        .file(
+            "/etc/default/ufw",
+            "IPV6=no\nDEFAULT_INPUT_POLICY=\"DROP\"\n",
+        )
+        .enable("ufw.service");
+    audit_tree(&t).expect("ITS-03", "fail");
+    t.file(
+        "/etc/default/ufw",
+        "IPV6=yes\nDEFAULT_INPUT_POLICY=\"DROP\"\n",
+    );
+    audit_tree(&t).expect("ITS-03", "pass");
 }
 
 // ------------------------------------------------------------------ ITS-04 audit
