@@ -31,6 +31,13 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
         );
     }
     let n = parts.len();
+    let warnings: Vec<Evidence> = match &lx.journald {
+        Some(Ok(j)) => j.warnings.iter().map(warning_ev).collect(),
+        _ => Vec::new(),
+    };
+    if let Some(a) = parts.first_mut() {
+        a.evidence.extend(warnings);
+    }
     Verdict::Decided(all_of(
         parts,
         tr!(

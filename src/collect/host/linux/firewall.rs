@@ -297,7 +297,124 @@ fn excerpt_word(w: &str) -> String {
     w.chars().take(40).collect()
 }
 
+/// Words that may start a statement in a chain body (nft's rule grammar).
+const CHAIN_STARTS: &[&str] = &[
+    "type",
+    "policy",
+    "devices",
+    "comment",
+    "ip",
+    "ip6",
+    "inet",
+    "tcp",
+    "udp",
+    "udplite",
+    "sctp",
+    "dccp",
+    "ah",
+    "esp",
+    "comp",
+    "icmp",
+    "icmpv6",
+    "igmp",
+    "ether",
+    "vlan",
+    "arp",
+    "meta",
+    "ct",
+    "iif",
+    "oif",
+    "iifname",
+    "oifname",
+    "iiftype",
+    "oiftype",
+    "mark",
+    "counter",
+    "log",
+    "limit",
+    "accept",
+    "drop",
+    "reject",
+    "queue",
+    "continue",
+    "return",
+    "jump",
+    "goto",
+    "masquerade",
+    "snat",
+    "dnat",
+    "redirect",
+    "notrack",
+    "th",
+    "rt",
+    "fib",
+    "socket",
+    "osf",
+    "ipsec",
+    "quota",
+    "numgen",
+    "jhash",
+    "symhash",
+    "set",
+    "add",
+    "update",
+    "delete",
+    "tproxy",
+    "synproxy",
+    "flow",
+    "l4proto",
+    "nfproto",
+    "skuid",
+    "skgid",
+    "pkttype",
+    "cpu",
+    "cgroup",
+    "day",
+    "hour",
+    "time",
+    "exthdr",
+    "hbh",
+    "frag",
+    "dst",
+    "mh",
+    "srh",
+    "rt0",
+    "rt2",
+    "rt4",
+    "tunnel",
+    "vxlan",
+    "geneve",
+    "gre",
+    "gretap",
+    "ipip",
+    "dup",
+    "fwd",
+    "priority",
+    "length",
+    "protocol",
+    "nexthdr",
+    "saddr",
+    "daddr",
+    "sport",
+    "dport",
+    "vmap",
+    "map",
+    "last",
+    "secmark",
+    "xt",
+];
+
 fn check_chain_statement(words: &[String], family: &str) -> Result<(), String> {
+    let w0 = words[0].as_str();
+    if !CHAIN_STARTS.contains(&w0) && !w0.starts_with(['$', '@']) {
+        return Err(format!(
+            "syntax error in a chain, unexpected `{}`",
+            excerpt_word(w0)
+        ));
+    }
+    if w0 != "type" && words.iter().any(|w| w == "hook") {
+        return Err("`hook` outside a `type … hook … priority …` statement".into());
+    }
     let after = |k: &str| {
         words.iter().position(|w| w == k).map(|i| {
             words
@@ -646,6 +763,9 @@ pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
     }
     if let Some(f) = defaults {
         let fr = FileRef::of(&f);
+        if let Err(e) = shell_assignments_only(&fr, &f.text()) {
+            return Some(Err(e));
+        }
         for (k, v, l) in key_values(&fr, &f.text(), false) {
             let v = unquote(&v).to_string();
             match k.as_str() {
@@ -672,6 +792,28 @@ pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
 }
 
 // ------------------------------------------------------------------ firewalld
+
+/// A file the shell sources (`/etc/default/ufw`): only `NAME=value` lines and
+/// comments. Anything else would run as a command when ufw starts.
+fn shell_assignments_only(fr: &FileRef, text: &str) -> Result<(), HostError> {
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ok = t.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !ok {
+            return Err(HostError::at(
+                &fr.path,
+                i + 1,
+                "not a NAME=value line (the shell that reads this file would run it as a command)",
+            ));
+        }
+    }
+    Ok(())
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Firewalld {

@@ -11,6 +11,66 @@ pub struct Pwquality {
     pub minlen: Option<(String, Line)>,
 }
 
+/// The settings libpwquality knows; the flags take no value.
+const PWQ_SETTINGS: &[&str] = &[
+    "difok",
+    "minlen",
+    "dcredit",
+    "ucredit",
+    "lcredit",
+    "ocredit",
+    "minclass",
+    "maxrepeat",
+    "maxsequence",
+    "maxclassrepeat",
+    "gecoscheck",
+    "dictcheck",
+    "usercheck",
+    "usersubstr",
+    "enforcing",
+    "badwords",
+    "dictpath",
+    "retry",
+];
+const PWQ_FLAGS: &[&str] = &["enforce_for_root", "local_users_only"];
+
+/// libpwquality stops reading its configuration at an unknown setting or a
+/// malformed line and pam_pwquality then uses the built-in defaults: an error
+/// at that line, so the file's `minlen` is never trusted past it.
+fn check_pwquality(fr: &FileRef, text: &str) -> Result<(), HostError> {
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let bad = match t.split_once('=') {
+            Some((k, v)) => {
+                let k = k.trim();
+                if !PWQ_SETTINGS.contains(&k) {
+                    Some(format!("unknown setting `{k}`"))
+                } else if k != "badwords" && k != "dictpath" && v.trim().parse::<i64>().is_err() {
+                    Some(format!("`{k}` needs a number, not `{}`", v.trim()))
+                } else {
+                    None
+                }
+            }
+            None if PWQ_FLAGS.contains(&t) => None,
+            None => Some(format!(
+                "not a setting: `{}`",
+                crate::collect::host::conf::excerpt(t)
+            )),
+        };
+        if let Some(m) = bad {
+            return Err(HostError::at(
+                &fr.path,
+                i + 1,
+                format!("{m} (libpwquality stops reading the file; built-in defaults apply)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
     let mut paths = vec!["/etc/security/pwquality.conf".to_string()];
     match crate::collect::host::conf::dir_files(fs, "/etc/security/pwquality.conf.d", |n| {
@@ -24,6 +84,9 @@ pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
         match read_opt(fs, &p) {
             Ok(Some(f)) => {
                 let fr = FileRef::of(&f);
+                if let Err(e) = check_pwquality(&fr, &f.text()) {
+                    return Some(Err(e));
+                }
                 for (k, v, l) in key_values(&fr, &f.text(), false) {
                     if k == "minlen" {
                         pq.minlen = Some((v, l));
