@@ -2,6 +2,7 @@
 //! (`pam_pwquality.so` / `pam_cracklib.so` arguments) and `login.defs`.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, key_values, read_opt};
+use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, Default)]
@@ -118,43 +119,17 @@ pub struct Pam {
 
 pub const PAM_FILES: &[&str] = &["/etc/pam.d/common-password", "/etc/pam.d/system-auth"];
 
-/// Splits a PAM line into words, keeping `[…]` controls (which may contain
-/// spaces) as one word.
-fn pam_words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0;
-    for c in s.chars() {
-        match c {
-            '[' => {
-                depth += 1;
-                cur.push(c);
-            }
-            ']' => {
-                depth -= 1;
-                cur.push(c);
-            }
-            c if c.is_whitespace() && depth == 0 => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 pub fn parse_pam(file: &FileRef, text: &str, into: &mut Vec<PamQuality>) {
     for (n, l) in crate::collect::host::conf::join_continuations(text) {
         let t = l.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let w = pam_words(t);
+        // PAM's `[ … ]` groups a control or argument; an unterminated one is
+        // split on whitespace (the line is then checked word by word).
+        let w = Lexer::PAM
+            .words(t)
+            .unwrap_or_else(|_| t.split_whitespace().map(str::to_string).collect());
         if w.len() < 3 || w[0].trim_start_matches('-') != "password" {
             continue;
         }
