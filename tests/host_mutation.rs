@@ -7,14 +7,10 @@
 //! unless the program itself skips the broken line with a warning, in which case
 //! the run must list that warning for the mutated file (journald does this).
 
+mod host_support;
+use host_support::inproc::{enable, evaluate_item, write};
 use std::collections::BTreeMap;
-use std::path::Path;
-use timaudit::catalogue::Catalogue;
-use timaudit::collect::Facts;
-use timaudit::collect::host::HostFacts;
-use timaudit::evaluate::{Context, rule_for};
 use timaudit::model::Status;
-use timaudit::rootfs::RootFs;
 
 fn corpus(name: &str) -> String {
     std::fs::read_to_string(format!("tests/fixtures/corpus/{name}")).unwrap()
@@ -435,27 +431,10 @@ fn cases(seeds: &[Seed]) -> Vec<Case> {
     out
 }
 
-fn write(root: &Path, host: &str, content: &str) {
-    let p = root.join(host.trim_start_matches('/'));
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
-
-fn enable(root: &Path, unit: &str) {
-    let l = root
-        .join("etc/systemd/system/multi-user.target.wants")
-        .join(unit);
-    std::fs::create_dir_all(l.parent().unwrap()).unwrap();
-    std::os::unix::fs::symlink(format!("/lib/systemd/system/{unit}"), l).unwrap();
-}
-
 /// Audits one host in-process: (status, reason, report warnings).
 fn audit(s: &Seed, text: &str, with: bool) -> (Status, String, Vec<String>) {
     let d = tempfile::tempdir().unwrap();
     let r = d.path();
-    write(r, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
-    write(r, "/etc/group", "root:x:0:\n");
-    write(r, "/etc/hostname", "fs01\n");
     write(r, s.at, text);
     if with {
         for (p, c) in &s.with {
@@ -465,32 +444,7 @@ fn audit(s: &Seed, text: &str, with: bool) -> (Status, String, Vec<String>) {
     for u in s.units {
         enable(r, u);
     }
-    let paths: Vec<String> = s.assets.iter().map(|a| format!("{a:?}")).collect();
-    let profile_path = r.join("timaudit.yaml");
-    std::fs::write(
-        &profile_path,
-        format!(
-            "version: 1\norganization:\n  name: テスト\nassets:\n  - id: T-001\n    name: 図面\n    classification: 極秘\n    paths: [{}]\n    authorized: [\"group:root\"]\n    handlers: [root]\n",
-            paths.join(", ")
-        ),
-    )
-    .unwrap();
-    let cat = Catalogue::builtin();
-    let (profile, _) = timaudit::profile::load::load(&profile_path, cat)
-        .unwrap_or_else(|e| panic!("profile: {e:?}"));
-    let fs = RootFs::new(r);
-    let mut facts = Facts::collect(&fs);
-    let host = HostFacts::collect(&fs, true, &[]).unwrap();
-    let warnings = host.warnings();
-    facts.host = Some(host);
-    let ctx = Context {
-        profile: &profile,
-        date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-        fs: &fs,
-        facts: &facts,
-    };
-    let o = rule_for(s.item).unwrap()(&ctx, &BTreeMap::new());
-    (o.status, o.reason.en, warnings)
+    evaluate_item(r, s.assets, s.item)
 }
 
 #[test]
