@@ -306,6 +306,19 @@ fn its03_iptables_firewalld_and_nothing() {
     let t = Tree::new();
     audit_tree(&t).expect("ITS-03", "fail");
     t.file("/etc/iptables/rules.v4", "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n");
+    // rules.v4 alone leaves IPv6 open (this test used to expect pass here).
+    let r = audit_tree(&t);
+    r.expect("ITS-03", "fail");
+    assert!(
+        r.reason("ITS-03")
+            .contains("IPv6 inbound traffic is accepted"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    t.file(
+        "/etc/iptables/rules.v6",
+        "*filter\n:INPUT DROP [0:0]\nCOMMIT\n",
+    );
     audit_tree(&t).expect("ITS-03", "pass");
     let t = Tree::new();
     t.corpus("/etc/firewalld/firewalld.conf", "firewalld.conf")
@@ -322,6 +335,58 @@ fn its03_iptables_firewalld_and_nothing() {
     audit_tree(&t).expect("ITS-03", "pass");
     t.file("/etc/firewalld/firewalld.conf", "DefaultZone=trusted\n");
     audit_tree(&t).expect("ITS-03", "fail");
+}
+
+#[test]
+fn its03_inbound_must_be_denied_for_ipv4_and_ipv6_alike() {
+    let nft = |body: &str| {
+        let t = Tree::new();
+        t.file("/etc/nftables.conf", body)
+            .enable("nftables.service");
+        audit_tree(&t)
+    };
+    let chain = |fam: &str, pol: &str| {
+        format!(
+            "table {fam} filter {{\n chain input {{\n  type filter hook input priority 0; policy {pol};\n }}\n}}\n"
+        )
+    };
+    // ip accepts, ip6 drops: all IPv4 traffic is accepted.
+    let r = nft(&(chain("ip", "accept") + &chain("ip6", "drop")));
+    r.expect("ITS-03", "fail");
+    assert!(
+        r.reason("ITS-03")
+            .contains("IPv4 inbound traffic is accepted"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // ip6 alone: IPv4 has no input chain at all, so it is open.
+    nft(&chain("ip6", "drop")).expect("ITS-03", "fail");
+    nft(&chain("ip", "drop")).expect("ITS-03", "fail");
+    // ip and ip6 both dropping, or one inet chain, cover both families.
+    nft(&(chain("ip", "drop") + &chain("ip6", "drop"))).expect("ITS-03", "pass");
+    nft(&chain("inet", "drop")).expect("ITS-03", "pass");
+    // A policy nft rejects is an error at its line, never a pass or a fail.
+    let r = nft(&chain("inet", "dorp"));
+    r.expect("ITS-03", "error");
+    assert!(
+        r.reason("ITS-03").contains("/etc/nftables.conf:3"),
+        "{}",
+        r.reason("ITS-03")
+    );
+    // ufw with IPV6=no filters IPv4 only.
+    let t = Tree::new();
+    t.file("/etc/ufw/ufw.conf", "ENABLED=yes\n")
+        .file(
+            "/etc/default/ufw",
+            "IPV6=no\nDEFAULT_INPUT_POLICY=\"DROP\"\n",
+        )
+        .enable("ufw.service");
+    audit_tree(&t).expect("ITS-03", "fail");
+    t.file(
+        "/etc/default/ufw",
+        "IPV6=yes\nDEFAULT_INPUT_POLICY=\"DROP\"\n",
+    );
+    audit_tree(&t).expect("ITS-03", "pass");
 }
 
 // ------------------------------------------------------------------ ITS-04 audit
@@ -393,9 +458,18 @@ fn its04_path_on_a_directory_and_negated_dir_do_not_watch_the_files_in_it() {
 }
 
 #[test]
-fn its04_samba_full_audit_covers_assets_inside_the_share_and_na_without_sources() {
+fn its04_samba_full_audit_covers_assets_inside_the_share_and_fails_without_sources() {
+    // A file server with a protected share and no auditd at all: nothing
+    // records access, so the item fails with its fix (never not_applicable).
     let t = Tree::new();
-    audit_tree(&t).expect("ITS-04", "not_applicable");
+    let r = audit_tree(&t);
+    r.expect("ITS-04", "fail");
+    assert!(
+        r.reason("ITS-04").contains("nothing records access"),
+        "{}",
+        r.reason("ITS-04")
+    );
+    assert!(r.evidence("ITS-04").iter().any(|e| e["asset"] == "T-001"));
     t.file(
         "/etc/samba/smb.conf",
         "[design]\n  path = /srv/share/design\n  vfs objects = full_audit recycle\n",
@@ -405,8 +479,8 @@ fn its04_samba_full_audit_covers_assets_inside_the_share_and_na_without_sources(
         "/etc/samba/smb.conf",
         "[design]\n  path = /srv/share/design\n  vfs objects = recycle\n",
     );
-    // Without full_audit and without auditd, none of the item's sources exists.
-    audit_tree(&t).expect("ITS-04", "not_applicable");
+    // Without full_audit and without auditd, nothing logs access.
+    audit_tree(&t).expect("ITS-04", "fail");
     t.file(
         "/etc/audit/auditd.conf",
         "max_log_file_action = keep_logs\n",
@@ -524,7 +598,8 @@ fn its05_auditd_rotation_needs_forwarding() {
         "max_log_file_action = KEEP_LOGS\n",
     );
     audit_tree(&t).expect("ITS-05", "pass");
-    audit_tree(&Tree::new()).expect("ITS-05", "not_applicable");
+    // No log configuration at all keeps nothing: fail, not not_applicable.
+    audit_tree(&Tree::new()).expect("ITS-05", "fail");
 }
 
 // ------------------------------------------------------------------ ITS-06 forwarding
@@ -549,7 +624,8 @@ fn its06_commented_forwarding_fails_real_forwarding_passes_e2_is_partial() {
         "action(type=\"omfwd\" target=\"10.0.0.5\" port=\"514\" protocol=\"tcp\")\n",
     );
     audit_tree(&t).expect("ITS-06", "pass");
-    audit_tree(&Tree::new()).expect("ITS-06", "not_applicable");
+    // Nothing forwards or protects the logs every host writes: fail.
+    audit_tree(&Tree::new()).expect("ITS-06", "fail");
     let t = Tree::new();
     t.enable("systemd-journal-upload.service");
     audit_tree(&t).expect("ITS-06", "pass");
@@ -703,7 +779,8 @@ fn its09_an_apt_file_read_without_the_setting_is_cited_and_bundled() {
 #[test]
 fn its10_pwquality_and_pam_arguments() {
     let t = Tree::new();
-    audit_tree(&t).expect("ITS-10", "not_applicable");
+    // No password configuration at all: no minimum length is enforced → fail.
+    audit_tree(&t).expect("ITS-10", "fail");
     t.corpus("/etc/security/pwquality.conf", "pwquality.conf");
     audit_tree(&t).expect("ITS-10", "pass");
     t.file("/etc/pam.d/common-password", "password\trequisite\t\t\tpam_pwquality.so retry=3 minlen=6\npassword\t[success=1 default=ignore]\tpam_unix.so obscure yescrypt\n");
@@ -900,7 +977,7 @@ fn a_small_manufacturer_file_server() {
     r.expect("ITS-07", "fail");
     r.expect("ITS-08", "fail");
     r.expect("ITS-09", "fail");
-    r.expect("ITS-10", "not_applicable");
+    r.expect("ITS-10", "fail");
     r.expect("ITS-11", "fail");
     r.expect("ACC-04", "fail");
     assert_eq!(r.json["hosts"].as_array().unwrap().len(), 1);

@@ -191,3 +191,66 @@ pub fn audit_tree(t: &Tree) -> Report {
     let p = Profile::new(&[("T-001", &["/srv/share/design/**"])], "");
     audit(Some(t.root()), &p, &[])
 }
+
+/// Auditing one item in-process (collectors + the item's rule, as `timaudit
+/// audit` runs them), for suites with hundreds of cases.
+pub mod inproc {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use timaudit::catalogue::Catalogue;
+    use timaudit::collect::Facts;
+    use timaudit::collect::host::HostFacts;
+    use timaudit::evaluate::{Context, rule_for};
+    use timaudit::model::Status;
+    use timaudit::rootfs::RootFs;
+
+    pub fn write(root: &Path, host: &str, content: &str) {
+        let p = root.join(host.trim_start_matches('/'));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    /// `systemctl enable UNIT` as it looks on disk.
+    pub fn enable(root: &Path, unit: &str) {
+        let l = root
+            .join("etc/systemd/system/multi-user.target.wants")
+            .join(unit);
+        std::fs::create_dir_all(l.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(format!("/lib/systemd/system/{unit}"), l).unwrap();
+    }
+
+    /// Evaluates `item` on the Linux root `r` (account files and a host name are
+    /// added) with one asset at `assets`: (status, English reason, report warnings).
+    pub fn evaluate_item(r: &Path, assets: &[&str], item: &str) -> (Status, String, Vec<String>) {
+        write(r, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+        write(r, "/etc/group", "root:x:0:\n");
+        write(r, "/etc/hostname", "fs01\n");
+        let paths: Vec<String> = assets.iter().map(|a| format!("{a:?}")).collect();
+        let pd = tempfile::tempdir().unwrap();
+        let profile_path = pd.path().join("timaudit.yaml");
+        let mut y = String::from("version: 1\norganization:\n  name: テスト\n");
+        if !assets.is_empty() {
+            y.push_str(&format!(
+                "assets:\n  - id: T-001\n    name: 図面\n    classification: 極秘\n    paths: [{}]\n    authorized: [\"group:root\"]\n    handlers: [root]\n",
+                paths.join(", ")
+            ));
+        }
+        std::fs::write(&profile_path, y).unwrap();
+        let cat = Catalogue::builtin();
+        let (profile, _) = timaudit::profile::load::load(&profile_path, cat)
+            .unwrap_or_else(|e| panic!("profile: {e:?}"));
+        let fs = RootFs::new(r);
+        let mut facts = Facts::collect(&fs);
+        let host = HostFacts::collect(&fs, true, &[]).unwrap();
+        let warnings = host.warnings();
+        facts.host = Some(host);
+        let ctx = Context {
+            profile: &profile,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            fs: &fs,
+            facts: &facts,
+        };
+        let o = rule_for(item).unwrap()(&ctx, &BTreeMap::new());
+        (o.status, o.reason.en, warnings)
+    }
+}

@@ -157,38 +157,16 @@ pub fn text_of(f: &HostFile) -> (FileRef, String) {
     (FileRef::of(f), f.text())
 }
 
-/// Joins lines ending in `\` with the next one: the backslash is removed and the
-/// next line's leading whitespace dropped (as kmod and smbd do). Returns (first
-/// line number, joined text). Comment lines are left to the caller.
+/// Joins lines ending in `\` with the next one (kmod, smbd): see
+/// [`lex::logical_lines`](super::lex::logical_lines).
 pub fn join_continuations(text: &str) -> Vec<(usize, String)> {
     join_continuations_with(text, "")
 }
 
 /// Like [`join_continuations`], with `sep` put where the backslash was (systemd
 /// puts a space).
-pub fn join_continuations_with(text: &str, sep: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut cur: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let (body, cont) = match raw.trim_end().strip_suffix('\\') {
-            Some(b) => (format!("{b}{sep}"), true),
-            None => (raw.to_string(), false),
-        };
-        match cur.as_mut() {
-            Some((_, acc)) => {
-                acc.push_str(body.trim_start());
-            }
-            None => cur = Some((i + 1, body)),
-        }
-        if !cont && let Some(c) = cur.take() {
-            out.push(c);
-        }
-    }
-    if let Some(c) = cur {
-        out.push(c);
-    }
-    out
+pub fn join_continuations_with(text: &str, sep: &'static str) -> Vec<(usize, String)> {
+    super::lex::logical_lines(text, super::lex::Continuation::Backslash(sep))
 }
 
 /// Does a path pattern contain glob characters?

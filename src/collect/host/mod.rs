@@ -5,6 +5,7 @@
 //! policies in `policies/`.
 
 pub mod conf;
+pub mod lex;
 pub mod linux;
 pub mod systemd;
 pub mod windows;
@@ -51,6 +52,14 @@ impl HostFacts {
     /// Problems that did not stop the run (an evidence folder without a usable
     /// host.json is named after the folder).
     pub fn warnings(&self) -> Vec<String> {
+        let linux = self
+            .linux
+            .iter()
+            .flat_map(|l| l.warnings())
+            .map(|e| match e.line {
+                Some(n) => format!("{}:{n}: {}", e.path, e.message),
+                None => format!("{}: {}", e.path, e.message),
+            });
         self.windows
             .iter()
             .filter_map(|w| match &w.host_json {
@@ -62,6 +71,7 @@ impl HostFacts {
                 )),
                 Ok(_) => None,
             })
+            .chain(linux)
             .collect()
     }
 

@@ -12,7 +12,43 @@ pub fn its05(ctx: &Context) -> Outcome {
 pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
     let need_f = need as f64;
     let mut parts: Vec<Alt> = Vec::new();
+    journald(lx, need, need_f, &mut parts);
+    logrotate(lx, need, need_f, &mut parts);
+    auditd(lx, &mut parts);
+    if parts.is_empty() {
+        // Logs exist on every Linux host; no configuration that keeps them is a
+        // missing control, never "not applicable".
+        return Verdict::Decided(
+            Outcome::fail(tr!(
+                "{need} 日以上ログを保存する設定がありません（journald.conf、対象ログの logrotate 設定、auditd.conf のいずれもありません）",
+                "nothing keeps logs for {need} days: there is no journald.conf, no logrotate stanza for the listed logs and no auditd.conf"
+            ))
+            .with([
+                note("/etc/systemd/journald.conf", pol("LNX-LOG-001", Text::new("ファイルがありません", "file missing"))),
+                note("/etc/logrotate.conf", pol("LNX-LOG-002", Text::new("対象ログの設定がありません", "no stanza for the listed logs"))),
+                note("/etc/audit/auditd.conf", pol("LNX-LOG-003", Text::new("ファイルがありません", "file missing"))),
+            ]),
+        );
+    }
+    let n = parts.len();
+    let warnings: Vec<Evidence> = match &lx.journald {
+        Some(Ok(j)) => j.warnings.iter().map(warning_ev).collect(),
+        _ => Vec::new(),
+    };
+    if let Some(a) = parts.first_mut() {
+        a.evidence.extend(warnings);
+    }
+    Verdict::Decided(all_of(
+        parts,
+        tr!(
+            "見つかったログの設定（{n} 件）はすべて {need} 日以上ログを保存します",
+            "every log source found ({n}) keeps logs for at least {need} days"
+        ),
+    ))
+}
 
+/// LNX-LOG-001: journald's storage and retention.
+fn journald(lx: &LinuxFacts, need: u64, need_f: f64, parts: &mut Vec<Alt>) {
     // LNX-LOG-001 journald
     if let (
         _,
@@ -51,12 +87,12 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                 }
                 if storage == "auto" && !j.var_log_journal {
                     evs.push(note(
-                        "/var/log/journal",
-                        pol(id, Text::new(
-                            "Storage=auto で /var/log/journal がないため、ジャーナルはメモリー上にしか保存されない可能性があります（rsyslog などのファイルのログを確認してください）",
-                            "Storage=auto and /var/log/journal does not exist, so the journal may be kept in memory only (check file logs such as rsyslog's)",
-                        )),
-                    ));
+                    "/var/log/journal",
+                    pol(id, Text::new(
+                        "Storage=auto で /var/log/journal がないため、ジャーナルはメモリー上にしか保存されない可能性があります（rsyslog などのファイルのログを確認してください）",
+                        "Storage=auto and /var/log/journal does not exist, so the journal may be kept in memory only (check file logs such as rsyslog's)",
+                    )),
+                ));
                 }
                 if !["volatile", "persistent", "auto", "none"].contains(&storage.as_str()) {
                     parts.push(
@@ -71,15 +107,15 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                     );
                 } else if forbidden_storage.contains(&storage) {
                     parts.push(
-                        Alt::new(
-                            Status::Fail,
-                            tr!(
-                                "journald が Storage={storage} のため、再起動でログが消えます（保存日数 0 日）",
-                                "journald has Storage={storage}, so its logs are lost at reboot (kept 0 days)"
-                            ),
-                        )
-                        .evs(evs),
-                    );
+                    Alt::new(
+                        Status::Fail,
+                        tr!(
+                            "journald が Storage={storage} のため、再起動でログが消えます（保存日数 0 日）",
+                            "journald has Storage={storage}, so its logs are lost at reboot (kept 0 days)"
+                        ),
+                    )
+                    .evs(evs),
+                );
                 } else {
                     match j.get(retention_key) {
                         Some((v, l)) => match parse_timespan(v) {
@@ -117,16 +153,16 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                                     );
                                 } else {
                                     parts.push(
-                                        Alt::new(
-                                            Status::Fail,
-                                            tr!(
-                                                "journald の {retention_key}={v} は {shown} 日で、必要な {need} 日に足りません",
-                                                "journald's {retention_key}={v} is {shown} days, short of the required {need}"
-                                            ),
-                                        )
-                                        .evs(evs)
-                                        .ev(ev),
-                                    );
+                                    Alt::new(
+                                        Status::Fail,
+                                        tr!(
+                                            "journald の {retention_key}={v} は {shown} 日で、必要な {need} 日に足りません",
+                                            "journald's {retention_key}={v} is {shown} days, short of the required {need}"
+                                        ),
+                                    )
+                                    .evs(evs)
+                                    .ev(ev),
+                                );
                                 }
                             }
                         },
@@ -146,7 +182,10 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
             None => {}
         }
     }
+}
 
+/// LNX-LOG-002: logrotate stanzas of the listed logs.
+fn logrotate(lx: &LinuxFacts, need: u64, need_f: f64, parts: &mut Vec<Alt>) {
     // LNX-LOG-002 logrotate
     if let (_, Check::LogrotateRetention { logs, .. }) = check_of("LNX-LOG-002") {
         let id = "LNX-LOG-002";
@@ -175,17 +214,17 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                     }
                     if let Some(l) = &r.size {
                         parts.push(
-                            Alt::new(
-                                Status::Fail,
-                                tr!(
-                                    "{log} はサイズでローテーションされ（{}）、保存期間を保証できません",
-                                    "{log} is rotated by size ({}), which guarantees no retention period",
-                                    l.at()
-                                ),
-                            )
-                            .evs(evs)
-                            .ev(line_ev(l, id, Text::new("サイズによるローテーション", "rotation by size"))),
-                        );
+                        Alt::new(
+                            Status::Fail,
+                            tr!(
+                                "{log} はサイズでローテーションされ（{}）、保存期間を保証できません",
+                                "{log} is rotated by size ({}), which guarantees no retention period",
+                                l.at()
+                            ),
+                        )
+                        .evs(evs)
+                        .ev(line_ev(l, id, Text::new("サイズによるローテーション", "rotation by size"))),
+                    );
                         continue;
                     }
                     let days = r.days();
@@ -205,22 +244,25 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                             _ => format!("{period} × rotate {rotate}"),
                         };
                         parts.push(
-                            Alt::new(
-                                Status::Fail,
-                                tr!(
-                                    "logrotate は {log} を {shown} 日分（{how}）しか残さず、必要な {need} 日に足りません",
-                                    "logrotate keeps {log} for {shown} days ({how}), short of the required {need}"
-                                ),
-                            )
-                            .evs(evs),
-                        );
+                        Alt::new(
+                            Status::Fail,
+                            tr!(
+                                "logrotate は {log} を {shown} 日分（{how}）しか残さず、必要な {need} 日に足りません",
+                                "logrotate keeps {log} for {shown} days ({how}), short of the required {need}"
+                            ),
+                        )
+                        .evs(evs),
+                    );
                     }
                 }
             }
             None => {}
         }
     }
+}
 
+/// LNX-LOG-003: auditd's rotation, which passes only with forwarding (ITS-06).
+fn auditd(lx: &LinuxFacts, parts: &mut Vec<Alt>) {
     // LNX-LOG-003 auditd.conf
     if let (_, Check::AuditdRetention { keep_actions, .. }) = check_of("LNX-LOG-003") {
         let id = "LNX-LOG-003";
@@ -277,12 +319,12 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                         evs.push(line_ev(l, id, tr!("1 ファイル {v} MB", "{v} MB per file")));
                     }
                     evs.push(Evidence::new(EvidenceKind::Note).path(c.file.as_ref().map(|f| f.path.clone()).unwrap_or_default()).detail(pol(
-                        id,
-                        tr!(
-                            "auditd: {num} 個 × {size} MB をサイズでローテーション（日数は計算できません）",
-                            "auditd: rotates {num} files × {size} MB by size (no day count can be computed)"
-                        ),
-                    )));
+                    id,
+                    tr!(
+                        "auditd: {num} 個 × {size} MB をサイズでローテーション（日数は計算できません）",
+                        "auditd: rotates {num} files × {size} MB by size (no day count can be computed)"
+                    ),
+                )));
                     if super::its06::linux_status(lx) == Some(Status::Pass) {
                         parts.push(Alt::new(Status::Pass, Text::default()).evs(evs).ev(
                             Evidence::new(EvidenceKind::Note).detail(pol(
@@ -295,36 +337,21 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                         ));
                     } else {
                         parts.push(
-                            Alt::new(
-                                Status::Fail,
-                                tr!(
-                                    "auditd は max_log_file_action={action} で古い監査ログを消し（{num} 個 × {size} MB）、ログの転送もありません",
-                                    "auditd deletes old audit logs (max_log_file_action={action}, {num} files × {size} MB) and the logs are not forwarded"
-                                ),
-                            )
-                            .evs(evs),
-                        );
+                        Alt::new(
+                            Status::Fail,
+                            tr!(
+                                "auditd は max_log_file_action={action} で古い監査ログを消し（{num} 個 × {size} MB）、ログの転送もありません",
+                                "auditd deletes old audit logs (max_log_file_action={action}, {num} files × {size} MB) and the logs are not forwarded"
+                            ),
+                        )
+                        .evs(evs),
+                    );
                     }
                 }
             }
             None => {}
         }
     }
-
-    if parts.is_empty() {
-        return Verdict::NoSource(Text::new(
-            "保存期間を判定できるログの設定（journald、対象ログの logrotate、auditd）がありません",
-            "there is no log configuration to check (journald, logrotate for the listed logs, auditd)",
-        ));
-    }
-    let n = parts.len();
-    Verdict::Decided(all_of(
-        parts,
-        tr!(
-            "見つかったログの設定（{n} 件）はすべて {need} 日以上ログを保存します",
-            "every log source found ({n}) keeps logs for at least {need} days"
-        ),
-    ))
 }
 
 pub fn windows(w: &WindowsHost) -> Verdict {

@@ -13,7 +13,7 @@ pub fn its06(ctx: &Context) -> Outcome {
     })
 }
 
-/// This host's ITS-06 status (None: no source), for ITS-05's auditd rule.
+/// This host's ITS-06 status, for ITS-05's auditd rule.
 pub fn linux_status(lx: &LinuxFacts) -> Option<Status> {
     match linux(lx) {
         Verdict::Decided(o) => Some(o.status),
@@ -21,118 +21,14 @@ pub fn linux_status(lx: &LinuxFacts) -> Option<Status> {
     }
 }
 
+/// Every Linux host writes logs, so a host with none of the mechanisms fails
+/// (a missing control is never "not applicable").
 pub fn linux(lx: &LinuxFacts) -> Verdict {
     let mut alts = Vec::new();
-    let mut present = false;
-    // LNX-LOG-004 rsyslog
-    match &lx.rsyslog {
-        Some(Err(e)) => {
-            present = true;
-            alts.push(Alt::error(e));
-        }
-        Some(Ok(r)) => {
-            present = true;
-            if !r.forwards.is_empty() {
-                let at = r.forwards[0].at();
-                alts.push(
-                    Alt::new(
-                        Status::Pass,
-                        tr!(
-                            "rsyslog がログを別のホストへ転送しています（{at}）",
-                            "rsyslog forwards logs to another host ({at})"
-                        ),
-                    )
-                    .evs(r.forwards.iter().map(|l| {
-                        line_ev(l, "LNX-LOG-004", Text::new("転送の設定", "forwarding rule"))
-                    })),
-                );
-            }
-        }
-        None => {}
-    }
-    // LNX-LOG-005 audisp-remote
-    match &lx.audit_plugins {
-        Some(Err(e)) => {
-            present = true;
-            alts.push(Alt::error(e));
-        }
-        Some(Ok(p)) => {
-            present = true;
-            if let Some((l, plugin)) = p.remote_active.first() {
-                alts.push(
-                    Alt::new(
-                        Status::Pass,
-                        tr!(
-                            "監査ログを {plugin} で転送しています",
-                            "audit logs are forwarded by {plugin}"
-                        ),
-                    )
-                    .ev(line_ev(
-                        l,
-                        "LNX-LOG-005",
-                        Text::new("active = yes", "active = yes"),
-                    )),
-                );
-            }
-        }
-        None => {}
-    }
-    // LNX-LOG-006 systemd-journal-upload
-    if let (_, Check::ServiceEnabled { units }) = check_of("LNX-LOG-006") {
-        for u in units {
-            match lx.units.state(u) {
-                UnitState::Enabled(_) => {
-                    present = true;
-                    alts.push(
-                        Alt::new(
-                            Status::Pass,
-                            tr!(
-                                "{u} が有効で、ジャーナルを転送しています",
-                                "{u} is enabled and uploads the journal"
-                            ),
-                        )
-                        .ev(lx.units.evidence(u)),
-                    );
-                }
-                UnitState::Masked(_) => present = true,
-                UnitState::Disabled => {}
-            }
-        }
-    }
-    // LNX-LOG-007 -e 2 (partial)
-    if let (_, Check::AuditImmutable { value }) = check_of("LNX-LOG-007") {
-        match &lx.audit_rules {
-            Some(Err(e)) => {
-                present = true;
-                alts.push(Alt::error(e));
-            }
-            Some(Ok(r)) => {
-                present = true;
-                if let Some((v, l)) = &r.last_enable
-                    && v == value
-                {
-                    alts.push(
-                        Alt::new(
-                            Status::Partial,
-                            tr!(
-                                "ログの転送はなく、監査ルールが -e {value} で固定されているだけです（{}）",
-                                "logs are not forwarded; the audit rules are only locked with -e {value} ({})",
-                                l.at()
-                            ),
-                        )
-                        .ev(line_ev(l, "LNX-LOG-007", Text::new("監査ルールの固定", "audit rules locked"))),
-                    );
-                }
-            }
-            None => {}
-        }
-    }
-    if !present {
-        return Verdict::NoSource(Text::new(
-            "rsyslog、auditd、systemd-journal-upload の設定がありません",
-            "there is no rsyslog, auditd or systemd-journal-upload configuration",
-        ));
-    }
+    alts.extend(rsyslog(lx));
+    alts.extend(audisp_remote(lx));
+    alts.extend(journal_upload(lx));
+    alts.extend(rules_locked(lx));
     Verdict::Decided(any_of(
         alts,
         Text::new(
@@ -153,4 +49,101 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             ),
         ],
     ))
+}
+
+/// LNX-LOG-004: rsyslog forwards to another host.
+fn rsyslog(lx: &LinuxFacts) -> Option<Alt> {
+    match &lx.rsyslog {
+        Some(Err(e)) => Some(Alt::error(e)),
+        Some(Ok(r)) if !r.forwards.is_empty() => {
+            let at = r.forwards[0].at();
+            Some(
+                Alt::new(
+                    Status::Pass,
+                    tr!(
+                        "rsyslog がログを別のホストへ転送しています（{at}）",
+                        "rsyslog forwards logs to another host ({at})"
+                    ),
+                )
+                .evs(
+                    r.forwards.iter().map(|l| {
+                        line_ev(l, "LNX-LOG-004", Text::new("転送の設定", "forwarding rule"))
+                    }),
+                ),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// LNX-LOG-005: an active audisp-remote plugin.
+fn audisp_remote(lx: &LinuxFacts) -> Option<Alt> {
+    match &lx.audit_plugins {
+        Some(Err(e)) => Some(Alt::error(e)),
+        Some(Ok(p)) => p.remote_active.first().map(|(l, plugin)| {
+            Alt::new(
+                Status::Pass,
+                tr!(
+                    "監査ログを {plugin} で転送しています",
+                    "audit logs are forwarded by {plugin}"
+                ),
+            )
+            .ev(line_ev(
+                l,
+                "LNX-LOG-005",
+                Text::new("active = yes", "active = yes"),
+            ))
+        }),
+        None => None,
+    }
+}
+
+/// LNX-LOG-006: systemd-journal-upload enabled.
+fn journal_upload(lx: &LinuxFacts) -> Vec<Alt> {
+    let (_, Check::ServiceEnabled { units }) = check_of("LNX-LOG-006") else {
+        return Vec::new();
+    };
+    units
+        .iter()
+        .filter(|u| matches!(lx.units.state(u), UnitState::Enabled(_)))
+        .map(|u| {
+            Alt::new(
+                Status::Pass,
+                tr!(
+                    "{u} が有効で、ジャーナルを転送しています",
+                    "{u} is enabled and uploads the journal"
+                ),
+            )
+            .ev(lx.units.evidence(u))
+        })
+        .collect()
+}
+
+/// LNX-LOG-007: audit rules locked with `-e 2` (partial).
+fn rules_locked(lx: &LinuxFacts) -> Option<Alt> {
+    let (_, Check::AuditImmutable { value }) = check_of("LNX-LOG-007") else {
+        return None;
+    };
+    match &lx.audit_rules {
+        Some(Err(e)) => Some(Alt::error(e)),
+        Some(Ok(r)) => match &r.last_enable {
+            Some((v, l)) if v == value => Some(
+                Alt::new(
+                    Status::Partial,
+                    tr!(
+                        "ログの転送はなく、監査ルールが -e {value} で固定されているだけです（{}）",
+                        "logs are not forwarded; the audit rules are only locked with -e {value} ({})",
+                        l.at()
+                    ),
+                )
+                .ev(line_ev(
+                    l,
+                    "LNX-LOG-007",
+                    Text::new("監査ルールの固定", "audit rules locked"),
+                )),
+            ),
+            _ => None,
+        },
+        None => None,
+    }
 }

@@ -12,36 +12,37 @@ pub fn its10(ctx: &Context) -> Outcome {
     )
 }
 
-pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
-    let id = "LNX-PWD-001";
-    let (
-        _,
-        Check::PasswordMinlen {
-            modules,
-            pwquality_default,
-            cracklib_default,
-            ..
-        },
-    ) = check_of(id)
-    else {
-        return Verdict::Decided(Outcome::error(Text::same("policy LNX-PWD-001 is broken")));
-    };
-    if lx.pwquality.is_none() && lx.pam.is_none() {
-        return Verdict::NoSource(Text::new(
-            "pwquality.conf も PAM の common-password／system-auth もありません",
-            "there is neither a pwquality.conf nor a PAM common-password / system-auth",
-        ));
+/// A minlen value judged against the threshold.
+fn judge(need: u64, raw: &str, ev: Evidence, from: Text) -> Alt {
+    match raw.trim().parse::<u64>().ok() {
+        None => Alt::new(
+            Status::Error,
+            tr!(
+                "minlen={raw} を数値として読めません",
+                "cannot read minlen={raw} as a number"
+            ),
+        )
+        .ev(ev),
+        Some(n) if n >= need => Alt::new(Status::Pass, Text::default()).ev(ev),
+        Some(n) => Alt::new(
+            Status::Fail,
+            Text::new(
+                format!(
+                    "パスワードの最低文字数が {n} 文字（{}）で、基準の {need} 文字に足りません",
+                    from.ja
+                ),
+                format!(
+                    "the minimum password length is {n} ({}), below the required {need}",
+                    from.en
+                ),
+            ),
+        )
+        .ev(ev),
     }
-    for src in [
-        lx.pwquality.as_ref().map(|r| r.as_ref().err()),
-        lx.pam.as_ref().map(|r| r.as_ref().err()),
-    ] {
-        if let Some(Some(e)) = src {
-            return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()]));
-        }
-    }
-    let pq = lx.pwquality.as_ref().and_then(|r| r.as_ref().ok());
-    let pam = lx.pam.as_ref().and_then(|r| r.as_ref().ok());
+}
+
+/// `PASS_MIN_LEN` from login.defs, shown beside the verdict only.
+fn login_defs_context(lx: &LinuxFacts, id: &str) -> Vec<Evidence> {
     let mut context = Vec::new();
     if let Some(Ok(ld)) = &lx.login_defs
         && let Some((v, l)) = &ld.pass_min_len
@@ -55,35 +56,25 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
             ),
         ));
     }
-    let conf_minlen = pq.and_then(|p| p.minlen.as_ref());
-    let mut parts = Vec::new();
-    let judge = |n: Option<u64>, raw: &str, ev: Evidence, from: Text| -> Alt {
-        match n {
-            None => Alt::new(
-                Status::Error,
-                tr!(
-                    "minlen={raw} を数値として読めません",
-                    "cannot read minlen={raw} as a number"
-                ),
-            )
-            .ev(ev),
-            Some(n) if n >= need => Alt::new(Status::Pass, Text::default()).ev(ev),
-            Some(n) => Alt::new(
-                Status::Fail,
-                Text::new(
-                    format!(
-                        "パスワードの最低文字数が {n} 文字（{}）で、基準の {need} 文字に足りません",
-                        from.ja
-                    ),
-                    format!(
-                        "the minimum password length is {n} ({}), below the required {need}",
-                        from.en
-                    ),
-                ),
-            )
-            .ev(ev),
-        }
+    context
+}
+
+pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
+    let id = "LNX-PWD-001";
+    let (_, Check::PasswordMinlen { modules, .. }) = check_of(id) else {
+        return Verdict::Decided(Outcome::error(Text::same("policy LNX-PWD-001 is broken")));
     };
+    for src in [
+        lx.pwquality.as_ref().map(|r| r.as_ref().err()),
+        lx.pam.as_ref().map(|r| r.as_ref().err()),
+    ] {
+        if let Some(Some(e)) = src {
+            return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()]));
+        }
+    }
+    let pq = lx.pwquality.as_ref().and_then(|r| r.as_ref().ok());
+    let pam = lx.pam.as_ref().and_then(|r| r.as_ref().ok());
+    let conf_minlen = pq.and_then(|p| p.minlen.as_ref());
     let mods: Vec<_> = pam
         .map(|p| {
             p.modules
@@ -92,87 +83,20 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                 .collect()
         })
         .unwrap_or_default();
-    for m in &mods {
-        let module = &m.module;
-        if let Some(v) = &m.minlen {
-            parts.push(judge(
-                v.parse().ok(),
-                v,
-                line_ev(
-                    &m.line,
-                    id,
-                    tr!(
-                        "{module} minlen={v}（設定ファイルより優先）",
-                        "{module} minlen={v} (overrides the files)"
-                    ),
-                ),
-                tr!("{} の引数", "argument in {}", m.line.at()),
-            ));
-        } else if module == "pam_pwquality.so"
-            && let Some((v, l)) = conf_minlen
-        {
-            parts.push(judge(
-                v.parse().ok(),
-                v,
-                line_ev(l, id, tr!("minlen = {v}", "minlen = {v}")),
-                tr!("{} の設定", "set in {}", l.at()),
-            ));
-            parts.last_mut().unwrap().evidence.push(line_ev(
-                &m.line,
-                id,
-                tr!("{module} が有効", "{module} in use"),
-            ));
-        } else {
-            // The spec asks for minlen to be set; the module's built-in default
-            // is shown but does not count.
-            let d = if module == "pam_cracklib.so" {
-                *cracklib_default
-            } else {
-                *pwquality_default
-            };
-            parts.push(
-                Alt::new(
-                    Status::Fail,
-                    tr!(
-                        "{module} を使っていますが minlen がどこにも設定されていません（モジュールの既定値は {d} 文字）",
-                        "{module} is used but minlen is set nowhere (the module's built-in default is {d})"
-                    ),
-                )
-                .ev(line_ev(
-                    &m.line,
-                    id,
-                    tr!("{module}（minlen なし）", "{module} (no minlen)"),
-                )),
-            );
-        }
-    }
+    let mut parts: Vec<Alt> = mods
+        .iter()
+        .map(|m| module_alt(m, conf_minlen, need))
+        .collect();
     if mods.is_empty() {
-        match conf_minlen {
-            Some((v, l)) => parts.push(judge(
-                v.parse().ok(),
+        parts.push(match conf_minlen {
+            Some((v, l)) => judge(
+                need,
                 v,
                 line_ev(l, id, tr!("minlen = {v}", "minlen = {v}")),
                 tr!("{} の設定", "set in {}", l.at()),
-            )),
-            None => {
-                let mut a = Alt::new(
-                    Status::Fail,
-                    Text::new(
-                        "パスワードの最低文字数（minlen）が設定されておらず、PAM にも pam_pwquality／pam_cracklib がありません",
-                        "no minimum password length (minlen) is set, and PAM uses neither pam_pwquality nor pam_cracklib",
-                    ),
-                );
-                for f in pq
-                    .map(|p| p.files.iter())
-                    .into_iter()
-                    .flatten()
-                    .chain(pam.map(|p| p.files.iter()).into_iter().flatten())
-                {
-                    a = a.ev(file_ev(f, id, Text::new("minlen なし", "no minlen")));
-                }
-                parts.push(a);
-            }
-        }
+            ),
+            None => nothing_set(lx),
+        });
     }
     let mut o = all_of(
         parts,
@@ -181,8 +105,112 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
             "the minimum password length is {need} or more"
         ),
     );
-    o.evidence.extend(context);
+    o.evidence.extend(login_defs_context(lx, id));
     Verdict::Decided(o)
+}
+
+/// One PAM `password` line with pam_pwquality / pam_cracklib: its own
+/// `minlen=` wins, else pwquality.conf's (for pwquality), else it fails.
+fn module_alt(
+    m: &crate::collect::host::linux::passwords::PamQuality,
+    conf_minlen: Option<&(String, Line)>,
+    need: u64,
+) -> Alt {
+    let id = "LNX-PWD-001";
+    let (
+        _,
+        Check::PasswordMinlen {
+            pwquality_default,
+            cracklib_default,
+            ..
+        },
+    ) = check_of(id)
+    else {
+        return Alt::new(Status::Error, Text::same("policy LNX-PWD-001 is broken"));
+    };
+    let module = &m.module;
+    if let Some(v) = &m.minlen {
+        return judge(
+            need,
+            v,
+            line_ev(
+                &m.line,
+                id,
+                tr!(
+                    "{module} minlen={v}（設定ファイルより優先）",
+                    "{module} minlen={v} (overrides the files)"
+                ),
+            ),
+            tr!("{} の引数", "argument in {}", m.line.at()),
+        );
+    }
+    if module == "pam_pwquality.so"
+        && let Some((v, l)) = conf_minlen
+    {
+        return judge(
+            need,
+            v,
+            line_ev(l, id, tr!("minlen = {v}", "minlen = {v}")),
+            tr!("{} の設定", "set in {}", l.at()),
+        )
+        .ev(line_ev(
+            &m.line,
+            id,
+            tr!("{module} が有効", "{module} in use"),
+        ));
+    }
+    // The spec asks for minlen to be set; the module's built-in default is
+    // shown but does not count.
+    let d = if module == "pam_cracklib.so" {
+        *cracklib_default
+    } else {
+        *pwquality_default
+    };
+    Alt::new(
+        Status::Fail,
+        tr!(
+            "{module} を使っていますが minlen がどこにも設定されていません（モジュールの既定値は {d} 文字）",
+            "{module} is used but minlen is set nowhere (the module's built-in default is {d})"
+        ),
+    )
+    .ev(line_ev(
+        &m.line,
+        id,
+        tr!("{module}（minlen なし）", "{module} (no minlen)"),
+    ))
+}
+
+/// No minlen anywhere and no quality module: fail, citing the files that were
+/// read (or where the tool looked when there are none). A missing password
+/// policy is a missing control, never "not applicable".
+fn nothing_set(lx: &LinuxFacts) -> Alt {
+    let id = "LNX-PWD-001";
+    let pq = lx.pwquality.as_ref().and_then(|r| r.as_ref().ok());
+    let pam = lx.pam.as_ref().and_then(|r| r.as_ref().ok());
+    let mut a = Alt::new(
+        Status::Fail,
+        Text::new(
+            "パスワードの最低文字数（minlen）が設定されておらず、PAM にも pam_pwquality／pam_cracklib がありません",
+            "no minimum password length (minlen) is set, and PAM uses neither pam_pwquality nor pam_cracklib",
+        ),
+    );
+    for f in pq
+        .map(|p| p.files.iter())
+        .into_iter()
+        .flatten()
+        .chain(pam.map(|p| p.files.iter()).into_iter().flatten())
+    {
+        a = a.ev(file_ev(f, id, Text::new("minlen なし", "no minlen")));
+    }
+    if pq.is_none() && pam.is_none() {
+        for p in ["/etc/security/pwquality.conf", "/etc/pam.d/common-password"] {
+            a = a.ev(note(
+                p,
+                pol(id, Text::new("ファイルがありません", "file missing")),
+            ));
+        }
+    }
+    a
 }
 
 /// Local accounts (secedit) and, on a domain member, domain accounts.

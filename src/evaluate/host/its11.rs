@@ -96,7 +96,8 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         Some(Ok(s)) => s,
     };
     let skipped = samba_unresolved_includes(s, id);
-    Verdict::Decided(decide(s, id, obsolete, known).with(skipped))
+    let warned = s.warnings.iter().map(warning_ev);
+    Verdict::Decided(decide(s, id, obsolete, known).with(skipped).with(warned))
 }
 
 fn decide(

@@ -258,6 +258,26 @@ pub fn samba_unresolved_includes(
         .collect()
 }
 
+/// A line the program accepts but skips or ignores with a warning: shown beside
+/// the verdict (and listed in the report's warnings by `HostFacts::warnings`).
+pub fn warning_ev(w: &HostError) -> Evidence {
+    let at = match w.line {
+        Some(l) => format!("{}:{l}", w.path),
+        None => w.path.clone(),
+    };
+    let m = &w.message;
+    let mut e = Evidence::new(EvidenceKind::Config)
+        .path(&w.path)
+        .detail(Text::new(
+            format!("警告：{at}：{m}"),
+            format!("warning: {at}: {m}"),
+        ));
+    if let Some(l) = w.line {
+        e = e.line(l);
+    }
+    e
+}
+
 /// A note: where the tool looked when it found nothing.
 pub fn note(path: &str, t: Text) -> Evidence {
     Evidence::new(EvidenceKind::Note).path(path).detail(t)

@@ -3,6 +3,7 @@
 //! and the remote-logging plugin.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, dir_files, key_values, read_opt};
+use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
 
 /// How a rule names what it watches.
@@ -49,36 +50,136 @@ pub struct AuditRules {
     pub last_enable: Option<(String, Line)>,
 }
 
-/// Shell-like split (double and single quotes).
-fn words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut q: Option<char> = None;
-    let mut started = false;
-    for c in s.chars() {
-        match q {
-            Some(qc) if c == qc => q = None,
-            Some(_) => cur.push(c),
-            None if c == '"' || c == '\'' => {
-                q = Some(c);
-                started = true;
-            }
-            None if c.is_whitespace() => {
-                if started {
-                    out.push(std::mem::take(&mut cur));
-                    started = false;
-                }
-            }
-            None => {
-                cur.push(c);
-                started = true;
+/// auditctl's options: (option, takes an argument).
+const AUDITCTL_OPTIONS: &[(&str, bool)] = &[
+    ("-a", true),
+    ("-A", true),
+    ("-d", true),
+    ("-w", true),
+    ("-W", true),
+    ("-p", true),
+    ("-k", true),
+    ("-F", true),
+    ("-S", true),
+    ("-C", true),
+    ("-e", true),
+    ("-b", true),
+    ("-f", true),
+    ("-r", true),
+    ("-t", false),
+    ("-D", false),
+    ("-l", false),
+    ("-s", false),
+    ("-c", false),
+    ("-i", false),
+    ("-q", true),
+    ("-R", true),
+    ("-v", false),
+    ("-m", true),
+    ("-h", false),
+    ("--backlog_wait_time", true),
+    ("--loginuid-immutable", false),
+    ("--reset-lost", false),
+    ("--reset_backlog_wait_time_actual", false),
+    ("--signal", true),
+];
+
+/// The longest key auditctl accepts on a rule (AUDIT_MAX_KEY_LEN for watches).
+pub const MAX_KEY_LEN: usize = 31;
+
+/// Checks one rule line the way auditctl does before loading it: known options,
+/// each with its argument, permissions from `rwxa`, `list,action` pairs, `-F`
+/// comparisons, keys of at most 31 characters, `-e`/`-f` values.
+fn check_rule(w: &[String]) -> Result<(), String> {
+    let mut i = 0;
+    while i < w.len() {
+        let o = w[i].as_str();
+        let Some((_, takes)) = AUDITCTL_OPTIONS.iter().find(|(n, _)| *n == o) else {
+            return Err(format!("auditctl: unknown option `{o}`"));
+        };
+        if !takes {
+            i += 1;
+            continue;
+        }
+        let Some(v) = w.get(i + 1) else {
+            return Err(format!("auditctl: option `{o}` requires an argument"));
+        };
+        check_option_value(o, v)?;
+        i += 2;
+    }
+    Ok(())
+}
+
+fn check_option_value(o: &str, v: &str) -> Result<(), String> {
+    let perms_ok = |p: &str| !p.is_empty() && p.chars().all(|c| "rwxa".contains(c));
+    match o {
+        "-p" if !perms_ok(v) => Err(format!(
+            "auditctl: permission `{v}` is not made of r, w, x, a"
+        )),
+        "-k" if v.len() > MAX_KEY_LEN => Err(format!(
+            "auditctl: key `{v}` is longer than {MAX_KEY_LEN} characters"
+        )),
+        "-a" | "-A" | "-d" => {
+            let parts: Vec<String> = v
+                .split(',')
+                .map(|x| x.trim().to_ascii_lowercase())
+                .collect();
+            let lists = [
+                "task",
+                "exit",
+                "user",
+                "exclude",
+                "filesystem",
+                "io_uring",
+                "entry",
+            ];
+            let ok = parts.len() == 2
+                && parts.iter().filter(|p| lists.contains(&p.as_str())).count() == 1
+                && parts
+                    .iter()
+                    .filter(|p| *p == "always" || *p == "never")
+                    .count()
+                    == 1;
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "auditctl: `{v}` is not a list,action pair (e.g. always,exit)"
+                ))
             }
         }
+        "-F" | "-C" => {
+            let ops = ["!=", "<=", ">=", "&=", "=", "<", ">", "&"];
+            let Some(op) = ops.iter().find(|op| v.contains(**op)) else {
+                return Err(format!("auditctl: `{v}` has no comparison operator"));
+            };
+            let (field, value) = v.split_once(op).unwrap_or_default();
+            if field.is_empty() || value.is_empty() {
+                return Err(format!("auditctl: `{v}` needs a field and a value"));
+            }
+            if field == "perm" && !perms_ok(value) {
+                return Err(format!(
+                    "auditctl: permission `{value}` is not made of r, w, x, a"
+                ));
+            }
+            if field == "key" && value.len() > MAX_KEY_LEN {
+                return Err(format!(
+                    "auditctl: key `{value}` is longer than {MAX_KEY_LEN} characters"
+                ));
+            }
+            Ok(())
+        }
+        "-e" if !["0", "1", "2"].contains(&v) => {
+            Err(format!("auditctl: -e takes 0, 1 or 2, not `{v}`"))
+        }
+        "-f" if !["0", "1", "2"].contains(&v) => {
+            Err(format!("auditctl: -f takes 0, 1 or 2, not `{v}`"))
+        }
+        "-b" | "-r" | "--backlog_wait_time" if v.parse::<u64>().is_err() => {
+            Err(format!("auditctl: {o} takes a number, not `{v}`"))
+        }
+        _ => Ok(()),
     }
-    if started {
-        out.push(cur);
-    }
-    out
 }
 
 /// Parses one rules file; `enable` receives each `-e` value in order.
@@ -104,7 +205,10 @@ pub fn parse_rules(
                 ),
             ));
         }
-        let w = words(t);
+        let w = Lexer::SHELL
+            .words(t)
+            .map_err(|e| HostError::at(&file.path, n, format!("auditctl: {}", e.message)))?;
+        check_rule(&w).map_err(|m| HostError::at(&file.path, n, m))?;
         let line = || Line::new(file, n, raw);
         let opt = |name: &str| -> Option<&str> {
             w.iter()
@@ -237,13 +341,146 @@ pub struct AuditdConf {
     pub plugin_dir: Option<String>,
 }
 
-pub fn parse_auditd_conf(file: &FileRef, text: &str) -> AuditdConf {
+/// The value domain of one auditd.conf keyword, as auditd checks it at start.
+#[derive(Clone, Copy)]
+enum Domain {
+    Number,
+    /// A number, or a percentage (`space_left = 25%`).
+    NumberOrPercent,
+    Bool,
+    OneOf(&'static [&'static str]),
+    /// `exec /path` or one of the listed words.
+    ActionOrExec(&'static [&'static str]),
+    Text,
+}
+
+const DISK_ACTIONS: &[&str] = &[
+    "ignore", "syslog", "rotate", "email", "suspend", "single", "halt",
+];
+
+/// Every keyword auditd (3.x) accepts in auditd.conf and its value domain. An
+/// unknown keyword or a value outside the domain stops auditd ("The audit daemon
+/// is exiting").
+const AUDITD_KEYS: &[(&str, Domain)] = &[
+    ("local_events", Domain::Bool),
+    ("write_logs", Domain::Bool),
+    ("log_file", Domain::Text),
+    ("log_group", Domain::Text),
+    ("log_format", Domain::OneOf(&["raw", "enriched", "nolog"])),
+    (
+        "flush",
+        Domain::OneOf(&["none", "incremental", "incremental_async", "data", "sync"]),
+    ),
+    ("freq", Domain::Number),
+    ("num_logs", Domain::Number),
+    ("dispatcher", Domain::Text),
+    ("disp_qos", Domain::OneOf(&["lossy", "lossless"])),
+    (
+        "name_format",
+        Domain::OneOf(&["none", "hostname", "fqd", "numeric", "user"]),
+    ),
+    ("name", Domain::Text),
+    ("max_log_file", Domain::Number),
+    (
+        "max_log_file_action",
+        Domain::OneOf(&["ignore", "syslog", "suspend", "rotate", "keep_logs"]),
+    ),
+    ("verify_email", Domain::Bool),
+    ("action_mail_acct", Domain::Text),
+    ("space_left", Domain::NumberOrPercent),
+    ("space_left_action", Domain::ActionOrExec(DISK_ACTIONS)),
+    ("admin_space_left", Domain::NumberOrPercent),
+    (
+        "admin_space_left_action",
+        Domain::ActionOrExec(DISK_ACTIONS),
+    ),
+    ("disk_full_action", Domain::ActionOrExec(DISK_ACTIONS)),
+    ("disk_error_action", Domain::ActionOrExec(DISK_ACTIONS)),
+    ("report_interval", Domain::Number),
+    ("tcp_listen_port", Domain::Number),
+    ("tcp_listen_queue", Domain::Number),
+    ("tcp_max_per_addr", Domain::Number),
+    ("use_libwrap", Domain::Bool),
+    ("tcp_client_ports", Domain::Text),
+    ("tcp_client_max_idle", Domain::Number),
+    ("transport", Domain::OneOf(&["tcp", "krb5"])),
+    ("enable_krb5", Domain::Bool),
+    ("krb5_principal", Domain::Text),
+    ("krb5_key_file", Domain::Text),
+    ("distribute_network", Domain::Bool),
+    ("q_depth", Domain::Number),
+    (
+        "overflow_action",
+        Domain::OneOf(&["ignore", "syslog", "suspend", "single", "halt"]),
+    ),
+    ("max_restarts", Domain::Number),
+    ("plugin_dir", Domain::Text),
+    ("end_of_event_timeout", Domain::Number),
+    ("priority_boost", Domain::Number),
+];
+
+fn check_auditd_value(key: &str, v: &str) -> Result<(), String> {
+    let Some((_, dom)) = AUDITD_KEYS.iter().find(|(k, _)| *k == key) else {
+        return Err(format!(
+            "auditd: unknown keyword `{key}` (auditd will not start)"
+        ));
+    };
+    let lv = v.to_ascii_lowercase();
+    let num = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
+    let ok = match dom {
+        Domain::Number => num(v),
+        Domain::NumberOrPercent => num(v.strip_suffix('%').unwrap_or(v)),
+        Domain::Bool => lv == "yes" || lv == "no",
+        Domain::OneOf(words) => words.contains(&lv.as_str()),
+        Domain::ActionOrExec(words) => {
+            words.contains(&lv.as_str()) || lv.starts_with("exec ") && v.len() > 5
+        }
+        Domain::Text => !v.is_empty(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        let want = match dom {
+            Domain::Number => "a number".to_string(),
+            Domain::NumberOrPercent => "a number or a percentage".to_string(),
+            Domain::Bool => "yes or no".to_string(),
+            Domain::OneOf(w) => w.join(", "),
+            Domain::ActionOrExec(w) => format!("{} or exec PATH", w.join(", ")),
+            Domain::Text => "a value".to_string(),
+        };
+        Err(format!(
+            "auditd: `{key} = {v}` is not valid (expected {want}; auditd will not start)"
+        ))
+    }
+}
+
+/// Reads auditd.conf as auditd does: `keyword = value` lines, `#` comments; an
+/// unknown keyword, a line without `=` or a value outside its domain is an error
+/// at its line (auditd refuses to start).
+pub fn parse_auditd_conf(file: &FileRef, text: &str) -> Result<AuditdConf, HostError> {
     let mut c = AuditdConf {
         file: Some(file.clone()),
         ..Default::default()
     };
-    for (k, v, l) in key_values(file, text, false) {
-        match k.to_ascii_lowercase().as_str() {
+    for (n, raw) in crate::collect::host::lex::logical_lines(
+        text,
+        crate::collect::host::lex::Continuation::None,
+    ) {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let Some((k, v)) = t.split_once('=') else {
+            return Err(HostError::at(
+                &file.path,
+                n,
+                "auditd: missing `=` (auditd will not start)",
+            ));
+        };
+        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
+        check_auditd_value(&k, &v).map_err(|m| HostError::at(&file.path, n, m))?;
+        let l = Line::new(file, n, &raw);
+        match k.as_str() {
             "max_log_file_action" => c.max_log_file_action = Some((v.to_ascii_lowercase(), l)),
             "num_logs" => c.num_logs = Some((v, l)),
             "max_log_file" => c.max_log_file = Some((v, l)),
@@ -251,12 +488,12 @@ pub fn parse_auditd_conf(file: &FileRef, text: &str) -> AuditdConf {
             _ => {}
         }
     }
-    c
+    Ok(c)
 }
 
 pub fn collect_conf(fs: &RootFs) -> Option<Result<AuditdConf, HostError>> {
     match read_opt(fs, "/etc/audit/auditd.conf") {
-        Ok(Some(f)) => Some(Ok(parse_auditd_conf(&FileRef::of(&f), &f.text()))),
+        Ok(Some(f)) => Some(parse_auditd_conf(&FileRef::of(&f), &f.text())),
         Ok(None) => None,
         Err(e) => Some(Err(e)),
     }
@@ -398,9 +635,46 @@ mod tests {
     #[test]
     fn upstream_auditd_conf_rotates() {
         let t = std::fs::read_to_string("tests/fixtures/corpus/auditd.conf").unwrap();
-        let c = parse_auditd_conf(&fr("/etc/audit/auditd.conf"), &t);
+        let c = parse_auditd_conf(&fr("/etc/audit/auditd.conf"), &t).unwrap();
         assert_eq!(c.max_log_file_action.unwrap().0, "rotate");
         assert_eq!(c.num_logs.unwrap().0, "5");
         assert_eq!(c.max_log_file.unwrap().0, "8");
+    }
+
+    #[test]
+    fn auditd_conf_values_outside_their_domain_are_errors_at_their_line() {
+        let f = fr("/etc/audit/auditd.conf");
+        for (text, line) in [
+            ("max_log_file = 8\nmax_log_file_action = ROTAT\n", 2),
+            ("num_logs = five\n", 1),
+            ("# c\n\nnum_log = 5\n", 3),
+            ("write_logs = maybe\n", 1),
+            ("garbage line\n", 1),
+            ("space_left_action = exec\n", 1),
+        ] {
+            let e = parse_auditd_conf(&f, text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{text:?}: {}", e.message);
+        }
+        let ok = "space_left = 25%\nspace_left_action = exec /usr/bin/x\nflush = data\n";
+        assert!(parse_auditd_conf(&f, ok).is_ok());
+    }
+
+    #[test]
+    fn auditctl_grammar_is_checked_before_reading_a_rule() {
+        let f = fr("/etc/audit/rules.d/t.rules");
+        for bad in [
+            "-w /srv -p rwz\n",
+            "-w /srv -p rw -k this_key_is_much_longer_than_31_chars\n",
+            "-a always,exit -F dir=/srv -F perm=rq\n",
+            "-a alway,exit -F dir=/srv\n",
+            "-a always,exit -F dir\n",
+            "-w /srv -p\n",
+            "-w /srv -x rw\n",
+            "-e 3\n",
+            "-w '/srv\n",
+        ] {
+            let (mut w, mut e) = (Vec::new(), None);
+            assert!(parse_rules(&f, bad, &mut w, &mut e).is_err(), "{bad:?}");
+        }
     }
 }

@@ -162,6 +162,13 @@ fn nft_file(
                 words.push(w);
             }
             Tok::Open => {
+                check_block(&words, &stack).map_err(|m| {
+                    HostError::at(
+                        &f.path,
+                        first_line.max(ln),
+                        format!("nft: {m} (nft -f rejects the ruleset)"),
+                    )
+                })?;
                 let b = open_block(&words, &stack);
                 stack.push(b);
                 words.clear();
@@ -185,6 +192,278 @@ fn nft_file(
     Ok(())
 }
 
+const FAMILIES: &[&str] = &["ip", "ip6", "inet", "arp", "bridge", "netdev"];
+
+/// Commands nft accepts at the top level of a ruleset file.
+const TOP_COMMANDS: &[&str] = &[
+    "table",
+    "add",
+    "create",
+    "insert",
+    "replace",
+    "delete",
+    "destroy",
+    "flush",
+    "define",
+    "redefine",
+    "undefine",
+    "include",
+    "list",
+    "reset",
+    "rename",
+    "chain",
+    "rule",
+    "set",
+    "map",
+    "element",
+    "flowtable",
+    "counter",
+    "quota",
+    "ct",
+    "limit",
+];
+
+/// Words that may start a statement directly inside a table block.
+const TABLE_ITEMS: &[&str] = &[
+    "chain",
+    "set",
+    "map",
+    "flowtable",
+    "counter",
+    "quota",
+    "ct",
+    "limit",
+    "secmark",
+    "synproxy",
+    "flags",
+    "comment",
+];
+
+/// The grammar subset timaudit reads, checked as nft does: top-level commands,
+/// table contents, a base chain's `type … hook … priority …` and its `policy`.
+fn check_statement(words: &[String], stack: &[Block]) -> Result<(), String> {
+    let w0 = words[0].as_str();
+    match stack.last() {
+        None if !TOP_COMMANDS.contains(&w0) && !w0.starts_with('$') => {
+            Err(format!("syntax error, unexpected `{}`", excerpt_word(w0)))
+        }
+        Some(Block::Table(..)) if !TABLE_ITEMS.contains(&w0) => Err(format!(
+            "syntax error in a table, unexpected `{}`",
+            excerpt_word(w0)
+        )),
+        Some(Block::Chain(family, ..)) => check_chain_statement(words, family),
+        _ => Ok(()),
+    }
+}
+
+/// A block opened at the top level or inside a table: a known command, and a
+/// `table` with a known family.
+fn check_block(words: &[String], stack: &[Block]) -> Result<(), String> {
+    let Some(w0) = words.first() else {
+        return match stack.last() {
+            None | Some(Block::Table(..)) => Err("`{` without a command".into()),
+            _ => Ok(()),
+        };
+    };
+    match stack.last() {
+        None => {
+            if !TOP_COMMANDS.contains(&w0.as_str()) {
+                return Err(format!("syntax error, unexpected `{}`", excerpt_word(w0)));
+            }
+            let rest: Vec<&str> = words
+                .iter()
+                .skip_while(|w| ["add", "create"].contains(&w.as_str()))
+                .map(String::as_str)
+                .collect();
+            if rest.first() == Some(&"table") {
+                match &rest[1..] {
+                    [f, _] if FAMILIES.contains(f) => {}
+                    [_] => {}
+                    [f, _] => return Err(format!("unknown address family `{}`", excerpt_word(f))),
+                    _ => return Err("`table` needs [family] name".into()),
+                }
+            }
+            Ok(())
+        }
+        Some(Block::Table(..)) if !TABLE_ITEMS.contains(&w0.as_str()) => Err(format!(
+            "syntax error in a table, unexpected `{}`",
+            excerpt_word(w0)
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn excerpt_word(w: &str) -> String {
+    w.chars().take(40).collect()
+}
+
+/// Words that may start a statement in a chain body (nft's rule grammar).
+const CHAIN_STARTS: &[&str] = &[
+    "type",
+    "policy",
+    "devices",
+    "comment",
+    "ip",
+    "ip6",
+    "inet",
+    "tcp",
+    "udp",
+    "udplite",
+    "sctp",
+    "dccp",
+    "ah",
+    "esp",
+    "comp",
+    "icmp",
+    "icmpv6",
+    "igmp",
+    "ether",
+    "vlan",
+    "arp",
+    "meta",
+    "ct",
+    "iif",
+    "oif",
+    "iifname",
+    "oifname",
+    "iiftype",
+    "oiftype",
+    "mark",
+    "counter",
+    "log",
+    "limit",
+    "accept",
+    "drop",
+    "reject",
+    "queue",
+    "continue",
+    "return",
+    "jump",
+    "goto",
+    "masquerade",
+    "snat",
+    "dnat",
+    "redirect",
+    "notrack",
+    "th",
+    "rt",
+    "fib",
+    "socket",
+    "osf",
+    "ipsec",
+    "quota",
+    "numgen",
+    "jhash",
+    "symhash",
+    "set",
+    "add",
+    "update",
+    "delete",
+    "tproxy",
+    "synproxy",
+    "flow",
+    "l4proto",
+    "nfproto",
+    "skuid",
+    "skgid",
+    "pkttype",
+    "cpu",
+    "cgroup",
+    "day",
+    "hour",
+    "time",
+    "exthdr",
+    "hbh",
+    "frag",
+    "dst",
+    "mh",
+    "srh",
+    "rt0",
+    "rt2",
+    "rt4",
+    "tunnel",
+    "vxlan",
+    "geneve",
+    "gre",
+    "gretap",
+    "ipip",
+    "dup",
+    "fwd",
+    "priority",
+    "length",
+    "protocol",
+    "nexthdr",
+    "saddr",
+    "daddr",
+    "sport",
+    "dport",
+    "vmap",
+    "map",
+    "last",
+    "secmark",
+    "xt",
+];
+
+fn check_chain_statement(words: &[String], family: &str) -> Result<(), String> {
+    let w0 = words[0].as_str();
+    if !CHAIN_STARTS.contains(&w0) && !w0.starts_with(['$', '@']) {
+        return Err(format!(
+            "syntax error in a chain, unexpected `{}`",
+            excerpt_word(w0)
+        ));
+    }
+    if w0 != "type" && words.iter().any(|w| w == "hook") {
+        return Err("`hook` outside a `type … hook … priority …` statement".into());
+    }
+    let after = |k: &str| {
+        words.iter().position(|w| w == k).map(|i| {
+            words
+                .get(i + 1)
+                .map(|s| s.trim_end_matches(';').to_string())
+        })
+    };
+    if words[0] == "type" {
+        let ty = words.get(1).map(String::as_str).unwrap_or("");
+        if !["filter", "nat", "route"].contains(&ty) {
+            return Err(format!("unknown chain type `{}`", excerpt_word(ty)));
+        }
+        let hooks: &[&str] = match family {
+            "ip" | "ip6" | "inet" => &[
+                "prerouting",
+                "input",
+                "forward",
+                "output",
+                "postrouting",
+                "ingress",
+            ],
+            "arp" => &["input", "output"],
+            "bridge" => &["prerouting", "input", "forward", "output", "postrouting"],
+            _ => &["ingress", "egress"],
+        };
+        match after("hook") {
+            Some(Some(h)) if hooks.contains(&h.as_str()) => {}
+            Some(Some(h)) => return Err(format!("unknown hook `{h}` for family {family}")),
+            _ => return Err("base chain without `hook`".into()),
+        }
+        if !matches!(after("priority"), Some(Some(_))) {
+            return Err("base chain without `priority`".into());
+        }
+    }
+    if words[0] == "policy" {
+        match after("policy") {
+            Some(Some(p)) if ["accept", "drop"].contains(&p.to_ascii_lowercase().as_str()) => {}
+            Some(Some(p)) => {
+                return Err(format!(
+                    "policy `{}` is neither accept nor drop",
+                    excerpt_word(&p)
+                ));
+            }
+            _ => return Err("policy without a value".into()),
+        }
+    }
+    Ok(())
+}
+
 fn open_block(words: &[String], stack: &[Block]) -> Block {
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     let w: &[&str] = match w.first() {
@@ -197,7 +476,7 @@ fn open_block(words: &[String], stack: &[Block]) -> Block {
         }
         _ => return Block::Other,
     };
-    let fam = |s: &str| ["ip", "ip6", "inet", "arp", "bridge", "netdev"].contains(&s);
+    let fam = |s: &str| FAMILIES.contains(&s);
     match w.first() {
         Some(&"table") => {
             let args = &w[1..];
@@ -245,6 +524,14 @@ fn statement(
     if words.is_empty() {
         return Ok(());
     }
+    check_statement(words, stack).map_err(|m| {
+        let l = line_of(first_line);
+        HostError::at(
+            l.path,
+            l.line,
+            format!("nft: {m} (nft -f rejects the ruleset)"),
+        )
+    })?;
     if words[0] == "flush"
         && words.get(1).map(String::as_str) == Some("ruleset")
         && stack.is_empty()
@@ -347,41 +634,87 @@ impl Nftables {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IptablesSave {
     pub file: FileRef,
-    /// `:INPUT POLICY` of the filter table.
+    /// `ipv4` (iptables) or `ipv6` (ip6tables).
+    pub family: &'static str,
     pub input_policy: Option<(String, Line)>,
 }
 
-pub const IPTABLES_FILES: &[&str] = &["/etc/iptables/rules.v4", "/etc/sysconfig/iptables"];
+/// iptables-save files: (path, address family).
+pub const IPTABLES_FILES: &[(&str, &str)] = &[
+    ("/etc/iptables/rules.v4", "ipv4"),
+    ("/etc/sysconfig/iptables", "ipv4"),
+    ("/etc/iptables/rules.v6", "ipv6"),
+    ("/etc/sysconfig/ip6tables", "ipv6"),
+];
 
-pub fn parse_iptables_save(file: &FileRef, text: &str) -> IptablesSave {
-    let mut table = String::new();
+/// Reads an iptables-save file as iptables-restore does: `*table` … `COMMIT`
+/// sections holding `:CHAIN POLICY` and `-A` lines; anything else, a built-in
+/// chain policy other than ACCEPT/DROP or a table without COMMIT is an error.
+pub fn parse_iptables_save(
+    file: &FileRef,
+    text: &str,
+    family: &'static str,
+) -> Result<IptablesSave, HostError> {
+    let err = |n: usize, m: String| {
+        HostError::at(
+            &file.path,
+            n,
+            format!("{m} (iptables-restore rejects the file)"),
+        )
+    };
+    let mut table: Option<(String, usize)> = None;
     let mut input_policy = None;
     for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
         let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
         if let Some(tb) = t.strip_prefix('*') {
-            table = tb.trim().to_string();
-        } else if table == "filter"
-            && let Some(rest) = t.strip_prefix(":INPUT ")
-        {
-            let pol = rest
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_uppercase();
-            input_policy = Some((pol, Line::new(file, i + 1, raw)));
+            if let Some((_, at)) = &table {
+                return Err(err(*at, "table without COMMIT".into()));
+            }
+            table = Some((tb.trim().to_string(), n));
+        } else if t == "COMMIT" {
+            if table.take().is_none() {
+                return Err(err(n, "COMMIT outside a table".into()));
+            }
+        } else if let Some(rest) = t.strip_prefix(':') {
+            let Some((tb, _)) = &table else {
+                return Err(err(n, "chain outside a table".into()));
+            };
+            let mut w = rest.split_whitespace();
+            let (chain, pol) = (w.next().unwrap_or(""), w.next().unwrap_or(""));
+            let pol = pol.to_ascii_uppercase();
+            if !["ACCEPT", "DROP", "-"].contains(&pol.as_str()) {
+                return Err(err(n, format!("bad policy `{pol}` for chain {chain}")));
+            }
+            if tb == "filter" && chain == "INPUT" {
+                input_policy = Some((pol, Line::new(file, n, raw)));
+            }
+        } else if t.starts_with('-') {
+            if table.is_none() {
+                return Err(err(n, "rule outside a table".into()));
+            }
+        } else {
+            return Err(err(n, format!("unexpected line `{}`", excerpt_word(t))));
         }
     }
-    IptablesSave {
-        file: file.clone(),
-        input_policy,
+    if let Some((_, at)) = table {
+        return Err(err(at, "table without COMMIT".into()));
     }
+    Ok(IptablesSave {
+        file: file.clone(),
+        family,
+        input_policy,
+    })
 }
 
 pub fn collect_iptables(fs: &RootFs) -> Vec<Result<IptablesSave, HostError>> {
     let mut out = Vec::new();
-    for p in IPTABLES_FILES {
+    for (p, family) in IPTABLES_FILES {
         match read_opt(fs, p) {
-            Ok(Some(f)) => out.push(Ok(parse_iptables_save(&FileRef::of(&f), &f.text()))),
+            Ok(Some(f)) => out.push(parse_iptables_save(&FileRef::of(&f), &f.text(), family)),
             Ok(None) => {}
             Err(e) => out.push(Err(e)),
         }
@@ -397,6 +730,8 @@ pub struct Ufw {
     pub defaults: Option<FileRef>,
     pub enabled: Option<(String, Line)>,
     pub input_policy: Option<(String, Line)>,
+    /// `IPV6=` in /etc/default/ufw: ufw filters IPv6 only with `yes`.
+    pub ipv6: Option<(String, Line)>,
 }
 
 pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
@@ -416,16 +751,42 @@ pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
         let fr = FileRef::of(&f);
         for (k, v, l) in key_values(&fr, &f.text(), false) {
             if k == "ENABLED" {
-                u.enabled = Some((unquote(&v).to_ascii_lowercase(), l));
+                let v = unquote(&v).to_ascii_lowercase();
+                if v != "yes" && v != "no" {
+                    return Some(Err(HostError::at(
+                        &fr.path,
+                        l.line,
+                        format!("ENABLED={v} is neither yes nor no"),
+                    )));
+                }
+                u.enabled = Some((v, l));
             }
         }
         u.conf = Some(fr);
     }
     if let Some(f) = defaults {
         let fr = FileRef::of(&f);
+        if let Err(e) = shell_assignments_only(&fr, &f.text()) {
+            return Some(Err(e));
+        }
         for (k, v, l) in key_values(&fr, &f.text(), false) {
-            if k == "DEFAULT_INPUT_POLICY" {
-                u.input_policy = Some((unquote(&v).to_ascii_uppercase(), l));
+            let v = unquote(&v).to_string();
+            match k.as_str() {
+                "DEFAULT_INPUT_POLICY" => {
+                    let p = v.to_ascii_uppercase();
+                    if !["ACCEPT", "DROP", "REJECT"].contains(&p.as_str()) {
+                        return Some(Err(HostError::at(
+                            &fr.path,
+                            l.line,
+                            format!(
+                                "DEFAULT_INPUT_POLICY={v} is not ACCEPT, DROP or REJECT (ufw refuses to start)"
+                            ),
+                        )));
+                    }
+                    u.input_policy = Some((p, l));
+                }
+                "IPV6" => u.ipv6 = Some((v.to_ascii_lowercase(), l)),
+                _ => {}
             }
         }
         u.defaults = Some(fr);
@@ -434,6 +795,28 @@ pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
 }
 
 // ------------------------------------------------------------------ firewalld
+
+/// A file the shell sources (`/etc/default/ufw`): only `NAME=value` lines and
+/// comments. Anything else would run as a command when ufw starts.
+fn shell_assignments_only(fr: &FileRef, text: &str) -> Result<(), HostError> {
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ok = t.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !ok {
+            return Err(HostError::at(
+                &fr.path,
+                i + 1,
+                "not a NAME=value line (the shell that reads this file would run it as a command)",
+            ));
+        }
+    }
+    Ok(())
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Firewalld {
@@ -660,20 +1043,24 @@ mod tests {
             sha256: "x".into(),
         };
         let t = "*nat\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\nCOMMIT\n";
-        let s = parse_iptables_save(&f, t);
+        let s = parse_iptables_save(&f, t, "ipv4").unwrap();
         assert_eq!(s.input_policy.as_ref().unwrap().0, "DROP");
         assert_eq!(s.input_policy.as_ref().unwrap().1.line, 5);
         // ufw's user.rules are iptables-restore syntax without an INPUT policy.
-        assert!(
-            parse_iptables_save(&f, &corpus("ufw-user.rules-template"))
-                .input_policy
-                .is_none()
-        );
-        assert!(
-            parse_iptables_save(&f, &corpus("ufw-user.rules-from-testresult"))
-                .input_policy
-                .is_none()
-        );
+        for name in ["ufw-user.rules-template", "ufw-user.rules-from-testresult"] {
+            let s = parse_iptables_save(&f, &corpus(name), "ipv4").unwrap();
+            assert!(s.input_policy.is_none(), "{name}");
+        }
+        // What iptables-restore rejects.
+        for (bad, line) in [
+            ("*filter\n:INPUT DROP [0:0]\n", 1),
+            ("*filter\n:INPUT DORP [0:0]\nCOMMIT\n", 2),
+            ("garbage\n", 1),
+            ("-A INPUT -j DROP\n", 1),
+        ] {
+            let e = parse_iptables_save(&f, bad, "ipv4").unwrap_err();
+            assert_eq!(e.line, Some(line), "{bad:?}");
+        }
     }
 
     #[test]

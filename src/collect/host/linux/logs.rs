@@ -18,7 +18,46 @@ pub struct Journald {
     pub settings: BTreeMap<String, (String, Line)>,
     /// `/var/log/journal` exists (where `Storage=auto` keeps the journal on disk).
     pub var_log_journal: bool,
+    /// Lines journald skips with a warning (no `=`, unknown key in `[Journal]`).
+    pub warnings: Vec<HostError>,
 }
+
+/// The keys journald knows in `[Journal]` (systemd 252–257).
+const JOURNALD_KEYS: &[&str] = &[
+    "Storage",
+    "Compress",
+    "Seal",
+    "SplitMode",
+    "SyncIntervalSec",
+    "RateLimitIntervalSec",
+    "RateLimitInterval",
+    "RateLimitBurst",
+    "SystemMaxUse",
+    "SystemKeepFree",
+    "SystemMaxFileSize",
+    "SystemMaxFiles",
+    "RuntimeMaxUse",
+    "RuntimeKeepFree",
+    "RuntimeMaxFileSize",
+    "RuntimeMaxFiles",
+    "MaxRetentionSec",
+    "MaxFileSec",
+    "ForwardToSyslog",
+    "ForwardToKMsg",
+    "ForwardToConsole",
+    "ForwardToWall",
+    "ForwardToSocket",
+    "TTYPath",
+    "MaxLevelStore",
+    "MaxLevelSyslog",
+    "MaxLevelKMsg",
+    "MaxLevelConsole",
+    "MaxLevelWall",
+    "MaxLevelSocket",
+    "LineMax",
+    "ReadKMsg",
+    "Audit",
+];
 
 const JOURNALD_MAIN: &[&str] = &[
     "/etc/systemd/journald.conf",
@@ -40,6 +79,20 @@ pub fn parse_systemd_conf(
     section: &str,
     into: &mut BTreeMap<String, (String, Line)>,
 ) {
+    parse_systemd_conf_checked(file, text, section, None, into);
+}
+
+/// Like [`parse_systemd_conf`], returning the lines systemd skips with a
+/// warning: a line without `=`, and (when `known` is given) an unknown key of
+/// `section`.
+pub fn parse_systemd_conf_checked(
+    file: &FileRef,
+    text: &str,
+    section: &str,
+    known: Option<&[&str]>,
+    into: &mut BTreeMap<String, (String, Line)>,
+) -> Vec<HostError> {
+    let mut warnings = Vec::new();
     let mut cur = String::new();
     for (n, l) in crate::collect::host::conf::join_continuations_with(text, " ") {
         let t = l.trim();
@@ -50,16 +103,32 @@ pub fn parse_systemd_conf(
             cur = t[1..t.len() - 1].trim().to_string();
             continue;
         }
+        let Some((k, v)) = t.split_once('=') else {
+            warnings.push(HostError::at(
+                &file.path,
+                n,
+                "missing '=', ignoring line (as systemd does)",
+            ));
+            continue;
+        };
         if cur != section {
             continue;
         }
-        if let Some((k, v)) = t.split_once('=') {
-            into.insert(
-                k.trim().to_string(),
-                (unquote(v.trim()).to_string(), Line::new(file, n, &l)),
-            );
+        let k = k.trim();
+        if known.is_some_and(|ks| !ks.contains(&k)) {
+            warnings.push(HostError::at(
+                &file.path,
+                n,
+                format!("unknown key '{k}' in section [{section}], ignoring (as systemd does)"),
+            ));
+            continue;
         }
+        into.insert(
+            k.to_string(),
+            (unquote(v.trim()).to_string(), Line::new(file, n, &l)),
+        );
     }
+    warnings
 }
 
 pub fn collect_journald(fs: &RootFs) -> Option<Result<Journald, HostError>> {
@@ -86,7 +155,14 @@ pub fn collect_journald(fs: &RootFs) -> Option<Result<Journald, HostError>> {
         match read_opt(fs, &p) {
             Ok(Some(f)) => {
                 let fr = FileRef::of(&f);
-                parse_systemd_conf(&fr, &f.text(), "Journal", &mut j.settings);
+                let w = parse_systemd_conf_checked(
+                    &fr,
+                    &f.text(),
+                    "Journal",
+                    Some(JOURNALD_KEYS),
+                    &mut j.settings,
+                );
+                j.warnings.extend(w);
                 j.files.push(fr);
             }
             Ok(None) => {}
@@ -188,7 +264,81 @@ fn taboo(name: &str) -> bool {
             .any(|e| name.ends_with(e) || name.contains(".rhn-cfg-tmp-"))
 }
 
+/// Every directive logrotate (3.21) knows; any other word is an error logrotate
+/// reports at its line ("unknown option").
+const LOGROTATE_DIRECTIVES: &[&str] = &[
+    "compress",
+    "nocompress",
+    "compresscmd",
+    "uncompresscmd",
+    "compressext",
+    "compressoptions",
+    "copy",
+    "nocopy",
+    "copytruncate",
+    "nocopytruncate",
+    "create",
+    "nocreate",
+    "createolddir",
+    "nocreateolddir",
+    "daily",
+    "weekly",
+    "monthly",
+    "yearly",
+    "hourly",
+    "dateext",
+    "nodateext",
+    "dateformat",
+    "dateyesterday",
+    "datehourago",
+    "delaycompress",
+    "nodelaycompress",
+    "extension",
+    "addextension",
+    "ifempty",
+    "notifempty",
+    "include",
+    "mail",
+    "nomail",
+    "mailfirst",
+    "maillast",
+    "maxage",
+    "minage",
+    "maxsize",
+    "minsize",
+    "missingok",
+    "nomissingok",
+    "olddir",
+    "noolddir",
+    "postrotate",
+    "prerotate",
+    "firstaction",
+    "lastaction",
+    "preremove",
+    "endscript",
+    "rotate",
+    "size",
+    "sharedscripts",
+    "nosharedscripts",
+    "shred",
+    "noshred",
+    "shredcycles",
+    "start",
+    "su",
+    "tabooext",
+    "taboopat",
+    "renamecopy",
+    "norenamecopy",
+    "allowhardlink",
+    "noallowhardlink",
+    "ignoreduplicates",
+];
+
 fn apply_directive(r: &mut Retention, words: &[&str], line: &Line) -> Result<(), String> {
+    if !LOGROTATE_DIRECTIVES.contains(&words[0].to_ascii_lowercase().as_str()) {
+        let w: String = words[0].chars().take(40).collect();
+        return Err(format!("unknown option '{w}' (logrotate reports an error)"));
+    }
     let num = |w: Option<&&str>| -> Result<i64, String> {
         w.ok_or_else(|| format!("`{}` needs a number", words[0]))?
             .parse::<i64>()

@@ -75,6 +75,23 @@ pub struct LinuxFacts {
 }
 
 impl LinuxFacts {
+    /// Lines the programs accept but skip or ignore with a warning (sshd's
+    /// deprecated options, journald's lines without `=` or unknown keys): listed
+    /// in the report's warnings and beside the items that read them.
+    pub fn warnings(&self) -> Vec<&HostError> {
+        let mut out: Vec<&HostError> = Vec::new();
+        if let Some(Ok(s)) = &self.sshd {
+            out.extend(&s.warnings);
+        }
+        if let Some(Ok(j)) = &self.journald {
+            out.extend(&j.warnings);
+        }
+        if let Some(Ok(s)) = &self.samba {
+            out.extend(&s.warnings);
+        }
+        out
+    }
+
     pub fn collect(fs: &RootFs) -> LinuxFacts {
         let (modprobe, modprobe_errors) = usb::collect_modprobe(fs);
         let (grub, grub_errors) = usb::collect_grub(fs);

@@ -2,6 +2,7 @@
 //! (`pam_pwquality.so` / `pam_cracklib.so` arguments) and `login.defs`.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, key_values, read_opt};
+use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, Default)]
@@ -9,6 +10,66 @@ pub struct Pwquality {
     pub files: Vec<FileRef>,
     /// The effective `minlen` (later files override) and its line.
     pub minlen: Option<(String, Line)>,
+}
+
+/// The settings libpwquality knows; the flags take no value.
+const PWQ_SETTINGS: &[&str] = &[
+    "difok",
+    "minlen",
+    "dcredit",
+    "ucredit",
+    "lcredit",
+    "ocredit",
+    "minclass",
+    "maxrepeat",
+    "maxsequence",
+    "maxclassrepeat",
+    "gecoscheck",
+    "dictcheck",
+    "usercheck",
+    "usersubstr",
+    "enforcing",
+    "badwords",
+    "dictpath",
+    "retry",
+];
+const PWQ_FLAGS: &[&str] = &["enforce_for_root", "local_users_only"];
+
+/// libpwquality stops reading its configuration at an unknown setting or a
+/// malformed line and pam_pwquality then uses the built-in defaults: an error
+/// at that line, so the file's `minlen` is never trusted past it.
+fn check_pwquality(fr: &FileRef, text: &str) -> Result<(), HostError> {
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let bad = match t.split_once('=') {
+            Some((k, v)) => {
+                let k = k.trim();
+                if !PWQ_SETTINGS.contains(&k) {
+                    Some(format!("unknown setting `{k}`"))
+                } else if k != "badwords" && k != "dictpath" && v.trim().parse::<i64>().is_err() {
+                    Some(format!("`{k}` needs a number, not `{}`", v.trim()))
+                } else {
+                    None
+                }
+            }
+            None if PWQ_FLAGS.contains(&t) => None,
+            None => Some(format!(
+                "not a setting: `{}`",
+                crate::collect::host::conf::excerpt(t)
+            )),
+        };
+        if let Some(m) = bad {
+            return Err(HostError::at(
+                &fr.path,
+                i + 1,
+                format!("{m} (libpwquality stops reading the file; built-in defaults apply)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
@@ -24,6 +85,9 @@ pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
         match read_opt(fs, &p) {
             Ok(Some(f)) => {
                 let fr = FileRef::of(&f);
+                if let Err(e) = check_pwquality(&fr, &f.text()) {
+                    return Some(Err(e));
+                }
                 for (k, v, l) in key_values(&fr, &f.text(), false) {
                     if k == "minlen" {
                         pq.minlen = Some((v, l));
@@ -55,43 +119,17 @@ pub struct Pam {
 
 pub const PAM_FILES: &[&str] = &["/etc/pam.d/common-password", "/etc/pam.d/system-auth"];
 
-/// Splits a PAM line into words, keeping `[…]` controls (which may contain
-/// spaces) as one word.
-fn pam_words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0;
-    for c in s.chars() {
-        match c {
-            '[' => {
-                depth += 1;
-                cur.push(c);
-            }
-            ']' => {
-                depth -= 1;
-                cur.push(c);
-            }
-            c if c.is_whitespace() && depth == 0 => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 pub fn parse_pam(file: &FileRef, text: &str, into: &mut Vec<PamQuality>) {
     for (n, l) in crate::collect::host::conf::join_continuations(text) {
         let t = l.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let w = pam_words(t);
+        // PAM's `[ … ]` groups a control or argument; an unterminated one is
+        // split on whitespace (the line is then checked word by word).
+        let w = Lexer::PAM
+            .words(t)
+            .unwrap_or_else(|_| t.split_whitespace().map(str::to_string).collect());
         if w.len() < 3 || w[0].trim_start_matches('-') != "password" {
             continue;
         }

@@ -34,6 +34,59 @@ pub struct Samba {
     pub sections: Vec<Section>,
     /// `include =` lines whose path uses `%` substitutions and cannot be resolved.
     pub unresolved_includes: Vec<Line>,
+    /// Parameters Samba ignores with a warning ("Unknown parameter encountered").
+    pub warnings: Vec<HostError>,
+}
+
+/// The parameters timaudit reads (normalised): a name one or two edits away
+/// from one of them is a misspelling Samba would ignore.
+const READ_PARAMS: &[&str] = &[
+    "serverminprotocol",
+    "minprotocol",
+    "guestok",
+    "public",
+    "guestonly",
+    "onlyguest",
+    "path",
+    "directory",
+    "vfsobjects",
+    "readonly",
+    "writable",
+    "writeable",
+    "writeok",
+    "include",
+    "configfile",
+    "available",
+    "printable",
+    "printok",
+    "copy",
+    "maptoguest",
+    "security",
+];
+
+/// Why Samba would ignore this parameter name, if it would: characters no
+/// parameter has, or a near miss of a parameter timaudit reads.
+fn unknown_parameter(name: &str) -> Option<String> {
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_-:.".contains(c))
+    {
+        return Some(format!(
+            "Unknown parameter encountered: `{}` (Samba ignores it)",
+            crate::collect::host::conf::excerpt(name)
+        ));
+    }
+    if READ_PARAMS.contains(&name) || name.contains(':') {
+        return None;
+    }
+    READ_PARAMS
+        .iter()
+        .find(|p| p.len() > 5 && strsim::damerau_levenshtein(name, p) <= 2)
+        .map(|p| {
+            format!(
+                "Unknown parameter encountered: `{name}` (did you mean `{p}`? Samba ignores it)"
+            )
+        })
 }
 
 /// Lowercase, spaces and tabs removed: how Samba compares parameter names.
@@ -133,6 +186,10 @@ fn file(
         };
         let name = norm_name(k);
         let value = v.trim().to_string();
+        if let Some(w) = unknown_parameter(&name) {
+            s.warnings.push(HostError::at(&f.path, n, w));
+            continue;
+        }
         if name == "include" || name == "configfile" {
             if value.contains('%') {
                 s.unresolved_includes.push(line);

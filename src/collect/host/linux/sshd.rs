@@ -4,6 +4,7 @@
 //! `Match all`) do not set the global value.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, glob_host, has_glob, read_opt};
+use crate::collect::host::lex::{Includes, Lexer};
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
@@ -26,15 +27,178 @@ pub struct Sshd {
     pub in_match: Vec<(Line, String, Setting)>,
     /// Later global values that sshd ignores because an earlier one won.
     pub shadowed: Vec<(String, Setting)>,
+    /// Lines sshd accepts but ignores with a log message (deprecated options).
+    pub warnings: Vec<HostError>,
 }
 
+/// Every keyword OpenSSH's sshd (9.x, with the Debian and Red Hat patches) accepts
+/// in sshd_config, lowercased. Any other keyword makes sshd refuse to start
+/// ("Bad configuration option").
+const KEYWORDS: &[&str] = &[
+    "acceptenv",
+    "addressfamily",
+    "allowagentforwarding",
+    "allowgroups",
+    "allowstreamlocalforwarding",
+    "allowtcpforwarding",
+    "allowusers",
+    "authenticationmethods",
+    "authorizedkeyscommand",
+    "authorizedkeyscommanduser",
+    "authorizedkeysfile",
+    "authorizedprincipalscommand",
+    "authorizedprincipalscommanduser",
+    "authorizedprincipalsfile",
+    "banner",
+    "casignaturealgorithms",
+    "channeltimeout",
+    "chrootdirectory",
+    "ciphers",
+    "clientalivecountmax",
+    "clientaliveinterval",
+    "compression",
+    "debianbanner",
+    "denygroups",
+    "denyusers",
+    "disableforwarding",
+    "exposeauthinfo",
+    "fingerprinthash",
+    "forcecommand",
+    "gatewayports",
+    "gssapiauthentication",
+    "gssapicleanupcredentials",
+    "gssapienablek5users",
+    "gssapikeyexchange",
+    "gssapikexalgorithms",
+    "gssapistorecredentialsonrekey",
+    "gssapistrictacceptorcheck",
+    "hostbasedacceptedalgorithms",
+    "hostbasedacceptedkeytypes",
+    "hostbasedauthentication",
+    "hostbasedusesnamefrompacketonly",
+    "hostcertificate",
+    "hostkey",
+    "hostkeyagent",
+    "hostkeyalgorithms",
+    "ignorerhosts",
+    "ignoreuserknownhosts",
+    "include",
+    "ipqos",
+    "kbdinteractiveauthentication",
+    "kerberosauthentication",
+    "kerberosgetafstoken",
+    "kerberosorlocalpasswd",
+    "kerberosticketcleanup",
+    "kerberosusekuserok",
+    "kexalgorithms",
+    "listenaddress",
+    "logingracetime",
+    "loglevel",
+    "logverbose",
+    "macs",
+    "match",
+    "maxauthtries",
+    "maxsessions",
+    "maxstartups",
+    "modulifile",
+    "passwordauthentication",
+    "permitemptypasswords",
+    "permitlisten",
+    "permitopen",
+    "permitrootlogin",
+    "permittty",
+    "permittunnel",
+    "permituserenvironment",
+    "permituserrc",
+    "persourcemaxstartups",
+    "persourcenetblocksize",
+    "persourcepenalties",
+    "persourcepenaltyexemptlist",
+    "pidfile",
+    "port",
+    "printlastlog",
+    "printmotd",
+    "pubkeyacceptedalgorithms",
+    "pubkeyacceptedkeytypes",
+    "pubkeyauthentication",
+    "pubkeyauthoptions",
+    "rdomain",
+    "refuseconnection",
+    "rekeylimit",
+    "requiredrsasize",
+    "revokedkeys",
+    "securitykeyprovider",
+    "setenv",
+    "sshdauthpath",
+    "sshdsessionpath",
+    "streamlocalbindmask",
+    "streamlocalbindunlink",
+    "strictmodes",
+    "subsystem",
+    "syslogfacility",
+    "tcpkeepalive",
+    "trustedusercakeys",
+    "unusedconnectiontimeout",
+    "usedns",
+    "usepam",
+    "versionaddendum",
+    "x11displayoffset",
+    "x11forwarding",
+    "x11uselocalhost",
+    "xauthlocation",
+    // aliases sshd still maps to a live option
+    "challengeresponseauthentication",
+    "dsaauthentication",
+    "hostdsakey",
+    "keepalive",
+    "skeyauthentication",
+];
+
+/// Keywords sshd still accepts but ignores with a log message ("Deprecated
+/// option" / "Unsupported option").
+const IGNORED: &[&str] = &[
+    "afstokenpassing",
+    "authorizedkeysfile2",
+    "checkmail",
+    "keyregenerationinterval",
+    "kerberostgtpassing",
+    "pamauthenticationviakbdint",
+    "protocol",
+    "reversemappingcheck",
+    "rhostsauthentication",
+    "rhostsrsaauthentication",
+    "rsaauthentication",
+    "serverkeybits",
+    "uselogin",
+    "useprivilegeseparation",
+    "useroaming",
+    "verifyreversemapping",
+];
+
+/// The `Match` criteria sshd knows.
+const MATCH_CRITERIA: &[&str] = &[
+    "all",
+    "user",
+    "group",
+    "host",
+    "address",
+    "localaddress",
+    "localport",
+    "rdomain",
+    "invalid-user",
+    "version",
+    "tagged",
+    "canonical",
+    "final",
+];
+
 /// Splits a config line into the keyword and its arguments, as sshd does: the
-/// keyword ends at whitespace or `=`; arguments honour double quotes; a word
-/// starting with `#` ends the line.
-pub fn split_line(line: &str) -> Option<(String, Vec<String>)> {
+/// keyword ends at whitespace or `=`; arguments honour quotes and `\` escapes; a
+/// word starting with `#` ends the line. `Err` for an unterminated quote.
+pub fn split_line(line: &str) -> Result<Option<(String, Vec<String>)>, String> {
     let t = line.trim();
     if t.is_empty() || t.starts_with('#') {
-        return None;
+        return Ok(None);
     }
     let end = t
         .find(|c: char| c.is_whitespace() || c == '=')
@@ -44,37 +208,62 @@ pub fn split_line(line: &str) -> Option<(String, Vec<String>)> {
     if let Some(r) = rest.strip_prefix('=') {
         rest = r.trim_start();
     }
-    let mut args = Vec::new();
-    let mut cur = String::new();
-    let mut in_q = false;
-    let mut started = false;
-    for c in rest.chars() {
-        if in_q {
-            if c == '"' {
-                in_q = false;
-            } else {
-                cur.push(c);
+    let args = Lexer::SSHD
+        .words(rest)
+        .map_err(|e| format!("invalid quotes ({})", e.message))?;
+    Ok(Some((kw, args)))
+}
+
+/// What sshd says about one keyword: `Err` when it refuses to start, `Ok(Some)`
+/// when it only logs a warning.
+fn check_keyword(kw: &str, args: &[String]) -> Result<Option<String>, String> {
+    let l = kw.to_ascii_lowercase();
+    if IGNORED.contains(&l.as_str()) {
+        return Ok(Some(format!(
+            "sshd ignores the deprecated or unsupported option `{kw}`"
+        )));
+    }
+    if !KEYWORDS.contains(&l.as_str()) {
+        return Err(format!(
+            "Bad configuration option: {kw} (sshd refuses to start)"
+        ));
+    }
+    if args.is_empty() && l != "match" {
+        return Err(format!("{kw}: missing argument (sshd refuses to start)"));
+    }
+    Ok(None)
+}
+
+/// Checks a `Match` line's criteria: `all` alone, or pairs of a known
+/// criterion and its argument.
+fn check_match(args: &[String]) -> Result<bool, String> {
+    if args.is_empty() {
+        return Err("Match without criteria (sshd refuses to start)".into());
+    }
+    if args.len() == 1 && args[0].eq_ignore_ascii_case("all") {
+        return Ok(true);
+    }
+    let mut i = 0;
+    while i < args.len() {
+        let c = args[i].to_ascii_lowercase();
+        if !MATCH_CRITERIA.contains(&c.as_str()) {
+            return Err(format!(
+                "Unsupported Match attribute {} (sshd refuses to start)",
+                args[i]
+            ));
+        }
+        match c.as_str() {
+            "all" => return Err("'all' cannot be combined with other Match attributes".into()),
+            "canonical" | "final" | "invalid-user" => i += 1,
+            _ => {
+                if i + 1 >= args.len() {
+                    return Err(format!("Missing Match criteria for {}", args[i]));
+                }
+                i += 2;
             }
-        } else if c == '"' {
-            in_q = true;
-            started = true;
-        } else if c.is_whitespace() {
-            if started {
-                args.push(std::mem::take(&mut cur));
-                started = false;
-            }
-        } else {
-            if c == '#' && !started {
-                break;
-            }
-            cur.push(c);
-            started = true;
         }
     }
-    if started {
-        args.push(cur);
-    }
-    Some((kw, args))
+    Ok(false)
 }
 
 pub fn collect(fs: &RootFs) -> Option<Result<Sshd, HostError>> {
@@ -84,8 +273,8 @@ pub fn collect(fs: &RootFs) -> Option<Result<Sshd, HostError>> {
         Err(e) => return Some(Err(e)),
     };
     let mut s = Sshd::default();
-    let mut stack = Vec::new();
-    Some(process(fs, &main, &mut s, true, None, false, 0, &mut stack).map(|_| s))
+    let mut inc = Includes::new(MAX_DEPTH);
+    Some(process(fs, &main, &mut s, true, None, false, &mut inc, None).map(|_| s))
 }
 
 #[allow(clippy::too_many_arguments)] // the recursion's parse state, as in sshd
@@ -98,16 +287,13 @@ fn process(
     // sshd's SSHCFG_NEVERMATCH: a file included from inside a conditional Match
     // block, where even `Match all` does not return to the global scope.
     never_match: bool,
-    depth: usize,
-    stack: &mut Vec<String>,
+    inc: &mut Includes,
+    from: Option<(&str, usize)>,
 ) -> Result<(), HostError> {
-    if depth > MAX_DEPTH || stack.contains(&f.path) {
-        return Err(HostError::new(
-            &f.path,
-            "Include nesting too deep or recursive (sshd refuses to start)",
-        ));
-    }
-    stack.push(f.path.clone());
+    inc.enter(&f.path, from).map_err(|mut e| {
+        e.message = format!("{} (sshd refuses to start)", e.message);
+        e
+    })?;
     let fr = FileRef::of(f);
     s.files.push(fr.clone());
     let text = f.text();
@@ -115,17 +301,24 @@ fn process(
     let mut match_line: Option<Line> = match_in.cloned();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
-        let Some((kw, args)) = split_line(raw) else {
-            continue;
+        let (kw, args) = match split_line(raw) {
+            Ok(Some(x)) => x,
+            Ok(None) => continue,
+            Err(m) => return Err(HostError::at(&f.path, n, m)),
         };
+        match check_keyword(&kw, &args) {
+            Err(m) => return Err(HostError::at(&f.path, n, m)),
+            Ok(Some(w)) => {
+                s.warnings.push(HostError::at(&f.path, n, w));
+                continue;
+            }
+            Ok(None) => {}
+        }
         let lkw = kw.to_ascii_lowercase();
         let line = Line::new(&fr, n, raw);
         match lkw.as_str() {
             "match" => {
-                if args.is_empty() {
-                    return Err(HostError::at(&f.path, n, "Match without criteria"));
-                }
-                let all = args.len() == 1 && args[0].eq_ignore_ascii_case("all");
+                let all = check_match(&args).map_err(|m| HostError::at(&f.path, n, m))?;
                 active = all && !never_match;
                 match_line = if active {
                     None
@@ -153,16 +346,16 @@ fn process(
                     };
                     for p in paths {
                         // sshd: a missing include is not an error.
-                        if let Some(inc) = read_opt(fs, &p)? {
+                        if let Some(included) = read_opt(fs, &p)? {
                             process(
                                 fs,
-                                &inc,
+                                &included,
                                 s,
                                 active,
                                 match_line.as_ref(),
                                 never_match || !active,
-                                depth + 1,
-                                stack,
+                                inc,
+                                Some((&f.path, n)),
                             )?
                         }
                     }
@@ -186,7 +379,7 @@ fn process(
             }
         }
     }
-    stack.pop();
+    inc.leave();
     Ok(())
 }
 
@@ -297,8 +490,45 @@ mod tests {
     fn splits_keywords_and_quoted_arguments() {
         assert_eq!(
             split_line("  Banner = \"/etc/my banner\" # x"),
-            Some(("Banner".into(), vec!["/etc/my banner".into()]))
+            Ok(Some(("Banner".into(), vec!["/etc/my banner".into()])))
         );
-        assert_eq!(split_line("#PermitRootLogin yes"), None);
+        assert_eq!(split_line("#PermitRootLogin yes"), Ok(None));
+        assert!(split_line("AllowUsers \"alice").is_err());
+    }
+
+    #[test]
+    fn an_unknown_keyword_is_an_error_at_its_line_and_deprecated_ones_warn() {
+        let d = root(&[("/etc/ssh/sshd_config", "Port 22\nPermitRootLogn no\n")]);
+        let e = collect(&RootFs::new(d.path())).unwrap().unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("PermitRootLogn"), "{}", e.message);
+        let d = root(&[(
+            "/etc/ssh/sshd_config",
+            "UsePrivilegeSeparation sandbox\nPermitRootLogin no\n",
+        )]);
+        let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(s.global["permitrootlogin"].value, "no");
+    }
+
+    #[test]
+    fn match_criteria_are_checked_like_sshd() {
+        for bad in [
+            "Match\n",
+            "Match Usr bob\n",
+            "Match User\n",
+            "Match all User x\n",
+        ] {
+            let d = root(&[("/etc/ssh/sshd_config", bad)]);
+            assert!(
+                collect(&RootFs::new(d.path())).unwrap().is_err(),
+                "{bad:?} should be rejected"
+            );
+        }
+        let d = root(&[(
+            "/etc/ssh/sshd_config",
+            "Match User bob Address 10.0.0.0/8\nX11Forwarding no\n",
+        )]);
+        assert!(collect(&RootFs::new(d.path())).unwrap().is_ok());
     }
 }

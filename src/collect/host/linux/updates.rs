@@ -80,6 +80,55 @@ pub fn parse_apt_conf(
             toks.push((T::W(w), line));
         }
     }
+    // apt's statements: `Key "value";`, `Key {`, `Key "value" {`, `"value";`
+    // (a list entry) and `};`. Anything else between terminators, or words left
+    // without their `;` at the end, is a syntax error apt-config reports.
+    let mut pending = 0usize;
+    let mut pending_line = 0usize;
+    let mut last_string = false;
+    for (t, ln) in &toks {
+        match t {
+            T::W(_) if pending > 0 => {
+                return Err(HostError::at(
+                    &file.path,
+                    *ln,
+                    "Syntax error: a new option starts before the previous one ended with `;` (apt-config rejects the file)",
+                ));
+            }
+            T::S(_) if last_string || pending > 1 => {
+                return Err(HostError::at(
+                    &file.path,
+                    *ln,
+                    "Syntax error: malformed value (apt-config rejects the file)",
+                ));
+            }
+            T::W(_) | T::S(_) => {
+                if pending == 0 {
+                    pending_line = *ln;
+                }
+                last_string = matches!(t, T::S(_));
+                pending += 1;
+            }
+            T::Close if pending > 0 => {
+                return Err(HostError::at(
+                    &file.path,
+                    pending_line,
+                    "Syntax error: missing `;` before `}` (apt-config rejects the file)",
+                ));
+            }
+            T::Open | T::Close | T::Semi => {
+                pending = 0;
+                last_string = false;
+            }
+        }
+    }
+    if pending > 0 {
+        return Err(HostError::at(
+            &file.path,
+            pending_line,
+            "Syntax error: Extra junk at end of file (a missing `;`; apt-config rejects the file)",
+        ));
+    }
     let mut scope: Vec<String> = Vec::new();
     let mut key: Option<(String, usize)> = None;
     let mut idx = 0;
@@ -229,5 +278,34 @@ mod tests {
                 && !apt_reads("x.bak")
         );
         assert!(parse_apt_conf(&f, "APT { Periodic {\n", &mut m).is_err());
+    }
+
+    #[test]
+    fn apt_conf_syntax_errors_are_cited_at_their_line() {
+        let f = FileRef {
+            kind: EvidenceKind::Config,
+            path: "/etc/apt/apt.conf.d/20auto-upgrades".into(),
+            sha256: "x".into(),
+        };
+        let mut m = BTreeMap::new();
+        for (bad, line) in [
+            (
+                "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\"\n",
+                2,
+            ),
+            (
+                "APT::Periodic::Update-Package-Lists \"1\"\nAPT::Periodic::Unattended-Upgrade \"1\";\n",
+                2,
+            ),
+            ("APT { Periodic { Unattended-Upgrade \"1\" }; };\n", 1),
+            ("A \"1\" \"2\";\n", 1),
+        ] {
+            let e = parse_apt_conf(&f, bad, &mut m).unwrap_err();
+            assert_eq!(e.line, Some(line), "{bad:?}: {}", e.message);
+        }
+        // A value with a block, and `};` after lists, are apt syntax.
+        assert!(
+            parse_apt_conf(&f, "A \"x\" { B \"1\"; };\nC { \"d\"; \"e\"; };\n", &mut m).is_ok()
+        );
     }
 }
