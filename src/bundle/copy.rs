@@ -3,8 +3,8 @@
 
 use super::EVIDENCE_DIR;
 use super::outdir::OutDir;
-use super::plan::{Origin, Sources, plan};
-use crate::i18n::{Lang, Text};
+use super::plan::{Held, IndexRow, Origin, Planned, Sources, plan};
+use crate::i18n::Lang;
 use crate::report::{self, Report};
 use crate::rootfs::{RootFs, hex};
 use sha2::{Digest, Sha256};
@@ -45,8 +45,13 @@ fn copy_hashing(mut from: File, mut to: File) -> io::Result<String> {
     Ok(hex(&h.finalize()))
 }
 
-/// Copies the files the verdicts used into `evidence/`; returns warnings for
-/// what could not be copied faithfully. Errors writing DIR stop the run.
+/// The listing of every cited file, `evidence/INDEX`.
+pub const INDEX: &str = "evidence/INDEX";
+
+/// Copies the files the verdicts used into `evidence/` and lists every cited
+/// file, copied or not, in `evidence/INDEX`; returns the number copied and
+/// warnings for what could not be copied faithfully. Errors writing DIR stop
+/// the run.
 pub fn copy_evidence(
     out: &OutDir,
     r: &Report,
@@ -54,45 +59,104 @@ pub fn copy_evidence(
     lang: Lang,
 ) -> Result<(usize, Vec<String>), String> {
     let mut warnings = Vec::new();
-    let planned = plan(r, src, lang, &mut warnings);
+    let plan = plan(r, src, lang, &mut warnings);
+    let mut index = plan.not_copied;
     let mut copied = 0;
-    for p in planned {
-        let rel = Path::new(EVIDENCE_DIR).join(&p.dest);
-        let cited = report::one_line(&p.cited);
-        let source = match open_source(&p.origin, src.fs) {
-            Ok(f) => f,
-            Err(e) => {
-                warnings.push(
-                    Text::new(
-                        format!("証跡 {cited} を証跡フォルダにコピーできません: {e}"),
-                        format!("could not copy the evidence {cited} into the bundle: {e}"),
-                    )
-                    .get(lang)
-                    .to_string(),
-                );
-                continue;
-            }
-        };
-        let target = out.create_file(&rel).map_err(|e| e.to_string())?;
-        let got = copy_hashing(source, target)
-            .map_err(|e| format!("cannot copy {cited} into {}: {e}", rel.display()))?;
-        match &p.expected {
-            Some(want) if !want.eq_ignore_ascii_case(&got) => {
-                out.remove_file(&rel)
-                    .map_err(|e| format!("cannot remove {}: {e}", rel.display()))?;
-                warnings.push(
-                    Text::new(
-                        format!("{cited} は判定で読んだ後に変更されました（判定時の SHA-256 {want}、現在 {got}）。別の版をコピーしないよう、証跡フォルダには入れていません"),
-                        format!("{cited} changed after the verdict read it (SHA-256 then {want}, now {got}); it was not copied, so the bundle holds no other version than the one judged"),
-                    )
-                    .get(lang)
-                    .to_string(),
-                );
-            }
-            _ => copied += 1,
+    for p in plan.copy {
+        let row = copy_one(out, &p, src, lang, &mut warnings)?;
+        copied += usize::from(row.held == Held::Copied);
+        index.push(row);
+    }
+    write_index(out, index)?;
+    Ok((copied, warnings))
+}
+
+/// Copies one planned file; a copy that differs from what the verdict read is
+/// removed again.
+fn copy_one(
+    out: &OutDir,
+    p: &Planned,
+    src: &Sources,
+    lang: Lang,
+    warnings: &mut Vec<String>,
+) -> Result<IndexRow, String> {
+    let rel = Path::new(EVIDENCE_DIR).join(&p.dest);
+    let cited = report::one_line(&p.cited);
+    let mut row = IndexRow {
+        held: Held::Copied,
+        sha256: p.expected.clone(),
+        bundle: None,
+        cited: p.cited.clone(),
+    };
+    let source = match open_source(&p.origin, src.fs) {
+        Ok(f) => f,
+        Err(e) => {
+            warnings.push(
+                crate::tr!(
+                    "証跡 {cited} を証跡フォルダにコピーできません: {e}",
+                    "could not copy the evidence {cited} into the bundle: {e}"
+                )
+                .get(lang)
+                .to_string(),
+            );
+            row.held = Held::Unreadable;
+            return Ok(row);
+        }
+    };
+    let target = out.create_file(&rel).map_err(|e| e.to_string())?;
+    let got = copy_hashing(source, target)
+        .map_err(|e| format!("cannot copy {cited} into {}: {e}", rel.display()))?;
+    match &p.expected {
+        Some(want) if !want.eq_ignore_ascii_case(&got) => {
+            out.remove_file(&rel)
+                .map_err(|e| format!("cannot remove {}: {e}", rel.display()))?;
+            warnings.push(
+                crate::tr!(
+                    "{cited} は判定で読んだ後に変更されました（判定時の SHA-256 {want}、現在 {got}）。別の版をコピーしないよう、証跡フォルダには入れていません",
+                    "{cited} changed after the verdict read it (SHA-256 then {want}, now {got}); it was not copied, so the bundle holds no other version than the one judged"
+                )
+                .get(lang)
+                .to_string(),
+            );
+            row.held = Held::Changed;
+        }
+        _ => {
+            row.sha256 = Some(got);
+            row.bundle = Some(rel);
         }
     }
-    Ok((copied, warnings))
+    Ok(row)
+}
+
+/// Writes `evidence/INDEX`: one line per cited file, sorted by the cited path,
+/// `STATUS<TAB>SHA-256<TAB>PATH IN THE BUNDLE<TAB>CITED PATH` (`-` for none).
+/// Control characters in paths are shown, never written (one line per file).
+fn write_index(out: &OutDir, mut rows: Vec<IndexRow>) -> Result<(), String> {
+    rows.sort_by(|a, b| a.cited.cmp(&b.cited).then(a.bundle.cmp(&b.bundle)));
+    rows.dedup();
+    let mut text = String::from(
+        "# timaudit evidence index: every file a verdict cited, and what this bundle holds of it.\n\
+         # 証跡索引: 判定が根拠にした全ファイルと、この証跡一式に何を収めたか。\n\
+         # copied = a copy is in the bundle (写しあり); hash-only:* = only the SHA-256 the verdict read\n\
+         # (写しなし、判定時の SHA-256 のみ: secret 秘密情報 / share-file 共有上の保護対象 /\n\
+         # changed-since 判定後に変更 / unreadable 読めず); not-copied:* = not in the bundle (収録せず).\n\
+         # status\tsha256\tbundle path\tcited path\n",
+    );
+    for r in rows {
+        let bundle = r
+            .bundle
+            .as_deref()
+            .map(|b| b.to_string_lossy().into_owned());
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            r.held.token(),
+            r.sha256.as_deref().unwrap_or("-"),
+            report::one_line(bundle.as_deref().unwrap_or("-")),
+            report::one_line(&r.cited),
+        ));
+    }
+    out.write_file(Path::new(INDEX), text.as_bytes())
+        .map_err(|e| format!("cannot write {INDEX}: {e}"))
 }
 
 #[cfg(test)]
@@ -171,7 +235,7 @@ mod tests {
             inputs: &[],
         };
         let out_path = d.path().join("out");
-        let out = prepare(&out_path, Lang::En).unwrap();
+        let out = prepare(&out_path, false, Lang::En).unwrap();
         let (copied, warnings) = copy_evidence(&out, &r, &src, Lang::En).unwrap();
         let files: Vec<String> = out
             .list()
@@ -191,6 +255,7 @@ mod tests {
             "evidence/etc/passwd".to_string(),
             "evidence/profile/docs/rules.pdf".to_string(),
             "evidence/windows/pc01/registry/usbstor.reg".to_string(),
+            "evidence/INDEX".to_string(),
             local,
         ];
         want.sort();
@@ -207,5 +272,28 @@ mod tests {
             std::fs::read(out_path.join("evidence/etc/passwd")).unwrap(),
             b"root:x:0:0::/root:/bin/sh\n"
         );
+        // The index names every cited file, copied or not, with its SHA-256.
+        let index = std::fs::read_to_string(out_path.join("evidence/INDEX")).unwrap();
+        let row = |cited: &str| {
+            index
+                .lines()
+                .find(|l| l.ends_with(&format!("\t{cited}")))
+                .unwrap_or_else(|| panic!("{cited} not in\n{index}"))
+                .split('\t')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let passwd = row("/etc/passwd");
+        assert_eq!(passwd[0], "copied");
+        assert_eq!(passwd[1], sha256_hex(b"root:x:0:0::/root:/bin/sh\n"));
+        assert_eq!(passwd[2], "evidence/etc/passwd");
+        let shadow = row("/etc/shadow");
+        assert_eq!(shadow[0], "hash-only:secret");
+        assert_eq!(shadow[1], sha256_hex(b"root:$6$secret:1::::::\n"));
+        assert_eq!(shadow[2], "-");
+        assert_eq!(row("/etc/group")[0], "hash-only:changed-since");
+        assert_eq!(row("/srv/share/design/mold.dwg")[0], "hash-only:share-file");
+        // Missing when evaluated (no SHA-256): nothing to list.
+        assert!(!index.contains("disposal.csv"), "{index}");
     }
 }

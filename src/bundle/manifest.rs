@@ -1,7 +1,7 @@
 //! `MANIFEST.sha256`: writing it, reading it as `sha256sum` does.
 
-use super::MANIFEST;
 use super::outdir::{EntryKind, OutDir, rel_components, rel_path, shown};
+use super::{MANIFEST, SIGNATURE};
 use crate::rootfs::hex;
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
@@ -34,6 +34,18 @@ pub fn manifest_line(sha256: &str, rel: &[u8]) -> Vec<u8> {
 /// writes (text or binary mode, escaped names, CRLF line ends). A line that is not
 /// a manifest line, or a path that would leave DIR, is an error naming the line.
 pub fn parse_manifest(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    Ok(parse_manifest_lines(bytes)?
+        .into_iter()
+        .map(|(_, h, rel)| (h, rel))
+        .collect())
+}
+
+/// A manifest is read whole: anything larger is refused (a bundle of a
+/// million evidence files has a manifest of about 100 MiB).
+pub const MAX_MANIFEST: u64 = 256 << 20;
+
+/// [`parse_manifest`] with each entry's line number.
+pub fn parse_manifest_lines(bytes: &[u8]) -> Result<Vec<(usize, String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let n = i + 1;
@@ -86,7 +98,7 @@ pub fn parse_manifest(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
                 shown(&rel)
             ));
         }
-        out.push((hash, rel));
+        out.push((n, hash, rel));
     }
     Ok(out)
 }
@@ -106,10 +118,10 @@ pub(crate) fn hash_reader(mut r: impl Read) -> io::Result<String> {
     Ok(hex(&h.finalize()))
 }
 
-/// Writes `MANIFEST.sha256` listing every file in DIR; returns its own SHA-256.
+/// Writes `MANIFEST.sha256` listing every file in DIR; returns its bytes.
 /// Anything in DIR that is neither a file nor a folder (a link planted there) is
 /// an error: the bundle could not be trusted.
-pub fn write_manifest(out: &OutDir) -> Result<String, String> {
+pub fn write_manifest(out: &OutDir) -> Result<Vec<u8>, String> {
     let entries = out
         .list()
         .map_err(|e| format!("cannot list {}: {e}", out.path().display()))?;
@@ -117,7 +129,10 @@ pub fn write_manifest(out: &OutDir) -> Result<String, String> {
     for e in entries {
         match e.kind {
             EntryKind::Dir => continue,
-            EntryKind::File if e.rel == MANIFEST.as_bytes() => continue,
+            // The manifest and its signature are not listed in the manifest.
+            EntryKind::File if e.rel == MANIFEST.as_bytes() || e.rel == SIGNATURE.as_bytes() => {
+                continue;
+            }
             EntryKind::File => {
                 let f = out.open_read(&rel_path(&e.rel)).map_err(|err| {
                     format!(
@@ -140,7 +155,7 @@ pub fn write_manifest(out: &OutDir) -> Result<String, String> {
     }
     out.write_file(Path::new(MANIFEST), &manifest)
         .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
-    Ok(crate::rootfs::sha256_hex(&manifest))
+    Ok(manifest)
 }
 
 #[cfg(test)]

@@ -39,14 +39,17 @@ pub use copy::copy_evidence;
 pub use manifest::{manifest_line, parse_manifest, write_manifest};
 pub use outdir::{Entry, EntryKind, OutDir, rel_components, shown};
 pub use plan::{Sources, holds_secrets, inputs};
-pub use prepare::prepare;
-pub use verify::{Change, Verified, verify, verify_report};
+pub use prepare::{canonical_to_be, prepare, refuse_inside_walked};
+pub use verify::{Change, Duplicate, Signature, Verified, VerifyOptions, verify, verify_report};
 
 use crate::i18n::Lang;
 use crate::report::{self, Report};
+use crate::sign::Signer;
 use std::path::Path;
 
 pub const MANIFEST: &str = "MANIFEST.sha256";
+/// The OpenSSH signature of `MANIFEST.sha256` (`audit --sign-key`).
+pub const SIGNATURE: &str = "MANIFEST.sha256.sig";
 pub const EVIDENCE_DIR: &str = "evidence";
 
 /// The report files every bundle has, beside `inventory.jsonl` and `evidence/`.
@@ -73,11 +76,20 @@ pub fn render_files(r: &Report, lang: Lang) -> Result<Vec<(&'static str, Vec<u8>
 pub struct Written {
     pub evidence_files: usize,
     pub manifest_sha256: String,
+    /// The fingerprint of the key that signed the manifest.
+    pub signed_by: Option<String>,
 }
 
 /// Writes the bundle into a prepared DIR: the evidence copies first (their
-/// warnings go into the report), then the reports, then the manifest.
-pub fn write(out: &OutDir, r: &mut Report, src: &Sources, lang: Lang) -> Result<Written, String> {
+/// warnings go into the report), then the reports, then the manifest and, with a
+/// key, its signature `MANIFEST.sha256.sig`.
+pub fn write(
+    out: &OutDir,
+    r: &mut Report,
+    src: &Sources,
+    signer: Option<&Signer>,
+    lang: Lang,
+) -> Result<Written, String> {
     let (evidence_files, warnings) = copy_evidence(out, r, src, lang)?;
     for w in &warnings {
         eprintln!("warning: {w}");
@@ -87,9 +99,21 @@ pub fn write(out: &OutDir, r: &mut Report, src: &Sources, lang: Lang) -> Result<
         out.write_file(Path::new(name), &bytes)
             .map_err(|e| format!("cannot write {}: {e}", out.path().join(name).display()))?;
     }
-    let manifest_sha256 = write_manifest(out)?;
+    let manifest = write_manifest(out)?;
+    let signed_by = match signer {
+        Some(k) => {
+            let sig = k
+                .sign(&manifest)
+                .map_err(|e| format!("cannot sign {MANIFEST}: {e}"))?;
+            out.write_file(Path::new(SIGNATURE), sig.as_bytes())
+                .map_err(|e| format!("cannot write {SIGNATURE}: {e}"))?;
+            Some(k.fingerprint())
+        }
+        None => None,
+    };
     Ok(Written {
         evidence_files,
-        manifest_sha256,
+        manifest_sha256: crate::rootfs::sha256_hex(&manifest),
+        signed_by,
     })
 }

@@ -211,13 +211,6 @@ impl OutDir {
         rustix::fs::unlinkat(dir.as_fd(), *name, AtFlags::empty()).map_err(errno)
     }
 
-    pub(crate) fn remove_dir(&self, rel: &Path) -> io::Result<()> {
-        let comps = rel_components(rel)?;
-        let (name, dirs) = comps.split_last().expect("non-empty");
-        let dir = self.open_dir(dirs, false)?;
-        rustix::fs::unlinkat(dir.as_fd(), *name, AtFlags::REMOVEDIR).map_err(errno)
-    }
-
     /// Every entry under DIR, depth first, sorted by path bytes; links and
     /// special files are listed, never followed.
     pub fn list(&self) -> io::Result<Vec<Entry>> {
