@@ -503,6 +503,10 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
         ));
     }
     check_root(&a.root, lang)?;
+    let signer = (a.sign_key.as_deref())
+        .map(crate::sign::Signer::load)
+        .transpose()
+        .map_err(|t| Fatal::text(t, lang))?;
     // Kernel events name absolute paths: watch the root by its absolute path.
     let root = std::fs::canonicalize(&a.root)
         .map_err(|e| Fatal(format!("--root {}: {e}", a.root.display())))?;
@@ -516,6 +520,8 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
             debounce: std::time::Duration::from_millis(a.debounce_ms),
             lang,
             previous_log: a.previous_log,
+            signer,
+            checkpoint_every: std::time::Duration::from_secs(a.checkpoint_every),
         },
     )
 }
@@ -557,7 +563,7 @@ fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {
 /// extra or changed file, 2 when DIR or its manifest cannot be read.
 fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
     if let Some(log) = &a.log {
-        return verify_log(log, lang);
+        return verify_log(&a, log, lang);
     }
     let Some(dir) = a.dir else {
         return Err(Fatal(
@@ -574,50 +580,16 @@ fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
     Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
-/// `verify --log FILE`: 0 when the chain holds, 1 naming the first broken line.
-fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
-    use crate::watch::log::{Verdict, verify};
-    let ja = lang == Lang::Ja;
-    match verify(log).map_err(|t| Fatal::text(t, lang))? {
-        Verdict::Intact {
-            lines, last_hash, ..
-        } => {
-            print(&if ja {
-                format!(
-                    "OK: {} の {lines} 行すべてのハッシュチェーンが正しくつながっています\n最終行の SHA-256: {last_hash}\n",
-                    log.display()
-                )
-            } else {
-                format!(
-                    "OK: the hash chain of all {lines} lines of {} holds\nSHA-256 of the last line: {last_hash}\n",
-                    log.display()
-                )
-            })?;
-            Ok(EXIT_OK)
-        }
-        Verdict::Broken {
-            line,
-            reason,
-            cause,
-        } => {
-            let cause = cause.text();
-            let reason = reason.get(lang);
-            print(&if ja {
-                format!(
-                    "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。{}\n",
-                    log.display(),
-                    cause.ja
-                )
-            } else {
-                format!(
-                    "BROKEN: {}:{line}: the hash chain breaks here ({reason}); {}\n",
-                    log.display(),
-                    cause.en
-                )
-            })?;
-            Ok(EXIT_FINDINGS)
-        }
-    }
+/// `verify --log FILE`: 0 when the chain, the checkpoints and the seal hold,
+/// 1 naming the first broken line or a missing seal.
+fn verify_log(a: &VerifyArgs, log: &Path, lang: Lang) -> Result<i32, Fatal> {
+    let opts = crate::watch::log::CheckOptions {
+        allowed_signers: a.allowed_signers.as_deref(),
+        open: a.open,
+    };
+    let (text, ok) = crate::watch::log::check(log, &opts, lang).map_err(|t| Fatal::text(t, lang))?;
+    print(&text)?;
+    Ok(if ok { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {

@@ -107,6 +107,16 @@ impl Signer {
         Ok(signer)
     }
 
+    /// A fixed Ed25519 key for unit tests (no file, no randomness).
+    #[cfg(test)]
+    pub(crate) fn for_tests(seed: u8) -> Signer {
+        let kp = ssh_key::private::Ed25519Keypair::from_seed(&[seed; 32]);
+        Signer {
+            key: PrivateKey::from(kp),
+            path: PathBuf::from("test-key"),
+        }
+    }
+
     /// `SHA256:…` as `ssh-keygen -l` prints it.
     pub fn fingerprint(&self) -> String {
         self.key.fingerprint(HashAlg::Sha256).to_string()
