@@ -180,8 +180,10 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     }
     let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
     // The profile file itself goes into the bundle (the answers the verdicts used).
-    let profile_path =
-        (a.profile.clone()).or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
+    let profile_path = a
+        .profile
+        .clone()
+        .or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
     check_root(a.root(), lang)?;
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
@@ -249,7 +251,9 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
     let out_dir = match a.out.as_deref() {
         Some(d) => {
-            let scans: Vec<Vec<u8>> = (a.scan.iter())
+            let scans: Vec<Vec<u8>> = a
+                .scan
+                .iter()
                 .map(|p| crate::collect::walk::host_arg(p, a.root()))
                 .collect();
             let walked = crate::collect::walk::audit_roots(&profile, &scans);
@@ -503,7 +507,9 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
         ));
     }
     check_root(&a.root, lang)?;
-    let signer = (a.sign_key.as_deref())
+    let signer = a
+        .sign_key
+        .as_deref()
         .map(crate::sign::Signer::load)
         .transpose()
         .map_err(|t| Fatal::text(t, lang))?;
@@ -587,7 +593,8 @@ fn verify_log(a: &VerifyArgs, log: &Path, lang: Lang) -> Result<i32, Fatal> {
         allowed_signers: a.allowed_signers.as_deref(),
         open: a.open,
     };
-    let (text, ok) = crate::watch::log::check(log, &opts, lang).map_err(|t| Fatal::text(t, lang))?;
+    let (text, ok) =
+        crate::watch::log::check(log, &opts, lang).map_err(|t| Fatal::text(t, lang))?;
     print(&text)?;
     Ok(if ok { EXIT_OK } else { EXIT_FINDINGS })
 }

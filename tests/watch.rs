@@ -887,8 +887,15 @@ fn a_signed_watch_log_is_checkpointed_sealed_and_checkable_with_ssh_keygen() {
     let pubkey = std::fs::read_to_string(s.p("id_ed25519.pub")).unwrap();
     let signers = s.p("allowed_signers");
     std::fs::write(&signers, format!("tanaka {pubkey}")).unwrap();
-    let w = s.start(&["--sign-key", key.to_str().unwrap(), "--checkpoint-every", "1"]);
-    s.wait_for("started", Duration::from_secs(30), |l| l["event"] == "started");
+    let w = s.start(&[
+        "--sign-key",
+        key.to_str().unwrap(),
+        "--checkpoint-every",
+        "1",
+    ]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
     s.write("root/srv/share/public/見積_社外秘.txt", "price list");
     s.wait_for("checkpoint", Duration::from_secs(15), |l| {
         l["event"] == "checkpoint"
@@ -915,7 +922,11 @@ fn a_signed_watch_log_is_checkpointed_sealed_and_checkable_with_ssh_keygen() {
     assert_eq!(stop(w), 0);
     let lines = s.lines();
     let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
-    assert_eq!(events[events.len() - 2..], ["stopped", "sealed"], "{events:?}");
+    assert_eq!(
+        events[events.len() - 2..],
+        ["stopped", "sealed"],
+        "{events:?}"
+    );
     let (code, text) = check(false);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("signed by tanaka"), "{text}");

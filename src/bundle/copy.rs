@@ -2,14 +2,14 @@
 //! its verdict recorded.
 
 use super::EVIDENCE_DIR;
+use super::manifest::hash_into;
 use super::outdir::OutDir;
 use super::plan::{Held, IndexRow, Origin, Planned, Sources, plan};
 use crate::i18n::Lang;
 use crate::report::{self, Report};
-use crate::rootfs::{RootFs, hex};
-use sha2::{Digest, Sha256};
+use crate::rootfs::RootFs;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::Path;
 
 fn open_source(origin: &Origin, fs: &RootFs) -> io::Result<File> {
@@ -25,24 +25,6 @@ fn open_source(origin: &Origin, fs: &RootFs) -> io::Result<File> {
         ));
     }
     Ok(f)
-}
-
-/// Copies `from` into `to` while hashing; returns the copy's SHA-256.
-fn copy_hashing(mut from: File, mut to: File) -> io::Result<String> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        h.update(&buf[..n]);
-        to.write_all(&buf[..n])?;
-    }
-    to.flush()?;
-    Ok(hex(&h.finalize()))
 }
 
 /// The listing of every cited file, `evidence/INDEX`.
@@ -104,7 +86,7 @@ fn copy_one(
         }
     };
     let target = out.create_file(&rel).map_err(|e| e.to_string())?;
-    let got = copy_hashing(source, target)
+    let got = hash_into(source, target)
         .map_err(|e| format!("cannot copy {cited} into {}: {e}", rel.display()))?;
     match &p.expected {
         Some(want) if !want.eq_ignore_ascii_case(&got) => {
@@ -168,6 +150,9 @@ mod tests {
     use crate::model::{Evidence, EvidenceKind};
     use crate::profile::Profile;
 
+    // One scenario covering every kind of evidence (host config, secret, share
+    // file, company document and record, Windows file, changed file): long
+    // because the plan decides them together (one destination map).
     #[test]
     fn evidence_copies_keep_only_what_the_verdicts_read() {
         use crate::rootfs::sha256_hex;

@@ -4,7 +4,7 @@ use super::outdir::{EntryKind, OutDir, rel_components, rel_path, shown};
 use super::{MANIFEST, SIGNATURE};
 use crate::rootfs::hex;
 use sha2::{Digest, Sha256};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// One manifest line in `sha256sum` format. Like GNU `sha256sum`, a name with a
@@ -103,7 +103,13 @@ pub fn parse_manifest_lines(bytes: &[u8]) -> Result<Vec<(usize, String, Vec<u8>)
     Ok(out)
 }
 
-pub(crate) fn hash_reader(mut r: impl Read) -> io::Result<String> {
+/// The SHA-256 of everything `r` yields.
+pub(crate) fn hash_reader(r: impl Read) -> io::Result<String> {
+    hash_into(r, io::sink())
+}
+
+/// Streams `r` into `to` (flushed) and returns the SHA-256 of what passed.
+pub(crate) fn hash_into(mut r: impl Read, mut to: impl Write) -> io::Result<String> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -114,7 +120,9 @@ pub(crate) fn hash_reader(mut r: impl Read) -> io::Result<String> {
             Err(e) => return Err(e),
         };
         h.update(&buf[..n]);
+        to.write_all(&buf[..n])?;
     }
+    to.flush()?;
     Ok(hex(&h.finalize()))
 }
 

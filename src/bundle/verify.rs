@@ -319,6 +319,12 @@ pub fn verify_report(v: &Verified, lang: Lang) -> String {
     if let Some(line) = signature_line(&v.signature) {
         o.push_str(line.get(lang));
         o.push('\n');
+    } else if v.digest_matches.is_none() {
+        o.push_str(crate::tr!(
+            "注意: 署名がなく控えの値（--digest）も指定されていないため、MANIFEST.sha256 ごと作り直された改ざんは検出できません（docs/verify.md）",
+            "note: no signature and no noted digest (--digest): a bundle remade together with its MANIFEST.sha256 cannot be told apart (docs/verify.md)"
+        ).get(lang));
+        o.push('\n');
     }
     if let Some(ok) = v.digest_matches {
         let h = &v.manifest_sha256;

@@ -349,42 +349,8 @@ pub fn verify(path: &Path, signers: Option<&AllowedSigners>) -> Result<Verdict, 
             return broken(n, reason, cause);
         }
         if ev.prev != prev {
-            // In its place, with the next line still linking to it: this line is
-            // as written, so the line before it was changed.
-            if n > 1 && next.is_some_and(|x| x.prev == line_hash(&raw)) {
-                return broken(
-                    n - 1,
-                    Text::new(
-                        format!(
-                            "この行の SHA-256 は {} ですが、{n} 行目には {} と記録されています",
-                            short(&prev),
-                            short(&ev.prev)
-                        ),
-                        format!(
-                            "it hashes to {} but line {n} records {}",
-                            short(&prev),
-                            short(&ev.prev)
-                        ),
-                    ),
-                    Cause::Changed,
-                );
-            }
-            return broken(
-                n,
-                Text::new(
-                    format!(
-                        "prev は {} ですが、前の行の SHA-256 は {} です",
-                        short(&ev.prev),
-                        short(&prev)
-                    ),
-                    format!(
-                        "its prev is {} but the previous line hashes to {}",
-                        short(&ev.prev),
-                        short(&prev)
-                    ),
-                ),
-                Cause::ThisOrPrevious,
-            );
+            let linked = next.is_some_and(|x| x.prev == line_hash(&raw));
+            return Ok(prev_mismatch(n, &ev.prev, &prev, linked));
         }
         prev = line_hash(&raw);
         last_seq = ev.seq;
@@ -469,11 +435,12 @@ pub struct CheckOptions<'a> {
 }
 
 /// `verify --log`: the text to print and whether the log passes.
-pub fn check(path: &Path, opts: &CheckOptions, lang: crate::i18n::Lang) -> Result<(String, bool), Text> {
-    let signers = opts
-        .allowed_signers
-        .map(AllowedSigners::load)
-        .transpose()?;
+pub fn check(
+    path: &Path,
+    opts: &CheckOptions,
+    lang: crate::i18n::Lang,
+) -> Result<(String, bool), Text> {
+    let signers = opts.allowed_signers.map(AllowedSigners::load).transpose()?;
     let p = path.display();
     let seals = match verify(path, signers.as_ref())? {
         Verdict::Broken {
@@ -484,10 +451,9 @@ pub fn check(path: &Path, opts: &CheckOptions, lang: crate::i18n::Lang) -> Resul
             let (r, c) = (reason.get(lang), cause.text());
             let (cj, ce) = (&c.ja, &c.en);
             let t = match cause {
-                Cause::Signature => crate::tr!(
-                    "NG: {p}:{line}: {r}。{cj}",
-                    "BROKEN: {p}:{line}: {r}; {ce}"
-                ),
+                Cause::Signature => {
+                    crate::tr!("NG: {p}:{line}: {r}。{cj}", "BROKEN: {p}:{line}: {r}; {ce}")
+                }
                 _ => crate::tr!(
                     "NG: {p}:{line}: ハッシュチェーンが切れています（{r}）。{cj}",
                     "BROKEN: {p}:{line}: the hash chain breaks here ({r}); {ce}"
@@ -586,6 +552,31 @@ fn key_list(s: &Seals) -> String {
         })
         .collect();
     keys.join(", ")
+}
+
+/// Line `n` records `recorded` as the previous line's SHA-256, which is `actual`.
+/// When the next line still links to line `n`, line `n` is as written and the
+/// line before it was changed.
+fn prev_mismatch(n: u64, recorded: &str, actual: &str, next_links: bool) -> Verdict {
+    let (r, a) = (short(recorded), short(actual));
+    if n > 1 && next_links {
+        return Verdict::Broken {
+            line: n - 1,
+            reason: crate::tr!(
+                "この行の SHA-256 は {a} ですが、{n} 行目には {r} と記録されています",
+                "it hashes to {a} but line {n} records {r}"
+            ),
+            cause: Cause::Changed,
+        };
+    }
+    Verdict::Broken {
+        line: n,
+        reason: crate::tr!(
+            "prev は {r} ですが、前の行の SHA-256 は {a} です",
+            "its prev is {r} but the previous line hashes to {a}"
+        ),
+        cause: Cause::ThisOrPrevious,
+    }
 }
 
 fn short(h: &str) -> &str {
@@ -720,8 +711,14 @@ mod tests {
         std::fs::write(&signers, format!("tanaka {}\n", key.public_openssh())).unwrap();
         let (text, ok) = check_text(&p, Some(&signers), false);
         assert!(ok, "{text}");
-        assert!(text.contains("2 signed checkpoints, the last at line 7 (signed by tanaka"), "{text}");
-        assert!(text.contains("the last line is the watcher's signed seal"), "{text}");
+        assert!(
+            text.contains("2 signed checkpoints, the last at line 7 (signed by tanaka"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the last line is the watcher's signed seal"),
+            "{text}"
+        );
         let write = |ls: &[String]| std::fs::write(&p, ls.join("\n") + "\n").unwrap();
 
         // The tail cut (the seal, or more): not sealed.
@@ -734,7 +731,10 @@ mod tests {
         write(&lines[..5]);
         let (text, ok) = check_text(&p, Some(&signers), true);
         assert!(ok, "{text}");
-        assert!(text.contains("the 2 lines after the last checkpoint"), "{text}");
+        assert!(
+            text.contains("the 2 lines after the last checkpoint"),
+            "{text}"
+        );
 
         // A line edited and the chain recomputed: the next checkpoint refuses it,
         // with or without the signer list.
@@ -743,10 +743,17 @@ mod tests {
             ls[edit] = ls[edit].replacen("a.txt", "b.txt", 1);
             rechain(&mut ls, edit + 1);
             write(&ls);
-            assert!(matches!(verify(&p, None).unwrap(), Verdict::Broken { line, cause: Cause::Signature, .. } if line == checkpoint));
+            assert!(
+                matches!(verify(&p, None).unwrap(), Verdict::Broken { line, cause: Cause::Signature, .. } if line == checkpoint)
+            );
             let (text, ok) = check_text(&p, Some(&signers), false);
             assert!(!ok, "{text}");
-            assert!(text.contains(&format!("watch.log:{checkpoint}: the signature covering lines")), "{text}");
+            assert!(
+                text.contains(&format!(
+                    "watch.log:{checkpoint}: the signature covering lines"
+                )),
+                "{text}"
+            );
         }
         // A line inserted, or one deleted, and everything renumbered and re-chained.
         let mut ls = lines.clone();
@@ -770,11 +777,21 @@ mod tests {
         write(&ls);
         let (text, ok) = check_text(&p, Some(&signers), false);
         assert!(!ok && text.contains("NOT SEALED"), "{text}");
-        assert!(text.contains("(1 line after the last checkpoint)"), "{text}");
+        assert!(
+            text.contains("(1 line after the last checkpoint)"),
+            "{text}"
+        );
 
         // Signed by a key that is not listed.
         write(&lines);
-        std::fs::write(&signers, format!("tanaka {}\n", crate::sign::Signer::for_tests(4).public_openssh())).unwrap();
+        std::fs::write(
+            &signers,
+            format!(
+                "tanaka {}\n",
+                crate::sign::Signer::for_tests(4).public_openssh()
+            ),
+        )
+        .unwrap();
         let (text, ok) = check_text(&p, Some(&signers), false);
         assert!(!ok && text.contains("watch.log:3:"), "{text}");
         assert!(text.contains("not listed in allowed_signers"), "{text}");
