@@ -60,8 +60,9 @@ pub struct WatchArgs {
     /// `started` line records (ignored when the log already has lines).
     #[arg(long, value_name = "FILE")]
     pub previous_log: Option<PathBuf>,
-    /// Sign the log with this OpenSSH private key: a signed checkpoint of the
-    /// chain every --checkpoint-every seconds, and a seal when the watch stops.
+    /// Sign the log with this OpenSSH private key (or ssh-agent, given a .pub): a
+    /// signed checkpoint of the chain every --checkpoint-every seconds, and a seal
+    /// when the watch stops.
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
     /// Seconds between signed checkpoints (with --sign-key).
@@ -116,10 +117,10 @@ pub struct AuditArgs {
     /// FOLDER.previous (.previous.2, …) and write the new bundle.
     #[arg(long, requires = "out")]
     pub force: bool,
-    /// With --out: sign MANIFEST.sha256 with this OpenSSH private key (Ed25519 or
-    /// ECDSA P-256) into MANIFEST.sha256.sig; check with `ssh-keygen -Y verify -n timaudit`
-    /// or `timaudit verify --allowed-signers`. An encrypted key's passphrase is read
-    /// from TIMAUDIT_SIGN_PASSPHRASE.
+    /// With --out: sign MANIFEST.sha256 into MANIFEST.sha256.sig with this OpenSSH
+    /// private key, or with ssh-agent when KEY is a .pub; check with `ssh-keygen -Y
+    /// verify -n timaudit` or `timaudit verify --allowed-signers`. An encrypted key's
+    /// passphrase is read from TIMAUDIT_SIGN_PASSPHRASE.
     #[arg(long, value_name = "KEY", requires = "out")]
     pub sign_key: Option<PathBuf>,
     /// What to print on stdout: table (default), json, md, csv, html. Repeatable only

@@ -53,9 +53,18 @@ pub fn read_small(path: &Path) -> Result<Vec<u8>, Text> {
     Ok(bytes)
 }
 
-/// A private key loaded from `--sign-key`.
+/// Where the signing key is.
+enum Key {
+    /// A private key file (decrypted in memory).
+    File(PrivateKey),
+    /// A key held by ssh-agent (`SSH_AUTH_SOCK`), named by its public key.
+    Agent { socket: PathBuf, public: PublicKey },
+}
+
+/// The key of `--sign-key`: a private key file, or a public key whose private
+/// half ssh-agent holds (as `ssh-keygen -Y sign -f KEY.pub` uses the agent).
 pub struct Signer {
-    key: PrivateKey,
+    key: Key,
     path: PathBuf,
 }
 
@@ -66,42 +75,33 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// Loads an OpenSSH private key file. An encrypted key is decrypted with the
-    /// passphrase in `TIMAUDIT_SIGN_PASSPHRASE`.
+    /// Loads `--sign-key`: an OpenSSH private key file (an encrypted one is
+    /// decrypted with the passphrase in `TIMAUDIT_SIGN_PASSPHRASE`), or a public
+    /// key (`.pub`) whose private key is in ssh-agent.
     pub fn load(path: &Path) -> Result<Signer, Text> {
         let p = path.display();
         let bytes = read_small(path)?;
-        let key = PrivateKey::from_openssh(&bytes).map_err(|e| {
-            crate::tr!(
-                "--sign-key {p} は OpenSSH の秘密鍵として読めません（ssh-keygen で作った秘密鍵ファイル、例 ~/.ssh/id_ed25519 を指定します。.pub ではありません）: {e}",
-                "--sign-key {p} is not an OpenSSH private key (give the private key file ssh-keygen wrote, e.g. ~/.ssh/id_ed25519, not the .pub): {e}"
-            )
-        })?;
-        let key = if key.is_encrypted() {
-            let Ok(pass) = std::env::var(PASSPHRASE_ENV) else {
-                return Err(crate::tr!(
-                    "--sign-key {p} はパスフレーズで暗号化されています。パスフレーズを環境変数 {PASSPHRASE_ENV} に入れて実行してください",
-                    "--sign-key {p} is encrypted with a passphrase; put the passphrase in the environment variable {PASSPHRASE_ENV}"
-                ));
-            };
-            key.decrypt(pass.as_bytes()).map_err(|e| {
-                crate::tr!(
-                    "--sign-key {p} を {PASSPHRASE_ENV} のパスフレーズで復号できません: {e}",
-                    "cannot decrypt --sign-key {p} with the passphrase in {PASSPHRASE_ENV}: {e}"
-                )
-            })?
-        } else {
-            key
+        let key = match PrivateKey::from_openssh(&bytes) {
+            Ok(k) => Key::File(decrypted(k, path)?),
+            Err(e) => match PublicKey::from_openssh(String::from_utf8_lossy(&bytes).trim()) {
+                Ok(public) => agent_key(public, path)?,
+                Err(_) => {
+                    return Err(crate::tr!(
+                        "--sign-key {p} は OpenSSH の鍵として読めません（ssh-keygen で作った秘密鍵ファイル、例 ~/.ssh/id_ed25519、または ssh-agent に入っている鍵の .pub を指定します）: {e}",
+                        "--sign-key {p} is not an OpenSSH key (give the private key file ssh-keygen wrote, e.g. ~/.ssh/id_ed25519, or the .pub of a key held by ssh-agent): {e}"
+                    ));
+                }
+            },
         };
         let signer = Signer {
             key,
             path: path.to_path_buf(),
         };
-        // A key this crate cannot sign with is refused now, before any work.
+        // A key that cannot sign is refused now, before any work.
         signer.sign(b"timaudit key check").map_err(|e| {
             crate::tr!(
-                "--sign-key {p} では署名できません（Ed25519 か ECDSA P-256 の鍵を使ってください）: {e}",
-                "cannot sign with --sign-key {p} (use an Ed25519 or ECDSA P-256 key): {e}"
+                "--sign-key {p} では署名できません: {e}",
+                "cannot sign with --sign-key {p}: {e}"
             )
         })?;
         Ok(signer)
@@ -112,29 +112,102 @@ impl Signer {
     pub(crate) fn for_tests(seed: u8) -> Signer {
         let kp = ssh_key::private::Ed25519Keypair::from_seed(&[seed; 32]);
         Signer {
-            key: PrivateKey::from(kp),
+            key: Key::File(PrivateKey::from(kp)),
             path: PathBuf::from("test-key"),
+        }
+    }
+
+    fn public(&self) -> &PublicKey {
+        match &self.key {
+            Key::File(k) => k.public_key(),
+            Key::Agent { public, .. } => public,
         }
     }
 
     /// `SHA256:…` as `ssh-keygen -l` prints it.
     pub fn fingerprint(&self) -> String {
-        self.key.fingerprint(HashAlg::Sha256).to_string()
+        self.public().fingerprint(HashAlg::Sha256).to_string()
     }
 
     /// The public key in `authorized_keys` form (for an allowed_signers line).
     pub fn public_openssh(&self) -> String {
-        self.key.public_key().to_openssh().unwrap_or_default()
+        self.public().to_openssh().unwrap_or_default()
     }
 
     /// An armored SSHSIG (`-----BEGIN SSH SIGNATURE-----`) over `msg`.
     pub fn sign(&self, msg: &[u8]) -> Result<String, String> {
-        let sig = self
-            .key
-            .sign(NAMESPACE, HashAlg::Sha512, msg)
-            .map_err(|e| e.to_string())?;
-        sig.to_pem(LineEnding::LF).map_err(|e| e.to_string())
+        match &self.key {
+            Key::File(k) => k
+                .sign(NAMESPACE, HashAlg::Sha512, msg)
+                .and_then(|s| s.to_pem(LineEnding::LF))
+                .map_err(|e| e.to_string()),
+            Key::Agent { socket, public } => agent_sign(socket, public, msg),
+        }
     }
+}
+
+/// A private key, decrypted with `TIMAUDIT_SIGN_PASSPHRASE` when it is encrypted.
+fn decrypted(key: PrivateKey, path: &Path) -> Result<PrivateKey, Text> {
+    if !key.is_encrypted() {
+        return Ok(key);
+    }
+    let p = path.display();
+    let Ok(pass) = std::env::var(PASSPHRASE_ENV) else {
+        return Err(crate::tr!(
+            "--sign-key {p} はパスフレーズで暗号化されています。パスフレーズを環境変数 {PASSPHRASE_ENV} に入れるか、鍵を ssh-agent に入れて --sign-key {p}.pub を指定してください",
+            "--sign-key {p} is encrypted with a passphrase; put the passphrase in the environment variable {PASSPHRASE_ENV}, or add the key to ssh-agent and give --sign-key {p}.pub"
+        ));
+    };
+    key.decrypt(pass.as_bytes()).map_err(|e| {
+        crate::tr!(
+            "--sign-key {p} を {PASSPHRASE_ENV} のパスフレーズで復号できません: {e}",
+            "cannot decrypt --sign-key {p} with the passphrase in {PASSPHRASE_ENV}: {e}"
+        )
+    })
+}
+
+/// The agent's key matching `public`.
+fn agent_key(public: PublicKey, path: &Path) -> Result<Key, Text> {
+    let p = path.display();
+    let Some(socket) = std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from) else {
+        return Err(crate::tr!(
+            "--sign-key {p} は公開鍵です。秘密鍵ファイルを指定するか、秘密鍵を ssh-agent に入れて SSH_AUTH_SOCK を設定してください",
+            "--sign-key {p} is a public key; give the private key file, or add the private key to ssh-agent and set SSH_AUTH_SOCK"
+        ));
+    };
+    let held = ssh_agent_client_rs::Client::connect(&socket)
+        .and_then(|mut c| c.list_all_identities())
+        .map_err(|e| {
+            let s = socket.display();
+            crate::tr!(
+                "ssh-agent（{s}）に接続できません: {e}",
+                "cannot reach ssh-agent at {s}: {e}"
+            )
+        })?;
+    let held_here = |i: &ssh_agent_client_rs::Identity| {
+        let k: &ssh_key::public::KeyData = i.into();
+        k == public.key_data()
+    };
+    if !held.iter().any(held_here) {
+        let fp = public.fingerprint(HashAlg::Sha256);
+        return Err(crate::tr!(
+            "ssh-agent に --sign-key {p} の鍵（{fp}）が入っていません（ssh-add で追加してください）",
+            "ssh-agent does not hold the key of --sign-key {p} ({fp}); add it with ssh-add"
+        ));
+    }
+    Ok(Key::Agent { socket, public })
+}
+
+/// An armored SSHSIG made by ssh-agent.
+fn agent_sign(socket: &Path, public: &PublicKey, msg: &[u8]) -> Result<String, String> {
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, msg).map_err(|e| e.to_string())?;
+    let mut client = ssh_agent_client_rs::Client::connect(socket).map_err(|e| e.to_string())?;
+    let sig = client
+        .sign(public, &data)
+        .map_err(|e| format!("ssh-agent: {e}"))?;
+    SshSig::new(public.key_data().clone(), NAMESPACE, HashAlg::Sha512, sig)
+        .and_then(|s| s.to_pem(LineEnding::LF))
+        .map_err(|e| e.to_string())
 }
 
 /// One usable line of an allowed_signers file.
@@ -366,7 +439,7 @@ mod tests {
     #[test]
     fn a_signature_verifies_only_for_its_content_and_a_listed_key() {
         let s = Signer {
-            key: key(),
+            key: Key::File(key()),
             path: PathBuf::from("k"),
         };
         let sig = s.sign(b"manifest").unwrap();
@@ -395,7 +468,7 @@ mod tests {
     #[test]
     fn allowed_signers_options_are_honoured_or_the_line_is_not_used() {
         let s = Signer {
-            key: key(),
+            key: Key::File(key()),
             path: PathBuf::from("k"),
         };
         let pk = s.public_openssh();

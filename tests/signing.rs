@@ -285,18 +285,21 @@ fn an_encrypted_key_needs_its_passphrase_and_a_wrong_key_stops_before_any_work()
         !c.out().exists(),
         "nothing is written before the key is usable"
     );
-    // The public half is not a private key.
+    // Not a key at all.
     let out = run_audit(
         &c,
         &[
             "--out",
             c.out().to_str().unwrap(),
             "--sign-key",
-            &format!("{}.pub", key.display()),
+            c.profile().to_str().unwrap(),
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not an OpenSSH private key"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not an OpenSSH key"),
+        "{out:?}"
+    );
     let out = timaudit()
         .args(["audit", "--lang", "en", "--date", "2026-11-25", "--profile"])
         .arg(c.profile())
@@ -416,4 +419,99 @@ fn duplicate_or_conflicting_manifest_lines_fail_like_sha256sum() {
     let (code, text) = verify(&dir, &[]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("duplicate: report.json"), "{text}");
+}
+
+/// An ssh-agent in the foreground on a socket of its own; killed on drop.
+struct Agent {
+    child: std::process::Child,
+    socket: PathBuf,
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent(dir: &Path) -> Agent {
+    let socket = dir.join("agent.sock");
+    let child = Command::new("ssh-agent")
+        .arg("-D")
+        .arg("-a")
+        .arg(&socket)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("ssh-agent (openssh-client) runs");
+    let start = std::time::Instant::now();
+    while !socket.exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "ssh-agent did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Agent { child, socket }
+}
+
+#[test]
+fn a_key_held_by_ssh_agent_signs_when_its_public_half_is_given() {
+    if !have_ssh_keygen() {
+        return;
+    }
+    let c = company();
+    let key = keypair(c.path(), "held", "ed25519", "secret phrase");
+    let a = agent(c.path());
+    let pubkey = format!("{}.pub", key.display());
+    let run = |agent_sock: Option<&Path>| {
+        let mut cmd = timaudit();
+        cmd.args(["audit", "--lang", "en", "--date", "2026-11-25", "--profile"])
+            .arg(c.profile())
+            .arg("--root")
+            .arg(c.root())
+            .args(["--out", c.out().to_str().unwrap(), "--sign-key", &pubkey]);
+        match agent_sock {
+            Some(s) => cmd.env("SSH_AUTH_SOCK", s),
+            None => cmd.env_remove("SSH_AUTH_SOCK"),
+        };
+        cmd.output().unwrap()
+    };
+    // Not in the agent yet: refused before any work.
+    let out = run(Some(&a.socket));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ssh-add"),
+        "{out:?}"
+    );
+    assert!(!c.out().exists());
+    let out = run(None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SSH_AUTH_SOCK"),
+        "{out:?}"
+    );
+    // Added with its passphrase (ssh-add reads it from SSH_ASKPASS).
+    let askpass = c.path().join("askpass.sh");
+    std::fs::write(&askpass, "#!/bin/sh\necho 'secret phrase'\n").unwrap();
+    std::fs::set_permissions(
+        &askpass,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let added = Command::new("ssh-add")
+        .arg(&key)
+        .env("SSH_AUTH_SOCK", &a.socket)
+        .env("SSH_ASKPASS", &askpass)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("DISPLAY", ":0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{added:?}");
+    let out = run(Some(&a.socket));
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let signers = allowed_signers(c.path(), "tanaka", &key);
+    assert!(ssh_verify(&c.out(), &signers, "tanaka").status.success());
+    let (code, text) = verify(&c.out(), &["--allowed-signers", signers.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
 }
