@@ -56,7 +56,7 @@ pub fn read_small(path: &Path) -> Result<Vec<u8>, Text> {
 /// Where the signing key is.
 enum Key {
     /// A private key file (decrypted in memory).
-    File(PrivateKey),
+    File(Box<PrivateKey>),
     /// A key held by ssh-agent (`SSH_AUTH_SOCK`), named by its public key.
     Agent { socket: PathBuf, public: PublicKey },
 }
@@ -82,7 +82,7 @@ impl Signer {
         let p = path.display();
         let bytes = read_small(path)?;
         let key = match PrivateKey::from_openssh(&bytes) {
-            Ok(k) => Key::File(decrypted(k, path)?),
+            Ok(k) => Key::File(Box::new(decrypted(k, path)?)),
             Err(e) => match PublicKey::from_openssh(String::from_utf8_lossy(&bytes).trim()) {
                 Ok(public) => agent_key(public, path)?,
                 Err(_) => {
@@ -112,7 +112,7 @@ impl Signer {
     pub(crate) fn for_tests(seed: u8) -> Signer {
         let kp = ssh_key::private::Ed25519Keypair::from_seed(&[seed; 32]);
         Signer {
-            key: Key::File(PrivateKey::from(kp)),
+            key: Key::File(Box::new(PrivateKey::from(kp))),
             path: PathBuf::from("test-key"),
         }
     }
@@ -439,7 +439,7 @@ mod tests {
     #[test]
     fn a_signature_verifies_only_for_its_content_and_a_listed_key() {
         let s = Signer {
-            key: Key::File(key()),
+            key: Key::File(Box::new(key())),
             path: PathBuf::from("k"),
         };
         let sig = s.sign(b"manifest").unwrap();
@@ -468,7 +468,7 @@ mod tests {
     #[test]
     fn allowed_signers_options_are_honoured_or_the_line_is_not_used() {
         let s = Signer {
-            key: Key::File(key()),
+            key: Key::File(Box::new(key())),
             path: PathBuf::from("k"),
         };
         let pk = s.public_openssh();
