@@ -242,12 +242,8 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     }
     let fs = RootFs::new(a.root());
     // The key is read before any work, so a wrong key costs nothing.
-    let signer = a
-        .sign_key
-        .as_deref()
-        .map(crate::sign::Signer::load)
-        .transpose()
-        .map_err(|t| Fatal::text(t, lang))?;
+    let signer =
+        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
     // Before anything is collected, so a walker can stream inventory.jsonl into it.
     let out_dir = match a.out.as_deref() {
         Some(d) => {
@@ -507,12 +503,8 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
         ));
     }
     check_root(&a.root, lang)?;
-    let signer = a
-        .sign_key
-        .as_deref()
-        .map(crate::sign::Signer::load)
-        .transpose()
-        .map_err(|t| Fatal::text(t, lang))?;
+    let signer =
+        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
     // Kernel events name absolute paths: watch the root by its absolute path.
     let root = std::fs::canonicalize(&a.root)
         .map_err(|e| Fatal(format!("--root {}: {e}", a.root.display())))?;

@@ -107,6 +107,11 @@ impl Signer {
         Ok(signer)
     }
 
+    /// [`Signer::load`] when a key is given.
+    pub fn load_opt(path: Option<&Path>) -> Result<Option<Signer>, Text> {
+        path.map(Signer::load).transpose()
+    }
+
     /// A fixed Ed25519 key for unit tests (no file, no randomness).
     #[cfg(test)]
     pub(crate) fn for_tests(seed: u8) -> Signer {
@@ -230,31 +235,6 @@ pub struct AllowedSigners {
     pub skipped: Vec<(usize, String)>,
 }
 
-/// Splits a line into words; double quotes group (as in `namespaces="a,b"`).
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                cur.push(c);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// The options word of a line: `namespaces` is kept, anything else makes the
 /// line unusable (`Err` with the option).
 fn parse_options(opts: &str) -> Result<Option<Vec<String>>, String> {
@@ -296,7 +276,8 @@ impl AllowedSigners {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let w = words(line);
+            // Words split at whitespace; double quotes group (`namespaces="a,b"`).
+            let w = crate::collect::host::linux::nfs::tokens(line);
             if w.len() < 3 {
                 out.skipped
                     .push((n, "not `PRINCIPALS [OPTIONS] KEYTYPE KEY`".into()));
