@@ -179,6 +179,11 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
+    // The profile file itself goes into the bundle (the answers the verdicts used).
+    let profile_path = a
+        .profile
+        .clone()
+        .or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
     check_root(a.root(), lang)?;
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let baseline = match &a.baseline {
@@ -222,7 +227,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         // list, so that bundle would no longer verify.
         if let (Some(d), Some(o)) = (
             b.path.parent().and_then(|d| d.canonicalize().ok()),
-            canonical_to_be(out),
+            crate::bundle::canonical_to_be(out),
         ) && o.starts_with(&d)
         {
             let (o, d) = (out.display(), d.display());
@@ -235,13 +240,25 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             ));
         }
     }
-    // Before anything is collected, so a walker can stream inventory.jsonl into it.
-    let out_dir = a
-        .out
-        .as_deref()
-        .map(|d| crate::bundle::prepare(d, lang))
-        .transpose()?;
     let fs = RootFs::new(a.root());
+    // The key is read before any work, so a wrong key costs nothing.
+    let signer =
+        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
+    // Before anything is collected, so a walker can stream inventory.jsonl into it.
+    let out_dir = match a.out.as_deref() {
+        Some(d) => {
+            let scans: Vec<Vec<u8>> = a
+                .scan
+                .iter()
+                .map(|p| crate::collect::walk::host_arg(p, a.root()))
+                .collect();
+            let walked = crate::collect::walk::audit_roots(&profile, &scans);
+            let walked: Vec<Vec<u8>> = walked.into_iter().map(|r| r.host).collect();
+            crate::bundle::refuse_inside_walked(d, &fs, &walked, lang)?;
+            Some(crate::bundle::prepare(d, a.force, lang)?)
+        }
+        None => None,
+    };
     let mut facts = Facts::collect(&fs);
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
     let host_facts =
@@ -344,15 +361,18 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     });
 
     if let Some(out) = &out_dir {
-        let inputs =
-            crate::bundle::inputs(facts.accounts.as_ref().ok().filter(|_| linux), &profile);
+        let inputs = crate::bundle::inputs(
+            facts.accounts.as_ref().ok().filter(|_| linux),
+            &profile,
+            profile_path.as_deref(),
+        );
         let src = crate::bundle::Sources {
             fs: &fs,
             profile: &profile,
             evidence_dirs: &a.evidence,
             inputs: &inputs,
         };
-        write_bundle(out, &mut report, &src, lang)?;
+        write_bundle(out, &mut report, &src, signer.as_ref(), lang)?;
     }
     for f in &formats {
         if let Some(text) = report::render(&report, *f, lang) {
@@ -360,26 +380,6 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     Ok(exit_code(&report, &a.fail_on))
-}
-
-/// The canonical form of a path that may not exist yet: its deepest existing
-/// ancestor, canonicalized, with the rest appended.
-fn canonical_to_be(p: &Path) -> Option<PathBuf> {
-    let abs = std::path::absolute(p).ok()?;
-    let mut rest = Vec::new();
-    let mut cur = abs.as_path();
-    loop {
-        if let Ok(c) = cur.canonicalize() {
-            return Some(rest.iter().rev().fold(c, |acc, n| acc.join(n)));
-        }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return None,
-        }
-    }
 }
 
 /// The baseline inventory's hashes of files that may be reused (fast re-audit):
@@ -425,9 +425,10 @@ fn write_bundle(
     out: &crate::bundle::OutDir,
     report: &mut Report,
     src: &crate::bundle::Sources,
+    signer: Option<&crate::sign::Signer>,
     lang: Lang,
 ) -> Result<(), Fatal> {
-    let w = crate::bundle::write(out, report, src, lang)?;
+    let w = crate::bundle::write(out, report, src, signer, lang)?;
     let (dir, n, hash) = (out.path().display(), w.evidence_files, &w.manifest_sha256);
     let s = crate::i18n::en_n(n, "", "s");
     eprintln!(
@@ -438,6 +439,16 @@ fn write_bundle(
         )
         .get(lang)
     );
+    if let Some(fp) = &w.signed_by {
+        eprintln!(
+            "{}",
+            crate::tr!(
+                "MANIFEST.sha256 に鍵 {fp} で署名しました（MANIFEST.sha256.sig）",
+                "signed MANIFEST.sha256 with key {fp} (MANIFEST.sha256.sig)",
+            )
+            .get(lang)
+        );
+    }
     Ok(())
 }
 
@@ -497,6 +508,8 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
         ));
     }
     check_root(&a.root, lang)?;
+    let signer =
+        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
     // Kernel events name absolute paths: watch the root by its absolute path.
     let root = std::fs::canonicalize(&a.root)
         .map_err(|e| Fatal(format!("--root {}: {e}", a.root.display())))?;
@@ -510,6 +523,8 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
             debounce: std::time::Duration::from_millis(a.debounce_ms),
             lang,
             previous_log: a.previous_log,
+            signer,
+            checkpoint_every: std::time::Duration::from_secs(a.checkpoint_every),
         },
     )
 }
@@ -551,62 +566,34 @@ fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {
 /// extra or changed file, 2 when DIR or its manifest cannot be read.
 fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
     if let Some(log) = &a.log {
-        return verify_log(log, lang);
+        return verify_log(&a, log, lang);
     }
     let Some(dir) = a.dir else {
         return Err(Fatal(
             "give the bundle folder to check: timaudit verify DIR".into(),
         ));
     };
-    let v = crate::bundle::verify(&dir, lang)?;
+    let opts = crate::bundle::VerifyOptions {
+        lang,
+        allowed_signers: a.allowed_signers.as_deref(),
+        digest: a.digest.as_deref(),
+    };
+    let v = crate::bundle::verify(&dir, &opts)?;
     print(&crate::bundle::verify_report(&v, lang))?;
     Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
-/// `verify --log FILE`: 0 when the chain holds, 1 naming the first broken line.
-fn verify_log(log: &Path, lang: Lang) -> Result<i32, Fatal> {
-    use crate::watch::log::{Verdict, verify};
-    let ja = lang == Lang::Ja;
-    match verify(log).map_err(|t| Fatal::text(t, lang))? {
-        Verdict::Intact {
-            lines, last_hash, ..
-        } => {
-            print(&if ja {
-                format!(
-                    "OK: {} の {lines} 行すべてのハッシュチェーンが正しくつながっています\n最終行の SHA-256: {last_hash}\n",
-                    log.display()
-                )
-            } else {
-                format!(
-                    "OK: the hash chain of all {lines} lines of {} holds\nSHA-256 of the last line: {last_hash}\n",
-                    log.display()
-                )
-            })?;
-            Ok(EXIT_OK)
-        }
-        Verdict::Broken {
-            line,
-            reason,
-            cause,
-        } => {
-            let cause = cause.text();
-            let reason = reason.get(lang);
-            print(&if ja {
-                format!(
-                    "NG: {}:{line}: ハッシュチェーンが切れています（{reason}）。{}\n",
-                    log.display(),
-                    cause.ja
-                )
-            } else {
-                format!(
-                    "BROKEN: {}:{line}: the hash chain breaks here ({reason}); {}\n",
-                    log.display(),
-                    cause.en
-                )
-            })?;
-            Ok(EXIT_FINDINGS)
-        }
-    }
+/// `verify --log FILE`: 0 when the chain, the checkpoints and the seal hold,
+/// 1 naming the first broken line or a missing seal.
+fn verify_log(a: &VerifyArgs, log: &Path, lang: Lang) -> Result<i32, Fatal> {
+    let opts = crate::watch::log::CheckOptions {
+        allowed_signers: a.allowed_signers.as_deref(),
+        open: a.open,
+    };
+    let (text, ok) =
+        crate::watch::log::check(log, &opts, lang).map_err(|t| Fatal::text(t, lang))?;
+    print(&text)?;
+    Ok(if ok { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {

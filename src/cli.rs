@@ -60,6 +60,14 @@ pub struct WatchArgs {
     /// `started` line records (ignored when the log already has lines).
     #[arg(long, value_name = "FILE")]
     pub previous_log: Option<PathBuf>,
+    /// Sign the log with this OpenSSH private key (or ssh-agent, given a .pub): a
+    /// signed checkpoint of the chain every --checkpoint-every seconds, and a seal
+    /// when the watch stops.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// Seconds between signed checkpoints (with --sign-key).
+    #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every: u64,
     /// Quiet time in milliseconds before a burst of events on one file is handled.
     #[arg(long, default_value = "500", hide = true)]
     pub debounce_ms: u64,
@@ -101,9 +109,20 @@ pub struct AuditArgs {
     /// Walk this host path too (repeatable), besides the profile's shares.
     #[arg(long)]
     pub scan: Vec<PathBuf>,
-    /// Write the evidence bundle (report.json, report.md, …) into this folder.
+    /// Write the evidence bundle (report.json, report.md, …) into this folder
+    /// (new or empty; never inside a share or --scan path).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// With --out: when the folder holds a previous bundle, keep it as
+    /// FOLDER.previous (.previous.2, …) and write the new bundle.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// With --out: sign MANIFEST.sha256 into MANIFEST.sha256.sig with this OpenSSH
+    /// private key, or with ssh-agent when KEY is a .pub; check with `ssh-keygen -Y
+    /// verify -n timaudit` or `timaudit verify --allowed-signers`. An encrypted key's
+    /// passphrase is read from TIMAUDIT_SIGN_PASSPHRASE.
+    #[arg(long, value_name = "KEY", requires = "out")]
+    pub sign_key: Option<PathBuf>,
     /// What to print on stdout: table (default), json, md, csv, html. Repeatable only
     /// with --out (which also writes checklist.xlsx).
     #[arg(long, value_parser = formats(&["table", "json", "md", "csv", "html"], &["xlsx"]))]
@@ -175,9 +194,21 @@ pub struct VerifyArgs {
     /// The bundle folder written by `audit --out DIR`.
     #[arg(required_unless_present = "log", conflicts_with = "log")]
     pub dir: Option<PathBuf>,
-    /// Check a watch log's hash chain instead, naming the first broken line.
+    /// Check a watch log's hash chain, checkpoints and seal instead, naming the
+    /// first broken line.
     #[arg(long)]
     pub log: Option<PathBuf>,
+    /// An OpenSSH allowed_signers file: the bundle's MANIFEST.sha256.sig (or the
+    /// log's checkpoints) must be signed by a key listed there for namespace timaudit.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// The SHA-256 of MANIFEST.sha256 noted when the bundle was made.
+    #[arg(long, value_name = "HEX", conflicts_with = "log")]
+    pub digest: Option<String>,
+    /// With --log: the watcher is still running, so a log without a final seal
+    /// is not an error (lines after the last checkpoint are still unprotected).
+    #[arg(long, requires = "log")]
+    pub open: bool,
 }
 
 #[derive(Args, Debug)]

@@ -17,6 +17,7 @@ pub mod model;
 pub mod profile;
 pub mod report;
 pub mod rootfs;
+pub mod sign;
 pub mod text;
 pub mod timeline;
 pub mod watch;

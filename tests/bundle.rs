@@ -209,17 +209,27 @@ fn the_human_reports_show_every_item_and_hostile_names_escaped() {
 }
 
 #[test]
-fn a_second_audit_replaces_its_own_bundle_but_not_anyone_elses_files() {
+fn a_second_audit_with_force_keeps_its_own_bundle_aside_but_never_takes_anyone_elses_folder() {
     let c = company();
     audit(&c, "en");
-    audit(&c, "en");
+    let again = timaudit()
+        .args(["audit", "--date", "2026-11-25", "--force", "--profile"])
+        .arg(c.profile())
+        .arg("--root")
+        .arg(c.root())
+        .arg("--out")
+        .arg(c.out())
+        .output()
+        .unwrap();
+    assert!(matches!(again.status.code(), Some(0 | 1)), "{again:?}");
     assert_eq!(verify(&c.out()).0, 0);
+    assert_eq!(verify(&c.path().join("out.previous")).0, 0);
 
     let mine = c.path().join("mine");
     std::fs::create_dir(&mine).unwrap();
     std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
     let out = timaudit()
-        .args(["audit", "--date", "2026-11-25", "--profile"])
+        .args(["audit", "--date", "2026-11-25", "--force", "--profile"])
         .arg(c.profile())
         .arg("--root")
         .arg(c.root())

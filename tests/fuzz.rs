@@ -653,6 +653,7 @@ fn fuzz_watch_log() {
                 findings: vec!["HDL-02".into()],
                 detail: "x".into(),
                 prev: String::new(),
+                sig: None,
             })
             .unwrap();
         }
@@ -666,7 +667,7 @@ fn fuzz_watch_log() {
         |d, input| {
             let p = d.path().join("w.log");
             std::fs::write(&p, input).unwrap();
-            let _ = timaudit::watch::log::verify(&p);
+            let _ = timaudit::watch::log::verify(&p, None);
         },
     );
     drop(d);

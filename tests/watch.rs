@@ -861,3 +861,99 @@ fn a_change_still_in_its_debounce_window_is_logged_before_stopped() {
     assert!(has(&lines[1], "HDL-02"), "{}", lines[1]);
     assert_eq!(verify(&s.log()).0, 0);
 }
+
+/// `ssh-keygen` is needed; under CI its absence is a failure, not a skip.
+fn have_ssh_keygen() -> bool {
+    let ok = Command::new("ssh-keygen").arg("-?").output().is_ok();
+    if !ok && std::env::var("CI").as_deref() == Ok("true") {
+        panic!("ssh-keygen (openssh-client) is missing; .ci/run installs it");
+    }
+    ok
+}
+
+#[test]
+fn a_signed_watch_log_is_checkpointed_sealed_and_checkable_with_ssh_keygen() {
+    if !have_ssh_keygen() {
+        return;
+    }
+    let s = Site::new();
+    let key = s.p("id_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "tanaka", "-f"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let pubkey = std::fs::read_to_string(s.p("id_ed25519.pub")).unwrap();
+    let signers = s.p("allowed_signers");
+    std::fs::write(&signers, format!("tanaka {pubkey}")).unwrap();
+    let w = s.start(&[
+        "--sign-key",
+        key.to_str().unwrap(),
+        "--checkpoint-every",
+        "1",
+    ]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.write("root/srv/share/public/見積_社外秘.txt", "price list");
+    s.wait_for("checkpoint", Duration::from_secs(15), |l| {
+        l["event"] == "checkpoint"
+    });
+    let check = |open: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_timaudit"));
+        cmd.args(["verify", "--log"])
+            .arg(s.log())
+            .arg("--allowed-signers")
+            .arg(&signers)
+            .env("LANG", "C");
+        if open {
+            cmd.arg("--open");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // While it runs: open, not sealed.
+    let (code, text) = check(true);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(
+        events[events.len() - 2..],
+        ["stopped", "sealed"],
+        "{events:?}"
+    );
+    let (code, text) = check(false);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("signed by tanaka"), "{text}");
+
+    // Stock OpenSSH checks a checkpoint: the signature covers the fixed prefix
+    // and the line without its `sig` (the last field).
+    let raw = std::fs::read_to_string(s.log()).unwrap();
+    let seal = raw.lines().last().unwrap();
+    let v: Value = serde_json::from_str(seal).unwrap();
+    std::fs::write(s.p("seal.sig"), v["sig"].as_str().unwrap()).unwrap();
+    let cut = seal.rfind(",\"sig\":").unwrap();
+    let message = format!("timaudit-watch-checkpoint v1\n{}}}", &seal[..cut]);
+    std::fs::write(s.p("seal.msg"), &message).unwrap();
+    let ssh = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(&signers)
+        .args(["-I", "tanaka", "-n", "timaudit", "-s"])
+        .arg(s.p("seal.sig"))
+        .stdin(std::fs::File::open(s.p("seal.msg")).unwrap())
+        .output()
+        .unwrap();
+    assert!(ssh.status.success(), "{ssh:?}");
+
+    // The tail cut: the seal is gone.
+    let all: Vec<&str> = raw.lines().collect();
+    std::fs::write(s.log(), all[..all.len() - 2].join("\n") + "\n").unwrap();
+    let (code, text) = check(false);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("NOT SEALED"), "{text}");
+}

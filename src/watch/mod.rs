@@ -30,6 +30,10 @@ pub struct Options {
     /// The log this one follows after a rotation: its last line is recorded in
     /// the new log's `started` line, so the files link up.
     pub previous_log: Option<PathBuf>,
+    /// Sign a checkpoint of the chain every `checkpoint_every` (when lines were
+    /// added since the last one) and seal the log when stopping.
+    pub signer: Option<crate::sign::Signer>,
+    pub checkpoint_every: Duration,
 }
 
 /// What happened to a path during one debounce window.
@@ -67,6 +71,7 @@ fn event(kind: &str, path: Option<&[u8]>, findings: Vec<String>, detail: String)
         findings,
         detail,
         prev: String::new(),
+        sig: None,
     }
 }
 
@@ -205,7 +210,17 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
 
     let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
     let mut result = Ok(EXIT_OK);
+    let mut last_checkpoint = Instant::now();
     while !stop.load(Ordering::SeqCst) {
+        if let Some(k) = &opts.signer
+            && last_checkpoint.elapsed() >= opts.checkpoint_every
+        {
+            last_checkpoint = Instant::now();
+            if let Err(e) = checkpoint(&mut log, k, log::CHECKPOINT, lang) {
+                result = Err(e);
+                break;
+            }
+        }
         let mut new_dirs = Vec::new();
         let mut why_rescan = None;
         let mut disconnected = false;
@@ -321,7 +336,38 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         t("停止しました".into(), "stopped".into())
     };
     log.append(event("stopped", None, Vec::new(), why))?;
+    if let Some(k) = &opts.signer {
+        checkpoint(&mut log, k, log::SEALED, lang)?;
+    }
     result
+}
+
+/// A signed `checkpoint` (only when lines were added since the last one) or
+/// the final `sealed` line.
+fn checkpoint(
+    log: &mut ChainLog,
+    key: &crate::sign::Signer,
+    kind: &str,
+    lang: Lang,
+) -> Result<(), Fatal> {
+    if kind == log::CHECKPOINT && log.unsigned_lines() == 0 {
+        return Ok(());
+    }
+    let (n, fp) = (log.unsigned_lines(), key.fingerprint());
+    let detail = if kind == log::SEALED {
+        crate::tr!(
+            "監視を停止し、鍵 {fp} でログを封印しました",
+            "the watcher stopped and sealed the log with key {fp}"
+        )
+    } else {
+        crate::tr!(
+            "チェックポイント: ここまでの {n} 行を鍵 {fp} で署名しました",
+            "checkpoint: the {n} lines before it signed with key {fp}"
+        )
+    };
+    let ev = event(kind, None, Vec::new(), detail.get(lang).to_string());
+    log.append_signed(ev, key)?;
+    Ok(())
 }
 
 /// The watch mode for the `started` line, with the folders that cannot be
@@ -357,11 +403,12 @@ fn unwatchable_note(mode: String, named: &[(Vec<u8>, String)], n: usize, lang: L
 /// The `started` line's note on the rotated log this one continues.
 fn link_to(prev: &Path, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
-    match log::verify(prev) {
+    match log::verify(prev, None) {
         Ok(log::Verdict::Intact {
             lines,
             last_seq,
             last_hash,
+            ..
         }) if lines > 0 => {
             if ja {
                 format!(

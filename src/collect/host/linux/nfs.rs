@@ -49,8 +49,9 @@ fn decode_path(p: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Tokens: a path may be quoted; other tokens split at whitespace.
-fn tokens(s: &str) -> Vec<String> {
+/// Tokens: a path may be quoted; other tokens split at whitespace. (Also reads
+/// allowed_signers lines, whose `namespaces="a,b"` option is quoted the same way.)
+pub(crate) fn tokens(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut in_q = false;
