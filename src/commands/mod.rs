@@ -1,14 +1,16 @@
 //! The commands. `audit` = load → collect → evaluate → report.
 
+pub mod walk;
+
 use crate::catalogue::Catalogue;
 use crate::cli::{AuditArgs, ChecklistArgs, Cli, Command, ExplainArgs, InitArgs, VerifyArgs};
 use crate::collect::Facts;
-use crate::evaluate::{self, Context};
 use crate::i18n::Lang;
 use crate::model::Status;
 use crate::profile::{self, Profile};
 use crate::report::{self, Format, Report, build};
 use crate::rootfs::RootFs;
+use crate::rules::{self, Context};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +40,7 @@ pub fn run(cli: Cli) -> i32 {
     let r = match cli.command {
         Command::Init(a) => cmd_init(a, lang),
         Command::Audit(a) => cmd_audit(a, lang),
-        Command::Scan(a) => crate::collect::walk::cli::cmd_scan(a, lang),
+        Command::Scan(a) => walk::cmd_scan(a, lang),
         Command::Checklist(a) => cmd_checklist(a, lang),
         Command::Explain(a) => cmd_explain(a, lang),
         Command::Diff(a) => cmd_diff(a, lang),
@@ -293,7 +295,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     // The file shares are on the Linux host; an audit of Windows evidence alone
     // walks nothing on the machine running the tool.
     if linux {
-        facts.files = Some(crate::collect::walk::cli::audit_walk(
+        facts.files = Some(walk::audit_walk(
             &fs,
             &profile,
             &facts,
@@ -317,7 +319,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         fs: &fs,
         facts: &facts,
     };
-    let results = evaluate::evaluate(cat, &ctx);
+    let results = rules::evaluate(cat, &ctx);
     let mut report = build::build(build::BuildInput {
         catalogue: cat,
         profile: &profile,

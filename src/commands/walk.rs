@@ -1,10 +1,10 @@
 //! The walk as the commands use it: `timaudit scan` and the walk inside `audit`.
 
-use super::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot};
-use crate::app::{EXIT_FINDINGS, EXIT_OK, Fatal};
 use crate::cli::{AuditArgs, ScanArgs, WalkArgs};
 use crate::collect::Facts;
 use crate::collect::accounts::Accounts;
+use crate::collect::walk::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Fatal};
 use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
@@ -25,7 +25,7 @@ const PROBLEMS_SHOWN: usize = 20;
 
 /// The walk problems, one line each, in `lang`.
 fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
-    use super::read::io_message_ja;
+    use crate::collect::walk::read::io_message_ja;
     let show = crate::report::one_line;
     let mut out = Vec::new();
     for g in &f.gaps {
@@ -106,8 +106,8 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>)
 /// (each named on stderr), 2 when the run could not be done.
 pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let cat = crate::catalogue::Catalogue::builtin();
-    let (profile, _) = crate::app::load_profile(a.profile.as_deref(), cat, lang)?;
-    crate::app::check_root(&a.root, lang)?;
+    let (profile, _) = crate::commands::load_profile(a.profile.as_deref(), cat, lang)?;
+    crate::commands::check_root(&a.root, lang)?;
     let fs = RootFs::new(&a.root);
     let accounts = match Accounts::load(&fs) {
         Ok(acc) => Some(acc),
@@ -116,15 +116,15 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
                 "監査対象のアカウント情報を読み取れません（{e}）。ユーザー名・グループ名は null になります",
                 "{e}; user and group names are null"
             );
-            eprintln!("{}{}", crate::app::warning_prefix(lang), msg.get(lang));
+            eprintln!("{}{}", crate::commands::warning_prefix(lang), msg.get(lang));
             None
         }
     };
-    let roots = super::dedupe_roots(
+    let roots = crate::collect::walk::dedupe_roots(
         a.paths
             .iter()
             .map(|p| WalkRoot {
-                host: super::host_arg(p, &a.root),
+                host: crate::collect::walk::host_arg(p, &a.root),
                 kind: RootKind::Scan,
             })
             .collect(),
@@ -138,7 +138,7 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
         roots,
         options: options(&a.walk, a.no_hash),
     };
-    let facts = match super::run(input, Some(&mut out)) {
+    let facts = match crate::collect::walk::run(input, Some(&mut out)) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
         Err(e) => return Err(Fatal(format!("cannot write the inventory: {e}"))),
@@ -166,16 +166,16 @@ pub fn audit_walk(
     facts: &Facts,
     a: &AuditArgs,
     inventory: Option<std::fs::File>,
-    reuse: Option<std::sync::Arc<super::reuse::HashCache>>,
+    reuse: Option<std::sync::Arc<crate::collect::walk::reuse::HashCache>>,
     warnings: &mut Vec<String>,
     lang: crate::i18n::Lang,
 ) -> Result<ShareFacts, Fatal> {
     let scans: Vec<Vec<u8>> = a
         .scan
         .iter()
-        .map(|p| super::host_arg(p, a.root()))
+        .map(|p| crate::collect::walk::host_arg(p, a.root()))
         .collect();
-    let roots = super::audit_roots(profile, &scans);
+    let roots = crate::collect::walk::audit_roots(profile, &scans);
     let mut file = inventory.map(|f| std::io::BufWriter::with_capacity(1 << 20, f));
     let input = WalkInput {
         fs,
@@ -188,8 +188,8 @@ pub fn audit_walk(
         },
     };
     let out = file.as_mut().map(|f| f as &mut dyn Write);
-    let sf =
-        super::run(input, out).map_err(|e| Fatal(format!("cannot write the inventory: {e}")))?;
+    let sf = crate::collect::walk::run(input, out)
+        .map_err(|e| Fatal(format!("cannot write the inventory: {e}")))?;
     if let Some(mut f) = file {
         f.flush()
             .map_err(|e| Fatal(format!("cannot write inventory.jsonl: {e}")))?;

@@ -2,10 +2,10 @@
 
 use super::model::*;
 use crate::catalogue::Catalogue;
-use crate::evaluate::ItemResult;
-use crate::evaluate::score::summarize;
 use crate::i18n::Lang;
 use crate::profile::Profile;
+use crate::rules::ItemResult;
+use crate::rules::score::summarize;
 use chrono::NaiveDate;
 
 pub struct BuildInput<'a> {

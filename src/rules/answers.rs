@@ -8,12 +8,12 @@
 //!   and the reason says so.
 //! - Without a profile, items that read records or need answers are `unanswered`.
 
-use super::util::local_file;
-use super::{Context, ItemResult};
 use crate::catalogue::Item;
 use crate::i18n::Text;
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Answer, AnswerStatus};
+use crate::rules::kit::common::local_file;
+use crate::rules::{Context, ItemResult};
 
 pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemResult {
     let p = ctx.profile;

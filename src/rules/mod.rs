@@ -8,13 +8,11 @@ pub mod acc;
 pub mod adm;
 pub mod answers;
 pub mod hdl;
-pub mod host;
 pub mod its;
+pub mod kit;
 pub mod score;
-pub mod shares;
 pub mod sto;
 pub mod trn;
-pub mod util;
 
 use crate::catalogue::Catalogue;
 use crate::collect::Facts;

@@ -10,7 +10,6 @@
 
 pub mod acl;
 pub mod classify;
-pub mod cli;
 mod collect;
 pub mod dirs;
 pub mod examine;

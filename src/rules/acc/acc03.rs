@@ -2,9 +2,9 @@
 //! paths, from the icacls exports in the evidence. The Linux half (modes and
 //! POSIX ACLs) belongs to the file-share walk; [`merge`] combines the two.
 
-use super::*;
 use crate::collect::host::path_at_or_below;
 use crate::collect::host::windows::norm_win;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 /// Findings for the Windows asset paths; `None` when the register has none.

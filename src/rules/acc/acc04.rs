@@ -1,9 +1,9 @@
 //! ACC-04 — shares that expose protected information allow no guest or
 //! anonymous access (Samba, NFS, and Windows share permissions).
 
-use super::*;
 use crate::collect::host::paths_related;
 use crate::collect::host::windows::norm_win;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn acc04(ctx: &Context) -> Outcome {

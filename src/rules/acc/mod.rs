@@ -1,13 +1,16 @@
 //! ACC — 情報のアクセス制限 (restricting who can access).
 
-use super::adm::{person_evidence, recent_review};
-use super::shares;
-use super::util::{Findings, accounts_error, missing_collector};
-use super::{Context, ItemResult, Rule};
+pub mod acc03;
+pub mod acc04;
+
 use crate::collect::accounts::is_nologin_shell;
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Principal, ReviewKind};
+use crate::rules::adm::{person_evidence, recent_review};
+use crate::rules::kit::common::{Findings, accounts_error, missing_collector};
+use crate::rules::kit::shares;
+use crate::rules::{Context, ItemResult, Rule};
 use crate::tr;
 use std::collections::BTreeMap;
 
@@ -95,11 +98,11 @@ pub(super) fn unparsed_guard(
 
 /// ACC-03: the file-share walk's result, plus the Windows evidence (icacls).
 fn acc03(ctx: &Context, done: &Done) -> Outcome {
-    super::host::acc03::merge(shares::acc03(ctx, done), ctx)
+    self::acc03::merge(shares::acc03(ctx, done), ctx)
 }
 
 fn acc04(ctx: &Context, _: &Done) -> Outcome {
-    super::host::shares::acc04(ctx)
+    self::acc04::acc04(ctx)
 }
 
 fn acc01(ctx: &Context, _: &Done) -> Outcome {

@@ -1,10 +1,10 @@
 //! ADM — 管理者の選任 (appointment of an administrator).
 
-use super::util::{Findings, LocalFile, days, local_file, local_file_state, within};
-use super::{Context, ItemResult, Rule};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::ReviewKind;
+use crate::rules::kit::common::{Findings, LocalFile, days, local_file, local_file_state, within};
+use crate::rules::{Context, ItemResult, Rule};
 use crate::tr;
 use std::collections::BTreeMap;
 

@@ -1,11 +1,11 @@
 //! HDL — 情報の取扱い (handling: register, labels, copies, take-out, disposal).
 
-use super::shares;
-use super::util::{Findings, record_exists};
-use super::{Context, ItemResult, Rule};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::RecordKind;
+use crate::rules::kit::common::{Findings, record_exists};
+use crate::rules::kit::shares;
+use crate::rules::{Context, ItemResult, Rule};
 use crate::tr;
 use std::collections::BTreeMap;
 

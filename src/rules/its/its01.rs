@@ -1,8 +1,8 @@
 //! ITS-01 — USB mass storage blocked or controlled.
 
-use super::*;
 use crate::collect::host::linux::usb::{cmdline_blacklist, install_blocks, norm_module};
 use crate::collect::host::systemd::UnitState;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its01(ctx: &Context) -> Outcome {

@@ -1,6 +1,6 @@
 //! ITS-02 — server access controlled (sshd_config).
 
-use super::*;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its02(ctx: &Context) -> Outcome {

@@ -1,7 +1,7 @@
 //! ITS-03 — a firewall is enabled with inbound traffic denied by default.
 
-use super::*;
 use crate::collect::host::systemd::UnitState;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its03(ctx: &Context) -> Outcome {

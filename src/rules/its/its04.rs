@@ -1,9 +1,9 @@
 //! ITS-04 — access to protected locations is logged.
 
-use super::*;
 use crate::collect::host::linux::auditd::WatchKind;
 use crate::collect::host::path_at_or_below;
 use crate::collect::host::systemd::UnitState;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its04(ctx: &Context) -> Outcome {
@@ -92,9 +92,9 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
             .iter()
             .find(|w| w.covers(base) && (literal || w.kind != WatchKind::Path));
         // smbd follows a link in the share's path (see ACC-04).
-        let real_base = super::shares::real_host_path(ctx.fs, base);
+        let real_base = crate::rules::acc::acc04::real_host_path(ctx.fs, base);
         let by_samba = shares.iter().find(|(p, _)| {
-            let real_p = super::shares::real_host_path(ctx.fs, p);
+            let real_p = crate::rules::acc::acc04::real_host_path(ctx.fs, p);
             [Some(base.as_str()), real_base.as_deref()]
                 .into_iter()
                 .flatten()

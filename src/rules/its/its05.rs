@@ -1,7 +1,7 @@
 //! ITS-05 — logs are kept for the required period.
 
-use super::*;
 use crate::collect::host::systemd::parse_timespan;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its05(ctx: &Context) -> Outcome {

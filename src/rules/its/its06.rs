@@ -1,7 +1,7 @@
 //! ITS-06 — logs are copied off the host or protected against change.
 
-use super::*;
 use crate::collect::host::systemd::UnitState;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its06(ctx: &Context) -> Outcome {

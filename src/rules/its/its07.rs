@@ -1,6 +1,6 @@
 //! ITS-07 — intrusion detection or prevention in place.
 
-use super::*;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its07(ctx: &Context) -> Outcome {

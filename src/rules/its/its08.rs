@@ -1,6 +1,6 @@
 //! ITS-08 — malware protection in place.
 
-use super::*;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its08(ctx: &Context) -> Outcome {

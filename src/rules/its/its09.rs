@@ -1,7 +1,7 @@
 //! ITS-09 — security updates applied automatically or on a schedule.
 
-use super::*;
 use crate::collect::host::linux::updates::periodic_on;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its09(ctx: &Context) -> Outcome {

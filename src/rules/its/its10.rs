@@ -1,6 +1,6 @@
 //! ITS-10 — passwords have a minimum length.
 
-use super::*;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its10(ctx: &Context) -> Outcome {

@@ -1,6 +1,6 @@
 //! ITS-11 — file-sharing protocols are not obsolete (Samba).
 
-use super::*;
+use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its11(ctx: &Context) -> Outcome {

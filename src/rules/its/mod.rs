@@ -1,9 +1,20 @@
 //! ITS — 情報システムのセキュリティ (information-system security).
-//! The rules live in `evaluate::host` (one module per item).
+//! One module per item.
 
-use super::host;
-use super::{Context, ItemResult, Rule};
+pub mod its01;
+pub mod its02;
+pub mod its03;
+pub mod its04;
+pub mod its05;
+pub mod its06;
+pub mod its07;
+pub mod its08;
+pub mod its09;
+pub mod its10;
+pub mod its11;
+
 use crate::model::Outcome;
+use crate::rules::{Context, ItemResult, Rule};
 use std::collections::BTreeMap;
 
 type Done = BTreeMap<String, ItemResult>;
@@ -23,35 +34,35 @@ pub const RULES: &[(&str, Rule)] = &[
 ];
 
 fn its01(ctx: &Context, _: &Done) -> Outcome {
-    host::its01::its01(ctx)
+    self::its01::its01(ctx)
 }
 fn its02(ctx: &Context, _: &Done) -> Outcome {
-    host::its02::its02(ctx)
+    self::its02::its02(ctx)
 }
 fn its03(ctx: &Context, _: &Done) -> Outcome {
-    host::its03::its03(ctx)
+    self::its03::its03(ctx)
 }
 fn its04(ctx: &Context, _: &Done) -> Outcome {
-    host::its04::its04(ctx)
+    self::its04::its04(ctx)
 }
 fn its05(ctx: &Context, _: &Done) -> Outcome {
-    host::its05::its05(ctx)
+    self::its05::its05(ctx)
 }
 fn its06(ctx: &Context, _: &Done) -> Outcome {
-    host::its06::its06(ctx)
+    self::its06::its06(ctx)
 }
 fn its07(ctx: &Context, _: &Done) -> Outcome {
-    host::its07::its07(ctx)
+    self::its07::its07(ctx)
 }
 fn its08(ctx: &Context, _: &Done) -> Outcome {
-    host::its08::its08(ctx)
+    self::its08::its08(ctx)
 }
 fn its09(ctx: &Context, _: &Done) -> Outcome {
-    host::its09::its09(ctx)
+    self::its09::its09(ctx)
 }
 fn its10(ctx: &Context, _: &Done) -> Outcome {
-    host::its10::its10(ctx)
+    self::its10::its10(ctx)
 }
 fn its11(ctx: &Context, _: &Done) -> Outcome {
-    host::its11::its11(ctx)
+    self::its11::its11(ctx)
 }

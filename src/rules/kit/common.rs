@@ -1,8 +1,8 @@
 //! Small helpers shared by the rules.
 
-use super::Context;
 use crate::i18n::Text;
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use crate::rules::Context;
 use chrono::NaiveDate;
 
 /// Collects findings of one rule; the result is the weakest finding.

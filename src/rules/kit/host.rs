@@ -6,28 +6,16 @@
 //! passes, and is not_applicable when no host has any of them (see
 //! docs/host-settings.md).
 
-pub mod acc03;
-pub mod its01;
-pub mod its02;
-pub mod its03;
-pub mod its04;
-pub mod its05;
-pub mod its06;
-pub mod its07;
-pub mod its08;
-pub mod its09;
-pub mod its10;
-pub mod its11;
-pub mod shares;
-
-use super::Context;
-use super::util::missing_collector;
-use crate::catalogue::policies::{Check, Policy, policy};
-use crate::collect::host::conf::{FileRef, HostError, Line};
-use crate::collect::host::linux::LinuxFacts;
-use crate::collect::host::windows::WindowsHost;
-use crate::i18n::Text;
-use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+// The rule files of the host items start with `use crate::rules::kit::host::*;`:
+// these imports are their prelude.
+pub use super::common::missing_collector;
+pub use crate::catalogue::policies::{Check, Policy, policy};
+pub use crate::collect::host::conf::{FileRef, HostError, Line};
+pub use crate::collect::host::linux::LinuxFacts;
+pub use crate::collect::host::windows::WindowsHost;
+pub use crate::i18n::Text;
+pub use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+pub use crate::rules::Context;
 
 /// One host's verdict on an item.
 pub enum Verdict {
@@ -350,19 +338,19 @@ mod tests {
     #[test]
     fn every_policy_is_used_by_a_rule_and_every_used_policy_exists() {
         const SOURCES: &[&str] = &[
-            include_str!("its01.rs"),
-            include_str!("its02.rs"),
-            include_str!("its03.rs"),
-            include_str!("its04.rs"),
-            include_str!("its05.rs"),
-            include_str!("its06.rs"),
-            include_str!("its07.rs"),
-            include_str!("its08.rs"),
-            include_str!("its09.rs"),
-            include_str!("its10.rs"),
-            include_str!("its11.rs"),
-            include_str!("shares.rs"),
-            include_str!("acc03.rs"),
+            include_str!("../its/its01.rs"),
+            include_str!("../its/its02.rs"),
+            include_str!("../its/its03.rs"),
+            include_str!("../its/its04.rs"),
+            include_str!("../its/its05.rs"),
+            include_str!("../its/its06.rs"),
+            include_str!("../its/its07.rs"),
+            include_str!("../its/its08.rs"),
+            include_str!("../its/its09.rs"),
+            include_str!("../its/its10.rs"),
+            include_str!("../its/its11.rs"),
+            include_str!("../acc/acc04.rs"),
+            include_str!("../acc/acc03.rs"),
         ];
         let re = regex::Regex::new(r#""((?:LNX|WIN)-[A-Z]{2,4}-\d{3})""#).unwrap();
         let used: std::collections::BTreeSet<String> = SOURCES

@@ -6,11 +6,11 @@
 //! pass (or be partial or not applicable) is `error` instead, and a failing item
 //! keeps `fail` with the problem added to its reason. Every unread path is evidence.
 
-use super::util::{accounts_error, missing_collector};
-use super::{Context, ItemResult};
 use crate::collect::walk::{Finding, Gap, GapKind, RootKind, ShareFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
+use crate::rules::kit::common::{accounts_error, missing_collector};
+use crate::rules::{Context, ItemResult};
 use crate::tr;
 use std::collections::BTreeMap;
 

@@ -1,10 +1,10 @@
 //! STO — 保管する金庫・取り扱うエリア (safes, storage and restricted areas).
 
-use super::shares;
-use super::util::record_exists;
-use super::{Context, ItemResult, Rule};
 use crate::model::Outcome;
 use crate::profile::RecordKind;
+use crate::rules::kit::common::record_exists;
+use crate::rules::kit::shares;
+use crate::rules::{Context, ItemResult, Rule};
 use std::collections::BTreeMap;
 
 type Done = BTreeMap<String, ItemResult>;

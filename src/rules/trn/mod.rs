@@ -1,11 +1,11 @@
 //! TRN — 従業員向けトレーニング (training of staff).
 
-use super::adm::person_evidence;
-use super::util::{Findings, accounts_error, days, within};
-use super::{Context, ItemResult, Rule};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Person, Principal, REQUIRED_TOPICS};
+use crate::rules::adm::person_evidence;
+use crate::rules::kit::common::{Findings, accounts_error, days, within};
+use crate::rules::{Context, ItemResult, Rule};
 use crate::tr;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
