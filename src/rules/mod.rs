@@ -1,6 +1,9 @@
-//! Evaluation: facts + profile → one result per checklist item.
+//! Rules: facts + profile → one result per checklist item.
 //!
-//! Each criterion has its module with the rules of its computed items (`RULES`).
+//! One file per item, `rules/<criterion>/<id>.rs`, holds that item's whole
+//! decision in its `RULE`; each criterion lists its item files once, in its
+//! `items!` block, and [`registry`] chains the six lists. Rules read [`Context`]
+//! only: the facts the collectors gathered and the profile, never the disk.
 //! Answers and waivers are layered on top in one place (`answers.rs`), so every
 //! item follows the same rules for unanswered, mixed and waived items.
 
@@ -15,6 +18,7 @@ pub mod sto;
 pub mod trn;
 
 use crate::catalogue::Catalogue;
+pub use crate::catalogue::ItemId;
 use crate::collect::Facts;
 use crate::i18n::Text;
 use crate::model::{Evidence, Outcome, Status};
@@ -31,12 +35,61 @@ pub struct Context<'a> {
     pub facts: &'a Facts,
 }
 
-/// A rule computes an item's automatic or records part. `done` holds the final
-/// results of the items evaluated before it (see [`DEPENDENT`]).
-pub type Rule = fn(&Context, &BTreeMap<String, ItemResult>) -> Outcome;
+/// The final results of the items evaluated so far, by item.
+pub type Done = BTreeMap<ItemId, ItemResult>;
 
-/// Items whose rule reads another item's final result; evaluated last.
-pub const DEPENDENT: &[&str] = &["HDL-07"];
+/// An item's computed (automatic or records) part.
+pub type Eval = fn(&Context, &Done) -> Outcome;
+
+/// One checklist item's rule: what its file registers.
+pub struct ItemRule {
+    pub id: ItemId,
+    /// `None` for an item answered in the profile only (source `manual`).
+    pub eval: Option<Eval>,
+    /// Items whose final results `eval` reads from [`Done`]: evaluated after
+    /// every item that reads none.
+    pub reads: &'static [ItemId],
+}
+
+impl ItemRule {
+    /// An item the tool decides (in part) with `eval`.
+    pub const fn new(id: ItemId, eval: Eval) -> ItemRule {
+        ItemRule {
+            id,
+            eval: Some(eval),
+            reads: &[],
+        }
+    }
+
+    /// An item answered in the profile only.
+    pub const fn manual(id: ItemId) -> ItemRule {
+        ItemRule {
+            id,
+            eval: None,
+            reads: &[],
+        }
+    }
+
+    /// The same rule, reading the final results of `items`.
+    pub const fn reads(self, items: &'static [ItemId]) -> ItemRule {
+        ItemRule {
+            reads: items,
+            ..self
+        }
+    }
+}
+
+/// Declares a criterion's item files (one `mod` each) and lists their rules in
+/// `RULES`: adding an item is one line here plus its file.
+macro_rules! items {
+    ($($item:ident),* $(,)?) => {
+        $(pub mod $item;)*
+
+        /// This criterion's item rules, in checklist order.
+        pub static RULES: &[&crate::rules::ItemRule] = &[$(&$item::RULE),*];
+    };
+}
+pub(crate) use items;
 
 /// The result of one item, as the report shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,8 +106,8 @@ pub struct ItemResult {
     pub expired_waiver: Option<NaiveDate>,
 }
 
-/// All rules of all criteria.
-pub fn rules() -> impl Iterator<Item = &'static (&'static str, Rule)> {
+/// Every item's rule, criterion by criterion.
+pub fn registry() -> impl Iterator<Item = &'static ItemRule> {
     adm::RULES
         .iter()
         .chain(hdl::RULES)
@@ -62,28 +115,34 @@ pub fn rules() -> impl Iterator<Item = &'static (&'static str, Rule)> {
         .chain(acc::RULES)
         .chain(sto::RULES)
         .chain(its::RULES)
+        .copied()
 }
 
-pub fn rule_for(id: &str) -> Option<Rule> {
-    rules().find(|(i, _)| *i == id).map(|(_, r)| *r)
+pub fn rule_for(id: ItemId) -> Option<&'static ItemRule> {
+    registry().find(|r| r.id == id)
 }
 
-/// Evaluates every item of the catalogue, in catalogue order.
+/// Evaluates every item of the catalogue; results in catalogue order.
 pub fn evaluate(cat: &Catalogue, ctx: &Context) -> Vec<ItemResult> {
-    let mut done: BTreeMap<String, ItemResult> = BTreeMap::new();
-    let order = cat
+    let rules: Vec<(Option<ItemId>, Option<&ItemRule>)> = cat
         .items
         .iter()
-        .filter(|i| !DEPENDENT.contains(&i.id.as_str()))
-        .chain(
-            cat.items
-                .iter()
-                .filter(|i| DEPENDENT.contains(&i.id.as_str())),
-        );
-    for item in order {
+        .map(|i| {
+            let id = ItemId::parse(&i.id);
+            (id, id.and_then(rule_for))
+        })
+        .collect();
+    let reads_others = |k: usize| rules[k].1.is_some_and(|r| !r.reads.is_empty());
+    let order = (0..cat.items.len())
+        .filter(|k| !reads_others(*k))
+        .chain((0..cat.items.len()).filter(|k| reads_others(*k)));
+    let mut done = Done::new();
+    let mut unknown: BTreeMap<usize, ItemResult> = BTreeMap::new();
+    for k in order {
+        let item = &cat.items[k];
         let computed = if item.source.is_computed() {
-            Some(match rule_for(&item.id) {
-                Some(rule) => rule(ctx, &done),
+            Some(match rules[k].1.and_then(|r| r.eval) {
+                Some(eval) => eval(ctx, &done),
                 None => Outcome::error(Text::new(
                     format!("{} を判定する規則がこの版にありません", item.id),
                     format!("this version has no rule for {}", item.id),
@@ -93,11 +152,20 @@ pub fn evaluate(cat: &Catalogue, ctx: &Context) -> Vec<ItemResult> {
             None
         };
         let result = answers::combine(item, computed, ctx);
-        done.insert(item.id.clone(), result);
+        match rules[k].0 {
+            Some(id) => {
+                done.insert(id, result);
+            }
+            None => {
+                unknown.insert(k, result);
+            }
+        }
     }
-    cat.items
-        .iter()
-        .filter_map(|i| done.remove(&i.id))
+    (0..cat.items.len())
+        .filter_map(|k| match rules[k].0 {
+            Some(id) => done.remove(&id),
+            None => unknown.remove(&k),
+        })
         .collect()
 }
 
@@ -107,21 +175,44 @@ mod tests {
     use crate::catalogue::Source;
 
     #[test]
-    fn every_computed_item_has_exactly_one_rule_and_every_rule_an_item() {
+    fn the_registry_and_the_checklist_hold_exactly_the_same_items() {
         let cat = Catalogue::builtin();
+        let registered: Vec<&str> = registry().map(|r| r.id.as_str()).collect();
+        let written: Vec<&str> = cat.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(registered, written);
         for item in &cat.items {
-            let n = rules().filter(|(id, _)| *id == item.id).count();
-            let expected = usize::from(item.source != Source::Manual);
+            let rule = rule_for(ItemId::parse(&item.id).unwrap()).unwrap();
             assert_eq!(
-                n,
-                expected,
-                "{} ({}) has {n} rules",
+                rule.eval.is_some(),
+                item.source != Source::Manual,
+                "{} ({}): a computed part exactly when the checklist says so",
                 item.id,
                 item.source.code()
             );
         }
-        for (id, _) in rules() {
-            assert!(cat.item(id).is_some(), "rule {id} has no checklist item");
+    }
+
+    #[test]
+    fn each_rule_lives_in_the_file_named_after_its_item() {
+        // rules/<criterion>/<id>.rs declares the RULE of exactly that ID.
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for rule in registry() {
+            let id = rule.id.as_str();
+            let file = base.join(id[..3].to_lowercase()).join(format!(
+                "{}{}.rs",
+                id[..3].to_lowercase(),
+                &id[4..]
+            ));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let variant = format!("{:?}", rule.id);
+            assert!(
+                text.contains("pub static RULE: ItemRule = ItemRule::")
+                    && (text.contains(&format!("(ItemId::{variant},"))
+                        || text.contains(&format!("(ItemId::{variant})"))),
+                "{} does not register {id}",
+                file.display()
+            );
         }
     }
 }

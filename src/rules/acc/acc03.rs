@@ -5,6 +5,8 @@
 use crate::collect::host::path_at_or_below;
 use crate::collect::host::windows::norm_win;
 use crate::rules::kit::host::*;
+use crate::i18n::en_n;
+use crate::rules::kit::shares::*;
 use crate::tr;
 
 /// Findings for the Windows asset paths; `None` when the register has none.
@@ -198,4 +200,46 @@ pub fn merge(linux: Outcome, ctx: &Context) -> Outcome {
         reason,
         evidence,
     }
+}
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Acc03, eval);
+
+/// The file-share walk's result, plus the Windows evidence (icacls).
+fn eval(ctx: &Context, done: &Done) -> Outcome {
+    merge(acc03_shares(ctx, done), ctx)
+}
+
+fn acc03_shares(ctx: &Context, _: &Done) -> Outcome {
+    let sf = match walked_facts(ctx) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let p = sf.counts.protected;
+    if p == 0 {
+        return with_asset_gaps(sf, no_protected(), DIRS);
+    }
+    let o = if sf.world_readable.is_empty() {
+        Outcome::pass(Text::new(
+            format!("保護対象ファイル {p} 件のうち、誰でも読めるものはありません"),
+            format!(
+                "{} readable by everyone",
+                en_n(
+                    p,
+                    "the protected file is not",
+                    &format!("none of the {p} protected files is")
+                )
+            ),
+        ))
+    } else {
+        let n = sf.world_readable.len();
+        Outcome::fail(Text::new(
+            format!("誰でも読める保護対象ファイルが {n} 件あります"),
+            format!(
+                "{n} protected {} readable by everyone",
+                en_n(n, "file is", "files are")
+            ),
+        ))
+        .with(sf.world_readable.iter().map(file_evidence))
+    };
+    with_asset_gaps(sf, o, DIRS)
 }

@@ -303,3 +303,9 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
         ),
     ))
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Acc04, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    acc04(ctx)
+}

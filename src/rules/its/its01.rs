@@ -425,3 +425,9 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         vec![],
     )
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its01, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its01(ctx)
+}

@@ -124,3 +124,9 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         ),
     ))
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its02, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its02(ctx)
+}

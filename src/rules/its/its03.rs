@@ -524,3 +524,9 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         ),
     )
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its03, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its03(ctx)
+}

@@ -228,3 +228,9 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         .with([ev])
     }
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its04, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its04(ctx)
+}

@@ -388,3 +388,9 @@ pub fn windows(w: &WindowsHost) -> Verdict {
         .with(evs)
     })
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its05, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its05(ctx)
+}

@@ -154,3 +154,9 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         ],
     ))
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its06, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its06(ctx)
+}

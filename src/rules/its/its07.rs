@@ -261,3 +261,9 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
         ],
     )
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its07, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its07(ctx)
+}

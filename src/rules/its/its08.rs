@@ -83,3 +83,9 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("defender.json")).detail(pol(id, Text::new("値がありません", "value missing")))]),
     }
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its08, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its08(ctx)
+}

@@ -178,3 +178,9 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             .collect(),
     )
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its09, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its09(ctx)
+}

@@ -223,3 +223,9 @@ pub fn windows(w: &WindowsHost, need: u64) -> Outcome {
         .with([ev]),
     }
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its10, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its10(ctx)
+}

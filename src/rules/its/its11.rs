@@ -87,3 +87,9 @@ fn decide(
         .with([ev])
     }
 }
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its11, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its11(ctx)
+}

@@ -15,7 +15,7 @@ pub use crate::collect::host::linux::LinuxFacts;
 pub use crate::collect::host::windows::WindowsHost;
 pub use crate::i18n::Text;
 pub use crate::model::{Evidence, EvidenceKind, Outcome, Status};
-pub use crate::rules::Context;
+pub use crate::rules::{Context, Done, ItemId, ItemRule};
 
 /// One host's verdict on an item.
 pub enum Verdict {
