@@ -131,10 +131,12 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     );
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let checks = crate::rules::file_checks();
     let input = WalkInput {
         fs: &fs,
         profile: &profile,
         accounts: accounts.as_ref(),
+        checks: &checks,
         roots,
         options: options(&a.walk, a.no_hash),
     };
@@ -177,10 +179,12 @@ pub fn audit_walk(
         .collect();
     let roots = crate::collect::walk::audit_roots(profile, &scans);
     let mut file = inventory.map(|f| std::io::BufWriter::with_capacity(1 << 20, f));
+    let checks = crate::rules::file_checks();
     let input = WalkInput {
         fs,
         profile,
         accounts: facts.accounts.as_ref().ok(),
+        checks: &checks,
         roots,
         options: WalkOptions {
             reuse,

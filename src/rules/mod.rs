@@ -20,6 +20,7 @@ pub mod trn;
 use crate::catalogue::Catalogue;
 pub use crate::catalogue::ItemId;
 use crate::collect::Facts;
+pub use crate::collect::walk::check::FileCheck;
 use crate::i18n::Text;
 use crate::model::{Evidence, Outcome, Status};
 use crate::profile::Profile;
@@ -49,6 +50,8 @@ pub struct ItemRule {
     /// Items whose final results `eval` reads from [`Done`]: evaluated after
     /// every item that reads none.
     pub reads: &'static [ItemId],
+    /// Its look at every file the walk (and watch mode) sees, if it needs one.
+    pub file_check: Option<&'static dyn FileCheck>,
 }
 
 impl ItemRule {
@@ -58,6 +61,7 @@ impl ItemRule {
             id,
             eval: Some(eval),
             reads: &[],
+            file_check: None,
         }
     }
 
@@ -67,6 +71,15 @@ impl ItemRule {
             id,
             eval: None,
             reads: &[],
+            file_check: None,
+        }
+    }
+
+    /// The same rule, with a check the walker calls for every file.
+    pub const fn file_check(self, check: &'static dyn FileCheck) -> ItemRule {
+        ItemRule {
+            file_check: Some(check),
+            ..self
         }
     }
 
@@ -116,6 +129,12 @@ pub fn registry() -> impl Iterator<Item = &'static ItemRule> {
         .chain(sto::RULES)
         .chain(its::RULES)
         .copied()
+}
+
+/// The per-file checks of every item that has one, in checklist order: what the
+/// walker and watch mode call for each file.
+pub fn file_checks() -> Vec<&'static dyn FileCheck> {
+    registry().filter_map(|r| r.file_check).collect()
 }
 
 pub fn rule_for(id: ItemId) -> Option<&'static ItemRule> {
@@ -180,6 +199,13 @@ mod tests {
         let registered: Vec<&str> = registry().map(|r| r.id.as_str()).collect();
         let written: Vec<&str> = cat.items.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(registered, written);
+        for check in file_checks() {
+            assert!(
+                rule_for(check.id()).is_some_and(|r| r.file_check.is_some()),
+                "the file check of {} is registered by another item",
+                check.id()
+            );
+        }
         for item in &cat.items {
             let rule = rule_for(ItemId::parse(&item.id).unwrap()).unwrap();
             assert_eq!(

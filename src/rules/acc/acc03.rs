@@ -7,6 +7,8 @@ use crate::collect::host::windows::norm_win;
 use crate::rules::kit::host::*;
 use crate::i18n::en_n;
 use crate::rules::kit::shares::*;
+use crate::collect::walk::Finding;
+use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::tr;
 
 /// Findings for the Windows asset paths; `None` when the register has none.
@@ -202,7 +204,7 @@ pub fn merge(linux: Outcome, ctx: &Context) -> Outcome {
     }
 }
 
-pub static RULE: ItemRule = ItemRule::new(ItemId::Acc03, eval);
+pub static RULE: ItemRule = ItemRule::new(ItemId::Acc03, eval).file_check(&WorldReadable);
 
 /// The file-share walk's result, plus the Windows evidence (icacls).
 fn eval(ctx: &Context, done: &Done) -> Outcome {
@@ -218,7 +220,7 @@ fn acc03_shares(ctx: &Context, _: &Done) -> Outcome {
     if p == 0 {
         return with_asset_gaps(sf, no_protected(), DIRS);
     }
-    let o = if sf.world_readable.is_empty() {
+    let o = if sf.findings(ItemId::Acc03).is_empty() {
         Outcome::pass(Text::new(
             format!("保護対象ファイル {p} 件のうち、誰でも読めるものはありません"),
             format!(
@@ -231,7 +233,7 @@ fn acc03_shares(ctx: &Context, _: &Done) -> Outcome {
             ),
         ))
     } else {
-        let n = sf.world_readable.len();
+        let n = sf.findings(ItemId::Acc03).len();
         Outcome::fail(Text::new(
             format!("誰でも読める保護対象ファイルが {n} 件あります"),
             format!(
@@ -239,7 +241,33 @@ fn acc03_shares(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "file is", "files are")
             ),
         ))
-        .with(sf.world_readable.iter().map(file_evidence))
+        .with(sf.findings(ItemId::Acc03).iter().map(file_evidence))
     };
     with_asset_gaps(sf, o, DIRS)
+}
+
+/// A protected file everyone can read: other may read it and pass through every
+/// folder from the share root down.
+struct WorldReadable;
+
+impl FileCheck for WorldReadable {
+    fn id(&self) -> ItemId {
+        ItemId::Acc03
+    }
+
+    fn on_file(&self, f: &FileFacts, out: &mut Vec<Finding>) {
+        if !f.protected() || f.mode & 0o004 == 0 || !f.others_x {
+            return;
+        }
+        let mode = format!("{:04o}", f.mode & 0o7777);
+        let mut x = finding(
+            f,
+            tr!(
+                "mode {mode}：other（全員）が読み取れ、共有ルートから親フォルダまで全員が通過（o+x）できます",
+                "mode {mode}, other can read, and every folder from the share root down lets others through (o+x)"
+            ),
+        );
+        x.excerpt = Some(symbolic(f.mode));
+        out.push(x);
+    }
 }

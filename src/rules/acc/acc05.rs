@@ -7,8 +7,11 @@ use crate::model::{Outcome, Status};
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
 use crate::rules::kit::shares::*;
+use crate::collect::walk::Finding;
+use crate::collect::walk::acl;
+use crate::collect::walk::check::{FileCheck, FileFacts};
 
-pub static RULE: ItemRule = ItemRule::new(ItemId::Acc05, acc05_whole);
+pub static RULE: ItemRule = ItemRule::new(ItemId::Acc05, acc05_whole).file_check(&LeaverAcl);
 
 /// ACC-05 that never passes past a line of the account files it could not read
 /// naming a leaver (that line may be the leaver's live account or membership).
@@ -138,13 +141,13 @@ fn acc05(ctx: &Context, _: &Done) -> Outcome {
 /// did not run.
 pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
     let sf = ctx.facts.files.as_ref()?;
-    let o = if sf.leaver_acl.is_empty() {
+    let o = if sf.findings(ItemId::Acc05).is_empty() {
         Outcome::pass(Text::new(
             "保護対象ファイルの ACL に退職者は残っていません",
             "no leaver is named in a protected file's ACL",
         ))
     } else {
-        let n = sf.leaver_acl.len();
+        let n = sf.findings(ItemId::Acc05).len();
         Outcome::fail(Text::new(
             format!("保護対象ファイルの ACL に退職者が残っています（{n} 件）"),
             format!(
@@ -152,7 +155,49 @@ pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
                 en_n(n, "entry", "entries")
             ),
         ))
-        .with(sf.leaver_acl.iter().map(file_evidence))
+        .with(sf.findings(ItemId::Acc05).iter().map(file_evidence))
     };
     Some(with_asset_gaps(sf, o, ACL))
+}
+
+/// A leaver named in a protected file's ACL.
+struct LeaverAcl;
+
+impl FileCheck for LeaverAcl {
+    fn id(&self) -> ItemId {
+        ItemId::Acc05
+    }
+
+    fn on_file(&self, f: &FileFacts, out: &mut Vec<Finding>) {
+        if !f.protected() || f.acl_unknown {
+            return;
+        }
+        let Some(a) = f.acl else { return };
+        for en in a.entries.iter().filter(|x| x.tag == acl::USER) {
+            let Some(name) = f.run.user_name(en.id) else {
+                continue;
+            };
+            if !f.run.leavers.contains(name) {
+                continue;
+            }
+            let perm = format!("user:{name}:{}", acl::perm_string(en.perm));
+            out.push(Finding {
+                path: f.path.clone(),
+                kind: f.kind,
+                asset: f.asset(),
+                principal: Some(format!("user:{name}")),
+                excerpt: Some(perm.clone()),
+                sha256: None,
+                detail: tr!(
+                    "退職者 {name} が ACL に残っています（{perm}）",
+                    "leaver {name} is still named in the ACL ({perm})"
+                ),
+            });
+        }
+    }
+
+    /// Watch mode follows files, not the roster: a leaver is found by the audit.
+    fn watched(&self) -> bool {
+        false
+    }
 }

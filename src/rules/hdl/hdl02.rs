@@ -6,8 +6,11 @@ use crate::model::Outcome;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::collect::walk::{Finding, RootKind};
 use crate::rules::kit::shares::*;
+use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::collect::walk::classify::{Hit, Where};
+use crate::profile::Profile;
 
-pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl02, hdl02);
+pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl02, hdl02).file_check(&MarkedOutside);
 
 fn hdl02(ctx: &Context, _: &Done) -> Outcome {
     let sf = match share_facts(ctx) {
@@ -26,7 +29,7 @@ fn hdl02(ctx: &Context, _: &Done) -> Outcome {
     if ctx.profile.markers.is_empty() {
         return no_markers();
     }
-    let bad: Vec<&Finding> = findings(&sf.marked_unregistered, SHARES).collect();
+    let bad: Vec<&Finding> = findings(sf.findings(ItemId::Hdl02), SHARES).collect();
     let o = if bad.is_empty() {
         Outcome::pass(Text::new(
             "表示付きファイルはすべて台帳に登録された保存場所にあります",
@@ -44,4 +47,47 @@ fn hdl02(ctx: &Context, _: &Done) -> Outcome {
         .with(bad.into_iter().map(file_evidence))
     };
     with_gaps(sf, o, CONTENT, SHARES)
+}
+
+/// A marked file outside every asset's paths.
+struct MarkedOutside;
+
+impl FileCheck for MarkedOutside {
+    fn id(&self) -> ItemId {
+        ItemId::Hdl02
+    }
+
+    fn on_file(&self, f: &FileFacts, out: &mut Vec<Finding>) {
+        if !f.marked() || f.protected() {
+            return;
+        }
+        let (fj, fe) = describe_hits(f.run.profile, f.hits);
+        out.push(finding(
+            f,
+            Text::new(
+                format!("表示{fj}がありますが、台帳のどの資産の保存場所（paths）にも一致しません"),
+                format!("marked {fe}, but matches no asset's paths"),
+            ),
+        ));
+    }
+}
+
+/// `「社外秘」（ファイル名）` / `"社外秘" (name)` lists of the markers found.
+fn describe_hits(p: &Profile, hits: &[Hit]) -> (String, String) {
+    let mut ja: Vec<String> = Vec::new();
+    let mut en: Vec<String> = Vec::new();
+    for h in hits {
+        let (pj, pe) = match h.place {
+            Where::Name => ("ファイル名", "name"),
+            Where::Directory => ("フォルダ名", "directory"),
+            Where::Content => ("内容", "content"),
+        };
+        let m = &p.markers[h.marker as usize];
+        let e = format!("\"{m}\" ({pe})");
+        if !en.contains(&e) {
+            en.push(e);
+            ja.push(format!("「{m}」（{pj}）"));
+        }
+    }
+    (ja.join("、"), en.join(", "))
 }

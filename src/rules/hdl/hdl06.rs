@@ -5,8 +5,11 @@ use crate::i18n::{Text, en_n};
 use crate::model::Outcome;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::rules::kit::shares::*;
+use crate::collect::walk::Finding;
+use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::tr;
 
-pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl06, hdl06);
+pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl06, hdl06).file_check(&Unmarked);
 
 fn hdl06(ctx: &Context, _: &Done) -> Outcome {
     let sf = match walked_facts(ctx) {
@@ -17,7 +20,7 @@ fn hdl06(ctx: &Context, _: &Done) -> Outcome {
     if p == 0 {
         return with_asset_gaps(sf, no_protected(), CONTENT);
     }
-    let u = sf.unmarked_protected.len() as u64;
+    let u = sf.findings(ItemId::Hdl06).len() as u64;
     let o = if u == 0 {
         Outcome::pass(Text::new(
             format!(
@@ -45,7 +48,38 @@ fn hdl06(ctx: &Context, _: &Done) -> Outcome {
         } else {
             Outcome::fail(r)
         };
-        o.with(sf.unmarked_protected.iter().map(file_evidence))
+        o.with(sf.findings(ItemId::Hdl06).iter().map(file_evidence))
     };
     with_asset_gaps(sf, o, CONTENT)
+}
+
+/// A protected file that carries no marker. A file whose content could not be
+/// read may carry its marker inside: it is a walk problem (HDL-06 cannot pass),
+/// not a certainly unmarked file.
+struct Unmarked;
+
+impl FileCheck for Unmarked {
+    fn id(&self) -> ItemId {
+        ItemId::Hdl06
+    }
+
+    fn on_file(&self, f: &FileFacts, out: &mut Vec<Finding>) {
+        if !f.protected() || f.marked() || f.content_unknown {
+            return;
+        }
+        let lbl = f.label.unwrap_or_default();
+        out.push(finding(
+            f,
+            tr!(
+                "台帳 {lbl} の保護対象ですが、ファイル名・フォルダ名・内容のいずれにも表示（markers）がありません",
+                "protected ({lbl}) but carries no marker in its name, its folders' names or its content"
+            ),
+        ));
+    }
+
+    /// Watch mode reports where files go and who can read them; a missing
+    /// label is a matter for the next audit.
+    fn watched(&self) -> bool {
+        false
+    }
 }

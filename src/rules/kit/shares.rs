@@ -6,6 +6,7 @@
 //! pass (or be partial or not applicable) is `error` instead, and a failing item
 //! keeps `fail` with the problem added to its reason. Every unread path is evidence.
 
+use crate::collect::walk::check::FileFacts;
 use crate::collect::walk::{Finding, Gap, GapKind, RootKind, ShareFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
@@ -203,4 +204,27 @@ pub(crate) fn findings<'a>(
 pub(crate) fn under(p: &str, dir: &str) -> bool {
     let dir = dir.trim_end_matches('/');
     p == dir || dir.is_empty() || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// A finding on the file `f` (its path, root kind and asset) with `detail`.
+pub(crate) fn finding(f: &FileFacts, detail: Text) -> Finding {
+    Finding {
+        path: f.path.clone(),
+        kind: f.kind,
+        asset: f.asset(),
+        principal: None,
+        excerpt: None,
+        sha256: None,
+        detail,
+    }
+}
+
+/// `-rw-r-----` for a regular file mode.
+pub fn symbolic(mode: u32) -> String {
+    let mut s = String::from("-");
+    for shift in [6, 3, 0] {
+        let p = ((mode >> shift) & 7) as u16;
+        s.push_str(&crate::collect::walk::acl::perm_string(p));
+    }
+    s
 }
