@@ -248,7 +248,7 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
     let host_facts =
         crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
-    let windows_hosts = host_facts.report_hosts();
+    let windows_hosts = build::windows_hosts(&host_facts);
     let host_warnings = host_facts.warnings();
     host_warnings
         .iter()

@@ -401,7 +401,7 @@ impl<'a> Collector<'a> {
         if e.size > 0
             && let Some(h) = sha
         {
-            // The original HDL-04 names is the first such file by path, not the
+            // The original a copy is reported against is the first such file by path, not the
             // first one a reader thread finished: the same tree, the same report.
             let lbl = label.unwrap_or_default();
             let orig = self

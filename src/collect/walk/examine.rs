@@ -1,6 +1,6 @@
 //! One path at a time, as watch mode needs it: the same classification and the
-//! same per-file rules as the walk (HDL-02, HDL-04, HDL-05, ACC-02, ACC-03),
-//! with the protected contents of the last full walk kept for HDL-04.
+//! same per-file checks as the walk (those whose `watched()` is true), with the
+//! protected contents of the last full walk kept for the copy search.
 
 use super::check::FileCheck;
 use super::classify::{Excluder, Markers, is_discard_dir};
@@ -84,7 +84,7 @@ impl<'a> Examiner<'a> {
     }
 
     /// A full walk (at start and after a lost event queue): its facts, and the
-    /// protected contents kept for later HDL-04 checks.
+    /// protected contents kept for the copy search of later events.
     pub fn walk_all(&mut self) -> std::io::Result<ShareFacts> {
         let input = WalkInput {
             fs: self.fs,

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-pub use collect::Collector;
+pub use collect::{Collector, rfc3339};
 
 /// Which kind of walk root a path was found under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -199,74 +199,6 @@ impl ShareFacts {
     /// Did the walk leave anything unread (for `scan`'s exit code)?
     pub fn incomplete(&self) -> bool {
         self.gaps.iter().any(|g| g.what != GapKind::OtherFilesystem)
-    }
-
-    /// `report.json`'s `inventory`.
-    pub fn inventory(&self) -> crate::report::model::Inventory {
-        crate::report::model::Inventory {
-            files: self.counts.files,
-            bytes: self.counts.bytes,
-            protected: self.counts.protected,
-            marked: self.counts.marked,
-            hashed: self.counts.hashed,
-            reused: self.counts.reused,
-            started_at: self.started_at.map(|(s, n)| collect::rfc3339(s, n)),
-        }
-    }
-
-    /// `report.json`'s `coverage`.
-    pub fn coverage(&self) -> crate::report::model::Coverage {
-        use crate::report::model::{Coverage, CoverageRoot, Unreadable};
-        let entry = |p: &PathRef, e: &str| Unreadable {
-            path: p.path.clone(),
-            path_b64: p.b64.clone(),
-            error: e.to_string(),
-        };
-        Coverage {
-            unreadable: self
-                .gaps
-                .iter()
-                .filter(|g| g.what != GapKind::OtherFilesystem)
-                .map(|g| entry(&g.path, &g.error))
-                .collect(),
-            vanished: self.vanished.len() as u64,
-            loops: self.loops.len() as u64,
-            skipped_special: self.counts.special,
-            roots: self
-                .roots
-                .iter()
-                .map(|r| CoverageRoot {
-                    path: r.path.path.clone(),
-                    path_b64: r.path.b64.clone(),
-                    kind: r.kind.code().into(),
-                    error: r.error.clone(),
-                })
-                .collect(),
-            vanished_paths: self
-                .vanished
-                .iter()
-                .map(|p| entry(p, "vanished during the walk"))
-                .collect(),
-            loop_paths: self
-                .loops
-                .iter()
-                .map(|(p, of)| {
-                    entry(
-                        p,
-                        &format!("filesystem loop: same directory as {}", of.path),
-                    )
-                })
-                .collect(),
-            other_filesystems: self
-                .gaps
-                .iter()
-                .filter(|g| g.what == GapKind::OtherFilesystem)
-                .map(|g| entry(&g.path, &g.error))
-                .collect(),
-            excluded: self.excluded,
-            dirs: self.counts.dirs,
-            symlinks: self.counts.symlinks,
-        }
     }
 }
 
