@@ -86,7 +86,7 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         .map(|d| crate::bundle::prepare(d, lang))
         .transpose()?;
     let fs = RootFs::new(a.root());
-    let mut facts = Facts::collect(&fs);
+    let mut facts = Facts::collect(&fs, &profile);
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
     let host_facts =
         crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;

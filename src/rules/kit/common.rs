@@ -92,43 +92,46 @@ pub fn local_file(ctx: &Context, kind: EvidenceKind, written: &str) -> (bool, Ev
     (state == LocalFile::Present, ev)
 }
 
-/// Like [`local_file`], telling a missing file from one that cannot be read. These
-/// are the company's own files (beside the profile, not on the audited host), so a
-/// symbolic link to the current version of a document is followed.
+/// Like [`local_file`], telling a missing file from one that cannot be read. The
+/// file was read by `collect::records` (a symbolic link to the current version of
+/// a document is followed there).
 pub fn local_file_state(ctx: &Context, kind: EvidenceKind, written: &str) -> (LocalFile, Evidence) {
-    let path = ctx.profile.local_path(written);
+    use crate::collect::records::RecordFile;
     let ev = Evidence::new(kind).path(written);
-    let shown = path.display();
-    let read = std::fs::canonicalize(&path).and_then(|real| crate::rootfs::read_regular(&real));
-    match read {
-        Ok(bytes) => (
-            LocalFile::Present,
-            ev.sha256(Some(crate::rootfs::sha256_hex(&bytes))),
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+    let Some((shown, state)) = ctx.facts.records.get(written) else {
+        // Every file the profile names is collected; a rule asking for another
+        // one is a bug, and never a silent verdict.
+        return (
+            LocalFile::Unreadable("not collected".into()),
+            ev.detail(Text::new(
+                format!("ファイルが収集されていません: {written}"),
+                format!("file was not collected: {written}"),
+            )),
+        );
+    };
+    match state {
+        RecordFile::Present { sha256 } => (LocalFile::Present, ev.sha256(Some(sha256.clone()))),
+        RecordFile::NotFound => (
             LocalFile::Missing,
             ev.detail(Text::new(
                 format!("ファイルがありません: {shown}"),
                 format!("file not found: {shown}"),
             )),
         ),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => (
+        RecordFile::NotRegular => (
             LocalFile::Missing,
             ev.detail(Text::new(
                 format!("通常のファイルではありません: {shown}"),
                 format!("not a regular file: {shown}"),
             )),
         ),
-        Err(e) => {
-            let msg = crate::collect::walk::read::io_message(&e);
-            (
-                LocalFile::Unreadable(msg.clone()),
-                ev.detail(Text::new(
-                    format!("ファイルを読み取れません: {shown}（{msg}）"),
-                    format!("file could not be read: {shown} ({msg})"),
-                )),
-            )
-        }
+        RecordFile::Unreadable(msg) => (
+            LocalFile::Unreadable(msg.clone()),
+            ev.detail(Text::new(
+                format!("ファイルを読み取れません: {shown}（{msg}）"),
+                format!("file could not be read: {shown} ({msg})"),
+            )),
+        ),
     }
 }
 
