@@ -57,6 +57,6 @@ mod tests {
         for id in ItemId::ALL {
             assert_eq!(ItemId::parse(id.as_str()), Some(*id));
         }
-        assert_eq!(ItemId::parse("HDL-11"), None);
+        assert_eq!(ItemId::parse("HDL-99"), None);
     }
 }
