@@ -1,5 +1,5 @@
 //! The company's own files that the profile names (the appointment document,
-//! `documents`, the review records, the evidence of answers): read once here,
+//! `documents`, the review documents, `records`, the evidence of answers): read once here,
 //! so that the rules decide from facts and never touch the disk.
 //!
 //! These files live beside the profile, not on the audited host, so a symbolic
@@ -41,6 +41,7 @@ impl Records {
         }
         named.extend(profile.documents.iter().filter_map(|d| d.path.as_deref()));
         named.extend(profile.reviews.iter().filter_map(|r| r.document.as_deref()));
+        named.extend(profile.records.iter().filter_map(|r| r.path.as_deref()));
         for a in profile.answers.values() {
             named.extend(a.evidence.iter().map(String::as_str));
         }
@@ -103,6 +104,12 @@ mod tests {
             path: Some("gone.pdf".into()),
             ..Default::default()
         });
+        std::fs::write(d.path().join("takeout.csv"), b"date,who").unwrap();
+        p.records.push(crate::profile::Record {
+            kind: crate::profile::RecordKind::TakeOut,
+            path: Some("takeout.csv".into()),
+            note: None,
+        });
         let r = Records::collect(&p);
         assert_eq!(
             r.get("rules.pdf").unwrap().1,
@@ -112,6 +119,10 @@ mod tests {
         );
         assert_eq!(r.get("folder").unwrap().1, &RecordFile::NotRegular);
         assert_eq!(r.get("gone.pdf").unwrap().1, &RecordFile::NotFound);
+        assert!(matches!(
+            r.get("takeout.csv").unwrap().1,
+            RecordFile::Present { .. }
+        ));
         assert!(r.get("never-named.pdf").is_none());
     }
 }
