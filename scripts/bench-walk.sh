@@ -12,6 +12,8 @@
 #   LARGE_FILES  number of large files (default 4)
 #   LARGE_MIB    size of each large file in MiB (default 512)
 # BENCH_DIR=... keeps the generated trees there (default: a temp dir, removed).
+# BIN=... measures that binary instead of building this checkout (to compare two
+# builds in one session on the same trees).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +23,10 @@ LARGE_MIB=${3:-512}
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "needs python3 to generate the trees" >&2; exit 2; }
 
-cargo build --release --quiet
-BIN=$PWD/target/release/timaudit
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=$PWD/target/release/timaudit
+fi
 
 if [ -n "${BENCH_DIR:-}" ]; then
   WORK=$BENCH_DIR; mkdir -p "$WORK"

@@ -3,20 +3,20 @@
 //!
 //! One pipeline: **collect** facts → **evaluate** checklist items → **report**.
 
-pub mod app;
 pub mod bundle;
 pub mod catalogue;
 pub mod changes;
 pub mod cli;
 pub mod collect;
+pub mod commands;
 pub mod diag;
-pub mod evaluate;
 pub mod i18n;
 pub mod init;
 pub mod model;
 pub mod profile;
 pub mod report;
 pub mod rootfs;
+pub mod rules;
 pub mod sign;
 pub mod text;
 pub mod timeline;

@@ -2,5 +2,5 @@ use clap::Parser;
 
 fn main() {
     let cli = timaudit::cli::Cli::parse();
-    std::process::exit(timaudit::app::run(cli));
+    std::process::exit(timaudit::commands::run(cli));
 }

@@ -393,6 +393,20 @@ impl<R: io::BufRead> Iterator for BoundedLines<R> {
 /// refused it (`EPERM`: neither root nor the owner); their access times may change.
 pub static NOATIME_REFUSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// The `open()` flags of [`open_nofollow`]: read-only, never following a final
+/// symlink, never blocking on a FIFO or device, closed on exec, and (when `noatime`)
+/// without changing the access time. Taken from `libc`, because their values differ
+/// between architectures (on aarch64 `0o400000` is `O_LARGEFILE`, not `O_NOFOLLOW`).
+#[cfg(target_os = "linux")]
+fn flags_of(nofollow: bool, noatime: bool) -> i32 {
+    let base = libc::O_NONBLOCK | libc::O_CLOEXEC | if nofollow { libc::O_NOFOLLOW } else { 0 };
+    if noatime {
+        base | libc::O_NOATIME
+    } else {
+        base
+    }
+}
+
 /// Opens read-only with `O_NOFOLLOW | O_NONBLOCK | O_NOATIME` (falling back without
 /// `O_NOATIME`, which only the owner or root may use).
 pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
@@ -402,21 +416,16 @@ pub fn open_nofollow(path: &Path) -> io::Result<std::fs::File> {
 #[cfg(target_os = "linux")]
 fn open_flags(path: &Path, nofollow: bool) -> io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    const O_NOFOLLOW: i32 = 0o400000;
-    const O_NONBLOCK: i32 = 0o4000;
-    const O_NOATIME: i32 = 0o1000000;
-    const O_CLOEXEC: i32 = 0o2000000;
-    let base = O_NONBLOCK | O_CLOEXEC | if nofollow { O_NOFOLLOW } else { 0 };
     let open = |flags: i32| {
         std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(flags)
             .open(path)
     };
-    match open(base | O_NOATIME) {
-        Err(e) if e.raw_os_error() == Some(1) => {
+    match open(flags_of(nofollow, true)) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
             NOATIME_REFUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            open(base)
+            open(flags_of(nofollow, false))
         }
         r => r,
     }
@@ -489,6 +498,34 @@ mod tests {
             let e = fs.read("/fifo").unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn open_flags_are_this_architectures_libc_values() {
+        assert_eq!(
+            flags_of(true, true),
+            libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOATIME
+        );
+        assert_eq!(
+            flags_of(true, false),
+            libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC
+        );
+        assert_eq!(flags_of(true, true) & libc::O_ACCMODE, libc::O_RDONLY);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_final_symlink_is_refused_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("secret"), "x").unwrap();
+        std::os::unix::fs::symlink("secret", d.path().join("link")).unwrap();
+        let e = open_nofollow(&d.path().join("link")).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ELOOP));
+        assert_eq!(
+            read_regular(&d.path().join("secret")).unwrap(),
+            b"x".to_vec()
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The checklist catalogue: the six criteria and every item, embedded from
 //! `checklists/tim-selfcheck.yaml`. Read once, never changed.
 
+pub mod ids;
 pub mod policies;
+
+pub use ids::ItemId;
 
 use crate::i18n::{Lang, Text};
 use serde::Deserialize;

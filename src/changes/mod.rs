@@ -5,9 +5,9 @@
 pub mod diff;
 pub mod files;
 
-use crate::evaluate::score::Summary;
 use crate::i18n::{Lang, Text};
 use crate::model::Status;
+use crate::rules::score::Summary;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

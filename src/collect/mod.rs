@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod host;
+pub mod records;
 pub mod walk;
 
 use crate::rootfs::RootFs;
@@ -20,17 +21,21 @@ pub struct Facts {
     pub host: Option<host::HostFacts>,
     /// The previous audit (`--baseline`), compared with this one.
     pub baseline: Option<crate::changes::BaselineFacts>,
+    /// The company files the profile names (documents, records, evidence).
+    pub records: records::Records,
 }
 
 impl Facts {
-    /// Collects what this version knows how to collect.
-    pub fn collect(fs: &RootFs) -> Facts {
+    /// Collects the accounts, the host name and the company files the profile
+    /// names; the walk, host settings and baseline are added by the command.
+    pub fn collect(fs: &RootFs, profile: &crate::profile::Profile) -> Facts {
         Facts {
             accounts: Accounts::load(fs),
             hostname: hostname(fs),
             files: None,
             host: None,
             baseline: None,
+            records: records::Records::collect(profile),
         }
     }
 }

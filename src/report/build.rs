@@ -2,10 +2,12 @@
 
 use super::model::*;
 use crate::catalogue::Catalogue;
-use crate::evaluate::ItemResult;
-use crate::evaluate::score::summarize;
+use crate::collect::host::HostFacts;
+use crate::collect::walk::{GapKind, PathRef, ShareFacts};
 use crate::i18n::Lang;
 use crate::profile::Profile;
+use crate::rules::ItemResult;
+use crate::rules::score::summarize;
 use chrono::NaiveDate;
 
 pub struct BuildInput<'a> {
@@ -115,8 +117,8 @@ pub fn build(input: BuildInput) -> Report {
         },
         summary,
         items,
-        inventory: files.map(|f| f.inventory()).unwrap_or_default(),
-        coverage: files.map(|f| f.coverage()).unwrap_or_default(),
+        inventory: files.map(inventory).unwrap_or_default(),
+        coverage: files.map(coverage).unwrap_or_default(),
         changes,
         timeline: cert
             .and_then(|c| c.certified_on)
@@ -142,4 +144,85 @@ fn answer_info(p: &Profile, r: &ItemResult) -> Option<AnswerInfo> {
         approved_by: a.approved_by.clone(),
         expires_on: a.expires_on,
     })
+}
+
+/// `report.json`'s `inventory`.
+pub fn inventory(sf: &ShareFacts) -> Inventory {
+    Inventory {
+        files: sf.counts.files,
+        bytes: sf.counts.bytes,
+        protected: sf.counts.protected,
+        marked: sf.counts.marked,
+        hashed: sf.counts.hashed,
+        reused: sf.counts.reused,
+        started_at: sf
+            .started_at
+            .map(|(s, n)| crate::collect::walk::rfc3339(s, n)),
+    }
+}
+
+/// `report.json`'s `coverage`.
+pub fn coverage(sf: &ShareFacts) -> Coverage {
+    let entry = |p: &PathRef, e: &str| Unreadable {
+        path: p.path.clone(),
+        path_b64: p.b64.clone(),
+        error: e.to_string(),
+    };
+    Coverage {
+        unreadable: sf
+            .gaps
+            .iter()
+            .filter(|g| g.what != GapKind::OtherFilesystem)
+            .map(|g| entry(&g.path, &g.error))
+            .collect(),
+        vanished: sf.vanished.len() as u64,
+        loops: sf.loops.len() as u64,
+        skipped_special: sf.counts.special,
+        roots: sf
+            .roots
+            .iter()
+            .map(|r| CoverageRoot {
+                path: r.path.path.clone(),
+                path_b64: r.path.b64.clone(),
+                kind: r.kind.code().into(),
+                error: r.error.clone(),
+            })
+            .collect(),
+        vanished_paths: sf
+            .vanished
+            .iter()
+            .map(|p| entry(p, "vanished during the walk"))
+            .collect(),
+        loop_paths: sf
+            .loops
+            .iter()
+            .map(|(p, of)| {
+                entry(
+                    p,
+                    &format!("filesystem loop: same directory as {}", of.path),
+                )
+            })
+            .collect(),
+        other_filesystems: sf
+            .gaps
+            .iter()
+            .filter(|g| g.what == GapKind::OtherFilesystem)
+            .map(|g| entry(&g.path, &g.error))
+            .collect(),
+        excluded: sf.excluded,
+        dirs: sf.counts.dirs,
+        symlinks: sf.counts.symlinks,
+    }
+}
+
+/// The Windows hosts (evidence folders) as the report lists them.
+pub fn windows_hosts(hf: &HostFacts) -> Vec<Host> {
+    hf.windows
+        .iter()
+        .map(|w| Host {
+            name: w.name.clone(),
+            root: w.dir.display().to_string(),
+            kind: "windows".into(),
+        })
+        .collect()
 }

@@ -1,9 +1,9 @@
 //! `report.json`: the machine-readable result (spec/report.md). Other tools read
 //! it, so field names are a contract; more fields may be added.
 
-use crate::evaluate::score::Summary;
 use crate::i18n::{Lang, Text};
 use crate::model::{Evidence, Status};
+use crate::rules::score::Summary;
 use crate::timeline::Timeline;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

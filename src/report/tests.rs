@@ -4,11 +4,11 @@
 use super::model::{Coverage, Host, Inventory, Unreadable};
 use super::{Report, build};
 use crate::catalogue::Catalogue;
-use crate::evaluate::ItemResult;
 use crate::i18n::{Lang, Text};
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::Profile;
 use crate::profile::model::Certification;
+use crate::rules::ItemResult;
 use chrono::NaiveDate;
 
 fn date(s: &str) -> NaiveDate {

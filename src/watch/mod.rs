@@ -7,8 +7,8 @@ pub mod log;
 mod poll;
 mod queue;
 
-use crate::app::{EXIT_OK, Fatal};
 use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
+use crate::commands::{EXIT_OK, Fatal};
 use crate::i18n::{Lang, Text};
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
@@ -88,6 +88,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let lang = opts.lang;
     let t = |ja: String, en: String| Text::new(ja, en).get(lang).to_string();
     let accounts = crate::collect::accounts::Accounts::load(fs).ok();
+    let checks = crate::rules::file_checks();
     let roots = watch_roots(profile);
     if roots.is_empty() {
         return Err(Fatal(t(
@@ -95,7 +96,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             "nothing to watch: the profile has no scope.shares (and no register paths on this host)".into(),
         )));
     }
-    let probe = Examiner::new(fs, profile, None, roots.clone());
+    let probe = Examiner::new(fs, profile, None, &checks, roots.clone());
     let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
     for (r, real) in probe.roots().iter().zip(&real_roots) {
         if !real.is_dir() {
@@ -118,7 +119,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     }
     drop(probe);
     let profile = &profile;
-    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), roots);
+    let mut ex = Examiner::new(fs, profile, accounts.as_ref(), &checks, roots);
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -537,17 +538,16 @@ fn limit_advice(watched: usize, dirs: Option<u64>) -> String {
 /// Items broken somewhere in a full walk, with how many findings each, in
 /// checklist order (as on each file's line).
 fn findings_of(f: &crate::collect::walk::ShareFacts) -> Vec<(String, usize)> {
-    [
-        ("HDL-02", f.marked_unregistered.len()),
-        ("HDL-04", f.copies.len()),
-        ("HDL-05", f.in_discard.len()),
-        ("ACC-02", f.unauthorized.len()),
-        ("ACC-03", f.world_readable.len()),
-    ]
-    .into_iter()
-    .filter(|(_, n)| *n > 0)
-    .map(|(id, n)| (id.to_string(), n))
-    .collect()
+    f.findings
+        .iter()
+        .filter(|(id, list)| {
+            !list.is_empty()
+                && crate::rules::rule_for(**id)
+                    .and_then(|r| r.file_check)
+                    .is_some_and(|c| c.watched())
+        })
+        .map(|(id, list)| (id.to_string(), list.len()))
+        .collect()
 }
 
 fn ids(m: &[(String, usize)]) -> Vec<String> {
@@ -707,15 +707,14 @@ fn handle(
     // A directory created, moved in or re-permissioned: everything below it too.
     if e.is_dir && (kind != "modified") {
         let below = ex.examine_tree(host);
-        let mut ids: Vec<String> = e.findings.iter().map(|s| s.to_string()).collect();
+        let mut found = e.findings.clone();
         for (_, x) in &below {
-            for f in &x.findings {
-                if !ids.iter().any(|i| i == f) {
-                    ids.push(f.to_string());
-                }
-            }
+            found.extend(&x.findings);
         }
-        sort_ids(&mut ids);
+        // Checklist order, once each (as on each file's line).
+        found.sort();
+        found.dedup();
+        let ids: Vec<String> = found.iter().map(|s| s.to_string()).collect();
         let n = below.len();
         // The folder's own "no findings" would contradict the files below it.
         if e.details.is_empty() && e.problem.is_none() {
@@ -746,11 +745,6 @@ fn handle(
     let ids = e.findings.iter().map(|s| s.to_string()).collect();
     log.append(event(kind, Some(host), ids, detail))?;
     Ok(Vec::new())
-}
-
-fn sort_ids(ids: &mut [String]) {
-    use crate::collect::walk::examine::FILE_ITEMS;
-    ids.sort_by_key(|i| FILE_ITEMS.iter().position(|x| x == i).unwrap_or(usize::MAX));
 }
 
 fn details(e: &Examined, lang: Lang) -> String {
@@ -819,7 +813,8 @@ mod tests {
             ..Default::default()
         }];
         let fs = RootFs::new(&root);
-        let mut ex = Examiner::new(&fs, &profile, None, watch_roots(&profile));
+        let checks = crate::rules::file_checks();
+        let mut ex = Examiner::new(&fs, &profile, None, &checks, watch_roots(&profile));
         let mut log = ChainLog::open(&d.path().join("w.log")).unwrap();
         let why = Text::new(
             "キューがあふれました",

@@ -200,7 +200,8 @@ pub mod inproc {
     use timaudit::catalogue::Catalogue;
     use timaudit::collect::Facts;
     use timaudit::collect::host::HostFacts;
-    use timaudit::evaluate::{Context, rule_for};
+    use timaudit::catalogue::ItemId;
+    use timaudit::rules::{Context, rule_for};
     use timaudit::model::Status;
     use timaudit::rootfs::RootFs;
 
@@ -240,7 +241,7 @@ pub mod inproc {
         let (profile, _) = timaudit::profile::load::load(&profile_path, cat)
             .unwrap_or_else(|e| panic!("profile: {e:?}"));
         let fs = RootFs::new(r);
-        let mut facts = Facts::collect(&fs);
+        let mut facts = Facts::collect(&fs, &profile);
         let host = HostFacts::collect(&fs, true, &[]).unwrap();
         let warnings = host.warnings();
         facts.host = Some(host);
@@ -250,7 +251,9 @@ pub mod inproc {
             fs: &fs,
             facts: &facts,
         };
-        let o = rule_for(item).unwrap()(&ctx, &BTreeMap::new());
+        let id = ItemId::parse(item).unwrap_or_else(|| panic!("no item {item}"));
+        let eval = rule_for(id).and_then(|r| r.eval).expect("a computed item");
+        let o = eval(&ctx, &BTreeMap::new());
         (o.status, o.reason.en, warnings)
     }
 }

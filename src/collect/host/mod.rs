@@ -1,8 +1,8 @@
 //! Host settings: Linux configuration under `--root` and Windows evidence folders.
 //!
-//! Collection reads everything once (read-only) into [`HostFacts`]; the ITS and
-//! ACC-04 rules in `evaluate::host` decide the items from these facts and the
-//! policies in `policies/`.
+//! Collection reads everything once (read-only) into [`HostFacts`]; the host
+//! items' rule files in `rules/` decide from these facts and the policies in
+//! `policies/`.
 
 pub mod conf;
 pub mod lex;
@@ -72,18 +72,6 @@ impl HostFacts {
                 Ok(_) => None,
             })
             .chain(linux)
-            .collect()
-    }
-
-    /// The Windows hosts as the report lists them.
-    pub fn report_hosts(&self) -> Vec<crate::report::model::Host> {
-        self.windows
-            .iter()
-            .map(|w| crate::report::model::Host {
-                name: w.name.clone(),
-                root: w.dir.display().to_string(),
-                kind: "windows".into(),
-            })
             .collect()
     }
 }

@@ -1,17 +1,17 @@
-//! The collecting side of the walk: turns each entry into an inventory line and
-//! keeps only what the checklist items need.
+//! The collecting side of the walk: turns each entry into an inventory line,
+//! counts, and hands each regular file to the per-file checks it was given
+//! (`check.rs`), keeping only what they report.
 
-use super::acl::{self, Acl};
-use super::classify::{AssetMatcher, Hit, Where, is_discard_dir};
+use super::acl::Acl;
+use super::check::{FileCheck, FileFacts, SameContent, WalkContext};
+use super::classify::{AssetMatcher, Hit, Where};
 use super::read::{Content, ReadProblem};
 use super::sort::Sorter;
 use super::{Finding, Gap, GapKind, Msg, PathRef, RootKind, ShareFacts};
 use crate::collect::accounts::Accounts;
-use crate::i18n::Text;
-use crate::profile::{Principal, Profile};
-use crate::tr;
+use crate::profile::Profile;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
@@ -144,11 +144,10 @@ pub fn rfc3339(secs: i64, nsec: i64) -> String {
 }
 
 pub struct Collector<'a> {
-    profile: &'a Profile,
-    accounts: Option<&'a Accounts>,
-    users: HashMap<u32, String>,
-    groups: HashMap<u32, String>,
-    leavers: HashSet<String>,
+    run: WalkContext<'a>,
+    checks: &'a [&'a dyn FileCheck],
+    /// What each check reported, in the order of `checks`.
+    lists: Vec<Vec<Finding>>,
     matcher: AssetMatcher,
     labels: Vec<String>,
     scratch: Vec<usize>,
@@ -162,9 +161,11 @@ pub struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
+    /// A collector that calls `checks` for every regular file.
     pub fn new(
         profile: &'a Profile,
         accounts: Option<&'a Accounts>,
+        checks: &'a [&'a dyn FileCheck],
         hashing: bool,
         inventory: bool,
     ) -> Collector<'a> {
@@ -177,27 +178,10 @@ impl<'a> Collector<'a> {
             accounts_missing: accounts.is_none(),
             ..ShareFacts::default()
         };
-        let mut users = HashMap::new();
-        let mut groups = HashMap::new();
-        if let Some(a) = accounts {
-            for u in &a.users {
-                users.entry(u.uid).or_insert_with(|| u.name.clone());
-            }
-            for g in &a.groups {
-                groups.entry(g.gid).or_insert_with(|| g.name.clone());
-            }
-        }
         Collector {
-            profile,
-            accounts,
-            users,
-            groups,
-            leavers: profile
-                .people
-                .iter()
-                .filter(|p| !p.is_active())
-                .map(|p| p.account.clone())
-                .collect(),
+            run: WalkContext::new(profile, accounts),
+            checks,
+            lists: checks.iter().map(|_| Vec::new()).collect(),
             labels: profile.assets.iter().map(|a| a.label()).collect(),
             matcher,
             scratch: Vec::new(),
@@ -232,25 +216,6 @@ impl<'a> Collector<'a> {
                     self.error.get_or_insert(err);
                 }
             }
-        }
-    }
-
-    fn user_name(&self, uid: u32) -> Option<&str> {
-        self.users.get(&uid).map(String::as_str)
-    }
-    fn group_name(&self, gid: u32) -> Option<&str> {
-        self.groups.get(&gid).map(String::as_str)
-    }
-    fn user_principal(&self, uid: u32) -> String {
-        match self.user_name(uid) {
-            Some(n) => format!("user:{n}"),
-            None => format!("uid:{uid}"),
-        }
-    }
-    fn group_principal(&self, gid: u32) -> String {
-        match self.group_name(gid) {
-            Some(n) => format!("group:{n}"),
-            None => format!("gid:{gid}"),
         }
     }
 
@@ -304,8 +269,8 @@ impl<'a> Collector<'a> {
                 .filter(|a| a.extended())
                 .map(|a| {
                     a.render(
-                        |u| self.users.get(&u).cloned(),
-                        |g| self.groups.get(&g).cloned(),
+                        |u| self.run.user_name(u).map(String::from),
+                        |g| self.run.group_name(g).map(String::from),
                     )
                 })
                 .unwrap_or_default();
@@ -321,8 +286,8 @@ impl<'a> Collector<'a> {
                 mode: format!("{:04o}", e.mode & 0o7777),
                 uid: e.uid,
                 gid: e.gid,
-                user: self.user_name(e.uid),
-                group: self.group_name(e.gid),
+                user: self.run.user_name(e.uid),
+                group: self.run.group_name(e.gid),
                 acl: acl_lines,
                 acl_error: acl_res.and_then(|r| r.as_ref().err()).map(String::as_str),
                 sha256: content
@@ -333,7 +298,7 @@ impl<'a> Collector<'a> {
                 markers: hits
                     .iter()
                     .map(|h| MarkerOut {
-                        marker: &self.profile.markers[h.marker as usize],
+                        marker: &self.run.profile.markers[h.marker as usize],
                         place: h.place,
                     })
                     .collect(),
@@ -387,44 +352,42 @@ impl<'a> Collector<'a> {
             _ => {}
         }
         let protected = !assets.is_empty();
-        let marked = !hits.is_empty();
-        let label = assets.first().map(|i| self.labels[*i].clone());
         if protected {
             c.protected += 1;
             for a in assets {
                 self.facts.asset_files[*a] += 1;
             }
         }
-        if marked {
+        if !hits.is_empty() {
             c.marked += 1;
         }
-        let finding = |detail: Text| Finding {
-            path: pr.clone(),
+        let label = assets.first().map(|i| self.labels[*i].as_str());
+        let file = FileFacts {
+            run: &self.run,
+            host: &e.host,
+            path: pr,
             kind: e.kind,
-            asset: label.clone(),
-            principal: None,
-            excerpt: None,
-            sha256: None,
-            detail,
+            size: e.size,
+            mode: e.mode,
+            uid: e.uid,
+            gid: e.gid,
+            assets,
+            label,
+            hits,
+            discard: e.discard,
+            others_x: e.others_x,
+            acl,
+            acl_unknown: matches!(acl_res, Some(Err(_))),
+            // A file whose content could not be read may carry its marker inside.
+            content_unknown: e.size > 0
+                && self.run.profile.scope.content_scan_bytes > 0
+                && matches!(
+                    content.and_then(|c| c.problem.as_ref()),
+                    Some(ReadProblem::Unreadable(_))
+                ),
         };
-        if marked && !protected {
-            let (fj, fe) = describe_hits(self.profile, hits);
-            self.facts.marked_unregistered.push(finding(Text::new(
-                format!("表示{fj}がありますが、台帳のどの資産の保存場所（paths）にも一致しません"),
-                format!("marked {fe}, but matches no asset's paths"),
-            )));
-        }
-        if (protected || marked) && e.discard {
-            let dir = discard_dir_of(&e.host);
-            let what = if protected {
-                Text::new("保護対象ファイル", "protected file")
-            } else {
-                Text::new("表示付きファイル", "marked file")
-            };
-            self.facts.in_discard.push(finding(Text::new(
-                format!("{}が一時・廃棄用フォルダ「{dir}」の下にあります", what.ja),
-                format!("{} under the temporary/discard folder `{dir}`", what.en),
-            )));
+        for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
+            check.on_file(&file, list);
         }
         if !protected {
             if e.size > 0
@@ -435,202 +398,19 @@ impl<'a> Collector<'a> {
             }
             return;
         }
-        let lbl = label.clone().unwrap_or_default();
-        // A file whose content could not be read may carry its marker inside: it is
-        // a walk problem (HDL-06 cannot pass), not a certainly unmarked file.
-        let content_unknown = e.size > 0
-            && self.profile.scope.content_scan_bytes > 0
-            && matches!(
-                content.and_then(|c| c.problem.as_ref()),
-                Some(ReadProblem::Unreadable(_))
-            );
-        if !marked && !content_unknown {
-            self.facts.unmarked_protected.push(finding(tr!(
-                "台帳 {lbl} の保護対象ですが、ファイル名・フォルダ名・内容のいずれにも表示（markers）がありません",
-                "protected ({lbl}) but carries no marker in its name, its folders' names or its content"
-            )));
-        }
         if e.size > 0
             && let Some(h) = sha
         {
-            // The original HDL-04 names is the first such file by path, not the
+            // The original a copy is reported against is the first such file by path, not the
             // first one a reader thread finished: the same tree, the same report.
+            let lbl = label.unwrap_or_default();
             let orig = self
                 .protected
                 .entry(h)
-                .or_insert_with(|| (pr.clone(), lbl.clone()));
+                .or_insert_with(|| (pr.clone(), lbl.to_string()));
             if pr.path < orig.0.path {
-                *orig = (pr.clone(), lbl.clone());
+                *orig = (pr.clone(), lbl.to_string());
             }
-        }
-        let mode = format!("{:04o}", e.mode & 0o7777);
-        if e.mode & 0o004 != 0 && e.others_x {
-            let mut f = finding(tr!(
-                "mode {mode}：other（全員）が読み取れ、共有ルートから親フォルダまで全員が通過（o+x）できます",
-                "mode {mode}, other can read, and every folder from the share root down lets others through (o+x)"
-            ));
-            f.excerpt = Some(symbolic(e.mode));
-            self.facts.world_readable.push(f);
-        }
-        let acl_ok = !matches!(acl_res, Some(Err(_)));
-        if acl_ok {
-            self.leaver_acl(e, pr, acl, &label);
-        }
-        if self.accounts.is_some() && acl_ok {
-            self.acc02(e, pr, assets, acl, &label);
-        }
-    }
-
-    fn leaver_acl(&mut self, e: &Entry, pr: &PathRef, acl: Option<&Acl>, label: &Option<String>) {
-        let Some(a) = acl else { return };
-        for en in a.entries.iter().filter(|x| x.tag == acl::USER) {
-            let Some(name) = self.user_name(en.id) else {
-                continue;
-            };
-            if !self.leavers.contains(name) {
-                continue;
-            }
-            let perm = format!("user:{name}:{}", acl::perm_string(en.perm));
-            self.facts.leaver_acl.push(Finding {
-                path: pr.clone(),
-                kind: e.kind,
-                asset: label.clone(),
-                principal: Some(format!("user:{name}")),
-                excerpt: Some(perm.clone()),
-                sha256: None,
-                detail: tr!(
-                    "退職者 {name} が ACL に残っています（{perm}）",
-                    "leaver {name} is still named in the ACL ({perm})"
-                ),
-            });
-        }
-    }
-
-    fn acc02(
-        &mut self,
-        e: &Entry,
-        pr: &PathRef,
-        assets: &[usize],
-        acl: Option<&Acl>,
-        label: &Option<String>,
-    ) {
-        let Some(accounts) = self.accounts else {
-            return;
-        };
-        let authorized: Vec<&Principal> = assets
-            .iter()
-            .flat_map(|a| self.profile.assets[*a].authorized.iter())
-            .collect();
-        let ext = acl.filter(|a| a.extended());
-        let mask = ext.and_then(|a| a.mask()).unwrap_or(7);
-        let mask_note = match ext.and_then(|a| a.mask()) {
-            Some(m) => format!(" mask::{}", acl::perm_string(m)),
-            None => String::new(),
-        };
-        let mode = format!("{:04o}", e.mode & 0o7777);
-        // (principal, is user, name, permission string, how ja, how en)
-        let mut readers: Vec<Reader> = Vec::new();
-        if e.mode & 0o400 != 0 && e.uid != 0 {
-            readers.push((
-                self.user_principal(e.uid),
-                true,
-                self.user_name(e.uid).map(String::from),
-                format!("{} (owner)", symbolic(e.mode)),
-                "所有者",
-                "owner",
-            ));
-        }
-        let group_read = match ext {
-            Some(a) => a.group_obj().unwrap_or(0) & mask & 4 != 0,
-            None => e.mode & 0o040 != 0,
-        };
-        if group_read && e.gid != 0 {
-            let perm = match ext {
-                Some(a) => format!(
-                    "group::{}{mask_note}",
-                    acl::perm_string(a.group_obj().unwrap_or(0))
-                ),
-                None => format!("{} (owning group)", symbolic(e.mode)),
-            };
-            readers.push((
-                self.group_principal(e.gid),
-                false,
-                self.group_name(e.gid).map(String::from),
-                perm,
-                "所有グループ",
-                "owning group",
-            ));
-        }
-        if let Some(a) = ext {
-            for en in &a.entries {
-                if en.perm & mask & 4 == 0 || en.id == 0 {
-                    continue;
-                }
-                match en.tag {
-                    acl::USER => {
-                        let name = self.user_name(en.id).map(String::from);
-                        let shown = name.clone().unwrap_or(en.id.to_string());
-                        readers.push((
-                            self.user_principal(en.id),
-                            true,
-                            name,
-                            format!("user:{shown}:{}{mask_note}", acl::perm_string(en.perm)),
-                            "ACL エントリ",
-                            "ACL entry",
-                        ));
-                    }
-                    acl::GROUP => {
-                        let name = self.group_name(en.id).map(String::from);
-                        let shown = name.clone().unwrap_or(en.id.to_string());
-                        readers.push((
-                            self.group_principal(en.id),
-                            false,
-                            name,
-                            format!("group:{shown}:{}{mask_note}", acl::perm_string(en.perm)),
-                            "ACL エントリ",
-                            "ACL entry",
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-        }
-        for (principal, is_user, name, perm, how_ja, how_en) in readers {
-            let ok = match (&name, is_user) {
-                (None, _) => false,
-                (Some(n), true) => authorized.iter().any(|p| match p {
-                    Principal::User(u) => u == n,
-                    Principal::Group(g) => accounts.is_member(n, g),
-                }),
-                (Some(n), false) => authorized
-                    .iter()
-                    .any(|p| matches!(p, Principal::Group(g) if g == n)),
-            };
-            if ok {
-                continue;
-            }
-            let why_ja = if name.is_none() {
-                "監査対象の passwd/group にない ID です"
-            } else {
-                "authorized に含まれていません"
-            };
-            let why_en = if name.is_none() {
-                "an id unknown to the audited host's passwd/group"
-            } else {
-                "not in authorized"
-            };
-            self.facts.unauthorized.push(Finding {
-                path: pr.clone(),
-                kind: e.kind,
-                asset: label.clone(),
-                principal: Some(principal.clone()),
-                excerpt: Some(perm),
-                sha256: None,
-                detail: Text::new(
-                    format!("mode {mode}：{how_ja} {principal} が読み取れますが、{why_ja}"),
-                    format!("mode {mode}: {how_en} {principal} can read, {why_en}"),
-                ),
-            });
         }
     }
 
@@ -671,33 +451,23 @@ impl<'a> Collector<'a> {
                         1 => RootKind::Asset,
                         _ => RootKind::Scan,
                     };
-                    let o = &orig.path;
-                    self.facts.copies.push(Finding {
+                    let copy = SameContent {
                         path: PathRef::of(&host),
                         kind,
-                        asset: Some(label.clone()),
-                        principal: None,
-                        excerpt: Some(o.clone()),
-                        sha256: Some(crate::rootfs::hex(&h)),
-                        detail: tr!(
-                            "保護対象ファイル {o}（{label}）と同じ内容（SHA-256 が一致）です",
-                            "same content (SHA-256) as the protected file {o} ({label})"
-                        ),
-                    });
+                        original: orig,
+                        asset: label,
+                        sha256: &h,
+                    };
+                    for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
+                        check.on_copy(&copy, list);
+                    }
                 }
             }
         }
         let f = &mut self.facts;
-        for list in [
-            &mut f.marked_unregistered,
-            &mut f.in_discard,
-            &mut f.unmarked_protected,
-            &mut f.copies,
-            &mut f.unauthorized,
-            &mut f.world_readable,
-            &mut f.leaver_acl,
-        ] {
+        for (check, mut list) in self.checks.iter().zip(std::mem::take(&mut self.lists)) {
             list.sort_by(|a, b| a.path.cmp(&b.path).then(a.principal.cmp(&b.principal)));
+            f.findings.entry(check.id()).or_default().extend(list);
         }
         f.gaps
             .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
@@ -710,60 +480,6 @@ impl<'a> Collector<'a> {
         self.facts.protected_hashes = std::mem::take(&mut self.protected);
         Ok(self.facts)
     }
-}
-
-/// (principal, is a user, its name, permission string, how in ja, how in en)
-type Reader = (
-    String,
-    bool,
-    Option<String>,
-    String,
-    &'static str,
-    &'static str,
-);
-
-/// `「社外秘」（ファイル名）` / `「社外秘」(name)` lists of the markers found.
-fn describe_hits(p: &Profile, hits: &[Hit]) -> (String, String) {
-    let mut ja: Vec<String> = Vec::new();
-    let mut en: Vec<String> = Vec::new();
-    for h in hits {
-        let (pj, pe) = match h.place {
-            Where::Name => ("ファイル名", "name"),
-            Where::Directory => ("フォルダ名", "directory"),
-            Where::Content => ("内容", "content"),
-        };
-        let m = &p.markers[h.marker as usize];
-        let e = format!("\"{m}\" ({pe})");
-        if !en.contains(&e) {
-            en.push(e);
-            ja.push(format!("「{m}」（{pj}）"));
-        }
-    }
-    (ja.join("、"), en.join(", "))
-}
-
-/// The first temporary/discard folder name in a path.
-fn discard_dir_of(host: &[u8]) -> String {
-    let comps: Vec<&[u8]> = host
-        .split(|b| *b == b'/')
-        .filter(|c| !c.is_empty())
-        .collect();
-    comps
-        .iter()
-        .take(comps.len().saturating_sub(1))
-        .find(|c| is_discard_dir(c))
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .unwrap_or_default()
-}
-
-/// `-rw-r-----` for a regular file mode.
-pub fn symbolic(mode: u32) -> String {
-    let mut s = String::from("-");
-    for shift in [6, 3, 0] {
-        let p = ((mode >> shift) & 7) as u16;
-        s.push_str(&acl::perm_string(p));
-    }
-    s
 }
 
 /// A progress bar on stderr (files, bytes read, rate), only on a terminal.

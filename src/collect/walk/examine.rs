@@ -1,11 +1,13 @@
 //! One path at a time, as watch mode needs it: the same classification and the
-//! same per-file rules as the walk (HDL-02, HDL-04, HDL-05, ACC-02, ACC-03),
-//! with the protected contents of the last full walk kept for HDL-04.
+//! same per-file checks as the walk (those whose `watched()` is true), with the
+//! protected contents of the last full walk kept for the copy search.
 
+use super::check::FileCheck;
 use super::classify::{Excluder, Markers, is_discard_dir};
 use super::collect::{Collector, Entry, FileType};
 use super::read::{Reader, Seen};
 use super::{Msg, PathRef, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, run};
+use crate::catalogue::ItemId;
 use crate::collect::accounts::Accounts;
 use crate::i18n::Text;
 use crate::profile::Profile;
@@ -24,8 +26,8 @@ pub struct Examined {
     /// It exists (lstat).
     pub exists: bool,
     pub is_dir: bool,
-    /// IDs of the checklist items the path now breaks, in checklist order.
-    pub findings: Vec<&'static str>,
+    /// The checklist items the path now breaks, in checklist order.
+    pub findings: Vec<ItemId>,
     /// One line per finding: what and why.
     pub details: Vec<Text>,
     /// It could not be read completely (permission denied, changed meanwhile).
@@ -36,6 +38,7 @@ pub struct Examiner<'a> {
     fs: &'a RootFs,
     profile: &'a Profile,
     accounts: Option<&'a Accounts>,
+    checks: &'a [&'a dyn FileCheck],
     roots: Vec<WalkRoot>,
     markers: Arc<Markers>,
     excluder: Excluder,
@@ -43,14 +46,12 @@ pub struct Examiner<'a> {
     protected: HashMap<[u8; 32], (PathRef, String)>,
 }
 
-/// The order findings are reported in.
-pub const FILE_ITEMS: [&str; 5] = ["HDL-02", "HDL-04", "HDL-05", "ACC-02", "ACC-03"];
-
 impl<'a> Examiner<'a> {
     pub fn new(
         fs: &'a RootFs,
         profile: &'a Profile,
         accounts: Option<&'a Accounts>,
+        checks: &'a [&'a dyn FileCheck],
         roots: Vec<WalkRoot>,
     ) -> Examiner<'a> {
         let markers = Arc::new(Markers::new(&profile.markers));
@@ -58,6 +59,7 @@ impl<'a> Examiner<'a> {
             fs,
             profile,
             accounts,
+            checks,
             roots,
             excluder: Excluder::new(&profile.scope.exclude),
             reader: Reader::new(true, profile.scope.content_scan_bytes, markers.clone()),
@@ -82,12 +84,13 @@ impl<'a> Examiner<'a> {
     }
 
     /// A full walk (at start and after a lost event queue): its facts, and the
-    /// protected contents kept for later HDL-04 checks.
+    /// protected contents kept for the copy search of later events.
     pub fn walk_all(&mut self) -> std::io::Result<ShareFacts> {
         let input = WalkInput {
             fs: self.fs,
             profile: self.profile,
             accounts: self.accounts,
+            checks: self.checks,
             roots: self.roots.clone(),
             options: WalkOptions {
                 progress: false,
@@ -208,7 +211,7 @@ impl<'a> Examiner<'a> {
             }
             _ => {}
         }
-        let mut collector = Collector::new(self.profile, self.accounts, true, false);
+        let mut collector = Collector::new(self.profile, self.accounts, self.checks, true, false);
         collector.seed_protected(std::mem::take(&mut self.protected));
         collector.add(Msg::Entry(Box::new(entry)));
         let facts = match collector.finish(None) {
@@ -218,15 +221,10 @@ impl<'a> Examiner<'a> {
                 return out;
             }
         };
-        for (id, list) in [
-            ("HDL-02", &facts.marked_unregistered),
-            ("HDL-04", &facts.copies),
-            ("HDL-05", &facts.in_discard),
-            ("ACC-02", &facts.unauthorized),
-            ("ACC-03", &facts.world_readable),
-        ] {
-            if !list.is_empty() {
-                out.findings.push(id);
+        // The map is in checklist order; only the checks watch mode reports.
+        for (id, list) in &facts.findings {
+            if self.checks.iter().any(|c| c.id() == *id && c.watched()) && !list.is_empty() {
+                out.findings.push(*id);
                 for f in list {
                     let who = f
                         .principal

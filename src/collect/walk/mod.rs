@@ -9,8 +9,8 @@
 //! See docs/file-shares.md.
 
 pub mod acl;
+pub mod check;
 pub mod classify;
-pub mod cli;
 mod collect;
 pub mod dirs;
 pub mod examine;
@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-pub use collect::Collector;
+pub use collect::{Collector, rfc3339};
 
 /// Which kind of walk root a path was found under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -162,20 +162,8 @@ pub struct ShareFacts {
     pub asset_has_posix: Vec<bool>,
     /// Per asset: the base folders of its POSIX paths.
     pub asset_bases: Vec<Vec<String>>,
-    /// HDL-02 / STO-06: marked files outside all asset paths.
-    pub marked_unregistered: Vec<Finding>,
-    /// HDL-05: protected or marked files under temporary/discard folders.
-    pub in_discard: Vec<Finding>,
-    /// HDL-06: protected files that carry no marker.
-    pub unmarked_protected: Vec<Finding>,
-    /// HDL-04: non-empty files outside the assets with a protected file's SHA-256.
-    pub copies: Vec<Finding>,
-    /// ACC-02: a principal that may read a protected file without being authorized.
-    pub unauthorized: Vec<Finding>,
-    /// ACC-03: protected files everyone can read.
-    pub world_readable: Vec<Finding>,
-    /// ACC-05: leavers named in a protected file's ACL.
-    pub leaver_acl: Vec<Finding>,
+    /// What each per-file check reported, by its item (see `check.rs`).
+    pub findings: std::collections::BTreeMap<crate::catalogue::ItemId, Vec<Finding>>,
     /// ACC-02 could not resolve principals (no account database).
     pub accounts_missing: bool,
     /// Problems that leave facts unknown (unreadable directories and files …).
@@ -191,6 +179,11 @@ pub struct ShareFacts {
 }
 
 impl ShareFacts {
+    /// The findings the per-file check of `item` reported (none when it did not run).
+    pub fn findings(&self, item: crate::catalogue::ItemId) -> &[Finding] {
+        self.findings.get(&item).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// Gaps relevant to an item: of one of `what`, under roots of one of `kinds`.
     pub fn gaps_for(&self, what: &[GapKind], kinds: &[RootKind]) -> Vec<&Gap> {
         self.gaps
@@ -206,74 +199,6 @@ impl ShareFacts {
     /// Did the walk leave anything unread (for `scan`'s exit code)?
     pub fn incomplete(&self) -> bool {
         self.gaps.iter().any(|g| g.what != GapKind::OtherFilesystem)
-    }
-
-    /// `report.json`'s `inventory`.
-    pub fn inventory(&self) -> crate::report::model::Inventory {
-        crate::report::model::Inventory {
-            files: self.counts.files,
-            bytes: self.counts.bytes,
-            protected: self.counts.protected,
-            marked: self.counts.marked,
-            hashed: self.counts.hashed,
-            reused: self.counts.reused,
-            started_at: self.started_at.map(|(s, n)| collect::rfc3339(s, n)),
-        }
-    }
-
-    /// `report.json`'s `coverage`.
-    pub fn coverage(&self) -> crate::report::model::Coverage {
-        use crate::report::model::{Coverage, CoverageRoot, Unreadable};
-        let entry = |p: &PathRef, e: &str| Unreadable {
-            path: p.path.clone(),
-            path_b64: p.b64.clone(),
-            error: e.to_string(),
-        };
-        Coverage {
-            unreadable: self
-                .gaps
-                .iter()
-                .filter(|g| g.what != GapKind::OtherFilesystem)
-                .map(|g| entry(&g.path, &g.error))
-                .collect(),
-            vanished: self.vanished.len() as u64,
-            loops: self.loops.len() as u64,
-            skipped_special: self.counts.special,
-            roots: self
-                .roots
-                .iter()
-                .map(|r| CoverageRoot {
-                    path: r.path.path.clone(),
-                    path_b64: r.path.b64.clone(),
-                    kind: r.kind.code().into(),
-                    error: r.error.clone(),
-                })
-                .collect(),
-            vanished_paths: self
-                .vanished
-                .iter()
-                .map(|p| entry(p, "vanished during the walk"))
-                .collect(),
-            loop_paths: self
-                .loops
-                .iter()
-                .map(|(p, of)| {
-                    entry(
-                        p,
-                        &format!("filesystem loop: same directory as {}", of.path),
-                    )
-                })
-                .collect(),
-            other_filesystems: self
-                .gaps
-                .iter()
-                .filter(|g| g.what == GapKind::OtherFilesystem)
-                .map(|g| entry(&g.path, &g.error))
-                .collect(),
-            excluded: self.excluded,
-            dirs: self.counts.dirs,
-            symlinks: self.counts.symlinks,
-        }
     }
 }
 
@@ -418,6 +343,8 @@ pub struct WalkInput<'a> {
     pub fs: &'a RootFs,
     pub profile: &'a Profile,
     pub accounts: Option<&'a crate::collect::accounts::Accounts>,
+    /// Called for every regular file (the items' per-file checks).
+    pub checks: &'a [&'a dyn check::FileCheck],
     pub roots: Vec<WalkRoot>,
     pub options: WalkOptions,
 }
@@ -445,6 +372,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
         fs,
         profile,
         accounts,
+        checks,
         roots,
         options,
     } = input;
@@ -465,7 +393,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             .unwrap_or(4)
             .clamp(4, 32)
     };
-    let mut collector = Collector::new(profile, accounts, options.hash, out.is_some());
+    let mut collector = Collector::new(profile, accounts, checks, options.hash, out.is_some());
     let progress = collect::Progress::new(options.progress, reader.clone());
     let (tx, rx) = sync_channel::<Msg>(4096);
     let (job_tx, job_rx) = sync_channel::<Job>(4096);

@@ -1,0 +1,297 @@
+//! `timaudit audit`: collect, evaluate, build the report, write the bundle.
+
+use super::*;
+
+pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
+    let cat = Catalogue::builtin();
+    if a.format.len() > 1 && a.out.is_none() {
+        return Err(Fatal(
+            "--format can be given more than once only with --out".into(),
+        ));
+    }
+    let formats = if a.format.is_empty() {
+        vec![Format::Table]
+    } else {
+        a.format.clone()
+    };
+    for f in &formats {
+        if report::render_kind(*f).is_none() {
+            return Err(Fatal(format!(
+                "--format {} cannot be printed on stdout; use --out DIR to write it",
+                f.name()
+            )));
+        }
+    }
+    let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
+    // The profile file itself goes into the bundle (the answers the verdicts used).
+    let profile_path = a
+        .profile
+        .clone()
+        .or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
+    check_root(a.root(), lang)?;
+    let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let baseline = match &a.baseline {
+        Some(p) => {
+            let fatal = |t| Fatal::text(t, lang);
+            let b = crate::changes::load_report(p).map_err(fatal)?;
+            crate::changes::check_comparable(&b, &profile.organization.name, date)
+                .map_err(fatal)?;
+            if b.inventory.is_none() {
+                let p = p.display();
+                eprintln!(
+                    "{}{}",
+                    warning_prefix(lang),
+                    crate::tr!(
+                        "{p} と同じフォルダーに inventory.jsonl がないため、保護対象ファイルの変化を一覧にできません（HDL-10 は判定不能になります）。前回の `audit --out` のフォルダーにある report.json を指定してください",
+                        "no inventory.jsonl beside {p}: protected-file changes cannot be listed (HDL-10 will be error); give the report.json inside last year's `audit --out` folder",
+                    )
+                    .get(lang)
+                );
+            }
+            Some(b)
+        }
+        None => None,
+    };
+    if let (Some(b), Some(out)) = (&baseline, &a.out) {
+        let same = |x: &Path, y: &Path| match (x.canonicalize(), y.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        };
+        if b.path.parent().is_some_and(|d| same(d, out)) {
+            let o = out.display();
+            return Err(Fatal::text(
+                crate::tr!(
+                    "--out {o} は前回の報告書（--baseline）のフォルダーそのものです。前回の証跡一式を残すため、今回の監査は新しいフォルダーに書き出してください",
+                    "--out {o} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept"
+                ),
+                lang,
+            ));
+        }
+        // A folder inside last year's bundle would add files its manifest does not
+        // list, so that bundle would no longer verify.
+        if let (Some(d), Some(o)) = (
+            b.path.parent().and_then(|d| d.canonicalize().ok()),
+            crate::bundle::canonical_to_be(out),
+        ) && o.starts_with(&d)
+        {
+            let (o, d) = (out.display(), d.display());
+            return Err(Fatal::text(
+                crate::tr!(
+                    "--out {o} は前回の報告書のフォルダー {d} の中にあります。前回の証跡一式が検証できなくならないよう、その外の新しいフォルダーに書き出してください",
+                    "--out {o} is inside the baseline's folder {d}; write this audit into a new folder outside it so last year's bundle stays intact"
+                ),
+                lang,
+            ));
+        }
+    }
+    let fs = RootFs::new(a.root());
+    // The key is read before any work, so a wrong key costs nothing.
+    let signer =
+        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
+    // Before anything is collected, so a walker can stream inventory.jsonl into it.
+    let out_dir = match a.out.as_deref() {
+        Some(d) => {
+            let scans: Vec<Vec<u8>> = a
+                .scan
+                .iter()
+                .map(|p| crate::collect::walk::host_arg(p, a.root()))
+                .collect();
+            let walked = crate::collect::walk::audit_roots(&profile, &scans);
+            let walked: Vec<Vec<u8>> = walked.into_iter().map(|r| r.host).collect();
+            crate::bundle::refuse_inside_walked(d, &fs, &walked, lang)?;
+            Some(crate::bundle::prepare(d, a.force, lang)?)
+        }
+        None => None,
+    };
+    let mut facts = Facts::collect(&fs, &profile);
+    let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
+    let host_facts =
+        crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
+    let windows_hosts = build::windows_hosts(&host_facts);
+    let host_warnings = host_facts.warnings();
+    host_warnings
+        .iter()
+        .for_each(|w| eprintln!("{}{w}", warning_prefix(lang)));
+    facts.host = Some(host_facts);
+    let mut warnings = warnings;
+    if let Some(b) = &baseline {
+        let names: Vec<String> = std::iter::once(facts.hostname.clone())
+            .filter(|_| linux)
+            .chain(windows_hosts.iter().map(|h| h.name.clone()))
+            .collect();
+        if let Some(w) = crate::changes::host_mismatch(b, &names) {
+            let w = w.get(lang).to_string();
+            eprintln!("{}{w}", warning_prefix(lang));
+            warnings.push(w);
+        }
+    }
+    // Without --out the inventory still goes to a temporary file when a baseline
+    // needs it for the comparison.
+    let temp_inventory = match (&out_dir, &baseline) {
+        (None, Some(_)) => Some(
+            tempfile::NamedTempFile::new()
+                .map_err(|e| Fatal(format!("cannot create a temporary inventory: {e}")))?,
+        ),
+        _ => None,
+    };
+    let inventory_file = match (&out_dir, &temp_inventory) {
+        (Some(d), _) => Some(d.create_file(Path::new("inventory.jsonl")).map_err(|e| {
+            Fatal(format!(
+                "cannot write inventory.jsonl in {}: {e}",
+                d.path().display()
+            ))
+        })?),
+        (None, Some(t)) => Some(
+            t.reopen()
+                .map_err(|e| Fatal(format!("cannot write the temporary inventory: {e}")))?,
+        ),
+        _ => None,
+    };
+    let reuse = match &baseline {
+        Some(b) if !a.no_hash => reuse_cache(b, lang),
+        _ => None,
+    };
+    // The file shares are on the Linux host; an audit of Windows evidence alone
+    // walks nothing on the machine running the tool.
+    if linux {
+        facts.files = Some(walk::audit_walk(
+            &fs,
+            &profile,
+            &facts,
+            &a,
+            inventory_file,
+            reuse,
+            &mut warnings,
+            lang,
+        )?);
+    }
+    let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
+        (Some(d), _) => Some(d.path().join("inventory.jsonl")),
+        (None, Some(t)) => Some(t.path().to_path_buf()),
+        _ => None,
+    };
+    facts.baseline =
+        baseline.map(|b| crate::changes::BaselineFacts::new(b, new_inventory.as_deref()));
+    let ctx = Context {
+        profile: &profile,
+        date,
+        fs: &fs,
+        facts: &facts,
+    };
+    let results = rules::evaluate(cat, &ctx);
+    let mut report = build::build(build::BuildInput {
+        catalogue: cat,
+        profile: &profile,
+        results: &results,
+        audit_date: date,
+        lang,
+        hosts: vec![report::model::Host {
+            name: facts.hostname.clone(),
+            root: a.root().display().to_string(),
+            kind: "linux".into(),
+        }]
+        .into_iter()
+        .filter(|_| linux)
+        .chain(windows_hosts)
+        .collect(),
+        warnings: warnings.into_iter().chain(host_warnings).collect(),
+        baseline: facts.baseline.as_ref(),
+        files: facts.files.as_ref(),
+        scope: report::scope::ScopeInput {
+            root: linux.then(|| a.root().to_path_buf()),
+            scan: a.scan.clone(),
+            evidence: a.evidence.clone(),
+        },
+    });
+
+    if let Some(out) = &out_dir {
+        let inputs = crate::bundle::inputs(
+            facts.accounts.as_ref().ok().filter(|_| linux),
+            &profile,
+            profile_path.as_deref(),
+        );
+        let src = crate::bundle::Sources {
+            fs: &fs,
+            profile: &profile,
+            evidence_dirs: &a.evidence,
+            inputs: &inputs,
+        };
+        write_bundle(out, &mut report, &src, signer.as_ref(), lang)?;
+    }
+    for f in &formats {
+        if let Some(text) = report::render(&report, *f, lang) {
+            print(&text)?;
+        }
+    }
+    Ok(exit_code(&report, &a.fail_on))
+}
+
+/// The baseline inventory's hashes of files that may be reused (fast re-audit):
+/// only when the baseline says when its walk started. Problems only cost speed.
+fn reuse_cache(
+    b: &crate::changes::Baseline,
+    lang: Lang,
+) -> Option<std::sync::Arc<crate::collect::walk::reuse::HashCache>> {
+    use crate::collect::walk::reuse::{HashCache, parse_time};
+    let inv = b.inventory.as_ref()?;
+    let started = b
+        .report
+        .inventory
+        .as_ref()?
+        .started_at
+        .as_deref()
+        .and_then(parse_time)?;
+    match HashCache::load(inv, started) {
+        Ok(c) => Some(std::sync::Arc::new(c)),
+        Err(e) => {
+            let msg = crate::tr!(
+                "前回のハッシュ値は再利用せず、すべて読み直します: {e}",
+                "hashes of the baseline are not reused: {e}"
+            );
+            eprintln!("{}{}", warning_prefix(lang), msg.get(lang));
+            None
+        }
+    }
+}
+
+/// 1 when any item has a status listed in `--fail-on`.
+pub fn exit_code(report: &Report, fail_on: &[Status]) -> i32 {
+    if report.items.iter().any(|i| fail_on.contains(&i.status)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Writes the evidence bundle (see `bundle`) and tells the user the manifest's
+/// SHA-256, to note down: it lets anyone check the bundle later.
+fn write_bundle(
+    out: &crate::bundle::OutDir,
+    report: &mut Report,
+    src: &crate::bundle::Sources,
+    signer: Option<&crate::sign::Signer>,
+    lang: Lang,
+) -> Result<(), Fatal> {
+    let w = crate::bundle::write(out, report, src, signer, lang)?;
+    let (dir, n, hash) = (out.path().display(), w.evidence_files, &w.manifest_sha256);
+    let s = crate::i18n::en_n(n, "", "s");
+    eprintln!(
+        "{}",
+        crate::tr!(
+            "証跡一式を {dir} に書き出しました（証跡ファイル {n} 件）。MANIFEST.sha256 の SHA-256: {hash}（後で改ざんがないことを確かめられるよう、控えておいてください）",
+            "wrote {dir} ({n} evidence file{s}); SHA-256 of MANIFEST.sha256: {hash}",
+        )
+        .get(lang)
+    );
+    if let Some(fp) = &w.signed_by {
+        eprintln!(
+            "{}",
+            crate::tr!(
+                "MANIFEST.sha256 に鍵 {fp} で署名しました（MANIFEST.sha256.sig）",
+                "signed MANIFEST.sha256 with key {fp} (MANIFEST.sha256.sig)",
+            )
+            .get(lang)
+        );
+    }
+    Ok(())
+}

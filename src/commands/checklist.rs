@@ -1,0 +1,36 @@
+//! `timaudit checklist`: the blank self-check form.
+
+use super::*;
+
+pub(super) fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> {
+    let cat = Catalogue::builtin();
+    if a.format == Format::Xlsx {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            return Err(Fatal(
+                "an xlsx workbook is binary: redirect it into a file, e.g. `timaudit checklist --format xlsx > checklist.xlsx`".into(),
+            ));
+        }
+        let bytes = report::xlsx::blank_form(cat, lang)?;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(&bytes).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Fatal(format!("cannot write to stdout: {e}")))
+            }
+            _ => Ok(EXIT_OK),
+        };
+    }
+    let text = match a.format {
+        Format::Table => report::checklist_form::table(cat, lang),
+        Format::Md => report::checklist_form::markdown(cat, lang),
+        Format::Csv => report::checklist_form::csv(cat, lang),
+        other => {
+            return Err(Fatal(format!(
+                "checklist cannot be printed as {}; use table, md, csv or xlsx",
+                other.name()
+            )));
+        }
+    };
+    print(&text)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,22 @@
+//! `timaudit diff`: what changed between two reports.
+
+use super::*;
+
+pub(super) fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal> {
+    let d = crate::changes::diff::diff(&a.old, &a.new, lang)?;
+    for w in &d.warnings {
+        eprintln!("{}{w}", warning_prefix(lang));
+    }
+    let text = match a.format {
+        Format::Json => crate::changes::diff::render_json(&d),
+        Format::Md => crate::changes::diff::render_markdown(&d, lang),
+        other => {
+            return Err(Fatal(format!(
+                "diff cannot be printed as {}; use md or json",
+                other.name()
+            )));
+        }
+    };
+    print(&text)?;
+    Ok(EXIT_OK)
+}

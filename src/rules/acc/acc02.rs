@@ -1,0 +1,208 @@
+//! ACC-02 — ファイルの実際のアクセス権 (File permissions grant read only to authorized).
+//! Definition and texts: checklists/tim-selfcheck.yaml (ACC-02).
+
+use super::*;
+use crate::i18n::{Text, en_n};
+use crate::model::Outcome;
+use crate::rules::{Context, Done, ItemId, ItemRule};
+use crate::rules::kit::shares::*;
+use crate::collect::walk::Finding;
+use crate::collect::walk::acl;
+use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::profile::Principal;
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Acc02, acc02).file_check(&Unauthorized);
+
+fn acc02(ctx: &Context, _: &Done) -> Outcome {
+    let sf = match share_facts(ctx) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    if let Err(e) = &ctx.facts.accounts {
+        return accounts_error(e);
+    }
+    if !sf.walked(ALL) {
+        return nothing_walked();
+    }
+    let p = sf.counts.protected;
+    if p == 0 {
+        return with_asset_gaps(sf, no_protected(), ACL);
+    }
+    let o = if sf.findings(ItemId::Acc02).is_empty() {
+        Outcome::pass(Text::new(
+            format!(
+                "保護対象ファイル {p} 件の読み取り権は、すべて許可された主体（authorized）だけに付いています"
+            ),
+            format!(
+                "on {}, only authorized principals have read access",
+                en_n(p, "the protected file", &format!("all {p} protected files"))
+            ),
+        ))
+    } else {
+        let files = {
+            let mut v: Vec<&str> = sf
+                .findings(ItemId::Acc02)
+                .iter()
+                .map(|f| f.path.path.as_str())
+                .collect();
+            v.dedup();
+            v.len()
+        };
+        let n = sf.findings(ItemId::Acc02).len();
+        Outcome::fail(Text::new(
+            format!("保護対象ファイル {files} 件で、許可されていない主体に読み取り権が {n} 件付いています"),
+            format!(
+                "{files} protected {} read access to unauthorized principals ({n} {})",
+                en_n(files, "file grants", "files grant"),
+                en_n(n, "grant", "grants")
+            ),
+        ))
+        .with(sf.findings(ItemId::Acc02).iter().map(file_evidence))
+    };
+    with_asset_gaps(sf, o, ACL)
+}
+
+/// A principal that may read a protected file without being in its assets'
+/// `authorized` (owner, owning group, named ACL entries; root is not counted).
+struct Unauthorized;
+
+/// (principal, is a user, its name, permission string, how in ja, how in en)
+type Reader = (
+    String,
+    bool,
+    Option<String>,
+    String,
+    &'static str,
+    &'static str,
+);
+
+impl FileCheck for Unauthorized {
+    fn id(&self) -> ItemId {
+        ItemId::Acc02
+    }
+
+    fn on_file(&self, f: &FileFacts, out: &mut Vec<Finding>) {
+        if !f.protected() || f.acl_unknown {
+            return;
+        }
+        let Some(accounts) = f.run.accounts else {
+            return;
+        };
+        let run = f.run;
+        let authorized: Vec<&Principal> = f
+            .assets
+            .iter()
+            .flat_map(|a| run.profile.assets[*a].authorized.iter())
+            .collect();
+        let ext = f.acl.filter(|a| a.extended());
+        let mask = ext.and_then(|a| a.mask()).unwrap_or(7);
+        let mask_note = match ext.and_then(|a| a.mask()) {
+            Some(m) => format!(" mask::{}", acl::perm_string(m)),
+            None => String::new(),
+        };
+        let mode = format!("{:04o}", f.mode & 0o7777);
+        let mut readers: Vec<Reader> = Vec::new();
+        if f.mode & 0o400 != 0 && f.uid != 0 {
+            readers.push((
+                run.user_principal(f.uid),
+                true,
+                run.user_name(f.uid).map(String::from),
+                format!("{} (owner)", symbolic(f.mode)),
+                "所有者",
+                "owner",
+            ));
+        }
+        let group_read = match ext {
+            Some(a) => a.group_obj().unwrap_or(0) & mask & 4 != 0,
+            None => f.mode & 0o040 != 0,
+        };
+        if group_read && f.gid != 0 {
+            let perm = match ext {
+                Some(a) => format!(
+                    "group::{}{mask_note}",
+                    acl::perm_string(a.group_obj().unwrap_or(0))
+                ),
+                None => format!("{} (owning group)", symbolic(f.mode)),
+            };
+            readers.push((
+                run.group_principal(f.gid),
+                false,
+                run.group_name(f.gid).map(String::from),
+                perm,
+                "所有グループ",
+                "owning group",
+            ));
+        }
+        if let Some(a) = ext {
+            for en in &a.entries {
+                if en.perm & mask & 4 == 0 || en.id == 0 {
+                    continue;
+                }
+                match en.tag {
+                    acl::USER => {
+                        let name = run.user_name(en.id).map(String::from);
+                        let shown = name.clone().unwrap_or(en.id.to_string());
+                        readers.push((
+                            run.user_principal(en.id),
+                            true,
+                            name,
+                            format!("user:{shown}:{}{mask_note}", acl::perm_string(en.perm)),
+                            "ACL エントリ",
+                            "ACL entry",
+                        ));
+                    }
+                    acl::GROUP => {
+                        let name = run.group_name(en.id).map(String::from);
+                        let shown = name.clone().unwrap_or(en.id.to_string());
+                        readers.push((
+                            run.group_principal(en.id),
+                            false,
+                            name,
+                            format!("group:{shown}:{}{mask_note}", acl::perm_string(en.perm)),
+                            "ACL エントリ",
+                            "ACL entry",
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (principal, is_user, name, perm, how_ja, how_en) in readers {
+            let ok = match (&name, is_user) {
+                (None, _) => false,
+                (Some(n), true) => authorized.iter().any(|p| match p {
+                    Principal::User(u) => u == n,
+                    Principal::Group(g) => accounts.is_member(n, g),
+                }),
+                (Some(n), false) => authorized
+                    .iter()
+                    .any(|p| matches!(p, Principal::Group(g) if g == n)),
+            };
+            if ok {
+                continue;
+            }
+            let why_ja = if name.is_none() {
+                "監査対象の passwd/group にない ID です"
+            } else {
+                "authorized に含まれていません"
+            };
+            let why_en = if name.is_none() {
+                "an id unknown to the audited host's passwd/group"
+            } else {
+                "not in authorized"
+            };
+            out.push(Finding {
+                path: f.path.clone(),
+                kind: f.kind,
+                asset: f.asset(),
+                principal: Some(principal.clone()),
+                excerpt: Some(perm),
+                sha256: None,
+                detail: Text::new(
+                    format!("mode {mode}：{how_ja} {principal} が読み取れますが、{why_ja}"),
+                    format!("mode {mode}: {how_en} {principal} can read, {why_en}"),
+                ),
+            });
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! ACC-04 — shares that expose protected information allow no guest or
+//! anonymous access (Samba, NFS, and Windows share permissions).
+
+use crate::collect::host::paths_related;
+use crate::collect::host::windows::norm_win;
+use crate::rules::kit::host::*;
+use crate::tr;
+
+pub fn acc04(ctx: &Context) -> Outcome {
+    per_host(ctx, |lx| linux(ctx, lx), |w| windows(ctx, w))
+}
+
+/// The directory a share path stands for: up to a `%` substitution, cut back to a directory.
+fn share_dir(path: &str) -> String {
+    match path.find('%') {
+        Some(i) => crate::collect::host::asset_base(&format!("{}*", &path[..i])),
+        None => path.trim_end_matches('/').to_string(),
+    }
+}
+
+/// A host path with symbolic links resolved inside the audited root, when it
+/// differs from the path as written.
+pub fn real_host_path(fs: &crate::rootfs::RootFs, p: &str) -> Option<String> {
+    let real = fs.resolve(p, true).ok()?;
+    let rel = real.strip_prefix(fs.root()).ok()?;
+    let host = crate::rootfs::normalize_host(&format!("/{}", rel.to_string_lossy()));
+    (host != crate::rootfs::normalize_host(p)).then_some(host)
+}
+
+pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
+    if lx.samba.is_none() && lx.exports.is_none() {
+        return Verdict::NoSource(Text::new(
+            "/etc/samba/smb.conf も /etc/exports もありません",
+            "there is neither /etc/samba/smb.conf nor /etc/exports",
+        ));
+    }
+    let assets = linux_asset_bases(ctx);
+    // smbd and exportfs follow links in a share's path, and an asset's folder may
+    // be reached through a link too: compare as written and as resolved.
+    let real_bases: Vec<Option<String>> = assets
+        .iter()
+        .map(|(_, _, b)| real_host_path(ctx.fs, b))
+        .collect();
+    let related = |p: &str| -> Vec<&str> {
+        let real = real_host_path(ctx.fs, p);
+        assets
+            .iter()
+            .zip(&real_bases)
+            .filter(|((_, _, base), real_base)| {
+                let shares = [Some(p), real.as_deref()];
+                let bases = [Some(base.as_str()), real_base.as_deref()];
+                shares
+                    .iter()
+                    .flatten()
+                    .any(|s| bases.iter().flatten().any(|b| paths_related(s, b)))
+            })
+            .map(|((l, _, _), _)| l.as_str())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    let mut checked = 0usize;
+
+    // LNX-SHR-001 Samba
+    match &lx.samba {
+        Some(Err(e)) => parts.push(Alt::error(e)),
+        Some(Ok(s)) => {
+            let id = "LNX-SHR-001";
+            let skipped = samba_unresolved_includes(s, id);
+            if !skipped.is_empty() {
+                parts.push(Alt::new(Status::Pass, Text::default()).evs(skipped));
+            }
+            for sh in s.shares() {
+                let Some(path) = s.share_path(sh) else {
+                    continue;
+                };
+                let dir = share_dir(&path.value);
+                let labels = related(&dir);
+                if labels.is_empty() {
+                    continue;
+                }
+                checked += 1;
+                let name = &sh.name;
+                let list = labels.join(", ");
+                let share_ev = line_ev(
+                    &path.line,
+                    id,
+                    tr!(
+                        "共有 [{name}] のパス（資産 {list}）",
+                        "share [{name}] path (assets {list})"
+                    ),
+                );
+                let mut bad = Vec::new();
+                let mut errs = Vec::new();
+                for (canon, label) in [
+                    ("guestok", "guest ok / public"),
+                    ("guestonly", "guest only"),
+                ] {
+                    match s.bool_param(sh, canon) {
+                        Ok(Some((true, p))) => bad.push((label, p)),
+                        Ok(_) => {}
+                        Err(p) => errs.push(p),
+                    }
+                }
+                if !errs.is_empty() {
+                    parts.push(
+                        Alt::new(
+                            Status::Error,
+                            tr!(
+                                "共有 [{name}] の設定値を真偽値として読めません",
+                                "a value of share [{name}] is not a boolean"
+                            ),
+                        )
+                        .ev(share_ev)
+                        .evs(errs.iter().map(|p| {
+                            line_ev(
+                                &p.line,
+                                id,
+                                Text::new("真偽値ではありません", "not a boolean"),
+                            )
+                        })),
+                    );
+                } else if !bad.is_empty() {
+                    let what: Vec<&str> = bad.iter().map(|(l, _)| *l).collect();
+                    let what = what.join(", ");
+                    let dirp = &path.value;
+                    parts.push(
+                        Alt::new(
+                            Status::Fail,
+                            tr!(
+                                "Samba 共有 [{name}]（{dirp}）が資産 {list} を含み、ゲストアクセス（{what}）を許可しています",
+                                "Samba share [{name}] ({dirp}) exposes assets {list} and allows guest access ({what})"
+                            ),
+                        )
+                        .ev(share_ev)
+                        .evs(bad.iter().map(|(l, p)| {
+                            let inherited = p.line.line != 0 && sh.get(&p.name).is_none();
+                            let d = if inherited {
+                                tr!("{l}（[global] の値を継承）", "{l} (inherited from [global])")
+                            } else {
+                                tr!("{l}", "{l}")
+                            };
+                            line_ev(&p.line, id, d)
+                        })),
+                    );
+                } else {
+                    parts.push(Alt::new(Status::Pass, Text::default()).ev(share_ev));
+                }
+            }
+        }
+        None => {}
+    }
+
+    // LNX-SHR-002 NFS
+    match &lx.exports {
+        Some(Err(e)) => parts.push(Alt::error(e)),
+        Some(Ok(ex)) => {
+            let id = "LNX-SHR-002";
+            for e in &ex.exports {
+                let labels = related(&e.path);
+                if labels.is_empty() {
+                    continue;
+                }
+                checked += 1;
+                let list = labels.join(", ");
+                let p = &e.path;
+                let mut problems = Vec::new();
+                for c in &e.clients {
+                    let cl = c.label();
+                    if c.is_world() {
+                        let why = if c.host.is_empty() {
+                            tr!(
+                                "{cl}: クライアントの指定がなく全体に公開（空白の後のオプション、またはパスだけの行）",
+                                "{cl}: no client, exported to everyone (options after a space, or a path alone)"
+                            )
+                        } else {
+                            tr!("{cl}: 全体に公開", "{cl}: exported to everyone")
+                        };
+                        problems.push(why);
+                    }
+                    if c.no_root_squash() {
+                        problems.push(tr!("{cl}: no_root_squash", "{cl}: no_root_squash"));
+                    }
+                }
+                if problems.is_empty() {
+                    parts.push(Alt::new(Status::Pass, Text::default()).ev(line_ev(
+                        &e.line,
+                        id,
+                        tr!(
+                            "エクスポート {p}（資産 {list}）",
+                            "export {p} (assets {list})"
+                        ),
+                    )));
+                } else {
+                    let mut a = Alt::new(
+                        Status::Fail,
+                        tr!(
+                            "NFS エクスポート {p} が資産 {list} を含み、全体公開または no_root_squash になっています（{}）",
+                            "NFS export {p} exposes assets {list} to everyone or with no_root_squash ({})",
+                            e.line.at()
+                        ),
+                    );
+                    for t in problems {
+                        a = a.ev(line_ev(&e.line, id, t));
+                    }
+                    parts.push(a);
+                }
+            }
+        }
+        None => {}
+    }
+    Verdict::Decided(
+        if checked == 0 && parts.iter().all(|p| p.status == Status::Pass) {
+            Outcome::pass(Text::new(
+                "保護対象の保存場所を公開している共有・エクスポートはありません",
+                "no share or export exposes a protected location",
+            ))
+            .with(parts.into_iter().flat_map(|p| p.evidence))
+        } else {
+            all_of(
+                parts,
+                tr!(
+                    "保護対象を含む共有・エクスポート {checked} 件はすべてゲスト・匿名アクセスを許可していません",
+                    "none of the {checked} shares and exports over protected locations allows guest or anonymous access"
+                ),
+            )
+        },
+    )
+}
+
+pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
+    let id = "WIN-SHR-001";
+    if w.smb_shares.is_none() && w.smb_access.is_none() {
+        return Verdict::NoSource(Text::new(
+            "証跡に smb-shares.csv と smb-share-access.csv がありません",
+            "the evidence has no smb-shares.csv or smb-share-access.csv",
+        ));
+    }
+    let shares = match &w.smb_shares {
+        None => return Verdict::Decided(win_missing(w, "smb-shares.csv", id)),
+        Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
+        Some(Ok(s)) => s,
+    };
+    let access = match &w.smb_access {
+        None => return Verdict::Decided(win_missing(w, "smb-share-access.csv", id)),
+        Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
+        Some(Ok(a)) => a,
+    };
+    let assets: Vec<(String, String)> = windows_asset_paths(ctx)
+        .into_iter()
+        .map(|(l, p)| (l, crate::collect::host::asset_base(&norm_win(&p))))
+        .collect();
+    let mut parts = Vec::new();
+    let mut checked = 0;
+    for sh in shares.iter().filter(|s| !s.special && !s.path.is_empty()) {
+        let sp = norm_win(&sh.path);
+        let labels: Vec<&str> = assets
+            .iter()
+            .filter(|(_, b)| paths_related(&sp, b))
+            .map(|(l, _)| l.as_str())
+            .collect();
+        if labels.is_empty() {
+            continue;
+        }
+        checked += 1;
+        let list = labels.join(", ");
+        let name = &sh.name;
+        let bad: Vec<_> = access
+            .iter()
+            .filter(|a| {
+                a.share.eq_ignore_ascii_case(&sh.name)
+                    && a.allow
+                    && crate::collect::host::windows::smb::is_guest_or_anonymous(&a.account)
+            })
+            .collect();
+        let share_ev = line_ev(
+            &sh.line,
+            id,
+            tr!("共有 {name}（資産 {list}）", "share {name} (assets {list})"),
+        );
+        if bad.is_empty() {
+            parts.push(Alt::new(Status::Pass, Text::default()).ev(share_ev));
+        } else {
+            let who: Vec<&str> = bad.iter().map(|a| a.account.as_str()).collect();
+            let who = who.join(", ");
+            parts.push(
+                Alt::new(
+                    Status::Fail,
+                    tr!("Windows 共有 {name} が資産 {list} を含み、{who} にアクセスを許可しています", "Windows share {name} exposes assets {list} and grants access to {who}"),
+                )
+                .ev(share_ev)
+                .evs(bad.iter().map(|a| {
+                    let (acc, r) = (&a.account, &a.right);
+                    line_ev(&a.line, id, tr!("{acc}: 許可 {r}", "{acc}: allow {r}")).principal(acc.clone())
+                })),
+            );
+        }
+    }
+    Verdict::Decided(all_of(
+        parts,
+        tr!(
+            "保護対象を含む Windows 共有 {checked} 件はゲスト・匿名アクセスを許可していません",
+            "none of the {checked} Windows shares over protected paths allows guest or anonymous access"
+        ),
+    ))
+}
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Acc04, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    acc04(ctx)
+}

@@ -1,0 +1,73 @@
+//! ADM — 管理者の選任 (appointment of an administrator).
+
+crate::rules::items! {
+    adm01,
+    adm02,
+    adm03,
+    adm04,
+    adm05,
+}
+
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind, Outcome};
+use crate::profile::ReviewKind;
+use crate::rules::Context;
+use crate::rules::kit::common::{Findings, LocalFile, days, local_file, local_file_state, within};
+use crate::tr;
+
+/// Evidence for a person of the roster.
+pub fn person_evidence(account: &str, detail: Text) -> Evidence {
+    Evidence::new(EvidenceKind::Person)
+        .principal(format!("user:{account}"))
+        .detail(detail)
+}
+
+/// A `reviews` entry of `kind` within `review_interval_days` (ADM-04, ACC-06).
+pub fn recent_review(ctx: &Context, kind: ReviewKind, ja: &str, en: &str) -> Outcome {
+    let p = ctx.profile;
+    let window = p.thresholds.review_interval_days;
+    let mut dated: Vec<_> = p
+        .reviews
+        .iter()
+        .filter(|r| r.kind == kind)
+        .filter_map(|r| r.date.map(|d| (d, r)))
+        .filter(|(d, _)| *d <= ctx.date)
+        .collect();
+    dated.sort_by_key(|(d, _)| *d);
+    let Some((last, r)) = dated.last() else {
+        return Outcome::fail(tr!(
+            "{ja}の実施記録（reviews の kind: {k}）がありません",
+            "no {en} is recorded (no `reviews` entry of kind {k})",
+            k = kind_name(kind)
+        ));
+    };
+    let mut ev = match &r.document {
+        Some(doc) => local_file(ctx, EvidenceKind::Review, doc).1,
+        None => Evidence::new(EvidenceKind::Review),
+    }
+    .date(last);
+    if ev.detail.is_none() {
+        ev = ev.detail(tr!("{ja}の記録", "{en} record"));
+    }
+    if within(ctx, *last, window) {
+        Outcome::pass(tr!(
+            "{ja}を {last} に実施しています",
+            "the last {en} was on {last}"
+        ))
+        .with([ev])
+    } else {
+        Outcome::fail(tr!(
+            "最後の{ja}は {last} で、{window} 日以上前です",
+            "the last {en} was on {last}, more than {window} days before the audit"
+        ))
+        .with([ev])
+    }
+}
+
+fn kind_name(k: ReviewKind) -> &'static str {
+    match k {
+        ReviewKind::Access => "access",
+        ReviewKind::Management => "management",
+        ReviewKind::InternalAudit => "internal-audit",
+    }
+}

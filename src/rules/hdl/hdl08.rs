@@ -1,0 +1,12 @@
+//! HDL-08 — 持出しのルールと記録 (Taking information out is ruled and logged).
+//! Definition and texts: checklists/tim-selfcheck.yaml (HDL-08).
+
+use super::*;
+use crate::model::Outcome;
+use crate::rules::{Context, Done, ItemId, ItemRule};
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl08, hdl08);
+
+fn hdl08(ctx: &Context, _: &Done) -> Outcome {
+    record_exists(ctx, RecordKind::TakeOut, "持出し記録", "take-out log")
+}

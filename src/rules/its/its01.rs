@@ -1,0 +1,436 @@
+//! ITS-01 — USB mass storage blocked or controlled.
+
+use crate::collect::host::linux::usb::{cmdline_blacklist, install_blocks, norm_module};
+use crate::collect::host::systemd::UnitState;
+use crate::rules::kit::host::*;
+use crate::tr;
+
+pub fn its01(ctx: &Context) -> Outcome {
+    per_host(
+        ctx,
+        |lx| Verdict::Decided(linux(lx)),
+        |w| Verdict::Decided(windows(w)),
+    )
+}
+
+pub fn linux(lx: &LinuxFacts) -> Outcome {
+    // Alternatives per mechanism: modprobe.d, GRUB, USBGuard.
+    let mut mp: Vec<Alt> = Vec::new();
+    let mut gr: Vec<Alt> = Vec::new();
+    let mut ug: Vec<Alt> = Vec::new();
+
+    // LNX-USB-001: the first install line for the module decides.
+    if let (
+        _,
+        Check::ModprobeInstall {
+            modules,
+            command_endings,
+            ..
+        },
+    ) = check_of("LNX-USB-001")
+    {
+        let mods: Vec<String> = modules.iter().map(|m| norm_module(m)).collect();
+        let mut installs = lx
+            .modprobe
+            .installs
+            .iter()
+            .filter(|(m, _, _)| mods.contains(m));
+        if let Some((m, cmd, line)) = installs.next() {
+            let alt = if install_blocks(cmd, command_endings) {
+                Alt::new(
+                    Status::Pass,
+                    tr!(
+                        "{} に `install {m} {cmd}` があり、USB 記憶装置のドライバーは読み込まれません",
+                        "{} has `install {m} {cmd}`, so the USB storage driver never loads",
+                        line.at()
+                    ),
+                )
+                .ev(line_ev(line, "LNX-USB-001", Text::new("モジュールを読み込まないコマンド", "command that does not load the module")))
+            } else {
+                Alt::new(
+                    Status::Fail,
+                    tr!(
+                        "{} の `install {m}` は `{cmd}` を実行するため、ドライバーの読み込みを止めていません",
+                        "the `install {m}` line at {} runs `{cmd}`, which does not stop the driver from loading",
+                        line.at()
+                    ),
+                )
+                .ev(line_ev(line, "LNX-USB-001", Text::new("modprobe が使う最初の install 行", "the first install line, the one modprobe uses")))
+            };
+            let alt = alt.evs(installs.map(|(_, _, l)| {
+                line_ev(
+                    l,
+                    "LNX-USB-001",
+                    Text::new(
+                        "後にある install 行は modprobe に無視されます",
+                        "later install lines are ignored by modprobe",
+                    ),
+                )
+            }));
+            mp.push(alt);
+        }
+    }
+
+    // LNX-USB-002: modprobe.blacklist= on the kernel command line.
+    if let (
+        _,
+        Check::KernelCmdlineBlacklist {
+            variables, modules, ..
+        },
+    ) = check_of("LNX-USB-002")
+        && let Some(g) = &lx.grub
+    {
+        let mods: Vec<String> = modules.iter().map(|m| norm_module(m)).collect();
+        for v in variables {
+            if let Some((val, line)) = g.vars.get(v)
+                && cmdline_blacklist(val).iter().any(|m| mods.contains(m))
+            {
+                gr.push(
+                    Alt::new(
+                        Status::Pass,
+                        tr!(
+                            "{} の {v} で usb_storage がブラックリストに指定されており、起動時から USB 記憶装置のドライバーを無効にしています",
+                            "{v} in {} blacklists usb_storage on the kernel command line",
+                            line.path
+                        ),
+                    )
+                    .ev(line_ev(line, "LNX-USB-002", Text::new("カーネル起動オプション", "kernel command line"))),
+                );
+            }
+        }
+    }
+
+    // LNX-USB-003: USBGuard.
+    if let (
+        _,
+        Check::Usbguard {
+            implicit_targets,
+            interface_class,
+            ..
+        },
+    ) = check_of("LNX-USB-003")
+        && let Some(g) = &lx.usbguard
+    {
+        ug.push(usbguard(lx, g, implicit_targets, interface_class));
+    }
+
+    // LNX-USB-004: blacklist alone.
+    if let (_, Check::ModprobeBlacklist { modules, .. }) = check_of("LNX-USB-004") {
+        let mods: Vec<String> = modules.iter().map(|m| norm_module(m)).collect();
+        let lines: Vec<_> = lx
+            .modprobe
+            .blacklists
+            .iter()
+            .filter(|(m, _)| mods.contains(m))
+            .collect();
+        if !lines.is_empty() {
+            let at = lines[0].1.at();
+            mp.push(
+                Alt::new(
+                    Status::Partial,
+                    tr!(
+                        "{at} の `blacklist usb-storage` は自動読み込みを止めるだけで、明示的に読み込めば USB 記憶装置を使えます",
+                        "`blacklist usb-storage` at {at} only stops automatic loading; the driver can still be loaded on request"
+                    ),
+                )
+                .evs(lines.iter().map(|(_, l)| {
+                    line_ev(l, "LNX-USB-004", Text::new("blacklist 行だけでは不十分です", "a blacklist line alone is not enough"))
+                })),
+            );
+        }
+    }
+
+    // A file that could not be read may hold an earlier (winning) install line,
+    // a later GRUB assignment or an allow rule: that mechanism cannot pass.
+    let mut alts = Vec::new();
+    for (found, errors) in [
+        (mp, &lx.modprobe_errors),
+        (gr, &lx.grub_errors),
+        (ug, &lx.usbguard_errors),
+    ] {
+        if errors.is_empty() {
+            alts.extend(found);
+            continue;
+        }
+        for a in found {
+            if a.status == Status::Fail {
+                alts.push(a);
+            } else {
+                // The unreadable file itself is the next alternative's reason.
+                let r = &a.reason;
+                alts.push(
+                    Alt::new(
+                        Status::Error,
+                        Text::new(
+                            format!("{}（ただし、これを上書きしうるファイルを読めません）", r.ja),
+                            format!(
+                                "{} (but a file that could override it cannot be read)",
+                                r.en
+                            ),
+                        ),
+                    )
+                    .evs(a.evidence),
+                );
+            }
+        }
+        alts.extend(errors.iter().map(Alt::error));
+    }
+
+    let looked = vec![
+        note(
+            "/etc/modprobe.d",
+            Text::new("install／blacklist 行なし", "no install or blacklist line"),
+        ),
+        note(
+            "/etc/default/grub",
+            Text::new("modprobe.blacklist なし", "no modprobe.blacklist"),
+        ),
+        note(
+            "/etc/usbguard/usbguard-daemon.conf",
+            Text::new("USBGuard の設定なし", "no USBGuard configuration"),
+        ),
+    ];
+    any_of(
+        alts,
+        Text::new(
+            "USB 記憶装置を禁止・制御する設定（modprobe の install 行、カーネル起動オプション、USBGuard）が見つかりません",
+            "nothing blocks or controls USB mass storage (no modprobe install line, kernel command line blacklist or USBGuard)",
+        ),
+        looked,
+    )
+}
+
+fn usbguard(
+    lx: &LinuxFacts,
+    g: &crate::collect::host::linux::usb::UsbGuard,
+    targets: &[String],
+    class: &str,
+) -> Alt {
+    let id = "LNX-USB-003";
+    if let UnitState::Masked(_) = lx.units.state("usbguard.service") {
+        return Alt::new(
+            Status::Fail,
+            Text::new(
+                "usbguard.service がマスクされているため、USBGuard は動作しません",
+                "usbguard.service is masked, so USBGuard never runs",
+            ),
+        )
+        .ev(lx.units.evidence("usbguard.service"));
+    }
+    let conf = g.daemon_conf.clone();
+    let (target, target_ev) = match &g.implicit_target {
+        Some((t, l)) => (
+            t.to_ascii_lowercase(),
+            line_ev(
+                l,
+                id,
+                tr!("ImplicitPolicyTarget={t}", "ImplicitPolicyTarget={t}"),
+            ),
+        ),
+        None => (
+            "block".to_string(),
+            conf.as_ref()
+                .map(|f| {
+                    file_ev(
+                        f,
+                        id,
+                        Text::new(
+                            "ImplicitPolicyTarget は未設定（既定値 block）",
+                            "ImplicitPolicyTarget unset (default block)",
+                        ),
+                    )
+                })
+                .unwrap_or_else(|| note("/etc/usbguard/usbguard-daemon.conf", Text::same("-"))),
+        ),
+    };
+    if !targets.iter().any(|t| t.eq_ignore_ascii_case(&target)) {
+        return Alt::new(
+            Status::Fail,
+            tr!(
+                "USBGuard の ImplicitPolicyTarget が {target} のため、ルールにない機器も使えます",
+                "USBGuard's ImplicitPolicyTarget is {target}, so devices without a rule are allowed"
+            ),
+        )
+        .ev(target_ev);
+    }
+    let v = g.class_verdict(class);
+    if !v.admitting.is_empty() {
+        let at = v.admitting[0].line.at();
+        return Alt::new(
+            Status::Fail,
+            tr!(
+                "USBGuard のルール {at} がマスストレージ（インターフェースクラス {class}）を許可しています",
+                "the USBGuard rule at {at} allows mass storage (interface class {class})"
+            ),
+        )
+        .ev(target_ev)
+        .evs(v.admitting.iter().map(|r| {
+            let why = match &r.interfaces {
+                Some((op, set)) if op == "all-of" && set.is_empty() => Text::new(
+                    "空の all-of { } はすべての機器に一致します",
+                    "an empty all-of { } matches every device",
+                ),
+                None => Text::new("インターフェースの条件がなく、どの機器にも一致します", "no interface condition: matches any device"),
+                _ => tr!("クラス {class} を許可", "allows class {class}"),
+            };
+            line_ev(&r.line, id, why)
+        }));
+    }
+    let mut alt = Alt::new(
+        Status::Pass,
+        tr!(
+            "USBGuard が既定でブロック（{target}）し、マスストレージ（クラス {class}）を許可するルールはありません",
+            "USBGuard blocks by default ({target}) and no rule allows mass storage (class {class})"
+        ),
+    )
+    .ev(target_ev);
+    if let Some(r) = v.blocked_by {
+        alt = alt.ev(line_ev(
+            &r.line,
+            id,
+            tr!(
+                "クラス {class} を拒否するルール",
+                "rule blocking class {class}"
+            ),
+        ));
+    }
+    alt.evs(
+        g.rule_files
+            .iter()
+            .map(|f| file_ev(f, id, Text::new("ルールファイル", "rule file"))),
+    )
+}
+
+pub fn windows(w: &WindowsHost) -> Outcome {
+    match &w.registry {
+        None => return win_missing(w, "registry/*.reg", "WIN-USB-001"),
+        Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
+        Some(Ok(_)) => {}
+    }
+    let mut alts = Vec::new();
+    let mut usbstor_seen = false;
+    if let (
+        _,
+        Check::RegistryValue {
+            keys,
+            value,
+            equals,
+        },
+    ) = check_of("WIN-USB-001")
+    {
+        if let Some((k, v)) = keys.iter().find_map(|k| w.reg_value(k, value)) {
+            usbstor_seen = true;
+            let n = v.data.as_u64();
+            let shown = n
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| format!("{:?}", v.data));
+            let path = &k.path;
+            if n == Some(*equals) {
+                alts.push(
+                    Alt::new(
+                        Status::Pass,
+                        tr!(
+                            "{path} の {value} が {shown}（無効）です",
+                            "{value} under {path} is {shown} (disabled)"
+                        ),
+                    )
+                    .ev(line_ev(
+                        &v.line,
+                        "WIN-USB-001",
+                        Text::new(
+                            "USB 記憶装置ドライバーは無効",
+                            "USB storage driver disabled",
+                        ),
+                    )),
+                );
+            } else {
+                alts.push(
+                    Alt::new(
+                        Status::Fail,
+                        tr!(
+                            "{path} の {value} が {shown} で、USB 記憶装置ドライバーが有効です",
+                            "{value} under {path} is {shown}: the USB storage driver is enabled"
+                        ),
+                    )
+                    .ev(line_ev(
+                        &v.line,
+                        "WIN-USB-001",
+                        tr!("{equals} でない", "not {equals}"),
+                    )),
+                );
+            }
+        } else if keys.iter().any(|k| w.reg_has_key(k).is_some()) {
+            usbstor_seen = true;
+        }
+    }
+    if let (
+        _,
+        Check::RemovableStoragePolicy {
+            key,
+            deny_all,
+            class_guid,
+            deny_values,
+        },
+    ) = check_of("WIN-USB-002")
+    {
+        if let Some((_, v)) = w.reg_value(key, deny_all)
+            && v.data.as_u64() == Some(1)
+        {
+            alts.push(
+                Alt::new(
+                    Status::Pass,
+                    tr!("リムーバブル記憶域のポリシー {deny_all}=1 がすべてのアクセスを拒否しています", "the removable storage policy {deny_all}=1 denies all access"),
+                )
+                .ev(line_ev(&v.line, "WIN-USB-002", Text::new("すべて拒否", "deny all"))),
+            );
+        }
+        let class_key = format!("{key}\\{class_guid}");
+        for dv in deny_values {
+            if let Some((_, v)) = w.reg_value(&class_key, dv)
+                && v.data.as_u64() == Some(1)
+            {
+                alts.push(
+                    Alt::new(
+                        Status::Pass,
+                        tr!(
+                            "リムーバブル ディスクのポリシー {dv}=1 が設定されています",
+                            "the removable-disk policy sets {dv}=1"
+                        ),
+                    )
+                    .ev(line_ev(
+                        &v.line,
+                        "WIN-USB-002",
+                        tr!("{dv} = 1", "{dv} = 1"),
+                    )),
+                );
+            }
+        }
+    }
+    if !usbstor_seen && !alts.iter().any(|a| a.status == Status::Pass) {
+        let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
+        return with_reg_errors(Outcome::error(Text::new(
+            "レジストリの証跡に Services\\USBSTOR のエクスポートがなく、リムーバブル記憶域のポリシーもないため判定できません（Enum\\USBSTOR は接続履歴で、制御の証拠になりません）",
+            "cannot be assessed: the registry evidence has no export of Services\\USBSTOR and no removable storage policy (Enum\\USBSTOR is device history, not a control)",
+        ))
+        .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("registry")).detail(pol(
+            "WIN-USB-001",
+            Text::new("Services\\USBSTOR のエクスポートがありません", "no export of Services\\USBSTOR"),
+        ))]), &errs, true);
+    }
+    let o = any_of(
+        alts,
+        Text::new(
+            "USB 記憶装置を禁止する設定（USBSTOR の Start=4、リムーバブル記憶域のポリシー）がありません",
+            "nothing blocks USB mass storage (USBSTOR Start=4 or a removable storage policy)",
+        ),
+        vec![],
+    );
+    let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
+    with_reg_errors(o, &errs, true)
+}
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its01, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its01(ctx)
+}

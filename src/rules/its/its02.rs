@@ -1,0 +1,167 @@
+//! ITS-02 — server access controlled (sshd_config).
+
+use crate::rules::kit::host::*;
+use crate::tr;
+
+pub fn its02(ctx: &Context) -> Outcome {
+    per_host(ctx, linux, |_| {
+        Verdict::NoSource(Text::new(
+            "Windows の証跡に SSH の設定はありません",
+            "Windows evidence has no SSH settings",
+        ))
+    })
+}
+
+pub fn linux(lx: &LinuxFacts) -> Verdict {
+    let s = match &lx.sshd {
+        None => {
+            return Verdict::NoSource(Text::new(
+                "/etc/ssh/sshd_config がありません（SSH サーバーがありません）",
+                "there is no /etc/ssh/sshd_config (no SSH server)",
+            ));
+        }
+        Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
+        Some(Ok(s)) => s,
+    };
+    let mut parts = Vec::new();
+    let mut values = Vec::new();
+    for id in ["LNX-SSH-001", "LNX-SSH-002"] {
+        if let Some((alt, value)) = setting_alt(s, id) {
+            parts.push(alt);
+            values.push(value);
+        }
+    }
+    let vj = values
+        .iter()
+        .map(|t| t.ja.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    let ve = values
+        .iter()
+        .map(|t| t.en.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut o = all_of(
+        parts,
+        Text::new(
+            format!(
+                "SSH で root のパスワードログインと空のパスワードでのログインが禁止されています（{vj}）"
+            ),
+            format!("SSH allows neither root login with a password nor empty passwords ({ve})"),
+        ),
+    );
+    o.evidence.extend(s.warnings.iter().map(warning_ev));
+    Verdict::Decided(o)
+}
+
+/// One policy's sshd setting: its effective value (or OpenSSH's default, said so),
+/// judged against the allowed values, with the lines sshd ignores beside it.
+fn setting_alt(s: &crate::collect::host::linux::sshd::Sshd, id: &str) -> Option<(Alt, Text)> {
+    let (
+        _,
+        Check::SshdSetting {
+            setting,
+            allowed,
+            known,
+            default,
+            ..
+        },
+    ) = check_of(id)
+    else {
+        return None;
+    };
+    let key = setting.to_ascii_lowercase();
+    let main = s.files.first();
+    let (value, ev) = match s.global.get(&key) {
+        Some(st) => (
+            st.value.clone(),
+            line_ev(
+                &st.line,
+                id,
+                tr!(
+                    "有効な値（最初に現れた値）",
+                    "effective value (the first one sshd reads)"
+                ),
+            ),
+        ),
+        None => (
+            default.clone(),
+            main.map(|f| {
+                file_ev(
+                    f,
+                    id,
+                    tr!(
+                        "{setting} は未設定（既定値 {default}）",
+                        "{setting} not set (default {default})"
+                    ),
+                )
+            })
+            .unwrap_or_else(|| note("/etc/ssh/sshd_config", Text::same("-"))),
+        ),
+    };
+    let lower = value.to_ascii_lowercase();
+    let value_text = if s.global.contains_key(&key) {
+        Text::same(format!("{setting} {value}"))
+    } else {
+        tr!(
+            "{setting} は未設定：OpenSSH の既定値 {value} が適用されます",
+            "{setting} unset: OpenSSH's default {value} applies"
+        )
+    };
+    let mut alt = if !known.iter().any(|k| k.eq_ignore_ascii_case(&lower)) {
+        Alt::new(
+            Status::Error,
+            tr!(
+                "{setting} の値 `{value}` を sshd は受け付けません（sshd が起動しない設定です）",
+                "sshd does not accept `{value}` for {setting} (sshd would refuse to start)"
+            ),
+        )
+    } else if allowed.iter().any(|a| a.eq_ignore_ascii_case(&lower)) {
+        Alt::new(
+            Status::Pass,
+            tr!("{setting} は {value}", "{setting} is {value}"),
+        )
+    } else {
+        let at = s.global.get(&key).map(|x| x.line.at()).unwrap_or_default();
+        Alt::new(
+            Status::Fail,
+            tr!(
+                "{at} で {setting} が {value} に設定されています",
+                "{setting} is {value} ({at})"
+            ),
+        )
+    }
+    .ev(ev);
+    for (k, st) in &s.shadowed {
+        if *k == key {
+            alt = alt.ev(line_ev(
+                &st.line,
+                id,
+                Text::new(
+                    "先に現れた値が優先されるため、この行は無視されます",
+                    "ignored: an earlier value wins",
+                ),
+            ));
+        }
+    }
+    for (m, k, st) in &s.in_match {
+        if *k == key {
+            let ml = m.text.clone();
+            alt = alt.ev(line_ev(
+                &st.line,
+                id,
+                tr!(
+                    "`{ml}` ブロック内の設定（全体の値には含めません）",
+                    "inside `{ml}` (not counted for the global value)"
+                ),
+            ));
+        }
+    }
+    Some((alt, value_text))
+}
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its02, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    its02(ctx)
+}

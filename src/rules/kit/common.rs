@@ -1,0 +1,211 @@
+//! Small helpers shared by the rules.
+
+use crate::i18n::Text;
+use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use crate::rules::Context;
+use chrono::NaiveDate;
+
+/// Collects findings of one rule; the result is the weakest finding.
+pub struct Findings {
+    status: Status,
+    reasons: Vec<Text>,
+    evidence: Vec<Evidence>,
+}
+
+impl Default for Findings {
+    fn default() -> Self {
+        Findings {
+            status: Status::Pass,
+            reasons: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl Findings {
+    pub fn new() -> Findings {
+        Findings::default()
+    }
+
+    /// A finding that makes the item `status` (or weaker), with its reason.
+    pub fn add(&mut self, status: Status, reason: Text) {
+        self.status = self.status.weaker(status);
+        if !self.reasons.contains(&reason) {
+            self.reasons.push(reason);
+        }
+    }
+
+    pub fn evidence(&mut self, e: Evidence) {
+        self.evidence.push(e);
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The outcome: `ok` as the reason when nothing was found.
+    pub fn finish(self, ok: Text) -> Outcome {
+        let reason = if self.status == Status::Pass || self.reasons.is_empty() {
+            ok
+        } else {
+            let mut r = self.reasons[0].clone();
+            for t in &self.reasons[1..] {
+                r = r.join(t);
+            }
+            r
+        };
+        Outcome {
+            status: self.status,
+            reason,
+            evidence: self.evidence,
+        }
+    }
+}
+
+/// Days from `from` to `to` (positive when `from` is earlier).
+pub fn days(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// Is `d` on or before the audit date and at most `window` days before it?
+pub fn within(ctx: &Context, d: NaiveDate, window: u64) -> bool {
+    let age = days(d, ctx.date);
+    age >= 0 && age as u64 <= window
+}
+
+/// What was found at a company file named in the profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalFile {
+    /// A regular file, read (its SHA-256 is in the evidence).
+    Present,
+    /// Nothing there, or not a regular file (a folder, a dangling link).
+    Missing,
+    /// It is there but could not be read (permission denied, I/O error): the item
+    /// cannot be assessed.
+    Unreadable(String),
+}
+
+/// A company file named in the profile (document, record, evidence): does it
+/// exist, and the evidence citing it (with its SHA-256 when it does).
+pub fn local_file(ctx: &Context, kind: EvidenceKind, written: &str) -> (bool, Evidence) {
+    let (state, ev) = local_file_state(ctx, kind, written);
+    (state == LocalFile::Present, ev)
+}
+
+/// Like [`local_file`], telling a missing file from one that cannot be read. The
+/// file was read by `collect::records` (a symbolic link to the current version of
+/// a document is followed there).
+pub fn local_file_state(ctx: &Context, kind: EvidenceKind, written: &str) -> (LocalFile, Evidence) {
+    use crate::collect::records::RecordFile;
+    let ev = Evidence::new(kind).path(written);
+    let Some((shown, state)) = ctx.facts.records.get(written) else {
+        // Every file the profile names is collected; a rule asking for another
+        // one is a bug, and never a silent verdict.
+        return (
+            LocalFile::Unreadable("not collected".into()),
+            ev.detail(Text::new(
+                format!("ファイルが収集されていません: {written}"),
+                format!("file was not collected: {written}"),
+            )),
+        );
+    };
+    match state {
+        RecordFile::Present { sha256 } => (LocalFile::Present, ev.sha256(Some(sha256.clone()))),
+        RecordFile::NotFound => (
+            LocalFile::Missing,
+            ev.detail(Text::new(
+                format!("ファイルがありません: {shown}"),
+                format!("file not found: {shown}"),
+            )),
+        ),
+        RecordFile::NotRegular => (
+            LocalFile::Missing,
+            ev.detail(Text::new(
+                format!("通常のファイルではありません: {shown}"),
+                format!("not a regular file: {shown}"),
+            )),
+        ),
+        RecordFile::Unreadable(msg) => (
+            LocalFile::Unreadable(msg.clone()),
+            ev.detail(Text::new(
+                format!("ファイルを読み取れません: {shown}（{msg}）"),
+                format!("file could not be read: {shown} ({msg})"),
+            )),
+        ),
+    }
+}
+
+/// The reason used when a rule needs facts from a collector this run did not have.
+pub fn missing_collector(what_ja: &str, what_en: &str) -> Outcome {
+    Outcome::error(Text::new(
+        format!("{what_ja}の情報が収集されていないため判定できません"),
+        format!("cannot be assessed: the {what_en} facts were not collected"),
+    ))
+}
+
+/// Outcome for an item that needs the account database when it could not be read.
+pub fn accounts_error(e: &str) -> Outcome {
+    Outcome::error(Text::new(
+        format!("監査対象のアカウント情報を読めません: {e}"),
+        format!("cannot read the audited host's accounts: {e}"),
+    ))
+}
+
+/// A `records` entry of `kind` whose file exists (HDL-08, HDL-09, STO-02, STO-03).
+pub fn record_exists(
+    ctx: &Context,
+    kind: crate::profile::RecordKind,
+    ja: &str,
+    en: &str,
+) -> Outcome {
+    let k = kind.name();
+    let entries: Vec<_> = ctx
+        .profile
+        .records
+        .iter()
+        .filter(|r| r.kind == kind)
+        .collect();
+    if entries.is_empty() {
+        return Outcome::fail(Text::new(
+            format!("{ja}（records の kind: {k}）が登録されていません"),
+            format!("no {en} is registered (no `records` entry of kind {k})"),
+        ));
+    }
+    let mut evidence = Vec::new();
+    let mut found = None;
+    let mut unreadable = None;
+    for r in &entries {
+        match &r.path {
+            Some(path) => {
+                let (state, ev) = local_file_state(ctx, EvidenceKind::Record, path);
+                match state {
+                    LocalFile::Present if found.is_none() => found = Some(path.clone()),
+                    LocalFile::Unreadable(e) if unreadable.is_none() => {
+                        unreadable = Some((path.clone(), e))
+                    }
+                    _ => {}
+                }
+                evidence.push(ev);
+            }
+            None => evidence.push(Evidence::new(EvidenceKind::Record).detail(Text::new(
+                format!("{k} の記録に path がありません"),
+                format!("the {k} record has no path"),
+            ))),
+        }
+    }
+    match (found, unreadable) {
+        (Some(path), _) => Outcome::pass(Text::new(
+            format!("{ja} {path} があります"),
+            format!("the {en} {path} exists"),
+        )),
+        (None, Some((path, e))) => Outcome::error(Text::new(
+            format!("{ja} {path} はありますが、読み取れないため確認できません（{e}）"),
+            format!("cannot be assessed: the {en} {path} is there but could not be read ({e})"),
+        )),
+        (None, None) => Outcome::fail(Text::new(
+            format!("{ja}のファイルが見つかりません"),
+            format!("the {en} file was not found"),
+        )),
+    }
+    .with(evidence)
+}

@@ -1,0 +1,230 @@
+//! The items decided from the file-share walk: HDL-02…06, ACC-02, ACC-03, the ACL
+//! half of ACC-05, and STO-06. The facts come from `collect::walk`.
+//!
+//! A walk problem that could hide facts (an unreadable share root, directory or
+//! file, a mount point not entered) never lets an item pass: an item that would
+//! pass (or be partial or not applicable) is `error` instead, and a failing item
+//! keeps `fail` with the problem added to its reason. Every unread path is evidence.
+
+use crate::collect::walk::check::FileFacts;
+use crate::collect::walk::{Finding, Gap, GapKind, RootKind, ShareFacts};
+use crate::i18n::{Text, en_n};
+use crate::model::{Evidence, EvidenceKind, Outcome};
+use crate::rules::Context;
+use crate::rules::kit::common::missing_collector;
+use crate::tr;
+
+pub(crate) const ALL: &[RootKind] = &[RootKind::Share, RootKind::Asset, RootKind::Scan];
+/// HDL-02 is about the shares (and the register's own folders), not `--scan` paths.
+pub(crate) const SHARES: &[RootKind] = &[RootKind::Share, RootKind::Asset];
+pub(crate) const DIRS: &[GapKind] = &[GapKind::Root, GapKind::Dir, GapKind::OtherFilesystem];
+pub(crate) const CONTENT: &[GapKind] = &[
+    GapKind::Root,
+    GapKind::Dir,
+    GapKind::OtherFilesystem,
+    GapKind::Content,
+];
+pub(crate) const HASH: &[GapKind] = &[
+    GapKind::Root,
+    GapKind::Dir,
+    GapKind::OtherFilesystem,
+    GapKind::Content,
+    GapKind::Hash,
+];
+pub(crate) const ACL: &[GapKind] = &[
+    GapKind::Root,
+    GapKind::Dir,
+    GapKind::OtherFilesystem,
+    GapKind::Acl,
+];
+
+pub(crate) fn share_facts<'a>(ctx: &'a Context) -> Result<&'a ShareFacts, Outcome> {
+    if ctx.facts.files.is_none() && ctx.facts.host.as_ref().is_some_and(|h| h.linux.is_none()) {
+        return Err(Outcome::na(Text::new(
+            "この監査に Linux ホストは含まれません（--evidence の Windows 証跡のみ）。Windows の共有フォルダは icacls の証跡で ACC-03 として確認します",
+            "no Linux host in this audit (Windows evidence only); Windows shared folders are checked from the icacls evidence under ACC-03",
+        )));
+    }
+    ctx.facts
+        .files
+        .as_ref()
+        .ok_or_else(|| missing_collector("ファイル共有（走査）", "file-share walk"))
+}
+
+/// The share facts of a walk that covered something (any root kind); otherwise
+/// the outcome to report instead.
+pub(crate) fn walked_facts<'a>(ctx: &'a Context) -> Result<&'a ShareFacts, Outcome> {
+    let sf = share_facts(ctx)?;
+    if sf.walked(ALL) {
+        Ok(sf)
+    } else {
+        Err(nothing_walked())
+    }
+}
+
+pub(crate) fn nothing_walked() -> Outcome {
+    Outcome::na(Text::new(
+        "走査するファイル共有がありません（scope.shares が空で、--scan の指定も、この環境上の台帳の保存場所もありません）",
+        "nothing to walk: scope.shares is empty, no --scan path was given, and no register path is on this host",
+    ))
+}
+
+pub(crate) fn no_protected() -> Outcome {
+    Outcome::na(Text::new(
+        "保護対象ファイル（台帳の paths に一致する通常ファイル）が見つかりませんでした（HDL-03 を参照）",
+        "no protected file (a regular file matching an asset's paths) was found (see HDL-03)",
+    ))
+}
+
+pub(crate) fn no_markers() -> Outcome {
+    Outcome::na(Text::new(
+        "秘密表示の文字列（markers）が定義されていません",
+        "no marker strings are defined (markers)",
+    ))
+}
+
+pub fn file_evidence(f: &Finding) -> Evidence {
+    let mut e = Evidence::new(EvidenceKind::File)
+        .path(&f.path.path)
+        .path_b64(f.path.b64.clone())
+        .sha256(f.sha256.clone())
+        .detail(f.detail.clone());
+    if let Some(a) = &f.asset {
+        e = e.asset(a);
+    }
+    if let Some(p) = &f.principal {
+        e = e.principal(p);
+    }
+    if let Some(x) = &f.excerpt {
+        e = e.excerpt(x);
+    }
+    e
+}
+
+pub(crate) fn gap_evidence(g: &Gap) -> Evidence {
+    let err = &g.error;
+    let err_ja = crate::collect::walk::read::io_message_ja(err);
+    let d = match g.what {
+        GapKind::Root => tr!(
+            "走査の起点を読み取れません: {err_ja}",
+            "walk root could not be read: {err}"
+        ),
+        GapKind::Dir => tr!(
+            "フォルダを読み取れません: {err_ja}",
+            "folder could not be listed: {err}"
+        ),
+        GapKind::OtherFilesystem => tr!(
+            "別のファイルシステムのため走査していません（--cross-filesystems で走査、または scope.exclude で除外）",
+            "another filesystem, not walked (walk it with --cross-filesystems, or exclude it)"
+        ),
+        GapKind::Content => tr!(
+            "ファイルを読み取れません: {err_ja}",
+            "file could not be read: {err}"
+        ),
+        GapKind::Hash => tr!(
+            "ハッシュを計算できません: {err_ja}",
+            "file could not be hashed: {err}"
+        ),
+        GapKind::Acl => tr!(
+            "ACL を読み取れません: {err_ja}",
+            "ACL could not be read: {err}"
+        ),
+    };
+    Evidence::new(EvidenceKind::Note)
+        .path(&g.path.path)
+        .path_b64(g.path.b64.clone())
+        .detail(d)
+}
+
+/// Applies the walk problems relevant to an item to its outcome.
+pub(crate) fn with_gaps(
+    sf: &ShareFacts,
+    o: Outcome,
+    what: &[GapKind],
+    kinds: &[RootKind],
+) -> Outcome {
+    apply_gaps(o, sf.gaps_for(what, kinds))
+}
+
+/// For the items about protected files (HDL-06, ACC-02, ACC-03, ACC-05): only the
+/// walk problems at, above or below an asset's base folder can hide a protected
+/// file; an unreadable folder elsewhere (another department's, a snapshot mount)
+/// cannot, and does not make these items `error`.
+pub(crate) fn with_asset_gaps(sf: &ShareFacts, o: Outcome, what: &[GapKind]) -> Outcome {
+    let gaps = sf
+        .gaps_for(what, ALL)
+        .into_iter()
+        .filter(|g| {
+            let gp = g.path.path.as_str();
+            sf.asset_bases
+                .iter()
+                .flatten()
+                .any(|b| under(gp, b) || under(b, gp))
+        })
+        .collect();
+    apply_gaps(o, gaps)
+}
+
+pub(crate) fn apply_gaps(mut o: Outcome, gaps: Vec<&Gap>) -> Outcome {
+    if gaps.is_empty() {
+        return o;
+    }
+    let n = gaps.len();
+    let first = &gaps[0];
+    let (p, e) = (&first.path.path, &first.error);
+    let e_ja = crate::collect::walk::read::io_message_ja(e);
+    let ev: Vec<Evidence> = gaps.iter().map(|g| gap_evidence(g)).collect();
+    if o.status == crate::model::Status::Fail {
+        let paths = en_n(n, "path", "paths");
+        o.reason = o.reason.join(&Text::new(
+            format!("ほかに {n} 件のパスを読み取れませんでした（例: {p}: {e_ja}。報告書の「調査範囲」を参照）"),
+            format!("also, {n} {paths} could not be read (e.g. {p}: {e}; see coverage)"),
+        ));
+        return o.with(ev);
+    }
+    let r = &o.reason;
+    let (rj, re) = (&r.ja, &r.en);
+    let paths = en_n(n, "path", "paths");
+    Outcome::error(Text::new(
+        format!("{n} 件のパスを読み取れなかったため判定できません（例: {p}: {e_ja}。報告書の「調査範囲」を参照）。読み取れた範囲では: {rj}"),
+        format!("cannot be assessed: {n} {paths} could not be read (e.g. {p}: {e}; see coverage); within what was read: {re}"),
+    ))
+    .with(o.evidence)
+    .with(ev)
+}
+
+pub(crate) fn findings<'a>(
+    list: &'a [Finding],
+    kinds: &'a [RootKind],
+) -> impl Iterator<Item = &'a Finding> {
+    list.iter().filter(move |f| kinds.contains(&f.kind))
+}
+
+/// Is host path `p` at or below folder `dir`?
+pub(crate) fn under(p: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    p == dir || dir.is_empty() || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// A finding on the file `f` (its path, root kind and asset) with `detail`.
+pub(crate) fn finding(f: &FileFacts, detail: Text) -> Finding {
+    Finding {
+        path: f.path.clone(),
+        kind: f.kind,
+        asset: f.asset(),
+        principal: None,
+        excerpt: None,
+        sha256: None,
+        detail,
+    }
+}
+
+/// `-rw-r-----` for a regular file mode.
+pub fn symbolic(mode: u32) -> String {
+    let mut s = String::from("-");
+    for shift in [6, 3, 0] {
+        let p = ((mode >> shift) & 7) as u16;
+        s.push_str(&crate::collect::walk::acl::perm_string(p));
+    }
+    s
+}

@@ -1,0 +1,13 @@
+//! STO — 保管する金庫・取り扱うエリア (safes, storage and restricted areas).
+
+crate::rules::items! {
+    sto01,
+    sto02,
+    sto03,
+    sto04,
+    sto05,
+    sto06,
+}
+
+use crate::profile::RecordKind;
+use crate::rules::kit::common::record_exists;
