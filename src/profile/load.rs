@@ -23,6 +23,7 @@ pub fn load(path: &Path, cat: &Catalogue) -> Result<(Profile, Vec<Diagnostic>), 
             )
         })]
     })?;
+    let digest = crate::rootfs::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -53,6 +54,7 @@ pub fn load(path: &Path, cat: &Catalogue) -> Result<(Profile, Vec<Diagnostic>), 
     let root = yaml::parse(&file, text.trim_start_matches('\u{feff}')).map_err(|d| vec![d])?;
     let mut profile = Profile::empty();
     profile.file = Some(path.to_path_buf());
+    profile.file_sha256 = Some(digest);
     profile.base_dir = base_dir;
     Decoder {
         file: &file,

@@ -15,6 +15,10 @@ pub const DEFAULT_MARKERS: &[&str] = &["社外秘", "極秘", "関係者外秘",
 pub struct Profile {
     /// The profile file, when one was loaded.
     pub file: Option<PathBuf>,
+    /// SHA-256 (hex) of the profile's bytes as they were read and decoded: the
+    /// report cites the exact answers the verdicts used, without reading the
+    /// file again.
+    pub file_sha256: Option<String>,
     /// Folder that relative paths in the profile are relative to.
     pub base_dir: PathBuf,
     pub version: u32,

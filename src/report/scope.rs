@@ -58,11 +58,7 @@ pub fn scope(r: &Report, profile: &Profile, input: &ScopeInput) -> Scope {
         hosts: r.hosts.clone(),
         evidence: input.evidence.iter().map(text).collect(),
         profile: profile.file.as_ref().map(text),
-        profile_sha256: profile
-            .file
-            .as_ref()
-            .and_then(|f| std::fs::read(f).ok())
-            .map(|b| sha256_hex(&b)),
+        profile_sha256: profile.file_sha256.clone(),
         tool: r.tool.clone(),
         checklist: r.checklist.clone(),
         definitions_sha256: definitions_digest(&defs),
