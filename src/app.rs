@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(a) => cmd_diff(a, lang),
         Command::Verify(a) => cmd_verify(a, lang),
         Command::Watch(a) => cmd_watch(a, lang),
+        Command::Merge(a) => crate::merge::run(a, lang),
     };
     match r {
         Ok(code) => code,
@@ -243,6 +244,9 @@ fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         .transpose()?;
     let fs = RootFs::new(a.root());
     let mut facts = Facts::collect(&fs);
+    if let Some(n) = &a.host_name {
+        facts.hostname = n.clone();
+    }
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
     let host_facts =
         crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;

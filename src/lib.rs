@@ -13,6 +13,7 @@ pub mod diag;
 pub mod evaluate;
 pub mod i18n;
 pub mod init;
+pub mod merge;
 pub mod model;
 pub mod profile;
 pub mod report;
