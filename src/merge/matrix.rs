@@ -360,9 +360,7 @@ fn url_path(p: &str) -> String {
     o
 }
 
-pub fn status_text(s: Status, lang: Lang) -> String {
-    format!("{} {}", symbol(s), s.label(lang))
-}
+pub(crate) use crate::report::xlsx::status_text;
 
 pub fn kind_text(h: &MatrixHost, lang: Lang) -> String {
     if h.evidence_only {

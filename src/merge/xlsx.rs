@@ -8,43 +8,10 @@
 use super::matrix::{Matrix, kind_text, status_text, words};
 use crate::i18n::Lang;
 use crate::model::Status;
-use crate::report::cells::{MAX_CELL_CHARS, fit, starts_formula};
+use crate::report::cells::MAX_CELL_CHARS;
 use crate::report::one_line;
-use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
-};
-
-/// Fill and ink of a status cell (the colours of checklist.xlsx).
-fn colours(s: Status) -> (u32, u32) {
-    match s {
-        Status::Pass => (0xC6EFCE, 0x006100),
-        Status::Partial => (0xFFEB9C, 0x7F4F00),
-        Status::Fail => (0xFFC7CE, 0x9C0006),
-        Status::NotApplicable => (0xEDEDED, 0x404040),
-        Status::Error => (0xE4D7F5, 0x4B1A7A),
-        Status::Unanswered => (0xDDEBF7, 0x0B3F7A),
-    }
-}
-
-fn status_format(s: Status) -> Format {
-    let (fill, ink) = colours(s);
-    Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_bold()
-        .set_background_color(Color::RGB(fill))
-        .set_font_color(Color::RGB(ink))
-}
-
-/// Untrusted text as a string cell on one line; a formula start is quoted.
-fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
-    let text = fit(one_line(text), "…");
-    if starts_formula(&text) {
-        ws.write_string_with_format(row, col, text, &f.clone().set_quote_prefix())?;
-    } else {
-        ws.write_string_with_format(row, col, text, f)?;
-    }
-    Ok(())
-}
+use crate::report::xlsx::{Styles, put_untrusted as put};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError};
 
 fn e(e: XlsxError) -> String {
     format!("cannot build the matrix workbook: {e}")
@@ -52,6 +19,8 @@ fn e(e: XlsxError) -> String {
 
 pub fn render(m: &Matrix, lang: Lang) -> Result<Vec<u8>, String> {
     let w = words(lang);
+    let styles = Styles::new();
+    let status_format = |s: Status| styles.status(s);
     let mut wb = Workbook::new();
     let border = Format::new().set_border(FormatBorder::Thin);
     let header = border

@@ -31,7 +31,7 @@ const MAX_ROWS: u32 = 1_048_570;
 /// A4 in Excel's paper-size numbering.
 const A4: u8 = 9;
 
-struct Styles {
+pub(crate) struct Styles {
     title: Format,
     header: Format,
     text: Format,
@@ -40,7 +40,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn new() -> Styles {
+    pub(crate) fn new() -> Styles {
         let border = Format::new().set_border(FormatBorder::Thin);
         Styles {
             title: Format::new().set_bold().set_font_size(14),
@@ -61,7 +61,7 @@ impl Styles {
     }
 
     /// The status cell: fill colour plus symbol and text (readable without colour).
-    fn status(&self, s: Status) -> Format {
+    pub(crate) fn status(&self, s: Status) -> Format {
         let (fill, ink) = match s {
             Status::Pass => (0xC6EFCE, 0x006100),
             Status::Partial => (0xFFEB9C, 0x7F4F00),
@@ -94,7 +94,7 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result
 }
 
 /// Untrusted text on one line (control characters shown, never obeyed).
-fn put_untrusted(
+pub(crate) fn put_untrusted(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -104,7 +104,7 @@ fn put_untrusted(
     put(ws, row, col, &one_line(text), f)
 }
 
-fn status_text(s: Status, lang: Lang) -> String {
+pub(crate) fn status_text(s: Status, lang: Lang) -> String {
     format!("{} {}", symbol(s), s.label(lang))
 }
 
