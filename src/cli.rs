@@ -40,6 +40,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Keep watching the shares; append one event per change to a hash-chained log.
     Watch(WatchArgs),
+    /// Merge the bundles of several hosts (audit --out) into one company bundle with a host × item matrix.
+    Merge(crate::merge::MergeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -123,6 +125,10 @@ pub struct AuditArgs {
     /// passphrase is read from TIMAUDIT_SIGN_PASSPHRASE.
     #[arg(long, value_name = "KEY", requires = "out")]
     pub sign_key: Option<PathBuf>,
+    /// The name the audited host is shown under in the report and in `merge`
+    /// (e.g. its inventory name; default: the hostname read under --root).
+    #[arg(long, value_name = "NAME", value_parser = parse_host_name)]
+    pub host_name: Option<String>,
     /// What to print on stdout: table (default), json, md, csv, html. Repeatable only
     /// with --out (which also writes checklist.xlsx).
     #[arg(long, value_parser = formats(&["table", "json", "md", "csv", "html"], &["xlsx"]))]
@@ -254,4 +260,12 @@ fn parse_fail_on(s: &str) -> Result<crate::model::Status, String> {
             "`{other}` is not one of fail, partial, unanswered, error, alternative"
         )),
     }
+}
+
+fn parse_host_name(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 253 || t.chars().any(char::is_control) {
+        return Err("a host name is 1 to 253 characters without control characters".into());
+    }
+    Ok(t.to_string())
 }

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod diag;
 pub mod i18n;
 pub mod init;
+pub mod merge;
 pub mod model;
 pub mod profile;
 pub mod report;

@@ -104,6 +104,9 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         None => None,
     };
     let mut facts = Facts::collect(&fs, &profile);
+    if let Some(n) = &a.host_name {
+        facts.hostname = n.clone();
+    }
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
     let host_facts =
         crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;

@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(a) => diff::cmd_diff(a, lang),
         Command::Verify(a) => verify::cmd_verify(a, lang),
         Command::Watch(a) => watch::cmd_watch(a, lang),
+        Command::Merge(a) => crate::merge::run(a, lang),
     };
     match r {
         Ok(code) => code,

@@ -31,7 +31,7 @@ const MAX_ROWS: u32 = 1_048_570;
 /// A4 in Excel's paper-size numbering.
 const A4: u8 = 9;
 
-struct Styles {
+pub(crate) struct Styles {
     title: Format,
     header: Format,
     text: Format,
@@ -40,7 +40,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn new() -> Styles {
+    pub(crate) fn new() -> Styles {
         let border = Format::new().set_border(FormatBorder::Thin);
         Styles {
             title: Format::new().set_bold().set_font_size(14),
@@ -61,7 +61,7 @@ impl Styles {
     }
 
     /// The status cell: fill colour plus symbol and text (readable without colour).
-    fn status(&self, s: Status) -> Format {
+    pub(crate) fn status(&self, s: Status) -> Format {
         let (fill, ink) = match s {
             Status::Pass => (0xC6EFCE, 0x006100),
             Status::Alternative => (0xB2DFDB, 0x004D40),
@@ -95,7 +95,7 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result
 }
 
 /// Untrusted text on one line (control characters shown, never obeyed).
-fn put_untrusted(
+pub(crate) fn put_untrusted(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -146,7 +146,7 @@ fn status_width(s: Status, lang: Lang) -> f64 {
     (status_text(s, lang).width() as f64 + 2.0).max(11.0)
 }
 
-fn status_text(s: Status, lang: Lang) -> String {
+pub(crate) fn status_text(s: Status, lang: Lang) -> String {
     format!("{} {}", symbol(s), s.label(lang))
 }
 
