@@ -339,6 +339,74 @@ fn trn05_a_session_dated_after_the_audit_is_planned_not_a_record() {
 }
 
 #[test]
+fn trn02_someone_trained_but_longer_ago_than_the_interval_fails_on_the_day_after() {
+    // suzuki's last session is on its own line; the audit is on 2026-11-25 and
+    // the interval is 365 days, so 2025-11-25 is the last day that still counts.
+    let c = good_company();
+    let with_suzuki_on = |date: &str| {
+        GOOD.replacen(
+            "    attendees: [tanaka, suzuki]",
+            &format!(
+                "    attendees: [tanaka]\n  - date: {date}\n    title: 研修\n    topics: [handling, reporting, sanctions]\n    attendees: [suzuki]"
+            ),
+            1,
+        )
+    };
+    c.profile(&with_suzuki_on("2025-11-25"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-02"), "pass", "{}", a.item("TRN-02"));
+    for date in ["2025-11-24", "2025-10-27"] {
+        c.profile(&with_suzuki_on(date));
+        let a = c.audit("2026-11-25", &[]);
+        assert_eq!(a.status("TRN-02"), "fail", "{date}: {}", a.item("TRN-02"));
+        let reason = a.item("TRN-02")["reason"].as_str().unwrap().to_string();
+        assert!(
+            reason.contains(&format!("suzuki was last trained on {date}")),
+            "{reason}"
+        );
+        assert!(!reason.contains("tanaka"), "{reason}");
+    }
+}
+
+#[test]
+fn trn01_a_session_dated_after_the_audit_does_not_cover_its_topics() {
+    // Sanctions are covered only by a session planned for December: on
+    // 2026-11-25 it has not happened, so the topic is missing.
+    let c = good_company();
+    edit(
+        &c,
+        "    topics: [handling, reporting, sanctions]\n    attendees: [tanaka, suzuki]",
+        "    topics: [handling, reporting]\n    attendees: [tanaka, suzuki]\n  - date: 2026-12-10\n    title: 処分規程の研修\n    topics: [sanctions]\n    attendees: [tanaka, suzuki]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "partial", "{}", a.item("TRN-01"));
+    let reason = a.item("TRN-01")["reason"].as_str().unwrap().to_string();
+    assert!(reason.ends_with("do not cover: sanctions"), "{reason}");
+    // Audited after it was held, the same session counts.
+    let a = c.audit("2026-12-10", &[]);
+    assert_eq!(a.status("TRN-01"), "pass", "{}", a.item("TRN-01"));
+    // Only a planned session: no training was held.
+    let c = good_company();
+    edit(&c, "  - date: 2026-06-10", "  - date: 2026-12-10");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "fail", "{}", a.item("TRN-01"));
+    assert_eq!(a.status("TRN-02"), "fail", "{}", a.item("TRN-02"));
+}
+
+#[test]
+fn a_review_dated_after_the_audit_does_not_count() {
+    // The only access and management reviews are planned for 2026-12-01.
+    let c = good_company();
+    c.profile(&GOOD.replace("    date: 2026-10-01", "    date: 2026-12-01"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-06"), "fail", "{}", a.item("ACC-06"));
+    assert_eq!(a.status("ADM-04"), "fail", "{}", a.item("ADM-04"));
+    let a = c.audit("2026-12-01", &[]);
+    assert_eq!(a.status("ACC-06"), "pass", "{}", a.item("ACC-06"));
+    assert_eq!(a.status("ADM-04"), "pass", "{}", a.item("ADM-04"));
+}
+
+#[test]
 fn missing_records_fail_and_mixed_items_take_the_weaker_part() {
     let c = good_company();
     std::fs::remove_file(c.path().join("records/disposal.csv")).unwrap();
