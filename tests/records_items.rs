@@ -592,6 +592,40 @@ fn unreadable_accounts_make_account_items_error_not_pass() {
 }
 
 #[test]
+fn an_absent_or_unreadable_passwd_or_group_makes_the_items_that_need_it_error() {
+    use std::os::unix::fs::PermissionsExt;
+    // sato has left: ACC-05 must look him up in both files.
+    let profile = GOOD.replacen(
+        "  - account: suzuki",
+        "  - account: sato\n    status: left\n    left_on: 2026-03-31\n    exit_pledge_signed_on: 2026-03-31\n  - account: suzuki",
+        1,
+    );
+    for file in ["/etc/passwd", "/etc/group"] {
+        for how in ["absent", "unreadable"] {
+            let c = good_company();
+            c.profile(&profile);
+            let p = c.root().join(file.trim_start_matches('/'));
+            let a = if how == "absent" {
+                std::fs::remove_file(&p).unwrap();
+                c.audit("2026-11-25", &[])
+            } else {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+                match c.audit_as_nobody("2026-11-25", &[]) {
+                    Some(a) => a,
+                    None => return,
+                }
+            };
+            assert_eq!(a.code, 1, "{file} {how}: {}", a.stderr);
+            for id in ["ACC-01", "ACC-05", "ACC-07", "TRN-02"] {
+                let reason = a.item(id)["reason"].as_str().unwrap().to_string();
+                assert_eq!(a.status(id), "error", "{file} {how}, {id}: {reason}");
+                assert!(reason.contains(file), "{file} {how}, {id}: {reason}");
+            }
+        }
+    }
+}
+
+#[test]
 fn scores_per_criterion_and_overall() {
     let c = good_company();
     let a = c.audit("2026-11-25", &[]);
