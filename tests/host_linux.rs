@@ -396,6 +396,9 @@ fn its05_journald_time_spans() {
     for (span, want) in [
         ("6month", "fail"),
         ("400d", "pass"),
+        // Exactly the default 365-day threshold passes; a day less fails.
+        ("365d", "pass"),
+        ("364d", "fail"),
         ("1year", "pass"),
         ("52w", "fail"),
         ("0", "pass"),
