@@ -1319,7 +1319,7 @@ mod tests {
                 "organization: {name: X, nmae: y}\nzzzzzz: 1\n",
                 &[
                     "1:25: organization: unknown key `nmae`; did you mean `name`?",
-                    "2:1: profile: unknown key `zzzzzz` (expected one of: version,",
+                    "2:1: profile: unknown key `zzzzzz`",
                 ],
             ),
             (
@@ -1472,9 +1472,9 @@ mod tests {
             (
                 "reviews: [{date: 2025-04-01}, {kind: audt}]\nrecords: [{kind: zzzzzz}]\n",
                 &[
-                    "2:11: reviews[1]: `kind` is required (access | management | internal-audit)",
-                    "2:38: reviews[2].kind: unknown kind `audt` (expected access | management",
-                    "3:18: records[1].kind: unknown kind `zzzzzz` (expected take-out | disposal",
+                    "2:11: reviews[1]: `kind` is required",
+                    "2:38: reviews[2].kind: unknown kind `audt`",
+                    "3:18: records[1].kind: unknown kind `zzzzzz`",
                 ],
             ),
             (
@@ -1500,7 +1500,7 @@ mod tests {
                 "answers:\n  ITS-07: {note: x}\n  STO-01: {status: maybe}\n  ACC-03: {status: pass}\n",
                 &[
                     "3:3: answers.ITS-07: ITS-07 is decided automatically (auto); an answer on it is a waiver and needs a `justification`",
-                    "3:11: answers.ITS-07: `status` is required (pass | partial | fail | not_applicable)",
+                    "3:11: answers.ITS-07: `status` is required",
                     "4:20: answers.STO-01.status: `maybe` is not an answer status",
                     "5:3: answers.ACC-03: ACC-03 is decided automatically (auto)",
                 ],
