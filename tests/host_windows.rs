@@ -275,6 +275,13 @@ fn windows_asset_without_acl_evidence_is_an_error_for_acc03() {
     let (_d, fs01) = fixture("en-fs01");
     let p = Profile::new(&[("W-003", &["E:\\Other\\**"])], "");
     let r = run(&[&fs01], &p);
+    // Nobody exported W-003's ACL: whether others can read it is unknown.
+    r.expect("ACC-03", "error");
+    assert!(
+        r.reason("ACC-03").contains("W-003"),
+        "{}",
+        r.reason("ACC-03")
+    );
     let ev = r.evidence("ACC-03");
     assert!(ev.iter().any(|e| e["asset"] == "W-003"), "{ev:?}");
 }

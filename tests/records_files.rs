@@ -62,8 +62,7 @@ fn a_linked_document_is_read_and_a_missing_record_fails() {
 
 #[test]
 fn unreadable_documents_and_records_are_errors_not_missing() {
-    if !is_root() {
-        eprintln!("skipping: needs root to make files the auditor cannot read");
+    if !need_root("making files the auditor cannot read") {
         return;
     }
     let c = company();

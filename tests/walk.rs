@@ -337,13 +337,16 @@ fn bind_mount_loops_and_other_filesystems() {
     let loop_at = c.mkdir("/srv/share/a/loop");
     let tmpfs_at = c.mkdir("/srv/share/mnt");
     let share = c.host("/srv/share");
-    if !is_root() || !mount(&["--bind", share.to_str().unwrap()], &loop_at) {
-        eprintln!("skipping: needs root and mount --bind (to build a directory loop)");
+    if !need_root("mount --bind (to build a directory loop)") {
+        return;
+    }
+    if !mount(&["--bind", share.to_str().unwrap()], &loop_at) {
+        cannot_run("mount --bind failed (to build a directory loop)");
         return;
     }
     let mut guard = Mounted(vec![loop_at.clone()]);
     if !mount(&["-t", "tmpfs", "none"], &tmpfs_at) {
-        eprintln!("skipping: cannot mount a tmpfs");
+        cannot_run("cannot mount a tmpfs");
         return;
     }
     guard.0.push(tmpfs_at.clone());

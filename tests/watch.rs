@@ -646,7 +646,9 @@ fn above_the_inotify_watch_limit_it_polls_and_says_what_to_raise() {
         ])
         .status();
     if !probe.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: cannot lower the inotify watch limit in a user namespace (unshare -U)");
+        walk_common::cannot_run(
+            "cannot lower the inotify watch limit in a user namespace (unshare -U -r)",
+        );
         return;
     }
     let s = Site::new();
@@ -748,7 +750,9 @@ fn an_overflowing_event_queue_gives_a_rescan_line_and_nothing_is_left_unwatched(
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(usize::MAX);
     if max > 200_000 {
-        eprintln!("skipped: fs.inotify.max_queued_events = {max} is too large to overflow quickly");
+        walk_common::cannot_run(&format!(
+            "fs.inotify.max_queued_events = {max} is too large to overflow quickly"
+        ));
         return;
     }
     let s = Site::new();

@@ -6,6 +6,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+pub mod require;
+pub use require::*;
+
 pub struct Company {
     pub dir: tempfile::TempDir,
 }
@@ -62,7 +65,20 @@ impl Company {
 
     /// `timaudit audit --profile P --root R --date D --format json` and extra args.
     pub fn audit(&self, date: &str, extra: &[&str]) -> Audit {
-        let mut cmd = Command::cargo_bin("timaudit").unwrap();
+        let cmd = std::process::Command::new(env!("CARGO_BIN_EXE_timaudit"));
+        self.audit_with(cmd, date, extra)
+    }
+
+    /// Like `audit`, run as nobody (when we are root) so that a mode-000 file is
+    /// really unreadable; `None` when that is impossible (a failure under CI).
+    pub fn audit_as_nobody(&self, date: &str, extra: &[&str]) -> Option<Audit> {
+        use std::os::unix::fs::PermissionsExt;
+        let (cmd, _guard) = as_nobody()?;
+        std::fs::set_permissions(self.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        Some(self.audit_with(cmd, date, extra))
+    }
+
+    fn audit_with(&self, mut cmd: std::process::Command, date: &str, extra: &[&str]) -> Audit {
         cmd.arg("audit")
             .arg("--profile")
             .arg(self.profile_path())
@@ -74,7 +90,8 @@ impl Company {
             .arg("json")
             .args(extra)
             .env("LANG", "C");
-        run(cmd)
+        let out = cmd.output().unwrap();
+        output(out)
     }
 }
 
@@ -121,7 +138,10 @@ impl Audit {
 }
 
 pub fn run(mut cmd: Command) -> Audit {
-    let out = cmd.output().unwrap();
+    output(cmd.output().unwrap())
+}
+
+fn output(out: std::process::Output) -> Audit {
     Audit {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

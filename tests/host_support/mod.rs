@@ -5,6 +5,10 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+#[path = "../common/require.rs"]
+mod require;
+pub use require::*;
+
 pub struct Tree {
     pub dir: tempfile::TempDir,
 }
@@ -161,7 +165,34 @@ impl Report {
 
 /// Runs `timaudit audit --root ROOT --profile P --format json` (+ extra args).
 pub fn audit(root: Option<&Path>, profile: &Profile, extra: &[&str]) -> Report {
-    let mut cmd = assert_cmd::Command::cargo_bin("timaudit").unwrap();
+    let cmd = std::process::Command::new(env!("CARGO_BIN_EXE_timaudit"));
+    audit_with(cmd, root, profile, extra)
+}
+
+/// Like `audit`, run as nobody (when we are root) so that a file with mode 000 is
+/// really unreadable; `None` when that is impossible (a failure under CI).
+pub fn audit_as_nobody(t: &Tree, profile: &Profile) -> Option<Report> {
+    use std::os::unix::fs::PermissionsExt;
+    let (cmd, _guard) = as_nobody()?;
+    for d in [t.root(), profile.dir.path()] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    Some(audit_with(cmd, Some(t.root()), profile, &[]))
+}
+
+/// Makes a file of the tree unreadable (mode 000) for `audit_as_nobody`.
+pub fn unreadable(t: &Tree, host: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let p = t.root().join(host.trim_start_matches('/'));
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o000)).unwrap();
+}
+
+fn audit_with(
+    mut cmd: std::process::Command,
+    root: Option<&Path>,
+    profile: &Profile,
+    extra: &[&str],
+) -> Report {
     cmd.arg("audit").arg("--profile").arg(profile.path()).args([
         "--format",
         "json",

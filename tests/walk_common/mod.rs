@@ -6,6 +6,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "../common/require.rs"]
+mod require;
+pub use require::*;
+
 pub struct Company {
     pub dir: tempfile::TempDir,
 }
@@ -118,27 +122,6 @@ pub fn chmod(p: &Path, mode: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-pub fn chown(p: &Path, uid: u32, gid: u32) -> bool {
-    std::os::unix::fs::chown(p, Some(uid), Some(gid)).is_ok()
-}
-
-pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// `setfacl ARGS… PATH`; false (with a printed reason) when setfacl is missing.
-pub fn setfacl(args: &[&str], p: &Path) -> bool {
-    match Command::new("setfacl").args(args).arg(p).status() {
-        Ok(s) if s.success() => true,
-        Ok(s) => panic!("setfacl {args:?} {} failed: {s}", p.display()),
-        Err(e) => {
-            eprintln!("skipping ACL checks: setfacl not available ({e}); install the acl package");
-            false
-        }
-    }
-}
-
 pub fn mkfifo(p: &Path) -> bool {
     Command::new("mkfifo")
         .arg(p)
@@ -169,42 +152,4 @@ pub fn evidence_paths(report: &serde_json::Value, id: &str) -> Vec<String> {
         .iter()
         .filter_map(|e| e["path"].as_str().map(String::from))
         .collect()
-}
-
-/// Runs the binary as nobody (uid/gid 65534) when we are root, so permission
-/// checks apply; `None` (with a printed reason) when that is impossible. The
-/// binary is copied to a temp dir when nobody cannot reach the build folder; keep
-/// the returned guard alive while the command runs.
-pub fn as_nobody() -> Option<(Command, Option<tempfile::TempDir>)> {
-    if !is_root() {
-        return Some((Command::new(bin()), None));
-    }
-    let runs = |b: &Path| {
-        Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(b)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    };
-    let mut guard = None;
-    let mut exe = bin();
-    if !runs(&exe) {
-        let d = tempfile::tempdir().unwrap();
-        chmod(d.path(), 0o755);
-        let copy = d.path().join("timaudit");
-        std::fs::copy(&exe, &copy).unwrap();
-        chmod(&copy, 0o755);
-        if !runs(&copy) {
-            eprintln!("skipping: running as root and setpriv cannot run timaudit as uid 65534");
-            return None;
-        }
-        exe = copy;
-        guard = Some(d);
-    }
-    let mut c = Command::new("setpriv");
-    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(exe);
-    Some((c, guard))
 }

@@ -1,0 +1,107 @@
+//! Boundaries of the host rules, each named after the behaviour a user relies on:
+//! logrotate retention exactly at the threshold passes (one day less fails; journald's
+//! 365d/364d are in host_linux.rs's time-span table), every
+//! `PermitRootLogin` value sshd treats like `prohibit-password` passes ITS-02, and a
+//! config file the auditor cannot read makes its item `error`, never a silent pass
+//! or a silent skip. Real binary, small `--root` trees in temp dirs.
+
+mod host_support;
+use host_support::*;
+
+// ------------------------------------------------------------------ ITS-05 retention
+
+#[test]
+fn its05_logrotate_retention_exactly_at_the_threshold_passes_one_day_less_fails() {
+    // daily × rotate N keeps N days; the default threshold is 365 days.
+    let t = Tree::new();
+    t.file("/etc/logrotate.conf", "include /etc/logrotate.d\n");
+    for (rotate, want) in [(365, "pass"), (364, "fail")] {
+        t.file(
+            "/etc/logrotate.d/rsyslog",
+            &format!("/var/log/syslog {{\n  daily\n  rotate {rotate}\n}}\n"),
+        );
+        let r = audit_tree(&t);
+        assert_eq!(
+            r.status("ITS-05"),
+            want,
+            "daily × rotate {rotate}: {}",
+            r.reason("ITS-05")
+        );
+    }
+    // weekly × rotate 4 = 28 days against a profile threshold of 28, then 29.
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/syslog {\n  weekly\n  rotate 4\n}\n",
+    );
+    for (days, want) in [(28, "pass"), (29, "fail")] {
+        let p = Profile::new(&[], &format!("thresholds:\n  log_retention_days: {days}\n"));
+        let r = audit(Some(t.root()), &p, &[]);
+        assert_eq!(
+            r.status("ITS-05"),
+            want,
+            "weekly × rotate 4 against {days} days: {}",
+            r.reason("ITS-05")
+        );
+    }
+}
+
+// ------------------------------------------------------------------ ITS-02 sshd
+
+#[test]
+fn its02_every_value_that_forbids_root_passwords_passes() {
+    // `without-password` is the old spelling of `prohibit-password`;
+    // `forced-commands-only` allows root keys only with a forced command.
+    let t = Tree::new();
+    for v in [
+        "no",
+        "prohibit-password",
+        "without-password",
+        "forced-commands-only",
+    ] {
+        t.file("/etc/ssh/sshd_config", &format!("PermitRootLogin {v}\n"));
+        let r = audit_tree(&t);
+        assert_eq!(
+            r.status("ITS-02"),
+            "pass",
+            "PermitRootLogin {v}: {}",
+            r.reason("ITS-02")
+        );
+    }
+    // The control: the one value that allows a root password fails.
+    t.file("/etc/ssh/sshd_config", "PermitRootLogin yes\n");
+    audit_tree(&t).expect("ITS-02", "fail");
+}
+
+// ------------------------------------------------------------------ unreadable configs
+
+/// A config the auditor (nobody) may not read: the item is `error` and names the file.
+fn unreadable_config_is_an_error(t: &Tree, id: &str, host: &str) {
+    unreadable(t, host);
+    let p = Profile::new(&[("T-001", &["/srv/share/design/**"])], "");
+    let Some(r) = audit_as_nobody(t, &p) else {
+        return;
+    };
+    assert_eq!(r.status(id), "error", "{id}: {}", r.reason(id));
+    assert!(r.reason(id).contains(host), "{id}: {}", r.reason(id));
+}
+
+#[test]
+fn its05_an_unreadable_journald_conf_is_an_error() {
+    let t = Tree::new();
+    t.file(
+        "/etc/systemd/journald.conf",
+        "[Journal]\nStorage=persistent\nMaxRetentionSec=400d\n",
+    );
+    unreadable_config_is_an_error(&t, "ITS-05", "/etc/systemd/journald.conf");
+}
+
+#[test]
+fn its03_an_unreadable_nftables_conf_is_an_error() {
+    let t = Tree::new();
+    t.file(
+        "/etc/nftables.conf",
+        "table inet filter {\n chain input { type filter hook input priority 0; policy drop; }\n}\n",
+    )
+    .enable("nftables.service");
+    unreadable_config_is_an_error(&t, "ITS-03", "/etc/nftables.conf");
+}
