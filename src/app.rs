@@ -505,6 +505,7 @@ fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fatal> {
             debounce: std::time::Duration::from_millis(a.debounce_ms),
             lang,
             previous_log: a.previous_log,
+            queue_capacity: a.queue_capacity,
         },
     )
 }
