@@ -73,6 +73,9 @@ pub struct WatchArgs {
     /// Quiet time in milliseconds before a burst of events on one file is handled.
     #[arg(long, default_value = "500", hide = true)]
     pub debounce_ms: u64,
+    /// Events the watcher's queue holds before it rescans (tests lower it).
+    #[arg(long, default_value_t = crate::watch::QUEUE_CAPACITY, hide = true)]
+    pub queue_capacity: usize,
 }
 
 #[derive(Args, Debug)]

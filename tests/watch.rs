@@ -961,3 +961,44 @@ fn a_signed_watch_log_is_checkpointed_sealed_and_checkable_with_ssh_keygen() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("NOT SEALED"), "{text}");
 }
+
+#[test]
+fn the_watchers_own_reads_never_fill_its_queue_so_a_big_share_is_never_rescanned() {
+    // Each of the watcher's own opens used to be an event (notify subscribes to
+    // IN_OPEN): above 65,536 files the start-up walk overflowed the queue, the
+    // rescan that followed opened every file again, and so on — a rescan line
+    // every second and every change lost. 3,000 files against a queue of 500
+    // events is the same share in small.
+    let s = Site::new();
+    for d in 0..10 {
+        for i in 0..300 {
+            s.write(&format!("root/srv/share/public/bulk/d{d}/f{i}.txt"), "x");
+        }
+    }
+    let w = s.start(&["--queue-capacity", "500"]);
+    s.wait_for("started", Duration::from_secs(60), |l| {
+        l["event"] == "started"
+    });
+    s.write("root/srv/share/public/bulk/d3/f17.txt", "社外秘 draft");
+    let (l, _) = s.wait_for("the edit", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/bulk/d3/f17.txt"
+    });
+    assert_eq!(l["event"], "modified", "{l}");
+    assert!(has(&l, "HDL-02"), "{l}");
+    // A second edit, seen like the first, and still no rescan in between.
+    s.write("root/srv/share/public/bulk/d7/f299.txt", "社外秘 v2");
+    s.wait_for("the second edit", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/public/bulk/d7/f299.txt" && has(l, "HDL-02")
+    });
+    assert_eq!(stop(w), 0);
+    let lines = s.lines();
+    assert!(
+        !lines.iter().any(|l| l["event"] == "rescan"),
+        "{:#?}",
+        lines
+            .iter()
+            .filter(|l| l["event"] == "rescan")
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(verify(&s.log()).0, 0);
+}

@@ -32,6 +32,7 @@ pub(super) fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fat
             previous_log: a.previous_log,
             signer,
             checkpoint_every: std::time::Duration::from_secs(a.checkpoint_every),
+            queue_capacity: a.queue_capacity,
         },
     )
 }

@@ -32,13 +32,13 @@
 pub mod matrix;
 pub mod xlsx;
 
-use crate::app::Fatal;
 use crate::bundle::{self, OutDir};
 use crate::catalogue::Catalogue;
-use crate::evaluate::ItemResult;
+use crate::commands::Fatal;
 use crate::i18n::{Lang, Text};
 use crate::model::{Evidence, EvidenceKind, Status};
 use crate::report::model::{Coverage, Host, Inventory, Report, ReportItem, Unreadable};
+use crate::rules::ItemResult;
 use clap::Args;
 use std::ffi::OsStr;
 use std::io::Read;
@@ -164,6 +164,8 @@ pub struct HostBundle {
     pub inventory: Inventory,
     pub coverage: Coverage,
     pub warnings: Vec<String>,
+    /// The host's scope section (what its audit read).
+    pub scope: crate::report::model::Scope,
 }
 
 impl HostBundle {
@@ -182,6 +184,17 @@ impl HostBundle {
     }
 }
 
+/// A host bundle is checked against its own manifest and, when it is signed,
+/// its signature must still match (no allowed_signers file: who signed is
+/// checked by `timaudit verify --allowed-signers` on each host's copy).
+fn verify_options(lang: Lang) -> bundle::VerifyOptions<'static> {
+    bundle::VerifyOptions {
+        lang,
+        allowed_signers: None,
+        digest: None,
+    }
+}
+
 fn err(lang: Lang, t: Text) -> Fatal {
     Fatal::text(t, lang)
 }
@@ -190,7 +203,7 @@ fn err(lang: Lang, t: Text) -> Fatal {
 /// matching the manifest's hash, not a company bundle.
 pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
     let d = dir.display();
-    let v = bundle::verify(dir, lang).map_err(|e| {
+    let v = bundle::verify(dir, &verify_options(lang)).map_err(|e| {
         err(
             lang,
             crate::tr!(
@@ -313,6 +326,7 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
         inventory: r.inventory.clone(),
         coverage,
         warnings: r.warnings.iter().take(WARNINGS_PER_HOST).cloned().collect(),
+        scope: r.scope.clone(),
     };
     Ok((h, r))
 }
@@ -585,7 +599,7 @@ pub fn company_report(
             expired_waiver: None,
         })
         .collect();
-    let summary = crate::evaluate::score::summarize(cat, &results);
+    let summary = crate::rules::score::summarize(cat, &results);
     let n = bundles.len();
     let dates: std::collections::BTreeSet<chrono::NaiveDate> =
         bundles.iter().map(|b| b.audit_date).collect();
@@ -647,6 +661,7 @@ pub fn company_report(
             }));
         warnings.extend(b.warnings.iter().map(|w| format!("[{}] {w}", b.label)));
     }
+    let scope = company_scope(base, bundles, &coverage, &inventory);
     Report {
         schema_version: base.schema_version,
         tool: crate::report::model::Tool {
@@ -669,6 +684,8 @@ pub fn company_report(
         changes: None,
         timeline: base.timeline.clone(),
         warnings,
+        scope,
+        approval: base.approval.clone(),
     }
 }
 
@@ -696,7 +713,7 @@ fn copy_bundle(out: &OutDir, b: &HostBundle, lang: Lang) -> Result<(), Fatal> {
     out.write_file(&base.join(bundle::MANIFEST), &manifest)
         .map_err(|e| Fatal(format!("{}: {e}", out.path().join(&base).display())))?;
     let copied = out.path().join(&base);
-    let v = bundle::verify(&copied, lang).map_err(Fatal)?;
+    let v = bundle::verify(&copied, &verify_options(lang)).map_err(Fatal)?;
     if !v.is_clean() || v.manifest_sha256 != b.manifest_sha256 {
         let d = b.src.display();
         return Err(err(
@@ -787,13 +804,13 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
         load(&bundles[0].src, lang)?.1
     };
     for n in &notes {
-        eprintln!("{}{}", crate::app::warning_prefix(lang), n.get(lang));
+        eprintln!("{}{}", crate::commands::warning_prefix(lang), n.get(lang));
     }
     let report = company_report(&base, &bundles, notes, lang);
     drop(base);
     let m = matrix::Matrix::new(&report, &bundles);
 
-    let out = bundle::prepare(&a.out, lang).map_err(Fatal)?;
+    let out = bundle::prepare(&a.out, false, lang).map_err(Fatal)?;
     let mut hosts_sha = Vec::new();
     for b in &bundles {
         copy_bundle(&out, b, lang)?;
@@ -813,7 +830,7 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
     write("matrix.html", m.html(lang).as_bytes())?;
     write("matrix.csv", m.csv(lang).as_bytes())?;
     write("matrix.xlsx", &xlsx::render(&m, lang).map_err(Fatal)?)?;
-    let digest = bundle::write_manifest(&out).map_err(Fatal)?;
+    let digest = crate::rootfs::sha256_hex(&bundle::write_manifest(&out).map_err(Fatal)?);
     let (dir, n) = (a.out.display(), bundles.len());
     let score = crate::report::markdown::score_text(report.summary.score);
     eprintln!(
@@ -824,7 +841,7 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
         )
         .get(lang)
     );
-    Ok(crate::app::exit_code(&report, &a.fail_on))
+    Ok(crate::commands::audit::exit_code(&report, &a.fail_on))
 }
 
 #[cfg(test)]
@@ -872,4 +889,54 @@ mod tests {
         assert_eq!(safe_dir_name(""), "host");
         assert_eq!(safe_dir_name("設計PC"), "設計PC");
     }
+}
+
+/// The company report's scope: every host's walked folders, `--scan` paths and
+/// evidence folders (tagged with the host), all hosts, and counts summed over
+/// the hosts; the profile and definitions are the reference bundle's (the
+/// organisation and checklist version were checked to agree).
+fn company_scope(
+    base: &Report,
+    bundles: &[HostBundle],
+    coverage: &crate::report::model::Coverage,
+    inventory: &crate::report::model::Inventory,
+) -> crate::report::model::Scope {
+    let mut scope = base.scope.clone();
+    scope.root = String::new();
+    scope.scan.clear();
+    scope.evidence.clear();
+    for b in bundles {
+        let s = &b.scope;
+        let tag = |p: &String| format!("[{}] {p}", b.label);
+        if !s.root.is_empty() {
+            scope.scan.push(format!("[{}] --root {}", b.label, s.root));
+        }
+        scope.scan.extend(s.scan.iter().map(tag));
+        scope.evidence.extend(s.evidence.iter().map(tag));
+    }
+    scope.walked = coverage.roots.clone();
+    scope.hosts = bundles
+        .iter()
+        .flat_map(|b| b.hosts.iter().cloned())
+        .collect();
+    scope.tool = crate::report::model::Tool {
+        name: "timaudit".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let sum = |f: fn(&crate::report::model::ScopeCounts) -> u64| {
+        bundles.iter().map(|b| f(&b.scope.counts)).sum::<u64>()
+    };
+    scope.counts = crate::report::model::ScopeCounts {
+        files: inventory.files,
+        dirs: coverage.dirs,
+        protected: inventory.protected,
+        hashed: sum(|c| c.hashed),
+        unreadable: coverage.unreadable.len() as u64,
+        vanished: sum(|c| c.vanished),
+        loops: sum(|c| c.loops),
+        skipped_special: sum(|c| c.skipped_special),
+        excluded: sum(|c| c.excluded),
+        other_filesystems: sum(|c| c.other_filesystems),
+    };
+    scope
 }

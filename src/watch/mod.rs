@@ -4,6 +4,7 @@
 
 mod kernel;
 pub mod log;
+mod overflow;
 mod poll;
 mod queue;
 
@@ -20,6 +21,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// Events the watcher's queue holds by default.
+pub const QUEUE_CAPACITY: usize = queue::CAPACITY;
+
 pub struct Options {
     pub log: PathBuf,
     /// Poll every this many seconds instead of kernel events (network shares).
@@ -34,6 +38,8 @@ pub struct Options {
     /// added since the last one) and seal the log when stopping.
     pub signer: Option<crate::sign::Signer>,
     pub checkpoint_every: Duration,
+    /// Events the watcher's queue holds (`queue::CAPACITY`; lower in tests).
+    pub queue_capacity: usize,
 }
 
 /// What happened to a path during one debounce window.
@@ -128,7 +134,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             .map_err(|e| Fatal(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
     }
 
-    let (tx, rx) = queue::Sink::new(queue::CAPACITY);
+    let (tx, rx) = queue::Sink::new(opts.queue_capacity.max(1));
     // Watch first, then walk: a change made during the walk is not missed.
     let mut limit_hit = None;
     let mut source = match opts.poll {
@@ -210,6 +216,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     );
 
     let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
+    let mut gate = overflow::Gate::new(overflow::MIN_GAP);
     let mut result = Ok(EXIT_OK);
     let mut last_checkpoint = Instant::now();
     while !stop.load(Ordering::SeqCst) {
@@ -269,13 +276,20 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         if disconnected {
             break;
         }
-        if tx.take_lost() {
+        if tx.take_overflow() {
+            // What is still queued is incomplete; the rescan covers it.
+            while rx.try_recv().is_ok() {}
+            pending.clear();
+            why_rescan = Some(overflow::kernel_overflow());
+        } else if tx.take_lost() {
             pending.clear();
             why_rescan = Some(Text::new(
                 "変更が多すぎて監視のキューがあふれました",
                 "changes came faster than they could be handled and the watcher's queue overflowed",
             ));
         }
+        // At most one rescan per MIN_GAP; losses meanwhile wait for it.
+        let mut why_rescan = gate.due(why_rescan, Instant::now());
         // Folders created or moved in are watched at once; what was created in
         // them before is examined with them once their burst is over.
         if let Source::Kernel(k) = &mut source {
@@ -767,6 +781,11 @@ fn details(e: &Examined, lang: Lang) -> String {
 
 /// After a lost event queue: walk everything again and log one `rescan` line.
 fn rescan(ex: &mut Examiner, log: &mut ChainLog, lang: Lang, why: &Text) -> Result<(), Fatal> {
+    let w = Text::new(
+        format!("注意: イベントが失われました（{}）。再走査します", why.ja),
+        format!("warning: events were lost ({}): rescanning", why.en),
+    );
+    eprintln!("{}", w.get(lang));
     let facts = ex
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;

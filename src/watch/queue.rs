@@ -18,6 +18,9 @@ pub type Item = notify::Result<notify::Event>;
 pub struct Sink {
     tx: SyncSender<Item>,
     lost: Arc<AtomicBool>,
+    /// The kernel's own queue overflowed: what is queued here is incomplete,
+    /// and the main loop rescans at once instead of working through it first.
+    overflowed: Arc<AtomicBool>,
 }
 
 impl Sink {
@@ -27,6 +30,7 @@ impl Sink {
             Sink {
                 tx,
                 lost: Arc::new(AtomicBool::new(false)),
+                overflowed: Arc::new(AtomicBool::new(false)),
             },
             rx,
         )
@@ -48,6 +52,16 @@ impl Sink {
     /// Whether events were lost since the last call.
     pub fn take_lost(&self) -> bool {
         self.lost.swap(false, Ordering::SeqCst)
+    }
+
+    /// Notes that the kernel's queue overflowed (`IN_Q_OVERFLOW`).
+    pub fn note_overflow(&self) {
+        self.overflowed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the kernel's queue overflowed since the last call.
+    pub fn take_overflow(&self) -> bool {
+        self.overflowed.swap(false, Ordering::SeqCst)
     }
 }
 
