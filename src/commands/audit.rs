@@ -105,8 +105,8 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     };
     let mut facts = Facts::collect(&fs, &profile);
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
-    let host_facts =
-        crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
+    let host_facts = crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence, &profile)
+        .map_err(Fatal)?;
     let windows_hosts = build::windows_hosts(&host_facts);
     let host_warnings = host_facts.warnings();
     host_warnings
@@ -175,7 +175,6 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let ctx = Context {
         profile: &profile,
         date,
-        fs: &fs,
         facts: &facts,
     };
     let results = rules::evaluate(cat, &ctx);

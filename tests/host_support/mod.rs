@@ -198,12 +198,12 @@ pub mod inproc {
     use std::collections::BTreeMap;
     use std::path::Path;
     use timaudit::catalogue::Catalogue;
+    use timaudit::catalogue::ItemId;
     use timaudit::collect::Facts;
     use timaudit::collect::host::HostFacts;
-    use timaudit::catalogue::ItemId;
-    use timaudit::rules::{Context, rule_for};
     use timaudit::model::Status;
     use timaudit::rootfs::RootFs;
+    use timaudit::rules::{Context, rule_for};
 
     pub fn write(root: &Path, host: &str, content: &str) {
         let p = root.join(host.trim_start_matches('/'));
@@ -242,13 +242,12 @@ pub mod inproc {
             .unwrap_or_else(|e| panic!("profile: {e:?}"));
         let fs = RootFs::new(r);
         let mut facts = Facts::collect(&fs, &profile);
-        let host = HostFacts::collect(&fs, true, &[]).unwrap();
+        let host = HostFacts::collect(&fs, true, &[], &profile).unwrap();
         let warnings = host.warnings();
         facts.host = Some(host);
         let ctx = Context {
             profile: &profile,
             date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-            fs: &fs,
             facts: &facts,
         };
         let id = ItemId::parse(item).unwrap_or_else(|| panic!("no item {item}"));
