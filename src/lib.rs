@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod diag;
+pub mod exit;
 pub mod i18n;
 pub mod init;
 pub mod merge;

@@ -5,6 +5,11 @@
 
 use crate::i18n::{Lang, Text};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of `report.json`'s schema (the report writes it; a baseline is
+/// checked against it).
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// The verdict of one checklist item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -283,4 +288,24 @@ impl Outcome {
     pub fn push(&mut self, ev: Evidence) {
         self.evidence.push(ev);
     }
+}
+
+// The score summary (computed in `rules::score`, compared by `changes`).
+
+/// Counts per status; every status is present (0 when none).
+pub type Counts = BTreeMap<Status, usize>;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CriterionScore {
+    pub id: String,
+    /// `None` when every item of the criterion is not applicable.
+    pub score: Option<f64>,
+    pub counts: Counts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub score: Option<f64>,
+    pub counts: Counts,
+    pub criteria: Vec<CriterionScore>,
 }

@@ -443,7 +443,10 @@ fn fuzz_linux_host_configs() {
             let host = LINUX[i].0;
             write_at(d.path(), host, bytes);
             let fs = RootFs::new(d.path());
-            std::hint::black_box(timaudit::collect::host::linux::LinuxFacts::collect(&fs));
+            std::hint::black_box(timaudit::collect::host::linux::LinuxFacts::collect(
+                &fs,
+                &[],
+            ));
             let _ = timaudit::collect::accounts::Accounts::load(&fs);
             // Put the original back for the next case.
             write_at(d.path(), host, &read(LINUX[i].1));

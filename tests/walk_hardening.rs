@@ -1,4 +1,4 @@
-//! The share walker (`collect/walk/dirs.rs`) on hostile trees, through the real
+//! The share walker (`rootfs/dirs.rs`) on hostile trees, through the real
 //! binary: paths longer than PATH_MAX, a folder with very many entries, and folders
 //! the auditor does not own (`O_NOATIME` refused: listed without it).
 

@@ -347,33 +347,6 @@ pub fn policy(id: &str) -> &'static Policy {
     }
 }
 
-/// `timaudit explain LNX-SSH-001`.
-pub fn explain_text(p: &Policy, lang: crate::i18n::Lang) -> String {
-    let cat = super::Catalogue::builtin();
-    let item_title = cat
-        .item(&p.item)
-        .map(|i| i.title.get(lang).to_string())
-        .unwrap_or_default();
-    let w = crate::report::words(lang);
-    let check = serde_yaml::to_string(&p.check).unwrap_or_default();
-    let (item_l, file_l, check_l, platform_l) = match lang {
-        crate::i18n::Lang::Ja => ("チェックリスト項目", "定義ファイル", "判定データ", "対象"),
-        crate::i18n::Lang::En => ("Checklist item", "Defined in", "Check (data)", "Platform"),
-    };
-    format!(
-        "{id}  {title}\n{item_l}: {item} {item_title}\n{platform_l}: {platform}\n{file_l}: {file}\n\n{r_l}:\n{desc}\n\n{f_l}:\n{fix}\n\n{check_l}:\n{check}",
-        id = p.id,
-        title = p.title.get(lang),
-        item = p.item,
-        platform = p.platform,
-        file = p.file,
-        r_l = w.rule,
-        desc = p.description.get(lang).trim(),
-        f_l = w.remediation,
-        fix = p.remediation.get(lang).trim(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

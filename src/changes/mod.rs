@@ -7,7 +7,7 @@ pub mod files;
 
 use crate::i18n::{Lang, Text};
 use crate::model::Status;
-use crate::rules::score::Summary;
+use crate::model::Summary;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -105,7 +105,7 @@ pub fn load_report(path: &Path) -> Result<Baseline, Text> {
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| crate::tr!("{p} は JSON ではありません: {e}", "{p} is not JSON: {e}"))?;
     let version = value.get("schema_version").and_then(|v| v.as_u64());
-    let ours = crate::report::model::SCHEMA_VERSION;
+    let ours = crate::model::SCHEMA_VERSION;
     match version {
         None => {
             return Err(crate::tr!(

@@ -108,8 +108,8 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         facts.hostname = n.clone();
     }
     let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
-    let host_facts =
-        crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence).map_err(Fatal)?;
+    let host_facts = crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence, &profile)
+        .map_err(Fatal)?;
     let windows_hosts = build::windows_hosts(&host_facts);
     let host_warnings = host_facts.warnings();
     host_warnings
@@ -178,7 +178,6 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let ctx = Context {
         profile: &profile,
         date,
-        fs: &fs,
         facts: &facts,
     };
     let results = rules::evaluate(cat, &ctx);
@@ -226,7 +225,10 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             print(&text)?;
         }
     }
-    Ok(exit_code(&report, &a.fail_on))
+    Ok(crate::exit::exit_code(
+        report.items.iter().map(|i| i.status),
+        &a.fail_on,
+    ))
 }
 
 /// The baseline inventory's hashes of files that may be reused (fast re-audit):
@@ -254,15 +256,6 @@ fn reuse_cache(
             eprintln!("{}{}", warning_prefix(lang), msg.get(lang));
             None
         }
-    }
-}
-
-/// 1 when any item has a status listed in `--fail-on`.
-pub fn exit_code(report: &Report, fail_on: &[Status]) -> i32 {
-    if report.items.iter().any(|i| fail_on.contains(&i.status)) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
     }
 }
 

@@ -8,8 +8,8 @@ pub(super) fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal
         eprintln!("{}{w}", warning_prefix(lang));
     }
     let text = match a.format {
-        Format::Json => crate::changes::diff::render_json(&d),
-        Format::Md => crate::changes::diff::render_markdown(&d, lang),
+        Format::Json => crate::report::diff::render_json(&d),
+        Format::Md => crate::report::diff::render_markdown(&d, lang),
         other => {
             return Err(Fatal(format!(
                 "diff cannot be printed as {}; use md or json",

@@ -5,7 +5,7 @@ use super::*;
 pub(super) fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
     if let Some(p) = crate::catalogue::policies::Policies::builtin().get(a.id.trim()) {
-        print(&crate::catalogue::policies::explain_text(p, lang))?;
+        print(&policy_text(p, lang))?;
         return Ok(EXIT_OK);
     }
     let Some(item) = cat.item(a.id.trim()) else {
@@ -63,5 +63,32 @@ pub fn explain_text(cat: &Catalogue, item: &crate::catalogue::Item, lang: Lang) 
         why = item.why.get(lang).trim(),
         f_l = w.remediation,
         fix = item.remediation.get(lang).trim(),
+    )
+}
+
+/// `timaudit explain LNX-SSH-001`.
+fn policy_text(p: &crate::catalogue::policies::Policy, lang: Lang) -> String {
+    let cat = Catalogue::builtin();
+    let item_title = cat
+        .item(&p.item)
+        .map(|i| i.title.get(lang).to_string())
+        .unwrap_or_default();
+    let w = crate::report::words(lang);
+    let check = serde_yaml::to_string(&p.check).unwrap_or_default();
+    let (item_l, file_l, check_l, platform_l) = match lang {
+        crate::i18n::Lang::Ja => ("チェックリスト項目", "定義ファイル", "判定データ", "対象"),
+        crate::i18n::Lang::En => ("Checklist item", "Defined in", "Check (data)", "Platform"),
+    };
+    format!(
+        "{id}  {title}\n{item_l}: {item} {item_title}\n{platform_l}: {platform}\n{file_l}: {file}\n\n{r_l}:\n{desc}\n\n{f_l}:\n{fix}\n\n{check_l}:\n{check}",
+        id = p.id,
+        title = p.title.get(lang),
+        item = p.item,
+        platform = p.platform,
+        file = p.file,
+        r_l = w.rule,
+        desc = p.description.get(lang).trim(),
+        f_l = w.remediation,
+        fix = p.remediation.get(lang).trim(),
     )
 }

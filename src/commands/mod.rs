@@ -13,7 +13,6 @@ use crate::catalogue::Catalogue;
 use crate::cli::{AuditArgs, ChecklistArgs, Cli, Command, ExplainArgs, InitArgs, VerifyArgs};
 use crate::collect::Facts;
 use crate::i18n::Lang;
-use crate::model::Status;
 use crate::profile::{self, Profile};
 use crate::report::{self, Format, Report, build};
 use crate::rootfs::RootFs;
@@ -21,26 +20,7 @@ use crate::rules::{self, Context};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_FINDINGS: i32 = 1;
-pub const EXIT_ERROR: i32 = 2;
-
-/// A failure that stops a command with exit code 2.
-#[derive(Debug)]
-pub struct Fatal(pub String);
-
-impl Fatal {
-    /// A fatal error in the run's language.
-    pub fn text(t: crate::i18n::Text, lang: Lang) -> Fatal {
-        Fatal(t.get(lang).to_string())
-    }
-}
-
-impl<T: std::fmt::Display> From<T> for Fatal {
-    fn from(e: T) -> Self {
-        Fatal(e.to_string())
-    }
-}
+pub use crate::exit::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Fatal};
 
 pub fn run(cli: Cli) -> i32 {
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
@@ -70,13 +50,7 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// The start of a warning line on stderr: `warning: ` (`注意: ` in Japanese).
-pub fn warning_prefix(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "注意: ",
-        Lang::En => "warning: ",
-    }
-}
+pub use crate::exit::warning_prefix;
 
 /// `--root` must be a folder: the audited host's root (`/` on the host itself).
 pub fn check_root(root: &Path, lang: Lang) -> Result<(), Fatal> {

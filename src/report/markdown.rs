@@ -324,7 +324,7 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
             "Protected files"
         }
     );
-    crate::changes::diff::files_markdown(
+    super::diff::files_markdown(
         o,
         "####",
         lang,

@@ -4,6 +4,7 @@ pub mod build;
 pub mod cells;
 pub mod checklist_form;
 pub mod csv;
+pub mod diff;
 pub mod html;
 pub mod json;
 pub mod markdown;

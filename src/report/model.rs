@@ -8,7 +8,7 @@ use crate::timeline::Timeline;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub use crate::model::SCHEMA_VERSION;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {

@@ -24,7 +24,6 @@ pub use crate::collect::walk::check::FileCheck;
 use crate::i18n::Text;
 use crate::model::{Evidence, Outcome, Status};
 use crate::profile::Profile;
-use crate::rootfs::RootFs;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -32,7 +31,6 @@ use std::collections::BTreeMap;
 pub struct Context<'a> {
     pub profile: &'a Profile,
     pub date: NaiveDate,
-    pub fs: &'a RootFs,
     pub facts: &'a Facts,
 }
 

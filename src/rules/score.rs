@@ -3,26 +3,8 @@
 use super::ItemResult;
 use crate::catalogue::Catalogue;
 use crate::model::Status;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-/// Counts per status; every status is present (0 when none).
-pub type Counts = BTreeMap<Status, usize>;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CriterionScore {
-    pub id: String,
-    /// `None` when every item of the criterion is not applicable.
-    pub score: Option<f64>,
-    pub counts: Counts,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub score: Option<f64>,
-    pub counts: Counts,
-    pub criteria: Vec<CriterionScore>,
-}
+pub use crate::model::{Counts, CriterionScore, Summary};
 
 fn counts<'a>(results: impl Iterator<Item = &'a ItemResult>) -> Counts {
     let mut c: Counts = Status::ALL.iter().map(|s| (*s, 0)).collect();

@@ -113,7 +113,7 @@ impl Kernel {
     /// meanwhile) is counted and skipped; only the kernel's limit stops it.
     pub fn add_tree(&mut self, ex: &Examiner, real: &Path) -> Result<(), LimitReached> {
         // Folders listed with O_NOATIME: never stamps their access times.
-        let mut it = crate::collect::walk::dirs::Walk::new(real);
+        let mut it = crate::rootfs::dirs::Walk::new(real);
         while let Some(next) = it.next() {
             let Ok(mut ent) = next else {
                 // Unreadable below a watched folder: its own watch failed too

@@ -9,7 +9,7 @@ mod poll;
 mod queue;
 
 use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
-use crate::commands::{EXIT_OK, Fatal};
+use crate::exit::{EXIT_OK, Fatal};
 use crate::i18n::{Lang, Text};
 use crate::profile::Profile;
 use crate::rootfs::RootFs;

@@ -142,7 +142,7 @@ fn list(
     for tree in trees {
         let real_len = tree.real.as_os_str().len();
         // Folders listed with O_NOATIME: polling never stamps their access times.
-        let mut it = crate::collect::walk::dirs::Walk::new(&tree.real);
+        let mut it = crate::rootfs::dirs::Walk::new(&tree.real);
         while let Some(next) = it.next() {
             if stop.load(Ordering::Relaxed) {
                 return Vec::new();

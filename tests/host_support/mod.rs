@@ -273,13 +273,12 @@ pub mod inproc {
             .unwrap_or_else(|e| panic!("profile: {e:?}"));
         let fs = RootFs::new(r);
         let mut facts = Facts::collect(&fs, &profile);
-        let host = HostFacts::collect(&fs, true, &[]).unwrap();
+        let host = HostFacts::collect(&fs, true, &[], &profile).unwrap();
         let warnings = host.warnings();
         facts.host = Some(host);
         let ctx = Context {
             profile: &profile,
             date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-            fs: &fs,
             facts: &facts,
         };
         let id = ItemId::parse(item).unwrap_or_else(|| panic!("no item {item}"));

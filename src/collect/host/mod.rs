@@ -25,13 +25,27 @@ pub struct HostFacts {
 impl HostFacts {
     /// Reads the Linux settings under the root (when `linux` is true) and every
     /// evidence folder. An evidence folder that does not exist stops the run.
-    pub fn collect(fs: &RootFs, linux: bool, evidence: &[PathBuf]) -> Result<HostFacts, String> {
+    /// `profile` names the assets whose folders the share rules compare with
+    /// the share paths.
+    pub fn collect(
+        fs: &RootFs,
+        linux: bool,
+        evidence: &[PathBuf],
+        profile: &crate::profile::Profile,
+    ) -> Result<HostFacts, String> {
+        let bases: Vec<String> = profile
+            .assets
+            .iter()
+            .flat_map(|a| &a.paths)
+            .filter(|p| p.starts_with('/'))
+            .map(|p| asset_base(p))
+            .collect();
         let mut windows = Vec::new();
         for d in evidence {
             windows.push(windows::WindowsHost::load(d)?);
         }
         Ok(HostFacts {
-            linux: linux.then(|| linux::LinuxFacts::collect(fs)),
+            linux: linux.then(|| linux::LinuxFacts::collect(fs, &bases)),
             windows,
         })
     }

@@ -254,7 +254,7 @@ impl<'a> Examiner<'a> {
         }
         let base_len = real.as_os_str().len();
         let mut out = Vec::new();
-        for ent in super::dirs::Walk::new(&real)
+        for ent in crate::rootfs::dirs::Walk::new(&real)
             .flatten()
             .filter(|e| e.depth() > 0)
         {

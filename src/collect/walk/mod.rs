@@ -1,7 +1,7 @@
 //! The file-share walker: inventory, classification and the facts that the
 //! HDL/ACC/STO file items are decided from.
 //!
-//! Pipeline (bounded memory): one thread walks (dirs.rs, never following links)
+//! Pipeline (bounded memory): one thread walks (rootfs/dirs.rs, never following links)
 //! and sends regular files to a pool of reader threads (open without following
 //! links, marker scan, SHA-256); the calling thread collects every entry, keeps
 //! only what the checklist items need (counts and the offending files), and
@@ -12,7 +12,6 @@ pub mod acl;
 pub mod check;
 pub mod classify;
 mod collect;
-pub mod dirs;
 pub mod examine;
 pub mod read;
 pub mod reuse;
@@ -571,7 +570,7 @@ impl Walker<'_> {
         }
         let real_len = real.as_os_str().len();
         let mut stack: Vec<DirState> = Vec::new();
-        let mut it = dirs::Walk::new(&real);
+        let mut it = crate::rootfs::dirs::Walk::new(&real);
         while let Some(next) = it.next() {
             let mut ent = match next {
                 Ok(e) => e,

@@ -341,7 +341,7 @@ pub fn io_message_ja(msg: &str) -> String {
     match msg {
         "permission denied" => "アクセス権がありません".into(),
         "not found" => "見つかりません".into(),
-        super::dirs::REPLACED => {
+        crate::rootfs::dirs::REPLACED => {
             "走査中にリンクまたはファイルに置き換えられました（たどっていません）".into()
         }
         other => other.into(),

@@ -2,29 +2,13 @@
 //! anonymous access (Samba, NFS, and Windows share permissions).
 
 use crate::collect::host::paths_related;
+use crate::collect::host::linux::samba::share_dir;
 use crate::collect::host::windows::norm_win;
 use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn acc04(ctx: &Context) -> Outcome {
     per_host(ctx, |lx| linux(ctx, lx), |w| windows(ctx, w))
-}
-
-/// The directory a share path stands for: up to a `%` substitution, cut back to a directory.
-fn share_dir(path: &str) -> String {
-    match path.find('%') {
-        Some(i) => crate::collect::host::asset_base(&format!("{}*", &path[..i])),
-        None => path.trim_end_matches('/').to_string(),
-    }
-}
-
-/// A host path with symbolic links resolved inside the audited root, when it
-/// differs from the path as written.
-pub fn real_host_path(fs: &crate::rootfs::RootFs, p: &str) -> Option<String> {
-    let real = fs.resolve(p, true).ok()?;
-    let rel = real.strip_prefix(fs.root()).ok()?;
-    let host = crate::rootfs::normalize_host(&format!("/{}", rel.to_string_lossy()));
-    (host != crate::rootfs::normalize_host(p)).then_some(host)
 }
 
 pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
@@ -37,18 +21,18 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     let assets = linux_asset_bases(ctx);
     // smbd and exportfs follow links in a share's path, and an asset's folder may
     // be reached through a link too: compare as written and as resolved.
-    let real_bases: Vec<Option<String>> = assets
+    let real_bases: Vec<Option<&str>> = assets
         .iter()
-        .map(|(_, _, b)| real_host_path(ctx.fs, b))
+        .map(|(_, _, b)| lx.real_paths.of(b))
         .collect();
     let related = |p: &str| -> Vec<&str> {
-        let real = real_host_path(ctx.fs, p);
+        let real = lx.real_paths.of(p);
         assets
             .iter()
             .zip(&real_bases)
             .filter(|((_, _, base), real_base)| {
-                let shares = [Some(p), real.as_deref()];
-                let bases = [Some(base.as_str()), real_base.as_deref()];
+                let shares = [Some(p), real];
+                let bases = [Some(base.as_str()), **real_base];
                 shares
                     .iter()
                     .flatten()

@@ -89,7 +89,7 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     };
     let parts = assets
         .iter()
-        .map(|a| asset_alt(ctx, a, &watches, enabled, &shares))
+        .map(|a| asset_alt(lx, a, &watches, enabled, &shares))
         .collect();
     let mut o = all_of(
         parts,
@@ -130,7 +130,7 @@ fn nothing_logs(assets: &[(String, String, String)], id: &str) -> Outcome {
 /// One asset's part: covered by an audit watch (with auditd enabled) or by a
 /// full_audit share (LNX-AUD-002).
 fn asset_alt(
-    ctx: &Context,
+    lx: &LinuxFacts,
     (label, pattern, base): &(String, String, String),
     watches: &[&Watch],
     enabled: bool,
@@ -143,7 +143,7 @@ fn asset_alt(
     let by_audit = watches
         .iter()
         .find(|w| w.covers(base) && (literal || w.kind != WatchKind::Path));
-    let by_samba = samba_cover(ctx, base, shares);
+    let by_samba = samba_cover(lx, base, shares);
     let asset_ev = Evidence::new(EvidenceKind::Asset)
         .asset(label)
         .path(base.clone());
@@ -197,18 +197,18 @@ fn asset_alt(
 /// The full_audit share whose path holds `base` (smbd follows a link in the
 /// share's path, see ACC-04).
 fn samba_cover<'a>(
-    ctx: &Context,
+    lx: &LinuxFacts,
     base: &str,
     shares: &'a [(String, Line)],
 ) -> Option<&'a (String, Line)> {
-    let real_base = crate::rules::acc::acc04::real_host_path(ctx.fs, base);
+    let real_base = lx.real_paths.of(base);
     shares.iter().find(|(p, _)| {
-        let real_p = crate::rules::acc::acc04::real_host_path(ctx.fs, p);
-        [Some(base), real_base.as_deref()]
+        let real_p = lx.real_paths.of(p);
+        [Some(base), real_base]
             .into_iter()
             .flatten()
             .any(|b| {
-                [Some(p.as_str()), real_p.as_deref()]
+                [Some(p.as_str()), real_p]
                     .into_iter()
                     .flatten()
                     .any(|s| path_at_or_below(b, s))

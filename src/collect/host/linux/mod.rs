@@ -72,6 +72,60 @@ pub struct LinuxFacts {
     pub login_defs: Src<passwords::LoginDefs>,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
+    /// Where each share path and asset folder really leads (see [`RealPaths`]).
+    pub real_paths: RealPaths,
+}
+
+/// Host paths with their symbolic links resolved inside the audited root, for
+/// the paths the share rules compare: every Samba share's path (as written and
+/// as the folder it stands for), every NFS export, every asset's base folder.
+/// smbd and exportfs follow links in a share's path, and an asset's folder may
+/// be reached through a link too, so ACC-04 and ITS-04 compare both.
+#[derive(Debug, Default, Clone)]
+pub struct RealPaths(std::collections::BTreeMap<String, String>);
+
+impl RealPaths {
+    /// Resolves each of `paths`; keeps those whose real path differs.
+    pub fn resolve<'a>(fs: &RootFs, paths: impl IntoIterator<Item = &'a str>) -> RealPaths {
+        let mut map = std::collections::BTreeMap::new();
+        for p in paths {
+            if let Some(real) = real_host_path(fs, p) {
+                map.insert(p.to_string(), real);
+            }
+        }
+        RealPaths(map)
+    }
+
+    /// The path `p` really leads to, when it differs from `p` as written.
+    pub fn of(&self, p: &str) -> Option<&str> {
+        self.0.get(p).map(String::as_str)
+    }
+}
+
+/// A host path with symbolic links resolved inside the audited root, when it
+/// differs from the path as written.
+fn real_host_path(fs: &RootFs, p: &str) -> Option<String> {
+    let real = fs.resolve(p, true).ok()?;
+    let rel = real.strip_prefix(fs.root()).ok()?;
+    let host = crate::rootfs::normalize_host(&format!("/{}", rel.to_string_lossy()));
+    (host != crate::rootfs::normalize_host(p)).then_some(host)
+}
+
+/// The share paths whose real paths the rules compare (see [`RealPaths`]).
+fn share_paths(samba: &Src<samba::Samba>, exports: &Src<nfs::Exports>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(Ok(s)) = samba {
+        for sh in s.shares() {
+            if let Some(path) = s.share_path(sh) {
+                out.push(samba::share_dir(&path.value));
+                out.push(path.value.trim_end_matches('/').to_string());
+            }
+        }
+    }
+    if let Some(Ok(ex)) = exports {
+        out.extend(ex.exports.iter().map(|e| e.path.clone()));
+    }
+    out
 }
 
 impl LinuxFacts {
@@ -92,7 +146,14 @@ impl LinuxFacts {
         out
     }
 
-    pub fn collect(fs: &RootFs) -> LinuxFacts {
+    /// Reads every setting under the root; `asset_bases` are the base folders
+    /// of the profile's Linux asset paths, whose real paths the share rules need.
+    pub fn collect(fs: &RootFs, asset_bases: &[String]) -> LinuxFacts {
+        let samba = samba::collect(fs);
+        let exports = nfs::collect(fs);
+        let shares = share_paths(&samba, &exports);
+        let real_paths =
+            RealPaths::resolve(fs, shares.iter().chain(asset_bases).map(String::as_str));
         let (modprobe, modprobe_errors) = usb::collect_modprobe(fs);
         let (grub, grub_errors) = usb::collect_grub(fs);
         let (usbguard, usbguard_errors) = usb::collect_usbguard(fs);
@@ -128,8 +189,9 @@ impl LinuxFacts {
             pwquality: passwords::collect_pwquality(fs),
             pam: passwords::collect_pam(fs),
             login_defs: passwords::collect_login_defs(fs),
-            samba: samba::collect(fs),
-            exports: nfs::collect(fs),
+            samba,
+            exports,
+            real_paths,
         }
     }
 }

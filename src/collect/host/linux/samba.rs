@@ -297,6 +297,14 @@ impl Samba {
     }
 }
 
+/// The directory a share path stands for: up to a `%` substitution, cut back to a directory.
+pub fn share_dir(path: &str) -> String {
+    match path.find('%') {
+        Some(i) => crate::collect::host::asset_base(&format!("{}*", &path[..i])),
+        None => path.trim_end_matches('/').to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{corpus, root};

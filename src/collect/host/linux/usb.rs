@@ -7,14 +7,17 @@ use crate::collect::host::conf::{
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
-/// modprobe reads these, highest precedence first; same file names: first wins.
-pub const MODPROBE_DIRS: &[&str] = &[
-    "/etc/modprobe.d",
-    "/run/modprobe.d",
-    "/usr/local/lib/modprobe.d",
-    "/usr/lib/modprobe.d",
-    "/lib/modprobe.d",
-];
+/// The folders modprobe reads, highest precedence first (same file names: first
+/// wins): the `dirs:` of policy LNX-USB-001 (`policies/usb.yaml`), the single
+/// source of these paths; LNX-USB-004 names the same list (a unit test checks).
+pub fn modprobe_dirs() -> Vec<&'static str> {
+    match &crate::catalogue::policies::policy("LNX-USB-001").check {
+        crate::catalogue::policies::Check::ModprobeInstall { dirs, .. } => {
+            dirs.iter().map(String::as_str).collect()
+        }
+        _ => unreachable!("LNX-USB-001 is a modprobe_install check (policies/usb.yaml)"),
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Modprobe {
@@ -61,7 +64,7 @@ pub fn parse_modprobe(file: &FileRef, text: &str, into: &mut Modprobe) {
 pub fn collect_modprobe(fs: &RootFs) -> (Modprobe, Vec<HostError>) {
     let mut m = Modprobe::default();
     let mut errors = Vec::new();
-    let files = match dropins(fs, MODPROBE_DIRS, |n| n.ends_with(".conf")) {
+    let files = match dropins(fs, &modprobe_dirs(), |n| n.ends_with(".conf")) {
         Ok(f) => f,
         Err(e) => return (m, vec![e]),
     };
@@ -491,6 +494,29 @@ impl UsbGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modprobe_folders_come_from_the_policies_in_modprobe_order() {
+        use crate::catalogue::policies::{Check, policy};
+        assert_eq!(
+            modprobe_dirs(),
+            [
+                "/etc/modprobe.d",
+                "/run/modprobe.d",
+                "/usr/local/lib/modprobe.d",
+                "/usr/lib/modprobe.d",
+                "/lib/modprobe.d"
+            ]
+        );
+        // LNX-USB-004 (blacklist alone) reads the same folders.
+        let Check::ModprobeBlacklist { dirs, .. } = &policy("LNX-USB-004").check else {
+            panic!("LNX-USB-004 is a modprobe_blacklist check");
+        };
+        assert_eq!(
+            dirs.iter().map(String::as_str).collect::<Vec<_>>(),
+            modprobe_dirs()
+        );
+    }
     use crate::model::EvidenceKind;
 
     fn fr(p: &str) -> FileRef {

@@ -5,6 +5,8 @@
 //! resolve them: an absolute target is relative to the root, and `..` never climbs
 //! above it. So a copied root never makes the tool read the machine it runs on.
 
+pub mod dirs;
+
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -145,7 +147,7 @@ impl RootFs {
     pub fn list_dir(&self, host: &str) -> io::Result<Vec<String>> {
         let real = self.resolve(host, true)?;
         let mut names = Vec::new();
-        match crate::collect::walk::dirs::list_names(&real) {
+        match dirs::list_names(&real) {
             Ok(found) => {
                 for n in found {
                     names.push(String::from_utf8_lossy(&n).into_owned());

@@ -1,0 +1,305 @@
+//! `timaudit diff`: the difference between two audits (`changes::diff`) as
+//! JSON or as a Markdown draft for the periodic report (定期報告), and the
+//! protected-file list report.md shares with it.
+
+use super::markdown::{esc, score_text};
+use crate::catalogue::Catalogue;
+use crate::changes::FileChange;
+use crate::changes::diff::{Diff, what_text};
+use crate::i18n::Lang;
+use std::fmt::Write;
+
+pub fn render_json(d: &Diff) -> String {
+    let mut s = serde_json::to_string_pretty(d).expect("a diff always serializes");
+    s.push('\n');
+    s
+}
+
+/// One file change as a Markdown list line.
+pub fn change_line(c: &FileChange, lang: Lang) -> String {
+    let asset = c
+        .asset
+        .as_deref()
+        .map(|a| format!(" [{}]", esc(a)))
+        .unwrap_or_default();
+    let what = what_text(c, lang);
+    if what.is_empty() {
+        format!("- {}{asset}", esc(&c.path))
+    } else {
+        format!("- {}{asset}: {}", esc(&c.path), esc(&what))
+    }
+}
+
+/// The Markdown section listing protected-file changes (shared with report.md);
+/// `heading` is the level of its sub-headings (`###` under a `##` section).
+#[allow(clippy::too_many_arguments)]
+pub fn files_markdown(
+    o: &mut String,
+    heading: &str,
+    lang: Lang,
+    compared: bool,
+    note: Option<&str>,
+    added: &[FileChange],
+    removed: &[FileChange],
+    changed: &[FileChange],
+) {
+    let ja = lang == Lang::Ja;
+    if let (true, Some(note)) = (compared, note) {
+        let _ = writeln!(o, "> ⚠ {}\n", esc(note));
+    }
+    if !compared {
+        let _ = writeln!(
+            o,
+            "{}: {}\n",
+            if ja {
+                "保護対象ファイルは比較できませんでした"
+            } else {
+                "Protected files were not compared"
+            },
+            esc(note.unwrap_or(""))
+        );
+        return;
+    }
+    for (title_ja, title_en, list) in [
+        ("追加", "Added", added),
+        ("削除", "Removed", removed),
+        ("変更", "Changed", changed),
+    ] {
+        let _ = writeln!(
+            o,
+            "{heading} {} ({})\n",
+            if ja { title_ja } else { title_en },
+            list.len()
+        );
+        if list.is_empty() {
+            let _ = writeln!(o, "{}\n", if ja { "なし" } else { "None" });
+            continue;
+        }
+        for c in list {
+            let _ = writeln!(o, "{}", change_line(c, lang));
+        }
+        let _ = writeln!(o);
+    }
+}
+
+pub fn render_markdown(d: &Diff, lang: Lang) -> String {
+    let cat = Catalogue::builtin();
+    let ja = lang == Lang::Ja;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# {}: {}\n",
+        if ja {
+            "定期報告（下書き）"
+        } else {
+            "Periodic report (draft)"
+        },
+        esc(&d.organization)
+    );
+    let _ = writeln!(
+        o,
+        "- {}: {}\n- {}: {}",
+        if ja {
+            "前回の監査"
+        } else {
+            "Previous audit"
+        },
+        d.old.audit_date,
+        if ja { "今回の監査" } else { "This audit" },
+        d.new.audit_date
+    );
+    if let Some(t) = &d.timeline {
+        let _ = writeln!(
+            o,
+            "- {}: {}\n- {}: {}",
+            if ja {
+                "次回の定期報告期限"
+            } else {
+                "Next periodic report due"
+            },
+            t.next_periodic_report_due,
+            if ja {
+                "認証の有効期限"
+            } else {
+                "Certificate expires"
+            },
+            t.expires_on
+        );
+        if t.renewal_due && !t.expired {
+            let _ = writeln!(o, "- ⚠ {}", t.next_step(lang));
+        }
+    }
+    for w in &d.warnings {
+        let _ = writeln!(
+            o,
+            "\n> ⚠ {}: {}",
+            if ja { "注意" } else { "Warning" },
+            esc(w)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n## {}\n",
+        if ja {
+            "判定が変わった項目"
+        } else {
+            "Items whose status changed"
+        }
+    );
+    if d.items.is_empty() {
+        let _ = writeln!(o, "{}", if ja { "なし" } else { "None" });
+    } else {
+        let _ = writeln!(
+            o,
+            "| ID | {} | {} | {} | |\n|---|---|---|---|---|",
+            if ja { "項目" } else { "Item" },
+            if ja { "前回" } else { "Before" },
+            if ja { "今回" } else { "Now" }
+        );
+        for c in &d.items {
+            let title = cat
+                .item(&c.id)
+                .map(|i| i.title.get(lang).to_string())
+                .unwrap_or_default();
+            // pass ↔ alternative (met by another control) changes how an item is
+            // met, not its score: say so.
+            let same_score = c.old.score().is_some() && c.old.score() == c.new.score();
+            let dir = match (ja, c.direction.as_str()) {
+                (true, "better") => "改善",
+                (true, "worse") => "悪化",
+                (true, _) if same_score => "変化（採点は同じ）",
+                (true, _) => "変化",
+                (false, _) if same_score => "changed (same score)",
+                (false, d) => d,
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {dir} |",
+                c.id,
+                title,
+                c.old.label(lang),
+                c.new.label(lang)
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## {}\n", if ja { "スコアの変化" } else { "Scores" });
+    let _ = writeln!(
+        o,
+        "| {} | {} | {} | {} |\n|---|---:|---:|---:|",
+        if ja { "管理基準" } else { "Criterion" },
+        if ja { "前回" } else { "Before" },
+        if ja { "今回" } else { "Now" },
+        if ja { "差" } else { "Change" }
+    );
+    for s in &d.scores {
+        let name = if s.id == "total" {
+            (if ja { "合計" } else { "Total" }).to_string()
+        } else {
+            format!(
+                "{} {}",
+                s.id,
+                cat.criterion(&s.id)
+                    .map(|c| c.title.get(lang))
+                    .unwrap_or("")
+            )
+        };
+        let delta = s
+            .delta
+            .map(|v| format!("{v:+.1}"))
+            .unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            o,
+            "| {name} | {} | {} | {delta} |",
+            score_text(s.old),
+            score_text(s.new)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n## {}\n",
+        if ja {
+            "保護対象ファイルの変化"
+        } else {
+            "Protected files"
+        }
+    );
+    files_markdown(
+        &mut o,
+        "###",
+        lang,
+        d.files_compared,
+        d.files_note.as_deref(),
+        &d.added,
+        &d.removed,
+        &d.changed,
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::diff::AuditRef;
+    use crate::changes::{ItemChange, item_changes};
+    use crate::model::Status;
+
+    fn diff_of(items: Vec<ItemChange>) -> Diff {
+        let at = |d: &str| AuditRef {
+            report: format!("{d}/report.json"),
+            audit_date: d.parse().unwrap(),
+        };
+        Diff {
+            organization: "株式会社テスト".into(),
+            old: at("2025-11-25"),
+            new: at("2026-11-25"),
+            items,
+            scores: vec![],
+            files_compared: false,
+            files_note: None,
+            added: vec![],
+            removed: vec![],
+            changed: vec![],
+            timeline: None,
+            warnings: vec![],
+        }
+    }
+
+    /// A control now met by another one is shown as such, with the same score;
+    /// a failed control met by an alternative is an improvement.
+    #[test]
+    fn an_alternative_measure_shows_in_the_diff() {
+        let old = vec![
+            crate::changes::BaselineItem {
+                id: "ITS-07".into(),
+                status: Status::Pass,
+                title: None,
+            },
+            crate::changes::BaselineItem {
+                id: "ITS-05".into(),
+                status: Status::Fail,
+                title: None,
+            },
+        ];
+        let new = vec![
+            ("ITS-07".to_string(), Status::Alternative),
+            ("ITS-05".to_string(), Status::Alternative),
+        ];
+        let ch = item_changes(&old, &new);
+        assert_eq!(ch[0].direction, "changed");
+        assert_eq!(ch[1].direction, "better");
+        let d = diff_of(ch);
+        let ja = render_markdown(&d, Lang::Ja);
+        assert!(
+            ja.contains("| 適合 | 代替措置で適合 | 変化（採点は同じ） |"),
+            "{ja}"
+        );
+        assert!(ja.contains("| 不適合 | 代替措置で適合 | 改善 |"), "{ja}");
+        let en = render_markdown(&d, Lang::En);
+        assert!(
+            en.contains("| pass | met by alternative | changed (same score) |"),
+            "{en}"
+        );
+        let json = render_json(&d);
+        assert!(json.contains("\"new\": \"alternative\""), "{json}");
+    }
+}
