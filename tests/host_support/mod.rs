@@ -198,12 +198,12 @@ pub mod inproc {
     use std::collections::BTreeMap;
     use std::path::Path;
     use timaudit::catalogue::Catalogue;
+    use timaudit::catalogue::ItemId;
     use timaudit::collect::Facts;
     use timaudit::collect::host::HostFacts;
-    use timaudit::catalogue::ItemId;
-    use timaudit::rules::{Context, rule_for};
     use timaudit::model::Status;
     use timaudit::rootfs::RootFs;
+    use timaudit::rules::{Context, rule_for};
 
     pub fn write(root: &Path, host: &str, content: &str) {
         let p = root.join(host.trim_start_matches('/'));
