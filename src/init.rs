@@ -10,6 +10,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("training.csv", include_str!("../templates/training.csv")),
 ];
 
+/// The organisation name of the starter profile. `audit` refuses a profile that still
+/// has it (the user has not edited the starter yet) unless `--example` is given.
+pub const STARTER_NAME: &str = "株式会社サンプル製作所";
+
 /// The CSV templates with Japanese headers (`init --lang ja`); same names as in [`FILES`].
 pub const FILES_JA: &[(&str, &str)] = &[
     ("timaudit.yaml", include_str!("../templates/timaudit.yaml")),
@@ -161,5 +165,15 @@ mod tests {
             format!("{:?}", training(&en)),
             format!("{:?}", training(&ja))
         );
+    }
+
+    #[test]
+    fn the_starter_carries_the_name_audit_recognises() {
+        let line = FILES[0]
+            .1
+            .lines()
+            .find(|l| l.trim_start().starts_with("name:"))
+            .unwrap();
+        assert!(line.contains(STARTER_NAME), "{line}");
     }
 }
