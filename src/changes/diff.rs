@@ -21,6 +21,9 @@ pub struct AuditRef {
 #[derive(Clone, Debug, Serialize)]
 pub struct Diff {
     pub organization: String,
+    /// The baseline's organisation name when it was an earlier name of this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     pub old: AuditRef,
     pub new: AuditRef,
     pub items: Vec<ItemChange>,
@@ -48,8 +51,13 @@ pub fn diff(
     let text = |t: Text| t.get(lang).to_string();
     let old = load_report(old_path).map_err(text)?;
     let new = load_report(new_path).map_err(text)?;
-    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)
-        .map_err(text)?;
+    let renamed_from = super::check_comparable(
+        &old,
+        &new.report.organization.name,
+        &new.report.organization.previous_names,
+        new.report.audit_date,
+    )
+    .map_err(text)?;
     let new_items: Vec<(String, crate::model::Status)> = new
         .report
         .items
@@ -65,6 +73,7 @@ pub fn diff(
         .collect();
     Ok(Diff {
         organization: new.report.organization.name.clone(),
+        renamed_from,
         old: AuditRef {
             report: old_path.display().to_string(),
             audit_date: old.report.audit_date,
@@ -281,6 +290,19 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
         if ja { "今回の監査" } else { "This audit" },
         d.new.audit_date
     );
+    if let Some(old) = &d.renamed_from {
+        let _ = writeln!(
+            o,
+            "- {}: {} → {}",
+            if ja {
+                "組織名の変更"
+            } else {
+                "Organisation renamed"
+            },
+            esc(old),
+            esc(&d.organization)
+        );
+    }
     if let Some(t) = &d.timeline {
         let _ = writeln!(
             o,
@@ -421,6 +443,7 @@ mod tests {
         };
         Diff {
             organization: "株式会社テスト".into(),
+            renamed_from: None,
             old: at("2025-11-25"),
             new: at("2026-11-25"),
             items,
@@ -472,5 +495,25 @@ mod tests {
         );
         let json = render_json(&d);
         assert!(json.contains("\"new\": \"alternative\""), "{json}");
+    }
+
+    /// A diff across a rename says so, in both languages and in JSON.
+    #[test]
+    fn a_rename_shows_in_the_diff() {
+        let mut d = diff_of(vec![]);
+        assert!(!render_markdown(&d, Lang::En).contains("renamed"));
+        assert!(!render_json(&d).contains("renamed_from"));
+        d.renamed_from = Some("有限会社テスト".into());
+        let ja = render_markdown(&d, Lang::Ja);
+        assert!(
+            ja.contains("- 組織名の変更: 有限会社テスト → 株式会社テスト"),
+            "{ja}"
+        );
+        let en = render_markdown(&d, Lang::En);
+        assert!(
+            en.contains("- Organisation renamed: 有限会社テスト → 株式会社テスト"),
+            "{en}"
+        );
+        assert!(render_json(&d).contains("\"renamed_from\": \"有限会社テスト\""));
     }
 }

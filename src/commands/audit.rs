@@ -44,8 +44,13 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         Some(p) => {
             let fatal = |t| Fatal::text(t, lang);
             let b = crate::changes::load_report(p).map_err(fatal)?;
-            crate::changes::check_comparable(&b, &profile.organization.name, date)
-                .map_err(fatal)?;
+            crate::changes::check_comparable(
+                &b,
+                &profile.organization.name,
+                &profile.organization.previous_names,
+                date,
+            )
+            .map_err(fatal)?;
             if b.inventory.is_none() {
                 let p = p.display();
                 eprintln!(

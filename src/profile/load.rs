@@ -422,9 +422,14 @@ impl Decoder<'_> {
     }
 
     fn organization(&mut self, n: &Node, p: &mut Profile) {
-        let Some(f) = self.fields(n, "organization", &["name", "certification"]) else {
+        let Some(f) = self.fields(
+            n,
+            "organization",
+            &["name", "previous_names", "certification"],
+        ) else {
             return;
         };
+        p.organization.previous_names = self.opt_strings(&f, "previous_names", "organization");
         match self.opt_string(&f, "name", "organization") {
             Some(name) => p.organization.name = name,
             None => self.err(
