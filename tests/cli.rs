@@ -351,10 +351,17 @@ fn messages_a_japanese_user_meets_are_in_japanese() {
     assert_eq!(a.code, 1);
     assert!(
         a.stderr
-            .contains("/srv/nowhere: 読み取れません: 見つかりません"),
+            .contains("注意: /srv/nowhere: 読み取れません: 見つかりません"),
         "{}",
         a.stderr
     );
+    // Every stderr line says what it is.
+    for l in a.stderr.lines() {
+        assert!(
+            l.starts_with("注意: ") || l.starts_with("timaudit: エラー: "),
+            "a stderr line without 注意:/エラー: `{l}`"
+        );
+    }
     // explain suggests the ID that was meant.
     let a = ja(&["explain", "ACC-3"]);
     assert_eq!(a.code, 2);
