@@ -142,6 +142,10 @@ pub struct AuditArgs {
     /// The audit date used for every date rule (YYYY-MM-DD; default today).
     #[arg(long, value_parser = parse_date)]
     pub date: Option<NaiveDate>,
+    /// Audit even though the profile is the unedited starter from `timaudit init`
+    /// (organisation 株式会社サンプル製作所): a trial run on purpose.
+    #[arg(long)]
+    pub example: bool,
     /// Do not hash files (items that need hashes report error).
     #[arg(long)]
     pub no_hash: bool,

@@ -10,6 +10,25 @@ pub const FILES: &[(&str, &str)] = &[
     ("training.csv", include_str!("../templates/training.csv")),
 ];
 
+/// The organisation name of the starter profile. `audit` refuses a profile that still
+/// has it (the user has not edited the starter yet) unless `--example` is given.
+pub const STARTER_NAME: &str = "株式会社サンプル製作所";
+
+/// The CSV templates with Japanese headers (`init --lang ja`); same names as in [`FILES`].
+pub const FILES_JA: &[(&str, &str)] = &[
+    ("timaudit.yaml", include_str!("../templates/timaudit.yaml")),
+    ("people.csv", include_str!("../templates/people.ja.csv")),
+    ("training.csv", include_str!("../templates/training.ja.csv")),
+];
+
+/// The starter files for `lang`: the CSV headers follow the language.
+pub fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::Ja => FILES_JA,
+        Lang::En => FILES,
+    }
+}
+
 /// Writes the starter files into `dir`. Without `force`, refuses (and writes
 /// nothing) when any of them exists. Messages are in `lang`.
 pub fn init(dir: &Path, force: bool, lang: Lang) -> Result<Vec<String>, String> {
@@ -32,7 +51,7 @@ pub fn init(dir: &Path, force: bool, lang: Lang) -> Result<Vec<String>, String> 
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();
-    for (name, content) in FILES {
+    for (name, content) in files(lang) {
         let p = dir.join(name);
         // Never write through a symlink planted in the target folder.
         if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -115,5 +134,46 @@ mod tests {
                 "the starter lacks the default marker {m}"
             );
         }
+    }
+
+    /// `init --lang ja` writes the same rosters with Japanese headers.
+    #[test]
+    fn japanese_starter_rosters_read_the_same_as_the_english_ones() {
+        use crate::profile::csv::{read_people, read_training};
+        let (en, ja) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        init(en.path(), false, Lang::En).unwrap();
+        init(ja.path(), false, Lang::Ja).unwrap();
+        let header = |d: &tempfile::TempDir, f: &str| {
+            let t = std::fs::read_to_string(d.path().join(f)).unwrap();
+            t.lines().next().unwrap().to_string()
+        };
+        assert!(header(&ja, "people.csv").starts_with("氏名,アカウント,役割"));
+        assert!(header(&ja, "training.csv").starts_with("日付,アカウント,研修名"));
+        assert!(header(&en, "people.csv").starts_with("account,"));
+        let people = |d: &tempfile::TempDir| {
+            let (p, errs) = read_people(&d.path().join("people.csv")).unwrap();
+            assert!(errs.is_empty(), "{errs:?}");
+            p
+        };
+        assert_eq!(format!("{:?}", people(&en)), format!("{:?}", people(&ja)));
+        let training = |d: &tempfile::TempDir| {
+            let t = read_training(&d.path().join("training.csv")).unwrap();
+            assert!(t.errors.is_empty(), "{:?}", t.errors);
+            t.sessions
+        };
+        assert_eq!(
+            format!("{:?}", training(&en)),
+            format!("{:?}", training(&ja))
+        );
+    }
+
+    #[test]
+    fn the_starter_carries_the_name_audit_recognises() {
+        let line = FILES[0]
+            .1
+            .lines()
+            .find(|l| l.trim_start().starts_with("name:"))
+            .unwrap();
+        assert!(line.contains(STARTER_NAME), "{line}");
     }
 }

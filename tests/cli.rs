@@ -20,24 +20,42 @@ fn init_writes_a_starter_that_audits_and_refuses_to_overwrite() {
         yaml.contains("# ") && yaml.contains("管理台帳"),
         "the starter is commented"
     );
-    // The starter is a valid profile.
+    // The starter is a valid profile, but auditing it unedited is refused
+    // (it would audit the host as 株式会社サンプル製作所) unless --example says so.
     let root = d.path().join("root/etc");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("passwd"), PASSWD).unwrap();
     std::fs::write(root.join("group"), GROUP).unwrap();
-    let a = run({
-        let mut c = timaudit();
-        c.current_dir(d.path()).args([
-            "audit",
-            "--profile",
-            "timaudit.yaml",
-            "--root",
-            "root",
-            "--format",
-            "json",
-        ]);
-        c
-    });
+    let audit = |extra: &[&str]| {
+        run({
+            let mut c = timaudit();
+            c.current_dir(d.path())
+                .args([
+                    "audit",
+                    "--profile",
+                    "timaudit.yaml",
+                    "--root",
+                    "root",
+                    "--format",
+                    "json",
+                    "--lang",
+                    "en",
+                ])
+                .args(extra);
+            c
+        })
+    };
+    let a = audit(&[]);
+    assert_eq!(a.code, 2, "{}", a.stderr);
+    assert!(
+        a.stderr
+            .contains("error: the profile is still the starter from `timaudit init`")
+            && a.stderr.contains("--example"),
+        "{}",
+        a.stderr
+    );
+    assert!(a.stdout.is_empty(), "nothing is audited: {}", a.stdout);
+    let a = audit(&["--example"]);
     assert!(
         a.code == 0 || a.code == 1,
         "starter profile must load: {}",
@@ -333,10 +351,17 @@ fn messages_a_japanese_user_meets_are_in_japanese() {
     assert_eq!(a.code, 1);
     assert!(
         a.stderr
-            .contains("/srv/nowhere: 読み取れません: 見つかりません"),
+            .contains("注意: /srv/nowhere: 読み取れません: 見つかりません"),
         "{}",
         a.stderr
     );
+    // Every stderr line says what it is.
+    for l in a.stderr.lines() {
+        assert!(
+            l.starts_with("注意: ") || l.starts_with("timaudit: エラー: "),
+            "a stderr line without 注意:/エラー: `{l}`"
+        );
+    }
     // explain suggests the ID that was meant.
     let a = ja(&["explain", "ACC-3"]);
     assert_eq!(a.code, 2);

@@ -110,7 +110,7 @@ fn expected(c: &Company) -> Vec<(String, usize, usize, &'static str, &'static st
             p.clone(),
             3,
             19,
-            "status: `gone` は status に使えません（`active` か `left` を書いてください）",
+            "status: `gone` は status に使えません（`active`（在籍）か `left`（退職）を書いてください）",
             "status: `gone` is not a status (expected active or left)",
         ),
     ]

@@ -861,3 +861,48 @@ fn acc07_a_second_sudo_line_in_etc_group_cannot_hide_a_member() {
         "{ev:?}"
     );
 }
+
+#[test]
+fn a_japanese_excel_roster_with_era_dates_and_without_optional_columns_is_read() {
+    // Japanese headers, no 退社日 / 退職時誓約書提出日 columns, 和暦 and Excel dates.
+    let c = good_company();
+    let (people, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "氏名,アカウント,役割,状態,入社日,誓約書提出日\r\n\
+         田中 一郎,tanaka,administrator;handler;system-admin,在籍,R2.4.1,令和2年4月1日\r\n\
+         鈴木,suzuki,handler,在籍,2026-11-1,2026/11/1\r\n",
+    );
+    c.write("people.csv", &people);
+    let (training, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "日付,アカウント,研修名,内容\r\n\
+         令和8年6月10日,tanaka,技術情報管理研修,handling;reporting;sanctions\r\n\
+         R8.11.5,suzuki,新人研修,handling;reporting;sanctions;kaizen\r\n\
+         R8.11.5,yamada,新人研修,handling\r\n",
+    );
+    c.write("training.csv", &training);
+    let start = GOOD.find("people:\n").unwrap();
+    let end = GOOD.find("administrator:\n").unwrap();
+    c.profile(&format!(
+        "{}people_file: people.csv\ntraining_file: training.csv\n{}",
+        &GOOD[..start],
+        &GOOD[end..]
+    ));
+    let a = c.audit("2026-11-25", &["--lang", "en"]);
+    assert_ne!(a.code, 2, "the profile must load:\n{}", a.stderr);
+    for id in ["TRN-01", "TRN-02", "TRN-03", "TRN-04", "TRN-05", "ADM-01"] {
+        assert_eq!(a.status(id), "pass", "{id}: {}", a.item(id));
+    }
+    // The era date is shown converted.
+    assert!(
+        a.item("TRN-01").to_string().contains("2026-06-10"),
+        "{}",
+        a.item("TRN-01")
+    );
+    // Warnings point at the CSV's own line and column.
+    let t = c.path().join("training.csv").display().to_string();
+    for w in [
+        format!("warning: {t}:3:21: training: topic `kaizen` has no meaning to timaudit"),
+        format!("warning: {t}:4:9: training: attendee `yamada` is not in the people roster"),
+    ] {
+        assert!(a.stderr.contains(&w), "{w}\n{}", a.stderr);
+    }
+}

@@ -252,7 +252,7 @@ fn unreadable_folders_are_listed_and_the_walk_goes_on() {
         "incomplete walk → exit 1; {stderr}"
     );
     assert!(
-        stderr.contains("/srv/share/closed: could not be read: permission denied"),
+        stderr.contains("warning: /srv/share/closed: could not be read: permission denied"),
         "{stderr}"
     );
     assert!(

@@ -19,6 +19,9 @@ pub struct AuditRef {
 #[derive(Clone, Debug, Serialize)]
 pub struct Diff {
     pub organization: String,
+    /// The baseline's organisation name when it was an earlier name of this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     pub old: AuditRef,
     pub new: AuditRef,
     pub items: Vec<ItemChange>,
@@ -46,8 +49,13 @@ pub fn diff(
     let text = |t: Text| t.get(lang).to_string();
     let old = load_report(old_path).map_err(text)?;
     let new = load_report(new_path).map_err(text)?;
-    super::check_comparable(&old, &new.report.organization.name, new.report.audit_date)
-        .map_err(text)?;
+    let renamed_from = super::check_comparable(
+        &old,
+        &new.report.organization.name,
+        &new.report.organization.previous_names,
+        new.report.audit_date,
+    )
+    .map_err(text)?;
     let new_items: Vec<(String, crate::model::Status)> = new
         .report
         .items
@@ -63,6 +71,7 @@ pub fn diff(
         .collect();
     Ok(Diff {
         organization: new.report.organization.name.clone(),
+        renamed_from,
         old: AuditRef {
             report: old_path.display().to_string(),
             audit_date: old.report.audit_date,

@@ -56,6 +56,8 @@ pub struct BaselineTool {
 #[derive(Clone, Debug, Deserialize)]
 pub struct BaselineOrg {
     pub name: String,
+    #[serde(default)]
+    pub previous_names: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -196,8 +198,14 @@ impl BaselineFacts {
     }
 }
 
-/// Checks that a baseline can be compared with an audit of `org` on `date`.
-pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), Text> {
+/// Checks that a baseline can be compared with an audit of `org` (formerly any of
+/// `previous`) on `date`. `Some(old name)` when the baseline is under an earlier name.
+pub fn check_comparable(
+    b: &Baseline,
+    org: &str,
+    previous: &[String],
+    date: NaiveDate,
+) -> Result<Option<String>, Text> {
     let old = b.report.organization.name.trim();
     let p = b.path.display();
     if org.trim().is_empty() && !old.is_empty() {
@@ -207,10 +215,12 @@ pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), 
         ));
     }
     let new = org.trim();
-    if !new.is_empty() && !old.is_empty() && old != new {
+    let renamed = (!new.is_empty() && old != new && previous.iter().any(|x| x.trim() == old))
+        .then(|| old.to_string());
+    if !new.is_empty() && !old.is_empty() && old != new && renamed.is_none() {
         return Err(crate::tr!(
-            "前回の報告書 {p} は組織 `{old}` の監査ですが、今回の監査は `{new}` です。同じ組織の監査どうしを比べてください",
-            "the baseline {p} is for organisation `{old}`, but this audit is for `{new}`; compare audits of the same organisation"
+            "前回の報告書 {p} は組織 `{old}` の監査ですが、今回の監査は `{new}` です。同じ組織の監査どうしを比べてください（社名を変えたときは、旧社名を `organization.previous_names` に書きます）",
+            "the baseline {p} is for organisation `{old}`, but this audit is for `{new}`; compare audits of the same organisation (after a rename, list the old name under `organization.previous_names`)"
         ));
     }
     if b.report.audit_date > date {
@@ -220,7 +230,7 @@ pub fn check_comparable(b: &Baseline, org: &str, date: NaiveDate) -> Result<(), 
             "the baseline {p} is dated {od}, after this audit's date {date}"
         ));
     }
-    Ok(())
+    Ok(renamed)
 }
 
 /// A warning when the baseline audited other hosts than `hosts` (a report of
@@ -355,19 +365,25 @@ mod tests {
         let p = write(d.path(), "report.json", MIN);
         let b = load_report(&p).unwrap();
         assert!(b.inventory.is_none());
-        assert!(check_comparable(&b, "A社", "2026-11-20".parse().unwrap()).is_ok());
-        let e = check_comparable(&b, "B社", "2026-11-20".parse().unwrap())
-            .unwrap_err()
-            .en;
+        let day: NaiveDate = "2026-11-20".parse().unwrap();
+        assert_eq!(check_comparable(&b, "A社", &[], day), Ok(None));
+        let e = check_comparable(&b, "B社", &[], day).unwrap_err().en;
         assert!(e.contains("`A社`") && e.contains("`B社`"), "{e}");
-        let e = check_comparable(&b, " ", "2026-11-20".parse().unwrap())
+        assert!(e.contains("organization.previous_names"), "{e}");
+        // After a rename, the baseline under the earlier name is comparable.
+        let before = ["有限会社A".to_string(), "A社".to_string()];
+        assert_eq!(
+            check_comparable(&b, "株式会社A", &before, day),
+            Ok(Some("A社".to_string()))
+        );
+        let e = check_comparable(&b, " ", &[], "2026-11-20".parse().unwrap())
             .unwrap_err()
             .en;
         assert!(
             e.contains("`A社`") && e.contains("names no organisation"),
             "{e}"
         );
-        let e = check_comparable(&b, "A社", "2025-01-01".parse().unwrap())
+        let e = check_comparable(&b, "A社", &[], "2025-01-01".parse().unwrap())
             .unwrap_err()
             .en;
         assert!(e.contains("after this audit's date"), "{e}");

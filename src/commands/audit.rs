@@ -23,6 +23,16 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         }
     }
     let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
+    if profile.organization.name == crate::init::STARTER_NAME && !a.example {
+        let name = crate::init::STARTER_NAME;
+        return Err(Fatal::text(
+            crate::tr!(
+                "プロファイルは `timaudit init` の雛形のままです（事業者名が {name}）。先に自社の内容（事業者名、共有フォルダー、名簿など）に書き換えてください。試しに雛形のまま実行するときは --example を付けます",
+                "the profile is still the starter from `timaudit init` (organisation {name}); edit it for your company first (organisation name, shares, roster, …), or add --example to run the unedited starter on purpose"
+            ),
+            lang,
+        ));
+    }
     // The profile file itself goes into the bundle (the answers the verdicts used).
     let profile_path = a
         .profile
@@ -34,8 +44,13 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         Some(p) => {
             let fatal = |t| Fatal::text(t, lang);
             let b = crate::changes::load_report(p).map_err(fatal)?;
-            crate::changes::check_comparable(&b, &profile.organization.name, date)
-                .map_err(fatal)?;
+            crate::changes::check_comparable(
+                &b,
+                &profile.organization.name,
+                &profile.organization.previous_names,
+                date,
+            )
+            .map_err(fatal)?;
             if b.inventory.is_none() {
                 let p = p.display();
                 eprintln!(

@@ -28,18 +28,23 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
     use crate::collect::walk::read::io_message_ja;
     let show = crate::report::one_line;
     let mut out = Vec::new();
+    // Every line is a warning: the walk goes on, the report lists them under coverage.
+    let (wj, we) = (
+        super::warning_prefix(crate::i18n::Lang::Ja),
+        super::warning_prefix(crate::i18n::Lang::En),
+    );
     for g in &f.gaps {
         let (p, e) = (show(&g.path.path), &g.error);
         let line = match g.what {
             GapKind::OtherFilesystem => Text::new(
                 format!(
-                    "timaudit: {p}: 別のファイルシステムがマウントされているため走査していません（走査するには --cross-filesystems、除外するには scope.exclude）"
+                    "{wj}{p}: 別のファイルシステムがマウントされているため走査していません（走査するには --cross-filesystems、除外するには scope.exclude）"
                 ),
-                format!("timaudit: {p}: not walked: {e}"),
+                format!("{we}{p}: not walked: {e}"),
             ),
             _ => Text::new(
-                format!("timaudit: {p}: 読み取れません: {}", io_message_ja(e)),
-                format!("timaudit: {p}: could not be read: {e}"),
+                format!("{wj}{p}: 読み取れません: {}", io_message_ja(e)),
+                format!("{we}{p}: could not be read: {e}"),
             ),
         };
         out.push(line.get(lang).to_string());
@@ -47,8 +52,8 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
     for v in &f.vanished {
         let p = show(&v.path);
         let line = Text::new(
-            format!("timaudit: {p}: 走査中に消えました"),
-            format!("timaudit: {p}: vanished during the walk"),
+            format!("{wj}{p}: 走査中に消えました"),
+            format!("{we}{p}: vanished during the walk"),
         );
         out.push(line.get(lang).to_string());
     }
@@ -56,9 +61,9 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
         let (p, of) = (show(&p.path), show(&of.path));
         let line = Text::new(
             format!(
-                "timaudit: {p}: ファイルシステムのループ（{of} と同じフォルダー）のため、もう一度は走査しません"
+                "{wj}{p}: ファイルシステムのループ（{of} と同じフォルダー）のため、もう一度は走査しません"
             ),
-            format!("timaudit: {p}: filesystem loop (same directory as {of}); not walked again"),
+            format!("{we}{p}: filesystem loop (same directory as {of}); not walked again"),
         );
         out.push(line.get(lang).to_string());
     }
@@ -78,8 +83,8 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>)
         eprintln!(
             "{}",
             Text::new(
-                format!("timaudit: ほか {more} 件（報告書の「調査範囲」を参照）"),
-                format!("timaudit: and {more} more (see the report's coverage)"),
+                format!("注意: ほか {more} 件（報告書の「調査範囲」を参照）"),
+                format!("warning: and {more} more (see the report's coverage)"),
             )
             .get(lang)
         );
@@ -90,10 +95,10 @@ fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>)
             "{}",
             Text::new(
                 format!(
-                    "timaudit: 注意: 所有者でないため {n} 件のフォルダー・ファイルを O_NOATIME なしで読みました。これらの最終アクセス日時が変わった可能性があります（root で実行すると変わりません）"
+                    "注意: 所有者でないため {n} 件のフォルダー・ファイルを O_NOATIME なしで読みました。これらの最終アクセス日時が変わった可能性があります（root で実行すると変わりません）"
                 ),
                 format!(
-                    "timaudit: note: {n} folders and files not owned by this user were read without O_NOATIME; their access times may have changed (run as root to leave them as they were)"
+                    "warning: {n} folders and files not owned by this user were read without O_NOATIME; their access times may have changed (run as root to leave them as they were)"
                 ),
             )
             .get(lang)

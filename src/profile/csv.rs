@@ -12,17 +12,75 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub const PEOPLE_COLUMNS: &[&str] = &[
-    "account",
-    "name",
-    "roles",
-    "status",
-    "joined_on",
-    "left_on",
-    "pledge_signed_on",
-    "exit_pledge_signed_on",
+/// A roster column: the key timaudit uses, the headers that name it (English and
+/// Japanese, compared without case or spaces), and whether the header row must have it.
+pub struct Column {
+    pub key: &'static str,
+    pub headers: &'static [&'static str],
+    pub required: bool,
+}
+
+const fn col(key: &'static str, headers: &'static [&'static str], required: bool) -> Column {
+    Column {
+        key,
+        headers,
+        required,
+    }
+}
+
+/// The people roster's columns (`people_file`), as documented in the README.
+pub const PEOPLE_COLUMNS: &[Column] = &[
+    col(
+        "account",
+        &[
+            "account",
+            "アカウント",
+            "アカウント名",
+            "ユーザー名",
+            "ログイン名",
+        ],
+        true,
+    ),
+    col("name", &["name", "氏名", "名前"], false),
+    col("roles", &["roles", "role", "役割", "ロール"], true),
+    col("status", &["status", "状態", "在籍状況"], false),
+    col("joined_on", &["joined_on", "入社日"], true),
+    col("left_on", &["left_on", "退社日", "退職日"], false),
+    col(
+        "pledge_signed_on",
+        &["pledge_signed_on", "誓約書提出日"],
+        true,
+    ),
+    col(
+        "exit_pledge_signed_on",
+        &["exit_pledge_signed_on", "退職時誓約書提出日"],
+        false,
+    ),
 ];
-pub const TRAINING_COLUMNS: &[&str] = &["date", "account", "title", "topics"];
+
+/// The training record's columns (`training_file`): one row per attendee.
+pub const TRAINING_COLUMNS: &[Column] = &[
+    col("date", &["date", "日付", "実施日"], true),
+    col(
+        "account",
+        &["account", "アカウント", "アカウント名", "受講者"],
+        true,
+    ),
+    col("title", &["title", "研修名", "タイトル"], true),
+    col(
+        "topics",
+        &["topics", "topic", "内容", "トピック", "テーマ"],
+        true,
+    ),
+];
+
+/// A header cell as compared: no case, no spaces (half- or full-width).
+fn header_key(h: &str) -> String {
+    h.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
 
 /// One parsed CSV: header positions and rows with their line numbers.
 struct Table {
@@ -34,7 +92,7 @@ struct Table {
 impl Table {
     fn read(
         path: &Path,
-        required: &[&str],
+        spec: &[Column],
         errs: &mut Vec<Diagnostic>,
     ) -> std::io::Result<Option<Table>> {
         let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::CSV)?;
@@ -82,32 +140,57 @@ impl Table {
                     tr!(
                         "ファイルが空です。1行目に見出しの行が必要です: {}",
                         "the file is empty; a header row is required: {}",
-                        required.join(",")
+                        spec.iter()
+                            .filter(|c| c.required)
+                            .map(|c| c.key)
+                            .collect::<Vec<_>>()
+                            .join(",")
                     ),
                 ));
                 return Ok(None);
             }
         };
-        let columns: HashMap<String, usize> = header
+        let mut columns: HashMap<String, usize> = HashMap::new();
+        let mut at = 1usize;
+        for (i, h) in header.iter().enumerate() {
+            let k = header_key(h);
+            if let Some(c) = spec
+                .iter()
+                .find(|c| c.headers.iter().any(|n| header_key(n) == k))
+            {
+                if let Some(&first) = columns.get(c.key) {
+                    let (first, key) = (first + 1, c.key);
+                    errs.push(Diagnostic::new(
+                        &file,
+                        1,
+                        at,
+                        tr!(
+                            "列 `{h}` は {first} 列目と同じ `{key}` の列です（どちらか一方にしてください）",
+                            "column `{h}` names `{key}` again (as column {first} does); keep one of them"
+                        ),
+                    ));
+                } else {
+                    columns.insert(c.key.to_string(), i);
+                }
+            }
+            at += h.chars().count() + 1;
+        }
+        let required: Vec<&Column> = spec.iter().filter(|c| c.required).collect();
+        let names = required.iter().map(|c| c.key).collect::<Vec<_>>().join(",");
+        let missing: Vec<&&Column> = required
             .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
-            .collect();
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !columns.contains_key(*c))
+            .filter(|c| !columns.contains_key(c.key))
             .collect();
         if !missing.is_empty() {
             for m in &missing {
+                let (key, alias) = (m.key, m.headers.get(1).copied().unwrap_or(""));
                 errs.push(Diagnostic::new(
                     &file,
                     1,
                     1,
                     tr!(
-                        "列 `{m}` がありません（見出しの行に必要な列: {}）",
-                        "missing column `{m}` (the header must name: {})",
-                        required.join(",")
+                        "列 `{key}`（または `{alias}`）がありません（見出しの行に必要な列: {names}）",
+                        "missing column `{key}`; the header must name: {names}"
                     ),
                 ));
             }
@@ -347,7 +430,8 @@ pub fn read_people(path: &Path) -> std::io::Result<(Vec<Person>, Vec<Diagnostic>
 /// People with the CSV line each is on.
 pub type PeopleLines = Vec<(Person, usize)>;
 
-/// [`read_people`], with the line each person is on (for later messages).
+/// [`read_people`], with the line each person is on (for later messages). Every
+/// problem of a row is reported; a row with any error is not used.
 pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagnostic>)> {
     let mut errs = Vec::new();
     let Some(t) = Table::read(path, PEOPLE_COLUMNS, &mut errs)? else {
@@ -356,6 +440,7 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
     let mut people = Vec::new();
     for (line, rec) in &t.rows {
         let line = *line;
+        let before = errs.len();
         let account = t.field(rec, "account").to_string();
         if account.is_empty() {
             errs.push(Diagnostic::new(
@@ -367,32 +452,35 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
                     "account: required"
                 ),
             ));
-            continue;
         }
+        let joined_on = t.date(line, rec, "joined_on", &mut errs);
         let left_on = t.date(line, rec, "left_on", &mut errs);
+        let pledge_signed_on = t.date(line, rec, "pledge_signed_on", &mut errs);
+        let exit_pledge_signed_on = t.date(line, rec, "exit_pledge_signed_on", &mut errs);
         let status_s = t.field(rec, "status");
         let status = if status_s.is_empty() {
-            if left_on.is_some() {
+            Some(if left_on.is_some() {
                 PersonStatus::Left
             } else {
                 PersonStatus::Active
-            }
+            })
         } else {
-            match super::load::person_status(status_s) {
-                Some(s) => s,
-                None => {
-                    errs.push(Diagnostic::new(
-                        &t.file,
-                        line,
-                        t.column_of(rec, "status"),
-                        tr!(
-                            "status: `{status_s}` は status に使えません（`active` か `left` を書いてください）",
-                            "status: `{status_s}` is not a status (expected active or left)"
-                        ),
-                    ));
-                    continue;
-                }
+            let s = super::load::person_status(status_s);
+            if s.is_none() {
+                errs.push(Diagnostic::new(
+                    &t.file,
+                    line,
+                    t.column_of(rec, "status"),
+                    tr!(
+                        "status: `{status_s}` は status に使えません（`active`（在籍）か `left`（退職）を書いてください）",
+                        "status: `{status_s}` is not a status (expected active or left)"
+                    ),
+                ));
             }
+            s
+        };
+        let (Some(status), false) = (status, errs.len() > before || account.is_empty()) else {
+            continue;
         };
         let name = t.field(rec, "name");
         people.push((
@@ -400,10 +488,10 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
                 name: (!name.is_empty()).then(|| name.to_string()),
                 roles: list(t.field(rec, "roles")),
                 status,
-                joined_on: t.date(line, rec, "joined_on", &mut errs),
+                joined_on,
                 left_on,
-                pledge_signed_on: t.date(line, rec, "pledge_signed_on", &mut errs),
-                exit_pledge_signed_on: t.date(line, rec, "exit_pledge_signed_on", &mut errs),
+                pledge_signed_on,
+                exit_pledge_signed_on,
                 account,
             },
             line,
@@ -413,19 +501,33 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
     Ok((people, errs))
 }
 
+/// A value's first place in a CSV: text, line, column.
+pub type Place = (String, usize, usize);
+
+/// A training record read from CSV, with where each topic and attendee first appears
+/// (so later warnings point at the CSV's own line).
+#[derive(Debug, Default)]
+pub struct TrainingCsv {
+    pub sessions: Vec<TrainingSession>,
+    pub errors: Vec<Diagnostic>,
+    pub topics_at: Vec<Place>,
+    pub attendees_at: Vec<Place>,
+}
+
 /// Reads training records: one row per attendee, grouped into sessions by date and title.
-pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<Diagnostic>)> {
-    let mut errs = Vec::new();
-    let Some(t) = Table::read(path, TRAINING_COLUMNS, &mut errs)? else {
-        return Ok((Vec::new(), errs));
+pub fn read_training(path: &Path) -> std::io::Result<TrainingCsv> {
+    let mut out = TrainingCsv::default();
+    let errs = &mut out.errors;
+    let Some(t) = Table::read(path, TRAINING_COLUMNS, errs)? else {
+        return Ok(out);
     };
-    let mut sessions: Vec<TrainingSession> = Vec::new();
+    let sessions = &mut out.sessions;
     for (line, rec) in &t.rows {
         let mut complete = true;
         for col in ["date", "account", "title"] {
-            complete &= t.required(*line, rec, col, &mut errs);
+            complete &= t.required(*line, rec, col, errs);
         }
-        let date = t.date(*line, rec, "date", &mut errs);
+        let date = t.date(*line, rec, "date", errs);
         if !complete || date.is_none() {
             continue;
         }
@@ -448,17 +550,25 @@ pub fn read_training(path: &Path) -> std::io::Result<(Vec<TrainingSession>, Vec<
             }
         };
         let s = &mut sessions[idx];
+        let topics_col = t.column_of(rec, "topics");
         for topic in list(t.field(rec, "topics")) {
+            if !out.topics_at.iter().any(|(x, _, _)| *x == topic) {
+                out.topics_at.push((topic.clone(), *line, topics_col));
+            }
             if !s.topics.contains(&topic) {
                 s.topics.push(topic);
             }
         }
-        if !account.is_empty() && !s.attendees.contains(&account) {
+        if !out.attendees_at.iter().any(|(x, _, _)| *x == account) {
+            out.attendees_at
+                .push((account.clone(), *line, t.column_of(rec, "account")));
+        }
+        if !s.attendees.contains(&account) {
             s.attendees.push(account);
         }
     }
-    sort(&mut errs);
-    Ok((sessions, errs))
+    sort(errs);
+    Ok(out)
 }
 
 /// In file order, as a reader goes through the file.
@@ -517,11 +627,23 @@ mod tests {
         );
         let (_, errs) = read_people(&p).unwrap();
         let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-        assert_eq!(msgs.len(), 4, "{msgs:?}");
-        assert!(msgs[0].ends_with("people.csv:1:1: missing column `joined_on` (the header must name: account,name,roles,status,joined_on,left_on,pledge_signed_on,exit_pledge_signed_on)"), "{msgs:?}");
+        // Only the columns that must be there: `left_on` and the exit pledge may be absent.
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].ends_with("people.csv:1:1: missing column `joined_on`; the header must name: account,roles,joined_on,pledge_signed_on"), "{msgs:?}");
+        assert!(msgs[1].contains("`pledge_signed_on`"), "{msgs:?}");
+        assert!(
+            errs[0]
+                .message
+                .ja
+                .contains("`joined_on`（または `入社日`）")
+        );
 
         let p = write(&d, "t.csv", b"date,account,title,topics\n2025-13-01,tanaka,x,handling\n2025-06-10,suzuki,x,handling;reporting\n2025-06-10,tanaka,x,sanctions\n");
-        let (sessions, errs) = read_training(&p).unwrap();
+        let TrainingCsv {
+            sessions,
+            errors: errs,
+            ..
+        } = read_training(&p).unwrap();
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].line, errs[0].column), (2, 1));
         assert!(errs[0].message.en.contains("2025-13-01"));
@@ -545,7 +667,11 @@ mod tests {
             "t.csv",
             b"date,account,title,topics\n2025-06-10,tanaka,\"Kick-off,handling\n2025-06-10,mori,Kick-off,handling\n",
         );
-        let (sessions, errs) = read_training(&p).unwrap();
+        let TrainingCsv {
+            sessions,
+            errors: errs,
+            ..
+        } = read_training(&p).unwrap();
         let m = messages(&errs);
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!((m[0].0, m[0].1), (2, 19));
@@ -568,7 +694,11 @@ mod tests {
              2025-06-10,kato,Kick-off,handling,extra\r\n"
                 .as_bytes(),
         );
-        let (sessions, errs) = read_training(&p).unwrap();
+        let TrainingCsv {
+            sessions,
+            errors: errs,
+            ..
+        } = read_training(&p).unwrap();
         let m = messages(&errs);
         assert_eq!(m.len(), 4, "{m:?}");
         assert_eq!((m[0].0, m[0].1), (2, 1));
@@ -604,5 +734,101 @@ mod tests {
         assert_eq!((m[1].0, m[1].1), (4, 12));
         assert!(m[0].2.contains("misplaced quote"));
         assert_eq!(people[0].name.as_deref(), Some("Tanaka \"Ichi\""));
+    }
+}
+
+#[cfg(test)]
+mod japanese {
+    use super::*;
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn japanese_headers_era_dates_and_absent_optional_columns_are_read() {
+        let d = tempfile::tempdir().unwrap();
+        // As Japanese Excel saves it: Japanese headers, no 退社日 / 退職時誓約書提出日
+        // columns, dates in three spellings, 在籍/退職 for the status.
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(
+            "氏名,アカウント,役割,状態,入社日,誓約書提出日\r\n\
+             田中 一郎,tanaka,administrator;handler,在籍,平成31年4月1日,R6.4.1\r\n\
+             鈴木 次郎,suzuki,handler,退職,2021/4/1,2021-4-1\r\n",
+        );
+        let p = d.path().join("people.csv");
+        std::fs::write(&p, &bytes).unwrap();
+        let (people, errs) = read_people(&p).unwrap();
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(people[0].account, "tanaka");
+        assert_eq!(people[0].name.as_deref(), Some("田中 一郎"));
+        assert_eq!(people[0].joined_on, date(2019, 4, 1));
+        assert_eq!(people[0].pledge_signed_on, date(2024, 4, 1));
+        assert_eq!(people[0].left_on, None);
+        assert_eq!(people[1].status, PersonStatus::Left);
+        assert_eq!(people[1].joined_on, date(2021, 4, 1));
+
+        let p = write(
+            &d,
+            "t.csv",
+            "日付,アカウント,研修名,内容\n令和7年6月10日,tanaka,研修,handling;reporting\n",
+        );
+        let t = read_training(&p).unwrap();
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(t.sessions[0].date, date(2025, 6, 10));
+        assert_eq!(t.topics_at[1], ("reporting".to_string(), 2, 21));
+        assert_eq!(t.attendees_at[0], ("tanaka".to_string(), 2, 11));
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_reported_at_its_column() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            &d,
+            "people.csv",
+            "account,roles,status,joined_on,pledge_signed_on\n\
+             ,handler,gone,2020-13-01,R6.2.30\n\
+             sato,handler,active,2020-04-01,2020-04-01\n",
+        );
+        let (people, errs) = read_people(&p).unwrap();
+        let m: Vec<(usize, usize, &str)> = errs
+            .iter()
+            .map(|e| (e.line, e.column, e.message.en.as_str()))
+            .collect();
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert_eq!((m[0].0, m[0].1), (2, 1));
+        assert!(m[0].2.starts_with("account: required"));
+        assert_eq!((m[1].0, m[1].1), (2, 10));
+        assert!(m[1].2.starts_with("status: `gone`"));
+        assert_eq!((m[2].0, m[2].1), (2, 15));
+        assert!(m[2].2.contains("`2020-13-01` is not a valid calendar date"));
+        assert_eq!((m[3].0, m[3].1), (2, 26));
+        assert!(m[3].2.contains("`R6.2.30` is not a valid calendar date"));
+        assert_eq!(people.len(), 1);
+        assert_eq!(people[0].account, "sato");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_an_error() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            &d,
+            "people.csv",
+            "account,アカウント,roles,joined_on,pledge_signed_on\na,b,handler,,\n",
+        );
+        let (_, errs) = read_people(&p).unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (1, 9));
+        assert!(
+            errs[0]
+                .message
+                .en
+                .contains("names `account` again (as column 1 does)")
+        );
     }
 }

@@ -424,9 +424,14 @@ impl Decoder<'_> {
     }
 
     fn organization(&mut self, n: &Node, p: &mut Profile) {
-        let Some(f) = self.fields(n, "organization", &["name", "certification"]) else {
+        let Some(f) = self.fields(
+            n,
+            "organization",
+            &["name", "previous_names", "certification"],
+        ) else {
             return;
         };
+        p.organization.previous_names = self.opt_strings(&f, "previous_names", "organization");
         match self.opt_string(&f, "name", "organization") {
             Some(name) => p.organization.name = name,
             None => self.err(
@@ -654,7 +659,7 @@ impl Decoder<'_> {
                                 self.err(
                                     sn.pos,
                                     tr!(
-                                        "{ctx}.status: `{s}` は status に使えません（`active` か `left` を書いてください）",
+                                        "{ctx}.status: `{s}` は status に使えません（`active`（在籍）か `left`（退職）を書いてください）",
                                         "{ctx}.status: `{s}` is not a status (expected active or left)"
                                     ),
                                 );
@@ -745,7 +750,25 @@ impl Decoder<'_> {
             );
             return;
         }
-        self.training_sessions(f, p);
+        let (topics_at, attendees_at) = self.training_sessions(f, p);
+        // An attendee the roster does not know is not counted as trained.
+        if !p.people.is_empty() {
+            let accounts: HashSet<&str> = p.people.iter().map(|x| x.account.as_str()).collect();
+            let mut warned = HashSet::new();
+            for (file, a, line, column) in &attendees_at {
+                if !accounts.contains(a.as_str()) && warned.insert(a.clone()) {
+                    self.diags.warn(Diagnostic::new(
+                        file,
+                        *line,
+                        *column,
+                        tr!(
+                            "training: 受講者 `{a}` が従業員名簿（`people`）にいません（アカウント名の書き間違いではありませんか？）",
+                            "training: attendee `{a}` is not in the people roster (a misspelt account?)"
+                        ),
+                    ));
+                }
+            }
+        }
         // Topics are compared without regard to ASCII case (`Handling` as a
         // spreadsheet capitalises it counts as `handling`); a topic TRN-01 does
         // not know is named once, at the key, so a typo does not go unnoticed.
@@ -763,7 +786,7 @@ impl Decoder<'_> {
                 }
             }
         }
-        if let Some(pos) = key {
+        if let Some(key_pos) = key {
             for t in unknown {
                 let hint = match suggest(&t.to_ascii_lowercase(), REQUIRED_TOPICS) {
                     Some(s) => tr!(
@@ -778,8 +801,23 @@ impl Decoder<'_> {
                         )
                     }
                 };
-                self.warn(
-                    pos,
+                // At the topic's first place (the CSV's own line), else the key.
+                let (file, pos) = topics_at.iter().find(|(_, x, _, _)| *x == t).map_or(
+                    (self.file.to_string(), key_pos),
+                    |(f, _, l, c)| {
+                        (
+                            f.clone(),
+                            Pos {
+                                line: *l,
+                                column: *c,
+                            },
+                        )
+                    },
+                );
+                self.diags.warn(Diagnostic::new(
+                    &file,
+                    pos.line,
+                    pos.column,
                     Text::new(
                         format!(
                             "training: 研修テーマ `{t}` は timaudit では使われません（{}）",
@@ -790,21 +828,32 @@ impl Decoder<'_> {
                             hint.en
                         ),
                     ),
-                );
+                ));
             }
         }
     }
 
-    fn training_sessions(&mut self, f: &Fields, p: &mut Profile) {
+    /// Reads the sessions; returns where each topic and attendee first appears
+    /// (file, value, line, column), for the warnings that follow.
+    fn training_sessions(&mut self, f: &Fields, p: &mut Profile) -> (Vec<Found>, Vec<Found>) {
+        let (mut topics_at, mut attendees_at) = (Vec::new(), Vec::new());
         if let Some(n) = f.get("training_file") {
             let Some(rel) = self.string(n, "training_file") else {
-                return;
+                return (topics_at, attendees_at);
             };
             let path = p.local_path(&rel);
             match csv::read_training(&path) {
-                Ok((sessions, errs)) => {
-                    self.diags.errors.extend(errs);
-                    p.training = sessions;
+                Ok(t) => {
+                    self.diags.errors.extend(t.errors);
+                    let file = path.display().to_string();
+                    let found = |v: Vec<csv::Place>| {
+                        v.into_iter()
+                            .map(|(x, l, c)| (file.clone(), x, l, c))
+                            .collect()
+                    };
+                    topics_at = found(t.topics_at);
+                    attendees_at = found(t.attendees_at);
+                    p.training = t.sessions;
                     p.training_file = Some(path);
                 }
                 Err(e) => {
@@ -825,14 +874,28 @@ impl Decoder<'_> {
                 else {
                     continue;
                 };
-                p.training.push(TrainingSession {
+                let session = TrainingSession {
                     date: self.opt_date(&tf, "date", &ctx),
                     title: self.opt_string(&tf, "title", &ctx),
                     topics: self.opt_strings(&tf, "topics", &ctx),
                     attendees: self.opt_strings(&tf, "attendees", &ctx),
-                });
+                };
+                let at = |k: &str| tf.get(k).map_or(e.pos, |n| n.pos);
+                for (k, out) in [("topics", &mut topics_at), ("attendees", &mut attendees_at)] {
+                    let pos = at(k);
+                    let values = if k == "topics" {
+                        &session.topics
+                    } else {
+                        &session.attendees
+                    };
+                    for v in values {
+                        out.push((self.file.to_string(), v.clone(), pos.line, pos.column));
+                    }
+                }
+                p.training.push(session);
             }
         }
+        (topics_at, attendees_at)
     }
 
     fn administrator(&mut self, n: &Node, p: &mut Profile) {
@@ -1211,45 +1274,28 @@ impl Decoder<'_> {
     }
 }
 
+/// Where a value was found: file, value, line, column.
+type Found = (String, String, usize, usize);
+
 fn parse_person_status(s: &str) -> Option<PersonStatus> {
     match s.trim() {
-        "active" => Some(PersonStatus::Active),
-        "left" => Some(PersonStatus::Left),
+        "active" | "在籍" | "在職" => Some(PersonStatus::Active),
+        "left" | "退職" | "退社" => Some(PersonStatus::Left),
         _ => None,
     }
 }
 
-/// `YYYY-MM-DD` and nothing else.
 /// The largest day count a threshold may give (100 years).
 pub const MAX_THRESHOLD_DAYS: u64 = 36_500;
 
+/// A date as the profile accepts it (see [`super::dates`]).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     parse_date_text(s).map_err(|m| m.en)
 }
 
-/// [`parse_date`] with the reason in both languages.
+/// [`parse_date`] with the reason in both languages; the rule is in [`super::dates`].
 pub fn parse_date_text(s: &str) -> Result<NaiveDate, Text> {
-    let t = s.trim();
-    let shape_ok = t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if !shape_ok {
-        return Err(tr!(
-            "日付 `{t}` が正しくありません（YYYY-MM-DD で書いてください。例: 2025-04-01）",
-            "`{t}` is not a date in the form YYYY-MM-DD"
-        ));
-    }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
-        tr!(
-            "日付 `{t}` は存在しない日付です（月と日を確かめてください）",
-            "`{t}` is not a valid calendar date"
-        )
-    })
+    super::dates::parse(s)
 }
 
 pub(super) fn person_status(s: &str) -> Option<PersonStatus> {
@@ -1638,11 +1684,11 @@ mod tests {
         let e = parse_date_text("2025-13-01").unwrap_err();
         assert_eq!(e.en, "`2025-13-01` is not a valid calendar date");
         assert!(e.ja.starts_with("日付 `2025-13-01` は"), "{}", e.ja);
-        let e = parse_date_text("2025/6/10").unwrap_err();
-        assert!(e.ja.contains("YYYY-MM-DD で書いてください"), "{}", e.ja);
+        let e = parse_date_text("6/10/2025").unwrap_err();
+        assert!(e.ja.contains("2025/4/1、令和7年4月1日"), "{}", e.ja);
         assert_eq!(
             parse_date("x").unwrap_err(),
-            "`x` is not a date in the form YYYY-MM-DD"
+            "`x` is not a date (write YYYY-MM-DD, YYYY/M/D, or a Japanese-era date such as R7.4.1)"
         );
         let e = Principal::parse_text("design").unwrap_err();
         assert!(e.ja.contains("`user:名前` か `group:名前`"), "{}", e.ja);

@@ -78,6 +78,8 @@ impl Profile {
 #[derive(Clone, Debug, Default)]
 pub struct Organization {
     pub name: String,
+    /// Earlier names (有限会社 → 株式会社): a baseline under one of them is comparable.
+    pub previous_names: Vec<String>,
     pub certification: Option<Certification>,
 }
 

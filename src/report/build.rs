@@ -107,6 +107,7 @@ pub fn build(input: BuildInput) -> Report {
         lang,
         organization: Organization {
             name: p.organization.name.clone(),
+            previous_names: p.organization.previous_names.clone(),
             certification_body: cert.and_then(|c| c.body.clone()),
             certificate_id: cert.and_then(|c| c.certificate_id.clone()),
         },

@@ -108,6 +108,19 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
         if ja { "今回の監査" } else { "This audit" },
         d.new.audit_date
     );
+    if let Some(old) = &d.renamed_from {
+        let _ = writeln!(
+            o,
+            "- {}: {} → {}",
+            if ja {
+                "組織名の変更"
+            } else {
+                "Organisation renamed"
+            },
+            esc(old),
+            esc(&d.organization)
+        );
+    }
     if let Some(t) = &d.timeline {
         let _ = writeln!(
             o,

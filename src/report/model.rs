@@ -145,6 +145,9 @@ pub struct Tool {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Organization {
     pub name: String,
+    /// Earlier names of the organisation (`organization.previous_names`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_names: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certification_body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -54,6 +54,23 @@ struct Pending {
     /// Renamed to another watched name, whose `renamed` line says so.
     moved_away: bool,
     last: Option<Instant>,
+    /// When the first change of this window was seen: its log line carries this
+    /// time, and a batch is logged in this order.
+    seen: Option<chrono::DateTime<chrono::Local>>,
+}
+
+/// Orders a batch by when each change was seen, not by path (stable: a path
+/// without a time keeps its place).
+fn by_time_seen(hosts: &mut [Vec<u8>], pending: &BTreeMap<Vec<u8>, Pending>) {
+    hosts.sort_by_key(|h| pending.get(h).and_then(|p| p.seen));
+}
+
+/// `ev` with the time its change was seen (not the time the batch was handled).
+fn seen_at(p: &Pending, mut ev: Event) -> Event {
+    if let Some(t) = p.seen {
+        ev.time = t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+    }
+    ev
 }
 
 fn now() -> String {
@@ -611,6 +628,7 @@ fn note(
         let e = pending.entry(h.clone()).or_default();
         f(e);
         e.last = Some(now);
+        e.seen.get_or_insert_with(chrono::Local::now);
     };
     match ev.kind {
         EventKind::Create(_) => hosts.iter().for_each(|h| mark(h, &|p| p.created = true)),
@@ -658,8 +676,9 @@ fn handle_all(
     log: &mut ChainLog,
     lang: Lang,
     pending: &mut BTreeMap<Vec<u8>, Pending>,
-    hosts: Vec<Vec<u8>>,
+    mut hosts: Vec<Vec<u8>>,
 ) -> Result<(), Fatal> {
+    by_time_seen(&mut hosts, pending);
     for host in hosts {
         // Already logged with the directory it is in.
         let Some(p) = pending.remove(&host) else {
@@ -694,7 +713,10 @@ fn handle(
             "削除されました（または移動されました）",
             "removed (or moved away)",
         );
-        log.append(event("removed", Some(host), Vec::new(), d.get(lang).into()))?;
+        log.append(seen_at(
+            p,
+            event("removed", Some(host), Vec::new(), d.get(lang).into()),
+        ))?;
         return Ok(Vec::new());
     }
     let kind = if p.renamed || p.renamed_from.is_some() {
@@ -747,17 +769,20 @@ fn handle(
         } else {
             format!("directory ({n} files below it break items) {detail}")
         };
-        log.append(event(kind, Some(host), ids, d.trim_end().to_string()))?;
+        log.append(seen_at(
+            p,
+            event(kind, Some(host), ids, d.trim_end().to_string()),
+        ))?;
         let mut covered = Vec::new();
         for (h, x) in below {
             let ids = x.findings.iter().map(|s| s.to_string()).collect();
-            log.append(event(kind, Some(&h), ids, details(&x, lang)))?;
+            log.append(seen_at(p, event(kind, Some(&h), ids, details(&x, lang))))?;
             covered.push(h);
         }
         return Ok(covered);
     }
     let ids = e.findings.iter().map(|s| s.to_string()).collect();
-    log.append(event(kind, Some(host), ids, detail))?;
+    log.append(seen_at(p, event(kind, Some(host), ids, detail)))?;
     Ok(Vec::new())
 }
 
@@ -861,5 +886,41 @@ mod tests {
                 .starts_with("再走査しました（キューがあふれました）"),
             "{l}"
         );
+    }
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::*;
+
+    /// A batch is logged in the order its changes were seen, each line with its
+    /// own time.
+    #[test]
+    fn a_batch_keeps_the_order_and_time_of_its_changes() {
+        let t0 = chrono::Local::now();
+        let mut pending = BTreeMap::new();
+        for (name, ms) in [("a.txt", 300), ("b.txt", 100), ("c.txt", 200)] {
+            pending.insert(
+                name.as_bytes().to_vec(),
+                Pending {
+                    seen: Some(t0 + chrono::Duration::milliseconds(ms)),
+                    ..Pending::default()
+                },
+            );
+        }
+        let mut hosts: Vec<Vec<u8>> = pending.keys().cloned().collect();
+        by_time_seen(&mut hosts, &pending);
+        assert_eq!(
+            hosts,
+            [b"b.txt".to_vec(), b"c.txt".to_vec(), b"a.txt".to_vec()]
+        );
+        let p = &pending[&b"b.txt".to_vec()];
+        let ev = seen_at(
+            p,
+            event("modified", Some(b"b.txt"), Vec::new(), String::new()),
+        );
+        let expected = (t0 + chrono::Duration::milliseconds(100))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+        assert_eq!(ev.time, expected);
     }
 }
