@@ -263,6 +263,7 @@ mod tests {
         };
         Diff {
             organization: "株式会社テスト".into(),
+            renamed_from: None,
             old: at("2025-11-25"),
             new: at("2026-11-25"),
             items,
@@ -275,6 +276,26 @@ mod tests {
             timeline: None,
             warnings: vec![],
         }
+    }
+
+    /// A rename accepted through `organization.previous_names` is said in the
+    /// draft, with both names.
+    #[test]
+    fn a_renamed_organisation_is_shown_in_the_draft() {
+        let mut d = diff_of(vec![]);
+        d.renamed_from = Some("有限会社テスト".into());
+        let en = render_markdown(&d, crate::i18n::Lang::En);
+        assert!(
+            en.contains("- Organisation renamed: 有限会社テスト → 株式会社テスト"),
+            "{en}"
+        );
+        let ja = render_markdown(&d, crate::i18n::Lang::Ja);
+        assert!(
+            ja.contains("- 組織名の変更: 有限会社テスト → 株式会社テスト"),
+            "{ja}"
+        );
+        d.renamed_from = None;
+        assert!(!render_markdown(&d, crate::i18n::Lang::En).contains("renamed"));
     }
 
     /// A control now met by another one is shown as such, with the same score;

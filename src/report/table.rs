@@ -92,10 +92,9 @@ pub fn layout_width() -> usize {
 
 /// The width of the terminal on stdout, if stdout is one.
 fn terminal_width() -> Option<usize> {
-    // SAFETY: TIOCGWINSZ only writes a `winsize` into the struct we pass.
-    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
-    (r == 0 && ws.ws_col > 0).then_some(ws.ws_col as usize)
+    use std::os::fd::AsFd as _;
+    let ws = rustix::termios::tcgetwinsize(std::io::stdout().as_fd()).ok()?;
+    (ws.ws_col > 0).then_some(ws.ws_col as usize)
 }
 
 /// The display width of the widest line of `s`.

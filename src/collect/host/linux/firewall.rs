@@ -849,46 +849,47 @@ pub fn builtin_zone_target(zone: &str) -> Option<&'static str> {
     }
 }
 
-/// `<zone target="…">` and `<interface name="…"/>` from a zone file.
 /// A value with the line that set it.
 pub type Setting = (String, Line);
 
-pub fn parse_zone(file: &FileRef, text: &str) -> (Option<Setting>, Vec<Setting>) {
-    let zone_re = regex::Regex::new(r#"<zone\b[^>]*\btarget\s*=\s*["']([^"']*)["']"#).unwrap();
-    let if_re = regex::Regex::new(r#"<interface\b[^>]*\bname\s*=\s*["']([^"']*)["']"#).unwrap();
-    let mut target = None;
-    let mut ifaces = Vec::new();
-    let text = strip_xml_comments(text);
-    for (i, raw) in text.lines().enumerate() {
-        if let Some(c) = zone_re.captures(raw) {
-            target = Some((c[1].to_string(), Line::new(file, i + 1, raw)));
-        }
-        for c in if_re.captures_iter(raw) {
-            ifaces.push((c[1].to_string(), Line::new(file, i + 1, raw)));
-        }
+/// `<zone target="…">` and `<interface name="…"/>` from a zone file, read with an
+/// XML parser (attributes may sit on any line of a multi-line element; comments
+/// and CDATA are not read as settings). The cited line is the attribute's.
+/// A file that is not well-formed XML is an error: firewalld does not load it.
+pub fn parse_zone(
+    file: &FileRef,
+    text: &str,
+) -> Result<(Option<Setting>, Vec<Setting>), HostError> {
+    let doc = roxmltree::Document::parse(text).map_err(|e| {
+        HostError::at(
+            &file.path,
+            e.pos().row as usize,
+            format!("not a well-formed firewalld zone file: {e}"),
+        )
+    })?;
+    let lines: Vec<&str> = text.lines().collect();
+    let setting = |a: roxmltree::Attribute| {
+        let row = doc.text_pos_at(a.range().start).row as usize;
+        let raw = lines.get(row.saturating_sub(1)).copied().unwrap_or("");
+        (a.value().to_string(), Line::new(file, row, raw))
+    };
+    fn attr<'a, 'i>(
+        n: roxmltree::Node<'a, 'i>,
+        name: &str,
+    ) -> Option<roxmltree::Attribute<'a, 'i>> {
+        n.attributes()
+            .find(|a| a.name() == name && a.namespace().is_none())
     }
-    (target, ifaces)
-}
-
-/// Blanks out `<!-- … -->` keeping line breaks, so line numbers stay right.
-fn strip_xml_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("<!--") {
-        out.push_str(&rest[..i]);
-        match rest[i..].find("-->") {
-            Some(j) => {
-                out.extend(rest[i..i + j + 3].chars().filter(|c| *c == '\n'));
-                rest = &rest[i + j + 3..];
-            }
-            None => {
-                out.extend(rest[i..].chars().filter(|c| *c == '\n'));
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let zone = doc.root_element();
+    let target = (zone.tag_name().name() == "zone")
+        .then(|| attr(zone, "target").map(setting))
+        .flatten();
+    let ifaces = zone
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "interface")
+        .filter_map(|n| attr(n, "name").map(setting))
+        .collect();
+    Ok((target, ifaces))
 }
 
 pub fn collect_firewalld(fs: &RootFs) -> Option<Result<Firewalld, HostError>> {
@@ -929,7 +930,10 @@ pub fn collect_firewalld(fs: &RootFs) -> Option<Result<Firewalld, HostError>> {
             Err(e) => return Some(Err(e)),
         };
         let fr = FileRef::of(&f);
-        let (target, ifaces) = parse_zone(&fr, &f.text());
+        let (target, ifaces) = match parse_zone(&fr, &f.text()) {
+            Ok(z) => z,
+            Err(e) => return Some(Err(e)),
+        };
         if name == zone {
             fw.zone_file = Some(fr);
             fw.zone_target = target;
@@ -1100,5 +1104,49 @@ mod tests {
         let fw = collect_firewalld(&RootFs::new(d.path())).unwrap().unwrap();
         assert_eq!(fw.effective_target().as_deref(), Some("ACCEPT"));
         assert_eq!(fw.zone_target.as_ref().unwrap().1.line, 2);
+    }
+
+    #[test]
+    fn firewalld_zone_attributes_are_read_across_lines() {
+        let zone = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+                    <!-- <zone target=\"DROP\"> in a comment is not a setting -->\n\
+                    <zone\n  version=\"1.0\"\n  target=\"ACCEPT\">\n\
+                    <short>Office</short>\n\
+                    <interface\n    name=\"eth1\"/>\n\
+                    <interface name=\"lo\"/>\n</zone>\n";
+        let d = root(&[
+            ("/etc/firewalld/firewalld.conf", "DefaultZone=public\n"),
+            ("/etc/firewalld/zones/office.xml", zone),
+        ]);
+        // Another zone with target ACCEPT bound to eth1 (lo does not count).
+        let fw = collect_firewalld(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(fw.accept_bound.len(), 1, "{:?}", fw.accept_bound);
+        assert_eq!(fw.accept_bound[0].0, "office:eth1");
+        assert_eq!(fw.accept_bound[0].1.line, 5);
+        assert!(fw.accept_bound[0].1.text.contains("target=\"ACCEPT\""));
+        // The same file as the default zone: its target is ACCEPT, cited at line 5.
+        let d = root(&[
+            ("/etc/firewalld/firewalld.conf", "DefaultZone=office\n"),
+            ("/etc/firewalld/zones/office.xml", zone),
+        ]);
+        let fw = collect_firewalld(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(fw.effective_target().as_deref(), Some("ACCEPT"));
+        assert_eq!(fw.zone_target.as_ref().unwrap().1.line, 5);
+    }
+
+    #[test]
+    fn a_zone_file_that_is_not_xml_is_an_error_with_its_line() {
+        let d = root(&[
+            ("/etc/firewalld/firewalld.conf", "DefaultZone=public\n"),
+            (
+                "/etc/firewalld/zones/public.xml",
+                "<?xml version=\"1.0\"?>\n<zone target=\"DROP\">\n<short>x</short>\n",
+            ),
+        ]);
+        let e = collect_firewalld(&RootFs::new(d.path()))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.path, "/etc/firewalld/zones/public.xml");
+        assert!(e.line.is_some(), "{e:?}");
     }
 }
