@@ -440,7 +440,6 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
     let mut people = Vec::new();
     for (line, rec) in &t.rows {
         let line = *line;
-        let before = errs.len();
         let account = t.field(rec, "account").to_string();
         if account.is_empty() {
             errs.push(Diagnostic::new(
@@ -479,7 +478,10 @@ pub fn read_people_lines(path: &Path) -> std::io::Result<(PeopleLines, Vec<Diagn
             }
             s
         };
-        let (Some(status), false) = (status, errs.len() > before || account.is_empty()) else {
+        // A row with an error in another field is still kept (the run stops on the
+        // errors anyway), so that a duplicate account or an unknown role in it is
+        // reported in the same run: every problem at once.
+        let (Some(status), false) = (status, account.is_empty()) else {
             continue;
         };
         let name = t.field(rec, "name");
