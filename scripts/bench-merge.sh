@@ -9,7 +9,7 @@
 #
 # Usage: scripts/bench-merge.sh [N] [RUNS]      (default 500 bundles, 3 pairs)
 # BENCH_DIR=... keeps the generated bundles there (default: a temp dir, removed).
-# BENCH_BIN=... uses that timaudit binary (default: a release build).
+# BIN=... (or BENCH_BIN=...) uses that timaudit binary (default: a release build).
 #
 # The bundles are made from one real audit of examples/sample-company: each copy
 # gets its own host name, some host items get other statuses (deterministic),
@@ -19,20 +19,10 @@ cd "$(dirname "$0")/.."
 
 N=${1:-500}
 RUNS=${2:-3}
-command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "needs python3 to generate the bundles" >&2; exit 2; }
-
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN
-else
-  cargo build --release --quiet
-  BIN=$PWD/target/release/timaudit
-fi
-if [ -n "${BENCH_DIR:-}" ]; then
-  WORK=$BENCH_DIR; mkdir -p "$WORK"
-else
-  WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
-fi
+# bench-lib.sh checks /usr/bin/time and python3; bench_setup builds BIN and makes WORK.
+. scripts/bench-lib.sh
+BIN=${BIN:-${BENCH_BIN:-}}
+bench_setup
 
 SEED=$WORK/seed
 if [ ! -f "$SEED/MANIFEST.sha256" ]; then
