@@ -12,19 +12,12 @@
 mod bundle_common;
 
 use bundle_common::*;
+#[path = "common/chromium.rs"]
+mod chromium;
+use chromium::{HEADLESS, chromium};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TIMAUDIT_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
 
 fn browser_or_skip() -> Option<PathBuf> {
     match chromium() {
@@ -53,16 +46,8 @@ struct Run {
 fn run(browser: &Path, profile_dir: &Path, page: &Path, extra: &[String]) -> Run {
     let url = format!("file://{}", page.display());
     let mut child = Command::new(browser)
+        .args(HEADLESS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-dev-shm-usage",
             "--hide-scrollbars",
             // Console messages (script errors, blocked loads) go to stderr.
             "--enable-logging=stderr",

@@ -14,19 +14,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn tool(env: &str, paths: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
-    }
-    paths.iter().map(PathBuf::from).find(|p| p.exists())
-}
+#[path = "common/chromium.rs"]
+mod chromium;
+use chromium::{HEADLESS, chromium, tool};
 
 /// Chromium, pdftotext; `None` (with a loud message) when one is missing outside CI.
 fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
-    let chromium = tool(
-        "TIMAUDIT_CHROMIUM",
-        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    );
+    let chromium = chromium();
     let pdftotext = tool("TIMAUDIT_PDFTOTEXT", &["/usr/bin/pdftotext"]);
     match (chromium, pdftotext) {
         (Some(c), Some(p)) => Some((c, p)),
@@ -49,18 +43,8 @@ fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
 /// Prints `page` to `pdf` with headless Chromium (killed after 120 s).
 fn print(browser: &Path, profile_dir: &Path, page: &Path, pdf: &Path) {
     let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-dev-shm-usage",
-            "--no-pdf-header-footer",
-        ])
+        .args(HEADLESS)
+        .arg("--no-pdf-header-footer")
         .arg(format!("--user-data-dir={}", profile_dir.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", page.display()))
