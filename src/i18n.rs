@@ -14,10 +14,20 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The language from `LANG` (`ja*` → Japanese), English otherwise.
+    /// The language of the locale: the first of `LC_ALL`, `LC_MESSAGES`, `LANG`
+    /// that is set and not empty (the POSIX order); `ja*` → Japanese, English
+    /// otherwise.
     pub fn from_env() -> Lang {
-        match std::env::var("LANG") {
-            Ok(v) if v.to_ascii_lowercase().starts_with("ja") => Lang::Ja,
+        Lang::from_locale(|k| std::env::var(k).ok())
+    }
+
+    /// [`Lang::from_env`] over any source of variables (tests).
+    pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| var(k).filter(|v| !v.is_empty()));
+        match locale {
+            Some(v) if v.to_ascii_lowercase().starts_with("ja") => Lang::Ja,
             _ => Lang::En,
         }
     }
@@ -91,6 +101,20 @@ impl Text {
         }
     }
 }
+
+/// An error in both languages, for clap's value parsers: `Display` is the
+/// English text (clap's own rendering), the Japanese rendering of argument errors
+/// reads the Japanese one.
+#[derive(Clone, Debug)]
+pub struct TextError(pub Text);
+
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.en)
+    }
+}
+
+impl std::error::Error for TextError {}
 
 /// `tr!("日本語 {x}", "English {x}")` builds a [`Text`] with `format!` in each
 /// language; extra arguments are passed to both (and evaluated twice).

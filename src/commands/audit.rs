@@ -5,8 +5,12 @@ use super::*;
 pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
     if a.format.len() > 1 && a.out.is_none() {
-        return Err(Fatal(
-            "--format can be given more than once only with --out".into(),
+        return Err(Fatal::text(
+            crate::i18n::Text::new(
+                "--format を複数指定できるのは --out を付けたときだけです",
+                "--format can be given more than once only with --out",
+            ),
+            lang,
         ));
     }
     let formats = if a.format.is_empty() {
@@ -16,10 +20,14 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     };
     for f in &formats {
         if report::render_kind(*f).is_none() {
-            return Err(Fatal(format!(
-                "--format {} cannot be printed on stdout; use --out DIR to write it",
-                f.name()
-            )));
+            let n = f.name();
+            return Err(Fatal::text(
+                crate::tr!(
+                    "--format {n} は標準出力には表示できません。--out フォルダー で書き出してください",
+                    "--format {n} cannot be printed on stdout; use --out DIR to write it"
+                ),
+                lang,
+            ));
         }
     }
     let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;

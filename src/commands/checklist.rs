@@ -7,8 +7,12 @@ pub(super) fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> 
     if a.format == Format::Xlsx {
         use std::io::IsTerminal;
         if std::io::stdout().is_terminal() {
-            return Err(Fatal(
-                "an xlsx workbook is binary: redirect it into a file, e.g. `timaudit checklist --format xlsx > checklist.xlsx`".into(),
+            return Err(Fatal::text(
+                crate::i18n::Text::new(
+                    "xlsx のブックはバイナリです。ファイルにリダイレクトしてください（例: `timaudit checklist --format xlsx > checklist.xlsx`）",
+                    "an xlsx workbook is binary: redirect it into a file, e.g. `timaudit checklist --format xlsx > checklist.xlsx`",
+                ),
+                lang,
             ));
         }
         let bytes = report::xlsx::blank_form(cat, lang)?;
@@ -25,10 +29,14 @@ pub(super) fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> 
         Format::Md => report::checklist_form::markdown(cat, lang),
         Format::Csv => report::checklist_form::csv(cat, lang),
         other => {
-            return Err(Fatal(format!(
-                "checklist cannot be printed as {}; use table, md, csv or xlsx",
-                other.name()
-            )));
+            let n = other.name();
+            return Err(Fatal::text(
+                crate::tr!(
+                    "checklist は {n} では表示できません。table、md、csv、xlsx のどれかにしてください",
+                    "checklist cannot be printed as {n}; use table, md, csv or xlsx"
+                ),
+                lang,
+            ));
         }
     };
     print(&text)?;

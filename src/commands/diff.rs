@@ -11,10 +11,14 @@ pub(super) fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal
         Format::Json => crate::report::diff::render_json(&d),
         Format::Md => crate::report::diff::render_markdown(&d, lang),
         other => {
-            return Err(Fatal(format!(
-                "diff cannot be printed as {}; use md or json",
-                other.name()
-            )));
+            let n = other.name();
+            return Err(Fatal::text(
+                crate::tr!(
+                    "diff は {n} では表示できません。md か json にしてください",
+                    "diff cannot be printed as {n}; use md or json"
+                ),
+                lang,
+            ));
         }
     };
     print(&text)?;

@@ -10,12 +10,13 @@ use crate::profile::Profile;
 use crate::rootfs::RootFs;
 use std::io::Write;
 
-fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
+fn options(w: &WalkArgs, no_hash: bool, lang: crate::i18n::Lang) -> WalkOptions {
     WalkOptions {
         hash: !no_hash,
         cross_filesystems: w.cross_filesystems,
         jobs: w.jobs.unwrap_or(0),
         progress: true,
+        lang,
         reuse: None,
     }
 }
@@ -143,7 +144,7 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
         accounts: accounts.as_ref(),
         checks: &checks,
         roots,
-        options: options(&a.walk, a.no_hash),
+        options: options(&a.walk, a.no_hash, lang),
     };
     let facts = match crate::collect::walk::run(input, Some(&mut out)) {
         Ok(f) => f,
@@ -193,7 +194,7 @@ pub fn audit_walk(
         roots,
         options: WalkOptions {
             reuse,
-            ..options(&a.walk, a.no_hash)
+            ..options(&a.walk, a.no_hash, lang)
         },
     };
     let out = file.as_mut().map(|f| f as &mut dyn Write);

@@ -57,26 +57,21 @@ const COVERAGE_SAMPLES_PER_HOST: usize = 20;
 /// Host names listed per status in a company reason before "+N more".
 const NAMES_IN_REASON: usize = 8;
 
+// `timaudit merge`: its help texts are in the command-line text table
+// (`cli/text.rs`, under `merge.*`).
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// The host bundles (folders written by `audit --out`); the first is the
-    /// reference for the organisational items.
     #[arg(required = true, value_name = "BUNDLE")]
     pub bundles: Vec<PathBuf>,
-    /// The company bundle to write (a new or empty folder, or a previous merge).
     #[arg(long)]
     pub out: PathBuf,
-    /// When two bundles are of the same host, keep the newer one (by report.json's
-    /// generated_at) instead of stopping.
     #[arg(long)]
     pub latest: bool,
-    /// Company statuses that make the exit code 1: comma list of fail, partial,
-    /// unanswered, error.
     #[arg(long, value_delimiter = ',', default_value = "fail", value_parser = parse_fail_on)]
     pub fail_on: Vec<Status>,
 }
 
-fn parse_fail_on(s: &str) -> Result<Status, String> {
+fn parse_fail_on(s: &str) -> Result<Status, crate::i18n::TextError> {
     match s.trim().parse::<Status>() {
         Ok(s)
             if matches!(
@@ -90,9 +85,10 @@ fn parse_fail_on(s: &str) -> Result<Status, String> {
         {
             Ok(s)
         }
-        _ => Err(format!(
+        _ => Err(crate::i18n::TextError(crate::tr!(
+            "`{s}` は fail, partial, unanswered, error, alternative のどれでもありません",
             "`{s}` is not one of fail, partial, unanswered, error, alternative"
-        )),
+        ))),
     }
 }
 

@@ -89,7 +89,9 @@ impl Company {
             .arg("--format")
             .arg("json")
             .args(extra)
-            .env("LANG", "C");
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
         let out = cmd.output().unwrap();
         output(out)
     }
@@ -151,7 +153,10 @@ fn output(out: std::process::Output) -> Audit {
 
 pub fn timaudit() -> Command {
     let mut c = Command::cargo_bin("timaudit").unwrap();
-    c.env("LANG", "C");
+    // The locale is LC_ALL, then LC_MESSAGES, then LANG: only LANG is set here.
+    c.env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     c
 }
 

@@ -482,16 +482,33 @@ impl<'a> Collector<'a> {
     }
 }
 
+/// The progress bar's text: entries walked, bytes read, bytes per second.
+pub fn progress_line(entries: u64, bytes: u64, rate: u64, lang: crate::i18n::Lang) -> String {
+    let (b, r) = (indicatif::HumanBytes(bytes), indicatif::HumanBytes(rate));
+    let n = crate::i18n::en_n(entries, "entry", "entries");
+    crate::tr!(
+        "{entries} 件、{b} 読み込み、毎秒 {r}",
+        "{entries} {n}, {b} read, {r}/s"
+    )
+    .get(lang)
+    .to_string()
+}
+
 /// A progress bar on stderr (files, bytes read, rate), only on a terminal.
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
+    lang: crate::i18n::Lang,
     reader: Arc<super::read::Reader>,
     start: Instant,
     last: std::cell::Cell<Instant>,
 }
 
 impl Progress {
-    pub fn new(wanted: bool, reader: Arc<super::read::Reader>) -> Progress {
+    pub fn new(
+        wanted: bool,
+        lang: crate::i18n::Lang,
+        reader: Arc<super::read::Reader>,
+    ) -> Progress {
         use std::io::IsTerminal;
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new_spinner();
@@ -504,6 +521,7 @@ impl Progress {
         });
         Progress {
             bar,
+            lang,
             reader,
             start: Instant::now(),
             last: std::cell::Cell::new(Instant::now()),
@@ -522,11 +540,11 @@ impl Progress {
             .bytes_read
             .load(std::sync::atomic::Ordering::Relaxed);
         let secs = now.duration_since(self.start).as_secs_f64().max(0.001);
-        bar.set_message(format!(
-            "{} entries, {} read, {}/s",
+        bar.set_message(progress_line(
             c.entries(),
-            indicatif::HumanBytes(bytes),
-            indicatif::HumanBytes((bytes as f64 / secs) as u64)
+            bytes,
+            (bytes as f64 / secs) as u64,
+            self.lang,
         ));
     }
 
@@ -534,5 +552,23 @@ impl Progress {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+
+    /// The progress bar speaks the run's language.
+    #[test]
+    fn the_progress_line_is_in_the_runs_language() {
+        let ja = super::progress_line(1234, 5 * 1024 * 1024, 1024 * 1024, Lang::Ja);
+        assert_eq!(ja, "1234 件、5.00 MiB 読み込み、毎秒 1.00 MiB");
+        let en = super::progress_line(1234, 5 * 1024 * 1024, 1024 * 1024, Lang::En);
+        assert_eq!(en, "1234 entries, 5.00 MiB read, 1.00 MiB/s");
+        assert_eq!(
+            super::progress_line(1, 0, 0, Lang::En),
+            "1 entry, 0 B read, 0 B/s"
+        );
     }
 }

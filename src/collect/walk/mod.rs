@@ -210,6 +210,8 @@ pub struct WalkOptions {
     pub jobs: usize,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// The language of the progress line.
+    pub lang: crate::i18n::Lang,
     /// Hashes of unchanged files from the baseline inventory (fast re-audit).
     pub reuse: Option<Arc<reuse::HashCache>>,
 }
@@ -221,6 +223,7 @@ impl Default for WalkOptions {
             cross_filesystems: false,
             jobs: 0,
             progress: true,
+            lang: crate::i18n::Lang::En,
             reuse: None,
         }
     }
@@ -393,7 +396,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             .clamp(4, 32)
     };
     let mut collector = Collector::new(profile, accounts, checks, options.hash, out.is_some());
-    let progress = collect::Progress::new(options.progress, reader.clone());
+    let progress = collect::Progress::new(options.progress, options.lang, reader.clone());
     let (tx, rx) = sync_channel::<Msg>(4096);
     let (job_tx, job_rx) = sync_channel::<Job>(4096);
     let job_rx = Arc::new(std::sync::Mutex::new(job_rx));
