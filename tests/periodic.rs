@@ -814,3 +814,110 @@ fn the_baseline_may_be_given_as_last_years_bundle_folder() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("フォルダーそのもの"), "{}", r.stderr);
 }
+
+/// 有限会社 → 株式会社: last year's bundle, made under the earlier name, is
+/// accepted as the baseline and by `diff` once the profile lists that name under
+/// `organization.previous_names`, and the periodic draft says the company was
+/// renamed. A name that is not listed is still refused, saying how to fix it.
+#[test]
+fn a_baseline_under_an_earlier_company_name_is_accepted_and_the_rename_shown() {
+    let c = company("有限会社テスト工業", "2025-10-01");
+    let first = audit_out(&c, "2025-11-20", "y2025", &[]);
+    assert!(first.code < 2, "{}", first.stderr);
+    let baseline = c.path().join("y2025/report.json");
+    let profile = |name: &str, previous: &str| {
+        c.profile(&format!(
+            "organization:\n  name: {name}\n{previous}  certification: {{certified_on: 2025-04-01}}\nreviews:\n  - kind: access\n    date: 2026-10-01\n"
+        ));
+    };
+
+    // Renamed without saying so: refused, in the run's language, with the way out.
+    profile("株式会社テスト工業", "");
+    let b = baseline.to_str().unwrap();
+    let r = c.audit("2026-11-20", &["--baseline", b]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`有限会社テスト工業`")
+            && r.stderr.contains("`株式会社テスト工業`")
+            && r.stderr.contains("organization.previous_names"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    let r = c.audit("2026-11-20", &["--lang", "ja", "--baseline", b]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("旧社名を `organization.previous_names` に書きます"),
+        "{}",
+        r.stderr
+    );
+
+    // Another earlier name does not make this one acceptable.
+    profile("株式会社テスト工業", "  previous_names: [テスト商会]\n");
+    let r = c.audit("2026-11-20", &["--baseline", b]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`有限会社テスト工業`"), "{}", r.stderr);
+
+    // Said in the profile: the audit compares with last year.
+    profile(
+        "株式会社テスト工業",
+        "  previous_names: [テスト商会, 有限会社テスト工業]\n",
+    );
+    let second = audit_out(&c, "2026-11-20", "y2026", &["--baseline", b]);
+    assert!(second.code < 2, "{}", second.stderr);
+    let j = second.json();
+    assert_eq!(j["organization"]["name"], "株式会社テスト工業");
+    assert_eq!(
+        j["organization"]["previous_names"],
+        serde_json::json!(["テスト商会", "有限会社テスト工業"])
+    );
+    assert_eq!(j["changes"]["baseline_audit_date"], "2025-11-20");
+    let new = c.path().join("y2026/report.json");
+
+    // The periodic draft names both names; the JSON carries the earlier one.
+    for (lang, line) in [
+        (
+            "ja",
+            "- 組織名の変更: 有限会社テスト工業 → 株式会社テスト工業",
+        ),
+        (
+            "en",
+            "- Organisation renamed: 有限会社テスト工業 → 株式会社テスト工業",
+        ),
+    ] {
+        let mut cmd = timaudit();
+        cmd.args(["diff", "--lang", lang]).arg(&baseline).arg(&new);
+        let d = run(cmd);
+        assert_eq!(d.code, 0, "{}", d.stderr);
+        assert!(d.stdout.contains(line), "{lang}: {}", d.stdout);
+    }
+    let mut cmd = timaudit();
+    cmd.args(["diff", "--format", "json"])
+        .arg(&baseline)
+        .arg(&new);
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    let dj: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert_eq!(dj["renamed_from"], "有限会社テスト工業");
+    assert_eq!(dj["organization"], "株式会社テスト工業");
+
+    // Two audits under the same name: no rename line.
+    let mut cmd = timaudit();
+    cmd.arg("diff").arg(&new).arg(&new);
+    let d = run(cmd);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    assert!(!d.stdout.contains("renamed"), "{}", d.stdout);
+
+    // `diff` reads the names from the newer report: compared the wrong way
+    // round (the old report does not list the new name), it is refused.
+    let mut cmd = timaudit();
+    cmd.arg("diff").arg(&new).arg(&baseline);
+    let d = run(cmd);
+    assert_eq!(d.code, 2, "{}", d.stdout);
+    assert!(
+        d.stderr.contains("organization.previous_names"),
+        "{}",
+        d.stderr
+    );
+}
