@@ -268,3 +268,59 @@ fn argument_errors_are_japanese_and_exit_2() {
         a.stderr
     );
 }
+
+/// Under --lang ja, every problem line on stderr of an audit starts with 注意:
+/// (a warning, the word the reports use) or エラー:, never with the English
+/// words: here a share that is not there, a profile warning, and a baseline
+/// without its inventory.
+#[test]
+fn stderr_warnings_of_a_japanese_run_are_prefixed_in_japanese() {
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(
+        "organization: {name: 株式会社テスト}\nscope:\n  shares: [/srv/nowhere]\npeople_file: people.csv\n",
+    );
+    c.write(
+        "people.csv",
+        "account,name,roles,status,joined_on,pledge_signed_on\ntanaka,田中,handler;manager,active,2020-04-01,2020-04-01\n",
+    );
+    let first = c.path().join("first");
+    let a = c.audit("2025-11-25", &["--out", first.to_str().unwrap()]);
+    assert!(a.code < 2, "{}", a.stderr);
+    std::fs::remove_file(first.join("inventory.jsonl")).unwrap();
+    let out = c.path().join("out");
+    let baseline = first.join("report.json");
+    let a = c.audit(
+        "2026-11-25",
+        &[
+            "--lang",
+            "ja",
+            "--out",
+            out.to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert!(a.code < 2, "{}", a.stderr);
+    for want in [
+        "注意: /srv/nowhere: 読み取れません",
+        "inventory.jsonl がないため",
+        "役割 `manager` は timaudit では使われません",
+    ] {
+        assert!(
+            a.stderr
+                .lines()
+                .any(|l| l.starts_with("注意: ") && l.contains(want)),
+            "no 注意: line with {want}:\n{}",
+            a.stderr
+        );
+    }
+    for l in a.stderr.lines() {
+        assert!(
+            l.starts_with("注意: ")
+                || l.starts_with("timaudit: エラー: ")
+                || l.starts_with("証跡一式を "),
+            "a stderr line that is neither 注意: nor エラー: `{l}`"
+        );
+        assert!(!l.contains("warning:") && !l.contains("error:"), "{l}");
+    }
+}

@@ -92,7 +92,7 @@ pub fn write(
 ) -> Result<Written, String> {
     let (evidence_files, warnings) = copy_evidence(out, r, src, lang)?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}{w}", crate::exit::warning_prefix(lang));
     }
     r.warnings.extend(warnings);
     for (name, bytes) in render_files(r, lang)? {

@@ -9,7 +9,7 @@ mod poll;
 mod queue;
 
 use crate::collect::walk::examine::{Examined, Examiner, watch_roots};
-use crate::exit::{EXIT_OK, Fatal};
+use crate::exit::{EXIT_OK, Fatal, warning_prefix};
 use crate::i18n::{Lang, Text};
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
@@ -172,7 +172,11 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     let dirs = facts.counts.dirs;
     let start_findings = findings_of(&facts);
     if let Some(watched) = limit_hit {
-        eprintln!("warning: {}", limit_advice(watched, Some(dirs)));
+        eprintln!(
+            "{}{}",
+            warning_prefix(lang),
+            limit_advice(watched, Some(dirs), lang)
+        );
     }
     let mode = match &source {
         Source::Poll {
@@ -194,9 +198,15 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             if let Some(limit) = max_user_watches()
                 && (k.watched as u64) * 10 > limit * 9
             {
+                let n = k.watched;
                 eprintln!(
-                    "warning: {} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl",
-                    k.watched
+                    "{}{}",
+                    warning_prefix(lang),
+                    crate::tr!(
+                        "{n} 個のディレクトリを監視していて、fs.inotify.max_user_watches = {limit} に近づいています。sysctl で上限を上げてください",
+                        "{n} directories are watched, close to fs.inotify.max_user_watches = {limit}; raise it with sysctl"
+                    )
+                    .get(lang)
                 );
             }
             unwatchable_note("inotify".into(), &k.unwatchable, k.unwatchable_count, lang)
@@ -314,7 +324,11 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                 new_dirs = real_roots.clone();
             }
             if new_dirs.iter().any(|d| k.add_tree(&ex, d).is_err()) {
-                eprintln!("warning: {}", limit_advice(k.watched, None));
+                eprintln!(
+                    "{}{}",
+                    warning_prefix(lang),
+                    limit_advice(k.watched, None, lang)
+                );
                 source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
                 why_rescan = Some(Text::new(
                     "inotify の監視数の上限に達したため、以後 30 秒ごとに確認します",
@@ -428,7 +442,7 @@ fn unwatchable_note(mode: String, named: &[(Vec<u8>, String)], n: usize, lang: L
     )
     .get(lang)
     .to_string();
-    eprintln!("warning: {text}");
+    eprintln!("{}{text}", warning_prefix(lang));
     format!("{mode}; {text}")
 }
 
@@ -457,9 +471,15 @@ fn link_to(prev: &Path, lang: Lang) -> String {
         Ok(log::Verdict::Intact { .. }) => String::new(),
         Ok(log::Verdict::Broken { line, reason, .. }) => {
             let reason = reason.get(if ja { Lang::Ja } else { Lang::En });
+            let p = prev.display();
             eprintln!(
-                "warning: the previous log {} is broken at line {line}: {reason}",
-                prev.display()
+                "{}{}",
+                warning_prefix(lang),
+                crate::tr!(
+                    "前のログ {p} は {line} 行目で壊れています: {reason}",
+                    "the previous log {p} is broken at line {line}: {reason}"
+                )
+                .get(lang)
             );
             if ja {
                 format!(
@@ -551,7 +571,7 @@ fn watch_kernel(
 /// What to do when inotify watches ran out after `watched` of `dirs` folders.
 /// The limit is shared by every program of the same user, so it can be reached
 /// below it: the advice is always above the current limit.
-fn limit_advice(watched: usize, dirs: Option<u64>) -> String {
+fn limit_advice(watched: usize, dirs: Option<u64>, lang: Lang) -> String {
     let limit = max_user_watches();
     let need = dirs.unwrap_or(watched as u64);
     let raise_to = match limit {
@@ -559,11 +579,16 @@ fn limit_advice(watched: usize, dirs: Option<u64>) -> String {
         None => (need * 2).max(65536),
     };
     let of = dirs.map(|d| format!(" of {d}")).unwrap_or_default();
-    format!(
-        "inotify watches ran out after {watched}{of} directories (fs.inotify.max_user_watches = {}, shared by all programs of this user); \
-         raise it (sysctl -w fs.inotify.max_user_watches={raise_to}, and in /etc/sysctl.d/ to keep it) or use --poll; polling every 30 s meanwhile",
-        limit.map(|l| l.to_string()).unwrap_or_else(|| "?".into())
+    let of_ja = dirs.map(|d| format!(" / {d}")).unwrap_or_default();
+    let limit = limit.map(|l| l.to_string()).unwrap_or_else(|| "?".into());
+    crate::tr!(
+        "inotify の監視数が {watched}{of_ja} 個のディレクトリで尽きました（fs.inotify.max_user_watches = {limit}、このユーザーのすべてのプログラムで共有）。\
+         上限を上げる（sysctl -w fs.inotify.max_user_watches={raise_to}、残すには /etc/sysctl.d/ にも）か --poll を使ってください。それまでは 30 秒ごとに確認します",
+        "inotify watches ran out after {watched}{of} directories (fs.inotify.max_user_watches = {limit}, shared by all programs of this user); \
+         raise it (sysctl -w fs.inotify.max_user_watches={raise_to}, and in /etc/sysctl.d/ to keep it) or use --poll; polling every 30 s meanwhile"
     )
+    .get(lang)
+    .to_string()
 }
 
 /// Items broken somewhere in a full walk, with how many findings each, in
