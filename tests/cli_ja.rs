@@ -191,6 +191,8 @@ fn argument_errors_are_japanese_and_exit_2() {
             &["audit", "--formt", "md"][..],
             "似たオプションがあります: '--format'",
         ),
+        // A word where no argument is taken.
+        (&["audit", "extra"][..], "余分な引数 'extra' があります"),
         // Missing value.
         (
             &["audit", "--profile"][..],

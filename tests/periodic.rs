@@ -873,6 +873,27 @@ fn a_baseline_under_an_earlier_company_name_is_accepted_and_the_rename_shown() {
         serde_json::json!(["テスト商会", "有限会社テスト工業"])
     );
     assert_eq!(j["changes"]["baseline_audit_date"], "2025-11-20");
+    // The audit's own report says the comparison crossed the rename.
+    assert_eq!(j["changes"]["renamed_from"], "有限会社テスト工業");
+    let md = std::fs::read_to_string(c.path().join("y2026/report.md")).unwrap();
+    assert!(
+        md.contains("The last audit was under the earlier name 有限会社テスト工業"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(c.path().join("y2026/report.html")).unwrap();
+    assert!(html.contains("earlier name 有限会社テスト工業"), "{html}");
+    let ja = audit_out(
+        &c,
+        "2026-11-20",
+        "y2026ja",
+        &["--lang", "ja", "--baseline", b],
+    );
+    assert!(ja.code < 2, "{}", ja.stderr);
+    let md = std::fs::read_to_string(c.path().join("y2026ja/report.md")).unwrap();
+    assert!(
+        md.contains("前回の監査は旧社名 有限会社テスト工業 で行われました"),
+        "{md}"
+    );
     let new = c.path().join("y2026/report.json");
 
     // The periodic draft names both names; the JSON carries the earlier one.
@@ -902,12 +923,15 @@ fn a_baseline_under_an_earlier_company_name_is_accepted_and_the_rename_shown() {
     assert_eq!(dj["renamed_from"], "有限会社テスト工業");
     assert_eq!(dj["organization"], "株式会社テスト工業");
 
-    // Two audits under the same name: no rename line.
+    // Two audits under the same name: no rename line, in the diff or the report.
     let mut cmd = timaudit();
     cmd.arg("diff").arg(&new).arg(&new);
     let d = run(cmd);
     assert_eq!(d.code, 0, "{}", d.stderr);
     assert!(!d.stdout.contains("renamed"), "{}", d.stdout);
+    let same = c.audit("2026-11-21", &["--baseline", new.to_str().unwrap()]);
+    assert!(same.code < 2, "{}", same.stderr);
+    assert!(same.json()["changes"].get("renamed_from").is_none());
 
     // `diff` reads the names from the newer report: compared the wrong way
     // round (the old report does not list the new name), it is refused.

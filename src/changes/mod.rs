@@ -153,6 +153,9 @@ pub fn load_report(path: &Path) -> Result<Baseline, Text> {
 pub struct BaselineFacts {
     pub baseline: Baseline,
     pub files: Result<FileChanges, Text>,
+    /// The baseline's organisation name when it is an earlier name of this one
+    /// (accepted through `organization.previous_names`, see [`check_comparable`]).
+    pub renamed_from: Option<String>,
 }
 
 impl BaselineFacts {
@@ -174,7 +177,11 @@ impl BaselineFacts {
                 files::compare_files(old, new, [baseline.protected_count(), None])
             }
         };
-        BaselineFacts { baseline, files }
+        BaselineFacts {
+            baseline,
+            files,
+            renamed_from: None,
+        }
     }
 
     /// `changes` for the report, given this run's item results and summary
@@ -187,6 +194,7 @@ impl BaselineFacts {
         Changes {
             baseline: self.baseline.path.display().to_string(),
             baseline_audit_date: self.baseline.report.audit_date,
+            renamed_from: self.renamed_from.clone(),
             added: fc.added,
             removed: fc.removed,
             changed: fc.changed,
@@ -278,6 +286,9 @@ pub struct Changes {
     /// The baseline report as given.
     pub baseline: String,
     pub baseline_audit_date: NaiveDate,
+    /// The organisation's name in the baseline, when it was renamed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// Protected files added, removed and changed (empty when `files_compared` is false).
     pub added: Vec<FileChange>,
     pub removed: Vec<FileChange>,

@@ -55,7 +55,10 @@ fn message(e: &clap::Error) -> String {
             Some(r) => format!("'{arg}' に '{value}' は指定できません: {r}"),
             None => format!("'{arg}' に '{value}' は指定できません"),
         },
-        ErrorKind::UnknownArgument => format!("'{arg}' というオプションはありません"),
+        ErrorKind::UnknownArgument if arg.starts_with('-') => {
+            format!("'{arg}' というオプションはありません")
+        }
+        ErrorKind::UnknownArgument => format!("余分な引数 '{arg}' があります"),
         ErrorKind::InvalidSubcommand => {
             let sub = string(e, ContextKind::InvalidSubcommand).unwrap_or_default();
             format!("'{sub}' というコマンドはありません")

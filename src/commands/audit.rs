@@ -48,11 +48,12 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         .or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
     check_root(a.root(), lang)?;
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut renamed_from = None;
     let baseline = match &a.baseline {
         Some(p) => {
             let fatal = |t| Fatal::text(t, lang);
             let b = crate::changes::load_report(p).map_err(fatal)?;
-            crate::changes::check_comparable(
+            renamed_from = crate::changes::check_comparable(
                 &b,
                 &profile.organization.name,
                 &profile.organization.previous_names,
@@ -196,8 +197,10 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         (None, Some(t)) => Some(t.path().to_path_buf()),
         _ => None,
     };
-    facts.baseline =
-        baseline.map(|b| crate::changes::BaselineFacts::new(b, new_inventory.as_deref()));
+    facts.baseline = baseline.map(|b| crate::changes::BaselineFacts {
+        renamed_from,
+        ..crate::changes::BaselineFacts::new(b, new_inventory.as_deref())
+    });
     let ctx = Context {
         profile: &profile,
         date,

@@ -1019,6 +1019,17 @@ fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: 
         esc(t("前回", "previous audit")),
         ch.baseline_audit_date
     );
+    if let Some(old) = &ch.renamed_from {
+        let _ = writeln!(
+            o,
+            "<p>{}</p>",
+            esc(crate::tr!(
+                "前回の監査は旧社名 {old} で行われました（organization.previous_names）。",
+                "The last audit was under the earlier name {old} (organization.previous_names)."
+            )
+            .get(lang))
+        );
+    }
     if ch.items.is_empty() {
         let _ = writeln!(
             o,

@@ -260,6 +260,18 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
             ch.baseline_audit_date
         )
     };
+    if let Some(old) = &ch.renamed_from {
+        let old = esc(old);
+        let _ = writeln!(
+            o,
+            "{}\n",
+            crate::tr!(
+                "前回の監査は旧社名 {old} で行われました（organization.previous_names）。",
+                "The last audit was under the earlier name {old} (organization.previous_names)."
+            )
+            .get(lang)
+        );
+    }
     if ch.items.is_empty() {
         let _ = writeln!(
             o,
