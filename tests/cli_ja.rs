@@ -326,3 +326,38 @@ fn stderr_warnings_of_a_japanese_run_are_prefixed_in_japanese() {
         assert!(!l.contains("warning:") && !l.contains("error:"), "{l}");
     }
 }
+
+/// A stdout that cannot be written (a full disk) stops the run with exit 2 and
+/// says so in the run's language; a closed pipe (`| head`) does not.
+#[test]
+fn a_full_stdout_is_an_error_in_the_runs_language() {
+    let full = |lang: &str, args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_timaudit"))
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .args(["--lang", lang])
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    for args in [&["checklist"][..], &["explain", "ACC-03"][..]] {
+        let (code, err) = full("ja", args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with("timaudit: エラー: 標準出力に書き込めません: "),
+            "{args:?}: {err}"
+        );
+        let (code, err) = full("en", args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with("timaudit: error: cannot write to stdout: "),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -155,23 +155,37 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     // Without --out the inventory still goes to a temporary file when a baseline
     // needs it for the comparison.
     let temp_inventory = match (&out_dir, &baseline) {
-        (None, Some(_)) => Some(
-            tempfile::NamedTempFile::new()
-                .map_err(|e| Fatal(format!("cannot create a temporary inventory: {e}")))?,
-        ),
+        (None, Some(_)) => Some(tempfile::NamedTempFile::new().map_err(|e| {
+            Fatal::text(
+                crate::tr!(
+                    "一時的な inventory を作れません: {e}",
+                    "cannot create a temporary inventory: {e}"
+                ),
+                lang,
+            )
+        })?),
         _ => None,
     };
     let inventory_file = match (&out_dir, &temp_inventory) {
         (Some(d), _) => Some(d.create_file(Path::new("inventory.jsonl")).map_err(|e| {
-            Fatal(format!(
-                "cannot write inventory.jsonl in {}: {e}",
-                d.path().display()
-            ))
+            let d = d.path().display();
+            Fatal::text(
+                crate::tr!(
+                    "{d} に inventory.jsonl を書き込めません: {e}",
+                    "cannot write inventory.jsonl in {d}: {e}"
+                ),
+                lang,
+            )
         })?),
-        (None, Some(t)) => Some(
-            t.reopen()
-                .map_err(|e| Fatal(format!("cannot write the temporary inventory: {e}")))?,
-        ),
+        (None, Some(t)) => Some(t.reopen().map_err(|e| {
+            Fatal::text(
+                crate::tr!(
+                    "一時的な inventory に書き込めません: {e}",
+                    "cannot write the temporary inventory: {e}"
+                ),
+                lang,
+            )
+        })?),
         _ => None,
     };
     let reuse = match &baseline {
@@ -248,7 +262,7 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     }
     for f in &formats {
         if let Some(text) = report::render(&report, *f, lang) {
-            print(&text)?;
+            print(&text, lang)?;
         }
     }
     Ok(crate::exit::exit_code(

@@ -18,9 +18,13 @@ pub(super) fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> 
         let bytes = report::xlsx::blank_form(cat, lang)?;
         let mut out = std::io::stdout().lock();
         return match out.write_all(&bytes).and_then(|_| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(Fatal(format!("cannot write to stdout: {e}")))
-            }
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Fatal::text(
+                crate::tr!(
+                    "標準出力に書き込めません: {e}",
+                    "cannot write to stdout: {e}"
+                ),
+                lang,
+            )),
             _ => Ok(EXIT_OK),
         };
     }
@@ -39,6 +43,6 @@ pub(super) fn cmd_checklist(a: ChecklistArgs, lang: Lang) -> Result<i32, Fatal> 
             ));
         }
     };
-    print(&text)?;
+    print(&text, lang)?;
     Ok(EXIT_OK)
 }

@@ -21,6 +21,6 @@ pub(super) fn cmd_diff(a: crate::cli::DiffArgs, lang: Lang) -> Result<i32, Fatal
             ));
         }
     };
-    print(&text)?;
+    print(&text, lang)?;
     Ok(EXIT_OK)
 }

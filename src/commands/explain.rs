@@ -5,7 +5,7 @@ use super::*;
 pub(super) fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
     if let Some(p) = crate::catalogue::policies::Policies::builtin().get(a.id.trim()) {
-        print(&policy_text(p, lang))?;
+        print(&policy_text(p, lang), lang)?;
         return Ok(EXIT_OK);
     }
     let Some(item) = cat.item(a.id.trim()) else {
@@ -37,7 +37,7 @@ pub(super) fn cmd_explain(a: ExplainArgs, lang: Lang) -> Result<i32, Fatal> {
         };
         return Err(Fatal::text(msg, lang));
     };
-    print(&explain_text(cat, item, lang))?;
+    print(&explain_text(cat, item, lang), lang)?;
     Ok(EXIT_OK)
 }
 

@@ -71,12 +71,16 @@ pub fn check_root(root: &Path, lang: Lang) -> Result<(), Fatal> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn print(s: &str) -> Result<(), Fatal> {
+fn print(s: &str, lang: Lang) -> Result<(), Fatal> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Fatal(format!("cannot write to stdout: {e}")))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Fatal::text(
+            crate::tr!(
+                "標準出力に書き込めません: {e}",
+                "cannot write to stdout: {e}"
+            ),
+            lang,
+        )),
         _ => Ok(()),
     }
 }

@@ -19,7 +19,7 @@ pub(super) fn cmd_verify(a: VerifyArgs, lang: Lang) -> Result<i32, Fatal> {
         digest: a.digest.as_deref(),
     };
     let v = crate::bundle::verify(&dir, &opts)?;
-    print(&crate::bundle::verify_report(&v, lang))?;
+    print(&crate::bundle::verify_report(&v, lang), lang)?;
     Ok(if v.is_clean() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
@@ -32,6 +32,6 @@ fn verify_log(a: &VerifyArgs, log: &Path, lang: Lang) -> Result<i32, Fatal> {
     };
     let (text, ok) =
         crate::watch::log::check(log, &opts, lang).map_err(|t| Fatal::text(t, lang))?;
-    print(&text)?;
+    print(&text, lang)?;
     Ok(if ok { EXIT_OK } else { EXIT_FINDINGS })
 }

@@ -149,11 +149,25 @@ pub fn cmd_scan(a: ScanArgs, lang: crate::i18n::Lang) -> Result<i32, Fatal> {
     let facts = match crate::collect::walk::run(input, Some(&mut out)) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
-        Err(e) => return Err(Fatal(format!("cannot write the inventory: {e}"))),
+        Err(e) => {
+            return Err(Fatal::text(
+                crate::tr!(
+                    "inventory を書き込めません: {e}",
+                    "cannot write the inventory: {e}"
+                ),
+                lang,
+            ));
+        }
     };
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(Fatal(format!("cannot write to stdout: {e}")));
+            return Err(Fatal::text(
+                crate::tr!(
+                    "標準出力に書き込めません: {e}",
+                    "cannot write to stdout: {e}"
+                ),
+                lang,
+            ));
         }
         _ => {}
     }
@@ -198,11 +212,25 @@ pub fn audit_walk(
         },
     };
     let out = file.as_mut().map(|f| f as &mut dyn Write);
-    let sf = crate::collect::walk::run(input, out)
-        .map_err(|e| Fatal(format!("cannot write the inventory: {e}")))?;
+    let sf = crate::collect::walk::run(input, out).map_err(|e| {
+        Fatal::text(
+            crate::tr!(
+                "inventory を書き込めません: {e}",
+                "cannot write the inventory: {e}"
+            ),
+            lang,
+        )
+    })?;
     if let Some(mut f) = file {
-        f.flush()
-            .map_err(|e| Fatal(format!("cannot write inventory.jsonl: {e}")))?;
+        f.flush().map_err(|e| {
+            Fatal::text(
+                crate::tr!(
+                    "inventory を書き込めません: {e}",
+                    "cannot write the inventory: {e}"
+                ),
+                lang,
+            )
+        })?;
     }
     print_problems(&sf, lang, Some(PROBLEMS_SHOWN));
     let unread = sf

@@ -18,8 +18,13 @@ pub(super) fn cmd_watch(a: crate::cli::WatchArgs, lang: Lang) -> Result<i32, Fat
     let signer =
         crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
     // Kernel events name absolute paths: watch the root by its absolute path.
-    let root = std::fs::canonicalize(&a.root)
-        .map_err(|e| Fatal(format!("--root {}: {e}", a.root.display())))?;
+    let root = std::fs::canonicalize(&a.root).map_err(|e| {
+        let r = a.root.display();
+        Fatal::text(
+            crate::tr!("--root {r} を読めません: {e}", "--root {r}: {e}"),
+            lang,
+        )
+    })?;
     let fs = RootFs::new(root);
     crate::watch::run(
         &profile,
