@@ -11,8 +11,8 @@
 use super::{Node, Pos, Value};
 use crate::diag::Diagnostic;
 use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
-    VariantAccess, Visitor,
+    self, DeserializeOwned, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, VariantAccess,
+    Visitor,
 };
 use std::fmt;
 
@@ -414,14 +414,6 @@ impl<'a> Variant<'a> {
             msg: "this variant needs a value (`variant: …`)".into(),
             pos: Some(self.0.pos),
         })
-    }
-}
-
-// `IntoDeserializer` lets serde's own helpers hand a node back to us.
-impl<'de, 'a> IntoDeserializer<'de, DeError> for De<'a> {
-    type Deserializer = De<'a>;
-    fn into_deserializer(self) -> De<'a> {
-        self
     }
 }
 
