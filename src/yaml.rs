@@ -1,9 +1,15 @@
-//! A YAML tree that remembers where every node came from.
+//! A YAML tree that remembers where every node came from: the one YAML stack of
+//! the tool.
 //!
-//! `serde_yaml` stops at the first problem and forgets positions, but a profile
-//! must be checked completely and every problem named with its line and column. So
-//! the profile is parsed into this small tree (from `saphyr-parser` events, aliases
-//! resolved) and then decoded by hand, collecting every error.
+//! Every YAML file (the profile, the embedded checklist and policies) is parsed
+//! into this small tree from `saphyr-parser` events, aliases resolved within the
+//! limits below. The profile is then decoded by hand, collecting every error; the
+//! definitions are decoded through serde ([`from_node`]), with each error at the
+//! line and column of the node it concerns.
+
+mod de;
+
+pub use de::{from_node, from_str};
 
 use crate::diag::Diagnostic;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -157,8 +163,8 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                     return Err(err(
                         &span,
                         crate::tr!(
-                            "2つ目の YAML 文書（`---` の後）があります。プロファイルは1つの文書で書いてください（2つ目は読まれません）",
-                            "a second YAML document (after `---`): the profile must be one document (the second would be ignored)"
+                            "2つ目の YAML 文書（`---` の後）があります。このファイルは1つの文書で書いてください（2つ目は読まれません）",
+                            "a second YAML document (after `---`): this file must be one document (the second would be ignored)"
                         ),
                     ));
                 }
@@ -307,7 +313,7 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]

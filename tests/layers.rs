@@ -266,17 +266,16 @@ const NOT_YET_FROM_POLICIES: &[(&str, &str)] = &[
 fn policy_paths() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for p in &timaudit::catalogue::policies::Policies::builtin().all {
-        let check = serde_yaml::to_value(&p.check).unwrap();
-        let serde_yaml::Value::Mapping(m) = check else {
+        let check = serde_json::to_value(&p.check).unwrap();
+        let serde_json::Value::Object(m) = check else {
             continue;
         };
-        for (k, v) in &m {
-            let key = k.as_str().unwrap_or("");
+        for (key, v) in &m {
             if !(key.ends_with("dirs") || key.ends_with("files")) {
                 continue;
             }
             for path in v
-                .as_sequence()
+                .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|x| x.as_str())

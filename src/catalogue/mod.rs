@@ -121,10 +121,9 @@ impl Catalogue {
 
     /// Parses and checks a checklist; errors are `FILE:LINE:COLUMN: message`.
     pub fn parse(file: &str, text: &str) -> Result<Catalogue, String> {
-        let cat: Catalogue = serde_yaml::from_str(text).map_err(|e| match e.location() {
-            Some(l) => format!("{file}:{}:{}: {e}", l.line(), l.column()),
-            None => format!("{file}:1:1: {e}"),
-        })?;
+        // The same span-aware YAML stack as the profile (aliases and nesting
+        // bounded); the error is at the line and column of the node concerned.
+        let cat: Catalogue = crate::yaml::from_str(file, text).map_err(|d| d.to_string())?;
         let mut problems = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for item in &cat.items {
@@ -278,7 +277,28 @@ mod tests {
             "id: a\nversion: '1'\ncriteria: []\nitems:\n  - id: 3\n    bogus: 1\n",
         )
         .unwrap_err();
-        assert!(err.starts_with("x.yaml:6:5: "), "{err}");
+        assert!(
+            err.starts_with("x.yaml:6:5: unknown field `bogus`"),
+            "{err}"
+        );
+        // An unknown source at its value, a checklist with a second document at
+        // the `---`.
+        let item = "  - {id: A-1, criterion: A, source: sometimes, title: {ja: a, en: a}, question: {ja: a, en: a}, rule: {ja: a, en: a}, why: {ja: a, en: a}, remediation: {ja: a, en: a}}\n";
+        let text = format!(
+            "id: a\nversion: '1'\ncriteria:\n  - {{id: A, title: {{ja: a, en: a}}}}\nitems:\n{item}"
+        );
+        let err = Catalogue::parse("checklists/x.yaml", &text).unwrap_err();
+        assert!(
+            err.starts_with("checklists/x.yaml:6:37: unknown variant `sometimes`"),
+            "{err}"
+        );
+        assert!(Catalogue::parse("checklists/x.yaml", &text.replace("sometimes", "auto")).is_ok());
+        let err =
+            Catalogue::parse("checklists/x.yaml", &format!("{text}---\nid: b\n")).unwrap_err();
+        assert!(
+            err.starts_with("checklists/x.yaml:7:1: a second YAML document"),
+            "{err}"
+        );
         let err = Catalogue::parse(
             "x.yaml",
             "id: a\nversion: '1'\ncriteria: []\nitems:\n  - {id: A-1, criterion: ZZZ, source: auto, title: {ja: a, en: a}, question: {ja: a, en: a}, rule: {ja: a, en: a}, why: {ja: a, en: a}, remediation: {ja: '', en: a}}\n",

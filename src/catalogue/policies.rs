@@ -8,6 +8,7 @@
 //! make the agent run a command.
 
 use crate::i18n::Text;
+use crate::yaml::{Node, Value};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -58,6 +59,9 @@ pub struct Policy {
     /// The file the policy came from (set when loading).
     #[serde(skip_deserializing, default)]
     pub file: String,
+    /// The `check:` block as written in that file (`timaudit explain` shows it).
+    #[serde(skip)]
+    pub check_text: String,
 }
 
 /// The closed set of check types. Each names files, settings and values only.
@@ -262,11 +266,41 @@ pub enum Check {
 
 impl Check {
     pub fn type_name(&self) -> String {
-        serde_yaml::to_value(self)
+        serde_json::to_value(self)
             .ok()
             .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
             .unwrap_or_default()
     }
+}
+
+/// The lines of a policy's `check:` value as written in its file, without
+/// their common indentation.
+fn check_text(text: &str, policy: &Node) -> String {
+    let Value::Map(entries) = &policy.value else {
+        return String::new();
+    };
+    let Some((_, check)) = entries.iter().find(|(k, _)| k.as_str() == Some("check")) else {
+        return String::new();
+    };
+    let indent = check.pos.column - 1;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(check.pos.line - 1) {
+        if i + 1 == check.pos.line {
+            // The value's first line, from its column (after `check:` when
+            // written on the same line).
+            out.push(line.chars().skip(indent).collect::<String>());
+            continue;
+        }
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() && spaces < indent {
+            break;
+        }
+        out.push(line.get(indent..).unwrap_or("").to_string());
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
 }
 
 pub struct Policies {
@@ -279,17 +313,34 @@ impl Policies {
         let mut all = Vec::new();
         let mut problems = Vec::new();
         for (name, text) in files {
-            match serde_yaml::from_str::<Vec<Policy>>(text) {
-                Ok(v) => {
-                    for mut p in v {
+            // The same span-aware YAML stack as the profile (aliases and
+            // nesting bounded); each policy is decoded on its own, so every
+            // broken one is reported, at the line and column of the problem.
+            let root = match crate::yaml::parse(name, text) {
+                Ok(root) => root,
+                Err(d) => {
+                    problems.push(d.to_string());
+                    continue;
+                }
+            };
+            let Value::Seq(nodes) = &root.value else {
+                problems.push(format!(
+                    "{name}:{}:{}: a list of policies (`- id: …`) expected, found {}",
+                    root.pos.line,
+                    root.pos.column,
+                    root.type_name()
+                ));
+                continue;
+            };
+            for node in nodes {
+                match crate::yaml::from_node::<Policy>(name, node) {
+                    Ok(mut p) => {
                         p.file = name.to_string();
+                        p.check_text = check_text(text, node);
                         all.push(p);
                     }
+                    Err(d) => problems.push(d.to_string()),
                 }
-                Err(e) => problems.push(match e.location() {
-                    Some(l) => format!("{name}:{}:{}: {e}", l.line(), l.column()),
-                    None => format!("{name}:1:1: {e}"),
-                }),
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -390,25 +441,106 @@ mod tests {
     fn unknown_check_types_and_fields_are_rejected_with_file_and_line() {
         let bad = "- id: LNX-X-001\n  item: ITS-01\n  platform: linux\n  title: {ja: あ, en: a}\n  description: {ja: あ, en: a}\n  remediation: {ja: あ, en: a}\n  check:\n    type: run_command\n    command: rm -rf /\n";
         let e = Policies::parse(&[("policies/x.yaml", bad)]).err().unwrap();
-        assert!(e.starts_with("policies/x.yaml:"), "{e}");
-        assert!(e.contains("run_command"), "{e}");
+        // At the unknown type's value: line 8, column 11.
+        assert!(
+            e.starts_with("policies/x.yaml:8:11: unknown variant `run_command`"),
+            "{e}"
+        );
         let bad = bad.replace(
             "type: run_command\n    command: rm -rf /",
             "type: file_present\n    files: [/x]\n    command: rm",
         );
         let e = Policies::parse(&[("policies/x.yaml", &bad)]).err().unwrap();
-        assert!(e.contains("command"), "{e}");
+        // At the unknown field's key.
+        assert!(
+            e.starts_with("policies/x.yaml:10:5: unknown field `command`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_broken_definition_points_at_its_file_line_and_column() {
+        let good = "- id: LNX-X-001\n  item: ITS-01\n  platform: linux\n  title: {ja: あ, en: a}\n  description: {ja: あ, en: a}\n  remediation: {ja: あ, en: a}\n  check:\n    type: file_present\n    files: [/x]\n";
+        assert!(Policies::parse(&[("policies/x.yaml", good)]).is_ok());
+        // A list where a text is expected, a missing title in a second
+        // policy: both reported, each at its place.
+        let bad = format!(
+            "{}{}",
+            good.replace("platform: linux", "platform: [linux]"),
+            good.replace("X-001", "X-002")
+                .replace("  title: {ja: あ, en: a}\n", "")
+        );
+        let e = Policies::parse(&[("policies/x.yaml", &bad)]).err().unwrap();
+        let lines: Vec<&str> = e.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "policies/x.yaml:3:13: invalid type: sequence, expected a string",
+                "policies/x.yaml:10:3: missing field `title`"
+            ],
+            "{e}"
+        );
+        // Inside `check:`, serde reads the block as a whole before its
+        // fields: a wrong value is reported at the block (its `type:` line),
+        // an unknown field at its key.
+        let e = Policies::parse(&[("policies/x.yaml", &good.replace("files: [/x]", "files: 3"))])
+            .err()
+            .unwrap();
+        assert_eq!(
+            e,
+            "policies/x.yaml:8:5: invalid type: integer `3`, expected a sequence"
+        );
+        // A YAML syntax error and an alias bomb stop at their line too, and
+        // a file that is not a list says so.
+        let e = Policies::parse(&[("policies/x.yaml", "- id: [x\n- y\n")])
+            .err()
+            .unwrap();
+        assert!(e.starts_with("policies/x.yaml:"), "{e}");
+        assert!(e.contains("YAML syntax error"), "{e}");
+        let bomb = crate::yaml::tests::alias_bomb();
+        let e = Policies::parse(&[(
+            "policies/x.yaml",
+            &format!("- {}", bomb.replace('\n', "\n  ")),
+        )])
+        .err()
+        .unwrap();
+        assert!(e.starts_with("policies/x.yaml:7:"), "{e}");
+        assert!(e.contains("aliases expand to too much"), "{e}");
+        let e = Policies::parse(&[("policies/x.yaml", "id: LNX-X-001\n")])
+            .err()
+            .unwrap();
+        assert!(
+            e.starts_with("policies/x.yaml:1:1: a list of policies"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn explain_shows_the_check_as_written() {
+        let p = policy("LNX-SSH-001");
+        assert_eq!(
+            p.check_text.lines().next(),
+            Some("type: sshd_setting"),
+            "{}",
+            p.check_text
+        );
+        assert!(p.check_text.contains("setting: PermitRootLogin"));
+        // Every policy's text starts with its type and ends before the next policy.
+        for p in &Policies::builtin().all {
+            let first = p.check_text.lines().next().unwrap_or("");
+            assert_eq!(first, format!("type: {}", p.check.type_name()), "{}", p.id);
+            assert!(!p.check_text.contains("- id:"), "{}", p.id);
+        }
     }
 
     #[test]
     fn no_check_type_can_carry_a_command() {
         // Every field name of every embedded check: none names something to run.
         for p in &Policies::builtin().all {
-            let v = serde_yaml::to_value(&p.check).unwrap();
-            for (k, _) in v.as_mapping().unwrap() {
-                let k = k.as_str().unwrap();
+            let v = serde_json::to_value(&p.check).unwrap();
+            for k in v.as_object().unwrap().keys() {
                 assert!(
-                    !["command", "cmd", "exec", "run", "shell", "script"].contains(&k),
+                    !["command", "cmd", "exec", "run", "shell", "script"].contains(&k.as_str()),
                     "{}: field {k}",
                     p.id
                 );

@@ -74,7 +74,7 @@ fn policy_text(p: &crate::catalogue::policies::Policy, lang: Lang) -> String {
         .map(|i| i.title.get(lang).to_string())
         .unwrap_or_default();
     let w = crate::report::words(lang);
-    let check = serde_yaml::to_string(&p.check).unwrap_or_default();
+    let check = format!("{}\n", p.check_text);
     let (item_l, file_l, check_l, platform_l) = match lang {
         crate::i18n::Lang::Ja => ("チェックリスト項目", "定義ファイル", "判定データ", "対象"),
         crate::i18n::Lang::En => ("Checklist item", "Defined in", "Check (data)", "Platform"),

@@ -7,13 +7,24 @@
 //! escaping could not run or load anything). Printable on A4, one criterion per
 //! page; statuses are told apart by text and symbol, not only by colour, so a
 //! black-and-white printout reads the same.
+//!
+//! The markup lives in askama templates next to this file
+//! (`src/report/templates/`: `report.html`, its macros `report-parts.html`, the
+//! style sheet `report.css` and the chart `radar.svg`), checked when the crate
+//! is compiled. Every `{{ value }}` in them is escaped by [`Escaper`]; this file
+//! only gathers the values (plain text, never markup) the templates print.
+//! Text from the audited system or the profile goes through the `oneline`
+//! filter as well, so control and bidi-override characters are shown, never
+//! obeyed.
 
 use super::markdown::score_text;
-use super::{Report, one_line, words};
+use super::model::ReportItem;
+use super::scope::{ScopeRow, ScopeWords};
+use super::{Report, Words, one_line, words};
 use crate::catalogue::Catalogue;
 use crate::i18n::Lang;
 use crate::model::{Evidence, EvidenceKind, Status};
-use std::fmt::Write;
+use askama::Template;
 
 /// How many evidence entries the page shows per item; report.json has them all.
 pub const EVIDENCE_SHOWN: usize = 500;
@@ -21,17 +32,38 @@ pub const EVIDENCE_SHOWN: usize = 500;
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let _ = write_escaped(&mut out, s);
     out
+}
+
+fn write_escaped<W: std::fmt::Write>(mut dest: W, s: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        let rep = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            _ => continue,
+        };
+        dest.write_str(&s[last..i])?;
+        dest.write_str(rep)?;
+        last = i + 1;
+    }
+    dest.write_str(&s[last..])
+}
+
+/// The escaper of every template ending in `.html` or `.svg` (askama.toml names
+/// it): the same five entities as [`esc`], so the page reads exactly as it did
+/// when it was written by hand (askama's own escaper writes `&#60;` for `<`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Escaper;
+
+impl askama::filters::Escaper for Escaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, dest: W, s: &str) -> std::fmt::Result {
+        write_escaped(dest, s)
+    }
 }
 
 /// Text from the audited system or the profile: control and bidi-override
@@ -40,46 +72,53 @@ pub fn untrusted(s: &str) -> String {
     esc(&one_line(s))
 }
 
+/// Template filters.
+mod filters {
+    /// `{{ x|oneline }}`: text from the audited system or the profile, with
+    /// control and bidi-override characters shown as `\n`, `\u{202e}`… (the
+    /// escaper then escapes the result).
+    #[askama::filter_fn]
+    pub fn oneline(s: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::one_line(&s.to_string()))
+    }
+}
+
+/// One piece of the checklist's own rich text: plain text or a `code` span.
+pub struct Inline {
+    pub code: bool,
+    pub text: String,
+}
+
+/// A block of the checklist's rich text: a paragraph or a bullet list.
+pub enum Block {
+    Para(Vec<Inline>),
+    List(Vec<Vec<Inline>>),
+}
+
 /// The checklist's own text (trusted, but escaped all the same): lines starting
-/// with `- ` or `・` become a list, and `code` spans are shown as code.
-pub fn rich(s: &str) -> String {
+/// with `- `, `* ` or `・` become a list, and `code` spans are shown as code.
+pub fn rich(s: &str) -> Vec<Block> {
     let inline = |t: &str| {
-        let mut out = String::new();
-        for (i, part) in t.split('`').enumerate() {
-            if i % 2 == 1 {
-                let _ = write!(out, "<code>{}</code>", esc(part));
-            } else {
-                out.push_str(&esc(part));
-            }
-        }
-        out
+        t.split('`')
+            .enumerate()
+            .filter(|(i, part)| i % 2 == 1 || !part.is_empty())
+            .map(|(i, part)| Inline {
+                code: i % 2 == 1,
+                text: part.to_string(),
+            })
+            .collect::<Vec<_>>()
     };
-    let mut out = String::new();
-    let mut in_list = false;
+    let mut out: Vec<Block> = Vec::new();
     for line in s.trim().lines().map(str::trim).filter(|l| !l.is_empty()) {
         let bullet = line
             .strip_prefix("- ")
             .or_else(|| line.strip_prefix('・'))
             .or_else(|| line.strip_prefix("* "));
-        match bullet {
-            Some(b) => {
-                if !in_list {
-                    out.push_str("<ul class=\"plain\">");
-                    in_list = true;
-                }
-                let _ = write!(out, "<li>{}</li>", inline(b.trim()));
-            }
-            None => {
-                if in_list {
-                    out.push_str("</ul>");
-                    in_list = false;
-                }
-                let _ = write!(out, "<span class=\"para\">{}</span> ", inline(line));
-            }
+        match (bullet, out.last_mut()) {
+            (Some(b), Some(Block::List(items))) => items.push(inline(b.trim())),
+            (Some(b), _) => out.push(Block::List(vec![inline(b.trim())])),
+            (None, _) => out.push(Block::Para(inline(line))),
         }
-    }
-    if in_list {
-        out.push_str("</ul>");
     }
     out
 }
@@ -97,13 +136,19 @@ pub fn symbol(s: Status) -> &'static str {
     }
 }
 
-fn badge(s: Status, lang: Lang) -> String {
-    format!(
-        "<span class=\"badge st-{}\">{} {}</span>",
-        s.code(),
-        symbol(s),
-        esc(s.label(lang))
-    )
+/// A status as the page shows it: class, symbol and word.
+pub struct Badge {
+    pub code: &'static str,
+    pub symbol: &'static str,
+    pub label: &'static str,
+}
+
+fn badge(s: Status, lang: Lang) -> Badge {
+    Badge {
+        code: s.code(),
+        symbol: symbol(s),
+        label: s.label(lang),
+    }
 }
 
 struct Ui {
@@ -232,89 +277,6 @@ fn kind_label(k: EvidenceKind, lang: Lang) -> &'static str {
     }
 }
 
-const STYLE: &str = r#"
-:root { --ink:#1a1a1a; --muted:#555; --line:#bbb; --pass:#1b7f3b; --alternative:#00695c; --partial:#a86400; --fail:#b3261e; --na:#666; --error:#6a1b9a; --unanswered:#0b57a4; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0 auto; max-width: 1100px; padding: 24px; color: var(--ink); background: #fff;
-  font-family: system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", "Yu Gothic", Meiryo, "IPAexGothic", "IPAPGothic", sans-serif;
-  font-size: 14px; line-height: 1.55; }
-h1 { font-size: 24px; margin: 0 0 8px; }
-h1, h2, h3, th { overflow-wrap: normal; word-break: keep-all; hyphens: manual; }
-h2 { font-size: 19px; border-bottom: 2px solid var(--ink); padding-bottom: 4px; margin: 28px 0 12px; }
-h3 { font-size: 15px; margin: 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-code, .mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK JP", monospace; font-size: 12px; overflow-wrap: anywhere; }
-.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 16px; }
-.meta dt { font-weight: bold; }
-.meta dd { margin: 0; overflow-wrap: anywhere; }
-.summary { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-.score-box { border: 3px solid var(--ink); padding: 12px 20px; text-align: center; min-width: 160px; }
-.score-box .value { font-size: 44px; font-weight: bold; line-height: 1.1; }
-.chart { flex: 1 1 460px; }
-.chart { margin: 0; }
-.chart svg { width: 100%; max-width: 680px; height: auto; display: block; }
-.remediation ul, .question ul { margin: 2px 0; }
-.badge { display: inline-block; padding: 1px 8px; border: 2px solid currentColor; border-radius: 4px; font-weight: bold; white-space: nowrap; }
-.st-pass { color: var(--pass); }
-.st-alternative { color: var(--alternative); border-style: solid; border-left-width: 6px; }
-.st-partial { color: var(--partial); border-style: dashed; }
-.st-fail { color: var(--fail); border-width: 3px; }
-.st-not_applicable { color: var(--na); border-style: dotted; }
-.st-error { color: var(--error); border-style: double; border-width: 4px; }
-.st-unanswered { color: var(--unanswered); border-style: dotted; }
-.item { border: 1px solid var(--line); border-left: 6px solid var(--line); padding: 10px 12px; margin: 0 0 12px; break-inside: avoid; page-break-inside: avoid; }
-.item.s-pass { border-left-color: var(--pass); }
-.item.s-alternative { border-left-color: var(--alternative); border-left-width: 10px; border-left-style: double; }
-.item.s-partial { border-left-color: var(--partial); border-left-style: dashed; }
-.item.s-fail { border-left-color: var(--fail); border-left-width: 10px; }
-.item.s-not_applicable { border-left-color: var(--na); border-left-style: dotted; }
-.item.s-error { border-left-color: var(--error); border-left-style: double; border-left-width: 10px; }
-.item.s-unanswered { border-left-color: var(--unanswered); border-left-style: dotted; }
-.item header { display: flex; gap: 12px; align-items: baseline; flex-wrap: wrap; margin-bottom: 6px; }
-.item .id { font-family: monospace; font-weight: bold; }
-.item p { margin: 4px 0; }
-.item .label { font-weight: bold; }
-.question { color: var(--muted); }
-.evidence { font-size: 12.5px; margin-top: 6px; }
-.evidence td { overflow-wrap: anywhere; }
-.evidence caption { text-align: left; }
-.note { color: var(--muted); font-size: 12.5px; }
-.warn { border: 2px solid var(--fail); padding: 8px 12px; }
-.answered { color: var(--muted); font-size: 12.5px; }
-table.scope th { white-space: nowrap; width: 1%; }
-table.scores td:first-child { word-break: keep-all; overflow-wrap: normal; }
-table.scope td { overflow-wrap: anywhere; }
-.approval { margin-top: 28px; break-inside: avoid; page-break-inside: avoid; }
-.approval table { width: auto; min-width: 60%; }
-.approval td { min-width: 9em; height: 2.6em; }
-.approval td.seal { width: 6em; }
-ul.plain { padding-left: 20px; margin: 4px 0; }
-nav ol { columns: 2; margin: 4px 0; }
-section.criterion { break-before: page; page-break-before: always; }
-footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 6px; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  h1 { font-size: 17pt; }
-  h2 { font-size: 14pt; }
-  h3 { font-size: 11pt; }
-  code, .mono, .evidence, .note, .answered, footer { font-size: 9pt; }
-  nav { display: none; }
-  a { color: inherit; text-decoration: none; }
-  .summary { display: block; }
-  .score-box { display: inline-block; }
-  /* The chart fills the text width (186 mm, 780 units): its 16-unit labels
-     print at about 10.8 pt, its 14.5-unit lines at 9.8 pt, ring numbers at 9.1 pt. */
-  .chart svg { width: 100%; max-width: none; }
-  table.scores th { font-size: 9pt; }
-  table.scores { break-inside: avoid; page-break-inside: avoid; }
-}
-"#;
-
 /// Wraps a label at `width` display columns, between words where there are
 /// spaces (English) and between characters otherwise (Japanese).
 pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
@@ -368,215 +330,472 @@ pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The radar chart of the criteria's scores as a hand-written SVG.
-/// `None` scores (every item not applicable) are drawn at the centre and labelled
-/// "—".
-pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String {
-    let (w, h) = (780.0_f64, 470.0_f64);
-    let (cx, cy, r) = (390.0_f64, 240.0_f64, 150.0_f64);
-    let n = points.len().max(3);
-    let at = |i: usize, v: f64| {
-        let a = -std::f64::consts::FRAC_PI_2 + (i as f64) * std::f64::consts::TAU / n as f64;
-        (cx + r * v * a.cos(), cy + r * v * a.sin())
-    };
-    let title = ui(lang).chart_title;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"radar-title\" class=\"radar\">\
-<title id=\"radar-title\">{}</title>",
-        esc(title)
-    );
-    // Grid: rings at 20 % steps and the axes.
-    for ring in 1..=5 {
-        let v = ring as f64 / 5.0;
-        let pts: Vec<String> = (0..n)
-            .map(|i| {
-                let (x, y) = at(i, v);
-                format!("{x:.1},{y:.1}")
+/// The radar chart of the criteria's scores, drawn by `templates/radar.svg`.
+#[derive(Template)]
+#[template(path = "radar.svg")]
+pub struct Radar {
+    title: &'static str,
+    width: f64,
+    height: f64,
+    cx: f64,
+    cy: f64,
+    /// Rings at 20 % steps: points, stroke width, where the number goes, the number.
+    rings: Vec<Ring>,
+    /// The end of each axis.
+    axes: Vec<(String, String)>,
+    scores: String,
+    /// Each score's point and whether it was scored (hollow when not).
+    dots: Vec<(String, String, bool)>,
+    labels: Vec<RadarLabel>,
+}
+
+struct Ring {
+    points: String,
+    stroke: &'static str,
+    x: String,
+    y: String,
+    value: usize,
+}
+
+struct RadarLabel {
+    x: String,
+    y: String,
+    anchor: &'static str,
+    id: String,
+    score: String,
+    lines: Vec<String>,
+}
+
+fn num(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+impl Radar {
+    /// `None` scores (every item not applicable) are drawn at the centre and
+    /// labelled "—".
+    pub fn new(points: &[(String, String, Option<f64>)], lang: Lang) -> Radar {
+        let (width, height) = (780.0_f64, 470.0_f64);
+        let (cx, cy, r) = (390.0_f64, 240.0_f64, 150.0_f64);
+        let n = points.len().max(3);
+        let at = |i: usize, v: f64| {
+            let a = -std::f64::consts::FRAC_PI_2 + (i as f64) * std::f64::consts::TAU / n as f64;
+            (cx + r * v * a.cos(), cy + r * v * a.sin())
+        };
+        let polygon = |pts: &[(f64, f64)]| {
+            pts.iter()
+                .map(|(x, y)| format!("{x:.1},{y:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let rings = (1..=5)
+            .map(|ring| {
+                let v = ring as f64 / 5.0;
+                let pts: Vec<_> = (0..n).map(|i| at(i, v)).collect();
+                let (_, y) = at(0, v);
+                Ring {
+                    points: polygon(&pts),
+                    stroke: if ring == 5 { "1.5" } else { "0.7" },
+                    x: num(cx + 3.0),
+                    y: num(y + 14.0),
+                    value: ring * 20,
+                }
             })
             .collect();
-        let _ = write!(
-            s,
-            "<polygon points=\"{}\" fill=\"none\" stroke=\"#999\" stroke-width=\"{}\"/>",
-            pts.join(" "),
-            if ring == 5 { "1.5" } else { "0.7" }
-        );
-        let (_, y) = at(0, v);
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13.5\" fill=\"#555\">{}</text>",
-            cx + 3.0,
-            y + 14.0,
-            ring * 20
-        );
+        let axes = (0..n)
+            .map(|i| {
+                let (x, y) = at(i, 1.0);
+                (num(x), num(y))
+            })
+            .collect();
+        let data: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let v = points.get(i).and_then(|p| p.2).unwrap_or(0.0);
+                at(i, (v / 100.0).clamp(0.0, 1.0))
+            })
+            .collect();
+        let dots = data
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| (num(*x), num(*y), points.get(i).and_then(|p| p.2).is_some()))
+            .collect();
+        let labels = points
+            .iter()
+            .enumerate()
+            .map(|(i, (id, name, score))| {
+                let (x, y) = at(i, 1.13);
+                let anchor = if (x - cx).abs() < 1.0 {
+                    "middle"
+                } else if x > cx {
+                    "start"
+                } else {
+                    "end"
+                };
+                let lines: Vec<String> = wrap_words(name, 28)
+                    .iter()
+                    .map(|l| l.trim().to_string())
+                    .collect();
+                let height = 18.0 * (lines.len() as f64);
+                let dy = if y < cy - 1.0 { -height } else { 4.0 };
+                RadarLabel {
+                    x: num(x),
+                    y: num(y + dy),
+                    anchor,
+                    id: id.clone(),
+                    score: score_text(*score),
+                    lines,
+                }
+            })
+            .collect();
+        Radar {
+            title: ui(lang).chart_title,
+            width,
+            height,
+            cx,
+            cy,
+            rings,
+            axes,
+            scores: polygon(&data),
+            dots,
+            labels,
+        }
     }
-    for i in 0..n {
-        let (x, y) = at(i, 1.0);
-        let _ = write!(
-            s,
-            "<line x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#999\" stroke-width=\"0.7\"/>"
-        );
+}
+
+/// The radar chart as SVG markup (see [`Radar`]).
+pub fn radar_svg(points: &[(String, String, Option<f64>)], lang: Lang) -> String {
+    Radar::new(points, lang).render().unwrap_or_default()
+}
+
+/// One line of the header's list: a label and what follows it.
+enum MetaValue {
+    /// Text from the report (printed through `oneline`).
+    Text(String),
+    /// A host: its label, kind and root.
+    Host {
+        label: String,
+        kind: String,
+        root: String,
+    },
+    /// The certification timeline.
+    Timeline {
+        certified_on: String,
+        expires_on: String,
+        next_report: String,
+        state: TimelineState,
+    },
+}
+
+enum TimelineState {
+    Expired,
+    RenewalDue(String),
+    DaysLeft(i64),
+}
+
+/// One piece of an evidence row's "where" or "details" cell.
+enum Piece {
+    /// A path, with its line when there is one.
+    Path(String, Option<usize>),
+    /// The exact bytes of a non-UTF-8 name.
+    Base64(String),
+    /// Code: a principal or a configuration excerpt.
+    Code(String),
+    /// An asset from the register.
+    Asset(String),
+    /// Plain text: a detail or a date.
+    Text(String),
+    Sha256(String),
+}
+
+struct EvidenceRow {
+    kind: &'static str,
+    location: Vec<Piece>,
+    about: Vec<Piece>,
+}
+
+struct EvidenceTable {
+    total: usize,
+    rows: Vec<EvidenceRow>,
+    /// How many are not shown.
+    more: usize,
+}
+
+fn evidence_table(ev: &[Evidence<String>], lang: Lang) -> Option<EvidenceTable> {
+    if ev.is_empty() {
+        return None;
     }
-    // The scores.
-    let data: Vec<(f64, f64)> = (0..n)
-        .map(|i| {
-            let v = points.get(i).and_then(|p| p.2).unwrap_or(0.0);
-            at(i, (v / 100.0).clamp(0.0, 1.0))
+    let rows = ev
+        .iter()
+        .take(EVIDENCE_SHOWN)
+        .map(|e| {
+            let mut location = Vec::new();
+            if let Some(p) = &e.path {
+                location.push(Piece::Path(p.clone(), e.line));
+            }
+            if let Some(b) = &e.path_b64 {
+                location.push(Piece::Base64(b.clone()));
+            }
+            if let Some(p) = &e.principal {
+                location.push(Piece::Code(p.clone()));
+            }
+            if let Some(a) = &e.asset {
+                location.push(Piece::Asset(a.clone()));
+            }
+            let mut about = Vec::new();
+            if let Some(x) = &e.excerpt {
+                about.push(Piece::Code(x.clone()));
+            }
+            if let Some(d) = &e.detail {
+                about.push(Piece::Text(d.clone()));
+            }
+            if let Some(d) = &e.date {
+                about.push(Piece::Text(d.clone()));
+            }
+            if let Some(h) = &e.sha256 {
+                about.push(Piece::Sha256(h.clone()));
+            }
+            EvidenceRow {
+                kind: kind_label(e.kind, lang),
+                location,
+                about,
+            }
         })
         .collect();
-    let pts: Vec<String> = data.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-    let _ = write!(
-        s,
-        "<polygon class=\"scores\" points=\"{}\" fill=\"#1b5fa8\" fill-opacity=\"0.25\" stroke=\"#1b5fa8\" stroke-width=\"2.5\"/>",
-        pts.join(" ")
-    );
-    for (i, (x, y)) in data.iter().enumerate() {
-        let scored = points.get(i).and_then(|p| p.2).is_some();
-        let _ = write!(
-            s,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{}\" stroke=\"#1b5fa8\" stroke-width=\"2\"/>",
-            if scored { "#1b5fa8" } else { "#fff" }
-        );
+    Some(EvidenceTable {
+        total: ev.len(),
+        rows,
+        more: ev.len().saturating_sub(EVIDENCE_SHOWN),
+    })
+}
+
+/// One checklist item as the page shows it.
+struct ItemView<'a> {
+    it: &'a ReportItem,
+    title: &'a str,
+    badge: Badge,
+    /// The question and its source label.
+    question: Option<(Vec<Block>, &'static str)>,
+    answered: Option<String>,
+    evidence: Option<EvidenceTable>,
+    /// The computed status, the word after "computed", its reason and evidence.
+    computed: Option<(Badge, &'static str, String, Option<EvidenceTable>)>,
+    remediation: Option<Vec<Block>>,
+}
+
+fn item_view<'a>(it: &'a ReportItem, cat: &Catalogue, lang: Lang) -> ItemView<'a> {
+    let w = words(lang);
+    ItemView {
+        it,
+        title: it.title.get(lang),
+        badge: badge(it.status, lang),
+        question: cat
+            .item(&it.id)
+            .map(|def| (rich(def.question.get(lang)), def.source.label(lang))),
+        answered: it
+            .answer
+            .as_ref()
+            .and_then(|a| super::scope::answer_line(a, lang)),
+        evidence: evidence_table(&it.evidence, lang),
+        computed: it.computed_status.map(|cs| {
+            (
+                badge(cs, lang),
+                if it.waived { w.waived } else { w.for_reference },
+                it.computed_reason.clone().unwrap_or_default(),
+                it.computed_evidence
+                    .as_deref()
+                    .and_then(|ce| evidence_table(ce, lang)),
+            )
+        }),
+        remediation: (!it.status.needs_no_fix()).then(|| rich(it.remediation.get(lang))),
     }
-    // Labels outside the outer ring.
-    for (i, (id, name, score)) in points.iter().enumerate() {
-        let (x, y) = at(i, 1.13);
-        let anchor = if (x - cx).abs() < 1.0 {
-            "middle"
-        } else if x > cx {
-            "start"
-        } else {
-            "end"
-        };
-        let lines = wrap_words(name, 28);
-        let height = 18.0 * (lines.len() as f64);
-        let dy = if y < cy - 1.0 { -height } else { 4.0 };
-        let _ = write!(
-            s,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"16\"><tspan font-weight=\"bold\">{} {}</tspan>",
-            y + dy,
-            esc(id),
-            esc(&score_text(*score)),
-        );
-        for l in lines {
-            let _ = write!(
-                s,
-                "<tspan x=\"{x:.1}\" dy=\"17\" font-size=\"14.5\" fill=\"#333\">{}</tspan>",
-                esc(l.trim())
-            );
-        }
-        s.push_str("</text>");
+}
+
+/// A section of the checklist form: one criterion (one printed page).
+struct Section<'a> {
+    /// `None` for items of a criterion this version does not know.
+    id: Option<&'a str>,
+    title: &'a str,
+    score: String,
+    items: Vec<ItemView<'a>>,
+}
+
+struct CriterionRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    score: Option<String>,
+    counts: Vec<usize>,
+}
+
+/// A list of protected files in "changes since the last audit".
+struct FileList {
+    title: &'static str,
+    /// Path, asset, what changed.
+    files: Vec<(String, Option<String>, Option<String>)>,
+}
+
+struct ChangesView<'a> {
+    title: &'static str,
+    previous: &'static str,
+    baseline_audit_date: String,
+    /// The earlier company name the baseline was made under (organization.previous_names).
+    renamed: Option<String>,
+    no_change: &'static str,
+    before: &'static str,
+    now: &'static str,
+    /// ID, title, old and new status.
+    items: Vec<(&'a str, &'a str, Badge, Badge)>,
+    files_compared: bool,
+    not_compared: &'static str,
+    files_note: Option<&'a str>,
+    lists: Vec<FileList>,
+}
+
+fn changes_view<'a>(
+    ch: &'a crate::changes::Changes,
+    cat: &'a Catalogue,
+    lang: Lang,
+) -> ChangesView<'a> {
+    let ja = lang == Lang::Ja;
+    let t = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let list = |title, list: &[crate::changes::files::FileChange]| FileList {
+        title,
+        files: list
+            .iter()
+            .map(|c| {
+                (
+                    c.path.clone(),
+                    c.asset.clone(),
+                    (!c.what.is_empty()).then(|| crate::changes::diff::what_text(c, lang)),
+                )
+            })
+            .collect(),
+    };
+    ChangesView {
+        title: t("前回の監査からの変化", "Changes since the last audit"),
+        previous: t("前回", "previous audit"),
+        baseline_audit_date: ch.baseline_audit_date.to_string(),
+        renamed: ch.renamed_from.as_ref().map(|old| {
+            crate::tr!(
+                "前回の監査は旧社名 {old} で行われました（organization.previous_names）。",
+                "The last audit was under the earlier name {old} (organization.previous_names)."
+            )
+            .get(lang)
+            .to_string()
+        }),
+        no_change: t(
+            "判定が変わった項目はありません。",
+            "No item changed status.",
+        ),
+        before: t("前回", "Before"),
+        now: t("今回", "Now"),
+        items: ch
+            .items
+            .iter()
+            .map(|c| {
+                let title = cat.item(&c.id).map(|i| i.title.get(lang)).unwrap_or("");
+                (c.id.as_str(), title, badge(c.old, lang), badge(c.new, lang))
+            })
+            .collect(),
+        files_compared: ch.files_compared,
+        not_compared: t(
+            "保護対象ファイルは比較できませんでした",
+            "Protected files were not compared",
+        ),
+        files_note: ch.files_note.as_deref(),
+        lists: vec![
+            list(
+                t("追加された保護対象ファイル", "Protected files added"),
+                &ch.added,
+            ),
+            list(
+                t("削除された保護対象ファイル", "Protected files removed"),
+                &ch.removed,
+            ),
+            list(
+                t("変更された保護対象ファイル", "Protected files changed"),
+                &ch.changed,
+            ),
+        ],
     }
-    s.push_str("</svg>");
-    s
+}
+
+/// The whole page (`templates/report.html`).
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    lang: &'static str,
+    r: &'a Report,
+    w: &'static Words,
+    u: &'static Ui,
+    sw: &'static ScopeWords,
+    meta: Vec<(&'static str, MetaValue)>,
+    overall: String,
+    radar: String,
+    /// Symbol and word of every status, for the heads of the count columns.
+    statuses: Vec<(&'static str, &'static str)>,
+    criteria: Vec<CriterionRow<'a>>,
+    totals: Vec<usize>,
+    changes_title: &'static str,
+    changes: Option<ChangesView<'a>>,
+    /// ID and title of every criterion, for the contents.
+    contents: Vec<(&'a str, &'a str)>,
+    sections: Vec<Section<'a>>,
+    /// Inventory and coverage counts with their labels.
+    counts: Vec<(&'static str, u64)>,
+    scope: Vec<ScopeRow>,
+    /// Prepared by / approved by: label, who, when.
+    approval: Vec<(&'static str, Option<String>, Option<String>)>,
 }
 
 pub fn render(r: &Report, lang: Lang) -> String {
     let w = words(lang);
     let u = ui(lang);
     let cat = Catalogue::builtin();
-    let mut o = String::with_capacity(64 * 1024);
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta name=\"generator\" content=\"{} {}\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        lang.code(),
-        esc(&r.tool.name),
-        esc(&r.tool.version),
-        esc(w.title),
-        untrusted(&r.organization.name),
-    );
 
-    // Header: who, where, when.
-    let _ = writeln!(
-        o,
-        "<header>\n<h1>{}</h1>\n<dl class=\"meta\">",
-        esc(w.title)
-    );
-    let mut meta = |k: &str, v: String| {
-        let _ = writeln!(o, "<dt>{}</dt><dd>{v}</dd>", esc(k));
-    };
-    meta(w.organization, untrusted(&r.organization.name));
+    let mut meta = vec![(w.organization, MetaValue::Text(r.organization.name.clone()))];
     if let Some(b) = &r.organization.certification_body {
-        meta(u.body, untrusted(b));
+        meta.push((u.body, MetaValue::Text(b.clone())));
     }
     if let Some(id) = &r.organization.certificate_id {
-        meta(u.certificate, untrusted(id));
+        meta.push((u.certificate, MetaValue::Text(id.clone())));
     }
-    meta(w.audit_date, esc(&r.audit_date.to_string()));
-    meta(w.generated, untrusted(&r.generated_at));
+    meta.push((w.audit_date, MetaValue::Text(r.audit_date.to_string())));
+    meta.push((w.generated, MetaValue::Text(r.generated_at.clone())));
     for h in &r.hosts {
-        meta(
+        meta.push((
             w.hosts,
-            format!(
-                "{} <span class=\"note\">({}, root <code>{}</code>)</span>",
-                untrusted(crate::collect::host_label(&h.name).get(lang)),
-                untrusted(&h.kind),
-                untrusted(&h.root)
-            ),
-        );
+            MetaValue::Host {
+                label: crate::collect::host_label(&h.name).get(lang).to_string(),
+                kind: h.kind.clone(),
+                root: h.root.clone(),
+            },
+        ));
     }
-    meta(
+    meta.push((
         u.checklist,
-        format!(
-            "{} {}",
-            untrusted(&r.checklist.id),
-            untrusted(&r.checklist.version)
-        ),
-    );
-    meta(
+        MetaValue::Text(format!("{} {}", r.checklist.id, r.checklist.version)),
+    ));
+    meta.push((
         u.tool,
-        format!("{} {}", untrusted(&r.tool.name), untrusted(&r.tool.version)),
-    );
+        MetaValue::Text(format!("{} {}", r.tool.name, r.tool.version)),
+    ));
     if let Some(t) = &r.timeline {
-        let mut v = format!(
-            "{} {} / {} {} / {} {}",
-            esc(w.certified_on),
-            t.certified_on,
-            esc(w.expires_on),
-            t.expires_on,
-            esc(w.next_report),
-            t.next_periodic_report_due
-        );
-        if t.expired {
-            let _ = write!(
-                v,
-                " <strong class=\"st-fail\">✖ {}</strong>",
-                esc(u.expired)
-            );
-        } else if t.renewal_due {
-            let _ = write!(
-                v,
-                " <strong class=\"st-partial\">⚠ {}</strong>",
-                esc(&t.next_step(lang))
-            );
-        } else {
-            let _ = write!(
-                v,
-                " <span class=\"note\">({} {})</span>",
-                t.days_to_periodic_report,
-                esc(u.days_left)
-            );
-        }
-        meta(w.timeline, v);
+        meta.push((
+            w.timeline,
+            MetaValue::Timeline {
+                certified_on: t.certified_on.to_string(),
+                expires_on: t.expires_on.to_string(),
+                next_report: t.next_periodic_report_due.to_string(),
+                state: if t.expired {
+                    TimelineState::Expired
+                } else if t.renewal_due {
+                    TimelineState::RenewalDue(t.next_step(lang))
+                } else {
+                    TimelineState::DaysLeft(t.days_to_periodic_report)
+                },
+            },
+        ));
     }
-    let _ = writeln!(o, "</dl>\n</header>");
 
-    // Summary: overall score, radar chart, counts per criterion.
-    let _ = writeln!(
-        o,
-        "<section class=\"summary-section\">\n<h2>{}</h2>\n<div class=\"summary\">",
-        esc(w.score)
-    );
-    let _ = writeln!(
-        o,
-        "<div class=\"score-box\"><div>{}</div><div class=\"value\" id=\"overall-score\">{}</div><div class=\"note\">/ 100</div></div>",
-        esc(w.score),
-        esc(&score_text(r.summary.score))
-    );
     let points: Vec<(String, String, Option<f64>)> = r
         .summary
         .criteria
@@ -589,539 +808,362 @@ pub fn render(r: &Report, lang: Lang) -> String {
             (c.id.clone(), name, c.score)
         })
         .collect();
-    let _ = writeln!(
-        o,
-        "<figure class=\"chart\">{}</figure>",
-        radar_svg(&points, lang)
-    );
-    let _ = writeln!(o, "</div>");
-    let _ = write!(
-        o,
-        "<table class=\"scores\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th>",
-        esc(w.criterion),
-        esc(w.score)
-    );
-    for s in Status::ALL {
-        let _ = write!(
-            o,
-            "<th class=\"num\">{} {}</th>",
-            symbol(s),
-            esc(s.label(lang))
-        );
-    }
-    let _ = writeln!(o, "</tr></thead>\n<tbody>");
-    for c in &r.summary.criteria {
-        let name = cat
-            .criterion(&c.id)
-            .map(|x| x.title.get(lang))
-            .unwrap_or("");
-        let _ = write!(
-            o,
-            "<tr><td><a href=\"#crit-{id}\">{id} {}</a></td><td class=\"num\">{}</td>",
-            esc(name),
-            match c.score {
-                Some(_) => esc(&score_text(c.score)),
-                None => format!("— <span class=\"note\">{}</span>", esc(u.not_scored)),
-            },
-            id = untrusted(&c.id),
-        );
-        for s in Status::ALL {
-            let _ = write!(
-                o,
-                "<td class=\"num\">{}</td>",
-                c.counts.get(&s).copied().unwrap_or(0)
-            );
-        }
-        let _ = writeln!(o, "</tr>");
-    }
-    let _ = write!(
-        o,
-        "<tr><th>{}</th><th class=\"num\">{}</th>",
-        esc(u.total),
-        esc(&score_text(r.summary.score))
-    );
-    for s in Status::ALL {
-        let _ = write!(
-            o,
-            "<th class=\"num\">{}</th>",
-            r.summary.counts.get(&s).copied().unwrap_or(0)
-        );
-    }
-    let _ = writeln!(o, "</tr>\n</tbody></table>");
-    if !r.warnings.is_empty() {
-        let _ = writeln!(
-            o,
-            "<p class=\"warn\">⚠ {}: {} — <a href=\"#warnings\">{}</a></p>",
-            esc(w.warnings),
-            r.warnings.len(),
-            esc(w.warnings)
-        );
-    }
-    let _ = writeln!(o, "<nav><strong>{}</strong><ol>", esc(u.contents));
-    if r.changes.is_some() {
-        let t = if lang == Lang::Ja {
-            "前回の監査からの変化"
-        } else {
-            "Changes since the last audit"
-        };
-        let _ = writeln!(o, "<li><a href=\"#changes\">{}</a></li>", esc(t));
-    }
-    for c in &cat.criteria {
-        let _ = writeln!(
-            o,
-            "<li><a href=\"#crit-{id}\">{id} {}</a></li>",
-            esc(c.title.get(lang)),
-            id = esc(&c.id)
-        );
-    }
-    let _ = writeln!(
-        o,
-        "<li><a href=\"#coverage\">{}</a></li><li><a href=\"#approval\">{}</a></li><li><a href=\"#warnings\">{}</a></li></ol></nav>\n</section>",
-        esc(w.coverage),
-        esc(super::scope::scope_words(lang).approval),
-        esc(w.warnings)
-    );
+    let criteria = r
+        .summary
+        .criteria
+        .iter()
+        .map(|c| CriterionRow {
+            id: &c.id,
+            name: cat
+                .criterion(&c.id)
+                .map(|x| x.title.get(lang))
+                .unwrap_or(""),
+            score: c.score.map(|s| score_text(Some(s))),
+            counts: Status::ALL
+                .iter()
+                .map(|s| c.counts.get(s).copied().unwrap_or(0))
+                .collect(),
+        })
+        .collect();
 
-    if let Some(ch) = &r.changes {
-        changes(&mut o, ch, cat, lang);
-    }
-
-    // The checklist form: one section (printed page) per criterion.
-    for c in &cat.criteria {
-        let score = r
-            .summary
-            .criteria
-            .iter()
-            .find(|x| x.id == c.id)
-            .and_then(|x| x.score);
-        let _ = writeln!(
-            o,
-            "<section class=\"criterion\" id=\"crit-{id}\">\n<h2>{id} {} <span class=\"note\">— {} {}</span></h2>",
-            esc(c.title.get(lang)),
-            esc(w.score),
-            esc(&score_text(score)),
-            id = esc(&c.id)
-        );
-        for it in r.items.iter().filter(|i| i.criterion == c.id) {
-            item(&mut o, it, cat, lang);
-        }
-        let _ = writeln!(o, "</section>");
-    }
+    let mut sections: Vec<Section> = cat
+        .criteria
+        .iter()
+        .map(|c| Section {
+            id: Some(&c.id),
+            title: c.title.get(lang),
+            score: score_text(
+                r.summary
+                    .criteria
+                    .iter()
+                    .find(|x| x.id == c.id)
+                    .and_then(|x| x.score),
+            ),
+            items: r
+                .items
+                .iter()
+                .filter(|i| i.criterion == c.id)
+                .map(|it| item_view(it, cat, lang))
+                .collect(),
+        })
+        .collect();
     // Items of a criterion this version does not know (a report from a newer checklist).
     let unknown: Vec<_> = r
         .items
         .iter()
         .filter(|i| cat.criterion(&i.criterion).is_none())
+        .map(|it| item_view(it, cat, lang))
         .collect();
     if !unknown.is_empty() {
-        let _ = writeln!(
-            o,
-            "<section class=\"criterion\" id=\"crit-other\">\n<h2>—</h2>"
-        );
-        for it in unknown {
-            item(&mut o, it, cat, lang);
-        }
-        let _ = writeln!(o, "</section>");
+        sections.push(Section {
+            id: None,
+            title: "",
+            score: String::new(),
+            items: unknown,
+        });
     }
 
-    coverage(&mut o, r, lang);
-    approval(&mut o, r, lang);
-
-    let _ = writeln!(o, "<section id=\"warnings\">\n<h2>{}</h2>", esc(w.warnings));
-    if r.warnings.is_empty() {
-        let _ = writeln!(o, "<p>{}</p>", esc(u.no_warnings));
-    } else {
-        let _ = writeln!(o, "<ul class=\"plain\">");
-        for x in &r.warnings {
-            let _ = writeln!(o, "<li>{}</li>", untrusted(x));
-        }
-        let _ = writeln!(o, "</ul>");
-    }
-    let _ = writeln!(
-        o,
-        "</section>\n<footer>{} {} — {} {} — {}</footer>\n</body>\n</html>",
-        untrusted(&r.tool.name),
-        untrusted(&r.tool.version),
-        esc(w.generated),
-        untrusted(&r.generated_at),
-        untrusted(&r.organization.name)
-    );
-    o
-}
-
-fn item(o: &mut String, it: &super::model::ReportItem, cat: &Catalogue, lang: Lang) {
-    let w = words(lang);
-    let u = ui(lang);
-    let _ = writeln!(
-        o,
-        "<article class=\"item s-{}\" id=\"item-{id}\">\n<header><span class=\"id\">{id}</span><h3>{}</h3>{}{}</header>",
-        it.status.code(),
-        esc(it.title.get(lang)),
-        badge(it.status, lang),
-        if it.waived {
-            format!(" <span class=\"badge\">{}</span>", esc(w.waived))
-        } else {
-            String::new()
-        },
-        id = untrusted(&it.id),
-    );
-    if let Some(def) = cat.item(&it.id) {
-        let _ = writeln!(
-            o,
-            "<div class=\"question\">{} <span class=\"note\">({}: {})</span></div>",
-            rich(def.question.get(lang)),
-            esc(w.source),
-            esc(def.source.label(lang))
-        );
-    }
-    let _ = writeln!(
-        o,
-        "<p><span class=\"label\">{}:</span> {}</p>",
-        esc(w.reason),
-        if it.reason.is_empty() {
-            "—".to_string()
-        } else {
-            untrusted(&it.reason)
-        }
-    );
-    if let Some(d) = it.waiver_expired_on {
-        let _ = writeln!(
-            o,
-            "<p class=\"st-partial\">⚠ {} ({d})</p>",
-            esc(u.waiver_expired)
-        );
-    }
-    if let Some(line) = it
-        .answer
-        .as_ref()
-        .and_then(|a| super::scope::answer_line(a, lang))
-    {
-        let _ = writeln!(o, "<p class=\"answered\">{}</p>", untrusted(&line));
-    }
-    evidence_table(o, &it.evidence, lang);
-    if let Some(cs) = it.computed_status {
-        let _ = writeln!(
-            o,
-            "<p><span class=\"label\">{} ({}):</span> {} {}</p>",
-            esc(w.computed),
-            esc(if it.waived { w.waived } else { w.for_reference }),
-            badge(cs, lang),
-            it.computed_reason
-                .as_deref()
-                .map(untrusted)
-                .unwrap_or_default()
-        );
-        if let Some(ce) = &it.computed_evidence {
-            evidence_table(o, ce, lang);
-        }
-    }
-    if !it.status.needs_no_fix() {
-        let _ = writeln!(
-            o,
-            "<div class=\"remediation\"><span class=\"label\">{}:</span> {}</div>",
-            esc(w.remediation),
-            rich(it.remediation.get(lang))
-        );
-    }
-    let _ = writeln!(o, "</article>");
-}
-
-fn evidence_table(o: &mut String, ev: &[Evidence<String>], lang: Lang) {
-    if ev.is_empty() {
-        return;
-    }
-    let w = words(lang);
-    let u = ui(lang);
-    let _ = writeln!(
-        o,
-        "<table class=\"evidence\"><caption class=\"label\">{} ({})</caption>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        esc(w.evidence),
-        ev.len(),
-        esc(u.kind),
-        esc(u.location),
-        esc(u.about)
-    );
-    for e in ev.iter().take(EVIDENCE_SHOWN) {
-        let mut loc = Vec::new();
-        if let Some(p) = &e.path {
-            let mut s = format!("<code>{}</code>", untrusted(p));
-            if let Some(l) = e.line {
-                let _ = write!(s, ":{l}");
-            }
-            loc.push(s);
-        }
-        if let Some(b) = &e.path_b64 {
-            loc.push(format!(
-                "<span class=\"note\">base64: <code>{}</code></span>",
-                untrusted(b)
-            ));
-        }
-        if let Some(p) = &e.principal {
-            loc.push(format!("<code>{}</code>", untrusted(p)));
-        }
-        if let Some(a) = &e.asset {
-            loc.push(format!("[{}]", untrusted(a)));
-        }
-        let mut about = Vec::new();
-        if let Some(x) = &e.excerpt {
-            about.push(format!("<code>{}</code>", untrusted(x)));
-        }
-        if let Some(d) = &e.detail {
-            about.push(untrusted(d));
-        }
-        if let Some(d) = &e.date {
-            about.push(untrusted(d));
-        }
-        if let Some(h) = &e.sha256 {
-            about.push(format!(
-                "<span class=\"note\">sha256 <code>{}</code></span>",
-                untrusted(h)
-            ));
-        }
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(kind_label(e.kind, lang)),
-            loc.join("<br>"),
-            about.join("<br>")
-        );
-    }
-    let _ = writeln!(o, "</tbody></table>");
-    if ev.len() > EVIDENCE_SHOWN {
-        let _ = writeln!(
-            o,
-            "<p class=\"note\">… {} {}</p>",
-            ev.len() - EVIDENCE_SHOWN,
-            esc(u.more)
-        );
-    }
-}
-
-fn coverage(o: &mut String, r: &Report, lang: Lang) {
-    let w = words(lang);
-    let u = ui(lang);
-    let inv = &r.inventory;
-    let cov = &r.coverage;
-    let _ = writeln!(
-        o,
-        "<section id=\"coverage\">\n<h2>{}</h2>\n<table class=\"inventory\"><tbody>",
-        esc(w.coverage)
-    );
-    for (label, v) in
-        u.inventory
-            .iter()
-            .zip([inv.files, inv.bytes, inv.protected, inv.marked, inv.hashed])
-    {
-        let _ = writeln!(
-            o,
-            "<tr><th>{}</th><td class=\"num\">{v}</td></tr>",
-            esc(label)
-        );
-    }
-    for (label, v) in u
-        .coverage_counts
+    let (inv, cov) = (&r.inventory, &r.coverage);
+    let counts = u
+        .inventory
         .iter()
-        .zip([cov.vanished, cov.loops, cov.skipped_special])
-    {
-        let _ = writeln!(
-            o,
-            "<tr><th>{}</th><td class=\"num\">{v}</td></tr>",
-            esc(label)
-        );
-    }
-    let _ = writeln!(o, "</tbody></table>");
-    scope_table(o, r, lang);
-    if cov.unreadable.is_empty() {
-        let _ = writeln!(o, "<p>{}</p>", esc(u.nothing_missed));
-    } else {
-        let _ = writeln!(
-            o,
-            "<h3>{} ({})</h3>\n<ul class=\"plain\">",
-            esc(u.unreadable),
-            cov.unreadable.len()
-        );
-        for x in &cov.unreadable {
-            let _ = writeln!(
-                o,
-                "<li><code>{}</code>: {}</li>",
-                untrusted(&x.path),
-                untrusted(&x.error)
-            );
-        }
-        let _ = writeln!(o, "</ul>");
-    }
-    let _ = writeln!(o, "</section>");
-}
-
-/// What was audited: root, shares, paths walked, hosts, evidence folders, the
-/// tool and the digest of its definitions.
-fn scope_table(o: &mut String, r: &Report, lang: Lang) {
-    let sw = super::scope::scope_words(lang);
-    let _ = writeln!(o, "<table class=\"scope\"><tbody>");
-    for row in super::scope::rows(&r.scope, lang) {
-        let v = if row.values.is_empty() {
-            esc(sw.none)
-        } else {
-            row.values
+        .zip([inv.files, inv.bytes, inv.protected, inv.marked, inv.hashed])
+        .chain(
+            u.coverage_counts
                 .iter()
-                .map(|x| {
-                    if row.code {
-                        format!("<code>{}</code>", untrusted(x))
-                    } else {
-                        untrusted(x)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("<br>")
-        };
-        let _ = writeln!(o, "<tr><th>{}</th><td>{v}</td></tr>", esc(row.label));
-    }
-    let _ = writeln!(o, "</tbody></table>");
-}
-
-/// The approval block: prepared by, approved by the administrator, dates, and a
-/// box for a signature or seal.
-fn approval(o: &mut String, r: &Report, lang: Lang) {
+                .zip([cov.vanished, cov.loops, cov.skipped_special]),
+        )
+        .map(|(l, v)| (*l, v))
+        .collect();
     let sw = super::scope::scope_words(lang);
     let a = &r.approval;
-    let cell = |v: Option<String>| v.map(|x| untrusted(&x)).unwrap_or_default();
-    let _ = writeln!(
-        o,
-        "<section class=\"approval\" id=\"approval\">\n<h2>{}</h2>\n<table><thead><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        esc(sw.approval),
-        esc(sw.name),
-        esc(sw.date),
-        esc(sw.seal)
-    );
-    for (label, who, on) in [
-        (sw.prepared_by, a.prepared_by.clone(), a.prepared_on),
-        (sw.approved_by, a.approved_by.clone(), a.approved_on),
-    ] {
-        let _ = writeln!(
-            o,
-            "<tr><th>{}</th><td>{}</td><td>{}</td><td class=\"seal\"></td></tr>",
-            esc(label),
-            cell(who),
-            cell(on.map(|d| d.to_string()))
-        );
-    }
-    let _ = writeln!(o, "</tbody></table>\n</section>");
-}
 
-/// "Changes since the last audit" (with `--baseline`).
-fn changes(o: &mut String, ch: &crate::changes::Changes, cat: &Catalogue, lang: Lang) {
-    let ja = lang == Lang::Ja;
-    let t = |j: &'static str, e: &'static str| if ja { j } else { e };
-    let _ = writeln!(
-        o,
-        "<section id=\"changes\">\n<h2>{} <span class=\"note\">({} {})</span></h2>",
-        esc(t("前回の監査からの変化", "Changes since the last audit")),
-        esc(t("前回", "previous audit")),
-        ch.baseline_audit_date
-    );
-    if let Some(old) = &ch.renamed_from {
-        let _ = writeln!(
-            o,
-            "<p>{}</p>",
-            esc(crate::tr!(
-                "前回の監査は旧社名 {old} で行われました（organization.previous_names）。",
-                "The last audit was under the earlier name {old} (organization.previous_names)."
-            )
-            .get(lang))
-        );
-    }
-    if ch.items.is_empty() {
-        let _ = writeln!(
-            o,
-            "<p>{}</p>",
-            esc(t(
-                "判定が変わった項目はありません。",
-                "No item changed status."
-            ))
-        );
-    } else {
-        let _ = writeln!(
-            o,
-            "<table class=\"scores\"><thead><tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            esc(words(lang).item),
-            esc(t("前回", "Before")),
-            esc(t("今回", "Now"))
-        );
-        for c in &ch.items {
-            let title = cat.item(&c.id).map(|i| i.title.get(lang)).unwrap_or("");
-            let _ = writeln!(
-                o,
-                "<tr><td><a href=\"#item-{id}\">{id}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(title),
-                badge(c.old, lang),
-                badge(c.new, lang),
-                id = untrusted(&c.id)
-            );
-        }
-        let _ = writeln!(o, "</tbody></table>");
-    }
-    if !ch.files_compared {
-        let _ = writeln!(
-            o,
-            "<p class=\"warn\">⚠ {}: {}</p>",
-            esc(t(
-                "保護対象ファイルは比較できませんでした",
-                "Protected files were not compared"
-            )),
-            untrusted(ch.files_note.as_deref().unwrap_or(""))
-        );
-    } else {
-        if let Some(note) = &ch.files_note {
-            let _ = writeln!(o, "<p class=\"warn\">⚠ {}</p>", untrusted(note));
-        }
-        for (title, list) in [
+    let page = Page {
+        lang: lang.code(),
+        r,
+        w,
+        u,
+        sw,
+        meta,
+        overall: score_text(r.summary.score),
+        radar: radar_svg(&points, lang),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (symbol(*s), s.label(lang)))
+            .collect(),
+        criteria,
+        totals: Status::ALL
+            .iter()
+            .map(|s| r.summary.counts.get(s).copied().unwrap_or(0))
+            .collect(),
+        changes_title: if lang == Lang::Ja {
+            "前回の監査からの変化"
+        } else {
+            "Changes since the last audit"
+        },
+        changes: r.changes.as_ref().map(|ch| changes_view(ch, cat, lang)),
+        contents: cat
+            .criteria
+            .iter()
+            .map(|c| (c.id.as_str(), c.title.get(lang)))
+            .collect(),
+        sections,
+        counts,
+        scope: super::scope::rows(&r.scope, lang),
+        approval: vec![
             (
-                t("追加された保護対象ファイル", "Protected files added"),
-                &ch.added,
+                sw.prepared_by,
+                a.prepared_by.clone(),
+                a.prepared_on.map(|d| d.to_string()),
             ),
             (
-                t("削除された保護対象ファイル", "Protected files removed"),
-                &ch.removed,
+                sw.approved_by,
+                a.approved_by.clone(),
+                a.approved_on.map(|d| d.to_string()),
             ),
-            (
-                t("変更された保護対象ファイル", "Protected files changed"),
-                &ch.changed,
-            ),
-        ] {
-            let _ = writeln!(o, "<h3>{} ({})</h3>", esc(title), list.len());
-            if list.is_empty() {
-                continue;
-            }
-            let _ = writeln!(o, "<ul class=\"plain\">");
-            for c in list.iter() {
-                let what = if c.what.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " — {}",
-                        untrusted(&crate::changes::diff::what_text(c, lang))
-                    )
-                };
-                let asset = c
-                    .asset
-                    .as_deref()
-                    .map(|a| format!(" [{}]", untrusted(a)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "<li><code>{}</code>{asset}{what}</li>",
-                    untrusted(&c.path)
-                );
-            }
-            let _ = writeln!(o, "</ul>");
-        }
-    }
-    let _ = writeln!(o, "</section>");
+        ],
+    };
+    // Rendering into a String fails only if a value's Display fails, which
+    // none of these (strings, numbers, dates) does.
+    let mut out = page.render().unwrap_or_default();
+    // askama drops the newline at the end of a template file; the page ends
+    // with one.
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out hostile texts, each numbered so the test can tell it reached
+    /// the page: markup, a break out of a quoted attribute, an entity, a
+    /// `javascript:` URL, and (every third one) a lossy non-UTF-8 name.
+    struct Evil {
+        n: usize,
+        /// What each number was given to.
+        fields: Vec<&'static str>,
+    }
+
+    impl Evil {
+        fn next(&mut self, field: &'static str) -> String {
+            self.n += 1;
+            self.fields.push(field);
+            let n = self.n;
+            let lossy = if n.is_multiple_of(3) {
+                super::super::tests::LOSSY
+            } else {
+                ""
+            };
+            format!(
+                "<script>x{n}</script>\"'><img src=x onerror=alert({n})>&amp;javascript:alert({n})/{lossy}"
+            )
+        }
+
+        /// How the text numbered `n` must read on the page.
+        fn escaped(n: usize) -> String {
+            let lossy = if n.is_multiple_of(3) {
+                super::super::tests::LOSSY
+            } else {
+                ""
+            };
+            format!(
+                "&lt;script&gt;x{n}&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert({n})&gt;&amp;amp;javascript:alert({n})/{lossy}"
+            )
+        }
+    }
+
+    /// A report in which every text the page prints from the audited system,
+    /// the profile or a baseline report is an attack.
+    fn all_hostile(lang: Lang, files_compared: bool) -> (Report, Evil) {
+        use crate::changes::files::{FileChange, FileState};
+        let mut e = Evil {
+            n: 0,
+            fields: Vec::new(),
+        };
+        let mut r = super::super::tests::example(lang, true);
+        r.organization.name = e.next("organization.name");
+        r.organization.certification_body = Some(e.next("certification_body"));
+        r.organization.certificate_id = Some(e.next("certificate_id"));
+        r.generated_at = e.next("generated_at");
+        r.hosts[0].name = e.next("host name");
+        r.hosts[0].kind = e.next("host kind");
+        r.hosts[0].root = e.next("host root");
+        r.checklist.id = e.next("checklist.id");
+        r.checklist.version = e.next("checklist.version");
+        r.tool.name = e.next("tool.name");
+        r.tool.version = e.next("tool.version");
+        r.summary.criteria[0].id = e.next("summary criterion id");
+        // The first failing item with evidence: every evidence field, its id,
+        // title, reason and remediation.
+        let it = r
+            .items
+            .iter_mut()
+            .find(|i| i.status == Status::Fail && !i.evidence.is_empty())
+            .unwrap();
+        it.id = e.next("item id");
+        it.title = crate::i18n::Text::same(e.next("item title"));
+        it.reason = e.next("item reason");
+        it.remediation = crate::i18n::Text::same(e.next("item remediation"));
+        let mut ev = Evidence::new(EvidenceKind::File);
+        ev.path = Some(e.next("evidence path"));
+        ev.path_b64 = Some(e.next("evidence path_b64"));
+        ev.line = Some(7);
+        ev.excerpt = Some(e.next("evidence excerpt"));
+        ev.sha256 = Some(e.next("evidence sha256"));
+        ev.principal = Some(e.next("evidence principal"));
+        ev.asset = Some(e.next("evidence asset"));
+        ev.date = Some(e.next("evidence date"));
+        ev.detail = Some(crate::i18n::Text::same(e.next("evidence detail")));
+        it.evidence = vec![ev.localize(lang)];
+        // The waived item: its computed reason and evidence, who answered and
+        // approved.
+        let it = r.items.iter_mut().find(|i| i.waived).unwrap();
+        it.computed_reason = Some(e.next("computed reason"));
+        let mut ev = Evidence::new(EvidenceKind::Note);
+        ev.detail = Some(crate::i18n::Text::same(e.next("computed evidence")));
+        it.computed_evidence = Some(vec![ev.localize(lang)]);
+        let a = it.answer.as_mut().unwrap();
+        a.answered_by = Some(e.next("answered_by"));
+        a.approved_by = Some(e.next("answer approved_by"));
+        // An item of a criterion this version does not know.
+        let last = r.items.len() - 1;
+        // (The page does not print its criterion's name, only "—".)
+        r.items[last].criterion = "<b>NEW</b>".into();
+        r.items[last].reason = e.next("reason in the unknown criterion");
+        let state = |user, acl| FileState {
+            sha256: None,
+            size: None,
+            mtime: None,
+            mode: None,
+            uid: None,
+            gid: None,
+            user,
+            group: None,
+            acl,
+        };
+        let hostile_file = |e: &mut Evil, what: &'static str| FileChange {
+            path: e.next(what),
+            path_b64: Some(super::super::tests::LOSSY_B64.into()),
+            asset: Some(e.next("changed file asset")),
+            what: vec!["owner".into(), "acl".into()],
+            old: Some(state(Some(e.next("old owner")), vec![e.next("old acl")])),
+            new: Some(state(Some(e.next("new owner")), vec![])),
+        };
+        r.changes = Some(crate::changes::Changes {
+            baseline: e.next("baseline"),
+            baseline_audit_date: r.audit_date,
+            renamed_from: Some(e.next("earlier company name")),
+            added: vec![hostile_file(&mut e, "added file")],
+            removed: vec![hostile_file(&mut e, "removed file")],
+            changed: vec![hostile_file(&mut e, "changed file")],
+            files_compared,
+            files_note: Some(e.next("files note")),
+            items: vec![crate::changes::ItemChange {
+                id: e.next("changed item id"),
+                old: Status::Pass,
+                new: Status::Fail,
+                direction: "worse".into(),
+            }],
+            scores: vec![],
+        });
+        r.coverage.unreadable[0].path = e.next("unreadable path");
+        r.coverage.unreadable[0].error = e.next("unreadable error");
+        let sc = &mut r.scope;
+        sc.root = e.next("scope root");
+        sc.shares = vec![e.next("scope share")];
+        sc.exclude = vec![e.next("scope exclude")];
+        sc.scan = vec![e.next("scope scan")];
+        sc.walked[0].path = e.next("walked path");
+        sc.walked[0].error = Some(e.next("walked error"));
+        sc.hosts[0].name = e.next("scope host");
+        sc.evidence = vec![e.next("scope evidence")];
+        sc.profile = Some(e.next("scope profile"));
+        sc.profile_sha256 = Some(e.next("scope profile sha256"));
+        sc.tool.name = e.next("scope tool");
+        sc.checklist.id = e.next("scope checklist");
+        sc.definitions_sha256 = e.next("definitions sha256");
+        r.approval.prepared_by = Some(e.next("prepared_by"));
+        r.approval.approved_by = Some(e.next("approved_by"));
+        r.warnings = vec![e.next("warning")];
+        (r, e)
+    }
+
+    /// The tags the templates write; anything else on the page came from outside.
+    const TAGS: &[&str] = &[
+        "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3",
+        "dl", "dt", "dd", "span", "code", "strong", "section", "div", "figure", "svg", "polygon",
+        "text", "line", "circle", "tspan", "table", "thead", "tbody", "tr", "th", "td", "a", "p",
+        "nav", "ol", "ul", "li", "article", "caption", "br", "footer",
+    ];
+
+    #[test]
+    fn every_text_from_outside_is_escaped_wherever_the_page_prints_it() {
+        let tag = regex::Regex::new(r"<(/?)([^\s>/]+)([^>]*)>").unwrap();
+        let quoted = regex::Regex::new(r#""[^"]*""#).unwrap();
+        let well_formed = regex::Regex::new(r#"^(\s+[a-zA-Z0-9:-]+(="")?)*\s*/?$"#).unwrap();
+        let on_attr = regex::Regex::new(r"(?i)\son[a-z]+\s*=").unwrap();
+        for lang in [Lang::Ja, Lang::En] {
+            for compared in [true, false] {
+                let (r, e) = all_hostile(lang, compared);
+                let out = render(&r, lang);
+                // Each hostile text reached the page, escaped (the changed-file
+                // lists only when the files were compared).
+                for (i, field) in e.fields.iter().enumerate() {
+                    let listed = compared
+                        || !matches!(
+                            *field,
+                            "added file"
+                                | "removed file"
+                                | "changed file"
+                                | "changed file asset"
+                                | "old owner"
+                                | "new owner"
+                                | "old acl"
+                        );
+                    // The baseline's own path is not printed, only its date.
+                    if !listed || *field == "baseline" {
+                        continue;
+                    }
+                    assert!(
+                        out.contains(&Evil::escaped(i + 1)),
+                        "{lang:?}: {field} (#{}) is not on the page escaped",
+                        i + 1
+                    );
+                }
+                // Nothing from outside became markup: every tag is one the
+                // templates write, no tag has an event handler or a script URL,
+                // and every link stays on the page.
+                for c in tag.captures_iter(&out) {
+                    let name = &c[2];
+                    assert!(TAGS.contains(&name), "{lang:?}: unexpected tag <{name}");
+                    let attrs = &c[3];
+                    // Attribute names only: every quoted value emptied.
+                    let names = quoted.replace_all(attrs, "\"\"");
+                    assert!(
+                        !on_attr.is_match(&names),
+                        "{lang:?}: handler in <{name}{attrs}>"
+                    );
+                    // Only links on the page: `#` then text (a `javascript:`
+                    // after the `#` is a harmless fragment).
+                    if let Some(h) = attrs.split("href=\"").nth(1) {
+                        assert!(h.starts_with('#'), "{lang:?}: link off the page: {attrs}");
+                    }
+                }
+                let lower = out.to_ascii_lowercase();
+                assert!(!lower.contains("<script") && !lower.contains("<img"));
+                // Every tag is well formed: names with double-quoted values,
+                // nothing else (a value broken out of would leave a stray
+                // quote or word).
+                for c in tag.captures_iter(&out) {
+                    let names = quoted.replace_all(&c[3], "\"\"");
+                    assert!(well_formed.is_match(&names), "{lang:?}: {}", &c[0]);
+                }
+                // A non-UTF-8 name keeps its exact bytes.
+                assert!(out.contains(super::super::tests::LOSSY_B64));
+            }
+        }
+    }
 
     #[test]
     fn escapes_markup_and_shows_controls() {
