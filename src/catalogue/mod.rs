@@ -173,13 +173,15 @@ impl Catalogue {
 mod tests {
     use super::*;
 
-    /// The IDs, criteria and sources of `spec/checklist.md`, in its order.
+    /// The IDs and sources of the contract (docs/checklist.md), in its order.
     const SPEC: &[(&str, &str)] = &[
         ("ADM-01", "records"),
         ("ADM-02", "records"),
         ("ADM-03", "records"),
         ("ADM-04", "records"),
         ("ADM-05", "manual"),
+        ("ADM-06", "records"),
+        ("ADM-07", "records"),
         ("HDL-01", "records"),
         ("HDL-02", "auto"),
         ("HDL-03", "auto"),
@@ -190,6 +192,7 @@ mod tests {
         ("HDL-08", "records"),
         ("HDL-09", "records"),
         ("HDL-10", "auto"),
+        ("HDL-11", "records"),
         ("TRN-01", "records"),
         ("TRN-02", "records"),
         ("TRN-03", "records"),
@@ -202,6 +205,7 @@ mod tests {
         ("ACC-05", "auto+records"),
         ("ACC-06", "records"),
         ("ACC-07", "auto+records"),
+        ("ACC-11", "auto"),
         ("STO-01", "manual"),
         ("STO-02", "manual+records"),
         ("STO-03", "manual+records"),
