@@ -90,7 +90,7 @@ answers:
   STO-02: {status: pass}
   STO-03: {status: pass}
   STO-04: {status: pass}
-  STO-05: {status: partial, note: クラウド契約を確認中}
+  STO-05: {status: partial, note: NAS の施錠ラックへの移設を手配中}
   ITS-12: {status: pass}
   ITS-13: {status: not_applicable, note: クラウド未使用}
   HDL-07: {status: pass}

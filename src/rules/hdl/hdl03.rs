@@ -1,4 +1,4 @@
-//! HDL-03 — 台帳の保管場所と実ファイルの一致 (Register entries point at existing files).
+//! HDL-03 — 台帳の保存場所と実ファイルの一致 (Register entries point at existing files).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-03).
 
 use crate::i18n::{Text, en_n};
