@@ -1,4 +1,4 @@
-//! Records and manual items, ACC-01 and ACC-07, decided as spec/checklist.md says.
+//! Records and manual items, ACC-01 and ACC-07, decided as docs/checklist.md says.
 
 mod common;
 use common::*;
