@@ -63,7 +63,7 @@ fn a_tree_nobody_else_can_write_passes() {
     let (_, r, _) = c.audit(&c.profile(PROFILE), &[]);
     assert_eq!(status(&r, "ACC-11"), "pass", "{}", item(&r, "ACC-11"));
     let reason = item(&r, "ACC-11")["reason"].as_str().unwrap().to_string();
-    assert!(reason.contains("3 protected files"), "{reason}");
+    assert!(reason.contains("(3 protected files checked)"), "{reason}");
 }
 
 #[test]

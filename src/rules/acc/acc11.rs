@@ -32,12 +32,8 @@ fn acc11(ctx: &Context, _: &Done) -> Outcome {
         Outcome::pass(Text::new(
             format!("保護対象ファイル {p} 件とそのフォルダに、全員が書き込めるものはありません"),
             format!(
-                "{} or their folders writable by everyone",
-                en_n(
-                    p,
-                    "the protected file is not",
-                    &format!("none of the {p} protected files is")
-                )
+                "no protected file or folder is writable by everyone ({p} protected {} checked)",
+                en_n(p, "file", "files")
             ),
         ))
     } else {
