@@ -113,6 +113,38 @@ fn checklist_prints_every_item_in_each_format_and_language() {
     });
     let mut rdr = csv::Reader::from_reader(csv.stdout.trim_start_matches('\u{feff}').as_bytes());
     assert_eq!(rdr.records().count(), 50);
+    // The form is filled in on paper: its 判定基準 column says how an item is
+    // decided in plain words, with no profile key or option (those are in
+    // `explain`, which still shows them).
+    for lang in ["ja", "en"] {
+        let csv = run({
+            let mut c = timaudit();
+            c.args(["checklist", "--format", "csv", "--lang", lang]);
+            c
+        });
+        let mut rdr =
+            csv::Reader::from_reader(csv.stdout.trim_start_matches('\u{feff}').as_bytes());
+        let rule_col = rdr
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "判定基準" || h == "Rule")
+            .expect("a 判定基準 column");
+        for r in rdr.records() {
+            let r = r.unwrap();
+            let basis = &r[rule_col];
+            assert!(!basis.trim().is_empty(), "{}: empty", &r[0]);
+            for key in ["`", "records", "answers:", "review_interval_days", "--"] {
+                assert!(!basis.contains(key), "{} shows `{key}`: {basis}", &r[0]);
+            }
+        }
+    }
+    let ex = run({
+        let mut c = timaudit();
+        c.args(["explain", "ADM-06"]);
+        c
+    });
+    assert!(ex.stdout.contains("kind: incident-procedure") && ex.stdout.contains("reviewed_on"));
 }
 
 #[test]

@@ -24,10 +24,10 @@ pub trait FileCheck: Sync {
     /// objects to.
     fn on_file(&self, _file: &FileFacts, _out: &mut Vec<Finding>) {}
 
-    /// Looks at one directory (ACC-11: a protected folder everyone may write
-    /// to). `assets` holds the assets whose paths match the folder or whose
-    /// base folder it is; `size`, `hits` and the content fields mean nothing here.
-    /// Called by the audit's walk, not by watch mode.
+    /// Looks at one directory the walk (or watch mode's examiner) sees that
+    /// belongs to an asset (ACC-11: a protected folder everyone may write to).
+    /// `assets` holds the assets whose paths match the folder or whose base
+    /// folder it is; `size`, `hits` and the content fields mean nothing here.
     fn on_dir(&self, _dir: &FileFacts, _out: &mut Vec<Finding>) {}
 
     /// Looks at a file outside the assets whose content equals a protected file's
