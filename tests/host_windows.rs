@@ -834,3 +834,19 @@ fn a_domain_member_needs_the_domain_password_policy() {
     );
     run(&[&fs01], &p).expect("ITS-10", "pass");
 }
+
+/// ACC-11 does not read write permissions from icacls yet: a register with
+/// Windows paths makes it `error`, naming the paths, never a pass or "not
+/// applicable".
+#[test]
+fn acc11_says_windows_write_permissions_are_not_assessed() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    r.expect("ACC-11", "error");
+    let reason = r.reason("ACC-11");
+    assert!(
+        reason.contains("W-001 D:\\Share\\Design\\**") && reason.contains("write permissions"),
+        "{reason}"
+    );
+}

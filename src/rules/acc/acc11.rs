@@ -11,7 +11,8 @@ use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::i18n::{Text, en_n};
-use crate::model::Outcome;
+use crate::model::{Evidence, EvidenceKind, Outcome, Status};
+use crate::rules::kit::host::{windows_asset_paths, worse};
 use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
@@ -19,6 +20,46 @@ use crate::tr;
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc11, acc11).file_check(&WorldWritable);
 
 fn acc11(ctx: &Context, _: &Done) -> Outcome {
+    let shares = acc11_shares(ctx);
+    let win = windows_asset_paths(ctx);
+    if win.is_empty() {
+        return shares;
+    }
+    // Write permissions in the icacls evidence are not read yet: the Windows
+    // paths of the register are said to be unassessed, never passed.
+    let list = win
+        .iter()
+        .map(|(label, p)| format!("{label} {p}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let evidence: Vec<Evidence> = win
+        .iter()
+        .map(|(label, p)| {
+            Evidence::new(EvidenceKind::Asset)
+                .asset(label.clone())
+                .path(p.clone())
+                .detail(Text::new("書き込み権は未確認", "write permissions not assessed"))
+        })
+        .collect();
+    let win_reason = tr!(
+        "Windows のパス（{list}）の書き込み権は判定できません（icacls の証跡からは読み取り権だけを ACC-03 で確認します）。Everyone・Users などに書き込み（F、M、W）を許していないことを確かめ、結果を回答してください",
+        "cannot be assessed for the Windows paths ({list}): their write permissions are not read from the icacls evidence (ACC-03 checks read only); check that Everyone, Users and similar groups have no write (F, M, W) and record the result as an answer"
+    );
+    if shares.status == Status::NotApplicable {
+        return Outcome::error(win_reason).with(evidence);
+    }
+    let status = worse(shares.status, Status::Error);
+    let reason = shares.reason.join(&win_reason);
+    let mut all = shares.evidence;
+    all.extend(evidence);
+    Outcome {
+        status,
+        reason,
+        evidence: all,
+    }
+}
+
+fn acc11_shares(ctx: &Context) -> Outcome {
     let sf = match walked_facts(ctx) {
         Ok(s) => s,
         Err(o) => return o,
