@@ -11,51 +11,53 @@ use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::i18n::{Text, en_n};
-use crate::model::{Evidence, EvidenceKind, Outcome, Status};
-use crate::rules::kit::host::{windows_asset_paths, worse};
+use crate::model::{Outcome, Status};
+use crate::rules::acc::acc03::{WinAccess, broad_windows_access};
+use crate::rules::kit::host::worse;
 use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc11, acc11).file_check(&WorldWritable);
 
+/// No broad Windows principal may write to protected Windows paths (icacls
+/// evidence), cited as WIN-ACL-002.
+const WRITE: WinAccess = WinAccess {
+    policy: "WIN-ACL-002",
+    grants: |a| a.grants_write(),
+    can: ("書き込めます", "can write"),
+    verb: ("書き込める", "write to"),
+    none_en: "writable",
+    ok: (
+        "Windows 上の保護対象に Everyone・Users などの広いグループが書き込めるアクセス権はありません",
+        "no broad group (Everyone, Users…) can write to protected Windows paths",
+    ),
+};
+
+/// The file-share walk's result combined with the Windows evidence (icacls),
+/// as ACC-03 combines them.
 fn acc11(ctx: &Context, _: &Done) -> Outcome {
     let shares = acc11_shares(ctx);
-    let win = windows_asset_paths(ctx);
-    if win.is_empty() {
+    let Some(win) = broad_windows_access(ctx, &WRITE) else {
         return shares;
-    }
-    // Write permissions in the icacls evidence are not read yet: the Windows
-    // paths of the register are said to be unassessed, never passed.
-    let list = win
-        .iter()
-        .map(|(label, p)| format!("{label} {p}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let evidence: Vec<Evidence> = win
-        .iter()
-        .map(|(label, p)| {
-            Evidence::new(EvidenceKind::Asset)
-                .asset(label.clone())
-                .path(p.clone())
-                .detail(Text::new("書き込み権は未確認", "write permissions not assessed"))
-        })
-        .collect();
-    let win_reason = tr!(
-        "Windows のパス（{list}）の書き込み権は判定できません（icacls の証跡からは読み取り権だけを ACC-03 で確認します）。Everyone・Users などに書き込み（F、M、W）を許していないことを確かめ、結果を回答してください",
-        "cannot be assessed for the Windows paths ({list}): their write permissions are not read from the icacls evidence (ACC-03 checks read only); check that Everyone, Users and similar groups have no write (F, M, W) and record the result as an answer"
-    );
+    };
     if shares.status == Status::NotApplicable {
-        return Outcome::error(win_reason).with(evidence);
+        return win;
     }
-    let status = worse(shares.status, Status::Error);
-    let reason = shares.reason.join(&win_reason);
-    let mut all = shares.evidence;
-    all.extend(evidence);
+    let status = worse(shares.status, win.status);
+    let mut reason = shares.reason.clone();
+    if win.status != Status::Pass || status == Status::Pass {
+        reason = reason.join(&Text::new(
+            format!("Windows：{}", win.reason.ja),
+            format!("Windows: {}", win.reason.en),
+        ));
+    }
+    let mut evidence = shares.evidence;
+    evidence.extend(win.evidence);
     Outcome {
         status,
         reason,
-        evidence: all,
+        evidence,
     }
 }
 
