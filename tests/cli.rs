@@ -112,7 +112,39 @@ fn checklist_prints_every_item_in_each_format_and_language() {
         c
     });
     let mut rdr = csv::Reader::from_reader(csv.stdout.trim_start_matches('\u{feff}').as_bytes());
-    assert_eq!(rdr.records().count(), 46);
+    assert_eq!(rdr.records().count(), 50);
+    // The form is filled in on paper: its 判定基準 column says how an item is
+    // decided in plain words, with no profile key or option (those are in
+    // `explain`, which still shows them).
+    for lang in ["ja", "en"] {
+        let csv = run({
+            let mut c = timaudit();
+            c.args(["checklist", "--format", "csv", "--lang", lang]);
+            c
+        });
+        let mut rdr =
+            csv::Reader::from_reader(csv.stdout.trim_start_matches('\u{feff}').as_bytes());
+        let rule_col = rdr
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "判定基準" || h == "Rule")
+            .expect("a 判定基準 column");
+        for r in rdr.records() {
+            let r = r.unwrap();
+            let basis = &r[rule_col];
+            assert!(!basis.trim().is_empty(), "{}: empty", &r[0]);
+            for key in ["`", "records", "answers:", "review_interval_days", "--"] {
+                assert!(!basis.contains(key), "{} shows `{key}`: {basis}", &r[0]);
+            }
+        }
+    }
+    let ex = run({
+        let mut c = timaudit();
+        c.args(["explain", "ADM-06"]);
+        c
+    });
+    assert!(ex.stdout.contains("kind: incident-procedure") && ex.stdout.contains("reviewed_on"));
 }
 
 #[test]
@@ -263,7 +295,7 @@ fn out_writes_the_json_and_markdown_reports() {
     assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["items"].as_array().unwrap().len(), 46);
+    assert_eq!(report["items"].as_array().unwrap().len(), 50);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("&lt;b&gt;X&lt;/b&gt; \\| 株式会社"), "{md}");
     assert!(a.stdout.contains("ADM-01"));

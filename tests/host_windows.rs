@@ -834,3 +834,42 @@ fn a_domain_member_needs_the_domain_password_policy() {
     );
     run(&[&fs01], &p).expect("ITS-10", "pass");
 }
+
+/// ACC-11 on Windows paths reads the icacls evidence like ACC-03, for write:
+/// the fixture's design group may modify (not broad), so it passes; Everyone
+/// with modify, or Domain Users with write, fails and each ACE is listed; a
+/// deny or an inherit-only entry grants nothing; read alone is ACC-03's.
+#[test]
+fn acc11_finds_broad_write_aces_in_the_icacls_evidence() {
+    let (_d, fs01) = fixture("en-fs01");
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    let r = run(&[&fs01], &p);
+    r.expect("ACC-11", "pass");
+    assert!(
+        r.reason("ACC-11").contains("no broad group"),
+        "{}",
+        r.reason("ACC-11")
+    );
+    put(
+        &fs01,
+        "acl/Design.txt",
+        &utf16(
+            "D:\\Share\\Design\\Archive 2019 Everyone:(I)(OI)(CI)(M)\n                BUILTIN\\Users:(OI)(CI)(RX)\n                Everyone:(DENY)(W)\n                CREATOR OWNER:(OI)(CI)(IO)(F)\n\nD:\\Share\\Design\\mold-17.dwg CONTOSO\\Domain Users:(I)(W,RD)\n                            BUILTIN\\Users:(I)(RX)\n\nSuccessfully processed 2 files; Failed processing 0 files\n",
+        ),
+    );
+    let r = run(&[&fs01], &p);
+    r.expect("ACC-11", "fail");
+    let ev = ev_text(&r, "ACC-11");
+    assert!(
+        ev.contains("Archive 2019: Everyone can write")
+            && ev.contains("mold-17.dwg: CONTOSO\\\\Domain Users can write")
+            && ev.contains("WIN-ACL-002"),
+        "{ev}"
+    );
+    assert!(
+        !ev.contains("BUILTIN\\\\Users can"),
+        "read only is not write: {ev}"
+    );
+    assert_eq!(r.evidence("ACC-11").len(), 2, "{ev}");
+    r.expect("ACC-03", "fail");
+}

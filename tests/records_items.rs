@@ -1,4 +1,4 @@
-//! Records and manual items, ACC-01 and ACC-07, decided as spec/checklist.md says.
+//! Records and manual items, ACC-01 and ACC-07, decided as docs/checklist.md says.
 
 mod common;
 use common::*;
@@ -13,6 +13,12 @@ fn good_company() -> Company {
     c.write("records/disposal.csv", "date,what\n");
     c.write("records/keys.csv", "date,key\n");
     c.write("records/area.csv", "date,room\n");
+    c.write(
+        "records/media.csv",
+        "管理番号,種類,保有者,貸出日,返却日\nM-01,USB,tanaka,2026-09-01,2026-09-03\n",
+    );
+    c.write("docs/incident.pdf", "incident procedure");
+    c.write("docs/internal-audit.pdf", "internal audit report");
     c.profile(GOOD);
     c
 }
@@ -60,6 +66,9 @@ reviews:
     date: 2026-10-01
   - kind: management
     date: 2026-10-01
+  - kind: internal-audit
+    date: 2026-03-15
+    document: docs/internal-audit.pdf
 records:
   - kind: take-out
     path: records/takeout.csv
@@ -69,21 +78,27 @@ records:
     path: records/keys.csv
   - kind: area-entry
     path: records/area.csv
+  - kind: media
+    path: records/media.csv
+    updated_on: 2026-09-03
+  - kind: incident-procedure
+    path: docs/incident.pdf
+    reviewed_on: 2026-02-10
 answers:
   ADM-05: {status: pass, note: 委託先と契約済み}
   STO-01: {status: pass}
   STO-02: {status: pass}
   STO-03: {status: pass}
   STO-04: {status: pass}
-  STO-05: {status: partial, note: クラウド契約を確認中}
+  STO-05: {status: partial, note: NAS の施錠ラックへの移設を手配中}
   ITS-12: {status: pass}
   ITS-13: {status: not_applicable, note: クラウド未使用}
   HDL-07: {status: pass}
 ";
 
 const RECORDS_ITEMS: &[&str] = &[
-    "ADM-01", "ADM-02", "ADM-03", "ADM-04", "HDL-01", "HDL-08", "HDL-09", "TRN-01", "TRN-02",
-    "TRN-03", "TRN-04", "TRN-05", "ACC-01", "ACC-06", "ACC-07",
+    "ADM-01", "ADM-02", "ADM-03", "ADM-04", "ADM-06", "ADM-07", "HDL-01", "HDL-08", "HDL-09",
+    "HDL-11", "TRN-01", "TRN-02", "TRN-03", "TRN-04", "TRN-05", "ACC-01", "ACC-06", "ACC-07",
 ];
 
 /// Replaces one line of the good profile.
@@ -112,13 +127,13 @@ fn a_well_kept_company_passes_every_records_item_and_the_report_is_complete() {
     assert_eq!(a.status("HDL-10"), "not_applicable");
     let j = a.json();
     let items = j["items"].as_array().unwrap();
-    assert_eq!(items.len(), 46);
+    assert_eq!(items.len(), 50);
     // Every item of the checklist exactly once, in the checklist's order (a fixed
     // list, so a duplicated item paired with a missing one is caught).
     let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
     let expected: Vec<String> = [
-        ("ADM", 5),
-        ("HDL", 10),
+        ("ADM", 7),
+        ("HDL", 11),
         ("TRN", 5),
         ("ACC", 7),
         ("STO", 6),
@@ -126,7 +141,13 @@ fn a_well_kept_company_passes_every_records_item_and_the_report_is_complete() {
     ]
     .iter()
     .flat_map(|(c, n)| (1..=*n).map(move |i| format!("{c}-{i:02}")))
-    .collect();
+    .chain(["ACC-11".to_string()])
+    .collect::<Vec<_>>();
+    let mut expected = expected;
+    // ACC-11 comes after the other ACC items.
+    let acc11 = expected.pop().unwrap();
+    let at = expected.iter().position(|i| i == "STO-01").unwrap();
+    expected.insert(at, acc11);
     assert_eq!(ids, expected, "every item exactly once");
     for i in items {
         let st = i["status"].as_str().unwrap();
@@ -905,4 +926,207 @@ fn a_japanese_excel_roster_with_era_dates_and_without_optional_columns_is_read()
     ] {
         assert!(a.stderr.contains(&w), "{w}\n{}", a.stderr);
     }
+}
+
+// ---- ADM-06, ADM-07, HDL-11 (checklist v2) -------------------------------------
+
+#[test]
+fn adm06_incident_procedure_pass_partial_when_stale_or_undated_fail_when_absent() {
+    let c = good_company();
+    // Reviewed 2026-02-10; the interval is 365 days: 2027-02-10 is the last day.
+    let a = c.audit("2027-02-10", &[]);
+    assert_eq!(a.status("ADM-06"), "pass", "{}", a.item("ADM-06"));
+    let ev = a.evidence("ADM-06").join("\n");
+    assert!(
+        ev.contains("docs/incident.pdf") && ev.contains("\"sha256\""),
+        "{ev}"
+    );
+    let a = c.audit("2027-02-11", &[]);
+    assert_eq!(a.status("ADM-06"), "partial", "{}", a.item("ADM-06"));
+    let reason = a.item("ADM-06")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("2026-02-10") && reason.contains("365 days"),
+        "{reason}"
+    );
+    // No date of review or rehearsal: the procedure exists but is not shown kept up.
+    edit(&c, "    reviewed_on: 2026-02-10\n", "");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-06"), "partial");
+    assert!(
+        a.item("ADM-06")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("reviewed_on")
+    );
+    // A review dated after the audit date does not show it was reviewed by then.
+    edit(
+        &c,
+        "    reviewed_on: 2026-02-10",
+        "    reviewed_on: 2027-01-05",
+    );
+    assert_eq!(c.audit("2026-11-25", &[]).status("ADM-06"), "partial");
+    // The procedure file is gone: fail, naming the file.
+    edit(
+        &c,
+        "    path: docs/incident.pdf",
+        "    path: docs/no-such-procedure.pdf",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-06"), "fail");
+    assert!(a.evidence("ADM-06").join("").contains("file not found"));
+    // No entry at all: fail, never "not applicable".
+    edit(
+        &c,
+        "  - kind: incident-procedure\n    path: docs/incident.pdf\n    reviewed_on: 2026-02-10\n",
+        "",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-06"), "fail");
+    assert!(
+        a.item("ADM-06")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("incident-procedure")
+    );
+}
+
+#[test]
+fn adm07_internal_audit_within_the_interval_passes_older_or_absent_fails() {
+    let c = good_company();
+    let a = c.audit("2027-03-15", &[]);
+    assert_eq!(a.status("ADM-07"), "pass", "{}", a.item("ADM-07"));
+    assert!(
+        a.evidence("ADM-07")
+            .join("")
+            .contains("docs/internal-audit.pdf")
+    );
+    assert_eq!(c.audit("2027-03-16", &[]).status("ADM-07"), "fail");
+    // A management review (ADM-04) is not an internal audit.
+    edit(
+        &c,
+        "  - kind: internal-audit\n    date: 2026-03-15\n    document: docs/internal-audit.pdf\n",
+        "",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-04"), "pass");
+    assert_eq!(a.status("ADM-07"), "fail");
+    assert!(
+        a.item("ADM-07")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("internal-audit")
+    );
+}
+
+#[test]
+fn hdl11_media_register_pass_partial_when_stale_fail_when_absent() {
+    let c = good_company();
+    let a = c.audit("2027-09-03", &[]);
+    assert_eq!(a.status("HDL-11"), "pass", "{}", a.item("HDL-11"));
+    assert!(a.evidence("HDL-11").join("").contains("records/media.csv"));
+    let a = c.audit("2027-09-04", &[]);
+    assert_eq!(a.status("HDL-11"), "partial");
+    assert!(
+        a.item("HDL-11")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2026-09-03")
+    );
+    edit(&c, "    updated_on: 2026-09-03\n", "");
+    assert_eq!(c.audit("2026-11-25", &[]).status("HDL-11"), "partial");
+    std::fs::remove_file(c.path().join("records/media.csv")).unwrap();
+    assert_eq!(c.audit("2026-11-25", &[]).status("HDL-11"), "fail");
+    edit(
+        &c,
+        "  - kind: media\n    path: records/media.csv\n    updated_on: 2026-09-03\n",
+        "",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("HDL-11"), "fail");
+    assert!(
+        a.item("HDL-11")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("kind media")
+    );
+}
+
+#[test]
+fn unreadable_v2_records_are_errors_with_the_reason() {
+    let c = good_company();
+    for f in [
+        "docs/incident.pdf",
+        "docs/internal-audit.pdf",
+        "records/media.csv",
+    ] {
+        let p = c.path().join(f);
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    for d in ["docs", "records"] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(c.path().join(d), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let Some(a) = c.audit_as_nobody("2026-11-25", &[]) else {
+        return;
+    };
+    for id in ["ADM-06", "ADM-07", "HDL-11"] {
+        assert_eq!(a.status(id), "error", "{id}: {}", a.item(id));
+        let reason = a.item(id)["reason"].as_str().unwrap().to_string();
+        assert!(reason.contains("permission denied"), "{id}: {reason}");
+    }
+}
+
+#[test]
+fn broken_v2_record_entries_are_reported_where_they_are_written() {
+    let c = good_company();
+    edit(
+        &c,
+        "    updated_on: 2026-09-03",
+        "    updated_on: 2026-13-03",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2, "{}", a.stderr);
+    let line = GOOD
+        .lines()
+        .position(|l| l.contains("updated_on: 2026-09-03"))
+        .unwrap()
+        + 1;
+    assert!(
+        a.stderr
+            .lines()
+            .any(|l| l.contains(&format!("timaudit.yaml:{line}:")) && l.contains("updated_on")),
+        "{}",
+        a.stderr
+    );
+    // A date on a kind that never reads it is a positioned warning, and the
+    // record still counts for its own item.
+    let c = good_company();
+    edit(
+        &c,
+        "  - kind: take-out\n    path: records/takeout.csv\n",
+        "  - kind: take-out\n    path: records/takeout.csv\n    reviewed_on: 2026-01-01\n",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_ne!(a.code, 2, "{}", a.stderr);
+    let line = GOOD
+        .lines()
+        .position(|l| l.contains("path: records/takeout.csv"))
+        .unwrap()
+        + 2;
+    assert!(
+        a.stderr
+            .lines()
+            .any(|l| l.contains(&format!("timaudit.yaml:{line}:5"))
+                && l.contains("only read for kind incident-procedure")),
+        "{}",
+        a.stderr
+    );
+    assert_eq!(a.status("HDL-08"), "pass");
+    // An unknown kind names the new ones among those it accepts.
+    let c = good_company();
+    edit(&c, "  - kind: media", "  - kind: medias");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.code, 2);
+    assert!(a.stderr.contains("incident-procedure"), "{}", a.stderr);
 }

@@ -1002,3 +1002,25 @@ fn the_watchers_own_reads_never_fill_its_queue_so_a_big_share_is_never_rescanned
     );
     assert_eq!(verify(&s.log()).0, 0);
 }
+
+#[test]
+fn a_protected_file_or_folder_made_writable_by_everyone_is_logged_as_acc11() {
+    let s = Site::new();
+    std::fs::create_dir_all(s.p("root/srv/share/design/sub")).unwrap();
+    s.chmod("root/srv/share/design/sub", 0o750);
+    let w = s.start(&["--poll", "1"]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    s.chmod("root/srv/share/design/mold.dwg", 0o646);
+    let (l, _) = s.wait_for("ACC-11 on a file", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/mold.dwg"
+    });
+    assert!(has(&l, "ACC-11"), "{l}");
+    s.chmod("root/srv/share/design/sub", 0o757);
+    let (l, _) = s.wait_for("ACC-11 on a folder", Duration::from_secs(10), |l| {
+        l["path"] == "/srv/share/design/sub"
+    });
+    assert!(has(&l, "ACC-11"), "{l}");
+    assert_eq!(stop(w), 0);
+}

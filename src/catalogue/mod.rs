@@ -91,8 +91,13 @@ pub struct Item {
     pub title: Text,
     /// The question as the paper self-check form asks it.
     pub question: Text,
-    /// How the tool decides it.
+    /// How the tool decides it, with the profile keys and options (`explain`,
+    /// docs/checklist.md).
     pub rule: Text,
+    /// How it is decided in plain words, without profile keys or options: the
+    /// 判定基準 column of the blank form, which is filled in on paper.
+    #[serde(default)]
+    pub basis: Text,
     /// Why it matters.
     pub why: Text,
     /// How to fix it.
@@ -140,6 +145,7 @@ impl Catalogue {
                 ("title", &item.title),
                 ("question", &item.question),
                 ("rule", &item.rule),
+                ("basis", &item.basis),
                 ("why", &item.why),
                 ("remediation", &item.remediation),
             ] {
@@ -172,13 +178,15 @@ impl Catalogue {
 mod tests {
     use super::*;
 
-    /// The IDs, criteria and sources of `spec/checklist.md`, in its order.
+    /// The IDs and sources of the contract (docs/checklist.md), in its order.
     const SPEC: &[(&str, &str)] = &[
         ("ADM-01", "records"),
         ("ADM-02", "records"),
         ("ADM-03", "records"),
         ("ADM-04", "records"),
         ("ADM-05", "manual"),
+        ("ADM-06", "records"),
+        ("ADM-07", "records"),
         ("HDL-01", "records"),
         ("HDL-02", "auto"),
         ("HDL-03", "auto"),
@@ -189,6 +197,7 @@ mod tests {
         ("HDL-08", "records"),
         ("HDL-09", "records"),
         ("HDL-10", "auto"),
+        ("HDL-11", "records"),
         ("TRN-01", "records"),
         ("TRN-02", "records"),
         ("TRN-03", "records"),
@@ -201,6 +210,7 @@ mod tests {
         ("ACC-05", "auto+records"),
         ("ACC-06", "records"),
         ("ACC-07", "auto+records"),
+        ("ACC-11", "auto"),
         ("STO-01", "manual"),
         ("STO-02", "manual+records"),
         ("STO-03", "manual+records"),
@@ -247,6 +257,7 @@ mod tests {
                 &item.title,
                 &item.question,
                 &item.rule,
+                &item.basis,
                 &item.why,
                 &item.remediation,
             ] {
@@ -268,6 +279,67 @@ mod tests {
         for c in &cat.criteria {
             assert!(!c.title.ja.is_empty() && !c.title.en.is_empty());
         }
+    }
+
+    /// The blank form is filled in on paper by people who never see the
+    /// profile: its 判定基準 column (`basis`) names no YAML key, option or file.
+    #[test]
+    fn the_form_basis_has_no_profile_keys_or_options() {
+        let cat = Catalogue::builtin();
+        for item in &cat.items {
+            for t in [&item.basis.ja, &item.basis.en] {
+                let bad = t.contains('`')
+                    || t.contains("--")
+                    || t.contains(':')
+                    || t.contains("etc/")
+                    || t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                        .any(|w| w.contains('_') || w.ends_with(".conf") || w.ends_with(".csv"));
+                assert!(
+                    !bad,
+                    "{}: the form's basis shows a key or option: {t}",
+                    item.id
+                );
+            }
+        }
+    }
+
+    /// The paper form puts a 適合 box next to every question: a question asked
+    /// in the negative (「〜ていませんか」) would make 適合 mean the opposite. The
+    /// scheme's terms are spelled one way throughout.
+    #[test]
+    fn questions_are_positive_and_the_terms_consistent() {
+        let cat = Catalogue::builtin();
+        for item in &cat.items {
+            let q = item.question.ja.trim();
+            assert!(
+                !q.contains("ませんか") && q.trim_end_matches('。').ends_with('か'),
+                "{}: not a single positive question: {q}",
+                item.id
+            );
+            assert!(
+                q.matches("ますか").count() + q.matches("ですか").count() == 1,
+                "{}: more than one question: {q}",
+                item.id
+            );
+            for t in [
+                &item.title.ja,
+                &item.question.ja,
+                &item.rule.ja,
+                &item.basis.ja,
+                &item.why.ja,
+                &item.remediation.ja,
+            ] {
+                assert!(!t.contains("持ち出"), "{}: write 持出し: {t}", item.id);
+                assert!(!t.contains("教え"), "{}: write 周知: {t}", item.id);
+            }
+        }
+        // STO-05 asks where the company's own servers stand; data centres and
+        // cloud services are ITS-13's question.
+        let sto05 = &cat.item("STO-05").unwrap().question.ja;
+        assert!(
+            !sto05.contains("クラウド") && !sto05.contains("データセンター"),
+            "{sto05}"
+        );
     }
 
     #[test]

@@ -262,6 +262,13 @@ pub enum Check {
         sids: Vec<String>,
         read_rights: Vec<String>,
     },
+    /// icacls: no broad principal may write to protected paths.
+    IcaclsBroadWrite {
+        dir: String,
+        principals: Vec<String>,
+        sids: Vec<String>,
+        write_rights: Vec<String>,
+    },
 }
 
 impl Check {

@@ -25,6 +25,10 @@ pub struct Diff {
     pub old: AuditRef,
     pub new: AuditRef,
     pub items: Vec<ItemChange>,
+    /// Items of this audit that the baseline does not have (a newer checklist
+    /// version): their status now, in checklist order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_items: Vec<NewItem>,
     pub scores: Vec<ScoreChange>,
     pub files_compared: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,6 +41,13 @@ pub struct Diff {
     /// Doubts about the comparison (reports of different hosts), in `lang`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// An item the previous audit did not have.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NewItem {
+    pub id: String,
+    pub status: crate::model::Status,
 }
 
 /// Compares two reports. Errors (exit 2) when they cannot be compared. Notes
@@ -81,6 +92,14 @@ pub fn diff(
             audit_date: new.report.audit_date,
         },
         items: item_changes(&old.report.items, &new_items),
+        new_items: new_items
+            .iter()
+            .filter(|(id, _)| !old.report.items.iter().any(|o| &o.id == id))
+            .map(|(id, status)| NewItem {
+                id: id.clone(),
+                status: *status,
+            })
+            .collect(),
         scores: score_changes(&old.report.summary, &new.report.summary),
         files_compared,
         files_note,

@@ -109,6 +109,8 @@ mod tests {
             kind: crate::profile::RecordKind::TakeOut,
             path: Some("takeout.csv".into()),
             note: None,
+            reviewed_on: None,
+            updated_on: None,
         });
         let r = Records::collect(&p);
         assert_eq!(

@@ -959,14 +959,45 @@ impl Decoder<'_> {
     fn records(&mut self, n: &Node, p: &mut Profile) {
         for (i, e) in self.seq(n, "records").iter().enumerate() {
             let ctx = format!("records[{}]", i + 1);
-            let Some(f) = self.fields(e, &ctx, &["kind", "path", "note"]) else {
+            let Some(f) = self.fields(
+                e,
+                &ctx,
+                &["kind", "path", "note", "reviewed_on", "updated_on"],
+            ) else {
                 continue;
             };
             let kind = self.kind(&f, e, &ctx, RecordKind::NAMES, RecordKind::parse);
             let path = self.opt_string(&f, "path", &ctx);
             let note = self.opt_string(&f, "note", &ctx);
+            let reviewed_on = self.opt_date(&f, "reviewed_on", &ctx);
+            let updated_on = self.opt_date(&f, "updated_on", &ctx);
+            // A date on a kind that has no use for it is never read: say so
+            // where it was written rather than let it look like it counts.
+            for (key, wanted) in [
+                ("reviewed_on", RecordKind::IncidentProcedure),
+                ("updated_on", RecordKind::Media),
+            ] {
+                if let (Some(k), Some(at)) = (kind, f.key_pos.get(key))
+                    && k != wanted
+                {
+                    let (k, w) = (k.name(), wanted.name());
+                    self.warn(
+                        *at,
+                        tr!(
+                            "{ctx}.{key}: `{key}` は kind: {w} の記録でだけ使われます（この記録は kind: {k} のため、この日付は判定に使われません）",
+                            "{ctx}.{key}: `{key}` is only read for kind {w} (this record is kind {k}, so the date is not used)"
+                        ),
+                    );
+                }
+            }
             if let Some(kind) = kind {
-                p.records.push(Record { kind, path, note });
+                p.records.push(Record {
+                    kind,
+                    path,
+                    note,
+                    reviewed_on,
+                    updated_on,
+                });
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The audit profile (`timaudit.yaml`) as the rest of the tool sees it.
 //!
-//! Field names and meanings follow `spec/profile.md`. Loading and validation live in
+//! Field names and meanings are documented in the README (profile section). Loading and validation live in
 //! `load.rs`; nothing here touches the disk.
 
 use crate::yaml::Pos;
@@ -278,11 +278,19 @@ pub enum RecordKind {
     KeyLending,
     AreaEntry,
     Media,
+    /// The procedure for a suspected leak (ADM-06).
+    IncidentProcedure,
 }
 
 impl RecordKind {
-    pub const NAMES: &'static [&'static str] =
-        &["take-out", "disposal", "key-lending", "area-entry", "media"];
+    pub const NAMES: &'static [&'static str] = &[
+        "take-out",
+        "disposal",
+        "key-lending",
+        "area-entry",
+        "media",
+        "incident-procedure",
+    ];
     pub fn parse(s: &str) -> Option<RecordKind> {
         match s {
             "take-out" => Some(RecordKind::TakeOut),
@@ -290,6 +298,7 @@ impl RecordKind {
             "key-lending" => Some(RecordKind::KeyLending),
             "area-entry" => Some(RecordKind::AreaEntry),
             "media" => Some(RecordKind::Media),
+            "incident-procedure" => Some(RecordKind::IncidentProcedure),
             _ => None,
         }
     }
@@ -300,6 +309,7 @@ impl RecordKind {
             RecordKind::KeyLending => "key-lending",
             RecordKind::AreaEntry => "area-entry",
             RecordKind::Media => "media",
+            RecordKind::IncidentProcedure => "incident-procedure",
         }
     }
 }
@@ -309,6 +319,10 @@ pub struct Record {
     pub kind: RecordKind,
     pub path: Option<String>,
     pub note: Option<String>,
+    /// When the procedure was last reviewed or rehearsed (`incident-procedure`, ADM-06).
+    pub reviewed_on: Option<NaiveDate>,
+    /// When the register was last brought up to date (`media`, HDL-11).
+    pub updated_on: Option<NaiveDate>,
 }
 
 /// Statuses an answer may give.

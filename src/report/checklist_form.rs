@@ -146,7 +146,7 @@ pub fn csv(cat: &Catalogue, lang: Lang) -> String {
             it.title.get(lang),
             it.question.get(lang).trim(),
             it.source.label(lang),
-            it.rule.get(lang).trim(),
+            it.basis.get(lang).trim(),
             "",
             "",
         ];

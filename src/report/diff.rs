@@ -195,6 +195,33 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
             );
         }
     }
+    if !d.new_items.is_empty() {
+        // A newer checklist: these items have no earlier status to compare.
+        let _ = writeln!(
+            o,
+            "\n## {}\n\n| ID | {} | {} |\n|---|---|---|",
+            if ja {
+                "今回から加わった項目（前回の報告書にない項目）"
+            } else {
+                "Items new since the previous audit (not in its checklist)"
+            },
+            if ja { "項目" } else { "Item" },
+            if ja { "今回" } else { "Now" }
+        );
+        for n in &d.new_items {
+            let title = cat
+                .item(&n.id)
+                .map(|i| i.title.get(lang).to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                n.id,
+                esc(&title),
+                n.status.label(lang)
+            );
+        }
+    }
     let _ = writeln!(o, "\n## {}\n", if ja { "スコアの変化" } else { "Scores" });
     let _ = writeln!(
         o,
@@ -267,6 +294,7 @@ mod tests {
             old: at("2025-11-25"),
             new: at("2026-11-25"),
             items,
+            new_items: vec![],
             scores: vec![],
             files_compared: false,
             files_note: None,
@@ -276,6 +304,29 @@ mod tests {
             timeline: None,
             warnings: vec![],
         }
+    }
+
+    /// Items the baseline's checklist did not have are listed with their
+    /// status, not left out because they did not "change".
+    #[test]
+    fn items_new_in_this_checklist_are_listed_in_the_draft() {
+        let mut d = diff_of(vec![]);
+        assert!(!render_markdown(&d, crate::i18n::Lang::En).contains("Items new"));
+        d.new_items = vec![crate::changes::diff::NewItem {
+            id: "ADM-06".into(),
+            status: Status::Partial,
+        }];
+        let en = render_markdown(&d, crate::i18n::Lang::En);
+        assert!(
+            en.contains("## Items new since the previous audit")
+                && en.contains("| ADM-06 | Procedure for a suspected leak | partial |"),
+            "{en}"
+        );
+        let ja = render_markdown(&d, crate::i18n::Lang::Ja);
+        assert!(
+            ja.contains("| ADM-06 | 漏えい時の対応手順 | 一部適合 |"),
+            "{ja}"
+        );
     }
 
     /// A rename accepted through `organization.previous_names` is said in the

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod cells;
+pub mod checklist_doc;
 pub mod checklist_form;
 pub mod csv;
 pub mod diff;

@@ -734,10 +734,10 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 &st.text,
             )?;
             put(ws, row, 3, it.source.label(lang), &st.text)?;
-            put(ws, row, 4, &flat(it.rule.get(lang)), &st.text)?;
+            put(ws, row, 4, &flat(it.basis.get(lang)), &st.text)?;
             let crit = format!("{} {}", c.id, c.title.get(lang));
             let question = format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang)));
-            let rule = flat(it.rule.get(lang));
+            let rule = flat(it.basis.get(lang));
             fit_row(
                 ws,
                 row,

@@ -1,5 +1,5 @@
 //! The per-file hook of the walk. An item that must look at every file (HDL-02,
-//! ACC-03 …) implements [`FileCheck`] in its own rule file; the walker and watch
+//! ACC-03 …) or folder (ACC-11) implements [`FileCheck`] in its own rule file; the walker and watch
 //! mode's examiner call every check they are given for each regular file and
 //! keep what it reports under the check's item. The walker itself does not know
 //! which items exist or what they decide.
@@ -23,6 +23,12 @@ pub trait FileCheck: Sync {
     /// Looks at one regular file; pushes a finding to `out` for a file the item
     /// objects to.
     fn on_file(&self, _file: &FileFacts, _out: &mut Vec<Finding>) {}
+
+    /// Looks at one directory the walk (or watch mode's examiner) sees that
+    /// belongs to an asset (ACC-11: a protected folder everyone may write to).
+    /// `assets` holds the assets whose paths match the folder or whose base
+    /// folder it is; `size`, `hits` and the content fields mean nothing here.
+    fn on_dir(&self, _dir: &FileFacts, _out: &mut Vec<Finding>) {}
 
     /// Looks at a file outside the assets whose content equals a protected file's
     /// (found after the walk, by SHA-256).

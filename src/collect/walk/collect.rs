@@ -251,7 +251,10 @@ impl<'a> Collector<'a> {
             }
         }
         match e.ftype {
-            FileType::Dir => self.facts.counts.dirs += 1,
+            FileType::Dir => {
+                self.facts.counts.dirs += 1;
+                self.dir(&e, &pr, assets.clone(), acl, acl_res);
+            }
             FileType::Symlink => self.facts.counts.symlinks += 1,
             FileType::Special => self.facts.counts.special += 1,
             FileType::File => self.file(&e, &pr, &assets, acl, acl_res, &hits),
@@ -411,6 +414,49 @@ impl<'a> Collector<'a> {
             if pr.path < orig.0.path {
                 *orig = (pr.clone(), lbl.to_string());
             }
+        }
+    }
+
+    /// Calls the checks' `on_dir` for a folder of an asset: one its paths match,
+    /// or one of its base folders.
+    fn dir(
+        &mut self,
+        e: &Entry,
+        pr: &PathRef,
+        mut assets: Vec<usize>,
+        acl: Option<&Acl>,
+        acl_res: Option<&Result<Option<Acl>, String>>,
+    ) {
+        for (i, bases) in self.facts.asset_bases.iter().enumerate() {
+            if !assets.contains(&i) && bases.iter().any(|b| b.as_bytes() == e.host.as_slice()) {
+                assets.push(i);
+            }
+        }
+        if assets.is_empty() {
+            return;
+        }
+        assets.sort_unstable();
+        let label = assets.first().map(|i| self.labels[*i].as_str());
+        let dir = FileFacts {
+            run: &self.run,
+            host: &e.host,
+            path: pr,
+            kind: e.kind,
+            size: e.size,
+            mode: e.mode,
+            uid: e.uid,
+            gid: e.gid,
+            assets: &assets,
+            label,
+            hits: &[],
+            discard: e.discard,
+            others_x: e.others_x,
+            acl,
+            acl_unknown: matches!(acl_res, Some(Err(_))),
+            content_unknown: false,
+        };
+        for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
+            check.on_dir(&dir, list);
         }
     }
 

@@ -13,7 +13,7 @@ fn acc01(ctx: &Context, _: &Done) -> Outcome {
     let p = ctx.profile;
     if p.assets.is_empty() {
         return Outcome::na(Text::new(
-            "管理台帳（assets）に技術情報が登録されていません（HDL-01 を参照）",
+            "管理台帳（assets）に技術等情報が登録されていません（HDL-01 を参照）",
             "the register (assets) lists no technical information (see HDL-01)",
         ));
     }
@@ -62,7 +62,7 @@ fn acc01(ctx: &Context, _: &Done) -> Outcome {
     }
     let n = p.assets.len();
     f.finish(Text::new(
-        format!("全 {n} 件の技術情報にアクセス許可者が定義され、すべて監査対象ホストに存在します"),
+        format!("全 {n} 件の技術等情報にアクセス許可者が定義され、すべて監査対象ホストに存在します"),
         format!(
             "{}, and every principal exists on the audited host",
             en_n(

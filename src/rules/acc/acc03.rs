@@ -11,9 +11,47 @@ use crate::collect::walk::Finding;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::tr;
 
+/// What a broad principal must not be granted on protected Windows paths:
+/// read (ACC-03, WIN-ACL-001) or write (ACC-11, WIN-ACL-002).
+pub struct WinAccess {
+    /// The policy the findings cite.
+    pub policy: &'static str,
+    /// Does the ACE grant it?
+    pub grants: fn(&crate::collect::host::windows::icacls::Ace) -> bool,
+    /// "読み取れます" / "can read".
+    pub can: (&'static str, &'static str),
+    /// "読める" / "read": in "全員が読める ACE", "let everyone read".
+    pub verb: (&'static str, &'static str),
+    /// "readable" / "writable" (English only: "none readable by everyone").
+    pub none_en: &'static str,
+    /// The pass reason.
+    pub ok: (&'static str, &'static str),
+}
+
+pub const READ: WinAccess = WinAccess {
+    policy: "WIN-ACL-001",
+    grants: |a| a.grants_read(),
+    can: ("読み取れます", "can read"),
+    verb: ("読める", "read"),
+    none_en: "readable",
+    ok: (
+        "Windows 上の保護対象を Everyone・Users などの広いグループが読めるアクセス権はありません",
+        "no broad group (Everyone, Users…) can read protected Windows paths",
+    ),
+};
+
 /// Findings for the Windows asset paths; `None` when the register has none.
 pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
-    let id = "WIN-ACL-001";
+    broad_windows_access(ctx, &READ)
+}
+
+/// Findings for the Windows asset paths: no broad principal is granted
+/// `access`; `None` when the register has none.
+pub fn broad_windows_access(ctx: &Context, access: &WinAccess) -> Option<Outcome> {
+    let id = access.policy;
+    let (can_ja, can_en) = access.can;
+    let (verb_ja, verb_en) = access.verb;
+    let none_en = access.none_en;
     let assets = windows_asset_paths(ctx);
     if assets.is_empty() {
         return None;
@@ -108,14 +146,14 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
                     for ace in e
                         .aces
                         .iter()
-                        .filter(|a| a.broad_principal() && a.grants_read())
+                        .filter(|a| a.broad_principal() && (access.grants)(a))
                     {
                         let (p, path) = (&ace.principal, &e.path);
                         bad.push(
                             line_ev(
                                 &ace.line,
                                 id,
-                                tr!("{path}: {p} が読み取れます", "{path}: {p} can read"),
+                                tr!("{path}: {p} が{can_ja}", "{path}: {p} {can_en}"),
                             )
                             .principal(p.clone())
                             .asset(label.clone()),
@@ -158,9 +196,9 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
                     Status::Fail,
                     Text::new(
                         format!(
-                            "{label} の Windows 上の保護対象に、全員が読める ACE が {n} 件あります"
+                            "{label} の Windows 上の保護対象に、全員が{verb_ja} ACE が {n} 件あります"
                         ),
-                        format!("{label}: {n} {aces} everyone read protected Windows paths"),
+                        format!("{label}: {n} {aces} everyone {verb_en} protected Windows paths"),
                     ),
                 )
                 .evs(bad),
@@ -173,20 +211,14 @@ pub fn acc03_windows(ctx: &Context) -> Option<Outcome> {
                     .detail(pol(
                         id,
                         tr!(
-                            "{matched} 件を確認、全員が読める ACE なし",
-                            "{matched} entries checked, none readable by everyone"
+                            "{matched} 件を確認、全員が{verb_ja} ACE なし",
+                            "{matched} entries checked, none {none_en} by everyone"
                         ),
                     ))),
             );
         }
     }
-    Some(all_of(
-        parts,
-        Text::new(
-            "Windows 上の保護対象を Everyone・Users などの広いグループが読めるアクセス権はありません",
-            "no broad group (Everyone, Users…) can read protected Windows paths",
-        ),
-    ))
+    Some(all_of(parts, Text::new(access.ok.0, access.ok.1)))
 }
 
 /// ACC-03: the file-share walk's result combined with the Windows evidence.

@@ -13,7 +13,7 @@ fn adm03(ctx: &Context, _: &Done) -> Outcome {
     let p = ctx.profile;
     if p.assets.is_empty() {
         return Outcome::na(Text::new(
-            "管理台帳（assets）に技術情報が登録されていません（HDL-01 を参照）",
+            "管理台帳（assets）に技術等情報が登録されていません（HDL-01 を参照）",
             "the register (assets) lists no technical information (see HDL-01)",
         ));
     }
@@ -67,7 +67,7 @@ fn adm03(ctx: &Context, _: &Done) -> Outcome {
     }
     let n = p.assets.len();
     f.finish(Text::new(
-        format!("全 {n} 件の技術情報に在籍中の取扱者が指定されています"),
+        format!("全 {n} 件の技術等情報に在籍中の取扱者が指定されています"),
         en_n(
             n,
             "the asset has active handlers",

@@ -6,13 +6,15 @@ crate::rules::items! {
     adm03,
     adm04,
     adm05,
+    adm06,
+    adm07,
 }
 
 use crate::i18n::Text;
 use crate::model::{Evidence, EvidenceKind, Outcome};
 use crate::profile::ReviewKind;
 use crate::rules::Context;
-use crate::rules::kit::common::{Findings, LocalFile, days, local_file, local_file_state, within};
+use crate::rules::kit::common::{Findings, LocalFile, days, local_file_state, within};
 use crate::tr;
 
 /// Evidence for a person of the roster.
@@ -22,7 +24,7 @@ pub fn person_evidence(account: &str, detail: Text) -> Evidence {
         .detail(detail)
 }
 
-/// A `reviews` entry of `kind` within `review_interval_days` (ADM-04, ACC-06).
+/// A `reviews` entry of `kind` within `review_interval_days` (ADM-04, ADM-07, ACC-06).
 pub fn recent_review(ctx: &Context, kind: ReviewKind, ja: &str, en: &str) -> Outcome {
     let p = ctx.profile;
     let window = p.thresholds.review_interval_days;
@@ -41,11 +43,20 @@ pub fn recent_review(ctx: &Context, kind: ReviewKind, ja: &str, en: &str) -> Out
             k = kind_name(kind)
         ));
     };
-    let mut ev = match &r.document {
-        Some(doc) => local_file(ctx, EvidenceKind::Review, doc).1,
-        None => Evidence::new(EvidenceKind::Review),
+    let (state, ev) = match &r.document {
+        Some(doc) => local_file_state(ctx, EvidenceKind::Review, doc),
+        None => (LocalFile::Present, Evidence::new(EvidenceKind::Review)),
+    };
+    let mut ev = ev.date(last);
+    // The record of the review is there but cannot be read: what it shows is
+    // unknown, and the item is not decided on the date alone.
+    if let (LocalFile::Unreadable(e), Some(doc)) = (&state, &r.document) {
+        return Outcome::error(tr!(
+            "{ja}の記録 {doc} はありますが、読み取れないため確認できません（{e}）",
+            "cannot be assessed: the {en} record {doc} is there but could not be read ({e})"
+        ))
+        .with([ev]);
     }
-    .date(last);
     if ev.detail.is_none() {
         ev = ev.detail(tr!("{ja}の記録", "{en} record"));
     }

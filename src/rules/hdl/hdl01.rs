@@ -1,4 +1,4 @@
-//! HDL-01 — 管理台帳による技術情報の特定 (Register of protected technical information).
+//! HDL-01 — 管理台帳による技術等情報の特定 (Register of protected technical information).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-01).
 
 use super::*;
@@ -13,7 +13,7 @@ fn hdl01(ctx: &Context, _: &Done) -> Outcome {
     let p = ctx.profile;
     if p.assets.is_empty() {
         return Outcome::fail(Text::new(
-            "管理台帳（assets）に保護すべき技術情報が1件も登録されていません",
+            "管理台帳（assets）に保護すべき技術等情報が1件も登録されていません",
             "the register (assets) lists no protected technical information",
         ));
     }
@@ -51,7 +51,7 @@ fn hdl01(ctx: &Context, _: &Done) -> Outcome {
     }
     let n = p.assets.len();
     f.finish(Text::new(
-        format!("管理台帳に {n} 件の技術情報が ID・名称・区分・保存場所つきで登録されています"),
+        format!("管理台帳に {n} 件の技術等情報が ID・名称・区分・保存場所つきで登録されています"),
         format!(
             "the register lists {n} {}, each with id, name, classification and paths",
             en_n(n, "asset", "assets")

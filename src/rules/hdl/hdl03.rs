@@ -1,4 +1,4 @@
-//! HDL-03 — 台帳の保管場所と実ファイルの一致 (Register entries point at existing files).
+//! HDL-03 — 台帳の保存場所と実ファイルの一致 (Register entries point at existing files).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-03).
 
 use crate::i18n::{Text, en_n};
@@ -17,7 +17,7 @@ fn hdl03(ctx: &Context, _: &Done) -> Outcome {
     let assets = &ctx.profile.assets;
     if assets.is_empty() {
         return Outcome::na(Text::new(
-            "管理台帳（assets）に技術情報が登録されていません（HDL-01 を参照）",
+            "管理台帳（assets）に技術等情報が登録されていません（HDL-01 を参照）",
             "the register (assets) lists no technical information (see HDL-01)",
         ));
     }

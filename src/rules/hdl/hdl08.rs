@@ -1,4 +1,4 @@
-//! HDL-08 — 持出しのルールと記録 (Taking information out is ruled and logged).
+//! HDL-08 — 持出しの記録 (Taking information out is logged).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-08).
 
 use super::*;

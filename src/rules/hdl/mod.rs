@@ -11,6 +11,7 @@ crate::rules::items! {
     hdl08,
     hdl09,
     hdl10,
+    hdl11,
 }
 
 use crate::profile::RecordKind;

@@ -3,6 +3,7 @@
 use crate::i18n::Text;
 use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::rules::Context;
+use crate::tr;
 use chrono::NaiveDate;
 
 /// Collects findings of one rule; the result is the weakest finding.
@@ -208,4 +209,100 @@ pub fn record_exists(
         )),
     }
     .with(evidence)
+}
+
+/// How a dated `records` entry is read (ADM-06's procedure, HDL-11's register).
+pub struct DatedRecord {
+    pub kind: crate::profile::RecordKind,
+    /// The profile key of the date (`reviewed_on`, `updated_on`) and its value.
+    pub field: &'static str,
+    pub date: fn(&crate::profile::Record) -> Option<NaiveDate>,
+    /// What the record is ("漏えい時の対応手順", "incident procedure").
+    pub what: (&'static str, &'static str),
+    /// What the date says was done ("見直し・訓練", "reviewed or rehearsed").
+    pub done: (&'static str, &'static str),
+}
+
+/// A `records` entry of `d.kind` whose file exists and whose date is within
+/// `review_interval_days` before the audit date: pass. The file there but the
+/// date older, missing or after the audit date: partial. No entry, or no file:
+/// fail. The only file there unreadable: error with the reason.
+pub fn dated_record(ctx: &Context, d: &DatedRecord) -> Outcome {
+    let k = d.kind.name();
+    let ((ja, en), (done_ja, done_en), field) = (d.what, d.done, d.field);
+    let entries: Vec<_> = ctx
+        .profile
+        .records
+        .iter()
+        .filter(|r| r.kind == d.kind)
+        .collect();
+    if entries.is_empty() {
+        return Outcome::fail(tr!(
+            "{ja}（records の kind: {k}）が登録されていません",
+            "no {en} is registered (no `records` entry of kind {k})"
+        ));
+    }
+    let mut evidence = Vec::new();
+    let mut present = Vec::new();
+    let mut unreadable = None;
+    for r in &entries {
+        let Some(path) = &r.path else {
+            evidence.push(Evidence::new(EvidenceKind::Record).detail(tr!(
+                "{k} の記録に path がありません",
+                "the {k} record has no path"
+            )));
+            continue;
+        };
+        let (state, mut ev) = local_file_state(ctx, EvidenceKind::Record, path);
+        if let Some(day) = (d.date)(r) {
+            ev = ev.date(day);
+        }
+        match state {
+            LocalFile::Present => present.push((path.clone(), (d.date)(r))),
+            LocalFile::Unreadable(e) if unreadable.is_none() => {
+                unreadable = Some((path.clone(), e))
+            }
+            _ => {}
+        }
+        evidence.push(ev);
+    }
+    if present.is_empty() {
+        return match unreadable {
+            Some((path, e)) => Outcome::error(tr!(
+                "{ja} {path} はありますが、読み取れないため確認できません（{e}）",
+                "cannot be assessed: the {en} {path} is there but could not be read ({e})"
+            )),
+            None => Outcome::fail(tr!(
+                "{ja}のファイルが見つかりません",
+                "the {en} file was not found"
+            )),
+        }
+        .with(evidence);
+    }
+    let window = ctx.profile.thresholds.review_interval_days;
+    // The latest date on or before the audit date, among the files that are there.
+    let last = present
+        .iter()
+        .filter_map(|(p, day)| day.filter(|x| *x <= ctx.date).map(|x| (x, p)))
+        .max();
+    let outcome = match last {
+        Some((day, path)) if within(ctx, day, window) => Outcome::pass(tr!(
+            "{ja} {path} があり、{day} に{done_ja}されています",
+            "the {en} {path} exists and was {done_en} on {day}"
+        )),
+        Some((day, path)) => Outcome::partial(tr!(
+            "{ja} {path} はありますが、最後の{done_ja}は {day} で、{window} 日以上前です",
+            "the {en} {path} exists, but it was last {done_en} on {day}, more than {window} days before the audit"
+        )),
+        None if present.iter().any(|(_, day)| day.is_some()) => Outcome::partial(tr!(
+            "{ja}の {field} が監査日より後のため、監査日時点で{done_ja}されていたか確認できません",
+            "the {en}'s {field} is after the audit date, so it cannot be shown to have been {done_en} by then"
+        )),
+        None => Outcome::partial(tr!(
+            "{ja} {path} はありますが、{done_ja}の日付（{field}）が記録されていないため、最新かどうか確認できません",
+            "the {en} {path} exists, but no {field} date is recorded, so it cannot be shown to be {done_en} within the interval",
+            path = present[0].0
+        )),
+    };
+    outcome.with(evidence)
 }

@@ -1,4 +1,4 @@
-//! STO-05 — サーバー・NAS の設置場所とクラウド契約 (Servers/NAS in restricted area, cloud under contract).
+//! STO-05 — サーバー・NAS の設置場所 (Servers and NAS in a restricted area).
 //! Definition and texts: checklists/tim-selfcheck.yaml (STO-05).
 
 use crate::rules::{ItemId, ItemRule};

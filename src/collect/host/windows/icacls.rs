@@ -189,6 +189,22 @@ impl Ace {
             })
         })
     }
+    /// Does the ACE grant changing, adding or deleting data (full control,
+    /// modify, write, generic write or all, write data, append/add
+    /// subdirectory, delete)?
+    pub fn grants_write(&self) -> bool {
+        if self.is_deny() || self.inherit_only() {
+            return false;
+        }
+        self.groups.iter().any(|g| {
+            g.split(',').any(|r| {
+                matches!(
+                    r.trim().to_ascii_uppercase().as_str(),
+                    "F" | "M" | "W" | "GW" | "GA" | "MA" | "WD" | "AD" | "D"
+                )
+            })
+        })
+    }
     /// `Everyone`, `Authenticated Users`, `BUILTIN\Users`, `Domain Users`, by
     /// name or SID.
     pub fn broad_principal(&self) -> bool {
