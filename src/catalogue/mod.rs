@@ -355,7 +355,7 @@ mod tests {
         );
         // An unknown source at its value, a checklist with a second document at
         // the `---`.
-        let item = "  - {id: A-1, criterion: A, source: sometimes, title: {ja: a, en: a}, question: {ja: a, en: a}, rule: {ja: a, en: a}, why: {ja: a, en: a}, remediation: {ja: a, en: a}}\n";
+        let item = "  - {id: A-1, criterion: A, source: sometimes, title: {ja: a, en: a}, question: {ja: a, en: a}, rule: {ja: a, en: a}, why: {ja: a, en: a}, remediation: {ja: a, en: a}, basis: {ja: a, en: a}}\n";
         let text = format!(
             "id: a\nversion: '1'\ncriteria:\n  - {{id: A, title: {{ja: a, en: a}}}}\nitems:\n{item}"
         );
