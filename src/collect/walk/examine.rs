@@ -144,7 +144,7 @@ impl<'a> Examiner<'a> {
             real.push(std::ffi::OsStr::from_bytes(c));
         }
         let meta = match std::fs::symlink_metadata(&real) {
-            Ok(m) => m,
+            Ok(m) => crate::rootfs::dirs::Meta::from(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
             Err(e) => {
                 out.exists = true;
@@ -199,7 +199,8 @@ impl<'a> Examiner<'a> {
         entry.others_x = others_x;
         match entry.ftype {
             FileType::File => {
-                let c = self.reader.read(&real, &Seen::of(&meta), &mut Vec::new());
+                let place = crate::rootfs::dirs::Place::Path(real.clone());
+                let c = self.reader.read(&place, &Seen::of(&meta), &mut Vec::new());
                 if let Some(p) = &c.problem {
                     out.problem = Some(format!("{p:?}"));
                 }

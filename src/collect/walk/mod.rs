@@ -20,10 +20,11 @@ pub mod sort;
 use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
+use crate::rootfs::dirs::Place;
 use classify::{Excluder, Markers, is_discard_dir};
 use read::{Reader, Seen};
+use std::cell::RefCell;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -348,12 +349,21 @@ pub struct WalkInput<'a> {
     pub options: WalkOptions,
 }
 
-/// A regular file for the readers.
+/// A regular file for the readers: where it is (relative to its folder's open
+/// descriptor) and what the walk's `fstatat` saw.
 struct Job {
     entry: Box<collect::Entry>,
-    real: PathBuf,
+    place: Place,
     seen: Seen,
 }
+
+/// Files handed to a reader at once (one hand-off per batch, not per file).
+const BATCH: usize = 256;
+/// Folders a batch may hold open (each job keeps its folder's descriptor): bounds
+/// the descriptors in flight to about `(queued batches + readers) × BATCH_DIRS`.
+const BATCH_DIRS: usize = 8;
+/// Batches waiting for a reader.
+const QUEUED: usize = 16;
 
 /// Messages to the collecting thread.
 pub enum Msg {
@@ -387,15 +397,12 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
     let jobs = if options.jobs > 0 {
         options.jobs
     } else {
-        std::thread::available_parallelism()
-            .map(|n| n.get() * 2)
-            .unwrap_or(4)
-            .clamp(4, 32)
+        default_jobs()
     };
     let mut collector = Collector::new(profile, accounts, checks, options.hash, out.is_some());
     let progress = collect::Progress::new(options.progress, reader.clone());
-    let (tx, rx) = sync_channel::<Msg>(4096);
-    let (job_tx, job_rx) = sync_channel::<Job>(4096);
+    let (tx, rx) = sync_channel::<Vec<Msg>>(QUEUED * 4);
+    let (job_tx, job_rx) = sync_channel::<Vec<Job>>(QUEUED);
     let job_rx = Arc::new(std::sync::Mutex::new(job_rx));
     std::thread::scope(|s| {
         for _ in 0..jobs {
@@ -405,25 +412,29 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             s.spawn(move || {
                 let mut buf = Vec::new();
                 loop {
-                    let job = {
+                    let batch = {
                         let rx = job_rx.lock().unwrap_or_else(|e| e.into_inner());
                         rx.recv()
                     };
-                    let Ok(Job {
-                        mut entry,
-                        real,
-                        seen,
-                    }) = job
-                    else {
+                    let Ok(batch) = batch else {
                         break;
                     };
-                    let c = reader.read(&real, &seen, &mut buf);
-                    if c.problem == Some(read::ReadProblem::Vanished) {
-                        let _ = tx.send(Msg::Vanished(entry.host));
-                        continue;
+                    let mut out = Vec::with_capacity(batch.len());
+                    for Job {
+                        mut entry,
+                        place,
+                        seen,
+                    } in batch
+                    {
+                        let c = reader.read(&place, &seen, &mut buf);
+                        if c.problem == Some(read::ReadProblem::Vanished) {
+                            out.push(Msg::Vanished(entry.host));
+                            continue;
+                        }
+                        entry.content = Some(c);
+                        out.push(Msg::Entry(entry));
                     }
-                    entry.content = Some(c);
-                    if tx.send(Msg::Entry(entry)).is_err() {
+                    if tx.send(out).is_err() {
                         break;
                     }
                 }
@@ -443,16 +454,22 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                     tx,
                     job_tx,
                     roots: roots.iter().map(|r| r.host.clone()).collect(),
+                    out: RefCell::new(Vec::new()),
+                    jobs: RefCell::new(Vec::new()),
+                    job_dirs: RefCell::new(0),
                 };
                 for r in &roots {
                     w.walk_root(r);
                 }
+                w.flush();
             });
         }
         drop(tx);
-        for msg in rx {
-            collector.add(msg);
-            progress.tick(&collector);
+        for batch in rx {
+            for msg in batch {
+                collector.add(msg);
+                progress.tick(&collector);
+            }
         }
     });
     progress.finish();
@@ -468,10 +485,24 @@ struct Walker<'a> {
     excluder: Excluder,
     markers: Arc<Markers>,
     cross: bool,
-    tx: SyncSender<Msg>,
-    job_tx: SyncSender<Job>,
+    tx: SyncSender<Vec<Msg>>,
+    job_tx: SyncSender<Vec<Job>>,
     /// Every root's host path: a root met inside another is walked as itself.
     roots: Vec<Vec<u8>>,
+    /// Messages and files not yet handed on (sent in batches).
+    out: RefCell<Vec<Msg>>,
+    jobs: RefCell<Vec<Job>>,
+    /// Distinct folders the files in `jobs` are in.
+    job_dirs: RefCell<usize>,
+}
+
+/// Reader threads when `--jobs` is not given: one per core (at least 2, so a slow
+/// file does not hold the others up), at most 16.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 16)
 }
 
 /// The state of a directory on the way down, for its descendants.
@@ -502,7 +533,43 @@ pub(crate) fn join_host(root: &[u8], suffix: &[u8]) -> Vec<u8> {
 
 impl Walker<'_> {
     fn send(&self, m: Msg) {
-        let _ = self.tx.send(m);
+        let mut out = self.out.borrow_mut();
+        out.push(m);
+        if out.len() >= BATCH {
+            let _ = self.tx.send(std::mem::take(&mut *out));
+        }
+    }
+
+    /// Queues a file for the readers; a batch goes when full or when it holds
+    /// files of [`BATCH_DIRS`] folders.
+    fn job(&self, job: Job) {
+        let mut jobs = self.jobs.borrow_mut();
+        let mut dirs = self.job_dirs.borrow_mut();
+        let same = match (jobs.last().map(|j| &j.place), &job.place) {
+            (Some(Place::At(a, _)), Place::At(b, _)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        if !same {
+            *dirs += 1;
+        }
+        jobs.push(job);
+        if jobs.len() >= BATCH || *dirs >= BATCH_DIRS {
+            let _ = self.job_tx.send(std::mem::take(&mut *jobs));
+            *dirs = 0;
+        }
+    }
+
+    /// Hands on everything queued.
+    fn flush(&self) {
+        let jobs = std::mem::take(&mut *self.jobs.borrow_mut());
+        *self.job_dirs.borrow_mut() = 0;
+        if !jobs.is_empty() {
+            let _ = self.job_tx.send(jobs);
+        }
+        let out = std::mem::take(&mut *self.out.borrow_mut());
+        if !out.is_empty() {
+            let _ = self.tx.send(out);
+        }
     }
 
     fn walk_root(&self, root: &WalkRoot) {
@@ -538,7 +605,7 @@ impl Walker<'_> {
                 .join(std::ffi::OsStr::from_bytes(&root.host[1..])),
         };
         let meta = match std::fs::symlink_metadata(&real) {
-            Ok(m) => m,
+            Ok(m) => crate::rootfs::dirs::Meta::from(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && root.kind == RootKind::Asset => {
                 self.send(Msg::Root(info(None, true)));
                 return;
@@ -656,9 +723,9 @@ impl Walker<'_> {
             entry.others_x = parent.others_x;
             if ft.is_file() {
                 let seen = Seen::of(&meta);
-                let _ = self.job_tx.send(Job {
+                self.job(Job {
                     entry,
-                    real: path.to_path_buf(),
+                    place: ent.place(),
                     seen,
                 });
                 continue;
@@ -673,7 +740,7 @@ impl Walker<'_> {
                 self.send(Msg::Entry(entry));
                 continue;
             }
-            entry.acl = Some(acl::read_path(path).map_err(|e| read::io_message(&e)));
+            entry.acl = Some(acl::read_place(&ent.place()).map_err(|e| read::io_message(&e)));
             self.send(Msg::Entry(entry));
             // Loops (bind mounts): the same directory as an ancestor.
             if let Some(anc) = stack
