@@ -916,6 +916,83 @@ mod tests {
         assert_eq!(n, 1 + 2 * MAX_OPEN * 3);
     }
 
+    /// A chain of `levels` folders `d` below `top`, each with three files of
+    /// `size` bytes (made first, so that where the listing order is the reverse
+    /// of creation, as on tmpfs, they come after the subfolder).
+    fn chain(top: &Path, levels: usize, size: usize) {
+        let mut p = top.to_path_buf();
+        for level in 0..levels {
+            std::fs::create_dir_all(&p).unwrap();
+            // Other names at each level: where the listing order is a hash of the
+            // name (ext4), `d` is not last everywhere.
+            for z in 0..3 {
+                std::fs::write(p.join(format!("z{level}-{z}")), vec![b'x'; size]).unwrap();
+            }
+            p.push("d");
+        }
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("leaf"), "x").unwrap();
+    }
+
+    #[test]
+    fn a_closed_folder_is_reopened_relative_and_a_swapped_ancestor_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let levels = MAX_OPEN + 8;
+        let r = d.path().join("share");
+        chain(&r, levels, 1);
+        // Unchanged, the walk reopens closed folders and lists everything.
+        let all: Vec<_> = Walk::new(&r).map(|e| e.unwrap()).collect();
+        assert_eq!(all.len(), 1 + levels * 4 + 1);
+
+        // The same names outside the share, with files of another size.
+        let outside = d.path().join("outside");
+        chain(&outside, levels, 5);
+        for swap_with_link in [false, true] {
+            let mut w = Walk::new(&r);
+            for e in w.by_ref() {
+                if e.unwrap().path().ends_with("leaf") {
+                    break;
+                }
+            }
+            assert!(
+                w.frames.iter().any(|f| f.fd.is_none()),
+                "some folders closed"
+            );
+            // A closed ancestor (`share/d`) is replaced by the outside folder.
+            std::fs::rename(r.join("d"), d.path().join("moved")).unwrap();
+            if swap_with_link {
+                std::os::unix::fs::symlink(outside.join("d"), r.join("d")).unwrap();
+            } else {
+                std::fs::rename(outside.join("d"), r.join("d")).unwrap();
+            }
+            let mut replaced = 0;
+            for e in w {
+                match e {
+                    Ok(mut e) => {
+                        let m = e.metadata().unwrap();
+                        assert!(
+                            !(m.is_file() && m.size() == 5),
+                            "{} was stat'ed outside the share",
+                            e.path().display()
+                        );
+                    }
+                    Err(e) => {
+                        assert_eq!(e.io_error().unwrap().to_string(), REPLACED);
+                        replaced += 1;
+                    }
+                }
+            }
+            assert!(replaced > 0, "a closed folder had names left to read");
+            // Put things back for the next round.
+            if swap_with_link {
+                std::fs::remove_file(r.join("d")).unwrap();
+            } else {
+                std::fs::rename(r.join("d"), outside.join("d")).unwrap();
+            }
+            std::fs::rename(d.path().join("moved"), r.join("d")).unwrap();
+        }
+    }
+
     #[test]
     fn a_root_that_is_a_link_is_followed_and_can_be_skipped() {
         let d = tempfile::tempdir().unwrap();
