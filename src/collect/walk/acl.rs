@@ -152,6 +152,13 @@ pub fn read_place(place: &crate::rootfs::dirs::Place) -> io::Result<Option<Acl>>
             None => NO_GETXATTRAT.store(true, Ordering::Relaxed),
         }
     }
+    read_opened(place)
+}
+
+/// [`read_place`] on kernels without `getxattrat`: the entry opened relative to
+/// its folder (`O_NOFOLLOW | O_NONBLOCK`), then `fgetxattr`.
+fn read_opened(place: &crate::rootfs::dirs::Place) -> io::Result<Option<Acl>> {
+    use std::os::fd::AsRawFd;
     let f = place.open()?;
     read_fd(f.as_raw_fd())
 }
@@ -239,6 +246,51 @@ mod tests {
             v.extend(id.to_le_bytes());
         }
         v
+    }
+
+    #[test]
+    fn an_entry_acl_is_read_relative_to_its_folder_the_same_every_way() {
+        use crate::rootfs::dirs::Place;
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("f");
+        std::fs::write(&f, "x").unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink("f", d.path().join("link")).unwrap();
+        let set = |p: &std::path::Path| {
+            std::process::Command::new("setfacl")
+                .args(["-m", "u:1234:r"])
+                .arg(p)
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !set(&f) || !set(&d.path().join("sub")) {
+            eprintln!("setfacl unavailable here; skipped");
+            return;
+        }
+        let dir: rustix::fd::OwnedFd = std::fs::File::open(d.path()).unwrap().into();
+        let dir = std::sync::Arc::new(dir);
+        let at = |name: &str| Place::At(dir.clone(), std::ffi::CString::new(name).unwrap());
+        for name in ["f", "sub"] {
+            let by_path = read_path(&d.path().join(name)).unwrap().unwrap();
+            assert!(
+                by_path
+                    .entries
+                    .iter()
+                    .any(|e| e.tag == USER && e.id == 1234)
+            );
+            assert_eq!(read_place(&at(name)).unwrap().as_ref(), Some(&by_path));
+            assert_eq!(read_opened(&at(name)).unwrap().as_ref(), Some(&by_path));
+        }
+        // A link is not followed: no ACL of its target.
+        assert_ne!(
+            read_place(&at("link")).ok().flatten().as_ref(),
+            read_path(&f).unwrap().as_ref()
+        );
+        assert!(
+            read_opened(&at("link")).is_err(),
+            "O_NOFOLLOW refuses the link"
+        );
+        assert!(read_place(&at("gone")).is_err());
     }
 
     #[test]

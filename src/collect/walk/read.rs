@@ -188,7 +188,10 @@ impl Reader {
                 if buf.len() < self.scan_bytes {
                     buf.resize(self.scan_bytes, 0);
                 }
-                let n = match fill(&mut f, &mut buf[..self.scan_bytes]) {
+                let want = self
+                    .scan_bytes
+                    .min(usize::try_from(before.size).unwrap_or(usize::MAX));
+                let n = match fill(&mut f, &mut buf[..want]) {
                     Ok(n) => n,
                     Err(e) => {
                         let msg = io_message(&e);
@@ -234,8 +237,18 @@ impl Reader {
         let mut total: u64 = 0;
         let mut scanned = false;
         loop {
-            // Fill the buffer (the first one completely, for the marker scan).
-            let want = if scanned { CHUNK } else { first };
+            // Fill the buffer (the first one completely, for the marker scan), up to
+            // the size `fstat` gave: no read is spent on finding the end (a file that
+            // grew or shrank meanwhile fails the checks after the loop).
+            let cap = if scanned {
+                CHUNK
+            } else if self.hash {
+                first
+            } else {
+                self.scan_bytes
+            };
+            let want =
+                cap.min(usize::try_from(before.size - total.min(before.size)).unwrap_or(cap));
             let n = match fill(&mut f, &mut buf[..want]) {
                 Ok(n) => n,
                 Err(e) => {
@@ -262,7 +275,7 @@ impl Reader {
                 Some(h) => h.update(&buf[..n]),
                 None => break,
             }
-            if n < want {
+            if n < want || total >= before.size {
                 break;
             }
         }
