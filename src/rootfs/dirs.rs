@@ -17,7 +17,7 @@
 //! `io_error`; and `skip_current_dir` right after a directory was yielded.
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, Dir, Mode, OFlags};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
 use std::ffi::{CStr, CString, OsStr};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -43,9 +43,13 @@ pub const PATH_MAX: usize = 4096;
 /// opening reads as (`O_NOFOLLOW | O_DIRECTORY` refused it; nothing is followed).
 pub const REPLACED: &str = "replaced by a link or a file while being walked; not followed";
 
+/// What a file that became a folder between its folder's listing and its stat
+/// reads as (the new folder is not walked: it was not there when listed).
+pub const REPLACED_BY_DIR: &str = "replaced by a folder while being walked; not listed";
+
 /// An entry's own metadata (`lstat` of it, through `fstatat` relative to its
 /// folder). The accessors are named as `std::os::unix::fs::MetadataExt`'s.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Meta {
     dev: u64,
     ino: u64,
@@ -244,6 +248,8 @@ pub struct Entry {
     meta: Option<io::Result<Meta>>,
     /// The folder it was listed in and its name there (`None` for the root).
     at: Option<(Arc<OwnedFd>, CString)>,
+    /// Listed as a regular file and not stat'ed yet ([`Walk::lazy_files`]).
+    listed_file: bool,
 }
 
 impl Entry {
@@ -252,6 +258,11 @@ impl Entry {
     }
     pub fn depth(&self) -> usize {
         self.depth
+    }
+    /// Listed as a regular file (`d_type`) and not stat'ed yet: only with
+    /// [`Walk::lazy_files`]. [`Entry::metadata`] stats it (it may have changed).
+    pub fn listed_file(&self) -> bool {
+        self.listed_file
     }
     pub fn file_name(&self) -> &OsStr {
         match &self.at {
@@ -313,7 +324,7 @@ enum Source {
     Open(Dir),
     /// The rest of a folder's names, read into memory when its descriptor was
     /// closed, and the error that stopped that reading (yielded after the names).
-    Listed(std::vec::IntoIter<CString>, Option<io::Error>),
+    Listed(std::vec::IntoIter<(CString, FileType)>, Option<io::Error>),
 }
 
 struct Frame {
@@ -330,9 +341,11 @@ struct Frame {
 }
 
 impl Frame {
-    fn next_name(&mut self) -> Option<io::Result<CString>> {
+    /// The next name and the type the listing gave for it (`d_type`; `Unknown`
+    /// where the filesystem does not say).
+    fn next_name(&mut self) -> Option<io::Result<(CString, FileType)>> {
         loop {
-            let name = match &mut self.source {
+            let (name, kind) = match &mut self.source {
                 Source::Listed(it, err) => {
                     return match it.next() {
                         Some(n) => Some(Ok(n)),
@@ -340,12 +353,12 @@ impl Frame {
                     };
                 }
                 Source::Open(d) => match d.read()? {
-                    Ok(e) => e.file_name().to_owned(),
+                    Ok(e) => (e.file_name().to_owned(), e.file_type()),
                     Err(e) => return Some(Err(errno(e))),
                 },
             };
             if name.as_bytes() != b"." && name.as_bytes() != b".." {
-                return Some(Ok(name));
+                return Some(Ok((name, kind)));
             }
         }
     }
@@ -389,6 +402,7 @@ pub struct Walk {
     /// The walk root's descriptor, kept while the walk runs (folders closed past
     /// [`MAX_OPEN`] are reopened from it when no folder above them is open).
     root_fd: Option<Arc<OwnedFd>>,
+    lazy_files: bool,
 }
 
 impl Walk {
@@ -399,7 +413,17 @@ impl Walk {
             frames: Vec::new(),
             open: 0,
             root_fd: None,
+            lazy_files: false,
         }
+    }
+
+    /// Entries the listing says are regular files are yielded without being
+    /// stat'ed ([`Entry::listed_file`]): the caller stats them, relative to their
+    /// folder, where it reads them (the share walk's reader threads), so the stats
+    /// run in parallel. Folders, links and the rest are stat'ed here as before.
+    pub fn lazy_files(mut self, yes: bool) -> Walk {
+        self.lazy_files = yes;
+        self
     }
 
     /// Do not descend into the directory yielded last.
@@ -539,6 +563,7 @@ impl Iterator for Walk {
                         depth: 0,
                         meta: Some(Ok(m)),
                         at: None,
+                        listed_file: false,
                     })
                 }
                 Err(err) => Err(Error {
@@ -567,7 +592,7 @@ impl Iterator for Walk {
                         err,
                     }));
                 }
-                Some(Ok(name)) => {
+                Some(Ok((name, kind))) => {
                     let path = top.path.join(OsStr::from_bytes(name.as_bytes()));
                     let depth = top.depth + 1;
                     if path.as_os_str().len() >= PATH_MAX {
@@ -576,6 +601,7 @@ impl Iterator for Walk {
                             depth,
                             meta: Some(Err(errno(rustix::io::Errno::NAMETOOLONG))),
                             at: None,
+                            listed_file: false,
                         }));
                     }
                     let dir = match self.top_fd() {
@@ -591,6 +617,17 @@ impl Iterator for Walk {
                             }));
                         }
                     };
+                    if self.lazy_files && kind == FileType::RegularFile {
+                        // Listed as a regular file: stat'ed by whoever reads it
+                        // (`Entry::metadata`), which may be another thread.
+                        return Some(Ok(Entry {
+                            path,
+                            depth,
+                            meta: None,
+                            at: Some((dir, name)),
+                            listed_file: true,
+                        }));
+                    }
                     let meta = stat_at(dir.as_fd(), &name);
                     if let Ok(m) = &meta
                         && m.is_dir()
@@ -608,6 +645,7 @@ impl Iterator for Walk {
                         depth,
                         meta: Some(meta),
                         at: Some((dir, name)),
+                        listed_file: false,
                     }));
                 }
             }
@@ -631,7 +669,7 @@ pub fn list_names(path: &Path) -> io::Result<Vec<Vec<u8>>> {
     };
     let mut out = Vec::new();
     while let Some(name) = f.next_name() {
-        out.push(name?.into_bytes());
+        out.push(name?.0.into_bytes());
     }
     Ok(out)
 }

@@ -20,7 +20,7 @@ pub mod sort;
 use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
-use crate::rootfs::dirs::Place;
+use crate::rootfs::dirs::{Meta, Place};
 use classify::{Excluder, Markers, is_discard_dir};
 use read::{Reader, Seen};
 use std::cell::RefCell;
@@ -354,7 +354,8 @@ pub struct WalkInput<'a> {
 struct Job {
     entry: Box<collect::Entry>,
     place: Place,
-    seen: Seen,
+    /// `None`: listed as a regular file and not stat'ed yet (the reader does).
+    seen: Option<Seen>,
 }
 
 /// Files handed to a reader at once (one hand-off per batch, not per file).
@@ -426,6 +427,16 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                         seen,
                     } in batch
                     {
+                        let seen = match seen {
+                            Some(s) => s,
+                            None => match restat(&mut entry, &place) {
+                                Ok(s) => s,
+                                Err(msgs) => {
+                                    out.extend(msgs);
+                                    continue;
+                                }
+                            },
+                        };
                         let c = reader.read(&place, &seen, &mut buf);
                         if c.problem == Some(read::ReadProblem::Vanished) {
                             out.push(Msg::Vanished(entry.host));
@@ -447,6 +458,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             let cross = options.cross_filesystems;
             s.spawn(move || {
                 let w = Walker {
+                    lazy: true,
                     fs,
                     excluder,
                     markers,
@@ -480,6 +492,50 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
     Ok(facts)
 }
 
+/// Stats a file the listing said is a regular file (relative to its folder) and
+/// fills its entry in; what to send instead when it is gone or no longer a
+/// regular file (a race with someone changing the share).
+fn restat(entry: &mut collect::Entry, place: &Place) -> Result<Seen, Vec<Msg>> {
+    let m = match place.metadata() {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![Msg::Vanished(std::mem::take(&mut entry.host))]);
+        }
+        Err(e) => {
+            return Err(vec![Msg::Gap(Gap {
+                path: PathRef::of(&entry.host),
+                kind: entry.kind,
+                what: GapKind::Content,
+                error: read::io_message(&e),
+            })]);
+        }
+    };
+    let mut fresh = collect::Entry::new(std::mem::take(&mut entry.host), entry.kind, &m);
+    fresh.name_markers = std::mem::take(&mut entry.name_markers);
+    fresh.dir_markers = std::mem::take(&mut entry.dir_markers);
+    fresh.discard = entry.discard;
+    fresh.others_x = entry.others_x;
+    *entry = fresh;
+    if m.is_file() {
+        return Ok(Seen::of(&m));
+    }
+    // Replaced since it was listed: reported as what it is now; a folder is not
+    // walked (it was not there when its parent was listed), which is a gap.
+    let mut msgs = Vec::new();
+    if m.is_dir() {
+        entry.acl = Some(acl::read_place(place).map_err(|e| read::io_message(&e)));
+        msgs.push(Msg::Gap(Gap {
+            path: PathRef::of(&entry.host),
+            kind: entry.kind,
+            what: GapKind::Dir,
+            error: crate::rootfs::dirs::REPLACED_BY_DIR.into(),
+        }));
+    }
+    let e = std::mem::replace(entry, collect::Entry::new(Vec::new(), entry.kind, &m));
+    msgs.push(Msg::Entry(Box::new(e)));
+    Err(msgs)
+}
+
 struct Walker<'a> {
     fs: &'a RootFs,
     excluder: Excluder,
@@ -489,6 +545,8 @@ struct Walker<'a> {
     job_tx: SyncSender<Vec<Job>>,
     /// Every root's host path: a root met inside another is walked as itself.
     roots: Vec<Vec<u8>>,
+    /// Regular files are stat'ed by the reader threads (in parallel), not here.
+    lazy: bool,
     /// Messages and files not yet handed on (sent in batches).
     out: RefCell<Vec<Msg>>,
     jobs: RefCell<Vec<Job>>,
@@ -637,7 +695,7 @@ impl Walker<'_> {
         }
         let real_len = real.as_os_str().len();
         let mut stack: Vec<DirState> = Vec::new();
-        let mut it = crate::rootfs::dirs::Walk::new(&real);
+        let mut it = crate::rootfs::dirs::Walk::new(&real).lazy_files(self.lazy);
         while let Some(next) = it.next() {
             let mut ent = match next {
                 Ok(e) => e,
@@ -671,7 +729,13 @@ impl Walker<'_> {
             };
             let depth = ent.depth();
             stack.truncate(depth);
-            let meta = ent.metadata();
+            // Listed as a regular file: stat'ed by the reader thread that reads it.
+            let lazy = ent.listed_file();
+            let meta = if lazy {
+                Ok(Meta::default())
+            } else {
+                ent.metadata()
+            };
             let path = ent.path();
             let suffix = &path.as_os_str().as_bytes()[real_len..];
             let host = join_host(&root.host, suffix);
@@ -721,8 +785,8 @@ impl Walker<'_> {
             entry.dir_markers = parent.markers.clone();
             entry.discard = parent.discard;
             entry.others_x = parent.others_x;
-            if ft.is_file() {
-                let seen = Seen::of(&meta);
+            if lazy || ft.is_file() {
+                let seen = (!lazy).then(|| Seen::of(&meta));
                 self.job(Job {
                     entry,
                     place: ent.place(),

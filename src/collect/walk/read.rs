@@ -358,6 +358,9 @@ pub fn io_message_ja(msg: &str) -> String {
         crate::rootfs::dirs::REPLACED => {
             "走査中にリンクまたはファイルに置き換えられました（たどっていません）".into()
         }
+        crate::rootfs::dirs::REPLACED_BY_DIR => {
+            "走査中にフォルダーに置き換えられました（中は見ていません）".into()
+        }
         other => other.into(),
     }
 }
