@@ -167,7 +167,7 @@ impl Reader {
         c.acl = acl::read_fd(f.as_raw_fd()).map_err(|e| e.to_string());
         // What is read is checked on the open descriptor: a regular file, the one
         // the walk stat'ed (a race swapping in another file is never read).
-        let (before, stored) = match f.metadata().map(|m| Meta::from(&m)) {
+        let (before, stored) = match fstat(&f) {
             Ok(m) if m.is_file() && m.dev() == seen.dev && m.ino() == seen.ino => {
                 (Seen::of(&m), m.blocks().saturating_mul(512))
             }
@@ -283,7 +283,7 @@ impl Reader {
             c.hash_error = Some("not hashed (--no-hash)".into());
             return c;
         };
-        let after = f.metadata().map(|m| Seen::of(&Meta::from(&m)));
+        let after = fstat(&f).map(|m| Seen::of(&m));
         match after {
             Ok(a) if a.same_state(&before) && total == before.size => {
                 c.sha256 = Some(h.finalize().into());
@@ -305,6 +305,14 @@ pub const SPARSE_SLACK: u64 = 64 << 20;
 
 fn too_sparse(size: u64, stored: u64) -> bool {
     size > SPARSE_SLACK.saturating_add(stored.saturating_mul(SPARSE_RATIO))
+}
+
+/// `fstat` on the open file (`File::metadata` uses `statx` with an empty path,
+/// which costs a path lookup).
+fn fstat(f: &std::fs::File) -> io::Result<Meta> {
+    rustix::fs::fstat(f)
+        .map(|st| Meta::from_stat(&st))
+        .map_err(io::Error::from)
 }
 
 /// Reads until `buf` is full or the file ends; the number of bytes read.
