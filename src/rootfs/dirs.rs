@@ -1,34 +1,255 @@
-//! A depth-first directory walk (pre-order, never following links below the root) that
-//! lists directories through descriptors opened with `O_NOATIME`, so auditing a share
-//! never changes the access time of its folders. `walkdir` lists with plain
-//! `opendir`, which on `relatime`/`strictatime` mounts stamps every folder it reads.
+//! A depth-first directory walk (pre-order, never following links below the root)
+//! that reaches every entry relative to its parent folder's descriptor: folders are
+//! opened with `openat(parent, name, O_NOFOLLOW | O_DIRECTORY | O_NOATIME)` and
+//! checked to be the folder that was stat'ed (same device and inode), and every
+//! entry is stat'ed with `fstatat(parent, name, AT_SYMLINK_NOFOLLOW)`. A folder
+//! swapped for a link (or its parent swapped) while the walk runs is never gone
+//! through: a race makes an entry vanish or read as an error, it never leads out of
+//! the walk root. The descriptor of the folder an entry was found in travels with
+//! the entry ([`Place`]), so its content is opened relative to it too.
+//!
+//! Folders are listed with `O_NOATIME`, so auditing a share never changes the access
+//! time of its folders (`walkdir` lists with plain `opendir`, which on
+//! `relatime`/`strictatime` mounts stamps every folder it reads).
 //!
 //! The surface mirrors the part of `walkdir` the walker uses: entries with `depth`,
 //! `path`, `file_name` and the `lstat` result; errors with `path`, `depth` and
 //! `io_error`; and `skip_current_dir` right after a directory was yielded.
 
-use rustix::fs::{Dir, Mode, OFlags};
-use std::ffi::OsStr;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
+use std::ffi::{CStr, CString, OsStr};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Directories kept open at once. Past it, the oldest open one has the rest of its
-/// names read into memory and is closed (as `walkdir`'s `max_open` does), so the
-/// folder being listed stays open and its subfolders are opened relative to its
-/// descriptor (`openat`): a parent swapped for a link is not gone through. Only a
-/// folder whose own descriptor was closed (more than `MAX_OPEN` levels above the
-/// deepest folder open) has its subfolders opened by path, with `O_NOFOLLOW`.
+/// names read into memory and is closed (as `walkdir`'s `max_open` does). When the
+/// walk comes back up to such a folder and needs its descriptor again (to stat the
+/// rest of its names), the folder is reopened one component at a time, relative to
+/// the deepest folder still open (or the walk root), each with `O_NOFOLLOW |
+/// O_DIRECTORY` and checked to be the same device and inode as when it was first
+/// opened: nothing is ever opened by its path below the root.
 const MAX_OPEN: usize = 64;
+
+/// The longest path the walk reports (with its NUL, as the kernel counts):
+/// entries whose full path is longer are errors (`ENAMETOOLONG`) and not descended
+/// into, as when they were reached by path, so inventory paths stay usable by
+/// every tool that reads them.
+pub const PATH_MAX: usize = 4096;
 
 /// What a folder that was swapped for a link or a file between its listing and its
 /// opening reads as (`O_NOFOLLOW | O_DIRECTORY` refused it; nothing is followed).
 pub const REPLACED: &str = "replaced by a link or a file while being walked; not followed";
 
+/// What a file that became a folder between its folder's listing and its stat
+/// reads as (the new folder is not walked: it was not there when listed).
+pub const REPLACED_BY_DIR: &str = "replaced by a folder while being walked; not listed";
+
+/// An entry's own metadata (`lstat` of it, through `fstatat` relative to its
+/// folder). The accessors are named as `std::os::unix::fs::MetadataExt`'s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    dev: u64,
+    ino: u64,
+    mode: u32,
+    nlink: u64,
+    uid: u32,
+    gid: u32,
+    size: u64,
+    blocks: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    ctime: i64,
+    ctime_nsec: i64,
+}
+
+/// The type bits of a [`Meta`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileKind(u32);
+
+impl FileKind {
+    pub fn is_file(self) -> bool {
+        self.0 == libc::S_IFREG
+    }
+    pub fn is_dir(self) -> bool {
+        self.0 == libc::S_IFDIR
+    }
+    pub fn is_symlink(self) -> bool {
+        self.0 == libc::S_IFLNK
+    }
+    pub fn is_fifo(self) -> bool {
+        self.0 == libc::S_IFIFO
+    }
+    pub fn is_socket(self) -> bool {
+        self.0 == libc::S_IFSOCK
+    }
+    pub fn is_char_device(self) -> bool {
+        self.0 == libc::S_IFCHR
+    }
+    pub fn is_block_device(self) -> bool {
+        self.0 == libc::S_IFBLK
+    }
+}
+
+impl Meta {
+    pub fn from_stat(st: &rustix::fs::Stat) -> Meta {
+        #[allow(clippy::unnecessary_cast)]
+        Meta {
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            mode: st.st_mode as u32,
+            nlink: st.st_nlink as u64,
+            uid: st.st_uid as u32,
+            gid: st.st_gid as u32,
+            size: st.st_size as u64,
+            blocks: st.st_blocks as u64,
+            mtime: st.st_mtime as i64,
+            mtime_nsec: st.st_mtime_nsec as i64,
+            ctime: st.st_ctime as i64,
+            ctime_nsec: st.st_ctime_nsec as i64,
+        }
+    }
+    pub fn dev(&self) -> u64 {
+        self.dev
+    }
+    pub fn ino(&self) -> u64 {
+        self.ino
+    }
+    pub fn mode(&self) -> u32 {
+        self.mode
+    }
+    pub fn nlink(&self) -> u64 {
+        self.nlink
+    }
+    pub fn uid(&self) -> u32 {
+        self.uid
+    }
+    pub fn gid(&self) -> u32 {
+        self.gid
+    }
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+    pub fn len(&self) -> u64 {
+        self.size
+    }
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+    pub fn blocks(&self) -> u64 {
+        self.blocks
+    }
+    pub fn mtime(&self) -> i64 {
+        self.mtime
+    }
+    pub fn mtime_nsec(&self) -> i64 {
+        self.mtime_nsec
+    }
+    pub fn ctime(&self) -> i64 {
+        self.ctime
+    }
+    pub fn ctime_nsec(&self) -> i64 {
+        self.ctime_nsec
+    }
+    pub fn file_type(&self) -> FileKind {
+        FileKind(self.mode & libc::S_IFMT)
+    }
+    pub fn is_dir(&self) -> bool {
+        self.file_type().is_dir()
+    }
+    pub fn is_file(&self) -> bool {
+        self.file_type().is_file()
+    }
+    pub fn is_symlink(&self) -> bool {
+        self.file_type().is_symlink()
+    }
+}
+
+impl From<&std::fs::Metadata> for Meta {
+    fn from(m: &std::fs::Metadata) -> Meta {
+        use std::os::unix::fs::MetadataExt;
+        Meta {
+            dev: m.dev(),
+            ino: m.ino(),
+            mode: m.mode(),
+            nlink: m.nlink(),
+            uid: m.uid(),
+            gid: m.gid(),
+            size: m.size(),
+            blocks: m.blocks(),
+            mtime: m.mtime(),
+            mtime_nsec: m.mtime_nsec(),
+            ctime: m.ctime(),
+            ctime_nsec: m.ctime_nsec(),
+        }
+    }
+}
+
+/// Where an entry is: its name in the open folder it was listed in (everything the
+/// walk found), or a path (a walk root, or one path watch mode examines).
+#[derive(Clone, Debug)]
+pub enum Place {
+    At(Arc<OwnedFd>, CString),
+    Path(PathBuf),
+}
+
+/// The `open()` flags for reading an entry: read-only, never following a final
+/// link, never blocking on a FIFO or device, closed on exec.
+const FILE_FLAGS: OFlags = OFlags::RDONLY
+    .union(OFlags::NOFOLLOW)
+    .union(OFlags::NONBLOCK)
+    .union(OFlags::CLOEXEC);
+
+impl Place {
+    /// Opens the entry for reading without following a final link, without
+    /// blocking, and with `O_NOATIME` where the kernel allows (see
+    /// [`crate::rootfs::open_nofollow`]).
+    pub fn open(&self) -> io::Result<std::fs::File> {
+        match self {
+            Place::Path(p) => crate::rootfs::open_nofollow(p),
+            Place::At(dir, name) => {
+                let open = |extra: OFlags| {
+                    rustix::fs::openat(&**dir, name.as_c_str(), FILE_FLAGS | extra, Mode::empty())
+                };
+                let fd = match open(OFlags::NOATIME) {
+                    Err(rustix::io::Errno::PERM) => {
+                        crate::rootfs::NOATIME_REFUSED
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        open(OFlags::empty())
+                    }
+                    r => r,
+                }
+                .map_err(errno)?;
+                Ok(std::fs::File::from(fd))
+            }
+        }
+    }
+
+    /// The entry's own metadata, not following a final link.
+    pub fn metadata(&self) -> io::Result<Meta> {
+        match self {
+            Place::Path(p) => std::fs::symlink_metadata(p).map(|m| Meta::from(&m)),
+            Place::At(dir, name) => stat_at(dir.as_fd(), name),
+        }
+    }
+}
+
+fn stat_at(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<Meta> {
+    rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
+        .map(|st| Meta::from_stat(&st))
+        .map_err(errno)
+}
+
 pub struct Entry {
     path: PathBuf,
     depth: usize,
-    meta: Option<io::Result<std::fs::Metadata>>,
+    meta: Option<io::Result<Meta>>,
+    /// The folder it was listed in and its name there (`None` for the root).
+    at: Option<(Arc<OwnedFd>, CString)>,
+    /// Listed as a regular file and not stat'ed yet ([`Walk::lazy_files`]).
+    listed_file: bool,
 }
 
 impl Entry {
@@ -38,11 +259,26 @@ impl Entry {
     pub fn depth(&self) -> usize {
         self.depth
     }
+    /// Listed as a regular file (`d_type`) and not stat'ed yet: only with
+    /// [`Walk::lazy_files`]. [`Entry::metadata`] stats it (it may have changed).
+    pub fn listed_file(&self) -> bool {
+        self.listed_file
+    }
     pub fn file_name(&self) -> &OsStr {
-        self.path.file_name().unwrap_or(self.path.as_os_str())
+        match &self.at {
+            Some((_, name)) => OsStr::from_bytes(name.to_bytes()),
+            None => self.path.file_name().unwrap_or(self.path.as_os_str()),
+        }
+    }
+    /// Where the entry is, to open or read it relative to its folder.
+    pub fn place(&self) -> Place {
+        match &self.at {
+            Some((dir, name)) => Place::At(dir.clone(), name.clone()),
+            None => Place::Path(self.path.clone()),
+        }
     }
     /// The entry with its metadata, or the error of reading it.
-    pub fn with_metadata(mut self) -> Result<(Entry, std::fs::Metadata), Error> {
+    pub fn with_metadata(mut self) -> Result<(Entry, Meta), Error> {
         match self.metadata() {
             Ok(m) => Ok((self, m)),
             Err(err) => Err(Error {
@@ -54,10 +290,8 @@ impl Entry {
     }
 
     /// The entry's own metadata (`lstat`; the root's links are followed). Once.
-    pub fn metadata(&mut self) -> io::Result<std::fs::Metadata> {
-        self.meta
-            .take()
-            .unwrap_or_else(|| std::fs::symlink_metadata(&self.path))
+    pub fn metadata(&mut self) -> io::Result<Meta> {
+        self.meta.take().unwrap_or_else(|| self.place().metadata())
     }
 }
 
@@ -90,19 +324,28 @@ enum Source {
     Open(Dir),
     /// The rest of a folder's names, read into memory when its descriptor was
     /// closed, and the error that stopped that reading (yielded after the names).
-    Listed(std::vec::IntoIter<Vec<u8>>, Option<io::Error>),
+    Listed(std::vec::IntoIter<(CString, FileType)>, Option<io::Error>),
 }
 
 struct Frame {
     source: Source,
+    /// The folder's descriptor, for stat'ing and opening its entries (`None` once
+    /// closed past [`MAX_OPEN`]; reopened when needed).
+    fd: Option<Arc<OwnedFd>>,
     path: PathBuf,
     depth: usize,
+    /// Its name in its parent (empty for the root), and its identity.
+    name: CString,
+    dev: u64,
+    ino: u64,
 }
 
 impl Frame {
-    fn next_name(&mut self) -> Option<io::Result<Vec<u8>>> {
+    /// The next name and the type the listing gave for it (`d_type`; `Unknown`
+    /// where the filesystem does not say).
+    fn next_name(&mut self) -> Option<io::Result<(CString, FileType)>> {
         loop {
-            let name = match &mut self.source {
+            let (name, kind) = match &mut self.source {
                 Source::Listed(it, err) => {
                     return match it.next() {
                         Some(n) => Some(Ok(n)),
@@ -110,18 +353,19 @@ impl Frame {
                     };
                 }
                 Source::Open(d) => match d.read()? {
-                    Ok(e) => e.file_name().to_bytes().to_vec(),
+                    Ok(e) => (e.file_name().to_owned(), e.file_type()),
                     Err(e) => return Some(Err(errno(e))),
                 },
             };
-            if name != b"." && name != b".." {
-                return Some(Ok(name));
+            if name.as_bytes() != b"." && name.as_bytes() != b".." {
+                return Some(Ok((name, kind)));
             }
         }
     }
 
     /// Reads the rest of the names into memory and closes the descriptor.
     fn close(&mut self) {
+        self.fd = None;
         if !matches!(self.source, Source::Open(_)) {
             return;
         }
@@ -140,12 +384,25 @@ impl Frame {
     }
 }
 
+/// A folder yielded and not yet opened: opened on the next call unless skipped.
+struct Pending {
+    path: PathBuf,
+    depth: usize,
+    name: CString,
+    dev: u64,
+    ino: u64,
+}
+
 pub struct Walk {
     root: Option<PathBuf>,
-    pending: Option<(PathBuf, usize)>,
+    pending: Option<Pending>,
     frames: Vec<Frame>,
     /// Frames whose descriptor is open (the last `open` frames).
     open: usize,
+    /// The walk root's descriptor, kept while the walk runs (folders closed past
+    /// [`MAX_OPEN`] are reopened from it when no folder above them is open).
+    root_fd: Option<Arc<OwnedFd>>,
+    lazy_files: bool,
 }
 
 impl Walk {
@@ -155,7 +412,18 @@ impl Walk {
             pending: None,
             frames: Vec::new(),
             open: 0,
+            root_fd: None,
+            lazy_files: false,
         }
+    }
+
+    /// Entries the listing says are regular files are yielded without being
+    /// stat'ed ([`Entry::listed_file`]): the caller stats them, relative to their
+    /// folder, where it reads them (the share walk's reader threads), so the stats
+    /// run in parallel. Folders, links and the rest are stat'ed here as before.
+    pub fn lazy_files(mut self, yes: bool) -> Walk {
+        self.lazy_files = yes;
+        self
     }
 
     /// Do not descend into the directory yielded last.
@@ -163,37 +431,32 @@ impl Walk {
         self.pending = None;
     }
 
-    fn descend(&mut self, path: PathBuf, depth: usize) -> Result<(), Error> {
-        // The pending folder was listed by the top frame: its parent.
-        let parent = match self.frames.last() {
-            Some(Frame {
-                source: Source::Open(d),
-                depth: pd,
-                ..
-            }) if depth > 0 && *pd + 1 == depth => Some(d),
-            _ => None,
-        };
-        let opened = match (parent, path.file_name()) {
-            (Some(d), Some(name)) => open_dir_at(d, name),
-            _ => open_dir(&path, depth > 0),
-        };
-        let dir = opened.map_err(|err| {
-            let err = if depth > 0
-                && matches!(
-                    err.raw_os_error(),
-                    Some(e) if e == rustix::io::Errno::LOOP.raw_os_error()
-                        || e == rustix::io::Errno::NOTDIR.raw_os_error()
-                ) {
-                io::Error::other(REPLACED)
-            } else {
-                err
-            };
-            Error {
-                path: path.clone(),
-                depth,
-                err,
+    fn descend(&mut self, p: Pending) -> Result<(), Error> {
+        let opened = if p.depth == 0 {
+            open_dir(&p.path)
+        } else {
+            // The pending folder was listed by the top frame: its parent, whose
+            // descriptor was used to stat it (so it is open).
+            match self.frames.last() {
+                Some(Frame { fd: Some(fd), .. }) => open_dir_at(fd.as_fd(), &p.name),
+                _ => Err(io::Error::other("internal: the parent folder is not open")),
             }
-        })?;
+        };
+        let fail = |err: io::Error| Error {
+            path: p.path.clone(),
+            depth: p.depth,
+            err,
+        };
+        let fd = opened.map_err(|err| fail(replaced(err, p.depth)))?;
+        // The folder opened is the one stat'ed (not another folder swapped in).
+        same_dir(&fd, p.dev, p.ino).map_err(fail)?;
+        let shared = rustix::io::fcntl_dupfd_cloexec(&fd, 0)
+            .map(Arc::new)
+            .map_err(|e| fail(errno(e)))?;
+        let dir = Dir::new(fd).map_err(|e| fail(errno(e)))?;
+        if p.depth == 0 {
+            self.root_fd = Some(shared.clone());
+        }
         if self.open >= MAX_OPEN {
             let first = self.frames.len() - self.open;
             self.frames[first].close();
@@ -201,8 +464,12 @@ impl Walk {
         }
         self.frames.push(Frame {
             source: Source::Open(dir),
-            path,
-            depth,
+            fd: Some(shared),
+            path: p.path,
+            depth: p.depth,
+            name: p.name,
+            dev: p.dev,
+            ino: p.ino,
         });
         self.open += 1;
         Ok(())
@@ -210,10 +477,66 @@ impl Walk {
 
     fn pop(&mut self) -> Option<Frame> {
         let f = self.frames.pop()?;
-        if matches!(f.source, Source::Open(_)) {
+        if f.fd.is_some() {
             self.open -= 1;
         }
         Some(f)
+    }
+
+    /// The descriptor of the top frame, reopened if it was closed past
+    /// [`MAX_OPEN`]: from the deepest frame still open (or the root), one name at a
+    /// time, without following links, each checked to be the folder first opened.
+    fn top_fd(&mut self) -> io::Result<Arc<OwnedFd>> {
+        let k = self.frames.len() - 1;
+        if let Some(fd) = &self.frames[k].fd {
+            return Ok(fd.clone());
+        }
+        let j = (0..k).rev().find(|&i| self.frames[i].fd.is_some());
+        let (mut base, start) = match j {
+            Some(j) => (self.frames[j].fd.clone().expect("open"), j + 1),
+            None => (
+                self.root_fd
+                    .clone()
+                    .ok_or_else(|| io::Error::other("internal: no root descriptor"))?,
+                1,
+            ),
+        };
+        for f in &self.frames[start..=k] {
+            let fd = open_dir_at(base.as_fd(), &f.name).map_err(|e| replaced(e, f.depth))?;
+            same_dir(&fd, f.dev, f.ino)?;
+            base = Arc::new(fd);
+        }
+        self.frames[k].fd = Some(base.clone());
+        self.open += 1;
+        Ok(base)
+    }
+}
+
+/// A folder that could not be opened because it is now a link or a file reads as
+/// [`REPLACED`] (below the root).
+fn replaced(err: io::Error, depth: usize) -> io::Error {
+    if depth > 0
+        && matches!(
+            err.raw_os_error(),
+            Some(e) if e == rustix::io::Errno::LOOP.raw_os_error()
+                || e == rustix::io::Errno::NOTDIR.raw_os_error()
+        )
+    {
+        io::Error::other(REPLACED)
+    } else {
+        err
+    }
+}
+
+/// Is the open folder the one stat'ed as `dev`/`ino`? Otherwise [`REPLACED`].
+fn same_dir(fd: &OwnedFd, dev: u64, ino: u64) -> io::Result<()> {
+    let m = rustix::fs::fstat(fd)
+        .map(|st| Meta::from_stat(&st))
+        .map_err(errno)?;
+    if m.dev() == dev && m.ino() == ino {
+        Ok(())
+    } else {
+        Err(io::Error::other(REPLACED))
     }
 }
 
@@ -225,13 +548,22 @@ impl Iterator for Walk {
             // Like walkdir: a link given as the root itself is followed.
             return Some(match std::fs::metadata(&root) {
                 Ok(m) => {
+                    let m = Meta::from(&m);
                     if m.is_dir() {
-                        self.pending = Some((root.clone(), 0));
+                        self.pending = Some(Pending {
+                            path: root.clone(),
+                            depth: 0,
+                            name: CString::default(),
+                            dev: m.dev(),
+                            ino: m.ino(),
+                        });
                     }
                     Ok(Entry {
                         path: root,
                         depth: 0,
                         meta: Some(Ok(m)),
+                        at: None,
+                        listed_file: false,
                     })
                 }
                 Err(err) => Err(Error {
@@ -241,8 +573,8 @@ impl Iterator for Walk {
                 }),
             });
         }
-        if let Some((path, depth)) = self.pending.take()
-            && let Err(e) = self.descend(path, depth)
+        if let Some(p) = self.pending.take()
+            && let Err(e) = self.descend(p)
         {
             return Some(Err(e));
         }
@@ -260,17 +592,60 @@ impl Iterator for Walk {
                         err,
                     }));
                 }
-                Some(Ok(name)) => {
-                    let path = top.path.join(OsStr::from_bytes(&name));
+                Some(Ok((name, kind))) => {
+                    let path = top.path.join(OsStr::from_bytes(name.as_bytes()));
                     let depth = top.depth + 1;
-                    let meta = std::fs::symlink_metadata(&path);
-                    if meta.as_ref().is_ok_and(|m| m.is_dir()) {
-                        self.pending = Some((path.clone(), depth));
+                    if path.as_os_str().len() >= PATH_MAX {
+                        return Some(Ok(Entry {
+                            path,
+                            depth,
+                            meta: Some(Err(errno(rustix::io::Errno::NAMETOOLONG))),
+                            at: None,
+                            listed_file: false,
+                        }));
+                    }
+                    let dir = match self.top_fd() {
+                        Ok(fd) => fd,
+                        Err(err) => {
+                            // The folder itself is gone or replaced: the rest of
+                            // its names are not read through anything else.
+                            let f = self.pop()?;
+                            return Some(Err(Error {
+                                path: f.path,
+                                depth: f.depth,
+                                err,
+                            }));
+                        }
+                    };
+                    if self.lazy_files && kind == FileType::RegularFile {
+                        // Listed as a regular file: stat'ed by whoever reads it
+                        // (`Entry::metadata`), which may be another thread.
+                        return Some(Ok(Entry {
+                            path,
+                            depth,
+                            meta: None,
+                            at: Some((dir, name)),
+                            listed_file: true,
+                        }));
+                    }
+                    let meta = stat_at(dir.as_fd(), &name);
+                    if let Ok(m) = &meta
+                        && m.is_dir()
+                    {
+                        self.pending = Some(Pending {
+                            path: path.clone(),
+                            depth,
+                            name: name.clone(),
+                            dev: m.dev(),
+                            ino: m.ino(),
+                        });
                     }
                     return Some(Ok(Entry {
                         path,
                         depth,
                         meta: Some(meta),
+                        at: Some((dir, name)),
+                        listed_file: false,
                     }));
                 }
             }
@@ -284,13 +659,17 @@ impl Iterator for Walk {
 /// folder is followed (callers resolve host paths inside the root first).
 pub fn list_names(path: &Path) -> io::Result<Vec<Vec<u8>>> {
     let mut f = Frame {
-        source: Source::Open(open_dir(path, false)?),
+        source: Source::Open(Dir::new(open_dir(path)?).map_err(errno)?),
+        fd: None,
         path: path.to_path_buf(),
         depth: 0,
+        name: CString::default(),
+        dev: 0,
+        ino: 0,
     };
     let mut out = Vec::new();
     while let Some(name) = f.next_name() {
-        out.push(name?);
+        out.push(name?.0.into_bytes());
     }
     Ok(out)
 }
@@ -305,37 +684,34 @@ const FLAGS: OFlags = OFlags::RDONLY
 
 /// Opens `O_NOATIME`, and without it when the kernel refuses (`EPERM`: only the
 /// owner of a folder, or root, may open it so), so the folder is still listed.
-fn open_noatime(
-    open: impl Fn(OFlags) -> rustix::io::Result<rustix::fd::OwnedFd>,
-) -> io::Result<Dir> {
-    let fd = match open(OFlags::NOATIME) {
+fn open_noatime(open: impl Fn(OFlags) -> rustix::io::Result<OwnedFd>) -> io::Result<OwnedFd> {
+    match open(OFlags::NOATIME) {
         Err(rustix::io::Errno::PERM) => {
             crate::rootfs::NOATIME_REFUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             open(OFlags::empty())
         }
         r => r,
     }
-    .map_err(errno)?;
-    Dir::new(fd).map_err(errno)
+    .map_err(errno)
 }
 
-/// Opens a directory for listing by its path (the root, whose links are followed;
-/// below it with `O_NOFOLLOW`).
-fn open_dir(path: &Path, nofollow: bool) -> io::Result<Dir> {
-    let mut flags = FLAGS;
-    if nofollow {
-        flags |= OFlags::NOFOLLOW;
-    }
-    open_noatime(|extra| rustix::fs::open(path, flags | extra, Mode::empty()))
+/// Opens a directory for listing by its path (a walk root, whose links are
+/// followed, or a host folder `list_names` was given).
+fn open_dir(path: &Path) -> io::Result<OwnedFd> {
+    open_noatime(|extra| rustix::fs::open(path, FLAGS | extra, Mode::empty()))
 }
 
-/// Opens the folder `name` of the open folder `parent` for listing, with
-/// `O_NOFOLLOW | O_DIRECTORY`: a folder swapped for a link (or a file) after it was
-/// listed is refused, and a parent swapped for a link is not gone through either.
-fn open_dir_at(parent: &Dir, name: &OsStr) -> io::Result<Dir> {
-    let pfd = parent.fd().map_err(errno)?;
+/// Opens the folder `name` of the open folder `parent`, with `O_NOFOLLOW |
+/// O_DIRECTORY`: a folder swapped for a link (or a file) after it was listed is
+/// refused, and a parent swapped for a link is not gone through either.
+fn open_dir_at(parent: BorrowedFd<'_>, name: &CStr) -> io::Result<OwnedFd> {
     open_noatime(|extra| {
-        rustix::fs::openat(pfd, name, FLAGS | OFlags::NOFOLLOW | extra, Mode::empty())
+        rustix::fs::openat(
+            parent,
+            name,
+            FLAGS | OFlags::NOFOLLOW | extra,
+            Mode::empty(),
+        )
     })
 }
 
@@ -572,16 +948,87 @@ mod tests {
             e.unwrap();
             n += 1;
             most = most.max(w.open);
-            assert!(
-                w.frames
-                    .iter()
-                    .rev()
-                    .take(w.open)
-                    .all(|f| matches!(f.source, Source::Open(_)))
-            );
+            assert!(w.frames.iter().rev().take(w.open).all(|f| f.fd.is_some()));
         }
         assert_eq!(most, MAX_OPEN);
         assert_eq!(n, 1 + 2 * MAX_OPEN * 3);
+    }
+
+    /// A chain of `levels` folders `d` below `top`, each with three files of
+    /// `size` bytes (made first, so that where the listing order is the reverse
+    /// of creation, as on tmpfs, they come after the subfolder).
+    fn chain(top: &Path, levels: usize, size: usize) {
+        let mut p = top.to_path_buf();
+        for level in 0..levels {
+            std::fs::create_dir_all(&p).unwrap();
+            // Other names at each level: where the listing order is a hash of the
+            // name (ext4), `d` is not last everywhere.
+            for z in 0..3 {
+                std::fs::write(p.join(format!("z{level}-{z}")), vec![b'x'; size]).unwrap();
+            }
+            p.push("d");
+        }
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("leaf"), "x").unwrap();
+    }
+
+    #[test]
+    fn a_closed_folder_is_reopened_relative_and_a_swapped_ancestor_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let levels = MAX_OPEN + 8;
+        let r = d.path().join("share");
+        chain(&r, levels, 1);
+        // Unchanged, the walk reopens closed folders and lists everything.
+        let all: Vec<_> = Walk::new(&r).map(|e| e.unwrap()).collect();
+        assert_eq!(all.len(), 1 + levels * 4 + 1);
+
+        // The same names outside the share, with files of another size.
+        let outside = d.path().join("outside");
+        chain(&outside, levels, 5);
+        for swap_with_link in [false, true] {
+            let mut w = Walk::new(&r);
+            for e in w.by_ref() {
+                if e.unwrap().path().ends_with("leaf") {
+                    break;
+                }
+            }
+            assert!(
+                w.frames.iter().any(|f| f.fd.is_none()),
+                "some folders closed"
+            );
+            // A closed ancestor (`share/d`) is replaced by the outside folder.
+            std::fs::rename(r.join("d"), d.path().join("moved")).unwrap();
+            if swap_with_link {
+                std::os::unix::fs::symlink(outside.join("d"), r.join("d")).unwrap();
+            } else {
+                std::fs::rename(outside.join("d"), r.join("d")).unwrap();
+            }
+            let mut replaced = 0;
+            for e in w {
+                match e {
+                    Ok(mut e) => {
+                        let m = e.metadata().unwrap();
+                        assert!(
+                            !(m.is_file() && m.size() == 5),
+                            "{} was stat'ed outside the share",
+                            e.path().display()
+                        );
+                    }
+                    Err(e) => {
+                        assert_eq!(e.io_error().unwrap().to_string(), REPLACED);
+                        replaced += 1;
+                    }
+                }
+            }
+            assert!(replaced > 0, "a closed folder had names left to read");
+            // Put things back for the next round.
+            if swap_with_link {
+                std::fs::remove_file(r.join("d")).unwrap();
+            } else {
+                std::fs::rename(r.join("d"), outside.join("d")).unwrap();
+            }
+            std::fs::rename(d.path().join("moved"), r.join("d")).unwrap();
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@ use crate::collect::walk::classify::Excluder;
 use notify::event::{CreateKind, DataChange, EventKind, MetadataKind, ModifyKind, RemoveKind};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +34,7 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(m: &std::fs::Metadata) -> Stamp {
+    fn of(m: &crate::rootfs::dirs::Meta) -> Stamp {
         Stamp {
             dir: m.is_dir(),
             ino: m.ino(),
@@ -244,7 +243,7 @@ fn change(old: &Stamp, new: &Stamp) -> Option<EventKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
     fn kinds(events: &[notify::Event], name: &str) -> Vec<EventKind> {
         events

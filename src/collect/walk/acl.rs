@@ -131,6 +131,91 @@ pub fn read_fd(fd: std::os::fd::RawFd) -> io::Result<Option<Acl>> {
     interpret(r, &buf)
 }
 
+/// The access ACL of an entry the walk found, not following a final link, read
+/// relative to its folder's descriptor (never through its path): `getxattrat(2)`
+/// with `AT_SYMLINK_NOFOLLOW` (Linux 6.13), or on older kernels the entry opened
+/// with `O_NOFOLLOW | O_NONBLOCK` and read with `fgetxattr(2)`.
+pub fn read_place(place: &crate::rootfs::dirs::Place) -> io::Result<Option<Acl>> {
+    use crate::rootfs::dirs::Place;
+    use std::os::fd::AsRawFd;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static NO_GETXATTRAT: AtomicBool = AtomicBool::new(false);
+    let Place::At(dir, name) = place else {
+        let Place::Path(p) = place else {
+            unreachable!()
+        };
+        return read_path(p);
+    };
+    if !NO_GETXATTRAT.load(Ordering::Relaxed) {
+        match getxattrat(dir.as_raw_fd(), name) {
+            Some(r) => return r,
+            None => NO_GETXATTRAT.store(true, Ordering::Relaxed),
+        }
+    }
+    read_opened(place)
+}
+
+/// [`read_place`] on kernels without `getxattrat`: the entry opened relative to
+/// its folder (`O_NOFOLLOW | O_NONBLOCK`), then `fgetxattr`.
+fn read_opened(place: &crate::rootfs::dirs::Place) -> io::Result<Option<Acl>> {
+    use std::os::fd::AsRawFd;
+    let f = place.open()?;
+    read_fd(f.as_raw_fd())
+}
+
+/// `getxattrat(dirfd, name, AT_SYMLINK_NOFOLLOW, "system.posix_acl_access")`;
+/// `None` when the kernel does not have it.
+fn getxattrat(dir: std::os::fd::RawFd, name: &std::ffi::CStr) -> Option<io::Result<Option<Acl>>> {
+    // The same number on every architecture since the syscall tables were unified
+    // (Linux 6.13); not in the libc crate yet.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    ))]
+    {
+        const SYS_GETXATTRAT: libc::c_long = 464;
+        #[repr(C)]
+        struct XattrArgs {
+            value: u64,
+            size: u32,
+            flags: u32,
+        }
+        let mut buf = [0u8; 4096];
+        let mut args = XattrArgs {
+            value: buf.as_mut_ptr() as u64,
+            size: buf.len() as u32,
+            flags: 0,
+        };
+        // SAFETY: the strings are NUL-terminated, `args` points at `buf` with its
+        // length, and the size of `args` is passed.
+        let r = unsafe {
+            libc::syscall(
+                SYS_GETXATTRAT,
+                dir,
+                name.as_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW as libc::c_uint,
+                XATTR_NAME.as_ptr(),
+                &mut args as *mut XattrArgs,
+                std::mem::size_of::<XattrArgs>(),
+            )
+        };
+        if r < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ENOSYS) {
+            return None;
+        }
+        Some(interpret(r as isize, &buf))
+    }
+    #[cfg(not(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    )))]
+    {
+        let _ = (dir, name);
+        None
+    }
+}
+
 /// The access ACL of a path, not following a final symbolic link.
 pub fn read_path(path: &std::path::Path) -> io::Result<Option<Acl>> {
     use std::os::unix::ffi::OsStrExt;
@@ -161,6 +246,51 @@ mod tests {
             v.extend(id.to_le_bytes());
         }
         v
+    }
+
+    #[test]
+    fn an_entry_acl_is_read_relative_to_its_folder_the_same_every_way() {
+        use crate::rootfs::dirs::Place;
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("f");
+        std::fs::write(&f, "x").unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink("f", d.path().join("link")).unwrap();
+        let set = |p: &std::path::Path| {
+            std::process::Command::new("setfacl")
+                .args(["-m", "u:1234:r"])
+                .arg(p)
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !set(&f) || !set(&d.path().join("sub")) {
+            eprintln!("setfacl unavailable here; skipped");
+            return;
+        }
+        let dir: rustix::fd::OwnedFd = std::fs::File::open(d.path()).unwrap().into();
+        let dir = std::sync::Arc::new(dir);
+        let at = |name: &str| Place::At(dir.clone(), std::ffi::CString::new(name).unwrap());
+        for name in ["f", "sub"] {
+            let by_path = read_path(&d.path().join(name)).unwrap().unwrap();
+            assert!(
+                by_path
+                    .entries
+                    .iter()
+                    .any(|e| e.tag == USER && e.id == 1234)
+            );
+            assert_eq!(read_place(&at(name)).unwrap().as_ref(), Some(&by_path));
+            assert_eq!(read_opened(&at(name)).unwrap().as_ref(), Some(&by_path));
+        }
+        // A link is not followed: no ACL of its target.
+        assert_ne!(
+            read_place(&at("link")).ok().flatten().as_ref(),
+            read_path(&f).unwrap().as_ref()
+        );
+        assert!(
+            read_opened(&at("link")).is_err(),
+            "O_NOFOLLOW refuses the link"
+        );
+        assert!(read_place(&at("gone")).is_err());
     }
 
     #[test]

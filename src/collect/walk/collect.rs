@@ -14,7 +14,6 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -64,7 +63,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(host: Vec<u8>, kind: RootKind, m: &std::fs::Metadata) -> Entry {
+    pub fn new(host: Vec<u8>, kind: RootKind, m: &crate::rootfs::dirs::Meta) -> Entry {
         let ft = m.file_type();
         Entry {
             host,

@@ -12,9 +12,9 @@ use crate::collect::accounts::Accounts;
 use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
+use crate::rootfs::dirs::{Meta, Place};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -138,12 +138,61 @@ impl<'a> Examiner<'a> {
             return out;
         }
         out.watched = true;
+        // The path is reached as the walk reaches it: the root opened, then each
+        // folder below it opened relative to its parent without following links,
+        // and the entry stat'ed relative to its folder (a folder swapped for a link
+        // meanwhile is not gone through; the path then does not exist).
         let real_root = self.real_root(&root);
-        let mut real = real_root.clone();
-        for c in &below {
-            real.push(std::ffi::OsStr::from_bytes(c));
-        }
-        let meta = match std::fs::symlink_metadata(&real) {
+        let mut modes: Vec<u32> = Vec::new();
+        let place = if below.is_empty() {
+            Place::Path(real_root.clone())
+        } else {
+            let mut dir = match open_path_dir(None, real_root.as_os_str().as_bytes()) {
+                Ok(fd) => fd,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
+                Err(e) => {
+                    out.problem = Some(super::read::io_message(&e));
+                    return out;
+                }
+            };
+            for c in below.iter().take(below.len() - 1) {
+                match rustix::fs::fstat(&dir) {
+                    Ok(st) => modes.push(Meta::from_stat(&st).mode()),
+                    Err(e) => {
+                        out.problem = Some(super::read::io_message(&e.into()));
+                        return out;
+                    }
+                }
+                dir = match open_path_dir(Some(&dir), c) {
+                    Ok(fd) => fd,
+                    Err(e)
+                        if matches!(
+                            e.raw_os_error(),
+                            Some(libc::ENOENT | libc::ENOTDIR | libc::ELOOP)
+                        ) =>
+                    {
+                        return out;
+                    }
+                    Err(e) => {
+                        out.problem = Some(super::read::io_message(&e));
+                        return out;
+                    }
+                };
+            }
+            match rustix::fs::fstat(&dir) {
+                Ok(st) => modes.push(Meta::from_stat(&st).mode()),
+                Err(e) => {
+                    out.problem = Some(super::read::io_message(&e.into()));
+                    return out;
+                }
+            }
+            let last = below.last().copied().unwrap_or(b"");
+            let Ok(name) = std::ffi::CString::new(last) else {
+                return out;
+            };
+            Place::At(Arc::new(dir), name)
+        };
+        let meta = match place.metadata() {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
             Err(e) => {
@@ -168,23 +217,13 @@ impl<'a> Examiner<'a> {
             discard |= is_discard_dir(c);
         }
         let mut others_x = true;
-        let mut dir_real = real_root.clone();
         let mut dirs: Vec<&[u8]> = Vec::new();
         if !below.is_empty() {
             dirs.push(comps.last().copied().unwrap_or(b""));
             dirs.extend(below.iter().take(below.len() - 1));
         }
-        for (i, name) in dirs.iter().enumerate() {
-            if i > 0 {
-                dir_real.push(std::ffi::OsStr::from_bytes(name));
-            }
-            match std::fs::symlink_metadata(&dir_real) {
-                Ok(m) => others_x &= m.mode() & 0o001 != 0,
-                Err(e) => {
-                    out.problem = Some(super::read::io_message(&e));
-                    return out;
-                }
-            }
+        for (name, mode) in dirs.iter().zip(&modes) {
+            others_x &= mode & 0o001 != 0;
             merge(&mut markers, self.markers.in_name(name));
             discard |= is_discard_dir(name);
         }
@@ -199,7 +238,7 @@ impl<'a> Examiner<'a> {
         entry.others_x = others_x;
         match entry.ftype {
             FileType::File => {
-                let c = self.reader.read(&real, &Seen::of(&meta), &mut Vec::new());
+                let c = self.reader.read(&place, &Seen::of(&meta), &mut Vec::new());
                 if let Some(p) = &c.problem {
                     out.problem = Some(format!("{p:?}"));
                 }
@@ -207,7 +246,7 @@ impl<'a> Examiner<'a> {
             }
             FileType::Dir => {
                 entry.acl =
-                    Some(super::acl::read_path(&real).map_err(|e| super::read::io_message(&e)));
+                    Some(super::acl::read_place(&place).map_err(|e| super::read::io_message(&e)));
             }
             _ => {}
         }
@@ -301,6 +340,23 @@ fn merge(into: &mut Vec<u16>, more: Vec<u16>) {
             into.push(m);
         }
     }
+}
+
+/// Opens a folder to look names up in (`O_PATH`: nothing is read, no access time
+/// changes): the root by its path, a folder below relative to its parent without
+/// following a link.
+fn open_path_dir(
+    parent: Option<&rustix::fd::OwnedFd>,
+    name: &[u8],
+) -> std::io::Result<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let name = std::ffi::OsStr::from_bytes(name);
+    match parent {
+        None => rustix::fs::open(name, flags, Mode::empty()),
+        Some(p) => rustix::fs::openat(p, name, flags | OFlags::NOFOLLOW, Mode::empty()),
+    }
+    .map_err(std::io::Error::from)
 }
 
 /// The watched roots: the profile's shares (and asset folders outside them).

@@ -20,10 +20,11 @@ pub mod sort;
 use crate::i18n::Text;
 use crate::profile::Profile;
 use crate::rootfs::RootFs;
+use crate::rootfs::dirs::{Meta, Place};
 use classify::{Excluder, Markers, is_discard_dir};
 use read::{Reader, Seen};
+use std::cell::RefCell;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -351,12 +352,22 @@ pub struct WalkInput<'a> {
     pub options: WalkOptions,
 }
 
-/// A regular file for the readers.
+/// A regular file for the readers: where it is (relative to its folder's open
+/// descriptor) and what the walk's `fstatat` saw.
 struct Job {
     entry: Box<collect::Entry>,
-    real: PathBuf,
-    seen: Seen,
+    place: Place,
+    /// `None`: listed as a regular file and not stat'ed yet (the reader does).
+    seen: Option<Seen>,
 }
+
+/// Files handed to a reader at once (one hand-off per batch, not per file).
+const BATCH: usize = 256;
+/// Folders a batch may hold open (each job keeps its folder's descriptor): bounds
+/// the descriptors in flight to about `(queued batches + readers) × BATCH_DIRS`.
+const BATCH_DIRS: usize = 8;
+/// Batches waiting for a reader.
+const QUEUED: usize = 16;
 
 /// Messages to the collecting thread.
 pub enum Msg {
@@ -390,15 +401,12 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
     let jobs = if options.jobs > 0 {
         options.jobs
     } else {
-        std::thread::available_parallelism()
-            .map(|n| n.get() * 2)
-            .unwrap_or(4)
-            .clamp(4, 32)
+        default_jobs()
     };
     let mut collector = Collector::new(profile, accounts, checks, options.hash, out.is_some());
     let progress = collect::Progress::new(options.progress, options.lang, reader.clone());
-    let (tx, rx) = sync_channel::<Msg>(4096);
-    let (job_tx, job_rx) = sync_channel::<Job>(4096);
+    let (tx, rx) = sync_channel::<Vec<Msg>>(QUEUED * 4);
+    let (job_tx, job_rx) = sync_channel::<Vec<Job>>(QUEUED);
     let job_rx = Arc::new(std::sync::Mutex::new(job_rx));
     std::thread::scope(|s| {
         for _ in 0..jobs {
@@ -408,25 +416,39 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             s.spawn(move || {
                 let mut buf = Vec::new();
                 loop {
-                    let job = {
+                    let batch = {
                         let rx = job_rx.lock().unwrap_or_else(|e| e.into_inner());
                         rx.recv()
                     };
-                    let Ok(Job {
-                        mut entry,
-                        real,
-                        seen,
-                    }) = job
-                    else {
+                    let Ok(batch) = batch else {
                         break;
                     };
-                    let c = reader.read(&real, &seen, &mut buf);
-                    if c.problem == Some(read::ReadProblem::Vanished) {
-                        let _ = tx.send(Msg::Vanished(entry.host));
-                        continue;
+                    let mut out = Vec::with_capacity(batch.len());
+                    for Job {
+                        mut entry,
+                        place,
+                        seen,
+                    } in batch
+                    {
+                        let seen = match seen {
+                            Some(s) => s,
+                            None => match restat(&mut entry, &place) {
+                                Ok(s) => s,
+                                Err(msgs) => {
+                                    out.extend(msgs);
+                                    continue;
+                                }
+                            },
+                        };
+                        let c = reader.read(&place, &seen, &mut buf);
+                        if c.problem == Some(read::ReadProblem::Vanished) {
+                            out.push(Msg::Vanished(entry.host));
+                            continue;
+                        }
+                        entry.content = Some(c);
+                        out.push(Msg::Entry(entry));
                     }
-                    entry.content = Some(c);
-                    if tx.send(Msg::Entry(entry)).is_err() {
+                    if tx.send(out).is_err() {
                         break;
                     }
                 }
@@ -439,6 +461,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             let cross = options.cross_filesystems;
             s.spawn(move || {
                 let w = Walker {
+                    lazy: true,
                     fs,
                     excluder,
                     markers,
@@ -446,16 +469,22 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                     tx,
                     job_tx,
                     roots: roots.iter().map(|r| r.host.clone()).collect(),
+                    out: RefCell::new(Vec::new()),
+                    jobs: RefCell::new(Vec::new()),
+                    job_dirs: RefCell::new(0),
                 };
                 for r in &roots {
                     w.walk_root(r);
                 }
+                w.flush();
             });
         }
         drop(tx);
-        for msg in rx {
-            collector.add(msg);
-            progress.tick(&collector);
+        for batch in rx {
+            for msg in batch {
+                collector.add(msg);
+                progress.tick(&collector);
+            }
         }
     });
     progress.finish();
@@ -466,15 +495,75 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
     Ok(facts)
 }
 
+/// Stats a file the listing said is a regular file (relative to its folder) and
+/// fills its entry in; what to send instead when it is gone or no longer a
+/// regular file (a race with someone changing the share).
+fn restat(entry: &mut collect::Entry, place: &Place) -> Result<Seen, Vec<Msg>> {
+    let m = match place.metadata() {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![Msg::Vanished(std::mem::take(&mut entry.host))]);
+        }
+        Err(e) => {
+            return Err(vec![Msg::Gap(Gap {
+                path: PathRef::of(&entry.host),
+                kind: entry.kind,
+                what: GapKind::Content,
+                error: read::io_message(&e),
+            })]);
+        }
+    };
+    let mut fresh = collect::Entry::new(std::mem::take(&mut entry.host), entry.kind, &m);
+    fresh.name_markers = std::mem::take(&mut entry.name_markers);
+    fresh.dir_markers = std::mem::take(&mut entry.dir_markers);
+    fresh.discard = entry.discard;
+    fresh.others_x = entry.others_x;
+    *entry = fresh;
+    if m.is_file() {
+        return Ok(Seen::of(&m));
+    }
+    // Replaced since it was listed: reported as what it is now; a folder is not
+    // walked (it was not there when its parent was listed), which is a gap.
+    let mut msgs = Vec::new();
+    if m.is_dir() {
+        entry.acl = Some(acl::read_place(place).map_err(|e| read::io_message(&e)));
+        msgs.push(Msg::Gap(Gap {
+            path: PathRef::of(&entry.host),
+            kind: entry.kind,
+            what: GapKind::Dir,
+            error: crate::rootfs::dirs::REPLACED_BY_DIR.into(),
+        }));
+    }
+    let e = std::mem::replace(entry, collect::Entry::new(Vec::new(), entry.kind, &m));
+    msgs.push(Msg::Entry(Box::new(e)));
+    Err(msgs)
+}
+
 struct Walker<'a> {
     fs: &'a RootFs,
     excluder: Excluder,
     markers: Arc<Markers>,
     cross: bool,
-    tx: SyncSender<Msg>,
-    job_tx: SyncSender<Job>,
+    tx: SyncSender<Vec<Msg>>,
+    job_tx: SyncSender<Vec<Job>>,
     /// Every root's host path: a root met inside another is walked as itself.
     roots: Vec<Vec<u8>>,
+    /// Regular files are stat'ed by the reader threads (in parallel), not here.
+    lazy: bool,
+    /// Messages and files not yet handed on (sent in batches).
+    out: RefCell<Vec<Msg>>,
+    jobs: RefCell<Vec<Job>>,
+    /// Distinct folders the files in `jobs` are in.
+    job_dirs: RefCell<usize>,
+}
+
+/// Reader threads when `--jobs` is not given: one per core (at least 2, so a slow
+/// file does not hold the others up), at most 16.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 16)
 }
 
 /// The state of a directory on the way down, for its descendants.
@@ -505,7 +594,43 @@ pub(crate) fn join_host(root: &[u8], suffix: &[u8]) -> Vec<u8> {
 
 impl Walker<'_> {
     fn send(&self, m: Msg) {
-        let _ = self.tx.send(m);
+        let mut out = self.out.borrow_mut();
+        out.push(m);
+        if out.len() >= BATCH {
+            let _ = self.tx.send(std::mem::take(&mut *out));
+        }
+    }
+
+    /// Queues a file for the readers; a batch goes when full or when it holds
+    /// files of [`BATCH_DIRS`] folders.
+    fn job(&self, job: Job) {
+        let mut jobs = self.jobs.borrow_mut();
+        let mut dirs = self.job_dirs.borrow_mut();
+        let same = match (jobs.last().map(|j| &j.place), &job.place) {
+            (Some(Place::At(a, _)), Place::At(b, _)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        if !same {
+            *dirs += 1;
+        }
+        jobs.push(job);
+        if jobs.len() >= BATCH || *dirs >= BATCH_DIRS {
+            let _ = self.job_tx.send(std::mem::take(&mut *jobs));
+            *dirs = 0;
+        }
+    }
+
+    /// Hands on everything queued.
+    fn flush(&self) {
+        let jobs = std::mem::take(&mut *self.jobs.borrow_mut());
+        *self.job_dirs.borrow_mut() = 0;
+        if !jobs.is_empty() {
+            let _ = self.job_tx.send(jobs);
+        }
+        let out = std::mem::take(&mut *self.out.borrow_mut());
+        if !out.is_empty() {
+            let _ = self.tx.send(out);
+        }
     }
 
     fn walk_root(&self, root: &WalkRoot) {
@@ -541,7 +666,7 @@ impl Walker<'_> {
                 .join(std::ffi::OsStr::from_bytes(&root.host[1..])),
         };
         let meta = match std::fs::symlink_metadata(&real) {
-            Ok(m) => m,
+            Ok(m) => crate::rootfs::dirs::Meta::from(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && root.kind == RootKind::Asset => {
                 self.send(Msg::Root(info(None, true)));
                 return;
@@ -573,7 +698,7 @@ impl Walker<'_> {
         }
         let real_len = real.as_os_str().len();
         let mut stack: Vec<DirState> = Vec::new();
-        let mut it = crate::rootfs::dirs::Walk::new(&real);
+        let mut it = crate::rootfs::dirs::Walk::new(&real).lazy_files(self.lazy);
         while let Some(next) = it.next() {
             let mut ent = match next {
                 Ok(e) => e,
@@ -607,7 +732,13 @@ impl Walker<'_> {
             };
             let depth = ent.depth();
             stack.truncate(depth);
-            let meta = ent.metadata();
+            // Listed as a regular file: stat'ed by the reader thread that reads it.
+            let lazy = ent.listed_file();
+            let meta = if lazy {
+                Ok(Meta::default())
+            } else {
+                ent.metadata()
+            };
             let path = ent.path();
             let suffix = &path.as_os_str().as_bytes()[real_len..];
             let host = join_host(&root.host, suffix);
@@ -657,11 +788,11 @@ impl Walker<'_> {
             entry.dir_markers = parent.markers.clone();
             entry.discard = parent.discard;
             entry.others_x = parent.others_x;
-            if ft.is_file() {
-                let seen = Seen::of(&meta);
-                let _ = self.job_tx.send(Job {
+            if lazy || ft.is_file() {
+                let seen = (!lazy).then(|| Seen::of(&meta));
+                self.job(Job {
                     entry,
-                    real: path.to_path_buf(),
+                    place: ent.place(),
                     seen,
                 });
                 continue;
@@ -676,7 +807,7 @@ impl Walker<'_> {
                 self.send(Msg::Entry(entry));
                 continue;
             }
-            entry.acl = Some(acl::read_path(path).map_err(|e| read::io_message(&e)));
+            entry.acl = Some(acl::read_place(&ent.place()).map_err(|e| read::io_message(&e)));
             self.send(Msg::Entry(entry));
             // Loops (bind mounts): the same directory as an ancestor.
             if let Some(anc) = stack

@@ -4,12 +4,11 @@
 
 use super::acl::{self, Acl};
 use super::classify::Markers;
+use crate::rootfs::dirs::{Meta, Place};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::MetadataExt;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -29,7 +28,7 @@ pub struct Seen {
 }
 
 impl Seen {
-    pub fn of(m: &std::fs::Metadata) -> Seen {
+    pub fn of(m: &Meta) -> Seen {
         Seen {
             dev: m.dev(),
             ino: m.ino(),
@@ -112,7 +111,7 @@ impl Reader {
     }
 
     /// Reads a regular file seen by the walk as `seen`. Hard links are read once.
-    pub fn read(&self, path: &Path, seen: &Seen, buf: &mut Vec<u8>) -> Content {
+    pub fn read(&self, place: &Place, seen: &Seen, buf: &mut Vec<u8>) -> Content {
         if seen.nlink > 1 {
             let key = (seen.dev, seen.ino);
             let cell = {
@@ -127,27 +126,27 @@ impl Reader {
                 }
                 cell
             };
-            let c = cell.get_or_init(|| self.read_once(path, seen, buf));
+            let c = cell.get_or_init(|| self.read_once(place, seen, buf));
             if c.problem == Some(ReadProblem::Vanished) {
                 // That name vanished; this one may still be there.
-                return self.read_once(path, seen, buf);
+                return self.read_once(place, seen, buf);
             }
             return c.clone();
         }
-        self.read_once(path, seen, buf)
+        self.read_once(place, seen, buf)
     }
 
-    fn read_once(&self, path: &Path, seen: &Seen, buf: &mut Vec<u8>) -> Content {
+    fn read_once(&self, place: &Place, seen: &Seen, buf: &mut Vec<u8>) -> Content {
         let mut c = Content::new();
         let need_content = self.hash || self.scan_bytes > 0;
         if !need_content {
-            c.acl = acl::read_path(path).map_err(|e| e.to_string());
+            c.acl = acl::read_place(place).map_err(|e| e.to_string());
             if !self.hash {
                 c.hash_error = Some("not hashed (--no-hash)".into());
             }
             return c;
         }
-        let mut f = match crate::rootfs::open_nofollow(path) {
+        let mut f = match place.open() {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 c.problem = Some(ReadProblem::Vanished);
@@ -159,14 +158,16 @@ impl Reader {
                 } else {
                     io_message(&e)
                 };
-                c.acl = acl::read_path(path).map_err(|e| e.to_string());
+                c.acl = acl::read_place(place).map_err(|e| e.to_string());
                 c.hash_error = Some(msg.clone());
                 c.problem = Some(ReadProblem::Unreadable(msg));
                 return c;
             }
         };
         c.acl = acl::read_fd(f.as_raw_fd()).map_err(|e| e.to_string());
-        let (before, stored) = match f.metadata() {
+        // What is read is checked on the open descriptor: a regular file, the one
+        // the walk stat'ed (a race swapping in another file is never read).
+        let (before, stored) = match fstat(&f) {
             Ok(m) if m.is_file() && m.dev() == seen.dev && m.ino() == seen.ino => {
                 (Seen::of(&m), m.blocks().saturating_mul(512))
             }
@@ -187,7 +188,10 @@ impl Reader {
                 if buf.len() < self.scan_bytes {
                     buf.resize(self.scan_bytes, 0);
                 }
-                let n = match fill(&mut f, &mut buf[..self.scan_bytes]) {
+                let want = self
+                    .scan_bytes
+                    .min(usize::try_from(before.size).unwrap_or(usize::MAX));
+                let n = match fill(&mut f, &mut buf[..want]) {
                     Ok(n) => n,
                     Err(e) => {
                         let msg = io_message(&e);
@@ -233,8 +237,18 @@ impl Reader {
         let mut total: u64 = 0;
         let mut scanned = false;
         loop {
-            // Fill the buffer (the first one completely, for the marker scan).
-            let want = if scanned { CHUNK } else { first };
+            // Fill the buffer (the first one completely, for the marker scan), up to
+            // the size `fstat` gave: no read is spent on finding the end (a file that
+            // grew or shrank meanwhile fails the checks after the loop).
+            let cap = if scanned {
+                CHUNK
+            } else if self.hash {
+                first
+            } else {
+                self.scan_bytes
+            };
+            let want =
+                cap.min(usize::try_from(before.size - total.min(before.size)).unwrap_or(cap));
             let n = match fill(&mut f, &mut buf[..want]) {
                 Ok(n) => n,
                 Err(e) => {
@@ -261,7 +275,7 @@ impl Reader {
                 Some(h) => h.update(&buf[..n]),
                 None => break,
             }
-            if n < want {
+            if n < want || total >= before.size {
                 break;
             }
         }
@@ -269,7 +283,7 @@ impl Reader {
             c.hash_error = Some("not hashed (--no-hash)".into());
             return c;
         };
-        let after = f.metadata().map(|m| Seen::of(&m));
+        let after = fstat(&f).map(|m| Seen::of(&m));
         match after {
             Ok(a) if a.same_state(&before) && total == before.size => {
                 c.sha256 = Some(h.finalize().into());
@@ -291,6 +305,14 @@ pub const SPARSE_SLACK: u64 = 64 << 20;
 
 fn too_sparse(size: u64, stored: u64) -> bool {
     size > SPARSE_SLACK.saturating_add(stored.saturating_mul(SPARSE_RATIO))
+}
+
+/// `fstat` on the open file (`File::metadata` uses `statx` with an empty path,
+/// which costs a path lookup).
+fn fstat(f: &std::fs::File) -> io::Result<Meta> {
+    rustix::fs::fstat(f)
+        .map(|st| Meta::from_stat(&st))
+        .map_err(io::Error::from)
 }
 
 /// Reads until `buf` is full or the file ends; the number of bytes read.
@@ -344,6 +366,9 @@ pub fn io_message_ja(msg: &str) -> String {
         crate::rootfs::dirs::REPLACED => {
             "走査中にリンクまたはファイルに置き換えられました（たどっていません）".into()
         }
+        crate::rootfs::dirs::REPLACED_BY_DIR => {
+            "走査中にフォルダーに置き換えられました（中は見ていません）".into()
+        }
         other => other.into(),
     }
 }
@@ -370,9 +395,9 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("a.txt");
         std::fs::write(&p, "これは社外秘です").unwrap();
-        let seen = Seen::of(&std::fs::symlink_metadata(&p).unwrap());
+        let seen = Seen::of(&Meta::from(&std::fs::symlink_metadata(&p).unwrap()));
         let mut buf = Vec::new();
-        let c = reader(true).read(&p, &seen, &mut buf);
+        let c = reader(true).read(&Place::Path(p.clone()), &seen, &mut buf);
         assert_eq!(
             crate::rootfs::hex(&c.sha256.unwrap()),
             crate::rootfs::sha256_hex("これは社外秘です".as_bytes())
@@ -381,16 +406,16 @@ mod tests {
         assert_eq!(c.problem, None);
         // The file changed after the walk saw it: no hash, never a wrong one.
         std::fs::write(&p, "something else, longer").unwrap();
-        let c = reader(true).read(&p, &seen, &mut buf);
+        let c = reader(true).read(&Place::Path(p.clone()), &seen, &mut buf);
         assert!(c.sha256.is_none());
         assert_eq!(c.hash_error.as_deref(), Some("changed while being read"));
         // --no-hash still scans the content.
-        let seen = Seen::of(&std::fs::symlink_metadata(&p).unwrap());
-        let c = reader(false).read(&p, &seen, &mut buf);
+        let seen = Seen::of(&Meta::from(&std::fs::symlink_metadata(&p).unwrap()));
+        let c = reader(false).read(&Place::Path(p.clone()), &seen, &mut buf);
         assert!(c.sha256.is_none() && c.problem.is_none());
         // Vanished.
         std::fs::remove_file(&p).unwrap();
-        let c = reader(true).read(&p, &seen, &mut buf);
+        let c = reader(true).read(&Place::Path(p.clone()), &seen, &mut buf);
         assert_eq!(c.problem, Some(ReadProblem::Vanished));
     }
 
@@ -399,11 +424,11 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("a");
         std::fs::write(&p, "x").unwrap();
-        let seen = Seen::of(&std::fs::symlink_metadata(&p).unwrap());
+        let seen = Seen::of(&Meta::from(&std::fs::symlink_metadata(&p).unwrap()));
         std::fs::remove_file(&p).unwrap();
         std::fs::write(d.path().join("secret"), "x").unwrap();
         std::os::unix::fs::symlink("secret", &p).unwrap();
-        let c = reader(true).read(&p, &seen, &mut Vec::new());
+        let c = reader(true).read(&Place::Path(p.clone()), &seen, &mut Vec::new());
         assert!(c.sha256.is_none());
         assert!(matches!(c.problem, Some(ReadProblem::Unreadable(_))));
     }

@@ -1,0 +1,243 @@
+//! A hostile user who can write a share swaps one of its folders for a link to a
+//! folder outside the audited root, over and over, while timaudit (run as root)
+//! walks the share. Nothing outside the root may ever be read or reported: not the
+//! size, owner, inode or SHA-256 of a file there, nor its content (issue 15).
+//!
+//! The swap is `renameat2(RENAME_EXCHANGE)` of the share's folder `sub` with a
+//! link `sublink` → `outside/`, in a tight loop on another thread, while the real
+//! binary runs `scan` (hashing) and `audit --out` many times. `outside/` holds
+//! files with the same names as `sub/`, so an entry stat'ed or opened by its full
+//! path (through a swapped parent) lands on the secret one.
+
+mod walk_common;
+use sha2::{Digest, Sha256};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use walk_common::*;
+
+/// Files in `sub/` (and, with the same names, in `outside/`).
+const FILES: usize = 40;
+/// The size of every secret file: no file inside the root has it.
+const SECRET_SIZE: usize = 7919;
+/// The owner of the secret files: no file inside the root has it.
+const SECRET_UID: u32 = 4242;
+const TOKEN: &str = "TOPSECRET-outside-the-root-5f1c";
+
+struct Secrets {
+    /// Hex SHA-256 of each secret file.
+    hashes: Vec<String>,
+    inodes: Vec<u64>,
+}
+
+fn setup(c: &Company) -> (PathBuf, Secrets) {
+    let share = c.mkdir("/srv/share");
+    std::fs::write(share.join("top.txt"), "top").unwrap();
+    let sub = share.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    // Outside the root (the root is `<tmp>/root`; this is `<tmp>/outside`).
+    let outside = c.dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let mut hashes = Vec::new();
+    let mut inodes = Vec::new();
+    for i in 0..FILES {
+        let name = format!("f{i:02}.txt");
+        std::fs::write(sub.join(&name), format!("inside {i}")).unwrap();
+        let mut secret = format!("{TOKEN} {i} ").into_bytes();
+        secret.resize(SECRET_SIZE, b'#');
+        let p = outside.join(&name);
+        std::fs::write(&p, &secret).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        if is_root() {
+            std::os::unix::fs::chown(&p, Some(SECRET_UID), Some(SECRET_UID)).unwrap();
+        }
+        hashes.push(hex::encode(Sha256::digest(&secret)));
+        use std::os::unix::fs::MetadataExt;
+        inodes.push(std::fs::metadata(&p).unwrap().ino());
+    }
+    // A folder inside the secret one: reached through a swapped parent, it would be
+    // listed too.
+    std::fs::create_dir(outside.join("deeper")).unwrap();
+    std::fs::write(outside.join("deeper/x.txt"), TOKEN).unwrap();
+    std::fs::create_dir(sub.join("deeper")).unwrap();
+    std::fs::write(sub.join("deeper/x.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(&outside, share.join("sublink")).unwrap();
+    (share, Secrets { hashes, inodes })
+}
+
+/// Swaps `sub` and `sublink` until stopped; counts the swaps.
+struct Swapper {
+    stop: Arc<AtomicBool>,
+    swaps: Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Swapper {
+    fn start(share: &Path) -> Swapper {
+        let stop = Arc::new(AtomicBool::new(false));
+        let swaps = Arc::new(AtomicU64::new(0));
+        let dir = std::fs::File::open(share).unwrap();
+        let (s, n) = (stop.clone(), swaps.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                rustix::fs::renameat_with(
+                    &dir,
+                    "sub",
+                    &dir,
+                    "sublink",
+                    rustix::fs::RenameFlags::EXCHANGE,
+                )
+                .unwrap();
+                n.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        Swapper {
+            stop,
+            swaps,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Swapper {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// What in `text` comes from outside the root, if anything.
+fn leaked(text: &str, s: &Secrets) -> Option<String> {
+    if text.contains(TOKEN) {
+        return Some("the secret content".into());
+    }
+    if let Some(h) = s.hashes.iter().find(|h| text.contains(h.as_str())) {
+        return Some(format!("a secret file's SHA-256 {h}"));
+    }
+    if text.contains(&format!("\"size\":{SECRET_SIZE},")) {
+        return Some("a secret file's size".into());
+    }
+    if is_root() && text.contains(&format!("\"uid\":{SECRET_UID},")) {
+        return Some("a secret file's owner".into());
+    }
+    if let Some(i) = s
+        .inodes
+        .iter()
+        .find(|i| text.contains(&format!("\"ino\":{i},")))
+    {
+        return Some(format!("a secret file's inode {i}"));
+    }
+    None
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn a_folder_swapped_for_a_link_outside_the_root_while_walked_leaks_nothing() {
+    let c = Company::new();
+    let (share, secrets) = setup(&c);
+    let profile = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [TOPSECRET]\n",
+    );
+    // Without the race, the share's own files are all there (the check below
+    // would find a leak if there were one).
+    let out = Command::new(bin())
+        .args(["scan", "--root"])
+        .arg(c.root())
+        .arg("/srv/share")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("\"/srv/share/sub/f00.txt\""), "{text}");
+    assert_eq!(leaked(&text, &secrets), None);
+
+    let swapper = Swapper::start(&share);
+    let started = Instant::now();
+    let mut scans = 0;
+    let mut inside = 0;
+    // At least 200 scans and 5 seconds of racing, at most 60 seconds.
+    while (scans < 200 || started.elapsed() < Duration::from_secs(5))
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        let args: &[&str] = if scans % 2 == 0 {
+            &["scan", "--jobs", "2"]
+        } else {
+            &["scan", "--no-hash", "--jobs", "1"]
+        };
+        let out = Command::new(bin())
+            .args(args)
+            .arg("--root")
+            .arg(c.root())
+            .arg("/srv/share")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // 0, or 1 when a swapped folder could not be read: never a crash.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{:?}: {stderr}",
+            out.status
+        );
+        if let Some(what) = leaked(&text, &secrets).or_else(|| leaked(&stderr, &secrets)) {
+            panic!("scan {scans} reported {what} from outside the root:\n{text}\n{stderr}");
+        }
+        assert!(text.contains("\"/srv/share/top.txt\""), "{text}");
+        if text.contains("\"/srv/share/sub/f00.txt\"")
+            || text.contains("\"/srv/share/sublink/f00.txt\"")
+        {
+            inside += 1;
+        }
+        scans += 1;
+    }
+    // Audits writing a bundle: nothing of the secrets in any file of it.
+    for i in 0..10 {
+        let out_dir = c.dir.path().join(format!("bundle{i}"));
+        let out = Command::new(bin())
+            .args(["audit", "--lang", "en", "--date", "2026-01-15", "--profile"])
+            .arg(&profile)
+            .arg("--root")
+            .arg(c.root())
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+        let files = files_in(&out_dir);
+        assert!(
+            files.iter().any(|f| f.ends_with("inventory.jsonl")),
+            "{files:?} {stderr}"
+        );
+        for f in files {
+            let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+            if let Some(what) = leaked(&text, &secrets) {
+                panic!(
+                    "audit {i}: {} holds {what} from outside the root",
+                    f.display()
+                );
+            }
+        }
+    }
+    let swaps = swapper.swaps.load(Ordering::Relaxed);
+    drop(swapper);
+    assert!(swaps > 1000, "the race ran: {swaps} swaps");
+    // The share's folder was walked while the race ran (not only refused).
+    assert!(
+        inside > 0,
+        "{inside} of {scans} scans listed the folder's files"
+    );
+}
