@@ -17,6 +17,7 @@ fn options(w: &WalkArgs, no_hash: bool) -> WalkOptions {
         jobs: w.jobs.unwrap_or(0),
         progress: true,
         reuse: None,
+        findings_list: false,
     }
 }
 
@@ -193,6 +194,8 @@ pub fn audit_walk(
         roots,
         options: WalkOptions {
             reuse,
+            // The full list of findings goes into the bundle (findings.jsonl).
+            findings_list: a.out.is_some(),
             ..options(&a.walk, a.no_hash)
         },
     };

@@ -5,6 +5,7 @@
 use super::acl::Acl;
 use super::check::{FileCheck, FileFacts, SameContent, WalkContext};
 use super::classify::{AssetMatcher, Hit, Where};
+use super::findings::{FindingSet, FindingsList, sort_key};
 use super::read::{Content, ReadProblem};
 use super::sort::Sorter;
 use super::{Finding, Gap, GapKind, Msg, PathRef, RootKind, ShareFacts};
@@ -146,8 +147,12 @@ pub fn rfc3339(secs: i64, nsec: i64) -> String {
 pub struct Collector<'a> {
     run: WalkContext<'a>,
     checks: &'a [&'a dyn FileCheck],
-    /// What each check reported, in the order of `checks`.
-    lists: Vec<Vec<Finding>>,
+    /// What each check reported, in the order of `checks`: counts and the first by path.
+    sets: Vec<FindingSet>,
+    /// What one check reports for one file (reused).
+    batch: Vec<Finding>,
+    /// Every finding, sorted on the way to `findings.jsonl`, when asked for.
+    list: FindingsList,
     matcher: AssetMatcher,
     labels: Vec<String>,
     scratch: Vec<usize>,
@@ -181,7 +186,9 @@ impl<'a> Collector<'a> {
         Collector {
             run: WalkContext::new(profile, accounts),
             checks,
-            lists: checks.iter().map(|_| Vec::new()).collect(),
+            sets: checks.iter().map(|_| FindingSet::default()).collect(),
+            batch: Vec::new(),
+            list: FindingsList::default(),
             labels: profile.assets.iter().map(|a| a.label()).collect(),
             matcher,
             scratch: Vec::new(),
@@ -190,6 +197,13 @@ impl<'a> Collector<'a> {
             protected: HashMap::new(),
             candidates: None,
             error: None,
+        }
+    }
+
+    /// Records every finding for `findings.jsonl` (`ShareFacts::findings_list`).
+    pub fn list_findings(&mut self, on: bool) {
+        if on && !self.list.recording() {
+            self.list = FindingsList::new();
         }
     }
 
@@ -386,8 +400,11 @@ impl<'a> Collector<'a> {
                     Some(ReadProblem::Unreadable(_))
                 ),
         };
-        for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
-            check.on_file(&file, list);
+        for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
+            check.on_file(&file, &mut self.batch);
+            if let Err(err) = keep(check.id(), e.kind, &mut self.batch, set, &mut self.list) {
+                self.error.get_or_insert(err);
+            }
         }
         if !protected {
             if e.size > 0
@@ -458,17 +475,18 @@ impl<'a> Collector<'a> {
                         asset: label,
                         sha256: &h,
                     };
-                    for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
-                        check.on_copy(&copy, list);
+                    for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
+                        check.on_copy(&copy, &mut self.batch);
+                        keep(check.id(), kind, &mut self.batch, set, &mut self.list)?;
                     }
                 }
             }
         }
         let f = &mut self.facts;
-        for (check, mut list) in self.checks.iter().zip(std::mem::take(&mut self.lists)) {
-            list.sort_by(|a, b| a.path.cmp(&b.path).then(a.principal.cmp(&b.principal)));
-            f.findings.entry(check.id()).or_default().extend(list);
+        for (check, set) in self.checks.iter().zip(std::mem::take(&mut self.sets)) {
+            f.findings.entry(check.id()).or_default().absorb(set);
         }
+        f.findings_list = std::mem::take(&mut self.list);
         f.gaps
             .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
         f.vanished.sort();
@@ -480,6 +498,30 @@ impl<'a> Collector<'a> {
         self.facts.protected_hashes = std::mem::take(&mut self.protected);
         Ok(self.facts)
     }
+}
+
+/// Counts and keeps what one check reported for one file (or one copy), and
+/// records it in the full list; `batch` is left empty.
+fn keep(
+    item: crate::catalogue::ItemId,
+    kind: RootKind,
+    batch: &mut Vec<Finding>,
+    set: &mut FindingSet,
+    list: &mut FindingsList,
+) -> io::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    set.count_file(kind);
+    let mut res = Ok(());
+    for f in batch.drain(..) {
+        let key = sort_key(item, &f);
+        if res.is_ok() {
+            res = list.push(item, &key, &f);
+        }
+        set.push(key, f);
+    }
+    res
 }
 
 /// A progress bar on stderr (files, bytes read, rate), only on a terminal.

@@ -225,7 +225,7 @@ impl<'a> Examiner<'a> {
         for (id, list) in &facts.findings {
             if self.checks.iter().any(|c| c.id() == *id && c.watched()) && !list.is_empty() {
                 out.findings.push(*id);
-                for f in list {
+                for f in list.sample(&[RootKind::Share, RootKind::Asset, RootKind::Scan]) {
                     let who = f
                         .principal
                         .as_deref()

@@ -13,6 +13,7 @@ pub mod check;
 pub mod classify;
 mod collect;
 pub mod examine;
+pub mod findings;
 pub mod read;
 pub mod reuse;
 pub mod sort;
@@ -161,8 +162,11 @@ pub struct ShareFacts {
     pub asset_has_posix: Vec<bool>,
     /// Per asset: the base folders of its POSIX paths.
     pub asset_bases: Vec<Vec<String>>,
-    /// What each per-file check reported, by its item (see `check.rs`).
-    pub findings: std::collections::BTreeMap<crate::catalogue::ItemId, Vec<Finding>>,
+    /// What each per-file check reported, by its item (see `check.rs`): exact
+    /// counts and the first findings by path (`findings.rs`).
+    pub findings: std::collections::BTreeMap<crate::catalogue::ItemId, findings::FindingSet>,
+    /// Every finding, for `findings.jsonl` (recorded when `WalkOptions::findings_list`).
+    pub findings_list: findings::FindingsList,
     /// ACC-02 could not resolve principals (no account database).
     pub accounts_missing: bool,
     /// Problems that leave facts unknown (unreadable directories and files …).
@@ -179,8 +183,11 @@ pub struct ShareFacts {
 
 impl ShareFacts {
     /// The findings the per-file check of `item` reported (none when it did not run).
-    pub fn findings(&self, item: crate::catalogue::ItemId) -> &[Finding] {
-        self.findings.get(&item).map(Vec::as_slice).unwrap_or(&[])
+    pub fn findings(&self, item: crate::catalogue::ItemId) -> &findings::FindingSet {
+        static NONE: std::sync::OnceLock<findings::FindingSet> = std::sync::OnceLock::new();
+        self.findings
+            .get(&item)
+            .unwrap_or_else(|| NONE.get_or_init(findings::FindingSet::default))
     }
 
     /// Gaps relevant to an item: of one of `what`, under roots of one of `kinds`.
@@ -212,6 +219,8 @@ pub struct WalkOptions {
     pub progress: bool,
     /// Hashes of unchanged files from the baseline inventory (fast re-audit).
     pub reuse: Option<Arc<reuse::HashCache>>,
+    /// Record every finding for `findings.jsonl` (`ShareFacts::findings_list`).
+    pub findings_list: bool,
 }
 
 impl Default for WalkOptions {
@@ -222,6 +231,7 @@ impl Default for WalkOptions {
             jobs: 0,
             progress: true,
             reuse: None,
+            findings_list: false,
         }
     }
 }
@@ -393,6 +403,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             .clamp(4, 32)
     };
     let mut collector = Collector::new(profile, accounts, checks, options.hash, out.is_some());
+    collector.list_findings(options.findings_list);
     let progress = collect::Progress::new(options.progress, reader.clone());
     let (tx, rx) = sync_channel::<Msg>(4096);
     let (job_tx, job_rx) = sync_channel::<Job>(4096);
