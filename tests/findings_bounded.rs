@@ -269,3 +269,41 @@ fn every_finding_is_counted_the_report_lists_the_first_100_and_the_bundle_has_th
         String::from_utf8_lossy(&v.stdout)
     );
 }
+
+/// ACC-02 objects to each principal that may read: two per file here (the owner
+/// and the owning group), so 60 files make 120 findings. The verdict counts both
+/// exactly though the report lists only the first 100 grants.
+#[test]
+fn acc02_counts_files_and_grants_beyond_the_listed_ones() {
+    let c = Company::new();
+    const FILES: usize = 60;
+    for i in 0..FILES {
+        let f = c.write(&format!("/srv/share/design/plan-{i:03}_社外秘.dwg"), "plan");
+        chown(&f, 1004, 3000); // yamada:sales, neither authorized
+        chmod(&f, 0o640);
+    }
+    let (_, report, stderr) = c.audit(&c.profile(PROFILE), &[]);
+    let it = item(&report, "ACC-02");
+    assert_eq!(it["status"], "fail", "{stderr}");
+    assert!(
+        it["reason"].as_str().unwrap().contains(&format!(
+            "{FILES} protected files grant read access to unauthorized principals ({} grants)",
+            2 * FILES
+        )),
+        "{}",
+        it["reason"]
+    );
+    let ev = it["evidence"].as_array().unwrap();
+    assert_eq!(ev[0]["omitted"], (2 * FILES - KEPT) as u64);
+    let principals: Vec<&str> = ev[1..]
+        .iter()
+        .map(|e| e["principal"].as_str().unwrap())
+        .collect();
+    assert_eq!(principals.len(), KEPT);
+    // By path, then principal: both grants of a file side by side.
+    assert_eq!(&principals[..2], ["group:sales", "user:yamada"]);
+    assert_eq!(
+        ev[KEPT]["path"],
+        format!("/srv/share/design/plan-{:03}_社外秘.dwg", KEPT / 2 - 1)
+    );
+}
