@@ -144,6 +144,15 @@ pub fn rfc3339(secs: i64, nsec: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The protected file that copies of its content are reported against (the first
+/// such file by path): its host path and its first asset (register index). Kept
+/// small: an audit holds one per distinct protected content.
+#[derive(Clone, Debug)]
+pub struct Original {
+    host: Box<[u8]>,
+    asset: u32,
+}
+
 pub struct Collector<'a> {
     run: WalkContext<'a>,
     checks: &'a [&'a dyn FileCheck],
@@ -159,7 +168,7 @@ pub struct Collector<'a> {
     facts: ShareFacts,
     sorter: Option<Sorter>,
     /// SHA-256 of a protected file → its path and asset (the original of copies).
-    protected: HashMap<[u8; 32], (PathRef, String)>,
+    protected: HashMap<[u8; 32], Original>,
     /// Non-empty hashed files outside the assets, spilled: hash, root kind, path.
     candidates: Option<BufWriter<std::fs::File>>,
     error: Option<io::Error>,
@@ -209,7 +218,7 @@ impl<'a> Collector<'a> {
 
     /// Protected contents known from an earlier walk (watch mode examines one file
     /// at a time and still finds copies of any protected file).
-    pub fn seed_protected(&mut self, known: HashMap<[u8; 32], (PathRef, String)>) {
+    pub fn seed_protected(&mut self, known: HashMap<[u8; 32], Original>) {
         self.protected = known;
     }
 
@@ -420,13 +429,19 @@ impl<'a> Collector<'a> {
         {
             // The original a copy is reported against is the first such file by path, not the
             // first one a reader thread finished: the same tree, the same report.
-            let lbl = label.unwrap_or_default();
-            let orig = self
-                .protected
-                .entry(h)
-                .or_insert_with(|| (pr.clone(), lbl.to_string()));
-            if pr.path < orig.0.path {
-                *orig = (pr.clone(), lbl.to_string());
+            let this = Original {
+                host: e.host.clone().into_boxed_slice(),
+                asset: assets[0] as u32,
+            };
+            match self.protected.entry(h) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(this);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if pr.path.as_str() < String::from_utf8_lossy(&o.get().host).as_ref() {
+                        o.insert(this);
+                    }
+                }
             }
         }
     }
@@ -462,7 +477,9 @@ impl<'a> Collector<'a> {
                 r.read_exact(&mut n)?;
                 let mut host = vec![0; u32::from_le_bytes(n) as usize];
                 r.read_exact(&mut host)?;
-                if let Some((orig, label)) = self.protected.get(&h) {
+                if let Some(orig) = self.protected.get(&h) {
+                    let original = PathRef::of(&orig.host);
+                    let label = self.labels.get(orig.asset as usize).map(String::as_str);
                     let kind = match k[0] {
                         0 => RootKind::Share,
                         1 => RootKind::Asset,
@@ -471,8 +488,8 @@ impl<'a> Collector<'a> {
                     let copy = SameContent {
                         path: PathRef::of(&host),
                         kind,
-                        original: orig,
-                        asset: label,
+                        original: &original,
+                        asset: label.unwrap_or_default(),
                         sha256: &h,
                     };
                     for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {

@@ -6,7 +6,7 @@ use super::check::FileCheck;
 use super::classify::{Excluder, Markers, is_discard_dir};
 use super::collect::{Collector, Entry, FileType};
 use super::read::{Reader, Seen};
-use super::{Msg, PathRef, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, run};
+use super::{Msg, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, run};
 use crate::catalogue::ItemId;
 use crate::collect::accounts::Accounts;
 use crate::i18n::Text;
@@ -43,7 +43,7 @@ pub struct Examiner<'a> {
     markers: Arc<Markers>,
     excluder: Excluder,
     reader: Reader,
-    protected: HashMap<[u8; 32], (PathRef, String)>,
+    protected: HashMap<[u8; 32], super::Original>,
 }
 
 impl<'a> Examiner<'a> {

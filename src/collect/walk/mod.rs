@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-pub use collect::{Collector, rfc3339};
+pub use collect::{Collector, Original, rfc3339};
 
 /// Which kind of walk root a path was found under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -178,7 +178,7 @@ pub struct ShareFacts {
     pub started_at: Option<(i64, i64)>,
     /// SHA-256 of each distinct protected content → its first file and asset (the
     /// originals HDL-04 compares with; watch mode keeps them between events).
-    pub protected_hashes: std::collections::HashMap<[u8; 32], (PathRef, String)>,
+    pub protected_hashes: std::collections::HashMap<[u8; 32], Original>,
 }
 
 impl ShareFacts {
