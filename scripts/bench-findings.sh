@@ -70,7 +70,7 @@ EOF
       "timaudit audit --out" "$A" \
       "timaudit scan --no-hash" "'$BIN' scan --root '$ROOT' --no-hash /t$N"
   fi
-  for d in a b; do
+  for d in a ${BASE_BIN:+b}; do
     [ -f "$WORK/$d/report.json" ] || continue
     python3 - "$WORK/$d" "$d" <<'PY'
 import json, os, sys
