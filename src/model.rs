@@ -178,6 +178,10 @@ pub struct Evidence<D = Text> {
     /// Explanation in both languages; the report prints the one of its language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<D>,
+    /// On the note that stands for findings not listed: how many more there are
+    /// (all of them are in the bundle's `findings.jsonl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<u64>,
 }
 
 impl Evidence {
@@ -193,6 +197,7 @@ impl Evidence {
             asset: None,
             date: None,
             detail: None,
+            omitted: None,
         }
     }
 
@@ -246,6 +251,7 @@ impl Evidence {
             asset: self.asset.clone(),
             date: self.date.clone(),
             detail: self.detail.as_ref().map(|t| t.get(lang).to_string()),
+            omitted: self.omitted,
         }
     }
 }

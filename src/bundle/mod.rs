@@ -4,6 +4,9 @@
 //! DIR/
 //!   report.json, report.md, report.html, checklist.csv, checklist.xlsx
 //!   inventory.jsonl          (written by the walker, when it ran)
+//!   findings.jsonl           every finding of the per-file checks (when the walk ran),
+//!                            one JSON line each, sorted by item and path; the report
+//!                            lists the first of each item (docs/file-shares.md)
 //!   evidence/<host path>     configuration files of the audited host (/etc/ssh/sshd_config
 //!                            → evidence/etc/ssh/sshd_config)
 //!   evidence/profile/<path>  company files named in the profile (documents, records,
@@ -51,6 +54,8 @@ pub const MANIFEST: &str = "MANIFEST.sha256";
 /// The OpenSSH signature of `MANIFEST.sha256` (`audit --sign-key`).
 pub const SIGNATURE: &str = "MANIFEST.sha256.sig";
 pub const EVIDENCE_DIR: &str = "evidence";
+/// Every finding of the walk's per-file checks, one JSON line each.
+pub const FINDINGS: &str = "findings.jsonl";
 
 /// The report files every bundle has, beside `inventory.jsonl` and `evidence/`.
 pub const REPORT_FILES: [&str; 5] = [

@@ -195,7 +195,7 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     // The file shares are on the Linux host; an audit of Windows evidence alone
     // walks nothing on the machine running the tool.
     if linux {
-        facts.files = Some(walk::audit_walk(
+        let mut sf = walk::audit_walk(
             &fs,
             &profile,
             &facts,
@@ -204,7 +204,11 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             reuse,
             &mut warnings,
             lang,
-        )?);
+        )?;
+        if let Some(d) = &out_dir {
+            write_findings(d, &mut sf)?;
+        }
+        facts.files = Some(sf);
     }
     let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
         (Some(d), _) => Some(d.path().join("inventory.jsonl")),
@@ -269,6 +273,25 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         report.items.iter().map(|i| i.status),
         &a.fail_on,
     ))
+}
+
+/// `DIR/findings.jsonl`: every finding of the walk's per-file checks, sorted by
+/// item and path (the report lists only the first of each item).
+fn write_findings(
+    d: &crate::bundle::OutDir,
+    sf: &mut crate::collect::walk::ShareFacts,
+) -> Result<(), Fatal> {
+    let name = crate::bundle::FINDINGS;
+    let cannot = |e: std::io::Error| {
+        Fatal(format!(
+            "cannot write {name} in {}: {e}",
+            d.path().display()
+        ))
+    };
+    let f = d.create_file(Path::new(name)).map_err(cannot)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    sf.findings_list.write_to(&mut w).map_err(cannot)?;
+    w.flush().map_err(cannot)
 }
 
 /// The baseline inventory's hashes of files that may be reused (fast re-audit):

@@ -18,6 +18,7 @@ fn options(w: &WalkArgs, no_hash: bool, lang: crate::i18n::Lang) -> WalkOptions 
         progress: true,
         lang,
         reuse: None,
+        findings_list: false,
     }
 }
 
@@ -208,6 +209,8 @@ pub fn audit_walk(
         roots,
         options: WalkOptions {
             reuse,
+            // The full list of findings goes into the bundle (findings.jsonl).
+            findings_list: a.out.is_some(),
             ..options(&a.walk, a.no_hash, lang)
         },
     };

@@ -138,10 +138,12 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     for it in &r.items {
         let mut reason = one_line(&it.reason);
         // An evidence line that only repeats the reason (an answer's note) is left out.
-        let lines: Vec<String> = it
-            .evidence
-            .iter()
-            .filter(|_| it.status != Status::Pass)
+        // Findings the report does not list (the note that counts them) are
+        // counted with the lines not shown here.
+        let shown = || it.evidence.iter().filter(|_| it.status != Status::Pass);
+        let omitted: u64 = shown().filter_map(|e| e.omitted).sum();
+        let lines: Vec<String> = shown()
+            .filter(|e| e.omitted.is_none())
             .map(evidence_line)
             .filter(|l| *l != reason)
             .collect();
@@ -150,8 +152,14 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
             .take(EVIDENCE_SHOWN)
             .map(|l| format!("• {l}"))
             .collect();
-        if lines.len() > ev.len() {
-            let more = lines.len() - ev.len();
+        let more = (lines.len() - ev.len()) as u64 + omitted;
+        if omitted > 0 {
+            ev.push(if lang == Lang::Ja {
+                format!("… ほか {more} 件（全件は証跡フォルダーの findings.jsonl）")
+            } else {
+                format!("… and {more} more (all in findings.jsonl of the evidence bundle)")
+            });
+        } else if more > 0 {
             ev.push(if lang == Lang::Ja {
                 format!("… ほか {more} 件")
             } else {

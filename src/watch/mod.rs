@@ -602,7 +602,7 @@ fn findings_of(f: &crate::collect::walk::ShareFacts) -> Vec<(String, usize)> {
                     .and_then(|r| r.file_check)
                     .is_some_and(|c| c.watched())
         })
-        .map(|(id, list)| (id.to_string(), list.len()))
+        .map(|(id, list)| (id.to_string(), list.total() as usize))
         .collect()
 }
 

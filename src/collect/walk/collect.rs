@@ -5,6 +5,7 @@
 use super::acl::Acl;
 use super::check::{FileCheck, FileFacts, SameContent, WalkContext};
 use super::classify::{AssetMatcher, Hit, Where};
+use super::findings::{FindingSet, FindingsList, sort_key};
 use super::read::{Content, ReadProblem};
 use super::sort::Sorter;
 use super::{Finding, Gap, GapKind, Msg, PathRef, RootKind, ShareFacts};
@@ -142,18 +143,31 @@ pub fn rfc3339(secs: i64, nsec: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The protected file that copies of its content are reported against (the first
+/// such file by path): its host path and its first asset (register index). Kept
+/// small: an audit holds one per distinct protected content.
+#[derive(Clone, Debug)]
+pub struct Original {
+    host: Box<[u8]>,
+    asset: u32,
+}
+
 pub struct Collector<'a> {
     run: WalkContext<'a>,
     checks: &'a [&'a dyn FileCheck],
-    /// What each check reported, in the order of `checks`.
-    lists: Vec<Vec<Finding>>,
+    /// What each check reported, in the order of `checks`: counts and the first by path.
+    sets: Vec<FindingSet>,
+    /// What one check reports for one file (reused).
+    batch: Vec<Finding>,
+    /// Every finding, sorted on the way to `findings.jsonl`, when asked for.
+    list: FindingsList,
     matcher: AssetMatcher,
     labels: Vec<String>,
     scratch: Vec<usize>,
     facts: ShareFacts,
     sorter: Option<Sorter>,
     /// SHA-256 of a protected file → its path and asset (the original of copies).
-    protected: HashMap<[u8; 32], (PathRef, String)>,
+    protected: HashMap<[u8; 32], Original>,
     /// Non-empty hashed files outside the assets, spilled: hash, root kind, path.
     candidates: Option<BufWriter<std::fs::File>>,
     error: Option<io::Error>,
@@ -180,7 +194,9 @@ impl<'a> Collector<'a> {
         Collector {
             run: WalkContext::new(profile, accounts),
             checks,
-            lists: checks.iter().map(|_| Vec::new()).collect(),
+            sets: checks.iter().map(|_| FindingSet::default()).collect(),
+            batch: Vec::new(),
+            list: FindingsList::default(),
             labels: profile.assets.iter().map(|a| a.label()).collect(),
             matcher,
             scratch: Vec::new(),
@@ -192,9 +208,16 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// Records every finding for `findings.jsonl` (`ShareFacts::findings_list`).
+    pub fn list_findings(&mut self, on: bool) {
+        if on && !self.list.recording() {
+            self.list = FindingsList::new();
+        }
+    }
+
     /// Protected contents known from an earlier walk (watch mode examines one file
     /// at a time and still finds copies of any protected file).
-    pub fn seed_protected(&mut self, known: HashMap<[u8; 32], (PathRef, String)>) {
+    pub fn seed_protected(&mut self, known: HashMap<[u8; 32], Original>) {
         self.protected = known;
     }
 
@@ -388,8 +411,11 @@ impl<'a> Collector<'a> {
                     Some(ReadProblem::Unreadable(_))
                 ),
         };
-        for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
-            check.on_file(&file, list);
+        for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
+            check.on_file(&file, &mut self.batch);
+            if let Err(err) = keep(check.id(), e.kind, &mut self.batch, set, &mut self.list) {
+                self.error.get_or_insert(err);
+            }
         }
         if !protected {
             if e.size > 0
@@ -405,13 +431,19 @@ impl<'a> Collector<'a> {
         {
             // The original a copy is reported against is the first such file by path, not the
             // first one a reader thread finished: the same tree, the same report.
-            let lbl = label.unwrap_or_default();
-            let orig = self
-                .protected
-                .entry(h)
-                .or_insert_with(|| (pr.clone(), lbl.to_string()));
-            if pr.path < orig.0.path {
-                *orig = (pr.clone(), lbl.to_string());
+            let this = Original {
+                host: e.host.clone().into_boxed_slice(),
+                asset: assets[0] as u32,
+            };
+            match self.protected.entry(h) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(this);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if pr.path.as_str() < String::from_utf8_lossy(&o.get().host).as_ref() {
+                        o.insert(this);
+                    }
+                }
             }
         }
     }
@@ -454,8 +486,11 @@ impl<'a> Collector<'a> {
             acl_unknown: matches!(acl_res, Some(Err(_))),
             content_unknown: false,
         };
-        for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
-            check.on_dir(&dir, list);
+        for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
+            check.on_dir(&dir, &mut self.batch);
+            if let Err(err) = keep(check.id(), e.kind, &mut self.batch, set, &mut self.list) {
+                self.error.get_or_insert(err);
+            }
         }
     }
 
@@ -490,7 +525,9 @@ impl<'a> Collector<'a> {
                 r.read_exact(&mut n)?;
                 let mut host = vec![0; u32::from_le_bytes(n) as usize];
                 r.read_exact(&mut host)?;
-                if let Some((orig, label)) = self.protected.get(&h) {
+                if let Some(orig) = self.protected.get(&h) {
+                    let original = PathRef::of(&orig.host);
+                    let label = self.labels.get(orig.asset as usize).map(String::as_str);
                     let kind = match k[0] {
                         0 => RootKind::Share,
                         1 => RootKind::Asset,
@@ -499,21 +536,22 @@ impl<'a> Collector<'a> {
                     let copy = SameContent {
                         path: PathRef::of(&host),
                         kind,
-                        original: orig,
-                        asset: label,
+                        original: &original,
+                        asset: label.unwrap_or_default(),
                         sha256: &h,
                     };
-                    for (check, list) in self.checks.iter().zip(self.lists.iter_mut()) {
-                        check.on_copy(&copy, list);
+                    for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
+                        check.on_copy(&copy, &mut self.batch);
+                        keep(check.id(), kind, &mut self.batch, set, &mut self.list)?;
                     }
                 }
             }
         }
         let f = &mut self.facts;
-        for (check, mut list) in self.checks.iter().zip(std::mem::take(&mut self.lists)) {
-            list.sort_by(|a, b| a.path.cmp(&b.path).then(a.principal.cmp(&b.principal)));
-            f.findings.entry(check.id()).or_default().extend(list);
+        for (check, set) in self.checks.iter().zip(std::mem::take(&mut self.sets)) {
+            f.findings.entry(check.id()).or_default().absorb(set);
         }
+        f.findings_list = std::mem::take(&mut self.list);
         f.gaps
             .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
         f.vanished.sort();
@@ -537,6 +575,30 @@ pub fn progress_line(entries: u64, bytes: u64, rate: u64, lang: crate::i18n::Lan
     )
     .get(lang)
     .to_string()
+}
+
+/// Counts and keeps what one check reported for one file (or one copy), and
+/// records it in the full list; `batch` is left empty.
+fn keep(
+    item: crate::catalogue::ItemId,
+    kind: RootKind,
+    batch: &mut Vec<Finding>,
+    set: &mut FindingSet,
+    list: &mut FindingsList,
+) -> io::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    set.count_file(kind);
+    let mut res = Ok(());
+    for f in batch.drain(..) {
+        let key = sort_key(item, &f);
+        if res.is_ok() {
+            res = list.push(item, &key, &f);
+        }
+        set.push(key, f);
+    }
+    res
 }
 
 /// A progress bar on stderr (files, bytes read, rate), only on a terminal.

@@ -6,7 +6,7 @@ use super::check::FileCheck;
 use super::classify::{Excluder, Markers, is_discard_dir};
 use super::collect::{Collector, Entry, FileType};
 use super::read::{Reader, Seen};
-use super::{Msg, PathRef, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, run};
+use super::{Msg, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, run};
 use crate::catalogue::ItemId;
 use crate::collect::accounts::Accounts;
 use crate::i18n::Text;
@@ -43,7 +43,7 @@ pub struct Examiner<'a> {
     markers: Arc<Markers>,
     excluder: Excluder,
     reader: Reader,
-    protected: HashMap<[u8; 32], (PathRef, String)>,
+    protected: HashMap<[u8; 32], super::Original>,
 }
 
 impl<'a> Examiner<'a> {
@@ -264,7 +264,7 @@ impl<'a> Examiner<'a> {
         for (id, list) in &facts.findings {
             if self.checks.iter().any(|c| c.id() == *id && c.watched()) && !list.is_empty() {
                 out.findings.push(*id);
-                for f in list {
+                for f in list.sample(&[RootKind::Share, RootKind::Asset, RootKind::Scan]) {
                     let who = f
                         .principal
                         .as_deref()

@@ -13,6 +13,7 @@ pub mod check;
 pub mod classify;
 mod collect;
 pub mod examine;
+pub mod findings;
 pub mod read;
 pub mod reuse;
 pub mod sort;
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-pub use collect::{Collector, rfc3339};
+pub use collect::{Collector, Original, rfc3339};
 
 /// Which kind of walk root a path was found under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -162,8 +163,11 @@ pub struct ShareFacts {
     pub asset_has_posix: Vec<bool>,
     /// Per asset: the base folders of its POSIX paths.
     pub asset_bases: Vec<Vec<String>>,
-    /// What each per-file check reported, by its item (see `check.rs`).
-    pub findings: std::collections::BTreeMap<crate::catalogue::ItemId, Vec<Finding>>,
+    /// What each per-file check reported, by its item (see `check.rs`): exact
+    /// counts and the first findings by path (`findings.rs`).
+    pub findings: std::collections::BTreeMap<crate::catalogue::ItemId, findings::FindingSet>,
+    /// Every finding, for `findings.jsonl` (recorded when `WalkOptions::findings_list`).
+    pub findings_list: findings::FindingsList,
     /// ACC-02 could not resolve principals (no account database).
     pub accounts_missing: bool,
     /// Problems that leave facts unknown (unreadable directories and files …).
@@ -175,13 +179,16 @@ pub struct ShareFacts {
     pub started_at: Option<(i64, i64)>,
     /// SHA-256 of each distinct protected content → its first file and asset (the
     /// originals HDL-04 compares with; watch mode keeps them between events).
-    pub protected_hashes: std::collections::HashMap<[u8; 32], (PathRef, String)>,
+    pub protected_hashes: std::collections::HashMap<[u8; 32], Original>,
 }
 
 impl ShareFacts {
     /// The findings the per-file check of `item` reported (none when it did not run).
-    pub fn findings(&self, item: crate::catalogue::ItemId) -> &[Finding] {
-        self.findings.get(&item).map(Vec::as_slice).unwrap_or(&[])
+    pub fn findings(&self, item: crate::catalogue::ItemId) -> &findings::FindingSet {
+        static NONE: std::sync::OnceLock<findings::FindingSet> = std::sync::OnceLock::new();
+        self.findings
+            .get(&item)
+            .unwrap_or_else(|| NONE.get_or_init(findings::FindingSet::default))
     }
 
     /// Gaps relevant to an item: of one of `what`, under roots of one of `kinds`.
@@ -215,6 +222,8 @@ pub struct WalkOptions {
     pub lang: crate::i18n::Lang,
     /// Hashes of unchanged files from the baseline inventory (fast re-audit).
     pub reuse: Option<Arc<reuse::HashCache>>,
+    /// Record every finding for `findings.jsonl` (`ShareFacts::findings_list`).
+    pub findings_list: bool,
 }
 
 impl Default for WalkOptions {
@@ -226,6 +235,7 @@ impl Default for WalkOptions {
             progress: true,
             lang: crate::i18n::Lang::En,
             reuse: None,
+            findings_list: false,
         }
     }
 }
@@ -404,6 +414,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
         default_jobs()
     };
     let mut collector = Collector::new(profile, accounts, checks, options.hash, out.is_some());
+    collector.list_findings(options.findings_list);
     let progress = collect::Progress::new(options.progress, options.lang, reader.clone());
     let (tx, rx) = sync_channel::<Vec<Msg>>(QUEUED * 4);
     let (job_tx, job_rx) = sync_channel::<Vec<Job>>(QUEUED);

@@ -38,7 +38,9 @@ impl Sorter {
 
     /// Adds one line (without newline) under its sort key.
     pub fn push(&mut self, key: Vec<u8>, line: Vec<u8>) -> io::Result<()> {
-        self.bytes += key.len() + line.len() + 64;
+        // What the two buffers really take (serde_json grows a line's buffer by
+        // doubling), so a run holds at most `run_bytes` of memory.
+        self.bytes += key.capacity() + line.capacity() + 64;
         self.buf.push((key, line));
         if self.bytes >= self.run_bytes {
             self.spill()?;

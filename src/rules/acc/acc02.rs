@@ -39,16 +39,8 @@ fn acc02(ctx: &Context, _: &Done) -> Outcome {
             ),
         ))
     } else {
-        let files = {
-            let mut v: Vec<&str> = sf
-                .findings(ItemId::Acc02)
-                .iter()
-                .map(|f| f.path.path.as_str())
-                .collect();
-            v.dedup();
-            v.len()
-        };
-        let n = sf.findings(ItemId::Acc02).len();
+        let files = sf.findings(ItemId::Acc02).files(ALL);
+        let n = sf.findings(ItemId::Acc02).total();
         Outcome::fail(Text::new(
             format!("保護対象ファイル {files} 件で、許可されていない主体に読み取り権が {n} 件付いています"),
             format!(
@@ -57,7 +49,7 @@ fn acc02(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "grant", "grants")
             ),
         ))
-        .with(sf.findings(ItemId::Acc02).iter().map(file_evidence))
+        .with(findings_evidence(sf.findings(ItemId::Acc02), ALL))
     };
     with_asset_gaps(sf, o, ACL)
 }

@@ -275,7 +275,7 @@ fn acc03_shares(ctx: &Context, _: &Done) -> Outcome {
             ),
         ))
     } else {
-        let n = sf.findings(ItemId::Acc03).len();
+        let n = sf.findings(ItemId::Acc03).total();
         Outcome::fail(Text::new(
             format!("誰でも読める保護対象ファイルが {n} 件あります"),
             format!(
@@ -283,7 +283,7 @@ fn acc03_shares(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "file is", "files are")
             ),
         ))
-        .with(sf.findings(ItemId::Acc03).iter().map(file_evidence))
+        .with(findings_evidence(sf.findings(ItemId::Acc03), ALL))
     };
     with_asset_gaps(sf, o, DIRS)
 }

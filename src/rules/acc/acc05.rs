@@ -147,7 +147,7 @@ pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
             "no leaver is named in a protected file's ACL",
         ))
     } else {
-        let n = sf.findings(ItemId::Acc05).len();
+        let n = sf.findings(ItemId::Acc05).total();
         Outcome::fail(Text::new(
             format!("保護対象ファイルの ACL に退職者が残っています（{n} 件）"),
             format!(
@@ -155,7 +155,7 @@ pub fn acc05_acl(ctx: &Context) -> Option<Outcome> {
                 en_n(n, "entry", "entries")
             ),
         ))
-        .with(sf.findings(ItemId::Acc05).iter().map(file_evidence))
+        .with(findings_evidence(sf.findings(ItemId::Acc05), ALL))
     };
     Some(with_asset_gaps(sf, o, ACL))
 }

@@ -80,7 +80,7 @@ fn acc11_shares(ctx: &Context) -> Outcome {
             ),
         ))
     } else {
-        let n = found.len();
+        let n = found.total();
         Outcome::fail(Text::new(
             format!("全員が書き込める保護対象のファイル・フォルダが {n} 件あります"),
             format!(
@@ -88,7 +88,7 @@ fn acc11_shares(ctx: &Context) -> Outcome {
                 en_n(n, "file or folder is", "files or folders are")
             ),
         ))
-        .with(found.iter().map(file_evidence))
+        .with(findings_evidence(found, ALL))
     };
     with_asset_gaps(sf, o, ACL)
 }

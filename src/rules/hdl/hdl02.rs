@@ -29,14 +29,14 @@ fn hdl02(ctx: &Context, _: &Done) -> Outcome {
     if ctx.profile.markers.is_empty() {
         return no_markers();
     }
-    let bad: Vec<&Finding> = findings(sf.findings(ItemId::Hdl02), SHARES).collect();
-    let o = if bad.is_empty() {
+    let bad = sf.findings(ItemId::Hdl02);
+    let n = bad.count(SHARES);
+    let o = if n == 0 {
         Outcome::pass(Text::new(
             "表示付きファイルはすべて台帳に登録された保存場所にあります",
             "every marked file lies in a location listed in the register",
         ))
     } else {
-        let n = bad.len();
         Outcome::fail(Text::new(
             format!("台帳のどの保存場所にも一致しない表示付きファイルが {n} 件あります"),
             format!(
@@ -44,7 +44,7 @@ fn hdl02(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "marked file lies", "marked files lie")
             ),
         ))
-        .with(bad.into_iter().map(file_evidence))
+        .with(findings_evidence(bad, SHARES))
     };
     with_gaps(sf, o, CONTENT, SHARES)
 }

@@ -44,7 +44,7 @@ fn hdl04(ctx: &Context, _: &Done) -> Outcome {
             ),
         ))
     } else {
-        let n = sf.findings(ItemId::Hdl04).len();
+        let n = sf.findings(ItemId::Hdl04).total();
         Outcome::fail(Text::new(
             format!("保護対象ファイルと同じ内容（SHA-256 が一致）のファイルが台帳の保存場所の外に {n} 件あります"),
             format!(
@@ -52,7 +52,7 @@ fn hdl04(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "file outside the register's paths has", "files outside the register's paths have")
             ),
         ))
-        .with(sf.findings(ItemId::Hdl04).iter().map(file_evidence))
+        .with(findings_evidence(sf.findings(ItemId::Hdl04), ALL))
     };
     with_gaps(sf, o, HASH, ALL)
 }

@@ -22,7 +22,7 @@ fn hdl05(ctx: &Context, _: &Done) -> Outcome {
             "no protected or marked file lies under a temporary, download or trash folder",
         ))
     } else {
-        let n = sf.findings(ItemId::Hdl05).len();
+        let n = sf.findings(ItemId::Hdl05).total();
         Outcome::fail(Text::new(
             format!("一時フォルダ・ダウンロード・ゴミ箱の下に保護対象または表示付きのファイルが {n} 件あります"),
             format!(
@@ -30,7 +30,7 @@ fn hdl05(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "file lies", "files lie")
             ),
         ))
-        .with(sf.findings(ItemId::Hdl05).iter().map(file_evidence))
+        .with(findings_evidence(sf.findings(ItemId::Hdl05), ALL))
     };
     with_gaps(sf, o, CONTENT, ALL)
 }

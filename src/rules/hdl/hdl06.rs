@@ -20,7 +20,7 @@ fn hdl06(ctx: &Context, _: &Done) -> Outcome {
     if p == 0 {
         return with_asset_gaps(sf, no_protected(), CONTENT);
     }
-    let u = sf.findings(ItemId::Hdl06).len() as u64;
+    let u = sf.findings(ItemId::Hdl06).total();
     let o = if u == 0 {
         Outcome::pass(Text::new(
             format!(
@@ -48,7 +48,7 @@ fn hdl06(ctx: &Context, _: &Done) -> Outcome {
         } else {
             Outcome::fail(r)
         };
-        o.with(sf.findings(ItemId::Hdl06).iter().map(file_evidence))
+        o.with(findings_evidence(sf.findings(ItemId::Hdl06), ALL))
     };
     with_asset_gaps(sf, o, CONTENT)
 }

@@ -7,6 +7,7 @@
 //! keeps `fail` with the problem added to its reason. Every unread path is evidence.
 
 use crate::collect::walk::check::FileFacts;
+use crate::collect::walk::findings::FindingSet;
 use crate::collect::walk::{Finding, Gap, GapKind, RootKind, ShareFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
@@ -193,11 +194,34 @@ pub(crate) fn apply_gaps(mut o: Outcome, gaps: Vec<&Gap>) -> Outcome {
     .with(ev)
 }
 
-pub(crate) fn findings<'a>(
-    list: &'a [Finding],
-    kinds: &'a [RootKind],
-) -> impl Iterator<Item = &'a Finding> {
-    list.iter().filter(move |f| kinds.contains(&f.kind))
+/// The evidence of an item's findings under roots of one of `kinds`: the first
+/// `findings::KEPT` by path and, when there are more, a note first that says how many
+/// more there are and where the full list is.
+pub(crate) fn findings_evidence(set: &FindingSet, kinds: &[RootKind]) -> Vec<Evidence> {
+    let sample = set.sample(kinds);
+    let total = set.count(kinds);
+    let kept = sample.len() as u64;
+    let mut ev = Vec::with_capacity(sample.len() + 1);
+    if total > kept {
+        ev.push(omitted_note(total, kept));
+    }
+    ev.extend(sample.into_iter().map(file_evidence));
+    ev
+}
+
+/// "N more": the note that stands for the findings the report does not list.
+pub(crate) fn omitted_note(total: u64, kept: u64) -> Evidence {
+    let more = total - kept;
+    let mut e = Evidence::new(EvidenceKind::Note).detail(Text::new(
+        format!(
+            "ほか {more} 件（全 {total} 件のうちパス順の最初の {kept} 件のみ以下に記載）。全件は証跡フォルダー（audit --out）の findings.jsonl にあります"
+        ),
+        format!(
+            "and {more} more (only the first {kept} of {total}, by path, are listed below); every one is in findings.jsonl of the evidence bundle (audit --out)"
+        ),
+    ));
+    e.omitted = Some(more);
+    e
 }
 
 /// Is host path `p` at or below folder `dir`?

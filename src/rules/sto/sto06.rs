@@ -24,7 +24,7 @@ fn sto06(ctx: &Context, _: &Done) -> Outcome {
             "on every scanned path, marked files lie only inside the register's paths",
         ))
     } else {
-        let n = sf.findings(ItemId::Hdl02).len();
+        let n = sf.findings(ItemId::Hdl02).total();
         Outcome::fail(Text::new(
             format!("指定の保存場所（台帳の paths）の外に表示付きファイルが {n} 件あります"),
             format!(
@@ -32,7 +32,7 @@ fn sto06(ctx: &Context, _: &Done) -> Outcome {
                 en_n(n, "marked file lies", "marked files lie")
             ),
         ))
-        .with(sf.findings(ItemId::Hdl02).iter().map(file_evidence))
+        .with(findings_evidence(sf.findings(ItemId::Hdl02), ALL))
     };
     with_gaps(sf, o, CONTENT, ALL)
 }
