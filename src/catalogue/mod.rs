@@ -202,6 +202,7 @@ mod tests {
         ("ACC-05", "auto+records"),
         ("ACC-06", "records"),
         ("ACC-07", "auto+records"),
+        ("ACC-08", "auto"),
         ("STO-01", "manual"),
         ("STO-02", "manual+records"),
         ("STO-03", "manual+records"),

@@ -8,6 +8,7 @@ crate::rules::items! {
     acc05,
     acc06,
     acc07,
+    acc08,
 }
 
 use crate::collect::accounts::is_nologin_shell;

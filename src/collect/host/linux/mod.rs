@@ -6,6 +6,7 @@ pub mod auditd;
 pub mod fail2ban;
 pub mod firewall;
 pub mod ids;
+pub mod lockout;
 pub mod logs;
 pub mod nfs;
 pub mod passwords;
@@ -70,6 +71,8 @@ pub struct LinuxFacts {
     pub pwquality: Src<passwords::Pwquality>,
     pub pam: Src<passwords::Pam>,
     pub login_defs: Src<passwords::LoginDefs>,
+    /// pam_faillock and faillock.conf (ACC-08).
+    pub lockout: Src<lockout::Lockout>,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
     /// Where each share path and asset folder really leads (see [`RealPaths`]).
@@ -189,6 +192,7 @@ impl LinuxFacts {
             pwquality: passwords::collect_pwquality(fs),
             pam: passwords::collect_pam(fs),
             login_defs: passwords::collect_login_defs(fs),
+            lockout: lockout::collect(fs),
             samba,
             exports,
             real_paths,

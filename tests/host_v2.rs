@@ -1,0 +1,167 @@
+//! Checklist v2 host items (ACC-08 … ACC-10, ITS-14 … ITS-16): each test builds
+//! a config tree (or a Windows evidence folder), runs the real binary and
+//! asserts item verdicts by ID in report.json.
+
+mod host_support;
+use host_support::*;
+use std::path::{Path, PathBuf};
+
+/// A writable copy of a Windows evidence fixture folder.
+fn win_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let dst = d.path().join(name);
+    copy_dir(&Path::new("tests/fixtures/windows").join(name), &dst);
+    (d, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+fn utf16(text: &str) -> Vec<u8> {
+    let mut v = vec![0xff, 0xfe];
+    for u in text.replace('\n', "\r\n").encode_utf16() {
+        v.extend(u.to_le_bytes());
+    }
+    v
+}
+
+fn run_windows(dir: &Path) -> Report {
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    audit(None, &p, &["--evidence", dir.to_str().unwrap()])
+}
+
+/// Replaces `key = …` in the fixture's secedit.inf (UTF-16LE, as secedit writes it).
+fn set_secedit(dir: &Path, key: &str, value: Option<&str>) {
+    let bytes = std::fs::read(dir.join("secedit.inf")).unwrap();
+    let text = String::from_utf16(
+        &bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap()
+    .replace("\r\n", "\n");
+    let out: Vec<String> = text
+        .lines()
+        .filter_map(|l| {
+            if l.starts_with(&format!("{key} =")) {
+                value.map(|v| format!("{key} = {v}"))
+            } else {
+                Some(l.to_string())
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("secedit.inf"), utf16(&(out.join("\n") + "\n"))).unwrap();
+}
+
+// ------------------------------------------------------------------ ACC-08 lockout
+
+const FAILLOCK_STACK: &str = "auth required pam_faillock.so preauth\nauth [success=1 default=ignore] pam_unix.so nullok\nauth [default=die] pam_faillock.so authfail\nauth requisite pam_deny.so\nauth required pam_permit.so\n";
+
+#[test]
+fn acc08_faillock_in_the_auth_stack_with_deny_from_the_conf_or_default() {
+    let t = Tree::new();
+    t.file("/etc/pam.d/common-auth", FAILLOCK_STACK)
+        .corpus("/etc/security/faillock.conf", "faillock.conf.debian12");
+    // deny unset anywhere: pam_faillock's default 3 applies, said so.
+    let r = audit_tree(&t);
+    r.expect("ACC-08", "pass");
+    let ev = r.evidence_at("ACC-08", "/etc/pam.d/common-auth");
+    assert!(
+        ev.iter()
+            .any(|e| e["line"] == 3 && e["detail"].as_str().unwrap().contains("default")),
+        "{ev:?}"
+    );
+    // faillock.conf's deny counts for lines without an argument.
+    t.file("/etc/security/faillock.conf", "# local\ndeny = 50\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-08", "fail");
+    assert!(r.reason("ACC-08").contains("50"), "{}", r.reason("ACC-08"));
+    // The line's own argument wins over the file.
+    t.file(
+        "/etc/pam.d/common-auth",
+        &FAILLOCK_STACK.replace("authfail", "authfail deny=5"),
+    );
+    let r = audit_tree(&t);
+    // The preauth line still takes 50 from the file.
+    r.expect("ACC-08", "fail");
+    t.file(
+        "/etc/pam.d/common-auth",
+        &FAILLOCK_STACK
+            .replace("authfail", "authfail deny=5")
+            .replace("preauth", "preauth deny=5"),
+    );
+    audit_tree(&t).expect("ACC-08", "pass");
+    // deny=0 never locks.
+    t.file("/etc/security/faillock.conf", "deny = 0\n")
+        .file("/etc/pam.d/common-auth", FAILLOCK_STACK);
+    audit_tree(&t).expect("ACC-08", "fail");
+}
+
+#[test]
+fn acc08_without_authfail_is_partial_and_conf_alone_fails() {
+    let t = Tree::new();
+    t.file(
+        "/etc/pam.d/system-auth",
+        "auth required pam_faillock.so preauth silent deny=5\nauth sufficient pam_unix.so\n",
+    );
+    audit_tree(&t).expect("ACC-08", "partial");
+    // The Debian default stack (no faillock) with a faillock.conf: nothing locks.
+    let t = Tree::new();
+    t.corpus("/etc/pam.d/common-auth", "pam-common-auth.debian12")
+        .file("/etc/security/faillock.conf", "deny = 5\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-08", "fail");
+    assert!(r.reason("ACC-08").contains("pam_faillock"));
+    // Nothing at all: a missing control fails, never not_applicable.
+    let r = audit_tree(&Tree::new());
+    r.expect("ACC-08", "fail");
+    assert!(
+        !r.evidence_at("ACC-08", "/etc/security/faillock.conf")
+            .is_empty()
+    );
+}
+
+#[test]
+fn acc08_broken_or_unreadable_config_is_an_error() {
+    let t = Tree::new();
+    t.file("/etc/pam.d/common-auth", FAILLOCK_STACK)
+        .file("/etc/security/faillock.conf", "deny = five\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-08", "error");
+    assert!(r.reason("ACC-08").contains("faillock.conf:1"));
+    let t = Tree::new();
+    t.file("/etc/pam.d/common-auth", FAILLOCK_STACK);
+    unreadable(&t, "/etc/pam.d/common-auth");
+    let p = Profile::new(&[], "");
+    if let Some(r) = audit_as_nobody(&t, &p) {
+        r.expect("ACC-08", "error");
+    }
+}
+
+#[test]
+fn acc08_windows_lockout_threshold_from_secedit() {
+    let (_d, fs01) = win_fixture("en-fs01");
+    let r = run_windows(&fs01);
+    r.expect("ACC-08", "pass");
+    set_secedit(&fs01, "LockoutBadCount", Some("0"));
+    run_windows(&fs01).expect("ACC-08", "fail");
+    set_secedit(&fs01, "LockoutBadCount", Some("25"));
+    run_windows(&fs01).expect("ACC-08", "fail");
+    set_secedit(&fs01, "LockoutBadCount", None);
+    run_windows(&fs01).expect("ACC-08", "fail");
+    std::fs::remove_file(fs01.join("secedit.inf")).unwrap();
+    let r = run_windows(&fs01);
+    r.expect("ACC-08", "error");
+    assert!(r.reason("ACC-08").contains("secedit.inf"));
+}
