@@ -165,3 +165,86 @@ fn acc08_windows_lockout_threshold_from_secedit() {
     r.expect("ACC-08", "error");
     assert!(r.reason("ACC-08").contains("secedit.inf"));
 }
+
+// ------------------------------------------------------------------ ACC-09 sudo
+
+#[test]
+fn acc09_upstream_sudoers_passes_and_nopasswd_all_in_a_dropin_fails() {
+    let t = Tree::new();
+    t.corpus("/etc/sudoers", "sudoers.upstream");
+    let r = audit_tree(&t);
+    r.expect("ACC-09", "pass");
+    assert!(!r.evidence_at("ACC-09", "/etc/sudoers").is_empty());
+    // Debian's layout: the main file includes sudoers.d; a drop-in grants ALL.
+    t.file(
+        "/etc/sudoers",
+        "Defaults\tenv_reset\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n",
+    )
+    .file("/etc/sudoers.d/README", "# files here are read\n")
+    .file(
+        "/etc/sudoers.d/90-cloud-init-users",
+        "# Created by cloud-init\nadmin ALL=(ALL) NOPASSWD:ALL\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-09", "fail");
+    let ev = r.evidence_at("ACC-09", "/etc/sudoers.d/90-cloud-init-users");
+    assert_eq!(ev[0]["line"], 2);
+    assert_eq!(
+        ev[0]["sha256"],
+        t.sha256("/etc/sudoers.d/90-cloud-init-users")
+    );
+    // A file name with a dot is skipped by sudo, so it does not count.
+    std::fs::rename(
+        t.root().join("etc/sudoers.d/90-cloud-init-users"),
+        t.root().join("etc/sudoers.d/90-cloud-init-users.bak"),
+    )
+    .unwrap();
+    audit_tree(&t).expect("ACC-09", "pass");
+}
+
+#[test]
+fn acc09_narrow_nopasswd_is_partial_and_tags_carry_over_to_a_shell() {
+    let t = Tree::new();
+    t.file(
+        "/etc/sudoers",
+        "Cmnd_Alias BACKUP = /usr/bin/rsync, /usr/local/bin/backup.sh\nbackup ALL=(root) NOPASSWD: BACKUP\n%sudo ALL=(ALL:ALL) ALL\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-09", "partial");
+    assert!(r.reason("ACC-09").contains("BACKUP"));
+    // NOPASSWD: carries over to /bin/bash at the end of the list.
+    t.file(
+        "/etc/sudoers",
+        "ops ALL=(root) NOPASSWD: /usr/bin/systemctl restart smbd, /bin/bash\n",
+    );
+    audit_tree(&t).expect("ACC-09", "fail");
+    // Defaults !authenticate for a group turns every rule of the group password-less.
+    t.file(
+        "/etc/sudoers",
+        "%sudo ALL=(ALL:ALL) ALL\nDefaults:%sudo !authenticate\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-09", "fail");
+    assert!(r.reason("ACC-09").contains("!authenticate"));
+    // rootpw: a shared password instead of the user's own.
+    t.file("/etc/sudoers", "Defaults rootpw\n%wheel ALL=(ALL) ALL\n");
+    audit_tree(&t).expect("ACC-09", "partial");
+}
+
+#[test]
+fn acc09_absent_broken_and_unreadable() {
+    audit_tree(&Tree::new()).expect("ACC-09", "not_applicable");
+    let t = Tree::new();
+    t.file("/etc/sudoers", "%sudo ALL=(ALL:ALL) ALL\nalice ALL\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-09", "error");
+    assert!(r.reason("ACC-09").contains("/etc/sudoers:2"));
+    let t = Tree::new();
+    t.file("/etc/sudoers", "@includedir /etc/sudoers.d\n")
+        .file("/etc/sudoers.d/ops", "ops ALL=(ALL) NOPASSWD: ALL\n");
+    unreadable(&t, "/etc/sudoers.d/ops");
+    let p = Profile::new(&[], "");
+    if let Some(r) = audit_as_nobody(&t, &p) {
+        r.expect("ACC-09", "error");
+    }
+}

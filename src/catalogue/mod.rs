@@ -203,6 +203,7 @@ mod tests {
         ("ACC-06", "records"),
         ("ACC-07", "auto+records"),
         ("ACC-08", "auto"),
+        ("ACC-09", "auto"),
         ("STO-01", "manual"),
         ("STO-02", "manual+records"),
         ("STO-03", "manual+records"),

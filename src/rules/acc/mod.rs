@@ -9,6 +9,7 @@ crate::rules::items! {
     acc06,
     acc07,
     acc08,
+    acc09,
 }
 
 use crate::collect::accounts::is_nologin_shell;

@@ -423,6 +423,7 @@ mod tests {
             include_str!("../acc/acc04.rs"),
             include_str!("../acc/acc03.rs"),
             include_str!("../acc/acc08.rs"),
+            include_str!("../acc/acc09.rs"),
         ];
         let re = regex::Regex::new(r#""((?:LNX|WIN)-[A-Z]{2,4}-\d{3})""#).unwrap();
         let used: std::collections::BTreeSet<String> = SOURCES

@@ -12,6 +12,7 @@ pub mod nfs;
 pub mod passwords;
 pub mod samba;
 pub mod sshd;
+pub mod sudoers;
 pub mod updates;
 pub mod usb;
 
@@ -73,6 +74,8 @@ pub struct LinuxFacts {
     pub login_defs: Src<passwords::LoginDefs>,
     /// pam_faillock and faillock.conf (ACC-08).
     pub lockout: Src<lockout::Lockout>,
+    /// sudoers and its includes (ACC-09).
+    pub sudoers: Src<sudoers::Sudoers>,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
     /// Where each share path and asset folder really leads (see [`RealPaths`]).
@@ -193,6 +196,7 @@ impl LinuxFacts {
             pam: passwords::collect_pam(fs),
             login_defs: passwords::collect_login_defs(fs),
             lockout: lockout::collect(fs),
+            sudoers: sudoers::collect(fs),
             samba,
             exports,
             real_paths,
