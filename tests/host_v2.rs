@@ -248,3 +248,84 @@ fn acc09_absent_broken_and_unreadable() {
         r.expect("ACC-09", "error");
     }
 }
+
+// ------------------------------------------------------------------ ACC-10 umask
+
+#[test]
+fn acc10_login_defs_umask_and_pam_umask() {
+    // The upstream login.defs: UMASK 022, readable by everyone.
+    let t = Tree::new();
+    t.corpus("/etc/login.defs", "login.defs.shadow-upstream");
+    let r = audit_tree(&t);
+    r.expect("ACC-10", "fail");
+    let ev = r.evidence_at("ACC-10", "/etc/login.defs");
+    assert_eq!(ev[0]["line"], 202, "{ev:?}");
+    t.file("/etc/login.defs", "PASS_MAX_DAYS 90\nUMASK\t\t027\n");
+    audit_tree(&t).expect("ACC-10", "pass");
+    t.file("/etc/login.defs", "UMASK 026\n");
+    audit_tree(&t).expect("ACC-10", "partial");
+    // pam_umask's own argument wins over login.defs.
+    t.file("/etc/login.defs", "UMASK 077\n").file(
+        "/etc/pam.d/common-session",
+        "session required pam_unix.so\nsession optional pam_umask.so umask=0022\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-10", "fail");
+    assert!(
+        r.reason("ACC-10").contains("common-session:2"),
+        "{}",
+        r.reason("ACC-10")
+    );
+    // Without an argument pam_umask uses login.defs.
+    t.file(
+        "/etc/pam.d/common-session",
+        "session optional pam_umask.so usergroups\n",
+    );
+    audit_tree(&t).expect("ACC-10", "pass");
+}
+
+#[test]
+fn acc10_absent_login_defs_is_the_default_022_and_broken_values_are_errors() {
+    let r = audit_tree(&Tree::new());
+    r.expect("ACC-10", "fail");
+    assert!(r.reason("ACC-10").contains("022"));
+    let t = Tree::new();
+    t.file("/etc/login.defs", "UMASK u=rwx,g=rx\n");
+    audit_tree(&t).expect("ACC-10", "error");
+    let t = Tree::new();
+    t.file("/etc/login.defs", "UMASK 027\n");
+    unreadable(&t, "/etc/login.defs");
+    let p = Profile::new(&[], "");
+    if let Some(r) = audit_as_nobody(&t, &p) {
+        r.expect("ACC-10", "error");
+    }
+}
+
+#[test]
+fn acc10_samba_shares_over_assets_need_closed_masks() {
+    let t = Tree::new();
+    t.file("/etc/login.defs", "UMASK 027\n").file(
+        "/etc/samba/smb.conf",
+        "[global]\n   workgroup = WG\n[design]\n   path = /srv/share/design\n   valid users = @design\n[public]\n   path = /srv/public\n",
+    );
+    // Samba's defaults (0744/0755) let everyone read what the share creates.
+    let r = audit_tree(&t);
+    r.expect("ACC-10", "fail");
+    assert!(r.reason("ACC-10").contains("[design]"));
+    assert!(!r.reason("ACC-10").contains("[public]"));
+    t.file(
+        "/etc/samba/smb.conf",
+        "[global]\n   create mode = 0660\n[design]\n   path = /srv/share/design\n   directory mask = 0770\n",
+    );
+    audit_tree(&t).expect("ACC-10", "pass");
+    t.file(
+        "/etc/samba/smb.conf",
+        "[design]\n   path = /srv/share/design\n   create mask = 0660\n   directory mask = 0770\n   force create mode = 0664\n",
+    );
+    audit_tree(&t).expect("ACC-10", "fail");
+    t.file(
+        "/etc/samba/smb.conf",
+        "[design]\n   path = /srv/share/design\n   create mask = rw\n   directory mask = 0770\n",
+    );
+    audit_tree(&t).expect("ACC-10", "error");
+}

@@ -204,6 +204,7 @@ mod tests {
         ("ACC-07", "auto+records"),
         ("ACC-08", "auto"),
         ("ACC-09", "auto"),
+        ("ACC-10", "auto"),
         ("STO-01", "manual"),
         ("STO-02", "manual+records"),
         ("STO-03", "manual+records"),

@@ -10,6 +10,7 @@ crate::rules::items! {
     acc07,
     acc08,
     acc09,
+    acc10,
 }
 
 use crate::collect::accounts::is_nologin_shell;

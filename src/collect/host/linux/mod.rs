@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod samba;
 pub mod sshd;
 pub mod sudoers;
+pub mod umask;
 pub mod updates;
 pub mod usb;
 
@@ -76,6 +77,8 @@ pub struct LinuxFacts {
     pub lockout: Src<lockout::Lockout>,
     /// sudoers and its includes (ACC-09).
     pub sudoers: Src<sudoers::Sudoers>,
+    /// pam_umask session lines (ACC-10).
+    pub session_umask: Src<umask::SessionUmask>,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
     /// Where each share path and asset folder really leads (see [`RealPaths`]).
@@ -197,6 +200,7 @@ impl LinuxFacts {
             login_defs: passwords::collect_login_defs(fs),
             lockout: lockout::collect(fs),
             sudoers: sudoers::collect(fs),
+            session_umask: umask::collect(fs),
             samba,
             exports,
             real_paths,
