@@ -329,3 +329,107 @@ fn acc10_samba_shares_over_assets_need_closed_masks() {
     );
     audit_tree(&t).expect("ACC-10", "error");
 }
+
+// ------------------------------------------------------------------ ITS-14 time
+
+#[test]
+fn its14_chrony_needs_a_source_and_its_service() {
+    let t = Tree::new();
+    t.corpus("/etc/chrony.conf", "chrony.conf.example1");
+    // Configured but not enabled.
+    let r = audit_tree(&t);
+    r.expect("ITS-14", "fail");
+    assert!(r.reason("ITS-14").contains("not enabled"));
+    t.enable("chronyd.service");
+    let r = audit_tree(&t);
+    r.expect("ITS-14", "pass");
+    let ev = r.evidence_at("ITS-14", "/etc/chrony.conf");
+    assert!(ev.iter().any(|e| e["line"] == 2), "{ev:?}");
+    // Debian layout: the sources come from sourcedir.
+    let t = Tree::new();
+    t.file(
+        "/etc/chrony/chrony.conf",
+        "confdir /etc/chrony/conf.d\nsourcedir /run/chrony-dhcp\nsourcedir /etc/chrony/sources.d\ndriftfile /var/lib/chrony/chrony.drift\n",
+    )
+    .enable("chrony.service");
+    audit_tree(&t).expect("ITS-14", "fail");
+    t.file(
+        "/etc/chrony/sources.d/corp.sources",
+        "server ntp.example.co.jp iburst\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-14", "pass");
+    assert!(r.reason("ITS-14").contains("ntp.example.co.jp"));
+}
+
+#[test]
+fn its14_timesyncd_default_servers_are_partial_and_nothing_fails() {
+    let t = Tree::new();
+    t.corpus("/etc/systemd/timesyncd.conf", "timesyncd.conf.debian12")
+        .link(
+            "/etc/systemd/system/sysinit.target.wants/systemd-timesyncd.service",
+            "/lib/systemd/system/systemd-timesyncd.service",
+        );
+    audit_tree(&t).expect("ITS-14", "partial");
+    t.file(
+        "/etc/systemd/timesyncd.conf.d/corp.conf",
+        "[Time]\nNTP=ntp.example.co.jp\n",
+    );
+    audit_tree(&t).expect("ITS-14", "pass");
+    t.mask("systemd-timesyncd.service");
+    audit_tree(&t).expect("ITS-14", "fail");
+    // No time synchronisation at all: fail, never not_applicable.
+    let r = audit_tree(&Tree::new());
+    r.expect("ITS-14", "fail");
+    assert!(!r.evidence_at("ITS-14", "/etc/chrony.conf").is_empty());
+}
+
+#[test]
+fn its14_broken_and_unreadable_config_is_an_error() {
+    let t = Tree::new();
+    t.file("/etc/chrony.conf", "pool\n")
+        .enable("chronyd.service");
+    let r = audit_tree(&t);
+    r.expect("ITS-14", "error");
+    assert!(r.reason("ITS-14").contains("/etc/chrony.conf:1"));
+    let t = Tree::new();
+    t.file("/etc/chrony.conf", "pool pool.ntp.org\n")
+        .enable("chronyd.service");
+    unreadable(&t, "/etc/chrony.conf");
+    let p = Profile::new(&[], "");
+    if let Some(r) = audit_as_nobody(&t, &p) {
+        r.expect("ITS-14", "error");
+    }
+}
+
+#[test]
+fn its14_windows_time_service_from_the_registry_export() {
+    let (_d, fs01) = win_fixture("en-fs01");
+    let r = run_windows(&fs01);
+    r.expect("ITS-14", "pass");
+    assert!(r.reason("ITS-14").contains("ntp.nict.jp"));
+    let reg = |start: u32, ty: &str| {
+        format!(
+            "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time]\n\"Start\"=dword:{start:08x}\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"NtpServer\"=\"time.windows.com,0x9\"\n\"Type\"=\"{ty}\"\n\n"
+        )
+    };
+    let file = fs01.join("registry/w32time.reg");
+    std::fs::write(&file, utf16(&reg(4, "NTP"))).unwrap();
+    run_windows(&fs01).expect("ITS-14", "fail");
+    std::fs::write(&file, utf16(&reg(3, "NoSync"))).unwrap();
+    run_windows(&fs01).expect("ITS-14", "fail");
+    // A Group Policy value wins over the service's own.
+    std::fs::write(
+        fs01.join("registry/w32time-policy.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\W32Time\\Parameters]\n\"Type\"=\"NT5DS\"\n\n"),
+    )
+    .unwrap();
+    run_windows(&fs01).expect("ITS-14", "pass");
+    std::fs::remove_file(&file).unwrap();
+    std::fs::remove_file(fs01.join("registry/w32time-policy.reg")).unwrap();
+    let r = run_windows(&fs01);
+    r.expect("ITS-14", "error");
+    assert!(r.reason("ITS-14").contains("w32time.reg"));
+    std::fs::write(&file, b"\xff\xfegarbage").unwrap();
+    run_windows(&fs01).expect("ITS-14", "error");
+}

@@ -224,6 +224,7 @@ mod tests {
         ("ITS-11", "auto"),
         ("ITS-12", "manual"),
         ("ITS-13", "manual"),
+        ("ITS-14", "auto"),
     ];
 
     #[test]

@@ -303,8 +303,6 @@ pub enum Check {
     /// A time-sync daemon enabled with a server configured (chrony, ntpd).
     NtpServers {
         files: Vec<String>,
-        /// Folders whose `*.conf`/`*.sources` the daemon reads.
-        dirs: Vec<String>,
         services: Vec<String>,
         directives: Vec<String>,
     },
@@ -320,7 +318,10 @@ pub enum Check {
         file: String,
         service_key: String,
         parameters_keys: Vec<String>,
+        /// `Type` values that sync with `NtpServer` (a server must be named).
         ntp_types: Vec<String>,
+        /// `Type` values that sync with the domain hierarchy.
+        domain_types: Vec<String>,
     },
     /// Audit rules for `mount` and for deleting/renaming under asset paths.
     AuditSyscalls {

@@ -15,4 +15,5 @@ crate::rules::items! {
     its11,
     its12,
     its13,
+    its14,
 }

@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod samba;
 pub mod sshd;
 pub mod sudoers;
+pub mod timesync;
 pub mod umask;
 pub mod updates;
 pub mod usb;
@@ -79,6 +80,8 @@ pub struct LinuxFacts {
     pub sudoers: Src<sudoers::Sudoers>,
     /// pam_umask session lines (ACC-10).
     pub session_umask: Src<umask::SessionUmask>,
+    /// chrony, ntpd, timesyncd (ITS-14).
+    pub timesync: timesync::TimeSync,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
     /// Where each share path and asset folder really leads (see [`RealPaths`]).
@@ -201,6 +204,7 @@ impl LinuxFacts {
             lockout: lockout::collect(fs),
             sudoers: sudoers::collect(fs),
             session_umask: umask::collect(fs),
+            timesync: timesync::collect(fs),
             samba,
             exports,
             real_paths,
