@@ -40,17 +40,22 @@ fn run_windows(dir: &Path) -> Report {
     audit(None, &p, &["--evidence", dir.to_str().unwrap()])
 }
 
-/// Replaces `key = …` in the fixture's secedit.inf (UTF-16LE, as secedit writes it).
-fn set_secedit(dir: &Path, key: &str, value: Option<&str>) {
-    let bytes = std::fs::read(dir.join("secedit.inf")).unwrap();
-    let text = String::from_utf16(
+/// A UTF-16LE evidence file (with BOM) as text, `\r\n` turned into `\n`.
+fn read_utf16(p: &Path) -> String {
+    let bytes = std::fs::read(p).unwrap();
+    String::from_utf16(
         &bytes[2..]
             .chunks(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
             .collect::<Vec<_>>(),
     )
     .unwrap()
-    .replace("\r\n", "\n");
+    .replace("\r\n", "\n")
+}
+
+/// Replaces `key = …` in the fixture's secedit.inf (UTF-16LE, as secedit writes it).
+fn set_secedit(dir: &Path, key: &str, value: Option<&str>) {
+    let text = read_utf16(&dir.join("secedit.inf"));
     let out: Vec<String> = text
         .lines()
         .filter_map(|l| {
@@ -432,4 +437,91 @@ fn its14_windows_time_service_from_the_registry_export() {
     assert!(r.reason("ITS-14").contains("w32time.reg"));
     std::fs::write(&file, b"\xff\xfegarbage").unwrap();
     run_windows(&fs01).expect("ITS-14", "error");
+}
+
+// ------------------------------------------------------------------ ITS-15 media and deletions
+
+#[test]
+fn its15_mount_and_deletion_rules_under_the_asset() {
+    let t = Tree::new();
+    t.enable("auditd.service").file(
+        "/etc/audit/rules.d/50-media.rules",
+        "-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=unset -k media\n",
+    );
+    // Mount only: partial.
+    let r = audit_tree(&t);
+    r.expect("ITS-15", "partial");
+    assert!(r.reason("ITS-15").contains("/srv/share/design"));
+    // A deletion rule for another folder does not cover the asset.
+    t.file(
+        "/etc/audit/rules.d/60-delete.rules",
+        "-a always,exit -F arch=b64 -S unlink,unlinkat,rename,renameat -F dir=/srv/other -k delete\n",
+    );
+    audit_tree(&t).expect("ITS-15", "partial");
+    t.file(
+        "/etc/audit/rules.d/60-delete.rules",
+        "-a always,exit -F arch=b64 -S unlink -S unlinkat -S rename -S renameat -F dir=/srv/share -k delete\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-15", "pass");
+    let ev = r.evidence_at("ITS-15", "/etc/audit/rules.d/60-delete.rules");
+    assert_eq!(ev[0]["line"], 1);
+    // A write watch covers deletions too; the STIG-style rule without a path covers all.
+    t.file(
+        "/etc/audit/rules.d/60-delete.rules",
+        "-w /srv/share/design -p wa -k design\n",
+    );
+    audit_tree(&t).expect("ITS-15", "pass");
+    t.file(
+        "/etc/audit/rules.d/60-delete.rules",
+        "-w /srv/share/design -p r -k design\n",
+    );
+    audit_tree(&t).expect("ITS-15", "partial");
+    t.file(
+        "/etc/audit/rules.d/60-delete.rules",
+        "-a always,exit -F arch=b64 -S unlink,unlinkat,rename,renameat -F auid>=1000 -F auid!=unset -k delete\n",
+    );
+    audit_tree(&t).expect("ITS-15", "pass");
+    // The same rules with auditd masked record nothing.
+    t.mask("auditd.service");
+    audit_tree(&t).expect("ITS-15", "fail");
+}
+
+#[test]
+fn its15_absent_broken_and_unreadable_rules() {
+    let r = audit_tree(&Tree::new());
+    r.expect("ITS-15", "fail");
+    let t = Tree::new();
+    t.enable("auditd.service")
+        .file("/etc/audit/rules.d/a.rules", "-w /srv/share -p wa\n");
+    // Deletions but no mount rule: partial.
+    audit_tree(&t).expect("ITS-15", "partial");
+    t.file("/etc/audit/rules.d/b.rules", "-a always,exit -S\n");
+    let r = audit_tree(&t);
+    r.expect("ITS-15", "error");
+    assert!(r.reason("ITS-15").contains("b.rules:1"));
+    let t = Tree::new();
+    t.enable("auditd.service")
+        .file("/etc/audit/rules.d/a.rules", "-a always,exit -S mount\n");
+    unreadable(&t, "/etc/audit/rules.d/a.rules");
+    let p = Profile::new(&[], "");
+    if let Some(r) = audit_as_nobody(&t, &p) {
+        r.expect("ITS-15", "error");
+    }
+}
+
+#[test]
+fn its15_windows_removable_storage_auditing() {
+    let (_d, fs01) = win_fixture("en-fs01");
+    run_windows(&fs01).expect("ITS-15", "pass");
+    let text = read_utf16(&fs01.join("auditpol.csv"));
+    let off = text.replace(
+        "Removable Storage,{0CCE9245-69AE-11D9-BED3-505054503030},Success,",
+        "Removable Storage,{0CCE9245-69AE-11D9-BED3-505054503030},No Auditing,",
+    );
+    assert_ne!(off, text, "the fixture has the Removable Storage row");
+    std::fs::write(fs01.join("auditpol.csv"), utf16(&off)).unwrap();
+    run_windows(&fs01).expect("ITS-15", "fail");
+    std::fs::remove_file(fs01.join("auditpol.csv")).unwrap();
+    run_windows(&fs01).expect("ITS-15", "error");
 }

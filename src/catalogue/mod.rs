@@ -225,6 +225,7 @@ mod tests {
         ("ITS-12", "manual"),
         ("ITS-13", "manual"),
         ("ITS-14", "auto"),
+        ("ITS-15", "auto"),
     ];
 
     #[test]

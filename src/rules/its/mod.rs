@@ -16,4 +16,5 @@ crate::rules::items! {
     its12,
     its13,
     its14,
+    its15,
 }
