@@ -112,7 +112,7 @@ fn checklist_prints_every_item_in_each_format_and_language() {
         c
     });
     let mut rdr = csv::Reader::from_reader(csv.stdout.trim_start_matches('\u{feff}').as_bytes());
-    assert_eq!(rdr.records().count(), 51);
+    assert_eq!(rdr.records().count(), 52);
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn out_writes_the_json_and_markdown_reports() {
     assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["items"].as_array().unwrap().len(), 51);
+    assert_eq!(report["items"].as_array().unwrap().len(), 52);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("&lt;b&gt;X&lt;/b&gt; \\| 株式会社"), "{md}");
     assert!(a.stdout.contains("ADM-01"));

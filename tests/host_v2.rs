@@ -525,3 +525,71 @@ fn its15_windows_removable_storage_auditing() {
     std::fs::remove_file(fs01.join("auditpol.csv")).unwrap();
     run_windows(&fs01).expect("ITS-15", "error");
 }
+
+// ------------------------------------------------------------------ ITS-16 log file modes
+
+fn chmod(t: &Tree, host: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        t.root().join(host.trim_start_matches('/')),
+        std::fs::Permissions::from_mode(mode),
+    )
+    .unwrap();
+}
+
+#[test]
+fn its16_log_file_modes_and_rsyslog_create_mode() {
+    let t = Tree::new();
+    t.file("/var/log/auth.log", "Jun  1 10:00:00 fs01 sshd[1]: x\n")
+        .file("/var/log/syslog", "x\n")
+        .file("/var/log/audit/audit.log", "type=DAEMON_START\n")
+        .file(
+            "/etc/rsyslog.conf",
+            "module(load=\"imuxsock\")\n$FileOwner root\n$FileGroup adm\n$FileCreateMode 0640\n*.* -/var/log/syslog\n",
+        );
+    chmod(&t, "/var/log/auth.log", 0o640);
+    chmod(&t, "/var/log/syslog", 0o640);
+    chmod(&t, "/var/log/audit/audit.log", 0o600);
+    chmod(&t, "/var/log/audit", 0o700);
+    let r = audit_tree(&t);
+    r.expect("ITS-16", "pass");
+    let ev = r.evidence_at("ITS-16", "/var/log/auth.log");
+    assert!(ev[0]["detail"].as_str().unwrap().contains("0640"), "{ev:?}");
+    // A rotated audit log readable by everyone.
+    t.file("/var/log/audit/audit.log.1", "x\n");
+    chmod(&t, "/var/log/audit/audit.log.1", 0o644);
+    let r = audit_tree(&t);
+    r.expect("ITS-16", "fail");
+    assert!(r.reason("ITS-16").contains("/var/log/audit/audit.log.1"));
+    chmod(&t, "/var/log/audit/audit.log.1", 0o600);
+    audit_tree(&t).expect("ITS-16", "pass");
+    // rsyslog without FileCreateMode creates files with 0644.
+    t.file("/etc/rsyslog.conf", "*.* -/var/log/syslog\n");
+    let r = audit_tree(&t);
+    r.expect("ITS-16", "fail");
+    assert!(r.reason("ITS-16").contains("0644"));
+    t.file(
+        "/etc/rsyslog.conf",
+        "module(load=\"builtin:omfile\" fileCreateMode=\"0600\")\n",
+    );
+    audit_tree(&t).expect("ITS-16", "pass");
+    t.file("/etc/rsyslog.conf", "$FileCreateMode rw-r-----\n");
+    audit_tree(&t).expect("ITS-16", "error");
+}
+
+#[test]
+fn its16_no_log_files_and_unreadable_metadata_are_errors() {
+    let r = audit_tree(&Tree::new());
+    r.expect("ITS-16", "error");
+    assert!(r.reason("ITS-16").contains("/var/log"));
+    // A folder nobody may enter: the modes of its files cannot be read.
+    let t = Tree::new();
+    t.file("/var/log/audit/audit.log", "x\n");
+    chmod(&t, "/var/log/audit/audit.log", 0o600);
+    chmod(&t, "/var/log/audit", 0o700);
+    audit_tree(&t).expect("ITS-16", "pass");
+    let p = Profile::new(&[], "");
+    if let Some(r) = audit_as_nobody(&t, &p) {
+        r.expect("ITS-16", "error");
+    }
+}

@@ -226,6 +226,7 @@ mod tests {
         ("ITS-13", "manual"),
         ("ITS-14", "auto"),
         ("ITS-15", "auto"),
+        ("ITS-16", "auto"),
     ];
 
     #[test]

@@ -17,4 +17,5 @@ crate::rules::items! {
     its13,
     its14,
     its15,
+    its16,
 }

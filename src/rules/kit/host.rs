@@ -446,6 +446,7 @@ mod tests {
             include_str!("../its/its11.rs"),
             include_str!("../its/its14.rs"),
             include_str!("../its/its15.rs"),
+            include_str!("../its/its16.rs"),
             include_str!("../acc/acc04.rs"),
             include_str!("../acc/acc03.rs"),
             include_str!("../acc/acc08.rs"),

@@ -7,6 +7,7 @@ pub mod fail2ban;
 pub mod firewall;
 pub mod ids;
 pub mod lockout;
+pub mod logperms;
 pub mod logs;
 pub mod nfs;
 pub mod passwords;
@@ -82,6 +83,8 @@ pub struct LinuxFacts {
     pub session_umask: Src<umask::SessionUmask>,
     /// chrony, ntpd, timesyncd (ITS-14).
     pub timesync: timesync::TimeSync,
+    /// Modes of the log files (ITS-16).
+    pub log_perms: logperms::LogPerms,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
     /// Where each share path and asset folder really leads (see [`RealPaths`]).
@@ -205,6 +208,7 @@ impl LinuxFacts {
             sudoers: sudoers::collect(fs),
             session_umask: umask::collect(fs),
             timesync: timesync::collect(fs),
+            log_perms: logperms::collect(fs),
             samba,
             exports,
             real_paths,
