@@ -593,3 +593,50 @@ fn its16_no_log_files_and_unreadable_metadata_are_errors() {
         r.expect("ITS-16", "error");
     }
 }
+
+// ------------------------------------------------------------------ ITS-02 forwarding and MaxAuthTries
+
+#[test]
+fn its02_port_forwarding_is_partial_only_where_protected_shares_are_served() {
+    let t = Tree::new();
+    t.file(
+        "/etc/ssh/sshd_config",
+        "PermitRootLogin no\nMaxAuthTries 3\n",
+    );
+    // No share: forwarding (default yes) is shown, not judged.
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "pass");
+    let ev = r.evidence_at("ITS-02", "/etc/ssh/sshd_config");
+    assert!(
+        ev.iter()
+            .any(|e| e["line"] == 2 && e["detail"].as_str().unwrap().contains("MaxAuthTries 3")),
+        "{ev:?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e["detail"].as_str().unwrap().contains("AllowTcpForwarding")),
+        "{ev:?}"
+    );
+    // A Samba share over the asset: open forwarding gives partial.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[design]\n   path = /srv/share/design\n   valid users = @design\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "partial");
+    assert!(
+        r.reason("ITS-02").contains("T-001"),
+        "{}",
+        r.reason("ITS-02")
+    );
+    t.file(
+        "/etc/ssh/sshd_config",
+        "PermitRootLogin no\nAllowTcpForwarding no\n",
+    );
+    audit_tree(&t).expect("ITS-02", "pass");
+    t.file(
+        "/etc/ssh/sshd_config",
+        "PermitRootLogin no\nAllowTcpForwarding sometimes\n",
+    );
+    audit_tree(&t).expect("ITS-02", "error");
+}
