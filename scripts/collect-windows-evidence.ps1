@@ -187,6 +187,8 @@ $keys = [ordered]@{
     'removable-storage-policy.reg' = 'HKLM\SOFTWARE\Policies\Microsoft\Windows\RemovableStorageDevices'
     'firewall-policy.reg'          = 'HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall'
     'eventlog-policy.reg'          = 'HKLM\SOFTWARE\Policies\Microsoft\Windows\EventLog'
+    'w32time.reg'                  = 'HKLM\SYSTEM\CurrentControlSet\Services\W32Time'
+    'w32time-policy.reg'           = 'HKLM\SOFTWARE\Policies\Microsoft\W32Time'
 }
 foreach ($k in $keys.Keys) {
     $file = Join-Path (Join-Path $OutDir 'registry') $k

@@ -210,6 +210,9 @@ mod tests {
         ("ACC-05", "auto+records"),
         ("ACC-06", "records"),
         ("ACC-07", "auto+records"),
+        ("ACC-08", "auto"),
+        ("ACC-09", "auto"),
+        ("ACC-10", "auto"),
         ("ACC-11", "auto"),
         ("STO-01", "manual"),
         ("STO-02", "manual+records"),
@@ -230,6 +233,9 @@ mod tests {
         ("ITS-11", "auto"),
         ("ITS-12", "manual"),
         ("ITS-13", "manual"),
+        ("ITS-14", "auto"),
+        ("ITS-15", "auto"),
+        ("ITS-16", "auto"),
     ];
 
     #[test]

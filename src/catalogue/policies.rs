@@ -41,6 +41,14 @@ pub const POLICY_FILES: &[(&str, &str)] = &[
         "policies/shares.yaml",
         include_str!("../../policies/shares.yaml"),
     ),
+    (
+        "policies/accounts.yaml",
+        include_str!("../../policies/accounts.yaml"),
+    ),
+    (
+        "policies/time.yaml",
+        include_str!("../../policies/time.yaml"),
+    ),
 ];
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -255,6 +263,84 @@ pub enum Check {
         files: Vec<String>,
         principals: Vec<String>,
     },
+    /// pam_faillock in the PAM auth stack with `deny` (argument, else the
+    /// configuration file, else `deny_default`) between `deny_min` and `deny_max`.
+    PamFaillock {
+        pam_files: Vec<String>,
+        conf_files: Vec<String>,
+        module: String,
+        deny_default: u64,
+        deny_min: u64,
+        deny_max: u64,
+    },
+    /// A numeric value in a secedit export between `min` and `max`.
+    SeceditRange {
+        file: String,
+        section: String,
+        key: String,
+        min: u64,
+        max: u64,
+    },
+    /// sudoers: rules that run commands without the user's own password.
+    SudoAuthenticate {
+        files: Vec<String>,
+        /// Commands that amount to a full shell (a rule granting one counts like ALL).
+        shells: Vec<String>,
+    },
+    /// The default umask (login.defs `UMASK`, pam_umask's `umask=`) removes
+    /// every permission bit for others.
+    DefaultUmask {
+        files: Vec<String>,
+        pam_files: Vec<String>,
+        module: String,
+        /// login.defs(5): the mask when `UMASK` is unset.
+        default: String,
+    },
+    /// Samba shares over protected paths create files and folders without
+    /// permission bits for others.
+    SambaCreateMask {
+        file: String,
+        /// smb.conf(5) defaults of `create mask` and `directory mask`.
+        create_default: String,
+        directory_default: String,
+    },
+    /// A time-sync daemon enabled with a server configured (chrony, ntpd).
+    NtpServers {
+        files: Vec<String>,
+        services: Vec<String>,
+        directives: Vec<String>,
+    },
+    /// systemd-timesyncd enabled with `NTP=` or `FallbackNTP=`.
+    Timesyncd {
+        files: Vec<String>,
+        dirs: Vec<String>,
+        services: Vec<String>,
+        keys: Vec<String>,
+    },
+    /// The Windows Time service synchronising with a server (registry export).
+    WindowsTime {
+        file: String,
+        service_key: String,
+        parameters_keys: Vec<String>,
+        /// `Type` values that sync with `NtpServer` (a server must be named).
+        ntp_types: Vec<String>,
+        /// `Type` values that sync with the domain hierarchy.
+        domain_types: Vec<String>,
+    },
+    /// Audit rules for `mount` and for deleting/renaming under asset paths.
+    AuditSyscalls {
+        service: String,
+        mount: Vec<String>,
+        delete: Vec<String>,
+        perms: Vec<String>,
+    },
+    /// Log files (and the files of log folders) grant nothing to others.
+    LogFileModes {
+        files: Vec<String>,
+        dirs: Vec<String>,
+    },
+    /// rsyslog's mode for the files it creates grants nothing to others.
+    RsyslogCreateMode { files: Vec<String>, default: String },
     /// icacls: no broad principal may read protected paths.
     IcaclsBroad {
         dir: String,

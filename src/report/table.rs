@@ -221,7 +221,36 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
         .chain(statuses.iter().map(|st| st.label(lang)))
         .map(str::to_string)
         .collect();
-    let numbers = |h: &[String]| h.iter().map(|x| text_width(x)).sum::<usize>();
+    // A number column is as wide as its heading's longest line or its widest value
+    // (the total of 56 items has two digits where a symbol heading has one).
+    let count_w = |st: &Status| {
+        r.summary
+            .criteria
+            .iter()
+            .map(|c| &c.counts)
+            .chain([&r.summary.counts])
+            .map(|m| m.get(st).copied().unwrap_or(0).to_string().len())
+            .max()
+            .unwrap_or(1)
+    };
+    let score_w = r
+        .summary
+        .criteria
+        .iter()
+        .map(|c| c.score)
+        .chain([r.summary.score])
+        .map(|x| score_text(x).len())
+        .max()
+        .unwrap_or(1);
+    let values: Vec<usize> = std::iter::once(score_w)
+        .chain(statuses.iter().map(count_w))
+        .collect();
+    let numbers = |h: &[String]| {
+        h.iter()
+            .zip(&values)
+            .map(|(x, v)| x.lines().map(text_width).max().unwrap_or(0).max(*v))
+            .sum::<usize>()
+    };
     if width < numbers(&heads) + frame(heads.len() + 1) + 30 {
         heads = heads.iter().map(|h| h.replace(' ', "\n")).collect();
     }

@@ -8,6 +8,9 @@ crate::rules::items! {
     acc05,
     acc06,
     acc07,
+    acc08,
+    acc09,
+    acc10,
     acc11,
 }
 

@@ -4,7 +4,7 @@ use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its02(ctx: &Context) -> Outcome {
-    per_host(ctx, linux, |_| {
+    per_host(ctx, |lx| linux(ctx, lx), |_| {
         Verdict::NoSource(Text::new(
             "Windows の証跡に SSH の設定はありません",
             "Windows evidence has no SSH settings",
@@ -12,7 +12,34 @@ pub fn its02(ctx: &Context) -> Outcome {
     })
 }
 
-pub fn linux(lx: &LinuxFacts) -> Verdict {
+/// Labels of the assets this host exposes through a Samba share or an NFS export.
+fn exposed_assets(ctx: &Context, lx: &LinuxFacts) -> Vec<String> {
+    use crate::collect::host::linux::samba::share_dir;
+    let assets = linux_asset_bases(ctx);
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |labels: Vec<String>| {
+        for l in labels {
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+    };
+    if let Some(Ok(s)) = &lx.samba {
+        for sh in s.shares() {
+            if let Some(p) = s.share_path(sh) {
+                add(related_assets(&assets, lx, &share_dir(&p.value)));
+            }
+        }
+    }
+    if let Some(Ok(ex)) = &lx.exports {
+        for e in &ex.exports {
+            add(related_assets(&assets, lx, &e.path));
+        }
+    }
+    out
+}
+
+pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     let s = match &lx.sshd {
         None => {
             return Verdict::NoSource(Text::new(
@@ -41,6 +68,50 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         .map(|t| t.en.as_str())
         .collect::<Vec<_>>()
         .join("; ");
+    // LNX-SSH-003: port forwarding on a host that exposes protected shares.
+    if let Some((mut alt, value)) = setting_alt(s, "LNX-SSH-003") {
+        let exposed = exposed_assets(ctx, lx);
+        if alt.status == Status::Fail {
+            if exposed.is_empty() {
+                // Shown, not judged: nothing protected is served here.
+                alt.status = Status::Pass;
+            } else {
+                let list = exposed.join(", ");
+                alt.status = Status::Partial;
+                alt.reason = Text::new(
+                    format!(
+                        "{}（資産 {list} を共有しているため、SSH のポート転送で共有に接続できます）",
+                        value.ja
+                    ),
+                    format!(
+                        "{} on a host sharing assets {list}: SSH port forwarding reaches the shares",
+                        value.en
+                    ),
+                );
+            }
+        }
+        parts.push(alt);
+    }
+    let key = "maxauthtries";
+    match s.global.get(key) {
+        Some(st) => parts.push(Alt::new(Status::Pass, Text::default()).ev(line_ev(
+            &st.line,
+            "LNX-SSH-003",
+            tr!("MaxAuthTries {}", "MaxAuthTries {}", st.value),
+        ))),
+        None => {
+            if let Some(f) = s.files.first() {
+                parts.push(Alt::new(Status::Pass, Text::default()).ev(file_ev(
+                    f,
+                    "LNX-SSH-003",
+                    tr!(
+                        "MaxAuthTries は未設定（既定値 6）",
+                        "MaxAuthTries not set (default 6)"
+                    ),
+                )));
+            }
+        }
+    }
     let mut o = all_of(
         parts,
         Text::new(

@@ -15,4 +15,7 @@ crate::rules::items! {
     its11,
     its12,
     its13,
+    its14,
+    its15,
+    its16,
 }

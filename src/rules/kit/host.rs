@@ -332,6 +332,30 @@ pub fn linux_asset_bases(ctx: &Context) -> Vec<(String, String, String)> {
     out
 }
 
+/// The labels of the assets whose base folder is related (ancestor, equal or
+/// descendant) to host path `p`, comparing both as written and with links
+/// resolved inside the root (smbd and exportfs follow links in a share's path).
+pub fn related_assets(
+    assets: &[(String, String, String)],
+    lx: &LinuxFacts,
+    p: &str,
+) -> Vec<String> {
+    use crate::collect::host::paths_related;
+    let real = lx.real_paths.of(p);
+    assets
+        .iter()
+        .filter(|(_, _, base)| {
+            let shares = [Some(p), real];
+            let bases = [Some(base.as_str()), lx.real_paths.of(base)];
+            shares
+                .iter()
+                .flatten()
+                .any(|s| bases.iter().flatten().any(|b| paths_related(s, b)))
+        })
+        .map(|(l, _, _)| l.clone())
+        .collect()
+}
+
 /// Asset paths written as Windows paths: (asset label, pattern).
 pub fn windows_asset_paths(ctx: &Context) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -420,8 +444,14 @@ mod tests {
             include_str!("../its/its09.rs"),
             include_str!("../its/its10.rs"),
             include_str!("../its/its11.rs"),
+            include_str!("../its/its14.rs"),
+            include_str!("../its/its15.rs"),
+            include_str!("../its/its16.rs"),
             include_str!("../acc/acc04.rs"),
             include_str!("../acc/acc03.rs"),
+            include_str!("../acc/acc08.rs"),
+            include_str!("../acc/acc09.rs"),
+            include_str!("../acc/acc10.rs"),
             include_str!("../acc/acc11.rs"),
         ];
         let re = regex::Regex::new(r#""((?:LNX|WIN)-[A-Z]{2,4}-\d{3})""#).unwrap();

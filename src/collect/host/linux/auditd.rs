@@ -41,10 +41,38 @@ impl Watch {
     }
 }
 
+/// An `-a …,always,exit -S SYSCALL…` rule: which syscalls it records and the
+/// `dir=`/`path=` fields that narrow it (none: every file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyscallRule {
+    pub syscalls: Vec<String>,
+    pub paths: Vec<(WatchKind, String)>,
+    pub line: Line,
+}
+
+impl SyscallRule {
+    /// Does the rule record `target` (a host path)? A rule without paths
+    /// records every file.
+    pub fn covers(&self, target: &str) -> bool {
+        self.paths.is_empty()
+            || self.paths.iter().any(|(k, p)| {
+                Watch {
+                    kind: *k,
+                    path: p.clone(),
+                    perms: String::new(),
+                    line: self.line.clone(),
+                }
+                .covers(target)
+            })
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct AuditRules {
     pub files: Vec<FileRef>,
     pub watches: Vec<Watch>,
+    /// Rules with `-S` (ITS-15: mount, unlink, rename …).
+    pub syscalls: Vec<SyscallRule>,
     /// The last `-e` of the rules in `rules.d` (as augenrules compiles them), or of
     /// `audit.rules` when `rules.d` has none.
     pub last_enable: Option<(String, Line)>,
@@ -189,6 +217,17 @@ pub fn parse_rules(
     watches: &mut Vec<Watch>,
     enable: &mut Option<(String, Line)>,
 ) -> Result<(), HostError> {
+    parse_rules_with_syscalls(file, text, watches, &mut Vec::new(), enable)
+}
+
+/// [`parse_rules`], also keeping the `-S` rules.
+pub fn parse_rules_with_syscalls(
+    file: &FileRef,
+    text: &str,
+    watches: &mut Vec<Watch>,
+    syscalls: &mut Vec<SyscallRule>,
+    enable: &mut Option<(String, Line)>,
+) -> Result<(), HostError> {
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let t = raw.trim();
@@ -241,9 +280,15 @@ pub fn parse_rules(
                     continue;
                 }
                 let mut fields: Vec<(String, String)> = Vec::new();
+                let mut calls: Vec<String> = Vec::new();
                 let mut k = 2;
                 while k < w.len() {
-                    if w[k] == "-F" {
+                    if w[k] == "-S" {
+                        if let Some(v) = w.get(k + 1) {
+                            calls.extend(v.split(',').map(|c| c.trim().to_ascii_lowercase()));
+                        }
+                        k += 2;
+                    } else if w[k] == "-F" {
                         if let Some(f) = w.get(k + 1)
                             && let Some((a, b)) = f.split_once('=')
                         {
@@ -262,6 +307,20 @@ pub fn parse_rules(
                     .iter()
                     .find(|(a, _)| a == "perm")
                     .map(|(_, b)| b.clone());
+                if !calls.is_empty() {
+                    syscalls.push(SyscallRule {
+                        syscalls: calls,
+                        paths: fields
+                            .iter()
+                            .filter_map(|(a, b)| match a.as_str() {
+                                "dir" => Some((WatchKind::Dir, b.clone())),
+                                "path" => Some((WatchKind::Path, b.clone())),
+                                _ => None,
+                            })
+                            .collect(),
+                        line: line(),
+                    });
+                }
                 for (a, b) in &fields {
                     let kind = match a.as_str() {
                         "dir" => WatchKind::Dir,
@@ -300,7 +359,13 @@ pub fn collect_rules(fs: &RootFs) -> Option<Result<AuditRules, HostError>> {
             Ok(Some(f)) => {
                 any = true;
                 let fr = FileRef::of(&f);
-                if let Err(e) = parse_rules(&fr, &f.text(), &mut r.watches, &mut d_enable) {
+                if let Err(e) = parse_rules_with_syscalls(
+                    &fr,
+                    &f.text(),
+                    &mut r.watches,
+                    &mut r.syscalls,
+                    &mut d_enable,
+                ) {
                     return Some(Err(e));
                 }
                 r.files.push(fr);
@@ -314,7 +379,13 @@ pub fn collect_rules(fs: &RootFs) -> Option<Result<AuditRules, HostError>> {
         Ok(Some(f)) => {
             any = true;
             let fr = FileRef::of(&f);
-            if let Err(e) = parse_rules(&fr, &f.text(), &mut r.watches, &mut main_enable) {
+            if let Err(e) = parse_rules_with_syscalls(
+                &fr,
+                &f.text(),
+                &mut r.watches,
+                &mut r.syscalls,
+                &mut main_enable,
+            ) {
                 return Some(Err(e));
             }
             r.files.push(fr);

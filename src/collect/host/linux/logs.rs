@@ -573,6 +573,9 @@ pub struct Rsyslog {
     pub files: Vec<FileRef>,
     /// Lines that forward messages to another host.
     pub forwards: Vec<Line>,
+    /// The modes rsyslog creates log files with: `$FileCreateMode MODE` and
+    /// `fileCreateMode="MODE"` (omfile module or action), with their lines.
+    pub create_modes: Vec<(String, Line)>,
 }
 
 pub fn collect_rsyslog(fs: &RootFs) -> Option<Result<Rsyslog, HostError>> {
@@ -710,7 +713,17 @@ fn rsyslog_file(
                 .push(Line::new(&fr, ln + 1, raw.get(ln).copied().unwrap_or("")));
         }
     }
+    let create_legacy = regex::Regex::new(r#"^\s*\$FileCreateMode\s+(\S+)"#).unwrap();
+    let create_rs = regex::Regex::new(r#"(?i)\bfileCreateMode\s*=\s*"([^"]*)""#).unwrap();
     for (i, l) in lines.iter().enumerate() {
+        if let Some(c) = create_legacy.captures(l) {
+            r.create_modes
+                .push((c[1].to_string(), Line::new(&fr, i + 1, raw[i])));
+        }
+        for c in create_rs.captures_iter(l) {
+            r.create_modes
+                .push((c[1].to_string(), Line::new(&fr, i + 1, raw[i])));
+        }
         let unquoted = quoted.replace_all(l, "\"\"");
         // `@@` inside a quoted string (a template, a message filter) is text.
         let u = unquoted.as_ref();

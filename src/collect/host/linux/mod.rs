@@ -6,11 +6,16 @@ pub mod auditd;
 pub mod fail2ban;
 pub mod firewall;
 pub mod ids;
+pub mod lockout;
+pub mod logperms;
 pub mod logs;
 pub mod nfs;
 pub mod passwords;
 pub mod samba;
 pub mod sshd;
+pub mod sudoers;
+pub mod timesync;
+pub mod umask;
 pub mod updates;
 pub mod usb;
 
@@ -70,6 +75,16 @@ pub struct LinuxFacts {
     pub pwquality: Src<passwords::Pwquality>,
     pub pam: Src<passwords::Pam>,
     pub login_defs: Src<passwords::LoginDefs>,
+    /// pam_faillock and faillock.conf (ACC-08).
+    pub lockout: Src<lockout::Lockout>,
+    /// sudoers and its includes (ACC-09).
+    pub sudoers: Src<sudoers::Sudoers>,
+    /// pam_umask session lines (ACC-10).
+    pub session_umask: Src<umask::SessionUmask>,
+    /// chrony, ntpd, timesyncd (ITS-14).
+    pub timesync: timesync::TimeSync,
+    /// Modes of the log files (ITS-16).
+    pub log_perms: logperms::LogPerms,
     pub samba: Src<samba::Samba>,
     pub exports: Src<nfs::Exports>,
     /// Where each share path and asset folder really leads (see [`RealPaths`]).
@@ -189,6 +204,11 @@ impl LinuxFacts {
             pwquality: passwords::collect_pwquality(fs),
             pam: passwords::collect_pam(fs),
             login_defs: passwords::collect_login_defs(fs),
+            lockout: lockout::collect(fs),
+            sudoers: sudoers::collect(fs),
+            session_umask: umask::collect(fs),
+            timesync: timesync::collect(fs),
+            log_perms: logperms::collect(fs),
             samba,
             exports,
             real_paths,

@@ -172,6 +172,8 @@ pub struct LoginDefs {
     pub file: Option<FileRef>,
     pub pass_min_len: Option<(String, Line)>,
     pub pass_max_days: Option<(String, Line)>,
+    /// `UMASK`: the default permission mask of new files (ACC-10).
+    pub umask: Option<(String, Line)>,
 }
 
 impl LoginDefs {
@@ -193,14 +195,24 @@ pub fn parse_login_defs(file: &FileRef, text: &str) -> LoginDefs {
         match k.as_str() {
             "PASS_MIN_LEN" => d.pass_min_len = Some((v, l)),
             "PASS_MAX_DAYS" => d.pass_max_days = Some((v, l)),
+            "UMASK" => d.umask = Some((v, l)),
             _ => {}
         }
     }
     d
 }
 
+/// login.defs's path: the `files:` of policy LNX-UMK-001 (policies/accounts.yaml).
+pub fn login_defs_path() -> &'static str {
+    use crate::catalogue::policies::{Check, policy};
+    match &policy("LNX-UMK-001").check {
+        Check::DefaultUmask { files, .. } => files[0].as_str(),
+        _ => unreachable!("LNX-UMK-001 is a default_umask check (policies/accounts.yaml)"),
+    }
+}
+
 pub fn collect_login_defs(fs: &RootFs) -> Option<Result<LoginDefs, HostError>> {
-    match read_opt(fs, "/etc/login.defs") {
+    match read_opt(fs, login_defs_path()) {
         Ok(Some(f)) => Some(Ok(parse_login_defs(&FileRef::of(&f), &f.text()))),
         Ok(None) => None,
         Err(e) => Some(Err(e)),

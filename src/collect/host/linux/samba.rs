@@ -62,6 +62,8 @@ const READ_PARAMS: &[&str] = &[
     "copy",
     "maptoguest",
     "security",
+    "createmask",
+    "directorymask",
 ];
 
 /// Why Samba would ignore this parameter name, if it would: characters no
@@ -110,6 +112,8 @@ fn canonical(n: &str) -> (&str, bool) {
         "denyhosts" => ("hostsdeny", false),
         "browsable" => ("browseable", false),
         "protocol" | "maxprotocol" => ("servermaxprotocol", false),
+        "createmode" => ("createmask", false),
+        "directorymode" => ("directorymask", false),
         other => (other, false),
     }
 }

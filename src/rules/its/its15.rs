@@ -1,0 +1,181 @@
+//! ITS-15 — copies to removable media and deletions of protected files are
+//! recorded. Definition and texts: checklists/tim-selfcheck.yaml (ITS-15);
+//! policies LNX-AUD-003 and WIN-AUD-002 (policies/audit.yaml).
+
+use crate::collect::host::systemd::UnitState;
+use crate::rules::kit::host::*;
+use crate::tr;
+
+pub static RULE: ItemRule = ItemRule::new(ItemId::Its15, eval);
+
+fn eval(ctx: &Context, _: &Done) -> Outcome {
+    per_host(
+        ctx,
+        |lx| Verdict::Decided(linux(ctx, lx)),
+        |w| Verdict::Decided(windows(w)),
+    )
+}
+
+pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Outcome {
+    let id = "LNX-AUD-003";
+    let (
+        _,
+        Check::AuditSyscalls {
+            service,
+            mount,
+            delete,
+            perms,
+        },
+    ) = check_of(id)
+    else {
+        return Outcome::error(Text::same("policy LNX-AUD-003 is broken"));
+    };
+    let rules = match &lx.audit_rules {
+        Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
+        Some(Ok(r)) => Some(r),
+        None => None,
+    };
+    let state = lx.units.state(service);
+    let UnitState::Enabled(_) = state else {
+        let mut o = Outcome::fail(tr!(
+            "監査サービス（{service}）が有効でないため、媒体のマウントもファイルの削除も記録されません",
+            "the audit service ({service}) is not enabled, so neither mounting media nor deleting files is recorded"
+        ))
+        .with([lx.units.evidence(service)]);
+        if rules.is_none() {
+            o = o.with([note(
+                "/etc/audit/rules.d",
+                pol(id, Text::new("監査ルールがありません", "no audit rules")),
+            )]);
+        }
+        return o;
+    };
+    let syscalls = rules.map(|r| r.syscalls.as_slice()).unwrap_or_default();
+    let watches = rules.map(|r| r.watches.as_slice()).unwrap_or_default();
+    let mut parts = Vec::new();
+    // (1) mount
+    let mounts: Vec<_> = syscalls
+        .iter()
+        .filter(|r| r.syscalls.iter().any(|c| mount.contains(c)))
+        .collect();
+    parts.push(if mounts.is_empty() {
+        Alt::new(
+            Status::Fail,
+            Text::new(
+                "mount システムコールの監査ルールがなく、USB メモリなどのマウントが記録されません",
+                "no audit rule for the mount syscall: mounting a USB stick or other media is not recorded",
+            ),
+        )
+    } else {
+        Alt::new(Status::Pass, Text::default()).evs(
+            mounts
+                .iter()
+                .map(|r| line_ev(&r.line, id, Text::new("mount を記録", "records mount"))),
+        )
+    });
+    // (2) deletions and renames under each asset's folder
+    for (label, _, base) in linux_asset_bases(ctx) {
+        let by_call = syscalls
+            .iter()
+            .find(|r| r.syscalls.iter().any(|c| delete.contains(c)) && r.covers(&base));
+        let by_watch = watches.iter().find(|w| {
+            w.perms.chars().any(|c| perms.iter().any(|p| p.contains(c))) && w.covers(&base)
+        });
+        parts.push(match (by_call, by_watch) {
+            (Some(r), _) => Alt::new(Status::Pass, Text::default()).ev(line_ev(
+                &r.line,
+                id,
+                tr!(
+                    "資産 {label}（{base}）の削除・名前変更を記録",
+                    "records deleting and renaming under asset {label} ({base})"
+                ),
+            )),
+            (None, Some(w)) => Alt::new(Status::Pass, Text::default()).ev(line_ev(
+                &w.line,
+                id,
+                tr!(
+                    "資産 {label}（{base}）への書き込み・属性変更を監視",
+                    "watches writes and attribute changes under asset {label} ({base})"
+                ),
+            )),
+            (None, None) => Alt::new(
+                Status::Fail,
+                tr!(
+                    "資産 {label}（{base}）の削除・名前変更を記録する監査ルールがありません",
+                    "no audit rule records deleting or renaming under asset {label} ({base})"
+                ),
+            ),
+        });
+    }
+    let failed = parts.iter().filter(|p| p.status == Status::Fail).count();
+    let mut o = all_of(
+        parts,
+        Text::new(
+            "媒体のマウントと、保護対象のファイルの削除・名前変更が監査ログに記録されます",
+            "mounting media and deleting or renaming protected files are recorded in the audit log",
+        ),
+    );
+    // Some of it recorded: partial, unless nothing is.
+    let total = 1 + linux_asset_bases(ctx).len();
+    if o.status == Status::Fail && failed < total {
+        o.status = Status::Partial;
+    }
+    if let UnitState::Enabled(_) = state {
+        o.evidence.push(lx.units.evidence(service));
+    }
+    o
+}
+
+pub fn windows(w: &WindowsHost) -> Outcome {
+    let id = "WIN-AUD-002";
+    let (_, Check::AuditpolSubcategory { guid, require_success, .. }) = check_of(id) else {
+        return Outcome::error(Text::same("policy WIN-AUD-002 is broken"));
+    };
+    let a = match &w.auditpol {
+        None => return win_missing(w, "auditpol.csv", id),
+        Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
+        Some(Ok(a)) => a,
+    };
+    let g = guid.to_ascii_uppercase();
+    if let Some(l) = a.unreadable.get(&g) {
+        return Outcome::error(Text::new(
+            "auditpol.csv のリムーバブル記憶域の行の設定値を読み取れません",
+            "cannot read the Removable Storage row's setting in auditpol.csv",
+        ))
+        .with([line_ev(l, id, Text::new("不明な設定値", "unknown setting"))]);
+    }
+    let Some(row) = a.rows.get(&g) else {
+        return Outcome::error(tr!(
+            "auditpol.csv にサブカテゴリ {g}（リムーバブル記憶域）の行がありません",
+            "auditpol.csv has no row for subcategory {g} (Removable Storage)"
+        ))
+        .with([Evidence::new(EvidenceKind::Windows)
+            .path(w.file_path("auditpol.csv"))
+            .detail(pol(id, Text::new("行がありません", "row missing")))]);
+    };
+    let setting = match (row.success, row.failure) {
+        (true, true) => Text::new("成功および失敗", "Success and Failure"),
+        (true, false) => Text::new("成功", "Success"),
+        (false, true) => Text::new("失敗のみ", "Failure only"),
+        (false, false) => Text::new("監査なし", "No Auditing"),
+    };
+    let ev = line_ev(&row.line, id, setting.clone());
+    if row.success || !require_success {
+        Outcome::pass(Text::new(
+            format!("リムーバブル記憶域の監査が「{}」です", setting.ja),
+            format!("Removable Storage auditing is {}", setting.en),
+        ))
+    } else {
+        Outcome::fail(Text::new(
+            format!(
+                "リムーバブル記憶域の監査が「{}」で、媒体へのコピーが記録されません",
+                setting.ja
+            ),
+            format!(
+                "Removable Storage auditing is {}, so copies to media are not recorded",
+                setting.en
+            ),
+        ))
+    }
+    .with([ev])
+}
