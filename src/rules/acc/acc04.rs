@@ -261,7 +261,23 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
             id,
             tr!("共有 {name}（資産 {list}）", "share {name} (assets {list})"),
         );
-        if bad.is_empty() {
+        let listed = access
+            .iter()
+            .any(|a| a.share.eq_ignore_ascii_case(&sh.name));
+        if !listed {
+            // Every share has permissions: none exported means the export is
+            // incomplete, and guest access cannot be ruled out.
+            parts.push(
+                Alt::new(
+                    Status::Error,
+                    tr!(
+                        "smb-share-access.csv に共有 {name}（資産 {list}）のアクセス許可がないため判定できません。収集し直してください",
+                        "smb-share-access.csv has no permissions for share {name} (assets {list}), so guest access cannot be ruled out; collect the evidence again"
+                    ),
+                )
+                .ev(share_ev),
+            );
+        } else if bad.is_empty() {
             parts.push(Alt::new(Status::Pass, Text::default()).ev(share_ev));
         } else {
             let who: Vec<&str> = bad.iter().map(|a| a.account.as_str()).collect();
