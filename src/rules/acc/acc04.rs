@@ -1,8 +1,8 @@
 //! ACC-04 — shares that expose protected information allow no guest or
 //! anonymous access (Samba, NFS, and Windows share permissions).
 
-use crate::collect::host::paths_related;
 use crate::collect::host::linux::samba::share_dir;
+use crate::collect::host::paths_related;
 use crate::collect::host::windows::norm_win;
 use crate::rules::kit::host::*;
 use crate::tr;
@@ -21,10 +21,8 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     let assets = linux_asset_bases(ctx);
     // smbd and exportfs follow links in a share's path, and an asset's folder may
     // be reached through a link too: compare as written and as resolved.
-    let real_bases: Vec<Option<&str>> = assets
-        .iter()
-        .map(|(_, _, b)| lx.real_paths.of(b))
-        .collect();
+    let real_bases: Vec<Option<&str>> =
+        assets.iter().map(|(_, _, b)| lx.real_paths.of(b)).collect();
     let related = |p: &str| -> Vec<&str> {
         let real = lx.real_paths.of(p);
         assets
