@@ -40,11 +40,11 @@ mkdir -p "$out"
 # shellcheck disable=SC2206
 extra=(${MUTANTS_ARGS:-})
 if [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
-    where=(--in-place)
+    where=(--in-place) # one mutant at a time: --jobs does not apply
 else
-    where=(--copy-target true)
+    where=(--copy-target true --jobs "$jobs")
 fi
-common=(--no-shuffle --jobs "$jobs" --timeout "$timeout" --output "$out" "${where[@]}" "${extra[@]}")
+common=(--no-shuffle --timeout "$timeout" --output "$out" "${where[@]}" "${extra[@]}")
 
 mode=${1:-}
 shift || true
