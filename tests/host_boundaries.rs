@@ -72,6 +72,39 @@ fn its02_every_value_that_forbids_root_passwords_passes() {
     audit_tree(&t).expect("ITS-02", "fail");
 }
 
+#[test]
+fn its02_lines_sshd_ignores_are_cited_under_their_own_setting() {
+    // sshd takes the first PermitRootLogin; the later one and the one inside a
+    // Match block do not set the global value. The evidence shows both lines,
+    // each under the policy of its own setting (LNX-SSH-001), so a reader sees
+    // why `yes` in the file does not fail the item.
+    let t = Tree::new();
+    t.file(
+        "/etc/ssh/sshd_config",
+        "PermitRootLogin no\nPermitEmptyPasswords no\nPermitRootLogin yes\nMatch User backup\n    PermitRootLogin yes\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "pass");
+    let ev = r.evidence_at("ITS-02", "/etc/ssh/sshd_config");
+    let at = |line: u64| -> Vec<String> {
+        ev.iter()
+            .filter(|e| e["line"] == line)
+            .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        at(3),
+        vec!["[LNX-SSH-001] ignored: an earlier value wins".to_string()],
+        "{ev:#?}"
+    );
+    let in_match = at(5);
+    assert_eq!(in_match.len(), 1, "{ev:#?}");
+    assert!(
+        in_match[0].starts_with("[LNX-SSH-001] inside `Match User backup`"),
+        "{in_match:?}"
+    );
+}
+
 // ------------------------------------------------------------------ unreadable configs
 
 /// A config the auditor (nobody) may not read: the item is `error` and names the file.
