@@ -45,6 +45,38 @@ fn its05_logrotate_retention_exactly_at_the_threshold_passes_one_day_less_fails(
     }
 }
 
+#[test]
+fn its05_the_reason_names_what_caps_logrotate_retention_rotate_or_maxage() {
+    // rotate caps it (maxage is longer): the reason does not blame maxage.
+    let t = Tree::new();
+    t.file("/etc/logrotate.conf", "include /etc/logrotate.d\n");
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/syslog {\n  daily\n  rotate 30\n  maxage 400\n}\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    let why = r.reason("ITS-05");
+    assert!(
+        why.contains(
+            "keeps /var/log/syslog for 30 days (daily × rotate 30), short of the required 365"
+        ),
+        "{why}"
+    );
+    // maxage caps it: the reason names it.
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/syslog {\n  daily\n  rotate 400\n  maxage 100\n}\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    let why = r.reason("ITS-05");
+    assert!(
+        why.contains("keeps /var/log/syslog for 100 days (daily × rotate 400, maxage 100)"),
+        "{why}"
+    );
+}
+
 // ------------------------------------------------------------------ ITS-02 sshd
 
 #[test]
