@@ -45,6 +45,38 @@ fn its05_logrotate_retention_exactly_at_the_threshold_passes_one_day_less_fails(
     }
 }
 
+#[test]
+fn its05_the_reason_names_what_caps_logrotate_retention_rotate_or_maxage() {
+    // rotate caps it (maxage is longer): the reason does not blame maxage.
+    let t = Tree::new();
+    t.file("/etc/logrotate.conf", "include /etc/logrotate.d\n");
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/syslog {\n  daily\n  rotate 30\n  maxage 400\n}\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    let why = r.reason("ITS-05");
+    assert!(
+        why.contains(
+            "keeps /var/log/syslog for 30 days (daily × rotate 30), short of the required 365"
+        ),
+        "{why}"
+    );
+    // maxage caps it: the reason names it.
+    t.file(
+        "/etc/logrotate.d/rsyslog",
+        "/var/log/syslog {\n  daily\n  rotate 400\n  maxage 100\n}\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-05", "fail");
+    let why = r.reason("ITS-05");
+    assert!(
+        why.contains("keeps /var/log/syslog for 100 days (daily × rotate 400, maxage 100)"),
+        "{why}"
+    );
+}
+
 // ------------------------------------------------------------------ ITS-02 sshd
 
 #[test]
@@ -70,6 +102,39 @@ fn its02_every_value_that_forbids_root_passwords_passes() {
     // The control: the one value that allows a root password fails.
     t.file("/etc/ssh/sshd_config", "PermitRootLogin yes\n");
     audit_tree(&t).expect("ITS-02", "fail");
+}
+
+#[test]
+fn its02_lines_sshd_ignores_are_cited_under_their_own_setting() {
+    // sshd takes the first PermitRootLogin; the later one and the one inside a
+    // Match block do not set the global value. The evidence shows both lines,
+    // each under the policy of its own setting (LNX-SSH-001), so a reader sees
+    // why `yes` in the file does not fail the item.
+    let t = Tree::new();
+    t.file(
+        "/etc/ssh/sshd_config",
+        "PermitRootLogin no\nPermitEmptyPasswords no\nPermitRootLogin yes\nMatch User backup\n    PermitRootLogin yes\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-02", "pass");
+    let ev = r.evidence_at("ITS-02", "/etc/ssh/sshd_config");
+    let at = |line: u64| -> Vec<String> {
+        ev.iter()
+            .filter(|e| e["line"] == line)
+            .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        at(3),
+        vec!["[LNX-SSH-001] ignored: an earlier value wins".to_string()],
+        "{ev:#?}"
+    );
+    let in_match = at(5);
+    assert_eq!(in_match.len(), 1, "{ev:#?}");
+    assert!(
+        in_match[0].starts_with("[LNX-SSH-001] inside `Match User backup`"),
+        "{in_match:?}"
+    );
 }
 
 // ------------------------------------------------------------------ unreadable configs

@@ -58,9 +58,27 @@ pub fn headers(lang: Lang) -> [&'static str; 16] {
     }
 }
 
-/// Trusted multi-line text (the catalogue's) on one line.
+/// Trusted multi-line text (the catalogue's) on one line. A Markdown list
+/// marker `- ` opening a line becomes a bullet `• `: left as it is, a cell would
+/// start with `-`, which spreadsheets take for a formula, and the guard's quote
+/// would show in Excel (`'- Have the president…`). Text from the audited system
+/// never comes through here; it keeps its guard ([`super::cells`]).
 pub fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for line in s.lines() {
+        let t = line.trim_start();
+        let t = match t.strip_prefix("- ") {
+            Some(rest) => format!("• {rest}"),
+            None => t.to_string(),
+        };
+        for w in t.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 /// The evidence of one item as one cell: at most [`EVIDENCE_IN_CELL`] entries.

@@ -472,15 +472,197 @@ fn hostile_names_cannot_become_formulas_in_csv() {
             assert_eq!(&row[0], it.id);
             assert_eq!(&row[5], it.status.code());
             for f in row.iter() {
-                assert!(!super::cells::starts_formula(f), "formula cell {f:?}");
+                assert!(!opens_formula(f), "formula cell {f:?}");
             }
         }
         let fail = rows.iter().find(|x| &x[5] == "fail").unwrap();
-        assert!(fail[7].starts_with("'<script>") || fail[7].contains(SCRIPT));
+        let (fail_reason, partial_reason) = match lang {
+            Lang::Ja => (
+                format!("{SCRIPT} ほか 2 件が誰でも読めます"),
+                "'=cmd|'/c calc'!A1: 一部の条件のみ満たしています（report.pdf\\n# injected heading\\n| x | y |）",
+            ),
+            Lang::En => (
+                format!("{SCRIPT} and 2 more are readable by everyone"),
+                "'=cmd|'/c calc'!A1: only part of the condition holds (report.pdf\\n# injected heading\\n| x | y |)",
+            ),
+        };
+        assert_eq!(&fail[7], fail_reason);
         assert!(fail[9].contains(LOSSY_B64));
         let partial = rows.iter().find(|x| &x[5] == "partial").unwrap();
-        assert!(partial[7].starts_with("'=cmd|"), "{:?}", &partial[7]);
-        assert!(partial[7].contains("\\n# injected heading"));
+        assert_eq!(&partial[7], partial_reason);
+    }
+}
+
+/// Does a cell's text open a formula in Excel or LibreOffice? The test's own
+/// list, not the code's: `=`, `+`, `-`, `@` and their full-width forms after
+/// any spaces, or a raw tab, CR or LF first.
+fn opens_formula(s: &str) -> bool {
+    let t = s.trim_start_matches([' ', '\u{3000}']);
+    t.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']) || s.starts_with(['\t', '\r', '\n'])
+}
+
+/// Hostile reasons from the audited system, the exact text of their cell, and
+/// whether the cell starts like a formula (quoted: `'` in CSV, Excel's quote
+/// prefix style in XLSX). Tabs and CRs are shown as `\t` / `\r`, never written.
+const HOSTILE_CELLS: &[(&str, &str, bool)] = &[
+    ("=cmd|'/c calc'!A1", "'=cmd|'/c calc'!A1", true),
+    ("+SUM(1,2)", "'+SUM(1,2)", true),
+    ("-2+3", "'-2+3", true),
+    ("@SUM(A1)", "'@SUM(A1)", true),
+    ("  =1+1", "'  =1+1", true),
+    ("\u{3000}=1+1", "'\u{3000}=1+1", true),
+    ("＝1+1", "'＝1+1", true),
+    ("＋1", "'＋1", true),
+    ("－1", "'－1", true),
+    ("＠SUM(A1)", "'＠SUM(A1)", true),
+    ("\t=1+1", "\\t=1+1", false),
+    ("\r=1+1", "\\r=1+1", false),
+    ("\n=1+1", "\\n=1+1", false),
+    ("a=b", "a=b", false),
+    ("1-2", "1-2", false),
+    ("• list item", "• list item", false),
+];
+
+/// The example report with the hostile reasons above on its first items.
+fn hostile_cells_report(lang: Lang) -> Report {
+    let mut r = example(lang, false);
+    for (it, (input, _, _)) in r.items.iter_mut().zip(HOSTILE_CELLS) {
+        it.reason = format!("{input} #{}", it.id);
+    }
+    r
+}
+
+#[test]
+fn every_formula_prefix_is_quoted_in_csv_cells() {
+    for lang in [Lang::Ja, Lang::En] {
+        let r = hostile_cells_report(lang);
+        let out = super::csv::render(&r, lang);
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
+        for (row, (input, want, _)) in rows.iter().zip(HOSTILE_CELLS) {
+            assert_eq!(&row[7], format!("{want} #{}", &row[0]), "{input:?}");
+        }
+    }
+}
+
+/// Every string cell of every sheet: (sheet, cell, text, quote prefix set).
+pub fn xlsx_cells(
+    parts: &std::collections::BTreeMap<String, String>,
+) -> Vec<(String, String, String, bool)> {
+    let text_of = |n: roxmltree::Node| -> String {
+        n.descendants()
+            .filter(|d| d.has_tag_name("t"))
+            .filter_map(|d| d.text())
+            .collect()
+    };
+    let strings: Vec<String> = roxmltree::Document::parse(&parts["xl/sharedStrings.xml"])
+        .unwrap()
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("si"))
+        .map(text_of)
+        .collect();
+    let styles = roxmltree::Document::parse(&parts["xl/styles.xml"]).unwrap();
+    let quoted: Vec<bool> = styles
+        .descendants()
+        .find(|n| n.has_tag_name("cellXfs"))
+        .expect("cellXfs")
+        .children()
+        .filter(|n| n.has_tag_name("xf"))
+        .map(|xf| xf.attribute("quotePrefix") == Some("1"))
+        .collect();
+    let mut out = Vec::new();
+    for (name, xml) in parts
+        .iter()
+        .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
+    {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        for c in doc.descendants().filter(|n| n.has_tag_name("c")) {
+            let text = match c.attribute("t") {
+                Some("s") => {
+                    let v = c.children().find(|n| n.has_tag_name("v")).unwrap();
+                    strings[v.text().unwrap().parse::<usize>().unwrap()].clone()
+                }
+                Some("inlineStr") => text_of(c),
+                _ => continue,
+            };
+            let style: usize = c.attribute("s").map(|s| s.parse().unwrap()).unwrap_or(0);
+            out.push((
+                name.clone(),
+                c.attribute("r").unwrap_or("").to_string(),
+                text,
+                quoted[style],
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_formula_prefix_has_the_quote_prefix_in_its_own_xlsx_cell() {
+    for lang in [Lang::Ja, Lang::En] {
+        let r = hostile_cells_report(lang);
+        let cells = xlsx_cells(&xlsx_parts(&super::xlsx::render(&r, lang).unwrap()));
+        for (it, (input, want, quote)) in r.items.iter().zip(HOSTILE_CELLS) {
+            // The XLSX cell holds the text itself; Excel's quote prefix is a style.
+            let want = want.strip_prefix('\'').unwrap_or(want);
+            let text = format!("{want} #{}", it.id);
+            let found: Vec<_> = cells.iter().filter(|c| c.2 == text).collect();
+            assert!(!found.is_empty(), "{input:?}: no cell {text:?}");
+            for (sheet, at, _, q) in found {
+                assert_eq!(*q, *quote, "{input:?} in {sheet} {at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_tools_own_list_items_are_bullets_not_quoted_formulas() {
+    // The catalogue's English remediation texts are Markdown lists (`- `):
+    // in CSV a leading `-` would be guarded and Excel would show `'- Have…`.
+    for lang in [Lang::Ja, Lang::En] {
+        let mut r = example(lang, false);
+        for it in r.items.iter_mut() {
+            it.status = Status::Fail;
+        }
+        let out = super::csv::render(&r, lang);
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), r.items.len());
+        for row in &rows {
+            let fix = &row[10];
+            assert!(!fix.is_empty(), "{}", &row[0]);
+            assert!(!fix.starts_with('\''), "{} {lang:?}: {fix}", &row[0]);
+            assert!(!opens_formula(fix), "{} {lang:?}: {fix}", &row[0]);
+            assert!(
+                !fix.contains(" - "),
+                "{} {lang:?}: a list marker left: {fix}",
+                &row[0]
+            );
+        }
+        if lang == Lang::En {
+            let adm01 = rows.iter().find(|x| &x[0] == "ADM-01").unwrap();
+            assert!(
+                adm01[10].starts_with("• Have the president sign"),
+                "{}",
+                &adm01[10]
+            );
+        }
+        let cells = xlsx_cells(&xlsx_parts(&super::xlsx::render(&r, lang).unwrap()));
+        assert!(
+            cells
+                .iter()
+                .filter(|c| c.2.starts_with("• ") || c.2.starts_with('・'))
+                .all(|c| !c.3),
+            "a bullet cell carries the quote prefix"
+        );
+        // Untrusted text keeps its guard.
+        let hostile = super::csv::render(&example(lang, true), lang);
+        assert!(hostile.contains("'=cmd|"));
     }
 }
 
@@ -539,8 +721,16 @@ fn hostile_names_cannot_become_formulas_in_xlsx() {
         assert!(strings.contains("=cmd|'/c calc'!A1"));
         assert!(strings.contains(LOSSY_B64));
         assert!(!strings.contains('\u{202e}'));
-        // Text that starts like a formula carries Excel's quote prefix.
-        assert!(parts["xl/styles.xml"].contains("quotePrefix=\"1\""));
+        // Every cell that starts like a formula carries Excel's quote prefix.
+        let cells = xlsx_cells(&parts);
+        let quoted = cells.iter().filter(|c| c.3).count();
+        assert!(quoted > 0, "the hostile report has formula-like cells");
+        for (sheet, at, text, q) in &cells {
+            assert!(
+                !opens_formula(text) || *q,
+                "{sheet} {at}: {text:?} unquoted"
+            );
+        }
         // The radar chart.
         let chart = parts
             .iter()

@@ -1,8 +1,9 @@
 //! Rules: facts + profile → one result per checklist item.
 //!
 //! One file per item, `rules/<criterion>/<id>.rs`, holds that item's whole
-//! decision in its `RULE`; each criterion lists its item files once, in its
-//! `items!` block, and [`registry`] chains the six lists. Rules read [`Context`]
+//! decision in its `RULE`; each criterion declares its item files with `pub mod`
+//! lines and lists their rules in its `items!` block, and [`registry`] chains
+//! the six lists. Rules read [`Context`]
 //! only: the facts the collectors gathered and the profile, never the disk.
 //! Answers and waivers are layered on top in one place (`answers.rs`), so every
 //! item follows the same rules for unanswered, mixed and waived items.
@@ -90,12 +91,13 @@ impl ItemRule {
     }
 }
 
-/// Declares a criterion's item files (one `mod` each) and lists their rules in
-/// `RULES`: adding an item is one line here plus its file.
+/// Lists a criterion's item rules in `RULES`, in checklist order. The item files
+/// are declared with plain `pub mod` lines above the list, not by this macro:
+/// cargo-mutants finds source files by following `mod` items and does not
+/// expand macros, so items declared here would never be mutated
+/// (scripts/mutants.sh, docs/mutants.md).
 macro_rules! items {
     ($($item:ident),* $(,)?) => {
-        $(pub mod $item;)*
-
         /// This criterion's item rules, in checklist order.
         pub static RULES: &[&crate::rules::ItemRule] = &[$(&$item::RULE),*];
     };

@@ -62,7 +62,9 @@ fn acc01(ctx: &Context, _: &Done) -> Outcome {
     }
     let n = p.assets.len();
     f.finish(Text::new(
-        format!("全 {n} 件の技術等情報にアクセス許可者が定義され、すべて監査対象ホストに存在します"),
+        format!(
+            "全 {n} 件の技術等情報にアクセス許可者が定義され、すべて監査対象ホストに存在します"
+        ),
         format!(
             "{}, and every principal exists on the audited host",
             en_n(

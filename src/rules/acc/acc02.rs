@@ -2,14 +2,14 @@
 //! Definition and texts: checklists/tim-selfcheck.yaml (ACC-02).
 
 use super::*;
-use crate::i18n::{Text, en_n};
-use crate::model::Outcome;
-use crate::rules::{Context, Done, ItemId, ItemRule};
-use crate::rules::kit::shares::*;
 use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::i18n::{Text, en_n};
+use crate::model::Outcome;
 use crate::profile::Principal;
+use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc02, acc02).file_check(&Unauthorized);
 

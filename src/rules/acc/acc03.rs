@@ -4,11 +4,11 @@
 
 use crate::collect::host::path_at_or_below;
 use crate::collect::host::windows::norm_win;
-use crate::rules::kit::host::*;
-use crate::i18n::en_n;
-use crate::rules::kit::shares::*;
 use crate::collect::walk::Finding;
 use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::i18n::en_n;
+use crate::rules::kit::host::*;
+use crate::rules::kit::shares::*;
 use crate::tr;
 
 /// What a broad principal must not be granted on protected Windows paths:

@@ -1,8 +1,8 @@
 //! ACC-04 — shares that expose protected information allow no guest or
 //! anonymous access (Samba, NFS, and Windows share permissions).
 
-use crate::collect::host::paths_related;
 use crate::collect::host::linux::samba::share_dir;
+use crate::collect::host::paths_related;
 use crate::collect::host::windows::norm_win;
 use crate::rules::kit::host::*;
 use crate::tr;
@@ -21,10 +21,8 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     let assets = linux_asset_bases(ctx);
     // smbd and exportfs follow links in a share's path, and an asset's folder may
     // be reached through a link too: compare as written and as resolved.
-    let real_bases: Vec<Option<&str>> = assets
-        .iter()
-        .map(|(_, _, b)| lx.real_paths.of(b))
-        .collect();
+    let real_bases: Vec<Option<&str>> =
+        assets.iter().map(|(_, _, b)| lx.real_paths.of(b)).collect();
     let related = |p: &str| -> Vec<&str> {
         let real = lx.real_paths.of(p);
         assets
@@ -261,7 +259,23 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
             id,
             tr!("共有 {name}（資産 {list}）", "share {name} (assets {list})"),
         );
-        if bad.is_empty() {
+        let listed = access
+            .iter()
+            .any(|a| a.share.eq_ignore_ascii_case(&sh.name));
+        if !listed {
+            // Every share has permissions: none exported means the export is
+            // incomplete, and guest access cannot be ruled out.
+            parts.push(
+                Alt::new(
+                    Status::Error,
+                    tr!(
+                        "smb-share-access.csv に共有 {name}（資産 {list}）のアクセス許可がないため判定できません。収集し直してください",
+                        "smb-share-access.csv has no permissions for share {name} (assets {list}), so guest access cannot be ruled out; collect the evidence again"
+                    ),
+                )
+                .ev(share_ev),
+            );
+        } else if bad.is_empty() {
             parts.push(Alt::new(Status::Pass, Text::default()).ev(share_ev));
         } else {
             let who: Vec<&str> = bad.iter().map(|a| a.account.as_str()).collect();

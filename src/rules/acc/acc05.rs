@@ -2,14 +2,14 @@
 //! Definition and texts: checklists/tim-selfcheck.yaml (ACC-05).
 
 use super::*;
-use crate::i18n::{Text, en_n};
-use crate::model::{Outcome, Status};
-use crate::rules::{Context, Done, ItemId, ItemRule};
-use crate::tr;
-use crate::rules::kit::shares::*;
 use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::i18n::{Text, en_n};
+use crate::model::{Outcome, Status};
+use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
+use crate::tr;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc05, acc05_whole).file_check(&LeaverAcl);
 

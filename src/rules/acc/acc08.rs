@@ -31,10 +31,12 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(lk)) => lk,
         None => {
-            let looked = pam_files
-                .iter()
-                .chain(conf_files)
-                .map(|p| note(p, pol(id, Text::new("ファイルがありません", "file missing"))));
+            let looked = pam_files.iter().chain(conf_files).map(|p| {
+                note(
+                    p,
+                    pol(id, Text::new("ファイルがありません", "file missing")),
+                )
+            });
             return Verdict::Decided(
                 Outcome::fail(tr!(
                     "ログインに何度失敗してもアカウントはロックされません（PAM の認証設定にも faillock.conf にも設定がありません）",
@@ -104,7 +106,9 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
                     l.line.at()
                 ),
             ),
-            Ok(n) if (*deny_min..=*deny_max).contains(&n) => Alt::new(Status::Pass, Text::default()),
+            Ok(n) if (*deny_min..=*deny_max).contains(&n) => {
+                Alt::new(Status::Pass, Text::default())
+            }
             Ok(n) => Alt::new(
                 Status::Fail,
                 tr!(
@@ -162,7 +166,10 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         ))
         .with([note(
             &w.file_path(file),
-            pol(id, tr!("[{section}] に {key} なし", "no {key} under [{section}]")),
+            pol(
+                id,
+                tr!("[{section}] に {key} なし", "no {key} under [{section}]"),
+            ),
         )]);
     };
     let ev = line_ev(l, id, tr!("{key} = {v}", "{key} = {v}"));

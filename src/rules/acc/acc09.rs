@@ -34,27 +34,35 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         let (users, cmd) = (&n.users, &n.command);
         let how = match &n.why {
             NoPasswordWhy::Tag => Text::new("NOPASSWD", "NOPASSWD"),
-            NoPasswordWhy::Defaults(l) => tr!(
-                "{} の !authenticate",
-                "!authenticate at {}",
-                l.at()
-            ),
+            NoPasswordWhy::Defaults(l) => tr!("{} の !authenticate", "!authenticate at {}", l.at()),
         };
         let at = n.line.at();
         let (status, reason) = if n.broad {
             (
                 Status::Fail,
                 Text::new(
-                    format!("{at}：{users} はパスワードなしで {cmd}（すべてのコマンドまたはシェル）を管理者として実行できます（{}）", how.ja),
-                    format!("{at}: {users} can run {cmd} (every command or a shell) as administrator without a password ({})", how.en),
+                    format!(
+                        "{at}：{users} はパスワードなしで {cmd}（すべてのコマンドまたはシェル）を管理者として実行できます（{}）",
+                        how.ja
+                    ),
+                    format!(
+                        "{at}: {users} can run {cmd} (every command or a shell) as administrator without a password ({})",
+                        how.en
+                    ),
                 ),
             )
         } else {
             (
                 Status::Partial,
                 Text::new(
-                    format!("{at}：{users} はパスワードなしで {cmd} を実行できます（{}）", how.ja),
-                    format!("{at}: {users} can run {cmd} without a password ({})", how.en),
+                    format!(
+                        "{at}：{users} はパスワードなしで {cmd} を実行できます（{}）",
+                        how.ja
+                    ),
+                    format!(
+                        "{at}: {users} can run {cmd} without a password ({})",
+                        how.en
+                    ),
                 ),
             )
         };
@@ -63,10 +71,7 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             alt = alt.ev(line_ev(
                 l,
                 id,
-                Text::new(
-                    "パスワードを求めない設定",
-                    "turns password prompts off",
-                ),
+                Text::new("パスワードを求めない設定", "turns password prompts off"),
             ));
         }
         parts.push(alt);
@@ -93,11 +98,16 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
         ),
     );
     if o.status == Status::Pass {
-        o.evidence.extend(
-            s.files
-                .iter()
-                .map(|f| file_ev(f, id, tr!("NOPASSWD・!authenticate なし", "no NOPASSWD, no !authenticate"))),
-        );
+        o.evidence.extend(s.files.iter().map(|f| {
+            file_ev(
+                f,
+                id,
+                tr!(
+                    "NOPASSWD・!authenticate なし",
+                    "no NOPASSWD, no !authenticate"
+                ),
+            )
+        }));
     }
     Verdict::Decided(o)
 }

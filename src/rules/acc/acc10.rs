@@ -28,8 +28,14 @@ fn judge_umask(raw: &str, from: Text, ev: Evidence) -> Alt {
         return Alt::new(
             Status::Error,
             Text::new(
-                format!("umask の値 `{raw}` を 8 進数として読めません（{}）", from.ja),
-                format!("cannot read the umask `{raw}` as an octal number ({})", from.en),
+                format!(
+                    "umask の値 `{raw}` を 8 進数として読めません（{}）",
+                    from.ja
+                ),
+                format!(
+                    "cannot read the umask `{raw}` as an octal number ({})",
+                    from.en
+                ),
             ),
         )
         .ev(ev);
@@ -61,8 +67,20 @@ fn judge_umask(raw: &str, from: Text, ev: Evidence) -> Alt {
 
 fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
     let id = "LNX-UMK-001";
-    let (_, Check::DefaultUmask { default, module, files, .. }) = check_of(id) else {
-        return vec![Alt::new(Status::Error, Text::same("policy LNX-UMK-001 is broken"))];
+    let (
+        _,
+        Check::DefaultUmask {
+            default,
+            module,
+            files,
+            ..
+        },
+    ) = check_of(id)
+    else {
+        return vec![Alt::new(
+            Status::Error,
+            Text::same("policy LNX-UMK-001 is broken"),
+        )];
     };
     if let Some(e) = [
         lx.login_defs.as_ref().and_then(|r| r.as_ref().err()),
@@ -86,15 +104,15 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
                 ),
                 None => (
                     default.clone(),
-                    tr!(
-                        "UMASK が未設定のため既定値",
-                        "UMASK unset: the default"
-                    ),
+                    tr!("UMASK が未設定のため既定値", "UMASK unset: the default"),
                     match &d.file {
                         Some(f) => file_ev(
                             f,
                             id,
-                            tr!("UMASK なし（既定値 {default}）", "no UMASK (default {default})"),
+                            tr!(
+                                "UMASK なし（既定値 {default}）",
+                                "no UMASK (default {default})"
+                            ),
                         ),
                         None => note(&files[0], Text::same("-")),
                     },
@@ -102,10 +120,7 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
             },
             None => (
                 default.clone(),
-                tr!(
-                    "login.defs がないため既定値",
-                    "no login.defs: the default"
-                ),
+                tr!("login.defs がないため既定値", "no login.defs: the default"),
                 note(
                     &files[0],
                     pol(id, Text::new("ファイルがありません", "file missing")),
@@ -128,7 +143,11 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
         .map(|l| match &l.umask {
             Some(v) => judge_umask(
                 v,
-                tr!("{} の {module} umask=", "{module} umask= at {}", l.line.at()),
+                tr!(
+                    "{} の {module} umask=",
+                    "{module} umask= at {}",
+                    l.line.at()
+                ),
                 line_ev(&l.line, id, tr!("{module} umask={v}", "{module} umask={v}")),
             ),
             None => {
@@ -157,7 +176,10 @@ fn shares(ctx: &Context, lx: &LinuxFacts) -> Vec<Alt> {
         },
     ) = check_of(id)
     else {
-        return vec![Alt::new(Status::Error, Text::same("policy LNX-UMK-002 is broken"))];
+        return vec![Alt::new(
+            Status::Error,
+            Text::same("policy LNX-UMK-002 is broken"),
+        )];
     };
     let s = match &lx.samba {
         None => return Vec::new(),
@@ -179,10 +201,18 @@ fn shares(ctx: &Context, lx: &LinuxFacts) -> Vec<Alt> {
         let mut alt = Alt::new(Status::Pass, Text::default()).ev(line_ev(
             &path.line,
             id,
-            tr!("共有 [{name}]（資産 {list}）", "share [{name}] (assets {list})"),
+            tr!(
+                "共有 [{name}]（資産 {list}）",
+                "share [{name}] (assets {list})"
+            ),
         ));
         for (canon, label, default, force) in [
-            ("createmask", "create mask", create_default, "forcecreatemode"),
+            (
+                "createmask",
+                "create mask",
+                create_default,
+                "forcecreatemode",
+            ),
             (
                 "directorymask",
                 "directory mask",
@@ -238,7 +268,11 @@ fn shares(ctx: &Context, lx: &LinuxFacts) -> Vec<Alt> {
                     "Samba share [{name}]: {} {v} adds permissions for others",
                     p.name
                 ));
-                alt = alt.ev(line_ev(&p.line, id, Text::same(format!("{} = {v}", p.name))));
+                alt = alt.ev(line_ev(
+                    &p.line,
+                    id,
+                    Text::same(format!("{} = {v}", p.name)),
+                ));
             }
         }
         out.push(alt);

@@ -1,5 +1,17 @@
 //! ACC — 情報のアクセス制限 (restricting who can access).
 
+pub mod acc01;
+pub mod acc02;
+pub mod acc03;
+pub mod acc04;
+pub mod acc05;
+pub mod acc06;
+pub mod acc07;
+pub mod acc08;
+pub mod acc09;
+pub mod acc10;
+pub mod acc11;
+
 crate::rules::items! {
     acc01,
     acc02,

@@ -1,5 +1,13 @@
 //! ADM — 管理者の選任 (appointment of an administrator).
 
+pub mod adm01;
+pub mod adm02;
+pub mod adm03;
+pub mod adm04;
+pub mod adm05;
+pub mod adm06;
+pub mod adm07;
+
 crate::rules::items! {
     adm01,
     adm02,

@@ -1,14 +1,14 @@
 //! HDL-02 — 秘密表示のあるファイルの台帳登録 (Marked files covered by the register).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-02).
 
-use crate::i18n::{Text, en_n};
-use crate::model::Outcome;
-use crate::rules::{Context, Done, ItemId, ItemRule};
-use crate::collect::walk::{Finding, RootKind};
-use crate::rules::kit::shares::*;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::collect::walk::classify::{Hit, Where};
+use crate::collect::walk::{Finding, RootKind};
+use crate::i18n::{Text, en_n};
+use crate::model::Outcome;
 use crate::profile::Profile;
+use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl02, hdl02).file_check(&MarkedOutside);
 

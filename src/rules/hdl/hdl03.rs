@@ -3,9 +3,9 @@
 
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
+use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
-use crate::rules::kit::shares::*;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl03, hdl03);
 

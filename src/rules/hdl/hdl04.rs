@@ -1,12 +1,12 @@
 //! HDL-04 — 管理外の複製がないこと (No uncontrolled copies of protected files).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-04).
 
-use crate::i18n::{Text, en_n};
-use crate::model::Outcome;
-use crate::rules::{Context, Done, ItemId, ItemRule};
-use crate::rules::kit::shares::*;
 use crate::collect::walk::Finding;
 use crate::collect::walk::check::{FileCheck, SameContent};
+use crate::i18n::{Text, en_n};
+use crate::model::Outcome;
+use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl04, hdl04).file_check(&Copies);

@@ -1,13 +1,13 @@
 //! HDL-05 — 一時フォルダ・ゴミ箱への放置がないこと (Nothing left in temp, download or trash folders).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-05).
 
-use crate::i18n::{Text, en_n};
-use crate::model::Outcome;
-use crate::rules::{Context, Done, ItemId, ItemRule};
-use crate::rules::kit::shares::*;
 use crate::collect::walk::Finding;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::collect::walk::classify::is_discard_dir;
+use crate::i18n::{Text, en_n};
+use crate::model::Outcome;
+use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl05, hdl05).file_check(&InDiscard);
 

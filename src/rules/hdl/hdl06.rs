@@ -1,12 +1,12 @@
 //! HDL-06 — 秘密表示（ラベル付け） (Protected files are labelled).
 //! Definition and texts: checklists/tim-selfcheck.yaml (HDL-06).
 
-use crate::i18n::{Text, en_n};
-use crate::model::Outcome;
-use crate::rules::{Context, Done, ItemId, ItemRule};
-use crate::rules::kit::shares::*;
 use crate::collect::walk::Finding;
 use crate::collect::walk::check::{FileCheck, FileFacts};
+use crate::i18n::{Text, en_n};
+use crate::model::Outcome;
+use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Hdl06, hdl06).file_check(&Unmarked);

@@ -4,12 +4,16 @@ use crate::rules::kit::host::*;
 use crate::tr;
 
 pub fn its02(ctx: &Context) -> Outcome {
-    per_host(ctx, |lx| linux(ctx, lx), |_| {
-        Verdict::NoSource(Text::new(
-            "Windows の証跡に SSH の設定はありません",
-            "Windows evidence has no SSH settings",
-        ))
-    })
+    per_host(
+        ctx,
+        |lx| linux(ctx, lx),
+        |_| {
+            Verdict::NoSource(Text::new(
+                "Windows の証跡に SSH の設定はありません",
+                "Windows evidence has no SSH settings",
+            ))
+        },
+    )
 }
 
 /// Labels of the assets this host exposes through a Samba share or an NFS export.

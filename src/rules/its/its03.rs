@@ -485,16 +485,14 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     else {
         return Outcome::error(Text::same("policy WIN-FW-001 is broken"));
     };
-    // The locale-neutral firewall.json first; netsh's firewall.txt otherwise.
+    // The locale-neutral firewall.json first; netsh's firewall.txt when there is
+    // no firewall.json. A firewall.json that cannot be read or parsed is an
+    // error, not replaced in silence by the localised netsh output: the two
+    // may disagree (ActiveStore holds what Group Policy applied).
     let mut parts = Vec::new();
     let profiles = match (&w.firewall_json, &w.firewall) {
         (Some(Ok(p)), _) => p,
-        (json, Some(Ok(p))) => {
-            if let Some(Err(e)) = json {
-                parts.push(Alt::new(Status::Pass, Text::default()).ev(e.evidence()));
-            }
-            p
-        }
+        (None, Some(Ok(p))) => p,
         (Some(Err(e)), _) | (None, Some(Err(e))) => {
             return Outcome::error(e.text()).with([e.evidence()]);
         }

@@ -204,15 +204,12 @@ fn samba_cover<'a>(
     let real_base = lx.real_paths.of(base);
     shares.iter().find(|(p, _)| {
         let real_p = lx.real_paths.of(p);
-        [Some(base), real_base]
-            .into_iter()
-            .flatten()
-            .any(|b| {
-                [Some(p.as_str()), real_p]
-                    .into_iter()
-                    .flatten()
-                    .any(|s| path_at_or_below(b, s))
-            })
+        [Some(base), real_base].into_iter().flatten().any(|b| {
+            [Some(p.as_str()), real_p]
+                .into_iter()
+                .flatten()
+                .any(|s| path_at_or_below(b, s))
+        })
     })
 }
 

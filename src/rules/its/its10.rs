@@ -258,8 +258,8 @@ fn windows_domain(w: &WindowsHost, need: u64) -> Option<Outcome> {
         (None, e) => {
             let e = e.map(|(e, _)| e).unwrap_or("minPwdLength missing");
             Outcome::error(tr!(
-                "ドメイン {dom} のパスワード ポリシーを読めません（{e}）",
-                "cannot read the password policy of the domain {dom} ({e})"
+                "ドメイン {dom} のパスワード ポリシーを {rel} から読めません（{e}）",
+                "cannot read the password policy of the domain {dom} from {rel} ({e})"
             ))
             .with([file_ev(&j.file, id, Text::same(rel))])
         }
@@ -297,10 +297,13 @@ fn windows_local(w: &WindowsHost, need: u64) -> Outcome {
             "the Windows minimum password length is {n}, below the required {need}"
         ))
         .with([ev]),
-        Err(_) => Outcome::error(tr!(
-            "{key} = {v} を数値として読めません",
-            "cannot read {key} = {v} as a number"
-        ))
+        Err(_) => Outcome::error({
+            let at = l.at();
+            tr!(
+                "{at}: {key} = {v} を数値として読めません",
+                "{at}: cannot read {key} = {v} as a number"
+            )
+        })
         .with([ev]),
     }
 }

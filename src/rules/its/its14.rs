@@ -87,20 +87,41 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
         ("LNX-NTP-001", &lx.timesync.chrony, "chrony"),
         ("LNX-NTP-003", &lx.timesync.ntpd, "ntpd"),
     ] {
-        let (_, Check::NtpServers { services, files, .. }) = check_of(id) else {
-            alts.push(Alt::new(Status::Error, tr!("policy {id} is broken", "policy {id} is broken")));
+        let (
+            _,
+            Check::NtpServers {
+                services, files, ..
+            },
+        ) = check_of(id)
+        else {
+            alts.push(Alt::new(
+                Status::Error,
+                tr!("policy {id} is broken", "policy {id} is broken"),
+            ));
             continue;
         };
         match src {
             None => looked.extend(files.iter().map(|f| {
-                note(f, pol(id, Text::new("ファイルがありません", "file missing")))
+                note(
+                    f,
+                    pol(id, Text::new("ファイルがありません", "file missing")),
+                )
             })),
             Some(Err(e)) => alts.push(Alt::error(e)),
             Some(Ok(c)) => alts.push(ntp_alt(lx, id, c, services, name)),
         }
     }
     let id = "LNX-NTP-002";
-    if let (_, Check::Timesyncd { services, keys, files, .. }) = check_of(id) {
+    if let (
+        _,
+        Check::Timesyncd {
+            services,
+            keys,
+            files,
+            ..
+        },
+    ) = check_of(id)
+    {
         let unit = enabled(lx, services);
         match &lx.timesync.timesyncd {
             Some(Err(e)) => alts.push(Alt::error(e)),
@@ -121,7 +142,12 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
                         .collect(),
                     _ => files
                         .iter()
-                        .map(|f| note(f, pol(id, Text::new("ファイルがありません", "file missing"))))
+                        .map(|f| {
+                            note(
+                                f,
+                                pol(id, Text::new("ファイルがありません", "file missing")),
+                            )
+                        })
                         .collect(),
                 };
                 match (unit, set.is_empty()) {

@@ -128,7 +128,15 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Outcome {
 
 pub fn windows(w: &WindowsHost) -> Outcome {
     let id = "WIN-AUD-002";
-    let (_, Check::AuditpolSubcategory { guid, require_success, .. }) = check_of(id) else {
+    let (
+        _,
+        Check::AuditpolSubcategory {
+            guid,
+            require_success,
+            ..
+        },
+    ) = check_of(id)
+    else {
         return Outcome::error(Text::same("policy WIN-AUD-002 is broken"));
     };
     let a = match &w.auditpol {

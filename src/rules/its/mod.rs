@@ -1,6 +1,23 @@
 //! ITS — 情報システムのセキュリティ (information-system security).
 //! One module per item.
 
+pub mod its01;
+pub mod its02;
+pub mod its03;
+pub mod its04;
+pub mod its05;
+pub mod its06;
+pub mod its07;
+pub mod its08;
+pub mod its09;
+pub mod its10;
+pub mod its11;
+pub mod its12;
+pub mod its13;
+pub mod its14;
+pub mod its15;
+pub mod its16;
+
 crate::rules::items! {
     its01,
     its02,

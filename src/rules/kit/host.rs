@@ -308,6 +308,15 @@ pub fn with_reg_errors(mut o: Outcome, errs: &[(&HostError, bool)], pass_stands:
             format!("cannot be sure: the registry evidence {names} could not be read, so its Group Policy values are unknown"),
         )
         .join(&o.reason);
+    } else if !names.is_empty() && o.status == Status::Error {
+        // Already an error (e.g. no USBSTOR export left): the reason still
+        // names the file that could not be read, the likely cause.
+        let names = names.join(", ");
+        o.reason = Text::new(
+            format!("レジストリの証跡 {names} を読めません"),
+            format!("the registry evidence {names} could not be read"),
+        )
+        .join(&o.reason);
     }
     o.evidence.extend(errs.iter().map(|(e, _)| e.evidence()));
     o

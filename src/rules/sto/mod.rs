@@ -1,5 +1,12 @@
 //! STO — 保管する金庫・取り扱うエリア (safes, storage and restricted areas).
 
+pub mod sto01;
+pub mod sto02;
+pub mod sto03;
+pub mod sto04;
+pub mod sto05;
+pub mod sto06;
+
 crate::rules::items! {
     sto01,
     sto02,

@@ -3,8 +3,8 @@
 
 use crate::i18n::{Text, en_n};
 use crate::model::Outcome;
-use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::rules::kit::shares::*;
+use crate::rules::{Context, Done, ItemId, ItemRule};
 
 // STO-06 reads the marked files that HDL-02's per-file check found, on every
 // walked root (HDL-02 itself looks at the shares only).

@@ -1,5 +1,11 @@
 //! TRN — 従業員向けトレーニング (training of staff).
 
+pub mod trn01;
+pub mod trn02;
+pub mod trn03;
+pub mod trn04;
+pub mod trn05;
+
 crate::rules::items! {
     trn01,
     trn02,

@@ -6,38 +6,87 @@ use crate::collect::host::conf::{FileRef, HostError, Line};
 /// One CSV row: (lowercase header, value) pairs, and its line.
 pub type Row = (Vec<(String, String)>, Line);
 
-/// Rows as (header → value) maps with their line.
+/// Rows as (header → value) maps with their line. One CSV reader runs over the
+/// whole text (a quoted value may span lines; the cost is linear in the input).
+/// A file without a header line is broken: `Export-Csv` always writes one, and
+/// every Windows machine has shares (`IPC$`) and share permissions.
 pub fn parse_csv(file: &FileRef, text: &str) -> Result<Vec<Row>, HostError> {
-    let mut lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
-    lines.retain(|(_, l)| !l.trim().is_empty());
-    if lines
-        .first()
-        .is_some_and(|(_, l)| l.trim_start_matches('\u{feff}').starts_with("#TYPE"))
-    {
-        lines.remove(0);
-    }
-    let Some((hn, header)) = lines.first().copied() else {
-        return Ok(Vec::new());
-    };
-    let parse_line = |n: usize, l: &str| -> Result<Vec<String>, HostError> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(l.as_bytes());
-        match rdr.records().next() {
-            Some(Ok(r)) => Ok(r.iter().map(|s| s.to_string()).collect()),
-            _ => Err(HostError::at(&file.path, n, "not a CSV line")),
-        }
-    };
-    let headers: Vec<String> = parse_line(hn, header.trim_start_matches('\u{feff}'))?
-        .into_iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+    let text = text.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = text.lines().collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut headers: Option<Vec<String>> = None;
     let mut out = Vec::new();
-    for (n, l) in &lines[1..] {
-        let cols = parse_line(*n, l)?;
-        let row = headers.iter().cloned().zip(cols).collect();
-        out.push((row, Line::new(file, *n, l)));
+    let mut record = csv::StringRecord::new();
+    // Line numbers from byte offsets, counted forward once (the reader's own
+    // line count is one short after a CRLF terminator).
+    let bytes = text.as_bytes();
+    let (mut seen, mut line) = (0usize, 1usize);
+    let mut line_at = |b: usize| {
+        let mut b = b.min(bytes.len());
+        while b < bytes.len() && (bytes[b] == b'\r' || bytes[b] == b'\n') {
+            b += 1;
+        }
+        if b > seen {
+            line += bytes[seen..b].iter().filter(|c| **c == b'\n').count();
+            seen = b;
+        }
+        line
+    };
+    loop {
+        let start = rdr.position().byte() as usize;
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let b = e.position().map(|p| p.byte() as usize).unwrap_or(start);
+                return Err(HostError::at(
+                    &file.path,
+                    line_at(b),
+                    format!("not CSV: {e}"),
+                ));
+            }
+        }
+        let n = line_at(
+            record
+                .position()
+                .map(|p| p.byte() as usize)
+                .unwrap_or(start),
+        );
+        // A line of spaces is a record of one blank field: skip it.
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        match &headers {
+            None => {
+                if out.is_empty() && record.get(0).is_some_and(|f| f.starts_with("#TYPE")) {
+                    continue;
+                }
+                headers = Some(
+                    record
+                        .iter()
+                        .map(|h| h.trim().to_ascii_lowercase())
+                        .collect(),
+                );
+            }
+            Some(h) => {
+                let row = h
+                    .iter()
+                    .cloned()
+                    .zip(record.iter().map(str::to_string))
+                    .collect();
+                let raw = lines.get(n.saturating_sub(1)).copied().unwrap_or("");
+                out.push((row, Line::new(file, n, raw)));
+            }
+        }
+    }
+    if headers.is_none() {
+        return Err(HostError::new(
+            file.path.clone(),
+            "empty: no CSV header line (collect the evidence again)",
+        ));
     }
     Ok(out)
 }
@@ -164,5 +213,51 @@ mod tests {
         assert!(is_guest_or_anonymous(&a[1].account));
         assert_eq!(a[1].line.line, 4);
         assert!(parse_access(&f, "\"Name\",\"X\"\n\"a\",\"b\"\n").is_err());
+    }
+
+    fn file(name: &str) -> FileRef {
+        FileRef {
+            kind: crate::model::EvidenceKind::Windows,
+            path: name.into(),
+            sha256: "x".into(),
+        }
+    }
+
+    #[test]
+    fn a_large_export_parses_whole_with_its_line_numbers() {
+        // 50 000 shares (one reader over the text, not one per line).
+        let mut t =
+            String::from("\u{feff}#TYPE MSFT_SmbShare\r\n\"Name\",\"Path\",\"Description\"\r\n");
+        for i in 0..50_000 {
+            t.push_str(&format!("\"s{i}\",\"D:\\Share\\{i}\",\"d\"\r\n"));
+        }
+        let s = parse_shares(&file("smb-shares.csv"), &t).unwrap();
+        assert_eq!(s.len(), 50_000);
+        assert_eq!(s[0].name, "s0");
+        assert_eq!(s[0].line.line, 3);
+        assert_eq!(s[49_999].path, "D:\\Share\\49999");
+        assert_eq!(s[49_999].line.line, 50_002);
+        assert_eq!(s[49_999].line.text, "\"s49999\",\"D:\\Share\\49999\",\"d\"");
+    }
+
+    #[test]
+    fn a_description_over_two_lines_is_one_share() {
+        let t = "\"Name\",\"Path\",\"Description\"\n\"Design\",\"D:\\Design\",\"drawings\nand moulds\"\n\n\"Docs\",\"D:\\Docs\",\"\"\n";
+        let s = parse_shares(&file("smb-shares.csv"), t).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].name.as_str(), s[0].line.line), ("Design", 2));
+        assert_eq!((s[1].name.as_str(), s[1].line.line), ("Docs", 5));
+    }
+
+    #[test]
+    fn an_empty_export_is_broken_not_zero_shares() {
+        for t in ["", "\u{feff}", "\r\n  \r\n", "#TYPE MSFT_SmbShare\r\n"] {
+            let e = parse_shares(&file("smb-shares.csv"), t).unwrap_err();
+            assert!(e.message.contains("no CSV header"), "{t:?}: {e:?}");
+            assert!(
+                parse_access(&file("smb-share-access.csv"), t).is_err(),
+                "{t:?}"
+            );
+        }
     }
 }
