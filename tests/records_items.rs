@@ -1131,3 +1131,51 @@ fn broken_v2_record_entries_are_reported_where_they_are_written() {
     assert_eq!(a.code, 2);
     assert!(a.stderr.contains("incident-procedure"), "{}", a.stderr);
 }
+
+#[test]
+fn a_review_whose_named_record_is_missing_is_partial_and_names_the_path() {
+    let c = good_company();
+    // Each review names a record file that is not there.
+    c.profile(
+        &GOOD
+            .replacen(
+                "  - kind: access\n    date: 2026-10-01\n",
+                "  - kind: access\n    date: 2026-10-01\n    document: docs/access-review.pdf\n",
+                1,
+            )
+            .replacen(
+                "  - kind: management\n    date: 2026-10-01\n",
+                "  - kind: management\n    date: 2026-10-01\n    document: docs/management-review.pdf\n",
+                1,
+            ),
+    );
+    std::fs::remove_file(c.path().join("docs/internal-audit.pdf")).unwrap();
+    let a = c.audit("2026-11-25", &[]);
+    for (id, doc, date) in [
+        ("ADM-04", "docs/management-review.pdf", "2026-10-01"),
+        ("ADM-07", "docs/internal-audit.pdf", "2026-03-15"),
+        ("ACC-06", "docs/access-review.pdf", "2026-10-01"),
+    ] {
+        assert_eq!(a.status(id), "partial", "{id}: {}", a.item(id));
+        let reason = a.item(id)["reason"].as_str().unwrap().to_string();
+        assert!(reason.contains(doc), "{id}: {reason}");
+        assert!(reason.contains(date), "{id}: {reason}");
+        assert!(reason.contains("not found"), "{id}: {reason}");
+        let ev = a.evidence(id).join("\n");
+        assert!(ev.contains(doc), "{id}: {ev}");
+    }
+    // With the records written, the same reviews pass.
+    c.write("docs/access-review.pdf", "access review");
+    c.write("docs/management-review.pdf", "management review");
+    c.write("docs/internal-audit.pdf", "internal audit report");
+    let a = c.audit("2026-11-25", &[]);
+    for id in ["ADM-04", "ADM-07", "ACC-06"] {
+        assert_eq!(a.status(id), "pass", "{id}: {}", a.item(id));
+    }
+    // A folder where the record should be is not a record either.
+    std::fs::remove_file(c.path().join("docs/access-review.pdf")).unwrap();
+    std::fs::create_dir(c.path().join("docs/access-review.pdf")).unwrap();
+    assert_eq!(c.audit("2026-11-25", &[]).status("ACC-06"), "partial");
+    // Older than the interval, a missing record does not soften the fail.
+    assert_eq!(c.audit("2027-10-02", &[]).status("ADM-04"), "fail");
+}

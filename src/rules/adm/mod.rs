@@ -68,7 +68,19 @@ pub fn recent_review(ctx: &Context, kind: ReviewKind, ja: &str, en: &str) -> Out
     if ev.detail.is_none() {
         ev = ev.detail(tr!("{ja}の記録", "{en} record"));
     }
-    if within(ctx, *last, window) {
+    let in_window = within(ctx, *last, window);
+    // The review is said to have a record, and the record is not there (or is
+    // not a regular file): the date alone is a claim, not a record an auditor
+    // can look at. Not a pass; not a fail either, since the review may well
+    // have taken place. A review older than the interval fails as usual.
+    if let (LocalFile::Missing, Some(doc), true) = (&state, &r.document, in_window) {
+        return Outcome::partial(tr!(
+            "{ja}を {last} に実施したとされていますが、その記録 {doc} が見つかりません",
+            "the last {en} is dated {last}, but its record {doc} was not found"
+        ))
+        .with([ev]);
+    }
+    if in_window {
         Outcome::pass(tr!(
             "{ja}を {last} に実施しています",
             "the last {en} was on {last}"
