@@ -317,15 +317,27 @@ mod tests {
         };
         let atime = |p: &Path| std::fs::metadata(p).unwrap().atime();
         // Control: here a plain listing does stamp the access time (not a noatime
-        // mount), so the check below can fail.
+        // mount), so the check below can fail. Where it does not, the test would
+        // prove nothing: a failure under CI (`CI` set), a loud skip elsewhere.
         age();
         let before = atime(&share.join("sub"));
         let _ = std::fs::read_dir(share.join("sub")).unwrap().count();
-        assert_ne!(
-            before,
-            atime(&share.join("sub")),
-            "listing a folder leaves its atime here (noatime?): the test would prove nothing"
-        );
+        if before == atime(&share.join("sub")) {
+            let why = format!(
+                "listing a folder leaves its access time alone on the filesystem of {} \
+                 (mounted noatime?), so polling could not be shown to leave it alone",
+                d.path().display()
+            );
+            assert!(std::env::var_os("CI").is_none(), "CI is set but {why}");
+            eprintln!(
+                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                 SKIPPED: {why}.\n\
+                 This behaviour was NOT checked on this machine (set TMPDIR to a\n\
+                 relatime or strictatime filesystem).\n\
+                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            );
+            return;
+        }
         age();
         let before = [atime(&share), atime(&share.join("sub"))];
         let trees = vec![Tree {
