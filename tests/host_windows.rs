@@ -540,19 +540,16 @@ fn the_collector_parses_as_powershell() {
     let out = std::process::Command::new(&py)
         .args(["scripts/check-powershell.py", COLLECTOR])
         .output();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    // A failure under CI (`CI` set, whatever its value), a loud skip elsewhere.
     match out {
         Ok(o) if o.status.code() == Some(3) || o.status.code().is_none() => {
-            assert!(
-                !ci,
+            host_support::cannot_run(&format!(
                 "the PowerShell grammar is not installed: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-            eprintln!("skipped: {}", String::from_utf8_lossy(&o.stderr));
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
         }
         Err(e) => {
-            assert!(!ci, "{py}: {e}");
-            eprintln!("skipped: {py}: {e}");
+            host_support::cannot_run(&format!("{py} cannot be run: {e}"));
         }
         Ok(o) => assert!(
             o.status.success(),
