@@ -1192,6 +1192,20 @@ fn an_unreadable_file_that_could_override_blocks_the_pass() {
         !r.evidence_at("ITS-01", "/etc/modprobe.d/00-vendor.conf")
             .is_empty()
     );
+    // With usb_storage alone on the kernel command line, the unreadable file may
+    // hold the FireWire/Thunderbolt install lines: error, the file named once, not per module.
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX=\"modprobe.blacklist=usb_storage\"\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "error");
+    assert_eq!(
+        r.reason("ITS-01").matches("cannot read").count(),
+        1,
+        "{}",
+        r.reason("ITS-01")
+    );
 }
 
 #[test]

@@ -373,7 +373,10 @@ fn with_other_buses(usb: Outcome, others: Vec<(String, Outcome)>) -> Outcome {
                 evidence.push(e);
             }
         }
-        if o.status != Status::Pass && !reason.en.contains(&o.reason.en) {
+        if o.status != Status::Pass
+            && !reason.en.contains(&o.reason.en)
+            && !why.en.contains(&o.reason.en)
+        {
             why = why.join(&o.reason);
         }
         match o.status {
