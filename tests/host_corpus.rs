@@ -99,12 +99,17 @@ const CASES: &[Case] = &[
         assets: DESIGN,
     },
     // USBGuard template: ImplicitPolicyTarget=block, rules from %sysconfdir% (none here).
+    // USBGuard controls USB only: FireWire and Thunderbolt storage are blocked
+    // separately, or ITS-01 is partial.
     Case {
         file: "usbguard-daemon.conf.in",
         at: "/etc/usbguard/usbguard-daemon.conf",
         item: "ITS-01",
         want: "pass",
-        with: &[],
+        with: &[(
+            "/etc/modprobe.d/other-storage.conf",
+            "install firewire-sbp2 /bin/false\ninstall thunderbolt /bin/false\n",
+        )],
         units: &[],
         assets: DESIGN,
     },

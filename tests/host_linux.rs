@@ -141,7 +141,7 @@ fn its01_install_false_passes_and_hdl07_passes_with_the_answer() {
     let t = Tree::new();
     t.file(
         "/etc/modprobe.d/usb-storage.conf",
-        "# no USB sticks\ninstall usb_storage /bin/false\nblacklist usb-storage\n",
+        "# no USB sticks\ninstall usb_storage /bin/false\nblacklist usb-storage\ninstall firewire-sbp2 /bin/false\ninstall thunderbolt /bin/true\n",
     );
     let p = Profile::new(
         &[("T-001", &["/srv/share/design/**"])],
@@ -167,7 +167,7 @@ fn its01_commented_install_nothing_grub_and_usbguard() {
     );
     let r = audit_tree(&t);
     r.expect("ITS-01", "fail");
-    t.file("/etc/default/grub", "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX_DEFAULT modprobe.blacklist=usb-storage\"\n");
+    t.file("/etc/default/grub", "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX_DEFAULT modprobe.blacklist=usb-storage,firewire_sbp2,thunderbolt\"\n");
     audit_tree(&t).expect("ITS-01", "pass");
 
     let t = Tree::new();
@@ -188,9 +188,147 @@ fn its01_commented_install_nothing_grub_and_usbguard() {
     );
     audit_tree(&t).expect("ITS-01", "fail");
     t.file("/etc/usbguard/rules.conf", "allow id 1d6b:0002 hash \"x\" with-interface 09:00:00\nallow with-interface one-of { 03:00:01 03:01:01 }\n");
+    // USBGuard covers USB only: FireWire and Thunderbolt stay open until blocked.
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "partial");
+    assert!(
+        r.reason("ITS-01").contains("firewire-sbp2, thunderbolt"),
+        "{}",
+        r.reason("ITS-01")
+    );
+    t.file(
+        "/etc/modprobe.d/other-storage.conf",
+        "install firewire_sbp2 /bin/false\ninstall thunderbolt /bin/false\n",
+    );
     audit_tree(&t).expect("ITS-01", "pass");
     t.mask("usbguard.service");
     audit_tree(&t).expect("ITS-01", "fail");
+}
+
+#[test]
+fn its01_usb_blocked_but_firewire_and_thunderbolt_open_is_partial_naming_them() {
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb-storage.conf",
+        "install usb-storage /bin/false\n",
+    );
+    let p = Profile::new(
+        &[("T-001", &["/srv/share/design/**"])],
+        "answers:\n  HDL-07:\n    status: pass\n",
+    );
+    let r = audit(Some(t.root()), &p, &[]);
+    r.expect("ITS-01", "partial");
+    // HDL-07 takes ITS-01's computed part.
+    r.expect("HDL-07", "partial");
+    let why = r.reason("ITS-01");
+    assert!(
+        why.contains("FireWire/Thunderbolt storage (firewire-sbp2, thunderbolt) is not blocked"),
+        "{why}"
+    );
+    // One module blocked: only the other is named.
+    t.file(
+        "/etc/modprobe.d/firewire.conf",
+        "blacklist firewire-sbp2\ninstall firewire-sbp2 /bin/false\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "partial");
+    assert!(
+        r.reason("ITS-01").contains("(thunderbolt) is not blocked"),
+        "{}",
+        r.reason("ITS-01")
+    );
+    // An install line that still loads the module does not block it.
+    t.file(
+        "/etc/modprobe.d/thunderbolt.conf",
+        "install thunderbolt /sbin/modprobe --ignore-install thunderbolt\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "partial");
+    assert!(
+        r.reason("ITS-01")
+            .contains("/etc/modprobe.d/thunderbolt.conf:1"),
+        "{}",
+        r.reason("ITS-01")
+    );
+    // USB storage open as well: fail stays fail, the other buses are named too.
+    let t = Tree::new();
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "fail");
+    assert!(
+        r.reason("ITS-01")
+            .contains("(firewire-sbp2, thunderbolt) is not blocked either"),
+        "{}",
+        r.reason("ITS-01")
+    );
+}
+
+#[test]
+fn its01_usb_firewire_and_thunderbolt_all_blocked_passes() {
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb-storage.conf",
+        "blacklist usb-storage\ninstall usb-storage /bin/false\nblacklist firewire-sbp2\ninstall firewire-sbp2 /bin/false\nblacklist thunderbolt\ninstall thunderbolt /bin/false\n",
+    );
+    let p = Profile::new(
+        &[("T-001", &["/srv/share/design/**"])],
+        "answers:\n  HDL-07:\n    status: pass\n",
+    );
+    let r = audit(Some(t.root()), &p, &[]);
+    r.expect("ITS-01", "pass");
+    r.expect("HDL-07", "pass");
+    // Each module's install line is in the evidence, under its own policy.
+    let ev = r.evidence_at("ITS-01", "/etc/modprobe.d/usb-storage.conf");
+    for (line, id) in [
+        (2, "[LNX-USB-001]"),
+        (4, "[LNX-USB-005]"),
+        (6, "[LNX-USB-005]"),
+    ] {
+        assert!(
+            ev.iter()
+                .any(|e| e["line"] == line && e["detail"].as_str().unwrap().starts_with(id)),
+            "{ev:?}"
+        );
+    }
+    // `_` spelling and the kernel command line count the same way.
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb.conf",
+        "install usb_storage /bin/true\n",
+    )
+    .file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX=\"modprobe.blacklist=firewire_sbp2 module_blacklist=thunderbolt\"\n",
+    );
+    audit_tree(&t).expect("ITS-01", "pass");
+}
+
+#[test]
+fn its01_firewire_blacklist_only_is_partial_like_usb_storage() {
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb-storage.conf",
+        "install usb-storage /bin/false\ninstall thunderbolt /bin/false\nblacklist firewire-sbp2\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "partial");
+    let why = r.reason("ITS-01");
+    assert!(why.contains("(firewire-sbp2) is not blocked"), "{why}");
+    assert!(
+        why.contains("`blacklist firewire-sbp2` at /etc/modprobe.d/usb-storage.conf:3 only stops automatic loading"),
+        "{why}"
+    );
+    let ev = r.evidence_at("ITS-01", "/etc/modprobe.d/usb-storage.conf");
+    assert!(
+        ev.iter()
+            .any(|e| e["line"] == 3 && e["detail"].as_str().unwrap().starts_with("[LNX-USB-007]")),
+        "{ev:?}"
+    );
+    // The install line added next to it makes the item pass.
+    t.file(
+        "/etc/modprobe.d/firewire.conf",
+        "install firewire-sbp2 /bin/false\n",
+    );
+    audit_tree(&t).expect("ITS-01", "pass");
 }
 
 // ------------------------------------------------------------------ ITS-03 firewall
@@ -1046,13 +1184,27 @@ fn an_unreadable_file_that_could_override_blocks_the_pass() {
     // A separate mechanism that passes still passes; the unreadable file stays in the evidence.
     t.file(
         "/etc/default/grub",
-        "GRUB_CMDLINE_LINUX=\"modprobe.blacklist=usb_storage\"\n",
+        "GRUB_CMDLINE_LINUX=\"modprobe.blacklist=usb_storage,firewire_sbp2,thunderbolt\"\n",
     );
     let r = audit_tree(&t);
     r.expect("ITS-01", "pass");
     assert!(
         !r.evidence_at("ITS-01", "/etc/modprobe.d/00-vendor.conf")
             .is_empty()
+    );
+    // With usb_storage alone on the kernel command line, the unreadable file may
+    // hold the FireWire/Thunderbolt install lines: error, the file named once, not per module.
+    t.file(
+        "/etc/default/grub",
+        "GRUB_CMDLINE_LINUX=\"modprobe.blacklist=usb_storage\"\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ITS-01", "error");
+    assert_eq!(
+        r.reason("ITS-01").matches("cannot read").count(),
+        1,
+        "{}",
+        r.reason("ITS-01")
     );
 }
 
@@ -1140,7 +1292,7 @@ fn its01_module_blacklist_on_the_kernel_command_line_blocks_usb_storage() {
     let t = Tree::new();
     t.file(
         "/etc/default/grub",
-        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet module_blacklist=nouveau,usb_storage\"\n",
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet module_blacklist=nouveau,usb_storage,firewire-sbp2,thunderbolt\"\n",
     );
     let r = audit_tree(&t);
     r.expect("ITS-01", "pass");

@@ -245,7 +245,7 @@ fn with_an_explicit_root_both_linux_and_windows_hosts_are_covered() {
     let t = Tree::new();
     t.file(
         "/etc/modprobe.d/usb.conf",
-        "install usb-storage /bin/true\n",
+        "install usb-storage /bin/true\ninstall firewire-sbp2 /bin/true\ninstall thunderbolt /bin/true\n",
     );
     let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
     let r = audit(Some(t.root()), &p, &["--evidence", fs01.to_str().unwrap()]);

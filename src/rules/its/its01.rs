@@ -140,8 +140,36 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
         }
     }
 
-    // A file that could not be read may hold an earlier (winning) install line,
-    // a later GRUB assignment or an allow rule: that mechanism cannot pass.
+    let alts = with_errors(lx, mp, gr, ug);
+
+    let looked = vec![
+        note(
+            "/etc/modprobe.d",
+            Text::new("install／blacklist 行なし", "no install or blacklist line"),
+        ),
+        note(
+            "/etc/default/grub",
+            Text::new("modprobe.blacklist なし", "no modprobe.blacklist"),
+        ),
+        note(
+            "/etc/usbguard/usbguard-daemon.conf",
+            Text::new("USBGuard の設定なし", "no USBGuard configuration"),
+        ),
+    ];
+    let usb = any_of(
+        alts,
+        Text::new(
+            "USB 記憶装置を禁止・制御する設定（modprobe の install 行、カーネル起動オプション、USBGuard）が見つかりません",
+            "nothing blocks or controls USB mass storage (no modprobe install line, kernel command line blacklist or USBGuard)",
+        ),
+        looked,
+    );
+    with_other_buses(usb, other_buses(lx))
+}
+
+/// A file that could not be read may hold an earlier (winning) install line,
+/// a later GRUB assignment or an allow rule: that mechanism cannot pass.
+fn with_errors(lx: &LinuxFacts, mp: Vec<Alt>, gr: Vec<Alt>, ug: Vec<Alt>) -> Vec<Alt> {
     let mut alts = Vec::new();
     for (found, errors) in [
         (mp, &lx.modprobe_errors),
@@ -175,29 +203,215 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
         }
         alts.extend(errors.iter().map(Alt::error));
     }
+    alts
+}
 
-    let looked = vec![
-        note(
-            "/etc/modprobe.d",
-            Text::new("install／blacklist 行なし", "no install or blacklist line"),
-        ),
-        note(
-            "/etc/default/grub",
-            Text::new("modprobe.blacklist なし", "no modprobe.blacklist"),
-        ),
-        note(
-            "/etc/usbguard/usbguard-daemon.conf",
-            Text::new("USBGuard の設定なし", "no USBGuard configuration"),
-        ),
-    ];
-    any_of(
-        alts,
-        Text::new(
-            "USB 記憶装置を禁止・制御する設定（modprobe の install 行、カーネル起動オプション、USBGuard）が見つかりません",
-            "nothing blocks or controls USB mass storage (no modprobe install line, kernel command line blacklist or USBGuard)",
-        ),
-        looked,
-    )
+/// The modules named by a policy, one entry per module (`-` and `_` are the
+/// same; the first spelling is the one shown).
+fn policy_modules(modules: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for m in modules {
+        let n = norm_module(m);
+        if !out.iter().any(|(k, _)| *k == n) {
+            out.push((n, m.clone()));
+        }
+    }
+    out
+}
+
+/// FireWire and Thunderbolt storage (LNX-USB-005…007): per module, the same
+/// mechanisms as usb-storage (first install line, kernel command line,
+/// blacklist alone = partial). USBGuard controls USB only, so it does not count.
+/// Returns each module's name and outcome.
+fn other_buses(lx: &LinuxFacts) -> Vec<(String, Outcome)> {
+    let (
+        _,
+        Check::ModprobeInstall {
+            modules,
+            command_endings,
+            ..
+        },
+    ) = check_of("LNX-USB-005")
+    else {
+        return Vec::new();
+    };
+    let grub_mods = match check_of("LNX-USB-006") {
+        (
+            _,
+            Check::KernelCmdlineBlacklist {
+                variables, modules, ..
+            },
+        ) => Some((
+            variables,
+            modules.iter().map(|m| norm_module(m)).collect::<Vec<_>>(),
+        )),
+        _ => None,
+    };
+    let black_mods: Vec<String> = match check_of("LNX-USB-007") {
+        (_, Check::ModprobeBlacklist { modules, .. }) => {
+            modules.iter().map(|m| norm_module(m)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (n, shown) in policy_modules(modules) {
+        let mut mp: Vec<Alt> = Vec::new();
+        let mut gr: Vec<Alt> = Vec::new();
+        let mut installs = lx.modprobe.installs.iter().filter(|(m, _, _)| *m == n);
+        if let Some((m, cmd, line)) = installs.next() {
+            let alt = if install_blocks(cmd, command_endings) {
+                Alt::new(
+                    Status::Pass,
+                    tr!(
+                        "{} の `install {m} {cmd}` で {shown} は読み込まれません",
+                        "`install {m} {cmd}` at {} keeps {shown} from loading",
+                        line.at()
+                    ),
+                )
+                .ev(line_ev(
+                    line,
+                    "LNX-USB-005",
+                    Text::new(
+                        "モジュールを読み込まないコマンド",
+                        "command that does not load the module",
+                    ),
+                ))
+            } else {
+                Alt::new(
+                    Status::Fail,
+                    tr!(
+                        "{} の `install {m}` は `{cmd}` を実行するため、{shown} の読み込みを止めていません",
+                        "the `install {m}` line at {} runs `{cmd}`, which does not stop {shown} from loading",
+                        line.at()
+                    ),
+                )
+                .ev(line_ev(line, "LNX-USB-005", Text::new("modprobe が使う最初の install 行", "the first install line, the one modprobe uses")))
+            };
+            mp.push(alt.evs(installs.map(|(_, _, l)| {
+                line_ev(
+                    l,
+                    "LNX-USB-005",
+                    Text::new(
+                        "後にある install 行は modprobe に無視されます",
+                        "later install lines are ignored by modprobe",
+                    ),
+                )
+            })));
+        }
+        if let (Some((variables, mods)), Some(g)) = (&grub_mods, &lx.grub)
+            && mods.contains(&n)
+        {
+            for v in variables.iter() {
+                if let Some((val, line)) = g.vars.get(v)
+                    && cmdline_blacklist(val).contains(&n)
+                {
+                    gr.push(
+                        Alt::new(
+                            Status::Pass,
+                            tr!(
+                                "{} の {v} で {shown} がブラックリストに指定されています",
+                                "{v} in {} blacklists {shown} on the kernel command line",
+                                line.path
+                            ),
+                        )
+                        .ev(line_ev(
+                            line,
+                            "LNX-USB-006",
+                            Text::new("カーネル起動オプション", "kernel command line"),
+                        )),
+                    );
+                }
+            }
+        }
+        if black_mods.contains(&n) {
+            let lines: Vec<_> = lx
+                .modprobe
+                .blacklists
+                .iter()
+                .filter(|(m, _)| *m == n)
+                .collect();
+            if let Some((_, first)) = lines.first() {
+                let at = first.at();
+                mp.push(
+                    Alt::new(
+                        Status::Partial,
+                        tr!(
+                            "{at} の `blacklist {shown}` は自動読み込みを止めるだけで、明示的に読み込めます",
+                            "`blacklist {shown}` at {at} only stops automatic loading; it can still be loaded on request"
+                        ),
+                    )
+                    .evs(lines.iter().map(|(_, l)| {
+                        line_ev(l, "LNX-USB-007", Text::new("blacklist 行だけでは不十分です", "a blacklist line alone is not enough"))
+                    })),
+                );
+            }
+        }
+        let o = any_of(
+            with_errors(lx, mp, gr, Vec::new()),
+            // Nothing found: the module is named in the open list, no more to say.
+            Text::default(),
+            Vec::new(),
+        );
+        out.push((shown, o));
+    }
+    out
+}
+
+/// USB storage blocked but FireWire/Thunderbolt open → partial, naming the open
+/// modules (configuration cannot tell whether the hardware exists; see
+/// docs/host-settings.md). A USB result other than pass stands, with the open
+/// modules added to its reason.
+fn with_other_buses(usb: Outcome, others: Vec<(String, Outcome)>) -> Outcome {
+    let mut status = usb.status;
+    let mut reason = usb.reason;
+    let mut evidence = usb.evidence;
+    let mut open: Vec<String> = Vec::new();
+    let mut why = Text::default();
+    for (m, o) in others {
+        for e in o.evidence {
+            if !evidence.contains(&e) {
+                evidence.push(e);
+            }
+        }
+        if o.status != Status::Pass
+            && !reason.en.contains(&o.reason.en)
+            && !why.en.contains(&o.reason.en)
+        {
+            why = why.join(&o.reason);
+        }
+        match o.status {
+            Status::Pass => {}
+            Status::Error => {
+                if status == Status::Pass || status == Status::Partial {
+                    status = Status::Error;
+                }
+            }
+            _ => open.push(m),
+        }
+    }
+    if !open.is_empty() {
+        let list = open.join(", ");
+        reason = reason.join(&if status == Status::Pass {
+            status = Status::Partial;
+            tr!(
+                "ただし FireWire／Thunderbolt の記憶装置の経路（{list}）は止められていません",
+                "but FireWire/Thunderbolt storage ({list}) is not blocked"
+            )
+        } else {
+            tr!(
+                "FireWire／Thunderbolt の記憶装置の経路（{list}）も止められていません",
+                "FireWire/Thunderbolt storage ({list}) is not blocked either"
+            )
+        });
+    }
+    if !why.ja.is_empty() {
+        reason = reason.join(&why);
+    }
+    Outcome {
+        status,
+        reason,
+        evidence,
+    }
 }
 
 fn usbguard(

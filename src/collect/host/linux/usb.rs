@@ -516,6 +516,35 @@ mod tests {
             dirs.iter().map(String::as_str).collect::<Vec<_>>(),
             modprobe_dirs()
         );
+        // FireWire/Thunderbolt (LNX-USB-005…007): the same folders, and the three
+        // policies name the same modules, so no mechanism misses one.
+        let (
+            Check::ModprobeInstall { dirs, modules, .. },
+            Check::ModprobeBlacklist {
+                dirs: bdirs,
+                modules: bmods,
+            },
+            Check::KernelCmdlineBlacklist { modules: gmods, .. },
+        ) = (
+            &policy("LNX-USB-005").check,
+            &policy("LNX-USB-007").check,
+            &policy("LNX-USB-006").check,
+        )
+        else {
+            panic!(
+                "LNX-USB-005/006/007 are modprobe_install, kernel_cmdline_blacklist, modprobe_blacklist"
+            );
+        };
+        for d in [dirs, bdirs] {
+            assert_eq!(
+                d.iter().map(String::as_str).collect::<Vec<_>>(),
+                modprobe_dirs()
+            );
+        }
+        let norm = |m: &Vec<String>| m.iter().map(|m| norm_module(m)).collect::<Vec<_>>();
+        assert_eq!(norm(modules), ["firewire_sbp2", "thunderbolt"]);
+        assert_eq!(norm(bmods), norm(modules));
+        assert_eq!(norm(gmods), norm(modules));
     }
     use crate::model::EvidenceKind;
 
