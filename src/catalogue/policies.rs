@@ -129,7 +129,9 @@ pub enum Check {
     },
     /// iptables-save: `:CHAIN POLICY` in the filter table.
     IptablesSave {
-        files: Vec<String>,
+        /// iptables-save files of IPv4 (iptables) and of IPv6 (ip6tables).
+        ipv4_files: Vec<String>,
+        ipv6_files: Vec<String>,
         chain: String,
         policies: Vec<String>,
     },
@@ -169,7 +171,10 @@ pub enum Check {
     },
     /// journald storage and retention.
     JournaldRetention {
+        /// Main files: the first that exists is read.
         files: Vec<String>,
+        /// Drop-in folders (`*.conf`), highest precedence first.
+        dropin_dirs: Vec<String>,
         forbidden_storage: Vec<String>,
         retention_key: String,
     },
@@ -210,7 +215,11 @@ pub enum Check {
     AideScheduled {
         files: Vec<String>,
         timers: Vec<String>,
-        cron_dirs: Vec<String>,
+        /// cron folders whose scripts named after AIDE run it.
+        cron_script_dirs: Vec<String>,
+        /// crontab files and folders of crontabs searched for a line running `aide`.
+        crontab_files: Vec<String>,
+        crontab_dirs: Vec<String>,
     },
     /// ClamAV's freshclam configured and its service enabled.
     Freshclam { files: Vec<String>, service: String },
