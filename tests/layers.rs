@@ -216,17 +216,6 @@ fn the_lower_layers_do_not_import_the_upper_ones() {
 /// reads the policy instead (as `linux/usb.rs` does for the modprobe folders);
 /// never add one.
 const NOT_YET_FROM_POLICIES: &[(&str, &str)] = &[
-    ("linux/auditd.rs", "/etc/audisp/plugins.d"),
-    ("linux/auditd.rs", "/etc/audit/audit.rules"),
-    ("linux/auditd.rs", "/etc/audit/plugins.d"),
-    ("linux/auditd.rs", "/etc/audit/rules.d"),
-    ("linux/nfs.rs", "/etc/exports"),
-    ("linux/nfs.rs", "/etc/exports.d"),
-    ("linux/passwords.rs", "/etc/pam.d/common-password"),
-    ("linux/passwords.rs", "/etc/pam.d/system-auth"),
-    ("linux/passwords.rs", "/etc/security/pwquality.conf"),
-    ("linux/passwords.rs", "/etc/security/pwquality.conf.d"),
-    ("linux/updates.rs", "/etc/apt/apt.conf.d"),
     ("linux/usb.rs", "/etc/default/grub"),
     ("linux/usb.rs", "/etc/default/grub.d"),
 ];

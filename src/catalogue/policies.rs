@@ -158,6 +158,9 @@ pub enum Check {
     /// auditd enabled and every asset's base directory watched for `perms`.
     AuditWatch {
         service: String,
+        /// Folders of `*.rules` files (augenrules); when one has files, the
+        /// last `-e` among them decides, not the one in `rule_files`.
+        rule_dirs: Vec<String>,
         rule_files: Vec<String>,
         perms: Vec<String>,
     },
@@ -226,7 +229,13 @@ pub enum Check {
     /// Defender status property true.
     DefenderStatus { file: String, property: String },
     /// An apt.conf setting with a positive interval.
-    AptPeriodic { dirs: Vec<String>, setting: String },
+    AptPeriodic {
+        /// Folders of apt.conf fragments, read first.
+        dirs: Vec<String>,
+        /// Files read after the folders.
+        files: Vec<String>,
+        setting: String,
+    },
     /// dnf-automatic timers that apply updates.
     DnfAutomatic {
         apply_timers: Vec<String>,
