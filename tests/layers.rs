@@ -297,16 +297,12 @@ fn policy_paths_are_not_hard_coded_again_in_collectors() {
 /// what a check reads. Never add an entry for new data; read it instead.
 const NOT_YET_READ: &[&str] = &[
     // Linux collectors that still hard-code what the policy names.
-    "AuditRemote.plugins",          // auditd.rs: audisp-remote / audit-remote
     "Fail2banJail.files",           // fail2ban.rs: jail.conf, jail.d, jail.local
-    "IptablesSave.chain",           // firewall.rs: INPUT
     "KernelCmdlineBlacklist.files", // usb.rs: /etc/default/grub(.d)
-    "NfsExports.world",             // nfs.rs: the world-wide clients
     "SambaCreateMask.file",         // samba.rs: MAIN (one smb.conf for the
     "SambaGuest.file",              //   four Samba checks)
     "SambaMinProtocol.file",        //
     "SambaVfsAudit.file",           //
-    "SshdSetting.file",             // sshd.rs: MAIN
     "Usbguard.daemon_conf",         // usb.rs: usbguard-daemon.conf
     // Lists that repeat another policy's (a unit test checks they are equal).
     "ModprobeBlacklist.dirs",  // = LNX-USB-001's dirs (usb.rs)

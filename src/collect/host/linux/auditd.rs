@@ -632,6 +632,14 @@ pub fn collect_plugins(
     plugin_dir: Option<&str>,
 ) -> Option<Result<Plugins, HostError>> {
     let dirs = plugin_dirs(plugin_dir);
+    // The remote-logging plugins: the `plugins:` of policy LNX-LOG-005.
+    let Check::AuditRemote {
+        plugins: remote_plugins,
+        ..
+    } = &policy("LNX-LOG-005").check
+    else {
+        unreachable!("LNX-LOG-005 is an audit_remote check (policies/logs.yaml)");
+    };
     let mut p = Plugins::default();
     for d in &dirs {
         let files = match dir_files(fs, d, |n| n.ends_with(".conf")) {
@@ -657,7 +665,7 @@ pub fn collect_plugins(
                 .find(|(k, _, _)| k == "path")
                 .map(|(_, v, _)| v.clone())
                 .unwrap_or_default();
-            let remote = plugin.ends_with("audisp-remote") || plugin.ends_with("audit-remote");
+            let remote = remote_plugins.iter().any(|n| plugin.ends_with(n.as_str()));
             if let Some((_, _, l)) = active
                 && remote
             {

@@ -678,6 +678,13 @@ pub fn parse_iptables_save(
             format!("{m} (iptables-restore rejects the file)"),
         )
     };
+    // The chain whose policy counts: the `chain:` of policy LNX-FW-002.
+    let Check::IptablesSave {
+        chain: input_chain, ..
+    } = &policy("LNX-FW-002").check
+    else {
+        unreachable!("LNX-FW-002 is an iptables_save check (policies/firewall.yaml)");
+    };
     let mut table: Option<(String, usize)> = None;
     let mut input_policy = None;
     for (i, raw) in text.lines().enumerate() {
@@ -705,7 +712,7 @@ pub fn parse_iptables_save(
             if !["ACCEPT", "DROP", "-"].contains(&pol.as_str()) {
                 return Err(err(n, format!("bad policy `{pol}` for chain {chain}")));
             }
-            if tb == "filter" && chain == "INPUT" {
+            if tb == "filter" && chain == input_chain {
                 input_policy = Some((pol, Line::new(file, n, raw)));
             }
         } else if t.starts_with('-') {

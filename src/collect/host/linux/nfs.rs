@@ -174,13 +174,12 @@ pub fn collect(fs: &RootFs) -> Option<Result<Exports, HostError>> {
 impl Client {
     /// Does this client stand for everyone?
     pub fn is_world(&self) -> bool {
+        use crate::catalogue::policies::{Check, policy};
+        let Check::NfsExports { world, .. } = &policy("LNX-SHR-002").check else {
+            unreachable!("LNX-SHR-002 is an nfs_exports check (policies/shares.yaml)");
+        };
         let h = self.host.trim();
-        h.is_empty()
-            || h == "*"
-            || h == "0.0.0.0/0"
-            || h == "0.0.0.0/0.0.0.0"
-            || h == "::/0"
-            || h == "0/0"
+        h.is_empty() || world.iter().any(|w| w == h)
     }
     /// The last of `root_squash` / `no_root_squash` wins; the default squashes.
     pub fn no_root_squash(&self) -> bool {
@@ -211,6 +210,23 @@ mod tests {
             exports_files(),
             ["/etc/exports", "/etc/exports.d/*.exports"]
         );
+        // The world-wide clients are the policy's `world:` (and a missing host).
+        for (h, world) in [
+            ("*", true),
+            ("0.0.0.0/0", true),
+            ("0.0.0.0/0.0.0.0", true),
+            ("::/0", true),
+            ("0/0", true),
+            ("", true),
+            ("10.0.0.0/8", false),
+            ("@office", false),
+        ] {
+            let c = Client {
+                host: h.into(),
+                options: vec![],
+            };
+            assert_eq!(c.is_world(), world, "{h}");
+        }
     }
 
     fn fr() -> FileRef {
