@@ -299,10 +299,6 @@ const NOT_YET_READ: &[&str] = &[
     // Linux collectors that still hard-code what the policy names.
     "Fail2banJail.files",           // fail2ban.rs: jail.conf, jail.d, jail.local
     "KernelCmdlineBlacklist.files", // usb.rs: /etc/default/grub(.d)
-    "SambaCreateMask.file",         // samba.rs: MAIN (one smb.conf for the
-    "SambaGuest.file",              //   four Samba checks)
-    "SambaMinProtocol.file",        //
-    "SambaVfsAudit.file",           //
     "Usbguard.daemon_conf",         // usb.rs: usbguard-daemon.conf
     // Lists that repeat another policy's (a unit test checks they are equal).
     "ModprobeBlacklist.dirs",  // = LNX-USB-001's dirs (usb.rs)
