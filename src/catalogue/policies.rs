@@ -129,7 +129,9 @@ pub enum Check {
     },
     /// iptables-save: `:CHAIN POLICY` in the filter table.
     IptablesSave {
-        files: Vec<String>,
+        /// iptables-save files of IPv4 (iptables) and of IPv6 (ip6tables).
+        ipv4_files: Vec<String>,
+        ipv6_files: Vec<String>,
         chain: String,
         policies: Vec<String>,
     },
@@ -156,6 +158,9 @@ pub enum Check {
     /// auditd enabled and every asset's base directory watched for `perms`.
     AuditWatch {
         service: String,
+        /// Folders of `*.rules` files (augenrules); when one has files, the
+        /// last `-e` among them decides, not the one in `rule_files`.
+        rule_dirs: Vec<String>,
         rule_files: Vec<String>,
         perms: Vec<String>,
     },
@@ -169,7 +174,10 @@ pub enum Check {
     },
     /// journald storage and retention.
     JournaldRetention {
+        /// Main files: the first that exists is read.
         files: Vec<String>,
+        /// Drop-in folders (`*.conf`), highest precedence first.
+        dropin_dirs: Vec<String>,
         forbidden_storage: Vec<String>,
         retention_key: String,
     },
@@ -210,14 +218,24 @@ pub enum Check {
     AideScheduled {
         files: Vec<String>,
         timers: Vec<String>,
-        cron_dirs: Vec<String>,
+        /// cron folders whose scripts named after AIDE run it.
+        cron_script_dirs: Vec<String>,
+        /// crontab files and folders of crontabs searched for a line running `aide`.
+        crontab_files: Vec<String>,
+        crontab_dirs: Vec<String>,
     },
     /// ClamAV's freshclam configured and its service enabled.
     Freshclam { files: Vec<String>, service: String },
     /// Defender status property true.
     DefenderStatus { file: String, property: String },
     /// An apt.conf setting with a positive interval.
-    AptPeriodic { dirs: Vec<String>, setting: String },
+    AptPeriodic {
+        /// Folders of apt.conf fragments, read first.
+        dirs: Vec<String>,
+        /// Files read after the folders.
+        files: Vec<String>,
+        setting: String,
+    },
     /// dnf-automatic timers that apply updates.
     DnfAutomatic {
         apply_timers: Vec<String>,

@@ -283,6 +283,27 @@ pub fn dropins(
     Ok(by_name.into_values().collect())
 }
 
+/// The files a built-in policy's `files:` list names, in its order: a plain
+/// path as it is, a `DIR/*SUFFIX` pattern as the files of DIR whose names end
+/// in SUFFIX (sorted by name, as [`dir_files`]). Other patterns are not used
+/// by the built-in policies (a unit test checks each list that comes here).
+pub fn listed_files(fs: &RootFs, list: &[String]) -> Result<Vec<String>, HostError> {
+    let mut out = Vec::new();
+    for p in list {
+        if !has_glob(p) {
+            out.push(p.clone());
+            continue;
+        }
+        match p.rsplit_once("/*") {
+            Some((dir, suffix)) if !has_glob(dir) && !has_glob(suffix) => {
+                out.extend(dir_files(fs, dir, |n| n.ends_with(suffix))?)
+            }
+            _ => unreachable!("built-in policy pattern {p} is not DIR/*SUFFIX"),
+        }
+    }
+    Ok(out)
+}
+
 /// Files of one directory (not recursive) accepted by `keep`, sorted by name.
 pub fn dir_files(
     fs: &RootFs,

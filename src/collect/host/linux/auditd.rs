@@ -2,6 +2,7 @@
 //! `-a always,exit -F path=/dir= -F perm=`), `-e 2` (locked rules), `auditd.conf`
 //! and the remote-logging plugin.
 
+use crate::catalogue::policies::{Check, policy};
 use crate::collect::host::conf::{FileRef, HostError, Line, dir_files, key_values, read_opt};
 use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
@@ -346,11 +347,33 @@ pub fn parse_rules_with_syscalls(
     Ok(())
 }
 
-pub fn collect_rules(fs: &RootFs) -> Option<Result<AuditRules, HostError>> {
-    let d_files = match dir_files(fs, "/etc/audit/rules.d", |n| n.ends_with(".rules")) {
-        Ok(v) => v,
-        Err(e) => return Some(Err(e)),
+/// The folders of `*.rules` files augenrules compiles and the rule files auditd
+/// loads: the `rule_dirs:` and `rule_files:` of policy LNX-AUD-001
+/// (`policies/audit.yaml`), the single source of these paths.
+fn rule_paths() -> (Vec<&'static str>, Vec<&'static str>) {
+    let Check::AuditWatch {
+        rule_dirs,
+        rule_files,
+        ..
+    } = &policy("LNX-AUD-001").check
+    else {
+        unreachable!("LNX-AUD-001 is an audit_watch check (policies/audit.yaml)");
     };
+    (
+        rule_dirs.iter().map(String::as_str).collect(),
+        rule_files.iter().map(String::as_str).collect(),
+    )
+}
+
+pub fn collect_rules(fs: &RootFs) -> Option<Result<AuditRules, HostError>> {
+    let (rule_dirs, rule_files) = rule_paths();
+    let mut d_files = Vec::new();
+    for d in rule_dirs {
+        match dir_files(fs, d, |n| n.ends_with(".rules")) {
+            Ok(v) => d_files.extend(v),
+            Err(e) => return Some(Err(e)),
+        }
+    }
     let mut r = AuditRules::default();
     let mut any = false;
     let mut d_enable = None;
@@ -375,23 +398,25 @@ pub fn collect_rules(fs: &RootFs) -> Option<Result<AuditRules, HostError>> {
         }
     }
     let mut main_enable = None;
-    match read_opt(fs, "/etc/audit/audit.rules") {
-        Ok(Some(f)) => {
-            any = true;
-            let fr = FileRef::of(&f);
-            if let Err(e) = parse_rules_with_syscalls(
-                &fr,
-                &f.text(),
-                &mut r.watches,
-                &mut r.syscalls,
-                &mut main_enable,
-            ) {
-                return Some(Err(e));
+    for p in rule_files {
+        match read_opt(fs, p) {
+            Ok(Some(f)) => {
+                any = true;
+                let fr = FileRef::of(&f);
+                if let Err(e) = parse_rules_with_syscalls(
+                    &fr,
+                    &f.text(),
+                    &mut r.watches,
+                    &mut r.syscalls,
+                    &mut main_enable,
+                ) {
+                    return Some(Err(e));
+                }
+                r.files.push(fr);
             }
-            r.files.push(fr);
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
         }
-        Ok(None) => {}
-        Err(e) => return Some(Err(e)),
     }
     r.last_enable = if d_files.is_empty() {
         main_enable
@@ -562,8 +587,12 @@ pub fn parse_auditd_conf(file: &FileRef, text: &str) -> Result<AuditdConf, HostE
     Ok(c)
 }
 
+/// Reads the `file:` of policy LNX-LOG-003 (`policies/logs.yaml`).
 pub fn collect_conf(fs: &RootFs) -> Option<Result<AuditdConf, HostError>> {
-    match read_opt(fs, "/etc/audit/auditd.conf") {
+    let Check::AuditdRetention { file, .. } = &policy("LNX-LOG-003").check else {
+        unreachable!("LNX-LOG-003 is an auditd_retention check (policies/logs.yaml)");
+    };
+    match read_opt(fs, file) {
         Ok(Some(f)) => Some(parse_auditd_conf(&FileRef::of(&f), &f.text())),
         Ok(None) => None,
         Err(e) => Some(Err(e)),
@@ -578,14 +607,39 @@ pub struct Plugins {
     pub remote_active: Vec<(Line, String)>,
 }
 
+/// The plugin folders read: the `dirs:` of policy LNX-LOG-005
+/// (`policies/logs.yaml`), the first replaced by auditd.conf's `plugin_dir`
+/// when it is set (the others are still read, once each).
+fn plugin_dirs(plugin_dir: Option<&str>) -> Vec<String> {
+    let Check::AuditRemote { dirs: named, .. } = &policy("LNX-LOG-005").check else {
+        unreachable!("LNX-LOG-005 is an audit_remote check (policies/logs.yaml)");
+    };
+    let mut dirs: Vec<String> = Vec::new();
+    for (i, d) in named.iter().enumerate() {
+        let d = match (i, plugin_dir) {
+            (0, Some(p)) => p,
+            _ => d.as_str(),
+        };
+        if !dirs.iter().any(|x| x == d) {
+            dirs.push(d.to_string());
+        }
+    }
+    dirs
+}
+
 pub fn collect_plugins(
     fs: &RootFs,
     plugin_dir: Option<&str>,
 ) -> Option<Result<Plugins, HostError>> {
-    let mut dirs = vec![plugin_dir.unwrap_or("/etc/audit/plugins.d").to_string()];
-    if !dirs.contains(&"/etc/audisp/plugins.d".to_string()) {
-        dirs.push("/etc/audisp/plugins.d".into());
-    }
+    let dirs = plugin_dirs(plugin_dir);
+    // The remote-logging plugins: the `plugins:` of policy LNX-LOG-005.
+    let Check::AuditRemote {
+        plugins: remote_plugins,
+        ..
+    } = &policy("LNX-LOG-005").check
+    else {
+        unreachable!("LNX-LOG-005 is an audit_remote check (policies/logs.yaml)");
+    };
     let mut p = Plugins::default();
     for d in &dirs {
         let files = match dir_files(fs, d, |n| n.ends_with(".conf")) {
@@ -611,7 +665,7 @@ pub fn collect_plugins(
                 .find(|(k, _, _)| k == "path")
                 .map(|(_, v, _)| v.clone())
                 .unwrap_or_default();
-            let remote = plugin.ends_with("audisp-remote") || plugin.ends_with("audit-remote");
+            let remote = remote_plugins.iter().any(|n| plugin.ends_with(n.as_str()));
             if let Some((_, _, l)) = active
                 && remote
             {
@@ -627,6 +681,26 @@ pub fn collect_plugins(
 mod tests {
     use super::*;
     use crate::model::EvidenceKind;
+
+    #[test]
+    fn the_audit_paths_come_from_the_policies_and_plugin_dir_replaces_the_first() {
+        assert_eq!(
+            rule_paths(),
+            (vec!["/etc/audit/rules.d"], vec!["/etc/audit/audit.rules"])
+        );
+        assert_eq!(
+            plugin_dirs(None),
+            ["/etc/audit/plugins.d", "/etc/audisp/plugins.d"]
+        );
+        assert_eq!(
+            plugin_dirs(Some("/opt/audit/plugins")),
+            ["/opt/audit/plugins", "/etc/audisp/plugins.d"]
+        );
+        assert_eq!(
+            plugin_dirs(Some("/etc/audisp/plugins.d")),
+            ["/etc/audisp/plugins.d"]
+        );
+    }
 
     fn fr(p: &str) -> FileRef {
         FileRef {

@@ -1,7 +1,7 @@
 //! fail2ban jails with fail2ban's precedence: `jail.conf` < `jail.d/*.conf` <
 //! `jail.local` < `jail.d/*.local`; a jail's own `enabled` beats `[DEFAULT]`.
 
-use crate::collect::host::conf::{FileRef, HostError, Line, dir_files, parse_bool, read_opt};
+use crate::collect::host::conf::{FileRef, HostError, Line, parse_bool, read_opt};
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
@@ -71,18 +71,22 @@ pub struct Fail2ban {
     pub bad_values: Vec<Line>,
 }
 
+/// The jail files in fail2ban's reading order (later files override): the
+/// `files:` of policy LNX-IDS-002 (`policies/ids.yaml`), a `DIR/*SUFFIX`
+/// entry standing for that folder's files.
+fn jail_files() -> &'static [String] {
+    use crate::catalogue::policies::{Check, policy};
+    match &policy("LNX-IDS-002").check {
+        Check::Fail2banJail { files } => files,
+        _ => unreachable!("LNX-IDS-002 is a fail2ban_jail check (policies/ids.yaml)"),
+    }
+}
+
 pub fn collect(fs: &RootFs) -> Option<Result<Fail2ban, HostError>> {
-    let base = "/etc/fail2ban";
-    let mut paths = vec![format!("{base}/jail.conf")];
-    let conf = dir_files(fs, &format!("{base}/jail.d"), |n| n.ends_with(".conf"));
-    let local = dir_files(fs, &format!("{base}/jail.d"), |n| n.ends_with(".local"));
-    let (conf, local) = match (conf, local) {
-        (Ok(c), Ok(l)) => (c, l),
-        (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
+    let paths = match crate::collect::host::conf::listed_files(fs, jail_files()) {
+        Ok(v) => v,
+        Err(e) => return Some(Err(e)),
     };
-    paths.extend(conf);
-    paths.push(format!("{base}/jail.local"));
-    paths.extend(local);
     let mut f2b = Fail2ban::default();
     let mut entries = Vec::new();
     for p in paths {
@@ -144,6 +148,28 @@ pub fn resolve(f2b: &mut Fail2ban, entries: Vec<(String, String, String, Line)>)
 mod tests {
     use super::super::testutil::root;
     use super::*;
+
+    #[test]
+    fn the_jail_files_come_from_the_policy_in_fail2ban_order() {
+        let d = tempfile::tempdir().unwrap();
+        let jd = d.path().join("etc/fail2ban/jail.d");
+        std::fs::create_dir_all(&jd).unwrap();
+        for f in ["b.local", "a.conf", "a.local", "z.conf", "x.txt"] {
+            std::fs::write(jd.join(f), "").unwrap();
+        }
+        let fs = RootFs::new(d.path());
+        assert_eq!(
+            crate::collect::host::conf::listed_files(&fs, jail_files()).unwrap(),
+            [
+                "/etc/fail2ban/jail.conf",
+                "/etc/fail2ban/jail.d/a.conf",
+                "/etc/fail2ban/jail.d/z.conf",
+                "/etc/fail2ban/jail.local",
+                "/etc/fail2ban/jail.d/a.local",
+                "/etc/fail2ban/jail.d/b.local"
+            ]
+        );
+    }
 
     #[test]
     fn the_fail2ban_stress_test_config_parses() {

@@ -1,6 +1,7 @@
 //! Firewalls: nftables (includes followed; a base chain without `policy` accepts),
 //! iptables-save files, ufw, and firewalld with its default zone's target.
 
+use crate::catalogue::policies::{Check, policy};
 use crate::collect::host::conf::{
     FileRef, HostError, Line, glob_host, has_glob, key_values, read_opt, unquote,
 };
@@ -31,11 +32,18 @@ pub struct Nftables {
     pub missing_includes: Vec<Line>,
 }
 
-pub const NFT_MAIN: &[&str] = &["/etc/nftables.conf", "/etc/sysconfig/nftables.conf"];
+/// The main nftables files (the first that exists is read): the `files:` of
+/// policy LNX-FW-001 (`policies/firewall.yaml`), the single source of these paths.
+pub fn nft_main() -> Vec<&'static str> {
+    let Check::Nftables { files, .. } = &policy("LNX-FW-001").check else {
+        unreachable!("LNX-FW-001 is an nftables check (policies/firewall.yaml)");
+    };
+    files.iter().map(String::as_str).collect()
+}
 
 pub fn collect_nft(fs: &RootFs) -> Option<Result<Nftables, HostError>> {
     let mut found = None;
-    for p in NFT_MAIN {
+    for p in nft_main() {
         match read_opt(fs, p) {
             Ok(Some(f)) => {
                 found = Some(f);
@@ -639,13 +647,21 @@ pub struct IptablesSave {
     pub input_policy: Option<(String, Line)>,
 }
 
-/// iptables-save files: (path, address family).
-pub const IPTABLES_FILES: &[(&str, &str)] = &[
-    ("/etc/iptables/rules.v4", "ipv4"),
-    ("/etc/sysconfig/iptables", "ipv4"),
-    ("/etc/iptables/rules.v6", "ipv6"),
-    ("/etc/sysconfig/ip6tables", "ipv6"),
-];
+/// iptables-save files: (path, address family), from the `ipv4_files:` and
+/// `ipv6_files:` of policy LNX-FW-002 (`policies/firewall.yaml`).
+pub fn iptables_files() -> Vec<(&'static str, &'static str)> {
+    let Check::IptablesSave {
+        ipv4_files,
+        ipv6_files,
+        ..
+    } = &policy("LNX-FW-002").check
+    else {
+        unreachable!("LNX-FW-002 is an iptables_save check (policies/firewall.yaml)");
+    };
+    let v4 = ipv4_files.iter().map(|f| (f.as_str(), "ipv4"));
+    let v6 = ipv6_files.iter().map(|f| (f.as_str(), "ipv6"));
+    v4.chain(v6).collect()
+}
 
 /// Reads an iptables-save file as iptables-restore does: `*table` … `COMMIT`
 /// sections holding `:CHAIN POLICY` and `-A` lines; anything else, a built-in
@@ -661,6 +677,13 @@ pub fn parse_iptables_save(
             n,
             format!("{m} (iptables-restore rejects the file)"),
         )
+    };
+    // The chain whose policy counts: the `chain:` of policy LNX-FW-002.
+    let Check::IptablesSave {
+        chain: input_chain, ..
+    } = &policy("LNX-FW-002").check
+    else {
+        unreachable!("LNX-FW-002 is an iptables_save check (policies/firewall.yaml)");
     };
     let mut table: Option<(String, usize)> = None;
     let mut input_policy = None;
@@ -689,7 +712,7 @@ pub fn parse_iptables_save(
             if !["ACCEPT", "DROP", "-"].contains(&pol.as_str()) {
                 return Err(err(n, format!("bad policy `{pol}` for chain {chain}")));
             }
-            if tb == "filter" && chain == "INPUT" {
+            if tb == "filter" && chain == input_chain {
                 input_policy = Some((pol, Line::new(file, n, raw)));
             }
         } else if t.starts_with('-') {
@@ -712,7 +735,7 @@ pub fn parse_iptables_save(
 
 pub fn collect_iptables(fs: &RootFs) -> Vec<Result<IptablesSave, HostError>> {
     let mut out = Vec::new();
-    for (p, family) in IPTABLES_FILES {
+    for (p, family) in iptables_files() {
         match read_opt(fs, p) {
             Ok(Some(f)) => out.push(parse_iptables_save(&FileRef::of(&f), &f.text(), family)),
             Ok(None) => {}
@@ -734,12 +757,16 @@ pub struct Ufw {
     pub ipv6: Option<(String, Line)>,
 }
 
+/// Reads the `conf:` and `defaults:` of policy LNX-FW-003 (`policies/firewall.yaml`).
 pub fn collect_ufw(fs: &RootFs) -> Option<Result<Ufw, HostError>> {
-    let conf = match read_opt(fs, "/etc/ufw/ufw.conf") {
+    let Check::Ufw { conf, defaults, .. } = &policy("LNX-FW-003").check else {
+        unreachable!("LNX-FW-003 is a ufw check (policies/firewall.yaml)");
+    };
+    let conf = match read_opt(fs, conf) {
         Ok(c) => c,
         Err(e) => return Some(Err(e)),
     };
-    let defaults = match read_opt(fs, "/etc/default/ufw") {
+    let defaults = match read_opt(fs, defaults) {
         Ok(c) => c,
         Err(e) => return Some(Err(e)),
     };
@@ -830,11 +857,14 @@ pub struct Firewalld {
     pub accept_bound: Vec<(String, Line)>,
 }
 
-pub const ZONE_DIRS: &[&str] = &[
-    "/etc/firewalld/zones",
-    "/usr/lib/firewalld/zones",
-    "/lib/firewalld/zones",
-];
+/// firewalld's zone folders, highest precedence first: the `zone_dirs:` of
+/// policy LNX-FW-004 (`policies/firewall.yaml`).
+pub fn zone_dirs() -> Vec<&'static str> {
+    let Check::Firewalld { zone_dirs, .. } = &policy("LNX-FW-004").check else {
+        unreachable!("LNX-FW-004 is a firewalld check (policies/firewall.yaml)");
+    };
+    zone_dirs.iter().map(String::as_str).collect()
+}
 
 /// The target firewalld gives its shipped zones when no file says otherwise.
 pub fn builtin_zone_target(zone: &str) -> Option<&'static str> {
@@ -892,8 +922,12 @@ pub fn parse_zone(
     Ok((target, ifaces))
 }
 
+/// Reads the `conf:` of policy LNX-FW-004 and its zone files.
 pub fn collect_firewalld(fs: &RootFs) -> Option<Result<Firewalld, HostError>> {
-    let conf = match read_opt(fs, "/etc/firewalld/firewalld.conf") {
+    let Check::Firewalld { conf, .. } = &policy("LNX-FW-004").check else {
+        unreachable!("LNX-FW-004 is a firewalld check (policies/firewall.yaml)");
+    };
+    let conf = match read_opt(fs, conf) {
         Ok(c) => c,
         Err(e) => return Some(Err(e)),
     };
@@ -913,7 +947,8 @@ pub fn collect_firewalld(fs: &RootFs) -> Option<Result<Firewalld, HostError>> {
         .map(|(z, _)| z.clone())
         .unwrap_or_else(|| "public".into());
     // Zone files: etc overrides usr/lib by name.
-    let files = match crate::collect::host::conf::dropins(fs, ZONE_DIRS, |n| n.ends_with(".xml")) {
+    let files = match crate::collect::host::conf::dropins(fs, &zone_dirs(), |n| n.ends_with(".xml"))
+    {
         Ok(f) => f,
         Err(e) => return Some(Err(e)),
     };
@@ -973,6 +1008,31 @@ impl Firewalld {
 mod tests {
     use super::super::testutil::{corpus, root};
     use super::*;
+
+    #[test]
+    fn the_firewall_paths_come_from_the_policies_in_their_order() {
+        assert_eq!(
+            nft_main(),
+            ["/etc/nftables.conf", "/etc/sysconfig/nftables.conf"]
+        );
+        assert_eq!(
+            iptables_files(),
+            [
+                ("/etc/iptables/rules.v4", "ipv4"),
+                ("/etc/sysconfig/iptables", "ipv4"),
+                ("/etc/iptables/rules.v6", "ipv6"),
+                ("/etc/sysconfig/ip6tables", "ipv6"),
+            ]
+        );
+        assert_eq!(
+            zone_dirs(),
+            [
+                "/etc/firewalld/zones",
+                "/usr/lib/firewalld/zones",
+                "/lib/firewalld/zones"
+            ]
+        );
+    }
 
     #[test]
     fn upstream_inet_filter_has_input_chain_without_policy() {

@@ -2,6 +2,7 @@
 //! (globals, per-file blocks, `include`) and rsyslog (legacy `@host` and
 //! RainerScript `action(type="omfwd")`, includes followed).
 
+use crate::catalogue::policies::{Check, policy};
 use crate::collect::host::conf::{
     FileRef, HostError, Line, check_glob, dropins, glob_host, has_glob, read_opt, unquote,
 };
@@ -59,18 +60,31 @@ const JOURNALD_KEYS: &[&str] = &[
     "Audit",
 ];
 
-const JOURNALD_MAIN: &[&str] = &[
-    "/etc/systemd/journald.conf",
-    "/run/systemd/journald.conf",
-    "/usr/local/lib/systemd/journald.conf",
-    "/usr/lib/systemd/journald.conf",
-];
-const JOURNALD_DROPINS: &[&str] = &[
-    "/etc/systemd/journald.conf.d",
-    "/run/systemd/journald.conf.d",
-    "/usr/local/lib/systemd/journald.conf.d",
-    "/usr/lib/systemd/journald.conf.d",
-];
+/// journald's main files (the first that exists is read) and its drop-in
+/// folders, highest precedence first: the `files:` and `dropin_dirs:` of policy
+/// LNX-LOG-001 (`policies/logs.yaml`), the single source of these paths.
+fn journald_paths() -> (Vec<&'static str>, Vec<&'static str>) {
+    let Check::JournaldRetention {
+        files, dropin_dirs, ..
+    } = &policy("LNX-LOG-001").check
+    else {
+        unreachable!("LNX-LOG-001 is a journald_retention check (policies/logs.yaml)");
+    };
+    (
+        files.iter().map(String::as_str).collect(),
+        dropin_dirs.iter().map(String::as_str).collect(),
+    )
+}
+
+/// rsyslog's files in reading order, a `*` pattern for its drop-ins: the
+/// `files:` of policy LNX-LOG-004 (`policies/logs.yaml`); LNX-LOG-009 names the
+/// same list (a unit test checks).
+fn rsyslog_files() -> Vec<&'static str> {
+    let Check::RsyslogForward { files } = &policy("LNX-LOG-004").check else {
+        unreachable!("LNX-LOG-004 is an rsyslog_forward check (policies/logs.yaml)");
+    };
+    files.iter().map(String::as_str).collect()
+}
 
 /// Parses systemd unit-file syntax for one section into `into`.
 pub fn parse_systemd_conf(
@@ -134,7 +148,8 @@ pub fn parse_systemd_conf_checked(
 pub fn collect_journald(fs: &RootFs) -> Option<Result<Journald, HostError>> {
     let mut j = Journald::default();
     let mut paths = Vec::new();
-    for p in JOURNALD_MAIN {
+    let (main_files, dropin_dirs) = journald_paths();
+    for p in main_files {
         match read_opt(fs, p) {
             Ok(Some(_)) => {
                 paths.push(p.to_string());
@@ -144,7 +159,7 @@ pub fn collect_journald(fs: &RootFs) -> Option<Result<Journald, HostError>> {
             Err(e) => return Some(Err(e)),
         }
     }
-    match dropins(fs, JOURNALD_DROPINS, |n| n.ends_with(".conf")) {
+    match dropins(fs, &dropin_dirs, |n| n.ends_with(".conf")) {
         Ok(v) => paths.extend(v),
         Err(e) => return Some(Err(e)),
     }
@@ -365,8 +380,12 @@ fn apply_directive(r: &mut Retention, words: &[&str], line: &Line) -> Result<(),
     Ok(())
 }
 
+/// Reads the `file:` of policy LNX-LOG-002 (`policies/logs.yaml`) and what it includes.
 pub fn collect_logrotate(fs: &RootFs) -> Option<Result<Logrotate, HostError>> {
-    let main = match read_opt(fs, "/etc/logrotate.conf") {
+    let Check::LogrotateRetention { file, .. } = &policy("LNX-LOG-002").check else {
+        unreachable!("LNX-LOG-002 is a logrotate_retention check (policies/logs.yaml)");
+    };
+    let main = match read_opt(fs, file) {
         Ok(Some(f)) => f,
         Ok(None) => return None,
         Err(e) => return Some(Err(e)),
@@ -581,31 +600,28 @@ pub struct Rsyslog {
 pub fn collect_rsyslog(fs: &RootFs) -> Option<Result<Rsyslog, HostError>> {
     let mut r = Rsyslog::default();
     let mut seen = Vec::new();
-    let main = match read_opt(fs, "/etc/rsyslog.conf") {
-        Ok(m) => m,
-        Err(e) => return Some(Err(e)),
-    };
-    if let Some(m) = &main
-        && let Err(e) = rsyslog_file(fs, m, &mut r, &mut seen, 0)
-    {
-        return Some(Err(e));
-    }
-    // The drop-in directory is read too (spec), even when rsyslog.conf is missing.
-    match glob_host(fs, "/etc/rsyslog.d/*.conf") {
-        Ok(v) => {
-            for p in v {
-                match read_opt(fs, &p) {
-                    Ok(Some(f)) => {
-                        if let Err(e) = rsyslog_file(fs, &f, &mut r, &mut seen, 0) {
-                            return Some(Err(e));
-                        }
+    // Each file of the policy in order; a pattern (the drop-in folder) is read
+    // too (spec), even when rsyslog.conf is missing.
+    for pat in rsyslog_files() {
+        let paths = if pat.contains('*') {
+            match glob_host(fs, pat) {
+                Ok(v) => v,
+                Err(e) => return Some(Err(e)),
+            }
+        } else {
+            vec![pat.to_string()]
+        };
+        for p in paths {
+            match read_opt(fs, &p) {
+                Ok(Some(f)) => {
+                    if let Err(e) = rsyslog_file(fs, &f, &mut r, &mut seen, 0) {
+                        return Some(Err(e));
                     }
-                    Ok(None) => {}
-                    Err(e) => return Some(Err(e)),
                 }
+                Ok(None) => {}
+                Err(e) => return Some(Err(e)),
             }
         }
-        Err(e) => return Some(Err(e)),
     }
     (!r.files.is_empty()).then_some(Ok(r))
 }
@@ -762,6 +778,41 @@ fn rsyslog_file(
 mod tests {
     use super::super::testutil::{corpus, root};
     use super::*;
+
+    #[test]
+    fn the_log_paths_come_from_the_policies_in_their_order() {
+        let (main, dropins) = journald_paths();
+        assert_eq!(
+            main,
+            [
+                "/etc/systemd/journald.conf",
+                "/run/systemd/journald.conf",
+                "/usr/local/lib/systemd/journald.conf",
+                "/usr/lib/systemd/journald.conf"
+            ]
+        );
+        assert_eq!(
+            dropins,
+            [
+                "/etc/systemd/journald.conf.d",
+                "/run/systemd/journald.conf.d",
+                "/usr/local/lib/systemd/journald.conf.d",
+                "/usr/lib/systemd/journald.conf.d"
+            ]
+        );
+        assert_eq!(
+            rsyslog_files(),
+            ["/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"]
+        );
+        let Check::RsyslogCreateMode { files, .. } = &policy("LNX-LOG-009").check else {
+            panic!("LNX-LOG-009 is an rsyslog_create_mode check");
+        };
+        assert_eq!(
+            files,
+            &rsyslog_files(),
+            "LNX-LOG-009 reads what LNX-LOG-004 reads"
+        );
+    }
 
     #[test]
     fn journald_dropins_override_in_name_order() {

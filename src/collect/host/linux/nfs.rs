@@ -2,7 +2,7 @@
 //! written directly before its options (`host(rw)`); options after a space
 //! (`host (rw)`) apply to the world. `-opts` set default options for the line.
 
-use crate::collect::host::conf::{FileRef, HostError, Line, dir_files, read_opt};
+use crate::collect::host::conf::{FileRef, HostError, Line, listed_files, read_opt};
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -138,12 +138,21 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
     Ok(out)
 }
 
-pub fn collect(fs: &RootFs) -> Option<Result<Exports, HostError>> {
-    let mut paths = vec!["/etc/exports".to_string()];
-    match dir_files(fs, "/etc/exports.d", |n| n.ends_with(".exports")) {
-        Ok(v) => paths.extend(v),
-        Err(e) => return Some(Err(e)),
+/// The `files:` of policy LNX-SHR-002 (`policies/shares.yaml`), the single
+/// source of these paths (a `*.exports` pattern: its folder's files).
+fn exports_files() -> &'static [String] {
+    use crate::catalogue::policies::{Check, policy};
+    match &policy("LNX-SHR-002").check {
+        Check::NfsExports { files, .. } => files,
+        _ => unreachable!("LNX-SHR-002 is an nfs_exports check (policies/shares.yaml)"),
     }
+}
+
+pub fn collect(fs: &RootFs) -> Option<Result<Exports, HostError>> {
+    let paths = match listed_files(fs, exports_files()) {
+        Ok(v) => v,
+        Err(e) => return Some(Err(e)),
+    };
     let mut ex = Exports::default();
     for p in paths {
         match read_opt(fs, &p) {
@@ -165,13 +174,12 @@ pub fn collect(fs: &RootFs) -> Option<Result<Exports, HostError>> {
 impl Client {
     /// Does this client stand for everyone?
     pub fn is_world(&self) -> bool {
+        use crate::catalogue::policies::{Check, policy};
+        let Check::NfsExports { world, .. } = &policy("LNX-SHR-002").check else {
+            unreachable!("LNX-SHR-002 is an nfs_exports check (policies/shares.yaml)");
+        };
         let h = self.host.trim();
-        h.is_empty()
-            || h == "*"
-            || h == "0.0.0.0/0"
-            || h == "0.0.0.0/0.0.0.0"
-            || h == "::/0"
-            || h == "0/0"
+        h.is_empty() || world.iter().any(|w| w == h)
     }
     /// The last of `root_squash` / `no_root_squash` wins; the default squashes.
     pub fn no_root_squash(&self) -> bool {
@@ -195,6 +203,31 @@ impl Client {
 mod tests {
     use super::*;
     use crate::model::EvidenceKind;
+
+    #[test]
+    fn the_exports_paths_come_from_the_policy() {
+        assert_eq!(
+            exports_files(),
+            ["/etc/exports", "/etc/exports.d/*.exports"]
+        );
+        // The world-wide clients are the policy's `world:` (and a missing host).
+        for (h, world) in [
+            ("*", true),
+            ("0.0.0.0/0", true),
+            ("0.0.0.0/0.0.0.0", true),
+            ("::/0", true),
+            ("0/0", true),
+            ("", true),
+            ("10.0.0.0/8", false),
+            ("@office", false),
+        ] {
+            let c = Client {
+                host: h.into(),
+                options: vec![],
+            };
+            assert_eq!(c.is_world(), world, "{h}");
+        }
+    }
 
     fn fr() -> FileRef {
         FileRef {

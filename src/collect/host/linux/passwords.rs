@@ -72,14 +72,26 @@ fn check_pwquality(fr: &FileRef, text: &str) -> Result<(), HostError> {
     Ok(())
 }
 
-pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
-    let mut paths = vec!["/etc/security/pwquality.conf".to_string()];
-    match crate::collect::host::conf::dir_files(fs, "/etc/security/pwquality.conf.d", |n| {
-        n.ends_with(".conf")
-    }) {
-        Ok(v) => paths.extend(v),
-        Err(e) => return Some(Err(e)),
+/// Policy LNX-PWD-001 (`policies/passwords.yaml`): the single source of the
+/// pwquality and PAM paths.
+fn minlen_policy() -> (&'static [String], &'static [String]) {
+    use crate::catalogue::policies::{Check, policy};
+    match &policy("LNX-PWD-001").check {
+        Check::PasswordMinlen {
+            conf_files,
+            pam_files,
+            ..
+        } => (conf_files, pam_files),
+        _ => unreachable!("LNX-PWD-001 is a password_minlen check (policies/passwords.yaml)"),
     }
+}
+
+/// Reads the `conf_files:` of policy LNX-PWD-001 (a `*.conf` pattern: its folder's files).
+pub fn collect_pwquality(fs: &RootFs) -> Option<Result<Pwquality, HostError>> {
+    let paths = match crate::collect::host::conf::listed_files(fs, minlen_policy().0) {
+        Ok(v) => v,
+        Err(e) => return Some(Err(e)),
+    };
     let mut pq = Pwquality::default();
     for p in paths {
         match read_opt(fs, &p) {
@@ -117,8 +129,6 @@ pub struct Pam {
     pub modules: Vec<PamQuality>,
 }
 
-pub const PAM_FILES: &[&str] = &["/etc/pam.d/common-password", "/etc/pam.d/system-auth"];
-
 pub fn parse_pam(file: &FileRef, text: &str, into: &mut Vec<PamQuality>) {
     for (n, l) in crate::collect::host::conf::join_continuations(text) {
         let t = l.trim();
@@ -149,9 +159,10 @@ pub fn parse_pam(file: &FileRef, text: &str, into: &mut Vec<PamQuality>) {
     }
 }
 
+/// Reads the `pam_files:` of policy LNX-PWD-001.
 pub fn collect_pam(fs: &RootFs) -> Option<Result<Pam, HostError>> {
     let mut pam = Pam::default();
-    for p in PAM_FILES {
+    for p in minlen_policy().1 {
         match read_opt(fs, p) {
             Ok(Some(f)) => {
                 let fr = FileRef::of(&f);
@@ -223,6 +234,37 @@ pub fn collect_login_defs(fs: &RootFs) -> Option<Result<LoginDefs, HostError>> {
 mod tests {
     use super::*;
     use crate::model::EvidenceKind;
+
+    #[test]
+    fn the_password_paths_come_from_the_policy() {
+        let (conf, pam) = minlen_policy();
+        assert_eq!(
+            conf,
+            [
+                "/etc/security/pwquality.conf",
+                "/etc/security/pwquality.conf.d/*.conf"
+            ]
+        );
+        assert_eq!(
+            pam,
+            ["/etc/pam.d/common-password", "/etc/pam.d/system-auth"]
+        );
+        // The pattern is expanded to its folder's files, after the main file.
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("etc/security/pwquality.conf.d")).unwrap();
+        for f in ["b.conf", "a.conf", "c.txt"] {
+            std::fs::write(d.path().join("etc/security/pwquality.conf.d").join(f), "").unwrap();
+        }
+        let fs = RootFs::new(d.path());
+        assert_eq!(
+            crate::collect::host::conf::listed_files(&fs, conf).unwrap(),
+            [
+                "/etc/security/pwquality.conf",
+                "/etc/security/pwquality.conf.d/a.conf",
+                "/etc/security/pwquality.conf.d/b.conf"
+            ]
+        );
+    }
 
     fn fr(p: &str) -> FileRef {
         FileRef {

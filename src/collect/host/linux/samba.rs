@@ -7,7 +7,23 @@
 use crate::collect::host::conf::{FileRef, HostError, Line, parse_bool, read_opt};
 use crate::rootfs::RootFs;
 
-pub const MAIN: &str = "/etc/samba/smb.conf";
+/// smb.conf's path: the `file:` of the Samba policies (samba_guest,
+/// samba_min_protocol, samba_vfs_audit, samba_create_mask), which read one
+/// parse of it; a unit test checks that they all name the same file.
+pub fn main_path() -> &'static str {
+    use crate::catalogue::policies::{Check, Policies};
+    Policies::builtin()
+        .all
+        .iter()
+        .find_map(|p| match &p.check {
+            Check::SambaGuest { file }
+            | Check::SambaMinProtocol { file, .. }
+            | Check::SambaVfsAudit { file, .. }
+            | Check::SambaCreateMask { file, .. } => Some(file.as_str()),
+            _ => None,
+        })
+        .unwrap_or_else(|| unreachable!("the built-in policies have Samba checks"))
+}
 
 /// One assignment as written, with its canonical name.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,7 +135,7 @@ fn canonical(n: &str) -> (&str, bool) {
 }
 
 pub fn collect(fs: &RootFs) -> Option<Result<Samba, HostError>> {
-    let main = match read_opt(fs, MAIN) {
+    let main = match read_opt(fs, main_path()) {
         Ok(Some(f)) => f,
         Ok(None) => return None,
         Err(e) => return Some(Err(e)),
@@ -315,8 +331,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_samba_policy_names_the_smb_conf_that_is_read() {
+        use crate::catalogue::policies::{Check, Policies};
+        assert_eq!(main_path(), "/etc/samba/smb.conf");
+        let mut n = 0;
+        for p in &Policies::builtin().all {
+            if let Check::SambaGuest { file }
+            | Check::SambaMinProtocol { file, .. }
+            | Check::SambaVfsAudit { file, .. }
+            | Check::SambaCreateMask { file, .. } = &p.check
+            {
+                assert_eq!(file, main_path(), "{}", p.id);
+                n += 1;
+            }
+        }
+        assert_eq!(n, 4);
+    }
+
+    #[test]
     fn samba3_testdata_has_public_shares_and_a_guest_only_tmp() {
-        let d = root(&[(MAIN, &corpus("smb-samba3-testdata.conf"))]);
+        let d = root(&[(main_path(), &corpus("smb-samba3-testdata.conf"))]);
         let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
         let tmp = s.shares().find(|x| x.name == "tmp").unwrap();
         assert_eq!(s.share_path(tmp).unwrap().value, "/tmp");
@@ -328,7 +362,7 @@ mod tests {
 
     #[test]
     fn smb_conf_default_comments_synonyms_and_printers() {
-        let d = root(&[(MAIN, &corpus("smb.conf.default"))]);
+        let d = root(&[(main_path(), &corpus("smb.conf.default"))]);
         let s = collect(&RootFs::new(d.path())).unwrap().unwrap();
         let names: Vec<&str> = s.shares().map(|x| x.name.as_str()).collect();
         assert_eq!(names, vec!["homes", "printers"]);
@@ -362,7 +396,7 @@ mod tests {
     fn names_ignore_case_and_spaces_globals_are_defaults_includes_merge() {
         let d = root(&[
             (
-                MAIN,
+                main_path(),
                 "[global]\n  GuestOK = Yes\n  min protocol = NT1\n  include = /etc/samba/shares.conf\n[design]\n  path = /srv/share/\\\ndesign\n",
             ),
             (
@@ -375,7 +409,7 @@ mod tests {
         assert_eq!(s.share_path(design).unwrap().value, "/srv/share/design");
         let (g, p) = s.bool_param(design, "guestok").unwrap().unwrap();
         assert!(g);
-        assert_eq!(p.line.path, MAIN);
+        assert_eq!(p.line.path, main_path());
         let cad = s.shares().find(|x| x.name == "cad").unwrap();
         assert!(!s.bool_param(cad, "guestok").unwrap().unwrap().0);
         assert_eq!(

@@ -8,7 +8,16 @@ use crate::collect::host::lex::{Includes, Lexer};
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
-pub const MAIN: &str = "/etc/ssh/sshd_config";
+/// sshd's main configuration: the `file:` of policy LNX-SSH-001
+/// (`policies/ssh.yaml`); the other sshd_setting policies name the same file
+/// (a unit test checks).
+pub fn main_path() -> &'static str {
+    use crate::catalogue::policies::{Check, policy};
+    match &policy("LNX-SSH-001").check {
+        Check::SshdSetting { file, .. } => file,
+        _ => unreachable!("LNX-SSH-001 is an sshd_setting check (policies/ssh.yaml)"),
+    }
+}
 const MAX_DEPTH: usize = 16;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -267,7 +276,7 @@ fn check_match(args: &[String]) -> Result<bool, String> {
 }
 
 pub fn collect(fs: &RootFs) -> Option<Result<Sshd, HostError>> {
-    let main = match read_opt(fs, MAIN) {
+    let main = match read_opt(fs, main_path()) {
         Ok(Some(f)) => f,
         Ok(None) => return None,
         Err(e) => return Some(Err(e)),
@@ -387,6 +396,20 @@ fn process(
 mod tests {
     use super::super::testutil::root;
     use super::*;
+
+    #[test]
+    fn every_sshd_setting_policy_names_the_file_that_is_read() {
+        use crate::catalogue::policies::{Check, Policies};
+        assert_eq!(main_path(), "/etc/ssh/sshd_config");
+        let mut n = 0;
+        for p in &Policies::builtin().all {
+            if let Check::SshdSetting { file, .. } = &p.check {
+                assert_eq!(file, main_path(), "{}", p.id);
+                n += 1;
+            }
+        }
+        assert!(n >= 3);
+    }
 
     #[test]
     fn early_include_wins_over_later_main_file_setting() {

@@ -192,12 +192,26 @@ pub struct Apt {
     pub settings: BTreeMap<String, (String, Line)>,
 }
 
+/// apt's configuration: the files of the `dirs:` of policy LNX-UPD-001
+/// (`policies/updates.yaml`), then its `files:`, the single source of these paths.
+fn apt_paths() -> (&'static [String], &'static [String]) {
+    use crate::catalogue::policies::{Check, policy};
+    match &policy("LNX-UPD-001").check {
+        Check::AptPeriodic { dirs, files, .. } => (dirs, files),
+        _ => unreachable!("LNX-UPD-001 is an apt_periodic check (policies/updates.yaml)"),
+    }
+}
+
 pub fn collect_apt(fs: &RootFs) -> Option<Result<Apt, HostError>> {
-    let mut paths = match dir_files(fs, "/etc/apt/apt.conf.d", apt_reads) {
-        Ok(v) => v,
-        Err(e) => return Some(Err(e)),
-    };
-    paths.push("/etc/apt/apt.conf".into());
+    let (dirs, files) = apt_paths();
+    let mut paths = Vec::new();
+    for d in dirs {
+        match dir_files(fs, d, apt_reads) {
+            Ok(v) => paths.extend(v),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    paths.extend(files.iter().cloned());
     let mut apt = Apt::default();
     for p in paths {
         match read_opt(fs, &p) {
@@ -233,9 +247,14 @@ pub struct DnfAutomatic {
     pub apply_updates: Option<(String, Line)>,
 }
 
+/// Reads the `conf:` of policy LNX-UPD-002 (`policies/updates.yaml`).
 pub fn collect_dnf(fs: &RootFs) -> Result<DnfAutomatic, HostError> {
+    use crate::catalogue::policies::{Check, policy};
+    let Check::DnfAutomatic { conf, .. } = &policy("LNX-UPD-002").check else {
+        unreachable!("LNX-UPD-002 is a dnf_automatic check (policies/updates.yaml)");
+    };
     let mut d = DnfAutomatic::default();
-    if let Some(f) = read_opt(fs, "/etc/dnf/automatic.conf")? {
+    if let Some(f) = read_opt(fs, conf)? {
         let fr = FileRef::of(&f);
         for (sec, k, v, l) in super::fail2ban::parse_ini(&fr, &f.text()) {
             if sec == "commands" && k == "apply_updates" {
@@ -251,6 +270,13 @@ pub fn collect_dnf(fs: &RootFs) -> Result<DnfAutomatic, HostError> {
 mod tests {
     use super::*;
     use crate::model::EvidenceKind;
+
+    #[test]
+    fn the_apt_paths_come_from_the_policy_folder_first() {
+        let (dirs, files) = apt_paths();
+        assert_eq!(dirs, ["/etc/apt/apt.conf.d"]);
+        assert_eq!(files, ["/etc/apt/apt.conf"]);
+    }
 
     #[test]
     fn apt_conf_flat_nested_and_comments() {
