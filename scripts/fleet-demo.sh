@@ -82,8 +82,11 @@ for h in fs01 fs02 nas01; do
   cp -a "$REPO/examples/sample-company/root" "$OUT/roots/$h"
   echo "$h" >"$OUT/roots/$h/etc/hostname"
 done
-# fs02: root login over SSH refused (ITS-02 passes there), firewall off (ITS-03 fails).
+# fs02: root login over SSH refused and port forwarding off (ITS-02 passes there; it
+# serves the protected shares, so open forwarding alone would make it partial),
+# firewall off (ITS-03 fails).
 sed -i 's/^PermitRootLogin.*/PermitRootLogin no/' "$OUT/roots/fs02/etc/ssh/sshd_config.d/50-vendor.conf"
+printf '\nAllowTcpForwarding no\n' >>"$OUT/roots/fs02/etc/ssh/sshd_config.d/50-vendor.conf"
 sed -i 's/^ENABLED=.*/ENABLED=no/' "$OUT/roots/fs02/etc/ufw/ufw.conf"
 # nas01: USB storage not blocked (ITS-01 fails there).
 rm -f "$OUT/roots/nas01/etc/modprobe.d/usb-storage.conf"
