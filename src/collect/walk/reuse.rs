@@ -393,11 +393,13 @@ impl HashCache {
                 None => Ok(results),
             }
         })?;
-        let mut entries: Vec<Rec> = Vec::new();
+        let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
+        // One allocation of the final size; each thread's part is freed once copied
+        // (peak: the cache plus the largest part, not twice the cache).
+        let mut entries: Vec<Rec> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
         let mut global = Interner::default();
         let mut guarded = 0;
-        for p in parts {
-            let (mut e, sets, g) = p?;
+        for (mut e, sets, g) in parts {
             // This thread's set numbers → the cache's.
             let map: Vec<u16> = sets.into_iter().map(|s| global.id(Found::Set(s))).collect();
             for r in &mut e {
@@ -406,11 +408,8 @@ impl HashCache {
                     r.2 = map[local as usize].to_le_bytes();
                 }
             }
-            if entries.is_empty() {
-                entries = e;
-            } else {
-                entries.extend(e);
-            }
+            entries.extend_from_slice(&e);
+            drop(e);
             guarded += g;
         }
         entries.sort_unstable_by_key(|e: &Rec| e.0);
