@@ -945,3 +945,130 @@ fn a_baseline_under_an_earlier_company_name_is_accepted_and_the_rename_shown() {
         d.stderr
     );
 }
+
+const MARKER_PROFILE: &str = "organization:
+  name: 株式会社テスト
+scope:
+  shares: [/srv/share]
+markers: [社外秘]
+";
+
+fn content_markers(line: &serde_json::Value) -> Vec<String> {
+    line["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["where"] == "content")
+        .map(|m| m["marker"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn line_of<'a>(inv: &'a [serde_json::Value], path: &str) -> &'a serde_json::Value {
+    inv.iter().find(|l| l["path"] == path).unwrap()
+}
+
+#[test]
+fn a_re_audit_reuses_the_markers_of_unchanged_files_without_opening_them() {
+    use std::os::unix::fs::PermissionsExt;
+    if !need_root("running without the read-override capabilities") {
+        return;
+    }
+    let c = Company::new();
+    c.passwd(PASSWD).group(GROUP).profile(MARKER_PROFILE);
+    let marked = c.host_file("/srv/share/plans/marked.txt", "社外秘 price list");
+    c.host_file("/srv/share/plans/plain.txt", "just a memo");
+    c.host_file("/srv/share/plans/conf.txt", "Confidential memo");
+    let edited = c.host_file("/srv/share/plans/edited.txt", "xxxxxxxxx v1");
+    // Readable only thanks to root's capabilities.
+    std::fs::set_permissions(&marked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let first = audit_out(&c, "2025-11-20", "y1", &[]);
+    assert!(first.code < 2, "{}", first.stderr);
+    let old = inventory(&c, "y1");
+    assert_eq!(
+        content_markers(line_of(&old, "/srv/share/plans/marked.txt")),
+        ["社外秘"]
+    );
+    let baseline = c.path().join("y1/report.json");
+    shift_started_at(&baseline, 60);
+
+    // Changed in place: same size, new content and mtime.
+    std::fs::write(&edited, "社外秘 v1").unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&edited)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+
+    // Without the capabilities the mode-000 file cannot be opened: its hash and
+    // its marker can only come from the baseline.
+    let r = c.audit_without_read_override(
+        "2026-11-20",
+        &[
+            "--out",
+            c.path().join("y2").to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    let inv = &r.json()["inventory"];
+    assert_eq!(inv["hashed"], 4, "{inv}");
+    assert_eq!(inv["reused"], 3, "{inv}");
+    let new = inventory(&c, "y2");
+    for p in ["marked", "plain", "conf"] {
+        let p = format!("/srv/share/plans/{p}.txt");
+        let (o, n) = (line_of(&old, &p), line_of(&new, &p));
+        assert_eq!(o["sha256"], n["sha256"], "{p}");
+        assert_eq!(o["markers"], n["markers"], "{p}");
+        assert!(n.get("hash_error").is_none(), "{n}");
+    }
+    let e = line_of(&new, "/srv/share/plans/edited.txt");
+    assert_eq!(e["sha256"], crate_sha256("社外秘 v1".as_bytes()));
+    assert_eq!(content_markers(e), ["社外秘"]);
+    assert!(
+        r.json()["coverage"]["unreadable"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{}",
+        r.json()["coverage"]
+    );
+
+    // A new marker in the profile: the baseline's markers do not say whether an
+    // unchanged file contains it, so every file's leading bytes are read again
+    // (hashes are still reused).
+    c.profile(&MARKER_PROFILE.replace("[社外秘]", "[社外秘, Confidential]"));
+    let r = audit_out(
+        &c,
+        "2026-11-20",
+        "y3",
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert_eq!(r.json()["inventory"]["reused"], 3);
+    let new = inventory(&c, "y3");
+    assert_eq!(
+        content_markers(line_of(&new, "/srv/share/plans/conf.txt")),
+        ["Confidential"]
+    );
+    // And read it is: without the capabilities the mode-000 file is now an error.
+    let r = c.audit_without_read_override(
+        "2026-11-20",
+        &[
+            "--out",
+            c.path().join("y4").to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert!(r.code < 3, "{}", r.stderr);
+    let new = inventory(&c, "y4");
+    let m = line_of(&new, "/srv/share/plans/marked.txt");
+    assert!(m["sha256"].is_null(), "{m}");
+    assert!(
+        m["hash_error"].as_str().unwrap().contains("ermission"),
+        "{m}"
+    );
+}

@@ -41,6 +41,10 @@ pub struct BaselineInventory {
     /// When the baseline's walk started; without it no hash is reused.
     #[serde(default)]
     pub started_at: Option<String>,
+    /// Digest of the content-marker scan settings; without it (or when it differs
+    /// from today's) content markers are not reused.
+    #[serde(default)]
+    pub content_scan: Option<String>,
     /// Protected files in the baseline's walk: its inventory.jsonl must list as many.
     #[serde(default)]
     pub protected: Option<u64>,

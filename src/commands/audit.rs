@@ -189,7 +189,7 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         _ => None,
     };
     let reuse = match &baseline {
-        Some(b) if !a.no_hash => reuse_cache(b, lang),
+        Some(b) if !a.no_hash => reuse_cache(b, &profile, lang),
         _ => None,
     };
     // The file shares are on the Linux host; an audit of Windows evidence alone
@@ -298,18 +298,17 @@ fn write_findings(
 /// only when the baseline says when its walk started. Problems only cost speed.
 fn reuse_cache(
     b: &crate::changes::Baseline,
+    profile: &crate::profile::Profile,
     lang: Lang,
 ) -> Option<std::sync::Arc<crate::collect::walk::reuse::HashCache>> {
-    use crate::collect::walk::reuse::{HashCache, parse_time};
+    use crate::collect::walk::reuse::{HashCache, content_scan_digest, parse_time};
     let inv = b.inventory.as_ref()?;
-    let started = b
-        .report
-        .inventory
-        .as_ref()?
-        .started_at
-        .as_deref()
-        .and_then(parse_time)?;
-    match HashCache::load(inv, started) {
+    let binv = b.report.inventory.as_ref()?;
+    let started = binv.started_at.as_deref().and_then(parse_time)?;
+    // Content markers are reused only when the baseline scanned content the same way.
+    let today = content_scan_digest(&profile.markers, profile.scope.content_scan_bytes);
+    let same_scan = binv.content_scan.as_deref() == Some(today.as_str());
+    match HashCache::load(inv, started, same_scan.then_some(&profile.markers[..])) {
         Ok(c) => Some(std::sync::Arc::new(c)),
         Err(e) => {
             let msg = crate::tr!(

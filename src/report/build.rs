@@ -159,6 +159,7 @@ pub fn inventory(sf: &ShareFacts) -> Inventory {
         started_at: sf
             .started_at
             .map(|(s, n)| crate::collect::walk::rfc3339(s, n)),
+        content_scan: sf.content_scan.clone(),
     }
 }
 

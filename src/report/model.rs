@@ -210,6 +210,10 @@ pub struct Inventory {
     /// for files whose mtime and ctime are safely before this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
+    /// SHA-256 of the content-marker scan settings (marker list, bytes scanned). A
+    /// re-audit with the same digest reuses the content markers of unchanged files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_scan: Option<String>,
 }
 
 /// A path the walk could not (fully) read, or another walk event, with why.

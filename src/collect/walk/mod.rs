@@ -177,6 +177,8 @@ pub struct ShareFacts {
     pub excluded: u64,
     /// When the walk started (a later re-audit trusts only timestamps before it).
     pub started_at: Option<(i64, i64)>,
+    /// `reuse::content_scan_digest` of the profile the walk scanned content with.
+    pub content_scan: Option<String>,
     /// SHA-256 of each distinct protected content → its first file and asset (the
     /// originals HDL-04 compares with; watch mode keeps them between events).
     pub protected_hashes: std::collections::HashMap<[u8; 32], Original>,
@@ -503,6 +505,10 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
     if let Ok(d) = started.duration_since(std::time::UNIX_EPOCH) {
         facts.started_at = Some((d.as_secs() as i64, d.subsec_nanos() as i64));
     }
+    facts.content_scan = Some(reuse::content_scan_digest(
+        &profile.markers,
+        profile.scope.content_scan_bytes,
+    ));
     Ok(facts)
 }
 

@@ -138,6 +138,23 @@ impl Reader {
 
     fn read_once(&self, place: &Place, seen: &Seen, buf: &mut Vec<u8>) -> Content {
         let mut c = Content::new();
+        if let Some(r) = self.reuse.as_ref().and_then(|r| r.get(seen))
+            && let Some(markers) = r.markers
+        {
+            // Unchanged since the baseline (identity and state as the walk's lstat
+            // saw them), whose hash and content markers are known: not opened.
+            c.acl = match acl::read_place(place) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    c.problem = Some(ReadProblem::Vanished);
+                    return c;
+                }
+                r => r.map_err(|e| e.to_string()),
+            };
+            c.sha256 = Some(r.sha256);
+            c.markers = markers.to_vec();
+            c.reused = true;
+            return c;
+        }
         let need_content = self.hash || self.scan_bytes > 0;
         if !need_content {
             c.acl = acl::read_place(place).map_err(|e| e.to_string());
@@ -182,7 +199,12 @@ impl Reader {
         if !before.same_state(seen) {
             return changed(c, "changed while being read", true);
         }
-        if let Some(sha) = self.reuse.as_ref().and_then(|r| r.get(&before)) {
+        if let Some(sha) = self
+            .reuse
+            .as_ref()
+            .and_then(|r| r.get(&before))
+            .map(|r| r.sha256)
+        {
             // Unchanged since the baseline: only the leading bytes for markers.
             if self.scan_bytes > 0 {
                 if buf.len() < self.scan_bytes {

@@ -6,8 +6,15 @@
 //! tick after it was read, so its hash is never reused (git's "racy clean" rule).
 //! The margin covers coarse filesystem timestamps (2 s on FAT).
 //!
-//! Memory: 48 bytes per reusable file (a 128-bit digest of the identity and state,
-//! and the hash), held in one sorted vector.
+//! The content-marker result is reused too, so that an unchanged file is not even
+//! opened: only when the baseline's report records the same content-scan digest
+//! (`inventory.content_scan`: marker list, `scope.content_scan_bytes`, scan rules
+//! version) as today's profile. Otherwise the file's leading bytes are read as in
+//! any audit (a marker is never silently missed).
+//!
+//! Memory: 46 bytes per reusable file (12-byte key, the hash, a 2-byte marker-set
+//! number), held in one sorted vector; the distinct sets of content markers are
+//! held once each.
 
 use super::read::Seen;
 use std::path::Path;
@@ -16,16 +23,84 @@ use std::path::Path;
 /// "the same tick" and never trusted.
 pub const GUARD_NS: i128 = 2_000_000_000;
 
+/// Version of the content-scan rules (bump when `Markers::in_content` changes what it finds).
+const SCAN_RULES: &str = "timaudit content scan v1";
+
+/// The digest of what decides a file's content markers: the marker list and the
+/// number of leading bytes scanned (as `Reader::new` caps it).
+pub fn content_scan_digest(markers: &[String], content_scan_bytes: u64) -> String {
+    use sha2::{Digest, Sha256};
+    let scan = if markers.is_empty() {
+        0
+    } else {
+        content_scan_bytes.min(super::read::MAX_SCAN_BYTES as u64)
+    };
+    let mut h = Sha256::new();
+    h.update(format!("{SCAN_RULES}\n{scan}\n"));
+    for m in markers {
+        h.update(m.as_bytes());
+        h.update([0u8]);
+    }
+    crate::rootfs::hex(&h.finalize())
+}
+
+/// Marker-set number meaning "the baseline's content markers are not known".
+const UNKNOWN: u16 = u16::MAX;
+
+/// One reusable file: key, hash, marker-set number (byte arrays: no padding).
+type Rec = ([u8; 12], [u8; 32], [u8; 2]);
+
+/// What the baseline says about an unchanged file.
+pub struct Reuse<'a> {
+    pub sha256: [u8; 32],
+    /// Its content markers (indexes into today's marker list), if known.
+    pub markers: Option<&'a [u16]>,
+}
+
+/// Content markers of one line: unknown, or today's marker indexes.
+enum Found {
+    Unknown,
+    Set(Vec<u16>),
+}
+
+/// Per parser thread: distinct marker sets and their local numbers.
+#[derive(Default)]
+struct Interner {
+    sets: Vec<Vec<u16>>,
+    ids: std::collections::HashMap<Vec<u16>, u16>,
+}
+
+impl Interner {
+    fn id(&mut self, f: Found) -> u16 {
+        let Found::Set(mut v) = f else {
+            return UNKNOWN;
+        };
+        v.sort_unstable();
+        v.dedup();
+        if let Some(&i) = self.ids.get(&v) {
+            return i;
+        }
+        if self.sets.len() >= UNKNOWN as usize {
+            return UNKNOWN;
+        }
+        let i = self.sets.len() as u16;
+        self.sets.push(v.clone());
+        self.ids.insert(v, i);
+        i
+    }
+}
+
 pub struct HashCache {
-    entries: Vec<([u8; 16], [u8; 32])>,
+    entries: Vec<Rec>,
+    sets: Vec<Vec<u16>>,
     /// Lines skipped by the same-tick guard (for tests and the report).
     pub guarded: u64,
 }
 
-/// The inode (big-endian, so that the sorted vector follows the walk's inode
-/// order and lookups stay cache-friendly) and a 64-bit digest of the whole identity
-/// and state: device, inode, size, mtime and ctime.
-fn key(dev: u64, ino: u64, size: u64, mtime: (i64, i64), ctime: (i64, i64)) -> [u8; 16] {
+/// The inode's low 32 bits (big-endian, so that the sorted vector follows the
+/// walk's inode order and lookups stay cache-friendly) and a 64-bit digest of the
+/// whole identity and state: device, full inode, size, mtime and ctime.
+fn key(dev: u64, ino: u64, size: u64, mtime: (i64, i64), ctime: (i64, i64)) -> [u8; 12] {
     use std::hash::Hasher;
     // SipHash with fixed keys: the same in the loading and the looking-up within
     // one run, which is all the key has to be.
@@ -37,9 +112,9 @@ fn key(dev: u64, ino: u64, size: u64, mtime: (i64, i64), ctime: (i64, i64)) -> [
         h.write_i64(s);
         h.write_i64(n);
     }
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&ino.to_be_bytes());
-    k[8..].copy_from_slice(&h.finish().to_le_bytes());
+    let mut k = [0u8; 12];
+    k[..4].copy_from_slice(&(ino as u32).to_be_bytes());
+    k[4..].copy_from_slice(&h.finish().to_le_bytes());
     k
 }
 
@@ -54,12 +129,15 @@ pub fn parse_time(s: &str) -> Option<(i64, i64)> {
 }
 
 enum Parsed {
-    Entry(([u8; 16], [u8; 32])),
+    Entry(([u8; 12], [u8; 32], Found)),
     Guarded,
 }
 
+/// Today's marker names → indexes, when the baseline scanned content the same way.
+type Names<'a> = Option<&'a std::collections::HashMap<&'a str, u16>>;
+
 /// One inventory line: a reusable entry, a file inside the guard, or nothing.
-fn parse(raw: &[u8], limit: i128) -> Result<Option<Parsed>, String> {
+fn parse(raw: &[u8], limit: i128, names: Names) -> Result<Option<Parsed>, String> {
     let raw = raw.trim_ascii();
     // Cheap pre-filter: only hashed regular files matter.
     fn has(h: &[u8], n: &[u8]) -> bool {
@@ -68,7 +146,7 @@ fn parse(raw: &[u8], limit: i128) -> Result<Option<Parsed>, String> {
     if raw.is_empty() || !has(raw, b"\"type\":\"file\"") || has(raw, b"\"sha256\":null") {
         return Ok(None);
     }
-    if let Some(p) = fast(raw, limit) {
+    if let Some(p) = fast(raw, limit, names) {
         return Ok(p);
     }
     let l: Line = serde_json::from_slice(raw).map_err(|e| e.to_string())?;
@@ -86,14 +164,28 @@ fn parse(raw: &[u8], limit: i128) -> Result<Option<Parsed>, String> {
     if ns(mtime) >= limit || ns(ctime) >= limit {
         return Ok(Some(Parsed::Guarded));
     }
-    Ok(unhex(sha).map(|h| Parsed::Entry((key(dev, ino, size, mtime, ctime), h))))
+    let found = match (names, &l.markers) {
+        (Some(names), Some(ms)) => {
+            let mut v = Vec::new();
+            let mut known = true;
+            for m in ms.iter().filter(|m| m.place == "content") {
+                match names.get(m.marker.as_ref()) {
+                    Some(&i) => v.push(i),
+                    None => known = false,
+                }
+            }
+            if known { Found::Set(v) } else { Found::Unknown }
+        }
+        _ => Found::Unknown,
+    };
+    Ok(unhex(sha).map(|h| Parsed::Entry((key(dev, ino, size, mtime, ctime), h, found))))
 }
 
 /// The fast path for lines as timaudit writes them (fixed field order, times as
 /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`); `None` sends the line to the full parser.
 /// Inside JSON strings quotes are escaped, so the field patterns cannot match
 /// inside a file name.
-fn fast(raw: &[u8], limit: i128) -> Option<Option<Parsed>> {
+fn fast(raw: &[u8], limit: i128, names: Names) -> Option<Option<Parsed>> {
     fn after<'a>(h: &'a [u8], pat: &[u8]) -> Option<&'a [u8]> {
         memchr::memmem::find(h, pat).map(|i| &h[i + pat.len()..])
     }
@@ -132,9 +224,21 @@ fn fast(raw: &[u8], limit: i128) -> Option<Option<Parsed>> {
     if ns(mtime) >= limit || ns(ctime) >= limit {
         return Some(Some(Parsed::Guarded));
     }
+    // Only "no markers at all" is read here; a marked file goes to the full parser.
+    let found = match names {
+        None => Found::Unknown,
+        Some(_) => {
+            let r = after(&r[64..], b"\"markers\":[")?;
+            if r.first() != Some(&b']') {
+                return None;
+            }
+            Found::Set(Vec::new())
+        }
+    };
     Some(Some(Parsed::Entry((
         key(dev, ino, size, mtime, ctime),
         sha,
+        found,
     ))))
 }
 
@@ -151,6 +255,16 @@ struct Line<'a> {
     ino: Option<u64>,
     #[serde(borrow)]
     sha256: Option<&'a str>,
+    #[serde(default, borrow)]
+    markers: Option<Vec<MarkerLine<'a>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct MarkerLine<'a> {
+    #[serde(borrow)]
+    marker: std::borrow::Cow<'a, str>,
+    #[serde(rename = "where", borrow)]
+    place: std::borrow::Cow<'a, str>,
 }
 
 impl std::fmt::Debug for HashCache {
@@ -168,7 +282,13 @@ impl HashCache {
     /// Reads a baseline inventory whose walk started at `started`. Lines without
     /// the identity fields (older inventories) or a hash are skipped. The file is
     /// read in blocks parsed on several threads (it has a line per file).
-    pub fn load(path: &Path, started: (i64, i64)) -> Result<HashCache, String> {
+    /// `markers`: today's marker list, when the baseline's content-scan digest is
+    /// today's (its content markers are then reused too).
+    pub fn load(
+        path: &Path,
+        started: (i64, i64),
+        markers: Option<&[String]>,
+    ) -> Result<HashCache, String> {
         use std::io::Read;
         let mut f = crate::rootfs::open_input(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -179,20 +299,31 @@ impl HashCache {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(threads * 2);
         let rx = std::sync::Mutex::new(rx);
         let name = path.display().to_string();
+        let names: Option<std::collections::HashMap<&str, u16>> = markers.map(|m| {
+            m.iter()
+                .enumerate()
+                .take(UNKNOWN as usize)
+                .map(|(i, s)| (s.as_str(), i as u16))
+                .collect()
+        });
+        let names = names.as_ref();
         let parts = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     let rx = &rx;
                     let name = &name;
                     s.spawn(move || {
-                        let mut entries = Vec::new();
+                        let mut entries: Vec<Rec> = Vec::new();
+                        let mut interner = Interner::default();
                         let mut guarded = 0u64;
                         loop {
                             let msg = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                             let Ok((first_line, block)) = msg else { break };
                             for (k, raw) in block.split(|&b| b == b'\n').enumerate() {
-                                match parse(raw, limit) {
-                                    Ok(Some(Parsed::Entry(e))) => entries.push(e),
+                                match parse(raw, limit, names) {
+                                    Ok(Some(Parsed::Entry((k, h, f)))) => {
+                                        entries.push((k, h, interner.id(f).to_le_bytes()))
+                                    }
                                     Ok(Some(Parsed::Guarded)) => guarded += 1,
                                     Ok(None) => {}
                                     Err(e) => {
@@ -204,7 +335,7 @@ impl HashCache {
                                 }
                             }
                         }
-                        Ok((entries, guarded))
+                        Ok((entries, interner.sets, guarded))
                     })
                 })
                 .collect();
@@ -262,17 +393,33 @@ impl HashCache {
                 None => Ok(results),
             }
         })?;
-        let mut entries = Vec::new();
+        let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
+        // One allocation of the final size; each thread's part is freed once copied
+        // (peak: the cache plus the largest part, not twice the cache).
+        let mut entries: Vec<Rec> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+        let mut global = Interner::default();
         let mut guarded = 0;
-        for p in parts {
-            let (e, g) = p?;
-            entries.extend(e);
+        for (mut e, sets, g) in parts {
+            // This thread's set numbers → the cache's.
+            let map: Vec<u16> = sets.into_iter().map(|s| global.id(Found::Set(s))).collect();
+            for r in &mut e {
+                let local = u16::from_le_bytes(r.2);
+                if local != UNKNOWN {
+                    r.2 = map[local as usize].to_le_bytes();
+                }
+            }
+            entries.extend_from_slice(&e);
+            drop(e);
             guarded += g;
         }
-        entries.sort_unstable_by_key(|e: &([u8; 16], [u8; 32])| e.0);
+        entries.sort_unstable_by_key(|e: &Rec| e.0);
         entries.dedup_by(|a, b| a.0 == b.0);
         entries.shrink_to_fit();
-        Ok(HashCache { entries, guarded })
+        Ok(HashCache {
+            entries,
+            sets: global.sets,
+            guarded,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -283,14 +430,22 @@ impl HashCache {
         self.entries.is_empty()
     }
 
-    /// The baseline's hash of this exact file state, if it may be reused.
-    pub fn get(&self, s: &Seen) -> Option<[u8; 32]> {
+    /// What the baseline says about this exact file state, if it may be reused.
+    pub fn get(&self, s: &Seen) -> Option<Reuse<'_>> {
         let k = key(s.dev, s.ino, s.size, s.mtime, s.ctime);
-        self.entries
-            .binary_search_by(|e| e.0.cmp(&k))
-            .ok()
-            .map(|i| self.entries[i].1)
+        let i = self.entries.binary_search_by(|e| e.0.cmp(&k)).ok()?;
+        let (_, sha256, set) = &self.entries[i];
+        Some(Reuse {
+            sha256: *sha256,
+            markers: self
+                .sets
+                .get(u16::from_le_bytes(*set) as usize)
+                .map(|v| &v[..]),
+        })
     }
+
+    /// Bytes held per reusable file.
+    pub const ENTRY_BYTES: usize = std::mem::size_of::<Rec>();
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {
@@ -316,18 +471,18 @@ mod tests {
             r#"{{"path":"/s/\"type\":\"file\",a","type":"file","size":12,"mtime":"2026-11-25T19:35:23.601780255Z","ctime":"2026-11-25T19:35:24.000000001Z","dev":65024,"ino":10037478,"mode":"0644","uid":0,"gid":0,"user":"root","group":"root","acl":["user:x:r--"],"sha256":"{sha}","asset":null,"markers":[]}}"#
         );
         let limit = ns(parse_time("2027-01-01T00:00:00Z").unwrap());
-        let Some(Some(Parsed::Entry(f))) = fast(written.as_bytes(), limit) else {
+        let Some(Some(Parsed::Entry(f))) = fast(written.as_bytes(), limit, None) else {
             panic!("fast path")
         };
         // The same line with fields reordered only the full parser reads.
         let v: serde_json::Value = serde_json::from_str(&written).unwrap();
         let reordered = serde_json::json!({"sha256": v["sha256"], "ino": v["ino"], "dev": v["dev"], "ctime": v["ctime"],
             "mtime": v["mtime"], "size": v["size"], "type": "file", "path": v["path"]}).to_string();
-        assert!(fast(reordered.as_bytes(), limit).is_none());
-        let Ok(Some(Parsed::Entry(slow))) = parse(reordered.as_bytes(), limit) else {
+        assert!(fast(reordered.as_bytes(), limit, None).is_none());
+        let Ok(Some(Parsed::Entry(slow))) = parse(reordered.as_bytes(), limit, None) else {
             panic!("full parser")
         };
-        assert_eq!(f, slow);
+        assert_eq!((f.0, f.1), (slow.0, slow.1));
     }
 
     #[test]
@@ -367,7 +522,7 @@ mod tests {
         .join("\n");
         std::fs::write(&p, text).unwrap();
         let started = parse_time("2026-06-01T12:00:00Z").unwrap();
-        let c = HashCache::load(&p, started).unwrap();
+        let c = HashCache::load(&p, started, None).unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(c.guarded, 1);
         let mut s = Seen {
@@ -378,7 +533,8 @@ mod tests {
             ctime: (parse_time("2026-01-01T00:00:00.5Z").unwrap()),
             nlink: 1,
         };
-        assert_eq!(c.get(&s), Some([0xab; 32]));
+        assert_eq!(c.get(&s).map(|r| r.sha256), Some([0xab; 32]));
+        assert!(c.get(&s).unwrap().markers.is_none());
         for change in [
             |s: &mut Seen| s.size += 1,
             |s: &mut Seen| s.mtime.1 += 1,
@@ -388,9 +544,81 @@ mod tests {
         ] {
             let mut t = s;
             change(&mut t);
-            assert_eq!(c.get(&t), None);
+            assert!(c.get(&t).is_none());
         }
         s.ino = 11;
-        assert_eq!(c.get(&s), None);
+        assert!(c.get(&s).is_none());
+    }
+
+    #[test]
+    fn content_markers_are_reused_only_when_known() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("inventory.jsonl");
+        let sha = "cd".repeat(32);
+        let t = "2026-01-01T00:00:00.000000000Z";
+        let with = |ino: u64, markers: serde_json::Value| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&line(1, ino, 5, t, t, &sha)).unwrap();
+            v["markers"] = markers;
+            v.to_string()
+        };
+        let text = [
+            // As timaudit writes it (the fast path): no markers.
+            format!(
+                r#"{{"path":"/a","type":"file","size":5,"mtime":"{t}","ctime":"{t}","dev":1,"ino":20,"sha256":"{sha}","asset":null,"markers":[]}}"#
+            ),
+            with(
+                21,
+                serde_json::json!([{"marker": "社外秘", "where": "content"},
+                    {"marker": "極秘", "where": "name"}]),
+            ),
+            // A marker today's profile does not have: unknown.
+            with(22, serde_json::json!([{"marker": "old", "where": "content"}])),
+            // An older inventory without markers: unknown.
+            {
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&line(1, 23, 5, t, t, &sha)).unwrap();
+                v.as_object_mut().unwrap().remove("markers");
+                v.to_string()
+            },
+        ]
+        .join("\n");
+        std::fs::write(&p, text).unwrap();
+        let started = parse_time("2026-06-01T12:00:00Z").unwrap();
+        let names = ["極秘".to_string(), "社外秘".to_string()];
+        let seen = |ino| Seen {
+            dev: 1,
+            ino,
+            size: 5,
+            mtime: parse_time(t).unwrap(),
+            ctime: parse_time(t).unwrap(),
+            nlink: 1,
+        };
+        let c = HashCache::load(&p, started, Some(&names)).unwrap();
+        assert_eq!(c.len(), 4);
+        assert_eq!(c.get(&seen(20)).unwrap().markers, Some(&[][..]));
+        assert_eq!(c.get(&seen(21)).unwrap().markers, Some(&[1u16][..]));
+        assert_eq!(c.get(&seen(22)).unwrap().markers, None);
+        assert_eq!(c.get(&seen(23)).unwrap().markers, None);
+        // A different scan (no names given): hashes only.
+        let c = HashCache::load(&p, started, None).unwrap();
+        assert!((20..24).all(|i| c.get(&seen(i)).unwrap().markers.is_none()));
+        assert_eq!(HashCache::ENTRY_BYTES, 46);
+    }
+
+    #[test]
+    fn the_scan_digest_changes_with_markers_and_bytes_scanned() {
+        let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let a = content_scan_digest(&m(&["社外秘"]), 4096);
+        assert_eq!(a, content_scan_digest(&m(&["社外秘"]), 4096));
+        assert_ne!(
+            a,
+            content_scan_digest(&m(&["社外秘", "Confidential"]), 4096)
+        );
+        assert_ne!(a, content_scan_digest(&m(&["社外秘"]), 8192));
+        assert_ne!(
+            content_scan_digest(&m(&["ab", "c"]), 1),
+            content_scan_digest(&m(&["a", "bc"]), 1)
+        );
     }
 }
