@@ -127,48 +127,19 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Outcome {
 }
 
 pub fn windows(w: &WindowsHost) -> Outcome {
-    let id = "WIN-AUD-002";
-    let (
-        _,
-        Check::AuditpolSubcategory {
-            guid,
-            require_success,
-            ..
-        },
-    ) = check_of(id)
-    else {
-        return Outcome::error(Text::same("policy WIN-AUD-002 is broken"));
+    let AuditpolSetting {
+        setting,
+        enough,
+        ev,
+    } = match auditpol_setting(
+        w,
+        "WIN-AUD-002",
+        Text::new("リムーバブル記憶域", "Removable Storage"),
+    ) {
+        Ok(s) => s,
+        Err(o) => return o,
     };
-    let a = match &w.auditpol {
-        None => return win_missing(w, "auditpol.csv", id),
-        Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
-        Some(Ok(a)) => a,
-    };
-    let g = guid.to_ascii_uppercase();
-    if let Some(l) = a.unreadable.get(&g) {
-        return Outcome::error(Text::new(
-            "auditpol.csv のリムーバブル記憶域の行の設定値を読み取れません",
-            "cannot read the Removable Storage row's setting in auditpol.csv",
-        ))
-        .with([line_ev(l, id, Text::new("不明な設定値", "unknown setting"))]);
-    }
-    let Some(row) = a.rows.get(&g) else {
-        return Outcome::error(tr!(
-            "auditpol.csv にサブカテゴリ {g}（リムーバブル記憶域）の行がありません",
-            "auditpol.csv has no row for subcategory {g} (Removable Storage)"
-        ))
-        .with([Evidence::new(EvidenceKind::Windows)
-            .path(w.file_path("auditpol.csv"))
-            .detail(pol(id, Text::new("行がありません", "row missing")))]);
-    };
-    let setting = match (row.success, row.failure) {
-        (true, true) => Text::new("成功および失敗", "Success and Failure"),
-        (true, false) => Text::new("成功", "Success"),
-        (false, true) => Text::new("失敗のみ", "Failure only"),
-        (false, false) => Text::new("監査なし", "No Auditing"),
-    };
-    let ev = line_ev(&row.line, id, setting.clone());
-    if row.success || !require_success {
+    if enough {
         Outcome::pass(Text::new(
             format!("リムーバブル記憶域の監査が「{}」です", setting.ja),
             format!("Removable Storage auditing is {}", setting.en),

@@ -220,6 +220,70 @@ pub fn line_ev(l: &Line, id: &str, t: Text) -> Evidence {
     l.evidence().detail(pol(id, t))
 }
 
+/// A subcategory row of the Windows evidence's `auditpol.csv`, read under an
+/// `AuditpolSubcategory` policy (ITS-04 File System, ITS-15 Removable Storage).
+pub struct AuditpolSetting {
+    /// "Success", "Success and Failure" … as a sentence part.
+    pub setting: Text,
+    /// Is success auditing on, or does the policy not require it?
+    pub enough: bool,
+    /// The row's line under the policy.
+    pub ev: Evidence,
+}
+
+/// Reads policy `id`'s subcategory row (`name`: the subcategory, e.g. File System)
+/// from `auditpol.csv`, or the outcome when it cannot be judged: evidence missing
+/// or broken, the row's setting unreadable, or no row.
+pub fn auditpol_setting(w: &WindowsHost, id: &str, name: Text) -> Result<AuditpolSetting, Outcome> {
+    let (
+        _,
+        Check::AuditpolSubcategory {
+            guid,
+            require_success,
+            ..
+        },
+    ) = check_of(id)
+    else {
+        return Err(Outcome::error(Text::same(format!("policy {id} is broken"))));
+    };
+    let a = match &w.auditpol {
+        None => return Err(win_missing(w, "auditpol.csv", id)),
+        Some(Err(e)) => return Err(Outcome::error(e.text()).with([e.evidence()])),
+        Some(Ok(a)) => a,
+    };
+    let g = guid.to_ascii_uppercase();
+    if let Some(l) = a.unreadable.get(&g) {
+        return Err(Outcome::error(Text::new(
+            format!("auditpol.csv の{}の行の設定値を読み取れません", name.ja),
+            format!("cannot read the {} row's setting in auditpol.csv", name.en),
+        ))
+        .with([line_ev(l, id, Text::new("不明な設定値", "unknown setting"))]));
+    }
+    let Some(row) = a.rows.get(&g) else {
+        return Err(Outcome::error(Text::new(
+            format!(
+                "auditpol.csv にサブカテゴリ {g}（{}）の行がありません",
+                name.ja
+            ),
+            format!("auditpol.csv has no row for subcategory {g} ({})", name.en),
+        ))
+        .with([Evidence::new(EvidenceKind::Windows)
+            .path(w.file_path("auditpol.csv"))
+            .detail(pol(id, Text::new("行がありません", "row missing")))]));
+    };
+    let setting = match (row.success, row.failure) {
+        (true, true) => Text::new("成功および失敗", "Success and Failure"),
+        (true, false) => Text::new("成功", "Success"),
+        (false, true) => Text::new("失敗のみ", "Failure only"),
+        (false, false) => Text::new("監査なし", "No Auditing"),
+    };
+    Ok(AuditpolSetting {
+        ev: line_ev(&row.line, id, setting.clone()),
+        setting,
+        enough: row.success || !require_success,
+    })
+}
+
 /// Evidence for a whole file.
 pub fn file_ev(f: &FileRef, id: &str, t: Text) -> Evidence {
     f.evidence().detail(pol(id, t))
