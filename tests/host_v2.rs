@@ -4,36 +4,7 @@
 
 mod host_support;
 use host_support::*;
-use std::path::{Path, PathBuf};
-
-/// A writable copy of a Windows evidence fixture folder.
-fn win_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let d = tempfile::tempdir().unwrap();
-    let dst = d.path().join(name);
-    copy_dir(&Path::new("tests/fixtures/windows").join(name), &dst);
-    (d, dst)
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
-}
-
-fn utf16(text: &str) -> Vec<u8> {
-    let mut v = vec![0xff, 0xfe];
-    for u in text.replace('\n', "\r\n").encode_utf16() {
-        v.extend(u.to_le_bytes());
-    }
-    v
-}
+use std::path::Path;
 
 fn run_windows(dir: &Path) -> Report {
     let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");

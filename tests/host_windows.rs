@@ -4,36 +4,7 @@
 
 mod host_support;
 use host_support::*;
-use std::path::{Path, PathBuf};
-
-/// A writable copy of a fixture folder.
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let d = tempfile::tempdir().unwrap();
-    let dst = d.path().join(name);
-    copy_dir(&Path::new("tests/fixtures/windows").join(name), &dst);
-    (d, dst)
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
-}
-
-fn utf16(text: &str) -> Vec<u8> {
-    let mut v = vec![0xff, 0xfe];
-    for u in text.replace('\n', "\r\n").encode_utf16() {
-        v.extend(u.to_le_bytes());
-    }
-    v
-}
+use std::path::Path;
 
 fn profile() -> Profile {
     Profile::new(
@@ -56,7 +27,7 @@ fn run(dirs: &[&Path], p: &Profile) -> Report {
 
 #[test]
 fn english_file_server_passes_its_windows_checks() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
     let r = run(&[&fs01], &p);
     let hosts = r.json["hosts"].as_array().unwrap();
@@ -102,7 +73,7 @@ fn english_file_server_passes_its_windows_checks() {
 
 #[test]
 fn japanese_pc_fails_with_cp932_evidence() {
-    let (_d, pc) = fixture("ja-pc01");
+    let (_d, pc) = win_fixture("ja-pc01");
     let p = Profile::new(&[("W-002", &["C:\\共有\\設計\\**"])], "");
     let r = run(&[&pc], &p);
     assert_eq!(r.json["hosts"][0]["name"], "SEKKEI-PC01");
@@ -152,8 +123,8 @@ fn japanese_pc_fails_with_cp932_evidence() {
 
 #[test]
 fn two_hosts_one_failing_fails_the_item() {
-    let (_a, fs01) = fixture("en-fs01");
-    let (_b, pc) = fixture("ja-pc01");
+    let (_a, fs01) = win_fixture("en-fs01");
+    let (_b, pc) = win_fixture("ja-pc01");
     let r = run(&[&fs01, &pc], &profile());
     assert_eq!(r.json["hosts"].as_array().unwrap().len(), 2);
     r.expect("ITS-01", "fail");
@@ -163,7 +134,7 @@ fn two_hosts_one_failing_fails_the_item() {
 
 #[test]
 fn usb_policy_variants_and_enum_usbstor_is_not_a_control() {
-    let (_d, pc) = fixture("ja-pc01");
+    let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
     std::fs::write(
         pc.join("registry/removable.reg"),
@@ -191,7 +162,7 @@ fn usb_policy_variants_and_enum_usbstor_is_not_a_control() {
 
 #[test]
 fn group_policy_overrides_local_firewall_and_event_log_settings() {
-    let (_d, pc) = fixture("ja-pc01");
+    let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
     std::fs::write(
         pc.join("registry/firewall-policy.reg"),
@@ -205,7 +176,7 @@ fn group_policy_overrides_local_firewall_and_event_log_settings() {
 
 #[test]
 fn broken_and_missing_evidence_files_are_errors() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = profile();
     std::fs::write(fs01.join("auditpol.csv"), "this,is,not\n").unwrap();
     std::fs::write(fs01.join("defender.json"), "{ not json").unwrap();
@@ -241,7 +212,7 @@ fn a_missing_evidence_folder_stops_the_run() {
 
 #[test]
 fn with_an_explicit_root_both_linux_and_windows_hosts_are_covered() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let t = Tree::new();
     t.file(
         "/etc/modprobe.d/usb.conf",
@@ -272,7 +243,7 @@ fn with_an_explicit_root_both_linux_and_windows_hosts_are_covered() {
 
 #[test]
 fn windows_asset_without_acl_evidence_is_an_error_for_acc03() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = Profile::new(&[("W-003", &["E:\\Other\\**"])], "");
     let r = run(&[&fs01], &p);
     // Nobody exported W-003's ACL: whether others can read it is unknown.
@@ -290,7 +261,7 @@ fn windows_asset_without_acl_evidence_is_an_error_for_acc03() {
 fn icacls_output_without_the_protected_files_is_an_error_not_a_pass() {
     // `icacls "D:\\共有\\設計"` without /t lists only the folder: the files the
     // asset protects were never checked, so ACC-03 cannot pass.
-    let (_d, pc) = fixture("ja-pc01");
+    let (_d, pc) = win_fixture("ja-pc01");
     for e in std::fs::read_dir(pc.join("acl")).unwrap() {
         std::fs::remove_file(e.unwrap().path()).unwrap();
     }
@@ -313,7 +284,7 @@ fn icacls_output_without_the_protected_files_is_an_error_not_a_pass() {
 
 #[test]
 fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
-    let (_d, pc) = fixture("ja-pc01");
+    let (_d, pc) = win_fixture("ja-pc01");
     std::fs::remove_file(pc.join("host.json")).unwrap();
     let r = run(&[&pc], &profile());
     assert_eq!(r.json["hosts"][0]["name"], "ja-pc01");
@@ -330,7 +301,7 @@ fn a_folder_without_host_json_is_named_after_the_folder_with_a_warning() {
 fn firewall_output_missing_a_profile_is_an_error_not_a_pass() {
     // `netsh advfirewall show currentprofile` (or a truncated file) shows fewer
     // than the three profiles: the others are unknown, so no pass.
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let dashes = "-".repeat(70);
     let block = |name: &str, state: &str| {
         format!(
@@ -373,7 +344,7 @@ fn firewall_output_missing_a_profile_is_an_error_not_a_pass() {
 
 #[test]
 fn one_broad_ace_is_named_in_the_singular() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let acl = fs01.join("acl");
     std::fs::remove_dir_all(&acl).unwrap();
     std::fs::create_dir_all(&acl).unwrap();
@@ -397,7 +368,7 @@ fn one_broad_ace_is_named_in_the_singular() {
 
 #[test]
 fn the_bundle_copies_windows_evidence_given_as_a_relative_folder() {
-    let (d, _pc01) = fixture("ja-pc01");
+    let (d, _pc01) = win_fixture("ja-pc01");
     let p = profile();
     for (evidence, out) in [
         ("ja-pc01".to_string(), "out-rel"),
@@ -584,7 +555,7 @@ fn ev_text(r: &Report, id: &str) -> String {
 #[test]
 fn public_real_exports_get_the_verdict_a_person_reads() {
     // tests/fixtures/windows/real/SOURCES.md says where each file comes from.
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
     // DoD GPO GptTmpl.inf (UTF-16LE): MinimumPasswordLength = 14.
     put(&fs01, "secedit.inf", &real("gpttmpl-dod-windows8.inf"));
@@ -618,7 +589,7 @@ fn public_real_exports_get_the_verdict_a_person_reads() {
 
 #[test]
 fn japanese_auditpol_capture_with_a_code_page_banner_is_read() {
-    let (_d, pc) = fixture("ja-pc01");
+    let (_d, pc) = win_fixture("ja-pc01");
     let csv = "Active code page: 437\n\nコンピューター名,ポリシー ターゲット,サブカテゴリ,サブカテゴリ GUID,包含設定,除外設定\nSEKKEI-PC01,システム,ファイル システム,{0CCE921D-69AE-11D9-BED3-505054503030},監査なし,\nSEKKEI-PC01,システム,レジストリ,{0CCE921E-69AE-11D9-BED3-505054503030},成功,\n";
     put(&pc, "auditpol.csv", &cp932(csv));
     let r = run(&[&pc], &profile());
@@ -632,7 +603,7 @@ fn japanese_auditpol_capture_with_a_code_page_banner_is_read() {
 
 #[test]
 fn per_user_audit_rows_do_not_override_the_system_setting() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let csv = "Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting,Setting Value\nFS01,System,File System,{0CCE921D-69AE-11D9-BED3-505054503030},Failure,,2\nFS01,S-1-5-21-1004336348-1177238915-682003330-1105,File System,{0CCE921D-69AE-11D9-BED3-505054503030},Success,,1\n";
     put(&fs01, "auditpol.csv", csv.as_bytes());
     run(&[&fs01], &profile()).expect("ITS-04", "fail");
@@ -652,7 +623,7 @@ fn netsh_fr(public: &str) -> String {
 
 #[test]
 fn localised_netsh_states_and_the_locale_neutral_json() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = profile();
     put(&fs01, "firewall.txt", &utf16(&netsh_fr("Actif")));
     run(&[&fs01], &p).expect("ITS-03", "pass");
@@ -685,7 +656,7 @@ const FW_GPO: &str = "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHIN
 
 #[test]
 fn one_broken_reg_file_is_named_and_does_not_drop_the_other_group_policy_data() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = profile();
     // Local firewall: public profile OFF; Group Policy: every profile on.
     put(&fs01, "firewall.txt", &utf16(&netsh_fr("Inactif")));
@@ -730,7 +701,7 @@ fn one_broken_reg_file_is_named_and_does_not_drop_the_other_group_policy_data() 
 
 #[test]
 fn acc03_a_proven_broad_read_beats_an_unreadable_export() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     put(
         &fs01,
         "acl/Design.txt",
@@ -761,7 +732,7 @@ fn acc03_a_proven_broad_read_beats_an_unreadable_export() {
 
 #[test]
 fn defender_as_pasted_list_and_smb1_from_the_server_configuration() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = profile();
     put(
         &fs01,
@@ -798,7 +769,7 @@ fn defender_as_pasted_list_and_smb1_from_the_server_configuration() {
 
 #[test]
 fn a_domain_member_needs_the_domain_password_policy() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = profile();
     put(
         &fs01,
@@ -838,7 +809,7 @@ fn a_domain_member_needs_the_domain_password_policy() {
 /// deny or an inherit-only entry grants nothing; read alone is ACC-03's.
 #[test]
 fn acc11_finds_broad_write_aces_in_the_icacls_evidence() {
-    let (_d, fs01) = fixture("en-fs01");
+    let (_d, fs01) = win_fixture("en-fs01");
     let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
     let r = run(&[&fs01], &p);
     r.expect("ACC-11", "pass");

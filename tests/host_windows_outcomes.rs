@@ -9,19 +9,6 @@ mod host_support;
 use host_support::*;
 use std::path::{Path, PathBuf};
 
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
-}
-
 /// A writable copy of `en-fs01`, plus a `firewall.json` and a domain password
 /// policy so that every evidence file the program reads is present.
 fn fs01() -> (tempfile::TempDir, PathBuf) {

@@ -287,3 +287,34 @@ pub mod inproc {
         (o.status, o.reason.en, warnings)
     }
 }
+
+/// A writable copy of a Windows evidence fixture folder (tests/fixtures/windows/NAME).
+pub fn win_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let dst = d.path().join(name);
+    copy_dir(&Path::new("tests/fixtures/windows").join(name), &dst);
+    (d, dst)
+}
+
+/// Copies a folder tree (regular files and folders).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+/// Text as Windows tools write it: UTF-16LE with a BOM and CRLF line ends.
+pub fn utf16(text: &str) -> Vec<u8> {
+    let mut v = vec![0xff, 0xfe];
+    for u in text.replace('\n', "\r\n").encode_utf16() {
+        v.extend(u.to_le_bytes());
+    }
+    v
+}
