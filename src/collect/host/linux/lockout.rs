@@ -2,7 +2,6 @@
 //! PAM auth stacks and `faillock.conf`, from the paths of policy LNX-LCK-001.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, read_opt};
-use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
 
 /// One `auth` line using the faillock module.
@@ -48,21 +47,11 @@ fn policy_paths() -> (Vec<&'static str>, Vec<&'static str>, &'static str) {
 
 /// The `auth` lines of one PAM file that use `module`.
 pub fn parse_pam_auth(file: &FileRef, text: &str, module: &str, into: &mut Vec<FaillockLine>) {
-    for (n, l) in crate::collect::host::conf::join_continuations(text) {
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
+    for l in super::pam::lines(text, "auth") {
+        if l.module != module {
             continue;
         }
-        let w = Lexer::PAM
-            .words(t)
-            .unwrap_or_else(|_| t.split_whitespace().map(str::to_string).collect());
-        if w.len() < 3 || w[0].trim_start_matches('-') != "auth" {
-            continue;
-        }
-        if w[2].rsplit('/').next() != Some(module) {
-            continue;
-        }
-        let args = &w[3..];
+        let args = &l.args;
         let mode = args
             .iter()
             .find(|a| matches!(a.as_str(), "preauth" | "authfail" | "authsucc"))
@@ -78,7 +67,7 @@ pub fn parse_pam_auth(file: &FileRef, text: &str, module: &str, into: &mut Vec<F
             mode,
             deny: arg("deny="),
             conf: arg("conf="),
-            line: Line::new(file, n, &l),
+            line: Line::new(file, l.n, &l.text),
         });
     }
 }

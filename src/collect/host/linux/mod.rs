@@ -10,6 +10,7 @@ pub mod lockout;
 pub mod logperms;
 pub mod logs;
 pub mod nfs;
+pub mod pam;
 pub mod passwords;
 pub mod samba;
 pub mod sshd;

@@ -2,7 +2,6 @@
 //! (`pam_pwquality.so` / `pam_cracklib.so` arguments) and `login.defs`.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, key_values, read_opt};
-use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, Default)]
@@ -130,31 +129,19 @@ pub struct Pam {
 }
 
 pub fn parse_pam(file: &FileRef, text: &str, into: &mut Vec<PamQuality>) {
-    for (n, l) in crate::collect::host::conf::join_continuations(text) {
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
+    for l in super::pam::lines(text, "password") {
+        if l.module != "pam_pwquality.so" && l.module != "pam_cracklib.so" {
             continue;
         }
-        // PAM's `[ … ]` groups a control or argument; an unterminated one is
-        // split on whitespace (the line is then checked word by word).
-        let w = Lexer::PAM
-            .words(t)
-            .unwrap_or_else(|_| t.split_whitespace().map(str::to_string).collect());
-        if w.len() < 3 || w[0].trim_start_matches('-') != "password" {
-            continue;
-        }
-        let module = w[2].rsplit('/').next().unwrap_or("").to_string();
-        if module != "pam_pwquality.so" && module != "pam_cracklib.so" {
-            continue;
-        }
-        let minlen = w[3..]
+        let minlen = l
+            .args
             .iter()
             .find_map(|a| a.strip_prefix("minlen="))
             .map(str::to_string);
         into.push(PamQuality {
-            module,
+            module: l.module,
             minlen,
-            line: Line::new(file, n, &l),
+            line: Line::new(file, l.n, &l.text),
         });
     }
 }

@@ -4,7 +4,6 @@
 //! ([`super::passwords::LoginDefs`]).
 
 use crate::collect::host::conf::{FileRef, HostError, Line, read_opt};
-use crate::collect::host::lex::Lexer;
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,27 +20,18 @@ pub struct SessionUmask {
 }
 
 pub fn parse_session(file: &FileRef, text: &str, module: &str, into: &mut Vec<PamUmask>) {
-    for (n, l) in crate::collect::host::conf::join_continuations(text) {
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let w = Lexer::PAM
-            .words(t)
-            .unwrap_or_else(|_| t.split_whitespace().map(str::to_string).collect());
-        if w.len() < 3 || w[0].trim_start_matches('-') != "session" {
-            continue;
-        }
-        if w[2].rsplit('/').next() != Some(module) {
+    for l in super::pam::lines(text, "session") {
+        if l.module != module {
             continue;
         }
         into.push(PamUmask {
-            umask: w[3..]
+            umask: l
+                .args
                 .iter()
                 .rev()
                 .find_map(|a| a.strip_prefix("umask="))
                 .map(str::to_string),
-            line: Line::new(file, n, &l),
+            line: Line::new(file, l.n, &l.text),
         });
     }
 }
