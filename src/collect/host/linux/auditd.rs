@@ -376,47 +376,23 @@ pub fn collect_rules(fs: &RootFs) -> Option<Result<AuditRules, HostError>> {
     }
     let mut r = AuditRules::default();
     let mut any = false;
-    let mut d_enable = None;
-    for p in &d_files {
-        match read_opt(fs, p) {
-            Ok(Some(f)) => {
-                any = true;
-                let fr = FileRef::of(&f);
-                if let Err(e) = parse_rules_with_syscalls(
-                    &fr,
-                    &f.text(),
-                    &mut r.watches,
-                    &mut r.syscalls,
-                    &mut d_enable,
-                ) {
-                    return Some(Err(e));
-                }
-                r.files.push(fr);
-            }
-            Ok(None) => {}
-            Err(e) => return Some(Err(e)),
+    // Reads one group of rule files into `r`, with the group's last `-e`.
+    let mut read_group = |files: Vec<&str>, enable: &mut Option<_>| -> Result<(), HostError> {
+        for p in files {
+            let Some(f) = read_opt(fs, p)? else { continue };
+            any = true;
+            let fr = FileRef::of(&f);
+            parse_rules_with_syscalls(&fr, &f.text(), &mut r.watches, &mut r.syscalls, enable)?;
+            r.files.push(fr);
         }
+        Ok(())
+    };
+    let (mut d_enable, mut main_enable) = (None, None);
+    if let Err(e) = read_group(d_files.iter().map(String::as_str).collect(), &mut d_enable) {
+        return Some(Err(e));
     }
-    let mut main_enable = None;
-    for p in rule_files {
-        match read_opt(fs, p) {
-            Ok(Some(f)) => {
-                any = true;
-                let fr = FileRef::of(&f);
-                if let Err(e) = parse_rules_with_syscalls(
-                    &fr,
-                    &f.text(),
-                    &mut r.watches,
-                    &mut r.syscalls,
-                    &mut main_enable,
-                ) {
-                    return Some(Err(e));
-                }
-                r.files.push(fr);
-            }
-            Ok(None) => {}
-            Err(e) => return Some(Err(e)),
-        }
+    if let Err(e) = read_group(rule_files, &mut main_enable) {
+        return Some(Err(e));
     }
     r.last_enable = if d_files.is_empty() {
         main_enable
