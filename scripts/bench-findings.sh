@@ -21,30 +21,13 @@ cd "$(dirname "$0")/.."
 SIZES=${1:-200000}
 bench_setup
 
-gen_tree() { # N DIR: N files of 10-20 bytes, mode 0644, 1000 per folder
-  python3 - "$1" "$2" <<'PY'
-import os, sys
-n, top = int(sys.argv[1]), sys.argv[2]
-if os.path.exists(os.path.join(top, ".done")):
-    sys.exit(0)
-os.umask(0o022)
-for i in range(n):
-    d = os.path.join(top, f"d{i // 1000:05d}")
-    if i % 1000 == 0:
-        os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i:07d}.dwg"), "wb") as f:
-        f.write(f"part {i} {'x' * (i % 10)}".encode())
-open(os.path.join(top, ".done"), "w").close()
-PY
-}
-
 describe_machine
 echo
 IFS=, read -ra NS <<< "$SIZES"
 for N in "${NS[@]}"; do
   T=$ROOT/t$N
   mkdir -p "$T"
-  echo "generating $N files…"; gen_tree "$N" "$T"
+  echo "generating $N files…"; gen_tree "$N" "$T" dwg part
   PROF=$WORK/findings$N.yaml
   cat > "$PROF" <<EOF
 version: 1

@@ -37,6 +37,25 @@ bench_setup() {
   printf 'version: 1\norganization:\n  name: bench\nscope:\n  content_scan_bytes: 0\n' > "$NOSCAN"
 }
 
+# gen_tree N DIR [EXT] [WORD]: N files of 10-20 bytes ("WORD i x…"), mode 0644, 1000
+# per folder, named fNNNNNNN.EXT (defaults: txt, file); skipped when DIR/.done exists.
+gen_tree() {
+  python3 - "$1" "$2" "${3:-txt}" "${4:-file}" <<'PY'
+import os, sys
+n, top, ext, word = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+if os.path.exists(os.path.join(top, ".done")):
+    sys.exit(0)
+os.umask(0o022)
+for i in range(n):
+    d = os.path.join(top, f"d{i // 1000:05d}")
+    if i % 1000 == 0:
+        os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:07d}.{ext}"), "wb") as f:
+        f.write(f"{word} {i} {'x' * (i % 10)}".encode())
+open(os.path.join(top, ".done"), "w").close()
+PY
+}
+
 describe_machine() {
   echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /,""); print; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
   echo "sha_ni: $(grep -q sha_ni /proc/cpuinfo && echo yes || echo no); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

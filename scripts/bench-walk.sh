@@ -19,22 +19,6 @@ cd "$(dirname "$0")/.."
 SIZES=${1:-100000}
 bench_setup
 
-gen_tree() { # N DIR: N files of 10-20 bytes, 1000 per folder
-  python3 - "$1" "$2" <<'PY'
-import os, sys
-n, top = int(sys.argv[1]), sys.argv[2]
-if os.path.exists(os.path.join(top, ".done")):
-    sys.exit(0)
-for i in range(n):
-    d = os.path.join(top, f"d{i // 1000:05d}")
-    if i % 1000 == 0:
-        os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i:07d}.txt"), "wb") as f:
-        f.write(f"file {i} {'x' * (i % 10)}".encode())
-open(os.path.join(top, ".done"), "w").close()
-PY
-}
-
 describe_machine
 echo
 IFS=, read -ra NS <<< "$SIZES"
