@@ -177,32 +177,23 @@ impl Ace {
     }
     /// Does the ACE grant reading the data?
     pub fn grants_read(&self) -> bool {
-        if self.is_deny() || self.inherit_only() {
-            return false;
-        }
-        self.groups.iter().any(|g| {
-            g.split(',').any(|r| {
-                matches!(
-                    r.trim().to_ascii_uppercase().as_str(),
-                    "F" | "M" | "RX" | "R" | "GR" | "GA" | "MA" | "RD"
-                )
-            })
-        })
+        self.grants(&["F", "M", "RX", "R", "GR", "GA", "MA", "RD"])
     }
     /// Does the ACE grant changing, adding or deleting data (full control,
     /// modify, write, generic write or all, write data, append/add
     /// subdirectory, delete)?
     pub fn grants_write(&self) -> bool {
+        self.grants(&["F", "M", "W", "GW", "GA", "MA", "WD", "AD", "D"])
+    }
+    /// Does the ACE (allow, not inherit-only) carry one of `rights`
+    /// (icacls's simple or specific rights, any case)?
+    fn grants(&self, rights: &[&str]) -> bool {
         if self.is_deny() || self.inherit_only() {
             return false;
         }
         self.groups.iter().any(|g| {
-            g.split(',').any(|r| {
-                matches!(
-                    r.trim().to_ascii_uppercase().as_str(),
-                    "F" | "M" | "W" | "GW" | "GA" | "MA" | "WD" | "AD" | "D"
-                )
-            })
+            g.split(',')
+                .any(|r| rights.contains(&r.trim().to_ascii_uppercase().as_str()))
         })
     }
     /// `Everyone`, `Authenticated Users`, `BUILTIN\Users`, `Domain Users`, by
