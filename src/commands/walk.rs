@@ -215,7 +215,7 @@ pub fn audit_walk(
         },
     };
     let out = file.as_mut().map(|f| f as &mut dyn Write);
-    let sf = crate::collect::walk::run(input, out).map_err(|e| {
+    let cannot_write = |e: std::io::Error| {
         Fatal::text(
             crate::tr!(
                 "inventory を書き込めません: {e}",
@@ -223,17 +223,10 @@ pub fn audit_walk(
             ),
             lang,
         )
-    })?;
+    };
+    let sf = crate::collect::walk::run(input, out).map_err(cannot_write)?;
     if let Some(mut f) = file {
-        f.flush().map_err(|e| {
-            Fatal::text(
-                crate::tr!(
-                    "inventory を書き込めません: {e}",
-                    "cannot write the inventory: {e}"
-                ),
-                lang,
-            )
-        })?;
+        f.flush().map_err(cannot_write)?;
     }
     print_problems(&sf, lang, Some(PROBLEMS_SHOWN));
     let unread = sf
