@@ -215,10 +215,7 @@ fn the_lower_layers_do_not_import_the_upper_ones() {
 /// issue 13 item 3, what is left to move. Take an entry out when its collector
 /// reads the policy instead (as `linux/usb.rs` does for the modprobe folders);
 /// never add one.
-const NOT_YET_FROM_POLICIES: &[(&str, &str)] = &[
-    ("linux/usb.rs", "/etc/default/grub"),
-    ("linux/usb.rs", "/etc/default/grub.d"),
-];
+const NOT_YET_FROM_POLICIES: &[(&str, &str)] = &[];
 
 /// Every path in a `*dirs`/`*files` field of a built-in policy, and the folder
 /// of each glob (`/etc/default/grub.d/*.cfg` → `/etc/default/grub.d`).
@@ -296,11 +293,7 @@ fn policy_paths_are_not_hard_coded_again_in_collectors() {
 /// (`TYPE.field`), each with why: issue 13, policies are the single source of
 /// what a check reads. Never add an entry for new data; read it instead.
 const NOT_YET_READ: &[&str] = &[
-    // usb.rs (another branch edits it) still hard-codes these.
-    "KernelCmdlineBlacklist.files", // usb.rs: /etc/default/grub(.d)
-    "Usbguard.daemon_conf",         // usb.rs: usbguard-daemon.conf
     // Lists that repeat another policy's (a unit test checks they are equal).
-    "ModprobeBlacklist.dirs",  // = LNX-USB-001's dirs (usb.rs)
     "RsyslogCreateMode.files", // = LNX-LOG-004's files (logs.rs)
     // Windows evidence: collectors hard-code the evidence file names and
     // the rules their principals, rights and keys.

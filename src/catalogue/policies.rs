@@ -82,11 +82,11 @@ pub enum Check {
         modules: Vec<String>,
         command_endings: Vec<String>,
     },
-    /// `blacklist MODULE` alone (a partial control).
-    ModprobeBlacklist {
-        dirs: Vec<String>,
-        modules: Vec<String>,
-    },
+    /// `blacklist MODULE` alone (a partial control). The lines come from the
+    /// files modprobe reads, in the folders of the `modprobe_install` policy
+    /// LNX-USB-001: one list, because modprobe reads its install and blacklist
+    /// lines from the same files.
+    ModprobeBlacklist { modules: Vec<String> },
     /// `modprobe.blacklist=MODULE` on a kernel command line variable.
     KernelCmdlineBlacklist {
         files: Vec<String>,

@@ -1,21 +1,41 @@
 //! USB mass storage: `modprobe.d` (install/blacklist), the kernel command line in
-//! `/etc/default/grub`, and USBGuard's daemon configuration and rules.
+//! the GRUB defaults, and USBGuard's daemon configuration and rules. Every path
+//! comes from the policies in `policies/usb.yaml`.
 
+use crate::catalogue::policies::{Check, policy};
 use crate::collect::host::conf::{
-    FileRef, HostError, Line, dropins, join_continuations, read_opt, strip_hash_comment, unquote,
+    FileRef, HostError, Line, dropins, join_continuations, listed_files, read_opt,
+    strip_hash_comment, unquote,
 };
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
 /// The folders modprobe reads, highest precedence first (same file names: first
 /// wins): the `dirs:` of policy LNX-USB-001 (`policies/usb.yaml`), the single
-/// source of these paths; LNX-USB-004 names the same list (a unit test checks).
+/// source of these paths. The blacklist lines (LNX-USB-004/007) come from the
+/// same files; LNX-USB-005 names the same list (a unit test checks).
 pub fn modprobe_dirs() -> Vec<&'static str> {
-    match &crate::catalogue::policies::policy("LNX-USB-001").check {
-        crate::catalogue::policies::Check::ModprobeInstall { dirs, .. } => {
-            dirs.iter().map(String::as_str).collect()
-        }
+    match &policy("LNX-USB-001").check {
+        Check::ModprobeInstall { dirs, .. } => dirs.iter().map(String::as_str).collect(),
         _ => unreachable!("LNX-USB-001 is a modprobe_install check (policies/usb.yaml)"),
+    }
+}
+
+/// The GRUB defaults files, in reading order: the `files:` of policy
+/// LNX-USB-002 (a `*.cfg` pattern: its folder's files, sorted); LNX-USB-006
+/// names the same list (a unit test checks).
+pub fn grub_files() -> &'static [String] {
+    match &policy("LNX-USB-002").check {
+        Check::KernelCmdlineBlacklist { files, .. } => files,
+        _ => unreachable!("LNX-USB-002 is a kernel_cmdline_blacklist check (policies/usb.yaml)"),
+    }
+}
+
+/// USBGuard's daemon configuration: the `daemon_conf:` of policy LNX-USB-003.
+pub fn usbguard_daemon_conf() -> &'static str {
+    match &policy("LNX-USB-003").check {
+        Check::Usbguard { daemon_conf, .. } => daemon_conf,
+        _ => unreachable!("LNX-USB-003 is a usbguard check (policies/usb.yaml)"),
     }
 }
 
@@ -168,11 +188,14 @@ pub fn collect_grub(fs: &RootFs) -> (Option<GrubDefaults>, Vec<HostError>) {
     let mut errors = Vec::new();
     let mut g = GrubDefaults::default();
     let mut any = false;
-    let mut paths = vec!["/etc/default/grub".to_string()];
-    match crate::collect::host::conf::dir_files(fs, "/etc/default/grub.d", |n| n.ends_with(".cfg"))
-    {
-        Ok(v) => paths.extend(v),
-        Err(e) => errors.push(e),
+    let mut paths = Vec::new();
+    // One entry at a time: a folder that cannot be listed does not hide the
+    // main file.
+    for entry in grub_files() {
+        match listed_files(fs, std::slice::from_ref(entry)) {
+            Ok(v) => paths.extend(v),
+            Err(e) => errors.push(e),
+        }
     }
     for p in paths {
         match read_opt(fs, &p) {
@@ -404,7 +427,7 @@ impl UsbRule {
 
 pub fn collect_usbguard(fs: &RootFs) -> (Option<UsbGuard>, Vec<HostError>) {
     let mut errors = Vec::new();
-    let conf = match read_opt(fs, "/etc/usbguard/usbguard-daemon.conf") {
+    let conf = match read_opt(fs, usbguard_daemon_conf()) {
         Ok(c) => c,
         Err(e) => return (None, vec![e]),
     };
@@ -508,23 +531,17 @@ mod tests {
                 "/lib/modprobe.d"
             ]
         );
-        // LNX-USB-004 (blacklist alone) reads the same folders.
-        let Check::ModprobeBlacklist { dirs, .. } = &policy("LNX-USB-004").check else {
-            panic!("LNX-USB-004 is a modprobe_blacklist check");
-        };
-        assert_eq!(
-            dirs.iter().map(String::as_str).collect::<Vec<_>>(),
-            modprobe_dirs()
-        );
-        // FireWire/Thunderbolt (LNX-USB-005…007): the same folders, and the three
-        // policies name the same modules, so no mechanism misses one.
+        // FireWire/Thunderbolt (LNX-USB-005…007): the same folders and GRUB
+        // files, and the three policies name the same modules, so no mechanism
+        // misses one.
         let (
             Check::ModprobeInstall { dirs, modules, .. },
-            Check::ModprobeBlacklist {
-                dirs: bdirs,
-                modules: bmods,
+            Check::ModprobeBlacklist { modules: bmods },
+            Check::KernelCmdlineBlacklist {
+                files: gfiles,
+                modules: gmods,
+                ..
             },
-            Check::KernelCmdlineBlacklist { modules: gmods, .. },
         ) = (
             &policy("LNX-USB-005").check,
             &policy("LNX-USB-007").check,
@@ -535,17 +552,26 @@ mod tests {
                 "LNX-USB-005/006/007 are modprobe_install, kernel_cmdline_blacklist, modprobe_blacklist"
             );
         };
-        for d in [dirs, bdirs] {
-            assert_eq!(
-                d.iter().map(String::as_str).collect::<Vec<_>>(),
-                modprobe_dirs()
-            );
-        }
+        assert_eq!(
+            dirs.iter().map(String::as_str).collect::<Vec<_>>(),
+            modprobe_dirs()
+        );
+        assert_eq!(gfiles.as_slice(), grub_files());
         let norm = |m: &Vec<String>| m.iter().map(|m| norm_module(m)).collect::<Vec<_>>();
         assert_eq!(norm(modules), ["firewire_sbp2", "thunderbolt"]);
         assert_eq!(norm(bmods), norm(modules));
         assert_eq!(norm(gmods), norm(modules));
     }
+
+    #[test]
+    fn grub_and_usbguard_paths_come_from_the_policies() {
+        assert_eq!(
+            grub_files(),
+            ["/etc/default/grub", "/etc/default/grub.d/*.cfg"]
+        );
+        assert_eq!(usbguard_daemon_conf(), "/etc/usbguard/usbguard-daemon.conf");
+    }
+
     use crate::model::EvidenceKind;
 
     fn fr(p: &str) -> FileRef {
