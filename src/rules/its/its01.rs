@@ -1,6 +1,8 @@
 //! ITS-01 — USB mass storage blocked or controlled.
 
-use crate::collect::host::linux::usb::{cmdline_blacklist, install_blocks, norm_module};
+use crate::collect::host::linux::usb::{
+    UsbGuard, UsbRule, cmdline_blacklist, install_blocks, norm_module,
+};
 use crate::collect::host::systemd::UnitState;
 use crate::rules::kit::host::*;
 use crate::tr;
@@ -15,12 +17,28 @@ pub fn its01(ctx: &Context) -> Outcome {
 
 pub fn linux(lx: &LinuxFacts) -> Outcome {
     // Alternatives per mechanism: modprobe.d, GRUB, USBGuard.
-    let mut mp: Vec<Alt> = Vec::new();
-    let mut gr: Vec<Alt> = Vec::new();
-    let mut ug: Vec<Alt> = Vec::new();
+    let mut mp: Vec<Alt> = usb_install_line(lx).into_iter().collect();
+    mp.extend(usb_blacklist_alone(lx));
+    let alts = with_errors(lx, mp, usb_cmdline(lx), usb_usbguard(lx));
+    let usb = any_of(
+        alts,
+        Text::new(
+            "USB 記憶装置を禁止・制御する設定（modprobe の install 行、カーネル起動オプション、USBGuard）が見つかりません",
+            "nothing blocks or controls USB mass storage (no modprobe install line, kernel command line blacklist or USBGuard)",
+        ),
+        looked(),
+    );
+    with_other_buses(usb, other_buses(lx))
+}
 
-    // LNX-USB-001: the first install line for the module decides.
-    if let (
+/// Module names of a policy, normalised (`-` → `_`).
+fn norm_all(modules: &[String]) -> Vec<String> {
+    modules.iter().map(|m| norm_module(m)).collect()
+}
+
+/// LNX-USB-001: the first install line for usb-storage decides.
+fn usb_install_line(lx: &LinuxFacts) -> Option<Alt> {
+    let (
         _,
         Check::ModprobeInstall {
             modules,
@@ -28,143 +46,232 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             ..
         },
     ) = check_of("LNX-USB-001")
-    {
-        let mods: Vec<String> = modules.iter().map(|m| norm_module(m)).collect();
-        let mut installs = lx
-            .modprobe
-            .installs
-            .iter()
-            .filter(|(m, _, _)| mods.contains(m));
-        if let Some((m, cmd, line)) = installs.next() {
-            let alt = if install_blocks(cmd, command_endings) {
-                Alt::new(
-                    Status::Pass,
-                    tr!(
-                        "{} に `install {m} {cmd}` があり、USB 記憶装置のドライバーは読み込まれません",
-                        "{} has `install {m} {cmd}`, so the USB storage driver never loads",
-                        line.at()
-                    ),
-                )
-                .ev(line_ev(line, "LNX-USB-001", Text::new("モジュールを読み込まないコマンド", "command that does not load the module")))
-            } else {
-                Alt::new(
-                    Status::Fail,
-                    tr!(
-                        "{} の `install {m}` は `{cmd}` を実行するため、ドライバーの読み込みを止めていません",
-                        "the `install {m}` line at {} runs `{cmd}`, which does not stop the driver from loading",
-                        line.at()
-                    ),
-                )
-                .ev(line_ev(line, "LNX-USB-001", Text::new("modprobe が使う最初の install 行", "the first install line, the one modprobe uses")))
-            };
-            let alt = alt.evs(installs.map(|(_, _, l)| {
-                line_ev(
-                    l,
-                    "LNX-USB-001",
-                    Text::new(
-                        "後にある install 行は modprobe に無視されます",
-                        "later install lines are ignored by modprobe",
-                    ),
-                )
-            }));
-            mp.push(alt);
-        }
-    }
+    else {
+        return None;
+    };
+    let mods = norm_all(modules);
+    first_install(
+        lx,
+        |m| mods.iter().any(|x| x == m),
+        command_endings,
+        "LNX-USB-001",
+        |m, cmd, line| {
+            tr!(
+                "{} に `install {m} {cmd}` があり、USB 記憶装置のドライバーは読み込まれません",
+                "{} has `install {m} {cmd}`, so the USB storage driver never loads",
+                line.at()
+            )
+        },
+        |m, cmd, line| {
+            tr!(
+                "{} の `install {m}` は `{cmd}` を実行するため、ドライバーの読み込みを止めていません",
+                "the `install {m}` line at {} runs `{cmd}`, which does not stop the driver from loading",
+                line.at()
+            )
+        },
+    )
+}
 
-    // LNX-USB-002: modprobe.blacklist= on the kernel command line.
-    if let (
+/// The first install line for a module that `is_module` accepts decides, as in
+/// modprobe: it passes when its command ends in one of `endings` (`pass` gives
+/// the reason), and fails otherwise (`fail`); later install lines are cited as
+/// ignored. None when there is no install line for the module.
+fn first_install(
+    lx: &LinuxFacts,
+    is_module: impl Fn(&str) -> bool,
+    endings: &[String],
+    id: &str,
+    pass: impl Fn(&str, &str, &Line) -> Text,
+    fail: impl Fn(&str, &str, &Line) -> Text,
+) -> Option<Alt> {
+    let mut installs = lx.modprobe.installs.iter().filter(|(m, _, _)| is_module(m));
+    let (m, cmd, line) = installs.next()?;
+    let alt = if install_blocks(cmd, endings) {
+        Alt::new(Status::Pass, pass(m, cmd, line)).ev(line_ev(
+            line,
+            id,
+            Text::new(
+                "モジュールを読み込まないコマンド",
+                "command that does not load the module",
+            ),
+        ))
+    } else {
+        Alt::new(Status::Fail, fail(m, cmd, line)).ev(line_ev(
+            line,
+            id,
+            Text::new(
+                "modprobe が使う最初の install 行",
+                "the first install line, the one modprobe uses",
+            ),
+        ))
+    };
+    Some(alt.evs(installs.map(|(_, _, l)| {
+        line_ev(
+            l,
+            id,
+            Text::new(
+                "後にある install 行は modprobe に無視されます",
+                "later install lines are ignored by modprobe",
+            ),
+        )
+    })))
+}
+
+/// LNX-USB-002: modprobe.blacklist= on the kernel command line.
+fn usb_cmdline(lx: &LinuxFacts) -> Vec<Alt> {
+    let (
         _,
         Check::KernelCmdlineBlacklist {
             variables, modules, ..
         },
     ) = check_of("LNX-USB-002")
-        && let Some(g) = &lx.grub
-    {
-        let mods: Vec<String> = modules.iter().map(|m| norm_module(m)).collect();
-        for v in variables {
-            if let Some((val, line)) = g.vars.get(v)
-                && cmdline_blacklist(val).iter().any(|m| mods.contains(m))
-            {
-                gr.push(
-                    Alt::new(
-                        Status::Pass,
-                        tr!(
-                            "{} の {v} で usb_storage がブラックリストに指定されており、起動時から USB 記憶装置のドライバーを無効にしています",
-                            "{v} in {} blacklists usb_storage on the kernel command line",
-                            line.path
-                        ),
-                    )
-                    .ev(line_ev(line, "LNX-USB-002", Text::new("カーネル起動オプション", "kernel command line"))),
-                );
-            }
-        }
-    }
+    else {
+        return Vec::new();
+    };
+    let mods = norm_all(modules);
+    cmdline_blacklists(
+        lx,
+        variables,
+        |listed| listed.iter().any(|m| mods.contains(m)),
+        "LNX-USB-002",
+        |v, line| {
+            tr!(
+                "{} の {v} で usb_storage がブラックリストに指定されており、起動時から USB 記憶装置のドライバーを無効にしています",
+                "{v} in {} blacklists usb_storage on the kernel command line",
+                line.path
+            )
+        },
+    )
+}
 
-    // LNX-USB-003: USBGuard.
-    if let (
-        _,
-        Check::Usbguard {
+/// One passing alternative per GRUB variable (of `variables`, as set last)
+/// whose kernel command line blacklists what `hit` looks for.
+fn cmdline_blacklists(
+    lx: &LinuxFacts,
+    variables: &[String],
+    hit: impl Fn(&[String]) -> bool,
+    id: &str,
+    reason: impl Fn(&str, &Line) -> Text,
+) -> Vec<Alt> {
+    let Some(g) = &lx.grub else {
+        return Vec::new();
+    };
+    variables
+        .iter()
+        .filter_map(|v| {
+            let (val, line) = g.vars.get(v)?;
+            hit(&cmdline_blacklist(val)).then(|| {
+                Alt::new(Status::Pass, reason(v, line)).ev(line_ev(
+                    line,
+                    id,
+                    Text::new("カーネル起動オプション", "kernel command line"),
+                ))
+            })
+        })
+        .collect()
+}
+
+/// LNX-USB-003: USBGuard, when its daemon configuration exists.
+fn usb_usbguard(lx: &LinuxFacts) -> Vec<Alt> {
+    match (check_of("LNX-USB-003"), &lx.usbguard) {
+        (
+            (
+                _,
+                Check::Usbguard {
+                    daemon_conf,
+                    implicit_targets,
+                    interface_class,
+                },
+            ),
+            Some(g),
+        ) => vec![usbguard(
+            lx,
+            g,
+            daemon_conf,
             implicit_targets,
             interface_class,
-            ..
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// LNX-USB-004: a blacklist line alone.
+fn usb_blacklist_alone(lx: &LinuxFacts) -> Option<Alt> {
+    let (_, Check::ModprobeBlacklist { modules }) = check_of("LNX-USB-004") else {
+        return None;
+    };
+    let mods = norm_all(modules);
+    blacklist_alone(
+        lx,
+        |m| mods.iter().any(|x| x == m),
+        "LNX-USB-004",
+        |at| {
+            tr!(
+                "{at} の `blacklist usb-storage` は自動読み込みを止めるだけで、明示的に読み込めば USB 記憶装置を使えます",
+                "`blacklist usb-storage` at {at} only stops automatic loading; the driver can still be loaded on request"
+            )
         },
-    ) = check_of("LNX-USB-003")
-        && let Some(g) = &lx.usbguard
+    )
+}
+
+/// The blacklist lines for a module that `is_module` accepts: partial (they
+/// only stop automatic loading), the reason citing the first one (`reason`
+/// gets its place). None when there is no such line.
+fn blacklist_alone(
+    lx: &LinuxFacts,
+    is_module: impl Fn(&str) -> bool,
+    id: &str,
+    reason: impl Fn(&str) -> Text,
+) -> Option<Alt> {
+    let lines: Vec<&Line> = lx
+        .modprobe
+        .blacklists
+        .iter()
+        .filter(|(m, _)| is_module(m))
+        .map(|(_, l)| l)
+        .collect();
+    let at = lines.first()?.at();
+    Some(
+        Alt::new(Status::Partial, reason(&at)).evs(lines.iter().map(|l| {
+            line_ev(
+                l,
+                id,
+                Text::new(
+                    "blacklist 行だけでは不十分です",
+                    "a blacklist line alone is not enough",
+                ),
+            )
+        })),
+    )
+}
+
+/// Where ITS-01 looked when nothing blocks USB storage: the first folder or
+/// file of each mechanism's policy.
+fn looked() -> Vec<Evidence> {
+    let mut out = Vec::new();
+    if let (_, Check::ModprobeInstall { dirs, .. }) = check_of("LNX-USB-001")
+        && let Some(d) = dirs.first()
     {
-        ug.push(usbguard(lx, g, implicit_targets, interface_class));
-    }
-
-    // LNX-USB-004: blacklist alone.
-    if let (_, Check::ModprobeBlacklist { modules, .. }) = check_of("LNX-USB-004") {
-        let mods: Vec<String> = modules.iter().map(|m| norm_module(m)).collect();
-        let lines: Vec<_> = lx
-            .modprobe
-            .blacklists
-            .iter()
-            .filter(|(m, _)| mods.contains(m))
-            .collect();
-        if !lines.is_empty() {
-            let at = lines[0].1.at();
-            mp.push(
-                Alt::new(
-                    Status::Partial,
-                    tr!(
-                        "{at} の `blacklist usb-storage` は自動読み込みを止めるだけで、明示的に読み込めば USB 記憶装置を使えます",
-                        "`blacklist usb-storage` at {at} only stops automatic loading; the driver can still be loaded on request"
-                    ),
-                )
-                .evs(lines.iter().map(|(_, l)| {
-                    line_ev(l, "LNX-USB-004", Text::new("blacklist 行だけでは不十分です", "a blacklist line alone is not enough"))
-                })),
-            );
-        }
-    }
-
-    let alts = with_errors(lx, mp, gr, ug);
-
-    let looked = vec![
-        note(
-            "/etc/modprobe.d",
+        out.push(note(
+            d,
             Text::new("install／blacklist 行なし", "no install or blacklist line"),
-        ),
-        note(
-            "/etc/default/grub",
+        ));
+    }
+    if let (_, Check::KernelCmdlineBlacklist { files, .. }) = check_of("LNX-USB-002")
+        && let Some(f) = files.first()
+    {
+        out.push(note(
+            f,
             Text::new("modprobe.blacklist なし", "no modprobe.blacklist"),
-        ),
-        note(
-            "/etc/usbguard/usbguard-daemon.conf",
+        ));
+    }
+    if let (_, Check::Usbguard { daemon_conf, .. }) = check_of("LNX-USB-003") {
+        out.push(note(
+            daemon_conf,
             Text::new("USBGuard の設定なし", "no USBGuard configuration"),
-        ),
-    ];
-    let usb = any_of(
-        alts,
-        Text::new(
-            "USB 記憶装置を禁止・制御する設定（modprobe の install 行、カーネル起動オプション、USBGuard）が見つかりません",
-            "nothing blocks or controls USB mass storage (no modprobe install line, kernel command line blacklist or USBGuard)",
-        ),
-        looked,
-    );
-    with_other_buses(usb, other_buses(lx))
+        ));
+    }
+    out
 }
 
 /// A file that could not be read may hold an earlier (winning) install line,
@@ -235,126 +342,78 @@ fn other_buses(lx: &LinuxFacts) -> Vec<(String, Outcome)> {
     else {
         return Vec::new();
     };
-    let grub_mods = match check_of("LNX-USB-006") {
+    policy_modules(modules)
+        .into_iter()
+        .map(|(n, shown)| {
+            let o = other_bus(lx, &n, &shown, command_endings);
+            (shown, o)
+        })
+        .collect()
+}
+
+/// One FireWire/Thunderbolt module (`n` normalised, `shown` as the policy
+/// spells it): its first install line (LNX-USB-005), the kernel command line
+/// (LNX-USB-006) and a blacklist line alone (LNX-USB-007).
+fn other_bus(lx: &LinuxFacts, n: &str, shown: &str, endings: &[String]) -> Outcome {
+    let mut mp: Vec<Alt> = first_install(
+        lx,
+        |m| m == n,
+        endings,
+        "LNX-USB-005",
+        |m, cmd, line| {
+            tr!(
+                "{} の `install {m} {cmd}` で {shown} は読み込まれません",
+                "`install {m} {cmd}` at {} keeps {shown} from loading",
+                line.at()
+            )
+        },
+        |m, cmd, line| {
+            tr!(
+                "{} の `install {m}` は `{cmd}` を実行するため、{shown} の読み込みを止めていません",
+                "the `install {m}` line at {} runs `{cmd}`, which does not stop {shown} from loading",
+                line.at()
+            )
+        },
+    )
+    .into_iter()
+    .collect();
+    let gr = match check_of("LNX-USB-006") {
         (
             _,
             Check::KernelCmdlineBlacklist {
                 variables, modules, ..
             },
-        ) => Some((
+        ) if norm_all(modules).iter().any(|m| m == n) => cmdline_blacklists(
+            lx,
             variables,
-            modules.iter().map(|m| norm_module(m)).collect::<Vec<_>>(),
-        )),
-        _ => None,
-    };
-    let black_mods: Vec<String> = match check_of("LNX-USB-007") {
-        (_, Check::ModprobeBlacklist { modules, .. }) => {
-            modules.iter().map(|m| norm_module(m)).collect()
-        }
+            |listed| listed.iter().any(|m| m == n),
+            "LNX-USB-006",
+            |v, line| {
+                tr!(
+                    "{} の {v} で {shown} がブラックリストに指定されています",
+                    "{v} in {} blacklists {shown} on the kernel command line",
+                    line.path
+                )
+            },
+        ),
         _ => Vec::new(),
     };
-    let mut out = Vec::new();
-    for (n, shown) in policy_modules(modules) {
-        let mut mp: Vec<Alt> = Vec::new();
-        let mut gr: Vec<Alt> = Vec::new();
-        let mut installs = lx.modprobe.installs.iter().filter(|(m, _, _)| *m == n);
-        if let Some((m, cmd, line)) = installs.next() {
-            let alt = if install_blocks(cmd, command_endings) {
-                Alt::new(
-                    Status::Pass,
-                    tr!(
-                        "{} の `install {m} {cmd}` で {shown} は読み込まれません",
-                        "`install {m} {cmd}` at {} keeps {shown} from loading",
-                        line.at()
-                    ),
-                )
-                .ev(line_ev(
-                    line,
-                    "LNX-USB-005",
-                    Text::new(
-                        "モジュールを読み込まないコマンド",
-                        "command that does not load the module",
-                    ),
-                ))
-            } else {
-                Alt::new(
-                    Status::Fail,
-                    tr!(
-                        "{} の `install {m}` は `{cmd}` を実行するため、{shown} の読み込みを止めていません",
-                        "the `install {m}` line at {} runs `{cmd}`, which does not stop {shown} from loading",
-                        line.at()
-                    ),
-                )
-                .ev(line_ev(line, "LNX-USB-005", Text::new("modprobe が使う最初の install 行", "the first install line, the one modprobe uses")))
-            };
-            mp.push(alt.evs(installs.map(|(_, _, l)| {
-                line_ev(
-                    l,
-                    "LNX-USB-005",
-                    Text::new(
-                        "後にある install 行は modprobe に無視されます",
-                        "later install lines are ignored by modprobe",
-                    ),
-                )
-            })));
-        }
-        if let (Some((variables, mods)), Some(g)) = (&grub_mods, &lx.grub)
-            && mods.contains(&n)
-        {
-            for v in variables.iter() {
-                if let Some((val, line)) = g.vars.get(v)
-                    && cmdline_blacklist(val).contains(&n)
-                {
-                    gr.push(
-                        Alt::new(
-                            Status::Pass,
-                            tr!(
-                                "{} の {v} で {shown} がブラックリストに指定されています",
-                                "{v} in {} blacklists {shown} on the kernel command line",
-                                line.path
-                            ),
-                        )
-                        .ev(line_ev(
-                            line,
-                            "LNX-USB-006",
-                            Text::new("カーネル起動オプション", "kernel command line"),
-                        )),
-                    );
-                }
-            }
-        }
-        if black_mods.contains(&n) {
-            let lines: Vec<_> = lx
-                .modprobe
-                .blacklists
-                .iter()
-                .filter(|(m, _)| *m == n)
-                .collect();
-            if let Some((_, first)) = lines.first() {
-                let at = first.at();
-                mp.push(
-                    Alt::new(
-                        Status::Partial,
-                        tr!(
-                            "{at} の `blacklist {shown}` は自動読み込みを止めるだけで、明示的に読み込めます",
-                            "`blacklist {shown}` at {at} only stops automatic loading; it can still be loaded on request"
-                        ),
-                    )
-                    .evs(lines.iter().map(|(_, l)| {
-                        line_ev(l, "LNX-USB-007", Text::new("blacklist 行だけでは不十分です", "a blacklist line alone is not enough"))
-                    })),
-                );
-            }
-        }
-        let o = any_of(
-            with_errors(lx, mp, gr, Vec::new()),
-            // Nothing found: the module is named in the open list, no more to say.
-            Text::default(),
-            Vec::new(),
-        );
-        out.push((shown, o));
+    if let (_, Check::ModprobeBlacklist { modules }) = check_of("LNX-USB-007")
+        && norm_all(modules).iter().any(|m| m == n)
+    {
+        mp.extend(blacklist_alone(lx, |m| m == n, "LNX-USB-007", |at| {
+            tr!(
+                "{at} の `blacklist {shown}` は自動読み込みを止めるだけで、明示的に読み込めます",
+                "`blacklist {shown}` at {at} only stops automatic loading; it can still be loaded on request"
+            )
+        }));
     }
-    out
+    any_of(
+        with_errors(lx, mp, gr, Vec::new()),
+        // Nothing found: the module is named in the open list, no more to say.
+        Text::default(),
+        Vec::new(),
+    )
 }
 
 /// USB storage blocked but FireWire/Thunderbolt open → partial, naming the open
@@ -414,9 +473,72 @@ fn with_other_buses(usb: Outcome, others: Vec<(String, Outcome)>) -> Outcome {
     }
 }
 
+/// USBGuard's `ImplicitPolicyTarget` (lower case) and its evidence: the line
+/// that sets it, or, unset, the daemon configuration (USBGuard's default, block).
+fn implicit_target(g: &UsbGuard, daemon_conf: &str) -> (String, Evidence) {
+    let id = "LNX-USB-003";
+    match &g.implicit_target {
+        Some((t, l)) => (
+            t.to_ascii_lowercase(),
+            line_ev(
+                l,
+                id,
+                tr!("ImplicitPolicyTarget={t}", "ImplicitPolicyTarget={t}"),
+            ),
+        ),
+        None => (
+            "block".to_string(),
+            g.daemon_conf
+                .as_ref()
+                .map(|f| {
+                    file_ev(
+                        f,
+                        id,
+                        Text::new(
+                            "ImplicitPolicyTarget は未設定（既定値 block）",
+                            "ImplicitPolicyTarget unset (default block)",
+                        ),
+                    )
+                })
+                .unwrap_or_else(|| note(daemon_conf, Text::same("-"))),
+        ),
+    }
+}
+
+/// Fails: the target evidence, then the first of `admitting` (allow rules that let mass storage through,
+/// in rule order) is cited in the reason, each with why it matches.
+fn admitting_rules(admitting: &[&UsbRule], class: &str, target_ev: Evidence) -> Alt {
+    let at = admitting[0].line.at();
+    Alt::new(
+        Status::Fail,
+        tr!(
+            "USBGuard のルール {at} がマスストレージ（インターフェースクラス {class}）を許可しています",
+            "the USBGuard rule at {at} allows mass storage (interface class {class})"
+        ),
+    )
+    .ev(target_ev)
+    .evs(admitting.iter().map(|r| {
+        let why = match &r.interfaces {
+            Some((op, set)) if op == "all-of" && set.is_empty() => Text::new(
+                "空の all-of { } はすべての機器に一致します",
+                "an empty all-of { } matches every device",
+            ),
+            None => Text::new(
+                "インターフェースの条件がなく、どの機器にも一致します",
+                "no interface condition: matches any device",
+            ),
+            _ => tr!("クラス {class} を許可", "allows class {class}"),
+        };
+        line_ev(&r.line, "LNX-USB-003", why)
+    }))
+}
+
+/// LNX-USB-003: fails when usbguard.service is masked, when the implicit target
+/// lets devices without a rule through, or when a rule admits `class`.
 fn usbguard(
     lx: &LinuxFacts,
-    g: &crate::collect::host::linux::usb::UsbGuard,
+    g: &UsbGuard,
+    daemon_conf: &str,
     targets: &[String],
     class: &str,
 ) -> Alt {
@@ -431,32 +553,7 @@ fn usbguard(
         )
         .ev(lx.units.evidence("usbguard.service"));
     }
-    let conf = g.daemon_conf.clone();
-    let (target, target_ev) = match &g.implicit_target {
-        Some((t, l)) => (
-            t.to_ascii_lowercase(),
-            line_ev(
-                l,
-                id,
-                tr!("ImplicitPolicyTarget={t}", "ImplicitPolicyTarget={t}"),
-            ),
-        ),
-        None => (
-            "block".to_string(),
-            conf.as_ref()
-                .map(|f| {
-                    file_ev(
-                        f,
-                        id,
-                        Text::new(
-                            "ImplicitPolicyTarget は未設定（既定値 block）",
-                            "ImplicitPolicyTarget unset (default block)",
-                        ),
-                    )
-                })
-                .unwrap_or_else(|| note("/etc/usbguard/usbguard-daemon.conf", Text::same("-"))),
-        ),
-    };
+    let (target, target_ev) = implicit_target(g, daemon_conf);
     if !targets.iter().any(|t| t.eq_ignore_ascii_case(&target)) {
         return Alt::new(
             Status::Fail,
@@ -469,26 +566,7 @@ fn usbguard(
     }
     let v = g.class_verdict(class);
     if !v.admitting.is_empty() {
-        let at = v.admitting[0].line.at();
-        return Alt::new(
-            Status::Fail,
-            tr!(
-                "USBGuard のルール {at} がマスストレージ（インターフェースクラス {class}）を許可しています",
-                "the USBGuard rule at {at} allows mass storage (interface class {class})"
-            ),
-        )
-        .ev(target_ev)
-        .evs(v.admitting.iter().map(|r| {
-            let why = match &r.interfaces {
-                Some((op, set)) if op == "all-of" && set.is_empty() => Text::new(
-                    "空の all-of { } はすべての機器に一致します",
-                    "an empty all-of { } matches every device",
-                ),
-                None => Text::new("インターフェースの条件がなく、どの機器にも一致します", "no interface condition: matches any device"),
-                _ => tr!("クラス {class} を許可", "allows class {class}"),
-            };
-            line_ev(&r.line, id, why)
-        }));
+        return admitting_rules(&v.admitting, class, target_ev);
     }
     let mut alt = Alt::new(
         Status::Pass,
