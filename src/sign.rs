@@ -277,7 +277,7 @@ impl AllowedSigners {
                 continue;
             }
             // Words split at whitespace; double quotes group (`namespaces="a,b"`).
-            let w = crate::collect::host::linux::nfs::tokens(line);
+            let w = crate::collect::host::lex::raw_words(line);
             if w.len() < 3 {
                 out.skipped
                     .push((n, "not `PRINCIPALS [OPTIONS] KEYTYPE KEY`".into()));

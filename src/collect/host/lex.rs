@@ -157,6 +157,201 @@ impl Lexer {
     }
 }
 
+// ----------------------------------------------- token grammars, raw words, shell values
+
+/// One token of [`Lexer::tokens`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Token {
+    /// One of the punctuation characters given to [`Lexer::tokens`], outside quotes.
+    Punct(char),
+    /// A bare word: up to a blank, a punctuation character or a quote.
+    Word(String),
+    /// A quoted string, quotes removed and escapes resolved.
+    Quoted(String),
+}
+
+impl Token {
+    /// The text: a word's or string's content, a punctuation character itself.
+    pub fn text(&self) -> String {
+        match self {
+            Token::Punct(c) => c.to_string(),
+            Token::Word(s) | Token::Quoted(s) => s.clone(),
+        }
+    }
+
+    /// The token as written (a string in double quotes), for messages.
+    pub fn shown(&self) -> String {
+        match self {
+            Token::Quoted(s) => format!("\"{s}\""),
+            t => t.text(),
+        }
+    }
+}
+
+impl Lexer {
+    /// kmod (`modprobe.d`): words split at blanks only, no quotes or escapes,
+    /// `#` is text (a line whose first word starts with `#` is a comment; the
+    /// caller checks, as kmod does).
+    pub const KMOD: Lexer = Lexer {
+        double: false,
+        single: false,
+        backslash: false,
+        hash: Hash::Text,
+        brackets: None,
+    };
+    /// USBGuard rules, a token grammar: `"…"` strings with `\` escapes, `#` is
+    /// text; `{` and `}` are tokens of their own (given to [`Lexer::tokens`]).
+    pub const USBGUARD: Lexer = Lexer {
+        double: true,
+        single: false,
+        backslash: true,
+        hash: Hash::Text,
+        brackets: None,
+    };
+
+    /// Splits a line of a token grammar (USBGuard rules). Unlike the shell-like
+    /// [`Lexer::words`], a quoted string is always a token of its own (`a"b"` is
+    /// `a`, then the string `b`), `\` escapes only inside double quotes, and each
+    /// of `punct` outside quotes is a token even without blanks around it. A `#`
+    /// that starts a token ends the line unless `hash` is [`Hash::Text`]
+    /// ([`Hash::Anywhere`]: also inside a bare word). `brackets` is not used.
+    pub fn tokens(&self, line: &str, punct: &[char]) -> Result<Vec<Token>, LexError> {
+        let quote = |c: char| (c == '"' && self.double) || (c == '\'' && self.single);
+        let mut out = Vec::new();
+        let mut chars = line.chars().enumerate().peekable();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_whitespace() {
+                chars.next();
+            } else if punct.contains(&c) {
+                chars.next();
+                out.push(Token::Punct(c));
+            } else if quote(c) {
+                chars.next();
+                let mut s = String::new();
+                loop {
+                    match chars.next() {
+                        Some((_, '\\')) if self.backslash && c == '"' => {
+                            if let Some((_, n)) = chars.next() {
+                                s.push(n);
+                            }
+                        }
+                        Some((_, q)) if q == c => break,
+                        Some((_, x)) => s.push(x),
+                        None => {
+                            return Err(LexError {
+                                column: i + 1,
+                                message: format!("unterminated `{c}`"),
+                            });
+                        }
+                    }
+                }
+                out.push(Token::Quoted(s));
+            } else if c == '#' && self.hash != Hash::Text {
+                break;
+            } else {
+                let mut w = String::new();
+                while let Some(&(_, c)) = chars.peek() {
+                    if c.is_whitespace()
+                        || punct.contains(&c)
+                        || quote(c)
+                        || (c == '#' && self.hash == Hash::Anywhere)
+                    {
+                        break;
+                    }
+                    w.push(c);
+                    chars.next();
+                }
+                out.push(Token::Word(w));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Words split at blanks outside double quotes, the quotes kept in the word; an
+/// unterminated quote runs to the end of the line. For formats that read the
+/// quotes themselves: allowed_signers' `namespaces="a,b"` option, exports(5)
+/// paths (decoded after).
+pub fn raw_words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_q = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                in_q = !in_q;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && !in_q => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The value of a shell assignment (`/etc/default/grub`): the first word, quotes
+/// removed, `$VAR` and `${VAR}` replaced by `var(name)` outside single quotes
+/// (an unknown variable is empty, a `$` without a name stays). Ends at the first
+/// blank outside quotes.
+pub fn shell_value(v: &str, var: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = v.chars().collect();
+    let mut i = 0;
+    let mut in_s = false;
+    let mut in_d = false;
+    while i < chars.len() {
+        match chars[i] {
+            '\'' if !in_d => in_s = !in_s,
+            '"' if !in_s => in_d = !in_d,
+            '$' if !in_s => {
+                let (name, next) = shell_var_name(&chars, i);
+                if name.is_empty() {
+                    out.push('$');
+                    i += 1;
+                    continue;
+                }
+                if let Some(val) = var(&name) {
+                    out.push_str(&val);
+                }
+                i = next;
+                continue;
+            }
+            c if c.is_whitespace() && !in_s && !in_d => break,
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The variable name after the `$` at `chars[at]` (`$NAME` or `${NAME}`) and
+/// where the text after it starts; an empty name for a lone `$` or an unclosed `${`.
+fn shell_var_name(chars: &[char], at: usize) -> (String, usize) {
+    if chars.get(at + 1) == Some(&'{') {
+        let end = chars[at + 2..]
+            .iter()
+            .position(|c| *c == '}')
+            .map(|p| p + at + 2);
+        match end {
+            Some(e) => (chars[at + 2..e].iter().collect(), e + 1),
+            None => (String::new(), at + 1),
+        }
+    } else {
+        let len = chars[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+            .count();
+        (chars[at + 1..at + 1 + len].iter().collect(), at + 1 + len)
+    }
+}
+
 /// How a line continues on the next one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Continuation {
@@ -290,6 +485,63 @@ mod tests {
             Lexer::SHELL.words("-w /a#b -k 'x y'").unwrap(),
             vec!["-w", "/a#b", "-k", "x y"]
         );
+    }
+
+    #[test]
+    fn usbguard_tokens_keep_strings_apart_from_braces() {
+        use Token::*;
+        let t = Lexer::USBGUARD
+            .tokens(
+                r#"allow name "a \"b\" {c}" with-interface one-of {08:*:* "{"}"#,
+                &['{', '}'],
+            )
+            .unwrap();
+        assert_eq!(
+            t,
+            vec![
+                Word("allow".into()),
+                Word("name".into()),
+                Quoted(r#"a "b" {c}"#.into()),
+                Word("with-interface".into()),
+                Word("one-of".into()),
+                Punct('{'),
+                Word("08:*:*".into()),
+                Quoted("{".into()),
+                Punct('}'),
+            ]
+        );
+        // A string is a token of its own; `\` outside quotes is text.
+        let t = Lexer::USBGUARD.tokens(r#"a"b"c \x"#, &[]).unwrap();
+        assert_eq!(
+            t,
+            vec![
+                Word("a".into()),
+                Quoted("b".into()),
+                Word("c".into()),
+                Word("\\x".into())
+            ]
+        );
+        assert_eq!(t[1].shown(), "\"b\"");
+        let e = Lexer::USBGUARD.tokens("id \"abc", &[]).unwrap_err();
+        assert_eq!(e.column, 4);
+        assert_eq!(
+            Lexer::KMOD
+                .words("install  usb-storage /bin/true #x")
+                .unwrap(),
+            vec!["install", "usb-storage", "/bin/true", "#x"]
+        );
+    }
+
+    #[test]
+    fn raw_words_keep_quotes_and_shell_values_expand() {
+        assert_eq!(
+            raw_words(r#""/srv/a b" h(rw) namespaces="x,y" k"#),
+            vec![r#""/srv/a b""#, "h(rw)", r#"namespaces="x,y""#, "k"]
+        );
+        assert_eq!(raw_words(r#"a "b c"#), vec!["a", r#""b c"#]);
+        let var = |n: &str| (n == "A").then(|| "x y".to_string());
+        assert_eq!(shell_value(r#""$A ${A}-$B" tail"#, var), "x y x y-");
+        assert_eq!(shell_value(r#"'$A'"$" ${A"#, var), "$A$");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (`host (rw)`) apply to the world. `-opts` set default options for the line.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, listed_files, read_opt};
+use crate::collect::host::lex::raw_words;
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -49,32 +50,6 @@ fn decode_path(p: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Tokens: a path may be quoted; other tokens split at whitespace. (Also reads
-/// allowed_signers lines, whose `namespaces="a,b"` option is quoted the same way.)
-pub(crate) fn tokens(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut in_q = false;
-    for c in s.chars() {
-        match c {
-            '"' => {
-                in_q = !in_q;
-                cur.push(c);
-            }
-            c if c.is_whitespace() && !in_q => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 fn split_opts(s: &str) -> Vec<String> {
     s.split(',')
         .map(|o| o.trim().to_string())
@@ -89,7 +64,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
         if t.is_empty() {
             continue;
         }
-        let toks = tokens(t);
+        let toks = raw_words(t);
         let path = decode_path(&toks[0]);
         if !path.starts_with('/') {
             return Err(HostError::at(

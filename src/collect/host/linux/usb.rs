@@ -7,6 +7,7 @@ use crate::collect::host::conf::{
     FileRef, HostError, Line, dropins, join_continuations, listed_files, read_opt,
     strip_hash_comment, unquote,
 };
+use crate::collect::host::lex::{Continuation, Lexer, Token, logical_lines, shell_value};
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
@@ -55,27 +56,19 @@ pub fn norm_module(m: &str) -> String {
     m.trim().replace('-', "_")
 }
 
+/// modprobe.d lines as kmod reads them: blank-separated words (no quotes), a
+/// line whose first word starts with `#` is a comment, a trailing `\` continues it.
 pub fn parse_modprobe(file: &FileRef, text: &str, into: &mut Modprobe) {
     for (n, l) in join_continuations(text) {
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let mut parts = t.split_whitespace();
-        let cmd = parts.next().unwrap_or("");
+        // No quotes or brackets in kmod's lexer: every line splits.
+        let words = Lexer::KMOD.words(&l).unwrap_or_default();
         let line = || Line::new(file, n, &l);
-        match cmd {
-            "install" => {
-                if let Some(m) = parts.next() {
-                    let rest: Vec<&str> = parts.collect();
-                    into.installs.push((norm_module(m), rest.join(" "), line()));
-                }
+        match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            [w, ..] if w.starts_with('#') => {}
+            ["install", m, ref cmd @ ..] => {
+                into.installs.push((norm_module(m), cmd.join(" "), line()));
             }
-            "blacklist" => {
-                if let Some(m) = parts.next() {
-                    into.blacklists.push((norm_module(m), line()));
-                }
-            }
+            ["blacklist", m, ..] => into.blacklists.push((norm_module(m), line())),
             _ => {}
         }
     }
@@ -130,58 +123,12 @@ pub fn parse_grub(file: &FileRef, text: &str, into: &mut GrubDefaults) {
         if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             continue;
         }
-        let value = shell_value(v.trim(), &into.vars);
+        let value = shell_value(v.trim(), |name| {
+            into.vars.get(name).map(|(val, _)| val.clone())
+        });
         into.vars
             .insert(k.to_string(), (value, Line::new(file, n, &l)));
     }
-}
-
-/// A shell word: quotes removed, `$VAR` / `${VAR}` expanded outside single quotes.
-fn shell_value(v: &str, vars: &BTreeMap<String, (String, Line)>) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = v.chars().collect();
-    let mut i = 0;
-    let mut in_s = false;
-    let mut in_d = false;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\'' if !in_d => in_s = !in_s,
-            '"' if !in_s => in_d = !in_d,
-            '$' if !in_s => {
-                let (name, next) = if chars.get(i + 1) == Some(&'{') {
-                    let end = chars[i + 2..]
-                        .iter()
-                        .position(|c| *c == '}')
-                        .map(|p| p + i + 2);
-                    match end {
-                        Some(e) => (chars[i + 2..e].iter().collect::<String>(), e + 1),
-                        None => (String::new(), i + 1),
-                    }
-                } else {
-                    let len = chars[i + 1..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                        .count();
-                    (chars[i + 1..i + 1 + len].iter().collect(), i + 1 + len)
-                };
-                if name.is_empty() {
-                    out.push('$');
-                    i += 1;
-                    continue;
-                }
-                if let Some((val, _)) = vars.get(&name) {
-                    out.push_str(val);
-                }
-                i = next;
-                continue;
-            }
-            c if c.is_whitespace() && !in_s && !in_d => break,
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    out
 }
 
 pub fn collect_grub(fs: &RootFs) -> (Option<GrubDefaults>, Vec<HostError>) {
@@ -251,50 +198,6 @@ pub struct UsbGuard {
     pub rules: Vec<UsbRule>,
 }
 
-fn tokenize_rule(s: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-        } else if c == '{' || c == '}' {
-            out.push(c.to_string());
-            chars.next();
-        } else if c == '"' {
-            chars.next();
-            let mut t = String::from("\"");
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                if c == '\\' {
-                    if let Some(n) = chars.next() {
-                        t.push(n);
-                    }
-                } else if c == '"' {
-                    closed = true;
-                    break;
-                } else {
-                    t.push(c);
-                }
-            }
-            if !closed {
-                return Err("unterminated string".into());
-            }
-            out.push(t);
-        } else {
-            let mut t = String::new();
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() || c == '{' || c == '}' || c == '"' {
-                    break;
-                }
-                t.push(c);
-                chars.next();
-            }
-            out.push(t);
-        }
-    }
-    Ok(out)
-}
-
 const SET_OPS: &[&str] = &[
     "all-of",
     "one-of",
@@ -304,6 +207,7 @@ const SET_OPS: &[&str] = &[
     "match-all",
 ];
 
+/// One line of a USBGuard rule file; `None` for a blank or comment line.
 pub fn parse_usbguard_rule(
     file: &FileRef,
     n: usize,
@@ -314,11 +218,15 @@ pub fn parse_usbguard_rule(
         return Ok(None);
     }
     let err = |m: String| HostError::at(&file.path, n, m);
-    let toks = tokenize_rule(t).map_err(err)?;
-    let target = toks[0].clone();
-    if !["allow", "block", "reject", "match", "device"].contains(&target.as_str()) {
-        return Err(err(format!("unknown rule target `{target}`")));
-    }
+    let toks = Lexer::USBGUARD
+        .tokens(t, &['{', '}'])
+        .map_err(|_| err("unterminated string".into()))?;
+    let target = match &toks[0] {
+        Token::Word(w) if ["allow", "block", "reject", "match", "device"].contains(&w.as_str()) => {
+            w.clone()
+        }
+        other => return Err(err(format!("unknown rule target `{}`", other.shown()))),
+    };
     let mut rule = UsbRule {
         target,
         interfaces: None,
@@ -328,38 +236,18 @@ pub fn parse_usbguard_rule(
     };
     let mut i = 1;
     while i < toks.len() {
-        let attr = toks[i].clone();
+        let attr = &toks[i];
         i += 1;
-        // The value: `[op] { … }` or one token.
-        let mut op = String::new();
-        let mut vals = Vec::new();
-        if i < toks.len() && SET_OPS.contains(&toks[i].as_str()) {
-            op = toks[i].clone();
-            i += 1;
-        }
-        if i < toks.len() && toks[i] == "{" {
-            i += 1;
-            while i < toks.len() && toks[i] != "}" {
-                vals.push(toks[i].trim_start_matches('"').to_string());
-                i += 1;
-            }
-            if i >= toks.len() {
-                return Err(err("`{` without `}`".into()));
-            }
-            i += 1;
-        } else if i < toks.len() {
-            if attr == "if" {
-                // A condition: the rest of the rule.
-                i = toks.len();
-                rule.other_conditions = true;
-                continue;
-            }
-            vals.push(toks[i].trim_start_matches('"').to_string());
-            i += 1;
-        } else {
-            return Err(err(format!("attribute `{attr}` has no value")));
-        }
-        match attr.as_str() {
+        let name = match attr {
+            Token::Word(w) => w.as_str(),
+            _ => "",
+        };
+        let Some((op, vals)) = rule_value(&toks, &mut i, attr).map_err(err)? else {
+            // `if`: a condition, the rest of the rule.
+            rule.other_conditions = true;
+            break;
+        };
+        match name {
             "with-interface" => rule.interfaces = Some((op, vals)),
             "id" => {
                 rule.other_conditions = true;
@@ -372,10 +260,47 @@ pub fn parse_usbguard_rule(
                 rule.specific = true;
             }
             "name" | "via-port" | "with-connect-type" | "label" => rule.other_conditions = true,
-            other => return Err(err(format!("unknown rule attribute `{other}`"))),
+            _ => {
+                return Err(err(format!("unknown rule attribute `{}`", attr.shown())));
+            }
         }
     }
     Ok(Some(rule))
+}
+
+/// An attribute's value from `toks[*i]` on: `[op] { … }` or one token, as
+/// (operator or `""`, values); `*i` moves past it. `Ok(None)` for the
+/// condition of `if`, which is the rest of the rule.
+fn rule_value(
+    toks: &[Token],
+    i: &mut usize,
+    attr: &Token,
+) -> Result<Option<(String, Vec<String>)>, String> {
+    let mut op = String::new();
+    if let Some(Token::Word(w)) = toks.get(*i)
+        && SET_OPS.contains(&w.as_str())
+    {
+        op = w.clone();
+        *i += 1;
+    }
+    match toks.get(*i) {
+        Some(Token::Punct('{')) => {
+            let start = *i + 1;
+            let len = toks[start..]
+                .iter()
+                .position(|t| *t == Token::Punct('}'))
+                .ok_or("`{` without `}`")?;
+            *i = start + len + 1;
+            let vals = toks[start..start + len].iter().map(Token::text).collect();
+            Ok(Some((op, vals)))
+        }
+        Some(_) if *attr == Token::Word("if".into()) => Ok(None),
+        Some(t) => {
+            *i += 1;
+            Ok(Some((op, vec![t.text()])))
+        }
+        None => Err(format!("attribute `{}` has no value", attr.shown())),
+    }
 }
 
 fn class_of(pattern: &str) -> &str {
@@ -461,8 +386,8 @@ pub fn collect_usbguard(fs: &RootFs) -> (Option<UsbGuard>, Vec<HostError>) {
         match read_opt(fs, &p) {
             Ok(Some(f)) => {
                 let fr = FileRef::of(&f);
-                for (i, raw) in f.text().lines().enumerate() {
-                    match parse_usbguard_rule(&fr, i + 1, raw) {
+                for (n, raw) in logical_lines(&f.text(), Continuation::None) {
+                    match parse_usbguard_rule(&fr, n, &raw) {
                         Ok(Some(r)) => g.rules.push(r),
                         Ok(None) => {}
                         Err(e) => errors.push(e),
@@ -632,6 +557,51 @@ mod tests {
         );
         assert_eq!(l.line, 3);
         assert_eq!(cmdline_blacklist(v), vec!["firewire_core", "usb_storage"]);
+    }
+
+    #[test]
+    fn usbguard_rule_problems_name_the_line_and_the_token() {
+        let f = fr("/etc/usbguard/rules.conf");
+        let e = |l: &str| parse_usbguard_rule(&f, 7, l).unwrap_err();
+        for (line, msg) in [
+            ("allow id \"1234:5678", "unterminated string"),
+            ("allow with-interface one-of { 08:*:*", "`{` without `}`"),
+            ("allow name", "attribute `name` has no value"),
+            (
+                "allow with-interface one-of",
+                "attribute `with-interface` has no value",
+            ),
+            ("\"allow\" id 1:2", "unknown rule target `\"allow\"`"),
+            ("allow \"id\" 1:2", "unknown rule attribute `\"id\"`"),
+            ("allow if one-of", "attribute `if` has no value"),
+        ] {
+            let err = e(line);
+            assert_eq!(
+                (err.path.as_str(), err.line),
+                ("/etc/usbguard/rules.conf", Some(7))
+            );
+            assert_eq!(err.message, msg, "{line}");
+        }
+        // A condition is the rest of the rule; a quoted `{` is a value.
+        let r = parse_usbguard_rule(
+            &f,
+            1,
+            "allow if !allowed-matches(with-interface 08:*:*) id 1:2",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(r.other_conditions && r.interfaces.is_none() && !r.specific);
+        let r = parse_usbguard_rule(&f, 1, "allow with-interface one-of {08:*:* \"}\"} id 1:2")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            r.interfaces,
+            Some((
+                "one-of".to_string(),
+                vec!["08:*:*".to_string(), "}".to_string()]
+            ))
+        );
+        assert!(r.specific);
     }
 
     #[test]
