@@ -58,12 +58,10 @@ struct Limits<'a> {
 
 /// Neither the PAM files nor faillock.conf exist: nothing locks accounts.
 fn no_lockout_files(pam_files: &[String], conf_files: &[String]) -> Outcome {
-    let looked = pam_files.iter().chain(conf_files).map(|p| {
-        note(
-            p,
-            pol(LNX, Text::new("ファイルがありません", "file missing")),
-        )
-    });
+    let looked = pam_files
+        .iter()
+        .chain(conf_files)
+        .map(|p| file_missing(p, LNX));
     Outcome::fail(tr!(
         "ログインに何度失敗してもアカウントはロックされません（PAM の認証設定にも faillock.conf にも設定がありません）",
         "accounts are never locked after failed logins (neither the PAM auth stack nor faillock.conf sets a lockout)"

@@ -145,10 +145,7 @@ fn login_defs_umask(ld: Option<&LoginDefs>, default: &str, file: &str) -> (Strin
         return (
             default.to_string(),
             tr!("login.defs がないため既定値", "no login.defs: the default"),
-            note(
-                file,
-                pol(SESSIONS, Text::new("ファイルがありません", "file missing")),
-            ),
+            file_missing(file, SESSIONS),
         );
     };
     match &d.umask {

@@ -5,7 +5,7 @@ use crate::collect::walk::ShareFacts;
 use crate::collect::walk::classify::is_posix_glob;
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
-use crate::profile::model::Asset;
+use crate::profile::Asset;
 use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;

@@ -29,9 +29,9 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                 "nothing keeps logs for {need} days: there is no journald.conf, no logrotate stanza for the listed logs and no auditd.conf"
             ))
             .with([
-                note("/etc/systemd/journald.conf", pol("LNX-LOG-001", Text::new("ファイルがありません", "file missing"))),
+                file_missing("/etc/systemd/journald.conf", "LNX-LOG-001"),
                 note("/etc/logrotate.conf", pol("LNX-LOG-002", Text::new("対象ログの設定がありません", "no stanza for the listed logs"))),
-                note("/etc/audit/auditd.conf", pol("LNX-LOG-003", Text::new("ファイルがありません", "file missing"))),
+                file_missing("/etc/audit/auditd.conf", "LNX-LOG-003"),
             ]),
         );
     }

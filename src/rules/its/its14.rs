@@ -103,12 +103,7 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             continue;
         };
         match src {
-            None => looked.extend(files.iter().map(|f| {
-                note(
-                    f,
-                    pol(id, Text::new("ファイルがありません", "file missing")),
-                )
-            })),
+            None => looked.extend(files.iter().map(|f| file_missing(f, id))),
             Some(Err(e)) => alts.push(Alt::error(e)),
             Some(Ok(c)) => alts.push(ntp_alt(lx, id, c, services, name)),
         }
@@ -163,15 +158,7 @@ fn timesyncd(lx: &LinuxFacts) -> Option<Result<Alt, Vec<Evidence>>> {
             .iter()
             .map(|f| file_ev(f, TIMESYNCD, Text::same("systemd-timesyncd")))
             .collect(),
-        None => files
-            .iter()
-            .map(|f| {
-                note(
-                    f,
-                    pol(TIMESYNCD, Text::new("ファイルがありません", "file missing")),
-                )
-            })
-            .collect(),
+        None => files.iter().map(|f| file_missing(f, TIMESYNCD)).collect(),
     };
     Some(match (unit, set.is_empty()) {
         (Ok(ev), false) => Ok(timesyncd_servers(&set, ev)),
