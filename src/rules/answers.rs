@@ -17,6 +17,7 @@ use crate::model::{Evidence, EvidenceKind, Outcome, Status};
 use crate::profile::{Answer, AnswerStatus};
 use crate::rules::kit::common::local_file;
 use crate::rules::{Context, ItemResult};
+use chrono::NaiveDate;
 
 pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemResult {
     let p = ctx.profile;
@@ -41,57 +42,10 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
     let answer = p.answer(&item.id);
     let expired = answer.and_then(|a| a.expires_on.filter(|e| *e < ctx.date));
     let answer = answer.filter(|_| expired.is_none());
-    let expired_note = expired.map(|d| {
-        Text::new(
-            format!("プロファイルの回答（期限 {d}）は期限切れのため無視しました"),
-            format!("the answer in the profile expired on {d} and was ignored"),
-        )
-    });
 
     if item.source.needs_answer() {
         let Some(a) = answer else {
-            result.status = Status::Unanswered;
-            // An expired answer is there but no longer counts: say so rather
-            // than claim the profile has no entry for the item.
-            let mut reason = match expired {
-                Some(_) => Text::new(
-                    format!(
-                        "未回答です（{} の回答の期限が切れています。確認し直して `expires_on` を更新してください）",
-                        item.id
-                    ),
-                    format!(
-                        "unanswered: the answer for {} has expired (check it again and renew `expires_on`)",
-                        item.id
-                    ),
-                ),
-                None => Text::new(
-                    format!(
-                        "未回答です（プロファイルの `answers:` に {} の回答がありません）",
-                        item.id
-                    ),
-                    format!(
-                        "unanswered: the profile's `answers:` has no entry for {}",
-                        item.id
-                    ),
-                ),
-            };
-            if let Some(c) = &computed {
-                reason = reason.join(&Text::new(
-                    format!(
-                        "自動判定部分は「{}」: {}",
-                        c.status.label(crate::i18n::Lang::Ja),
-                        c.reason.ja
-                    ),
-                    format!("the computed part is {}: {}", c.status.code(), c.reason.en),
-                ));
-                result.evidence = c.evidence.clone();
-            }
-            if let Some(n) = expired_note {
-                reason = n.join(&reason);
-            }
-            result.reason = reason;
-            result.expired_waiver = expired;
-            return result;
+            return unanswered(item, result, expired, computed);
         };
         let given = answer_outcome(a, ctx);
         if a.status == AnswerStatus::Alternative {
@@ -116,38 +70,105 @@ pub fn combine(item: &Item, computed: Option<Outcome>, ctx: &Context) -> ItemRes
     match answer {
         Some(a) if a.status == AnswerStatus::Alternative => {
             let given = answer_outcome(a, ctx);
-            return alternative(result, given, Some(computed));
+            alternative(result, given, Some(computed))
         }
-        Some(a) => {
-            let given = answer_outcome(a, ctx);
-            result.status = given.status;
-            result.reason = Text::new(
-                format!(
-                    "例外承認（waiver）により「{}」としています。自動判定は「{}」",
-                    a.status.status().label(crate::i18n::Lang::Ja),
-                    computed.status.label(crate::i18n::Lang::Ja)
-                ),
-                format!(
-                    "waived as {} (the computed result is {})",
-                    a.status.status().code(),
-                    computed.status.code()
-                ),
-            )
-            .join(&given.reason);
-            result.evidence = given.evidence;
-            result.waived = true;
-            result.computed = Some(computed);
-        }
+        Some(a) => waived(result, a, computed, ctx),
         None => {
             result.status = computed.status;
-            result.reason = match expired_note {
+            result.reason = match expired_note(expired) {
                 Some(n) => n.join(&computed.reason),
                 None => computed.reason,
             };
             result.evidence = computed.evidence;
             result.expired_waiver = expired;
+            result
         }
     }
+}
+
+/// Says that the profile's answer expired on `expired` and was ignored.
+fn expired_note(expired: Option<NaiveDate>) -> Option<Text> {
+    expired.map(|d| {
+        Text::new(
+            format!("プロファイルの回答（期限 {d}）は期限切れのため無視しました"),
+            format!("the answer in the profile expired on {d} and was ignored"),
+        )
+    })
+}
+
+/// An item that needs an answer and has none (or only an expired one): the
+/// computed part, if any, is shown beside.
+fn unanswered(
+    item: &Item,
+    mut result: ItemResult,
+    expired: Option<NaiveDate>,
+    computed: Option<Outcome>,
+) -> ItemResult {
+    result.status = Status::Unanswered;
+    // An expired answer is there but no longer counts: say so rather
+    // than claim the profile has no entry for the item.
+    let mut reason = match expired {
+        Some(_) => Text::new(
+            format!(
+                "未回答です（{} の回答の期限が切れています。確認し直して `expires_on` を更新してください）",
+                item.id
+            ),
+            format!(
+                "unanswered: the answer for {} has expired (check it again and renew `expires_on`)",
+                item.id
+            ),
+        ),
+        None => Text::new(
+            format!(
+                "未回答です（プロファイルの `answers:` に {} の回答がありません）",
+                item.id
+            ),
+            format!(
+                "unanswered: the profile's `answers:` has no entry for {}",
+                item.id
+            ),
+        ),
+    };
+    if let Some(c) = &computed {
+        reason = reason.join(&Text::new(
+            format!(
+                "自動判定部分は「{}」: {}",
+                c.status.label(crate::i18n::Lang::Ja),
+                c.reason.ja
+            ),
+            format!("the computed part is {}: {}", c.status.code(), c.reason.en),
+        ));
+        result.evidence = c.evidence.clone();
+    }
+    if let Some(n) = expired_note(expired) {
+        reason = n.join(&reason);
+    }
+    result.reason = reason;
+    result.expired_waiver = expired;
+    result
+}
+
+/// A waiver on a computed item: the answer's status wins, and the computed
+/// result is kept beside it.
+fn waived(mut result: ItemResult, a: &Answer, computed: Outcome, ctx: &Context) -> ItemResult {
+    let given = answer_outcome(a, ctx);
+    result.status = given.status;
+    result.reason = Text::new(
+        format!(
+            "例外承認（waiver）により「{}」としています。自動判定は「{}」",
+            a.status.status().label(crate::i18n::Lang::Ja),
+            computed.status.label(crate::i18n::Lang::Ja)
+        ),
+        format!(
+            "waived as {} (the computed result is {})",
+            a.status.status().code(),
+            computed.status.code()
+        ),
+    )
+    .join(&given.reason);
+    result.evidence = given.evidence;
+    result.waived = true;
+    result.computed = Some(computed);
     result
 }
 

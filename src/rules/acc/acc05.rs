@@ -2,6 +2,7 @@
 //! Definition and texts: checklists/tim-selfcheck.yaml (ACC-05).
 
 use super::*;
+use crate::collect::accounts::Accounts;
 use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
@@ -43,98 +44,111 @@ fn acc05(ctx: &Context, _: &Done) -> Outcome {
     };
     let mut f = Findings::new();
     for person in &leavers {
-        let acc = &person.account;
-        if let Some(u) = accounts.user(acc)
-            && !is_nologin_shell(&u.shell)
-        {
-            // An empty shell field means /bin/sh: say so rather than show "()".
-            let (shj, she) = if u.shell.trim().is_empty() {
-                ("空欄＝/bin/sh".to_string(), "empty, so /bin/sh".to_string())
-            } else {
-                (u.shell.clone(), u.shell.clone())
-            };
-            f.add(
-                Status::Fail,
-                Text::new(
-                    format!("退職者 {acc} のアカウントがログイン可能なまま残っています（{shj}）"),
-                    format!("leaver {acc} still has an account with a login shell ({she})"),
-                ),
-            );
-            f.evidence(accounts.user_evidence(u).detail(Text::new(
-                format!("ログインシェル {shj}"),
-                format!("login shell {she}"),
-            )));
-        }
-        for g in accounts
-            .groups
-            .iter()
-            .filter(|g| g.members.iter().any(|m| m == acc))
-        {
-            let gn = &g.name;
-            f.add(
-                Status::Fail,
-                tr!(
-                    "退職者 {acc} がグループ {gn} に残っています",
-                    "leaver {acc} is still a member of group {gn}"
-                ),
-            );
-            f.evidence(
-                accounts
-                    .group_evidence(g)
-                    .detail(tr!("{acc} がメンバー", "{acc} is a member")),
-            );
-        }
+        login_left(&mut f, accounts, &person.account);
+        groups_left(&mut f, accounts, &person.account);
     }
+    let n = leavers.len();
     // The ACL half: leavers named in protected files' ACLs (from the walk).
     if let Some(acl) = acc05_acl(ctx) {
         if acl.status == Status::Pass && f.status() == Status::Pass {
-            let n = leavers.len();
             return Outcome::pass(Text::new(
                 format!(
                     "退職者 {n} 名のアカウント・グループ所属は整理済みで、保護対象ファイルの ACL にも残っていません"
                 ),
                 format!(
                     "{}, and none is named in a protected file's ACL",
-                    en_n(
-                        n,
-                        "the leaver's account and group memberships are closed",
-                        &format!("the {n} leavers' accounts and group memberships are closed")
-                    )
+                    accounts_closed_en(n)
                 ),
             ));
         }
-        // A leaver certainly still able to log in or in a group keeps the item
-        // failing when the ACL half could not be assessed (what was found is
-        // certain); the unread paths are added to the reason and evidence.
-        let status = if acl.status == Status::Error && f.status() == Status::Fail {
-            Status::Fail
-        } else {
-            acl.status
-        };
-        f.add(status, acl.reason.clone());
-        for e in acl.evidence {
-            f.evidence(e);
-        }
+        add_acl_half(&mut f, acl);
     }
     if f.status() != Status::Pass {
         return f.finish(Text::default());
     }
     // The accounts are closed; the ACL half needs the file-share walk.
     let mut o = missing_collector("ファイル共有（ACL）", "file-share walk (ACLs)");
-    let n = leavers.len();
     o.reason = Text::new(
         format!("退職者 {n} 名のアカウントとグループは整理済みですが"),
-        format!(
-            "{}, but",
-            en_n(
-                n,
-                "the leaver's account and group memberships are closed",
-                &format!("the {n} leavers' accounts and group memberships are closed")
-            )
-        ),
+        format!("{}, but", accounts_closed_en(n)),
     )
     .join(&o.reason);
     o
+}
+
+/// "the leaver's account … are closed", for `n` leavers.
+fn accounts_closed_en(n: usize) -> String {
+    en_n(
+        n,
+        "the leaver's account and group memberships are closed",
+        &format!("the {n} leavers' accounts and group memberships are closed"),
+    )
+}
+
+/// Fails when the leaver `acc` still has an account with a login shell.
+fn login_left(f: &mut Findings, accounts: &Accounts, acc: &str) {
+    let Some(u) = accounts.user(acc) else {
+        return;
+    };
+    if is_nologin_shell(&u.shell) {
+        return;
+    }
+    // An empty shell field means /bin/sh: say so rather than show "()".
+    let (shj, she) = if u.shell.trim().is_empty() {
+        ("空欄＝/bin/sh".to_string(), "empty, so /bin/sh".to_string())
+    } else {
+        (u.shell.clone(), u.shell.clone())
+    };
+    f.add(
+        Status::Fail,
+        Text::new(
+            format!("退職者 {acc} のアカウントがログイン可能なまま残っています（{shj}）"),
+            format!("leaver {acc} still has an account with a login shell ({she})"),
+        ),
+    );
+    f.evidence(accounts.user_evidence(u).detail(Text::new(
+        format!("ログインシェル {shj}"),
+        format!("login shell {she}"),
+    )));
+}
+
+/// Fails for each group the leaver `acc` is still a member of.
+fn groups_left(f: &mut Findings, accounts: &Accounts, acc: &str) {
+    for g in accounts
+        .groups
+        .iter()
+        .filter(|g| g.members.iter().any(|m| m == acc))
+    {
+        let gn = &g.name;
+        f.add(
+            Status::Fail,
+            tr!(
+                "退職者 {acc} がグループ {gn} に残っています",
+                "leaver {acc} is still a member of group {gn}"
+            ),
+        );
+        f.evidence(
+            accounts
+                .group_evidence(g)
+                .detail(tr!("{acc} がメンバー", "{acc} is a member")),
+        );
+    }
+}
+
+/// Adds the ACL half's verdict. A leaver certainly still able to log in or in
+/// a group keeps the item failing when the ACL half could not be assessed
+/// (what was found is certain); the unread paths are added to the reason and
+/// evidence.
+fn add_acl_half(f: &mut Findings, acl: Outcome) {
+    let status = if acl.status == Status::Error && f.status() == Status::Fail {
+        Status::Fail
+    } else {
+        acl.status
+    };
+    f.add(status, acl.reason.clone());
+    for e in acl.evidence {
+        f.evidence(e);
+    }
 }
 
 /// ACC-05's ACL half: leavers named in protected files' ACLs. `None` when the walk

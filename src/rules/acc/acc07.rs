@@ -2,8 +2,10 @@
 //! Definition and texts: checklists/tim-selfcheck.yaml (ACC-07).
 
 use super::*;
+use crate::collect::accounts::{Accounts, Group};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, Outcome, Status};
+use crate::profile::Profile;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
 
@@ -21,69 +23,10 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
         Err(e) => return accounts_error(e),
     };
     let p = ctx.profile;
-    // account → why it is privileged
-    let mut privileged: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-    for u in accounts
-        .users
-        .iter()
-        .filter(|u| u.uid == 0 && u.name != "root")
-    {
-        privileged.entry(u.name.clone()).or_default().push(
-            accounts
-                .user_evidence(u)
-                .detail(Text::new("uid 0（root 権限）", "uid 0 (root privileges)")),
-        );
-    }
-    for gname in ["sudo", "wheel", "admin"] {
-        // Every line of that name: a second `sudo` line still grants sudo.
-        let lines: Vec<_> = accounts.groups.iter().filter(|g| g.name == gname).collect();
-        let Some(first) = lines.first().copied() else {
-            continue;
-        };
-        for m in accounts.members_of(gname) {
-            if m == "root" {
-                continue;
-            }
-            // Listed in /etc/group, or only through the primary gid in /etc/passwd:
-            // cite the line that makes the account a member.
-            let listed = lines.iter().find(|g| g.members.contains(&m)).copied();
-            let ev = match (accounts.user(&m), listed) {
-                (Some(u), None) => {
-                    let gid = lines
-                        .iter()
-                        .find(|g| g.gid == u.gid)
-                        .map_or(first.gid, |g| g.gid);
-                    accounts.user_evidence(u).detail(tr!(
-                        "主グループが {gname}（gid {gid}）",
-                        "primary group {gname} (gid {gid})"
-                    ))
-                }
-                (_, g) => accounts
-                    .group_evidence(g.unwrap_or(first))
-                    .principal(format!("user:{m}"))
-                    .detail(tr!("{gname} グループのメンバー", "member of {gname}")),
-            };
-            privileged.entry(m.clone()).or_default().push(ev);
-        }
-    }
+    let privileged = privileged_accounts(accounts);
     let mut f = Findings::new();
     for (acc, evs) in &privileged {
-        let problem = match p.person(acc) {
-            None => Some(tr!(
-                "特権アカウント {acc} が名簿にいません",
-                "privileged account {acc} is not in the roster"
-            )),
-            Some(x) if !x.is_active() => Some(tr!(
-                "特権アカウント {acc} は退職者です",
-                "privileged account {acc} belongs to a leaver"
-            )),
-            Some(x) if !x.has_role("system-admin") => Some(tr!(
-                "特権アカウント {acc} に system-admin の役割がありません",
-                "privileged account {acc} lacks the system-admin role"
-            )),
-            Some(_) => None,
-        };
-        if let Some(t) = problem {
+        if let Some(t) = not_approved(p, acc) {
             f.add(Status::Fail, t.clone());
             for e in evs {
                 f.evidence(e.clone());
@@ -109,4 +52,83 @@ fn acc07(ctx: &Context, _: &Done) -> Outcome {
             )
         ),
     ))
+}
+
+/// Every account other than root with privileges (uid 0, or a member of
+/// sudo, wheel or admin) → the lines that make it privileged.
+fn privileged_accounts(accounts: &Accounts) -> BTreeMap<String, Vec<Evidence>> {
+    let mut privileged: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+    for u in accounts
+        .users
+        .iter()
+        .filter(|u| u.uid == 0 && u.name != "root")
+    {
+        privileged.entry(u.name.clone()).or_default().push(
+            accounts
+                .user_evidence(u)
+                .detail(Text::new("uid 0（root 権限）", "uid 0 (root privileges)")),
+        );
+    }
+    for gname in ["sudo", "wheel", "admin"] {
+        // Every line of that name: a second `sudo` line still grants sudo.
+        let lines: Vec<&Group> = accounts.groups.iter().filter(|g| g.name == gname).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        for m in accounts.members_of(gname) {
+            if m == "root" {
+                continue;
+            }
+            let ev = membership_ev(accounts, gname, &lines, &m);
+            privileged.entry(m.clone()).or_default().push(ev);
+        }
+    }
+    privileged
+}
+
+/// The line that makes `m` a member of `gname` (whose group lines are
+/// `lines`, not empty): listed in /etc/group, or only through the primary gid
+/// in /etc/passwd.
+fn membership_ev(accounts: &Accounts, gname: &str, lines: &[&Group], m: &str) -> Evidence {
+    let first = lines[0];
+    let listed = lines
+        .iter()
+        .find(|g| g.members.iter().any(|x| x == m))
+        .copied();
+    match (accounts.user(m), listed) {
+        (Some(u), None) => {
+            let gid = lines
+                .iter()
+                .find(|g| g.gid == u.gid)
+                .map_or(first.gid, |g| g.gid);
+            accounts.user_evidence(u).detail(tr!(
+                "主グループが {gname}（gid {gid}）",
+                "primary group {gname} (gid {gid})"
+            ))
+        }
+        (_, g) => accounts
+            .group_evidence(g.unwrap_or(first))
+            .principal(format!("user:{m}"))
+            .detail(tr!("{gname} グループのメンバー", "member of {gname}")),
+    }
+}
+
+/// Why the privileged account `acc` is not an approved administrator: not in
+/// the roster, a leaver, or without the system-admin role.
+fn not_approved(p: &Profile, acc: &str) -> Option<Text> {
+    match p.person(acc) {
+        None => Some(tr!(
+            "特権アカウント {acc} が名簿にいません",
+            "privileged account {acc} is not in the roster"
+        )),
+        Some(x) if !x.is_active() => Some(tr!(
+            "特権アカウント {acc} は退職者です",
+            "privileged account {acc} belongs to a leaver"
+        )),
+        Some(x) if !x.has_role("system-admin") => Some(tr!(
+            "特権アカウント {acc} に system-admin の役割がありません",
+            "privileged account {acc} lacks the system-admin role"
+        )),
+        Some(_) => None,
+    }
 }

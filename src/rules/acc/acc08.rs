@@ -2,8 +2,11 @@
 //! Definition and texts: checklists/tim-selfcheck.yaml (ACC-08); policies
 //! LNX-LCK-001 and WIN-LCK-001 (policies/accounts.yaml).
 
+use crate::collect::host::linux::lockout::{FaillockLine, Lockout};
 use crate::rules::kit::host::*;
 use crate::tr;
+
+const LNX: &str = "LNX-LCK-001";
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc08, eval);
 
@@ -12,7 +15,6 @@ fn eval(ctx: &Context, _: &Done) -> Outcome {
 }
 
 pub fn linux(lx: &LinuxFacts) -> Verdict {
-    let id = "LNX-LCK-001";
     let (
         _,
         Check::PamFaillock {
@@ -23,104 +25,78 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             deny_min,
             deny_max,
         },
-    ) = check_of(id)
+    ) = check_of(LNX)
     else {
         return Verdict::Decided(Outcome::error(Text::same("policy LNX-LCK-001 is broken")));
+    };
+    let lim = Limits {
+        module,
+        deny_default: *deny_default,
+        deny_min: *deny_min,
+        deny_max: *deny_max,
     };
     let lk = match &lx.lockout {
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(lk)) => lk,
-        None => {
-            let looked = pam_files.iter().chain(conf_files).map(|p| {
-                note(
-                    p,
-                    pol(id, Text::new("ファイルがありません", "file missing")),
-                )
-            });
-            return Verdict::Decided(
-                Outcome::fail(tr!(
-                    "ログインに何度失敗してもアカウントはロックされません（PAM の認証設定にも faillock.conf にも設定がありません）",
-                    "accounts are never locked after failed logins (neither the PAM auth stack nor faillock.conf sets a lockout)"
-                ))
-                .with(looked),
-            );
-        }
+        None => return Verdict::Decided(no_lockout_files(pam_files, conf_files)),
     };
-    let conf_ev = |o: Outcome| -> Outcome {
-        match (&lk.conf_deny, &lk.conf) {
-            (Some((v, l)), _) => o.with([line_ev(l, id, tr!("deny = {v}", "deny = {v}"))]),
-            (None, Some(f)) => o.with([file_ev(f, id, Text::new("deny なし", "no deny"))]),
-            _ => o,
-        }
+    let o = if lk.lines.is_empty() {
+        no_module(lk, module)
+    } else {
+        deny_lines(lk, &lim)
     };
-    if lk.lines.is_empty() {
-        let mut o = Outcome::fail(tr!(
-            "PAM の認証設定（auth 行）に {module} がないため、ログインに失敗してもアカウントはロックされません",
-            "the PAM auth stack does not use {module}, so failed logins never lock an account"
-        ));
-        o = o.with(
-            lk.pam_files
-                .iter()
-                .map(|f| file_ev(f, id, tr!("{module} なし", "no {module}"))),
-        );
-        return Verdict::Decided(conf_ev(o));
+    Verdict::Decided(with_conf_deny(lk, o))
+}
+
+/// What policy LNX-LCK-001 asks of the faillock module.
+struct Limits<'a> {
+    module: &'a str,
+    deny_default: u64,
+    deny_min: u64,
+    deny_max: u64,
+}
+
+/// Neither the PAM files nor faillock.conf exist: nothing locks accounts.
+fn no_lockout_files(pam_files: &[String], conf_files: &[String]) -> Outcome {
+    let looked = pam_files
+        .iter()
+        .chain(conf_files)
+        .map(|p| file_missing(p, LNX));
+    Outcome::fail(tr!(
+        "ログインに何度失敗してもアカウントはロックされません（PAM の認証設定にも faillock.conf にも設定がありません）",
+        "accounts are never locked after failed logins (neither the PAM auth stack nor faillock.conf sets a lockout)"
+    ))
+    .with(looked)
+}
+
+/// faillock.conf's deny (or its absence), cited on every verdict.
+fn with_conf_deny(lk: &Lockout, o: Outcome) -> Outcome {
+    match (&lk.conf_deny, &lk.conf) {
+        (Some((v, l)), _) => o.with([line_ev(l, LNX, tr!("deny = {v}", "deny = {v}"))]),
+        (None, Some(f)) => o.with([file_ev(f, LNX, Text::new("deny なし", "no deny"))]),
+        _ => o,
     }
-    // The deny of each line: its own argument, else faillock.conf, else the default.
-    let mut parts = Vec::new();
-    let records = lk.lines.iter().any(|l| l.mode == "authfail");
-    for l in &lk.lines {
-        let (raw, from) = match (&l.deny, &lk.conf_deny) {
-            (Some(d), _) => (d.clone(), tr!("行の引数", "the line's argument")),
-            (None, Some((d, cl))) => (d.clone(), tr!("{} の設定", "set in {}", cl.at())),
-            (None, None) => (
-                deny_default.to_string(),
-                tr!(
-                    "未設定のため pam_faillock の既定値",
-                    "unset: pam_faillock's default"
-                ),
-            ),
-        };
-        let mode = if l.mode.is_empty() { "-" } else { &l.mode };
-        let ev = line_ev(
-            &l.line,
-            id,
-            Text::new(
-                format!("{module} {mode}：deny={raw}（{}）", from.ja),
-                format!("{module} {mode}: deny={raw} ({})", from.en),
-            ),
-        );
-        let alt = match raw.parse::<u64>() {
-            Err(_) => Alt::new(
-                Status::Error,
-                tr!(
-                    "{} の deny={raw} を数値として読めません",
-                    "cannot read deny={raw} at {} as a number",
-                    l.line.at()
-                ),
-            ),
-            Ok(0) => Alt::new(
-                Status::Fail,
-                tr!(
-                    "{} で deny=0（ロックしない設定）です",
-                    "deny=0 at {} never locks",
-                    l.line.at()
-                ),
-            ),
-            Ok(n) if (*deny_min..=*deny_max).contains(&n) => {
-                Alt::new(Status::Pass, Text::default())
-            }
-            Ok(n) => Alt::new(
-                Status::Fail,
-                tr!(
-                    "{} でロックまでの回数が {n} 回で、基準の {deny_max} 回を超えています",
-                    "{n} failures are allowed before the lock at {}, more than {deny_max}",
-                    l.line.at()
-                ),
-            ),
-        };
-        parts.push(alt.ev(ev));
-    }
-    if !records {
+}
+
+/// The PAM auth stack has no faillock line.
+fn no_module(lk: &Lockout, module: &str) -> Outcome {
+    Outcome::fail(tr!(
+        "PAM の認証設定（auth 行）に {module} がないため、ログインに失敗してもアカウントはロックされません",
+        "the PAM auth stack does not use {module}, so failed logins never lock an account"
+    ))
+    .with(
+        lk.pam_files
+            .iter()
+            .map(|f| file_ev(f, LNX, tr!("{module} なし", "no {module}"))),
+    )
+}
+
+/// Every faillock line must lock within the limits, and one must record
+/// failures (authfail).
+fn deny_lines(lk: &Lockout, lim: &Limits) -> Outcome {
+    let mut parts: Vec<Alt> = lk.lines.iter().map(|l| deny_line(lk, l, lim)).collect();
+    let module = lim.module;
+    if !lk.lines.iter().any(|l| l.mode == "authfail") {
         parts.push(Alt::new(
             Status::Partial,
             tr!(
@@ -129,14 +105,74 @@ pub fn linux(lx: &LinuxFacts) -> Verdict {
             ),
         ));
     }
-    let o = all_of(
+    let (deny_min, deny_max) = (lim.deny_min, lim.deny_max);
+    all_of(
         parts,
         tr!(
             "ログインに続けて失敗するとアカウントがロックされます（{module}、{deny_min}〜{deny_max} 回）",
             "accounts are locked after repeated failed logins ({module}, {deny_min} to {deny_max} attempts)"
         ),
+    )
+}
+
+/// The deny of a line: its own argument, else faillock.conf, else the
+/// default; with where it comes from.
+fn effective_deny(lk: &Lockout, l: &FaillockLine, deny_default: u64) -> (String, Text) {
+    match (&l.deny, &lk.conf_deny) {
+        (Some(d), _) => (d.clone(), tr!("行の引数", "the line's argument")),
+        (None, Some((d, cl))) => (d.clone(), tr!("{} の設定", "set in {}", cl.at())),
+        (None, None) => (
+            deny_default.to_string(),
+            tr!(
+                "未設定のため pam_faillock の既定値",
+                "unset: pam_faillock's default"
+            ),
+        ),
+    }
+}
+
+/// One faillock line: its deny against the limits.
+fn deny_line(lk: &Lockout, l: &FaillockLine, lim: &Limits) -> Alt {
+    let (raw, from) = effective_deny(lk, l, lim.deny_default);
+    let module = lim.module;
+    let mode = if l.mode.is_empty() { "-" } else { &l.mode };
+    let ev = line_ev(
+        &l.line,
+        LNX,
+        Text::new(
+            format!("{module} {mode}：deny={raw}（{}）", from.ja),
+            format!("{module} {mode}: deny={raw} ({})", from.en),
+        ),
     );
-    Verdict::Decided(conf_ev(o))
+    let deny_max = lim.deny_max;
+    let alt = match raw.parse::<u64>() {
+        Err(_) => Alt::new(
+            Status::Error,
+            tr!(
+                "{} の deny={raw} を数値として読めません",
+                "cannot read deny={raw} at {} as a number",
+                l.line.at()
+            ),
+        ),
+        Ok(0) => Alt::new(
+            Status::Fail,
+            tr!(
+                "{} で deny=0（ロックしない設定）です",
+                "deny=0 at {} never locks",
+                l.line.at()
+            ),
+        ),
+        Ok(n) if (lim.deny_min..=deny_max).contains(&n) => Alt::new(Status::Pass, Text::default()),
+        Ok(n) => Alt::new(
+            Status::Fail,
+            tr!(
+                "{} でロックまでの回数が {n} 回で、基準の {deny_max} 回を超えています",
+                "{n} failures are allowed before the lock at {}, more than {deny_max}",
+                l.line.at()
+            ),
+        ),
+    };
+    alt.ev(ev)
 }
 
 pub fn windows(w: &WindowsHost) -> Outcome {

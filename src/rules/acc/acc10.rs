@@ -2,10 +2,14 @@
 //! Definition and texts: checklists/tim-selfcheck.yaml (ACC-10); policies
 //! LNX-UMK-001 and LNX-UMK-002 (policies/accounts.yaml).
 
-use crate::collect::host::linux::samba::share_dir;
+use crate::collect::host::linux::passwords::LoginDefs;
+use crate::collect::host::linux::samba::{Param, Samba, Section, share_dir};
 use crate::collect::host::linux::umask::parse_mask;
 use crate::rules::kit::host::*;
 use crate::tr;
+
+const SESSIONS: &str = "LNX-UMK-001";
+const SHARES: &str = "LNX-UMK-002";
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc10, eval);
 
@@ -66,7 +70,6 @@ fn judge_umask(raw: &str, from: Text, ev: Evidence) -> Alt {
 }
 
 fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
-    let id = "LNX-UMK-001";
     let (
         _,
         Check::DefaultUmask {
@@ -75,7 +78,7 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
             files,
             ..
         },
-    ) = check_of(id)
+    ) = check_of(SESSIONS)
     else {
         return vec![Alt::new(
             Status::Error,
@@ -93,41 +96,7 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
         return vec![Alt::error(e)];
     }
     let ld = lx.login_defs.as_ref().and_then(|r| r.as_ref().ok());
-    // login.defs's UMASK, or its default.
-    let from_defs = || -> (String, Text, Evidence) {
-        match ld {
-            Some(d) => match &d.umask {
-                Some((v, l)) => (
-                    v.clone(),
-                    tr!("{} の UMASK", "UMASK at {}", l.at()),
-                    line_ev(l, id, tr!("UMASK {v}", "UMASK {v}")),
-                ),
-                None => (
-                    default.clone(),
-                    tr!("UMASK が未設定のため既定値", "UMASK unset: the default"),
-                    match &d.file {
-                        Some(f) => file_ev(
-                            f,
-                            id,
-                            tr!(
-                                "UMASK なし（既定値 {default}）",
-                                "no UMASK (default {default})"
-                            ),
-                        ),
-                        None => note(&files[0], Text::same("-")),
-                    },
-                ),
-            },
-            None => (
-                default.clone(),
-                tr!("login.defs がないため既定値", "no login.defs: the default"),
-                note(
-                    &files[0],
-                    pol(id, Text::new("ファイルがありません", "file missing")),
-                ),
-            ),
-        }
-    };
+    let from_defs = || login_defs_umask(ld, default, &files[0]);
     let lines = lx
         .session_umask
         .as_ref()
@@ -148,13 +117,17 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
                     "{module} umask= at {}",
                     l.line.at()
                 ),
-                line_ev(&l.line, id, tr!("{module} umask={v}", "{module} umask={v}")),
+                line_ev(
+                    &l.line,
+                    SESSIONS,
+                    tr!("{module} umask={v}", "{module} umask={v}"),
+                ),
             ),
             None => {
                 let (v, from, ev) = from_defs();
                 judge_umask(&v, from, ev).ev(line_ev(
                     &l.line,
-                    id,
+                    SESSIONS,
                     tr!(
                         "{module}（login.defs の UMASK を使用）",
                         "{module} (uses login.defs's UMASK)"
@@ -165,8 +138,41 @@ fn sessions(lx: &LinuxFacts) -> Vec<Alt> {
         .collect()
 }
 
+/// login.defs's UMASK, or its `default` (`file` is where login.defs is looked
+/// for): the value, where it comes from, and its evidence.
+fn login_defs_umask(ld: Option<&LoginDefs>, default: &str, file: &str) -> (String, Text, Evidence) {
+    let Some(d) = ld else {
+        return (
+            default.to_string(),
+            tr!("login.defs がないため既定値", "no login.defs: the default"),
+            file_missing(file, SESSIONS),
+        );
+    };
+    match &d.umask {
+        Some((v, l)) => (
+            v.clone(),
+            tr!("{} の UMASK", "UMASK at {}", l.at()),
+            line_ev(l, SESSIONS, tr!("UMASK {v}", "UMASK {v}")),
+        ),
+        None => (
+            default.to_string(),
+            tr!("UMASK が未設定のため既定値", "UMASK unset: the default"),
+            match &d.file {
+                Some(f) => file_ev(
+                    f,
+                    SESSIONS,
+                    tr!(
+                        "UMASK なし（既定値 {default}）",
+                        "no UMASK (default {default})"
+                    ),
+                ),
+                None => note(file, Text::same("-")),
+            },
+        ),
+    }
+}
+
 fn shares(ctx: &Context, lx: &LinuxFacts) -> Vec<Alt> {
-    let id = "LNX-UMK-002";
     let (
         _,
         Check::SambaCreateMask {
@@ -174,7 +180,7 @@ fn shares(ctx: &Context, lx: &LinuxFacts) -> Vec<Alt> {
             directory_default,
             ..
         },
-    ) = check_of(id)
+    ) = check_of(SHARES)
     else {
         return vec![Alt::new(
             Status::Error,
@@ -196,88 +202,114 @@ fn shares(ctx: &Context, lx: &LinuxFacts) -> Vec<Alt> {
         if labels.is_empty() {
             continue;
         }
+        let share = Share {
+            s,
+            sh,
+            path,
+            list: labels.join(", "),
+        };
         let name = &sh.name;
-        let list = labels.join(", ");
+        let list = &share.list;
         let mut alt = Alt::new(Status::Pass, Text::default()).ev(line_ev(
             &path.line,
-            id,
+            SHARES,
             tr!(
                 "共有 [{name}]（資産 {list}）",
                 "share [{name}] (assets {list})"
             ),
         ));
-        for (canon, label, default, force) in [
-            (
-                "createmask",
-                "create mask",
-                create_default,
-                "forcecreatemode",
-            ),
-            (
-                "directorymask",
-                "directory mask",
-                directory_default,
-                "forcedirectorymode",
-            ),
-        ] {
-            let (raw, ev) = match s.effective(sh, canon) {
-                Some(p) => (
-                    p.value.clone(),
-                    line_ev(&p.line, id, tr!("{label} = {}", "{label} = {}", p.value)),
-                ),
-                None => (
-                    default.clone(),
-                    line_ev(
-                        &path.line,
-                        id,
-                        tr!(
-                            "{label} が未設定（Samba の既定値 {default}）",
-                            "{label} not set (Samba's default {default})"
-                        ),
-                    ),
-                ),
-            };
-            alt = alt.ev(ev);
-            let forced = s
-                .effective(sh, force)
-                .and_then(|p| parse_mask(&p.value).map(|m| (m, p)));
-            match parse_mask(&raw) {
-                None => {
-                    alt.status = worse(alt.status, Status::Error);
-                    alt.reason = alt.reason.join(&tr!(
-                        "共有 [{name}] の {label} `{raw}` を 8 進数として読めません",
-                        "share [{name}]: cannot read {label} `{raw}` as an octal number"
-                    ));
-                }
-                Some(m) if m & 0o007 != 0 => {
-                    alt.status = worse(alt.status, Status::Fail);
-                    alt.reason = alt.reason.join(&tr!(
-                        "Samba 共有 [{name}]（資産 {list}）の {label} が {raw} で、作成されたものを全員が利用できます",
-                        "Samba share [{name}] (assets {list}) has {label} {raw}: what it creates is open to everyone"
-                    ));
-                }
-                Some(_) => {}
-            }
-            if let Some((m, p)) = forced
-                && m & 0o007 != 0
-            {
-                let v = &p.value;
-                alt.status = worse(alt.status, Status::Fail);
-                alt.reason = alt.reason.join(&tr!(
-                    "Samba 共有 [{name}] の {} {v} がその他の権限を付けます",
-                    "Samba share [{name}]: {} {v} adds permissions for others",
-                    p.name
-                ));
-                alt = alt.ev(line_ev(
-                    &p.line,
-                    id,
-                    Text::same(format!("{} = {v}", p.name)),
-                ));
-            }
-        }
+        alt = share.mask(
+            alt,
+            "createmask",
+            "create mask",
+            create_default,
+            "forcecreatemode",
+        );
+        alt = share.mask(
+            alt,
+            "directorymask",
+            "directory mask",
+            directory_default,
+            "forcedirectorymode",
+        );
         out.push(alt);
     }
     out
+}
+
+/// A Samba share over the assets `list`.
+struct Share<'a> {
+    s: &'a Samba,
+    sh: &'a Section,
+    path: &'a Param,
+    list: String,
+}
+
+impl Share<'_> {
+    /// Adds to `alt` the share's mask `canon` (smb.conf's `default` when
+    /// unset) and its `force` mode: either may leave permissions for others.
+    fn mask(&self, mut alt: Alt, canon: &str, label: &str, default: &str, force: &str) -> Alt {
+        let (s, sh, name, list) = (self.s, self.sh, &self.sh.name, &self.list);
+        let (raw, ev) = match s.effective(sh, canon) {
+            Some(p) => (
+                p.value.clone(),
+                line_ev(
+                    &p.line,
+                    SHARES,
+                    tr!("{label} = {}", "{label} = {}", p.value),
+                ),
+            ),
+            None => (
+                default.to_string(),
+                line_ev(
+                    &self.path.line,
+                    SHARES,
+                    tr!(
+                        "{label} が未設定（Samba の既定値 {default}）",
+                        "{label} not set (Samba's default {default})"
+                    ),
+                ),
+            ),
+        };
+        alt = alt.ev(ev);
+        let forced = s
+            .effective(sh, force)
+            .and_then(|p| parse_mask(&p.value).map(|m| (m, p)));
+        match parse_mask(&raw) {
+            None => {
+                alt.status = worse(alt.status, Status::Error);
+                alt.reason = alt.reason.join(&tr!(
+                    "共有 [{name}] の {label} `{raw}` を 8 進数として読めません",
+                    "share [{name}]: cannot read {label} `{raw}` as an octal number"
+                ));
+            }
+            Some(m) if m & 0o007 != 0 => {
+                alt.status = worse(alt.status, Status::Fail);
+                alt.reason = alt.reason.join(&tr!(
+                    "Samba 共有 [{name}]（資産 {list}）の {label} が {raw} で、作成されたものを全員が利用できます",
+                    "Samba share [{name}] (assets {list}) has {label} {raw}: what it creates is open to everyone"
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some((m, p)) = forced
+            && m & 0o007 != 0
+        {
+            let v = &p.value;
+            alt.status = worse(alt.status, Status::Fail);
+            alt.reason = alt.reason.join(&tr!(
+                "Samba 共有 [{name}] の {} {v} がその他の権限を付けます",
+                "Samba share [{name}]: {} {v} adds permissions for others",
+                p.name
+            ));
+            alt = alt.ev(line_ev(
+                &p.line,
+                SHARES,
+                Text::same(format!("{} = {v}", p.name)),
+            ));
+        }
+        alt
+    }
 }
 
 pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Outcome {

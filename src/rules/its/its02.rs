@@ -1,7 +1,10 @@
 //! ITS-02 — server access controlled (sshd_config).
 
+use crate::collect::host::linux::sshd::Sshd;
 use crate::rules::kit::host::*;
 use crate::tr;
+
+const FORWARDING: &str = "LNX-SSH-003";
 
 pub fn its02(ctx: &Context) -> Outcome {
     per_host(
@@ -72,50 +75,8 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
         .map(|t| t.en.as_str())
         .collect::<Vec<_>>()
         .join("; ");
-    // LNX-SSH-003: port forwarding on a host that exposes protected shares.
-    if let Some((mut alt, value)) = setting_alt(s, "LNX-SSH-003") {
-        let exposed = exposed_assets(ctx, lx);
-        if alt.status == Status::Fail {
-            if exposed.is_empty() {
-                // Shown, not judged: nothing protected is served here.
-                alt.status = Status::Pass;
-            } else {
-                let list = exposed.join(", ");
-                alt.status = Status::Partial;
-                alt.reason = Text::new(
-                    format!(
-                        "{}（資産 {list} を共有しているため、SSH のポート転送で共有に接続できます）",
-                        value.ja
-                    ),
-                    format!(
-                        "{} on a host sharing assets {list}: SSH port forwarding reaches the shares",
-                        value.en
-                    ),
-                );
-            }
-        }
-        parts.push(alt);
-    }
-    let key = "maxauthtries";
-    match s.global.get(key) {
-        Some(st) => parts.push(Alt::new(Status::Pass, Text::default()).ev(line_ev(
-            &st.line,
-            "LNX-SSH-003",
-            tr!("MaxAuthTries {}", "MaxAuthTries {}", st.value),
-        ))),
-        None => {
-            if let Some(f) = s.files.first() {
-                parts.push(Alt::new(Status::Pass, Text::default()).ev(file_ev(
-                    f,
-                    "LNX-SSH-003",
-                    tr!(
-                        "MaxAuthTries は未設定（既定値 6）",
-                        "MaxAuthTries not set (default 6)"
-                    ),
-                )));
-            }
-        }
-    }
+    parts.extend(port_forwarding(ctx, lx, s));
+    parts.extend(max_auth_tries(s));
     let mut o = all_of(
         parts,
         Text::new(
@@ -129,9 +90,57 @@ pub fn linux(ctx: &Context, lx: &LinuxFacts) -> Verdict {
     Verdict::Decided(o)
 }
 
+/// LNX-SSH-003: port forwarding matters only on a host that exposes
+/// protected shares (partial there); elsewhere it is shown, not judged.
+fn port_forwarding(ctx: &Context, lx: &LinuxFacts, s: &Sshd) -> Option<Alt> {
+    let (mut alt, value) = setting_alt(s, FORWARDING)?;
+    let exposed = exposed_assets(ctx, lx);
+    if alt.status == Status::Fail {
+        if exposed.is_empty() {
+            // Shown, not judged: nothing protected is served here.
+            alt.status = Status::Pass;
+        } else {
+            let list = exposed.join(", ");
+            alt.status = Status::Partial;
+            alt.reason = Text::new(
+                format!(
+                    "{}（資産 {list} を共有しているため、SSH のポート転送で共有に接続できます）",
+                    value.ja
+                ),
+                format!(
+                    "{} on a host sharing assets {list}: SSH port forwarding reaches the shares",
+                    value.en
+                ),
+            );
+        }
+    }
+    Some(alt)
+}
+
+/// MaxAuthTries, shown (not judged) beside LNX-SSH-003.
+fn max_auth_tries(s: &Sshd) -> Option<Alt> {
+    match s.global.get("maxauthtries") {
+        Some(st) => Some(Alt::new(Status::Pass, Text::default()).ev(line_ev(
+            &st.line,
+            FORWARDING,
+            tr!("MaxAuthTries {}", "MaxAuthTries {}", st.value),
+        ))),
+        None => s.files.first().map(|f| {
+            Alt::new(Status::Pass, Text::default()).ev(file_ev(
+                f,
+                FORWARDING,
+                tr!(
+                    "MaxAuthTries は未設定（既定値 6）",
+                    "MaxAuthTries not set (default 6)"
+                ),
+            ))
+        }),
+    }
+}
+
 /// One policy's sshd setting: its effective value (or OpenSSH's default, said so),
 /// judged against the allowed values, with the lines sshd ignores beside it.
-fn setting_alt(s: &crate::collect::host::linux::sshd::Sshd, id: &str) -> Option<(Alt, Text)> {
+fn setting_alt(s: &Sshd, id: &str) -> Option<(Alt, Text)> {
     let (
         _,
         Check::SshdSetting {
@@ -146,35 +155,7 @@ fn setting_alt(s: &crate::collect::host::linux::sshd::Sshd, id: &str) -> Option<
         return None;
     };
     let key = setting.to_ascii_lowercase();
-    let main = s.files.first();
-    let (value, ev) = match s.global.get(&key) {
-        Some(st) => (
-            st.value.clone(),
-            line_ev(
-                &st.line,
-                id,
-                tr!(
-                    "有効な値（最初に現れた値）",
-                    "effective value (the first one sshd reads)"
-                ),
-            ),
-        ),
-        None => (
-            default.clone(),
-            main.map(|f| {
-                file_ev(
-                    f,
-                    id,
-                    tr!(
-                        "{setting} は未設定（既定値 {default}）",
-                        "{setting} not set (default {default})"
-                    ),
-                )
-            })
-            .unwrap_or_else(|| note("/etc/ssh/sshd_config", Text::same("-"))),
-        ),
-    };
-    let lower = value.to_ascii_lowercase();
+    let (value, ev) = effective_value(s, id, setting, default);
     let value_text = if s.global.contains_key(&key) {
         Text::same(format!("{setting} {value}"))
     } else {
@@ -183,7 +164,8 @@ fn setting_alt(s: &crate::collect::host::linux::sshd::Sshd, id: &str) -> Option<
             "{setting} unset: OpenSSH's default {value} applies"
         )
     };
-    let mut alt = if !known.iter().any(|k| k.eq_ignore_ascii_case(&lower)) {
+    let lower = value.to_ascii_lowercase();
+    let alt = if !known.iter().any(|k| k.eq_ignore_ascii_case(&lower)) {
         Alt::new(
             Status::Error,
             tr!(
@@ -207,6 +189,46 @@ fn setting_alt(s: &crate::collect::host::linux::sshd::Sshd, id: &str) -> Option<
         )
     }
     .ev(ev);
+    Some((with_ignored_lines(alt, s, id, &key), value_text))
+}
+
+/// The value sshd uses for `setting` (its first global line, else OpenSSH's
+/// `default`), with the evidence of where it comes from.
+fn effective_value(s: &Sshd, id: &str, setting: &str, default: &str) -> (String, Evidence) {
+    match s.global.get(&setting.to_ascii_lowercase()) {
+        Some(st) => (
+            st.value.clone(),
+            line_ev(
+                &st.line,
+                id,
+                tr!(
+                    "有効な値（最初に現れた値）",
+                    "effective value (the first one sshd reads)"
+                ),
+            ),
+        ),
+        None => (
+            default.to_string(),
+            s.files
+                .first()
+                .map(|f| {
+                    file_ev(
+                        f,
+                        id,
+                        tr!(
+                            "{setting} は未設定（既定値 {default}）",
+                            "{setting} not set (default {default})"
+                        ),
+                    )
+                })
+                .unwrap_or_else(|| note("/etc/ssh/sshd_config", Text::same("-"))),
+        ),
+    }
+}
+
+/// Adds the lines of `key` that sshd ignores: later global ones (the first
+/// wins) and those inside Match blocks.
+fn with_ignored_lines(mut alt: Alt, s: &Sshd, id: &str, key: &str) -> Alt {
     for (k, st) in &s.shadowed {
         if *k == key {
             alt = alt.ev(line_ev(
@@ -232,7 +254,7 @@ fn setting_alt(s: &crate::collect::host::linux::sshd::Sshd, id: &str) -> Option<
             ));
         }
     }
-    Some((alt, value_text))
+    alt
 }
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Its02, eval);

@@ -1,6 +1,6 @@
 //! ITS-03 — a firewall is enabled with inbound traffic denied by default.
 
-use crate::collect::host::linux::firewall::{IptablesSave, NftChain, Nftables, Ufw};
+use crate::collect::host::linux::firewall::{Firewalld, IptablesSave, NftChain, Nftables, Ufw};
 use crate::collect::host::systemd::UnitState;
 use crate::rules::kit::host::*;
 use crate::tr;
@@ -380,9 +380,7 @@ fn ufw_evidence(u: &Ufw, id: &str) -> Vec<Evidence> {
 
 /// LNX-FW-004: firewalld's zones apply to IPv4 and IPv6 alike.
 fn firewalld(lx: &LinuxFacts) -> Option<Alt> {
-    let mut alts = Vec::new();
-    // LNX-FW-004 firewalld
-    if let (
+    let (
         _,
         Check::Firewalld {
             service,
@@ -390,86 +388,93 @@ fn firewalld(lx: &LinuxFacts) -> Option<Alt> {
             ..
         },
     ) = check_of("LNX-FW-004")
-    {
-        let id = "LNX-FW-004";
-        let fw = match &lx.firewalld {
-            Some(Err(e)) => {
-                alts.push(Alt::error(e));
-                None
-            }
-            Some(Ok(f)) => Some(f.clone()),
-            None => None,
-        };
-        let state = lx.units.state(service);
-        let present = fw.is_some() || state != UnitState::Disabled;
-        if present && !matches!(lx.firewalld, Some(Err(_))) {
-            let fw = fw.unwrap_or_default();
-            let zone = fw.zone();
-            let target = fw.effective_target();
-            let mut evs = vec![lx.units.evidence(service)];
-            if let Some((_, l)) = &fw.default_zone {
-                evs.push(line_ev(
-                    l,
-                    id,
-                    tr!("既定ゾーン {zone}", "default zone {zone}"),
-                ));
-            }
-            if let Some((t, l)) = &fw.zone_target {
-                evs.push(line_ev(
-                    l,
-                    id,
-                    tr!("ゾーン {zone} の target={t}", "zone {zone} target={t}"),
-                ));
-            }
-            let alt = if let Some(a) = service_alt(lx, service, id) {
-                a
-            } else if target
-                .as_ref()
-                .is_some_and(|t| accept_targets.iter().any(|a| a.eq_ignore_ascii_case(t)))
-            {
-                Alt::new(
-                    Status::Fail,
-                    tr!(
-                        "firewalld の既定ゾーン {zone} の target が ACCEPT で、すべての受信を許可しています",
-                        "firewalld's default zone {zone} has target ACCEPT and accepts all inbound traffic"
-                    ),
-                )
-            } else if target.is_none() {
-                Alt::new(
-                    Status::Error,
-                    tr!(
-                        "firewalld の既定ゾーン {zone} の定義ファイルが見つからず、target を確認できません",
-                        "cannot find the definition of firewalld's default zone {zone} to check its target"
-                    ),
-                )
-            } else if let Some((zi, l)) = fw.accept_bound.first() {
-                evs.push(line_ev(
-                    l,
-                    id,
-                    tr!("{zi} は target=ACCEPT", "{zi} has target=ACCEPT"),
-                ));
-                Alt::new(
-                    Status::Fail,
-                    tr!(
-                        "target が ACCEPT のゾーンがインターフェースに割り当てられています（{zi}）",
-                        "a zone with target ACCEPT is bound to an interface ({zi})"
-                    ),
-                )
-            } else {
-                let t = target.unwrap_or_default();
-                Alt::new(
-                    Status::Pass,
-                    tr!(
-                        "firewalld が有効で、既定ゾーン {zone} の target は {t} です",
-                        "firewalld is enabled; default zone {zone} has target {t}"
-                    ),
-                )
-            };
-            alts.push(alt.evs(evs));
-        }
+    else {
+        return None;
+    };
+    let fw = match &lx.firewalld {
+        Some(Err(e)) => return Some(Alt::error(e)),
+        Some(Ok(f)) => Some(f),
+        None => None,
+    };
+    if fw.is_none() && lx.units.state(service) == UnitState::Disabled {
+        return None;
     }
+    let fw = fw.cloned().unwrap_or_default();
+    Some(firewalld_zone(lx, &fw, service, accept_targets))
+}
 
-    alts.pop()
+/// firewalld present (configured, or its service enabled or masked): the
+/// service, then the default zone's target, then zones with target ACCEPT
+/// bound to interfaces.
+fn firewalld_zone(
+    lx: &LinuxFacts,
+    fw: &Firewalld,
+    service: &str,
+    accept_targets: &[String],
+) -> Alt {
+    let id = "LNX-FW-004";
+    let zone = fw.zone();
+    let target = fw.effective_target();
+    let mut evs = vec![lx.units.evidence(service)];
+    if let Some((_, l)) = &fw.default_zone {
+        evs.push(line_ev(
+            l,
+            id,
+            tr!("既定ゾーン {zone}", "default zone {zone}"),
+        ));
+    }
+    if let Some((t, l)) = &fw.zone_target {
+        evs.push(line_ev(
+            l,
+            id,
+            tr!("ゾーン {zone} の target={t}", "zone {zone} target={t}"),
+        ));
+    }
+    let alt = if let Some(a) = service_alt(lx, service, id) {
+        a
+    } else if target
+        .as_ref()
+        .is_some_and(|t| accept_targets.iter().any(|a| a.eq_ignore_ascii_case(t)))
+    {
+        Alt::new(
+            Status::Fail,
+            tr!(
+                "firewalld の既定ゾーン {zone} の target が ACCEPT で、すべての受信を許可しています",
+                "firewalld's default zone {zone} has target ACCEPT and accepts all inbound traffic"
+            ),
+        )
+    } else if target.is_none() {
+        Alt::new(
+            Status::Error,
+            tr!(
+                "firewalld の既定ゾーン {zone} の定義ファイルが見つからず、target を確認できません",
+                "cannot find the definition of firewalld's default zone {zone} to check its target"
+            ),
+        )
+    } else if let Some((zi, l)) = fw.accept_bound.first() {
+        evs.push(line_ev(
+            l,
+            id,
+            tr!("{zi} は target=ACCEPT", "{zi} has target=ACCEPT"),
+        ));
+        Alt::new(
+            Status::Fail,
+            tr!(
+                "target が ACCEPT のゾーンがインターフェースに割り当てられています（{zi}）",
+                "a zone with target ACCEPT is bound to an interface ({zi})"
+            ),
+        )
+    } else {
+        let t = target.unwrap_or_default();
+        Alt::new(
+            Status::Pass,
+            tr!(
+                "firewalld が有効で、既定ゾーン {zone} の target は {t} です",
+                "firewalld is enabled; default zone {zone} has target {t}"
+            ),
+        )
+    };
+    alt.evs(evs)
 }
 
 pub fn windows(w: &WindowsHost) -> Outcome {

@@ -1,8 +1,13 @@
 //! ITS-05 — logs are kept for the required period.
 
+use crate::collect::host::linux::auditd::AuditdConf;
+use crate::collect::host::linux::logs::Journald;
 use crate::collect::host::systemd::parse_timespan;
 use crate::rules::kit::host::*;
 use crate::tr;
+
+const JOURNALD: &str = "LNX-LOG-001";
+const AUDITD: &str = "LNX-LOG-003";
 
 pub fn its05(ctx: &Context) -> Outcome {
     let days = ctx.profile.thresholds.log_retention_days;
@@ -24,9 +29,9 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
                 "nothing keeps logs for {need} days: there is no journald.conf, no logrotate stanza for the listed logs and no auditd.conf"
             ))
             .with([
-                note("/etc/systemd/journald.conf", pol("LNX-LOG-001", Text::new("ファイルがありません", "file missing"))),
+                file_missing("/etc/systemd/journald.conf", "LNX-LOG-001"),
                 note("/etc/logrotate.conf", pol("LNX-LOG-002", Text::new("対象ログの設定がありません", "no stanza for the listed logs"))),
-                note("/etc/audit/auditd.conf", pol("LNX-LOG-003", Text::new("ファイルがありません", "file missing"))),
+                file_missing("/etc/audit/auditd.conf", "LNX-LOG-003"),
             ]),
         );
     }
@@ -49,138 +54,143 @@ pub fn linux(lx: &LinuxFacts, need: u64) -> Verdict {
 
 /// LNX-LOG-001: journald's storage and retention.
 fn journald(lx: &LinuxFacts, need: u64, need_f: f64, parts: &mut Vec<Alt>) {
-    // LNX-LOG-001 journald
-    if let (
+    let (
         _,
         Check::JournaldRetention {
             forbidden_storage,
             retention_key,
             ..
         },
-    ) = check_of("LNX-LOG-001")
-    {
-        let id = "LNX-LOG-001";
-        match &lx.journald {
-            Some(Err(e)) => parts.push(Alt::error(e)),
-            Some(Ok(j)) => {
-                let storage = j
-                    .get("Storage")
-                    .map(|(v, l)| (v.to_ascii_lowercase(), Some(l.clone())));
-                let (storage, sline) = storage.unwrap_or(("auto".into(), None));
-                let mut evs = Vec::new();
-                match &sline {
-                    Some(l) => evs.push(line_ev(
-                        l,
-                        id,
-                        tr!("Storage={storage}", "Storage={storage}"),
-                    )),
-                    None => evs.extend(j.files.first().map(|f| {
-                        file_ev(
-                            f,
-                            id,
-                            Text::new(
-                                "Storage は未設定（既定値 auto）",
-                                "Storage not set (default auto)",
-                            ),
-                        )
-                    })),
-                }
-                if storage == "auto" && !j.var_log_journal {
-                    evs.push(note(
-                    "/var/log/journal",
-                    pol(id, Text::new(
-                        "Storage=auto で /var/log/journal がないため、ジャーナルはメモリー上にしか保存されない可能性があります（rsyslog などのファイルのログを確認してください）",
-                        "Storage=auto and /var/log/journal does not exist, so the journal may be kept in memory only (check file logs such as rsyslog's)",
-                    )),
-                ));
-                }
-                if !["volatile", "persistent", "auto", "none"].contains(&storage.as_str()) {
-                    parts.push(
-                        Alt::new(
-                            Status::Error,
-                            tr!(
-                                "journald の Storage={storage} は不正な値です",
-                                "journald Storage={storage} is not a valid value"
-                            ),
-                        )
-                        .evs(evs),
-                    );
-                } else if forbidden_storage.contains(&storage) {
-                    parts.push(
-                    Alt::new(
-                        Status::Fail,
-                        tr!(
-                            "journald が Storage={storage} のため、再起動でログが消えます（保存日数 0 日）",
-                            "journald has Storage={storage}, so its logs are lost at reboot (kept 0 days)"
-                        ),
-                    )
-                    .evs(evs),
-                );
-                } else {
-                    match j.get(retention_key) {
-                        Some((v, l)) => match parse_timespan(v) {
-                            None => parts.push(
-                                Alt::new(
-                                    Status::Error,
-                                    tr!(
-                                        "{retention_key}={v} を期間として解釈できません",
-                                        "cannot read {retention_key}={v} as a time span"
-                                    ),
-                                )
-                                .evs(evs)
-                                .ev(line_ev(
-                                    l,
-                                    id,
-                                    Text::new("解釈できない期間", "unreadable time span"),
-                                )),
-                            ),
-                            Some(secs) => {
-                                let d = secs / 86_400.0;
-                                let unlimited = secs == 0.0 || secs.is_infinite();
-                                let shown = if unlimited {
-                                    "∞".to_string()
-                                } else {
-                                    days_text(d)
-                                };
-                                let ev = line_ev(
-                                    l,
-                                    id,
-                                    tr!("journald: {shown} 日", "journald: {shown} days"),
-                                );
-                                if unlimited || d + 1e-9 >= need_f {
-                                    parts.push(
-                                        Alt::new(Status::Pass, Text::default()).evs(evs).ev(ev),
-                                    );
-                                } else {
-                                    parts.push(
-                                    Alt::new(
-                                        Status::Fail,
-                                        tr!(
-                                            "journald の {retention_key}={v} は {shown} 日で、必要な {need} 日に足りません",
-                                            "journald's {retention_key}={v} is {shown} days, short of the required {need}"
-                                        ),
-                                    )
-                                    .evs(evs)
-                                    .ev(ev),
-                                );
-                                }
-                            }
-                        },
-                        None => {
-                            evs.push(Evidence::new(EvidenceKind::Note).detail(pol(
-                                id,
-                                tr!(
-                                    "journald: {retention_key} なし（期間の上限なし）",
-                                    "journald: no {retention_key} (no time limit)"
-                                ),
-                            )));
-                            parts.push(Alt::new(Status::Pass, Text::default()).evs(evs));
-                        }
-                    }
-                }
-            }
-            None => {}
+    ) = check_of(JOURNALD)
+    else {
+        return;
+    };
+    match &lx.journald {
+        Some(Err(e)) => parts.push(Alt::error(e)),
+        Some(Ok(j)) => {
+            let (storage, evs) = journald_storage(j);
+            let alt = if !["volatile", "persistent", "auto", "none"].contains(&storage.as_str()) {
+                Alt::new(
+                    Status::Error,
+                    tr!(
+                        "journald の Storage={storage} は不正な値です",
+                        "journald Storage={storage} is not a valid value"
+                    ),
+                )
+                .evs(evs)
+            } else if forbidden_storage.contains(&storage) {
+                Alt::new(
+                    Status::Fail,
+                    tr!(
+                        "journald が Storage={storage} のため、再起動でログが消えます（保存日数 0 日）",
+                        "journald has Storage={storage}, so its logs are lost at reboot (kept 0 days)"
+                    ),
+                )
+                .evs(evs)
+            } else {
+                journald_retention(j, retention_key, evs, need, need_f)
+            };
+            parts.push(alt);
         }
+        None => {}
+    }
+}
+
+/// journald's Storage= (lower case, `auto` when unset) and the evidence
+/// that says where it comes from, with a warning when it may stay in memory.
+fn journald_storage(j: &Journald) -> (String, Vec<Evidence>) {
+    let storage = j
+        .get("Storage")
+        .map(|(v, l)| (v.to_ascii_lowercase(), Some(l.clone())));
+    let (storage, sline) = storage.unwrap_or(("auto".into(), None));
+    let mut evs = Vec::new();
+    match &sline {
+        Some(l) => evs.push(line_ev(
+            l,
+            JOURNALD,
+            tr!("Storage={storage}", "Storage={storage}"),
+        )),
+        None => evs.extend(j.files.first().map(|f| {
+            file_ev(
+                f,
+                JOURNALD,
+                Text::new(
+                    "Storage は未設定（既定値 auto）",
+                    "Storage not set (default auto)",
+                ),
+            )
+        })),
+    }
+    if storage == "auto" && !j.var_log_journal {
+        evs.push(note(
+            "/var/log/journal",
+            pol(JOURNALD, Text::new(
+                "Storage=auto で /var/log/journal がないため、ジャーナルはメモリー上にしか保存されない可能性があります（rsyslog などのファイルのログを確認してください）",
+                "Storage=auto and /var/log/journal does not exist, so the journal may be kept in memory only (check file logs such as rsyslog's)",
+            )),
+        ));
+    }
+    (storage, evs)
+}
+
+/// journald on disk: its `retention_key` (no limit when unset) against the
+/// `need` days.
+fn journald_retention(
+    j: &Journald,
+    retention_key: &str,
+    mut evs: Vec<Evidence>,
+    need: u64,
+    need_f: f64,
+) -> Alt {
+    let Some((v, l)) = j.get(retention_key) else {
+        evs.push(Evidence::new(EvidenceKind::Note).detail(pol(
+            JOURNALD,
+            tr!(
+                "journald: {retention_key} なし（期間の上限なし）",
+                "journald: no {retention_key} (no time limit)"
+            ),
+        )));
+        return Alt::new(Status::Pass, Text::default()).evs(evs);
+    };
+    let Some(secs) = parse_timespan(v) else {
+        return Alt::new(
+            Status::Error,
+            tr!(
+                "{retention_key}={v} を期間として解釈できません",
+                "cannot read {retention_key}={v} as a time span"
+            ),
+        )
+        .evs(evs)
+        .ev(line_ev(
+            l,
+            JOURNALD,
+            Text::new("解釈できない期間", "unreadable time span"),
+        ));
+    };
+    let d = secs / 86_400.0;
+    let unlimited = secs == 0.0 || secs.is_infinite();
+    let shown = if unlimited {
+        "∞".to_string()
+    } else {
+        days_text(d)
+    };
+    let ev = line_ev(
+        l,
+        JOURNALD,
+        tr!("journald: {shown} 日", "journald: {shown} days"),
+    );
+    if unlimited || d + 1e-9 >= need_f {
+        Alt::new(Status::Pass, Text::default()).evs(evs).ev(ev)
+    } else {
+        Alt::new(
+            Status::Fail,
+            tr!(
+                "journald の {retention_key}={v} は {shown} 日で、必要な {need} 日に足りません",
+                "journald's {retention_key}={v} is {shown} days, short of the required {need}"
+            ),
+        )
+        .evs(evs)
+        .ev(ev)
     }
 }
 
@@ -263,94 +273,110 @@ fn logrotate(lx: &LinuxFacts, need: u64, need_f: f64, parts: &mut Vec<Alt>) {
 
 /// LNX-LOG-003: auditd's rotation, which passes only with forwarding (ITS-06).
 fn auditd(lx: &LinuxFacts, parts: &mut Vec<Alt>) {
-    // LNX-LOG-003 auditd.conf
-    if let (_, Check::AuditdRetention { keep_actions, .. }) = check_of("LNX-LOG-003") {
-        let id = "LNX-LOG-003";
-        match &lx.auditd_conf {
-            Some(Err(e)) => parts.push(Alt::error(e)),
-            Some(Ok(c)) => {
-                let (action, mut evs) = match &c.max_log_file_action {
-                    Some((a, l)) => (
-                        a.clone(),
-                        vec![line_ev(
-                            l,
-                            id,
-                            tr!("max_log_file_action = {a}", "max_log_file_action = {a}"),
-                        )],
-                    ),
-                    None => (
-                        "rotate".to_string(),
-                        c.file
-                            .iter()
-                            .map(|f| {
-                                file_ev(
-                                    f,
-                                    id,
-                                    Text::new(
-                                        "max_log_file_action は未設定（既定値 rotate）",
-                                        "max_log_file_action not set (default rotate)",
-                                    ),
-                                )
-                            })
-                            .collect(),
-                    ),
-                };
-                if keep_actions.contains(&action) {
-                    parts.push(Alt::new(Status::Pass, Text::default()).evs(evs));
-                } else {
-                    let num = c
-                        .num_logs
-                        .as_ref()
-                        .map(|(v, _)| v.clone())
-                        .unwrap_or_else(|| "0".into());
-                    let size = c
-                        .max_log_file
-                        .as_ref()
-                        .map(|(v, _)| v.clone())
-                        .unwrap_or_else(|| "8".into());
-                    if let Some((v, l)) = &c.num_logs {
-                        evs.push(line_ev(
-                            l,
-                            id,
-                            tr!("ログファイルは {v} 個まで", "keeps {v} log files"),
-                        ));
-                    }
-                    if let Some((v, l)) = &c.max_log_file {
-                        evs.push(line_ev(l, id, tr!("1 ファイル {v} MB", "{v} MB per file")));
-                    }
-                    evs.push(Evidence::new(EvidenceKind::Note).path(c.file.as_ref().map(|f| f.path.clone()).unwrap_or_default()).detail(pol(
-                    id,
-                    tr!(
-                        "auditd: {num} 個 × {size} MB をサイズでローテーション（日数は計算できません）",
-                        "auditd: rotates {num} files × {size} MB by size (no day count can be computed)"
-                    ),
-                )));
-                    if super::its06::linux_status(lx) == Some(Status::Pass) {
-                        parts.push(Alt::new(Status::Pass, Text::default()).evs(evs).ev(
-                            Evidence::new(EvidenceKind::Note).detail(pol(
-                                id,
-                                Text::new(
-                                    "ログは転送されています（ITS-06）",
-                                    "logs are forwarded (ITS-06)",
-                                ),
-                            )),
-                        ));
-                    } else {
-                        parts.push(
-                        Alt::new(
-                            Status::Fail,
-                            tr!(
-                                "auditd は max_log_file_action={action} で古い監査ログを消し（{num} 個 × {size} MB）、ログの転送もありません",
-                                "auditd deletes old audit logs (max_log_file_action={action}, {num} files × {size} MB) and the logs are not forwarded"
-                            ),
-                        )
-                        .evs(evs),
-                    );
-                    }
-                }
+    let (_, Check::AuditdRetention { keep_actions, .. }) = check_of(AUDITD) else {
+        return;
+    };
+    match &lx.auditd_conf {
+        Some(Err(e)) => parts.push(Alt::error(e)),
+        Some(Ok(c)) => {
+            let (action, evs) = auditd_action(c);
+            if keep_actions.contains(&action) {
+                parts.push(Alt::new(Status::Pass, Text::default()).evs(evs));
+            } else {
+                parts.push(auditd_rotation(lx, c, &action, evs));
             }
-            None => {}
         }
+        None => {}
+    }
+}
+
+/// auditd's max_log_file_action (`rotate` when unset) and where it comes from.
+fn auditd_action(c: &AuditdConf) -> (String, Vec<Evidence>) {
+    match &c.max_log_file_action {
+        Some((a, l)) => (
+            a.clone(),
+            vec![line_ev(
+                l,
+                AUDITD,
+                tr!("max_log_file_action = {a}", "max_log_file_action = {a}"),
+            )],
+        ),
+        None => (
+            "rotate".to_string(),
+            c.file
+                .iter()
+                .map(|f| {
+                    file_ev(
+                        f,
+                        AUDITD,
+                        Text::new(
+                            "max_log_file_action は未設定（既定値 rotate）",
+                            "max_log_file_action not set (default rotate)",
+                        ),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// auditd deletes old logs by size (`action`): kept only when the logs are
+/// forwarded (ITS-06).
+fn auditd_rotation(lx: &LinuxFacts, c: &AuditdConf, action: &str, mut evs: Vec<Evidence>) -> Alt {
+    let num = c
+        .num_logs
+        .as_ref()
+        .map(|(v, _)| v.clone())
+        .unwrap_or_else(|| "0".into());
+    let size = c
+        .max_log_file
+        .as_ref()
+        .map(|(v, _)| v.clone())
+        .unwrap_or_else(|| "8".into());
+    if let Some((v, l)) = &c.num_logs {
+        evs.push(line_ev(
+            l,
+            AUDITD,
+            tr!("ログファイルは {v} 個まで", "keeps {v} log files"),
+        ));
+    }
+    if let Some((v, l)) = &c.max_log_file {
+        evs.push(line_ev(
+            l,
+            AUDITD,
+            tr!("1 ファイル {v} MB", "{v} MB per file"),
+        ));
+    }
+    evs.push(
+        Evidence::new(EvidenceKind::Note)
+            .path(c.file.as_ref().map(|f| f.path.clone()).unwrap_or_default())
+            .detail(pol(
+                AUDITD,
+                tr!(
+                    "auditd: {num} 個 × {size} MB をサイズでローテーション（日数は計算できません）",
+                    "auditd: rotates {num} files × {size} MB by size (no day count can be computed)"
+                ),
+            )),
+    );
+    if super::its06::linux_status(lx) == Some(Status::Pass) {
+        Alt::new(Status::Pass, Text::default())
+            .evs(evs)
+            .ev(Evidence::new(EvidenceKind::Note).detail(pol(
+                AUDITD,
+                Text::new(
+                    "ログは転送されています（ITS-06）",
+                    "logs are forwarded (ITS-06)",
+                ),
+            )))
+    } else {
+        Alt::new(
+            Status::Fail,
+            tr!(
+                "auditd は max_log_file_action={action} で古い監査ログを消し（{num} 個 × {size} MB）、ログの転送もありません",
+                "auditd deletes old audit logs (max_log_file_action={action}, {num} files × {size} MB) and the logs are not forwarded"
+            ),
+        )
+        .evs(evs)
     }
 }
 

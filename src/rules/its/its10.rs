@@ -204,10 +204,7 @@ fn nothing_set(lx: &LinuxFacts) -> Alt {
     }
     if pq.is_none() && pam.is_none() {
         for p in ["/etc/security/pwquality.conf", "/etc/pam.d/common-password"] {
-            a = a.ev(note(
-                p,
-                pol(id, Text::new("ファイルがありません", "file missing")),
-            ));
+            a = a.ev(file_missing(p, id));
         }
     }
     a

@@ -7,6 +7,8 @@ use crate::collect::host::systemd::UnitState;
 use crate::rules::kit::host::*;
 use crate::tr;
 
+const TIMESYNCD: &str = "LNX-NTP-002";
+
 pub static RULE: ItemRule = ItemRule::new(ItemId::Its14, eval);
 
 fn eval(ctx: &Context, _: &Done) -> Outcome {
@@ -101,96 +103,15 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
             continue;
         };
         match src {
-            None => looked.extend(files.iter().map(|f| {
-                note(
-                    f,
-                    pol(id, Text::new("ファイルがありません", "file missing")),
-                )
-            })),
+            None => looked.extend(files.iter().map(|f| file_missing(f, id))),
             Some(Err(e)) => alts.push(Alt::error(e)),
             Some(Ok(c)) => alts.push(ntp_alt(lx, id, c, services, name)),
         }
     }
-    let id = "LNX-NTP-002";
-    if let (
-        _,
-        Check::Timesyncd {
-            services,
-            keys,
-            files,
-            ..
-        },
-    ) = check_of(id)
-    {
-        let unit = enabled(lx, services);
-        match &lx.timesync.timesyncd {
-            Some(Err(e)) => alts.push(Alt::error(e)),
-            t => {
-                let set: Vec<&(String, Line)> = match t {
-                    Some(Ok(t)) => keys
-                        .iter()
-                        .filter_map(|k| t.settings.get(k))
-                        .filter(|(v, _)| !v.trim().is_empty())
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let conf_files: Vec<Evidence> = match t {
-                    Some(Ok(t)) => t
-                        .files
-                        .iter()
-                        .map(|f| file_ev(f, id, Text::same("systemd-timesyncd")))
-                        .collect(),
-                    _ => files
-                        .iter()
-                        .map(|f| {
-                            note(
-                                f,
-                                pol(id, Text::new("ファイルがありません", "file missing")),
-                            )
-                        })
-                        .collect(),
-                };
-                match (unit, set.is_empty()) {
-                    (Ok(ev), false) => {
-                        let list = set.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(" ");
-                        alts.push(
-                            Alt::new(
-                                Status::Pass,
-                                tr!(
-                                    "systemd-timesyncd が有効で、{list} と時刻を同期しています",
-                                    "systemd-timesyncd is enabled and synchronises with {list}"
-                                ),
-                            )
-                            .evs(set.iter().map(|(v, l)| line_ev(l, id, tr!("同期先 {v}", "time source {v}"))))
-                            .ev(ev),
-                        );
-                    }
-                    (Ok(ev), true) => alts.push(
-                        Alt::new(
-                            Status::Partial,
-                            Text::new(
-                                "systemd-timesyncd は有効ですが NTP=・FallbackNTP= が設定されておらず、配布元が組み込んだ既定のサーバーを使います（設定から同期先を確認できません）",
-                                "systemd-timesyncd is enabled but neither NTP= nor FallbackNTP= is set: it uses the servers compiled in by the distribution, which the configuration cannot show",
-                            ),
-                        )
-                        .evs(conf_files)
-                        .ev(ev),
-                    ),
-                    (Err(why), _) if t.is_some() || !why.is_empty() => alts.push(
-                        Alt::new(
-                            Status::Fail,
-                            Text::new(
-                                "systemd-timesyncd が有効になっていません",
-                                "systemd-timesyncd is not enabled",
-                            ),
-                        )
-                        .evs(conf_files)
-                        .evs(why),
-                    ),
-                    (Err(_), _) => looked.extend(conf_files),
-                }
-            }
-        }
+    match timesyncd(lx) {
+        Some(Ok(alt)) => alts.push(alt),
+        Some(Err(absent)) => looked.extend(absent),
+        None => {}
     }
     any_of(
         alts,
@@ -200,6 +121,88 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
         ),
         looked,
     )
+}
+
+/// LNX-NTP-002 systemd-timesyncd: its verdict, or (`Err`) only the files
+/// looked at when it is neither configured nor enabled nor masked.
+fn timesyncd(lx: &LinuxFacts) -> Option<Result<Alt, Vec<Evidence>>> {
+    let (
+        _,
+        Check::Timesyncd {
+            services,
+            keys,
+            files,
+            ..
+        },
+    ) = check_of(TIMESYNCD)
+    else {
+        return None;
+    };
+    let unit = enabled(lx, services);
+    let t = match &lx.timesync.timesyncd {
+        Some(Err(e)) => return Some(Ok(Alt::error(e))),
+        Some(Ok(t)) => Some(t),
+        None => None,
+    };
+    let set: Vec<&(String, Line)> = match t {
+        Some(t) => keys
+            .iter()
+            .filter_map(|k| t.settings.get(k))
+            .filter(|(v, _)| !v.trim().is_empty())
+            .collect(),
+        None => Vec::new(),
+    };
+    let conf_files: Vec<Evidence> = match t {
+        Some(t) => t
+            .files
+            .iter()
+            .map(|f| file_ev(f, TIMESYNCD, Text::same("systemd-timesyncd")))
+            .collect(),
+        None => files.iter().map(|f| file_missing(f, TIMESYNCD)).collect(),
+    };
+    Some(match (unit, set.is_empty()) {
+        (Ok(ev), false) => Ok(timesyncd_servers(&set, ev)),
+        (Ok(ev), true) => Ok(Alt::new(
+            Status::Partial,
+            Text::new(
+                "systemd-timesyncd は有効ですが NTP=・FallbackNTP= が設定されておらず、配布元が組み込んだ既定のサーバーを使います（設定から同期先を確認できません）",
+                "systemd-timesyncd is enabled but neither NTP= nor FallbackNTP= is set: it uses the servers compiled in by the distribution, which the configuration cannot show",
+            ),
+        )
+        .evs(conf_files)
+        .ev(ev)),
+        (Err(why), _) if t.is_some() || !why.is_empty() => Ok(Alt::new(
+            Status::Fail,
+            Text::new(
+                "systemd-timesyncd が有効になっていません",
+                "systemd-timesyncd is not enabled",
+            ),
+        )
+        .evs(conf_files)
+        .evs(why)),
+        (Err(_), _) => Err(conf_files),
+    })
+}
+
+/// systemd-timesyncd is enabled (`unit`) with the servers `set`.
+fn timesyncd_servers(set: &[&(String, Line)], unit: Evidence) -> Alt {
+    let list = set
+        .iter()
+        .map(|(v, _)| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Alt::new(
+        Status::Pass,
+        tr!(
+            "systemd-timesyncd が有効で、{list} と時刻を同期しています",
+            "systemd-timesyncd is enabled and synchronises with {list}"
+        ),
+    )
+    .evs(
+        set.iter()
+            .map(|(v, l)| line_ev(l, TIMESYNCD, tr!("同期先 {v}", "time source {v}"))),
+    )
+    .ev(unit)
 }
 
 pub fn windows(w: &WindowsHost) -> Outcome {

@@ -335,6 +335,14 @@ pub fn note(path: &str, t: Text) -> Evidence {
     Evidence::new(EvidenceKind::Note).path(path).detail(t)
 }
 
+/// A note that policy `id`'s file `path` is not there.
+pub fn file_missing(path: &str, id: &str) -> Evidence {
+    note(
+        path,
+        pol(id, Text::new("ファイルがありません", "file missing")),
+    )
+}
+
 /// A Windows evidence file that the item needs is missing.
 pub fn win_missing(w: &WindowsHost, rel: &str, id: &str) -> Outcome {
     let p = w.file_path(rel);
@@ -346,10 +354,7 @@ pub fn win_missing(w: &WindowsHost, rel: &str, id: &str) -> Outcome {
             "cannot be assessed: the evidence folder has no {rel} (run the collector script again)"
         ),
     ))
-    .with([note(
-        &p,
-        pol(id, Text::new("ファイルがありません", "file missing")),
-    )])
+    .with([file_missing(&p, id)])
 }
 
 /// Shows `.reg` files that did not parse beside a Windows item that reads the
