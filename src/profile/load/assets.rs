@@ -1,6 +1,6 @@
 //! `assets`: the protected information, its paths and who may read it.
 
-use super::Decoder;
+use super::{Decoder, Fields};
 use crate::i18n::Text;
 use crate::profile::model::*;
 use crate::tr;
@@ -38,51 +38,11 @@ impl Decoder<'_> {
                 None => ctx,
             };
             if let Some(id) = &id {
-                if let Some(first) = seen.get(id) {
-                    let pos = f.get("id").map_or(a.pos, |n| n.pos);
-                    self.err(
-                        pos,
-                        tr!(
-                            "assets: 資産ID `{id}` が重複しています（最初は {} 行目）",
-                            "assets: duplicate asset id `{id}` (first defined on line {})",
-                            first.line
-                        ),
-                    );
-                } else {
-                    seen.insert(id.clone(), f.get("id").map_or(a.pos, |n| n.pos));
-                }
+                let pos = f.get("id").map_or(a.pos, |n| n.pos);
+                self.duplicate_asset_id(&mut seen, id, pos);
             }
-            let mut paths = Vec::new();
-            if let Some(pn) = f.get("paths") {
-                for (g, pos) in self.strings(pn, &format!("{ctx}.paths")) {
-                    if let Err(m) = check_asset_glob(&g) {
-                        self.err(
-                            pos,
-                            Text::new(
-                                format!("{ctx}.paths: {}", m.ja),
-                                format!("{ctx}.paths: {}", m.en),
-                            ),
-                        );
-                    } else {
-                        paths.push(g);
-                    }
-                }
-            }
-            let mut authorized = Vec::new();
-            if let Some(an) = f.get("authorized") {
-                for (s, pos) in self.strings(an, &format!("{ctx}.authorized")) {
-                    match Principal::parse_text(&s) {
-                        Ok(pr) => authorized.push(pr),
-                        Err(m) => self.err(
-                            pos,
-                            Text::new(
-                                format!("{ctx}.authorized: {}", m.ja),
-                                format!("{ctx}.authorized: {}", m.en),
-                            ),
-                        ),
-                    }
-                }
-            }
+            let paths = self.asset_paths(&f, &ctx);
+            let authorized = self.asset_authorized(&f, &ctx);
             let asset = Asset {
                 id,
                 name: self.opt_string(&f, "name", &ctx),
@@ -95,6 +55,64 @@ impl Decoder<'_> {
             };
             p.assets.push(asset);
         }
+    }
+
+    /// An asset ID given before (`seen`: each ID and where it first is) is an
+    /// error.
+    fn duplicate_asset_id(&mut self, seen: &mut HashMap<String, Pos>, id: &str, pos: Pos) {
+        if let Some(first) = seen.get(id) {
+            self.err(
+                pos,
+                tr!(
+                    "assets: 資産ID `{id}` が重複しています（最初は {} 行目）",
+                    "assets: duplicate asset id `{id}` (first defined on line {})",
+                    first.line
+                ),
+            );
+        } else {
+            seen.insert(id.to_string(), pos);
+        }
+    }
+
+    /// An asset's `paths`: absolute host paths or Windows paths, valid globs.
+    fn asset_paths(&mut self, f: &Fields, ctx: &str) -> Vec<String> {
+        let mut paths = Vec::new();
+        if let Some(pn) = f.get("paths") {
+            for (g, pos) in self.strings(pn, &format!("{ctx}.paths")) {
+                if let Err(m) = check_asset_glob(&g) {
+                    self.err(
+                        pos,
+                        Text::new(
+                            format!("{ctx}.paths: {}", m.ja),
+                            format!("{ctx}.paths: {}", m.en),
+                        ),
+                    );
+                } else {
+                    paths.push(g);
+                }
+            }
+        }
+        paths
+    }
+
+    /// An asset's `authorized` principals (`user:…`, `group:…`).
+    fn asset_authorized(&mut self, f: &Fields, ctx: &str) -> Vec<Principal> {
+        let mut authorized = Vec::new();
+        if let Some(an) = f.get("authorized") {
+            for (s, pos) in self.strings(an, &format!("{ctx}.authorized")) {
+                match Principal::parse_text(&s) {
+                    Ok(pr) => authorized.push(pr),
+                    Err(m) => self.err(
+                        pos,
+                        Text::new(
+                            format!("{ctx}.authorized: {}", m.ja),
+                            format!("{ctx}.authorized: {}", m.en),
+                        ),
+                    ),
+                }
+            }
+        }
+        authorized
     }
 }
 

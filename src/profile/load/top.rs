@@ -2,7 +2,7 @@
 //! `scope`, `markers`, `administrator`, `approval`, `thresholds`, and the
 //! cross-checks between sections.
 
-use super::{Decoder, MAX_THRESHOLD_DAYS};
+use super::{Decoder, Fields, MAX_THRESHOLD_DAYS};
 use crate::profile::model::*;
 use crate::tr;
 use crate::yaml::Node;
@@ -41,20 +41,7 @@ impl Decoder<'_> {
         let Some(f) = self.fields(root, "profile", TOP) else {
             return;
         };
-        match f.get("version") {
-            Some(n) => match self.uint(n, "version") {
-                Some(1) => p.version = 1,
-                Some(v) => self.err(
-                    n.pos,
-                    tr!(
-                        "version: この timaudit が読めるのはプロファイルの version 1 です（書かれている値: {v}）",
-                        "version: this timaudit reads profile version 1, not {v}"
-                    ),
-                ),
-                None => {}
-            },
-            None => p.version = 1,
-        }
+        self.version(&f, p);
         match f.get("organization") {
             Some(n) => self.organization(n, p),
             None => self.err(
@@ -69,26 +56,7 @@ impl Decoder<'_> {
             self.scope(n, p);
         }
         if f.has("markers") {
-            p.markers = match f.get("markers") {
-                Some(n) => {
-                    let mut v = Vec::new();
-                    for (m, pos) in self.strings(n, "markers") {
-                        if m.is_empty() {
-                            self.err(
-                                pos,
-                                tr!(
-                                    "markers: 空のマーカーは使えません",
-                                    "markers: a marker must not be empty"
-                                ),
-                            );
-                        } else {
-                            v.push(m);
-                        }
-                    }
-                    v
-                }
-                None => Vec::new(),
-            };
+            p.markers = self.markers(&f);
         }
         if let Some(n) = f.get("assets") {
             self.assets(n, p);
@@ -117,6 +85,46 @@ impl Decoder<'_> {
             self.thresholds(n, p);
         }
         self.cross_checks(p);
+    }
+
+    /// `version`: 1, the only one this timaudit reads (1 when not given).
+    fn version(&mut self, f: &Fields, p: &mut Profile) {
+        match f.get("version") {
+        Some(n) => match self.uint(n, "version") {
+            Some(1) => p.version = 1,
+            Some(v) => self.err(
+                n.pos,
+                tr!(
+                    "version: この timaudit が読めるのはプロファイルの version 1 です（書かれている値: {v}）",
+                    "version: this timaudit reads profile version 1, not {v}"
+                ),
+            ),
+            None => {}
+        },
+        None => p.version = 1,
+    }
+    }
+
+    /// `markers`: the words that mark a file as protected (none empty).
+    fn markers(&mut self, f: &Fields) -> Vec<String> {
+        let Some(n) = f.get("markers") else {
+            return Vec::new();
+        };
+        let mut v = Vec::new();
+        for (m, pos) in self.strings(n, "markers") {
+            if m.is_empty() {
+                self.err(
+                    pos,
+                    tr!(
+                        "markers: 空のマーカーは使えません",
+                        "markers: a marker must not be empty"
+                    ),
+                );
+            } else {
+                v.push(m);
+            }
+        }
+        v
     }
 
     pub(super) fn organization(&mut self, n: &Node, p: &mut Profile) {
