@@ -639,63 +639,79 @@ impl Iterator for Walk {
                     }));
                 }
                 Some(Ok((name, kind))) => {
-                    let path = top.path.join(OsStr::from_bytes(name.as_bytes()));
-                    let depth = top.depth + 1;
-                    if path.as_os_str().len() >= PATH_MAX {
-                        return Some(Ok(Entry {
-                            path,
-                            depth,
-                            meta: Some(Err(errno(rustix::io::Errno::NAMETOOLONG))),
-                            at: None,
-                            listed_file: false,
-                        }));
-                    }
-                    let dir = match self.top_fd() {
-                        Ok(fd) => fd,
-                        Err(err) => {
-                            // The folder itself is gone or replaced: the rest of
-                            // its names are not read through anything else.
-                            let f = self.pop()?;
-                            return Some(Err(Error {
-                                path: f.path,
-                                depth: f.depth,
-                                err,
-                            }));
-                        }
-                    };
-                    if self.lazy_files && kind == FileType::RegularFile {
-                        // Listed as a regular file: stat'ed by whoever reads it
-                        // (`Entry::metadata`), which may be another thread.
-                        return Some(Ok(Entry {
-                            path,
-                            depth,
-                            meta: None,
-                            at: Some((dir, name)),
-                            listed_file: true,
-                        }));
-                    }
-                    let meta = stat_at(dir.as_fd(), &name);
-                    if let Ok(m) = &meta
-                        && m.is_dir()
-                    {
-                        self.pending = Some(Pending {
-                            path: path.clone(),
-                            depth,
-                            name: name.clone(),
-                            dev: m.dev(),
-                            ino: m.ino(),
-                        });
-                    }
-                    return Some(Ok(Entry {
-                        path,
-                        depth,
-                        meta: Some(meta),
-                        at: Some((dir, name)),
-                        listed_file: false,
-                    }));
+                    let (path, depth) = (
+                        top.path.join(OsStr::from_bytes(name.as_bytes())),
+                        top.depth + 1,
+                    );
+                    return self.listed(path, depth, name, kind);
                 }
             }
         }
+    }
+}
+
+impl Walk {
+    /// A name the top folder listed, as an entry (stat'ed relative to the
+    /// folder unless listed as a regular file with [`Walk::lazy_files`]).
+    fn listed(
+        &mut self,
+        path: PathBuf,
+        depth: usize,
+        name: CString,
+        kind: FileType,
+    ) -> Option<Result<Entry, Error>> {
+        if path.as_os_str().len() >= PATH_MAX {
+            return Some(Ok(Entry {
+                path,
+                depth,
+                meta: Some(Err(errno(rustix::io::Errno::NAMETOOLONG))),
+                at: None,
+                listed_file: false,
+            }));
+        }
+        let dir = match self.top_fd() {
+            Ok(fd) => fd,
+            Err(err) => {
+                // The folder itself is gone or replaced: the rest of
+                // its names are not read through anything else.
+                let f = self.pop()?;
+                return Some(Err(Error {
+                    path: f.path,
+                    depth: f.depth,
+                    err,
+                }));
+            }
+        };
+        if self.lazy_files && kind == FileType::RegularFile {
+            // Listed as a regular file: stat'ed by whoever reads it
+            // (`Entry::metadata`), which may be another thread.
+            return Some(Ok(Entry {
+                path,
+                depth,
+                meta: None,
+                at: Some((dir, name)),
+                listed_file: true,
+            }));
+        }
+        let meta = stat_at(dir.as_fd(), &name);
+        if let Ok(m) = &meta
+            && m.is_dir()
+        {
+            self.pending = Some(Pending {
+                path: path.clone(),
+                depth,
+                name: name.clone(),
+                dev: m.dev(),
+                ino: m.ino(),
+            });
+        }
+        Some(Ok(Entry {
+            path,
+            depth,
+            meta: Some(meta),
+            at: Some((dir, name)),
+            listed_file: false,
+        }))
     }
 }
 
