@@ -120,23 +120,14 @@ fn size(n: &Node) -> (usize, usize) {
 /// expansion are errors with their position.
 pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
-    // Each anchor with its node, that node's size and its depth.
-    let mut anchors: HashMap<usize, (Node, usize, usize)> = HashMap::new();
-    let mut nodes = 0usize;
-    let mut documents = 0usize;
-    // Stack of open collections: (node under construction, anchor id, pending key).
-    enum Open {
-        Seq(Pos, usize, Vec<Node>),
-        Map(Pos, usize, Vec<(Node, Node)>, Option<Node>),
-    }
-    let mut stack: Vec<Open> = Vec::new();
-    let mut result: Option<Node> = None;
-
-    let err = |span: &Span, msg: crate::i18n::Text| {
-        let p = pos_of(span);
-        Diagnostic::new(file, p.line, p.column, msg)
+    let mut b = Builder {
+        file,
+        anchors: HashMap::new(),
+        nodes: 0,
+        documents: 0,
+        stack: Vec::new(),
+        result: None,
     };
-
     loop {
         let (event, span) = match parser.next_event() {
             None => break,
@@ -155,13 +146,53 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                 ));
             }
         };
-        let complete: Option<(Node, usize)> = match event {
-            Event::StreamStart | Event::Nothing => None,
+        if matches!(event, Event::StreamEnd) {
+            break;
+        }
+        if let Some((node, anchor)) = b.event(event, &span)? {
+            b.complete(node, anchor);
+        }
+    }
+    Ok(b.result.unwrap_or(Node {
+        value: Value::Null,
+        pos: Pos { line: 1, column: 1 },
+    }))
+}
+
+/// A collection being built: (its position, anchor id, what it holds so far,
+/// and for a mapping the key waiting for its value).
+enum Open {
+    Seq(Pos, usize, Vec<Node>),
+    Map(Pos, usize, Vec<(Node, Node)>, Option<Node>),
+}
+
+/// The document being built from the parser's events.
+struct Builder<'f> {
+    file: &'f str,
+    /// Each anchor with its node, that node's size and its depth.
+    anchors: HashMap<usize, (Node, usize, usize)>,
+    /// Values so far, aliases expanded (see [`MAX_NODES`]).
+    nodes: usize,
+    documents: usize,
+    stack: Vec<Open>,
+    result: Option<Node>,
+}
+
+impl Builder<'_> {
+    fn err(&self, span: &Span, msg: crate::i18n::Text) -> Diagnostic {
+        let p = pos_of(span);
+        Diagnostic::new(self.file, p.line, p.column, msg)
+    }
+
+    /// Takes one event; returns a node it completes, with its anchor id.
+    fn event(&mut self, event: Event, span: &Span) -> Result<Option<(Node, usize)>, Diagnostic> {
+        Ok(match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd | Event::StreamEnd => None,
             Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(err(
-                        &span,
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self.err(
+                        span,
                         crate::tr!(
                             "2つ目の YAML 文書（`---` の後）があります。このファイルは1つの文書で書いてください（2つ目は読まれません）",
                             "a second YAML document (after `---`): this file must be one document (the second would be ignored)"
@@ -170,45 +201,9 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                 }
                 None
             }
-            Event::DocumentEnd => None,
-            Event::StreamEnd => break,
-            Event::Alias(id) => match anchors.get(&id) {
-                Some((n, n_size, n_depth)) => {
-                    nodes += n_size;
-                    if stack.len() + n_depth > MAX_DEPTH {
-                        return Err(err(
-                            &span,
-                            crate::tr!(
-                                "YAML の入れ子が深すぎます（別名の展開を含めて {} 段まで）",
-                                "YAML nested too deeply (at most {} levels, aliases expanded)",
-                                MAX_DEPTH
-                            ),
-                        ));
-                    }
-                    if nodes > MAX_NODES {
-                        return Err(err(
-                            &span,
-                            crate::tr!(
-                                "YAML の別名（`*名前`）の展開が大きすぎます（展開後 {} 個を超える値）。別名の入れ子を減らしてください",
-                                "YAML aliases expand to too much (more than {} values): reduce the nested aliases",
-                                MAX_NODES
-                            ),
-                        ));
-                    }
-                    Some((n.clone(), 0))
-                }
-                None => {
-                    return Err(err(
-                        &span,
-                        crate::tr!(
-                            "YAML の別名（`*名前`）が、先に `&名前` で定義されていません",
-                            "unknown YAML alias"
-                        ),
-                    ));
-                }
-            },
+            Event::Alias(id) => Some(self.alias(id, span)?),
             Event::Scalar(text, style, anchor, tag) => {
-                nodes += 1 + text.len() / 32;
+                self.nodes += 1 + text.len() / 32;
                 let plain = style == ScalarStyle::Plain && tag.is_none();
                 let value = if plain && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
                 {
@@ -219,97 +214,125 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                         plain,
                     }
                 };
-                Some((
-                    Node {
-                        value,
-                        pos: pos_of(&span),
-                    },
-                    anchor,
-                ))
-            }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
-                if stack.len() >= MAX_DEPTH =>
-            {
-                let _ = anchor;
-                return Err(err(
-                    &span,
-                    crate::tr!(
-                        "YAML の入れ子が深すぎます（{} 段まで）",
-                        "YAML nested too deeply (at most {} levels)",
-                        MAX_DEPTH
-                    ),
-                ));
+                let pos = pos_of(span);
+                Some((Node { value, pos }, anchor))
             }
             Event::SequenceStart(anchor, _) => {
-                nodes += 1;
-                stack.push(Open::Seq(pos_of(&span), anchor, Vec::new()));
-                None
+                self.open(Open::Seq(pos_of(span), anchor, Vec::new()), span)?
             }
             Event::MappingStart(anchor, _) => {
-                nodes += 1;
-                stack.push(Open::Map(pos_of(&span), anchor, Vec::new(), None));
-                None
+                self.open(Open::Map(pos_of(span), anchor, Vec::new(), None), span)?
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Open::Seq(pos, anchor, items)) => Some((
-                    Node {
-                        value: Value::Seq(items),
-                        pos,
-                    },
-                    anchor,
-                )),
-                _ => {
-                    return Err(err(
-                        &span,
-                        crate::tr!(
-                            "YAML のリストの始まりと終わりが対応していません",
-                            "unbalanced YAML sequence"
-                        ),
-                    ));
-                }
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(pos, anchor, entries, _)) => Some((
-                    Node {
-                        value: Value::Map(entries),
-                        pos,
-                    },
-                    anchor,
-                )),
-                _ => {
-                    return Err(err(
-                        &span,
-                        crate::tr!(
-                            "YAML の「キー: 値」の並びの始まりと終わりが対応していません",
-                            "unbalanced YAML mapping"
-                        ),
-                    ));
-                }
-            },
+            Event::SequenceEnd => Some(self.close(true, span)?),
+            Event::MappingEnd => Some(self.close(false, span)?),
+        })
+    }
+
+    /// An alias: a copy of its anchor's node, counted as large and as deep as it.
+    fn alias(&mut self, id: usize, span: &Span) -> Result<(Node, usize), Diagnostic> {
+        let Some((n, n_size, n_depth)) = self.anchors.get(&id) else {
+            return Err(self.err(
+                span,
+                crate::tr!(
+                    "YAML の別名（`*名前`）が、先に `&名前` で定義されていません",
+                    "unknown YAML alias"
+                ),
+            ));
         };
-        if let Some((node, anchor)) = complete {
-            if anchor != 0 {
-                let (n_size, n_depth) = size(&node);
-                anchors.insert(anchor, (node.clone(), n_size, n_depth));
-            }
-            match stack.last_mut() {
-                None => {
-                    if result.is_none() {
-                        result = Some(node);
-                    }
-                }
-                Some(Open::Seq(_, _, items)) => items.push(node),
-                Some(Open::Map(_, _, entries, pending)) => match pending.take() {
-                    None => *pending = Some(node),
-                    Some(key) => entries.push((key, node)),
+        self.nodes += n_size;
+        if self.stack.len() + n_depth > MAX_DEPTH {
+            return Err(self.err(
+                span,
+                crate::tr!(
+                    "YAML の入れ子が深すぎます（別名の展開を含めて {} 段まで）",
+                    "YAML nested too deeply (at most {} levels, aliases expanded)",
+                    MAX_DEPTH
+                ),
+            ));
+        }
+        if self.nodes > MAX_NODES {
+            return Err(self.err(
+                span,
+                crate::tr!(
+                    "YAML の別名（`*名前`）の展開が大きすぎます（展開後 {} 個を超える値）。別名の入れ子を減らしてください",
+                    "YAML aliases expand to too much (more than {} values): reduce the nested aliases",
+                    MAX_NODES
+                ),
+            ));
+        }
+        Ok((n.clone(), 0))
+    }
+
+    /// A sequence or mapping starts (at most [`MAX_DEPTH`] levels).
+    fn open(&mut self, o: Open, span: &Span) -> Result<Option<(Node, usize)>, Diagnostic> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.err(
+                span,
+                crate::tr!(
+                    "YAML の入れ子が深すぎます（{} 段まで）",
+                    "YAML nested too deeply (at most {} levels)",
+                    MAX_DEPTH
+                ),
+            ));
+        }
+        self.nodes += 1;
+        self.stack.push(o);
+        Ok(None)
+    }
+
+    /// The innermost sequence (`seq`) or mapping ends: the node it makes.
+    fn close(&mut self, seq: bool, span: &Span) -> Result<(Node, usize), Diagnostic> {
+        match (self.stack.pop(), seq) {
+            (Some(Open::Seq(pos, anchor, items)), true) => Ok((
+                Node {
+                    value: Value::Seq(items),
+                    pos,
                 },
-            }
+                anchor,
+            )),
+            (Some(Open::Map(pos, anchor, entries, _)), false) => Ok((
+                Node {
+                    value: Value::Map(entries),
+                    pos,
+                },
+                anchor,
+            )),
+            (_, true) => Err(self.err(
+                span,
+                crate::tr!(
+                    "YAML のリストの始まりと終わりが対応していません",
+                    "unbalanced YAML sequence"
+                ),
+            )),
+            (_, false) => Err(self.err(
+                span,
+                crate::tr!(
+                    "YAML の「キー: 値」の並びの始まりと終わりが対応していません",
+                    "unbalanced YAML mapping"
+                ),
+            )),
         }
     }
-    Ok(result.unwrap_or(Node {
-        value: Value::Null,
-        pos: Pos { line: 1, column: 1 },
-    }))
+
+    /// A node is complete: kept under its anchor, and put where it belongs.
+    fn complete(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            let (n_size, n_depth) = size(&node);
+            self.anchors.insert(anchor, (node.clone(), n_size, n_depth));
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.result.is_none() {
+                    self.result = Some(node);
+                }
+            }
+            Some(Open::Seq(_, _, items)) => items.push(node),
+            Some(Open::Map(_, _, entries, pending)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

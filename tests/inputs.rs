@@ -424,6 +424,78 @@ fn the_company_files_keep_their_access_times_on_a_strictatime_filesystem() {
     }
 }
 
+/// Issue 15 item 6 for the host's own files: the configuration files and
+/// folders under `--root` that an audit reads (through descriptors, `O_NOATIME`)
+/// keep their access times; only symbolic links that are resolved are stamped,
+/// which Linux does on every link lookup (the README's "Access times that Linux
+/// always changes").
+#[test]
+fn the_host_configs_under_root_keep_their_access_times_on_a_strictatime_filesystem() {
+    if !need_root("mounting a strictatime tmpfs") {
+        return;
+    }
+    let c = Company::new();
+    let etc = c.root().join("etc");
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "strictatime,mode=0755", "tmpfs"])
+        .arg(&etc)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "cannot mount a tmpfs");
+    let _u = Unmount(etc.clone());
+    c.passwd(PASSWD);
+    c.group("root:x:0:\n");
+    c.host_file(
+        "/etc/ssh/sshd_config",
+        "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n",
+    );
+    c.host_file(
+        "/etc/ssh/sshd_config.d/a.conf",
+        "PasswordAuthentication no\n",
+    );
+    c.host_file("/etc/login.defs", "PASS_MIN_LEN 12\n");
+    std::os::unix::fs::symlink("/etc/login.defs", etc.join("login.link")).unwrap();
+    c.profile(ORG);
+    let mut paths = vec![etc.clone()];
+    for e in walkdir::WalkDir::new(&etc).min_depth(1) {
+        let e = e.unwrap();
+        if !e.path_is_symlink() {
+            paths.push(e.into_path());
+        }
+    }
+    // Access times older than the modification times: any read stamps them.
+    let st = Command::new("touch")
+        .args(["-h", "-a", "-d", "2020-01-01 00:00:00"])
+        .args(&paths)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let times = |p: &PathBuf| {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        (m.atime(), m.atime_nsec(), m.ctime())
+    };
+    let before: Vec<_> = paths.iter().map(times).collect();
+    let out = c.path().join("bundle");
+    let a = audit(&c, &["--out", out.to_str().unwrap()]);
+    assert!(a.code == 0 || a.code == 1, "{}", a.stderr);
+    // The files were read: their copies are in the bundle.
+    assert!(
+        out.join("evidence/etc/ssh/sshd_config").exists(),
+        "{}",
+        a.stderr
+    );
+    for (p, b) in paths.iter().zip(&before) {
+        assert_eq!(times(p), *b, "{}: access time changed", p.display());
+    }
+    // And the filesystem does record reads, so the check above can fail.
+    let defs = paths
+        .iter()
+        .position(|p| p.ends_with("login.defs"))
+        .unwrap();
+    std::fs::read(&paths[defs]).unwrap();
+    assert_ne!(times(&paths[defs]), before[defs], "reads are not recorded");
+}
+
 #[test]
 fn a_baseline_inventory_with_a_3_gb_line_is_an_error_not_an_abort() {
     let c = Company::new();

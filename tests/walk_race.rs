@@ -8,6 +8,12 @@
 //! binary runs `scan` (hashing) and `audit --out` many times. `outside/` holds
 //! files with the same names as `sub/`, so an entry stat'ed or opened by its full
 //! path (through a swapped parent) lands on the secret one.
+//!
+//! The same race one level up: a component of the share's own path (the share
+//! root, a `--scan` path) or of a host configuration file's path is exchanged with
+//! a link out of the root while `scan`, `audit` and `audit --out` (which copies
+//! the configuration files into the bundle) run; the root of each walk and each
+//! file copied are found through descriptors from `--root` (`RootFs::locate`).
 
 mod walk_common;
 use sha2::{Digest, Sha256};
@@ -77,20 +83,19 @@ struct Swapper {
 
 impl Swapper {
     fn start(share: &Path) -> Swapper {
+        Swapper::exchanging(share, "sub", "sublink")
+    }
+
+    /// Exchanges the entries `a` and `b` of the folder `dir` until stopped.
+    fn exchanging(dir: &Path, a: &'static str, b: &'static str) -> Swapper {
         let stop = Arc::new(AtomicBool::new(false));
         let swaps = Arc::new(AtomicU64::new(0));
-        let dir = std::fs::File::open(share).unwrap();
+        let dir = std::fs::File::open(dir).unwrap();
         let (s, n) = (stop.clone(), swaps.clone());
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
-                rustix::fs::renameat_with(
-                    &dir,
-                    "sub",
-                    &dir,
-                    "sublink",
-                    rustix::fs::RenameFlags::EXCHANGE,
-                )
-                .unwrap();
+                rustix::fs::renameat_with(&dir, a, &dir, b, rustix::fs::RenameFlags::EXCHANGE)
+                    .unwrap();
                 n.fetch_add(1, Ordering::Relaxed);
             }
         });
@@ -239,5 +244,199 @@ fn a_folder_swapped_for_a_link_outside_the_root_while_walked_leaks_nothing() {
     assert!(
         inside > 0,
         "{inside} of {scans} scans listed the folder's files"
+    );
+}
+
+/// Fills `dir` with secret files named as the inside ones (`f00.txt`…) and
+/// returns what identifies them.
+fn secret_folder(dir: &Path, s: &mut Secrets) {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..FILES {
+        let mut secret = format!("{TOKEN} {i} ").into_bytes();
+        secret.resize(SECRET_SIZE, b'#');
+        let p = dir.join(format!("f{i:02}.txt"));
+        std::fs::write(&p, &secret).unwrap();
+        if is_root() {
+            std::os::unix::fs::chown(&p, Some(SECRET_UID), Some(SECRET_UID)).unwrap();
+        }
+        s.hashes.push(hex::encode(Sha256::digest(&secret)));
+        s.inodes.push(std::fs::metadata(&p).unwrap().ino());
+    }
+}
+
+/// Runs the binary; fails on a crash or on anything from outside the root in
+/// its output. Returns stdout.
+fn run_checked(cmd: &mut Command, what: &str, s: &Secrets) -> String {
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{what}: {:?}: {stderr}",
+        out.status
+    );
+    if let Some(leak) = leaked(&text, s).or_else(|| leaked(&stderr, s)) {
+        panic!("{what} reported {leak} from outside the root:\n{text}\n{stderr}");
+    }
+    text
+}
+
+/// Fails if any file of the bundle holds anything from outside the root.
+fn check_bundle(out_dir: &Path, what: &str, s: &Secrets) -> Vec<PathBuf> {
+    let files = files_in(out_dir);
+    for f in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+        if let Some(leak) = leaked(&text, s) {
+            panic!("{what}: {} holds {leak} from outside the root", f.display());
+        }
+    }
+    files
+}
+
+#[test]
+fn a_share_root_component_swapped_for_a_link_outside_the_root_leaks_nothing() {
+    let c = Company::new();
+    // The share root `projects` and a `--scan` path below it (`projects/cad`);
+    // `projects` is exchanged with `projlink` → a folder outside the root that
+    // has the same names (and a `cad` of its own).
+    let projects = c.mkdir("/srv/share/projects");
+    std::fs::create_dir(projects.join("cad")).unwrap();
+    for i in 0..FILES {
+        std::fs::write(projects.join(format!("f{i:02}.txt")), format!("in {i}")).unwrap();
+        std::fs::write(projects.join(format!("cad/f{i:02}.txt")), "cad").unwrap();
+    }
+    let outside = c.dir.path().join("outside-root");
+    let mut secrets = Secrets {
+        hashes: Vec::new(),
+        inodes: Vec::new(),
+    };
+    secret_folder(&outside, &mut secrets);
+    secret_folder(&outside.join("cad"), &mut secrets);
+    std::os::unix::fs::symlink(&outside, c.host("/srv/share/projlink")).unwrap();
+    let profile = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share/projects]\nmarkers: [TOPSECRET]\n",
+    );
+    let scan = |path: &str| {
+        let mut cmd = Command::new(bin());
+        cmd.args(["scan", "--root"]).arg(c.root()).arg(path);
+        cmd
+    };
+    // Without the race the share's own files are listed (so the check below
+    // would see a leak if there were one).
+    let text = run_checked(&mut scan("/srv/share/projects"), "scan", &secrets);
+    assert!(text.contains("\"/srv/share/projects/f00.txt\""), "{text}");
+    let text = run_checked(&mut scan("/srv/share/projects/cad"), "scan", &secrets);
+    assert!(
+        text.contains("\"/srv/share/projects/cad/f00.txt\""),
+        "{text}"
+    );
+
+    let swapper = Swapper::exchanging(&c.host("/srv/share"), "projects", "projlink");
+    let started = Instant::now();
+    let (mut runs, mut inside) = (0, 0);
+    // At least 200 scans and 5 seconds of racing, at most 60 seconds (without
+    // descriptors, main leaked in about one scan of 70).
+    while (runs < 200 || started.elapsed() < Duration::from_secs(5))
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        let path = if runs % 2 == 0 {
+            "/srv/share/projects"
+        } else {
+            "/srv/share/projects/cad"
+        };
+        let text = run_checked(&mut scan(path), &format!("scan {runs} of {path}"), &secrets);
+        inside += usize::from(text.contains("/f00.txt\""));
+        runs += 1;
+    }
+    for i in 0..10 {
+        let out_dir = c.dir.path().join(format!("bundle{i}"));
+        let mut cmd = Command::new(bin());
+        cmd.args(["audit", "--lang", "en", "--date", "2026-01-15", "--profile"])
+            .arg(&profile)
+            .arg("--root")
+            .arg(c.root())
+            .arg("--out")
+            .arg(&out_dir);
+        run_checked(&mut cmd, &format!("audit {i}"), &secrets);
+        let files = check_bundle(&out_dir, &format!("audit {i}"), &secrets);
+        assert!(
+            files.iter().any(|f| f.ends_with("inventory.jsonl")),
+            "{files:?}"
+        );
+    }
+    let swaps = swapper.swaps.load(Ordering::Relaxed);
+    drop(swapper);
+    assert!(swaps > 1000, "the race ran: {swaps} swaps");
+    assert!(
+        inside > 0,
+        "{inside} of {runs} scans listed the share's files"
+    );
+}
+
+#[test]
+fn a_config_folder_swapped_for_a_link_outside_the_root_is_never_copied_into_the_bundle() {
+    let c = Company::new();
+    c.mkdir("/srv/share");
+    let conf = "PermitRootLogin no\nPasswordAuthentication no\n";
+    c.write("/etc/ssh/sshd_config", conf);
+    // `/etc/ssh` is exchanged with `/etc/sshlink` → a folder outside the root
+    // whose `sshd_config` is a secret (a valid config, so a verdict would cite it).
+    let outside = c.dir.path().join("outside-ssh");
+    std::fs::create_dir(&outside).unwrap();
+    let secret = format!(
+        "# {TOKEN}\nPermitRootLogin yes\n{}\n",
+        "#".repeat(SECRET_SIZE)
+    );
+    std::fs::write(outside.join("sshd_config"), &secret).unwrap();
+    let secrets = Secrets {
+        hashes: vec![hex::encode(Sha256::digest(secret.as_bytes()))],
+        inodes: Vec::new(),
+    };
+    std::os::unix::fs::symlink(&outside, c.host("/etc/sshlink")).unwrap();
+    let profile =
+        c.profile("version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\n");
+    let audit = |out_dir: &Path| {
+        let mut cmd = Command::new(bin());
+        cmd.args(["audit", "--lang", "en", "--date", "2026-01-15", "--profile"])
+            .arg(&profile)
+            .arg("--root")
+            .arg(c.root())
+            .arg("--out")
+            .arg(out_dir);
+        cmd
+    };
+    // Without the race the configuration is copied into the bundle.
+    let first = c.dir.path().join("bundle-first");
+    run_checked(&mut audit(&first), "audit", &secrets);
+    assert_eq!(
+        std::fs::read_to_string(first.join("evidence/etc/ssh/sshd_config")).unwrap(),
+        conf
+    );
+
+    let swapper = Swapper::exchanging(&c.host("/etc"), "ssh", "sshlink");
+    let started = Instant::now();
+    let (mut runs, mut copied) = (0, 0);
+    while (runs < 40 || started.elapsed() < Duration::from_secs(5))
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        let out_dir = c.dir.path().join(format!("bundle{runs}"));
+        let what = format!("audit {runs}");
+        run_checked(&mut audit(&out_dir), &what, &secrets);
+        check_bundle(&out_dir, &what, &secrets);
+        let copy = out_dir.join("evidence/etc/ssh/sshd_config");
+        if let Ok(got) = std::fs::read_to_string(&copy) {
+            assert_eq!(got, conf, "{what}: the copy is the file inside the root");
+            copied += 1;
+        }
+        std::fs::remove_dir_all(&out_dir).unwrap();
+        runs += 1;
+    }
+    let swaps = swapper.swaps.load(Ordering::Relaxed);
+    drop(swapper);
+    assert!(swaps > 1000, "the race ran: {swaps} swaps");
+    assert!(
+        copied > 0,
+        "{copied} of {runs} bundles held the configuration"
     );
 }

@@ -12,17 +12,18 @@ use std::fs::File;
 use std::io;
 use std::path::Path;
 
+/// Opens a cited file to copy: a host file found and opened through descriptors
+/// under `--root` ([`RootFs::locate`], never by a resolved path a share user could
+/// swap a component of), a company file by its path, neither following a final
+/// link; what was opened must be a regular file (`fstat` on the descriptor).
 fn open_source(origin: &Origin, fs: &RootFs) -> io::Result<File> {
-    let real = match origin {
-        Origin::Host(h) => fs.resolve(h, true)?,
-        Origin::Local(p) => p.clone(),
+    let f = match origin {
+        Origin::Host(h) => fs.locate_str(h, true)?.open()?,
+        Origin::Local(p) => crate::rootfs::open_nofollow(p)?,
     };
-    let f = crate::rootfs::open_nofollow(&real)?;
-    if !f.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(crate::rootfs::not_regular(&meta));
     }
     Ok(f)
 }

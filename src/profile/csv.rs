@@ -89,31 +89,115 @@ struct Table {
     rows: Vec<(usize, csv::StringRecord)>,
 }
 
+/// The error for a file without even a header row.
+fn empty_file(file: &str, spec: &[Column]) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        1,
+        1,
+        tr!(
+            "ファイルが空です。1行目に見出しの行が必要です: {}",
+            "the file is empty; a header row is required: {}",
+            spec.iter()
+                .filter(|c| c.required)
+                .map(|c| c.key)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    )
+}
+
+/// Which field holds each column of `spec` the header names (compared without
+/// case or spaces); a column named twice is an error at its header cell.
+fn header_columns(
+    file: &str,
+    header: &csv::StringRecord,
+    spec: &[Column],
+    errs: &mut Vec<Diagnostic>,
+) -> HashMap<String, usize> {
+    let mut columns: HashMap<String, usize> = HashMap::new();
+    let mut at = 1usize;
+    for (i, h) in header.iter().enumerate() {
+        let k = header_key(h);
+        if let Some(c) = spec
+            .iter()
+            .find(|c| c.headers.iter().any(|n| header_key(n) == k))
+        {
+            if let Some(&first) = columns.get(c.key) {
+                let (first, key) = (first + 1, c.key);
+                errs.push(Diagnostic::new(
+                    file,
+                    1,
+                    at,
+                    tr!(
+                        "列 `{h}` は {first} 列目と同じ `{key}` の列です（どちらか一方にしてください）",
+                        "column `{h}` names `{key}` again (as column {first} does); keep one of them"
+                    ),
+                ));
+            } else {
+                columns.insert(c.key.to_string(), i);
+            }
+        }
+        at += h.chars().count() + 1;
+    }
+    columns
+}
+
+/// An error for each required column the header does not name; true if any.
+fn missing_columns(
+    file: &str,
+    spec: &[Column],
+    columns: &HashMap<String, usize>,
+    errs: &mut Vec<Diagnostic>,
+) -> bool {
+    let required: Vec<&Column> = spec.iter().filter(|c| c.required).collect();
+    let names = required.iter().map(|c| c.key).collect::<Vec<_>>().join(",");
+    let mut any = false;
+    for m in required.iter().filter(|c| !columns.contains_key(c.key)) {
+        let (key, alias) = (m.key, m.headers.get(1).copied().unwrap_or(""));
+        errs.push(Diagnostic::new(
+            file,
+            1,
+            1,
+            tr!(
+                "列 `{key}`（または `{alias}`）がありません（見出しの行に必要な列: {names}）",
+                "missing column `{key}`; the header must name: {names}"
+            ),
+        ));
+        any = true;
+    }
+    any
+}
+
+/// More fields than the header (`width`): usually a comma in an unquoted value,
+/// which shifts every column after it. The row is not used.
+fn too_wide(file: &str, line: usize, rec: &csv::StringRecord, width: usize) -> Option<Diagnostic> {
+    if !rec.iter().skip(width).any(|f| !f.is_empty()) {
+        return None;
+    }
+    Some(Diagnostic::new(
+        file,
+        line,
+        1,
+        tr!(
+            "この行は列が {} 個あり、見出しの {} 個より多くなっています（値の中の `,` は値全体を \"…\" で囲んでください）。この行は読みません",
+            "this row has {} fields, more than the header's {} (a `,` inside a value needs the value in \"…\"); the row is not used",
+            rec.len(),
+            width
+        ),
+    ))
+}
+
 impl Table {
     fn read(
         path: &Path,
         spec: &[Column],
         errs: &mut Vec<Diagnostic>,
     ) -> std::io::Result<Option<Table>> {
-        let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::CSV)?;
         let file = path.display().to_string();
-        let (text, enc, bad) = crate::text::decode(&bytes);
-        if bad {
-            errs.push(Diagnostic::new(
-                &file,
-                1,
-                1,
-                tr!(
-                    "このファイルは {} の文字として読めません。UTF-8 か Shift_JIS の CSV で保存し直してください",
-                    "the file is not valid {} text; save it as UTF-8 or Shift_JIS CSV",
-                    enc.name()
-                ),
-            ));
+        let Some(text) = Table::text(path, &file, errs)? else {
             return Ok(None);
-        }
-        // Excel writes CRLF; the csv crate then reports each record one line too
-        // early, so the messages would point at the wrong row.
-        let text = text.replace("\r\n", "\n");
+        };
         // The csv crate reads leniently: an unterminated quote swallows the rest of
         // the file into one field, a stray quote is kept as text. Both are errors
         // here, and no row from an unterminated quote on is used.
@@ -133,67 +217,12 @@ impl Table {
                 return Ok(None);
             }
             None => {
-                errs.push(Diagnostic::new(
-                    &file,
-                    1,
-                    1,
-                    tr!(
-                        "ファイルが空です。1行目に見出しの行が必要です: {}",
-                        "the file is empty; a header row is required: {}",
-                        spec.iter()
-                            .filter(|c| c.required)
-                            .map(|c| c.key)
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    ),
-                ));
+                errs.push(empty_file(&file, spec));
                 return Ok(None);
             }
         };
-        let mut columns: HashMap<String, usize> = HashMap::new();
-        let mut at = 1usize;
-        for (i, h) in header.iter().enumerate() {
-            let k = header_key(h);
-            if let Some(c) = spec
-                .iter()
-                .find(|c| c.headers.iter().any(|n| header_key(n) == k))
-            {
-                if let Some(&first) = columns.get(c.key) {
-                    let (first, key) = (first + 1, c.key);
-                    errs.push(Diagnostic::new(
-                        &file,
-                        1,
-                        at,
-                        tr!(
-                            "列 `{h}` は {first} 列目と同じ `{key}` の列です（どちらか一方にしてください）",
-                            "column `{h}` names `{key}` again (as column {first} does); keep one of them"
-                        ),
-                    ));
-                } else {
-                    columns.insert(c.key.to_string(), i);
-                }
-            }
-            at += h.chars().count() + 1;
-        }
-        let required: Vec<&Column> = spec.iter().filter(|c| c.required).collect();
-        let names = required.iter().map(|c| c.key).collect::<Vec<_>>().join(",");
-        let missing: Vec<&&Column> = required
-            .iter()
-            .filter(|c| !columns.contains_key(c.key))
-            .collect();
-        if !missing.is_empty() {
-            for m in &missing {
-                let (key, alias) = (m.key, m.headers.get(1).copied().unwrap_or(""));
-                errs.push(Diagnostic::new(
-                    &file,
-                    1,
-                    1,
-                    tr!(
-                        "列 `{key}`（または `{alias}`）がありません（見出しの行に必要な列: {names}）",
-                        "missing column `{key}`; the header must name: {names}"
-                    ),
-                ));
-            }
+        let columns = header_columns(&file, &header, spec, errs);
+        if missing_columns(&file, spec, &columns, errs) {
             return Ok(None);
         }
         let mut rows = Vec::new();
@@ -207,20 +236,8 @@ impl Table {
                     if rec.iter().all(|f| f.is_empty()) {
                         continue;
                     }
-                    // More fields than the header: usually a comma in an unquoted
-                    // value, which shifts every column after it.
-                    if rec.iter().skip(header.len()).any(|f| !f.is_empty()) {
-                        errs.push(Diagnostic::new(
-                            &file,
-                            line,
-                            1,
-                            tr!(
-                                "この行は列が {} 個あり、見出しの {} 個より多くなっています（値の中の `,` は値全体を \"…\" で囲んでください）。この行は読みません",
-                                "this row has {} fields, more than the header's {} (a `,` inside a value needs the value in \"…\"); the row is not used",
-                                rec.len(),
-                                header.len()
-                            ),
-                        ));
+                    if let Some(e) = too_wide(&file, line, &rec, header.len()) {
+                        errs.push(e);
                         continue;
                     }
                     rows.push((line, rec));
@@ -233,6 +250,33 @@ impl Table {
             columns,
             rows,
         }))
+    }
+
+    /// The file's text (UTF-8 or Shift_JIS, line ends as `\n`); `None`, with
+    /// the error, when it is neither.
+    fn text(
+        path: &Path,
+        file: &str,
+        errs: &mut Vec<Diagnostic>,
+    ) -> std::io::Result<Option<String>> {
+        let bytes = crate::rootfs::read_input(path, crate::rootfs::limits::CSV)?;
+        let (text, enc, bad) = crate::text::decode(&bytes);
+        if bad {
+            errs.push(Diagnostic::new(
+                file,
+                1,
+                1,
+                tr!(
+                    "このファイルは {} の文字として読めません。UTF-8 か Shift_JIS の CSV で保存し直してください",
+                    "the file is not valid {} text; save it as UTF-8 or Shift_JIS CSV",
+                    enc.name()
+                ),
+            ));
+            return Ok(None);
+        }
+        // Excel writes CRLF; the csv crate then reports each record one line too
+        // early, so the messages would point at the wrong row.
+        Ok(Some(text.replace("\r\n", "\n")))
     }
 
     /// Reports an empty required field; true when it is present.

@@ -1,7 +1,7 @@
 //! The audit profile (`timaudit.yaml`) as the rest of the tool sees it.
 //!
 //! Field names and meanings are documented in the README (profile section). Loading and validation live in
-//! `load.rs`; nothing here touches the disk.
+//! `load/` (one file per part of the profile); nothing here touches the disk.
 
 use crate::yaml::Pos;
 use chrono::NaiveDate;

@@ -266,8 +266,8 @@ impl Entry {
     }
     pub fn file_name(&self) -> &OsStr {
         match &self.at {
-            Some((_, name)) => OsStr::from_bytes(name.to_bytes()),
-            None => self.path.file_name().unwrap_or(self.path.as_os_str()),
+            Some((_, name)) if self.depth > 0 => OsStr::from_bytes(name.to_bytes()),
+            _ => self.path.file_name().unwrap_or(self.path.as_os_str()),
         }
     }
     /// Where the entry is, to open or read it relative to its folder.
@@ -393,8 +393,16 @@ struct Pending {
     ino: u64,
 }
 
+/// Where a walk starts: a path (followed if it is a link), or a host path found
+/// under `--root` through descriptors ([`super::locate::InRoot`]), opened relative
+/// to its folder without following a link.
+enum Start {
+    Path(PathBuf),
+    At(super::locate::InRoot),
+}
+
 pub struct Walk {
-    root: Option<PathBuf>,
+    root: Option<Start>,
     pending: Option<Pending>,
     frames: Vec<Frame>,
     /// Frames whose descriptor is open (the last `open` frames).
@@ -402,17 +410,33 @@ pub struct Walk {
     /// The walk root's descriptor, kept while the walk runs (folders closed past
     /// [`MAX_OPEN`] are reopened from it when no folder above them is open).
     root_fd: Option<Arc<OwnedFd>>,
+    /// The folder that holds the start and its name there, for a walk started
+    /// [`Walk::in_root`].
+    root_at: Option<(Arc<OwnedFd>, CString)>,
     lazy_files: bool,
 }
 
 impl Walk {
     pub fn new(root: &Path) -> Walk {
+        Walk::start(Start::Path(root.to_path_buf()))
+    }
+
+    /// A walk of a host path found under `--root` ([`super::RootFs::locate`]):
+    /// the start is stat'ed and opened relative to the folder that holds it, never
+    /// by its path, so a component swapped for a link after the look-up leads
+    /// nowhere. Entry paths are below `at.path`.
+    pub fn in_root(at: super::locate::InRoot) -> Walk {
+        Walk::start(Start::At(at))
+    }
+
+    fn start(root: Start) -> Walk {
         Walk {
-            root: Some(root.to_path_buf()),
+            root: Some(root),
             pending: None,
             frames: Vec::new(),
             open: 0,
             root_fd: None,
+            root_at: None,
             lazy_files: false,
         }
     }
@@ -433,7 +457,10 @@ impl Walk {
 
     fn descend(&mut self, p: Pending) -> Result<(), Error> {
         let opened = if p.depth == 0 {
-            open_dir(&p.path)
+            match &self.root_at {
+                Some((dir, name)) => open_dir_at(dir.as_fd(), name),
+                None => open_dir(&p.path),
+            }
         } else {
             // The pending folder was listed by the top frame: its parent, whose
             // descriptor was used to stat it (so it is open).
@@ -540,38 +567,57 @@ fn same_dir(fd: &OwnedFd, dev: u64, ino: u64) -> io::Result<()> {
     }
 }
 
+impl Walk {
+    /// The start of the walk, yielded first (and made pending if a folder).
+    fn first(&mut self, root: Start) -> Result<Entry, Error> {
+        let (path, meta, at) = match root {
+            // Like walkdir: a link given as the root itself is followed.
+            Start::Path(p) => {
+                let m = std::fs::metadata(&p).map(|m| Meta::from(&m));
+                (p, m, None)
+            }
+            Start::At(at) => (
+                at.path,
+                stat_at(at.dir.as_fd(), &at.name),
+                Some((at.dir, at.name)),
+            ),
+        };
+        let m = match meta {
+            Ok(m) => m,
+            Err(err) => {
+                return Err(Error {
+                    path,
+                    depth: 0,
+                    err,
+                });
+            }
+        };
+        if m.is_dir() {
+            self.pending = Some(Pending {
+                path: path.clone(),
+                depth: 0,
+                name: CString::default(),
+                dev: m.dev(),
+                ino: m.ino(),
+            });
+        }
+        self.root_at = at.clone();
+        Ok(Entry {
+            path,
+            depth: 0,
+            meta: Some(Ok(m)),
+            at,
+            listed_file: false,
+        })
+    }
+}
+
 impl Iterator for Walk {
     type Item = Result<Entry, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(root) = self.root.take() {
-            // Like walkdir: a link given as the root itself is followed.
-            return Some(match std::fs::metadata(&root) {
-                Ok(m) => {
-                    let m = Meta::from(&m);
-                    if m.is_dir() {
-                        self.pending = Some(Pending {
-                            path: root.clone(),
-                            depth: 0,
-                            name: CString::default(),
-                            dev: m.dev(),
-                            ino: m.ino(),
-                        });
-                    }
-                    Ok(Entry {
-                        path: root,
-                        depth: 0,
-                        meta: Some(Ok(m)),
-                        at: None,
-                        listed_file: false,
-                    })
-                }
-                Err(err) => Err(Error {
-                    path: root,
-                    depth: 0,
-                    err,
-                }),
-            });
+            return Some(self.first(root));
         }
         if let Some(p) = self.pending.take()
             && let Err(e) = self.descend(p)
@@ -593,75 +639,97 @@ impl Iterator for Walk {
                     }));
                 }
                 Some(Ok((name, kind))) => {
-                    let path = top.path.join(OsStr::from_bytes(name.as_bytes()));
-                    let depth = top.depth + 1;
-                    if path.as_os_str().len() >= PATH_MAX {
-                        return Some(Ok(Entry {
-                            path,
-                            depth,
-                            meta: Some(Err(errno(rustix::io::Errno::NAMETOOLONG))),
-                            at: None,
-                            listed_file: false,
-                        }));
-                    }
-                    let dir = match self.top_fd() {
-                        Ok(fd) => fd,
-                        Err(err) => {
-                            // The folder itself is gone or replaced: the rest of
-                            // its names are not read through anything else.
-                            let f = self.pop()?;
-                            return Some(Err(Error {
-                                path: f.path,
-                                depth: f.depth,
-                                err,
-                            }));
-                        }
-                    };
-                    if self.lazy_files && kind == FileType::RegularFile {
-                        // Listed as a regular file: stat'ed by whoever reads it
-                        // (`Entry::metadata`), which may be another thread.
-                        return Some(Ok(Entry {
-                            path,
-                            depth,
-                            meta: None,
-                            at: Some((dir, name)),
-                            listed_file: true,
-                        }));
-                    }
-                    let meta = stat_at(dir.as_fd(), &name);
-                    if let Ok(m) = &meta
-                        && m.is_dir()
-                    {
-                        self.pending = Some(Pending {
-                            path: path.clone(),
-                            depth,
-                            name: name.clone(),
-                            dev: m.dev(),
-                            ino: m.ino(),
-                        });
-                    }
-                    return Some(Ok(Entry {
-                        path,
-                        depth,
-                        meta: Some(meta),
-                        at: Some((dir, name)),
-                        listed_file: false,
-                    }));
+                    let (path, depth) = (
+                        top.path.join(OsStr::from_bytes(name.as_bytes())),
+                        top.depth + 1,
+                    );
+                    return self.listed(path, depth, name, kind);
                 }
             }
         }
     }
 }
 
+impl Walk {
+    /// A name the top folder listed, as an entry (stat'ed relative to the
+    /// folder unless listed as a regular file with [`Walk::lazy_files`]).
+    fn listed(
+        &mut self,
+        path: PathBuf,
+        depth: usize,
+        name: CString,
+        kind: FileType,
+    ) -> Option<Result<Entry, Error>> {
+        if path.as_os_str().len() >= PATH_MAX {
+            return Some(Ok(Entry {
+                path,
+                depth,
+                meta: Some(Err(errno(rustix::io::Errno::NAMETOOLONG))),
+                at: None,
+                listed_file: false,
+            }));
+        }
+        let dir = match self.top_fd() {
+            Ok(fd) => fd,
+            Err(err) => {
+                // The folder itself is gone or replaced: the rest of
+                // its names are not read through anything else.
+                let f = self.pop()?;
+                return Some(Err(Error {
+                    path: f.path,
+                    depth: f.depth,
+                    err,
+                }));
+            }
+        };
+        if self.lazy_files && kind == FileType::RegularFile {
+            // Listed as a regular file: stat'ed by whoever reads it
+            // (`Entry::metadata`), which may be another thread.
+            return Some(Ok(Entry {
+                path,
+                depth,
+                meta: None,
+                at: Some((dir, name)),
+                listed_file: true,
+            }));
+        }
+        let meta = stat_at(dir.as_fd(), &name);
+        if let Ok(m) = &meta
+            && m.is_dir()
+        {
+            self.pending = Some(Pending {
+                path: path.clone(),
+                depth,
+                name: name.clone(),
+                dev: m.dev(),
+                ino: m.ino(),
+            });
+        }
+        Some(Ok(Entry {
+            path,
+            depth,
+            meta: Some(meta),
+            at: Some((dir, name)),
+            listed_file: false,
+        }))
+    }
+}
+
 /// The names in one folder (without `.` and `..`), listed through a descriptor
 /// opened with `O_NOATIME` where the kernel allows, so reading the audited host's
 /// folders never stamps their access times as `read_dir` does. A link to the
-/// folder is followed (callers resolve host paths inside the root first).
+/// folder is followed (callers under `--root` use [`list_names_of`] with a folder
+/// opened by [`super::RootFs::open_dir_in_root`]).
 pub fn list_names(path: &Path) -> io::Result<Vec<Vec<u8>>> {
+    list_names_of(open_dir(path)?)
+}
+
+/// The names in an open folder (without `.` and `..`).
+pub fn list_names_of(dir: OwnedFd) -> io::Result<Vec<Vec<u8>>> {
     let mut f = Frame {
-        source: Source::Open(Dir::new(open_dir(path)?).map_err(errno)?),
+        source: Source::Open(Dir::new(dir).map_err(errno)?),
         fd: None,
-        path: path.to_path_buf(),
+        path: PathBuf::new(),
         depth: 0,
         name: CString::default(),
         dev: 0,
@@ -704,7 +772,7 @@ fn open_dir(path: &Path) -> io::Result<OwnedFd> {
 /// Opens the folder `name` of the open folder `parent`, with `O_NOFOLLOW |
 /// O_DIRECTORY`: a folder swapped for a link (or a file) after it was listed is
 /// refused, and a parent swapped for a link is not gone through either.
-fn open_dir_at(parent: BorrowedFd<'_>, name: &CStr) -> io::Result<OwnedFd> {
+pub(super) fn open_dir_at(parent: BorrowedFd<'_>, name: &CStr) -> io::Result<OwnedFd> {
     open_noatime(|extra| {
         rustix::fs::openat(
             parent,

@@ -6,6 +6,7 @@
 //! above it. So a copied root never makes the tool read the machine it runs on.
 
 pub mod dirs;
+pub mod locate;
 
 use sha2::{Digest, Sha256};
 use std::io;
@@ -62,7 +63,10 @@ impl RootFs {
     }
 
     /// The real path of a host path under the root, links resolved inside the root.
-    /// The last component is resolved too unless `follow_last` is false.
+    /// The last component is resolved too unless `follow_last` is false. A path
+    /// to compare or display only: anything opened or stat'ed under the root is
+    /// found through descriptors ([`RootFs::locate`]), since a component swapped
+    /// for a link after this look-up would lead its path out of the root.
     pub fn resolve(&self, host: &str, follow_last: bool) -> io::Result<PathBuf> {
         let mut parts: Vec<std::ffi::OsString> = Vec::new();
         let mut pending: Vec<std::ffi::OsString> = components(Path::new(host));
@@ -112,10 +116,11 @@ impl RootFs {
         Ok(out)
     }
 
-    /// Reads a regular file (never a FIFO or device: those would block or never end).
+    /// Reads a regular file (never a FIFO or device: those would block or never
+    /// end), found and opened through descriptors ([`RootFs::locate`]).
     pub fn read(&self, host: &str) -> io::Result<HostFile> {
-        let real = self.resolve(host, true)?;
-        let bytes = read_regular_limited(&real, limits::CONFIG)?;
+        let f = self.locate_str(host, true)?.open()?;
+        let bytes = read_file(f, limits::CONFIG)?;
         Ok(HostFile {
             path: normalize_host(host),
             sha256: sha256_hex(&bytes),
@@ -133,16 +138,18 @@ impl RootFs {
     }
 
     pub fn exists(&self, host: &str) -> bool {
-        self.resolve(host, true)
-            .map(|p| p.exists())
-            .unwrap_or(false)
+        self.locate_str(host, true)
+            .and_then(|at| at.metadata())
+            .is_ok()
     }
 
     /// Names in a host directory, sorted; empty when it does not exist.
     pub fn list_dir(&self, host: &str) -> io::Result<Vec<String>> {
-        let real = self.resolve(host, true)?;
         let mut names = Vec::new();
-        match dirs::list_names(&real) {
+        match self
+            .open_dir_in_root(Path::new(host))
+            .and_then(dirs::list_names_of)
+        {
             Ok(found) => {
                 for n in found {
                     names.push(String::from_utf8_lossy(&n).into_owned());
@@ -157,17 +164,20 @@ impl RootFs {
         Ok(names)
     }
 
-    /// The target of a symbolic link at a host path, if it is one.
+    /// The target of a symbolic link at a host path, if it is one (read relative
+    /// to the folder that holds it).
     pub fn read_link(&self, host: &str) -> Option<PathBuf> {
-        let real = self.resolve(host, false).ok()?;
-        std::fs::read_link(real).ok()
+        use std::os::unix::ffi::OsStringExt;
+        let at = self.locate_str(host, false).ok()?;
+        let t = rustix::fs::readlinkat(&*at.dir, at.name.as_c_str(), Vec::new()).ok()?;
+        Some(PathBuf::from(std::ffi::OsString::from_vec(t.into_bytes())))
     }
 
     /// Does the host path exist as a link or file without following the last link?
     pub fn exists_nofollow(&self, host: &str) -> bool {
-        self.resolve(host, false)
-            .map(|p| std::fs::symlink_metadata(p).is_ok())
-            .unwrap_or(false)
+        self.locate_str(host, false)
+            .and_then(|at| at.metadata())
+            .is_ok()
     }
 }
 

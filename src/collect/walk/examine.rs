@@ -138,16 +138,28 @@ impl<'a> Examiner<'a> {
             return out;
         }
         out.watched = true;
-        // The path is reached as the walk reaches it: the root opened, then each
+        // The path is reached as the walk reaches it: the root found, then each
         // folder below it opened relative to its parent without following links,
         // and the entry stat'ed relative to its folder (a folder swapped for a link
         // meanwhile is not gone through; the path then does not exist).
-        let real_root = self.real_root(&root);
+        // The root itself is found through descriptors from --root (a component
+        // of its path swapped for a link meanwhile never leads out of it).
+        let located = match self
+            .fs
+            .locate(Path::new(std::ffi::OsStr::from_bytes(&root.host)), true)
+        {
+            Ok(at) => at,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
+            Err(e) => {
+                out.problem = Some(super::read::io_message(&e));
+                return out;
+            }
+        };
         let mut modes: Vec<u32> = Vec::new();
         let place = if below.is_empty() {
-            Place::Path(real_root.clone())
+            located.place()
         } else {
-            let mut dir = match open_path_dir(None, real_root.as_os_str().as_bytes()) {
+            let mut dir = match open_path_dir(&located.dir, located.name.as_bytes()) {
                 Ok(fd) => fd,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
                 Err(e) => {
@@ -163,7 +175,7 @@ impl<'a> Examiner<'a> {
                         return out;
                     }
                 }
-                dir = match open_path_dir(Some(&dir), c) {
+                dir = match open_path_dir(&dir, c) {
                     Ok(fd) => fd,
                     Err(e)
                         if matches!(
@@ -343,20 +355,15 @@ fn merge(into: &mut Vec<u16>, more: Vec<u16>) {
 }
 
 /// Opens a folder to look names up in (`O_PATH`: nothing is read, no access time
-/// changes): the root by its path, a folder below relative to its parent without
-/// following a link.
+/// changes), relative to its parent without following a link.
 fn open_path_dir(
-    parent: Option<&rustix::fd::OwnedFd>,
+    parent: &rustix::fd::OwnedFd,
     name: &[u8],
 ) -> std::io::Result<rustix::fd::OwnedFd> {
     use rustix::fs::{Mode, OFlags};
-    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
     let name = std::ffi::OsStr::from_bytes(name);
-    match parent {
-        None => rustix::fs::open(name, flags, Mode::empty()),
-        Some(p) => rustix::fs::openat(p, name, flags | OFlags::NOFOLLOW, Mode::empty()),
-    }
-    .map_err(std::io::Error::from)
+    rustix::fs::openat(parent, name, flags, Mode::empty()).map_err(std::io::Error::from)
 }
 
 /// The watched roots: the profile's shares (and asset folders outside them).

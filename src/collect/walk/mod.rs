@@ -668,22 +668,14 @@ impl Walker<'_> {
             )));
             return;
         }
-        let real = match std::str::from_utf8(&root.host) {
-            Ok(h) => match self.fs.resolve(h, true) {
-                Ok(r) => r,
-                Err(e) => {
-                    self.root_failed(root, &pr, read::io_message(&e));
-                    return;
-                }
-            },
-            // A non-UTF-8 root given on the command line: joined as it is.
-            Err(_) => self
-                .fs
-                .root()
-                .join(std::ffi::OsStr::from_bytes(&root.host[1..])),
-        };
-        let meta = match std::fs::symlink_metadata(&real) {
-            Ok(m) => crate::rootfs::dirs::Meta::from(&m),
+        // Found through descriptors from --root, one component at a time: a
+        // component swapped for a link meanwhile never leads the walk out of it.
+        let host_path = Path::new(std::ffi::OsStr::from_bytes(&root.host));
+        let (start, meta) = match self.fs.locate(host_path, true).and_then(|at| {
+            let m = at.metadata()?;
+            Ok((at, m))
+        }) {
+            Ok(x) => x,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && root.kind == RootKind::Asset => {
                 self.send(Msg::Root(info(None, true)));
                 return;
@@ -693,6 +685,7 @@ impl Walker<'_> {
                 return;
             }
         };
+        let real = start.path.clone();
         self.send(Msg::Root(info(None, false)));
         let root_dev = meta.dev();
         // Ancestors above the root: their names count as parent directory names.
@@ -715,7 +708,7 @@ impl Walker<'_> {
         }
         let real_len = real.as_os_str().len();
         let mut stack: Vec<DirState> = Vec::new();
-        let mut it = crate::rootfs::dirs::Walk::new(&real).lazy_files(self.lazy);
+        let mut it = crate::rootfs::dirs::Walk::in_root(start).lazy_files(self.lazy);
         while let Some(next) = it.next() {
             let mut ent = match next {
                 Ok(e) => e,
