@@ -133,9 +133,30 @@ pub struct HostItem {
     pub status: Status,
     pub reason: Text,
     pub waived: bool,
-    /// At most [`EVIDENCE_PER_HOST`] entries.
+    /// At most [`EVIDENCE_PER_HOST`] entries (the host's "N more" notes left out).
     pub evidence: Vec<Evidence<String>>,
-    pub evidence_total: usize,
+    /// Entries the host's `report.json` lists, its "N more" notes left out.
+    pub evidence_listed: usize,
+    /// Exactly how many entries there are: those listed and the findings the
+    /// host's notes count but do not list (all in its `findings.jsonl`).
+    pub evidence_total: u64,
+}
+
+impl HostItem {
+    /// The summary of one item of a host's report.
+    fn new(i: &ReportItem) -> HostItem {
+        let listed = || i.evidence.iter().filter(|e| e.omitted.is_none());
+        let unlisted: u64 = i.evidence.iter().filter_map(|e| e.omitted).sum();
+        let evidence_listed = listed().count();
+        HostItem {
+            status: i.status,
+            reason: i.reason_i18n.clone(),
+            waived: i.waived,
+            evidence: listed().take(EVIDENCE_PER_HOST).cloned().collect(),
+            evidence_listed,
+            evidence_total: evidence_listed as u64 + unlisted,
+        }
+    }
 }
 
 /// One host bundle, summarised.
@@ -285,18 +306,7 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
     let items = r
         .items
         .iter()
-        .map(|i| {
-            (
-                i.id.clone(),
-                HostItem {
-                    status: i.status,
-                    reason: i.reason_i18n.clone(),
-                    waived: i.waived,
-                    evidence: i.evidence.iter().take(EVIDENCE_PER_HOST).cloned().collect(),
-                    evidence_total: i.evidence.len(),
-                },
-            )
-        })
+        .map(|i| (i.id.clone(), HostItem::new(i)))
         .collect();
     let mut coverage = r.coverage.clone();
     for list in [
@@ -437,6 +447,37 @@ fn names(hosts: &[&str]) -> String {
     s
 }
 
+/// The note after a host's entries in the company report: exactly how many of
+/// its entries (findings counted but not listed included) are not shown, and
+/// where they are.
+fn more_note(b: &HostBundle, i: &HostItem, lang: Lang) -> Option<Evidence<String>> {
+    let shown = i.evidence.len() as u64;
+    if i.evidence_total <= shown {
+        return None;
+    }
+    let (host, dir) = (&b.label, &b.dir);
+    let (more, total, listed) = (
+        i.evidence_total - shown,
+        i.evidence_total,
+        i.evidence_listed,
+    );
+    let text = if i.evidence_total > listed as u64 {
+        crate::tr!(
+            "[{host}] ほか {more} 件（全 {total} 件。hosts/{dir}/report.json に最初の {listed} 件、全件は hosts/{dir}/findings.jsonl）",
+            "[{host}] and {more} more ({total} in all: the first {listed} in hosts/{dir}/report.json, every one in hosts/{dir}/findings.jsonl)"
+        )
+    } else {
+        crate::tr!(
+            "[{host}] ほか {more} 件は hosts/{dir}/report.json にあります",
+            "[{host}] {more} more in hosts/{dir}/report.json"
+        )
+    };
+    Some(Evidence {
+        detail: Some(text.get(lang).to_string()),
+        ..Evidence::new(EvidenceKind::Note).localize(lang)
+    })
+}
+
 /// The company result of one host-dependent item, from every host's result.
 pub fn company_item(
     base: &ReportItem,
@@ -501,20 +542,8 @@ pub fn company_item(
                 });
                 evidence.push(e);
             }
-            if i.evidence_total > i.evidence.len() {
-                let more = i.evidence_total - i.evidence.len();
-                let dir = &b.dir;
-                evidence.push(Evidence {
-                    detail: Some(
-                        crate::tr!(
-                            "[{host}] ほか {more} 件は hosts/{dir}/report.json にあります",
-                            "[{host}] {more} more in hosts/{dir}/report.json"
-                        )
-                        .get(lang)
-                        .to_string(),
-                    ),
-                    ..Evidence::new(EvidenceKind::Note).localize(lang)
-                });
+            if let Some(note) = more_note(b, i, lang) {
+                evidence.push(note);
             }
         }
     }
