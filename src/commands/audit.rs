@@ -4,6 +4,97 @@ use super::*;
 
 pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
     let cat = Catalogue::builtin();
+    let formats = stdout_formats(&a, lang)?;
+    let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
+    refuse_starter(&profile, &a, lang)?;
+    // The profile file itself goes into the bundle (the answers the verdicts used).
+    let profile_path = a
+        .profile
+        .clone()
+        .or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
+    check_root(a.root(), lang)?;
+    let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (baseline, renamed_from) = load_baseline(&a, &profile, date, lang)?;
+    let fs = RootFs::new(a.root());
+    // The key is read before any work, so a wrong key costs nothing.
+    let signer =
+        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
+    // Before anything is collected, so a walker can stream inventory.jsonl into it.
+    let out_dir = match a.out.as_deref() {
+        Some(d) => Some(prepare_out(d, &a, &fs, &profile, lang)?),
+        None => None,
+    };
+    let mut warnings = warnings;
+    let (mut facts, hosts) =
+        collect_facts(&fs, &profile, &a, baseline.as_ref(), &mut warnings, lang)?;
+    let (_temp_inventory, new_inventory) = walk_shares(
+        &fs,
+        &profile,
+        &mut facts,
+        &a,
+        hosts.linux,
+        out_dir.as_ref(),
+        baseline.as_ref(),
+        &mut warnings,
+        lang,
+    )?;
+    facts.baseline = baseline.map(|b| crate::changes::BaselineFacts {
+        renamed_from,
+        ..crate::changes::BaselineFacts::new(b, new_inventory.as_deref())
+    });
+    let ctx = Context {
+        profile: &profile,
+        date,
+        facts: &facts,
+    };
+    let results = rules::evaluate(cat, &ctx);
+    let linux = hosts.linux;
+    let mut report = build::build(build::BuildInput {
+        catalogue: cat,
+        profile: &profile,
+        results: &results,
+        audit_date: date,
+        lang,
+        hosts: hosts.report_hosts(&facts, &a),
+        warnings: warnings.into_iter().chain(hosts.warnings.clone()).collect(),
+        baseline: facts.baseline.as_ref(),
+        files: facts.files.as_ref(),
+        scope: hosts.scope_input(&a),
+    });
+    if let Some(out) = &out_dir {
+        let inputs = crate::bundle::inputs(
+            facts.accounts.as_ref().ok().filter(|_| linux),
+            &profile,
+            profile_path.as_deref(),
+        );
+        let src = crate::bundle::Sources {
+            fs: &fs,
+            profile: &profile,
+            evidence_dirs: &a.evidence,
+            inputs: &inputs,
+        };
+        write_bundle(out, &mut report, &src, signer.as_ref(), lang)?;
+    }
+    print_formats(&report, &formats, lang)?;
+    Ok(crate::exit::exit_code(
+        report.items.iter().map(|i| i.status),
+        &a.fail_on,
+    ))
+}
+
+/// Prints the report on stdout in each format asked for.
+fn print_formats(report: &Report, formats: &[Format], lang: Lang) -> Result<(), Fatal> {
+    for f in formats {
+        if let Some(text) = report::render(report, *f, lang) {
+            print(&text, lang)?;
+        }
+    }
+    Ok(())
+}
+
+/// The formats to print on stdout (table when none is given): several only
+/// with `--out`, and only those that can be printed.
+fn stdout_formats(a: &AuditArgs, lang: Lang) -> Result<Vec<Format>, Fatal> {
     if a.format.len() > 1 && a.out.is_none() {
         return Err(Fatal::text(
             crate::i18n::Text::new(
@@ -30,7 +121,11 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             ));
         }
     }
-    let (profile, warnings) = load_profile(a.profile.as_deref(), cat, lang)?;
+    Ok(formats)
+}
+
+/// Refuses the unedited starter profile of `timaudit init` (unless `--example`).
+fn refuse_starter(profile: &Profile, a: &AuditArgs, lang: Lang) -> Result<(), Fatal> {
     if profile.organization.name == crate::init::STARTER_NAME && !a.example {
         let name = crate::init::STARTER_NAME;
         return Err(Fatal::text(
@@ -41,107 +136,162 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             lang,
         ));
     }
-    // The profile file itself goes into the bundle (the answers the verdicts used).
-    let profile_path = a
-        .profile
-        .clone()
-        .or_else(|| Some(PathBuf::from("timaudit.yaml")).filter(|p| p.exists()));
-    check_root(a.root(), lang)?;
-    let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut renamed_from = None;
-    let baseline = match &a.baseline {
-        Some(p) => {
-            let fatal = |t| Fatal::text(t, lang);
-            let b = crate::changes::load_report(p).map_err(fatal)?;
-            renamed_from = crate::changes::check_comparable(
-                &b,
-                &profile.organization.name,
-                &profile.organization.previous_names,
-                date,
-            )
-            .map_err(fatal)?;
-            if b.inventory.is_none() {
-                let p = p.display();
-                eprintln!(
-                    "{}{}",
-                    warning_prefix(lang),
-                    crate::tr!(
-                        "{p} と同じフォルダーに inventory.jsonl がないため、保護対象ファイルの変化を一覧にできません（HDL-10 は判定不能になります）。前回の `audit --out` のフォルダーにある report.json を指定してください",
-                        "no inventory.jsonl beside {p}: protected-file changes cannot be listed (HDL-10 will be error); give the report.json inside last year's `audit --out` folder",
-                    )
-                    .get(lang)
-                );
-            }
-            Some(b)
-        }
-        None => None,
+    Ok(())
+}
+
+/// The `--baseline` report, checked to be comparable with this audit, and the
+/// organisation's earlier name when it was renamed since.
+fn load_baseline(
+    a: &AuditArgs,
+    profile: &Profile,
+    date: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<(Option<crate::changes::Baseline>, Option<String>), Fatal> {
+    let Some(p) = &a.baseline else {
+        return Ok((None, None));
     };
-    if let (Some(b), Some(out)) = (&baseline, &a.out) {
-        let same = |x: &Path, y: &Path| match (x.canonicalize(), y.canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        };
-        if b.path.parent().is_some_and(|d| same(d, out)) {
-            let o = out.display();
-            return Err(Fatal::text(
-                crate::tr!(
-                    "--out {o} は前回の報告書（--baseline）のフォルダーそのものです。前回の証跡一式を残すため、今回の監査は新しいフォルダーに書き出してください",
-                    "--out {o} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept"
-                ),
-                lang,
-            ));
-        }
-        // A folder inside last year's bundle would add files its manifest does not
-        // list, so that bundle would no longer verify.
-        if let (Some(d), Some(o)) = (
-            b.path.parent().and_then(|d| d.canonicalize().ok()),
-            crate::bundle::canonical_to_be(out),
-        ) && o.starts_with(&d)
-        {
-            let (o, d) = (out.display(), d.display());
-            return Err(Fatal::text(
-                crate::tr!(
-                    "--out {o} は前回の報告書のフォルダー {d} の中にあります。前回の証跡一式が検証できなくならないよう、その外の新しいフォルダーに書き出してください",
-                    "--out {o} is inside the baseline's folder {d}; write this audit into a new folder outside it so last year's bundle stays intact"
-                ),
-                lang,
-            ));
+    let fatal = |t| Fatal::text(t, lang);
+    let b = crate::changes::load_report(p).map_err(fatal)?;
+    let renamed_from = crate::changes::check_comparable(
+        &b,
+        &profile.organization.name,
+        &profile.organization.previous_names,
+        date,
+    )
+    .map_err(fatal)?;
+    if b.inventory.is_none() {
+        let p = p.display();
+        eprintln!(
+            "{}{}",
+            warning_prefix(lang),
+            crate::tr!(
+                "{p} と同じフォルダーに inventory.jsonl がないため、保護対象ファイルの変化を一覧にできません（HDL-10 は判定不能になります）。前回の `audit --out` のフォルダーにある report.json を指定してください",
+                "no inventory.jsonl beside {p}: protected-file changes cannot be listed (HDL-10 will be error); give the report.json inside last year's `audit --out` folder",
+            )
+            .get(lang)
+        );
+    }
+    if let Some(out) = &a.out {
+        refuse_out_in_baseline(&b, out, lang)?;
+    }
+    Ok((Some(b), renamed_from))
+}
+
+/// Refuses an `--out` folder that is the baseline's folder or inside it (last
+/// year's bundle must stay as its manifest lists it).
+fn refuse_out_in_baseline(
+    b: &crate::changes::Baseline,
+    out: &Path,
+    lang: Lang,
+) -> Result<(), Fatal> {
+    let same = |x: &Path, y: &Path| match (x.canonicalize(), y.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if b.path.parent().is_some_and(|d| same(d, out)) {
+        let o = out.display();
+        return Err(Fatal::text(
+            crate::tr!(
+                "--out {o} は前回の報告書（--baseline）のフォルダーそのものです。前回の証跡一式を残すため、今回の監査は新しいフォルダーに書き出してください",
+                "--out {o} is the baseline's own folder; write this audit into a new folder so last year's bundle is kept"
+            ),
+            lang,
+        ));
+    }
+    // A folder inside last year's bundle would add files its manifest does not
+    // list, so that bundle would no longer verify.
+    if let (Some(d), Some(o)) = (
+        b.path.parent().and_then(|d| d.canonicalize().ok()),
+        crate::bundle::canonical_to_be(out),
+    ) && o.starts_with(&d)
+    {
+        let (o, d) = (out.display(), d.display());
+        return Err(Fatal::text(
+            crate::tr!(
+                "--out {o} は前回の報告書のフォルダー {d} の中にあります。前回の証跡一式が検証できなくならないよう、その外の新しいフォルダーに書き出してください",
+                "--out {o} is inside the baseline's folder {d}; write this audit into a new folder outside it so last year's bundle stays intact"
+            ),
+            lang,
+        ));
+    }
+    Ok(())
+}
+
+/// The `--out` folder, ready for the bundle: never inside a folder the audit walks.
+fn prepare_out(
+    d: &Path,
+    a: &AuditArgs,
+    fs: &RootFs,
+    profile: &Profile,
+    lang: Lang,
+) -> Result<crate::bundle::OutDir, Fatal> {
+    let scans: Vec<Vec<u8>> = a
+        .scan
+        .iter()
+        .map(|p| crate::collect::walk::host_arg(p, a.root()))
+        .collect();
+    let walked = crate::collect::walk::audit_roots(profile, &scans);
+    let walked: Vec<Vec<u8>> = walked.into_iter().map(|r| r.host).collect();
+    crate::bundle::refuse_inside_walked(d, fs, &walked, lang)?;
+    Ok(crate::bundle::prepare(d, a.force, lang)?)
+}
+
+/// The hosts an audit covers: the Linux host (when it covers one) and the
+/// Windows evidence folders, with the warnings of the host settings.
+struct Hosts {
+    linux: bool,
+    windows: Vec<report::model::Host>,
+    warnings: Vec<String>,
+}
+
+impl Hosts {
+    /// What the command line adds to the report's scope.
+    fn scope_input(&self, a: &AuditArgs) -> report::scope::ScopeInput {
+        report::scope::ScopeInput {
+            root: self.linux.then(|| a.root().to_path_buf()),
+            scan: a.scan.clone(),
+            evidence: a.evidence.clone(),
         }
     }
-    let fs = RootFs::new(a.root());
-    // The key is read before any work, so a wrong key costs nothing.
-    let signer =
-        crate::sign::Signer::load_opt(a.sign_key.as_deref()).map_err(|t| Fatal::text(t, lang))?;
-    // Before anything is collected, so a walker can stream inventory.jsonl into it.
-    let out_dir = match a.out.as_deref() {
-        Some(d) => {
-            let scans: Vec<Vec<u8>> = a
-                .scan
-                .iter()
-                .map(|p| crate::collect::walk::host_arg(p, a.root()))
-                .collect();
-            let walked = crate::collect::walk::audit_roots(&profile, &scans);
-            let walked: Vec<Vec<u8>> = walked.into_iter().map(|r| r.host).collect();
-            crate::bundle::refuse_inside_walked(d, &fs, &walked, lang)?;
-            Some(crate::bundle::prepare(d, a.force, lang)?)
-        }
-        None => None,
-    };
-    let mut facts = Facts::collect(&fs, &profile);
+
+    /// The report's hosts: the Linux host first.
+    fn report_hosts(&self, facts: &Facts, a: &AuditArgs) -> Vec<report::model::Host> {
+        vec![report::model::Host {
+            name: facts.hostname.clone(),
+            root: a.root().display().to_string(),
+            kind: "linux".into(),
+        }]
+        .into_iter()
+        .filter(|_| self.linux)
+        .chain(self.windows.iter().cloned())
+        .collect()
+    }
+}
+
+/// The facts of the host (and of the Windows evidence folders); warns when the
+/// hosts are not the baseline's.
+fn collect_facts(
+    fs: &RootFs,
+    profile: &Profile,
+    a: &AuditArgs,
+    baseline: Option<&crate::changes::Baseline>,
+    warnings: &mut Vec<String>,
+    lang: Lang,
+) -> Result<(Facts, Hosts), Fatal> {
+    let mut facts = Facts::collect(fs, profile);
     if let Some(n) = &a.host_name {
         facts.hostname = n.clone();
     }
-    let linux = crate::collect::host::HostFacts::covers_linux(&fs, &a.evidence, a.root.is_some());
-    let host_facts = crate::collect::host::HostFacts::collect(&fs, linux, &a.evidence, &profile)
-        .map_err(Fatal)?;
+    let linux = crate::collect::host::HostFacts::covers_linux(fs, &a.evidence, a.root.is_some());
+    let host_facts =
+        crate::collect::host::HostFacts::collect(fs, linux, &a.evidence, profile).map_err(Fatal)?;
     let windows_hosts = build::windows_hosts(&host_facts);
     let host_warnings = host_facts.warnings();
     host_warnings
         .iter()
         .for_each(|w| eprintln!("{}{w}", warning_prefix(lang)));
     facts.host = Some(host_facts);
-    let mut warnings = warnings;
-    if let Some(b) = &baseline {
+    if let Some(b) = baseline {
         let names: Vec<String> = std::iter::once(facts.hostname.clone())
             .filter(|_| linux)
             .chain(windows_hosts.iter().map(|h| h.name.clone()))
@@ -152,10 +302,65 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             warnings.push(w);
         }
     }
+    let hosts = Hosts {
+        linux,
+        windows: windows_hosts,
+        warnings: host_warnings,
+    };
+    Ok((facts, hosts))
+}
+
+/// The walk of the shares into `facts.files` (on the Linux host only: an audit
+/// of Windows evidence alone walks nothing on the machine running the tool),
+/// with findings.jsonl in the bundle. Returns the temporary inventory (kept
+/// while the audit runs) and where the new inventory is.
+#[allow(clippy::too_many_arguments)]
+fn walk_shares(
+    fs: &RootFs,
+    profile: &Profile,
+    facts: &mut Facts,
+    a: &AuditArgs,
+    linux: bool,
+    out_dir: Option<&crate::bundle::OutDir>,
+    baseline: Option<&crate::changes::Baseline>,
+    warnings: &mut Vec<String>,
+    lang: Lang,
+) -> Result<(Option<tempfile::NamedTempFile>, Option<PathBuf>), Fatal> {
     // Without --out the inventory still goes to a temporary file when a baseline
     // needs it for the comparison.
-    let temp_inventory = match (&out_dir, &baseline) {
-        (None, Some(_)) => Some(tempfile::NamedTempFile::new().map_err(|e| {
+    let (temp_inventory, inventory_file) = inventory_file(out_dir, baseline.is_some(), lang)?;
+    let reuse = match baseline {
+        Some(b) if !a.no_hash => reuse_cache(b, profile, lang),
+        _ => None,
+    };
+    // The file shares are on the Linux host; an audit of Windows evidence alone
+    // walks nothing on the machine running the tool.
+    if linux {
+        let mut sf =
+            walk::audit_walk(fs, profile, facts, a, inventory_file, reuse, warnings, lang)?;
+        if let Some(d) = out_dir {
+            write_findings(d, &mut sf)?;
+        }
+        facts.files = Some(sf);
+    }
+    let new_inventory = match (out_dir, &temp_inventory) {
+        (Some(d), _) => Some(d.path().join("inventory.jsonl")),
+        (None, Some(t)) => Some(t.path().to_path_buf()),
+        _ => None,
+    };
+    Ok((temp_inventory, new_inventory))
+}
+
+/// Where the walk writes inventory.jsonl: in the bundle, or (without `--out`,
+/// when a baseline needs it for the comparison) a temporary file, returned too
+/// so it lives as long as the audit.
+fn inventory_file(
+    out_dir: Option<&crate::bundle::OutDir>,
+    baseline: bool,
+    lang: Lang,
+) -> Result<(Option<tempfile::NamedTempFile>, Option<std::fs::File>), Fatal> {
+    let temp_inventory = match (out_dir, baseline) {
+        (None, true) => Some(tempfile::NamedTempFile::new().map_err(|e| {
             Fatal::text(
                 crate::tr!(
                     "一時的な inventory を作れません: {e}",
@@ -166,7 +371,7 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         })?),
         _ => None,
     };
-    let inventory_file = match (&out_dir, &temp_inventory) {
+    let inventory_file = match (out_dir, &temp_inventory) {
         (Some(d), _) => Some(d.create_file(Path::new("inventory.jsonl")).map_err(|e| {
             let d = d.path().display();
             Fatal::text(
@@ -188,91 +393,7 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
         })?),
         _ => None,
     };
-    let reuse = match &baseline {
-        Some(b) if !a.no_hash => reuse_cache(b, &profile, lang),
-        _ => None,
-    };
-    // The file shares are on the Linux host; an audit of Windows evidence alone
-    // walks nothing on the machine running the tool.
-    if linux {
-        let mut sf = walk::audit_walk(
-            &fs,
-            &profile,
-            &facts,
-            &a,
-            inventory_file,
-            reuse,
-            &mut warnings,
-            lang,
-        )?;
-        if let Some(d) = &out_dir {
-            write_findings(d, &mut sf)?;
-        }
-        facts.files = Some(sf);
-    }
-    let new_inventory: Option<std::path::PathBuf> = match (&out_dir, &temp_inventory) {
-        (Some(d), _) => Some(d.path().join("inventory.jsonl")),
-        (None, Some(t)) => Some(t.path().to_path_buf()),
-        _ => None,
-    };
-    facts.baseline = baseline.map(|b| crate::changes::BaselineFacts {
-        renamed_from,
-        ..crate::changes::BaselineFacts::new(b, new_inventory.as_deref())
-    });
-    let ctx = Context {
-        profile: &profile,
-        date,
-        facts: &facts,
-    };
-    let results = rules::evaluate(cat, &ctx);
-    let mut report = build::build(build::BuildInput {
-        catalogue: cat,
-        profile: &profile,
-        results: &results,
-        audit_date: date,
-        lang,
-        hosts: vec![report::model::Host {
-            name: facts.hostname.clone(),
-            root: a.root().display().to_string(),
-            kind: "linux".into(),
-        }]
-        .into_iter()
-        .filter(|_| linux)
-        .chain(windows_hosts)
-        .collect(),
-        warnings: warnings.into_iter().chain(host_warnings).collect(),
-        baseline: facts.baseline.as_ref(),
-        files: facts.files.as_ref(),
-        scope: report::scope::ScopeInput {
-            root: linux.then(|| a.root().to_path_buf()),
-            scan: a.scan.clone(),
-            evidence: a.evidence.clone(),
-        },
-    });
-
-    if let Some(out) = &out_dir {
-        let inputs = crate::bundle::inputs(
-            facts.accounts.as_ref().ok().filter(|_| linux),
-            &profile,
-            profile_path.as_deref(),
-        );
-        let src = crate::bundle::Sources {
-            fs: &fs,
-            profile: &profile,
-            evidence_dirs: &a.evidence,
-            inputs: &inputs,
-        };
-        write_bundle(out, &mut report, &src, signer.as_ref(), lang)?;
-    }
-    for f in &formats {
-        if let Some(text) = report::render(&report, *f, lang) {
-            print(&text, lang)?;
-        }
-    }
-    Ok(crate::exit::exit_code(
-        report.items.iter().map(|i| i.status),
-        &a.fail_on,
-    ))
+    Ok((temp_inventory, inventory_file))
 }
 
 /// `DIR/findings.jsonl`: every finding of the walk's per-file checks, sorted by

@@ -128,27 +128,3 @@ pub fn load_profile(
         }
     }
 }
-
-/// Writes a file in the output folder, replacing a previous one but never writing
-/// through a symbolic link.
-pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
-    if let Ok(m) = std::fs::symlink_metadata(path) {
-        if m.file_type().is_symlink() || m.is_file() {
-            std::fs::remove_file(path)
-                .map_err(|e| Fatal(format!("cannot replace {}: {e}", path.display())))?;
-        } else {
-            return Err(Fatal(format!(
-                "{} exists and is not a file",
-                path.display()
-            )));
-        }
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
-    f.write_all(bytes)
-        .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
-    Ok(())
-}

@@ -215,6 +215,39 @@ impl Matrix {
             markdown::score_text(self.score),
             esc(self.rule.get(lang))
         );
+        self.html_hosts(&mut o, lang);
+        let _ = writeln!(o, "</tbody></table>\n<h2>{}</h2>", esc(w.matrix));
+        let _ = write!(
+            o,
+            "<table class=\"matrix\"><thead><tr><th>ID</th><th>{}</th><th>{}</th>",
+            esc(w.item),
+            esc(w.company)
+        );
+        for (k, h) in self.hosts.iter().enumerate() {
+            let _ = write!(
+                o,
+                "<th title=\"{}\">H{}<br>{}</th>",
+                untrusted(&h.name),
+                k + 1,
+                untrusted(&h.name)
+            );
+        }
+        o.push_str("</tr></thead>\n<tbody>\n");
+        for i in &self.items {
+            self.html_row(&mut o, i, lang);
+        }
+        let _ = writeln!(
+            o,
+            "</tbody></table>\n<p class=\"note\">{}</p>\n</body>\n</html>",
+            esc(&legend(lang))
+        );
+        o
+    }
+
+    /// The hosts table: each host's column label, name (a link to its report),
+    /// kind, audit date, score and manifest digest.
+    fn html_hosts(&self, o: &mut String, lang: Lang) {
+        let w = words(lang);
         let _ = writeln!(
             o,
             "<h2>{}</h2>\n<table class=\"hosts\"><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>MANIFEST.sha256</th></tr></thead><tbody>",
@@ -237,62 +270,43 @@ impl Matrix {
                 esc(&h.manifest_sha256)
             );
         }
-        let _ = writeln!(o, "</tbody></table>\n<h2>{}</h2>", esc(w.matrix));
+    }
+
+    /// One item's row of the matrix: its company status and one cell per host,
+    /// the host's reason as the cell's tooltip.
+    fn html_row(&self, o: &mut String, i: &MatrixItem, lang: Lang) {
+        let w = words(lang);
+        let org = if i.scope == "organization" {
+            format!(" <span class=\"note\">({})</span>", esc(w.org_item))
+        } else {
+            String::new()
+        };
         let _ = write!(
             o,
-            "<table class=\"matrix\"><thead><tr><th>ID</th><th>{}</th><th>{}</th>",
-            esc(w.item),
-            esc(w.company)
+            "<tr id=\"item-{id}\"><th class=\"id\"><a href=\"report.html#item-{id}\">{id}</a></th><td>{}{org}</td><td class=\"s-{}\">{}</td>",
+            esc(i.title.get(lang)),
+            i.company.code(),
+            esc(&status_text(i.company, lang)),
+            id = esc(&i.id),
         );
-        for (k, h) in self.hosts.iter().enumerate() {
-            let _ = write!(
-                o,
-                "<th title=\"{}\">H{}<br>{}</th>",
-                untrusted(&h.name),
-                k + 1,
-                untrusted(&h.name)
-            );
-        }
-        o.push_str("</tr></thead>\n<tbody>\n");
-        for i in &self.items {
-            let org = if i.scope == "organization" {
-                format!(" <span class=\"note\">({})</span>", esc(w.org_item))
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                o,
-                "<tr id=\"item-{id}\"><th class=\"id\"><a href=\"report.html#item-{id}\">{id}</a></th><td>{}{org}</td><td class=\"s-{}\">{}</td>",
-                esc(i.title.get(lang)),
-                i.company.code(),
-                esc(&status_text(i.company, lang)),
-                id = esc(&i.id),
-            );
-            for (c, h) in i.cells.iter().zip(&self.hosts) {
-                match c {
-                    Some(c) => {
-                        let _ = write!(
-                            o,
-                            "<td class=\"s-{}\" title=\"{}: {}\"><a href=\"{}/report.html#item-{}\">{}</a></td>",
-                            c.status.code(),
-                            untrusted(&h.name),
-                            untrusted(c.reason.get(lang)),
-                            esc(&url_path(&h.bundle)),
-                            esc(&i.id),
-                            esc(&status_text(c.status, lang))
-                        );
-                    }
-                    None => o.push_str("<td class=\"missing\">·</td>"),
+        for (c, h) in i.cells.iter().zip(&self.hosts) {
+            match c {
+                Some(c) => {
+                    let _ = write!(
+                        o,
+                        "<td class=\"s-{}\" title=\"{}: {}\"><a href=\"{}/report.html#item-{}\">{}</a></td>",
+                        c.status.code(),
+                        untrusted(&h.name),
+                        untrusted(c.reason.get(lang)),
+                        esc(&url_path(&h.bundle)),
+                        esc(&i.id),
+                        esc(&status_text(c.status, lang))
+                    );
                 }
+                None => o.push_str("<td class=\"missing\">·</td>"),
             }
-            o.push_str("</tr>\n");
         }
-        let _ = writeln!(
-            o,
-            "</tbody></table>\n<p class=\"note\">{}</p>\n</body>\n</html>",
-            esc(&legend(lang))
-        );
-        o
+        o.push_str("</tr>\n");
     }
 
     /// One row per item × host (long format, for a pivot table), UTF-8 with a BOM.

@@ -133,9 +133,30 @@ pub struct HostItem {
     pub status: Status,
     pub reason: Text,
     pub waived: bool,
-    /// At most [`EVIDENCE_PER_HOST`] entries.
+    /// At most [`EVIDENCE_PER_HOST`] entries (the host's "N more" notes left out).
     pub evidence: Vec<Evidence<String>>,
-    pub evidence_total: usize,
+    /// Entries the host's `report.json` lists, its "N more" notes left out.
+    pub evidence_listed: usize,
+    /// Exactly how many entries there are: those listed and the findings the
+    /// host's notes count but do not list (all in its `findings.jsonl`).
+    pub evidence_total: u64,
+}
+
+impl HostItem {
+    /// The summary of one item of a host's report.
+    fn new(i: &ReportItem) -> HostItem {
+        let listed = || i.evidence.iter().filter(|e| e.omitted.is_none());
+        let unlisted: u64 = i.evidence.iter().filter_map(|e| e.omitted).sum();
+        let evidence_listed = listed().count();
+        HostItem {
+            status: i.status,
+            reason: i.reason_i18n.clone(),
+            waived: i.waived,
+            evidence: listed().take(EVIDENCE_PER_HOST).cloned().collect(),
+            evidence_listed,
+            evidence_total: evidence_listed as u64 + unlisted,
+        }
+    }
 }
 
 /// One host bundle, summarised.
@@ -199,6 +220,23 @@ fn err(lang: Lang, t: Text) -> Fatal {
 /// matching the manifest's hash, not a company bundle.
 pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
     let d = dir.display();
+    let manifest_sha256 = verify_bundle(dir, lang)?;
+    let r = read_report(dir, lang)?;
+    if r.hosts.is_empty() {
+        return Err(err(
+            lang,
+            crate::tr!(
+                "{d}/report.json に対象ホストがありません",
+                "{d}/report.json names no host"
+            ),
+        ));
+    }
+    Ok((host_summary(dir, &r, manifest_sha256), r))
+}
+
+/// Verifies a host bundle against its manifest; returns the digest of the manifest.
+fn verify_bundle(dir: &Path, lang: Lang) -> Result<String, Fatal> {
+    let d = dir.display();
     let v = bundle::verify(dir, &verify_options(lang)).map_err(|e| {
         err(
             lang,
@@ -219,6 +257,13 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
             ),
         ));
     }
+    Ok(v.manifest_sha256)
+}
+
+/// The `report.json` of a verified host bundle, checked against the manifest's
+/// hash as it is read (the bytes parsed are the ones the manifest lists).
+fn read_report(dir: &Path, lang: Lang) -> Result<Report, Fatal> {
+    let d = dir.display();
     let out = OutDir::open(dir).map_err(|e| Fatal(format!("{d}: {e}")))?;
     let read = |name: &str| -> Result<Vec<u8>, Fatal> {
         let mut bytes = Vec::new();
@@ -258,7 +303,7 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
             ),
         ));
     }
-    let r: Report = serde_json::from_slice(&bytes).map_err(|e| {
+    serde_json::from_slice(&bytes).map_err(|e| {
         err(
             lang,
             crate::tr!(
@@ -266,16 +311,11 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
                 "{d}/report.json cannot be read: {e}"
             ),
         )
-    })?;
-    if r.hosts.is_empty() {
-        return Err(err(
-            lang,
-            crate::tr!(
-                "{d}/report.json に対象ホストがありません",
-                "{d}/report.json names no host"
-            ),
-        ));
-    }
+    })
+}
+
+/// The summary of a host's report that the company report needs.
+fn host_summary(dir: &Path, r: &Report, manifest_sha256: String) -> HostBundle {
     let label = r
         .hosts
         .iter()
@@ -285,18 +325,7 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
     let items = r
         .items
         .iter()
-        .map(|i| {
-            (
-                i.id.clone(),
-                HostItem {
-                    status: i.status,
-                    reason: i.reason_i18n.clone(),
-                    waived: i.waived,
-                    evidence: i.evidence.iter().take(EVIDENCE_PER_HOST).cloned().collect(),
-                    evidence_total: i.evidence.len(),
-                },
-            )
-        })
+        .map(|i| (i.id.clone(), HostItem::new(i)))
         .collect();
     let mut coverage = r.coverage.clone();
     for list in [
@@ -307,7 +336,7 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
     ] {
         list.truncate(COVERAGE_SAMPLES_PER_HOST);
     }
-    let h = HostBundle {
+    HostBundle {
         src: dir.to_path_buf(),
         hosts: r.hosts.clone(),
         dir: String::new(),
@@ -317,14 +346,13 @@ pub fn load(dir: &Path, lang: Lang) -> Result<(HostBundle, Report), Fatal> {
         organization: r.organization.name.clone(),
         checklist: (r.checklist.id.clone(), r.checklist.version.clone()),
         score: r.summary.score,
-        manifest_sha256: v.manifest_sha256,
+        manifest_sha256,
         items,
         inventory: r.inventory.clone(),
         coverage,
         warnings: r.warnings.iter().take(WARNINGS_PER_HOST).cloned().collect(),
         scope: r.scope.clone(),
-    };
-    Ok((h, r))
+    }
 }
 
 /// A folder name under `hosts/` made from a host label: letters, digits, `-`,
@@ -437,19 +465,43 @@ fn names(hosts: &[&str]) -> String {
     s
 }
 
-/// The company result of one host-dependent item, from every host's result.
-pub fn company_item(
-    base: &ReportItem,
-    bundles: &[HostBundle],
-    lang: Lang,
-) -> (ReportItem, Option<Text>) {
-    let results: Vec<(&HostBundle, Option<&HostItem>)> =
-        bundles.iter().map(|b| (b, b.item(&base.id))).collect();
-    let status = worst(
-        results
-            .iter()
-            .map(|(_, i)| i.map_or(Status::Error, |i| i.status)),
+/// The note after a host's entries in the company report: exactly how many of
+/// its entries (findings counted but not listed included) are not shown, and
+/// where they are.
+fn more_note(b: &HostBundle, i: &HostItem, lang: Lang) -> Option<Evidence<String>> {
+    let shown = i.evidence.len() as u64;
+    if i.evidence_total <= shown {
+        return None;
+    }
+    let (host, dir) = (&b.label, &b.dir);
+    let (more, total, listed) = (
+        i.evidence_total - shown,
+        i.evidence_total,
+        i.evidence_listed,
     );
+    let text = if i.evidence_total > listed as u64 {
+        crate::tr!(
+            "[{host}] ほか {more} 件（全 {total} 件。hosts/{dir}/report.json に最初の {listed} 件、全件は hosts/{dir}/findings.jsonl）",
+            "[{host}] and {more} more ({total} in all: the first {listed} in hosts/{dir}/report.json, every one in hosts/{dir}/findings.jsonl)"
+        )
+    } else {
+        crate::tr!(
+            "[{host}] ほか {more} 件は hosts/{dir}/report.json にあります",
+            "[{host}] {more} more in hosts/{dir}/report.json"
+        )
+    };
+    Some(Evidence {
+        detail: Some(text.get(lang).to_string()),
+        ..Evidence::new(EvidenceKind::Note).localize(lang)
+    })
+}
+
+/// A host and its result of one item (`None`: missing from its report.json).
+type HostResult<'a> = (&'a HostBundle, Option<&'a HostItem>);
+
+/// The start of a company reason: "worst of N hosts." and the hosts of each
+/// status, worst first (in Japanese and English).
+fn status_groups(results: &[HostResult]) -> (String, String) {
     let of = |s: Status| -> Vec<&str> {
         results
             .iter()
@@ -459,7 +511,7 @@ pub fn company_item(
     };
     let mut groups: Vec<Status> = Status::ALL.to_vec();
     groups.sort_by_key(|s| std::cmp::Reverse(badness(*s)));
-    let n = bundles.len();
+    let n = results.len();
     let mut ja = format!("{n} 台のうち最も悪い判定。");
     let mut en = format!("worst of {n} host{}.", crate::i18n::en_n(n, "", "s"));
     for s in groups {
@@ -470,9 +522,44 @@ pub fn company_item(
         ja.push_str(&format!(" {}: {}。", s.label(Lang::Ja), names(&hosts)));
         en.push_str(&format!(" {}: {}.", s.label(Lang::En), names(&hosts)));
     }
+    (ja, en)
+}
+
+/// A host's entries for the company report, each detail starting with
+/// `[host]`, and the note on how many more it has.
+fn host_evidence(b: &HostBundle, i: &HostItem, lang: Lang) -> Vec<Evidence<String>> {
+    let host = &b.label;
+    let mut evidence = Vec::with_capacity(i.evidence.len() + 1);
+    for e in &i.evidence {
+        let mut e = e.clone();
+        e.detail = Some(match e.detail {
+            Some(d) => format!("[{host}] {d}"),
+            None => format!("[{host}]"),
+        });
+        evidence.push(e);
+    }
+    if let Some(note) = more_note(b, i, lang) {
+        evidence.push(note);
+    }
+    evidence
+}
+
+/// The company result of one host-dependent item, from every host's result.
+pub fn company_item(
+    base: &ReportItem,
+    bundles: &[HostBundle],
+    lang: Lang,
+) -> (ReportItem, Option<Text>) {
+    let results: Vec<HostResult> = bundles.iter().map(|b| (b, b.item(&base.id))).collect();
+    let status = worst(
+        results
+            .iter()
+            .map(|(_, i)| i.map_or(Status::Error, |i| i.status)),
+    );
+    let (mut ja, mut en) = status_groups(&results);
     let mut evidence = Vec::new();
     let mut waived = false;
-    let deciding: Vec<&(&HostBundle, Option<&HostItem>)> = results
+    let deciding: Vec<&HostResult> = results
         .iter()
         .filter(|(_, i)| i.map_or(Status::Error, |i| i.status) == status)
         .collect();
@@ -493,29 +580,7 @@ pub fn company_item(
             en.push_str(&format!(" {host}: {}", i.reason.en.trim()));
         }
         if k < EVIDENCE_HOSTS {
-            for e in &i.evidence {
-                let mut e = e.clone();
-                e.detail = Some(match e.detail {
-                    Some(d) => format!("[{host}] {d}"),
-                    None => format!("[{host}]"),
-                });
-                evidence.push(e);
-            }
-            if i.evidence_total > i.evidence.len() {
-                let more = i.evidence_total - i.evidence.len();
-                let dir = &b.dir;
-                evidence.push(Evidence {
-                    detail: Some(
-                        crate::tr!(
-                            "[{host}] ほか {more} 件は hosts/{dir}/report.json にあります",
-                            "[{host}] {more} more in hosts/{dir}/report.json"
-                        )
-                        .get(lang)
-                        .to_string(),
-                    ),
-                    ..Evidence::new(EvidenceKind::Note).localize(lang)
-                });
-            }
+            evidence.extend(host_evidence(b, i, lang));
         }
     }
     let missing = results.iter().filter(|(_, i)| i.is_none()).count();
@@ -559,30 +624,85 @@ pub fn company_report(
             warnings.extend(note.map(|t| t.get(lang).to_string()));
             items.push(item);
         } else {
-            let differ: Vec<String> = bundles
-                .iter()
-                .filter_map(|b| {
-                    let s = b.item(&bi.id).map(|i| i.status)?;
-                    (s != bi.status).then(|| format!("{} ({})", b.label, s.label(lang)))
-                })
-                .collect();
-            if !differ.is_empty() {
-                let (id, base_s, list) = (&bi.id, bi.status.label(lang), differ.join(", "));
-                let host = &bundles[0].label;
-                warnings.push(
-                    crate::tr!(
-                        "{id} は組織の項目のため基準の {host} の判定（{base_s}）を使いましたが、{list} では判定が違います。同じプロファイル・同じ監査日で監査したか確かめてください",
-                        "{id} is an organisational item decided by the reference host {host} ({base_s}), but {list} decided it differently; check every host was audited with the same profile and date"
-                    )
-                    .get(lang)
-                    .to_string(),
-                );
-            }
-            let mut item = bi.clone();
-            item.reason = item.reason_i18n.get(lang).to_string();
+            let (item, warning) = organisational_item(bi, bundles, lang);
+            warnings.extend(warning);
             items.push(item);
         }
     }
+    let summary = company_summary(cat, &items);
+    let head = head_notes(bundles);
+    warnings.splice(
+        0..0,
+        head.into_iter()
+            .chain(notes)
+            .map(|t| t.get(lang).to_string()),
+    );
+    let (inventory, coverage) = sum_hosts(bundles);
+    for b in bundles {
+        warnings.extend(b.warnings.iter().map(|w| format!("[{}] {w}", b.label)));
+    }
+    let scope = company_scope(base, bundles, &coverage, &inventory);
+    Report {
+        schema_version: base.schema_version,
+        tool: crate::report::model::Tool {
+            name: "timaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        audit_date: base.audit_date,
+        lang,
+        organization: base.organization.clone(),
+        hosts: bundles
+            .iter()
+            .flat_map(|b| b.hosts.iter().cloned())
+            .collect(),
+        checklist: base.checklist.clone(),
+        summary,
+        items,
+        inventory,
+        coverage,
+        changes: None,
+        timeline: base.timeline.clone(),
+        warnings,
+        scope,
+        approval: base.approval.clone(),
+    }
+}
+
+/// An organisational item: the reference report's, with a warning when a
+/// host decided it differently (another profile or audit date).
+fn organisational_item(
+    bi: &ReportItem,
+    bundles: &[HostBundle],
+    lang: Lang,
+) -> (ReportItem, Option<String>) {
+    let mut warning = None;
+    let differ: Vec<String> = bundles
+        .iter()
+        .filter_map(|b| {
+            let s = b.item(&bi.id).map(|i| i.status)?;
+            (s != bi.status).then(|| format!("{} ({})", b.label, s.label(lang)))
+        })
+        .collect();
+    if !differ.is_empty() {
+        let (id, base_s, list) = (&bi.id, bi.status.label(lang), differ.join(", "));
+        let host = &bundles[0].label;
+        warning = Some(
+            crate::tr!(
+                "{id} は組織の項目のため基準の {host} の判定（{base_s}）を使いましたが、{list} では判定が違います。同じプロファイル・同じ監査日で監査したか確かめてください",
+                "{id} is an organisational item decided by the reference host {host} ({base_s}), but {list} decided it differently; check every host was audited with the same profile and date"
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
+    let mut item = bi.clone();
+    item.reason = item.reason_i18n.get(lang).to_string();
+    (item, warning)
+}
+
+/// The company summary (scores and counts) of the company items.
+fn company_summary(cat: &Catalogue, items: &[ReportItem]) -> crate::model::Summary {
     let results: Vec<ItemResult> = items
         .iter()
         .map(|i| ItemResult {
@@ -595,7 +715,12 @@ pub fn company_report(
             expired_waiver: None,
         })
         .collect();
-    let summary = crate::rules::score::summarize(cat, &results);
+    crate::rules::score::summarize(cat, &results)
+}
+
+/// The warnings that open the company report: what it is, and differing
+/// audit dates.
+fn head_notes(bundles: &[HostBundle]) -> Vec<Text> {
     let n = bundles.len();
     let dates: std::collections::BTreeSet<chrono::NaiveDate> =
         bundles.iter().map(|b| b.audit_date).collect();
@@ -614,12 +739,11 @@ pub fn company_report(
             "the hosts were audited on different dates: {list}"
         ));
     }
-    warnings.splice(
-        0..0,
-        head.into_iter()
-            .chain(notes)
-            .map(|t| t.get(lang).to_string()),
-    );
+    head
+}
+
+/// Inventory and coverage summed over the hosts, the paths tagged with the host.
+fn sum_hosts(bundles: &[HostBundle]) -> (Inventory, Coverage) {
     let mut inventory = Inventory::default();
     let mut coverage = Coverage::default();
     for b in bundles {
@@ -655,34 +779,8 @@ pub fn company_report(
                 path: format!("[{}] {}", b.label, r.path),
                 ..r.clone()
             }));
-        warnings.extend(b.warnings.iter().map(|w| format!("[{}] {w}", b.label)));
     }
-    let scope = company_scope(base, bundles, &coverage, &inventory);
-    Report {
-        schema_version: base.schema_version,
-        tool: crate::report::model::Tool {
-            name: "timaudit".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        audit_date: base.audit_date,
-        lang,
-        organization: base.organization.clone(),
-        hosts: bundles
-            .iter()
-            .flat_map(|b| b.hosts.iter().cloned())
-            .collect(),
-        checklist: base.checklist.clone(),
-        summary,
-        items,
-        inventory,
-        coverage,
-        changes: None,
-        timeline: base.timeline.clone(),
-        warnings,
-        scope,
-        approval: base.approval.clone(),
-    }
+    (inventory, coverage)
 }
 
 /// Copies a verified host bundle into `hosts/<dir>/` of the company bundle, file
@@ -735,6 +833,42 @@ fn within(inner: &Path, outer: &Path) -> bool {
 }
 
 pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
+    check_out(&a, lang)?;
+    let (bundles, base) = load_all(&a, lang)?;
+    check_same_company(&a, &bundles, &base, lang)?;
+    let (mut bundles, notes) = dedupe(bundles, a.latest, lang)?;
+    name_dirs(&mut bundles);
+    // The reference for the organisational items is the first bundle kept.
+    let base = if bundles[0].src == a.bundles[0] {
+        base
+    } else {
+        load(&bundles[0].src, lang)?.1
+    };
+    for n in &notes {
+        eprintln!("{}{}", crate::exit::warning_prefix(lang), n.get(lang));
+    }
+    let report = company_report(&base, &bundles, notes, lang);
+    drop(base);
+    let m = matrix::Matrix::new(&report, &bundles);
+    let digest = write_bundle(&a, &bundles, &report, &m, lang)?;
+    let (dir, n) = (a.out.display(), bundles.len());
+    let score = crate::report::markdown::score_text(report.summary.score);
+    eprintln!(
+        "{}",
+        crate::tr!(
+            "{n} 台のホストを統合し、全社の証跡一式を {dir} に書き出しました（スコア {score}）。ホスト別の判定: {dir}/matrix.html。MANIFEST.sha256 の SHA-256: {digest}（控えておいてください）",
+            "merged {n} hosts into the company bundle {dir} (score {score}); per-host statuses: {dir}/matrix.html; SHA-256 of MANIFEST.sha256: {digest}"
+        )
+        .get(lang)
+    );
+    Ok(crate::exit::exit_code(
+        report.items.iter().map(|i| i.status),
+        &a.fail_on,
+    ))
+}
+
+/// Refuses an `--out` folder that is or holds one of the bundles, or lies inside one.
+fn check_out(a: &MergeArgs, lang: Lang) -> Result<(), Fatal> {
     for b in &a.bundles {
         if within(&a.out, b) || within(b, &a.out) {
             let (o, b) = (a.out.display(), b.display());
@@ -747,6 +881,11 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
             ));
         }
     }
+    Ok(())
+}
+
+/// Loads every bundle given; returns their summaries and the first one's report.
+fn load_all(a: &MergeArgs, lang: Lang) -> Result<(Vec<HostBundle>, Report), Fatal> {
     let mut bundles = Vec::with_capacity(a.bundles.len());
     let mut base: Option<Report> = None;
     for dir in &a.bundles {
@@ -757,7 +896,18 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
         bundles.push(h);
     }
     let base = base.expect("clap requires one bundle");
-    for b in &bundles {
+    Ok((bundles, base))
+}
+
+/// Refuses bundles of another organisation or checklist version than the
+/// first one (`base`).
+fn check_same_company(
+    a: &MergeArgs,
+    bundles: &[HostBundle],
+    base: &Report,
+    lang: Lang,
+) -> Result<(), Fatal> {
+    for b in bundles {
         if b.organization != base.organization.name {
             let (d, o, r) = (b.src.display(), &b.organization, &base.organization.name);
             let first = a.bundles[0].display();
@@ -781,9 +931,14 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
             ));
         }
     }
-    let (mut bundles, notes) = dedupe(bundles, a.latest, lang)?;
+    Ok(())
+}
+
+/// Gives each bundle its folder under `hosts/`: a safe name made from its
+/// label, `-2`, `-3` … when two are the same (ignoring case).
+fn name_dirs(bundles: &mut [HostBundle]) {
     let mut used = std::collections::BTreeSet::new();
-    for b in &mut bundles {
+    for b in bundles {
         let stem = safe_dir_name(&b.label);
         let mut name = stem.clone();
         let mut k = 2;
@@ -793,22 +948,21 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
         }
         b.dir = name;
     }
-    // The reference for the organisational items is the first bundle kept.
-    let base = if bundles[0].src == a.bundles[0] {
-        base
-    } else {
-        load(&bundles[0].src, lang)?.1
-    };
-    for n in &notes {
-        eprintln!("{}{}", crate::exit::warning_prefix(lang), n.get(lang));
-    }
-    let report = company_report(&base, &bundles, notes, lang);
-    drop(base);
-    let m = matrix::Matrix::new(&report, &bundles);
+}
 
+/// Writes the company bundle: every host bundle copied and checked, hosts.sha256,
+/// the company report in every format, the matrix, the manifest. Returns the
+/// SHA-256 of the manifest.
+fn write_bundle(
+    a: &MergeArgs,
+    bundles: &[HostBundle],
+    report: &Report,
+    m: &matrix::Matrix,
+    lang: Lang,
+) -> Result<String, Fatal> {
     let out = bundle::prepare(&a.out, false, lang).map_err(Fatal)?;
     let mut hosts_sha = Vec::new();
-    for b in &bundles {
+    for b in bundles {
         copy_bundle(&out, b, lang)?;
         let rel = format!("hosts/{}/{}", b.dir, bundle::MANIFEST);
         hosts_sha.extend(bundle::manifest_line(&b.manifest_sha256, rel.as_bytes()));
@@ -818,28 +972,16 @@ pub fn run(a: MergeArgs, lang: Lang) -> Result<i32, Fatal> {
             .map_err(|e| Fatal(format!("{}: {e}", out.path().join(name).display())))
     };
     write("hosts.sha256", &hosts_sha)?;
-    for (name, bytes) in bundle::render_files(&report, lang).map_err(Fatal)? {
+    for (name, bytes) in bundle::render_files(report, lang).map_err(Fatal)? {
         write(name, &bytes)?;
     }
     write("matrix.json", m.json().as_bytes())?;
     write("matrix.md", m.markdown(lang).as_bytes())?;
     write("matrix.html", m.html(lang).as_bytes())?;
     write("matrix.csv", m.csv(lang).as_bytes())?;
-    write("matrix.xlsx", &xlsx::render(&m, lang).map_err(Fatal)?)?;
-    let digest = crate::rootfs::sha256_hex(&bundle::write_manifest(&out).map_err(Fatal)?);
-    let (dir, n) = (a.out.display(), bundles.len());
-    let score = crate::report::markdown::score_text(report.summary.score);
-    eprintln!(
-        "{}",
-        crate::tr!(
-            "{n} 台のホストを統合し、全社の証跡一式を {dir} に書き出しました（スコア {score}）。ホスト別の判定: {dir}/matrix.html。MANIFEST.sha256 の SHA-256: {digest}（控えておいてください）",
-            "merged {n} hosts into the company bundle {dir} (score {score}); per-host statuses: {dir}/matrix.html; SHA-256 of MANIFEST.sha256: {digest}"
-        )
-        .get(lang)
-    );
-    Ok(crate::exit::exit_code(
-        report.items.iter().map(|i| i.status),
-        &a.fail_on,
+    write("matrix.xlsx", &xlsx::render(m, lang).map_err(Fatal)?)?;
+    Ok(crate::rootfs::sha256_hex(
+        &bundle::write_manifest(&out).map_err(Fatal)?,
     ))
 }
 

@@ -41,44 +41,10 @@ pub fn build(input: BuildInput) -> Report {
     } = input;
     let items = results
         .iter()
-        .filter_map(|r| {
-            let item = cat.item(&r.id)?;
-            Some(ReportItem {
-                id: r.id.clone(),
-                criterion: item.criterion.clone(),
-                title: item.title.clone(),
-                source: item.source.code().to_string(),
-                status: r.status,
-                waived: r.waived,
-                reason: r.reason.get(lang).to_string(),
-                reason_i18n: r.reason.clone(),
-                evidence: r.evidence.iter().map(|e| e.localize(lang)).collect(),
-                remediation: item.remediation.clone(),
-                computed_status: r.computed.as_ref().map(|c| c.status),
-                computed_reason: r.computed.as_ref().map(|c| c.reason.get(lang).to_string()),
-                computed_evidence: r
-                    .computed
-                    .as_ref()
-                    .map(|c| c.evidence.iter().map(|e| e.localize(lang)).collect()),
-                waiver_expired_on: r.expired_waiver,
-                answer: answer_info(p, r),
-            })
-        })
+        .filter_map(|r| report_item(cat, p, r, lang))
         .collect();
     let mut warnings = warnings;
-    for r in results {
-        if let Some(d) = r.expired_waiver {
-            let id = &r.id;
-            warnings.push(
-                crate::tr!(
-                    "{id}: 回答（例外承認）の期限 {d} が過ぎているため無視しました",
-                    "{id}: the answer/waiver expired on {d} and was ignored"
-                )
-                .get(lang)
-                .to_string(),
-            );
-        }
-    }
+    warnings.extend(expired_waivers(results, lang));
     let summary = summarize(cat, results);
     let changes = baseline.map(|b| {
         let now: Vec<_> = results.iter().map(|r| (r.id.clone(), r.status)).collect();
@@ -130,6 +96,51 @@ pub fn build(input: BuildInput) -> Report {
     };
     report.scope = super::scope::scope(&report, p, &scope);
     report
+}
+
+/// One item of the report: the catalogue's words and the result in `lang`
+/// (`None` for a result of an item the catalogue does not have).
+fn report_item(cat: &Catalogue, p: &Profile, r: &ItemResult, lang: Lang) -> Option<ReportItem> {
+    let item = cat.item(&r.id)?;
+    Some(ReportItem {
+        id: r.id.clone(),
+        criterion: item.criterion.clone(),
+        title: item.title.clone(),
+        source: item.source.code().to_string(),
+        status: r.status,
+        waived: r.waived,
+        reason: r.reason.get(lang).to_string(),
+        reason_i18n: r.reason.clone(),
+        evidence: r.evidence.iter().map(|e| e.localize(lang)).collect(),
+        remediation: item.remediation.clone(),
+        computed_status: r.computed.as_ref().map(|c| c.status),
+        computed_reason: r.computed.as_ref().map(|c| c.reason.get(lang).to_string()),
+        computed_evidence: r
+            .computed
+            .as_ref()
+            .map(|c| c.evidence.iter().map(|e| e.localize(lang)).collect()),
+        waiver_expired_on: r.expired_waiver,
+        answer: answer_info(p, r),
+    })
+}
+
+/// A warning for each answer or waiver ignored because it had expired.
+fn expired_waivers(results: &[ItemResult], lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in results {
+        if let Some(d) = r.expired_waiver {
+            let id = &r.id;
+            out.push(
+                crate::tr!(
+                    "{id}: 回答（例外承認）の期限 {d} が過ぎているため無視しました",
+                    "{id}: the answer/waiver expired on {d} and was ignored"
+                )
+                .get(lang)
+                .to_string(),
+            );
+        }
+    }
+    out
 }
 
 /// Who gave (and approved) the profile's answer that decided an item; `None`

@@ -83,9 +83,37 @@ pub fn files_markdown(
 }
 
 pub fn render_markdown(d: &Diff, lang: Lang) -> String {
-    let cat = Catalogue::builtin();
-    let ja = lang == Lang::Ja;
     let mut o = String::new();
+    diff_head(&mut o, d, lang);
+    status_changes(&mut o, d, lang);
+    new_items(&mut o, d, lang);
+    score_changes(&mut o, d, lang);
+    let _ = writeln!(
+        o,
+        "\n## {}\n",
+        if lang == Lang::Ja {
+            "保護対象ファイルの変化"
+        } else {
+            "Protected files"
+        }
+    );
+    files_markdown(
+        &mut o,
+        "###",
+        lang,
+        d.files_compared,
+        d.files_note.as_deref(),
+        &d.added,
+        &d.removed,
+        &d.changed,
+    );
+    o
+}
+
+/// The heading: organisation, both audit dates, a renaming, the certificate's
+/// timeline and the warnings.
+fn diff_head(o: &mut String, d: &Diff, lang: Lang) {
+    let ja = lang == Lang::Ja;
     let _ = writeln!(
         o,
         "# {}: {}\n",
@@ -150,6 +178,12 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
             esc(w)
         );
     }
+}
+
+/// The items whose status changed, with the direction of the change.
+fn status_changes(o: &mut String, d: &Diff, lang: Lang) {
+    let cat = Catalogue::builtin();
+    let ja = lang == Lang::Ja;
     let _ = writeln!(
         o,
         "\n## {}\n",
@@ -195,6 +229,12 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
             );
         }
     }
+}
+
+/// Items of a newer checklist, which have no earlier status to compare.
+fn new_items(o: &mut String, d: &Diff, lang: Lang) {
+    let cat = Catalogue::builtin();
+    let ja = lang == Lang::Ja;
     if !d.new_items.is_empty() {
         // A newer checklist: these items have no earlier status to compare.
         let _ = writeln!(
@@ -222,6 +262,12 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
             );
         }
     }
+}
+
+/// The score of each criterion and in all, before and now.
+fn score_changes(o: &mut String, d: &Diff, lang: Lang) {
+    let cat = Catalogue::builtin();
+    let ja = lang == Lang::Ja;
     let _ = writeln!(o, "\n## {}\n", if ja { "スコアの変化" } else { "Scores" });
     let _ = writeln!(
         o,
@@ -254,26 +300,6 @@ pub fn render_markdown(d: &Diff, lang: Lang) -> String {
             score_text(s.new)
         );
     }
-    let _ = writeln!(
-        o,
-        "\n## {}\n",
-        if ja {
-            "保護対象ファイルの変化"
-        } else {
-            "Protected files"
-        }
-    );
-    files_markdown(
-        &mut o,
-        "###",
-        lang,
-        d.files_compared,
-        d.files_note.as_deref(),
-        &d.added,
-        &d.removed,
-        &d.changed,
-    );
-    o
 }
 
 #[cfg(test)]

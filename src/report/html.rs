@@ -375,42 +375,22 @@ impl Radar {
     /// labelled "—".
     pub fn new(points: &[(String, String, Option<f64>)], lang: Lang) -> Radar {
         let (width, height) = (780.0_f64, 470.0_f64);
-        let (cx, cy, r) = (390.0_f64, 240.0_f64, 150.0_f64);
-        let n = points.len().max(3);
-        let at = |i: usize, v: f64| {
-            let a = -std::f64::consts::FRAC_PI_2 + (i as f64) * std::f64::consts::TAU / n as f64;
-            (cx + r * v * a.cos(), cy + r * v * a.sin())
+        let g = Geometry {
+            cx: 390.0,
+            cy: 240.0,
+            r: 150.0,
+            n: points.len().max(3),
         };
-        let polygon = |pts: &[(f64, f64)]| {
-            pts.iter()
-                .map(|(x, y)| format!("{x:.1},{y:.1}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let rings = (1..=5)
-            .map(|ring| {
-                let v = ring as f64 / 5.0;
-                let pts: Vec<_> = (0..n).map(|i| at(i, v)).collect();
-                let (_, y) = at(0, v);
-                Ring {
-                    points: polygon(&pts),
-                    stroke: if ring == 5 { "1.5" } else { "0.7" },
-                    x: num(cx + 3.0),
-                    y: num(y + 14.0),
-                    value: ring * 20,
-                }
-            })
-            .collect();
-        let axes = (0..n)
+        let axes = (0..g.n)
             .map(|i| {
-                let (x, y) = at(i, 1.0);
+                let (x, y) = g.at(i, 1.0);
                 (num(x), num(y))
             })
             .collect();
-        let data: Vec<(f64, f64)> = (0..n)
+        let data: Vec<(f64, f64)> = (0..g.n)
             .map(|i| {
                 let v = points.get(i).and_then(|p| p.2).unwrap_or(0.0);
-                at(i, (v / 100.0).clamp(0.0, 1.0))
+                g.at(i, (v / 100.0).clamp(0.0, 1.0))
             })
             .collect();
         let dots = data
@@ -418,11 +398,67 @@ impl Radar {
             .enumerate()
             .map(|(i, (x, y))| (num(*x), num(*y), points.get(i).and_then(|p| p.2).is_some()))
             .collect();
-        let labels = points
+        Radar {
+            title: ui(lang).chart_title,
+            width,
+            height,
+            cx: g.cx,
+            cy: g.cy,
+            rings: g.rings(),
+            axes,
+            scores: polygon(&data),
+            dots,
+            labels: g.labels(points),
+        }
+    }
+}
+
+/// The radar chart's centre, radius and number of axes.
+struct Geometry {
+    cx: f64,
+    cy: f64,
+    r: f64,
+    n: usize,
+}
+
+impl Geometry {
+    /// The point of value `v` (0 the centre, 1 the outer ring) on axis `i`, the
+    /// first pointing up.
+    fn at(&self, i: usize, v: f64) -> (f64, f64) {
+        let a = -std::f64::consts::FRAC_PI_2 + (i as f64) * std::f64::consts::TAU / self.n as f64;
+        (
+            self.cx + self.r * v * a.cos(),
+            self.cy + self.r * v * a.sin(),
+        )
+    }
+
+    /// The five rings (20 to 100), each labelled on the first axis.
+    fn rings(&self) -> Vec<Ring> {
+        (1..=5)
+            .map(|ring| {
+                let v = ring as f64 / 5.0;
+                let pts: Vec<_> = (0..self.n).map(|i| self.at(i, v)).collect();
+                let (_, y) = self.at(0, v);
+                Ring {
+                    points: polygon(&pts),
+                    stroke: if ring == 5 { "1.5" } else { "0.7" },
+                    x: num(self.cx + 3.0),
+                    y: num(y + 14.0),
+                    value: ring * 20,
+                }
+            })
+            .collect()
+    }
+
+    /// Each criterion's label beyond the end of its axis, anchored away from
+    /// the centre, its name wrapped.
+    fn labels(&self, points: &[(String, String, Option<f64>)]) -> Vec<RadarLabel> {
+        let (cx, cy) = (self.cx, self.cy);
+        points
             .iter()
             .enumerate()
             .map(|(i, (id, name, score))| {
-                let (x, y) = at(i, 1.13);
+                let (x, y) = self.at(i, 1.13);
                 let anchor = if (x - cx).abs() < 1.0 {
                     "middle"
                 } else if x > cx {
@@ -445,20 +481,16 @@ impl Radar {
                     lines,
                 }
             })
-            .collect();
-        Radar {
-            title: ui(lang).chart_title,
-            width,
-            height,
-            cx,
-            cy,
-            rings,
-            axes,
-            scores: polygon(&data),
-            dots,
-            labels,
-        }
+            .collect()
     }
+}
+
+/// Points as an SVG `points` attribute.
+fn polygon(pts: &[(f64, f64)]) -> String {
+    pts.iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The radar chart as SVG markup (see [`Radar`]).
@@ -750,7 +782,55 @@ pub fn render(r: &Report, lang: Lang) -> String {
     let w = words(lang);
     let u = ui(lang);
     let cat = Catalogue::builtin();
+    let sw = super::scope::scope_words(lang);
+    let page = Page {
+        lang: lang.code(),
+        r,
+        w,
+        u,
+        sw,
+        meta: meta_rows(r, lang),
+        overall: score_text(r.summary.score),
+        radar: radar_svg(&radar_points(r, lang), lang),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (symbol(*s), s.label(lang)))
+            .collect(),
+        criteria: criterion_rows(r, lang),
+        totals: Status::ALL
+            .iter()
+            .map(|s| r.summary.counts.get(s).copied().unwrap_or(0))
+            .collect(),
+        changes_title: if lang == Lang::Ja {
+            "前回の監査からの変化"
+        } else {
+            "Changes since the last audit"
+        },
+        changes: r.changes.as_ref().map(|ch| changes_view(ch, cat, lang)),
+        contents: cat
+            .criteria
+            .iter()
+            .map(|c| (c.id.as_str(), c.title.get(lang)))
+            .collect(),
+        sections: sections(r, lang),
+        counts: counts(r, lang),
+        scope: super::scope::rows(&r.scope, lang),
+        approval: approval_rows(r, lang),
+    };
+    // Rendering into a String fails only if a value's Display fails, which
+    // none of these (strings, numbers, dates) does.
+    let mut out = page.render().unwrap_or_default();
+    // askama drops the newline at the end of a template file; the page ends
+    // with one.
+    out.push('\n');
+    out
+}
 
+/// The list under the title: organisation, certification, dates, hosts,
+/// checklist, tool, certification timeline.
+fn meta_rows(r: &Report, lang: Lang) -> Vec<(&'static str, MetaValue)> {
+    let w = words(lang);
+    let u = ui(lang);
     let mut meta = vec![(w.organization, MetaValue::Text(r.organization.name.clone()))];
     if let Some(b) = &r.organization.certification_body {
         meta.push((u.body, MetaValue::Text(b.clone())));
@@ -795,9 +875,13 @@ pub fn render(r: &Report, lang: Lang) -> String {
             },
         ));
     }
+    meta
+}
 
-    let points: Vec<(String, String, Option<f64>)> = r
-        .summary
+/// The radar chart's points: each criterion's ID, name and score.
+fn radar_points(r: &Report, lang: Lang) -> Vec<(String, String, Option<f64>)> {
+    let cat = Catalogue::builtin();
+    r.summary
         .criteria
         .iter()
         .map(|c| {
@@ -807,9 +891,13 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 .unwrap_or_default();
             (c.id.clone(), name, c.score)
         })
-        .collect();
-    let criteria = r
-        .summary
+        .collect()
+}
+
+/// The score table: each criterion's score and count per status.
+fn criterion_rows(r: &Report, lang: Lang) -> Vec<CriterionRow<'_>> {
+    let cat = Catalogue::builtin();
+    r.summary
         .criteria
         .iter()
         .map(|c| CriterionRow {
@@ -824,8 +912,13 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 .map(|s| c.counts.get(s).copied().unwrap_or(0))
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
+/// One section per criterion with its items, and one for the items of a
+/// criterion this version does not know.
+fn sections(r: &Report, lang: Lang) -> Vec<Section<'_>> {
+    let cat = Catalogue::builtin();
     let mut sections: Vec<Section> = cat
         .criteria
         .iter()
@@ -862,10 +955,14 @@ pub fn render(r: &Report, lang: Lang) -> String {
             items: unknown,
         });
     }
+    sections
+}
 
+/// The inventory and coverage counts with their labels.
+fn counts(r: &Report, lang: Lang) -> Vec<(&'static str, u64)> {
+    let u = ui(lang);
     let (inv, cov) = (&r.inventory, &r.coverage);
-    let counts = u
-        .inventory
+    u.inventory
         .iter()
         .zip([inv.files, inv.bytes, inv.protected, inv.marked, inv.hashed])
         .chain(
@@ -874,62 +971,25 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 .zip([cov.vanished, cov.loops, cov.skipped_special]),
         )
         .map(|(l, v)| (*l, v))
-        .collect();
+        .collect()
+}
+
+/// Prepared by / approved by: label, who, when.
+fn approval_rows(r: &Report, lang: Lang) -> Vec<(&'static str, Option<String>, Option<String>)> {
     let sw = super::scope::scope_words(lang);
     let a = &r.approval;
-
-    let page = Page {
-        lang: lang.code(),
-        r,
-        w,
-        u,
-        sw,
-        meta,
-        overall: score_text(r.summary.score),
-        radar: radar_svg(&points, lang),
-        statuses: Status::ALL
-            .iter()
-            .map(|s| (symbol(*s), s.label(lang)))
-            .collect(),
-        criteria,
-        totals: Status::ALL
-            .iter()
-            .map(|s| r.summary.counts.get(s).copied().unwrap_or(0))
-            .collect(),
-        changes_title: if lang == Lang::Ja {
-            "前回の監査からの変化"
-        } else {
-            "Changes since the last audit"
-        },
-        changes: r.changes.as_ref().map(|ch| changes_view(ch, cat, lang)),
-        contents: cat
-            .criteria
-            .iter()
-            .map(|c| (c.id.as_str(), c.title.get(lang)))
-            .collect(),
-        sections,
-        counts,
-        scope: super::scope::rows(&r.scope, lang),
-        approval: vec![
-            (
-                sw.prepared_by,
-                a.prepared_by.clone(),
-                a.prepared_on.map(|d| d.to_string()),
-            ),
-            (
-                sw.approved_by,
-                a.approved_by.clone(),
-                a.approved_on.map(|d| d.to_string()),
-            ),
-        ],
-    };
-    // Rendering into a String fails only if a value's Display fails, which
-    // none of these (strings, numbers, dates) does.
-    let mut out = page.render().unwrap_or_default();
-    // askama drops the newline at the end of a template file; the page ends
-    // with one.
-    out.push('\n');
-    out
+    vec![
+        (
+            sw.prepared_by,
+            a.prepared_by.clone(),
+            a.prepared_on.map(|d| d.to_string()),
+        ),
+        (
+            sw.approved_by,
+            a.approved_by.clone(),
+            a.approved_on.map(|d| d.to_string()),
+        ),
+    ]
 }
 
 #[cfg(test)]

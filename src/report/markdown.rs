@@ -1,5 +1,6 @@
 //! `report.md`: the checklist form in Markdown, for people and for pasting.
 
+use super::model::ReportItem;
 use super::{Report, evidence_line, one_line, words};
 use crate::catalogue::Catalogue;
 use crate::i18n::Lang;
@@ -31,9 +32,30 @@ pub fn score_text(s: Option<f64>) -> String {
 
 pub fn render(r: &Report, lang: Lang) -> String {
     let w = words(lang);
-    let cat = Catalogue::builtin();
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", w.title);
+    facts(&mut o, r, lang);
+    score_section(&mut o, r, lang);
+    if let Some(ch) = &r.changes {
+        changes_section(&mut o, ch, lang);
+    }
+    criteria_tables(&mut o, r, lang);
+    details_section(&mut o, r, lang);
+    scope_section(&mut o, r, lang);
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", w.warnings);
+        for x in &r.warnings {
+            let _ = writeln!(o, "- {}", esc(x));
+        }
+    }
+    approval_section(&mut o, r, lang);
+    o
+}
+
+/// The audit's facts under the title: organisation, certificate, dates, hosts,
+/// the certification timeline.
+fn facts(o: &mut String, r: &Report, lang: Lang) {
+    let w = words(lang);
     let _ = writeln!(o, "- {}: {}", w.organization, esc(&r.organization.name));
     if let Some(id) = &r.organization.certificate_id {
         let _ = writeln!(
@@ -75,6 +97,12 @@ pub fn render(r: &Report, lang: Lang) -> String {
             let _ = writeln!(o, "- ⚠ {}", t.next_step(lang));
         }
     }
+}
+
+/// The score and the table of scores and counts per criterion.
+fn score_section(o: &mut String, r: &Report, lang: Lang) {
+    let w = words(lang);
+    let cat = Catalogue::builtin();
     let _ = writeln!(o, "\n## {}: {}\n", w.score, score_text(r.summary.score));
     let _ = write!(o, "| {} | {} |", w.criterion, w.score);
     for s in Status::ALL {
@@ -99,11 +127,12 @@ pub fn render(r: &Report, lang: Lang) -> String {
         let _ = write!(o, " {} |", r.summary.counts.get(&s).copied().unwrap_or(0));
     }
     let _ = writeln!(o);
+}
 
-    if let Some(ch) = &r.changes {
-        changes_section(&mut o, ch, lang);
-    }
-
+/// One table per criterion: every item's status and reason.
+fn criteria_tables(o: &mut String, r: &Report, lang: Lang) {
+    let w = words(lang);
+    let cat = Catalogue::builtin();
     for c in &cat.criteria {
         let _ = writeln!(o, "\n## {} {}\n", c.id, c.title.get(lang));
         let _ = writeln!(o, "| ID | {} | {} | {} |", w.item, w.status, w.reason);
@@ -132,7 +161,11 @@ pub fn render(r: &Report, lang: Lang) -> String {
             );
         }
     }
+}
 
+/// The details of the items that need attention (not passed, or waived).
+fn details_section(o: &mut String, r: &Report, lang: Lang) {
+    let w = words(lang);
     let attention: Vec<_> = r
         .items
         .iter()
@@ -141,53 +174,49 @@ pub fn render(r: &Report, lang: Lang) -> String {
     if !attention.is_empty() {
         let _ = writeln!(o, "\n## {}\n", w.details);
         for it in attention {
-            let _ = writeln!(
-                o,
-                "### {} {} — {}\n",
-                it.id,
-                it.title.get(lang),
-                it.status.label(lang)
-            );
-            let _ = writeln!(o, "{}: {}\n", w.reason, esc(&it.reason));
-            if let Some(line) = it
-                .answer
-                .as_ref()
-                .and_then(|a| super::scope::answer_line(a, lang))
-            {
-                let _ = writeln!(o, "{}: {}\n", w.answer, esc(&line));
-            }
-            if !it.evidence.is_empty() {
-                let _ = writeln!(o, "{}:\n", w.evidence);
-                for e in &it.evidence {
-                    let _ = writeln!(o, "- {}", esc_evidence(e));
-                }
-                let _ = writeln!(o);
-            }
-            if let (Some(cs), Some(ce)) = (it.computed_status, &it.computed_evidence) {
-                let why = if it.waived { w.waived } else { w.for_reference };
-                let _ = writeln!(o, "{} ({}): {}\n", w.computed, why, cs.label(lang));
-                for e in ce {
-                    let _ = writeln!(o, "- {}", esc_evidence(e));
-                }
-                if !ce.is_empty() {
-                    let _ = writeln!(o);
-                }
-            }
-            if !it.status.needs_no_fix() {
-                let _ = writeln!(o, "{}:\n\n{}\n", w.remediation, it.remediation.get(lang));
-            }
+            item_details(o, it, lang);
         }
     }
+}
 
-    scope_section(&mut o, r, lang);
-    if !r.warnings.is_empty() {
-        let _ = writeln!(o, "\n## {}\n", w.warnings);
-        for x in &r.warnings {
-            let _ = writeln!(o, "- {}", esc(x));
+/// One item's details: reason, answer, evidence, computed part, remediation.
+fn item_details(o: &mut String, it: &ReportItem, lang: Lang) {
+    let w = words(lang);
+    let _ = writeln!(
+        o,
+        "### {} {} — {}\n",
+        it.id,
+        it.title.get(lang),
+        it.status.label(lang)
+    );
+    let _ = writeln!(o, "{}: {}\n", w.reason, esc(&it.reason));
+    if let Some(line) = it
+        .answer
+        .as_ref()
+        .and_then(|a| super::scope::answer_line(a, lang))
+    {
+        let _ = writeln!(o, "{}: {}\n", w.answer, esc(&line));
+    }
+    if !it.evidence.is_empty() {
+        let _ = writeln!(o, "{}:\n", w.evidence);
+        for e in &it.evidence {
+            let _ = writeln!(o, "- {}", esc_evidence(e));
+        }
+        let _ = writeln!(o);
+    }
+    if let (Some(cs), Some(ce)) = (it.computed_status, &it.computed_evidence) {
+        let why = if it.waived { w.waived } else { w.for_reference };
+        let _ = writeln!(o, "{} ({}): {}\n", w.computed, why, cs.label(lang));
+        for e in ce {
+            let _ = writeln!(o, "- {}", esc_evidence(e));
+        }
+        if !ce.is_empty() {
+            let _ = writeln!(o);
         }
     }
-    approval_section(&mut o, r, lang);
-    o
+    if !it.status.needs_no_fix() {
+        let _ = writeln!(o, "{}:\n\n{}\n", w.remediation, it.remediation.get(lang));
+    }
 }
 
 /// The scope: what was walked and read (and what could not be), hosts,
@@ -246,7 +275,6 @@ fn esc_evidence(e: &crate::model::Evidence<String>) -> String {
 /// "Changes since the last audit": items whose status changed, scores, files.
 fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
     let ja = lang == Lang::Ja;
-    let cat = Catalogue::builtin();
     let _ = if ja {
         writeln!(
             o,
@@ -272,6 +300,34 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
             .get(lang)
         );
     }
+    changed_items(o, ch, lang);
+    score_deltas(o, ch, lang);
+    let _ = writeln!(
+        o,
+        "### {}\n",
+        if ja {
+            "保護対象ファイルの変化"
+        } else {
+            "Protected files"
+        }
+    );
+    super::diff::files_markdown(
+        o,
+        "####",
+        lang,
+        ch.files_compared,
+        ch.files_note.as_deref(),
+        &ch.added,
+        &ch.removed,
+        &ch.changed,
+    );
+}
+
+/// The items whose status changed since the last audit (a table), or a line
+/// saying none did.
+fn changed_items(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
+    let ja = lang == Lang::Ja;
+    let cat = Catalogue::builtin();
     if ch.items.is_empty() {
         let _ = writeln!(
             o,
@@ -303,6 +359,11 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
         }
         let _ = writeln!(o);
     }
+}
+
+/// The change of each criterion's score and of the total, on one line.
+fn score_deltas(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
+    let ja = lang == Lang::Ja;
     let deltas: Vec<String> = ch
         .scores
         .iter()
@@ -327,23 +388,4 @@ fn changes_section(o: &mut String, ch: &crate::changes::Changes, lang: Lang) {
             deltas.join(if ja { "、" } else { ", " })
         );
     }
-    let _ = writeln!(
-        o,
-        "### {}\n",
-        if ja {
-            "保護対象ファイルの変化"
-        } else {
-            "Protected files"
-        }
-    );
-    super::diff::files_markdown(
-        o,
-        "####",
-        lang,
-        ch.files_compared,
-        ch.files_note.as_deref(),
-        &ch.added,
-        &ch.removed,
-        &ch.changed,
-    );
 }

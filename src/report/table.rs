@@ -2,6 +2,7 @@
 //! display width).
 
 use super::markdown::score_text;
+use super::model::ReportItem;
 use super::{Report, evidence_line, one_line, words};
 use crate::catalogue::Catalogue;
 use crate::i18n::Lang;
@@ -121,6 +122,39 @@ pub fn render(r: &Report, lang: Lang) -> String {
 /// columns wide (CJK characters count two).
 pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     let w = words(lang);
+    let t = checklist_table(r, lang, width);
+    let mut out = String::new();
+    let (org, date) = (one_line(&r.organization.name), &r.audit_date);
+    out.push_str(&match lang {
+        Lang::Ja => format!("{} — {org}（{} {date}）\n", w.title, w.audit_date),
+        Lang::En => format!("{} — {org} ({} {date})\n", w.title, w.audit_date),
+    });
+    out.push_str(&t.to_string());
+    let (s, legend) = score_table(r, lang, width);
+    out.push_str(&s.to_string());
+    if let Some(l) = legend {
+        out.push_str(&format!("{l}\n"));
+    }
+    if let Some(tl) = &r.timeline {
+        out.push_str(&format!(
+            "{}: {} {} / {} {}\n",
+            w.timeline, w.expires_on, tl.expires_on, w.next_report, tl.next_periodic_report_due
+        ));
+        if tl.renewal_due && !tl.expired {
+            out.push_str(&format!("⚠ {}\n", tl.next_step(lang)));
+        }
+    }
+    out.push_str(&scope_footer(r, lang, width));
+    for x in &r.warnings {
+        out.push_str(&format!("{}: {}\n", w.warnings, one_line(x)));
+    }
+    out
+}
+
+/// The checklist table: ID, item, status and reason (with a few evidence lines)
+/// of every item, the title and reason columns sharing what `width` leaves.
+fn checklist_table(r: &Report, lang: Lang, width: usize) -> Table {
+    let w = words(lang);
     // ID and status keep their width; the item title and the reason share the rest.
     let status_w = Status::ALL
         .iter()
@@ -131,52 +165,11 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     let free = width.saturating_sub(frame(4) + "ADM-01".len() + status_w);
     let title_w = (free * 3 / 10).clamp(14, 28);
     let reason_w = free.saturating_sub(title_w).clamp(24, 100);
-    let cat = Catalogue::builtin();
     let mut t = Table::new();
     t.set_format(*format::consts::FORMAT_BOX_CHARS);
     t.set_titles(row!["ID", w.item, w.status, w.reason]);
     for it in &r.items {
-        let mut reason = one_line(&it.reason);
-        // An evidence line that only repeats the reason (an answer's note) is left out.
-        // Findings the report does not list (the note that counts them) are
-        // counted with the lines not shown here.
-        let shown = || it.evidence.iter().filter(|_| it.status != Status::Pass);
-        let omitted: u64 = shown().filter_map(|e| e.omitted).sum();
-        let lines: Vec<String> = shown()
-            .filter(|e| e.omitted.is_none())
-            .map(evidence_line)
-            .filter(|l| *l != reason)
-            .collect();
-        let mut ev: Vec<String> = lines
-            .iter()
-            .take(EVIDENCE_SHOWN)
-            .map(|l| format!("• {l}"))
-            .collect();
-        let more = (lines.len() - ev.len()) as u64 + omitted;
-        if omitted > 0 {
-            ev.push(if lang == Lang::Ja {
-                format!("… ほか {more} 件（全件は証跡フォルダーの findings.jsonl）")
-            } else {
-                format!("… and {more} more (all in findings.jsonl of the evidence bundle)")
-            });
-        } else if more > 0 {
-            ev.push(if lang == Lang::Ja {
-                format!("… ほか {more} 件")
-            } else {
-                format!("… and {more} more")
-            });
-        }
-        if !ev.is_empty() {
-            reason = format!("{reason}\n{}", ev.join("\n"));
-        }
-        if let Some(line) = it
-            .answer
-            .as_ref()
-            .and_then(|a| super::scope::answer_line(a, lang))
-        {
-            reason = format!("{reason}\n({})", one_line(&line));
-        }
-        let reason = reason
+        let reason = reason_cell(it, lang)
             .split('\n')
             .map(|l| wrap(l, reason_w))
             .collect::<Vec<_>>()
@@ -198,53 +191,118 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
             Cell::new(&reason),
         ]));
     }
-    let mut out = String::new();
-    let (org, date) = (one_line(&r.organization.name), &r.audit_date);
-    out.push_str(&match lang {
-        Lang::Ja => format!("{} — {org}（{} {date}）\n", w.title, w.audit_date),
-        Lang::En => format!("{} — {org} ({} {date})\n", w.title, w.audit_date),
-    });
-    out.push_str(&t.to_string());
+    t
+}
+
+/// An item's reason cell before wrapping: the reason, the first evidence lines
+/// and how many more there are, the answer that decided it.
+fn reason_cell(it: &ReportItem, lang: Lang) -> String {
+    let mut reason = one_line(&it.reason);
+    // An evidence line that only repeats the reason (an answer's note) is left out.
+    // Findings the report does not list (the note that counts them) are
+    // counted with the lines not shown here.
+    let shown = || it.evidence.iter().filter(|_| it.status != Status::Pass);
+    let omitted: u64 = shown().filter_map(|e| e.omitted).sum();
+    let lines: Vec<String> = shown()
+        .filter(|e| e.omitted.is_none())
+        .map(evidence_line)
+        .filter(|l| *l != reason)
+        .collect();
+    let mut ev: Vec<String> = lines
+        .iter()
+        .take(EVIDENCE_SHOWN)
+        .map(|l| format!("• {l}"))
+        .collect();
+    let more = (lines.len() - ev.len()) as u64 + omitted;
+    if omitted > 0 {
+        ev.push(if lang == Lang::Ja {
+            format!("… ほか {more} 件（全件は証跡フォルダーの findings.jsonl）")
+        } else {
+            format!("… and {more} more (all in findings.jsonl of the evidence bundle)")
+        });
+    } else if more > 0 {
+        ev.push(if lang == Lang::Ja {
+            format!("… ほか {more} 件")
+        } else {
+            format!("… and {more} more")
+        });
+    }
+    if !ev.is_empty() {
+        reason = format!("{reason}\n{}", ev.join("\n"));
+    }
+    if let Some(line) = it
+        .answer
+        .as_ref()
+        .and_then(|a| super::scope::answer_line(a, lang))
+    {
+        reason = format!("{reason}\n({})", one_line(&line));
+    }
+    reason
+}
+
+/// The score table (score and count per status of each criterion and in all)
+/// for a terminal `width` columns wide, and the legend of the status symbols
+/// when the headings had to become symbols.
+fn score_table(r: &Report, lang: Lang, width: usize) -> (Table, Option<String>) {
+    let w = words(lang);
+    let cat = Catalogue::builtin();
     let mut s = Table::new();
     s.set_format(*format::consts::FORMAT_BOX_CHARS);
-    // The criterion's name takes what the numbers leave; on a narrow terminal the
-    // status headings go one word per line, and where even that is too wide they
-    // are the statuses' symbols, explained below the table. The column of
-    // alternatives is there when an item was met by one.
+    // The column of alternatives is there when an item was met by one.
     let statuses: Vec<Status> = Status::ALL
         .into_iter()
         .filter(|st| {
             *st != Status::Alternative || r.summary.counts.get(st).copied().unwrap_or(0) > 0
         })
         .collect();
+    let (heads, legend, crit_w) = score_heads(r, &statuses, lang, width);
+    let mut titles = vec![Cell::new(w.criterion)];
+    titles.extend(heads.iter().map(|h| Cell::new(h)));
+    s.set_titles(Row::new(titles));
+    let counts = |m: &crate::model::Counts| {
+        statuses
+            .iter()
+            .map(|st| Cell::new(&m.get(st).copied().unwrap_or(0).to_string()))
+            .collect::<Vec<_>>()
+    };
+    for c in &r.summary.criteria {
+        let name = cat
+            .criterion(&c.id)
+            .map(|x| x.title.get(lang))
+            .unwrap_or("");
+        let mut cells = vec![
+            Cell::new(&wrap(&format!("{} {}", c.id, name), crit_w)),
+            Cell::new(&score_text(c.score)),
+        ];
+        cells.extend(counts(&c.counts));
+        s.add_row(Row::new(cells));
+    }
+    let mut cells = vec![
+        Cell::new(if lang == Lang::Ja { "合計" } else { "Total" }),
+        Cell::new(&score_text(r.summary.score)),
+    ];
+    cells.extend(counts(&r.summary.counts));
+    s.add_row(Row::new(cells));
+    (s, legend)
+}
+
+/// The headings of the score table's number columns, the legend when they are
+/// symbols, and the width left for the criterion's name. The name takes what the
+/// numbers leave; on a narrow terminal the status headings go one word per line,
+/// and where even that is too wide they are the statuses' symbols, explained
+/// below the table.
+fn score_heads(
+    r: &Report,
+    statuses: &[Status],
+    lang: Lang,
+    width: usize,
+) -> (Vec<String>, Option<String>, usize) {
+    let w = words(lang);
     let mut heads: Vec<String> = std::iter::once(w.score)
         .chain(statuses.iter().map(|st| st.label(lang)))
         .map(str::to_string)
         .collect();
-    // A number column is as wide as its heading's longest line or its widest value
-    // (the total of 56 items has two digits where a symbol heading has one).
-    let count_w = |st: &Status| {
-        r.summary
-            .criteria
-            .iter()
-            .map(|c| &c.counts)
-            .chain([&r.summary.counts])
-            .map(|m| m.get(st).copied().unwrap_or(0).to_string().len())
-            .max()
-            .unwrap_or(1)
-    };
-    let score_w = r
-        .summary
-        .criteria
-        .iter()
-        .map(|c| c.score)
-        .chain([r.summary.score])
-        .map(|x| score_text(x).len())
-        .max()
-        .unwrap_or(1);
-    let values: Vec<usize> = std::iter::once(score_w)
-        .chain(statuses.iter().map(count_w))
-        .collect();
+    let values = number_widths(r, statuses);
     let numbers = |h: &[String]| {
         h.iter()
             .zip(&values)
@@ -274,53 +332,35 @@ pub fn render_width(r: &Report, lang: Lang, width: usize) -> String {
     let crit_w = width
         .saturating_sub(numbers(&heads) + frame(heads.len() + 1))
         .clamp(9, 40);
-    let mut titles = vec![Cell::new(w.criterion)];
-    titles.extend(heads.iter().map(|h| Cell::new(h)));
-    s.set_titles(Row::new(titles));
-    for c in &r.summary.criteria {
-        let name = cat
-            .criterion(&c.id)
-            .map(|x| x.title.get(lang))
-            .unwrap_or("");
-        let mut cells = vec![
-            Cell::new(&wrap(&format!("{} {}", c.id, name), crit_w)),
-            Cell::new(&score_text(c.score)),
-        ];
-        cells.extend(
-            statuses
-                .iter()
-                .map(|st| Cell::new(&c.counts.get(st).copied().unwrap_or(0).to_string())),
-        );
-        s.add_row(Row::new(cells));
-    }
-    let mut cells = vec![
-        Cell::new(if lang == Lang::Ja { "合計" } else { "Total" }),
-        Cell::new(&score_text(r.summary.score)),
-    ];
-    cells.extend(
-        statuses
+    (heads, legend, crit_w)
+}
+
+/// The widest value of each number column of the score table (the score, then
+/// one per status): the total of 56 items has two digits where a symbol heading
+/// has one, so a column is as wide as its heading's longest line or this.
+fn number_widths(r: &Report, statuses: &[Status]) -> Vec<usize> {
+    let count_w = |st: &Status| {
+        r.summary
+            .criteria
             .iter()
-            .map(|st| Cell::new(&r.summary.counts.get(st).copied().unwrap_or(0).to_string())),
-    );
-    s.add_row(Row::new(cells));
-    out.push_str(&s.to_string());
-    if let Some(l) = legend {
-        out.push_str(&format!("{l}\n"));
-    }
-    if let Some(tl) = &r.timeline {
-        out.push_str(&format!(
-            "{}: {} {} / {} {}\n",
-            w.timeline, w.expires_on, tl.expires_on, w.next_report, tl.next_periodic_report_due
-        ));
-        if tl.renewal_due && !tl.expired {
-            out.push_str(&format!("⚠ {}\n", tl.next_step(lang)));
-        }
-    }
-    out.push_str(&scope_footer(r, lang, width));
-    for x in &r.warnings {
-        out.push_str(&format!("{}: {}\n", w.warnings, one_line(x)));
-    }
-    out
+            .map(|c| &c.counts)
+            .chain([&r.summary.counts])
+            .map(|m| m.get(st).copied().unwrap_or(0).to_string().len())
+            .max()
+            .unwrap_or(1)
+    };
+    let score_w = r
+        .summary
+        .criteria
+        .iter()
+        .map(|c| c.score)
+        .chain([r.summary.score])
+        .map(|x| score_text(x).len())
+        .max()
+        .unwrap_or(1);
+    std::iter::once(score_w)
+        .chain(statuses.iter().map(count_w))
+        .collect()
 }
 
 /// The coverage footer: what was walked and read, what could not be, and the

@@ -12,6 +12,7 @@
 use super::cells::{MAX_CELL_CHARS, fit, starts_formula};
 use super::csv::flat;
 use super::html::symbol;
+use super::model::ReportItem;
 use super::{Report, evidence_line, one_line, words};
 use crate::catalogue::Catalogue;
 use crate::i18n::Lang;
@@ -193,7 +194,6 @@ pub fn render(r: &Report, lang: Lang) -> Result<Vec<u8>, String> {
 }
 
 fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let cat = Catalogue::builtin();
     let w = words(lang);
     let st = Styles::new();
     let names = sheet_names(lang);
@@ -204,10 +204,39 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             .set_company(one_line(&r.organization.name))
             .set_author(format!("{} {}", r.tool.name, r.tool.version)),
     );
-
     // 1. The checklist form.
     let ws = wb.add_worksheet();
     ws.set_name(names[0])?;
+    checklist_sheet(ws, r, lang, &st)?;
+    // 2. The summary with the radar chart.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[1])?;
+    summary_sheet(ws, names[1], r, lang, &st)?;
+    // 3. Every evidence entry.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[2])?;
+    evidence_sheet(ws, r, lang, &st)?;
+    // 4. The scope of the audit.
+    let ws = wb.add_worksheet();
+    ws.set_name(names[3])?;
+    scope_sheet(ws, r, lang, &st)?;
+
+    wb.worksheet_from_index(0)?.set_active(true);
+    wb.save_to_buffer()
+}
+
+/// Column widths of the checklist sheet.
+const CHECKLIST_WIDTHS: [f64; 8] = [18.0, 9.0, 48.0, 12.0, 40.0, 60.0, 28.0, 40.0];
+
+/// The checklist sheet: a title, the audit line, then one row per item laid out
+/// like the paper form, a page break between criteria.
+fn checklist_sheet(
+    ws: &mut Worksheet,
+    r: &Report,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let w = words(lang);
     put(
         ws,
         0,
@@ -244,8 +273,7 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         put(ws, header_row, c as u16, h, &st.header)?;
     }
-    const WIDTHS: [f64; 8] = [18.0, 9.0, 48.0, 12.0, 40.0, 60.0, 28.0, 40.0];
-    for (c, width) in WIDTHS.iter().enumerate() {
+    for (c, width) in CHECKLIST_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     let mut row = header_row + 1;
@@ -256,93 +284,149 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             breaks.push(row);
         }
         last_crit = Some(&it.criterion);
-        let crit = cat
-            .criterion(&it.criterion)
-            .map(|c| format!("{} {}", c.id, c.title.get(lang)))
-            .unwrap_or_else(|| it.criterion.clone());
-        let question = cat
-            .item(&it.id)
-            .map(|i| format!("{}\n{}", it.title.get(lang), flat(i.question.get(lang))))
-            .unwrap_or_else(|| it.title.get(lang).to_string());
-        let mut remarks = Vec::new();
-        if it.waived {
-            remarks.push(w.waived.to_string());
-        }
-        if let Some(line) = it
-            .answer
-            .as_ref()
-            .and_then(|a| super::scope::answer_line(a, lang))
-        {
-            remarks.push(one_line(&line));
-        }
-        if let Some(cs) = it.computed_status {
-            remarks.push(format!(
-                "{}{}: {}{}",
-                w.computed,
-                if it.waived {
-                    String::new()
-                } else {
-                    format!(" ({})", w.for_reference)
-                },
-                cs.label(lang),
-                it.computed_reason
-                    .as_deref()
-                    .map(|r| format!(" — {}", one_line(r)))
-                    .unwrap_or_default()
-            ));
-        }
-        if let Some(d) = it.waiver_expired_on {
-            remarks.push(match lang {
-                Lang::Ja => format!("例外承認は {d} に期限切れ（無視）"),
-                Lang::En => format!("waiver expired on {d} (ignored)"),
-            });
-        }
-        let remediation = if it.status.needs_no_fix() {
-            String::new()
-        } else {
-            flat(it.remediation.get(lang))
-        };
-        put(ws, row, 0, &crit, &st.text)?;
-        put_untrusted(ws, row, 1, &it.id, &st.bold_text)?;
-        put(ws, row, 2, &question, &st.text)?;
-        put(
-            ws,
-            row,
-            3,
-            &status_text(it.status, lang),
-            &st.status(it.status),
-        )?;
-        let reason = one_line(&it.reason);
-        let evidence = evidence_summary(&it.evidence, lang);
-        let remarks = remarks.join("\n");
-        let status = status_text(it.status, lang);
-        put(ws, row, 4, &reason, &st.text)?;
-        put(ws, row, 5, &evidence, &st.text)?;
-        put(ws, row, 6, &remarks, &st.text)?;
-        put(ws, row, 7, &remediation, &st.text)?;
-        let texts = [
-            crit.as_str(),
-            &it.id,
-            &question,
-            &status,
-            &reason,
-            &evidence,
-            &remarks,
-            &remediation,
-        ];
-        let cells: Vec<(f64, &str)> = WIDTHS.iter().copied().zip(texts).collect();
-        fit_row(ws, row, &cells)?;
+        checklist_row(ws, row, it, lang, st)?;
         row += 1;
     }
     ws.autofilter(header_row, 0, row.saturating_sub(1).max(header_row), 7)?;
     ws.set_page_breaks(&breaks)?;
-    print_setup(ws, header_row)?;
+    print_setup(ws, header_row)
+}
 
-    // 2. The summary with the radar chart.
-    let ws = wb.add_worksheet();
-    ws.set_name(names[1])?;
+/// One item's row of the checklist sheet.
+fn checklist_row(
+    ws: &mut Worksheet,
+    row: u32,
+    it: &ReportItem,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let cat = Catalogue::builtin();
+    let crit = cat
+        .criterion(&it.criterion)
+        .map(|c| format!("{} {}", c.id, c.title.get(lang)))
+        .unwrap_or_else(|| it.criterion.clone());
+    let question = cat
+        .item(&it.id)
+        .map(|i| format!("{}\n{}", it.title.get(lang), flat(i.question.get(lang))))
+        .unwrap_or_else(|| it.title.get(lang).to_string());
+    let remarks = remarks(it, lang);
+    let remediation = if it.status.needs_no_fix() {
+        String::new()
+    } else {
+        flat(it.remediation.get(lang))
+    };
+    put(ws, row, 0, &crit, &st.text)?;
+    put_untrusted(ws, row, 1, &it.id, &st.bold_text)?;
+    put(ws, row, 2, &question, &st.text)?;
+    put(
+        ws,
+        row,
+        3,
+        &status_text(it.status, lang),
+        &st.status(it.status),
+    )?;
+    let reason = one_line(&it.reason);
+    let evidence = evidence_summary(&it.evidence, lang);
+    let remarks = remarks.join("\n");
+    let status = status_text(it.status, lang);
+    put(ws, row, 4, &reason, &st.text)?;
+    put(ws, row, 5, &evidence, &st.text)?;
+    put(ws, row, 6, &remarks, &st.text)?;
+    put(ws, row, 7, &remediation, &st.text)?;
+    let texts = [
+        crit.as_str(),
+        &it.id,
+        &question,
+        &status,
+        &reason,
+        &evidence,
+        &remarks,
+        &remediation,
+    ];
+    let cells: Vec<(f64, &str)> = CHECKLIST_WIDTHS.iter().copied().zip(texts).collect();
+    fit_row(ws, row, &cells)
+}
+
+/// The remarks of an item: waived, the answer that decided it, the computed
+/// status of a waived or answered item, an expired waiver.
+fn remarks(it: &ReportItem, lang: Lang) -> Vec<String> {
+    let w = words(lang);
+    let mut remarks = Vec::new();
+    if it.waived {
+        remarks.push(w.waived.to_string());
+    }
+    if let Some(line) = it
+        .answer
+        .as_ref()
+        .and_then(|a| super::scope::answer_line(a, lang))
+    {
+        remarks.push(one_line(&line));
+    }
+    if let Some(cs) = it.computed_status {
+        remarks.push(format!(
+            "{}{}: {}{}",
+            w.computed,
+            if it.waived {
+                String::new()
+            } else {
+                format!(" ({})", w.for_reference)
+            },
+            cs.label(lang),
+            it.computed_reason
+                .as_deref()
+                .map(|r| format!(" — {}", one_line(r)))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(d) = it.waiver_expired_on {
+        remarks.push(match lang {
+            Lang::Ja => format!("例外承認は {d} に期限切れ（無視）"),
+            Lang::En => format!("waiver expired on {d} (ignored)"),
+        });
+    }
+    remarks
+}
+
+/// The summary sheet (named `sheet`, which the chart refers to): the audit's
+/// facts, the approval block, the score, the table per criterion and the radar chart.
+fn summary_sheet(
+    ws: &mut Worksheet,
+    sheet: &str,
+    r: &Report,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let w = words(lang);
     put(ws, 0, 0, w.title, &st.title)?;
-    let total = if lang == Lang::Ja { "合計" } else { "Total" };
+    let mut row = summary_info(ws, r, lang, st)?;
+    row = approval_block(ws, row + 1, r, lang, st)?;
+    put(ws, row, 0, w.score, &st.bold_text)?;
+    match r.summary.score {
+        Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
+        None => ws.write_string_with_format(row, 1, "—", &st.text)?,
+    };
+    row += 2;
+    let (first, last) = criteria_table(ws, row, r, lang, st)?;
+    ws.set_column_width(0, 40.0)?;
+    ws.set_column_width(1, 14.0)?;
+    for (i, s) in Status::ALL.iter().enumerate() {
+        ws.set_column_width(2 + i as u16, status_width(*s, lang))?;
+    }
+    if last >= first {
+        let chart = radar_chart(sheet, first, last, lang);
+        // Below the table's total row.
+        ws.insert_chart(last + 3, 0, &chart)?;
+    }
+    ws.set_paper_size(A4);
+    ws.set_print_fit_to_pages(1, 1);
+    Ok(())
+}
+
+/// The facts of the summary sheet from row 1 on (organisation, dates, hosts,
+/// certification timeline), each value spanning the score table's columns;
+/// returns the next free row.
+fn summary_info(ws: &mut Worksheet, r: &Report, lang: Lang, st: &Styles) -> Result<u32, XlsxError> {
+    let w = words(lang);
     let info: Vec<(&str, String)> = [
         (w.organization, one_line(&r.organization.name)),
         (w.audit_date, r.audit_date.to_string()),
@@ -388,14 +472,20 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         fit_row(ws, row, &[(40.0, k), (span, v)])?;
         row += 1;
     }
-    row = approval_block(ws, row + 1, r, lang, &st)?;
-    put(ws, row, 0, w.score, &st.bold_text)?;
-    match r.summary.score {
-        Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
-        None => ws.write_string_with_format(row, 1, "—", &st.text)?,
-    };
-    row += 2;
-    let table_header = row;
+    Ok(row)
+}
+
+/// The score table from `row` on: a heading, one row per criterion (score and
+/// count per status), a total row. Returns the first and last criterion rows.
+fn criteria_table(
+    ws: &mut Worksheet,
+    mut row: u32,
+    r: &Report,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(u32, u32), XlsxError> {
+    let w = words(lang);
+    let cat = Catalogue::builtin();
     put(ws, row, 0, w.criterion, &st.header)?;
     put(ws, row, 1, w.score, &st.header)?;
     let heads: Vec<String> = Status::ALL.iter().map(|s| status_text(*s, lang)).collect();
@@ -416,56 +506,57 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             .map(|x| format!("{} {}", c.id, x.title.get(lang)))
             .unwrap_or_else(|| c.id.clone());
         put(ws, row, 0, &name, &st.text)?;
-        match c.score {
-            Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
-            // Left blank: the chart shows a gap rather than a made-up 0.
-            None => ws.write_blank(row, 1, &st.number)?,
-        };
-        for (i, s) in Status::ALL.iter().enumerate() {
-            let n = c.counts.get(s).copied().unwrap_or(0);
-            ws.write_number_with_format(row, 2 + i as u16, n as f64, &st.text)?;
-        }
+        // Left blank: the chart shows a gap rather than a made-up 0.
+        score_and_counts(ws, row, c.score, &c.counts, st)?;
         row += 1;
     }
     let last = row - 1;
+    let total = if lang == Lang::Ja { "合計" } else { "Total" };
     put(ws, row, 0, total, &st.bold_text)?;
-    match r.summary.score {
+    score_and_counts(ws, row, r.summary.score, &r.summary.counts, st)?;
+    Ok((first, last))
+}
+
+/// A row's score (blank when there is none) and its count per status.
+fn score_and_counts(
+    ws: &mut Worksheet,
+    row: u32,
+    score: Option<f64>,
+    counts: &crate::model::Counts,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    match score {
         Some(s) => ws.write_number_with_format(row, 1, s, &st.number)?,
         None => ws.write_blank(row, 1, &st.number)?,
     };
     for (i, s) in Status::ALL.iter().enumerate() {
-        let n = r.summary.counts.get(s).copied().unwrap_or(0);
+        let n = counts.get(s).copied().unwrap_or(0);
         ws.write_number_with_format(row, 2 + i as u16, n as f64, &st.text)?;
     }
-    ws.set_column_width(0, 40.0)?;
-    ws.set_column_width(1, 14.0)?;
-    for (i, s) in Status::ALL.iter().enumerate() {
-        ws.set_column_width(2 + i as u16, status_width(*s, lang))?;
-    }
-    if last >= first {
-        let mut chart = Chart::new(ChartType::RadarWithMarkers);
-        chart
-            .add_series()
-            .set_categories((names[1], first, 0, last, 0))
-            .set_values((names[1], first, 1, last, 1))
-            .set_name(w.score);
-        chart.title().set_name(match lang {
-            Lang::Ja => "管理基準ごとのスコア",
-            Lang::En => "Score per criterion",
-        });
-        chart.y_axis().set_min(0).set_max(100).set_major_unit(20);
-        chart.legend().set_hidden();
-        chart.set_width(620).set_height(440);
-        ws.insert_chart(row + 2, 0, &chart)?;
-    }
-    ws.set_paper_size(A4);
-    ws.set_print_fit_to_pages(1, 1);
-    let _ = table_header;
+    Ok(())
+}
 
-    // 3. Every evidence entry.
-    let ws = wb.add_worksheet();
-    ws.set_name(names[2])?;
-    let ev_headers: [&str; 13] = match lang {
+/// The radar chart of the scores in rows `first..=last` of `sheet`.
+fn radar_chart(sheet: &str, first: u32, last: u32, lang: Lang) -> Chart {
+    let mut chart = Chart::new(ChartType::RadarWithMarkers);
+    chart
+        .add_series()
+        .set_categories((sheet, first, 0, last, 0))
+        .set_values((sheet, first, 1, last, 1))
+        .set_name(words(lang).score);
+    chart.title().set_name(match lang {
+        Lang::Ja => "管理基準ごとのスコア",
+        Lang::En => "Score per criterion",
+    });
+    chart.y_axis().set_min(0).set_max(100).set_major_unit(20);
+    chart.legend().set_hidden();
+    chart.set_width(620).set_height(440);
+    chart
+}
+
+/// The headings of the evidence sheet.
+fn evidence_headers(lang: Lang) -> [&'static str; 13] {
+    match lang {
         Lang::Ja => [
             "ID",
             "判定",
@@ -496,8 +587,18 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             "SHA-256",
             "Path (base64)",
         ],
-    };
-    for (c, h) in ev_headers.iter().enumerate() {
+    }
+}
+
+/// The evidence sheet: every evidence entry of every item (its result's and its
+/// computed part's), one row each, up to Excel's row limit.
+fn evidence_sheet(
+    ws: &mut Worksheet,
+    r: &Report,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    for (c, h) in evidence_headers(lang).iter().enumerate() {
         put(ws, 0, c as u16, h, &st.header)?;
     }
     for (c, width) in [
@@ -508,15 +609,8 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     {
         ws.set_column_width(c as u16, *width)?;
     }
-    let part = |computed: bool| match (lang, computed) {
-        (Lang::Ja, false) => "判定",
-        (Lang::Ja, true) => "自動判定",
-        (Lang::En, false) => "result",
-        (Lang::En, true) => "computed",
-    };
     let mut row = 1u32;
     let mut left_out = 0usize;
-    let plain = Format::new().set_align(FormatAlign::Top);
     for it in &r.items {
         let lists = std::iter::once((false, &it.evidence))
             .chain(it.computed_evidence.iter().map(|e| (true, e)));
@@ -526,32 +620,7 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                     left_out += 1;
                     continue;
                 }
-                let kind = serde_json::to_value(e.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                put_untrusted(ws, row, 0, &it.id, &plain)?;
-                put(ws, row, 1, &status_text(it.status, lang), &plain)?;
-                put(ws, row, 2, part(computed), &plain)?;
-                put(ws, row, 3, &kind, &plain)?;
-                let cells: [(u16, &Option<String>); 8] = [
-                    (4, &e.path),
-                    (6, &e.principal),
-                    (7, &e.asset),
-                    (8, &e.date),
-                    (9, &e.excerpt),
-                    (10, &e.detail),
-                    (11, &e.sha256),
-                    (12, &e.path_b64),
-                ];
-                for (c, v) in cells {
-                    if let Some(v) = v {
-                        put_untrusted(ws, row, c, v, &plain)?;
-                    }
-                }
-                if let Some(l) = e.line {
-                    ws.write_number_with_format(row, 5, l as f64, &plain)?;
-                }
+                evidence_row(ws, row, it, computed, e, lang)?;
                 row += 1;
             }
         }
@@ -576,14 +645,53 @@ fn build(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ws.set_freeze_panes(1, 0)?;
     ws.set_paper_size(A4);
     ws.set_landscape();
+    Ok(())
+}
 
-    // 4. The scope of the audit.
-    let ws = wb.add_worksheet();
-    ws.set_name(names[3])?;
-    scope_sheet(ws, r, lang, &st)?;
-
-    wb.worksheet_from_index(0)?.set_active(true);
-    wb.save_to_buffer()
+/// One evidence entry of item `it` (of its computed part when `computed`) as a
+/// row of the evidence sheet.
+fn evidence_row(
+    ws: &mut Worksheet,
+    row: u32,
+    it: &ReportItem,
+    computed: bool,
+    e: &Evidence<String>,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let plain = Format::new().set_align(FormatAlign::Top);
+    let part = match (lang, computed) {
+        (Lang::Ja, false) => "判定",
+        (Lang::Ja, true) => "自動判定",
+        (Lang::En, false) => "result",
+        (Lang::En, true) => "computed",
+    };
+    let kind = serde_json::to_value(e.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    put_untrusted(ws, row, 0, &it.id, &plain)?;
+    put(ws, row, 1, &status_text(it.status, lang), &plain)?;
+    put(ws, row, 2, part, &plain)?;
+    put(ws, row, 3, &kind, &plain)?;
+    let cells: [(u16, &Option<String>); 8] = [
+        (4, &e.path),
+        (6, &e.principal),
+        (7, &e.asset),
+        (8, &e.date),
+        (9, &e.excerpt),
+        (10, &e.detail),
+        (11, &e.sha256),
+        (12, &e.path_b64),
+    ];
+    for (c, v) in cells {
+        if let Some(v) = v {
+            put_untrusted(ws, row, c, v, &plain)?;
+        }
+    }
+    if let Some(l) = e.line {
+        ws.write_number_with_format(row, 5, l as f64, &plain)?;
+    }
+    Ok(())
 }
 
 /// The approval block (prepared by, approved by the administrator, dates, and
@@ -707,8 +815,7 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         put(ws, header_row, c as u16, h, &st.header)?;
     }
-    const WIDTHS: [f64; 8] = [18.0, 9.0, 48.0, 10.0, 48.0, 12.0, 36.0, 28.0];
-    for (c, width) in WIDTHS.iter().enumerate() {
+    for (c, width) in BLANK_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     let mut row = header_row + 1;
@@ -718,39 +825,7 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             breaks.push(row);
         }
         for it in cat.items_of(&c.id) {
-            put(
-                ws,
-                row,
-                0,
-                &format!("{} {}", c.id, c.title.get(lang)),
-                &st.text,
-            )?;
-            put(ws, row, 1, &it.id, &st.bold_text)?;
-            put(
-                ws,
-                row,
-                2,
-                &format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang))),
-                &st.text,
-            )?;
-            put(ws, row, 3, it.source.label(lang), &st.text)?;
-            put(ws, row, 4, &flat(it.basis.get(lang)), &st.text)?;
-            let crit = format!("{} {}", c.id, c.title.get(lang));
-            let question = format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang)));
-            let rule = flat(it.basis.get(lang));
-            fit_row(
-                ws,
-                row,
-                &[
-                    (WIDTHS[0], &crit),
-                    (WIDTHS[2], &question),
-                    (WIDTHS[3], it.source.label(lang)),
-                    (WIDTHS[4], &rule),
-                ],
-            )?;
-            for col in 5..=7 {
-                ws.write_blank(row, col, &st.text)?;
-            }
+            blank_row(ws, row, c, it, lang, &st)?;
             row += 1;
         }
     }
@@ -772,4 +847,53 @@ fn build_blank(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ws.set_page_breaks(&breaks)?;
     print_setup(ws, header_row)?;
     wb.save_to_buffer()
+}
+
+/// Column widths of the blank form.
+const BLANK_WIDTHS: [f64; 8] = [18.0, 9.0, 48.0, 10.0, 48.0, 12.0, 36.0, 28.0];
+
+/// One item's row of the blank form: what it asks and how it is decided, and
+/// empty cells for the status, reason and remarks.
+fn blank_row(
+    ws: &mut Worksheet,
+    row: u32,
+    c: &crate::catalogue::Criterion,
+    it: &crate::catalogue::Item,
+    lang: Lang,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    put(
+        ws,
+        row,
+        0,
+        &format!("{} {}", c.id, c.title.get(lang)),
+        &st.text,
+    )?;
+    put(ws, row, 1, &it.id, &st.bold_text)?;
+    put(
+        ws,
+        row,
+        2,
+        &format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang))),
+        &st.text,
+    )?;
+    put(ws, row, 3, it.source.label(lang), &st.text)?;
+    put(ws, row, 4, &flat(it.basis.get(lang)), &st.text)?;
+    let crit = format!("{} {}", c.id, c.title.get(lang));
+    let question = format!("{}\n{}", it.title.get(lang), flat(it.question.get(lang)));
+    let rule = flat(it.basis.get(lang));
+    fit_row(
+        ws,
+        row,
+        &[
+            (BLANK_WIDTHS[0], &crit),
+            (BLANK_WIDTHS[2], &question),
+            (BLANK_WIDTHS[3], it.source.label(lang)),
+            (BLANK_WIDTHS[4], &rule),
+        ],
+    )?;
+    for col in 5..=7 {
+        ws.write_blank(row, col, &st.text)?;
+    }
+    Ok(())
 }

@@ -285,53 +285,64 @@ fn translate(
         .set_tracker(cookie as usize)));
         moves.from = Some((cookie, path.clone()));
     } else if mask.contains(EventMask::MOVED_TO) {
-        out.push(Ok(
-            ev(EventKind::Modify(ModifyKind::Name(RenameMode::To))).set_tracker(cookie as usize)
-        ));
-        if moves.from.as_ref().is_some_and(|(c, _)| *c == cookie) {
-            let (_, from) = moves.from.take().unwrap_or_default();
-            out.push(Ok(Event::new(EventKind::Modify(ModifyKind::Name(
-                RenameMode::Both,
-            )))
-            .set_tracker(cookie as usize)
-            .add_path(from)
-            .add_path(path.clone())));
-        }
+        out.extend(moved_to(moves, cookie, &path).into_iter().map(Ok));
     }
+    out.extend(kinds(mask, is_dir).into_iter().map(|k| Ok(ev(k))));
+    out
+}
+
+/// The rename events of an `IN_MOVED_TO`: the new name, and both names when the
+/// `IN_MOVED_FROM` of the same cookie came just before.
+fn moved_to(moves: &mut Moves, cookie: u32, path: &Path) -> Vec<notify::Event> {
+    use notify::Event;
+    let mut out = vec![
+        Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::To)))
+            .add_path(path.to_path_buf())
+            .set_tracker(cookie as usize),
+    ];
+    if moves.from.as_ref().is_some_and(|(c, _)| *c == cookie) {
+        let (_, from) = moves.from.take().unwrap_or_default();
+        out.push(
+            Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+                .set_tracker(cookie as usize)
+                .add_path(from)
+                .add_path(path.to_path_buf()),
+        );
+    }
+    out
+}
+
+/// The kinds of the other events in `mask` (besides moves), in this order.
+fn kinds(mask: EventMask, is_dir: bool) -> Vec<EventKind> {
+    let mut out = Vec::new();
     if mask.contains(EventMask::MOVE_SELF) {
-        out.push(Ok(ev(EventKind::Modify(ModifyKind::Name(
-            RenameMode::From,
-        )))));
+        out.push(EventKind::Modify(ModifyKind::Name(RenameMode::From)));
     }
     if mask.contains(EventMask::CREATE) {
-        out.push(Ok(ev(EventKind::Create(if is_dir {
+        out.push(EventKind::Create(if is_dir {
             CreateKind::Folder
         } else {
             CreateKind::File
-        }))));
+        }));
     }
     if mask.contains(EventMask::DELETE) {
-        out.push(Ok(ev(EventKind::Remove(if is_dir {
+        out.push(EventKind::Remove(if is_dir {
             RemoveKind::Folder
         } else {
             RemoveKind::File
-        }))));
+        }));
     }
     if mask.contains(EventMask::DELETE_SELF) {
-        out.push(Ok(ev(EventKind::Remove(RemoveKind::Folder))));
+        out.push(EventKind::Remove(RemoveKind::Folder));
     }
     if mask.contains(EventMask::MODIFY) {
-        out.push(Ok(ev(EventKind::Modify(ModifyKind::Data(DataChange::Any)))));
+        out.push(EventKind::Modify(ModifyKind::Data(DataChange::Any)));
     }
     if mask.contains(EventMask::CLOSE_WRITE) {
-        out.push(Ok(ev(EventKind::Access(AccessKind::Close(
-            AccessMode::Write,
-        )))));
+        out.push(EventKind::Access(AccessKind::Close(AccessMode::Write)));
     }
     if mask.contains(EventMask::ATTRIB) {
-        out.push(Ok(ev(EventKind::Modify(ModifyKind::Metadata(
-            MetadataKind::Any,
-        )))));
+        out.push(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)));
     }
     out
 }

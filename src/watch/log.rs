@@ -287,17 +287,7 @@ pub fn verify(path: &Path, signers: Option<&AllowedSigners>) -> Result<Verdict, 
         |e: std::io::Error| crate::tr!("{p} を読めません: {e}", "cannot read {p}: {e}");
     let mut f = crate::rootfs::open_input(path).map_err(unreadable)?;
     // A log must end with a newline: a partial last line is a break too.
-    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let ends_ok = if len == 0 {
-        true
-    } else {
-        let mut last = [0u8; 1];
-        f.seek(SeekFrom::End(-1))
-            .and_then(|_| f.read_exact(&mut last))
-            .map_err(unreadable)?;
-        f.seek(SeekFrom::Start(0)).map_err(unreadable)?;
-        last[0] == b'\n'
-    };
+    let ends_ok = ends_with_newline(&mut f).map_err(unreadable)?;
     let reader = BufReader::new(f);
     let mut prev = GENESIS.to_string();
     let mut seals = Seals::default();
@@ -337,17 +327,7 @@ pub fn verify(path: &Path, signers: Option<&AllowedSigners>) -> Result<Verdict, 
             _ => None,
         };
         if ev.seq != n {
-            let reason = Text::new(
-                format!("seq が {n} のはずのところ {} です", ev.seq),
-                format!("seq is {} where {n} was expected", ev.seq),
-            );
-            // Deleted lines leave the following seqs one run; reordered do not.
-            let cause = if ev.seq > n && next.as_ref().is_none_or(|x| x.seq == ev.seq + 1) {
-                Cause::Missing
-            } else {
-                Cause::Reordered
-            };
-            return broken(n, reason, cause);
+            return Ok(seq_mismatch(n, ev.seq, next.as_ref()));
         }
         if ev.prev != prev {
             let linked = next.is_some_and(|x| x.prev == line_hash(&raw));
@@ -372,6 +352,39 @@ pub fn verify(path: &Path, signers: Option<&AllowedSigners>) -> Result<Verdict, 
         last_hash: prev,
         seals,
     })
+}
+
+/// Does the file end with a newline (or is it empty)? Leaves it at its start.
+fn ends_with_newline(f: &mut File) -> std::io::Result<bool> {
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if len == 0 {
+        return Ok(true);
+    }
+    let mut last = [0u8; 1];
+    f.seek(SeekFrom::End(-1))
+        .and_then(|_| f.read_exact(&mut last))?;
+    f.seek(SeekFrom::Start(0))?;
+    Ok(last[0] == b'\n')
+}
+
+/// Line `n` carries `seq` instead of `n`: lines deleted (the following seqs
+/// run on one by one from it) or reordered.
+fn seq_mismatch(n: u64, seq: u64, next: Option<&Event>) -> Verdict {
+    let reason = Text::new(
+        format!("seq が {n} のはずのところ {seq} です"),
+        format!("seq is {seq} where {n} was expected"),
+    );
+    // Deleted lines leave the following seqs one run; reordered do not.
+    let cause = if seq > n && next.is_none_or(|x| x.seq == seq + 1) {
+        Cause::Missing
+    } else {
+        Cause::Reordered
+    };
+    Verdict::Broken {
+        line: n,
+        reason,
+        cause,
+    }
 }
 
 /// Notes a line in `seals`; a `checkpoint` or `sealed` line whose signature

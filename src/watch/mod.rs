@@ -120,52 +120,147 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
         )));
     }
     let probe = Examiner::new(fs, profile, None, &checks, roots.clone());
-    let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
-    for (r, real) in probe.roots().iter().zip(&real_roots) {
-        if !real.is_dir() {
-            let (h, root) = (String::from_utf8_lossy(&r.host), fs.root().display());
-            return Err(Fatal(t(
-                format!("監視する共有 {h} が {root} の下にありません"),
-                format!("the watched root {h} does not exist under {root}"),
-            )));
-        }
-    }
+    let real_roots = real_roots(&probe, fs, lang)?;
     let mut log = ChainLog::open(&opts.log).map_err(|e| Fatal::text(e, lang))?;
     // The log itself may live inside a watched share: its own events are ignored,
     // and the walks leave it out (it quotes markers: it would be a finding itself).
     let log_real = std::fs::canonicalize(&opts.log).unwrap_or_else(|_| opts.log.clone());
-    let mut profile = profile.clone();
-    if let Some(host) = probe.host_of(&log_real)
-        && let Ok(host) = std::str::from_utf8(&host)
-    {
-        profile.scope.exclude.push(globset::escape(host));
-    }
+    let profile = excluding(profile, &probe, &log_real);
     drop(probe);
     let profile = &profile;
     let mut ex = Examiner::new(fs, profile, accounts.as_ref(), &checks, roots);
 
+    let stop = stop_on_signal()?;
+    let (tx, rx) = queue::Sink::new(opts.queue_capacity.max(1));
+    let c = Loop {
+        opts: &opts,
+        rx: &rx,
+        tx: &tx,
+        real_roots: &real_roots,
+        exclude: &profile.scope.exclude,
+        log_real: &log_real,
+        stop: &stop,
+    };
+    // Watch first, then walk: a change made during the walk is not missed.
+    let (mut source, limit_hit) = start_source(&c, &ex, fs)?;
+    log_start(&mut ex, &mut log, &source, limit_hit, &opts)?;
+
+    let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
+    let mut result = watch_loop(&c, &mut ex, &mut log, &mut source, &mut pending);
+    drop(source);
+    if result.is_ok() {
+        // Changes seen before the stop are logged before the `stopped` line, also
+        // those still inside their debounce window (a file dropped just before a
+        // SIGTERM was left out of the log).
+        while let Ok(m) = rx.try_recv() {
+            if let Ok(ev) = m
+                && !ev.need_rescan()
+            {
+                note(&ex, &log_real, &mut pending, ev);
+            }
+        }
+        let hosts: Vec<Vec<u8>> = pending.keys().cloned().collect();
+        if let Err(e) = handle_all(&mut ex, &mut log, lang, &mut pending, hosts) {
+            result = Err(e);
+        }
+    }
+    let why = if stop.load(Ordering::SeqCst) {
+        t(
+            "シグナルを受けて停止しました".into(),
+            "stopped by a signal".into(),
+        )
+    } else {
+        t("停止しました".into(), "stopped".into())
+    };
+    log.append(event("stopped", None, Vec::new(), why))?;
+    if let Some(k) = &opts.signer {
+        checkpoint(&mut log, k, log::SEALED, lang)?;
+    }
+    result
+}
+
+/// The profile with `log` (when it lies in a watched share) excluded from the walks.
+fn excluding(profile: &Profile, probe: &Examiner, log: &Path) -> Profile {
+    let mut profile = profile.clone();
+    if let Some(host) = probe.host_of(log)
+        && let Ok(host) = std::str::from_utf8(&host)
+    {
+        profile.scope.exclude.push(globset::escape(host));
+    }
+    profile
+}
+
+/// A flag set by SIGINT or SIGTERM.
+fn stop_on_signal() -> Result<Arc<AtomicBool>, Fatal> {
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
         ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
             .map_err(|e| Fatal(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
     }
+    Ok(stop)
+}
 
-    let (tx, rx) = queue::Sink::new(opts.queue_capacity.max(1));
-    // Watch first, then walk: a change made during the walk is not missed.
+/// Starts learning of changes: polling with `--poll`, else inotify, or polling
+/// every 30 s when the kernel's watch limit was reached (after how many folders).
+fn start_source(c: &Loop, ex: &Examiner, fs: &RootFs) -> Result<(Source, Option<usize>), Fatal> {
     let mut limit_hit = None;
-    let mut source = match opts.poll {
-        Some(secs) => polling(tx.clone(), secs, &ex, &real_roots, &profile.scope.exclude),
-        None => match watch_kernel(&ex, fs, &real_roots, tx.clone())? {
+    let source = match c.opts.poll {
+        Some(secs) => polling(c.tx.clone(), secs, ex, c.real_roots, c.exclude),
+        None => match watch_kernel(ex, fs, c.real_roots, c.tx.clone())? {
             Ok(k) => Source::Kernel(k),
             Err(watched) => {
                 limit_hit = Some(watched);
-                polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude)
+                polling(c.tx.clone(), 30, ex, c.real_roots, c.exclude)
             }
         },
     };
+    Ok((source, limit_hit))
+}
 
-    // A full walk: what is broken now, and the protected contents for HDL-04.
+/// The real folder of each watched root under `--root`; every one must exist.
+fn real_roots(probe: &Examiner, fs: &RootFs, lang: Lang) -> Result<Vec<PathBuf>, Fatal> {
+    let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
+    for (r, real) in probe.roots().iter().zip(&real_roots) {
+        if !real.is_dir() {
+            let (h, root) = (String::from_utf8_lossy(&r.host), fs.root().display());
+            return Err(Fatal(
+                Text::new(
+                    format!("監視する共有 {h} が {root} の下にありません"),
+                    format!("the watched root {h} does not exist under {root}"),
+                )
+                .get(lang)
+                .to_string(),
+            ));
+        }
+    }
+    Ok(real_roots)
+}
+
+/// What the watch loop works with besides the examiner, the log and the source.
+struct Loop<'a> {
+    opts: &'a Options,
+    rx: &'a std::sync::mpsc::Receiver<queue::Item>,
+    tx: &'a queue::Sink,
+    real_roots: &'a [PathBuf],
+    /// The profile's exclusions (the log's own path among them).
+    exclude: &'a [String],
+    log_real: &'a Path,
+    stop: &'a AtomicBool,
+}
+
+/// The full walk at the start (what is broken now, and the protected contents
+/// for HDL-04) and the `started` line: roots, folders, how changes are learnt
+/// of, findings, the rotated log this one continues.
+fn log_start(
+    ex: &mut Examiner,
+    log: &mut ChainLog,
+    source: &Source,
+    limit_hit: Option<usize>,
+    opts: &Options,
+) -> Result<(), Fatal> {
+    let lang = opts.lang;
+    let t = |ja: String, en: String| Text::new(ja, en).get(lang).to_string();
     let facts = ex
         .walk_all()
         .map_err(|e| Fatal(format!("cannot walk the shares: {e}")))?;
@@ -178,7 +273,45 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             limit_advice(watched, Some(dirs), lang)
         );
     }
-    let mode = match &source {
+    let mode = mode_text(source, limit_hit, lang);
+    let roots_text: Vec<String> = ex
+        .roots()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.host).into_owned())
+        .collect();
+    let summary = summarize(&start_findings, lang);
+    let detail = t(
+        format!(
+            "監視開始: {}（ディレクトリ {dirs} 件、{mode}）。開始時点の問題: {summary}",
+            roots_text.join(", ")
+        ),
+        format!(
+            "watching {} ({dirs} directories, {mode}); findings at start: {summary}",
+            roots_text.join(", ")
+        ),
+    );
+    let detail = match (&opts.previous_log, log.is_new()) {
+        (Some(prev), true) => format!("{detail}; {}", link_to(prev, lang)),
+        _ => detail,
+    };
+    log.append(event("started", None, ids(&start_findings), detail))?;
+    let log_name = opts.log.display();
+    eprintln!(
+        "{}",
+        t(
+            format!("timaudit watch: {log_name} に記録しています（Ctrl-C で停止）"),
+            format!("timaudit watch: logging to {log_name} (Ctrl-C to stop)"),
+        )
+    );
+    Ok(())
+}
+
+/// How changes are learnt of, for the `started` line (polling, and why; or
+/// inotify, warning when close to the kernel's watch limit), with the folders
+/// that cannot be watched.
+fn mode_text(source: &Source, limit_hit: Option<usize>, lang: Lang) -> String {
+    let t = |ja: String, en: String| Text::new(ja, en).get(lang).to_string();
+    match source {
         Source::Poll {
             secs, unreadable, ..
         } => {
@@ -211,136 +344,57 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             }
             unwatchable_note("inotify".into(), &k.unwatchable, k.unwatchable_count, lang)
         }
-    };
-    let roots_text: Vec<String> = ex
-        .roots()
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r.host).into_owned())
-        .collect();
-    let summary = summarize(&start_findings, lang);
-    let detail = t(
-        format!(
-            "監視開始: {}（ディレクトリ {dirs} 件、{mode}）。開始時点の問題: {summary}",
-            roots_text.join(", ")
-        ),
-        format!(
-            "watching {} ({dirs} directories, {mode}); findings at start: {summary}",
-            roots_text.join(", ")
-        ),
-    );
-    let detail = match (&opts.previous_log, log.is_new()) {
-        (Some(prev), true) => format!("{detail}; {}", link_to(prev, lang)),
-        _ => detail,
-    };
-    log.append(event("started", None, ids(&start_findings), detail))?;
-    let log_name = opts.log.display();
-    eprintln!(
-        "{}",
-        t(
-            format!("timaudit watch: {log_name} に記録しています（Ctrl-C で停止）"),
-            format!("timaudit watch: logging to {log_name} (Ctrl-C to stop)"),
-        )
-    );
+    }
+}
 
-    let mut pending: BTreeMap<Vec<u8>, Pending> = BTreeMap::new();
+/// Watches until stopped (or the queue is gone): checkpoints when due, notes
+/// what the watcher queued, rescans after lost events (at most one per
+/// `overflow::MIN_GAP`), watches new folders, and logs each path whose burst of
+/// changes is over.
+fn watch_loop(
+    c: &Loop,
+    ex: &mut Examiner,
+    log: &mut ChainLog,
+    source: &mut Source,
+    pending: &mut BTreeMap<Vec<u8>, Pending>,
+) -> Result<i32, Fatal> {
+    let (opts, lang) = (c.opts, c.opts.lang);
     let mut gate = overflow::Gate::new(overflow::MIN_GAP);
-    let mut result = Ok(EXIT_OK);
     let mut last_checkpoint = Instant::now();
-    while !stop.load(Ordering::SeqCst) {
+    while !c.stop.load(Ordering::SeqCst) {
         if let Some(k) = &opts.signer
             && last_checkpoint.elapsed() >= opts.checkpoint_every
         {
             last_checkpoint = Instant::now();
-            if let Err(e) = checkpoint(&mut log, k, log::CHECKPOINT, lang) {
-                result = Err(e);
-                break;
-            }
+            checkpoint(log, k, log::CHECKPOINT, lang)?;
         }
-        let mut new_dirs = Vec::new();
-        let mut why_rescan = None;
-        let mut disconnected = false;
-        // Everything queued is noted before anything is handled: a burst costs one
-        // pass over the pending paths, not one per event.
-        let mut next = rx.recv_timeout(Duration::from_millis(100));
-        let drained = Instant::now();
-        loop {
-            match next {
-                Ok(Ok(ev)) => {
-                    if ev.need_rescan() {
-                        // What came before is lost in part: the rescan covers it.
-                        pending.clear();
-                        why_rescan = Some(Text::new(
-                            "カーネルのイベントキューがあふれました",
-                            "the kernel's event queue overflowed",
-                        ));
-                    } else {
-                        new_dirs.extend(note(&ex, &log_real, &mut pending, ev));
-                    }
-                }
-                // A watch error (a lost watch): rescan to stay right.
-                Ok(Err(e)) => {
-                    why_rescan = Some(Text::new(
-                        format!("監視のエラー: {e}"),
-                        format!("watcher error: {e}"),
-                    ))
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    disconnected = true;
-                    break;
-                }
-            }
-            if drained.elapsed() > Duration::from_millis(100) {
-                break;
-            }
-            next = rx.try_recv().map_err(|e| match e {
-                std::sync::mpsc::TryRecvError::Empty => std::sync::mpsc::RecvTimeoutError::Timeout,
-                std::sync::mpsc::TryRecvError::Disconnected => {
-                    std::sync::mpsc::RecvTimeoutError::Disconnected
-                }
-            });
-        }
-        if disconnected {
+        let Some((mut new_dirs, why_rescan)) = drain(c, ex, pending) else {
             break;
-        }
-        if tx.take_overflow() {
-            // What is still queued is incomplete; the rescan covers it.
-            while rx.try_recv().is_ok() {}
-            pending.clear();
-            why_rescan = Some(overflow::kernel_overflow());
-        } else if tx.take_lost() {
-            pending.clear();
-            why_rescan = Some(Text::new(
-                "変更が多すぎて監視のキューがあふれました",
-                "changes came faster than they could be handled and the watcher's queue overflowed",
-            ));
-        }
+        };
+        let why_rescan = queue_losses(c, pending).or(why_rescan);
         // At most one rescan per MIN_GAP; losses meanwhile wait for it.
         let mut why_rescan = gate.due(why_rescan, Instant::now());
         // Folders created or moved in are watched at once; what was created in
         // them before is examined with them once their burst is over.
-        if let Source::Kernel(k) = &mut source {
+        if let Source::Kernel(k) = source {
             if why_rescan.is_some() {
-                new_dirs = real_roots.clone();
+                new_dirs = c.real_roots.to_vec();
             }
-            if new_dirs.iter().any(|d| k.add_tree(&ex, d).is_err()) {
+            if new_dirs.iter().any(|d| k.add_tree(ex, d).is_err()) {
                 eprintln!(
                     "{}{}",
                     warning_prefix(lang),
                     limit_advice(k.watched, None, lang)
                 );
-                source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
+                *source = polling(c.tx.clone(), 30, ex, c.real_roots, c.exclude);
                 why_rescan = Some(Text::new(
                     "inotify の監視数の上限に達したため、以後 30 秒ごとに確認します",
                     "the inotify watch limit was reached; polling every 30 s",
                 ));
             }
         }
-        if let Some(why) = why_rescan
-            && let Err(e) = rescan(&mut ex, &mut log, lang, &why)
-        {
-            result = Err(e);
-            break;
+        if let Some(why) = why_rescan {
+            rescan(ex, log, lang, &why)?;
         }
         let now = Instant::now();
         let due: Vec<Vec<u8>> = pending
@@ -351,41 +405,76 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
             })
             .map(|(k, _)| k.clone())
             .collect();
-        if let Err(e) = handle_all(&mut ex, &mut log, lang, &mut pending, due) {
-            result = Err(e);
+        handle_all(ex, log, lang, pending, due)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Notes everything queued (for up to 100 ms) before anything is handled: a
+/// burst costs one pass over the pending paths, not one per event. Returns the
+/// folders to watch and why to rescan, or `None` when the queue is gone.
+fn drain(
+    c: &Loop,
+    ex: &Examiner,
+    pending: &mut BTreeMap<Vec<u8>, Pending>,
+) -> Option<(Vec<PathBuf>, Option<Text>)> {
+    use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+    let mut new_dirs = Vec::new();
+    let mut why_rescan = None;
+    let mut next = c.rx.recv_timeout(Duration::from_millis(100));
+    let drained = Instant::now();
+    loop {
+        match next {
+            Ok(Ok(ev)) => {
+                if ev.need_rescan() {
+                    // What came before is lost in part: the rescan covers it.
+                    pending.clear();
+                    why_rescan = Some(Text::new(
+                        "カーネルのイベントキューがあふれました",
+                        "the kernel's event queue overflowed",
+                    ));
+                } else {
+                    new_dirs.extend(note(ex, c.log_real, pending, ev));
+                }
+            }
+            // A watch error (a lost watch): rescan to stay right.
+            Ok(Err(e)) => {
+                why_rescan = Some(Text::new(
+                    format!("監視のエラー: {e}"),
+                    format!("watcher error: {e}"),
+                ))
+            }
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+        if drained.elapsed() > Duration::from_millis(100) {
             break;
         }
+        next = c.rx.try_recv().map_err(|e| match e {
+            TryRecvError::Empty => RecvTimeoutError::Timeout,
+            TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+        });
     }
-    drop(source);
-    if result.is_ok() {
-        // Changes seen before the stop are logged before the `stopped` line, also
-        // those still inside their debounce window (a file dropped just before a
-        // SIGTERM was left out of the log).
-        while let Ok(m) = rx.try_recv() {
-            if let Ok(ev) = m
-                && !ev.need_rescan()
-            {
-                note(&ex, &log_real, &mut pending, ev);
-            }
-        }
-        let hosts: Vec<Vec<u8>> = pending.keys().cloned().collect();
-        if let Err(e) = handle_all(&mut ex, &mut log, lang, &mut pending, hosts) {
-            result = Err(e);
-        }
-    }
-    let why = if stop.load(Ordering::SeqCst) {
-        t(
-            "シグナルを受けて停止しました".into(),
-            "stopped by a signal".into(),
-        )
+    Some((new_dirs, why_rescan))
+}
+
+/// Why to rescan when events were lost on the way: the kernel's queue or the
+/// watcher's own overflowed (what is pending is then incomplete and dropped).
+fn queue_losses(c: &Loop, pending: &mut BTreeMap<Vec<u8>, Pending>) -> Option<Text> {
+    if c.tx.take_overflow() {
+        // What is still queued is incomplete; the rescan covers it.
+        while c.rx.try_recv().is_ok() {}
+        pending.clear();
+        Some(overflow::kernel_overflow())
+    } else if c.tx.take_lost() {
+        pending.clear();
+        Some(Text::new(
+            "変更が多すぎて監視のキューがあふれました",
+            "changes came faster than they could be handled and the watcher's queue overflowed",
+        ))
     } else {
-        t("停止しました".into(), "stopped".into())
-    };
-    log.append(event("stopped", None, Vec::new(), why))?;
-    if let Some(k) = &opts.signer {
-        checkpoint(&mut log, k, log::SEALED, lang)?;
+        None
     }
-    result
 }
 
 /// A signed `checkpoint` (only when lines were added since the last one) or
@@ -744,38 +833,15 @@ fn handle(
         ))?;
         return Ok(Vec::new());
     }
-    let kind = if p.renamed || p.renamed_from.is_some() {
-        "renamed"
-    } else if p.created {
-        "created"
-    } else if p.permissions && !p.modified {
-        "permissions"
-    } else {
-        "modified"
-    };
+    let kind = kind_of(p);
     let mut detail = details(&e, lang);
     if let Some(from) = &p.renamed_from {
-        let f = String::from_utf8_lossy(from);
-        detail = format!(
-            "{} {f}; {detail}",
-            if lang == Lang::Ja {
-                "移動元"
-            } else {
-                "from"
-            }
-        );
+        detail = with_origin(from, &detail, lang);
     }
     // A directory created, moved in or re-permissioned: everything below it too.
     if e.is_dir && (kind != "modified") {
         let below = ex.examine_tree(host);
-        let mut found = e.findings.clone();
-        for (_, x) in &below {
-            found.extend(&x.findings);
-        }
-        // Checklist order, once each (as on each file's line).
-        found.sort();
-        found.dedup();
-        let ids: Vec<String> = found.iter().map(|s| s.to_string()).collect();
+        let ids = tree_ids(&e, &below);
         let n = below.len();
         // The folder's own "no findings" would contradict the files below it.
         if e.details.is_empty() && e.problem.is_none() {
@@ -809,6 +875,44 @@ fn handle(
     let ids = e.findings.iter().map(|s| s.to_string()).collect();
     log.append(seen_at(p, event(kind, Some(host), ids, detail)))?;
     Ok(Vec::new())
+}
+
+/// The event a path's changes in one window make.
+fn kind_of(p: &Pending) -> &'static str {
+    if p.renamed || p.renamed_from.is_some() {
+        "renamed"
+    } else if p.created {
+        "created"
+    } else if p.permissions && !p.modified {
+        "permissions"
+    } else {
+        "modified"
+    }
+}
+
+/// `detail` after where the path was moved from.
+fn with_origin(from: &[u8], detail: &str, lang: Lang) -> String {
+    let f = String::from_utf8_lossy(from);
+    format!(
+        "{} {f}; {detail}",
+        if lang == Lang::Ja {
+            "移動元"
+        } else {
+            "from"
+        }
+    )
+}
+
+/// The items a folder and the files below it break, in checklist order, once each
+/// (as on each file's line).
+fn tree_ids(e: &Examined, below: &[(Vec<u8>, Examined)]) -> Vec<String> {
+    let mut found = e.findings.clone();
+    for (_, x) in below {
+        found.extend(&x.findings);
+    }
+    found.sort();
+    found.dedup();
+    found.iter().map(|s| s.to_string()).collect()
 }
 
 fn details(e: &Examined, lang: Lang) -> String {

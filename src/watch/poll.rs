@@ -173,26 +173,8 @@ fn list(
             if meta.is_dir() && excluder.prunes(hp) {
                 it.skip_current_dir();
             }
-            let new = Stamp::of(&meta);
-            match listing.entries.get_mut(ent.path()) {
-                None => {
-                    let kind = if new.dir {
-                        CreateKind::Folder
-                    } else {
-                        CreateKind::File
-                    };
-                    ev(EventKind::Create(kind), ent.path());
-                    listing
-                        .entries
-                        .insert(ent.path().to_path_buf(), (new, generation));
-                }
-                Some((old, seen)) => {
-                    *seen = generation;
-                    if let Some(kind) = change(old, &new) {
-                        ev(kind, ent.path());
-                    }
-                    *old = new;
-                }
+            if let Some(kind) = restamp(listing, ent.path(), Stamp::of(&meta), generation) {
+                ev(kind, ent.path());
             }
         }
     }
@@ -207,6 +189,30 @@ fn list(
         ev(EventKind::Remove(RemoveKind::Any), &p);
     }
     events
+}
+
+/// Records a path's stamp in this listing (`generation`); returns the event its
+/// change makes, a creation when it was not listed before.
+fn restamp(listing: &mut Listing, path: &Path, new: Stamp, generation: u64) -> Option<EventKind> {
+    match listing.entries.get_mut(path) {
+        None => {
+            let kind = if new.dir {
+                CreateKind::Folder
+            } else {
+                CreateKind::File
+            };
+            listing
+                .entries
+                .insert(path.to_path_buf(), (new, generation));
+            Some(EventKind::Create(kind))
+        }
+        Some((old, seen)) => {
+            *seen = generation;
+            let kind = change(old, &new);
+            *old = new;
+            kind
+        }
+    }
 }
 
 /// The event for a path seen in two listings, if it changed.
