@@ -6,13 +6,12 @@
 //! asset; a finding is a protected file or folder that other may write to, or
 //! whose ACL (or owning group) gives write to a group that stands for everyone.
 
-use crate::collect::host::windows::icacls::is_broad;
 use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Outcome, Status};
-use crate::rules::acc::acc03::{WinAccess, broad_windows_access};
+use crate::rules::acc::acc03::{WinAccess, broad, broad_windows_access};
 use crate::rules::kit::host::worse;
 use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
@@ -24,7 +23,6 @@ pub static RULE: ItemRule = ItemRule::new(ItemId::Acc11, acc11).file_check(&Worl
 /// evidence), cited as WIN-ACL-002.
 const WRITE: WinAccess = WinAccess {
     policy: "WIN-ACL-002",
-    grants: |a| a.grants_write(),
     can: ("書き込めます", "can write"),
     verb: ("書き込める", "write to"),
     none_en: "writable",
@@ -93,9 +91,10 @@ fn acc11_shares(ctx: &Context) -> Outcome {
     with_asset_gaps(sf, o, ACL)
 }
 
-/// A group name that stands for every user of the host or domain.
+/// A group name that stands for every user of the host or domain: `users`,
+/// or a broad principal of WIN-ACL-002 (`Domain Users` through winbind…).
 fn everyone(name: &str) -> bool {
-    name.eq_ignore_ascii_case("users") || is_broad(name)
+    name.eq_ignore_ascii_case("users") || broad(name, WRITE.policy)
 }
 
 struct WorldWritable;

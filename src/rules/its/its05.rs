@@ -368,7 +368,13 @@ pub fn windows(w: &WindowsHost) -> Verdict {
 
 fn windows_local(w: &WindowsHost) -> Verdict {
     let id = "WIN-LOG-001";
-    let (_, Check::WindowsLogRetention { policy_key, .. }) = check_of(id) else {
+    let (
+        _,
+        Check::WindowsLogRetention {
+            file, policy_key, ..
+        },
+    ) = check_of(id)
+    else {
         return Verdict::Decided(Outcome::error(Text::same("policy WIN-LOG-001 is broken")));
     };
     // Group Policy first.
@@ -395,7 +401,7 @@ fn windows_local(w: &WindowsHost) -> Verdict {
         });
     }
     let c = match &w.eventlog {
-        None => return Verdict::Decided(win_missing(w, "eventlog-security.txt", id)),
+        None => return Verdict::Decided(win_missing(w, file, id)),
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(c)) => c,
     };

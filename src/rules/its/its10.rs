@@ -268,21 +268,21 @@ fn windows_domain(w: &WindowsHost, need: u64) -> Option<Outcome> {
 
 fn windows_local(w: &WindowsHost, need: u64) -> Outcome {
     let id = "WIN-PWD-001";
-    let (_, Check::SeceditMinimum { section, key, .. }) = check_of(id) else {
+    let (_, Check::SeceditMinimum { file, section, key }) = check_of(id) else {
         return Outcome::error(Text::same("policy WIN-PWD-001 is broken"));
     };
     let s = match &w.secedit {
-        None => return win_missing(w, "secedit.inf", id),
+        None => return win_missing(w, file, id),
         Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
         Some(Ok(s)) => s,
     };
     let Some((v, l)) = s.get(section, key) else {
         return Outcome::error(tr!(
-            "secedit.inf の [{section}] に {key} がありません",
-            "secedit.inf has no {key} in [{section}]"
+            "{file} の [{section}] に {key} がありません",
+            "{file} has no {key} in [{section}]"
         ))
         .with([Evidence::new(EvidenceKind::Windows)
-            .path(w.file_path("secedit.inf"))
+            .path(w.file_path(file))
             .detail(pol(id, Text::new("値がありません", "value missing")))]);
     };
     let ev = line_ev(l, id, tr!("{key} = {v}", "{key} = {v}"));
