@@ -381,8 +381,6 @@ const NOT_YET_READ: &[&str] = &[
     // Lists that repeat another policy's (a unit test checks they are equal).
     "ModprobeBlacklist.dirs",  // = LNX-USB-001's dirs (usb.rs)
     "RsyslogCreateMode.files", // = LNX-LOG-004's files (logs.rs)
-    // wevtutil's export names its log; nothing compares it yet.
-    "WindowsLogRetention.log",
 ];
 
 /// `snake_case` check type → the `Check` variant's name.

@@ -371,7 +371,9 @@ fn windows_local(w: &WindowsHost) -> Verdict {
     let (
         _,
         Check::WindowsLogRetention {
-            file, policy_key, ..
+            file,
+            log,
+            policy_key,
         },
     ) = check_of(id)
     else {
@@ -405,6 +407,19 @@ fn windows_local(w: &WindowsHost) -> Verdict {
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(c)) => c,
     };
+    // The export of another log (`wevtutil gl Application`) says nothing
+    // about this one.
+    if let Some(n) = c.name.as_deref().filter(|n| !n.eq_ignore_ascii_case(log)) {
+        return Verdict::Decided(
+            Outcome::error(tr!(
+                "{file} は {n} ログの設定で、{log} ログのものではありません（`wevtutil gl {log}` で収集し直してください）",
+                "{file} holds the settings of the {n} log, not of the {log} log (collect `wevtutil gl {log}` again)"
+            ))
+            .with([Evidence::new(EvidenceKind::Windows)
+                .path(w.file_path(file))
+                .detail(pol(id, Text::same(format!("name: {n}"))))]),
+        );
+    }
     let mode = c.mode();
     let mut evs = Vec::new();
     if let Some((_, l)) = &c.retention {
