@@ -1,6 +1,7 @@
 //! ITS-05 — logs are kept for the required period.
 
 use crate::collect::host::systemd::parse_timespan;
+use crate::collect::host::windows::wevtutil::LogConfig;
 use crate::rules::kit::host::*;
 use crate::tr;
 
@@ -407,18 +408,8 @@ fn windows_local(w: &WindowsHost) -> Verdict {
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(c)) => c,
     };
-    // The export of another log (`wevtutil gl Application`) says nothing
-    // about this one.
-    if let Some(n) = c.name.as_deref().filter(|n| !n.eq_ignore_ascii_case(log)) {
-        return Verdict::Decided(
-            Outcome::error(tr!(
-                "{file} は {n} ログの設定で、{log} ログのものではありません（`wevtutil gl {log}` で収集し直してください）",
-                "{file} holds the settings of the {n} log, not of the {log} log (collect `wevtutil gl {log}` again)"
-            ))
-            .with([Evidence::new(EvidenceKind::Windows)
-                .path(w.file_path(file))
-                .detail(pol(id, Text::same(format!("name: {n}"))))]),
-        );
+    if let Some(o) = other_log(w, c, id, file, log) {
+        return Verdict::Decided(o);
     }
     let mode = c.mode();
     let mut evs = Vec::new();
@@ -447,6 +438,21 @@ fn windows_local(w: &WindowsHost) -> Verdict {
         ))
         .with(evs)
     })
+}
+
+/// The export of another log (`wevtutil gl Application`) says nothing about
+/// `log`: an error naming both.
+fn other_log(w: &WindowsHost, c: &LogConfig, id: &str, file: &str, log: &str) -> Option<Outcome> {
+    let n = c.name.as_deref().filter(|n| !n.eq_ignore_ascii_case(log))?;
+    Some(
+        Outcome::error(tr!(
+            "{file} は {n} ログの設定で、{log} ログのものではありません（`wevtutil gl {log}` で収集し直してください）",
+            "{file} holds the settings of the {n} log, not of the {log} log (collect `wevtutil gl {log}` again)"
+        ))
+        .with([Evidence::new(EvidenceKind::Windows)
+            .path(w.file_path(file))
+            .detail(pol(id, Text::same(format!("name: {n}"))))]),
+    )
 }
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Its05, eval);
