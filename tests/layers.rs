@@ -293,7 +293,7 @@ fn policy_paths_are_not_hard_coded_again_in_collectors() {
 }
 
 /// Every evidence file or folder name a Windows policy names (`file:`,
-/// `files:`, `dir:`): `auditpol.csv`, `acl`, …
+/// `json_file:`, `files:`, `dir:` …): `auditpol.csv`, `acl`, …
 fn windows_evidence_names() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for p in &timaudit::catalogue::policies::Policies::builtin().all {
@@ -303,12 +303,16 @@ fn windows_evidence_names() -> BTreeSet<String> {
         let serde_json::Value::Object(m) = serde_json::to_value(&p.check).unwrap() else {
             continue;
         };
-        for key in ["file", "files", "dir"] {
-            match m.get(key) {
-                Some(serde_json::Value::String(s)) => {
+        let ends = ["file", "files", "dir", "dirs"];
+        for (_, v) in m
+            .iter()
+            .filter(|(k, _)| ends.iter().any(|e| k.ends_with(e)))
+        {
+            match v {
+                serde_json::Value::String(s) => {
                     out.insert(s.clone());
                 }
-                Some(serde_json::Value::Array(a)) => {
+                serde_json::Value::Array(a) => {
                     out.extend(a.iter().filter_map(|x| x.as_str()).map(str::to_string));
                 }
                 _ => {}
@@ -346,6 +350,7 @@ fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
         "acl",
         "smb-share-access.csv",
         "defender.json",
+        "firewall.json",
     ] {
         assert!(named.contains(n), "the policies were not read: {n}");
     }

@@ -151,6 +151,9 @@ pub enum Check {
     },
     /// Every Windows firewall profile on with an inbound policy in `inbound`.
     WindowsFirewall {
+        /// `Get-NetFirewallProfile | ConvertTo-Json`, read first.
+        json_file: String,
+        /// netsh's output, read when `json_file` is absent.
         file: String,
         inbound: Vec<String>,
         policy_keys: Vec<String>,

@@ -478,6 +478,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     let (
         _,
         Check::WindowsFirewall {
+            json_file,
             file,
             inbound,
             policy_keys,
@@ -496,7 +497,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         (Some(Err(e)), _) | (None, Some(Err(e))) => {
             return Outcome::error(e.text()).with([e.evidence()]);
         }
-        (None, None) => return win_missing(w, &format!("firewall.json / {file}"), id),
+        (None, None) => return win_missing(w, &format!("{json_file} / {file}"), id),
     };
     let mut parts: Vec<Alt> = profiles
         .iter()

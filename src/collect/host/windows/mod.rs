@@ -75,12 +75,16 @@ pub fn secedit_file() -> &'static str {
     file
 }
 
-/// netsh's `firewall.txt`: the `file:` of WIN-FW-001.
-pub fn firewall_file() -> &'static str {
-    let Check::WindowsFirewall { file, .. } = &policy("WIN-FW-001").check else {
+/// `firewall.json` (`Get-NetFirewallProfile`) and netsh's `firewall.txt`: the
+/// `json_file:` and `file:` of WIN-FW-001.
+pub fn firewall_files() -> (&'static str, &'static str) {
+    let Check::WindowsFirewall {
+        json_file, file, ..
+    } = &policy("WIN-FW-001").check
+    else {
         unreachable!("WIN-FW-001 is a windows_firewall check (policies/firewall.yaml)");
     };
-    file
+    (json_file, file)
 }
 
 /// The folder of icacls exports (`acl`): the `dir:` of WIN-ACL-001 (and of
@@ -258,6 +262,7 @@ impl WindowsHost {
             }
         };
         let (smb_shares, smb_access) = smb_files();
+        let (firewall_json, firewall_txt) = firewall_files();
         Ok(WindowsHost {
             dir: dir.to_path_buf(),
             name,
@@ -268,8 +273,8 @@ impl WindowsHost {
             registry: many(dir, "registry", ".reg", reg::parse),
             auditpol: one(dir, auditpol_file(), auditpol::parse),
             secedit: one(dir, secedit_file(), secedit::parse),
-            firewall_json: one(dir, "firewall.json", netsh::parse_json),
-            firewall: one(dir, firewall_file(), netsh::parse),
+            firewall_json: one(dir, firewall_json, netsh::parse_json),
+            firewall: one(dir, firewall_txt, netsh::parse),
             acls: many(dir, acl_dir(), ".txt", icacls::parse),
             smb_shares: one(dir, smb_shares, smb::parse_shares),
             smb_access: one(dir, smb_access, smb::parse_access),
