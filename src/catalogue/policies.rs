@@ -253,11 +253,16 @@ pub enum Check {
         pwquality_default: u32,
         cracklib_default: u32,
     },
-    /// A numeric value in a secedit export.
+    /// A numeric value in a secedit export; on a domain member, a property
+    /// of the domain's password policy too.
     SeceditMinimum {
         file: String,
         section: String,
         key: String,
+        /// The joined domain's policy (`Get-ADDefaultDomainPasswordPolicy`
+        /// as JSON) and its property.
+        domain_file: String,
+        domain_key: String,
     },
     /// A Windows SMB server setting (`Get-SmbServerConfiguration`) that fails
     /// the item when it has the value `fails_when`.

@@ -75,6 +75,14 @@ pub fn secedit_file() -> &'static str {
     file
 }
 
+/// `domain-password-policy.json`: the `domain_file:` of WIN-PWD-001.
+pub fn domain_policy_file() -> &'static str {
+    let Check::SeceditMinimum { domain_file, .. } = &policy("WIN-PWD-001").check else {
+        unreachable!("WIN-PWD-001 is a secedit_minimum check (policies/passwords.yaml)");
+    };
+    domain_file
+}
+
 /// `firewall.json` (`Get-NetFirewallProfile`) and netsh's `firewall.txt`: the
 /// `json_file:` and `file:` of WIN-FW-001.
 pub fn firewall_files() -> (&'static str, &'static str) {
@@ -281,7 +289,7 @@ impl WindowsHost {
             defender: one(dir, defender_file(), jsonev::parse),
             eventlog: one(dir, eventlog_file(), wevtutil::parse),
             smb_server: one(dir, smb_server_file(), jsonev::parse),
-            domain_policy: one(dir, "domain-password-policy.json", jsonev::parse),
+            domain_policy: one(dir, domain_policy_file(), jsonev::parse),
         })
     }
 
