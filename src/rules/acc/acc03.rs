@@ -411,3 +411,40 @@ impl FileCheck for WorldReadable {
         out.push(x);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broad_principals_are_the_policy_names_and_sids_as_icacls_prints_them() {
+        for id in ["WIN-ACL-001", "WIN-ACL-002"] {
+            for p in [
+                "Everyone",
+                "NT AUTHORITY\\Authenticated Users",
+                "Authenticated Users",
+                "BUILTIN\\Users",
+                "CONTOSO\\Domain Users",
+                "*S-1-1-0",
+                "S-1-5-11",
+                "S-1-5-21-1004336348-1177238915-682003330-513",
+            ] {
+                assert!(broad(p, id), "{id}: {p}");
+            }
+            for p in [
+                "Users",
+                "CONTOSO\\Everyone",
+                "CONTOSO\\design",
+                "BUILTIN\\Administrators",
+                "S-1-5-21-1004336348-1177238915-682003330-1105",
+            ] {
+                assert!(!broad(p, id), "{id}: {p}");
+            }
+        }
+        let read = broad_policy("WIN-ACL-001").unwrap();
+        let write = broad_policy("WIN-ACL-002").unwrap();
+        assert!(read.rights.iter().any(|r| r == "RX"));
+        assert!(!write.rights.iter().any(|r| r == "RX"));
+        assert!(broad_policy("WIN-SHR-001").is_none());
+    }
+}
