@@ -11,11 +11,12 @@ use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Outcome, Status};
-use crate::rules::acc::acc03::{WinAccess, broad, broad_windows_access};
+use crate::rules::acc::acc03::{BroadPolicy, WinAccess, broad_policy, broad_windows_access};
 use crate::rules::kit::host::worse;
 use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
+use std::sync::OnceLock;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc11, acc11).file_check(&WorldWritable);
 
@@ -94,7 +95,13 @@ fn acc11_shares(ctx: &Context) -> Outcome {
 /// A group name that stands for every user of the host or domain: `users`,
 /// or a broad principal of WIN-ACL-002 (`Domain Users` through winbind…).
 fn everyone(name: &str) -> bool {
-    name.eq_ignore_ascii_case("users") || broad(name, WRITE.policy)
+    // Looked up once: the walk asks for every group-writable protected file.
+    static BROAD: OnceLock<Option<BroadPolicy>> = OnceLock::new();
+    name.eq_ignore_ascii_case("users")
+        || BROAD
+            .get_or_init(|| broad_policy(WRITE.policy))
+            .as_ref()
+            .is_some_and(|b| b.broad(name))
 }
 
 struct WorldWritable;

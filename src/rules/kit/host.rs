@@ -396,11 +396,18 @@ pub fn check_of(id: &str) -> (&'static Policy, &'static Check) {
 /// `*` before an unresolved SID).
 pub fn principal_in(account: &str, patterns: &[String]) -> bool {
     let a = account.to_lowercase();
-    patterns.iter().any(|p| {
-        let p = p.to_lowercase();
-        match p.split_once('*') {
-            None => a == p,
-            Some((head, tail)) => a.starts_with(head) && a.ends_with(tail),
+    let a = a.as_bytes();
+    // `a` is lowercase: an ASCII-case-insensitive comparison with the
+    // pattern is the comparison with the pattern in lowercase (the patterns
+    // are ASCII; a test checks), without an allocation per pattern.
+    let same = |x: &[u8], p: &str| x.eq_ignore_ascii_case(p.as_bytes());
+    patterns.iter().any(|p| match p.split_once('*') {
+        None => same(a, p),
+        Some((head, tail)) => {
+            a.len() >= head.len()
+                && a.len() >= tail.len()
+                && same(&a[..head.len()], head)
+                && same(&a[a.len() - tail.len()..], tail)
         }
     })
 }
@@ -495,18 +502,29 @@ mod tests {
         ] {
             assert!(!principal_in(other, principals), "{other}");
         }
-        // A pattern has at most one `*` (the matcher reads head and tail).
+        // A pattern is ASCII with at most one `*` (the matcher reads head
+        // and tail, comparing ASCII case-insensitively).
         for p in &crate::catalogue::policies::Policies::builtin().all {
             if let Check::WindowsShareGuest { principals: ps, .. }
             | Check::IcaclsBroad { principals: ps, .. }
             | Check::IcaclsBroadWrite { principals: ps, .. } = &p.check
             {
-                assert!(ps.iter().all(|x| x.matches('*').count() <= 1), "{}", p.id);
+                assert!(
+                    ps.iter()
+                        .all(|x| x.is_ascii() && x.matches('*').count() <= 1),
+                    "{}",
+                    p.id
+                );
             }
             if let Check::IcaclsBroad { sids: ps, .. } | Check::IcaclsBroadWrite { sids: ps, .. } =
                 &p.check
             {
-                assert!(ps.iter().all(|x| x.matches('*').count() <= 1), "{}", p.id);
+                assert!(
+                    ps.iter()
+                        .all(|x| x.is_ascii() && x.matches('*').count() <= 1),
+                    "{}",
+                    p.id
+                );
             }
         }
     }
