@@ -156,7 +156,13 @@ pub enum Check {
         /// netsh's output, read when `json_file` is absent.
         file: String,
         inbound: Vec<String>,
+        /// Group Policy keys of the Domain, Private (Standard) and Public
+        /// profiles, in the order the evidence lists the profiles.
         policy_keys: Vec<String>,
+        /// The values under each key that override the profile's state
+        /// (1 = on) and inbound action (1 = block).
+        enable_value: String,
+        inbound_value: String,
     },
     /// auditd enabled and every asset's base directory watched for `perms`.
     AuditWatch {
@@ -196,6 +202,8 @@ pub enum Check {
         file: String,
         log: String,
         policy_key: String,
+        /// The Group Policy value under `policy_key` (1 = do not overwrite).
+        retention_value: String,
     },
     /// rsyslog forwarding to another host.
     RsyslogForward { files: Vec<String> },

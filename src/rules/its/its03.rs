@@ -482,6 +482,8 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             file,
             inbound,
             policy_keys,
+            enable_value,
+            inbound_value,
         },
     ) = check_of(id)
     else {
@@ -502,7 +504,12 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     let mut parts: Vec<Alt> = profiles
         .iter()
         .enumerate()
-        .map(|(i, p)| fw_profile(w, id, p, policy_keys.get(i), inbound))
+        .map(|(i, p)| {
+            let gpo = policy_keys
+                .get(i)
+                .map(|k| (k.as_str(), enable_value.as_str(), inbound_value.as_str()));
+            fw_profile(w, id, p, gpo, inbound)
+        })
         .collect();
     let n = profiles.len();
     // Windows has three profiles and `show allprofiles` prints all of them: a
@@ -540,13 +547,14 @@ pub fn windows(w: &WindowsHost) -> Outcome {
 }
 
 /// A firewall profile's state and inbound policy as exported, each with its
-/// evidence lines; Group Policy's values under `gpo` (the policy key of the
-/// profile at this position) take precedence.
+/// evidence lines; Group Policy's values take precedence: `gpo` is the policy
+/// key of the profile at this position and the names of its state and
+/// inbound-action values.
 fn fw_profile(
     w: &WindowsHost,
     id: &str,
     p: &FwProfile,
-    gpo: Option<&String>,
+    gpo: Option<(&str, &str, &str)>,
     inbound: &[String],
 ) -> Alt {
     let name = &p.heading;
@@ -570,12 +578,12 @@ fn fw_profile(
             Text::new("ファイアウォール ポリシー", "firewall policy"),
         ));
     }
-    if let Some(k) = gpo {
-        if let Some((n, l)) = gpo_number(w, k, "EnableFirewall") {
+    if let Some((k, enable, action)) = gpo {
+        if let Some((n, l)) = gpo_number(w, k, enable) {
             on = Some(n == 1);
             evs.push(line_ev(l, id, gpo_first()));
         }
-        if let Some((n, l)) = gpo_number(w, k, "DefaultInboundAction") {
+        if let Some((n, l)) = gpo_number(w, k, action) {
             policy = Some(
                 if n == 1 {
                     "BlockInbound"

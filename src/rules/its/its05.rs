@@ -375,13 +375,14 @@ fn windows_local(w: &WindowsHost) -> Verdict {
             file,
             log,
             policy_key,
+            retention_value,
         },
     ) = check_of(id)
     else {
         return Verdict::Decided(Outcome::error(Text::same("policy WIN-LOG-001 is broken")));
     };
     // Group Policy first.
-    if let Some((_, v)) = w.reg_value(policy_key, "Retention")
+    if let Some((_, v)) = w.reg_value(policy_key, retention_value)
         && let Some(n) = v.data.as_u64()
     {
         let ev = line_ev(
