@@ -389,6 +389,14 @@ const CASES: &[Case] = &[
         "error",
         "eventlog-security.txt",
     ),
+    // Another log's settings (WIN-LOG-001's `log:` is Security).
+    c(
+        "eventlog-security.txt",
+        Broken("name: Application\nlogging:\n  retention: true\n"),
+        "ITS-05",
+        "error",
+        "the Application log, not of the Security log",
+    ),
     // domain-password-policy.json → ITS-10, on a domain member (see below)
 ];
 

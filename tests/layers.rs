@@ -289,31 +289,96 @@ fn policy_paths_are_not_hard_coded_again_in_collectors() {
     );
 }
 
+/// Every evidence file or folder name a Windows policy names (`file:`,
+/// `json_file:`, `files:`, `dir:` …): `auditpol.csv`, `acl`, …
+fn windows_evidence_names() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for p in &timaudit::catalogue::policies::Policies::builtin().all {
+        if p.platform != "windows" {
+            continue;
+        }
+        let serde_json::Value::Object(m) = serde_json::to_value(&p.check).unwrap() else {
+            continue;
+        };
+        let ends = ["file", "files", "dir", "dirs"];
+        for (_, v) in m
+            .iter()
+            .filter(|(k, _)| ends.iter().any(|e| k.ends_with(e)))
+        {
+            match v {
+                serde_json::Value::String(s) => {
+                    out.insert(s.clone());
+                }
+                serde_json::Value::Array(a) => {
+                    out.extend(a.iter().filter_map(|x| x.as_str()).map(str::to_string));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The string literals of a source text (unit tests and comment lines left
+/// out) that are one of `names`.
+fn literals_named(text: &str, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let code = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let literal = regex::Regex::new(r#""([^"\\]*)""#).unwrap();
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .flat_map(|l| {
+            literal
+                .captures_iter(l)
+                .map(|c| c[1].to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| names.contains(s))
+        .collect()
+}
+
+#[test]
+fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
+    let named = windows_evidence_names();
+    for n in [
+        "auditpol.csv",
+        "acl",
+        "smb-share-access.csv",
+        "defender.json",
+        "firewall.json",
+    ] {
+        assert!(named.contains(n), "the policies were not read: {n}");
+    }
+    // The reader sees a name passed as a literal, not one in a comment.
+    let seen = literals_named(
+        "// one(dir, \"secedit.inf\")\nlet a = one(dir, \"auditpol.csv\", auditpol::parse);\n",
+        &named,
+    );
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["auditpol.csv"]);
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/collect/host/windows");
+    let mut found = Vec::new();
+    for (_, path, text) in sources() {
+        if path.starts_with(&base) {
+            for n in literals_named(&text, &named) {
+                found.push(format!("{}: \"{n}\"", path.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Windows collectors hard-code evidence names a policy names; read them from the policy:\n{}",
+        found.join("\n")
+    );
+}
+
 /// Fields of built-in policies that no code outside the unit tests reads
 /// (`TYPE.field`), each with why: issue 13, policies are the single source of
 /// what a check reads. Never add an entry for new data; read it instead.
 const NOT_YET_READ: &[&str] = &[
     // Lists that repeat another policy's (a unit test checks they are equal).
     "RsyslogCreateMode.files", // = LNX-LOG-004's files (logs.rs)
-    // Windows evidence: collectors hard-code the evidence file names and
-    // the rules their principals, rights and keys.
-    "AuditpolSubcategory.file",
-    "DefenderStatus.file",
-    "DefenderStatus.property",
-    "IcaclsBroad.dir",
-    "IcaclsBroad.principals",
-    "IcaclsBroad.read_rights",
-    "IcaclsBroad.sids",
-    "IcaclsBroadWrite.dir",
-    "IcaclsBroadWrite.principals",
-    "IcaclsBroadWrite.sids",
-    "IcaclsBroadWrite.write_rights",
-    "SeceditMinimum.file",
-    "WindowsFirewall.file",
-    "WindowsLogRetention.file",
-    "WindowsLogRetention.log",
-    "WindowsShareGuest.files",
-    "WindowsShareGuest.principals",
 ];
 
 /// `snake_case` check type → the `Check` variant's name.

@@ -151,9 +151,18 @@ pub enum Check {
     },
     /// Every Windows firewall profile on with an inbound policy in `inbound`.
     WindowsFirewall {
+        /// `Get-NetFirewallProfile | ConvertTo-Json`, read first.
+        json_file: String,
+        /// netsh's output, read when `json_file` is absent.
         file: String,
         inbound: Vec<String>,
+        /// Group Policy keys of the Domain, Private (Standard) and Public
+        /// profiles, in the order the evidence lists the profiles.
         policy_keys: Vec<String>,
+        /// The values under each key that override the profile's state
+        /// (1 = on) and inbound action (1 = block).
+        enable_value: String,
+        inbound_value: String,
     },
     /// auditd enabled and every asset's base directory watched for `perms`.
     AuditWatch {
@@ -193,6 +202,8 @@ pub enum Check {
         file: String,
         log: String,
         policy_key: String,
+        /// The Group Policy value under `policy_key` (1 = do not overwrite).
+        retention_value: String,
     },
     /// rsyslog forwarding to another host.
     RsyslogForward { files: Vec<String> },
@@ -250,11 +261,16 @@ pub enum Check {
         pwquality_default: u32,
         cracklib_default: u32,
     },
-    /// A numeric value in a secedit export.
+    /// A numeric value in a secedit export; on a domain member, a property
+    /// of the domain's password policy too.
     SeceditMinimum {
         file: String,
         section: String,
         key: String,
+        /// The joined domain's policy (`Get-ADDefaultDomainPasswordPolicy`
+        /// as JSON) and its property.
+        domain_file: String,
+        domain_key: String,
     },
     /// A Windows SMB server setting (`Get-SmbServerConfiguration`) that fails
     /// the item when it has the value `fails_when`.

@@ -5,6 +5,7 @@ use crate::collect::host::linux::nfs::{Export, Exports};
 use crate::collect::host::linux::samba::{Param, Samba, Section, share_dir};
 use crate::collect::host::paths_related;
 use crate::collect::host::windows::norm_win;
+use crate::collect::host::windows::smb::{Share, ShareAce};
 use crate::rules::kit::host::*;
 use crate::tr;
 
@@ -235,19 +236,25 @@ fn linux_verdict(parts: Vec<Alt>, checked: usize) -> Outcome {
 
 pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
     let id = "WIN-SHR-001";
+    let (_, Check::WindowsShareGuest { files, principals }) = check_of(id) else {
+        return Verdict::Decided(Outcome::error(Text::same("policy WIN-SHR-001 is broken")));
+    };
+    let [shares_file, access_file] = files.as_slice() else {
+        return Verdict::Decided(Outcome::error(Text::same("policy WIN-SHR-001 is broken")));
+    };
     if w.smb_shares.is_none() && w.smb_access.is_none() {
-        return Verdict::NoSource(Text::new(
-            "証跡に smb-shares.csv と smb-share-access.csv がありません",
-            "the evidence has no smb-shares.csv or smb-share-access.csv",
+        return Verdict::NoSource(tr!(
+            "証跡に {shares_file} と {access_file} がありません",
+            "the evidence has no {shares_file} or {access_file}"
         ));
     }
     let shares = match &w.smb_shares {
-        None => return Verdict::Decided(win_missing(w, "smb-shares.csv", id)),
+        None => return Verdict::Decided(win_missing(w, shares_file, id)),
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(s)) => s,
     };
     let access = match &w.smb_access {
-        None => return Verdict::Decided(win_missing(w, "smb-share-access.csv", id)),
+        None => return Verdict::Decided(win_missing(w, access_file, id)),
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(a)) => a,
     };
@@ -255,6 +262,12 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
         .into_iter()
         .map(|(l, p)| (l, crate::collect::host::asset_base(&norm_win(&p))))
         .collect();
+    let check = ShareCheck {
+        id,
+        access,
+        access_file,
+        guests: principals,
+    };
     let mut parts = Vec::new();
     let mut checked = 0;
     for sh in shares.iter().filter(|s| !s.special && !s.path.is_empty()) {
@@ -268,54 +281,7 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
             continue;
         }
         checked += 1;
-        let list = labels.join(", ");
-        let name = &sh.name;
-        let bad: Vec<_> = access
-            .iter()
-            .filter(|a| {
-                a.share.eq_ignore_ascii_case(&sh.name)
-                    && a.allow
-                    && crate::collect::host::windows::smb::is_guest_or_anonymous(&a.account)
-            })
-            .collect();
-        let share_ev = line_ev(
-            &sh.line,
-            id,
-            tr!("共有 {name}（資産 {list}）", "share {name} (assets {list})"),
-        );
-        let listed = access
-            .iter()
-            .any(|a| a.share.eq_ignore_ascii_case(&sh.name));
-        if !listed {
-            // Every share has permissions: none exported means the export is
-            // incomplete, and guest access cannot be ruled out.
-            parts.push(
-                Alt::new(
-                    Status::Error,
-                    tr!(
-                        "smb-share-access.csv に共有 {name}（資産 {list}）のアクセス許可がないため判定できません。収集し直してください",
-                        "smb-share-access.csv has no permissions for share {name} (assets {list}), so guest access cannot be ruled out; collect the evidence again"
-                    ),
-                )
-                .ev(share_ev),
-            );
-        } else if bad.is_empty() {
-            parts.push(Alt::new(Status::Pass, Text::default()).ev(share_ev));
-        } else {
-            let who: Vec<&str> = bad.iter().map(|a| a.account.as_str()).collect();
-            let who = who.join(", ");
-            parts.push(
-                Alt::new(
-                    Status::Fail,
-                    tr!("Windows 共有 {name} が資産 {list} を含み、{who} にアクセスを許可しています", "Windows share {name} exposes assets {list} and grants access to {who}"),
-                )
-                .ev(share_ev)
-                .evs(bad.iter().map(|a| {
-                    let (acc, r) = (&a.account, &a.right);
-                    line_ev(&a.line, id, tr!("{acc}: 許可 {r}", "{acc}: allow {r}")).principal(acc.clone())
-                })),
-            );
-        }
+        parts.push(check.share(sh, &labels.join(", ")));
     }
     Verdict::Decided(all_of(
         parts,
@@ -324,6 +290,73 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
             "none of the {checked} Windows shares over protected paths allows guest or anonymous access"
         ),
     ))
+}
+
+/// The share permissions of one Windows evidence folder, checked for the
+/// guest and anonymous principals of WIN-SHR-001.
+struct ShareCheck<'a> {
+    id: &'a str,
+    access: &'a [ShareAce],
+    /// The permissions' evidence file (`smb-share-access.csv`).
+    access_file: &'a str,
+    /// The policy's `principals:`.
+    guests: &'a [String],
+}
+
+impl ShareCheck<'_> {
+    /// A share over the assets `list`: no permissions exported (an error),
+    /// none for a guest (pass), or the guests it lets in (fail).
+    fn share(&self, sh: &Share, list: &str) -> Alt {
+        let (id, name, access_file) = (self.id, &sh.name, self.access_file);
+        let bad: Vec<&ShareAce> = self
+            .access
+            .iter()
+            .filter(|a| {
+                a.share.eq_ignore_ascii_case(&sh.name)
+                    && a.allow
+                    && principal_in(a.account.trim(), self.guests)
+            })
+            .collect();
+        let share_ev = line_ev(
+            &sh.line,
+            id,
+            tr!("共有 {name}（資産 {list}）", "share {name} (assets {list})"),
+        );
+        let listed = self
+            .access
+            .iter()
+            .any(|a| a.share.eq_ignore_ascii_case(&sh.name));
+        if !listed {
+            // Every share has permissions: none exported means the export is
+            // incomplete, and guest access cannot be ruled out.
+            Alt::new(
+                Status::Error,
+                tr!(
+                    "{access_file} に共有 {name}（資産 {list}）のアクセス許可がないため判定できません。収集し直してください",
+                    "{access_file} has no permissions for share {name} (assets {list}), so guest access cannot be ruled out; collect the evidence again"
+                ),
+            )
+            .ev(share_ev)
+        } else if bad.is_empty() {
+            Alt::new(Status::Pass, Text::default()).ev(share_ev)
+        } else {
+            let who: Vec<&str> = bad.iter().map(|a| a.account.as_str()).collect();
+            let who = who.join(", ");
+            Alt::new(
+                Status::Fail,
+                tr!(
+                    "Windows 共有 {name} が資産 {list} を含み、{who} にアクセスを許可しています",
+                    "Windows share {name} exposes assets {list} and grants access to {who}"
+                ),
+            )
+            .ev(share_ev)
+            .evs(bad.iter().map(|a| {
+                let (acc, r) = (&a.account, &a.right);
+                line_ev(&a.line, id, tr!("{acc}: 許可 {r}", "{acc}: allow {r}"))
+                    .principal(acc.clone())
+            }))
+        }
+    }
 }
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc04, eval);

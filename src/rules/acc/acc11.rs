@@ -6,17 +6,17 @@
 //! asset; a finding is a protected file or folder that other may write to, or
 //! whose ACL (or owning group) gives write to a group that stands for everyone.
 
-use crate::collect::host::windows::icacls::is_broad;
 use crate::collect::walk::Finding;
 use crate::collect::walk::acl;
 use crate::collect::walk::check::{FileCheck, FileFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Outcome, Status};
-use crate::rules::acc::acc03::{WinAccess, broad_windows_access};
+use crate::rules::acc::acc03::{BroadPolicy, WinAccess, broad_policy, broad_windows_access};
 use crate::rules::kit::host::worse;
 use crate::rules::kit::shares::*;
 use crate::rules::{Context, Done, ItemId, ItemRule};
 use crate::tr;
+use std::sync::OnceLock;
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Acc11, acc11).file_check(&WorldWritable);
 
@@ -24,7 +24,6 @@ pub static RULE: ItemRule = ItemRule::new(ItemId::Acc11, acc11).file_check(&Worl
 /// evidence), cited as WIN-ACL-002.
 const WRITE: WinAccess = WinAccess {
     policy: "WIN-ACL-002",
-    grants: |a| a.grants_write(),
     can: ("書き込めます", "can write"),
     verb: ("書き込める", "write to"),
     none_en: "writable",
@@ -93,9 +92,16 @@ fn acc11_shares(ctx: &Context) -> Outcome {
     with_asset_gaps(sf, o, ACL)
 }
 
-/// A group name that stands for every user of the host or domain.
+/// A group name that stands for every user of the host or domain: `users`,
+/// or a broad principal of WIN-ACL-002 (`Domain Users` through winbind…).
 fn everyone(name: &str) -> bool {
-    name.eq_ignore_ascii_case("users") || is_broad(name)
+    // Looked up once: the walk asks for every group-writable protected file.
+    static BROAD: OnceLock<Option<BroadPolicy>> = OnceLock::new();
+    name.eq_ignore_ascii_case("users")
+        || BROAD
+            .get_or_init(|| broad_policy(WRITE.policy))
+            .as_ref()
+            .is_some_and(|b| b.broad(name))
 }
 
 struct WorldWritable;

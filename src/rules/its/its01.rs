@@ -599,115 +599,12 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
         Some(Ok(_)) => {}
     }
-    let mut alts = Vec::new();
-    let mut usbstor_seen = false;
-    if let (
-        _,
-        Check::RegistryValue {
-            keys,
-            value,
-            equals,
-        },
-    ) = check_of("WIN-USB-001")
-    {
-        if let Some((k, v)) = keys.iter().find_map(|k| w.reg_value(k, value)) {
-            usbstor_seen = true;
-            let n = v.data.as_u64();
-            let shown = n
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| format!("{:?}", v.data));
-            let path = &k.path;
-            if n == Some(*equals) {
-                alts.push(
-                    Alt::new(
-                        Status::Pass,
-                        tr!(
-                            "{path} の {value} が {shown}（無効）です",
-                            "{value} under {path} is {shown} (disabled)"
-                        ),
-                    )
-                    .ev(line_ev(
-                        &v.line,
-                        "WIN-USB-001",
-                        Text::new(
-                            "USB 記憶装置ドライバーは無効",
-                            "USB storage driver disabled",
-                        ),
-                    )),
-                );
-            } else {
-                alts.push(
-                    Alt::new(
-                        Status::Fail,
-                        tr!(
-                            "{path} の {value} が {shown} で、USB 記憶装置ドライバーが有効です",
-                            "{value} under {path} is {shown}: the USB storage driver is enabled"
-                        ),
-                    )
-                    .ev(line_ev(
-                        &v.line,
-                        "WIN-USB-001",
-                        tr!("{equals} でない", "not {equals}"),
-                    )),
-                );
-            }
-        } else if keys.iter().any(|k| w.reg_has_key(k).is_some()) {
-            usbstor_seen = true;
-        }
-    }
-    if let (
-        _,
-        Check::RemovableStoragePolicy {
-            key,
-            deny_all,
-            class_guid,
-            deny_values,
-        },
-    ) = check_of("WIN-USB-002")
-    {
-        if let Some((_, v)) = w.reg_value(key, deny_all)
-            && v.data.as_u64() == Some(1)
-        {
-            alts.push(
-                Alt::new(
-                    Status::Pass,
-                    tr!("リムーバブル記憶域のポリシー {deny_all}=1 がすべてのアクセスを拒否しています", "the removable storage policy {deny_all}=1 denies all access"),
-                )
-                .ev(line_ev(&v.line, "WIN-USB-002", Text::new("すべて拒否", "deny all"))),
-            );
-        }
-        let class_key = format!("{key}\\{class_guid}");
-        for dv in deny_values {
-            if let Some((_, v)) = w.reg_value(&class_key, dv)
-                && v.data.as_u64() == Some(1)
-            {
-                alts.push(
-                    Alt::new(
-                        Status::Pass,
-                        tr!(
-                            "リムーバブル ディスクのポリシー {dv}=1 が設定されています",
-                            "the removable-disk policy sets {dv}=1"
-                        ),
-                    )
-                    .ev(line_ev(
-                        &v.line,
-                        "WIN-USB-002",
-                        tr!("{dv} = 1", "{dv} = 1"),
-                    )),
-                );
-            }
-        }
-    }
+    let (usbstor_seen, usbstor) = usbstor_start(w);
+    let mut alts: Vec<Alt> = usbstor.into_iter().collect();
+    alts.extend(removable_storage_policy(w));
+    let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
     if !usbstor_seen && !alts.iter().any(|a| a.status == Status::Pass) {
-        let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
-        return with_reg_errors(Outcome::error(Text::new(
-            "レジストリの証跡に Services\\USBSTOR のエクスポートがなく、リムーバブル記憶域のポリシーもないため判定できません（Enum\\USBSTOR は接続履歴で、制御の証拠になりません）",
-            "cannot be assessed: the registry evidence has no export of Services\\USBSTOR and no removable storage policy (Enum\\USBSTOR is device history, not a control)",
-        ))
-        .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("registry")).detail(pol(
-            "WIN-USB-001",
-            Text::new("Services\\USBSTOR のエクスポートがありません", "no export of Services\\USBSTOR"),
-        ))]), &errs, true);
+        return with_reg_errors(no_usb_control(w), &errs, true);
     }
     let o = any_of(
         alts,
@@ -717,8 +614,130 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         ),
         vec![],
     );
-    let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
     with_reg_errors(o, &errs, true)
+}
+
+/// WIN-USB-001: the USB storage driver's `Start` under the first of the
+/// policy's keys that has it. Whether the registry evidence exports
+/// Services\USBSTOR at all, and the verdict on its value when there is one.
+fn usbstor_start(w: &WindowsHost) -> (bool, Option<Alt>) {
+    let (
+        _,
+        Check::RegistryValue {
+            keys,
+            value,
+            equals,
+        },
+    ) = check_of("WIN-USB-001")
+    else {
+        return (false, None);
+    };
+    let Some((k, v)) = keys.iter().find_map(|k| w.reg_value(k, value)) else {
+        return (keys.iter().any(|k| w.reg_has_key(k).is_some()), None);
+    };
+    let n = v.data.as_u64();
+    let shown = n
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| format!("{:?}", v.data));
+    let path = &k.path;
+    let alt = if n == Some(*equals) {
+        Alt::new(
+            Status::Pass,
+            tr!(
+                "{path} の {value} が {shown}（無効）です",
+                "{value} under {path} is {shown} (disabled)"
+            ),
+        )
+        .ev(line_ev(
+            &v.line,
+            "WIN-USB-001",
+            Text::new(
+                "USB 記憶装置ドライバーは無効",
+                "USB storage driver disabled",
+            ),
+        ))
+    } else {
+        Alt::new(
+            Status::Fail,
+            tr!(
+                "{path} の {value} が {shown} で、USB 記憶装置ドライバーが有効です",
+                "{value} under {path} is {shown}: the USB storage driver is enabled"
+            ),
+        )
+        .ev(line_ev(
+            &v.line,
+            "WIN-USB-001",
+            tr!("{equals} でない", "not {equals}"),
+        ))
+    };
+    (true, Some(alt))
+}
+
+/// WIN-USB-002: the removable storage policy's deny-all value, and the deny
+/// values under the removable-disk class key; one passing part for each set.
+fn removable_storage_policy(w: &WindowsHost) -> Vec<Alt> {
+    let (
+        _,
+        Check::RemovableStoragePolicy {
+            key,
+            deny_all,
+            class_guid,
+            deny_values,
+        },
+    ) = check_of("WIN-USB-002")
+    else {
+        return Vec::new();
+    };
+    let mut alts = Vec::new();
+    if let Some((_, v)) = w.reg_value(key, deny_all)
+        && v.data.as_u64() == Some(1)
+    {
+        alts.push(
+            Alt::new(
+                Status::Pass,
+                tr!(
+                    "リムーバブル記憶域のポリシー {deny_all}=1 がすべてのアクセスを拒否しています",
+                    "the removable storage policy {deny_all}=1 denies all access"
+                ),
+            )
+            .ev(line_ev(
+                &v.line,
+                "WIN-USB-002",
+                Text::new("すべて拒否", "deny all"),
+            )),
+        );
+    }
+    let class_key = format!("{key}\\{class_guid}");
+    for dv in deny_values {
+        if let Some((_, v)) = w.reg_value(&class_key, dv)
+            && v.data.as_u64() == Some(1)
+        {
+            alts.push(
+                Alt::new(
+                    Status::Pass,
+                    tr!(
+                        "リムーバブル ディスクのポリシー {dv}=1 が設定されています",
+                        "the removable-disk policy sets {dv}=1"
+                    ),
+                )
+                .ev(line_ev(&v.line, "WIN-USB-002", tr!("{dv} = 1", "{dv} = 1"))),
+            );
+        }
+    }
+    alts
+}
+
+/// Neither Services\USBSTOR nor a removable storage policy in the registry
+/// evidence: nothing to judge by (Enum\USBSTOR is device history).
+fn no_usb_control(w: &WindowsHost) -> Outcome {
+    Outcome::error(Text::new(
+        "レジストリの証跡に Services\\USBSTOR のエクスポートがなく、リムーバブル記憶域のポリシーもないため判定できません（Enum\\USBSTOR は接続履歴で、制御の証拠になりません）",
+        "cannot be assessed: the registry evidence has no export of Services\\USBSTOR and no removable storage policy (Enum\\USBSTOR is device history, not a control)",
+    ))
+    .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("registry")).detail(pol(
+        "WIN-USB-001",
+        Text::new("Services\\USBSTOR のエクスポートがありません", "no export of Services\\USBSTOR"),
+    ))])
 }
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Its01, eval);

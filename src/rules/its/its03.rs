@@ -2,6 +2,7 @@
 
 use crate::collect::host::linux::firewall::{Firewalld, IptablesSave, NftChain, Nftables, Ufw};
 use crate::collect::host::systemd::UnitState;
+use crate::collect::host::windows::netsh::FwProfile;
 use crate::rules::kit::host::*;
 use crate::tr;
 
@@ -482,9 +483,12 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     let (
         _,
         Check::WindowsFirewall {
+            json_file,
+            file,
             inbound,
             policy_keys,
-            ..
+            enable_value,
+            inbound_value,
         },
     ) = check_of(id)
     else {
@@ -494,99 +498,24 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     // no firewall.json. A firewall.json that cannot be read or parsed is an
     // error, not replaced in silence by the localised netsh output: the two
     // may disagree (ActiveStore holds what Group Policy applied).
-    let mut parts = Vec::new();
     let profiles = match (&w.firewall_json, &w.firewall) {
         (Some(Ok(p)), _) => p,
         (None, Some(Ok(p))) => p,
         (Some(Err(e)), _) | (None, Some(Err(e))) => {
             return Outcome::error(e.text()).with([e.evidence()]);
         }
-        (None, None) => return win_missing(w, "firewall.json / firewall.txt", id),
+        (None, None) => return win_missing(w, &format!("{json_file} / {file}"), id),
     };
-    for (i, p) in profiles.iter().enumerate() {
-        let name = &p.heading;
-        let gpo = policy_keys.get(i);
-        let mut evs = vec![line_ev(&p.heading_line, id, Text::same(name.clone()))];
-        let mut on = p.state.as_ref().map(|(b, _)| *b);
-        if let Some((_, l)) = &p.state {
-            evs.push(line_ev(l, id, Text::new("状態", "state")));
-        }
-        if let Some(l) = &p.state_unread {
-            evs.push(line_ev(
-                l,
-                id,
-                Text::new("状態の値が不明", "unknown state value"),
-            ));
-        }
-        let mut policy = p.inbound.as_ref().map(|(v, _)| v.clone());
-        if let Some((_, l)) = &p.inbound {
-            evs.push(line_ev(
-                l,
-                id,
-                Text::new("ファイアウォール ポリシー", "firewall policy"),
-            ));
-        }
-        if let Some(k) = gpo {
-            if let Some((_, v)) = w.reg_value(k, "EnableFirewall")
-                && let Some(n) = v.data.as_u64()
-            {
-                on = Some(n == 1);
-                evs.push(line_ev(
-                    &v.line,
-                    id,
-                    Text::new("グループポリシーが優先", "Group Policy takes precedence"),
-                ));
-            }
-            if let Some((_, v)) = w.reg_value(k, "DefaultInboundAction")
-                && let Some(n) = v.data.as_u64()
-            {
-                policy = Some(if n == 1 {
-                    "BlockInbound".into()
-                } else {
-                    "AllowInbound".into()
-                });
-                evs.push(line_ev(
-                    &v.line,
-                    id,
-                    Text::new("グループポリシーが優先", "Group Policy takes precedence"),
-                ));
-            }
-        }
-        let blocks = policy
-            .as_ref()
-            .is_some_and(|v| inbound.iter().any(|x| x.eq_ignore_ascii_case(v)));
-        let alt = match (on, blocks) {
-            (Some(true), true) => Alt::new(
-                Status::Pass,
-                tr!("{name}: ON、受信ブロック", "{name}: ON, inbound blocked"),
-            ),
-            (Some(false), _) => Alt::new(
-                Status::Fail,
-                tr!(
-                    "{name} のファイアウォールがオフです",
-                    "the {name} firewall is OFF"
-                ),
-            ),
-            (None, _) => Alt::new(
-                Status::Error,
-                tr!(
-                    "{name} の状態を読み取れません",
-                    "cannot read the state of {name}"
-                ),
-            ),
-            (Some(true), false) => {
-                let v = policy.clone().unwrap_or_else(|| "?".into());
-                Alt::new(
-                    Status::Fail,
-                    tr!(
-                        "{name} の受信ポリシーが {v} です",
-                        "{name} inbound policy is {v}"
-                    ),
-                )
-            }
-        };
-        parts.push(alt.evs(evs));
-    }
+    let mut parts: Vec<Alt> = profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let gpo = policy_keys
+                .get(i)
+                .map(|k| (k.as_str(), enable_value.as_str(), inbound_value.as_str()));
+            fw_profile(w, id, p, gpo, inbound)
+        })
+        .collect();
     let n = profiles.len();
     // Windows has three profiles and `show allprofiles` prints all of them: a
     // missing one is not known to be on, so the evidence cannot pass.
@@ -595,12 +524,12 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             Alt::new(
                 Status::Error,
                 tr!(
-                    "firewall.txt にはプロファイルが {n} 個しかなく、残りの状態がわかりません（Windows のプロファイルはドメイン・プライベート・パブリックの 3 つです。`netsh advfirewall show allprofiles` で収集し直してください）",
-                    "firewall.txt shows only {n} profile(s), so the state of the others is unknown (Windows has three: Domain, Private and Public; collect `netsh advfirewall show allprofiles` again)"
+                    "{file} にはプロファイルが {n} 個しかなく、残りの状態がわかりません（Windows のプロファイルはドメイン・プライベート・パブリックの 3 つです。`netsh advfirewall show allprofiles` で収集し直してください）",
+                    "{file} shows only {n} profile(s), so the state of the others is unknown (Windows has three: Domain, Private and Public; collect `netsh advfirewall show allprofiles` again)"
                 ),
             )
             .ev(Evidence::new(EvidenceKind::Windows)
-                .path(w.file_path("firewall.txt"))
+                .path(w.file_path(file))
                 .detail(pol(
                     id,
                     Text::new("プロファイルが足りません", "profiles missing"),
@@ -620,6 +549,105 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         "eventlog-policy.reg",
     ]);
     with_reg_errors(o, &errs, false)
+}
+
+/// A firewall profile's state and inbound policy as exported, each with its
+/// evidence lines; Group Policy's values take precedence: `gpo` is the policy
+/// key of the profile at this position and the names of its state and
+/// inbound-action values.
+fn fw_profile(
+    w: &WindowsHost,
+    id: &str,
+    p: &FwProfile,
+    gpo: Option<(&str, &str, &str)>,
+    inbound: &[String],
+) -> Alt {
+    let name = &p.heading;
+    let mut evs = vec![line_ev(&p.heading_line, id, Text::same(name.clone()))];
+    let mut on = p.state.as_ref().map(|(b, _)| *b);
+    if let Some((_, l)) = &p.state {
+        evs.push(line_ev(l, id, Text::new("状態", "state")));
+    }
+    if let Some(l) = &p.state_unread {
+        evs.push(line_ev(
+            l,
+            id,
+            Text::new("状態の値が不明", "unknown state value"),
+        ));
+    }
+    let mut policy = p.inbound.as_ref().map(|(v, _)| v.clone());
+    if let Some((_, l)) = &p.inbound {
+        evs.push(line_ev(
+            l,
+            id,
+            Text::new("ファイアウォール ポリシー", "firewall policy"),
+        ));
+    }
+    if let Some((k, enable, action)) = gpo {
+        if let Some((n, l)) = gpo_number(w, k, enable) {
+            on = Some(n == 1);
+            evs.push(line_ev(l, id, gpo_first()));
+        }
+        if let Some((n, l)) = gpo_number(w, k, action) {
+            policy = Some(
+                if n == 1 {
+                    "BlockInbound"
+                } else {
+                    "AllowInbound"
+                }
+                .into(),
+            );
+            evs.push(line_ev(l, id, gpo_first()));
+        }
+    }
+    let blocks = policy
+        .as_ref()
+        .is_some_and(|v| inbound.iter().any(|x| x.eq_ignore_ascii_case(v)));
+    fw_verdict(name, on, blocks, policy).evs(evs)
+}
+
+/// A Group Policy registry value that is a number, with its line.
+fn gpo_number<'a>(w: &'a WindowsHost, key: &str, name: &str) -> Option<(u64, &'a Line)> {
+    let (_, v) = w.reg_value(key, name)?;
+    Some((v.data.as_u64()?, &v.line))
+}
+
+fn gpo_first() -> Text {
+    Text::new("グループポリシーが優先", "Group Policy takes precedence")
+}
+
+/// A profile passes when it is on and blocks inbound connections.
+fn fw_verdict(name: &str, on: Option<bool>, blocks: bool, policy: Option<String>) -> Alt {
+    match (on, blocks) {
+        (Some(true), true) => Alt::new(
+            Status::Pass,
+            tr!("{name}: ON、受信ブロック", "{name}: ON, inbound blocked"),
+        ),
+        (Some(false), _) => Alt::new(
+            Status::Fail,
+            tr!(
+                "{name} のファイアウォールがオフです",
+                "the {name} firewall is OFF"
+            ),
+        ),
+        (None, _) => Alt::new(
+            Status::Error,
+            tr!(
+                "{name} の状態を読み取れません",
+                "cannot read the state of {name}"
+            ),
+        ),
+        (Some(true), false) => {
+            let v = policy.unwrap_or_else(|| "?".into());
+            Alt::new(
+                Status::Fail,
+                tr!(
+                    "{name} の受信ポリシーが {v} です",
+                    "{name} inbound policy is {v}"
+                ),
+            )
+        }
+    }
 }
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Its03, eval);

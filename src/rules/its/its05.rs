@@ -3,6 +3,7 @@
 use crate::collect::host::linux::auditd::AuditdConf;
 use crate::collect::host::linux::logs::Journald;
 use crate::collect::host::systemd::parse_timespan;
+use crate::collect::host::windows::wevtutil::LogConfig;
 use crate::rules::kit::host::*;
 use crate::tr;
 
@@ -394,11 +395,20 @@ pub fn windows(w: &WindowsHost) -> Verdict {
 
 fn windows_local(w: &WindowsHost) -> Verdict {
     let id = "WIN-LOG-001";
-    let (_, Check::WindowsLogRetention { policy_key, .. }) = check_of(id) else {
+    let (
+        _,
+        Check::WindowsLogRetention {
+            file,
+            log,
+            policy_key,
+            retention_value,
+        },
+    ) = check_of(id)
+    else {
         return Verdict::Decided(Outcome::error(Text::same("policy WIN-LOG-001 is broken")));
     };
     // Group Policy first.
-    if let Some((_, v)) = w.reg_value(policy_key, "Retention")
+    if let Some((_, v)) = w.reg_value(policy_key, retention_value)
         && let Some(n) = v.data.as_u64()
     {
         let ev = line_ev(
@@ -421,10 +431,13 @@ fn windows_local(w: &WindowsHost) -> Verdict {
         });
     }
     let c = match &w.eventlog {
-        None => return Verdict::Decided(win_missing(w, "eventlog-security.txt", id)),
+        None => return Verdict::Decided(win_missing(w, file, id)),
         Some(Err(e)) => return Verdict::Decided(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(c)) => c,
     };
+    if let Some(o) = other_log(w, c, id, file, log) {
+        return Verdict::Decided(o);
+    }
     let mode = c.mode();
     let mut evs = Vec::new();
     if let Some((_, l)) = &c.retention {
@@ -452,6 +465,21 @@ fn windows_local(w: &WindowsHost) -> Verdict {
         ))
         .with(evs)
     })
+}
+
+/// The export of another log (`wevtutil gl Application`) says nothing about
+/// `log`: an error naming both.
+fn other_log(w: &WindowsHost, c: &LogConfig, id: &str, file: &str, log: &str) -> Option<Outcome> {
+    let n = c.name.as_deref().filter(|n| !n.eq_ignore_ascii_case(log))?;
+    Some(
+        Outcome::error(tr!(
+            "{file} は {n} ログの設定で、{log} ログのものではありません（`wevtutil gl {log}` で収集し直してください）",
+            "{file} holds the settings of the {n} log, not of the {log} log (collect `wevtutil gl {log}` again)"
+        ))
+        .with([Evidence::new(EvidenceKind::Windows)
+            .path(w.file_path(file))
+            .detail(pol(id, Text::same(format!("name: {n}"))))]),
+    )
 }
 
 pub static RULE: ItemRule = ItemRule::new(ItemId::Its05, eval);

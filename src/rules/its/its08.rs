@@ -60,27 +60,30 @@ pub fn linux(lx: &LinuxFacts) -> Outcome {
 
 pub fn windows(w: &WindowsHost) -> Outcome {
     let id = "WIN-AV-001";
+    let (_, Check::DefenderStatus { file, property }) = check_of(id) else {
+        return Outcome::error(Text::same("policy WIN-AV-001 is broken"));
+    };
     let d = match &w.defender {
-        None => return win_missing(w, "defender.json", id),
+        None => return win_missing(w, file, id),
         Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
         Some(Ok(d)) => d,
     };
-    match &d.realtime {
+    match d.bool(property) {
         Some((true, l)) => Outcome::pass(Text::new("Microsoft Defender のリアルタイム保護がオンです", "Microsoft Defender real-time protection is on"))
-            .with([line_ev(l, id, Text::same("RealTimeProtectionEnabled: true"))]),
+            .with([line_ev(l, id, Text::same(format!("{property}: true")))]),
         Some((false, l)) => Outcome::fail(Text::new("Microsoft Defender のリアルタイム保護がオフです", "Microsoft Defender real-time protection is off"))
-            .with([line_ev(l, id, Text::same("RealTimeProtectionEnabled: false"))]),
-        None => Outcome::fail(match &d.error {
-            Some(e) => tr!(
+            .with([line_ev(l, id, Text::same(format!("{property}: false")))]),
+        None => Outcome::fail(match d.str("error") {
+            Some((e, _)) => tr!(
                 "Microsoft Defender の状態を取得できませんでした（{e}）。他社製品を使っている場合は免除（waiver）として記録してください",
                 "Microsoft Defender's status could not be read ({e}); if another product protects this PC, record a waiver"
             ),
-            None => Text::new(
-                "defender.json に RealTimeProtectionEnabled がありません（Defender が動いていない可能性があります）",
-                "defender.json has no RealTimeProtectionEnabled (Defender may not be running)",
+            None => tr!(
+                "{file} に {property} がありません（Defender が動いていない可能性があります）",
+                "{file} has no {property} (Defender may not be running)"
             ),
         })
-        .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("defender.json")).detail(pol(id, Text::new("値がありません", "value missing")))]),
+        .with([Evidence::new(EvidenceKind::Windows).path(w.file_path(file)).detail(pol(id, Text::new("値がありません", "value missing")))]),
     }
 }
 

@@ -224,7 +224,17 @@ pub fn windows(w: &WindowsHost, need: u64) -> Outcome {
 /// when the computer is not joined and the file is absent.
 fn windows_domain(w: &WindowsHost, need: u64) -> Option<Outcome> {
     let id = "WIN-PWD-001";
-    let rel = "domain-password-policy.json";
+    let (
+        _,
+        Check::SeceditMinimum {
+            domain_file: rel,
+            domain_key: key,
+            ..
+        },
+    ) = check_of(id)
+    else {
+        return Some(Outcome::error(Text::same("policy WIN-PWD-001 is broken")));
+    };
     let j = match (&w.domain_policy, &w.domain) {
         (None, None) => return None,
         (None, Some(_)) => return Some(win_missing(w, rel, id)),
@@ -236,9 +246,9 @@ fn windows_domain(w: &WindowsHost, need: u64) -> Option<Outcome> {
         .map(|(d, _)| d.to_string())
         .or_else(|| w.domain.clone())
         .unwrap_or_default();
-    Some(match (j.u64("minPwdLength"), j.str("error")) {
+    Some(match (j.u64(key), j.str("error")) {
         (Some((n, l)), _) => {
-            let ev = line_ev(l, id, tr!("minPwdLength = {n}", "minPwdLength = {n}"));
+            let ev = line_ev(l, id, tr!("{key} = {n}", "{key} = {n}"));
             if n >= need {
                 Outcome::pass(tr!(
                     "ドメイン {dom} のパスワードの最低文字数は {n} 文字です",
@@ -253,33 +263,40 @@ fn windows_domain(w: &WindowsHost, need: u64) -> Option<Outcome> {
             .with([ev])
         }
         (None, e) => {
-            let e = e.map(|(e, _)| e).unwrap_or("minPwdLength missing");
+            let missing = format!("{key} missing");
+            let e = e.map(|(e, _)| e).unwrap_or(&missing);
             Outcome::error(tr!(
                 "ドメイン {dom} のパスワード ポリシーを {rel} から読めません（{e}）",
                 "cannot read the password policy of the domain {dom} from {rel} ({e})"
             ))
-            .with([file_ev(&j.file, id, Text::same(rel))])
+            .with([file_ev(&j.file, id, Text::same(rel.as_str()))])
         }
     })
 }
 
 fn windows_local(w: &WindowsHost, need: u64) -> Outcome {
     let id = "WIN-PWD-001";
-    let (_, Check::SeceditMinimum { section, key, .. }) = check_of(id) else {
+    let (
+        _,
+        Check::SeceditMinimum {
+            file, section, key, ..
+        },
+    ) = check_of(id)
+    else {
         return Outcome::error(Text::same("policy WIN-PWD-001 is broken"));
     };
     let s = match &w.secedit {
-        None => return win_missing(w, "secedit.inf", id),
+        None => return win_missing(w, file, id),
         Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
         Some(Ok(s)) => s,
     };
     let Some((v, l)) = s.get(section, key) else {
         return Outcome::error(tr!(
-            "secedit.inf の [{section}] に {key} がありません",
-            "secedit.inf has no {key} in [{section}]"
+            "{file} の [{section}] に {key} がありません",
+            "{file} has no {key} in [{section}]"
         ))
         .with([Evidence::new(EvidenceKind::Windows)
-            .path(w.file_path("secedit.inf"))
+            .path(w.file_path(file))
             .detail(pol(id, Text::new("値がありません", "value missing")))]);
     };
     let ev = line_ev(l, id, tr!("{key} = {v}", "{key} = {v}"));

@@ -238,37 +238,34 @@ pub fn auditpol_setting(w: &WindowsHost, id: &str, name: Text) -> Result<Auditpo
     let (
         _,
         Check::AuditpolSubcategory {
+            file,
             guid,
             require_success,
-            ..
         },
     ) = check_of(id)
     else {
         return Err(Outcome::error(Text::same(format!("policy {id} is broken"))));
     };
     let a = match &w.auditpol {
-        None => return Err(win_missing(w, "auditpol.csv", id)),
+        None => return Err(win_missing(w, file, id)),
         Some(Err(e)) => return Err(Outcome::error(e.text()).with([e.evidence()])),
         Some(Ok(a)) => a,
     };
     let g = guid.to_ascii_uppercase();
     if let Some(l) = a.unreadable.get(&g) {
         return Err(Outcome::error(Text::new(
-            format!("auditpol.csv の{}の行の設定値を読み取れません", name.ja),
-            format!("cannot read the {} row's setting in auditpol.csv", name.en),
+            format!("{file} の{}の行の設定値を読み取れません", name.ja),
+            format!("cannot read the {} row's setting in {file}", name.en),
         ))
         .with([line_ev(l, id, Text::new("不明な設定値", "unknown setting"))]));
     }
     let Some(row) = a.rows.get(&g) else {
         return Err(Outcome::error(Text::new(
-            format!(
-                "auditpol.csv にサブカテゴリ {g}（{}）の行がありません",
-                name.ja
-            ),
-            format!("auditpol.csv has no row for subcategory {g} ({})", name.en),
+            format!("{file} にサブカテゴリ {g}（{}）の行がありません", name.ja),
+            format!("{file} has no row for subcategory {g} ({})", name.en),
         ))
         .with([Evidence::new(EvidenceKind::Windows)
-            .path(w.file_path("auditpol.csv"))
+            .path(w.file_path(file))
             .detail(pol(id, Text::new("行がありません", "row missing")))]));
     };
     let setting = match (row.success, row.failure) {
@@ -397,6 +394,29 @@ pub fn check_of(id: &str) -> (&'static Policy, &'static Check) {
     (p, &p.check)
 }
 
+/// Is `account` one of a policy's principals? Case-insensitive, whole
+/// names: `BUILTIN\Users` is not `Users`. A `*` in a pattern stands for any
+/// text: `S-1-5-21-*-513` (the domain's Domain Users), `*\Guests` (Guests of
+/// any domain or machine). The caller trims what its evidence adds (icacls's
+/// `*` before an unresolved SID).
+pub fn principal_in(account: &str, patterns: &[String]) -> bool {
+    let a = account.to_lowercase();
+    let a = a.as_bytes();
+    // `a` is lowercase: an ASCII-case-insensitive comparison with the
+    // pattern is the comparison with the pattern in lowercase (the patterns
+    // are ASCII; a test checks), without an allocation per pattern.
+    let same = |x: &[u8], p: &str| x.eq_ignore_ascii_case(p.as_bytes());
+    patterns.iter().any(|p| match p.split_once('*') {
+        None => same(a, p),
+        Some((head, tail)) => {
+            a.len() >= head.len()
+                && a.len() >= tail.len()
+                && same(&a[..head.len()], head)
+                && same(&a[a.len() - tail.len()..], tail)
+        }
+    })
+}
+
 /// Asset base directories on the Linux host: (asset label, pattern, base).
 pub fn linux_asset_bases(ctx: &Context) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
@@ -462,6 +482,57 @@ pub fn days_text(d: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn principals_match_whole_names_and_wildcards_of_the_policy() {
+        let Check::WindowsShareGuest { principals, .. } = &policy("WIN-SHR-001").check else {
+            panic!("WIN-SHR-001");
+        };
+        for guest in [
+            "NT AUTHORITY\\ANONYMOUS LOGON",
+            "BUILTIN\\Guests",
+            "guest",
+            "CONTOSO\\Domain Guests",
+            "S-1-5-7",
+            "S-1-5-21-1004336348-1177238915-682003330-501",
+            "s-1-5-21-1004336348-1177238915-682003330-514",
+        ] {
+            assert!(principal_in(guest, principals), "{guest}");
+        }
+        for other in [
+            "Everyone",
+            "CONTOSO\\Guest Designers",
+            "S-1-5-21-1004336348-1177238915-682003330-1105",
+            "S-1-5-70",
+        ] {
+            assert!(!principal_in(other, principals), "{other}");
+        }
+        // A pattern is ASCII with at most one `*` (the matcher reads head
+        // and tail, comparing ASCII case-insensitively).
+        for p in &crate::catalogue::policies::Policies::builtin().all {
+            if let Check::WindowsShareGuest { principals: ps, .. }
+            | Check::IcaclsBroad { principals: ps, .. }
+            | Check::IcaclsBroadWrite { principals: ps, .. } = &p.check
+            {
+                assert!(
+                    ps.iter()
+                        .all(|x| x.is_ascii() && x.matches('*').count() <= 1),
+                    "{}",
+                    p.id
+                );
+            }
+            if let Check::IcaclsBroad { sids: ps, .. } | Check::IcaclsBroadWrite { sids: ps, .. } =
+                &p.check
+            {
+                assert!(
+                    ps.iter()
+                        .all(|x| x.is_ascii() && x.matches('*').count() <= 1),
+                    "{}",
+                    p.id
+                );
+            }
+        }
+    }
 
     #[test]
     fn combining_hosts_weakest_wins_and_no_source_everywhere_is_na() {

@@ -175,55 +175,34 @@ impl Ace {
     pub fn inherit_only(&self) -> bool {
         self.groups.iter().any(|g| g.eq_ignore_ascii_case("IO"))
     }
-    /// Does the ACE grant reading the data?
-    pub fn grants_read(&self) -> bool {
-        self.grants(&["F", "M", "RX", "R", "GR", "GA", "MA", "RD"])
-    }
-    /// Does the ACE grant changing, adding or deleting data (full control,
-    /// modify, write, generic write or all, write data, append/add
-    /// subdirectory, delete)?
-    pub fn grants_write(&self) -> bool {
-        self.grants(&["F", "M", "W", "GW", "GA", "MA", "WD", "AD", "D"])
-    }
     /// Does the ACE (allow, not inherit-only) carry one of `rights`
-    /// (icacls's simple or specific rights, any case)?
-    fn grants(&self, rights: &[&str]) -> bool {
+    /// (icacls's simple or specific rights such as `F`, `RX`, `WD`, any case)?
+    /// The rules pass the rights their policy names (WIN-ACL-001's
+    /// `read_rights`, WIN-ACL-002's `write_rights`).
+    pub fn grants_any(&self, rights: &[String]) -> bool {
         if self.is_deny() || self.inherit_only() {
             return false;
         }
         self.groups.iter().any(|g| {
             g.split(',')
-                .any(|r| rights.contains(&r.trim().to_ascii_uppercase().as_str()))
+                .any(|r| rights.iter().any(|x| x.eq_ignore_ascii_case(r.trim())))
         })
     }
-    /// `Everyone`, `Authenticated Users`, `BUILTIN\Users`, `Domain Users`, by
-    /// name or SID.
-    pub fn broad_principal(&self) -> bool {
-        is_broad(&self.principal)
-    }
-}
-
-pub fn is_broad(principal: &str) -> bool {
-    let p = principal.trim().trim_start_matches('*');
-    let l = p.to_lowercase();
-    if ["s-1-1-0", "s-1-5-11", "s-1-5-32-545"].contains(&l.as_str()) {
-        return true;
-    }
-    if l.starts_with("s-1-5-21-") && l.ends_with("-513") {
-        return true;
-    }
-    let name = l.rsplit('\\').next().unwrap_or(&l);
-    l == "everyone"
-        || l == "nt authority\\authenticated users"
-        || l == "authenticated users"
-        || l == "builtin\\users"
-        || name == "domain users"
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::policies::{Check, policy};
     use crate::model::EvidenceKind;
+
+    /// WIN-ACL-001's read rights.
+    fn read() -> &'static [String] {
+        let Check::IcaclsBroad { read_rights, .. } = &policy("WIN-ACL-001").check else {
+            panic!("WIN-ACL-001");
+        };
+        read_rights
+    }
 
     fn fr() -> FileRef {
         FileRef {
@@ -243,32 +222,30 @@ mod tests {
             a.entries[0].aces[0].principal,
             "NT AUTHORITY\\Authenticated Users"
         );
-        assert!(a.entries[0].aces[0].broad_principal() && a.entries[0].aces[0].grants_read());
+        assert!(a.entries[0].aces[0].grants_any(read()));
         assert_eq!(a.entries[1].path, "D:\\Share\\Design Docs\\a b.dwg");
         assert_eq!(a.entries[1].aces[0].principal, "CONTOSO\\Domain Users");
-        assert!(!a.entries[2].aces[0].grants_read());
+        assert!(!a.entries[2].aces[0].grants_any(read()));
         assert_eq!(a.failed.as_ref().unwrap().0, 1);
         assert_eq!(a.errors.len(), 1);
     }
 
     #[test]
-    fn sids_and_rights_lists() {
-        assert!(is_broad("S-1-5-21-1004336348-1177238915-682003330-513"));
-        assert!(is_broad("*S-1-1-0"));
-        assert!(!is_broad("S-1-5-21-1004336348-1177238915-682003330-1105"));
-        assert!(!is_broad("CONTOSO\\design"));
+    fn rights_lists_and_inherit_only() {
         let a = parse(&fr(), "C:\\x S-1-5-32-545:(I)(RD,RA,REA)\n").unwrap();
-        assert!(a.entries[0].aces[0].grants_read());
+        assert!(a.entries[0].aces[0].grants_any(read()));
+        assert!(!a.entries[0].aces[0].grants_any(&["WD".to_string()]));
+        assert!(a.entries[0].aces[0].grants_any(&["rea".to_string()]));
         let a = parse(&fr(), "C:\\x BUILTIN\\Users:(OI)(CI)(IO)(GR)\n").unwrap();
-        assert!(!a.entries[0].aces[0].grants_read());
+        assert!(!a.entries[0].aces[0].grants_any(read()));
     }
 
     #[test]
     fn real_outputs_from_public_repositories() {
         // tests/fixtures/windows/real/SOURCES.md
-        let read =
+        let fixture =
             |n: &str| std::fs::read_to_string(format!("tests/fixtures/windows/real/{n}")).unwrap();
-        let a = parse(&fr(), &read("icacls-system-ini-icacls-human.txt")).unwrap();
+        let a = parse(&fr(), &fixture("icacls-system-ini-icacls-human.txt")).unwrap();
         let e = &a.entries[0];
         assert_eq!((e.path.as_str(), e.aces.len()), (".\\system.ini", 5));
         assert_eq!(
@@ -279,12 +256,14 @@ mod tests {
         let broad: Vec<&str> = e
             .aces
             .iter()
-            .filter(|a| a.broad_principal() && a.grants_read())
+            .filter(|a| {
+                crate::rules::acc::acc03::broad(&a.principal, "WIN-ACL-001") && a.grants_any(read())
+            })
             .map(|a| a.principal.as_str())
             .collect();
         assert_eq!(broad, ["BUILTIN\\Users"]);
         assert_eq!(a.failed.as_ref().map(|f| f.0), Some(0));
-        let a = parse(&fr(), &read("icacls-access-denied-icaclswrap.txt")).unwrap();
+        let a = parse(&fr(), &fixture("icacls-access-denied-icaclswrap.txt")).unwrap();
         assert!(a.entries.is_empty());
         assert_eq!(a.failed.as_ref().map(|f| f.0), Some(1));
         assert_eq!(a.errors.len(), 1);

@@ -150,4 +150,20 @@ mod tests {
         assert!(parse(&fr(), "{\"a\": ").is_err());
         assert!(parse(&fr(), "hello world\n").is_err());
     }
+
+    #[test]
+    fn defender_status_and_collector_errors() {
+        // `Get-MpComputerStatus | ConvertTo-Json`, and the `{"error": …}` the
+        // collector writes when it fails.
+        let d = parse(&fr(), "\u{feff}{\n  \"AntivirusEnabled\":  true,\n  \"RealTimeProtectionEnabled\":  false\n}\n").unwrap();
+        assert_eq!(
+            d.bool("RealTimeProtectionEnabled")
+                .map(|(b, l)| (b, l.line)),
+            Some((false, 3))
+        );
+        let d = parse(&fr(), "{\"error\": \"0x800106ba\"}").unwrap();
+        assert!(d.bool("RealTimeProtectionEnabled").is_none());
+        assert_eq!(d.str("error").map(|(e, _)| e), Some("0x800106ba"));
+        assert!(parse(&fr(), "[1, 2").is_err());
+    }
 }

@@ -3,7 +3,6 @@
 //! then CP932; each parser cites the evidence file, line and SHA-256.
 
 pub mod auditpol;
-pub mod defender;
 pub mod icacls;
 pub mod jsonev;
 pub mod netsh;
@@ -13,6 +12,7 @@ pub mod smb;
 pub mod wevtutil;
 
 use super::conf::{FileRef, HostError};
+use crate::catalogue::policies::{Check, policy};
 use crate::model::EvidenceKind;
 use std::path::{Path, PathBuf};
 
@@ -45,12 +45,99 @@ pub struct WindowsHost {
     pub acls: Ev<Vec<Result<icacls::Icacls, HostError>>>,
     pub smb_shares: Ev<Vec<smb::Share>>,
     pub smb_access: Ev<Vec<smb::ShareAce>>,
-    pub defender: Ev<defender::Defender>,
+    /// `defender.json` (`Get-MpComputerStatus`).
+    pub defender: Ev<jsonev::JsonEv>,
     pub eventlog: Ev<wevtutil::LogConfig>,
     /// `smb-server.json` (`Get-SmbServerConfiguration`).
     pub smb_server: Ev<jsonev::JsonEv>,
     /// `domain-password-policy.json`: the domain's password policy (joined machines).
     pub domain_policy: Ev<jsonev::JsonEv>,
+}
+
+// The evidence file names come from the policies that read them
+// (`policies/*.yaml`, the single source of these names: `timaudit explain`
+// prints them). Where two policies read one file, the first one's name is
+// loaded and a unit test checks that the other names the same.
+
+/// `auditpol.csv`: the `file:` of WIN-AUD-001 (and of WIN-AUD-002).
+pub fn auditpol_file() -> &'static str {
+    let Check::AuditpolSubcategory { file, .. } = &policy("WIN-AUD-001").check else {
+        unreachable!("WIN-AUD-001 is an auditpol_subcategory check (policies/audit.yaml)");
+    };
+    file
+}
+
+/// `secedit.inf`: the `file:` of WIN-PWD-001 (and of WIN-LCK-001).
+pub fn secedit_file() -> &'static str {
+    let Check::SeceditMinimum { file, .. } = &policy("WIN-PWD-001").check else {
+        unreachable!("WIN-PWD-001 is a secedit_minimum check (policies/passwords.yaml)");
+    };
+    file
+}
+
+/// `domain-password-policy.json`: the `domain_file:` of WIN-PWD-001.
+pub fn domain_policy_file() -> &'static str {
+    let Check::SeceditMinimum { domain_file, .. } = &policy("WIN-PWD-001").check else {
+        unreachable!("WIN-PWD-001 is a secedit_minimum check (policies/passwords.yaml)");
+    };
+    domain_file
+}
+
+/// `firewall.json` (`Get-NetFirewallProfile`) and netsh's `firewall.txt`: the
+/// `json_file:` and `file:` of WIN-FW-001.
+pub fn firewall_files() -> (&'static str, &'static str) {
+    let Check::WindowsFirewall {
+        json_file, file, ..
+    } = &policy("WIN-FW-001").check
+    else {
+        unreachable!("WIN-FW-001 is a windows_firewall check (policies/firewall.yaml)");
+    };
+    (json_file, file)
+}
+
+/// The folder of icacls exports (`acl`): the `dir:` of WIN-ACL-001 (and of
+/// WIN-ACL-002).
+pub fn acl_dir() -> &'static str {
+    let Check::IcaclsBroad { dir, .. } = &policy("WIN-ACL-001").check else {
+        unreachable!("WIN-ACL-001 is an icacls_broad check (policies/shares.yaml)");
+    };
+    dir
+}
+
+/// `smb-shares.csv` and `smb-share-access.csv`: the `files:` of WIN-SHR-001
+/// (shares, then their permissions).
+pub fn smb_files() -> (&'static str, &'static str) {
+    let Check::WindowsShareGuest { files, .. } = &policy("WIN-SHR-001").check else {
+        unreachable!("WIN-SHR-001 is a windows_share_guest check (policies/shares.yaml)");
+    };
+    match files.as_slice() {
+        [shares, access] => (shares, access),
+        _ => unreachable!("WIN-SHR-001 names two files: shares, then their permissions"),
+    }
+}
+
+/// `defender.json`: the `file:` of WIN-AV-001.
+pub fn defender_file() -> &'static str {
+    let Check::DefenderStatus { file, .. } = &policy("WIN-AV-001").check else {
+        unreachable!("WIN-AV-001 is a defender_status check (policies/ids.yaml)");
+    };
+    file
+}
+
+/// `eventlog-security.txt`: the `file:` of WIN-LOG-001.
+pub fn eventlog_file() -> &'static str {
+    let Check::WindowsLogRetention { file, .. } = &policy("WIN-LOG-001").check else {
+        unreachable!("WIN-LOG-001 is a windows_log_retention check (policies/logs.yaml)");
+    };
+    file
+}
+
+/// `smb-server.json`: the `file:` of WIN-SMB-001.
+pub fn smb_server_file() -> &'static str {
+    let Check::SmbServerSetting { file, .. } = &policy("WIN-SMB-001").check else {
+        unreachable!("WIN-SMB-001 is an smb_server_setting check (policies/shares.yaml)");
+    };
+    file
 }
 
 /// A display path for an evidence file: the folder as given, then the file.
@@ -182,6 +269,8 @@ impl WindowsHost {
                 }
             }
         };
+        let (smb_shares, smb_access) = smb_files();
+        let (firewall_json, firewall_txt) = firewall_files();
         Ok(WindowsHost {
             dir: dir.to_path_buf(),
             name,
@@ -190,17 +279,17 @@ impl WindowsHost {
             domain,
             host_json,
             registry: many(dir, "registry", ".reg", reg::parse),
-            auditpol: one(dir, "auditpol.csv", auditpol::parse),
-            secedit: one(dir, "secedit.inf", secedit::parse),
-            firewall_json: one(dir, "firewall.json", netsh::parse_json),
-            firewall: one(dir, "firewall.txt", netsh::parse),
-            acls: many(dir, "acl", ".txt", icacls::parse),
-            smb_shares: one(dir, "smb-shares.csv", smb::parse_shares),
-            smb_access: one(dir, "smb-share-access.csv", smb::parse_access),
-            defender: one(dir, "defender.json", defender::parse),
-            eventlog: one(dir, "eventlog-security.txt", wevtutil::parse),
-            smb_server: one(dir, "smb-server.json", jsonev::parse),
-            domain_policy: one(dir, "domain-password-policy.json", jsonev::parse),
+            auditpol: one(dir, auditpol_file(), auditpol::parse),
+            secedit: one(dir, secedit_file(), secedit::parse),
+            firewall_json: one(dir, firewall_json, netsh::parse_json),
+            firewall: one(dir, firewall_txt, netsh::parse),
+            acls: many(dir, acl_dir(), ".txt", icacls::parse),
+            smb_shares: one(dir, smb_shares, smb::parse_shares),
+            smb_access: one(dir, smb_access, smb::parse_access),
+            defender: one(dir, defender_file(), jsonev::parse),
+            eventlog: one(dir, eventlog_file(), wevtutil::parse),
+            smb_server: one(dir, smb_server_file(), jsonev::parse),
+            domain_policy: one(dir, domain_policy_file(), jsonev::parse),
         })
     }
 
@@ -259,6 +348,25 @@ pub fn norm_win(p: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::catalogue::policies::{Check, policy};
+
+    #[test]
+    fn policies_that_share_an_evidence_file_name_the_same_one() {
+        // The collector loads the first policy's name; the other must agree.
+        let Check::AuditpolSubcategory { file, .. } = &policy("WIN-AUD-002").check else {
+            panic!("WIN-AUD-002");
+        };
+        assert_eq!(file, super::auditpol_file());
+        let Check::SeceditRange { file, .. } = &policy("WIN-LCK-001").check else {
+            panic!("WIN-LCK-001");
+        };
+        assert_eq!(file, super::secedit_file());
+        let Check::IcaclsBroadWrite { dir, .. } = &policy("WIN-ACL-002").check else {
+            panic!("WIN-ACL-002");
+        };
+        assert_eq!(dir, super::acl_dir());
+    }
+
     #[test]
     fn decodes_utf16le_without_a_bom_and_cp932() {
         let b: Vec<u8> = "State ON\r\n"

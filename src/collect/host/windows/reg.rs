@@ -147,33 +147,8 @@ fn parse_data(s: &str, unicode: bool) -> Result<RegData, String> {
 }
 
 pub fn parse(file: &FileRef, text: &str) -> Result<RegFile, HostError> {
-    let mut lines = text.lines().enumerate().peekable();
-    // Header.
-    let mut unicode = true;
-    loop {
-        let Some((n, l)) = lines.next() else {
-            return Err(HostError::new(
-                &file.path,
-                "empty file: not a registry export",
-            ));
-        };
-        let t = l.trim().trim_start_matches('\u{feff}');
-        if t.is_empty() {
-            continue;
-        }
-        if t == "Windows Registry Editor Version 5.00" {
-            break;
-        }
-        if t == "REGEDIT4" {
-            unicode = false;
-            break;
-        }
-        return Err(HostError::at(
-            &file.path,
-            n + 1,
-            "not a registry export (expected `Windows Registry Editor Version 5.00` or `REGEDIT4`)",
-        ));
-    }
+    let mut lines = text.lines().enumerate();
+    let unicode = header(file, &mut lines)?;
     let mut keys: Vec<RegKey> = Vec::new();
     while let Some((i, raw)) = lines.next() {
         let n = i + 1;
@@ -182,20 +157,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<RegFile, HostError> {
             continue;
         }
         if t.starts_with('[') {
-            let Some(end) = t.rfind(']') else {
-                return Err(HostError::at(&file.path, n, "key without `]`"));
-            };
-            let inner = &t[1..end];
-            let (deleted, path) = match inner.strip_prefix('-') {
-                Some(p) => (true, p),
-                None => (false, inner),
-            };
-            keys.push(RegKey {
-                path: path.to_string(),
-                line: Line::new(file, n, raw),
-                values: Vec::new(),
-                deleted,
-            });
+            keys.push(key_line(file, n, raw)?);
             continue;
         }
         // A value, possibly continued with `\` at the end of the line.
@@ -210,27 +172,87 @@ pub fn parse(file: &FileRef, text: &str) -> Result<RegFile, HostError> {
         let Some(key) = keys.last_mut() else {
             return Err(HostError::at(&file.path, n, "value before any [key]"));
         };
-        let (name, rest) = if let Some(r) = full.strip_prefix('@') {
-            (String::new(), r)
-        } else {
-            match parse_string(&full) {
-                Some((name, rest)) => (name, rest),
-                None => return Err(HostError::at(&file.path, n, "value name is not quoted")),
-            }
-        };
-        let Some(data) = rest.trim_start().strip_prefix('=') else {
-            return Err(HostError::at(&file.path, n, "value without `=`"));
-        };
-        let data = parse_data(data, unicode).map_err(|m| HostError::at(&file.path, n, m))?;
-        key.values.push(RegValue {
-            name,
-            data,
-            line: Line::new(file, n, raw),
-        });
+        key.values.push(value_line(file, n, raw, &full, unicode)?);
     }
     Ok(RegFile {
         file: file.clone(),
         keys,
+    })
+}
+
+/// Reads up to the header line: `true` for `Windows Registry Editor Version
+/// 5.00` (Unicode), `false` for `REGEDIT4` (ANSI).
+fn header<'a>(
+    file: &FileRef,
+    lines: &mut impl Iterator<Item = (usize, &'a str)>,
+) -> Result<bool, HostError> {
+    for (n, l) in lines {
+        let t = l.trim().trim_start_matches('\u{feff}');
+        if t.is_empty() {
+            continue;
+        }
+        if t == "Windows Registry Editor Version 5.00" {
+            return Ok(true);
+        }
+        if t == "REGEDIT4" {
+            return Ok(false);
+        }
+        return Err(HostError::at(
+            &file.path,
+            n + 1,
+            "not a registry export (expected `Windows Registry Editor Version 5.00` or `REGEDIT4`)",
+        ));
+    }
+    Err(HostError::new(
+        &file.path,
+        "empty file: not a registry export",
+    ))
+}
+
+/// `[KEY]`, or `[-KEY]` when the export deletes the key.
+fn key_line(file: &FileRef, n: usize, raw: &str) -> Result<RegKey, HostError> {
+    let t = raw.trim();
+    let Some(end) = t.rfind(']') else {
+        return Err(HostError::at(&file.path, n, "key without `]`"));
+    };
+    let inner = &t[1..end];
+    let (deleted, path) = match inner.strip_prefix('-') {
+        Some(p) => (true, p),
+        None => (false, inner),
+    };
+    Ok(RegKey {
+        path: path.to_string(),
+        line: Line::new(file, n, raw),
+        values: Vec::new(),
+        deleted,
+    })
+}
+
+/// `"NAME"=DATA` or `@=DATA` (the default value), continuation lines joined
+/// into `full`; cited at its first line `raw`.
+fn value_line(
+    file: &FileRef,
+    n: usize,
+    raw: &str,
+    full: &str,
+    unicode: bool,
+) -> Result<RegValue, HostError> {
+    let (name, rest) = if let Some(r) = full.strip_prefix('@') {
+        (String::new(), r)
+    } else {
+        match parse_string(full) {
+            Some((name, rest)) => (name, rest),
+            None => return Err(HostError::at(&file.path, n, "value name is not quoted")),
+        }
+    };
+    let Some(data) = rest.trim_start().strip_prefix('=') else {
+        return Err(HostError::at(&file.path, n, "value without `=`"));
+    };
+    let data = parse_data(data, unicode).map_err(|m| HostError::at(&file.path, n, m))?;
+    Ok(RegValue {
+        name,
+        data,
+        line: Line::new(file, n, raw),
     })
 }
 

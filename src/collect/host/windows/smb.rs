@@ -181,19 +181,6 @@ pub fn parse_access(file: &FileRef, text: &str) -> Result<Vec<ShareAce>, HostErr
     Ok(out)
 }
 
-/// Guest and anonymous principals, by name or SID.
-pub fn is_guest_or_anonymous(account: &str) -> bool {
-    let l = account.trim().to_lowercase();
-    let name = l.rsplit('\\').next().unwrap_or(&l);
-    ["s-1-5-7", "s-1-5-32-546"].contains(&l.as_str())
-        || (l.starts_with("s-1-5-21-") && l.ends_with("-501"))
-        || name == "anonymous logon"
-        || name == "guests"
-        || name == "guest"
-        || name == "domain guests"
-        || (l.starts_with("s-1-5-21-") && l.ends_with("-514"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,8 +196,9 @@ mod tests {
         let a = parse_access(&f, t).unwrap();
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].share, "設計");
-        assert!(!is_guest_or_anonymous(&a[0].account));
-        assert!(is_guest_or_anonymous(&a[1].account));
+        assert_eq!(a[0].account, "Everyone");
+        assert_eq!(a[1].account, "NT AUTHORITY\\ANONYMOUS LOGON");
+        assert!(a[1].allow && a[1].right == "Read");
         assert_eq!(a[1].line.line, 4);
         assert!(parse_access(&f, "\"Name\",\"X\"\n\"a\",\"b\"\n").is_err());
     }
