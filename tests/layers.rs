@@ -300,8 +300,7 @@ const NOT_YET_READ: &[&str] = &[
     "KernelCmdlineBlacklist.files", // usb.rs: /etc/default/grub(.d)
     "Usbguard.daemon_conf",         // usb.rs: usbguard-daemon.conf
     // Lists that repeat another policy's (a unit test checks they are equal).
-    "ModprobeBlacklist.dirs",  // = LNX-USB-001's dirs (usb.rs)
-    "RsyslogCreateMode.files", // = LNX-LOG-004's files (logs.rs)
+    "ModprobeBlacklist.dirs", // = LNX-USB-001's dirs (usb.rs)
     // Windows evidence: collectors hard-code the evidence file names and
     // the rules their principals, rights and keys.
     "AuditpolSubcategory.file",
