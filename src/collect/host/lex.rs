@@ -75,85 +75,187 @@ impl Lexer {
 
     /// Splits one logical line into words.
     pub fn words(&self, line: &str) -> Result<Vec<String>, LexError> {
-        let mut out = Vec::new();
-        let mut cur = String::new();
-        let mut started = false;
-        // (closing char, column of the opener)
-        let mut open: Option<(char, usize)> = None;
+        let tokens = self.tokens(line, &Split::WORDS)?;
+        Ok(tokens
+            .into_iter()
+            .map(|t| match t {
+                Token::Word(w) => w,
+                Token::Punct(c) => c.to_string(),
+            })
+            .collect())
+    }
+
+    /// Splits one logical line into words and punctuation, with the extra rules
+    /// of `split` (see [`Split`]).
+    pub fn tokens(&self, line: &str, split: &Split) -> Result<Vec<Token>, LexError> {
+        let mut scan = Scan::new(self, split);
         let mut chars = line.chars().enumerate().peekable();
         while let Some((i, c)) = chars.next() {
-            if let Some((close, _)) = open {
-                if self.backslash && c == '\\' && close == '"' {
-                    if let Some((_, n)) = chars.next() {
-                        cur.push(n);
-                    }
-                } else if Some(close) == self.brackets.map(|b| b.1) && c == '\\' {
-                    // `\]` keeps a bracket inside a PAM control value.
-                    if let Some(&(_, n)) = chars.peek()
-                        && n == close
-                    {
-                        chars.next();
-                        cur.push(n);
-                    } else {
-                        cur.push(c);
-                    }
-                } else if c == close {
-                    open = None;
-                    if self.brackets.map(|b| b.1) == Some(c) {
-                        cur.push(c);
-                    }
-                } else {
-                    cur.push(c);
-                }
-                continue;
-            }
-            match c {
-                '"' if self.double => {
-                    open = Some(('"', i + 1));
-                    started = true;
-                }
-                '\'' if self.single => {
-                    open = Some(('\'', i + 1));
-                    started = true;
-                }
-                '\\' if self.backslash => {
-                    if let Some((_, n)) = chars.next() {
-                        cur.push(n);
-                    }
-                    started = true;
-                }
-                '#' if self.hash == Hash::Anywhere
-                    || (self.hash == Hash::WordStart && !started) =>
-                {
-                    break;
-                }
-                c if self.brackets.map(|b| b.0) == Some(c) && !started => {
-                    open = Some((self.brackets.map(|b| b.1).unwrap_or(']'), i + 1));
-                    cur.push(c);
-                    started = true;
-                }
-                c if c.is_whitespace() => {
-                    if started {
-                        out.push(std::mem::take(&mut cur));
-                        started = false;
-                    }
-                }
-                c => {
-                    cur.push(c);
-                    started = true;
-                }
+            if scan.open.is_some() {
+                scan.inside(c, &mut chars);
+            } else if scan.outside(i, c, &mut chars) == Flow::EndOfLine {
+                break;
             }
         }
-        if let Some((close, column)) = open {
+        scan.finish()
+    }
+}
+
+/// Rules beyond a [`Lexer`]'s that some formats need when splitting a line.
+#[derive(Clone, Copy, Debug)]
+pub struct Split {
+    /// Characters that are tokens of their own outside quotes (nft's `{`, `}`, `;`).
+    pub punct: &'static [char],
+    /// Quote characters stay in the word (`"a b"` → `"a b"`), for formats whose
+    /// parser looks at them later.
+    pub keep_quotes: bool,
+    /// A quote still open at the end of the line closes there instead of being
+    /// an error.
+    pub open_quote_ends_at_eol: bool,
+}
+
+impl Split {
+    /// Plain words: no punctuation, quotes removed, an open quote is an error.
+    pub const WORDS: Split = Split {
+        punct: &[],
+        keep_quotes: false,
+        open_quote_ends_at_eol: false,
+    };
+}
+
+/// A piece of a line split by [`Lexer::tokens`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Token {
+    Word(String),
+    /// One of [`Split::punct`].
+    Punct(char),
+}
+
+type Chars<'a> = std::iter::Peekable<std::iter::Enumerate<std::str::Chars<'a>>>;
+
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Next,
+    EndOfLine,
+}
+
+/// The state of one line being split.
+struct Scan<'a> {
+    lexer: &'a Lexer,
+    split: &'a Split,
+    out: Vec<Token>,
+    cur: String,
+    /// A word has started (possibly empty so far: `""`).
+    started: bool,
+    /// The open quote or bracket: (closing char, 1-based column of the opener).
+    open: Option<(char, usize)>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(lexer: &'a Lexer, split: &'a Split) -> Scan<'a> {
+        Scan {
+            lexer,
+            split,
+            out: Vec::new(),
+            cur: String::new(),
+            started: false,
+            open: None,
+        }
+    }
+
+    fn bracket_close(&self) -> Option<char> {
+        self.lexer.brackets.map(|b| b.1)
+    }
+
+    /// One character inside quotes or brackets.
+    fn inside(&mut self, c: char, chars: &mut Chars) {
+        let Some((close, _)) = self.open else {
+            return;
+        };
+        if self.lexer.backslash && c == '\\' && close == '"' {
+            if let Some((_, n)) = chars.next() {
+                self.cur.push(n);
+            }
+        } else if Some(close) == self.bracket_close() && c == '\\' {
+            // `\]` keeps a bracket inside a PAM control value.
+            if let Some(&(_, n)) = chars.peek()
+                && n == close
+            {
+                chars.next();
+                self.cur.push(n);
+            } else {
+                self.cur.push(c);
+            }
+        } else if c == close {
+            self.open = None;
+            if self.bracket_close() == Some(c) || self.split.keep_quotes {
+                self.cur.push(c);
+            }
+        } else {
+            self.cur.push(c);
+        }
+    }
+
+    /// Opens a quote at 0-based character `i`.
+    fn quote(&mut self, q: char, i: usize) {
+        self.open = Some((q, i + 1));
+        self.started = true;
+        if self.split.keep_quotes {
+            self.cur.push(q);
+        }
+    }
+
+    /// One character outside quotes and brackets.
+    fn outside(&mut self, i: usize, c: char, chars: &mut Chars) -> Flow {
+        let lx = self.lexer;
+        match c {
+            '"' if lx.double => self.quote('"', i),
+            '\'' if lx.single => self.quote('\'', i),
+            '\\' if lx.backslash => {
+                if let Some((_, n)) = chars.next() {
+                    self.cur.push(n);
+                }
+                self.started = true;
+            }
+            '#' if lx.hash == Hash::Anywhere || (lx.hash == Hash::WordStart && !self.started) => {
+                return Flow::EndOfLine;
+            }
+            c if self.split.punct.contains(&c) => {
+                self.end_word();
+                self.out.push(Token::Punct(c));
+            }
+            c if lx.brackets.map(|b| b.0) == Some(c) && !self.started => {
+                self.open = Some((self.bracket_close().unwrap_or(']'), i + 1));
+                self.cur.push(c);
+                self.started = true;
+            }
+            c if c.is_whitespace() => self.end_word(),
+            c => {
+                self.cur.push(c);
+                self.started = true;
+            }
+        }
+        Flow::Next
+    }
+
+    fn end_word(&mut self) {
+        if self.started {
+            self.out.push(Token::Word(std::mem::take(&mut self.cur)));
+            self.started = false;
+        }
+    }
+
+    fn finish(mut self) -> Result<Vec<Token>, LexError> {
+        if let Some((close, column)) = self.open
+            && !self.split.open_quote_ends_at_eol
+        {
             return Err(LexError {
                 column,
                 message: format!("unterminated `{close}`"),
             });
         }
-        if started {
-            out.push(cur);
-        }
-        Ok(out)
+        self.end_word();
+        Ok(self.out)
     }
 }
 
@@ -289,6 +391,53 @@ mod tests {
         assert_eq!(
             Lexer::SHELL.words("-w /a#b -k 'x y'").unwrap(),
             vec!["-w", "/a#b", "-k", "x y"]
+        );
+    }
+
+    #[test]
+    fn tokens_split_punctuation_and_can_keep_quotes() {
+        let nft = Lexer {
+            double: true,
+            single: false,
+            backslash: false,
+            hash: Hash::Text,
+            brackets: None,
+        };
+        let split = Split {
+            punct: &['{', '}', ';'],
+            keep_quotes: true,
+            open_quote_ends_at_eol: false,
+        };
+        let t = nft
+            .tokens(r#"chain "in put"{type filter;}'a'"#, &split)
+            .unwrap();
+        let w = |s: &str| Token::Word(s.into());
+        assert_eq!(
+            t,
+            vec![
+                w("chain"),
+                w("\"in put\""),
+                Token::Punct('{'),
+                w("type"),
+                w("filter"),
+                Token::Punct(';'),
+                Token::Punct('}'),
+                w("'a'")
+            ]
+        );
+        assert_eq!(nft.tokens("a \"b c", &split).unwrap_err().column, 3);
+        let lenient = Split {
+            open_quote_ends_at_eol: true,
+            ..split
+        };
+        assert_eq!(
+            nft.tokens("a \"b c", &lenient).unwrap(),
+            vec![w("a"), w("\"b c")]
+        );
+        // Plain words: an empty quoted word is a word.
+        assert_eq!(
+            Lexer::DOUBLE.words(r#"a "" b"#).unwrap(),
+            vec!["a", "", "b"]
         );
     }
 
