@@ -109,8 +109,8 @@ pub struct Split {
     /// Quote characters stay in the word (`"a b"` → `"a b"`), for formats whose
     /// parser looks at them later.
     pub keep_quotes: bool,
-    /// A quote still open at the end of the line closes there instead of being
-    /// an error.
+    /// A quote (or bracket) still open at the end of the line closes there
+    /// instead of being an error.
     pub open_quote_ends_at_eol: bool,
 }
 

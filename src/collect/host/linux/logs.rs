@@ -1036,6 +1036,23 @@ mod tests {
     }
 
     #[test]
+    fn logrotate_quoted_patterns_keep_their_spaces() {
+        // A quoted pattern may hold spaces and `#`; an empty `""` names nothing.
+        let d = root(&[(
+            "/etc/logrotate.conf",
+            "\"/var/log/my app/*.log\" \"\" /var/log/a#b\n{\n rotate 3\n daily\n}\n",
+        )]);
+        let lr = collect_logrotate(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(
+            lr.stanzas[0].patterns,
+            ["/var/log/my app/*.log", "/var/log/a#b"]
+        );
+        assert!(lr.stanzas[0].covers("/var/log/my app/x.log"));
+        assert_eq!(lr.stanzas[0].settings.days(), Some(3.0));
+        assert_eq!(lr.stanzas[0].line.line, 1);
+    }
+
+    #[test]
     fn logrotate_maxage_caps_and_bad_numbers_are_errors() {
         let d = root(&[(
             "/etc/logrotate.conf",
