@@ -140,6 +140,8 @@ fn nft_file(
     st: &mut NftState,
     depth: usize,
 ) -> Result<(), HostError> {
+    // nft's own limit, and its message for a file that includes itself too:
+    // lex::Includes would name the cycle instead.
     if depth > 16 {
         return Err(HostError::new(&f.path, "include nesting too deep"));
     }

@@ -442,6 +442,8 @@ struct OpenStanza {
 
 impl LogrotateReader<'_> {
     fn file(&mut self, f: &crate::rootfs::HostFile, depth: usize) -> Result<(), HostError> {
+        // Not lex::Includes, which refuses a cycle: logrotate reads each file
+        // once and skips a repeated include without an error.
         if depth > 8 || self.seen.contains(&f.path) {
             return Ok(()); // logrotate skips files it has already read
         }
@@ -826,6 +828,8 @@ fn rsyslog_file(
     seen: &mut Vec<String>,
     depth: usize,
 ) -> Result<(), HostError> {
+    // Not lex::Includes, which refuses a cycle: a file is read once, and the
+    // policy's `rsyslog.d/*.conf` names the files rsyslog.conf includes too.
     if depth > 8 || seen.contains(&f.path) {
         return Ok(());
     }
