@@ -376,10 +376,7 @@ fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
 /// Fields of built-in policies that no code outside the unit tests reads
 /// (`TYPE.field`), each with why: issue 13, policies are the single source of
 /// what a check reads. Never add an entry for new data; read it instead.
-const NOT_YET_READ: &[&str] = &[
-    // Lists that repeat another policy's (a unit test checks they are equal).
-    "RsyslogCreateMode.files", // = LNX-LOG-004's files (logs.rs)
-];
+const NOT_YET_READ: &[&str] = &[];
 
 /// `snake_case` check type → the `Check` variant's name.
 fn variant_name(type_name: &str) -> String {

@@ -373,8 +373,10 @@ pub enum Check {
         files: Vec<String>,
         dirs: Vec<String>,
     },
-    /// rsyslog's mode for the files it creates grants nothing to others.
-    RsyslogCreateMode { files: Vec<String>, default: String },
+    /// rsyslog's mode for the files it creates grants nothing to others. The
+    /// files read are LNX-LOG-004's (`RsyslogForward.files`): one rsyslog
+    /// configuration serves both checks.
+    RsyslogCreateMode { default: String },
     /// icacls: no broad principal may read protected paths.
     IcaclsBroad {
         dir: String,

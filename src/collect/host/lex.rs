@@ -75,94 +75,197 @@ impl Lexer {
 
     /// Splits one logical line into words.
     pub fn words(&self, line: &str) -> Result<Vec<String>, LexError> {
-        let mut out = Vec::new();
-        let mut cur = String::new();
-        let mut started = false;
-        // (closing char, column of the opener)
-        let mut open: Option<(char, usize)> = None;
+        let tokens = self.tokens(line, &Split::WORDS)?;
+        Ok(tokens
+            .into_iter()
+            .map(|t| match t {
+                Token::Word(w) => w,
+                Token::Punct(c) => c.to_string(),
+            })
+            .collect())
+    }
+
+    /// Splits one logical line into words and punctuation, with the extra rules
+    /// of `split` (see [`Split`]).
+    pub fn tokens(&self, line: &str, split: &Split) -> Result<Vec<Token>, LexError> {
+        let mut scan = Scan::new(self, split);
         let mut chars = line.chars().enumerate().peekable();
         while let Some((i, c)) = chars.next() {
-            if let Some((close, _)) = open {
-                if self.backslash && c == '\\' && close == '"' {
-                    if let Some((_, n)) = chars.next() {
-                        cur.push(n);
-                    }
-                } else if Some(close) == self.brackets.map(|b| b.1) && c == '\\' {
-                    // `\]` keeps a bracket inside a PAM control value.
-                    if let Some(&(_, n)) = chars.peek()
-                        && n == close
-                    {
-                        chars.next();
-                        cur.push(n);
-                    } else {
-                        cur.push(c);
-                    }
-                } else if c == close {
-                    open = None;
-                    if self.brackets.map(|b| b.1) == Some(c) {
-                        cur.push(c);
-                    }
-                } else {
-                    cur.push(c);
-                }
-                continue;
-            }
-            match c {
-                '"' if self.double => {
-                    open = Some(('"', i + 1));
-                    started = true;
-                }
-                '\'' if self.single => {
-                    open = Some(('\'', i + 1));
-                    started = true;
-                }
-                '\\' if self.backslash => {
-                    if let Some((_, n)) = chars.next() {
-                        cur.push(n);
-                    }
-                    started = true;
-                }
-                '#' if self.hash == Hash::Anywhere
-                    || (self.hash == Hash::WordStart && !started) =>
-                {
-                    break;
-                }
-                c if self.brackets.map(|b| b.0) == Some(c) && !started => {
-                    open = Some((self.brackets.map(|b| b.1).unwrap_or(']'), i + 1));
-                    cur.push(c);
-                    started = true;
-                }
-                c if c.is_whitespace() => {
-                    if started {
-                        out.push(std::mem::take(&mut cur));
-                        started = false;
-                    }
-                }
-                c => {
-                    cur.push(c);
-                    started = true;
-                }
+            if scan.open.is_some() {
+                scan.inside(c, &mut chars);
+            } else if scan.outside(i, c, &mut chars) == Flow::EndOfLine {
+                break;
             }
         }
-        if let Some((close, column)) = open {
+        scan.finish()
+    }
+}
+
+/// Rules beyond a [`Lexer`]'s that some formats need when splitting a line.
+#[derive(Clone, Copy, Debug)]
+pub struct Split {
+    /// Characters that are tokens of their own outside quotes (nft's `{`, `}`, `;`).
+    pub punct: &'static [char],
+    /// Quote characters stay in the word (`"a b"` → `"a b"`), for formats whose
+    /// parser looks at them later.
+    pub keep_quotes: bool,
+    /// A quote (or bracket) still open at the end of the line closes there
+    /// instead of being an error.
+    pub open_quote_ends_at_eol: bool,
+}
+
+impl Split {
+    /// Plain words: no punctuation, quotes removed, an open quote is an error.
+    pub const WORDS: Split = Split {
+        punct: &[],
+        keep_quotes: false,
+        open_quote_ends_at_eol: false,
+    };
+}
+
+/// A piece of a line split by [`Lexer::tokens`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Token {
+    Word(String),
+    /// One of [`Split::punct`].
+    Punct(char),
+}
+
+type Chars<'a> = std::iter::Peekable<std::iter::Enumerate<std::str::Chars<'a>>>;
+
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Next,
+    EndOfLine,
+}
+
+/// The state of one line being split.
+struct Scan<'a> {
+    lexer: &'a Lexer,
+    split: &'a Split,
+    out: Vec<Token>,
+    cur: String,
+    /// A word has started (possibly empty so far: `""`).
+    started: bool,
+    /// The open quote or bracket: (closing char, 1-based column of the opener).
+    open: Option<(char, usize)>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(lexer: &'a Lexer, split: &'a Split) -> Scan<'a> {
+        Scan {
+            lexer,
+            split,
+            out: Vec::new(),
+            cur: String::new(),
+            started: false,
+            open: None,
+        }
+    }
+
+    fn bracket_close(&self) -> Option<char> {
+        self.lexer.brackets.map(|b| b.1)
+    }
+
+    /// One character inside quotes or brackets.
+    fn inside(&mut self, c: char, chars: &mut Chars) {
+        let Some((close, _)) = self.open else {
+            return;
+        };
+        if self.lexer.backslash && c == '\\' && close == '"' {
+            if let Some((_, n)) = chars.next() {
+                self.cur.push(n);
+            }
+        } else if Some(close) == self.bracket_close() && c == '\\' {
+            // `\]` keeps a bracket inside a PAM control value.
+            if let Some(&(_, n)) = chars.peek()
+                && n == close
+            {
+                chars.next();
+                self.cur.push(n);
+            } else {
+                self.cur.push(c);
+            }
+        } else if c == close {
+            self.open = None;
+            if self.bracket_close() == Some(c) || self.split.keep_quotes {
+                self.cur.push(c);
+            }
+        } else {
+            self.cur.push(c);
+        }
+    }
+
+    /// Opens a quote at 0-based character `i`.
+    fn quote(&mut self, q: char, i: usize) {
+        self.open = Some((q, i + 1));
+        self.started = true;
+        if self.split.keep_quotes {
+            self.cur.push(q);
+        }
+    }
+
+    /// One character outside quotes and brackets.
+    fn outside(&mut self, i: usize, c: char, chars: &mut Chars) -> Flow {
+        let lx = self.lexer;
+        match c {
+            '"' if lx.double => self.quote('"', i),
+            '\'' if lx.single => self.quote('\'', i),
+            '\\' if lx.backslash => {
+                if let Some((_, n)) = chars.next() {
+                    self.cur.push(n);
+                }
+                self.started = true;
+            }
+            '#' if lx.hash == Hash::Anywhere || (lx.hash == Hash::WordStart && !self.started) => {
+                return Flow::EndOfLine;
+            }
+            c if self.split.punct.contains(&c) => {
+                self.end_word();
+                self.out.push(Token::Punct(c));
+            }
+            c if lx.brackets.map(|b| b.0) == Some(c) && !self.started => {
+                self.open = Some((self.bracket_close().unwrap_or(']'), i + 1));
+                self.cur.push(c);
+                self.started = true;
+            }
+            c if c.is_whitespace() => self.end_word(),
+            c => {
+                self.cur.push(c);
+                self.started = true;
+            }
+        }
+        Flow::Next
+    }
+
+    fn end_word(&mut self) {
+        if self.started {
+            self.out.push(Token::Word(std::mem::take(&mut self.cur)));
+            self.started = false;
+        }
+    }
+
+    fn finish(mut self) -> Result<Vec<Token>, LexError> {
+        if let Some((close, column)) = self.open
+            && !self.split.open_quote_ends_at_eol
+        {
             return Err(LexError {
                 column,
                 message: format!("unterminated `{close}`"),
             });
         }
-        if started {
-            out.push(cur);
-        }
-        Ok(out)
+        self.end_word();
+        Ok(self.out)
     }
 }
 
 // ----------------------------------------------- token grammars, raw words, shell values
 
-/// One token of [`Lexer::tokens`].
+/// One token of [`Lexer::grammar_tokens`] (a token grammar, unlike the
+/// shell-like [`Token`] of [`Lexer::tokens`]: a quoted string is its own token).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Token {
-    /// One of the punctuation characters given to [`Lexer::tokens`], outside quotes.
+pub enum GrammarToken {
+    /// One of the punctuation characters given to [`Lexer::grammar_tokens`], outside quotes.
     Punct(char),
     /// A bare word: up to a blank, a punctuation character or a quote.
     Word(String),
@@ -170,19 +273,19 @@ pub enum Token {
     Quoted(String),
 }
 
-impl Token {
+impl GrammarToken {
     /// The text: a word's or string's content, a punctuation character itself.
     pub fn text(&self) -> String {
         match self {
-            Token::Punct(c) => c.to_string(),
-            Token::Word(s) | Token::Quoted(s) => s.clone(),
+            GrammarToken::Punct(c) => c.to_string(),
+            GrammarToken::Word(s) | GrammarToken::Quoted(s) => s.clone(),
         }
     }
 
     /// The token as written (a string in double quotes), for messages.
     pub fn shown(&self) -> String {
         match self {
-            Token::Quoted(s) => format!("\"{s}\""),
+            GrammarToken::Quoted(s) => format!("\"{s}\""),
             t => t.text(),
         }
     }
@@ -200,7 +303,7 @@ impl Lexer {
         brackets: None,
     };
     /// USBGuard rules, a token grammar: `"…"` strings with `\` escapes, `#` is
-    /// text; `{` and `}` are tokens of their own (given to [`Lexer::tokens`]).
+    /// text; `{` and `}` are tokens of their own (given to [`Lexer::grammar_tokens`]).
     pub const USBGUARD: Lexer = Lexer {
         double: true,
         single: false,
@@ -215,7 +318,11 @@ impl Lexer {
     /// of `punct` outside quotes is a token even without blanks around it. A `#`
     /// that starts a token ends the line unless `hash` is [`Hash::Text`]
     /// ([`Hash::Anywhere`]: also inside a bare word). `brackets` is not used.
-    pub fn tokens(&self, line: &str, punct: &[char]) -> Result<Vec<Token>, LexError> {
+    pub fn grammar_tokens(
+        &self,
+        line: &str,
+        punct: &[char],
+    ) -> Result<Vec<GrammarToken>, LexError> {
         let quote = |c: char| (c == '"' && self.double) || (c == '\'' && self.single);
         let mut out = Vec::new();
         let mut chars = line.chars().enumerate().peekable();
@@ -224,7 +331,7 @@ impl Lexer {
                 chars.next();
             } else if punct.contains(&c) {
                 chars.next();
-                out.push(Token::Punct(c));
+                out.push(GrammarToken::Punct(c));
             } else if quote(c) {
                 chars.next();
                 let mut s = String::new();
@@ -245,7 +352,7 @@ impl Lexer {
                         }
                     }
                 }
-                out.push(Token::Quoted(s));
+                out.push(GrammarToken::Quoted(s));
             } else if c == '#' && self.hash != Hash::Text {
                 break;
             } else {
@@ -261,7 +368,7 @@ impl Lexer {
                     w.push(c);
                     chars.next();
                 }
-                out.push(Token::Word(w));
+                out.push(GrammarToken::Word(w));
             }
         }
         Ok(out)
@@ -489,9 +596,9 @@ mod tests {
 
     #[test]
     fn usbguard_tokens_keep_strings_apart_from_braces() {
-        use Token::*;
+        use GrammarToken::*;
         let t = Lexer::USBGUARD
-            .tokens(
+            .grammar_tokens(
                 r#"allow name "a \"b\" {c}" with-interface one-of {08:*:* "{"}"#,
                 &['{', '}'],
             )
@@ -511,7 +618,7 @@ mod tests {
             ]
         );
         // A string is a token of its own; `\` outside quotes is text.
-        let t = Lexer::USBGUARD.tokens(r#"a"b"c \x"#, &[]).unwrap();
+        let t = Lexer::USBGUARD.grammar_tokens(r#"a"b"c \x"#, &[]).unwrap();
         assert_eq!(
             t,
             vec![
@@ -522,13 +629,60 @@ mod tests {
             ]
         );
         assert_eq!(t[1].shown(), "\"b\"");
-        let e = Lexer::USBGUARD.tokens("id \"abc", &[]).unwrap_err();
+        let e = Lexer::USBGUARD.grammar_tokens("id \"abc", &[]).unwrap_err();
         assert_eq!(e.column, 4);
         assert_eq!(
             Lexer::KMOD
                 .words("install  usb-storage /bin/true #x")
                 .unwrap(),
             vec!["install", "usb-storage", "/bin/true", "#x"]
+        );
+    }
+
+    #[test]
+    fn tokens_split_punctuation_and_can_keep_quotes() {
+        let nft = Lexer {
+            double: true,
+            single: false,
+            backslash: false,
+            hash: Hash::Text,
+            brackets: None,
+        };
+        let split = Split {
+            punct: &['{', '}', ';'],
+            keep_quotes: true,
+            open_quote_ends_at_eol: false,
+        };
+        let t = nft
+            .tokens(r#"chain "in put"{type filter;}'a'"#, &split)
+            .unwrap();
+        let w = |s: &str| Token::Word(s.into());
+        assert_eq!(
+            t,
+            vec![
+                w("chain"),
+                w("\"in put\""),
+                Token::Punct('{'),
+                w("type"),
+                w("filter"),
+                Token::Punct(';'),
+                Token::Punct('}'),
+                w("'a'")
+            ]
+        );
+        assert_eq!(nft.tokens("a \"b c", &split).unwrap_err().column, 3);
+        let lenient = Split {
+            open_quote_ends_at_eol: true,
+            ..split
+        };
+        assert_eq!(
+            nft.tokens("a \"b c", &lenient).unwrap(),
+            vec![w("a"), w("\"b c")]
+        );
+        // Plain words: an empty quoted word is a word.
+        assert_eq!(
+            Lexer::DOUBLE.words(r#"a "" b"#).unwrap(),
+            vec!["a", "", "b"]
         );
     }
 

@@ -235,33 +235,14 @@ pub fn parse_rules_with_syscalls(
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        if !t.starts_with('-') {
-            return Err(HostError::at(
-                &file.path,
-                n,
-                format!(
-                    "not an auditctl rule: `{}`",
-                    crate::collect::host::conf::excerpt(t)
-                ),
-            ));
-        }
-        let w = Lexer::SHELL
-            .words(t)
-            .map_err(|e| HostError::at(&file.path, n, format!("auditctl: {}", e.message)))?;
-        check_rule(&w).map_err(|m| HostError::at(&file.path, n, m))?;
+        let w = rule_words(t).map_err(|m| HostError::at(&file.path, n, m))?;
         let line = || Line::new(file, n, raw);
-        let opt = |name: &str| -> Option<&str> {
-            w.iter()
-                .position(|x| x == name)
-                .and_then(|i| w.get(i + 1))
-                .map(String::as_str)
-        };
         match w[0].as_str() {
             "-w" => {
                 let Some(path) = w.get(1) else {
                     return Err(HostError::at(&file.path, n, "-w without a path"));
                 };
-                let perms = opt("-p").unwrap_or("rwxa").to_string();
+                let perms = option(&w, "-p").unwrap_or("rwxa").to_string();
                 watches.push(Watch {
                     kind: WatchKind::W,
                     path: path.clone(),
@@ -277,63 +258,8 @@ pub fn parse_rules_with_syscalls(
                     .split(',')
                     .map(|s| s.trim().to_ascii_lowercase())
                     .collect();
-                if !(parts.contains(&"always".to_string()) && parts.contains(&"exit".to_string())) {
-                    continue;
-                }
-                let mut fields: Vec<(String, String)> = Vec::new();
-                let mut calls: Vec<String> = Vec::new();
-                let mut k = 2;
-                while k < w.len() {
-                    if w[k] == "-S" {
-                        if let Some(v) = w.get(k + 1) {
-                            calls.extend(v.split(',').map(|c| c.trim().to_ascii_lowercase()));
-                        }
-                        k += 2;
-                    } else if w[k] == "-F" {
-                        if let Some(f) = w.get(k + 1)
-                            && let Some((a, b)) = f.split_once('=')
-                        {
-                            // `dir!=`/`path!=`/`perm!=` exclude rather than
-                            // select: they never make a watch.
-                            if !a.ends_with('!') {
-                                fields.push((a.to_string(), b.to_string()));
-                            }
-                        }
-                        k += 2;
-                    } else {
-                        k += 1;
-                    }
-                }
-                let perm = fields
-                    .iter()
-                    .find(|(a, _)| a == "perm")
-                    .map(|(_, b)| b.clone());
-                if !calls.is_empty() {
-                    syscalls.push(SyscallRule {
-                        syscalls: calls,
-                        paths: fields
-                            .iter()
-                            .filter_map(|(a, b)| match a.as_str() {
-                                "dir" => Some((WatchKind::Dir, b.clone())),
-                                "path" => Some((WatchKind::Path, b.clone())),
-                                _ => None,
-                            })
-                            .collect(),
-                        line: line(),
-                    });
-                }
-                for (a, b) in &fields {
-                    let kind = match a.as_str() {
-                        "dir" => WatchKind::Dir,
-                        "path" => WatchKind::Path,
-                        _ => continue,
-                    };
-                    watches.push(Watch {
-                        kind,
-                        path: b.clone(),
-                        perms: perm.clone().unwrap_or_default(),
-                        line: line(),
-                    });
+                if parts.contains(&"always".to_string()) && parts.contains(&"exit".to_string()) {
+                    always_exit_rule(&w[2..], &line, watches, syscalls);
                 }
             }
             "-e" => {
@@ -345,6 +271,103 @@ pub fn parse_rules_with_syscalls(
         }
     }
     Ok(())
+}
+
+/// The words of one rule line (auditctl's split: quotes group, `#` is text),
+/// checked as auditctl does.
+fn rule_words(t: &str) -> Result<Vec<String>, String> {
+    if !t.starts_with('-') {
+        return Err(format!(
+            "not an auditctl rule: `{}`",
+            crate::collect::host::conf::excerpt(t)
+        ));
+    }
+    let w = Lexer::SHELL
+        .words(t)
+        .map_err(|e| format!("auditctl: {}", e.message))?;
+    check_rule(&w)?;
+    Ok(w)
+}
+
+/// The value after option `name` in a rule's words.
+fn option<'a>(w: &'a [String], name: &str) -> Option<&'a str> {
+    w.iter()
+        .position(|x| x == name)
+        .and_then(|i| w.get(i + 1))
+        .map(String::as_str)
+}
+
+/// An `-a always,exit` rule (`args`: its words after the list,action): its
+/// `-S` system calls make a syscall rule, its `-F dir=`/`-F path=` fields
+/// watches (with its `perm`).
+fn always_exit_rule(
+    args: &[String],
+    line: &dyn Fn() -> Line,
+    watches: &mut Vec<Watch>,
+    syscalls: &mut Vec<SyscallRule>,
+) {
+    let (fields, calls) = fields_and_syscalls(args);
+    let perm = fields
+        .iter()
+        .find(|(a, _)| a == "perm")
+        .map(|(_, b)| b.clone());
+    if !calls.is_empty() {
+        syscalls.push(SyscallRule {
+            syscalls: calls,
+            paths: fields
+                .iter()
+                .filter_map(|(a, b)| match a.as_str() {
+                    "dir" => Some((WatchKind::Dir, b.clone())),
+                    "path" => Some((WatchKind::Path, b.clone())),
+                    _ => None,
+                })
+                .collect(),
+            line: line(),
+        });
+    }
+    for (a, b) in &fields {
+        let kind = match a.as_str() {
+            "dir" => WatchKind::Dir,
+            "path" => WatchKind::Path,
+            _ => continue,
+        };
+        watches.push(Watch {
+            kind,
+            path: b.clone(),
+            perms: perm.clone().unwrap_or_default(),
+            line: line(),
+        });
+    }
+}
+
+/// The selecting `-F field=value` pairs and the `-S` system calls (lowercase)
+/// of a rule's words.
+fn fields_and_syscalls(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut calls: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < args.len() {
+        if args[k] == "-S" {
+            if let Some(v) = args.get(k + 1) {
+                calls.extend(v.split(',').map(|c| c.trim().to_ascii_lowercase()));
+            }
+            k += 2;
+        } else if args[k] == "-F" {
+            if let Some(f) = args.get(k + 1)
+                && let Some((a, b)) = f.split_once('=')
+            {
+                // `dir!=`/`path!=`/`perm!=` exclude rather than
+                // select: they never make a watch.
+                if !a.ends_with('!') {
+                    fields.push((a.to_string(), b.to_string()));
+                }
+            }
+            k += 2;
+        } else {
+            k += 1;
+        }
+    }
+    (fields, calls)
 }
 
 /// The folders of `*.rules` files augenrules compiles and the rule files auditd

@@ -3,8 +3,10 @@
 
 use crate::catalogue::policies::{Check, policy};
 use crate::collect::host::conf::{
-    FileRef, HostError, Line, glob_host, has_glob, key_values, read_opt, unquote,
+    FileRef, HostError, Line, glob_host, has_glob, key_values, read_opt, strip_hash_comment,
+    unquote,
 };
+use crate::collect::host::lex::{Hash, LexError, Lexer, Split, Token};
 use crate::rootfs::RootFs;
 
 // ------------------------------------------------------------------ nftables
@@ -84,58 +86,51 @@ enum Tok {
     End,
 }
 
-fn nft_tokens(text: &str) -> Vec<(Tok, usize)> {
+/// nft's words (on the shared lexer): `"…"` groups a word and stays in it (the
+/// parser unquotes where nft does), no escapes, `#` is left to
+/// [`strip_hash_comment`]; a quote still open at the end of the line closes there.
+const NFT: Lexer = Lexer {
+    double: true,
+    single: false,
+    backslash: false,
+    hash: Hash::Text,
+    brackets: None,
+};
+/// `{`, `}` and `;` are tokens of their own.
+const NFT_SPLIT: Split = Split {
+    punct: &['{', '}', ';'],
+    keep_quotes: true,
+    open_quote_ends_at_eol: true,
+};
+
+/// The tokens of a ruleset file, each with its physical line. Continuation lines
+/// are handled here, not by
+/// [`logical_lines`](crate::collect::host::lex::logical_lines): a `#` comment is
+/// stripped before the trailing `\` is looked for, and every token keeps the line
+/// it is on (a chain's hook is cited at its own line).
+fn nft_tokens(text: &str) -> Result<Vec<(Tok, usize)>, (usize, LexError)> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
-        let line = crate::collect::host::conf::strip_hash_comment(raw);
-        let mut cur = String::new();
-        let mut in_q = false;
-        let flush = |cur: &mut String, out: &mut Vec<(Tok, usize)>| {
-            if !cur.is_empty() {
-                out.push((Tok::Word(std::mem::take(cur)), n));
-            }
-        };
-        let trimmed = line.trim_end();
-        let (body, cont) = match trimmed.strip_suffix('\\') {
+        let line = strip_hash_comment(raw).trim_end();
+        let (body, cont) = match line.strip_suffix('\\') {
             Some(b) => (b, true),
-            None => (trimmed, false),
+            None => (line, false),
         };
-        for c in body.chars() {
-            if in_q {
-                cur.push(c);
-                if c == '"' {
-                    in_q = false;
-                }
-                continue;
-            }
-            match c {
-                '"' => {
-                    cur.push(c);
-                    in_q = true;
-                }
-                '{' => {
-                    flush(&mut cur, &mut out);
-                    out.push((Tok::Open, n));
-                }
-                '}' => {
-                    flush(&mut cur, &mut out);
-                    out.push((Tok::Close, n));
-                }
-                ';' => {
-                    flush(&mut cur, &mut out);
-                    out.push((Tok::End, n));
-                }
-                c if c.is_whitespace() => flush(&mut cur, &mut out),
-                c => cur.push(c),
-            }
+        for t in NFT.tokens(body, &NFT_SPLIT).map_err(|e| (n, e))? {
+            let tok = match t {
+                Token::Word(w) => Tok::Word(w),
+                Token::Punct('{') => Tok::Open,
+                Token::Punct('}') => Tok::Close,
+                Token::Punct(_) => Tok::End,
+            };
+            out.push((tok, n));
         }
-        flush(&mut cur, &mut out);
         if !cont {
             out.push((Tok::End, n));
         }
     }
-    out
+    Ok(out)
 }
 
 fn nft_file(
@@ -145,6 +140,8 @@ fn nft_file(
     st: &mut NftState,
     depth: usize,
 ) -> Result<(), HostError> {
+    // nft's own limit, and its message for a file that includes itself too:
+    // lex::Includes would name the cycle instead.
     if depth > 16 {
         return Err(HostError::new(&f.path, "include nesting too deep"));
     }
@@ -161,7 +158,8 @@ fn nft_file(
     let mut stack: Vec<Block> = Vec::new();
     let mut words: Vec<String> = Vec::new();
     let mut first_line = 0usize;
-    for (tok, ln) in nft_tokens(&text) {
+    let tokens = nft_tokens(&text).map_err(|(ln, e)| HostError::at(&f.path, ln, e.message))?;
+    for (tok, ln) in tokens {
         match tok {
             Tok::Word(w) => {
                 if words.is_empty() {
@@ -517,6 +515,8 @@ fn open_block(words: &[String], stack: &[Block]) -> Block {
     }
 }
 
+/// One statement (the words up to `;`, a line end, `{` or `}`): checked as nft
+/// does, then `flush ruleset`, `include` and a chain's hook and policy are read.
 #[allow(clippy::too_many_arguments)]
 fn statement(
     fs: &RootFs,
@@ -548,42 +548,61 @@ fn statement(
         return Ok(());
     }
     if words[0] == "include" && words.len() >= 2 {
-        let arg = unquote(&words[1]).to_string();
-        let candidates: Vec<String> = if arg.starts_with('/') {
-            vec![arg.clone()]
-        } else {
-            vec![format!("{dir}/{arg}"), format!("/etc/{arg}")]
-        };
-        let glob = has_glob(&arg);
-        let mut found_any = false;
-        for c in &candidates {
-            let paths = if glob {
-                glob_host(fs, c).map_err(|e| {
-                    let l = line_of(first_line);
-                    e.cited(&l.path, l.line)
-                })?
-            } else {
-                vec![c.clone()]
-            };
-            for p in paths {
-                if let Some(inc) = read_opt(fs, &p)? {
-                    found_any = true;
-                    nft_file(fs, &inc, n, st, depth + 1)?;
-                }
-            }
-            if found_any {
-                break;
-            }
-        }
-        if !found_any && !glob {
-            n.missing_includes.push(line_of(first_line));
-        }
-        return Ok(());
+        return include(fs, &words[1], line_of(first_line), dir, n, st, depth);
     }
     // Statements directly inside a chain body: `type filter hook input …`, `policy drop`.
-    let Some(Block::Chain(fam, table, name)) = stack.last() else {
-        return Ok(());
+    if let Some(Block::Chain(fam, table, name)) = stack.last() {
+        chain_setting(words, [fam, table, name], line_of(first_line), st);
+    }
+    Ok(())
+}
+
+/// `include "FILE"` at line `at`: a relative path is looked up beside the
+/// including file, then under /etc; a glob may match nothing, a plain path that
+/// exists nowhere is a missing include.
+fn include(
+    fs: &RootFs,
+    arg: &str,
+    at: Line,
+    dir: &str,
+    n: &mut Nftables,
+    st: &mut NftState,
+    depth: usize,
+) -> Result<(), HostError> {
+    let arg = unquote(arg).to_string();
+    let candidates: Vec<String> = if arg.starts_with('/') {
+        vec![arg.clone()]
+    } else {
+        vec![format!("{dir}/{arg}"), format!("/etc/{arg}")]
     };
+    let glob = has_glob(&arg);
+    let mut found_any = false;
+    for c in &candidates {
+        let paths = if glob {
+            glob_host(fs, c).map_err(|e| e.cited(&at.path, at.line))?
+        } else {
+            vec![c.clone()]
+        };
+        for p in paths {
+            if let Some(inc) = read_opt(fs, &p)? {
+                found_any = true;
+                nft_file(fs, &inc, n, st, depth + 1)?;
+            }
+        }
+        if found_any {
+            break;
+        }
+    }
+    if !found_any && !glob {
+        n.missing_includes.push(at);
+    }
+    Ok(())
+}
+
+/// A chain's `hook` and `policy` (family, table, name in `chain`), set by the
+/// statement at line `at`.
+fn chain_setting(words: &[String], chain: [&String; 3], at: Line, st: &mut NftState) {
+    let [fam, table, name] = chain;
     let hook = words
         .iter()
         .position(|w| w == "hook")
@@ -595,7 +614,7 @@ fn statement(
         .and_then(|i| words.get(i + 1))
         .map(|p| p.trim_end_matches(';').to_ascii_lowercase());
     if hook.is_none() && policy.is_none() {
-        return Ok(());
+        return;
     }
     let idx = match st
         .chains
@@ -610,7 +629,7 @@ fn statement(
                 name: name.clone(),
                 hook: String::new(),
                 policy: None,
-                line: line_of(first_line),
+                line: at.clone(),
                 policy_line: None,
             });
             st.chains.len() - 1
@@ -619,13 +638,12 @@ fn statement(
     let c = &mut st.chains[idx];
     if let Some(h) = hook {
         c.hook = h;
-        c.line = line_of(first_line);
+        c.line = at.clone();
     }
     if let Some(p) = policy {
         c.policy = Some(p);
-        c.policy_line = Some(line_of(first_line));
+        c.policy_line = Some(at);
     }
-    Ok(())
 }
 
 impl Nftables {

@@ -6,7 +6,9 @@ use crate::catalogue::policies::{Check, policy};
 use crate::collect::host::conf::{
     FileRef, HostError, Line, check_glob, dropins, glob_host, has_glob, read_opt, unquote,
 };
+use crate::collect::host::lex::{Continuation, Lexer, Split, Token, logical_lines};
 use crate::rootfs::RootFs;
+use regex::Regex;
 use std::collections::BTreeMap;
 
 // ------------------------------------------------------------------ journald
@@ -77,8 +79,9 @@ fn journald_paths() -> (Vec<&'static str>, Vec<&'static str>) {
 }
 
 /// rsyslog's files in reading order, a `*` pattern for its drop-ins: the
-/// `files:` of policy LNX-LOG-004 (`policies/logs.yaml`); LNX-LOG-009 names the
-/// same list (a unit test checks).
+/// `files:` of policy LNX-LOG-004 (`policies/logs.yaml`), the single source of
+/// these paths; LNX-LOG-009 (the mode rsyslog creates files with) reads the same
+/// collection.
 fn rsyslog_files() -> Vec<&'static str> {
     let Check::RsyslogForward { files } = &policy("LNX-LOG-004").check else {
         unreachable!("LNX-LOG-004 is an rsyslog_forward check (policies/logs.yaml)");
@@ -108,7 +111,8 @@ pub fn parse_systemd_conf_checked(
 ) -> Vec<HostError> {
     let mut warnings = Vec::new();
     let mut cur = String::new();
-    for (n, l) in crate::collect::host::conf::join_continuations_with(text, " ") {
+    // systemd joins a line ending in `\` with the next one, a space between.
+    for (n, l) in logical_lines(text, Continuation::Backslash(" ")) {
         let t = l.trim();
         if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
             continue;
@@ -390,165 +394,243 @@ pub fn collect_logrotate(fs: &RootFs) -> Option<Result<Logrotate, HostError>> {
         Ok(None) => return None,
         Err(e) => return Some(Err(e)),
     };
-    let mut lr = Logrotate::default();
-    let mut globals = Retention::default();
-    let mut seen = Vec::new();
-    Some(logrotate_file(fs, &main, &mut lr, &mut globals, &mut seen, 0).map(|_| lr))
+    let mut r = LogrotateReader {
+        fs,
+        lr: Logrotate::default(),
+        globals: Retention::default(),
+        seen: Vec::new(),
+    };
+    Some(r.file(&main, 0).map(|_| r.lr))
 }
 
-fn logrotate_file(
-    fs: &RootFs,
-    f: &crate::rootfs::HostFile,
-    lr: &mut Logrotate,
-    globals: &mut Retention,
-    seen: &mut Vec<String>,
-    depth: usize,
-) -> Result<(), HostError> {
-    if depth > 8 || seen.contains(&f.path) {
-        return Ok(()); // logrotate skips files it has already read
+/// The directives that run a script up to `endscript`.
+const SCRIPTS: &[&str] = &[
+    "postrotate",
+    "prerotate",
+    "firstaction",
+    "lastaction",
+    "preremove",
+];
+
+/// logrotate's log file patterns, on the shared lexer ([`Lexer::DOUBLE`]):
+/// `"…"` groups a pattern with spaces, `#` is text, a quote still open at the
+/// end of the line closes there. Directives take plain whitespace-separated
+/// words.
+const PATTERNS: Split = Split {
+    punct: &[],
+    keep_quotes: false,
+    open_quote_ends_at_eol: true,
+};
+
+/// Reads logrotate's main file and what it includes, in order: globals an
+/// included file sets apply to the stanzas after it, as in logrotate.
+struct LogrotateReader<'a> {
+    fs: &'a RootFs,
+    lr: Logrotate,
+    globals: Retention,
+    /// Files already read (logrotate skips a file it has read).
+    seen: Vec<String>,
+}
+
+/// Where the reading of one file stands: patterns waiting for their `{`, and
+/// the stanza whose `}` has not come yet.
+#[derive(Default)]
+struct OpenStanza {
+    pending: Vec<(String, usize)>,
+    stanza: Option<Stanza>,
+}
+
+impl LogrotateReader<'_> {
+    fn file(&mut self, f: &crate::rootfs::HostFile, depth: usize) -> Result<(), HostError> {
+        // Not lex::Includes, which refuses a cycle: logrotate reads each file
+        // once and skips a repeated include without an error.
+        if depth > 8 || self.seen.contains(&f.path) {
+            return Ok(()); // logrotate skips files it has already read
+        }
+        self.seen.push(f.path.clone());
+        let fr = FileRef::of(f);
+        self.lr.files.push(fr.clone());
+        let text = f.text();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut open = OpenStanza::default();
+        let mut i = 0;
+        while i < lines.len() {
+            let (raw, n) = (lines[i], i + 1);
+            i += 1;
+            let t = raw.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let line = Line::new(&fr, n, raw);
+            let at = |m: String| HostError::at(&f.path, n, m);
+            if open.stanza.is_some() {
+                i = self
+                    .stanza_line(&mut open, t, &line, &lines, i)
+                    .map_err(at)?;
+            } else if starts_patterns(t) || !open.pending.is_empty() {
+                // Outside a stanza: patterns (possibly ending with `{`) or a lone `{`.
+                self.patterns_line(&mut open, t, &line, &fr, &lines)
+                    .map_err(at)?;
+            } else {
+                self.global_line(f, t, &line, depth)?;
+            }
+        }
+        if open.stanza.is_some() {
+            return Err(HostError::new(&f.path, "missing `}` at end of file"));
+        }
+        Ok(())
     }
-    seen.push(f.path.clone());
-    let fr = FileRef::of(f);
-    lr.files.push(fr.clone());
-    let text = f.text();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    let mut pending: Vec<(String, usize)> = Vec::new(); // patterns waiting for `{`
-    let mut in_stanza: Option<Stanza> = None;
-    while i < lines.len() {
-        let raw = lines[i];
-        let n = i + 1;
-        i += 1;
-        let t = raw.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
+
+    /// A line inside a stanza: its `}`, a script (skipped up to `endscript`) or
+    /// a directive. Returns the index of the next line to read.
+    fn stanza_line(
+        &mut self,
+        open: &mut OpenStanza,
+        t: &str,
+        line: &Line,
+        lines: &[&str],
+        next: usize,
+    ) -> Result<usize, String> {
+        if t.starts_with('}') {
+            self.lr.stanzas.extend(open.stanza.take());
+            return Ok(next);
         }
-        let line = Line::new(&fr, n, raw);
-        if let Some(st) = in_stanza.as_mut() {
-            let words: Vec<&str> = t.split_whitespace().collect();
-            if t == "}" || t.starts_with('}') {
-                lr.stanzas.push(in_stanza.take().unwrap());
-                continue;
-            }
-            if [
-                "postrotate",
-                "prerotate",
-                "firstaction",
-                "lastaction",
-                "preremove",
-            ]
-            .contains(&words[0])
-            {
-                while i < lines.len() && lines[i].trim() != "endscript" {
-                    i += 1;
-                }
-                i += 1;
-                continue;
-            }
-            apply_directive(&mut st.settings, &words, &line)
-                .map_err(|m| HostError::at(&f.path, n, m))?;
-            continue;
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if SCRIPTS.contains(&words[0]) {
+            return Ok(after_endscript(lines, next));
         }
-        // Outside a stanza: patterns (possibly ending with `{`), a lone `{`, or a global.
-        let starts_path =
-            t.starts_with('/') || t.starts_with('"') || t.starts_with('~') || t.starts_with('*');
-        if starts_path || t.starts_with('{') || !pending.is_empty() {
-            let (before, opens) = match t.find('{') {
-                Some(p) => (&t[..p], true),
-                None => (t, false),
-            };
-            for w in split_patterns(before) {
-                check_glob(&w).map_err(|m| HostError::at(&f.path, n, m))?;
-                pending.push((w, n));
-            }
-            if opens {
-                if pending.is_empty() {
-                    return Err(HostError::at(&f.path, n, "`{` without a log file"));
-                }
-                let first = pending[0].1;
-                in_stanza = Some(Stanza {
-                    patterns: pending.drain(..).map(|(p, _)| p).collect(),
-                    line: Line::new(&fr, first, lines[first - 1]),
-                    settings: globals.clone(),
-                });
-                // `{ … }` on one line.
-                let after = &t[t.find('{').unwrap() + 1..];
-                if let Some(close) = after.find('}') {
-                    for d in after[..close]
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                    {
-                        let words: Vec<&str> = d.split_whitespace().collect();
-                        if let Some(st) = in_stanza.as_mut() {
-                            apply_directive(&mut st.settings, &words, &line)
-                                .map_err(|m| HostError::at(&f.path, n, m))?;
-                        }
-                    }
-                    lr.stanzas.push(in_stanza.take().unwrap());
-                }
-            }
-            continue;
+        if let Some(st) = open.stanza.as_mut() {
+            apply_directive(&mut st.settings, &words, line)?;
         }
+        Ok(next)
+    }
+
+    /// Log file patterns, and the `{` that opens their stanza (which may close
+    /// on the same line: `/var/log/x { rotate 4; weekly }`).
+    fn patterns_line(
+        &mut self,
+        open: &mut OpenStanza,
+        t: &str,
+        line: &Line,
+        fr: &FileRef,
+        lines: &[&str],
+    ) -> Result<(), String> {
+        let brace = t.find('{');
+        let before = brace.map_or(t, |p| &t[..p]);
+        for w in split_patterns(before)? {
+            check_glob(&w)?;
+            open.pending.push((w, line.line));
+        }
+        let Some(brace) = brace else {
+            return Ok(());
+        };
+        if open.pending.is_empty() {
+            return Err("`{` without a log file".into());
+        }
+        let first = open.pending[0].1;
+        let mut st = Stanza {
+            patterns: open.pending.drain(..).map(|(p, _)| p).collect(),
+            line: Line::new(fr, first, lines[first - 1]),
+            settings: self.globals.clone(),
+        };
+        let after = &t[brace + 1..];
+        let Some(close) = after.find('}') else {
+            open.stanza = Some(st);
+            return Ok(());
+        };
+        for d in after[..close]
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let words: Vec<&str> = d.split_whitespace().collect();
+            apply_directive(&mut st.settings, &words, line)?;
+        }
+        self.lr.stanzas.push(st);
+        Ok(())
+    }
+
+    /// A global directive, or `include`.
+    fn global_line(
+        &mut self,
+        f: &crate::rootfs::HostFile,
+        t: &str,
+        line: &Line,
+        depth: usize,
+    ) -> Result<(), HostError> {
         let words: Vec<&str> = t.split_whitespace().collect();
         if words[0] == "include" {
             let Some(target) = words.get(1) else {
-                return Err(HostError::at(&f.path, n, "include without a path"));
+                return Err(HostError::at(&f.path, line.line, "include without a path"));
             };
-            let target = unquote(target);
-            let is_dir = fs
-                .resolve(target, true)
-                .map(|p| p.is_dir())
-                .unwrap_or(false);
-            let files: Vec<String> = if is_dir {
-                fs.list_dir(target)
-                    .map_err(|e| HostError::io(target, &e))?
-                    .into_iter()
-                    .filter(|n| !taboo(n))
-                    .map(|n| format!("{}/{n}", target.trim_end_matches('/')))
-                    .collect()
-            } else if has_glob(target) {
-                glob_host(fs, target).map_err(|e| e.cited(&f.path, n))?
-            } else {
-                vec![target.to_string()]
-            };
-            for p in files {
-                if fs.resolve(&p, true).map(|r| r.is_dir()).unwrap_or(false) {
-                    continue;
-                }
-                if let Some(inc) = read_opt(fs, &p)? {
-                    logrotate_file(fs, &inc, lr, globals, seen, depth + 1)?;
-                }
-            }
-            continue;
+            return self.include(&f.path, line.line, unquote(target), depth);
         }
-        apply_directive(globals, &words, &line).map_err(|m| HostError::at(&f.path, n, m))?;
+        apply_directive(&mut self.globals, &words, line)
+            .map_err(|m| HostError::at(&f.path, line.line, m))
     }
-    if in_stanza.is_some() {
-        return Err(HostError::new(&f.path, "missing `}` at end of file"));
+
+    /// `include TARGET` at `from`:`n`: a folder's files (but the ones logrotate
+    /// skips), a glob's matches, or one file.
+    fn include(
+        &mut self,
+        from: &str,
+        n: usize,
+        target: &str,
+        depth: usize,
+    ) -> Result<(), HostError> {
+        let fs = self.fs;
+        let is_dir = fs
+            .resolve(target, true)
+            .map(|p| p.is_dir())
+            .unwrap_or(false);
+        let files: Vec<String> = if is_dir {
+            fs.list_dir(target)
+                .map_err(|e| HostError::io(target, &e))?
+                .into_iter()
+                .filter(|n| !taboo(n))
+                .map(|n| format!("{}/{n}", target.trim_end_matches('/')))
+                .collect()
+        } else if has_glob(target) {
+            glob_host(fs, target).map_err(|e| e.cited(from, n))?
+        } else {
+            vec![target.to_string()]
+        };
+        for p in files {
+            if fs.resolve(&p, true).map(|r| r.is_dir()).unwrap_or(false) {
+                continue;
+            }
+            if let Some(inc) = read_opt(fs, &p)? {
+                self.file(&inc, depth + 1)?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-fn split_patterns(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut in_q = false;
-    for c in s.chars() {
-        match c {
-            '"' => in_q = !in_q,
-            c if c.is_whitespace() && !in_q => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
+/// A line outside a stanza that names log files (or opens a stanza with `{`).
+fn starts_patterns(t: &str) -> bool {
+    t.starts_with(['/', '"', '~', '*', '{'])
+}
+
+/// The index of the line after the `endscript` that ends the script starting
+/// before `next`.
+fn after_endscript(lines: &[&str], mut next: usize) -> usize {
+    while next < lines.len() && lines[next].trim() != "endscript" {
+        next += 1;
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    next + 1
+}
+
+/// The patterns of a line (an empty `""` names nothing).
+fn split_patterns(s: &str) -> Result<Vec<String>, String> {
+    let tokens = Lexer::DOUBLE.tokens(s, &PATTERNS).map_err(|e| e.message)?;
+    Ok(tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) if !w.is_empty() => Some(w),
+            _ => None,
+        })
+        .collect())
 }
 
 impl Stanza {
@@ -626,6 +708,12 @@ pub fn collect_rsyslog(fs: &RootFs) -> Option<Result<Rsyslog, HostError>> {
     (!r.files.is_empty()).then_some(Ok(r))
 }
 
+// rsyslog does not fit the shared line lexer (lex.rs): RainerScript is free-form,
+// a statement (`action(…)`) and a `/* */` comment may span lines, and whether
+// `/*` opens a comment depends on the token before it and on the line being a
+// legacy `$Directive`. The text is made comment-free here, keeping its lines,
+// and read with regular expressions.
+
 /// Removes `#` comments (outside quotes) and `/* */` block comments, keeping the
 /// line structure. As in rsyslog's lexer, `/*` opens a comment only where a token
 /// can start (line start, after whitespace or `;{}()`), and never inside a legacy
@@ -689,6 +777,50 @@ fn strip_rsyslog_comments(text: &str) -> Vec<String> {
     out
 }
 
+/// The regular expressions that read rsyslog's comment-free text.
+struct RsyslogSyntax {
+    /// A legacy action `SELECTOR @host` / `@@host` / `:omrelp:`.
+    legacy: Regex,
+    /// `& @@host`: one more action for the selector above.
+    amp: Regex,
+    /// A legacy action after an expression filter (`if $programname == 'sshd'
+    /// then @@host`).
+    then: Regex,
+    /// A legacy action after a property filter (`:programname, isequal,
+    /// "sshd" @@host`).
+    prop: Regex,
+    quoted: Regex,
+    inc_legacy: Regex,
+    inc_rs: Regex,
+    /// A RainerScript `action(…)`, possibly over several lines.
+    action: Regex,
+    fwd_type: Regex,
+    create_legacy: Regex,
+    create_rs: Regex,
+}
+
+fn rsyslog_syntax() -> &'static RsyslogSyntax {
+    static S: std::sync::OnceLock<RsyslogSyntax> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("built-in regular expression");
+        RsyslogSyntax {
+            legacy: re(r#"^\s*[^\s$][^"]*?\s(@@?[\[\(A-Za-z0-9]|:omrelp:)"#),
+            amp: re(r#"^\s*&\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#),
+            then: re(r#"\bthen\s+(@@?[\[\(A-Za-z0-9]|:omrelp:)"#),
+            prop: re(
+                r#"^\s*:[^,]+,\s*!?[A-Za-z_-]+\s*,\s*"(?:[^"\\]|\\.)*"\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#,
+            ),
+            quoted: re(r#""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"#),
+            inc_legacy: re(r#"^\s*\$IncludeConfig\s+(\S+)"#),
+            inc_rs: re(r#"include\s*\(\s*file\s*=\s*"([^"]+)""#),
+            action: re(r#"(?s)action\s*\(([^)]*)\)"#),
+            fwd_type: re(r#"(?i)type\s*=\s*"(omfwd|omrelp)""#),
+            create_legacy: re(r#"^\s*\$FileCreateMode\s+(\S+)"#),
+            create_rs: re(r#"(?i)\bfileCreateMode\s*=\s*"([^"]*)""#),
+        }
+    })
+}
+
 fn rsyslog_file(
     fs: &RootFs,
     f: &crate::rootfs::HostFile,
@@ -696,6 +828,8 @@ fn rsyslog_file(
     seen: &mut Vec<String>,
     depth: usize,
 ) -> Result<(), HostError> {
+    // Not lex::Includes, which refuses a cycle: a file is read once, and the
+    // policy's `rsyslog.d/*.conf` names the files rsyslog.conf includes too.
     if depth > 8 || seen.contains(&f.path) {
         return Ok(());
     }
@@ -705,72 +839,86 @@ fn rsyslog_file(
     let text = f.text();
     let raw: Vec<&str> = text.lines().collect();
     let lines = strip_rsyslog_comments(&text);
-    let legacy = regex::Regex::new(r#"^\s*[^\s$][^"]*?\s(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
-    let amp = regex::Regex::new(r#"^\s*&\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
-    // A legacy action after an expression filter (`if $programname == 'sshd'
-    // then @@host`) or a property filter (`:programname, isequal, "sshd" @@host`).
-    let then = regex::Regex::new(r#"\bthen\s+(@@?[\[\(A-Za-z0-9]|:omrelp:)"#).unwrap();
-    let prop = regex::Regex::new(
-        r#"^\s*:[^,]+,\s*!?[A-Za-z_-]+\s*,\s*"(?:[^"\\]|\\.)*"\s*(@@?[\[\(A-Za-z0-9]|:omrelp:)"#,
-    )
-    .unwrap();
-    let quoted = regex::Regex::new(r#""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"#).unwrap();
-    let inc_legacy = regex::Regex::new(r#"^\s*\$IncludeConfig\s+(\S+)"#).unwrap();
-    let inc_rs = regex::Regex::new(r#"include\s*\(\s*file\s*=\s*"([^"]+)""#).unwrap();
-    // RainerScript actions may span lines: scan the joined text.
-    let joined = lines.join("\n");
-    let action = regex::Regex::new(r#"(?s)action\s*\(([^)]*)\)"#).unwrap();
-    let fwd_type = regex::Regex::new(r#"(?i)type\s*=\s*"(omfwd|omrelp)""#).unwrap();
-    for m in action.captures_iter(&joined) {
-        if fwd_type.is_match(&m[1]) {
-            let start = m.get(0).unwrap().start();
-            let ln = joined[..start].matches('\n').count();
-            r.forwards
-                .push(Line::new(&fr, ln + 1, raw.get(ln).copied().unwrap_or("")));
-        }
-    }
-    let create_legacy = regex::Regex::new(r#"^\s*\$FileCreateMode\s+(\S+)"#).unwrap();
-    let create_rs = regex::Regex::new(r#"(?i)\bfileCreateMode\s*=\s*"([^"]*)""#).unwrap();
+    rainerscript_forwards(&lines, &raw, &fr, r);
+    let syn = rsyslog_syntax();
     for (i, l) in lines.iter().enumerate() {
-        if let Some(c) = create_legacy.captures(l) {
-            r.create_modes
-                .push((c[1].to_string(), Line::new(&fr, i + 1, raw[i])));
-        }
-        for c in create_rs.captures_iter(l) {
-            r.create_modes
-                .push((c[1].to_string(), Line::new(&fr, i + 1, raw[i])));
-        }
-        let unquoted = quoted.replace_all(l, "\"\"");
-        // `@@` inside a quoted string (a template, a message filter) is text.
-        let u = unquoted.as_ref();
-        if legacy.is_match(u) || amp.is_match(u) || then.is_match(u) || prop.is_match(u) {
-            r.forwards.push(Line::new(&fr, i + 1, raw[i]));
-        }
-        let inc = inc_legacy
+        let line = || Line::new(&fr, i + 1, raw[i]);
+        line_settings(l, line, r);
+        let inc = syn
+            .inc_legacy
             .captures(l)
-            .or_else(|| inc_rs.captures(l))
+            .or_else(|| syn.inc_rs.captures(l))
             .map(|c| c[1].to_string());
         if let Some(target) = inc {
-            let is_dir = fs
-                .resolve(&target, true)
-                .map(|p| p.is_dir())
-                .unwrap_or(false);
-            let files = if is_dir {
-                glob_host(fs, &format!("{}/*", target.trim_end_matches('/')))
-                    .map_err(|e| e.cited(&f.path, i + 1))?
-            } else {
-                glob_host(fs, &target).map_err(|e| e.cited(&f.path, i + 1))?
-            };
-            for p in files {
-                if let Some(inc) = read_opt(fs, &p)? {
-                    rsyslog_file(fs, &inc, r, seen, depth + 1)?;
-                }
-            }
+            rsyslog_include(fs, &f.path, i + 1, &target, r, seen, depth)?;
         }
     }
     r.forwards
         .sort_by(|a, b| (a.path.as_str(), a.line).cmp(&(b.path.as_str(), b.line)));
     r.forwards.dedup();
+    Ok(())
+}
+
+/// `action(type="omfwd")` (or omrelp): RainerScript actions may span lines, so
+/// the joined comment-free text is scanned; the action is cited at its first line.
+fn rainerscript_forwards(lines: &[String], raw: &[&str], fr: &FileRef, r: &mut Rsyslog) {
+    let syn = rsyslog_syntax();
+    let joined = lines.join("\n");
+    for m in syn.action.captures_iter(&joined) {
+        if syn.fwd_type.is_match(&m[1]) {
+            let start = m.get(0).map_or(0, |m| m.start());
+            let ln = joined[..start].matches('\n').count();
+            r.forwards
+                .push(Line::new(fr, ln + 1, raw.get(ln).copied().unwrap_or("")));
+        }
+    }
+}
+
+/// The settings one comment-free line holds: `$FileCreateMode` /
+/// `fileCreateMode="…"`, and a legacy forwarding action. `line` cites it.
+fn line_settings(l: &str, line: impl Fn() -> Line, r: &mut Rsyslog) {
+    let syn = rsyslog_syntax();
+    if let Some(c) = syn.create_legacy.captures(l) {
+        r.create_modes.push((c[1].to_string(), line()));
+    }
+    for c in syn.create_rs.captures_iter(l) {
+        r.create_modes.push((c[1].to_string(), line()));
+    }
+    // `@@` inside a quoted string (a template, a message filter) is text.
+    let unquoted = syn.quoted.replace_all(l, "\"\"");
+    let u = unquoted.as_ref();
+    if syn.legacy.is_match(u) || syn.amp.is_match(u) || syn.then.is_match(u) || syn.prop.is_match(u)
+    {
+        r.forwards.push(line());
+    }
+}
+
+/// `$IncludeConfig TARGET` / `include(file="TARGET")` at `from`:`n`: a folder's
+/// files, or a glob's matches.
+fn rsyslog_include(
+    fs: &RootFs,
+    from: &str,
+    n: usize,
+    target: &str,
+    r: &mut Rsyslog,
+    seen: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), HostError> {
+    let is_dir = fs
+        .resolve(target, true)
+        .map(|p| p.is_dir())
+        .unwrap_or(false);
+    let files = if is_dir {
+        glob_host(fs, &format!("{}/*", target.trim_end_matches('/')))
+            .map_err(|e| e.cited(from, n))?
+    } else {
+        glob_host(fs, target).map_err(|e| e.cited(from, n))?
+    };
+    for p in files {
+        if let Some(inc) = read_opt(fs, &p)? {
+            rsyslog_file(fs, &inc, r, seen, depth + 1)?;
+        }
+    }
     Ok(())
 }
 
@@ -803,14 +951,6 @@ mod tests {
         assert_eq!(
             rsyslog_files(),
             ["/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"]
-        );
-        let Check::RsyslogCreateMode { files, .. } = &policy("LNX-LOG-009").check else {
-            panic!("LNX-LOG-009 is an rsyslog_create_mode check");
-        };
-        assert_eq!(
-            files,
-            &rsyslog_files(),
-            "LNX-LOG-009 reads what LNX-LOG-004 reads"
         );
     }
 
@@ -897,6 +1037,23 @@ mod tests {
         )]);
         let lr = collect_logrotate(&RootFs::new(d.path())).unwrap().unwrap();
         assert_eq!(lr.stanzas[0].settings.days(), Some(7.0));
+    }
+
+    #[test]
+    fn logrotate_quoted_patterns_keep_their_spaces() {
+        // A quoted pattern may hold spaces and `#`; an empty `""` names nothing.
+        let d = root(&[(
+            "/etc/logrotate.conf",
+            "\"/var/log/my app/*.log\" \"\" /var/log/a#b\n{\n rotate 3\n daily\n}\n",
+        )]);
+        let lr = collect_logrotate(&RootFs::new(d.path())).unwrap().unwrap();
+        assert_eq!(
+            lr.stanzas[0].patterns,
+            ["/var/log/my app/*.log", "/var/log/a#b"]
+        );
+        assert!(lr.stanzas[0].covers("/var/log/my app/x.log"));
+        assert_eq!(lr.stanzas[0].settings.days(), Some(3.0));
+        assert_eq!(lr.stanzas[0].line.line, 1);
     }
 
     #[test]

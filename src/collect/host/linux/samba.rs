@@ -178,27 +178,7 @@ fn file(
         }
         let line = Line::new(&fr, n, &l);
         if t.starts_with('[') {
-            let Some(end) = t.find(']') else {
-                return Err(HostError::at(&f.path, n, "section header without `]`"));
-            };
-            let name = t[1..end].trim().to_string();
-            *current = Some(
-                match s
-                    .sections
-                    .iter()
-                    .position(|x| x.name.eq_ignore_ascii_case(&name))
-                {
-                    Some(i) => i,
-                    None => {
-                        s.sections.push(Section {
-                            name,
-                            line,
-                            params: Vec::new(),
-                        });
-                        s.sections.len() - 1
-                    }
-                },
-            );
+            *current = Some(section(s, t, line).map_err(|m| HostError::at(&f.path, n, m))?);
             continue;
         }
         let Some((k, v)) = t.split_once('=') else {
@@ -220,51 +200,77 @@ fn file(
             }
             continue;
         }
-        // Parameters before any section belong to [global].
-        let idx = match current {
-            Some(i) => *i,
-            None => {
-                s.sections.push(Section {
-                    name: "global".into(),
-                    line: line.clone(),
-                    params: Vec::new(),
-                });
-                *current = Some(s.sections.len() - 1);
-                s.sections.len() - 1
-            }
-        };
-        if name == "copy" {
-            // `copy = share`: that (earlier) section's parameters, as they stand
-            // now, are copied here; later lines override them. An unknown source
-            // is ignored, as smbd does.
-            if let Some(src) = s
-                .sections
-                .iter()
-                .position(|x| x.name.eq_ignore_ascii_case(&value))
-                .filter(|&i| i != idx)
-            {
-                let copied = s.sections[src].params.clone();
-                s.sections[idx].params.extend(copied);
-            }
-            continue;
-        }
-        let (canon, inverted) = canonical(&name);
-        let value = if inverted {
-            match parse_bool(&value) {
-                Some(b) => if b { "no" } else { "yes" }.to_string(),
-                None => value,
-            }
-        } else {
-            value
-        };
-        s.sections[idx].params.push(Param {
-            name: canon.to_string(),
-            value,
-            line,
-        });
+        parameter(s, current, &name, value, line);
     }
     stack.pop();
     Ok(())
+}
+
+/// A `[name]` header: the index of its section (a name seen before reopens it).
+fn section(s: &mut Samba, t: &str, line: Line) -> Result<usize, String> {
+    let Some(end) = t.find(']') else {
+        return Err("section header without `]`".into());
+    };
+    let name = t[1..end].trim().to_string();
+    if let Some(i) = s
+        .sections
+        .iter()
+        .position(|x| x.name.eq_ignore_ascii_case(&name))
+    {
+        return Ok(i);
+    }
+    s.sections.push(Section {
+        name,
+        line,
+        params: Vec::new(),
+    });
+    Ok(s.sections.len() - 1)
+}
+
+/// `name = value` (`name` normalised) in the current section; before any
+/// section it belongs to [global].
+fn parameter(s: &mut Samba, current: &mut Option<usize>, name: &str, value: String, line: Line) {
+    let idx = match current {
+        Some(i) => *i,
+        None => {
+            s.sections.push(Section {
+                name: "global".into(),
+                line: line.clone(),
+                params: Vec::new(),
+            });
+            *current = Some(s.sections.len() - 1);
+            s.sections.len() - 1
+        }
+    };
+    if name == "copy" {
+        // `copy = share`: that (earlier) section's parameters, as they stand
+        // now, are copied here; later lines override them. An unknown source
+        // is ignored, as smbd does.
+        if let Some(src) = s
+            .sections
+            .iter()
+            .position(|x| x.name.eq_ignore_ascii_case(&value))
+            .filter(|&i| i != idx)
+        {
+            let copied = s.sections[src].params.clone();
+            s.sections[idx].params.extend(copied);
+        }
+        return;
+    }
+    let (canon, inverted) = canonical(name);
+    let value = if inverted {
+        match parse_bool(&value) {
+            Some(b) => if b { "no" } else { "yes" }.to_string(),
+            None => value,
+        }
+    } else {
+        value
+    };
+    s.sections[idx].params.push(Param {
+        name: canon.to_string(),
+        value,
+        line,
+    });
 }
 
 impl Section {

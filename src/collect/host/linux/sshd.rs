@@ -310,19 +310,9 @@ fn process(
     let mut match_line: Option<Line> = match_in.cloned();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
-        let (kw, args) = match split_line(raw) {
-            Ok(Some(x)) => x,
-            Ok(None) => continue,
-            Err(m) => return Err(HostError::at(&f.path, n, m)),
+        let Some((kw, args)) = checked_line(raw, &f.path, n, s)? else {
+            continue;
         };
-        match check_keyword(&kw, &args) {
-            Err(m) => return Err(HostError::at(&f.path, n, m)),
-            Ok(Some(w)) => {
-                s.warnings.push(HostError::at(&f.path, n, w));
-                continue;
-            }
-            Ok(None) => {}
-        }
         let lkw = kw.to_ascii_lowercase();
         let line = Line::new(&fr, n, raw);
         match lkw.as_str() {
@@ -343,17 +333,7 @@ fn process(
                     return Err(HostError::at(&f.path, n, "Include without a path"));
                 }
                 for a in &args {
-                    let pat = if a.starts_with('/') {
-                        a.clone()
-                    } else {
-                        format!("/etc/ssh/{a}")
-                    };
-                    let paths = if has_glob(&pat) {
-                        glob_host(fs, &pat).map_err(|e| e.cited(&f.path, n))?
-                    } else {
-                        vec![pat]
-                    };
-                    for p in paths {
+                    for p in include_paths(fs, a, &f.path, n)? {
                         // sshd: a missing include is not an error.
                         if let Some(included) = read_opt(fs, &p)? {
                             process(
@@ -373,23 +353,68 @@ fn process(
             _ => {
                 let value = args.first().cloned().unwrap_or_default();
                 let setting = Setting { value, line };
-                if active && match_line.is_none() {
-                    match s.global.entry(lkw) {
-                        std::collections::btree_map::Entry::Occupied(o) => {
-                            s.shadowed.push((o.key().clone(), setting))
-                        }
-                        std::collections::btree_map::Entry::Vacant(v) => {
-                            v.insert(setting);
-                        }
-                    }
-                } else if let Some(m) = &match_line {
-                    s.in_match.push((m.clone(), lkw, setting));
-                }
+                record(s, active, match_line.as_ref(), lkw, setting);
             }
         }
     }
     inc.leave();
     Ok(())
+}
+
+/// The keyword and arguments of line `n`, checked as sshd does; None for a
+/// blank or comment line, or one sshd skips with a warning (kept in `s`).
+fn checked_line(
+    raw: &str,
+    path: &str,
+    n: usize,
+    s: &mut Sshd,
+) -> Result<Option<(String, Vec<String>)>, HostError> {
+    let (kw, args) = match split_line(raw) {
+        Ok(Some(x)) => x,
+        Ok(None) => return Ok(None),
+        Err(m) => return Err(HostError::at(path, n, m)),
+    };
+    match check_keyword(&kw, &args) {
+        Err(m) => Err(HostError::at(path, n, m)),
+        Ok(Some(w)) => {
+            s.warnings.push(HostError::at(path, n, w));
+            Ok(None)
+        }
+        Ok(None) => Ok(Some((kw, args))),
+    }
+}
+
+/// The files one `Include` argument names (relative to /etc/ssh; a glob's
+/// matches in order). `from`:`n` is the Include line.
+fn include_paths(fs: &RootFs, a: &str, from: &str, n: usize) -> Result<Vec<String>, HostError> {
+    let pat = if a.starts_with('/') {
+        a.to_string()
+    } else {
+        format!("/etc/ssh/{a}")
+    };
+    if has_glob(&pat) {
+        glob_host(fs, &pat).map_err(|e| e.cited(from, n))
+    } else {
+        Ok(vec![pat])
+    }
+}
+
+/// Keeps a setting (`lkw`: its lowercase keyword): outside any Match block
+/// the first one counts and later ones are shadowed; inside an active or
+/// inactive Match block it is kept with the block's line.
+fn record(s: &mut Sshd, active: bool, match_line: Option<&Line>, lkw: String, setting: Setting) {
+    if active && match_line.is_none() {
+        match s.global.entry(lkw) {
+            std::collections::btree_map::Entry::Occupied(o) => {
+                s.shadowed.push((o.key().clone(), setting))
+            }
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(setting);
+            }
+        }
+    } else if let Some(m) = match_line {
+        s.in_match.push((m.clone(), lkw, setting));
+    }
 }
 
 #[cfg(test)]

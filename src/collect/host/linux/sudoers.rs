@@ -168,6 +168,60 @@ fn list(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The alias kinds sudo knows.
+const ALIASES: &[&str] = &[
+    "User_Alias",
+    "Runas_Alias",
+    "Host_Alias",
+    "Cmnd_Alias",
+    "Cmd_Alias",
+];
+
+/// One command of a list with the `NOPASSWD`/`PASSWD` tag in effect for it:
+/// a Runas list `(…)`, tags and options before it are read and dropped; `tag`
+/// carries over to the next commands.
+fn command(item: &str, tag: &mut Option<bool>) -> Result<(String, Option<bool>), String> {
+    let mut s = item.trim();
+    if s.starts_with('(') {
+        match s.find(')') {
+            Some(i) => s = s[i + 1..].trim(),
+            None => {
+                return Err("unclosed `(` in a Runas list (sudo reports a syntax error)".into());
+            }
+        }
+    }
+    let s = strip_tags_and_options(s, tag);
+    if s.is_empty() {
+        return Err("a rule without a command (sudo reports a syntax error)".into());
+    }
+    Ok((s.to_string(), *tag))
+}
+
+/// Removes the `TAG:` and `OPTION=value` prefixes of a command, noting a
+/// `NOPASSWD`/`PASSWD` tag in `tag`.
+fn strip_tags_and_options<'a>(mut s: &'a str, tag: &mut Option<bool>) -> &'a str {
+    loop {
+        if let Some((w, r)) = s.split_once(':')
+            && TAGS.contains(&w.trim())
+        {
+            match w.trim() {
+                "NOPASSWD" => *tag = Some(true),
+                "PASSWD" => *tag = Some(false),
+                _ => {}
+            }
+            s = r.trim();
+            continue;
+        }
+        if let Some((w, r)) = s.split_once('=')
+            && OPTIONS.contains(&w.trim())
+        {
+            s = r.trim().split_once(char::is_whitespace).map_or("", |x| x.1);
+            continue;
+        }
+        return s;
+    }
+}
+
 impl Reader<'_> {
     fn file(&mut self, path: &str, from: Option<(&str, usize)>) -> Result<(), HostError> {
         let f = match read_opt(self.fs, path) {
@@ -202,6 +256,8 @@ impl Reader<'_> {
         }
     }
 
+    /// One comment-free logical line: an include, an alias, `Defaults` or a
+    /// user specification.
     fn line(
         &mut self,
         fr: &FileRef,
@@ -220,104 +276,106 @@ impl Reader<'_> {
                 return self.file(&p, Some((&fr.path, n)));
             }
             "@includedir" | "#includedir" => {
-                let d = Self::include_path(dir, rest);
-                let names = self
-                    .fs
-                    .list_dir(&d)
-                    .map_err(|e| HostError::io(&d, &e).cited(&fr.path, n))?;
-                for name in names {
-                    if name.ends_with('~') || name.contains('.') {
-                        continue;
-                    }
-                    let p = format!("{}/{name}", d.trim_end_matches('/'));
-                    if self
-                        .fs
-                        .resolve(&p, true)
-                        .map(|r| r.is_dir())
-                        .unwrap_or(false)
-                    {
-                        continue;
-                    }
-                    self.file(&p, Some((&fr.path, n)))?;
-                }
-                return Ok(());
+                return self.include_dir(&Self::include_path(dir, rest), &fr.path, n);
             }
             _ => {}
         }
-        if let Some(kind) = [
-            "User_Alias",
-            "Runas_Alias",
-            "Host_Alias",
-            "Cmnd_Alias",
-            "Cmd_Alias",
-        ]
-        .iter()
-        .find(|k| word == **k)
-        {
-            for def in split_top(rest, ':') {
-                let Some((name, items)) = def.split_once('=') else {
-                    return Err(HostError::at(
-                        &fr.path,
-                        n,
-                        format!("{kind} without `NAME = …` (sudo reports a syntax error)"),
-                    ));
-                };
-                if kind.starts_with("Cm") {
-                    self.cmnd_alias.insert(name.trim().to_string(), list(items));
-                }
-            }
-            return Ok(());
+        let at = |m: String| HostError::at(&fr.path, n, m);
+        if let Some(kind) = ALIASES.iter().find(|k| word == **k) {
+            return self.alias(kind, rest).map_err(at);
         }
         if let Some(after) = word.strip_prefix("Defaults") {
-            let scope = match after.chars().next() {
-                None | Some('@') | Some('>') => None,
-                Some(c @ (':' | '!')) => Some((c, list(&after[1..]))),
-                Some(_) => {
-                    return Err(HostError::at(
-                        &fr.path,
-                        n,
-                        format!("unknown Defaults type `{word}` (sudo reports a syntax error)"),
-                    ));
-                }
-            };
-            for p in list(rest) {
-                let p = p.split(['=', '+', '-']).next().unwrap_or("").trim();
-                let (on, name) = match p.strip_prefix('!') {
-                    Some(x) => (false, x.trim()),
-                    None => (true, p),
-                };
-                if name == "authenticate" {
-                    self.auth.push(AuthDefault {
-                        scope: scope.clone(),
-                        on,
-                        line: line.clone(),
-                    });
-                }
-                if matches!(name, "rootpw" | "targetpw" | "runaspw") && scope.is_none() {
-                    self.other_pw.insert(name.to_string(), (on, line.clone()));
-                }
-            }
-            return Ok(());
+            return self.defaults(word, after, rest, &line).map_err(at);
         }
-        // A user specification: USERS HOSTS = CMNDS [: HOSTS = CMNDS]…
+        self.user_spec(t, line).map_err(at)
+    }
+
+    /// `@includedir DIR` at `from`:`n`: the folder's files, but names ending in
+    /// `~` or containing `.` (skipped by sudo).
+    fn include_dir(&mut self, d: &str, from: &str, n: usize) -> Result<(), HostError> {
+        let names = self
+            .fs
+            .list_dir(d)
+            .map_err(|e| HostError::io(d, &e).cited(from, n))?;
+        for name in names {
+            if name.ends_with('~') || name.contains('.') {
+                continue;
+            }
+            let p = format!("{}/{name}", d.trim_end_matches('/'));
+            if self
+                .fs
+                .resolve(&p, true)
+                .map(|r| r.is_dir())
+                .unwrap_or(false)
+            {
+                continue;
+            }
+            self.file(&p, Some((from, n)))?;
+        }
+        Ok(())
+    }
+
+    /// `KIND NAME = ITEM, … [: NAME = …]`; command aliases are kept.
+    fn alias(&mut self, kind: &str, rest: &str) -> Result<(), String> {
+        for def in split_top(rest, ':') {
+            let Some((name, items)) = def.split_once('=') else {
+                return Err(format!(
+                    "{kind} without `NAME = …` (sudo reports a syntax error)"
+                ));
+            };
+            if kind.starts_with("Cm") {
+                self.cmnd_alias.insert(name.trim().to_string(), list(items));
+            }
+        }
+        Ok(())
+    }
+
+    /// `Defaults[SCOPE] PARAM, …` (`word` is `Defaults` with its scope, `after`
+    /// the scope): `authenticate` and the other-password settings are kept.
+    fn defaults(&mut self, word: &str, after: &str, rest: &str, line: &Line) -> Result<(), String> {
+        let scope = match after.chars().next() {
+            None | Some('@') | Some('>') => None,
+            Some(c @ (':' | '!')) => Some((c, list(&after[1..]))),
+            Some(_) => {
+                return Err(format!(
+                    "unknown Defaults type `{word}` (sudo reports a syntax error)"
+                ));
+            }
+        };
+        for p in list(rest) {
+            let p = p.split(['=', '+', '-']).next().unwrap_or("").trim();
+            let (on, name) = match p.strip_prefix('!') {
+                Some(x) => (false, x.trim()),
+                None => (true, p),
+            };
+            if name == "authenticate" {
+                self.auth.push(AuthDefault {
+                    scope: scope.clone(),
+                    on,
+                    line: line.clone(),
+                });
+            }
+            if matches!(name, "rootpw" | "targetpw" | "runaspw") && scope.is_none() {
+                self.other_pw.insert(name.to_string(), (on, line.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// A user specification: `USERS HOSTS = CMNDS [: HOSTS = CMNDS]…`.
+    fn user_spec(&mut self, t: &str, line: Line) -> Result<(), String> {
         let Some(eq) = t.find('=') else {
-            return Err(HostError::at(
-                &fr.path,
-                n,
-                format!(
-                    "not a sudoers line: `{}` (sudo reports a syntax error)",
-                    crate::collect::host::conf::excerpt(t)
-                ),
+            return Err(format!(
+                "not a sudoers line: `{}` (sudo reports a syntax error)",
+                crate::collect::host::conf::excerpt(t)
             ));
         };
         let left = regex_commas(&t[..eq]);
         let mut words = left.split_whitespace();
         let (Some(users), Some(_hosts)) = (words.next(), words.next()) else {
-            return Err(HostError::at(
-                &fr.path,
-                n,
-                "a rule needs users, hosts, `=` and commands (sudo reports a syntax error)",
-            ));
+            return Err(
+                "a rule needs users, hosts, `=` and commands (sudo reports a syntax error)".into(),
+            );
         };
         let users = list(users);
         let mut cmds = Vec::new();
@@ -325,47 +383,7 @@ impl Reader<'_> {
             // NOPASSWD/PASSWD carry over to the later commands of the list.
             let mut tag: Option<bool> = None;
             for item in list(&block) {
-                let mut s = item.trim();
-                if s.starts_with('(') {
-                    match s.find(')') {
-                        Some(i) => s = s[i + 1..].trim(),
-                        None => {
-                            return Err(HostError::at(
-                                &fr.path,
-                                n,
-                                "unclosed `(` in a Runas list (sudo reports a syntax error)",
-                            ));
-                        }
-                    }
-                }
-                loop {
-                    if let Some((w, r)) = s.split_once(':')
-                        && TAGS.contains(&w.trim())
-                    {
-                        match w.trim() {
-                            "NOPASSWD" => tag = Some(true),
-                            "PASSWD" => tag = Some(false),
-                            _ => {}
-                        }
-                        s = r.trim();
-                        continue;
-                    }
-                    if let Some((w, r)) = s.split_once('=')
-                        && OPTIONS.contains(&w.trim())
-                    {
-                        s = r.trim().split_once(char::is_whitespace).map_or("", |x| x.1);
-                        continue;
-                    }
-                    break;
-                }
-                if s.is_empty() {
-                    return Err(HostError::at(
-                        &fr.path,
-                        n,
-                        "a rule without a command (sudo reports a syntax error)",
-                    ));
-                }
-                cmds.push((s.to_string(), tag));
+                cmds.push(command(&item, &mut tag)?);
             }
         }
         self.specs.push((users, cmds, line));

@@ -12,17 +12,28 @@ pub fn parse_apt_conf(
     text: &str,
     into: &mut BTreeMap<String, (String, Line)>,
 ) -> Result<(), HostError> {
-    // Tokenise, keeping line numbers.
-    #[derive(Debug)]
-    enum T {
-        W(String),
-        S(String),
-        Open,
-        Close,
-        Semi,
-    }
-    let raw_lines: Vec<&str> = text.lines().collect();
-    let mut toks: Vec<(T, usize)> = Vec::new();
+    let toks = apt_tokens(file, text)?;
+    check_apt_statements(file, &toks)?;
+    apt_settings(file, text, &toks, into)
+}
+
+/// A token of apt.conf.
+#[derive(Debug)]
+enum AptTok {
+    W(String),
+    S(String),
+    Open,
+    Close,
+    Semi,
+}
+
+// apt.conf does not fit the shared line lexer (lex.rs): it is free-form, a
+// quoted value and a `/* */` comment may span lines, and `//` starts a comment
+// too. It is tokenised here over the whole text, keeping line numbers.
+
+/// The tokens of apt.conf text, each with the line it starts on.
+fn apt_tokens(file: &FileRef, text: &str) -> Result<Vec<(AptTok, usize)>, HostError> {
+    let mut toks: Vec<(AptTok, usize)> = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     let mut line = 1;
@@ -61,15 +72,15 @@ pub fn parse_apt_conf(
                 return Err(HostError::at(&file.path, start_line, "unterminated string"));
             }
             i += 1;
-            toks.push((T::S(s), start_line));
+            toks.push((AptTok::S(s), start_line));
         } else if c == '{' {
-            toks.push((T::Open, line));
+            toks.push((AptTok::Open, line));
             i += 1;
         } else if c == '}' {
-            toks.push((T::Close, line));
+            toks.push((AptTok::Close, line));
             i += 1;
         } else if c == ';' {
-            toks.push((T::Semi, line));
+            toks.push((AptTok::Semi, line));
             i += 1;
         } else {
             let mut w = String::new();
@@ -77,46 +88,50 @@ pub fn parse_apt_conf(
                 w.push(chars[i]);
                 i += 1;
             }
-            toks.push((T::W(w), line));
+            toks.push((AptTok::W(w), line));
         }
     }
-    // apt's statements: `Key "value";`, `Key {`, `Key "value" {`, `"value";`
-    // (a list entry) and `};`. Anything else between terminators, or words left
-    // without their `;` at the end, is a syntax error apt-config reports.
+    Ok(toks)
+}
+
+/// apt's statements: `Key "value";`, `Key {`, `Key "value" {`, `"value";`
+/// (a list entry) and `};`. Anything else between terminators, or words left
+/// without their `;` at the end, is a syntax error apt-config reports.
+fn check_apt_statements(file: &FileRef, toks: &[(AptTok, usize)]) -> Result<(), HostError> {
     let mut pending = 0usize;
     let mut pending_line = 0usize;
     let mut last_string = false;
-    for (t, ln) in &toks {
+    for (t, ln) in toks {
         match t {
-            T::W(_) if pending > 0 => {
+            AptTok::W(_) if pending > 0 => {
                 return Err(HostError::at(
                     &file.path,
                     *ln,
                     "Syntax error: a new option starts before the previous one ended with `;` (apt-config rejects the file)",
                 ));
             }
-            T::S(_) if last_string || pending > 1 => {
+            AptTok::S(_) if last_string || pending > 1 => {
                 return Err(HostError::at(
                     &file.path,
                     *ln,
                     "Syntax error: malformed value (apt-config rejects the file)",
                 ));
             }
-            T::W(_) | T::S(_) => {
+            AptTok::W(_) | AptTok::S(_) => {
                 if pending == 0 {
                     pending_line = *ln;
                 }
-                last_string = matches!(t, T::S(_));
+                last_string = matches!(t, AptTok::S(_));
                 pending += 1;
             }
-            T::Close if pending > 0 => {
+            AptTok::Close if pending > 0 => {
                 return Err(HostError::at(
                     &file.path,
                     pending_line,
                     "Syntax error: missing `;` before `}` (apt-config rejects the file)",
                 ));
             }
-            T::Open | T::Close | T::Semi => {
+            AptTok::Open | AptTok::Close | AptTok::Semi => {
                 pending = 0;
                 last_string = false;
             }
@@ -129,6 +144,18 @@ pub fn parse_apt_conf(
             "Syntax error: Extra junk at end of file (a missing `;`; apt-config rejects the file)",
         ));
     }
+    Ok(())
+}
+
+/// The settings of checked tokens: each value under its full key (the blocks
+/// around it joined with `::`, lowercase), cited at the key's line.
+fn apt_settings(
+    file: &FileRef,
+    text: &str,
+    toks: &[(AptTok, usize)],
+    into: &mut BTreeMap<String, (String, Line)>,
+) -> Result<(), HostError> {
+    let raw_lines: Vec<&str> = text.lines().collect();
     let mut scope: Vec<String> = Vec::new();
     let mut key: Option<(String, usize)> = None;
     let mut idx = 0;
@@ -136,8 +163,8 @@ pub fn parse_apt_conf(
         let (t, ln) = &toks[idx];
         idx += 1;
         match t {
-            T::W(w) => key = Some((w.clone(), *ln)),
-            T::S(s) => {
+            AptTok::W(w) => key = Some((w.clone(), *ln)),
+            AptTok::S(s) => {
                 let Some((k, kl)) = key.take() else {
                     // A list entry like `"foo";` inside a block: not a setting.
                     continue;
@@ -153,16 +180,16 @@ pub fn parse_apt_conf(
                     ),
                 );
             }
-            T::Open => match key.take() {
+            AptTok::Open => match key.take() {
                 Some((k, _)) => scope.push(k),
                 None => scope.push(String::new()),
             },
-            T::Close => {
+            AptTok::Close => {
                 if scope.pop().is_none() {
                     return Err(HostError::at(&file.path, *ln, "unbalanced `}`"));
                 }
             }
-            T::Semi => key = None,
+            AptTok::Semi => key = None,
         }
     }
     if !scope.is_empty() {

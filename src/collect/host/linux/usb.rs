@@ -7,7 +7,7 @@ use crate::collect::host::conf::{
     FileRef, HostError, Line, dropins, join_continuations, listed_files, read_opt,
     strip_hash_comment, unquote,
 };
-use crate::collect::host::lex::{Continuation, Lexer, Token, logical_lines, shell_value};
+use crate::collect::host::lex::{Continuation, GrammarToken, Lexer, logical_lines, shell_value};
 use crate::rootfs::RootFs;
 use std::collections::BTreeMap;
 
@@ -219,10 +219,12 @@ pub fn parse_usbguard_rule(
     }
     let err = |m: String| HostError::at(&file.path, n, m);
     let toks = Lexer::USBGUARD
-        .tokens(t, &['{', '}'])
+        .grammar_tokens(t, &['{', '}'])
         .map_err(|_| err("unterminated string".into()))?;
     let target = match &toks[0] {
-        Token::Word(w) if ["allow", "block", "reject", "match", "device"].contains(&w.as_str()) => {
+        GrammarToken::Word(w)
+            if ["allow", "block", "reject", "match", "device"].contains(&w.as_str()) =>
+        {
             w.clone()
         }
         other => return Err(err(format!("unknown rule target `{}`", other.shown()))),
@@ -239,7 +241,7 @@ pub fn parse_usbguard_rule(
         let attr = &toks[i];
         i += 1;
         let name = match attr {
-            Token::Word(w) => w.as_str(),
+            GrammarToken::Word(w) => w.as_str(),
             _ => "",
         };
         let Some((op, vals)) = rule_value(&toks, &mut i, attr).map_err(err)? else {
@@ -272,29 +274,32 @@ pub fn parse_usbguard_rule(
 /// (operator or `""`, values); `*i` moves past it. `Ok(None)` for the
 /// condition of `if`, which is the rest of the rule.
 fn rule_value(
-    toks: &[Token],
+    toks: &[GrammarToken],
     i: &mut usize,
-    attr: &Token,
+    attr: &GrammarToken,
 ) -> Result<Option<(String, Vec<String>)>, String> {
     let mut op = String::new();
-    if let Some(Token::Word(w)) = toks.get(*i)
+    if let Some(GrammarToken::Word(w)) = toks.get(*i)
         && SET_OPS.contains(&w.as_str())
     {
         op = w.clone();
         *i += 1;
     }
     match toks.get(*i) {
-        Some(Token::Punct('{')) => {
+        Some(GrammarToken::Punct('{')) => {
             let start = *i + 1;
             let len = toks[start..]
                 .iter()
-                .position(|t| *t == Token::Punct('}'))
+                .position(|t| *t == GrammarToken::Punct('}'))
                 .ok_or("`{` without `}`")?;
             *i = start + len + 1;
-            let vals = toks[start..start + len].iter().map(Token::text).collect();
+            let vals = toks[start..start + len]
+                .iter()
+                .map(GrammarToken::text)
+                .collect();
             Ok(Some((op, vals)))
         }
-        Some(_) if *attr == Token::Word("if".into()) => Ok(None),
+        Some(_) if *attr == GrammarToken::Word("if".into()) => Ok(None),
         Some(t) => {
             *i += 1;
             Ok(Some((op, vec![t.text()])))
