@@ -30,21 +30,27 @@ pub struct Exports {
 
 /// Decodes `\040`-style octal escapes and surrounding quotes of a path.
 fn decode_path(p: &str) -> String {
-    let p = crate::collect::host::conf::unquote(p);
-    let b = p.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\'
-            && i + 3 < b.len()
-            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            let v = (b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0');
-            out.push(v);
-            i += 4;
-        } else {
-            out.push(b[i]);
-            i += 1;
+    decode_octal(crate::collect::host::conf::unquote(p))
+}
+
+/// exportfs's `\ooo` escapes, decoded the way `xgettok` (nfs-utils
+/// support/nfs/xio.c) does while it reads a token: after each byte, the last
+/// four bytes `\` + three octal digits become the byte they name when it is
+/// below 256 (`\777` stays as written). A decoded byte can start a new escape
+/// with the digits after it, as in exportfs (`\134040` ends as a space).
+fn decode_octal(tok: &str) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(tok.len());
+    for &c in tok.as_bytes() {
+        out.push(c);
+        let n = out.len();
+        if n >= 4 && out[n - 4] == b'\\' && out[n - 3..].iter().all(|d| (b'0'..=b'7').contains(d)) {
+            let v = out[n - 3..]
+                .iter()
+                .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+            if let Ok(b) = u8::try_from(v) {
+                out.truncate(n - 4);
+                out.push(b);
+            }
         }
     }
     String::from_utf8_lossy(&out).into_owned()
@@ -76,6 +82,9 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
         let mut defaults: Vec<String> = Vec::new();
         let mut clients = Vec::new();
         for tok in &toks[1..] {
+            // exportfs decodes escapes while it reads the token, before it looks
+            // for `-` or `(`: `\050` is a `(`.
+            let tok = &decode_octal(tok);
             if let Some(d) = tok.strip_prefix('-') {
                 defaults = split_opts(d);
                 continue;
@@ -251,5 +260,27 @@ mod tests {
         assert_eq!(e[1].path, "/srv/my docs");
         assert!(!e[1].clients[0].is_world());
         assert!(e[2].clients[0].is_world());
+    }
+
+    #[test]
+    fn octal_escapes_are_decoded_in_every_token_as_exportfs_does() {
+        let e = parse(
+            &fr(),
+            r"/srv/\350\250\255\350\250\210 cad\04001(rw) \052(ro)
+/srv/a\777b \134040x host\050rw,no_root_squash\051
+",
+        )
+        .unwrap();
+        // UTF-8 bytes written as escapes make the Japanese name 設計.
+        assert_eq!(e[0].path, "/srv/設計");
+        assert_eq!(e[0].clients[0].host, "cad 01");
+        // `\052` is `*`: everyone.
+        assert!(e[0].clients[1].is_world());
+        // `\777` (511) is no byte and stays as written; a decoded `\` starts a new escape.
+        assert_eq!(e[1].path, "/srv/a\\777b");
+        assert_eq!(e[1].clients[0].host, " x");
+        // `\050` and `\051` are the parentheses of an option list.
+        assert_eq!(e[1].clients[1].host, "host");
+        assert!(e[1].clients[1].no_root_squash());
     }
 }
