@@ -66,11 +66,15 @@ fn split_opts(s: &str) -> Vec<String> {
 pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
     let mut out = Vec::new();
     for (n, l) in crate::collect::host::conf::join_continuations(text) {
-        let t = crate::collect::host::conf::strip_hash_comment(&l).trim();
-        if t.is_empty() {
+        // exportfs (xio.c `xskip`) sees a `#` only where a token would start:
+        // `/srv/a#b` and `host#1(rw)` are names, `host(rw) #note` a comment.
+        let mut toks = raw_words(&l);
+        if let Some(c) = toks.iter().position(|t| t.starts_with('#')) {
+            toks.truncate(c);
+        }
+        if toks.is_empty() {
             continue;
         }
-        let toks = raw_words(t);
         let path = decode_path(&toks[0]);
         if !path.starts_with('/') {
             return Err(HostError::at(
@@ -282,5 +286,24 @@ mod tests {
         // `\050` and `\051` are the parentheses of an option list.
         assert_eq!(e[1].clients[1].host, "host");
         assert!(e[1].clients[1].no_root_squash());
+    }
+
+    #[test]
+    fn a_hash_is_a_comment_only_where_a_token_starts() {
+        let e = parse(
+            &fr(),
+            "# all\n/srv/share/design#old *(rw) # note\n/srv/share/design cad#1(rw) *(ro)\n/srv/it's 10.0.0.1(ro) #x *(rw)\n",
+        )
+        .unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].path, "/srv/share/design#old");
+        assert_eq!(e[0].clients.len(), 1);
+        // Cutting at the `#` inside `cad#1(rw)` would hide the world export after it.
+        assert_eq!(e[1].clients[0].host, "cad#1");
+        assert!(e[1].clients[1].is_world());
+        // A single quote is no quote for exportfs; the comment still ends the line.
+        assert_eq!(e[2].path, "/srv/it's");
+        assert_eq!(e[2].clients.len(), 1);
+        assert!(!e[2].clients[0].is_world());
     }
 }
