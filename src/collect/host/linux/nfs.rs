@@ -28,9 +28,11 @@ pub struct Exports {
     pub exports: Vec<Export>,
 }
 
-/// Decodes `\040`-style octal escapes and surrounding quotes of a path.
-fn decode_path(p: &str) -> String {
-    decode_octal(crate::collect::host::conf::unquote(p))
+/// A token as exportfs reads it (xio.c `xgettok`): every `"` is dropped
+/// wherever it stands (`"/srv/my share"`, `/srv/"a b"`, `"*"(rw)`), and `\ooo`
+/// escapes are decoded.
+fn decode_token(t: &str) -> String {
+    decode_octal(&t.replace('"', ""))
 }
 
 /// exportfs's `\ooo` escapes, decoded the way `xgettok` (nfs-utils
@@ -75,7 +77,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
         if toks.is_empty() {
             continue;
         }
-        let path = decode_path(&toks[0]);
+        let path = decode_token(&toks[0]);
         if !path.starts_with('/') {
             return Err(HostError::at(
                 &file.path,
@@ -88,7 +90,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
         for tok in &toks[1..] {
             // exportfs decodes escapes while it reads the token, before it looks
             // for `-` or `(`: `\050` is a `(`.
-            let tok = &decode_octal(tok);
+            let tok = &decode_token(tok);
             if let Some(d) = tok.strip_prefix('-') {
                 defaults = split_opts(d);
                 continue;
@@ -305,5 +307,19 @@ mod tests {
         assert_eq!(e[2].path, "/srv/it's");
         assert_eq!(e[2].clients.len(), 1);
         assert!(!e[2].clients[0].is_world());
+    }
+
+    #[test]
+    fn double_quotes_are_removed_anywhere_in_a_token() {
+        let e = parse(
+            &fr(),
+            "\"/srv/my share\" cad01(rw)\n/srv/\"a b\"/c \"*\"(ro)\n/srv/x \"cad 01\"(rw) \"*(rw,no_root_squash)\"\n",
+        )
+        .unwrap();
+        assert_eq!(e[0].path, "/srv/my share");
+        assert_eq!(e[1].path, "/srv/a b/c");
+        assert!(e[1].clients[0].is_world());
+        assert_eq!(e[2].clients[0].host, "cad 01");
+        assert!(e[2].clients[1].is_world() && e[2].clients[1].no_root_squash());
     }
 }
