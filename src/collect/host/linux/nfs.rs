@@ -3,7 +3,6 @@
 //! (`host (rw)`) apply to the world. `-opts` set default options for the line.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, listed_files, read_opt};
-use crate::collect::host::lex::raw_words;
 use crate::rootfs::RootFs;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,34 +27,140 @@ pub struct Exports {
     pub exports: Vec<Export>,
 }
 
-/// A token as exportfs reads it (xio.c `xgettok`): every `"` is dropped
-/// wherever it stands (`"/srv/my share"`, `/srv/"a b"`, `"*"(rw)`), and `\ooo`
-/// escapes are decoded.
-fn decode_token(t: &str) -> String {
-    decode_octal(&t.replace('"', ""))
+/// The longest path and client token exportfs reads (`e_path` is
+/// `NFS_MAXPATHLEN + 1` bytes, a client `exp[512]`); a longer one is a syntax
+/// error that ends its reading of the file.
+const MAX_PATH_TOKEN: usize = 1025;
+const MAX_CLIENT_TOKEN: usize = 512;
+
+/// Pushes one byte of a token and decodes a `\ooo` escape it completes, the way
+/// `xgettok` (nfs-utils support/nfs/xio.c) does while it reads: when the last
+/// four bytes are `\` and three octal digits naming a value below 256, they
+/// become that byte (`\777` stays as written). A decoded byte can start a new
+/// escape with the digits after it, as in exportfs (`\134040` ends as a space).
+fn push_decoding(out: &mut Vec<u8>, c: u8) {
+    out.push(c);
+    let n = out.len();
+    if n >= 4 && out[n - 4] == b'\\' && out[n - 3..].iter().all(|d| (b'0'..=b'7').contains(d)) {
+        let v = out[n - 3..]
+            .iter()
+            .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+        if let Ok(b) = u8::try_from(v) {
+            out.truncate(n - 4);
+            out.push(b);
+        }
+    }
 }
 
-/// exportfs's `\ooo` escapes, decoded the way `xgettok` (nfs-utils
-/// support/nfs/xio.c) does while it reads a token: after each byte, the last
-/// four bytes `\` + three octal digits become the byte they name when it is
-/// below 256 (`\777` stays as written). A decoded byte can start a new escape
-/// with the digits after it, as in exportfs (`\134040` ends as a space).
-fn decode_octal(tok: &str) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(tok.len());
-    for &c in tok.as_bytes() {
-        out.push(c);
-        let n = out.len();
-        if n >= 4 && out[n - 4] == b'\\' && out[n - 3..].iter().all(|d| (b'0'..=b'7').contains(d)) {
-            let v = out[n - 3..]
-                .iter()
-                .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
-            if let Ok(b) = u8::try_from(v) {
-                out.truncate(n - 4);
-                out.push(b);
+/// C's `isspace` in the C locale: blank, tab, newline, VT, FF, CR.
+fn c_space(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == 0x0b
+}
+
+/// A token that could not be read: too long, or an unterminated `"`.
+enum BadToken {
+    TooLong,
+    Unterminated,
+}
+
+/// exportfs's reader of the exports file, a port of nfs-utils
+/// support/nfs/xio.c: the file is a stream of bytes, not of lines.
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+    /// 1-based line of the next byte.
+    line: usize,
+}
+
+impl Reader<'_> {
+    /// `xgetc`: a `\` directly before a newline reads as one blank (a token
+    /// separator), and the blanks and tabs that start the next line are skipped.
+    fn getc(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.pos)?;
+        self.pos += 1;
+        if c == b'\\' && self.b.get(self.pos) == Some(&b'\n') {
+            self.pos += 1;
+            self.line += 1;
+            while matches!(self.b.get(self.pos), Some(b' ' | b'\t')) {
+                self.pos += 1;
+            }
+            return Some(b' ');
+        }
+        if c == b'\n' {
+            self.line += 1;
+        }
+        Some(c)
+    }
+
+    /// `xungetc` of the byte just read (never a continuation: callers give
+    /// back only a newline or a byte that is not a blank).
+    fn unget(&mut self, c: u8) {
+        self.pos -= 1;
+        if c == b'\n' {
+            self.line -= 1;
+        }
+    }
+
+    /// `xskipcomment`: to the end of the line; a `\` there continues nothing.
+    fn skip_comment(&mut self) -> Option<u8> {
+        while let Some(&c) = self.b.get(self.pos) {
+            self.pos += 1;
+            if c == b'\n' {
+                self.line += 1;
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    /// `xskip`: passes the bytes of `set`; a `#` here, where a token would
+    /// start, is a comment to the end of the line.
+    fn skip(&mut self, set: &[u8]) {
+        while let Some(mut c) = self.getc() {
+            if c == b'#' {
+                match self.skip_comment() {
+                    Some(n) => c = n,
+                    None => return,
+                }
+            }
+            if !set.contains(&c) {
+                self.unget(c);
+                return;
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+
+    /// `xgettok`: one token, up to a C blank outside double quotes. Every `"`
+    /// is dropped wherever it stands (`"/srv/my share"`, `/srv/"a b"`), and
+    /// `\ooo` escapes are decoded. `None` when it ends before a byte was kept
+    /// (end of line or file, or a CR, VT or FF).
+    fn token(&mut self, max: usize) -> Result<Option<String>, BadToken> {
+        let mut tok = Vec::new();
+        let mut quoted = false;
+        while tok.len() < max {
+            let Some(c) = self.getc() else { break };
+            if !quoted && c_space(c) {
+                if c == b'\n' {
+                    self.unget(c);
+                }
+                break;
+            }
+            if c == b'"' {
+                quoted = !quoted;
+                continue;
+            }
+            push_decoding(&mut tok, c);
+        }
+        if tok.len() >= max {
+            return Err(BadToken::TooLong);
+        }
+        if quoted {
+            // exportfs would read on to the next `"` or the end of the file,
+            // newlines included, as one name.
+            return Err(BadToken::Unterminated);
+        }
+        Ok((!tok.is_empty()).then(|| String::from_utf8_lossy(&tok).into_owned()))
+    }
 }
 
 fn split_opts(s: &str) -> Vec<String> {
@@ -65,19 +170,64 @@ fn split_opts(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A client token (`host`, `host(opts)`), its options after the line's defaults.
+fn client(tok: &str, defaults: &[String]) -> Result<Client, String> {
+    let (host, opts) = match tok.find('(') {
+        Some(p) => {
+            if !tok.ends_with(')') {
+                return Err(format!("unbalanced `(` in `{tok}`"));
+            }
+            (tok[..p].to_string(), split_opts(&tok[p + 1..tok.len() - 1]))
+        }
+        None => (tok.to_string(), Vec::new()),
+    };
+    let mut options = defaults.to_vec();
+    options.extend(opts);
+    Ok(Client { host, options })
+}
+
+/// The text of an entry for its excerpt: continuations shown as one blank.
+fn entry_text(raw: &str) -> String {
+    raw.split("\\\n")
+        .map(|s| s.trim_start_matches([' ', '\t']))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads the exports file the way exportfs does (nfs-utils support/nfs/xio.c
+/// and exports.c `getexportent`): each entry is a path, then clients up to the
+/// end of the line, where a `\` before the newline continues the entry and
+/// separates tokens like a blank.
 pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        pos: 0,
+        line: 1,
+    };
     let mut out = Vec::new();
-    for (n, l) in crate::collect::host::conf::join_continuations(text) {
-        // exportfs (xio.c `xskip`) sees a `#` only where a token would start:
-        // `/srv/a#b` and `host#1(rw)` are names, `host(rw) #note` a comment.
-        let mut toks = raw_words(&l);
-        if let Some(c) = toks.iter().position(|t| t.starts_with('#')) {
-            toks.truncate(c);
-        }
-        if toks.is_empty() {
-            continue;
-        }
-        let path = decode_token(&toks[0]);
+    loop {
+        r.skip(b" \t\n");
+        let n = r.line;
+        let start = r.pos;
+        let bad = |e: BadToken, what: &str| {
+            let m = match e {
+                BadToken::TooLong => format!("{what} longer than exportfs reads"),
+                BadToken::Unterminated => format!("unterminated `\"` in {what}"),
+            };
+            HostError::at(&file.path, n, m)
+        };
+        let path = match r.token(MAX_PATH_TOKEN) {
+            Ok(Some(p)) => p,
+            Ok(None) if r.pos >= r.b.len() => break,
+            Ok(None) => {
+                return Err(HostError::at(
+                    &file.path,
+                    n,
+                    "a carriage return (or vertical tab, form feed) where exportfs expects an export path: exportfs stops reading the file here (a Windows line end on an empty line?)",
+                ));
+            }
+            Err(e) => return Err(bad(e, "an export path")),
+        };
         if !path.starts_with('/') {
             return Err(HostError::at(
                 &file.path,
@@ -85,32 +235,23 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
                 format!("export path `{path}` is not absolute"),
             ));
         }
+        let mut end = r.pos;
         let mut defaults: Vec<String> = Vec::new();
         let mut clients = Vec::new();
-        for tok in &toks[1..] {
-            // exportfs decodes escapes while it reads the token, before it looks
-            // for `-` or `(`: `\050` is a `(`.
-            let tok = &decode_token(tok);
+        loop {
+            r.skip(b" \t");
+            let tok = match r.token(MAX_CLIENT_TOKEN) {
+                Ok(Some(t)) => t,
+                Ok(None) => break,
+                Err(e) => return Err(bad(e, "a client")),
+            };
+            end = r.pos;
             if let Some(d) = tok.strip_prefix('-') {
                 defaults = split_opts(d);
                 continue;
             }
-            let (host, opts) = match tok.find('(') {
-                Some(p) => {
-                    if !tok.ends_with(')') {
-                        return Err(HostError::at(
-                            &file.path,
-                            n,
-                            format!("unbalanced `(` in `{tok}`"),
-                        ));
-                    }
-                    (tok[..p].to_string(), split_opts(&tok[p + 1..tok.len() - 1]))
-                }
-                None => (tok.clone(), Vec::new()),
-            };
-            let mut options = defaults.clone();
-            options.extend(opts);
-            clients.push(Client { host, options });
+            let client = client(&tok, &defaults).map_err(|m| HostError::at(&file.path, n, m))?;
+            clients.push(client);
         }
         if clients.is_empty() {
             // A path alone is exported to everyone with the default options.
@@ -122,7 +263,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
         out.push(Export {
             path,
             clients,
-            line: Line::new(file, n, &l),
+            line: Line::new(file, n, &entry_text(&text[start..end])),
         });
     }
     Ok(out)
@@ -321,5 +462,61 @@ mod tests {
         assert!(e[1].clients[0].is_world());
         assert_eq!(e[2].clients[0].host, "cad 01");
         assert!(e[2].clients[1].is_world() && e[2].clients[1].no_root_squash());
+    }
+
+    #[test]
+    fn a_continuation_separates_tokens_like_a_blank() {
+        let t = "/srv/share/\\\ndesign\n/srv/share\\\n  *(ro)\n# /srv/old 10.0.0.0/8(rw) \\\n/srv/share/design *(rw)\n/srv/a cad01(rw) # note \\\n/srv/b 10.0.0.1(rw)\n\"/srv/my\\\n  share\" cad01(rw)\n";
+        let e = parse(&fr(), t).unwrap();
+        let got: Vec<(&str, usize, Vec<&str>)> = e
+            .iter()
+            .map(|x| {
+                (
+                    x.path.as_str(),
+                    x.line.line,
+                    x.clients.iter().map(|c| c.host.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // Not /srv/share/design exported to everyone: the host `design`.
+                ("/srv/share/", 1, vec!["design"]),
+                ("/srv/share", 3, vec!["*"]),
+                // A comment ends at its newline, backslash or not.
+                ("/srv/share/design", 6, vec!["*"]),
+                ("/srv/a", 7, vec!["cad01"]),
+                ("/srv/b", 8, vec!["10.0.0.1"]),
+                // Inside quotes the continuation is a blank of the name.
+                ("/srv/my share", 9, vec!["cad01"]),
+            ]
+        );
+        assert_eq!(e[0].line.text, "/srv/share/ design");
+        assert!(!e[0].clients[0].is_world());
+        // A backslash with a blank after it continues nothing: `\` is a client
+        // and the next line is an entry of its own.
+        let e = parse(&fr(), "/srv/a cad01(rw) \\ \n/srv/b *(ro)\n").unwrap();
+        assert_eq!(e[0].clients[1].host, "\\");
+        assert_eq!(e[1].path, "/srv/b");
+    }
+
+    #[test]
+    fn windows_line_ends_unterminated_quotes_and_long_tokens() {
+        let e = parse(&fr(), "/srv/a *(ro)\r\n# c\r\n/srv/b cad01(rw) \r\n").unwrap();
+        assert_eq!(e.len(), 2);
+        assert!(e[0].clients[0].is_world());
+        assert_eq!(e[1].clients[0].host, "cad01");
+        // On an empty CRLF line exportfs finds no path and stops reading the file.
+        let err = parse(&fr(), "/srv/a cad01(rw)\r\n\r\n/srv/b *(rw)\r\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("stops reading"), "{}", err.message);
+        let err = parse(&fr(), "/srv/a cad01(rw)\n/srv/\"b *(rw)\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("unterminated"));
+        let long = format!("/srv/{} *(rw)\n", "a".repeat(1100));
+        assert!(parse(&fr(), &long).unwrap_err().message.contains("longer"));
+        let long = format!("/srv/a {}(rw)\n", "h".repeat(600));
+        assert!(parse(&fr(), &long).unwrap_err().message.contains("client"));
     }
 }
