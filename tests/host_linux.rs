@@ -1073,6 +1073,17 @@ fn acc04_nfs_exports_are_read_as_exportfs_reads_them() {
     assert_eq!(verdict("/srv/\"share\"/design \"*\"(ro)\n").0, "fail");
     assert_eq!(verdict("/srv/share/design \\052(ro)\n").0, "fail");
     assert_eq!(verdict("/srv/share/design cad\\04001(ro)\n").0, "pass");
+    // A `-` default-options token with no client after it exports to everyone.
+    assert_eq!(verdict("/srv/share/design -ro,sync cad01\n").0, "pass");
+    let (s, r) = verdict("/srv/share/design cad01(rw) -ro\n");
+    assert_eq!(s, "fail");
+    assert!(
+        r.evidence("ACC-04")
+            .iter()
+            .any(|e| e["detail"].as_str().unwrap().contains("(everyone)(ro)")),
+        "{:?}",
+        r.evidence("ACC-04")
+    );
     // An empty CRLF line ends exportfs's reading of the file: error, not pass.
     let (s, r) = verdict("/srv/share/design cad01(rw)\r\n\r\n/srv/share/design *(rw)\r\n");
     assert_eq!(s, "error");

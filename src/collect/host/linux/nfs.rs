@@ -186,6 +186,64 @@ fn client(tok: &str, defaults: &[String]) -> Result<Client, String> {
     Ok(Client { host, options })
 }
 
+fn bad_token(file: &FileRef, n: usize, e: BadToken, what: &str) -> HostError {
+    let m = match e {
+        BadToken::TooLong => format!("{what} longer than exportfs reads"),
+        BadToken::Unterminated => format!("unterminated `\"` in {what}"),
+    };
+    HostError::at(&file.path, n, m)
+}
+
+/// The clients of one entry, as getexportent (exports.c) reads them, one per
+/// call: a token that starts with `-` adds default options for the rest of the
+/// line, and the token after it is a client even if it starts with `-` too.
+/// Nothing after the path, or after a `-` token, is the anonymous client:
+/// everyone. `end` moves past the last token read; errors cite line `n`.
+fn read_clients(
+    r: &mut Reader,
+    end: &mut usize,
+    file: &FileRef,
+    n: usize,
+) -> Result<Vec<Client>, HostError> {
+    let next = |r: &mut Reader, end: &mut usize| {
+        r.skip(b" \t");
+        let t = r
+            .token(MAX_CLIENT_TOKEN)
+            .map_err(|e| bad_token(file, n, e, "a client"))?;
+        if t.is_some() {
+            *end = r.pos;
+        }
+        Ok::<_, HostError>(t)
+    };
+    let mut defaults: Vec<String> = Vec::new();
+    let mut clients = Vec::new();
+    let mut first = true;
+    loop {
+        let mut tok = next(r, end)?;
+        let mut after_defaults = false;
+        if let Some(d) = tok.as_deref().and_then(|t| t.strip_prefix('-')) {
+            defaults.extend(split_opts(d));
+            after_defaults = true;
+            tok = next(r, end)?;
+        }
+        match tok {
+            Some(t) => {
+                clients.push(client(&t, &defaults).map_err(|m| HostError::at(&file.path, n, m))?)
+            }
+            None => {
+                if first || after_defaults {
+                    clients.push(Client {
+                        host: String::new(),
+                        options: defaults,
+                    });
+                }
+                return Ok(clients);
+            }
+        }
+        first = false;
+    }
+}
+
 /// The text of an entry for its excerpt: continuations shown as one blank.
 fn entry_text(raw: &str) -> String {
     raw.split("\\\n")
@@ -209,13 +267,6 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
         r.skip(b" \t\n");
         let n = r.line;
         let start = r.pos;
-        let bad = |e: BadToken, what: &str| {
-            let m = match e {
-                BadToken::TooLong => format!("{what} longer than exportfs reads"),
-                BadToken::Unterminated => format!("unterminated `\"` in {what}"),
-            };
-            HostError::at(&file.path, n, m)
-        };
         let path = match r.token(MAX_PATH_TOKEN) {
             Ok(Some(p)) => p,
             Ok(None) if r.pos >= r.b.len() => break,
@@ -226,7 +277,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
                     "a carriage return (or vertical tab, form feed) where exportfs expects an export path: exportfs stops reading the file here (a Windows line end on an empty line?)",
                 ));
             }
-            Err(e) => return Err(bad(e, "an export path")),
+            Err(e) => return Err(bad_token(file, n, e, "an export path")),
         };
         if !path.starts_with('/') {
             return Err(HostError::at(
@@ -236,30 +287,7 @@ pub fn parse(file: &FileRef, text: &str) -> Result<Vec<Export>, HostError> {
             ));
         }
         let mut end = r.pos;
-        let mut defaults: Vec<String> = Vec::new();
-        let mut clients = Vec::new();
-        loop {
-            r.skip(b" \t");
-            let tok = match r.token(MAX_CLIENT_TOKEN) {
-                Ok(Some(t)) => t,
-                Ok(None) => break,
-                Err(e) => return Err(bad(e, "a client")),
-            };
-            end = r.pos;
-            if let Some(d) = tok.strip_prefix('-') {
-                defaults = split_opts(d);
-                continue;
-            }
-            let client = client(&tok, &defaults).map_err(|m| HostError::at(&file.path, n, m))?;
-            clients.push(client);
-        }
-        if clients.is_empty() {
-            // A path alone is exported to everyone with the default options.
-            clients.push(Client {
-                host: String::new(),
-                options: defaults,
-            });
-        }
+        let clients = read_clients(&mut r, &mut end, file, n)?;
         out.push(Export {
             path,
             clients,
@@ -518,5 +546,27 @@ mod tests {
         assert!(parse(&fr(), &long).unwrap_err().message.contains("longer"));
         let long = format!("/srv/a {}(rw)\n", "h".repeat(600));
         assert!(parse(&fr(), &long).unwrap_err().message.contains("client"));
+    }
+
+    #[test]
+    fn default_options_add_up_and_a_trailing_one_exports_to_everyone() {
+        let e = parse(
+            &fr(),
+            "/srv/a -rw cad01 -no_root_squash cad02(ro)\n/srv/b cad01(rw) -no_root_squash\n/srv/c -ro\n/srv/d -ro -rw\n",
+        )
+        .unwrap();
+        // Defaults apply to the clients after them and add up.
+        assert_eq!(e[0].clients[0].options, vec!["rw"]);
+        assert!(!e[0].clients[0].no_root_squash());
+        assert_eq!(e[0].clients[1].options, vec!["rw", "no_root_squash", "ro"]);
+        assert!(e[0].clients[1].no_root_squash());
+        // A `-` token with nothing after it is a client: everyone.
+        assert_eq!(e[1].clients.len(), 2);
+        assert!(e[1].clients[1].is_world() && e[1].clients[1].no_root_squash());
+        assert!(e[2].clients[0].is_world());
+        assert_eq!(e[2].clients[0].options, vec!["ro"]);
+        // Right after a `-` token, `-rw` is a host name, as in getexportent.
+        assert_eq!(e[3].clients.len(), 1);
+        assert_eq!(e[3].clients[0].host, "-rw");
     }
 }
