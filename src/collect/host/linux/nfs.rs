@@ -170,14 +170,17 @@ fn split_opts(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// A client token (`host`, `host(opts)`), its options after the line's defaults.
+/// A client token (`host`, `host(opts)`, `(opts)` for everyone), its options
+/// after the line's defaults. As in getexportent, the list runs from the first
+/// `(` to the first `)`, which must end the token (`h(rw)(ro)` is an error).
 fn client(tok: &str, defaults: &[String]) -> Result<Client, String> {
     let (host, opts) = match tok.find('(') {
         Some(p) => {
-            if !tok.ends_with(')') {
-                return Err(format!("unbalanced `(` in `{tok}`"));
+            let list = &tok[p + 1..];
+            if list.find(')') != Some(list.len() - 1) {
+                return Err(format!("bad option list in `{tok}`"));
             }
-            (tok[..p].to_string(), split_opts(&tok[p + 1..tok.len() - 1]))
+            (tok[..p].to_string(), split_opts(&list[..list.len() - 1]))
         }
         None => (tok.to_string(), Vec::new()),
     };
@@ -568,5 +571,17 @@ mod tests {
         // Right after a `-` token, `-rw` is a host name, as in getexportent.
         assert_eq!(e[3].clients.len(), 1);
         assert_eq!(e[3].clients[0].host, "-rw");
+    }
+
+    #[test]
+    fn an_option_list_ends_at_its_first_parenthesis() {
+        for bad in ["cad01(rw)(ro)", "cad01(rw", "cad01(r)w)", "cad01(rw))"] {
+            let err = parse(&fr(), &format!("/srv/a {bad}\n")).unwrap_err();
+            assert!(err.message.contains("bad option list"), "{bad}");
+        }
+        let e = parse(&fr(), "/srv/a (rw) cad01() cad02(ro,sync)\n").unwrap();
+        assert!(e[0].clients[0].is_world());
+        assert!(e[0].clients[1].options.is_empty());
+        assert_eq!(e[0].clients[2].options, vec!["ro", "sync"]);
     }
 }
