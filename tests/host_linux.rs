@@ -1084,6 +1084,14 @@ fn acc04_nfs_exports_are_read_as_exportfs_reads_them() {
         "{:?}",
         r.evidence("ACC-04")
     );
+    // Networks, netgroups and wildcards are clients; a zero mask or an
+    // all-`*` wildcard admits everyone.
+    assert_eq!(
+        verdict("/srv/share/design 192.168.10.0/24(rw) fd00::/64(rw) @design(rw) *.koujou.example(ro) cad[0-9](rw)\n").0,
+        "pass"
+    );
+    assert_eq!(verdict("/srv/share/design 10.0.0.0/0(ro)\n").0, "fail");
+    assert_eq!(verdict("/srv/share/design **(ro)\n").0, "fail");
     // An empty CRLF line ends exportfs's reading of the file: error, not pass.
     let (s, r) = verdict("/srv/share/design cad01(rw)\r\n\r\n/srv/share/design *(rw)\r\n");
     assert_eq!(s, "error");

@@ -333,6 +333,42 @@ pub fn collect(fs: &RootFs) -> Option<Result<Exports, HostError>> {
     (!ex.files.is_empty()).then_some(Ok(ex))
 }
 
+/// A client that admits every host although it is not in the policy's
+/// `world:` list, judged by its type the way exportfs's `client_gettype`
+/// (nfs-utils support/export/client.c) tells types apart: a wildcard made of
+/// `*` and `?` only (`**`, `?*`) matches every host name, and a network whose
+/// mask is zero (`10.0.0.0/0`, `192.168.1.0/0.0.0.0`, `fd00::/0`) every
+/// address. A netgroup (`@group`) or `gss/...` is never everyone.
+fn matches_everyone(h: &str) -> bool {
+    if h.starts_with('@') || h.starts_with("gss/") {
+        return false;
+    }
+    let b = h.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'*' | b'?' | b'[' => {
+                return h.contains('*') && h.bytes().all(|c| c == b'*' || c == b'?');
+            }
+            b'/' => return zero_mask(&h[i + 1..]),
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// A netmask (`0`, `0.0.0.0`, `::`) or prefix length that keeps no bit.
+fn zero_mask(m: &str) -> bool {
+    if m.contains(['.', ':']) {
+        m.parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_unspecified())
+    } else {
+        m.parse::<u32>() == Ok(0)
+    }
+}
+
 impl Client {
     /// Does this client stand for everyone?
     pub fn is_world(&self) -> bool {
@@ -341,7 +377,7 @@ impl Client {
             unreachable!("LNX-SHR-002 is an nfs_exports check (policies/shares.yaml)");
         };
         let h = self.host.trim();
-        h.is_empty() || world.iter().any(|w| w == h)
+        h.is_empty() || world.iter().any(|w| w == h) || matches_everyone(h)
     }
     /// The last of `root_squash` / `no_root_squash` wins; the default squashes.
     pub fn no_root_squash(&self) -> bool {
@@ -382,6 +418,21 @@ mod tests {
             ("", true),
             ("10.0.0.0/8", false),
             ("@office", false),
+            // Not listed in the policy, yet every host or address.
+            ("**", true),
+            ("?*", true),
+            ("10.0.0.0/0", true),
+            ("192.168.1.0/00", true),
+            ("192.168.1.0/0.0.0.0", true),
+            ("fd00::/0", true),
+            ("fd00::/::", true),
+            ("*.example.jp", false),
+            ("cad?", false),
+            ("cad[0-9]", false),
+            ("192.168.1.0/255.255.255.0", false),
+            ("10.0.0.0/1", false),
+            ("@*", false),
+            ("gss/krb5", false),
         ] {
             let c = Client {
                 host: h.into(),
