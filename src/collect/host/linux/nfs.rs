@@ -1,6 +1,8 @@
-//! NFS `exports(5)`: `/etc/exports` and `/etc/exports.d/*.exports`. A client is
-//! written directly before its options (`host(rw)`); options after a space
-//! (`host (rw)`) apply to the world. `-opts` set default options for the line.
+//! NFS `exports(5)`: `/etc/exports` and `/etc/exports.d/*.exports`, read the way
+//! exportfs reads them (a port of nfs-utils support/nfs/xio.c and the client
+//! loop of exports.c `getexportent`; docs/host-settings.md lists the rules). A
+//! client is written directly before its options (`host(rw)`); options after a
+//! space (`host (rw)`) apply to the world. `-opts` set default options.
 
 use crate::collect::host::conf::{FileRef, HostError, Line, listed_files, read_opt};
 use crate::rootfs::RootFs;
