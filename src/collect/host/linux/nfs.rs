@@ -591,6 +591,10 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert!(e[0].clients[0].is_world());
         assert_eq!(e[1].clients[0].host, "cad01");
+        // `\` before CR LF continues nothing: CR is a blank, `\` a client.
+        let e = parse(&fr(), "/srv/a cad01(rw) \\\r\n/srv/b *(ro)\r\n").unwrap();
+        assert_eq!(e[0].clients[1].host, "\\");
+        assert_eq!(e[1].path, "/srv/b");
         // On an empty CRLF line exportfs finds no path and stops reading the file.
         let err = parse(&fr(), "/srv/a cad01(rw)\r\n\r\n/srv/b *(rw)\r\n").unwrap_err();
         assert_eq!(err.line, Some(2));
