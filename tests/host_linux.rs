@@ -1032,6 +1032,72 @@ fn acc04_nfs_world_exports_and_no_root_squash() {
     audit(Some(t.root()), &p, &[]).expect("ACC-04", "fail"); // "/" is exported with no_root_squash
 }
 
+/// `/etc/exports` read the way exportfs reads it (nfs-utils xio.c): what the
+/// server serves is what ACC-04 judges.
+#[test]
+fn acc04_nfs_exports_are_read_as_exportfs_reads_them() {
+    let t = Tree::new();
+    let verdict = |exports: &str| {
+        t.file("/etc/exports", exports);
+        let r = audit_tree(&t);
+        let s = r.item("ACC-04")["status"].as_str().unwrap().to_string();
+        (s, r)
+    };
+    // A continuation is a blank: /srv/share/ is exported to the host `design`,
+    // not /srv/share/design to everyone.
+    let (s, r) = verdict("/srv/share/\\\ndesign\n");
+    assert_eq!(s, "pass");
+    let ev = r.evidence_at("ACC-04", "/etc/exports");
+    assert_eq!(ev[0]["excerpt"], "/srv/share/ design", "{ev:?}");
+    // ... and `*` on the next line is a client of /srv/share, not part of its name.
+    assert_eq!(verdict("/srv/share\\\n    *(ro)\n").0, "fail");
+    // A comment ends at its newline even after a backslash.
+    assert_eq!(
+        verdict("# /srv/old 10.0.0.0/8(rw) \\\n/srv/share/design *(rw)\n").0,
+        "fail"
+    );
+    // `#` inside a client is no comment: the world-wide *(ro) after it counts.
+    let (s, r) = verdict("/srv/share/design cad#1(rw) *(ro)\n");
+    assert_eq!(s, "fail");
+    assert!(
+        r.evidence_at("ACC-04", "/etc/exports")
+            .iter()
+            .any(|e| e["detail"]
+                .as_str()
+                .unwrap()
+                .contains("*(ro): exported to everyone")),
+        "{:?}",
+        r.evidence("ACC-04")
+    );
+    // Quotes anywhere and octal escapes: /srv/share/design to `*`.
+    assert_eq!(verdict("/srv/\"share\"/design \"*\"(ro)\n").0, "fail");
+    assert_eq!(verdict("/srv/share/design \\052(ro)\n").0, "fail");
+    assert_eq!(verdict("/srv/share/design cad\\04001(ro)\n").0, "pass");
+    // A `-` default-options token with no client after it exports to everyone.
+    assert_eq!(verdict("/srv/share/design -ro,sync cad01\n").0, "pass");
+    let (s, r) = verdict("/srv/share/design cad01(rw) -ro\n");
+    assert_eq!(s, "fail");
+    assert!(
+        r.evidence("ACC-04")
+            .iter()
+            .any(|e| e["detail"].as_str().unwrap().contains("(everyone)(ro)")),
+        "{:?}",
+        r.evidence("ACC-04")
+    );
+    // Networks, netgroups and wildcards are clients; a zero mask or an
+    // all-`*` wildcard admits everyone.
+    assert_eq!(
+        verdict("/srv/share/design 192.168.10.0/24(rw) fd00::/64(rw) @design(rw) *.koujou.example(ro) cad[0-9](rw)\n").0,
+        "pass"
+    );
+    assert_eq!(verdict("/srv/share/design 10.0.0.0/0(ro)\n").0, "fail");
+    assert_eq!(verdict("/srv/share/design **(ro)\n").0, "fail");
+    // An empty CRLF line ends exportfs's reading of the file: error, not pass.
+    let (s, r) = verdict("/srv/share/design cad01(rw)\r\n\r\n/srv/share/design *(rw)\r\n");
+    assert_eq!(s, "error");
+    assert_eq!(r.evidence_at("ACC-04", "/etc/exports")[0]["line"], 2);
+}
+
 // ------------------------------------------------------------------ a company not seen before
 
 #[test]

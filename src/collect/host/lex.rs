@@ -56,7 +56,7 @@ impl Lexer {
         hash: Hash::Text,
         brackets: None,
     };
-    /// Double quotes only, `#` is text (exports, logrotate patterns).
+    /// Double quotes only, `#` is text (logrotate patterns).
     pub const DOUBLE: Lexer = Lexer {
         double: true,
         single: false,
@@ -377,8 +377,9 @@ impl Lexer {
 
 /// Words split at blanks outside double quotes, the quotes kept in the word; an
 /// unterminated quote runs to the end of the line. For formats that read the
-/// quotes themselves: allowed_signers' `namespaces="a,b"` option, exports(5)
-/// paths (decoded after).
+/// quotes themselves: allowed_signers' `namespaces="a,b"` option. (exports(5)
+/// is read by exportfs's own stream reader in `linux/nfs.rs`: its continuations,
+/// comments and quotes cross line boundaries.)
 pub fn raw_words(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -465,7 +466,7 @@ pub enum Continuation {
     /// Every line stands alone.
     None,
     /// A trailing `\` joins the next line; the next line's leading whitespace is
-    /// dropped and `sep` put where the backslash was (kmod, Samba, exports: "";
+    /// dropped and `sep` put where the backslash was (kmod, Samba: "";
     /// systemd: " ").
     Backslash(&'static str),
 }
