@@ -382,11 +382,11 @@ fn auditd_rotation(lx: &LinuxFacts, c: &AuditdConf, action: &str, mut evs: Vec<E
 }
 
 pub fn windows(w: &WindowsHost) -> Verdict {
-    let errs = w.reg_errors(&[
-        "usbstor.reg",
-        "removable-storage-policy.reg",
-        "firewall-policy.reg",
-    ]);
+    let errs = w.reg_errors(&reg_exports_of(&[
+        "WIN-USB-001",
+        "WIN-USB-002",
+        "WIN-FW-001",
+    ]));
     match windows_local(w) {
         Verdict::Decided(o) => Verdict::Decided(with_reg_errors(o, &errs, false)),
         v => v,
@@ -402,6 +402,7 @@ fn windows_local(w: &WindowsHost) -> Verdict {
             log,
             policy_key,
             retention_value,
+            ..
         },
     ) = check_of(id)
     else {

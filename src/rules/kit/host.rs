@@ -340,6 +340,23 @@ pub fn file_missing(path: &str, id: &str) -> Evidence {
     )
 }
 
+/// The file names (without their folder: `usbstor.reg`) of the registry
+/// exports that the policies `ids` read, as their `file:`/`policy_file:`
+/// name them. An item passes those of other items' policies to
+/// [`WindowsHost::reg_errors`]: a broken one cannot hold its values.
+pub fn reg_exports_of(ids: &[&str]) -> Vec<&'static str> {
+    ids.iter()
+        .flat_map(|id| policy(id).check.registry_exports())
+        .map(|f| f.rsplit_once('/').map_or(f, |(_, name)| name))
+        .collect()
+}
+
+/// The registry exports' folder, as a glob (`registry/*.reg`): what the
+/// collector reads.
+pub fn registry_glob() -> String {
+    format!("{}/*.reg", crate::collect::host::windows::registry_dir())
+}
+
 /// A Windows evidence file that the item needs is missing.
 pub fn win_missing(w: &WindowsHost, rel: &str, id: &str) -> Outcome {
     let p = w.file_path(rel);
