@@ -841,3 +841,40 @@ fn acc11_finds_broad_write_aces_in_the_icacls_evidence() {
     assert_eq!(r.evidence("ACC-11").len(), 2, "{ev}");
     r.expect("ACC-03", "fail");
 }
+
+/// Each registry export named by a policy (`file:` / `policy_file:`) holds the
+/// keys of one item: a broken one makes that item unsure, never another.
+/// Every item that reads the registry still lists it in its evidence.
+#[test]
+fn a_broken_registry_export_of_one_item_leaves_the_other_items_verdicts() {
+    let (_d, fs01) = win_fixture("en-fs01");
+    let p = profile();
+    let before = run(&[&fs01], &p);
+    for id in ["ITS-01", "ITS-03", "ITS-05", "ITS-14"] {
+        assert_ne!(before.status(id), "error", "{id}: {}", before.reason(id));
+    }
+    let broken = b"not a registry export\r\n";
+    // (the broken export, the item whose policy names it)
+    for (file, owner) in [
+        ("firewall-policy.reg", "ITS-03"),
+        ("eventlog-policy.reg", "ITS-05"),
+        ("w32time-policy.reg", "ITS-14"),
+        ("removable-storage-policy.reg", "ITS-01"),
+    ] {
+        put(&fs01, &format!("registry/{file}"), broken);
+        let r = run(&[&fs01], &p);
+        for id in ["ITS-01", "ITS-03", "ITS-05", "ITS-14"] {
+            let shown = format!("{file} {id}: {}", r.reason(id));
+            assert!(ev_text(&r, id).contains(file), "{shown}");
+            // ITS-01's pass (USBSTOR Start=4) stands: no other value undoes it.
+            let stands = id == "ITS-01" && before.status(id) == "pass";
+            if id == owner && !stands {
+                r.expect(id, "error");
+                assert!(r.reason(id).contains(file), "{shown}");
+            } else {
+                assert_eq!(r.status(id), before.status(id), "{shown}");
+            }
+        }
+        std::fs::remove_file(fs01.join("registry").join(file)).unwrap();
+    }
+}

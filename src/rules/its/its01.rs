@@ -602,7 +602,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     let (usbstor_seen, usbstor) = usbstor_start(w);
     let mut alts: Vec<Alt> = usbstor.into_iter().collect();
     alts.extend(removable_storage_policy(w));
-    let errs = w.reg_errors(&reg_exports_of(&["WIN-FW-001", "WIN-LOG-001"]));
+    let errs = w.reg_errors(&other_items_reg_exports(ItemId::Its01));
     if !usbstor_seen && !alts.iter().any(|a| a.status == Status::Pass) {
         return with_reg_errors(no_usb_control(w), &errs, true);
     }

@@ -544,11 +544,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             "the Windows Firewall is on with inbound blocked in all {n} profiles"
         ),
     );
-    let errs = w.reg_errors(&reg_exports_of(&[
-        "WIN-USB-001",
-        "WIN-USB-002",
-        "WIN-LOG-001",
-    ]));
+    let errs = w.reg_errors(&other_items_reg_exports(ItemId::Its03));
     with_reg_errors(o, &errs, false)
 }
 

@@ -382,11 +382,7 @@ fn auditd_rotation(lx: &LinuxFacts, c: &AuditdConf, action: &str, mut evs: Vec<E
 }
 
 pub fn windows(w: &WindowsHost) -> Verdict {
-    let errs = w.reg_errors(&reg_exports_of(&[
-        "WIN-USB-001",
-        "WIN-USB-002",
-        "WIN-FW-001",
-    ]));
+    let errs = w.reg_errors(&other_items_reg_exports(ItemId::Its05));
     match windows_local(w) {
         Verdict::Decided(o) => Verdict::Decided(with_reg_errors(o, &errs, false)),
         v => v,

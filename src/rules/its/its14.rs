@@ -242,7 +242,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
     };
     with_reg_errors(
         o.with(ev),
-        &w.reg_errors(&reg_exports_of(&["WIN-USB-001"])),
+        &w.reg_errors(&other_items_reg_exports(ItemId::Its14)),
         false,
     )
 }

@@ -341,12 +341,16 @@ pub fn file_missing(path: &str, id: &str) -> Evidence {
 }
 
 /// The file names (without their folder: `usbstor.reg`) of the registry
-/// exports that the policies `ids` read, as their `file:`/`policy_file:`
-/// name them. An item passes those of other items' policies to
-/// [`WindowsHost::reg_errors`]: a broken one cannot hold its values.
-pub fn reg_exports_of(ids: &[&str]) -> Vec<&'static str> {
-    ids.iter()
-        .flat_map(|id| policy(id).check.registry_exports())
+/// exports that the policies of every item but `item` read, as their
+/// `file:`/`policy_file:` name them. Each is the export of one key, so a
+/// broken one cannot hold `item`'s values: the item passes them to
+/// [`WindowsHost::reg_errors`].
+pub fn other_items_reg_exports(item: ItemId) -> Vec<&'static str> {
+    crate::catalogue::policies::Policies::builtin()
+        .all
+        .iter()
+        .filter(|p| p.item != item.as_str())
+        .flat_map(|p| p.check.registry_exports())
         .map(|f| f.rsplit_once('/').map_or(f, |(_, name)| name))
         .collect()
 }
