@@ -878,3 +878,43 @@ fn a_broken_registry_export_of_one_item_leaves_the_other_items_verdicts() {
         std::fs::remove_file(fs01.join("registry").join(file)).unwrap();
     }
 }
+
+/// The collector script writes the registry exports the policies name, no
+/// more and no fewer, and the evidence guide tells users that collect by
+/// hand each name: a rename in one place that misses the others would turn a
+/// collected export into "missing", or another item's file into "unsure".
+#[test]
+fn the_collector_and_the_guide_name_the_registry_exports_the_policies_read() {
+    let mut named: Vec<String> = Vec::new();
+    for p in &timaudit::catalogue::policies::Policies::builtin().all {
+        named.extend(p.check.registry_exports().into_iter().map(str::to_string));
+    }
+    named.sort();
+    let script = std::fs::read_to_string(COLLECTOR).unwrap();
+    let start = script
+        .find("$keys = [ordered]@{")
+        .expect("the registry key table");
+    let table = &script[start..start + script[start..].find('}').unwrap()];
+    let entry = regex::Regex::new(r"(?m)^\s*'([^']+\.reg)'\s*=").unwrap();
+    let dir = timaudit::collect::host::windows::registry_dir();
+    let mut written: Vec<String> = entry
+        .captures_iter(table)
+        .map(|c| format!("{dir}/{}", &c[1]))
+        .collect();
+    written.sort();
+    assert_eq!(
+        written, named,
+        "scripts/collect-windows-evidence.ps1 vs policies"
+    );
+    assert!(
+        script.contains(&format!("Join-Path $OutDir '{dir}'")),
+        "{dir}"
+    );
+    let guide = std::fs::read_to_string("docs/windows-evidence.md").unwrap();
+    for f in &named {
+        assert!(
+            guide.contains(&format!("| `{f}` |")),
+            "docs/windows-evidence.md lacks {f}"
+        );
+    }
+}
