@@ -841,3 +841,80 @@ fn acc11_finds_broad_write_aces_in_the_icacls_evidence() {
     assert_eq!(r.evidence("ACC-11").len(), 2, "{ev}");
     r.expect("ACC-03", "fail");
 }
+
+/// Each registry export named by a policy (`file:` / `policy_file:`) holds the
+/// keys of one item: a broken one makes that item unsure, never another.
+/// Every item that reads the registry still lists it in its evidence.
+#[test]
+fn a_broken_registry_export_of_one_item_leaves_the_other_items_verdicts() {
+    let (_d, fs01) = win_fixture("en-fs01");
+    let p = profile();
+    let before = run(&[&fs01], &p);
+    for id in ["ITS-01", "ITS-03", "ITS-05", "ITS-14"] {
+        assert_ne!(before.status(id), "error", "{id}: {}", before.reason(id));
+    }
+    let broken = b"not a registry export\r\n";
+    // (the broken export, the item whose policy names it)
+    for (file, owner) in [
+        ("firewall-policy.reg", "ITS-03"),
+        ("eventlog-policy.reg", "ITS-05"),
+        ("w32time-policy.reg", "ITS-14"),
+        ("removable-storage-policy.reg", "ITS-01"),
+    ] {
+        put(&fs01, &format!("registry/{file}"), broken);
+        let r = run(&[&fs01], &p);
+        for id in ["ITS-01", "ITS-03", "ITS-05", "ITS-14"] {
+            let shown = format!("{file} {id}: {}", r.reason(id));
+            assert!(ev_text(&r, id).contains(file), "{shown}");
+            // ITS-01's pass (USBSTOR Start=4) stands: no other value undoes it.
+            let stands = id == "ITS-01" && before.status(id) == "pass";
+            if id == owner && !stands {
+                r.expect(id, "error");
+                assert!(r.reason(id).contains(file), "{shown}");
+            } else {
+                assert_eq!(r.status(id), before.status(id), "{shown}");
+            }
+        }
+        std::fs::remove_file(fs01.join("registry").join(file)).unwrap();
+    }
+}
+
+/// The collector script writes the registry exports the policies name, no
+/// more and no fewer, and the evidence guide tells users that collect by
+/// hand each name: a rename in one place that misses the others would turn a
+/// collected export into "missing", or another item's file into "unsure".
+#[test]
+fn the_collector_and_the_guide_name_the_registry_exports_the_policies_read() {
+    let mut named: Vec<String> = Vec::new();
+    for p in &timaudit::catalogue::policies::Policies::builtin().all {
+        named.extend(p.check.registry_exports().into_iter().map(str::to_string));
+    }
+    named.sort();
+    let script = std::fs::read_to_string(COLLECTOR).unwrap();
+    let start = script
+        .find("$keys = [ordered]@{")
+        .expect("the registry key table");
+    let table = &script[start..start + script[start..].find('}').unwrap()];
+    let entry = regex::Regex::new(r"(?m)^\s*'([^']+\.reg)'\s*=").unwrap();
+    let dir = timaudit::collect::host::windows::registry_dir();
+    let mut written: Vec<String> = entry
+        .captures_iter(table)
+        .map(|c| format!("{dir}/{}", &c[1]))
+        .collect();
+    written.sort();
+    assert_eq!(
+        written, named,
+        "scripts/collect-windows-evidence.ps1 vs policies"
+    );
+    assert!(
+        script.contains(&format!("Join-Path $OutDir '{dir}'")),
+        "{dir}"
+    );
+    let guide = std::fs::read_to_string("docs/windows-evidence.md").unwrap();
+    for f in &named {
+        assert!(
+            guide.contains(&format!("| `{f}` |")),
+            "docs/windows-evidence.md lacks {f}"
+        );
+    }
+}

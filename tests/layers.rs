@@ -290,7 +290,10 @@ fn policy_paths_are_not_hard_coded_again_in_collectors() {
 }
 
 /// Every evidence file or folder name a Windows policy names (`file:`,
-/// `json_file:`, `files:`, `dir:` …): `auditpol.csv`, `acl`, …
+/// `json_file:`, `files:`, `dir:` …): `auditpol.csv`, `acl`, … For a name in
+/// a folder, its parts too: `registry/usbstor.reg` gives `registry` and
+/// `usbstor.reg` (code that joins or compares the parts hard-codes them just
+/// the same).
 fn windows_evidence_names() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for p in &timaudit::catalogue::policies::Policies::builtin().all {
@@ -316,6 +319,13 @@ fn windows_evidence_names() -> BTreeSet<String> {
             }
         }
     }
+    let parts: Vec<String> = out
+        .iter()
+        .filter(|n| n.contains('/'))
+        .flat_map(|n| n.split('/').map(str::to_string).collect::<Vec<_>>())
+        .filter(|p| !p.is_empty())
+        .collect();
+    out.extend(parts);
     out
 }
 
@@ -339,6 +349,9 @@ fn literals_named(text: &str, names: &BTreeSet<String>) -> BTreeSet<String> {
         .collect()
 }
 
+/// Windows collectors and rules: neither hard-codes an evidence file name,
+/// registry exports included (`reg_errors(&["usbstor.reg"])`), that a policy
+/// names.
 #[test]
 fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
     let named = windows_evidence_names();
@@ -348,6 +361,14 @@ fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
         "smb-share-access.csv",
         "defender.json",
         "firewall.json",
+        "registry/usbstor.reg",
+        "registry",
+        "usbstor.reg",
+        "removable-storage-policy.reg",
+        "firewall-policy.reg",
+        "eventlog-policy.reg",
+        "w32time.reg",
+        "w32time-policy.reg",
     ] {
         assert!(named.contains(n), "the policies were not read: {n}");
     }
@@ -357,10 +378,14 @@ fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
         &named,
     );
     assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["auditpol.csv"]);
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/collect/host/windows");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bases = [
+        root.join("src/collect/host/windows"),
+        root.join("src/rules"),
+    ];
     let mut found = Vec::new();
     for (_, path, text) in sources() {
-        if path.starts_with(&base) {
+        if bases.iter().any(|b| path.starts_with(b)) {
             for n in literals_named(&text, &named) {
                 found.push(format!("{}: \"{n}\"", path.display()));
             }
@@ -368,7 +393,7 @@ fn windows_evidence_names_are_not_hard_coded_again_in_collectors() {
     }
     assert!(
         found.is_empty(),
-        "Windows collectors hard-code evidence names a policy names; read them from the policy:\n{}",
+        "Windows collectors or rules hard-code evidence names a policy names; read them from the policy:\n{}",
         found.join("\n")
     );
 }

@@ -101,12 +101,16 @@ pub enum Check {
     },
     /// A registry value equal to a number.
     RegistryValue {
+        /// The registry export of the keys (`registry/usbstor.reg`).
+        file: String,
         keys: Vec<String>,
         value: String,
         equals: u64,
     },
     /// Removable-storage policy: `deny_all` under `key`, or a deny value under the class key.
     RemovableStoragePolicy {
+        /// The registry export of the policy key.
+        file: String,
         key: String,
         deny_all: String,
         class_guid: String,
@@ -163,6 +167,8 @@ pub enum Check {
         /// (1 = on) and inbound action (1 = block).
         enable_value: String,
         inbound_value: String,
+        /// The registry export of the Group Policy keys.
+        policy_file: String,
     },
     /// auditd enabled and every asset's base directory watched for `perms`.
     AuditWatch {
@@ -204,6 +210,8 @@ pub enum Check {
         policy_key: String,
         /// The Group Policy value under `policy_key` (1 = do not overwrite).
         retention_value: String,
+        /// The registry export of `policy_key`.
+        policy_file: String,
     },
     /// rsyslog forwarding to another host.
     RsyslogForward { files: Vec<String> },
@@ -353,7 +361,10 @@ pub enum Check {
     },
     /// The Windows Time service synchronising with a server (registry export).
     WindowsTime {
+        /// The registry export of the service's key.
         file: String,
+        /// The registry export of the Group Policy key (wins when present).
+        policy_file: String,
         service_key: String,
         parameters_keys: Vec<String>,
         /// `Type` values that sync with `NtpServer` (a server must be named).
@@ -394,6 +405,22 @@ pub enum Check {
 }
 
 impl Check {
+    /// The registry exports (`registry/NAME.reg`) the check reads its keys
+    /// from; empty for a check that reads no registry.
+    pub fn registry_exports(&self) -> Vec<&str> {
+        match self {
+            Check::RegistryValue { file, .. } | Check::RemovableStoragePolicy { file, .. } => {
+                vec![file]
+            }
+            Check::WindowsFirewall { policy_file, .. }
+            | Check::WindowsLogRetention { policy_file, .. } => vec![policy_file],
+            Check::WindowsTime {
+                file, policy_file, ..
+            } => vec![file, policy_file],
+            _ => Vec::new(),
+        }
+    }
+
     pub fn type_name(&self) -> String {
         serde_json::to_value(self)
             .ok()
@@ -660,6 +687,22 @@ mod tests {
             assert_eq!(first, format!("type: {}", p.check.type_name()), "{}", p.id);
             assert!(!p.check_text.contains("- id:"), "{}", p.id);
         }
+    }
+
+    #[test]
+    fn explain_names_every_registry_export_a_policy_reads() {
+        // `timaudit explain` prints the description: it must say which
+        // export the user has to collect, in both languages.
+        let mut n = 0;
+        for p in &Policies::builtin().all {
+            for f in p.check.registry_exports() {
+                n += 1;
+                assert!(p.description.ja.contains(f), "{}: ja lacks {f}", p.id);
+                assert!(p.description.en.contains(f), "{}: en lacks {f}", p.id);
+                assert!(p.check_text.contains(f), "{}: check lacks {f}", p.id);
+            }
+        }
+        assert_eq!(n, 6, "the policies that read registry exports");
     }
 
     #[test]

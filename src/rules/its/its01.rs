@@ -595,14 +595,14 @@ fn usbguard(
 
 pub fn windows(w: &WindowsHost) -> Outcome {
     match &w.registry {
-        None => return win_missing(w, "registry/*.reg", "WIN-USB-001"),
+        None => return win_missing(w, &registry_glob(), "WIN-USB-001"),
         Some(Err(e)) => return Outcome::error(e.text()).with([e.evidence()]),
         Some(Ok(_)) => {}
     }
     let (usbstor_seen, usbstor) = usbstor_start(w);
     let mut alts: Vec<Alt> = usbstor.into_iter().collect();
     alts.extend(removable_storage_policy(w));
-    let errs = w.reg_errors(&["firewall-policy.reg", "eventlog-policy.reg"]);
+    let errs = w.reg_errors(&other_items_reg_exports(ItemId::Its01));
     if !usbstor_seen && !alts.iter().any(|a| a.status == Status::Pass) {
         return with_reg_errors(no_usb_control(w), &errs, true);
     }
@@ -627,6 +627,7 @@ fn usbstor_start(w: &WindowsHost) -> (bool, Option<Alt>) {
             keys,
             value,
             equals,
+            ..
         },
     ) = check_of("WIN-USB-001")
     else {
@@ -683,6 +684,7 @@ fn removable_storage_policy(w: &WindowsHost) -> Vec<Alt> {
             deny_all,
             class_guid,
             deny_values,
+            ..
         },
     ) = check_of("WIN-USB-002")
     else {
@@ -734,7 +736,7 @@ fn no_usb_control(w: &WindowsHost) -> Outcome {
         "レジストリの証跡に Services\\USBSTOR のエクスポートがなく、リムーバブル記憶域のポリシーもないため判定できません（Enum\\USBSTOR は接続履歴で、制御の証拠になりません）",
         "cannot be assessed: the registry evidence has no export of Services\\USBSTOR and no removable storage policy (Enum\\USBSTOR is device history, not a control)",
     ))
-    .with([Evidence::new(EvidenceKind::Windows).path(w.file_path("registry")).detail(pol(
+    .with([Evidence::new(EvidenceKind::Windows).path(w.file_path(crate::collect::host::windows::registry_dir())).detail(pol(
         "WIN-USB-001",
         Text::new("Services\\USBSTOR のエクスポートがありません", "no export of Services\\USBSTOR"),
     ))])

@@ -489,6 +489,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             policy_keys,
             enable_value,
             inbound_value,
+            ..
         },
     ) = check_of(id)
     else {
@@ -543,11 +544,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             "the Windows Firewall is on with inbound blocked in all {n} profiles"
         ),
     );
-    let errs = w.reg_errors(&[
-        "usbstor.reg",
-        "removable-storage-policy.reg",
-        "eventlog-policy.reg",
-    ]);
+    let errs = w.reg_errors(&other_items_reg_exports(ItemId::Its03));
     with_reg_errors(o, &errs, false)
 }
 

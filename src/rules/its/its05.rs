@@ -382,11 +382,7 @@ fn auditd_rotation(lx: &LinuxFacts, c: &AuditdConf, action: &str, mut evs: Vec<E
 }
 
 pub fn windows(w: &WindowsHost) -> Verdict {
-    let errs = w.reg_errors(&[
-        "usbstor.reg",
-        "removable-storage-policy.reg",
-        "firewall-policy.reg",
-    ]);
+    let errs = w.reg_errors(&other_items_reg_exports(ItemId::Its05));
     match windows_local(w) {
         Verdict::Decided(o) => Verdict::Decided(with_reg_errors(o, &errs, false)),
         v => v,
@@ -402,6 +398,7 @@ fn windows_local(w: &WindowsHost) -> Verdict {
             log,
             policy_key,
             retention_value,
+            ..
         },
     ) = check_of(id)
     else {

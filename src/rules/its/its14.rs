@@ -4,6 +4,7 @@
 
 use crate::collect::host::linux::timesync::NtpConf;
 use crate::collect::host::systemd::UnitState;
+use crate::collect::host::windows::reg::{RegKey, RegValue};
 use crate::rules::kit::host::*;
 use crate::tr;
 
@@ -215,6 +216,7 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             parameters_keys,
             ntp_types,
             domain_types,
+            ..
         },
     ) = check_of(id)
     else {
@@ -236,50 +238,67 @@ pub fn windows(w: &WindowsHost) -> Outcome {
             "the Windows Time service (W32Time) is disabled (Start=4)",
         ))
     } else {
-        match param("Type") {
-            None => Outcome::fail(Text::new(
-                "W32Time の Parameters に Type がなく、同期方法が設定されていません",
-                "W32Time has no Type under Parameters: no synchronisation is set up",
-            )),
-            Some((_, t)) => {
-                let ty = match &t.data {
-                    crate::collect::host::windows::reg::RegData::Sz(s) => s.trim().to_string(),
-                    other => format!("{other:?}"),
-                };
-                ev.push(line_ev(&t.line, id, tr!("Type = {ty}", "Type = {ty}")));
-                let server = param("NtpServer").and_then(|(_, v)| match &v.data {
-                    crate::collect::host::windows::reg::RegData::Sz(s) if !s.trim().is_empty() => {
-                        Some((s.trim().to_string(), v.line.clone()))
-                    }
-                    _ => None,
-                });
-                if domain_types.iter().any(|d| d.eq_ignore_ascii_case(&ty)) {
-                    Outcome::pass(tr!(
-                        "Windows Time サービスがドメインの階層（{ty}）と時刻を同期しています",
-                        "the Windows Time service synchronises with the domain hierarchy ({ty})"
-                    ))
-                } else if ntp_types.iter().any(|d| d.eq_ignore_ascii_case(&ty)) {
-                    match server {
-                        Some((s, l)) => {
-                            ev.push(line_ev(&l, id, tr!("NtpServer = {s}", "NtpServer = {s}")));
-                            Outcome::pass(tr!(
-                                "Windows Time サービスが {s} と時刻を同期しています（{ty}）",
-                                "the Windows Time service synchronises with {s} ({ty})"
-                            ))
-                        }
-                        None => Outcome::fail(tr!(
-                            "W32Time の Type は {ty} ですが NtpServer にサーバーがありません",
-                            "W32Time Type is {ty} but NtpServer names no server"
-                        )),
-                    }
-                } else {
-                    Outcome::fail(tr!(
-                        "W32Time の Type が {ty} で、時刻を同期しません",
-                        "W32Time Type is {ty}: the clock is not synchronised"
-                    ))
+        type_verdict(id, &param, ntp_types, domain_types, &mut ev)
+    };
+    with_reg_errors(
+        o.with(ev),
+        &w.reg_errors(&other_items_reg_exports(ItemId::Its14)),
+        false,
+    )
+}
+
+/// WIN-NTP-001 with the service not disabled: how `Type` (and, for the NTP
+/// types, `NtpServer`) under the first Parameters key that has it syncs the
+/// clock. Pushes the values' lines to `ev`.
+fn type_verdict<'a>(
+    id: &str,
+    param: &dyn Fn(&str) -> Option<(&'a RegKey, &'a RegValue)>,
+    ntp_types: &[String],
+    domain_types: &[String],
+    ev: &mut Vec<Evidence>,
+) -> Outcome {
+    match param("Type") {
+        None => Outcome::fail(Text::new(
+            "W32Time の Parameters に Type がなく、同期方法が設定されていません",
+            "W32Time has no Type under Parameters: no synchronisation is set up",
+        )),
+        Some((_, t)) => {
+            let ty = match &t.data {
+                crate::collect::host::windows::reg::RegData::Sz(s) => s.trim().to_string(),
+                other => format!("{other:?}"),
+            };
+            ev.push(line_ev(&t.line, id, tr!("Type = {ty}", "Type = {ty}")));
+            let server = param("NtpServer").and_then(|(_, v)| match &v.data {
+                crate::collect::host::windows::reg::RegData::Sz(s) if !s.trim().is_empty() => {
+                    Some((s.trim().to_string(), v.line.clone()))
                 }
+                _ => None,
+            });
+            if domain_types.iter().any(|d| d.eq_ignore_ascii_case(&ty)) {
+                Outcome::pass(tr!(
+                    "Windows Time サービスがドメインの階層（{ty}）と時刻を同期しています",
+                    "the Windows Time service synchronises with the domain hierarchy ({ty})"
+                ))
+            } else if ntp_types.iter().any(|d| d.eq_ignore_ascii_case(&ty)) {
+                match server {
+                    Some((s, l)) => {
+                        ev.push(line_ev(&l, id, tr!("NtpServer = {s}", "NtpServer = {s}")));
+                        Outcome::pass(tr!(
+                            "Windows Time サービスが {s} と時刻を同期しています（{ty}）",
+                            "the Windows Time service synchronises with {s} ({ty})"
+                        ))
+                    }
+                    None => Outcome::fail(tr!(
+                        "W32Time の Type は {ty} ですが NtpServer にサーバーがありません",
+                        "W32Time Type is {ty} but NtpServer names no server"
+                    )),
+                }
+            } else {
+                Outcome::fail(tr!(
+                    "W32Time の Type が {ty} で、時刻を同期しません",
+                    "W32Time Type is {ty}: the clock is not synchronised"
+                ))
             }
         }
-    };
-    with_reg_errors(o.with(ev), &w.reg_errors(&["usbstor.reg"]), false)
+    }
 }

@@ -340,6 +340,27 @@ pub fn file_missing(path: &str, id: &str) -> Evidence {
     )
 }
 
+/// The file names (without their folder: `usbstor.reg`) of the registry
+/// exports that the policies of every item but `item` read, as their
+/// `file:`/`policy_file:` name them. Each is the export of one key, so a
+/// broken one cannot hold `item`'s values: the item passes them to
+/// [`WindowsHost::reg_errors`].
+pub fn other_items_reg_exports(item: ItemId) -> Vec<&'static str> {
+    crate::catalogue::policies::Policies::builtin()
+        .all
+        .iter()
+        .filter(|p| p.item != item.as_str())
+        .flat_map(|p| p.check.registry_exports())
+        .map(|f| f.rsplit_once('/').map_or(f, |(_, name)| name))
+        .collect()
+}
+
+/// The registry exports' folder, as a glob (`registry/*.reg`): what the
+/// collector reads.
+pub fn registry_glob() -> String {
+    format!("{}/*.reg", crate::collect::host::windows::registry_dir())
+}
+
 /// A Windows evidence file that the item needs is missing.
 pub fn win_missing(w: &WindowsHost, rel: &str, id: &str) -> Outcome {
     let p = w.file_path(rel);

@@ -32,7 +32,8 @@ pub struct WindowsHost {
     pub domain: Option<String>,
     /// Problems with `host.json` (missing or unparsable): reported, not fatal.
     pub host_json: Result<FileRef, HostError>,
-    /// `registry/*.reg`, each file parsed on its own: one broken file is an
+    /// `registry/*.reg` (the folder: [`registry_dir`]), each file parsed on
+    /// its own: one broken file is an
     /// error shown by every item that reads the registry, not a loss of the rest.
     pub registry: Ev<Vec<Result<reg::RegFile, HostError>>>,
     pub auditpol: Ev<auditpol::Auditpol>,
@@ -58,6 +59,17 @@ pub struct WindowsHost {
 // (`policies/*.yaml`, the single source of these names: `timaudit explain`
 // prints them). Where two policies read one file, the first one's name is
 // loaded and a unit test checks that the other names the same.
+
+/// The folder of registry exports (`registry`): the folder of WIN-USB-001's
+/// `file:` (`registry/usbstor.reg`). Every export is read, each parsed on its
+/// own; a unit test checks that every registry export a policy names
+/// (`Check::registry_exports`) lies in this folder.
+pub fn registry_dir() -> &'static str {
+    let Check::RegistryValue { file, .. } = &policy("WIN-USB-001").check else {
+        unreachable!("WIN-USB-001 is a registry_value check (policies/usb.yaml)");
+    };
+    file.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
 
 /// `auditpol.csv`: the `file:` of WIN-AUD-001 (and of WIN-AUD-002).
 pub fn auditpol_file() -> &'static str {
@@ -278,7 +290,7 @@ impl WindowsHost {
             collected_at,
             domain,
             host_json,
-            registry: many(dir, "registry", ".reg", reg::parse),
+            registry: many(dir, registry_dir(), ".reg", reg::parse),
             auditpol: one(dir, auditpol_file(), auditpol::parse),
             secedit: one(dir, secedit_file(), secedit::parse),
             firewall_json: one(dir, firewall_json, netsh::parse_json),
@@ -315,8 +327,8 @@ impl WindowsHost {
     }
     /// `.reg` files that did not parse (or the unreadable folder), with
     /// whether the item can trust its verdict without them: `false` unless
-    /// the file is one of the collector's files for other items (`others`,
-    /// e.g. `usbstor.reg` for ITS-03).
+    /// the file is one of the exports of other items' policies (`others`,
+    /// file names without the folder, e.g. WIN-USB-001's for ITS-03).
     pub fn reg_errors(&self, others: &[&str]) -> Vec<(&HostError, bool)> {
         let unrelated = |e: &HostError| {
             let name = e.path.rsplit(['/', '\\']).next().unwrap_or("");
@@ -365,6 +377,26 @@ mod tests {
             panic!("WIN-ACL-002");
         };
         assert_eq!(dir, super::acl_dir());
+    }
+
+    #[test]
+    fn every_registry_export_a_policy_names_is_in_the_folder_the_collector_reads() {
+        let dir = super::registry_dir();
+        assert!(!dir.is_empty(), "WIN-USB-001's file has no folder");
+        let mut names = Vec::new();
+        for p in &crate::catalogue::policies::Policies::builtin().all {
+            for f in p.check.registry_exports() {
+                let (d, name) = f.rsplit_once('/').unwrap_or(("", f));
+                assert_eq!(d, dir, "{}: {f} is not in {dir}/", p.id);
+                assert!(name.to_ascii_lowercase().ends_with(".reg"), "{}: {f}", p.id);
+                names.push(name.to_ascii_lowercase());
+            }
+        }
+        // USB (2), firewall, event log and time (2).
+        assert_eq!(names.len(), 6, "{names:?}");
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 6, "two policies name one export: {names:?}");
     }
 
     #[test]
