@@ -236,7 +236,7 @@ impl FindingsList {
             detail: &f.detail,
         };
         let bytes = serde_json::to_vec(&line).map_err(io::Error::other)?;
-        s.push(key.to_vec(), bytes)?;
+        s.push(key, &bytes)?;
         self.lines += 1;
         Ok(())
     }
