@@ -572,8 +572,8 @@ impl<'a> Collector<'a> {
         f.findings_list = std::mem::take(&mut self.kept.list);
         f.gaps
             .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
-        f.vanished.sort();
-        f.loops.sort();
+        f.vanished.finish();
+        f.loops.finish();
         if let (Some(s), Some(out)) = (self.sorter.take(), out) {
             s.finish(out)?;
             out.flush()?;
@@ -683,6 +683,38 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use crate::i18n::Lang;
+
+    /// Thousands of paths vanishing during a walk (a share being cleaned up
+    /// while it is audited) are all counted; only the first 100 by path are kept.
+    #[test]
+    fn vanished_paths_and_loops_are_counted_and_the_first_by_path_kept() {
+        use super::super::Msg;
+        use super::super::findings::KEPT;
+        let p = crate::profile::Profile::empty();
+        let mut c = super::Collector::new(&p, None, &[], false, false);
+        let n = 3 * KEPT + 7;
+        for i in (0..n).rev() {
+            c.add(Msg::Vanished(format!("/s/gone{i:05}").into_bytes()));
+            c.add(Msg::Loop(
+                format!("/s/d{i:05}/up").into_bytes(),
+                format!("/s/d{i:05}").into_bytes(),
+            ));
+        }
+        let f = c.finish(None).unwrap();
+        assert_eq!(f.vanished.len(), n);
+        assert_eq!(f.loops.len(), n);
+        assert_eq!(f.vanished.more(), (n - KEPT) as u64);
+        let kept: Vec<&str> = f.vanished.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(kept.len(), KEPT);
+        assert_eq!(kept[0], "/s/gone00000");
+        assert_eq!(kept[KEPT - 1], format!("/s/gone{:05}", KEPT - 1));
+        assert_eq!(f.loops.iter().next().unwrap().1.path, "/s/d00000");
+        // The report counts them all and lists the kept ones.
+        let cov = crate::report::build::coverage(&f);
+        assert_eq!(cov.vanished, n as u64);
+        assert_eq!(cov.vanished_paths.len(), KEPT);
+        assert_eq!(cov.loop_paths.len(), KEPT);
+    }
 
     /// The progress bar speaks the run's language.
     #[test]

@@ -172,8 +172,12 @@ pub struct ShareFacts {
     pub accounts_missing: bool,
     /// Problems that leave facts unknown (unreadable directories and files …).
     pub gaps: Vec<Gap>,
-    pub vanished: Vec<PathRef>,
-    pub loops: Vec<(PathRef, PathRef)>,
+    /// Paths gone between being listed and being read: all counted, the first
+    /// `findings::KEPT` by path kept (memory bounded by that, not by the tree).
+    pub vanished: findings::Sample<PathRef>,
+    /// Folders that are the same directory as one of their ancestors (bind
+    /// mounts), with that ancestor: counted, the first `findings::KEPT` kept.
+    pub loops: findings::Sample<(PathRef, PathRef)>,
     pub excluded: u64,
     /// When the walk started (a later re-audit trusts only timestamps before it).
     pub started_at: Option<(i64, i64)>,
