@@ -430,25 +430,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             let job_rx = job_rx.clone();
             let tx = tx.clone();
             let reader = reader.clone();
-            s.spawn(move || {
-                let mut buf = Vec::new();
-                loop {
-                    let batch = {
-                        let rx = job_rx.lock().unwrap_or_else(|e| e.into_inner());
-                        rx.recv()
-                    };
-                    let Ok(batch) = batch else {
-                        break;
-                    };
-                    let mut out = Vec::with_capacity(batch.len());
-                    for job in batch {
-                        read_job(&reader, job, &mut buf, &mut out);
-                    }
-                    if tx.send(out).is_err() {
-                        break;
-                    }
-                }
-            });
+            s.spawn(move || read_batches(&reader, &job_rx, &tx));
         }
         {
             let tx = tx.clone();
@@ -469,10 +451,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                     jobs: RefCell::new(Vec::new()),
                     job_dirs: RefCell::new(0),
                 };
-                for r in &roots {
-                    w.walk_root(r);
-                }
-                w.flush();
+                w.walk(&roots);
             });
         }
         drop(tx);
@@ -493,6 +472,29 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
         profile.scope.content_scan_bytes,
     ));
     Ok(facts)
+}
+
+/// A reader thread: takes batches of files until the walk ends, and sends what
+/// it read of each batch to the collector.
+fn read_batches(
+    reader: &Reader,
+    jobs: &std::sync::Mutex<std::sync::mpsc::Receiver<Vec<Job>>>,
+    tx: &SyncSender<Vec<Msg>>,
+) {
+    let mut buf = Vec::new();
+    loop {
+        let batch = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok(batch) = batch else {
+            break;
+        };
+        let mut out = Vec::with_capacity(batch.len());
+        for job in batch {
+            read_job(reader, job, &mut buf, &mut out);
+        }
+        if tx.send(out).is_err() {
+            break;
+        }
+    }
 }
 
 /// One file for a reader thread: stat'ed (or opened first, when its content is
@@ -696,6 +698,14 @@ impl Walker<'_> {
         if !out.is_empty() {
             let _ = self.tx.send(out);
         }
+    }
+
+    /// Walks every root, then hands on what is still queued.
+    fn walk(&self, roots: &[WalkRoot]) {
+        for r in roots {
+            self.walk_root(r);
+        }
+        self.flush();
     }
 
     fn walk_root(&self, root: &WalkRoot) {
