@@ -93,21 +93,14 @@ impl Interner {
 pub struct HashCache {
     /// Sorted by key.
     entries: Vec<Rec>,
-    /// `index[b]..index[b + 1]`: the entries whose key's leading 32 bits shifted
-    /// right by `shift` are `b` (about four entries per bucket; 1 byte per file).
-    index: Vec<u32>,
-    shift: u32,
     sets: Vec<Vec<u16>>,
     /// Lines skipped by the same-tick guard (for tests and the report).
     pub guarded: u64,
 }
 
-/// A 64-bit digest of the whole identity and state (device, full inode, size,
-/// mtime and ctime) followed by the inode's low 32 bits. The digest comes first:
-/// the sorted vector is then spread evenly, and [`HashCache::get`] finds a key's
-/// neighbourhood from its leading bits through a small index instead of a full
-/// binary search (the walk's order is the folders' listing order, not the
-/// inodes').
+/// The inode's low 32 bits (big-endian, so that the sorted vector follows the
+/// walk's inode order and lookups stay cache-friendly) and a 64-bit digest of the
+/// whole identity and state: device, full inode, size, mtime and ctime.
 fn key(dev: u64, ino: u64, size: u64, mtime: (i64, i64), ctime: (i64, i64)) -> [u8; 12] {
     use std::hash::Hasher;
     // SipHash with fixed keys: the same in the loading and the looking-up within
@@ -121,8 +114,8 @@ fn key(dev: u64, ino: u64, size: u64, mtime: (i64, i64), ctime: (i64, i64)) -> [
         h.write_i64(n);
     }
     let mut k = [0u8; 12];
-    k[..8].copy_from_slice(&h.finish().to_be_bytes());
-    k[8..].copy_from_slice(&(ino as u32).to_be_bytes());
+    k[..4].copy_from_slice(&(ino as u32).to_be_bytes());
+    k[4..].copy_from_slice(&h.finish().to_le_bytes());
     k
 }
 
@@ -336,7 +329,7 @@ impl HashCache {
 
     /// The cache from the parser threads' parts: one allocation of the final size,
     /// each part freed once copied (peak: the cache plus the largest part, not
-    /// twice the cache); sorted, and indexed.
+    /// twice the cache); sorted.
     fn assemble(parts: Vec<Part>) -> HashCache {
         let mut entries: Vec<Rec> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
         let mut global = Interner::default();
@@ -357,11 +350,8 @@ impl HashCache {
         entries.sort_unstable_by_key(|e: &Rec| e.0);
         entries.dedup_by(|a, b| a.0 == b.0);
         entries.shrink_to_fit();
-        let (index, shift) = index(&entries);
         HashCache {
             entries,
-            index,
-            shift,
             sets: global.sets,
             guarded,
         }
@@ -378,15 +368,8 @@ impl HashCache {
     /// What the baseline says about this exact file state, if it may be reused.
     pub fn get(&self, s: &Seen) -> Option<Reuse<'_>> {
         let k = key(s.dev, s.ino, s.size, s.mtime, s.ctime);
-        // The slice of entries whose leading bits are the key's (see `index`).
-        let b = lead(&k).checked_shr(self.shift).unwrap_or(0) as usize;
-        let (lo, hi) = match self.index.get(b..b + 2) {
-            Some(r) => (r[0] as usize, r[1] as usize),
-            None => (0, self.entries.len()),
-        };
-        let part = &self.entries[lo..hi];
-        let i = part.binary_search_by(|e| e.0.cmp(&k)).ok()?;
-        let (_, sha256, set) = &part[i];
+        let i = self.entries.binary_search_by(|e| e.0.cmp(&k)).ok()?;
+        let (_, sha256, set) = &self.entries[i];
         Some(Reuse {
             sha256: *sha256,
             markers: self
@@ -480,30 +463,6 @@ fn read_blocks(
     }
 }
 
-/// A key's leading 32 bits (of its digest, evenly spread).
-fn lead(k: &[u8; 12]) -> u32 {
-    u32::from_be_bytes([k[0], k[1], k[2], k[3]])
-}
-
-/// The bucket index of sorted entries: about four entries per bucket.
-fn index(entries: &[Rec]) -> (Vec<u32>, u32) {
-    let bits = (entries.len() / 4).max(1).ilog2().min(24);
-    let shift = 32 - bits;
-    let buckets = 1usize << bits;
-    let mut index = Vec::with_capacity(buckets + 1);
-    let mut i = 0usize;
-    for b in 0..buckets {
-        while i < entries.len()
-            && (lead(&entries[i].0).checked_shr(shift).unwrap_or(0) as usize) < b
-        {
-            i += 1;
-        }
-        index.push(i as u32);
-    }
-    index.push(entries.len() as u32);
-    (index, shift)
-}
-
 fn unhex(s: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
     hex::decode_to_slice(s, &mut out).ok()?;
@@ -541,8 +500,8 @@ mod tests {
         assert_eq!((f.0, f.1), (slow.0, slow.1));
     }
 
-    /// A re-audit of a large tree finds every unchanged file through the bucket
-    /// index, and none whose state differs by one field.
+    /// A re-audit of a large tree finds every unchanged file, and none whose
+    /// state differs by one field.
     #[test]
     fn every_file_of_a_large_baseline_is_found_and_no_other() {
         let d = tempfile::tempdir().unwrap();
