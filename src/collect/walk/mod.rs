@@ -220,7 +220,7 @@ impl ShareFacts {
 pub struct WalkOptions {
     pub hash: bool,
     pub cross_filesystems: bool,
-    /// Reader threads (0 = automatic: twice the cores, at least 4).
+    /// Reader threads (0 = automatic: `default_jobs`, one per core, 2 to 16).
     pub jobs: usize,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
