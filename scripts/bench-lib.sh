@@ -6,7 +6,12 @@
 #   time min/median/max, the median CPU time (user+sys, children included) and the
 #   largest peak RSS of any one process, then A/B wall-time ratios taken pair by
 #   pair (min/median/max). Commands are shell strings run by `sh -c` (both sides pay
-#   the same shell). Sets MED_A and MED_B (median wall seconds).
+#   the same shell). Sets MED_A and MED_B (median wall seconds), RATIO (the median
+#   of the pair-by-pair A/B wall ratios) and CPU_RATIO (median CPU A / median CPU B).
+#
+# done_when TEXT VALUE OP LIMIT
+#   prints one line saying whether an issue target (VALUE OP LIMIT, OP is <= or >=)
+#   holds, e.g. `done_when "scan/find" "$RATIO" "<=" 1.2`.
 #
 # hyperfine (Debian package `hyperfine`) was not used: it runs all of one command's
 # runs before the other's (a burst of load from another process then lands on one
@@ -83,7 +88,7 @@ compare() {
     run_once "$fb" "$cb"
   done
   echo "== $name"
-  read -r MED_A MED_B < <(python3 - "$fa" "$fb" "$la" "$lb" <<'PY'
+  read -r MED_A MED_B RATIO CPU_RATIO < <(python3 - "$fa" "$fb" "$la" "$lb" <<'PY'
 import statistics as st, sys
 a = [list(map(float, l.split())) for l in open(sys.argv[1])]
 b = [list(map(float, l.split())) for l in open(sys.argv[2])]
@@ -96,7 +101,17 @@ line(sys.argv[4], b)
 r = [x[0] / y[0] for x, y in zip(a, b)]
 print(f"  A/B wall, pair by pair: {min(r):.2f} / {st.median(r):.2f} / {max(r):.2f} (min/med/max);"
       f" CPU A/B {st.median([x[1] for x in a]) / max(st.median([y[1] for y in b]), 0.01):.2f}", file=sys.stderr)
-print(st.median(x[0] for x in a), st.median(y[0] for y in b))
+cpu = st.median([x[1] for x in a]) / max(st.median([y[1] for y in b]), 0.01)
+print(st.median(x[0] for x in a), st.median(y[0] for y in b), st.median(r), cpu)
 PY
 )
+}
+
+done_when() {
+  python3 - "$@" <<'PY'
+import sys
+text, v, op, lim = sys.argv[1], float(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+ok = v <= lim if op == "<=" else v >= lim
+print(f"  DONE-WHEN {text}: {v:.2f} (target {op} {lim:g}): {'met' if ok else 'NOT met'}")
+PY
 }

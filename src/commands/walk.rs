@@ -59,6 +59,15 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
         );
         out.push(line.get(lang).to_string());
     }
+    if f.vanished.more() > 0 {
+        out.push(more_line(
+            f.vanished.more(),
+            f.vanished.len(),
+            "消えたパス",
+            "vanished paths",
+            lang,
+        ));
+    }
     for (p, of) in &f.loops {
         let (p, of) = (show(&p.path), show(&of.path));
         let line = Text::new(
@@ -69,7 +78,34 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
         );
         out.push(line.get(lang).to_string());
     }
+    if f.loops.more() > 0 {
+        out.push(more_line(
+            f.loops.more(),
+            f.loops.len(),
+            "ループ",
+            "filesystem loops",
+            lang,
+        ));
+    }
     out
+}
+
+/// "and N more": the line that stands for the walk problems of one sort not
+/// kept (the walk keeps the first `findings::KEPT` by path and counts the rest).
+fn more_line(more: u64, total: usize, ja: &str, en: &str, lang: crate::i18n::Lang) -> String {
+    let kept = total as u64 - more;
+    Text::new(
+        format!(
+            "{}{ja}はほか {more} 件（全 {total} 件のうちパス順の最初の {kept} 件のみ記載）",
+            super::warning_prefix(crate::i18n::Lang::Ja)
+        ),
+        format!(
+            "{}and {more} more {en} (only the first {kept} of {total}, by path, are listed)",
+            super::warning_prefix(crate::i18n::Lang::En)
+        ),
+    )
+    .get(lang)
+    .to_string()
 }
 
 /// Prints the walk problems on stderr: every one (`scan`), or the first `limit`

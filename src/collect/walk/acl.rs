@@ -103,32 +103,45 @@ pub fn perm_string(p: u16) -> String {
     s
 }
 
-fn interpret(r: isize, buf: &[u8]) -> io::Result<Option<Acl>> {
-    if r < 0 {
-        let e = io::Error::last_os_error();
-        return match e.raw_os_error() {
-            Some(libc::ENODATA) | Some(libc::EOPNOTSUPP) => Ok(None),
-            _ => Err(e),
-        };
+/// A buffer for one ACL attribute, left uninitialised: the kernel writes what it
+/// returns (zeroing 4 KiB for every file of a walk showed in profiles).
+struct AttrBuf([std::mem::MaybeUninit<u8>; 4096]);
+
+impl AttrBuf {
+    fn new() -> AttrBuf {
+        AttrBuf([std::mem::MaybeUninit::uninit(); 4096])
     }
-    Acl::parse(&buf[..r as usize])
-        .map(Some)
-        .map_err(io::Error::other)
+
+    fn ptr(&mut self) -> *mut libc::c_void {
+        self.0.as_mut_ptr().cast()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The ACL from the result `r` of the call that filled the buffer.
+    fn interpret(&self, r: isize) -> io::Result<Option<Acl>> {
+        if r < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::ENODATA) | Some(libc::EOPNOTSUPP) => Ok(None),
+                _ => Err(e),
+            };
+        }
+        let n = (r as usize).min(self.len());
+        // SAFETY: the kernel wrote the first `r` bytes (at most the length passed).
+        let bytes = unsafe { std::slice::from_raw_parts(self.0.as_ptr().cast::<u8>(), n) };
+        Acl::parse(bytes).map(Some).map_err(io::Error::other)
+    }
 }
 
 /// The access ACL of an open file; `None` when it has none.
 pub fn read_fd(fd: std::os::fd::RawFd) -> io::Result<Option<Acl>> {
-    let mut buf = [0u8; 4096];
+    let mut buf = AttrBuf::new();
     // SAFETY: the name is NUL-terminated and the buffer length is passed.
-    let r = unsafe {
-        libc::fgetxattr(
-            fd,
-            XATTR_NAME.as_ptr().cast(),
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-        )
-    };
-    interpret(r, &buf)
+    let r = unsafe { libc::fgetxattr(fd, XATTR_NAME.as_ptr().cast(), buf.ptr(), buf.len()) };
+    buf.interpret(r)
 }
 
 /// The access ACL of an entry the walk found, not following a final link, read
@@ -181,9 +194,9 @@ fn getxattrat(dir: std::os::fd::RawFd, name: &std::ffi::CStr) -> Option<io::Resu
             size: u32,
             flags: u32,
         }
-        let mut buf = [0u8; 4096];
+        let mut buf = AttrBuf::new();
         let mut args = XattrArgs {
-            value: buf.as_mut_ptr() as u64,
+            value: buf.ptr() as u64,
             size: buf.len() as u32,
             flags: 0,
         };
@@ -203,7 +216,7 @@ fn getxattrat(dir: std::os::fd::RawFd, name: &std::ffi::CStr) -> Option<io::Resu
         if r < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ENOSYS) {
             return None;
         }
-        Some(interpret(r as isize, &buf))
+        Some(buf.interpret(r as isize))
     }
     #[cfg(not(any(
         target_arch = "x86_64",
@@ -221,17 +234,11 @@ pub fn read_path(path: &std::path::Path) -> io::Result<Option<Acl>> {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))?;
-    let mut buf = [0u8; 4096];
+    let mut buf = AttrBuf::new();
     // SAFETY: both strings are NUL-terminated and the buffer length is passed.
-    let r = unsafe {
-        libc::lgetxattr(
-            c.as_ptr(),
-            XATTR_NAME.as_ptr().cast(),
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-        )
-    };
-    interpret(r, &buf)
+    let r =
+        unsafe { libc::lgetxattr(c.as_ptr(), XATTR_NAME.as_ptr().cast(), buf.ptr(), buf.len()) };
+    buf.interpret(r)
 }
 
 #[cfg(test)]

@@ -123,27 +123,32 @@ impl Markers {
     /// Markers in one file or directory name (raw bytes of the name). A name that
     /// is not UTF-8 is also read as CP932, as old Samba servers store it.
     pub fn in_name(&self, name: &[u8]) -> Vec<u16> {
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let texts: Vec<String> = match std::str::from_utf8(name) {
-            Ok(s) if s.is_ascii() => vec![s.to_string()],
-            Ok(s) => vec![s.nfc().collect()],
-            Err(_) => {
-                let (d, _, _) = encoding_rs::SHIFT_JIS.decode(name);
-                vec![
-                    String::from_utf8_lossy(name).nfc().collect(),
-                    d.nfc().collect(),
-                ]
-            }
-        };
-        for t in &texts {
-            for m in ac.find_overlapping_iter(t.as_bytes()) {
+        let mut search = |t: &[u8]| {
+            for m in ac.find_overlapping_iter(t) {
                 let (idx, form) = self.patterns[m.pattern().as_usize()];
                 if form == Form::Utf8 && !out.contains(&idx) {
                     out.push(idx);
                 }
+            }
+        };
+        match std::str::from_utf8(name) {
+            // ASCII, or already in NFC (most names): searched as it is, not copied.
+            Ok(s) if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes => search(name),
+            Ok(s) => search(s.nfc().collect::<String>().as_bytes()),
+            Err(_) => {
+                let (d, _, _) = encoding_rs::SHIFT_JIS.decode(name);
+                search(
+                    String::from_utf8_lossy(name)
+                        .nfc()
+                        .collect::<String>()
+                        .as_bytes(),
+                );
+                search(d.nfc().collect::<String>().as_bytes());
             }
         }
         out.sort_unstable();

@@ -97,6 +97,64 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// The ACL read for it (a file's in its content), if it was read.
+    fn acl_result(&self) -> Option<&Result<Option<Acl>, String>> {
+        self.content.as_ref().map(|c| &c.acl).or(self.acl.as_ref())
+    }
+
+    /// The markers found in its name, its folders' names and its content.
+    fn hits(&self) -> Vec<Hit> {
+        let name = self.name_markers.iter().map(|m| (*m, Where::Name));
+        let dirs = self.dir_markers.iter().map(|m| (*m, Where::Directory));
+        let content = self
+            .content
+            .iter()
+            .flat_map(|c| c.markers.iter().map(|m| (*m, Where::Content)));
+        name.chain(dirs)
+            .chain(content)
+            .map(|(marker, place)| Hit { marker, place })
+            .collect()
+    }
+
+    /// What the per-file checks see of it: a regular file, or a folder of an
+    /// asset (`hits` empty, `content_unknown` false).
+    fn facts<'b>(
+        &'b self,
+        run: &'b WalkContext<'b>,
+        path: &'b PathRef,
+        assets: &'b [usize],
+        label: Option<&'b str>,
+        hits: &'b [Hit],
+        content_unknown: bool,
+    ) -> FileFacts<'b> {
+        let acl_res = self.acl_result();
+        FileFacts {
+            run,
+            host: &self.host,
+            path,
+            kind: self.kind,
+            size: self.size,
+            mode: self.mode,
+            uid: self.uid,
+            gid: self.gid,
+            assets,
+            label,
+            hits,
+            discard: self.discard,
+            others_x: self.others_x,
+            acl: acl_of(acl_res),
+            acl_unknown: matches!(acl_res, Some(Err(_))),
+            content_unknown,
+        }
+    }
+}
+
+/// The ACL itself, when it was read and there is one.
+fn acl_of(r: Option<&Result<Option<Acl>, String>>) -> Option<&Acl> {
+    r.and_then(|r| r.as_ref().ok()).and_then(|a| a.as_ref())
+}
+
 #[derive(Serialize)]
 struct MarkerOut<'a> {
     marker: &'a str,
@@ -155,12 +213,8 @@ pub struct Original {
 pub struct Collector<'a> {
     run: WalkContext<'a>,
     checks: &'a [&'a dyn FileCheck],
-    /// What each check reported, in the order of `checks`: counts and the first by path.
-    sets: Vec<FindingSet>,
-    /// What one check reports for one file (reused).
-    batch: Vec<Finding>,
-    /// Every finding, sorted on the way to `findings.jsonl`, when asked for.
-    list: FindingsList,
+    /// What the checks reported.
+    kept: Kept,
     matcher: AssetMatcher,
     labels: Vec<String>,
     scratch: Vec<usize>,
@@ -170,7 +224,36 @@ pub struct Collector<'a> {
     protected: HashMap<[u8; 32], Original>,
     /// Non-empty hashed files outside the assets, spilled: hash, root kind, path.
     candidates: Option<BufWriter<std::fs::File>>,
+    /// An inventory line being serialised (reused).
+    line: Vec<u8>,
+}
+
+/// What the checks reported, and the first error recording it.
+struct Kept {
+    /// Per check, in the order of the checks: counts and the first by path.
+    sets: Vec<FindingSet>,
+    /// What one check reports for one file (reused).
+    batch: Vec<Finding>,
+    /// Every finding, sorted on the way to `findings.jsonl`, when asked for.
+    list: FindingsList,
     error: Option<io::Error>,
+}
+
+impl Kept {
+    /// Runs every check's `on_file` (or `on_dir`) on one entry and keeps what
+    /// they report.
+    fn check(&mut self, checks: &[&dyn FileCheck], facts: &FileFacts, dir: bool) {
+        for (check, set) in checks.iter().zip(self.sets.iter_mut()) {
+            if dir {
+                check.on_dir(facts, &mut self.batch);
+            } else {
+                check.on_file(facts, &mut self.batch);
+            }
+            if let Err(err) = keep(check.id(), facts.kind, &mut self.batch, set, &mut self.list) {
+                self.error.get_or_insert(err);
+            }
+        }
+    }
 }
 
 impl<'a> Collector<'a> {
@@ -194,9 +277,12 @@ impl<'a> Collector<'a> {
         Collector {
             run: WalkContext::new(profile, accounts),
             checks,
-            sets: checks.iter().map(|_| FindingSet::default()).collect(),
-            batch: Vec::new(),
-            list: FindingsList::default(),
+            kept: Kept {
+                sets: checks.iter().map(|_| FindingSet::default()).collect(),
+                batch: Vec::new(),
+                list: FindingsList::default(),
+                error: None,
+            },
             labels: profile.assets.iter().map(|a| a.label()).collect(),
             matcher,
             scratch: Vec::new(),
@@ -204,14 +290,14 @@ impl<'a> Collector<'a> {
             sorter: inventory.then(Sorter::new),
             protected: HashMap::new(),
             candidates: None,
-            error: None,
+            line: Vec::new(),
         }
     }
 
     /// Records every finding for `findings.jsonl` (`ShareFacts::findings_list`).
     pub fn list_findings(&mut self, on: bool) {
-        if on && !self.list.recording() {
-            self.list = FindingsList::new();
+        if on && !self.kept.list.recording() {
+            self.kept.list = FindingsList::new();
         }
     }
 
@@ -235,7 +321,7 @@ impl<'a> Collector<'a> {
             Msg::Excluded => self.facts.excluded += 1,
             Msg::Entry(e) => {
                 if let Err(err) = self.entry(*e) {
-                    self.error.get_or_insert(err);
+                    self.kept.error.get_or_insert(err);
                 }
             }
         }
@@ -245,41 +331,16 @@ impl<'a> Collector<'a> {
         let pr = PathRef::of(&e.host);
         let hp = Path::new(std::ffi::OsStr::from_bytes(&e.host));
         let assets = self.matcher.matches(hp, &mut self.scratch);
-        let content = e.content.as_ref();
-        let acl_res: Option<&Result<Option<Acl>, String>> =
-            content.map(|c| &c.acl).or(e.acl.as_ref());
-        let acl: Option<&Acl> = acl_res
-            .and_then(|r| r.as_ref().ok())
-            .and_then(|a| a.as_ref());
-        let mut hits: Vec<Hit> = Vec::new();
-        for m in &e.name_markers {
-            hits.push(Hit {
-                marker: *m,
-                place: Where::Name,
-            });
-        }
-        for m in &e.dir_markers {
-            hits.push(Hit {
-                marker: *m,
-                place: Where::Directory,
-            });
-        }
-        if let Some(c) = content {
-            for m in &c.markers {
-                hits.push(Hit {
-                    marker: *m,
-                    place: Where::Content,
-                });
-            }
-        }
+        let acl_res = e.acl_result();
+        let hits = e.hits();
         match e.ftype {
             FileType::Dir => {
                 self.facts.counts.dirs += 1;
-                self.dir(&e, &pr, assets.clone(), acl, acl_res);
+                self.dir(&e, &pr, assets.clone());
             }
             FileType::Symlink => self.facts.counts.symlinks += 1,
             FileType::Special => self.facts.counts.special += 1,
-            FileType::File => self.file(&e, &pr, &assets, acl, acl_res, &hits),
+            FileType::File => self.file(&e, &pr, &assets, &hits),
         }
         if let Some(Err(err)) = acl_res {
             self.facts.gaps.push(Gap {
@@ -290,94 +351,128 @@ impl<'a> Collector<'a> {
             });
         }
         if self.sorter.is_some() {
-            let acl_lines = acl
-                .filter(|a| a.extended())
-                .map(|a| {
-                    a.render(
-                        |u| self.run.user_name(u).map(String::from),
-                        |g| self.run.group_name(g).map(String::from),
-                    )
-                })
-                .unwrap_or_default();
-            let line = Line {
-                path: &pr.path,
-                path_b64: pr.b64.as_deref(),
-                ftype: e.ftype.code(),
-                size: e.size,
-                mtime: rfc3339(e.mtime.0, e.mtime.1),
-                ctime: rfc3339(e.ctime.0, e.ctime.1),
-                dev: e.dev,
-                ino: e.ino,
-                mode: format!("{:04o}", e.mode & 0o7777),
-                uid: e.uid,
-                gid: e.gid,
-                user: self.run.user_name(e.uid),
-                group: self.run.group_name(e.gid),
-                acl: acl_lines,
-                acl_error: acl_res.and_then(|r| r.as_ref().err()).map(String::as_str),
-                sha256: content
-                    .and_then(|c| c.sha256)
-                    .map(|h| crate::rootfs::hex(&h)),
-                hash_error: content.and_then(|c| c.hash_error.as_deref()),
-                asset: assets.first().map(|i| self.labels[*i].as_str()),
-                markers: hits
-                    .iter()
-                    .map(|h| MarkerOut {
-                        marker: &self.run.profile.markers[h.marker as usize],
-                        place: h.place,
-                    })
-                    .collect(),
-                target: e
-                    .target
-                    .as_ref()
-                    .map(|t| String::from_utf8_lossy(t).into_owned()),
-            };
-            let bytes = serde_json::to_vec(&line).map_err(io::Error::other)?;
-            let key = e.host.clone();
-            if let Some(s) = &mut self.sorter {
-                s.push(key, bytes)?;
-            }
+            self.inventory_line(&e, &pr, &assets, &hits)?;
         }
         Ok(())
     }
 
-    fn file(
+    /// The entry's inventory line, on its way through the sort to the output.
+    fn inventory_line(
         &mut self,
         e: &Entry,
         pr: &PathRef,
         assets: &[usize],
-        acl: Option<&Acl>,
-        acl_res: Option<&Result<Option<Acl>, String>>,
         hits: &[Hit],
-    ) {
+    ) -> io::Result<()> {
+        let content = e.content.as_ref();
+        let acl_res = e.acl_result();
+        let acl_lines = acl_of(acl_res)
+            .filter(|a| a.extended())
+            .map(|a| {
+                a.render(
+                    |u| self.run.user_name(u).map(String::from),
+                    |g| self.run.group_name(g).map(String::from),
+                )
+            })
+            .unwrap_or_default();
+        let line = Line {
+            path: &pr.path,
+            path_b64: pr.b64.as_deref(),
+            ftype: e.ftype.code(),
+            size: e.size,
+            mtime: rfc3339(e.mtime.0, e.mtime.1),
+            ctime: rfc3339(e.ctime.0, e.ctime.1),
+            dev: e.dev,
+            ino: e.ino,
+            mode: format!("{:04o}", e.mode & 0o7777),
+            uid: e.uid,
+            gid: e.gid,
+            user: self.run.user_name(e.uid),
+            group: self.run.group_name(e.gid),
+            acl: acl_lines,
+            acl_error: acl_res.and_then(|r| r.as_ref().err()).map(String::as_str),
+            sha256: content
+                .and_then(|c| c.sha256)
+                .map(|h| crate::rootfs::hex(&h)),
+            hash_error: content.and_then(|c| c.hash_error.as_deref()),
+            asset: assets.first().map(|i| self.labels[*i].as_str()),
+            markers: hits
+                .iter()
+                .map(|h| MarkerOut {
+                    marker: &self.run.profile.markers[h.marker as usize],
+                    place: h.place,
+                })
+                .collect(),
+            target: e
+                .target
+                .as_ref()
+                .map(|t| String::from_utf8_lossy(t).into_owned()),
+        };
+        // Serialised into one reused buffer; the sort copies it at its exact size.
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, &line).map_err(io::Error::other)?;
+        match &mut self.sorter {
+            Some(s) => s.push(&e.host, &self.line),
+            None => Ok(()),
+        }
+    }
+
+    fn file(&mut self, e: &Entry, pr: &PathRef, assets: &[usize], hits: &[Hit]) {
+        let content = e.content.as_ref();
+        let sha = content.and_then(|c| c.sha256);
+        self.count_file(e, pr, assets, hits);
+        let label = assets.first().map(|i| self.labels[*i].as_str());
+        // A file whose content could not be read may carry its marker inside.
+        let content_unknown = e.size > 0
+            && self.run.profile.scope.content_scan_bytes > 0
+            && matches!(
+                content.and_then(|c| c.problem.as_ref()),
+                Some(ReadProblem::Unreadable(_))
+            );
+        let file = e.facts(&self.run, pr, assets, label, hits, content_unknown);
+        self.kept.check(self.checks, &file, false);
+        if e.size == 0 {
+            return;
+        }
+        let Some(h) = sha else { return };
+        if assets.is_empty() {
+            if let Err(err) = self.candidate(&h, e.kind, &e.host) {
+                self.kept.error.get_or_insert(err);
+            }
+            return;
+        }
+        // The original a copy is reported against is the first such file by path, not the
+        // first one a reader thread finished: the same tree, the same report.
+        let this = Original {
+            host: e.host.clone().into_boxed_slice(),
+            asset: assets[0] as u32,
+        };
+        match self.protected.entry(h) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(this);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                if pr.path.as_str() < String::from_utf8_lossy(&o.get().host).as_ref() {
+                    o.insert(this);
+                }
+            }
+        }
+    }
+
+    /// Counts a regular file (bytes, hashed, protected, marked) and the walk
+    /// problems reading it left.
+    fn count_file(&mut self, e: &Entry, pr: &PathRef, assets: &[usize], hits: &[Hit]) {
         let c = &mut self.facts.counts;
         c.files += 1;
         c.bytes += e.size;
         let content = e.content.as_ref();
-        let sha = content.and_then(|c| c.sha256);
-        if sha.is_some() {
+        if content.and_then(|c| c.sha256).is_some() {
             c.hashed += 1;
             if content.is_some_and(|c| c.reused) {
                 c.reused += 1;
             }
         }
-        match content.and_then(|c| c.problem.as_ref()) {
-            Some(ReadProblem::Unreadable(m)) => self.facts.gaps.push(Gap {
-                path: pr.clone(),
-                kind: e.kind,
-                what: GapKind::Content,
-                error: m.clone(),
-            }),
-            Some(ReadProblem::Unhashed(m)) if self.facts.hashing => self.facts.gaps.push(Gap {
-                path: pr.clone(),
-                kind: e.kind,
-                what: GapKind::Hash,
-                error: m.clone(),
-            }),
-            _ => {}
-        }
-        let protected = !assets.is_empty();
-        if protected {
+        if !assets.is_empty() {
             c.protected += 1;
             for a in assets {
                 self.facts.asset_files[*a] += 1;
@@ -386,78 +481,22 @@ impl<'a> Collector<'a> {
         if !hits.is_empty() {
             c.marked += 1;
         }
-        let label = assets.first().map(|i| self.labels[*i].as_str());
-        let file = FileFacts {
-            run: &self.run,
-            host: &e.host,
-            path: pr,
-            kind: e.kind,
-            size: e.size,
-            mode: e.mode,
-            uid: e.uid,
-            gid: e.gid,
-            assets,
-            label,
-            hits,
-            discard: e.discard,
-            others_x: e.others_x,
-            acl,
-            acl_unknown: matches!(acl_res, Some(Err(_))),
-            // A file whose content could not be read may carry its marker inside.
-            content_unknown: e.size > 0
-                && self.run.profile.scope.content_scan_bytes > 0
-                && matches!(
-                    content.and_then(|c| c.problem.as_ref()),
-                    Some(ReadProblem::Unreadable(_))
-                ),
+        let (what, m) = match content.and_then(|c| c.problem.as_ref()) {
+            Some(ReadProblem::Unreadable(m)) => (GapKind::Content, m),
+            Some(ReadProblem::Unhashed(m)) if self.facts.hashing => (GapKind::Hash, m),
+            _ => return,
         };
-        for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
-            check.on_file(&file, &mut self.batch);
-            if let Err(err) = keep(check.id(), e.kind, &mut self.batch, set, &mut self.list) {
-                self.error.get_or_insert(err);
-            }
-        }
-        if !protected {
-            if e.size > 0
-                && let Some(h) = sha
-                && let Err(err) = self.candidate(&h, e.kind, &e.host)
-            {
-                self.error.get_or_insert(err);
-            }
-            return;
-        }
-        if e.size > 0
-            && let Some(h) = sha
-        {
-            // The original a copy is reported against is the first such file by path, not the
-            // first one a reader thread finished: the same tree, the same report.
-            let this = Original {
-                host: e.host.clone().into_boxed_slice(),
-                asset: assets[0] as u32,
-            };
-            match self.protected.entry(h) {
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(this);
-                }
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    if pr.path.as_str() < String::from_utf8_lossy(&o.get().host).as_ref() {
-                        o.insert(this);
-                    }
-                }
-            }
-        }
+        self.facts.gaps.push(Gap {
+            path: pr.clone(),
+            kind: e.kind,
+            what,
+            error: m.clone(),
+        });
     }
 
     /// Calls the checks' `on_dir` for a folder of an asset: one its paths match,
     /// or one of its base folders.
-    fn dir(
-        &mut self,
-        e: &Entry,
-        pr: &PathRef,
-        mut assets: Vec<usize>,
-        acl: Option<&Acl>,
-        acl_res: Option<&Result<Option<Acl>, String>>,
-    ) {
+    fn dir(&mut self, e: &Entry, pr: &PathRef, mut assets: Vec<usize>) {
         for (i, bases) in self.facts.asset_bases.iter().enumerate() {
             if !assets.contains(&i) && bases.iter().any(|b| b.as_bytes() == e.host.as_slice()) {
                 assets.push(i);
@@ -468,30 +507,8 @@ impl<'a> Collector<'a> {
         }
         assets.sort_unstable();
         let label = assets.first().map(|i| self.labels[*i].as_str());
-        let dir = FileFacts {
-            run: &self.run,
-            host: &e.host,
-            path: pr,
-            kind: e.kind,
-            size: e.size,
-            mode: e.mode,
-            uid: e.uid,
-            gid: e.gid,
-            assets: &assets,
-            label,
-            hits: &[],
-            discard: e.discard,
-            others_x: e.others_x,
-            acl,
-            acl_unknown: matches!(acl_res, Some(Err(_))),
-            content_unknown: false,
-        };
-        for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
-            check.on_dir(&dir, &mut self.batch);
-            if let Err(err) = keep(check.id(), e.kind, &mut self.batch, set, &mut self.list) {
-                self.error.get_or_insert(err);
-            }
-        }
+        let dir = e.facts(&self.run, pr, &assets, label, &[], false);
+        self.kept.check(self.checks, &dir, true);
     }
 
     fn candidate(&mut self, h: &[u8; 32], kind: RootKind, host: &[u8]) -> io::Result<()> {
@@ -507,7 +524,7 @@ impl<'a> Collector<'a> {
 
     /// Copies, sorting, and the inventory output.
     pub fn finish(mut self, out: Option<&mut dyn Write>) -> io::Result<ShareFacts> {
-        if let Some(err) = self.error.take() {
+        if let Some(err) = self.kept.error.take() {
             return Err(err);
         }
         if let Some(w) = self.candidates.take()
@@ -540,22 +557,23 @@ impl<'a> Collector<'a> {
                         asset: label.unwrap_or_default(),
                         sha256: &h,
                     };
-                    for (check, set) in self.checks.iter().zip(self.sets.iter_mut()) {
-                        check.on_copy(&copy, &mut self.batch);
-                        keep(check.id(), kind, &mut self.batch, set, &mut self.list)?;
+                    let kept = &mut self.kept;
+                    for (check, set) in self.checks.iter().zip(kept.sets.iter_mut()) {
+                        check.on_copy(&copy, &mut kept.batch);
+                        keep(check.id(), kind, &mut kept.batch, set, &mut kept.list)?;
                     }
                 }
             }
         }
         let f = &mut self.facts;
-        for (check, set) in self.checks.iter().zip(std::mem::take(&mut self.sets)) {
+        for (check, set) in self.checks.iter().zip(std::mem::take(&mut self.kept.sets)) {
             f.findings.entry(check.id()).or_default().absorb(set);
         }
-        f.findings_list = std::mem::take(&mut self.list);
+        f.findings_list = std::mem::take(&mut self.kept.list);
         f.gaps
             .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
-        f.vanished.sort();
-        f.loops.sort();
+        f.vanished.finish();
+        f.loops.finish();
         if let (Some(s), Some(out)) = (self.sorter.take(), out) {
             s.finish(out)?;
             out.flush()?;
@@ -665,6 +683,38 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use crate::i18n::Lang;
+
+    /// Thousands of paths vanishing during a walk (a share being cleaned up
+    /// while it is audited) are all counted; only the first 100 by path are kept.
+    #[test]
+    fn vanished_paths_and_loops_are_counted_and_the_first_by_path_kept() {
+        use super::super::Msg;
+        use super::super::findings::KEPT;
+        let p = crate::profile::Profile::empty();
+        let mut c = super::Collector::new(&p, None, &[], false, false);
+        let n = 3 * KEPT + 7;
+        for i in (0..n).rev() {
+            c.add(Msg::Vanished(format!("/s/gone{i:05}").into_bytes()));
+            c.add(Msg::Loop(
+                format!("/s/d{i:05}/up").into_bytes(),
+                format!("/s/d{i:05}").into_bytes(),
+            ));
+        }
+        let f = c.finish(None).unwrap();
+        assert_eq!(f.vanished.len(), n);
+        assert_eq!(f.loops.len(), n);
+        assert_eq!(f.vanished.more(), (n - KEPT) as u64);
+        let kept: Vec<&str> = f.vanished.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(kept.len(), KEPT);
+        assert_eq!(kept[0], "/s/gone00000");
+        assert_eq!(kept[KEPT - 1], format!("/s/gone{:05}", KEPT - 1));
+        assert_eq!(f.loops.iter().next().unwrap().1.path, "/s/d00000");
+        // The report counts them all and lists the kept ones.
+        let cov = crate::report::build::coverage(&f);
+        assert_eq!(cov.vanished, n as u64);
+        assert_eq!(cov.vanished_paths.len(), KEPT);
+        assert_eq!(cov.loop_paths.len(), KEPT);
+    }
 
     /// The progress bar speaks the run's language.
     #[test]

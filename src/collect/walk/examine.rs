@@ -138,71 +138,13 @@ impl<'a> Examiner<'a> {
             return out;
         }
         out.watched = true;
-        // The path is reached as the walk reaches it: the root found, then each
-        // folder below it opened relative to its parent without following links,
-        // and the entry stat'ed relative to its folder (a folder swapped for a link
-        // meanwhile is not gone through; the path then does not exist).
-        // The root itself is found through descriptors from --root (a component
-        // of its path swapped for a link meanwhile never leads out of it).
-        let located = match self
-            .fs
-            .locate(Path::new(std::ffi::OsStr::from_bytes(&root.host)), true)
-        {
-            Ok(at) => at,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
-            Err(e) => {
-                out.problem = Some(super::read::io_message(&e));
+        let (place, modes) = match self.reach(&root, &below) {
+            Ok(Some(r)) => r,
+            Ok(None) => return out,
+            Err(problem) => {
+                out.problem = Some(problem);
                 return out;
             }
-        };
-        let mut modes: Vec<u32> = Vec::new();
-        let place = if below.is_empty() {
-            located.place()
-        } else {
-            let mut dir = match open_path_dir(&located.dir, located.name.as_bytes()) {
-                Ok(fd) => fd,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
-                Err(e) => {
-                    out.problem = Some(super::read::io_message(&e));
-                    return out;
-                }
-            };
-            for c in below.iter().take(below.len() - 1) {
-                match rustix::fs::fstat(&dir) {
-                    Ok(st) => modes.push(Meta::from_stat(&st).mode()),
-                    Err(e) => {
-                        out.problem = Some(super::read::io_message(&e.into()));
-                        return out;
-                    }
-                }
-                dir = match open_path_dir(&dir, c) {
-                    Ok(fd) => fd,
-                    Err(e)
-                        if matches!(
-                            e.raw_os_error(),
-                            Some(libc::ENOENT | libc::ENOTDIR | libc::ELOOP)
-                        ) =>
-                    {
-                        return out;
-                    }
-                    Err(e) => {
-                        out.problem = Some(super::read::io_message(&e));
-                        return out;
-                    }
-                };
-            }
-            match rustix::fs::fstat(&dir) {
-                Ok(st) => modes.push(Meta::from_stat(&st).mode()),
-                Err(e) => {
-                    out.problem = Some(super::read::io_message(&e.into()));
-                    return out;
-                }
-            }
-            let last = below.last().copied().unwrap_or(b"");
-            let Ok(name) = std::ffi::CString::new(last) else {
-                return out;
-            };
-            Place::At(Arc::new(dir), name)
         };
         let meta = match place.metadata() {
             Ok(m) => m,
@@ -215,8 +157,88 @@ impl<'a> Examiner<'a> {
         };
         out.exists = true;
         out.is_dir = meta.is_dir();
-        // The state of the parent, as the walk computes it on the way down: names
-        // above the root, the root itself, then each folder below it.
+        let mut entry = self.entry(host, &root, &below, &modes, &meta);
+        match entry.ftype {
+            FileType::File => {
+                let c = self.reader.read(&place, &Seen::of(&meta), &mut Vec::new());
+                if let Some(p) = &c.problem {
+                    out.problem = Some(format!("{p:?}"));
+                }
+                entry.content = Some(c);
+            }
+            FileType::Dir => {
+                entry.acl =
+                    Some(super::acl::read_place(&place).map_err(|e| super::read::io_message(&e)));
+            }
+            _ => {}
+        }
+        self.check(entry, &mut out);
+        out
+    }
+
+    /// Reaches a path as the walk does: the root opened, then each folder below it
+    /// opened relative to its parent without following links, and the entry left
+    /// to stat relative to its folder (a folder swapped for a link meanwhile is not
+    /// gone through; the path then does not exist: `None`). With the place, the
+    /// modes of the root and of each folder down to the parent.
+    fn reach(&self, root: &WalkRoot, below: &[&[u8]]) -> Result<Option<(Place, Vec<u32>)>, String> {
+        // The root is found through descriptors from --root (a component of its
+        // path swapped for a link meanwhile never leads out of it).
+        let located = match self
+            .fs
+            .locate(Path::new(std::ffi::OsStr::from_bytes(&root.host)), true)
+        {
+            Ok(at) => at,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(super::read::io_message(&e)),
+        };
+        if below.is_empty() {
+            return Ok(Some((located.place(), Vec::new())));
+        }
+        let gone = |e: &std::io::Error| {
+            matches!(
+                e.raw_os_error(),
+                Some(libc::ENOENT | libc::ENOTDIR | libc::ELOOP)
+            )
+        };
+        let mode = |dir: &rustix::fd::OwnedFd| {
+            rustix::fs::fstat(dir)
+                .map(|st| Meta::from_stat(&st).mode())
+                .map_err(|e| super::read::io_message(&e.into()))
+        };
+        let mut dir = match open_path_dir(&located.dir, located.name.as_bytes()) {
+            Ok(fd) => fd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(super::read::io_message(&e)),
+        };
+        let mut modes = Vec::new();
+        for c in below.iter().take(below.len() - 1) {
+            modes.push(mode(&dir)?);
+            dir = match open_path_dir(&dir, c) {
+                Ok(fd) => fd,
+                Err(e) if gone(&e) => return Ok(None),
+                Err(e) => return Err(super::read::io_message(&e)),
+            };
+        }
+        modes.push(mode(&dir)?);
+        let last = below.last().copied().unwrap_or(b"");
+        let Ok(name) = std::ffi::CString::new(last) else {
+            return Ok(None);
+        };
+        Ok(Some((Place::At(Arc::new(dir), name), modes)))
+    }
+
+    /// The path's entry with the state of its parent as the walk computes it on
+    /// the way down: names above the root, the root itself, then each folder
+    /// below it (`modes`: theirs, from the root down).
+    fn entry(
+        &self,
+        host: &[u8],
+        root: &WalkRoot,
+        below: &[&[u8]],
+        modes: &[u32],
+        meta: &Meta,
+    ) -> Entry {
         let mut markers: Vec<u16> = Vec::new();
         let mut discard = false;
         let comps: Vec<&[u8]> = root
@@ -234,7 +256,7 @@ impl<'a> Examiner<'a> {
             dirs.push(comps.last().copied().unwrap_or(b""));
             dirs.extend(below.iter().take(below.len() - 1));
         }
-        for (name, mode) in dirs.iter().zip(&modes) {
+        for (name, mode) in dirs.iter().zip(modes) {
             others_x &= mode & 0o001 != 0;
             merge(&mut markers, self.markers.in_name(name));
             discard |= is_discard_dir(name);
@@ -243,25 +265,17 @@ impl<'a> Examiner<'a> {
             .last()
             .copied()
             .unwrap_or_else(|| comps.last().copied().unwrap_or(b""));
-        let mut entry = Entry::new(host.to_vec(), root.kind, &meta);
+        let mut entry = Entry::new(host.to_vec(), root.kind, meta);
         entry.name_markers = self.markers.in_name(name);
         entry.dir_markers = markers;
         entry.discard = discard;
         entry.others_x = others_x;
-        match entry.ftype {
-            FileType::File => {
-                let c = self.reader.read(&place, &Seen::of(&meta), &mut Vec::new());
-                if let Some(p) = &c.problem {
-                    out.problem = Some(format!("{p:?}"));
-                }
-                entry.content = Some(c);
-            }
-            FileType::Dir => {
-                entry.acl =
-                    Some(super::acl::read_place(&place).map_err(|e| super::read::io_message(&e)));
-            }
-            _ => {}
-        }
+        entry
+    }
+
+    /// Runs the checks on the entry (with the protected contents known) and
+    /// records in `out` the findings of the checks watch mode reports.
+    fn check(&mut self, entry: Entry, out: &mut Examined) {
         let mut collector = Collector::new(self.profile, self.accounts, self.checks, true, false);
         collector.seed_protected(std::mem::take(&mut self.protected));
         collector.add(Msg::Entry(Box::new(entry)));
@@ -269,7 +283,7 @@ impl<'a> Examiner<'a> {
             Ok(f) => f,
             Err(e) => {
                 out.problem = Some(e.to_string());
-                return out;
+                return;
             }
         };
         // The map is in checklist order; only the checks watch mode reports.
@@ -290,7 +304,6 @@ impl<'a> Examiner<'a> {
             }
         }
         self.protected = facts.protected_hashes;
-        out
     }
 
     /// Every path below a directory (for directories created, moved in, or whose

@@ -142,6 +142,73 @@ impl FindingSet {
     }
 }
 
+/// Walk problems of one sort (paths that vanished, filesystem loops) in bounded
+/// memory, as the findings are: every one counted, the first [`KEPT`] by path kept
+/// for the report (`coverage.vanished_paths`, `coverage.loop_paths`) and the
+/// problem lines; the rest only counted. [`Sample::len`] is the count of all.
+#[derive(Clone, Debug)]
+pub struct Sample<T> {
+    total: u64,
+    /// At most `2 × KEPT` while collecting; the first `KEPT`, sorted, after
+    /// [`Sample::finish`].
+    kept: Vec<T>,
+}
+
+impl<T> Default for Sample<T> {
+    fn default() -> Self {
+        Sample {
+            total: 0,
+            kept: Vec::new(),
+        }
+    }
+}
+
+impl<T: Ord> Sample<T> {
+    /// Counts one and keeps it while it may be among the first `KEPT`.
+    pub fn push(&mut self, x: T) {
+        self.total += 1;
+        self.kept.push(x);
+        if self.kept.len() >= 2 * KEPT {
+            self.finish();
+        }
+    }
+
+    /// Sorts what is kept and drops all but the first `KEPT`.
+    pub fn finish(&mut self) {
+        self.kept.sort();
+        self.kept.truncate(KEPT);
+    }
+}
+
+impl<T> Sample<T> {
+    /// How many there were (kept or not).
+    pub fn len(&self) -> usize {
+        self.total as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The first `KEPT` by path.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.kept.iter()
+    }
+
+    /// How many are counted but not kept.
+    pub fn more(&self) -> u64 {
+        self.total - self.kept.len() as u64
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Sample<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.kept.iter()
+    }
+}
+
 /// The order of findings: item (checklist order), path as printed, exact bytes
 /// of a non-UTF-8 path, principal, excerpt, English detail (NUL-separated; none
 /// of them holds a NUL that matters for the order).
@@ -236,7 +303,7 @@ impl FindingsList {
             detail: &f.detail,
         };
         let bytes = serde_json::to_vec(&line).map_err(io::Error::other)?;
-        s.push(key.to_vec(), bytes)?;
+        s.push(key, &bytes)?;
         self.lines += 1;
         Ok(())
     }
@@ -303,6 +370,21 @@ mod tests {
         assert_eq!(all.len(), KEPT);
         assert_eq!(all[0].path.path, "/s/00000");
         assert_eq!(all[KEPT - 1].path.path, format!("/s/{:05}", KEPT - 1));
+    }
+
+    #[test]
+    fn a_sample_counts_every_problem_and_keeps_the_first_by_path() {
+        let mut s: Sample<String> = Sample::default();
+        let n = 5 * KEPT as u64 + 3;
+        for i in 0..n {
+            s.push(format!("/v/{:05}", (i * 7919) % n));
+        }
+        s.finish();
+        assert_eq!(s.len() as u64, n);
+        assert_eq!(s.more(), n - KEPT as u64);
+        let kept: Vec<&String> = s.iter().collect();
+        let want: Vec<String> = (0..KEPT).map(|i| format!("/v/{i:05}")).collect();
+        assert_eq!(kept, want.iter().collect::<Vec<_>>());
     }
 
     #[test]

@@ -172,8 +172,12 @@ pub struct ShareFacts {
     pub accounts_missing: bool,
     /// Problems that leave facts unknown (unreadable directories and files …).
     pub gaps: Vec<Gap>,
-    pub vanished: Vec<PathRef>,
-    pub loops: Vec<(PathRef, PathRef)>,
+    /// Paths gone between being listed and being read: all counted, the first
+    /// `findings::KEPT` by path kept (memory bounded by that, not by the tree).
+    pub vanished: findings::Sample<PathRef>,
+    /// Folders that are the same directory as one of their ancestors (bind
+    /// mounts), with that ancestor: counted, the first `findings::KEPT` kept.
+    pub loops: findings::Sample<(PathRef, PathRef)>,
     pub excluded: u64,
     /// When the walk started (a later re-audit trusts only timestamps before it).
     pub started_at: Option<(i64, i64)>,
@@ -216,7 +220,7 @@ impl ShareFacts {
 pub struct WalkOptions {
     pub hash: bool,
     pub cross_filesystems: bool,
-    /// Reader threads (0 = automatic: twice the cores, at least 4).
+    /// Reader threads (0 = automatic: `default_jobs`, one per core, 2 to 16).
     pub jobs: usize,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
@@ -426,46 +430,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
             let job_rx = job_rx.clone();
             let tx = tx.clone();
             let reader = reader.clone();
-            s.spawn(move || {
-                let mut buf = Vec::new();
-                loop {
-                    let batch = {
-                        let rx = job_rx.lock().unwrap_or_else(|e| e.into_inner());
-                        rx.recv()
-                    };
-                    let Ok(batch) = batch else {
-                        break;
-                    };
-                    let mut out = Vec::with_capacity(batch.len());
-                    for Job {
-                        mut entry,
-                        place,
-                        seen,
-                    } in batch
-                    {
-                        let seen = match seen {
-                            Some(s) => s,
-                            None => match restat(&mut entry, &place) {
-                                Ok(s) => s,
-                                Err(msgs) => {
-                                    out.extend(msgs);
-                                    continue;
-                                }
-                            },
-                        };
-                        let c = reader.read(&place, &seen, &mut buf);
-                        if c.problem == Some(read::ReadProblem::Vanished) {
-                            out.push(Msg::Vanished(entry.host));
-                            continue;
-                        }
-                        entry.content = Some(c);
-                        out.push(Msg::Entry(entry));
-                    }
-                    if tx.send(out).is_err() {
-                        break;
-                    }
-                }
-            });
+            s.spawn(move || read_batches(&reader, &job_rx, &tx));
         }
         {
             let tx = tx.clone();
@@ -486,10 +451,7 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
                     jobs: RefCell::new(Vec::new()),
                     job_dirs: RefCell::new(0),
                 };
-                for r in &roots {
-                    w.walk_root(r);
-                }
-                w.flush();
+                w.walk(&roots);
             });
         }
         drop(tx);
@@ -512,6 +474,69 @@ pub fn run(input: WalkInput, out: Option<&mut dyn std::io::Write>) -> std::io::R
     Ok(facts)
 }
 
+/// A reader thread: takes batches of files until the walk ends, and sends what
+/// it read of each batch to the collector.
+fn read_batches(
+    reader: &Reader,
+    jobs: &std::sync::Mutex<std::sync::mpsc::Receiver<Vec<Job>>>,
+    tx: &SyncSender<Vec<Msg>>,
+) {
+    let mut buf = Vec::new();
+    loop {
+        let batch = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok(batch) = batch else {
+            break;
+        };
+        let mut out = Vec::with_capacity(batch.len());
+        for job in batch {
+            read_job(reader, job, &mut buf, &mut out);
+        }
+        if tx.send(out).is_err() {
+            break;
+        }
+    }
+}
+
+/// One file for a reader thread: stat'ed (or opened first, when its content is
+/// read anyway: [`Reader::open_listed`]) and read; what to send goes to `out`.
+fn read_job(reader: &Reader, job: Job, buf: &mut Vec<u8>, out: &mut Vec<Msg>) {
+    let Job {
+        mut entry,
+        place,
+        seen,
+    } = job;
+    let c = match seen {
+        Some(s) => reader.read(&place, &s, buf),
+        None => match reader.open_listed(&place) {
+            Some(Ok((f, m))) => match refill(&mut entry, &m, &place) {
+                Ok(_) => reader.read_opened(f, &m, &place, buf),
+                Err(msgs) => return out.extend(msgs),
+            },
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return out.push(Msg::Vanished(entry.host));
+            }
+            Some(Err(e)) => {
+                return out.push(Msg::Gap(Gap {
+                    path: PathRef::of(&entry.host),
+                    kind: entry.kind,
+                    what: GapKind::Content,
+                    error: read::io_message(&e),
+                }));
+            }
+            None => match restat(&mut entry, &place) {
+                Ok(s) => reader.read(&place, &s, buf),
+                Err(msgs) => return out.extend(msgs),
+            },
+        },
+    };
+    if c.problem == Some(read::ReadProblem::Vanished) {
+        out.push(Msg::Vanished(entry.host));
+    } else {
+        entry.content = Some(c);
+        out.push(Msg::Entry(entry));
+    }
+}
+
 /// Stats a file the listing said is a regular file (relative to its folder) and
 /// fills its entry in; what to send instead when it is gone or no longer a
 /// regular file (a race with someone changing the share).
@@ -530,14 +555,21 @@ fn restat(entry: &mut collect::Entry, place: &Place) -> Result<Seen, Vec<Msg>> {
             })]);
         }
     };
-    let mut fresh = collect::Entry::new(std::mem::take(&mut entry.host), entry.kind, &m);
+    refill(entry, &m, place)
+}
+
+/// Fills in the entry of a file listed as a regular file from its metadata `m`
+/// (`fstatat`, or `fstat` of the file opened first); what to send instead when it
+/// is no longer a regular file.
+fn refill(entry: &mut collect::Entry, m: &Meta, place: &Place) -> Result<Seen, Vec<Msg>> {
+    let mut fresh = collect::Entry::new(std::mem::take(&mut entry.host), entry.kind, m);
     fresh.name_markers = std::mem::take(&mut entry.name_markers);
     fresh.dir_markers = std::mem::take(&mut entry.dir_markers);
     fresh.discard = entry.discard;
     fresh.others_x = entry.others_x;
     *entry = fresh;
     if m.is_file() {
-        return Ok(Seen::of(&m));
+        return Ok(Seen::of(m));
     }
     // Replaced since it was listed: reported as what it is now; a folder is not
     // walked (it was not there when its parent was listed), which is a gap.
@@ -551,7 +583,7 @@ fn restat(entry: &mut collect::Entry, place: &Place) -> Result<Seen, Vec<Msg>> {
             error: crate::rootfs::dirs::REPLACED_BY_DIR.into(),
         }));
     }
-    let e = std::mem::replace(entry, collect::Entry::new(Vec::new(), entry.kind, &m));
+    let e = std::mem::replace(entry, collect::Entry::new(Vec::new(), entry.kind, m));
     msgs.push(Msg::Entry(Box::new(e)));
     Err(msgs)
 }
@@ -581,6 +613,21 @@ pub fn default_jobs() -> usize {
         .map(|n| n.get())
         .unwrap_or(2)
         .clamp(2, 16)
+}
+
+/// One walk root on the way down.
+struct Descent<'r> {
+    root: &'r WalkRoot,
+    /// Length of the root's real path (what is cut off an entry's path to join
+    /// the rest to the root's host path).
+    real_len: usize,
+    root_dev: u64,
+    /// The folders above the root (their names count as folder names).
+    above: DirState,
+    /// The root's own name.
+    name: Vec<u8>,
+    /// The folders from the root down to the current entry's parent.
+    stack: Vec<DirState>,
 }
 
 /// The state of a directory on the way down, for its descendants.
@@ -614,7 +661,8 @@ impl Walker<'_> {
         let mut out = self.out.borrow_mut();
         out.push(m);
         if out.len() >= BATCH {
-            let _ = self.tx.send(std::mem::take(&mut *out));
+            let full = std::mem::replace(&mut *out, Vec::with_capacity(BATCH));
+            let _ = self.tx.send(full);
         }
     }
 
@@ -632,7 +680,9 @@ impl Walker<'_> {
         }
         jobs.push(job);
         if jobs.len() >= BATCH || *dirs >= BATCH_DIRS {
-            let _ = self.job_tx.send(std::mem::take(&mut *jobs));
+            // The next batch gets its room at once (not grown one doubling at a time).
+            let full = std::mem::replace(&mut *jobs, Vec::with_capacity(BATCH));
+            let _ = self.job_tx.send(full);
             *dirs = 0;
         }
     }
@@ -650,7 +700,38 @@ impl Walker<'_> {
         }
     }
 
+    /// Walks every root, then hands on what is still queued.
+    fn walk(&self, roots: &[WalkRoot]) {
+        for r in roots {
+            self.walk_root(r);
+        }
+        self.flush();
+    }
+
     fn walk_root(&self, root: &WalkRoot) {
+        let Some((start, root_dev)) = self.open_root(root) else {
+            return;
+        };
+        let real = start.path.clone();
+        let mut d = self.descent(root, real.as_os_str().len(), root_dev);
+        let mut it = crate::rootfs::dirs::Walk::in_root(start).lazy_files(self.lazy);
+        while let Some(next) = it.next() {
+            let skip = match next {
+                Ok(ent) => self.visit(&mut d, ent),
+                Err(e) => {
+                    self.walk_error(&d, &real, e);
+                    false
+                }
+            };
+            if skip {
+                it.skip_current_dir();
+            }
+        }
+    }
+
+    /// A walk root found under --root and its device; `None` (and the root's
+    /// problem sent) when it is excluded, missing or unreadable.
+    fn open_root(&self, root: &WalkRoot) -> Option<(crate::rootfs::locate::InRoot, u64)> {
         let pr = PathRef::of(&root.host);
         let info = |error: Option<String>, missing: bool| RootInfo {
             path: pr.clone(),
@@ -666,7 +747,7 @@ impl Walker<'_> {
                 Some("excluded by scope.exclude".into()),
                 false,
             )));
-            return;
+            return None;
         }
         // Found through descriptors from --root, one component at a time: a
         // component swapped for a link meanwhile never leads the walk out of it.
@@ -678,17 +759,20 @@ impl Walker<'_> {
             Ok(x) => x,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && root.kind == RootKind::Asset => {
                 self.send(Msg::Root(info(None, true)));
-                return;
+                return None;
             }
             Err(e) => {
                 self.root_failed(root, &pr, read::io_message(&e));
-                return;
+                return None;
             }
         };
-        let real = start.path.clone();
         self.send(Msg::Root(info(None, false)));
-        let root_dev = meta.dev();
-        // Ancestors above the root: their names count as parent directory names.
+        Some((start, meta.dev()))
+    }
+
+    /// The start of a root's descent: the folders above the root, whose names
+    /// count as parent directory names.
+    fn descent<'r>(&self, root: &'r WalkRoot, real_len: usize, root_dev: u64) -> Descent<'r> {
         let mut above = DirState {
             others_x: true,
             ..DirState::default()
@@ -706,159 +790,175 @@ impl Walker<'_> {
             }
             above.discard |= is_discard_dir(c);
         }
-        let real_len = real.as_os_str().len();
-        let mut stack: Vec<DirState> = Vec::new();
-        let mut it = crate::rootfs::dirs::Walk::in_root(start).lazy_files(self.lazy);
-        while let Some(next) = it.next() {
-            let mut ent = match next {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| p.to_path_buf())
-                        .unwrap_or_else(|| real.clone());
-                    let suffix =
-                        &path.as_os_str().as_bytes()[real_len.min(path.as_os_str().len())..];
-                    let host = join_host(&root.host, suffix);
-                    let io = e.io_error();
-                    if io.is_some_and(|i| i.kind() == std::io::ErrorKind::NotFound) {
-                        self.send(Msg::Vanished(host));
-                    } else {
-                        let msg = io.map(read::io_message).unwrap_or_else(|| e.to_string());
-                        if e.depth() == 0 {
-                            // One entry per unread path: the root's own gap says it all.
-                            self.root_failed(root, &PathRef::of(&host), msg);
-                            continue;
-                        }
-                        self.send(Msg::Gap(Gap {
-                            path: PathRef::of(&host),
-                            kind: root.kind,
-                            what: GapKind::Dir,
-                            error: msg,
-                        }));
-                    }
-                    continue;
-                }
-            };
-            let depth = ent.depth();
-            stack.truncate(depth);
-            // Listed as a regular file: stat'ed by the reader thread that reads it.
-            let lazy = ent.listed_file();
-            let meta = if lazy {
-                Ok(Meta::default())
-            } else {
-                ent.metadata()
-            };
-            let path = ent.path();
-            let suffix = &path.as_os_str().as_bytes()[real_len..];
-            let host = join_host(&root.host, suffix);
-            let hp = Path::new(std::ffi::OsStr::from_bytes(&host));
-            let meta = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    if e.kind() == std::io::ErrorKind::NotFound {
-                        self.send(Msg::Vanished(host))
-                    } else {
-                        self.send(Msg::Gap(Gap {
-                            path: PathRef::of(&host),
-                            kind: root.kind,
-                            what: GapKind::Content,
-                            error: read::io_message(&e),
-                        }))
-                    }
-                    continue;
-                }
-            };
-            if depth > 0 && meta.is_dir() && self.roots.contains(&host) {
-                // Walked as its own root (a share inside a `--scan` path).
-                it.skip_current_dir();
-                continue;
+        Descent {
+            root,
+            real_len,
+            root_dev,
+            above,
+            name: comps.last().copied().unwrap_or(b"").to_vec(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// A folder that could not be listed (or the root itself, or a path gone).
+    fn walk_error(&self, d: &Descent, real: &Path, e: crate::rootfs::dirs::Error) {
+        let path = e
+            .path()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| real.to_path_buf());
+        let suffix = &path.as_os_str().as_bytes()[d.real_len.min(path.as_os_str().len())..];
+        let host = join_host(&d.root.host, suffix);
+        let io = e.io_error();
+        if io.is_some_and(|i| i.kind() == std::io::ErrorKind::NotFound) {
+            return self.send(Msg::Vanished(host));
+        }
+        let msg = io.map(read::io_message).unwrap_or_else(|| e.to_string());
+        if e.depth() == 0 {
+            // One entry per unread path: the root's own gap says it all.
+            return self.root_failed(d.root, &PathRef::of(&host), msg);
+        }
+        self.send(Msg::Gap(Gap {
+            path: PathRef::of(&host),
+            kind: d.root.kind,
+            what: GapKind::Dir,
+            error: msg,
+        }));
+    }
+
+    /// One entry of the walk: sent (a regular file to the readers first); true
+    /// when it is a folder not to be entered.
+    fn visit(&self, d: &mut Descent, mut ent: crate::rootfs::dirs::Entry) -> bool {
+        let depth = ent.depth();
+        d.stack.truncate(depth);
+        // Listed as a regular file: stat'ed by the reader thread that reads it.
+        let lazy = ent.listed_file();
+        let meta = if lazy {
+            Ok(Meta::default())
+        } else {
+            ent.metadata()
+        };
+        let suffix = &ent.path().as_os_str().as_bytes()[d.real_len..];
+        let host = join_host(&d.root.host, suffix);
+        let meta = match meta {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.send(Msg::Vanished(host));
+                return false;
             }
-            if depth > 0 && self.excluder.excluded(hp) {
-                self.send(Msg::Excluded);
-                if meta.is_dir() {
-                    it.skip_current_dir();
-                }
-                continue;
-            }
-            let parent = if depth == 0 {
-                &above
-            } else {
-                &stack[depth - 1]
-            };
-            let name = if depth == 0 {
-                comps.last().copied().unwrap_or(b"")
-            } else {
-                ent.file_name().as_bytes()
-            };
-            let name_markers = self.markers.in_name(name);
-            let ft = meta.file_type();
-            let mut entry = Box::new(collect::Entry::new(host.clone(), root.kind, &meta));
-            entry.name_markers = name_markers.clone();
-            entry.dir_markers = parent.markers.clone();
-            entry.discard = parent.discard;
-            entry.others_x = parent.others_x;
-            if lazy || ft.is_file() {
-                let seen = (!lazy).then(|| Seen::of(&meta));
-                self.job(Job {
-                    entry,
-                    place: ent.place(),
-                    seen,
-                });
-                continue;
-            }
-            if ft.is_symlink() {
-                // The target is not read: readlink(2) stamps the link's access time
-                // (no O_NOATIME for it), and the audit changes nothing it audits.
-                self.send(Msg::Entry(entry));
-                continue;
-            }
-            if !ft.is_dir() {
-                self.send(Msg::Entry(entry));
-                continue;
-            }
-            entry.acl = Some(acl::read_place(&ent.place()).map_err(|e| read::io_message(&e)));
-            self.send(Msg::Entry(entry));
-            // Loops (bind mounts): the same directory as an ancestor.
-            if let Some(anc) = stack
-                .iter()
-                .find(|d| d.dev == meta.dev() && d.ino == meta.ino())
-            {
-                self.send(Msg::Loop(host, anc.host.clone()));
-                it.skip_current_dir();
-                continue;
-            }
-            if depth > 0 && meta.dev() != root_dev && !self.cross {
+            Err(e) => {
                 self.send(Msg::Gap(Gap {
                     path: PathRef::of(&host),
-                    kind: root.kind,
-                    what: GapKind::OtherFilesystem,
-                    error: "another filesystem is mounted here; not walked (use --cross-filesystems, or exclude it)".into(),
+                    kind: d.root.kind,
+                    what: GapKind::Content,
+                    error: read::io_message(&e),
                 }));
-                it.skip_current_dir();
-                continue;
+                return false;
             }
-            if depth > 0 && self.excluder.prunes(hp) {
-                self.send(Msg::Excluded);
-                it.skip_current_dir();
-                continue;
-            }
-            let mut markers = parent.markers.clone();
-            for m in name_markers {
-                if !markers.contains(&m) {
-                    markers.push(m);
-                }
-            }
-            let st = DirState {
-                markers,
-                discard: parent.discard || is_discard_dir(name),
-                others_x: parent.others_x && meta.mode() & 0o001 != 0,
-                dev: meta.dev(),
-                ino: meta.ino(),
-                host,
-            };
-            stack.push(st);
+        };
+        let hp = Path::new(std::ffi::OsStr::from_bytes(&host));
+        if depth > 0 && meta.is_dir() && self.roots.contains(&host) {
+            // Walked as its own root (a share inside a `--scan` path).
+            return true;
         }
+        if depth > 0 && self.excluder.excluded(hp) {
+            self.send(Msg::Excluded);
+            return meta.is_dir();
+        }
+        let parent = if depth == 0 {
+            &d.above
+        } else {
+            &d.stack[depth - 1]
+        };
+        let name = if depth == 0 {
+            d.name.as_slice()
+        } else {
+            ent.file_name().as_bytes()
+        };
+        let name_markers = self.markers.in_name(name);
+        let discard_name = meta.is_dir() && is_discard_dir(name);
+        let mut entry = Box::new(collect::Entry::new(host, d.root.kind, &meta));
+        entry.dir_markers = parent.markers.clone();
+        entry.discard = parent.discard;
+        entry.others_x = parent.others_x;
+        let ft = meta.file_type();
+        if lazy || ft.is_file() {
+            entry.name_markers = name_markers;
+            let seen = (!lazy).then(|| Seen::of(&meta));
+            self.job(Job {
+                entry,
+                place: ent.place(),
+                seen,
+            });
+            return false;
+        }
+        if !ft.is_dir() {
+            // A link's target is not read: readlink(2) stamps the link's access
+            // time (no O_NOATIME for it), and the audit changes nothing it audits.
+            entry.name_markers = name_markers;
+            self.send(Msg::Entry(entry));
+            return false;
+        }
+        entry.name_markers = name_markers.clone();
+        entry.acl = Some(acl::read_place(&ent.place()).map_err(|e| read::io_message(&e)));
+        self.enter_dir(d, entry, name_markers, &meta, discard_name)
+    }
+
+    /// A folder: sent (with its ACL), and the state its entries inherit pushed;
+    /// true when it is not entered (a loop, another filesystem, pruned).
+    fn enter_dir(
+        &self,
+        d: &mut Descent,
+        entry: Box<collect::Entry>,
+        name_markers: Vec<u16>,
+        meta: &Meta,
+        discard_name: bool,
+    ) -> bool {
+        let depth = d.stack.len();
+        let host = entry.host.clone();
+        self.send(Msg::Entry(entry));
+        // Loops (bind mounts): the same directory as an ancestor.
+        if let Some(anc) = d
+            .stack
+            .iter()
+            .find(|s| s.dev == meta.dev() && s.ino == meta.ino())
+        {
+            self.send(Msg::Loop(host, anc.host.clone()));
+            return true;
+        }
+        if depth > 0 && meta.dev() != d.root_dev && !self.cross {
+            self.send(Msg::Gap(Gap {
+                path: PathRef::of(&host),
+                kind: d.root.kind,
+                what: GapKind::OtherFilesystem,
+                error: "another filesystem is mounted here; not walked (use --cross-filesystems, or exclude it)".into(),
+            }));
+            return true;
+        }
+        if depth > 0
+            && self
+                .excluder
+                .prunes(Path::new(std::ffi::OsStr::from_bytes(&host)))
+        {
+            self.send(Msg::Excluded);
+            return true;
+        }
+        let parent = d.stack.last().unwrap_or(&d.above);
+        let mut markers = parent.markers.clone();
+        for m in name_markers {
+            if !markers.contains(&m) {
+                markers.push(m);
+            }
+        }
+        let st = DirState {
+            markers,
+            discard: parent.discard || discard_name,
+            others_x: parent.others_x && meta.mode() & 0o001 != 0,
+            dev: meta.dev(),
+            ino: meta.ino(),
+            host,
+        };
+        d.stack.push(st);
+        false
     }
 
     fn root_failed(&self, root: &WalkRoot, pr: &PathRef, error: String) {

@@ -136,50 +136,68 @@ impl Reader {
         self.read_once(place, seen, buf)
     }
 
-    fn read_once(&self, place: &Place, seen: &Seen, buf: &mut Vec<u8>) -> Content {
+    /// Does reading a file need its content (a hash, or a marker scan)?
+    fn needs_content(&self) -> bool {
+        self.hash || self.scan_bytes > 0
+    }
+
+    /// Opens a file the listing said is a regular file *before* stat'ing it, so
+    /// that its one `fstat` on the open descriptor both fills in its entry and
+    /// checks what is read (one system call fewer per file than `fstatat` and then
+    /// `open`). Only when the file's content is read anyway and no baseline may
+    /// spare opening it: `None` otherwise, and when the open failed for another
+    /// reason than the file being gone (the caller stats it and reports what it
+    /// now is: a link swapped in, a FIFO, a file it may not read).
+    ///
+    /// The open is the same as [`Reader::read`]'s: read-only, `O_NOFOLLOW`,
+    /// `O_NONBLOCK` (a FIFO or device swapped in since the listing never blocks;
+    /// the caller reads nothing from what `fstat` does not show to be a regular
+    /// file), `O_NOATIME`.
+    pub fn open_listed(&self, place: &Place) -> Option<io::Result<(std::fs::File, Meta)>> {
+        if !self.needs_content() || self.reuse.is_some() {
+            return None;
+        }
+        match place.open() {
+            Ok(f) => Some(fstat(&f).map(|m| (f, m))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(Err(e)),
+            Err(_) => None,
+        }
+    }
+
+    /// Reads a regular file opened by [`Reader::open_listed`] (`m`: its `fstat`).
+    pub fn read_opened(
+        &self,
+        f: std::fs::File,
+        m: &Meta,
+        place: &Place,
+        buf: &mut Vec<u8>,
+    ) -> Content {
+        let seen = Seen::of(m);
+        if seen.nlink > 1 {
+            // Hard links are read once, through the shared cell.
+            drop(f);
+            return self.read(place, &seen, buf);
+        }
         let mut c = Content::new();
-        if let Some(r) = self.reuse.as_ref().and_then(|r| r.get(seen))
-            && let Some(markers) = r.markers
-        {
-            // Unchanged since the baseline (identity and state as the walk's lstat
-            // saw them), whose hash and content markers are known: not opened.
-            c.acl = match acl::read_place(place) {
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    c.problem = Some(ReadProblem::Vanished);
-                    return c;
-                }
-                r => r.map_err(|e| e.to_string()),
-            };
-            c.sha256 = Some(r.sha256);
-            c.markers = markers.to_vec();
-            c.reused = true;
+        c.acl = acl::read_fd(f.as_raw_fd()).map_err(|e| e.to_string());
+        self.read_content(c, f, seen, m.blocks().saturating_mul(512), buf)
+    }
+
+    fn read_once(&self, place: &Place, seen: &Seen, buf: &mut Vec<u8>) -> Content {
+        if let Some(c) = self.reused_unopened(place, seen) {
             return c;
         }
-        let need_content = self.hash || self.scan_bytes > 0;
-        if !need_content {
+        let mut c = Content::new();
+        if !self.needs_content() {
             c.acl = acl::read_place(place).map_err(|e| e.to_string());
             if !self.hash {
                 c.hash_error = Some("not hashed (--no-hash)".into());
             }
             return c;
         }
-        let mut f = match place.open() {
+        let f = match place.open() {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                c.problem = Some(ReadProblem::Vanished);
-                return c;
-            }
-            Err(e) => {
-                let msg = if e.raw_os_error() == Some(libc::ELOOP) {
-                    "replaced by a symbolic link while being read".to_string()
-                } else {
-                    io_message(&e)
-                };
-                c.acl = acl::read_place(place).map_err(|e| e.to_string());
-                c.hash_error = Some(msg.clone());
-                c.problem = Some(ReadProblem::Unreadable(msg));
-                return c;
-            }
+            Err(e) => return unopened(c, place, e),
         };
         c.acl = acl::read_fd(f.as_raw_fd()).map_err(|e| e.to_string());
         // What is read is checked on the open descriptor: a regular file, the one
@@ -189,16 +207,44 @@ impl Reader {
                 (Seen::of(&m), m.blocks().saturating_mul(512))
             }
             Ok(_) => return changed(c, "replaced while being read", true),
-            Err(e) => {
-                let msg = io_message(&e);
-                c.hash_error = Some(msg.clone());
-                c.problem = Some(ReadProblem::Unreadable(msg));
-                return c;
-            }
+            Err(e) => return unreadable(c, &e),
         };
         if !before.same_state(seen) {
             return changed(c, "changed while being read", true);
         }
+        self.read_content(c, f, before, stored, buf)
+    }
+
+    /// A file unchanged since the baseline (identity and state as the walk's
+    /// lstat saw them) whose hash and content markers are both known: not opened,
+    /// only its ACL read. `None` when the baseline does not spare opening it.
+    fn reused_unopened(&self, place: &Place, seen: &Seen) -> Option<Content> {
+        let r = self.reuse.as_ref()?.get(seen)?;
+        let markers = r.markers?;
+        let mut c = Content::new();
+        c.acl = match acl::read_place(place) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                c.problem = Some(ReadProblem::Vanished);
+                return Some(c);
+            }
+            r => r.map_err(|e| e.to_string()),
+        };
+        c.sha256 = Some(r.sha256);
+        c.markers = markers.to_vec();
+        c.reused = true;
+        Some(c)
+    }
+
+    /// The content of an open regular file in the state `before` (checked against
+    /// the walk's): hash reused, too sparse to hash, or read, scanned and hashed.
+    fn read_content(
+        &self,
+        mut c: Content,
+        mut f: std::fs::File,
+        before: Seen,
+        stored: u64,
+        buf: &mut Vec<u8>,
+    ) -> Content {
         if let Some(sha) = self
             .reuse
             .as_ref()
@@ -207,23 +253,13 @@ impl Reader {
         {
             // Unchanged since the baseline: only the leading bytes for markers.
             if self.scan_bytes > 0 {
-                if buf.len() < self.scan_bytes {
-                    buf.resize(self.scan_bytes, 0);
-                }
                 let want = self
                     .scan_bytes
                     .min(usize::try_from(before.size).unwrap_or(usize::MAX));
-                let n = match fill(&mut f, &mut buf[..want]) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        let msg = io_message(&e);
-                        c.hash_error = Some(msg.clone());
-                        c.problem = Some(ReadProblem::Unreadable(msg));
-                        return c;
-                    }
-                };
-                self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-                c.markers = self.markers.in_content(&buf[..n]);
+                match self.scan_leading(&mut f, want, buf) {
+                    Ok(m) => c.markers = m,
+                    Err(e) => return unreadable(c, &e),
+                }
             }
             c.sha256 = Some(sha);
             c.reused = true;
@@ -238,19 +274,43 @@ impl Reader {
                 stored,
                 SPARSE_SLACK >> 20
             );
-            if self.scan_bytes > 0 {
-                if buf.len() < self.scan_bytes {
-                    buf.resize(self.scan_bytes, 0);
-                }
-                if let Ok(n) = fill(&mut f, &mut buf[..self.scan_bytes]) {
-                    self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-                    c.markers = self.markers.in_content(&buf[..n]);
-                }
+            if self.scan_bytes > 0
+                && let Ok(m) = self.scan_leading(&mut f, self.scan_bytes, buf)
+            {
+                c.markers = m;
             }
             c.hash_error = Some(msg.clone());
             c.problem = Some(ReadProblem::Unhashed(msg));
             return c;
         }
+        self.scan_and_hash(c, f, before, buf)
+    }
+
+    /// Reads up to `want` leading bytes and returns the markers in them.
+    fn scan_leading(
+        &self,
+        f: &mut std::fs::File,
+        want: usize,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<Vec<u16>> {
+        if buf.len() < self.scan_bytes {
+            buf.resize(self.scan_bytes, 0);
+        }
+        let n = fill(f, &mut buf[..want.min(self.scan_bytes)])?;
+        self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(self.markers.in_content(&buf[..n]))
+    }
+
+    /// Reads the file to the end (the size `fstat` gave): the first buffer is
+    /// scanned for markers, everything hashed (with hashing on); then checks that
+    /// it did not change meanwhile.
+    fn scan_and_hash(
+        &self,
+        mut c: Content,
+        mut f: std::fs::File,
+        before: Seen,
+        buf: &mut Vec<u8>,
+    ) -> Content {
         let first = self.scan_bytes.max(CHUNK);
         if buf.len() < first {
             buf.resize(first, 0);
@@ -273,16 +333,13 @@ impl Reader {
                 cap.min(usize::try_from(before.size - total.min(before.size)).unwrap_or(cap));
             let n = match fill(&mut f, &mut buf[..want]) {
                 Ok(n) => n,
-                Err(e) => {
+                Err(e) if scanned => {
                     let msg = io_message(&e);
                     c.hash_error = Some(msg.clone());
-                    c.problem = Some(if scanned {
-                        ReadProblem::Unhashed(msg)
-                    } else {
-                        ReadProblem::Unreadable(msg)
-                    });
+                    c.problem = Some(ReadProblem::Unhashed(msg));
                     return c;
                 }
+                Err(e) => return unreadable(c, &e),
             };
             total += n as u64;
             self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
@@ -305,15 +362,40 @@ impl Reader {
             c.hash_error = Some("not hashed (--no-hash)".into());
             return c;
         };
-        let after = fstat(&f).map(|m| Seen::of(&m));
-        match after {
+        match fstat(&f).map(|m| Seen::of(&m)) {
             Ok(a) if a.same_state(&before) && total == before.size => {
                 c.sha256 = Some(h.finalize().into());
+                c
             }
-            _ => return changed(c, "changed while being read", false),
+            _ => changed(c, "changed while being read", false),
         }
-        c
     }
+}
+
+/// A file that could not be opened: gone, replaced by a link, or unreadable (its
+/// ACL is still read through its folder).
+fn unopened(mut c: Content, place: &Place, e: io::Error) -> Content {
+    if e.kind() == io::ErrorKind::NotFound {
+        c.problem = Some(ReadProblem::Vanished);
+        return c;
+    }
+    let msg = if e.raw_os_error() == Some(libc::ELOOP) {
+        "replaced by a symbolic link while being read".to_string()
+    } else {
+        io_message(&e)
+    };
+    c.acl = acl::read_place(place).map_err(|e| e.to_string());
+    c.hash_error = Some(msg.clone());
+    c.problem = Some(ReadProblem::Unreadable(msg));
+    c
+}
+
+/// A file opened whose content could not be read at all.
+fn unreadable(mut c: Content, e: &io::Error) -> Content {
+    let msg = io_message(e);
+    c.hash_error = Some(msg.clone());
+    c.problem = Some(ReadProblem::Unreadable(msg));
+    c
 }
 
 /// A file is hashed when its length is at most this many times the bytes it has

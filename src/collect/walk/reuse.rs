@@ -91,6 +91,7 @@ impl Interner {
 }
 
 pub struct HashCache {
+    /// Sorted by key.
     entries: Vec<Rec>,
     sets: Vec<Vec<u16>>,
     /// Lines skipped by the same-tick guard (for tests and the report).
@@ -289,8 +290,7 @@ impl HashCache {
         started: (i64, i64),
         markers: Option<&[String]>,
     ) -> Result<HashCache, String> {
-        use std::io::Read;
-        let mut f = crate::rootfs::open_input(path)
+        let f = crate::rootfs::open_input(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let limit = ns(started) - GUARD_NS;
         let threads = std::thread::available_parallelism()
@@ -310,92 +310,27 @@ impl HashCache {
         let parts = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
-                    let rx = &rx;
-                    let name = &name;
-                    s.spawn(move || {
-                        let mut entries: Vec<Rec> = Vec::new();
-                        let mut interner = Interner::default();
-                        let mut guarded = 0u64;
-                        loop {
-                            let msg = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                            let Ok((first_line, block)) = msg else { break };
-                            for (k, raw) in block.split(|&b| b == b'\n').enumerate() {
-                                match parse(raw, limit, names) {
-                                    Ok(Some(Parsed::Entry((k, h, f)))) => {
-                                        entries.push((k, h, interner.id(f).to_le_bytes()))
-                                    }
-                                    Ok(Some(Parsed::Guarded)) => guarded += 1,
-                                    Ok(None) => {}
-                                    Err(e) => {
-                                        return Err(format!(
-                                            "{name}:{}: not an inventory line: {e}",
-                                            first_line + k
-                                        ));
-                                    }
-                                }
-                            }
-                        }
-                        Ok((entries, interner.sets, guarded))
-                    })
+                    let (rx, name) = (&rx, &name);
+                    s.spawn(move || parse_blocks(rx, limit, names, name))
                 })
                 .collect();
-            // Blocks of about 4 MiB, cut after the last newline.
-            let mut carry: Vec<u8> = Vec::new();
-            let mut line_no = 1usize;
-            let mut read_err = None;
-            loop {
-                let mut block = std::mem::take(&mut carry);
-                let start = block.len();
-                block.resize(start + (4 << 20), 0);
-                let n = match f.read(&mut block[start..]) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        read_err = Some(format!("cannot read {name}: {e}"));
-                        break;
-                    }
-                };
-                block.truncate(start + n);
-                if n == 0 {
-                    if !block.is_empty() {
-                        let _ = tx.send((line_no, block));
-                    }
-                    break;
-                }
-                if let Some(cut) = block.iter().rposition(|&b| b == b'\n') {
-                    carry = block[cut + 1..].to_vec();
-                    block.truncate(cut);
-                    let lines = block.iter().filter(|&&b| b == b'\n').count() + 1;
-                    if tx.send((line_no, block)).is_err() {
-                        break;
-                    }
-                    line_no += lines;
-                } else if block.len() as u64 > crate::rootfs::limits::INVENTORY_LINE {
-                    read_err = Some(format!(
-                        "{name}:{line_no}: not an inventory line: {}",
-                        crate::rootfs::too_large(
-                            block.len() as u64,
-                            crate::rootfs::limits::INVENTORY_LINE
-                        )
-                    ));
-                    break;
-                } else {
-                    carry = block;
-                }
-            }
+            let read = read_blocks(f, &tx, &name);
             drop(tx);
             let results: Vec<_> = workers
                 .into_iter()
                 .map(|w| w.join().expect("parser thread"))
                 .collect();
-            match read_err {
-                Some(e) => Err(e),
-                None => Ok(results),
-            }
+            read.map(|_| results)
         })?;
-        let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
-        // One allocation of the final size; each thread's part is freed once copied
-        // (peak: the cache plus the largest part, not twice the cache).
+        Ok(HashCache::assemble(
+            parts.into_iter().collect::<Result<Vec<_>, _>>()?,
+        ))
+    }
+
+    /// The cache from the parser threads' parts: one allocation of the final size,
+    /// each part freed once copied (peak: the cache plus the largest part, not
+    /// twice the cache); sorted.
+    fn assemble(parts: Vec<Part>) -> HashCache {
         let mut entries: Vec<Rec> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
         let mut global = Interner::default();
         let mut guarded = 0;
@@ -415,11 +350,11 @@ impl HashCache {
         entries.sort_unstable_by_key(|e: &Rec| e.0);
         entries.dedup_by(|a, b| a.0 == b.0);
         entries.shrink_to_fit();
-        Ok(HashCache {
+        HashCache {
             entries,
             sets: global.sets,
             guarded,
-        })
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -446,6 +381,86 @@ impl HashCache {
 
     /// Bytes held per reusable file.
     pub const ENTRY_BYTES: usize = std::mem::size_of::<Rec>();
+}
+
+/// What one parser thread found: its entries, its marker sets, lines guarded.
+type Part = (Vec<Rec>, Vec<Vec<u16>>, u64);
+
+/// A parser thread: parses the blocks it receives, line by line.
+fn parse_blocks(
+    rx: &std::sync::Mutex<std::sync::mpsc::Receiver<(usize, Vec<u8>)>>,
+    limit: i128,
+    names: Names,
+    name: &str,
+) -> Result<Part, String> {
+    let mut entries: Vec<Rec> = Vec::new();
+    let mut interner = Interner::default();
+    let mut guarded = 0u64;
+    loop {
+        let msg = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((first_line, block)) = msg else { break };
+        for (k, raw) in block.split(|&b| b == b'\n').enumerate() {
+            match parse(raw, limit, names) {
+                Ok(Some(Parsed::Entry((k, h, f)))) => {
+                    entries.push((k, h, interner.id(f).to_le_bytes()))
+                }
+                Ok(Some(Parsed::Guarded)) => guarded += 1,
+                Ok(None) => {}
+                Err(e) => {
+                    return Err(format!(
+                        "{name}:{}: not an inventory line: {e}",
+                        first_line + k
+                    ));
+                }
+            }
+        }
+    }
+    Ok((entries, interner.sets, guarded))
+}
+
+/// Reads the inventory in blocks of about 4 MiB, cut after the last newline, to
+/// the parser threads (with the number of each block's first line).
+fn read_blocks(
+    mut f: impl std::io::Read,
+    tx: &std::sync::mpsc::SyncSender<(usize, Vec<u8>)>,
+    name: &str,
+) -> Result<(), String> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line_no = 1usize;
+    loop {
+        let mut block = std::mem::take(&mut carry);
+        let start = block.len();
+        block.resize(start + (4 << 20), 0);
+        let n = match f.read(&mut block[start..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("cannot read {name}: {e}")),
+        };
+        block.truncate(start + n);
+        if n == 0 {
+            if !block.is_empty() {
+                let _ = tx.send((line_no, block));
+            }
+            return Ok(());
+        }
+        if let Some(cut) = block.iter().rposition(|&b| b == b'\n') {
+            carry = block[cut + 1..].to_vec();
+            block.truncate(cut);
+            let lines = block.iter().filter(|&&b| b == b'\n').count() + 1;
+            if tx.send((line_no, block)).is_err() {
+                // A parser stopped at a bad line: its error is the one reported.
+                return Ok(());
+            }
+            line_no += lines;
+        } else if block.len() as u64 > crate::rootfs::limits::INVENTORY_LINE {
+            return Err(format!(
+                "{name}:{line_no}: not an inventory line: {}",
+                crate::rootfs::too_large(block.len() as u64, crate::rootfs::limits::INVENTORY_LINE)
+            ));
+        } else {
+            carry = block;
+        }
+    }
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {
@@ -483,6 +498,37 @@ mod tests {
             panic!("full parser")
         };
         assert_eq!((f.0, f.1), (slow.0, slow.1));
+    }
+
+    /// A re-audit of a large tree finds every unchanged file, and none whose
+    /// state differs by one field.
+    #[test]
+    fn every_file_of_a_large_baseline_is_found_and_no_other() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("inventory.jsonl");
+        let n = 20_000u64;
+        let t = "2026-01-01T00:00:00Z";
+        let text: Vec<String> = (0..n)
+            .map(|i| line(7, 1000 + i * 3, i % 97, t, t, &format!("{:064x}", i)))
+            .collect();
+        std::fs::write(&p, text.join("\n")).unwrap();
+        let c = HashCache::load(&p, parse_time("2026-06-01T00:00:00Z").unwrap(), None).unwrap();
+        assert_eq!(c.len(), n as usize);
+        let tm = parse_time(t).unwrap();
+        let seen = |ino: u64, size: u64| Seen {
+            dev: 7,
+            ino,
+            size,
+            mtime: tm,
+            ctime: tm,
+            nlink: 1,
+        };
+        for i in 0..n {
+            let r = c.get(&seen(1000 + i * 3, i % 97)).expect("unchanged file");
+            assert_eq!(crate::rootfs::hex(&r.sha256), format!("{:064x}", i));
+            assert!(c.get(&seen(1000 + i * 3, i % 97 + 1)).is_none());
+            assert!(c.get(&seen(1001 + i * 3, i % 97)).is_none());
+        }
     }
 
     #[test]

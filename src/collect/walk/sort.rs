@@ -9,8 +9,33 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 /// Buffered bytes before a run is written out.
 const RUN_BYTES: usize = 24 << 20;
 
+/// One line and its sort key in one allocation: the key's length, the key, the
+/// line.
+struct Rec {
+    klen: usize,
+    data: Box<[u8]>,
+}
+
+impl Rec {
+    fn new(key: &[u8], line: &[u8]) -> Rec {
+        let mut data = Vec::with_capacity(key.len() + line.len());
+        data.extend_from_slice(key);
+        data.extend_from_slice(line);
+        Rec {
+            klen: key.len(),
+            data: data.into_boxed_slice(),
+        }
+    }
+    fn key(&self) -> &[u8] {
+        &self.data[..self.klen]
+    }
+    fn line(&self) -> &[u8] {
+        &self.data[self.klen..]
+    }
+}
+
 pub struct Sorter {
-    buf: Vec<(Vec<u8>, Vec<u8>)>,
+    buf: Vec<Rec>,
     bytes: usize,
     runs: Vec<std::fs::File>,
     run_bytes: usize,
@@ -19,6 +44,42 @@ pub struct Sorter {
 impl Default for Sorter {
     fn default() -> Self {
         Sorter::new()
+    }
+}
+
+/// Where the merge takes its next record from: a run on disk, or the lines still
+/// in memory at the end (sorted, not written out).
+enum Source {
+    Run(BufReader<std::fs::File>),
+    Memory(std::vec::IntoIter<Rec>),
+}
+
+impl Source {
+    fn next(&mut self) -> io::Result<Option<Rec>> {
+        match self {
+            Source::Run(r) => read_rec(r),
+            Source::Memory(it) => Ok(it.next()),
+        }
+    }
+}
+
+/// A record in the merge heap: the smallest key first, then the earlier source.
+struct Head(Rec, usize);
+
+impl PartialEq for Head {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.key().cmp(o.0.key()).then(self.1.cmp(&o.1))
     }
 }
 
@@ -36,27 +97,32 @@ impl Sorter {
         }
     }
 
-    /// Adds one line (without newline) under its sort key.
-    pub fn push(&mut self, key: Vec<u8>, line: Vec<u8>) -> io::Result<()> {
-        // What the two buffers really take (serde_json grows a line's buffer by
-        // doubling), so a run holds at most `run_bytes` of memory.
-        self.bytes += key.capacity() + line.capacity() + 64;
-        self.buf.push((key, line));
+    /// Adds one line (without newline) under its sort key (both copied, into one
+    /// allocation of their exact size).
+    pub fn push(&mut self, key: &[u8], line: &[u8]) -> io::Result<()> {
+        let rec = Rec::new(key, line);
+        // What the record really takes: its bytes, its slot in the buffer, and
+        // the allocator's overhead.
+        self.bytes += rec.data.len() + std::mem::size_of::<Rec>() + 16;
+        self.buf.push(rec);
         if self.bytes >= self.run_bytes {
             self.spill()?;
         }
         Ok(())
     }
 
+    fn sort(&mut self) {
+        self.buf.sort_unstable_by(|a, b| a.key().cmp(b.key()));
+    }
+
     fn spill(&mut self) -> io::Result<()> {
-        self.buf.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.sort();
         let file = tempfile::tempfile()?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
-        for (k, l) in self.buf.drain(..) {
-            w.write_all(&(k.len() as u32).to_le_bytes())?;
-            w.write_all(&k)?;
-            w.write_all(&(l.len() as u32).to_le_bytes())?;
-            w.write_all(&l)?;
+        for r in self.buf.drain(..) {
+            w.write_all(&(r.klen as u32).to_le_bytes())?;
+            w.write_all(&(r.data.len() as u32).to_le_bytes())?;
+            w.write_all(&r.data)?;
         }
         let mut file = w.into_inner().map_err(|e| e.into_error())?;
         io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
@@ -65,53 +131,54 @@ impl Sorter {
         Ok(())
     }
 
-    /// Writes every line, newline-terminated, in key order.
+    /// Writes every line, newline-terminated, in key order: the runs on disk
+    /// merged with the lines still in memory (which are not written out first).
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.sort();
         if self.runs.is_empty() {
-            self.buf.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            for (_, l) in &self.buf {
-                out.write_all(l)?;
+            for r in &self.buf {
+                out.write_all(r.line())?;
                 out.write_all(b"\n")?;
             }
             return Ok(());
         }
-        if !self.buf.is_empty() {
-            self.spill()?;
-        }
-        let mut readers: Vec<BufReader<std::fs::File>> = self
+        let mut sources: Vec<Source> = self
             .runs
             .drain(..)
-            .map(|f| BufReader::with_capacity(256 << 10, f))
+            .map(|f| Source::Run(BufReader::with_capacity(256 << 10, f)))
             .collect();
+        sources.push(Source::Memory(std::mem::take(&mut self.buf).into_iter()));
         let mut heap = BinaryHeap::new();
-        for (i, r) in readers.iter_mut().enumerate() {
-            if let Some((k, l)) = read_rec(r)? {
-                heap.push(Reverse((k, i, l)));
+        for (i, s) in sources.iter_mut().enumerate() {
+            if let Some(r) = s.next()? {
+                heap.push(Reverse(Head(r, i)));
             }
         }
-        while let Some(Reverse((_, i, l))) = heap.pop() {
-            out.write_all(&l)?;
+        while let Some(Reverse(Head(r, i))) = heap.pop() {
+            out.write_all(r.line())?;
             out.write_all(b"\n")?;
-            if let Some((k, l)) = read_rec(&mut readers[i])? {
-                heap.push(Reverse((k, i, l)));
+            if let Some(r) = sources[i].next()? {
+                heap.push(Reverse(Head(r, i)));
             }
         }
         Ok(())
     }
 }
 
-fn read_rec(r: &mut impl BufRead) -> io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+fn read_rec(r: &mut impl BufRead) -> io::Result<Option<Rec>> {
     let mut n = [0u8; 4];
     match r.read_exact(&mut n) {
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         r => r?,
     }
-    let mut k = vec![0; u32::from_le_bytes(n) as usize];
-    r.read_exact(&mut k)?;
+    let klen = u32::from_le_bytes(n) as usize;
     r.read_exact(&mut n)?;
-    let mut l = vec![0; u32::from_le_bytes(n) as usize];
-    r.read_exact(&mut l)?;
-    Ok(Some((k, l)))
+    let mut data = vec![0; u32::from_le_bytes(n) as usize].into_boxed_slice();
+    r.read_exact(&mut data)?;
+    if klen > data.len() {
+        return Err(io::Error::other("corrupt sort run"));
+    }
+    Ok(Some(Rec { klen, data }))
 }
 
 #[cfg(test)]
@@ -126,7 +193,7 @@ mod tests {
             .chain([b"/a-b".to_vec(), b"/a".to_vec(), b"/a/\xff".to_vec()])
             .collect();
         for k in &keys {
-            s.push(k.clone(), k.clone()).unwrap();
+            s.push(k, k).unwrap();
         }
         assert!(s.runs.len() > 3);
         let mut out = Vec::new();
