@@ -494,3 +494,69 @@ fn every_policy_field_is_read_by_some_code() {
         "these fields are read now (or gone): take them out of NOT_YET_READ:\n{stale:#?}"
     );
 }
+
+/// Functions longer than this many lines (signature to closing brace) need a
+/// `// LONG: reason` comment just above them (issue 13: the layout explains
+/// the program; a long function says why it is long).
+const LONG_FN_LINES: usize = 80;
+
+/// Every function outside the unit tests over [`LONG_FN_LINES`] lines, as
+/// `path:line fn name (N lines)`, that has no `// LONG:` comment within the
+/// eight lines above its `fn` line.
+fn long_functions_without_reason() -> Vec<String> {
+    let head = regex::Regex::new(r"^(\s*)(pub(\([^)]*\))? )?(const )?(async )?(unsafe )?fn (\w+)")
+        .unwrap();
+    let mut out = Vec::new();
+    for (_, path, text) in sources() {
+        if path.file_name().is_some_and(|n| n == "tests.rs")
+            || path.components().any(|c| c.as_os_str() == "tests")
+        {
+            continue;
+        }
+        let code = match text.find("#[cfg(test)]\nmod tests") {
+            Some(i) => &text[..i],
+            None => &text[..],
+        };
+        let lines: Vec<&str> = code.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(c) = head.captures(line) else {
+                continue;
+            };
+            if line.trim_end().ends_with(';') {
+                continue; // a declaration without a body
+            }
+            let indent = c[1].len();
+            let close = format!("{}}}", &c[1]);
+            let end = lines[i + 1..]
+                .iter()
+                .position(|l| l.starts_with(&close) && l.len() - l.trim_start().len() == indent)
+                .map_or(lines.len(), |p| i + 1 + p);
+            let len = end - i + 1;
+            let reasoned = lines[i.saturating_sub(8)..i]
+                .iter()
+                .any(|l| l.contains("// LONG:"));
+            if len > LONG_FN_LINES && !reasoned {
+                let rel = path
+                    .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                    .unwrap_or(&path);
+                out.push(format!(
+                    "{}:{} fn {} ({len} lines)",
+                    rel.display(),
+                    i + 1,
+                    &c[7]
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn long_functions_say_why() {
+    let found = long_functions_without_reason();
+    assert!(
+        found.is_empty(),
+        "functions over {LONG_FN_LINES} lines: split them, or write `// LONG: reason` just above:\n{}",
+        found.join("\n")
+    );
+}
