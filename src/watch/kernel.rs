@@ -14,6 +14,7 @@
 //! main loop and the polling watcher to share one queue.
 
 use crate::collect::walk::examine::Examiner;
+use crate::rootfs::dirs::{Meta, Place};
 use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask, Watches};
 use notify::event::{
     AccessKind, AccessMode, CreateKind, DataChange, EventKind, MetadataKind, ModifyKind,
@@ -101,28 +102,66 @@ impl Kernel {
 
     /// Adds (or renews) the watch of one folder.
     fn add(&mut self, path: &Path) -> std::io::Result<()> {
+        self.add_as(path, path, mask())
+    }
+
+    /// Adds (or renews) the watch of the folder `target` names, recorded as `path`.
+    fn add_as(&mut self, target: &Path, path: &Path, mask: WatchMask) -> std::io::Result<()> {
         let mut t = lock(&self.table);
-        let wd = self.watches.add(path, mask())?;
+        let wd = self.watches.add(target, mask)?;
         t.paths.insert(wd, path.to_path_buf());
         self.watched = t.paths.len();
         Ok(())
+    }
+
+    /// Adds the watch of a folder the walk found, through the descriptor of the
+    /// folder itself (opened relative to its parent without following a link, and
+    /// checked to be the folder the walk stat'ed): inotify is given
+    /// `/proc/self/fd/N`, never the folder's path, so a component of the path
+    /// swapped for a link meanwhile never puts a watch on a folder outside the
+    /// root. Without `/proc`, the path (with `IN_DONT_FOLLOW`).
+    fn add_found(&mut self, place: &Place, meta: &Meta, path: &Path) -> std::io::Result<()> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::MetadataExt;
+        let f = place.open()?;
+        let m = f.metadata()?;
+        if !m.is_dir() || m.dev() != meta.dev() || m.ino() != meta.ino() {
+            return Err(std::io::Error::from_raw_os_error(libc::ENOENT));
+        }
+        let fd_path = PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd()));
+        // The magic link itself is followed (to the folder opened).
+        match self.add_as(&fd_path, path, mask() & !WatchMask::DONT_FOLLOW) {
+            Err(e)
+                if e.raw_os_error() == Some(libc::ENOENT)
+                    && !Path::new("/proc/self/fd").is_dir() =>
+            {
+                self.add(path)
+            }
+            r => r,
+        }
     }
 
     /// Watches `real` and every folder below it (links not followed, excluded
     /// folders skipped). A folder that cannot be watched (permission denied, gone
     /// meanwhile) is counted and skipped; only the kernel's limit stops it.
     pub fn add_tree(&mut self, ex: &Examiner, real: &Path) -> Result<(), LimitReached> {
-        // Folders listed with O_NOATIME: never stamps their access times.
-        let mut it = crate::rootfs::dirs::Walk::new(real);
+        // Folders listed with O_NOATIME: never stamps their access times. Found
+        // again through descriptors from --root (Examiner::locate_real): a
+        // component of `real` swapped for a link never leads the walk outside.
+        let Ok(at) = ex.locate_real(real) else {
+            return Ok(());
+        };
+        let mut it = crate::rootfs::dirs::Walk::in_root(at);
         while let Some(next) = it.next() {
             let Ok(mut ent) = next else {
                 // Unreadable below a watched folder: its own watch failed too
                 // (inotify needs read permission), and is counted there.
                 continue;
             };
-            if !ent.metadata().is_ok_and(|m| m.is_dir()) {
-                continue;
-            }
+            let meta = match ent.metadata() {
+                Ok(m) if m.is_dir() => m,
+                _ => continue,
+            };
             let Some(host) = ex.host_of(ent.path()) else {
                 it.skip_current_dir();
                 continue;
@@ -131,7 +170,7 @@ impl Kernel {
                 it.skip_current_dir();
                 continue;
             }
-            match self.add(ent.path()) {
+            match self.add_found(&ent.place(), &meta, ent.path()) {
                 Ok(()) => {}
                 Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => return Err(LimitReached),
                 // Gone, or replaced by a file or a link, meanwhile.

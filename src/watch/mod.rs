@@ -155,12 +155,12 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     // Watch first, then walk: a change made during the walk is not missed.
     let mut limit_hit = None;
     let mut source = match opts.poll {
-        Some(secs) => polling(tx.clone(), secs, &ex, &real_roots, &profile.scope.exclude),
+        Some(secs) => polling(tx.clone(), secs, &ex, &profile.scope.exclude),
         None => match watch_kernel(&ex, fs, &real_roots, tx.clone())? {
             Ok(k) => Source::Kernel(k),
             Err(watched) => {
                 limit_hit = Some(watched);
-                polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude)
+                polling(tx.clone(), 30, &ex, &profile.scope.exclude)
             }
         },
     };
@@ -329,7 +329,7 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
                     warning_prefix(lang),
                     limit_advice(k.watched, None, lang)
                 );
-                source = polling(tx.clone(), 30, &ex, &real_roots, &profile.scope.exclude);
+                source = polling(tx.clone(), 30, &ex, &profile.scope.exclude);
                 why_rescan = Some(Text::new(
                     "inotify の監視数の上限に達したため、以後 30 秒ごとに確認します",
                     "the inotify watch limit was reached; polling every 30 s",
@@ -504,20 +504,13 @@ fn link_to(prev: &Path, lang: Lang) -> String {
 }
 
 /// Polls the roots every `secs` seconds (lists them once now).
-fn polling(
-    tx: queue::Sink,
-    secs: u64,
-    ex: &Examiner,
-    real_roots: &[PathBuf],
-    exclude: &[String],
-) -> Source {
+fn polling(tx: queue::Sink, secs: u64, ex: &Examiner, exclude: &[String]) -> Source {
     let trees = ex
         .roots()
         .iter()
-        .zip(real_roots)
-        .map(|(r, real)| poll::Tree {
-            real: real.clone(),
+        .map(|r| poll::Tree {
             host: r.host.clone(),
+            fs: ex.fs().clone(),
         })
         .collect();
     let (poller, unreadable) =
