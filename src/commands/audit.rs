@@ -123,7 +123,11 @@ pub(super) fn cmd_audit(a: AuditArgs, lang: Lang) -> Result<i32, Fatal> {
             let walked = crate::collect::walk::audit_roots(&profile, &scans);
             let walked: Vec<Vec<u8>> = walked.into_iter().map(|r| r.host).collect();
             crate::bundle::refuse_inside_walked(d, &fs, &walked, lang)?;
-            Some(crate::bundle::prepare(d, a.force, lang)?)
+            let out = crate::bundle::prepare(d, a.force, lang)?;
+            // Once more on the folder opened (a link swapped after the check above
+            // cannot lead the bundle into a share).
+            crate::bundle::refuse_opened_inside_walked(&out, &fs, &walked, lang)?;
+            Some(out)
         }
         None => None,
     };
