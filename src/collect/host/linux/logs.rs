@@ -184,10 +184,7 @@ pub fn collect_journald(fs: &RootFs) -> Option<Result<Journald, HostError>> {
             Err(e) => return Some(Err(e)),
         }
     }
-    j.var_log_journal = fs
-        .resolve("/var/log/journal", true)
-        .map(|p| p.is_dir())
-        .unwrap_or(false);
+    j.var_log_journal = fs.is_dir("/var/log/journal");
     Some(Ok(j))
 }
 
@@ -496,10 +493,7 @@ fn logrotate_file(
                 return Err(HostError::at(&f.path, n, "include without a path"));
             };
             let target = unquote(target);
-            let is_dir = fs
-                .resolve(target, true)
-                .map(|p| p.is_dir())
-                .unwrap_or(false);
+            let is_dir = fs.is_dir(target);
             let files: Vec<String> = if is_dir {
                 fs.list_dir(target)
                     .map_err(|e| HostError::io(target, &e))?
@@ -513,7 +507,7 @@ fn logrotate_file(
                 vec![target.to_string()]
             };
             for p in files {
-                if fs.resolve(&p, true).map(|r| r.is_dir()).unwrap_or(false) {
+                if fs.is_dir(&p) {
                     continue;
                 }
                 if let Some(inc) = read_opt(fs, &p)? {
@@ -751,10 +745,7 @@ fn rsyslog_file(
             .or_else(|| inc_rs.captures(l))
             .map(|c| c[1].to_string());
         if let Some(target) = inc {
-            let is_dir = fs
-                .resolve(&target, true)
-                .map(|p| p.is_dir())
-                .unwrap_or(false);
+            let is_dir = fs.is_dir(&target);
             let files = if is_dir {
                 glob_host(fs, &format!("{}/*", target.trim_end_matches('/')))
                     .map_err(|e| e.cited(&f.path, i + 1))?
