@@ -550,7 +550,7 @@ fn watch_kernel(
     for real in real_roots {
         if let Some(parent) = real.parent()
             && parent.starts_with(fs.root())
-            && k.add_one(parent).is_err()
+            && k.add_one_in(fs, parent).is_err()
         {
             return Ok(Err(k.watched));
         }
