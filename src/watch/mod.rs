@@ -121,8 +121,15 @@ pub fn run(profile: &Profile, fs: &RootFs, opts: Options) -> Result<i32, Fatal> 
     }
     let probe = Examiner::new(fs, profile, None, &checks, roots.clone());
     let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
-    for (r, real) in probe.roots().iter().zip(&real_roots) {
-        if !real.is_dir() {
+    for r in probe.roots() {
+        // Through descriptors from --root, like every walk of it.
+        let host =
+            Path::new(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&r.host));
+        if !fs
+            .locate(host, true)
+            .and_then(|at| at.metadata())
+            .is_ok_and(|m| m.is_dir())
+        {
             let (h, root) = (String::from_utf8_lossy(&r.host), fs.root().display());
             return Err(Fatal(t(
                 format!("監視する共有 {h} が {root} の下にありません"),
