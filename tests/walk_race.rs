@@ -14,6 +14,10 @@
 //! a link out of the root while `scan`, `audit` and `audit --out` (which copies
 //! the configuration files into the bundle) run; the root of each walk and each
 //! file copied are found through descriptors from `--root` (`RootFs::locate`).
+//!
+//! And while `watch` (polling and inotify) watches a share: the share exchanged
+//! with a link out of the root, once (held for a few polls) and then in a tight
+//! loop, while files outside change; no log line may name one of them.
 
 mod walk_common;
 use sha2::{Digest, Sha256};
@@ -439,4 +443,195 @@ fn a_config_folder_swapped_for_a_link_outside_the_root_is_never_copied_into_the_
         copied > 0,
         "{copied} of {runs} bundles held the configuration"
     );
+}
+
+/// A name part no file inside the root has: a watch log line naming it names a
+/// file outside the root.
+const OUTSIDE_NAME: &str = "OUTSIDE-9d2e";
+
+/// A `watch` process (killed if the test fails before stopping it).
+struct Watcher(Option<std::process::Child>);
+
+impl Watcher {
+    fn start(c: &Company, profile: &Path, log: &Path, extra: &[&str]) -> Watcher {
+        let child = Command::new(bin())
+            .args(["watch", "--lang", "en", "--debounce-ms", "100", "--profile"])
+            .arg(profile)
+            .arg("--root")
+            .arg(c.root())
+            .arg("--log")
+            .arg(log)
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let w = Watcher(Some(child));
+        wait_log(log, "started", |l| l.contains("\"event\":\"started\""));
+        w
+    }
+
+    /// Stops it with SIGTERM (all it saw is logged before `stopped`).
+    fn stop(mut self) {
+        let mut child = self.0.take().unwrap();
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "watch did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Waits (bounded) until a line of the log satisfies `f`.
+fn wait_log(log: &Path, what: &str, f: impl Fn(&str) -> bool) {
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.lines().any(&f) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no log line for {what}:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Changes the files of `outside` (new names, new content) until stopped.
+fn churn(outside: PathBuf, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let mut n = 0u64;
+        // In the folder and in its sub-folders (a watch added through a swapped
+        // parent would be on one of those).
+        let dirs = [
+            outside.clone(),
+            outside.join("cad"),
+            outside.join(format!("{OUTSIDE_NAME}-dir")),
+        ];
+        while !stop.load(Ordering::Relaxed) {
+            let i = n % 20;
+            for d in &dirs {
+                std::fs::write(
+                    d.join(format!("{OUTSIDE_NAME}-{i}.txt")),
+                    format!("{TOKEN} {n}"),
+                )
+                .unwrap();
+            }
+            std::fs::write(
+                outside.join(format!("f{:02}.txt", i)),
+                format!("{TOKEN} {n}"),
+            )
+            .unwrap();
+            if n.is_multiple_of(3) {
+                let _ = std::fs::remove_file(
+                    outside.join(format!("{OUTSIDE_NAME}-{}.txt", (i + 7) % 20)),
+                );
+            }
+            n += 1;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        n
+    })
+}
+
+#[test]
+fn a_watched_share_swapped_for_a_link_outside_the_root_never_logs_anything_from_there() {
+    let c = Company::new();
+    // The watched share `projects` and `projlink` → a folder outside the root
+    // with files of its own names (and of the share's), changed all the time.
+    let projects = c.mkdir("/srv/share/projects");
+    std::fs::create_dir(projects.join("cad")).unwrap();
+    for i in 0..5 {
+        std::fs::write(projects.join(format!("f{i:02}.txt")), "in").unwrap();
+    }
+    let outside = c.dir.path().join("outside-root");
+    std::fs::create_dir_all(outside.join("cad")).unwrap();
+    std::fs::create_dir_all(outside.join(format!("{OUTSIDE_NAME}-dir"))).unwrap();
+    std::os::unix::fs::symlink(&outside, c.host("/srv/share/projlink")).unwrap();
+    let profile = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share/projects]\nmarkers: [TOPSECRET]\n",
+    );
+    let exchange = || {
+        let dir = std::fs::File::open(c.host("/srv/share")).unwrap();
+        rustix::fs::renameat_with(
+            &dir,
+            "projects",
+            &dir,
+            "projlink",
+            rustix::fs::RenameFlags::EXCHANGE,
+        )
+        .unwrap();
+    };
+    for (k, mode) in [&["--poll", "1"][..], &[][..]].iter().enumerate() {
+        let log = c.dir.path().join(format!("watch{k}.log"));
+        let w = Watcher::start(&c, &profile, &log, mode);
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = churn(outside.clone(), stop.clone());
+        // Once, then held for a few polls: the share is a link out of the root.
+        exchange();
+        std::thread::sleep(Duration::from_millis(2500));
+        exchange();
+        // Then exchanged in a tight loop for a few seconds.
+        let swapper = Swapper::exchanging(&c.host("/srv/share"), "projects", "projlink");
+        std::thread::sleep(Duration::from_secs(4));
+        let swaps = swapper.swaps.load(Ordering::Relaxed);
+        drop(swapper);
+        if std::fs::symlink_metadata(c.host("/srv/share/projlink"))
+            .unwrap()
+            .is_dir()
+        {
+            exchange();
+        }
+        stop.store(true, Ordering::SeqCst);
+        let changes = writer.join().unwrap();
+        // The share is watched still: a file created in it is logged (once the
+        // watcher has caught up with the race: the flood of events may have
+        // overflowed its queue, and a rescan re-adds the watches).
+        let started = Instant::now();
+        for n in 0.. {
+            std::fs::write(projects.join(format!("after{n}.txt")), "in").unwrap();
+            std::thread::sleep(Duration::from_millis(500));
+            let text = std::fs::read_to_string(&log).unwrap();
+            if text.contains("/srv/share/projects/after") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "watch {mode:?}: the share is not watched after the race:\n{text}"
+            );
+        }
+        w.stop();
+        for e in std::fs::read_dir(&projects).unwrap() {
+            let e = e.unwrap();
+            if e.file_name().to_string_lossy().starts_with("after") {
+                std::fs::remove_file(e.path()).unwrap();
+            }
+        }
+        let text = std::fs::read_to_string(&log).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            assert!(
+                !line.contains(OUTSIDE_NAME) && !line.contains(TOKEN),
+                "watch {mode:?}, line {}: a file outside the root was logged:\n{line}",
+                i + 1
+            );
+        }
+        assert!(swaps > 1000, "the race ran: {swaps} swaps");
+        assert!(changes > 100, "the outside folder changed: {changes} times");
+    }
 }

@@ -42,7 +42,7 @@ pub use copy::copy_evidence;
 pub use manifest::{manifest_line, parse_manifest, write_manifest};
 pub use outdir::{Entry, EntryKind, OutDir, rel_components, shown};
 pub use plan::{Sources, holds_secrets, inputs};
-pub use prepare::{canonical_to_be, prepare, refuse_inside_walked};
+pub use prepare::{canonical_to_be, prepare, refuse_inside_walked, refuse_opened_inside_walked};
 pub use verify::{Change, Duplicate, Signature, Verified, VerifyOptions, verify, verify_report};
 
 use crate::i18n::Lang;

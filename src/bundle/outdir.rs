@@ -98,6 +98,11 @@ impl OutDir {
         &self.path
     }
 
+    /// The folder's descriptor (every file of the bundle is written relative to it).
+    pub fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
     /// Opens the directory `dirs` (components below DIR) without following links,
     /// creating missing ones when `create` is set.
     fn open_dir(&self, dirs: &[&OsStr], create: bool) -> io::Result<OwnedFd> {

@@ -4,8 +4,10 @@ use super::manifest::{MAX_MANIFEST, parse_manifest};
 use super::outdir::{Entry, EntryKind, OutDir, shown};
 use super::{MANIFEST, SIGNATURE};
 use crate::i18n::{Lang, Text};
+use rustix::fd::AsFd;
 use std::collections::BTreeSet;
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// Makes DIR ready for a new bundle, before anything is collected (so the walker
@@ -206,16 +208,99 @@ pub fn refuse_inside_walked(
             continue;
         };
         if o.starts_with(&real) {
-            let d = out.display();
-            return Err(crate::tr!(
-                "--out {d} は監査する共有・パス {host} の中にあります。証跡一式（設定ファイルや名簿の写しを含みます）を共有に置かないよう、またこの監査が自分の出力を調べないよう、共有の外のフォルダーを指定してください",
-                "--out {d} is inside {host}, which this audit walks; choose a folder outside the shares and --scan paths (the bundle holds copies of host files and the roster, and the audit would examine its own output)"
-            )
-            .get(lang)
-            .to_string());
+            return Err(inside(out, &host, lang));
         }
     }
+    // The same by identity, before anything is created: the deepest folder of
+    // --out that exists (a bind mount of a share is the share).
+    let mut existing = o.as_path();
+    while !existing.is_dir() {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => return Ok(()),
+        }
+    }
+    if let Ok(fd) = rustix::fs::open(
+        existing,
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    ) && let Some(host) = walked_around(fd.as_fd(), fs, walked)
+    {
+        return Err(inside(out, &host, lang));
+    }
     Ok(())
+}
+
+/// [`refuse_inside_walked`] once more, on the output folder as opened (the
+/// descriptor every file of the bundle is written relative to), by device and
+/// inode: the path compared before could have been led elsewhere by a link
+/// swapped after the comparison (by whoever may write a folder of `--out`'s
+/// path); the folder opened cannot.
+pub fn refuse_opened_inside_walked(
+    out: &OutDir,
+    fs: &crate::rootfs::RootFs,
+    walked: &[Vec<u8>],
+    lang: Lang,
+) -> Result<(), String> {
+    match walked_around(out.fd(), fs, walked) {
+        Some(host) => Err(inside(out.path(), &host, lang)),
+        None => Ok(()),
+    }
+}
+
+fn inside(out: &Path, host: &str, lang: Lang) -> String {
+    let d = out.display();
+    crate::tr!(
+        "--out {d} は監査する共有・パス {host} の中にあります。証跡一式（設定ファイルや名簿の写しを含みます）を共有に置かないよう、またこの監査が自分の出力を調べないよう、共有の外のフォルダーを指定してください",
+        "--out {d} is inside {host}, which this audit walks; choose a folder outside the shares and --scan paths (the bundle holds copies of host files and the roster, and the audit would examine its own output)"
+    )
+    .get(lang)
+    .to_string()
+}
+
+/// The walked host path the folder `dir` is, or is inside of, if any: the
+/// device and inode of `dir` and of each folder up its `..` chain (to `/`),
+/// against those of each walked root found through descriptors from `--root`.
+fn walked_around(
+    dir: rustix::fd::BorrowedFd<'_>,
+    fs: &crate::rootfs::RootFs,
+    walked: &[Vec<u8>],
+) -> Option<String> {
+    let roots: Vec<(String, (u64, u64))> = walked
+        .iter()
+        .filter_map(|h| {
+            let host = std::ffi::OsStr::from_bytes(h);
+            let m = fs.locate(Path::new(host), true).ok()?.metadata().ok()?;
+            m.is_dir()
+                .then(|| (String::from_utf8_lossy(h).into_owned(), (m.dev(), m.ino())))
+        })
+        .collect();
+    if roots.is_empty() {
+        return None;
+    }
+    let id = |fd: rustix::fd::BorrowedFd<'_>| {
+        rustix::fs::fstat(fd)
+            .ok()
+            .map(|st| crate::rootfs::dirs::Meta::from_stat(&st))
+            .map(|m| (m.dev(), m.ino()))
+    };
+    let flags =
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
+    let mut cur = rustix::io::fcntl_dupfd_cloexec(dir, 0).ok()?;
+    let mut here = id(cur.as_fd())?;
+    // Bounded: a folder cannot be deeper than PATH_MAX / 2 components.
+    for _ in 0..4096 {
+        if let Some((host, _)) = roots.iter().find(|(_, r)| *r == here) {
+            return Some(host.clone());
+        }
+        let up = rustix::fs::openat(&cur, "..", flags, rustix::fs::Mode::empty()).ok()?;
+        let above = id(up.as_fd())?;
+        if above == here {
+            return None;
+        }
+        (cur, here) = (up, above);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -234,6 +319,36 @@ mod tests {
         out.write_file(Path::new("evidence/etc/hosts"), b"127.0.0.1")
             .unwrap();
         write_manifest(&out).unwrap();
+    }
+
+    #[test]
+    fn an_out_path_led_into_a_share_by_a_link_swapped_after_the_check_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        let share = root.join("srv/share");
+        std::fs::create_dir_all(&share).unwrap();
+        let elsewhere = d.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        let fs = crate::rootfs::RootFs::new(&root);
+        let walked = vec![b"/srv/share".to_vec()];
+        // `--out` goes through a link someone else may change: when checked it
+        // leads outside every share.
+        let link = d.path().join("reports");
+        symlink(&elsewhere, &link).unwrap();
+        let out = link.join("2026");
+        refuse_inside_walked(&out, &fs, &walked, Lang::En).unwrap();
+        // Swapped for a link into the share before the folder is made.
+        std::fs::remove_file(&link).unwrap();
+        symlink(&share, &link).unwrap();
+        let dir = prepare(&out, false, Lang::En).unwrap();
+        let e = refuse_opened_inside_walked(&dir, &fs, &walked, Lang::En).unwrap_err();
+        assert!(e.contains("/srv/share"), "{e}");
+        // A folder outside every share passes, as opened too.
+        let fine = prepare(&elsewhere.join("2026"), false, Lang::En).unwrap();
+        refuse_opened_inside_walked(&fine, &fs, &walked, Lang::En).unwrap();
+        // Checked before anything is made, the link now leads into the share.
+        let e = refuse_inside_walked(&link.join("new"), &fs, &walked, Lang::En).unwrap_err();
+        assert!(e.contains("/srv/share"), "{e}");
     }
 
     #[test]

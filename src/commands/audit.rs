@@ -233,7 +233,11 @@ fn prepare_out(
     let walked = crate::collect::walk::audit_roots(profile, &scans);
     let walked: Vec<Vec<u8>> = walked.into_iter().map(|r| r.host).collect();
     crate::bundle::refuse_inside_walked(d, fs, &walked, lang)?;
-    Ok(crate::bundle::prepare(d, a.force, lang)?)
+    let out = crate::bundle::prepare(d, a.force, lang)?;
+    // Once more on the folder opened (a link swapped after the check above
+    // cannot lead the bundle into a share).
+    crate::bundle::refuse_opened_inside_walked(&out, fs, &walked, lang)?;
+    Ok(out)
 }
 
 /// The hosts an audit covers: the Linux host (when it covers one) and the

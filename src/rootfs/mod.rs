@@ -137,6 +137,16 @@ impl RootFs {
         }
     }
 
+    /// Is the host path a folder (links resolved inside the root)? Found and
+    /// stat'ed through descriptors ([`RootFs::locate`]), never by a resolved path:
+    /// a folder swapped for a link meanwhile never makes one outside the root
+    /// count.
+    pub fn is_dir(&self, host: &str) -> bool {
+        self.locate_str(host, true)
+            .and_then(|at| at.metadata())
+            .is_ok_and(|m| m.is_dir())
+    }
+
     pub fn exists(&self, host: &str) -> bool {
         self.locate_str(host, true)
             .and_then(|at| at.metadata())

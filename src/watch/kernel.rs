@@ -14,6 +14,8 @@
 //! main loop and the polling watcher to share one queue.
 
 use crate::collect::walk::examine::Examiner;
+use crate::rootfs::RootFs;
+use crate::rootfs::dirs::{Meta, Place};
 use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask, Watches};
 use notify::event::{
     AccessKind, AccessMode, CreateKind, DataChange, EventKind, MetadataKind, ModifyKind,
@@ -101,28 +103,75 @@ impl Kernel {
 
     /// Adds (or renews) the watch of one folder.
     fn add(&mut self, path: &Path) -> std::io::Result<()> {
+        self.add_as(path, path, mask())
+    }
+
+    /// Adds (or renews) the watch of the folder `target` names, recorded as `path`.
+    fn add_as(&mut self, target: &Path, path: &Path, mask: WatchMask) -> std::io::Result<()> {
         let mut t = lock(&self.table);
-        let wd = self.watches.add(path, mask())?;
+        let wd = self.watches.add(target, mask)?;
         t.paths.insert(wd, path.to_path_buf());
         self.watched = t.paths.len();
         Ok(())
+    }
+
+    /// Adds the watch of a folder the walk found, through the descriptor of the
+    /// folder itself (opened relative to its parent without following a link, and
+    /// checked to be the folder the walk stat'ed): inotify is given
+    /// `/proc/self/fd/N`, never the folder's path, so a component of the path
+    /// swapped for a link meanwhile never puts a watch on a folder outside the
+    /// root. Without `/proc`, the path (with `IN_DONT_FOLLOW`).
+    fn add_found(&mut self, place: &Place, meta: &Meta, path: &Path) -> std::io::Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let f = place.open()?;
+        let m = f.metadata()?;
+        if !m.is_dir() || m.dev() != meta.dev() || m.ino() != meta.ino() {
+            return Err(std::io::Error::from_raw_os_error(libc::ENOENT));
+        }
+        self.add_opened(&f, path)
+    }
+
+    /// Adds the watch of the open folder `f` (through `/proc/self/fd/N`), recorded
+    /// as `path`.
+    fn add_opened(&mut self, f: &std::fs::File, path: &Path) -> std::io::Result<()> {
+        use std::os::fd::AsRawFd;
+        if !f.metadata()?.is_dir() {
+            return Err(std::io::Error::from_raw_os_error(libc::ENOTDIR));
+        }
+        let fd_path = PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd()));
+        // The magic link itself is followed (to the folder opened).
+        match self.add_as(&fd_path, path, mask() & !WatchMask::DONT_FOLLOW) {
+            Err(e)
+                if e.raw_os_error() == Some(libc::ENOENT)
+                    && !Path::new("/proc/self/fd").is_dir() =>
+            {
+                self.add(path)
+            }
+            r => r,
+        }
     }
 
     /// Watches `real` and every folder below it (links not followed, excluded
     /// folders skipped). A folder that cannot be watched (permission denied, gone
     /// meanwhile) is counted and skipped; only the kernel's limit stops it.
     pub fn add_tree(&mut self, ex: &Examiner, real: &Path) -> Result<(), LimitReached> {
-        // Folders listed with O_NOATIME: never stamps their access times.
-        let mut it = crate::rootfs::dirs::Walk::new(real);
+        // Folders listed with O_NOATIME: never stamps their access times. Found
+        // again through descriptors from --root (Examiner::locate_real): a
+        // component of `real` swapped for a link never leads the walk outside.
+        let Ok(at) = ex.locate_real(real) else {
+            return Ok(());
+        };
+        let mut it = crate::rootfs::dirs::Walk::in_root(at);
         while let Some(next) = it.next() {
             let Ok(mut ent) = next else {
                 // Unreadable below a watched folder: its own watch failed too
                 // (inotify needs read permission), and is counted there.
                 continue;
             };
-            if !ent.metadata().is_ok_and(|m| m.is_dir()) {
-                continue;
-            }
+            let meta = match ent.metadata() {
+                Ok(m) if m.is_dir() => m,
+                _ => continue,
+            };
             let Some(host) = ex.host_of(ent.path()) else {
                 it.skip_current_dir();
                 continue;
@@ -131,7 +180,7 @@ impl Kernel {
                 it.skip_current_dir();
                 continue;
             }
-            match self.add(ent.path()) {
+            match self.add_found(&ent.place(), &meta, ent.path()) {
                 Ok(()) => {}
                 Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => return Err(LimitReached),
                 // Gone, or replaced by a file or a link, meanwhile.
@@ -152,10 +201,19 @@ impl Kernel {
         Ok(())
     }
 
-    /// Watches one folder without what is below it (the parent of a share root,
-    /// so that the root removed and created again is seen).
-    pub fn add_one(&mut self, real: &Path) -> Result<(), LimitReached> {
-        match self.add(real) {
+    /// Watches one folder under `--root` without what is below it (the parent of
+    /// a share root, so that the root removed and created again is seen): found
+    /// through descriptors from the root by its path below it ([`RootFs::locate`],
+    /// links resolved inside the root) and watched through its descriptor, never
+    /// by its path.
+    pub fn add_one_in(&mut self, fs: &RootFs, real: &Path) -> Result<(), LimitReached> {
+        let added = real
+            .strip_prefix(fs.root())
+            .map_err(|_| std::io::Error::from_raw_os_error(libc::ENOENT))
+            .and_then(|rel| fs.locate(&Path::new("/").join(rel), true))
+            .and_then(|at| at.open())
+            .and_then(|f| self.add_opened(&f, real));
+        match added {
             Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => Err(LimitReached),
             _ => Ok(()),
         }
@@ -381,7 +439,7 @@ mod tests {
         }
         let (sink, rx) = super::super::queue::Sink::new(16);
         let mut k = Kernel::new(sink.clone()).unwrap();
-        k.add_one(d.path()).unwrap();
+        k.add_one_in(&RootFs::new("/"), d.path()).unwrap();
         assert_eq!(k.watched, 1);
         // 50 opens and reads, more than the queue holds: none is queued.
         for i in 0..50 {
@@ -396,14 +454,45 @@ mod tests {
     }
 
     #[test]
+    fn a_watch_through_a_parent_swapped_for_a_link_out_of_the_root_is_never_added_outside() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        std::fs::create_dir_all(root.join("srv/share/sub")).unwrap();
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(outside.join("sub")).unwrap();
+        // `share` becomes a link to `outside` after its path was learnt.
+        std::fs::rename(root.join("srv/share"), root.join("srv/moved")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("srv/share")).unwrap();
+        let (sink, rx) = super::super::queue::Sink::new(16);
+        let mut k = Kernel::new(sink).unwrap();
+        let fs = RootFs::new(&root);
+        k.add_one_in(&fs, &root.join("srv/share/sub")).unwrap();
+        // The link is resolved inside the root, where `outside` does not exist.
+        assert_eq!(k.watched, 0);
+        std::fs::write(outside.join("sub/secret"), "x").unwrap();
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "an event from outside the root"
+        );
+        // The folder inside the root, found through descriptors, is watched.
+        k.add_one_in(&fs, &root.join("srv/moved/sub")).unwrap();
+        assert_eq!(k.watched, 1);
+        std::fs::write(root.join("srv/moved/sub/f"), "x").unwrap();
+        let ev = next(&rx).expect("the write is seen");
+        assert_eq!(ev.paths, vec![root.join("srv/moved/sub/f")], "{ev:?}");
+    }
+
+    #[test]
     fn a_rename_is_paired_and_a_folder_moved_away_loses_its_watches() {
         let d = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(d.path().join("a/b")).unwrap();
         let (sink, rx) = super::super::queue::Sink::new(64);
         let mut k = Kernel::new(sink).unwrap();
-        k.add_one(d.path()).unwrap();
-        k.add_one(&d.path().join("a")).unwrap();
-        k.add_one(&d.path().join("a/b")).unwrap();
+        k.add_one_in(&RootFs::new("/"), d.path()).unwrap();
+        k.add_one_in(&RootFs::new("/"), &d.path().join("a"))
+            .unwrap();
+        k.add_one_in(&RootFs::new("/"), &d.path().join("a/b"))
+            .unwrap();
         assert_eq!(k.watched, 3);
         std::fs::rename(d.path().join("a"), d.path().join("z")).unwrap();
         let mut both = None;

@@ -206,12 +206,12 @@ fn stop_on_signal() -> Result<Arc<AtomicBool>, Fatal> {
 fn start_source(c: &Loop, ex: &Examiner, fs: &RootFs) -> Result<(Source, Option<usize>), Fatal> {
     let mut limit_hit = None;
     let source = match c.opts.poll {
-        Some(secs) => polling(c.tx.clone(), secs, ex, c.real_roots, c.exclude),
+        Some(secs) => polling(c.tx.clone(), secs, ex, c.exclude),
         None => match watch_kernel(ex, fs, c.real_roots, c.tx.clone())? {
             Ok(k) => Source::Kernel(k),
             Err(watched) => {
                 limit_hit = Some(watched);
-                polling(c.tx.clone(), 30, ex, c.real_roots, c.exclude)
+                polling(c.tx.clone(), 30, ex, c.exclude)
             }
         },
     };
@@ -221,8 +221,15 @@ fn start_source(c: &Loop, ex: &Examiner, fs: &RootFs) -> Result<(Source, Option<
 /// The real folder of each watched root under `--root`; every one must exist.
 fn real_roots(probe: &Examiner, fs: &RootFs, lang: Lang) -> Result<Vec<PathBuf>, Fatal> {
     let real_roots: Vec<PathBuf> = probe.roots().iter().map(|r| probe.real_root(r)).collect();
-    for (r, real) in probe.roots().iter().zip(&real_roots) {
-        if !real.is_dir() {
+    for r in probe.roots() {
+        // Through descriptors from --root, like every walk of it.
+        let host =
+            Path::new(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&r.host));
+        if !fs
+            .locate(host, true)
+            .and_then(|at| at.metadata())
+            .is_ok_and(|m| m.is_dir())
+        {
             let (h, root) = (String::from_utf8_lossy(&r.host), fs.root().display());
             return Err(Fatal(
                 Text::new(
@@ -386,7 +393,7 @@ fn watch_loop(
                     warning_prefix(lang),
                     limit_advice(k.watched, None, lang)
                 );
-                *source = polling(c.tx.clone(), 30, ex, c.real_roots, c.exclude);
+                *source = polling(c.tx.clone(), 30, ex, c.exclude);
                 why_rescan = Some(Text::new(
                     "inotify の監視数の上限に達したため、以後 30 秒ごとに確認します",
                     "the inotify watch limit was reached; polling every 30 s",
@@ -593,20 +600,13 @@ fn link_to(prev: &Path, lang: Lang) -> String {
 }
 
 /// Polls the roots every `secs` seconds (lists them once now).
-fn polling(
-    tx: queue::Sink,
-    secs: u64,
-    ex: &Examiner,
-    real_roots: &[PathBuf],
-    exclude: &[String],
-) -> Source {
+fn polling(tx: queue::Sink, secs: u64, ex: &Examiner, exclude: &[String]) -> Source {
     let trees = ex
         .roots()
         .iter()
-        .zip(real_roots)
-        .map(|(r, real)| poll::Tree {
-            real: real.clone(),
+        .map(|r| poll::Tree {
             host: r.host.clone(),
+            fs: ex.fs().clone(),
         })
         .collect();
     let (poller, unreadable) =
@@ -646,7 +646,7 @@ fn watch_kernel(
     for real in real_roots {
         if let Some(parent) = real.parent()
             && parent.starts_with(fs.root())
-            && k.add_one(parent).is_err()
+            && k.add_one_in(fs, parent).is_err()
         {
             return Ok(Err(k.watched));
         }

@@ -5,6 +5,7 @@
 //! not followed and `scope.exclude` is honoured, as in the walk.
 
 use crate::collect::walk::classify::Excluder;
+use crate::rootfs::dirs::Walk;
 use notify::event::{CreateKind, DataChange, EventKind, MetadataKind, ModifyKind, RemoveKind};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
@@ -13,11 +14,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// A tree to list: its real path on this machine and its host path.
+/// A tree to list: its host path, and the audited root it is found under
+/// (through descriptors, at every listing).
 #[derive(Clone)]
 pub struct Tree {
-    pub real: PathBuf,
     pub host: Vec<u8>,
+    pub fs: crate::rootfs::RootFs,
 }
 
 /// What is compared between two listings.
@@ -120,6 +122,29 @@ fn host_of(tree: &Tree, real_len: usize, path: &Path) -> Vec<u8> {
     crate::collect::walk::join_host(&tree.host, suffix)
 }
 
+/// The walk of one tree, and the length of its real path (entry paths start
+/// with it). The tree is found again through descriptors from `--root`, one
+/// component at a time (links resolved inside the root): a component of its path
+/// swapped for a link since the last listing never leads the listing out of the
+/// root. `None` when it is gone (its entries then read as removed) or unreadable
+/// (noted in `unreadable`).
+fn start(tree: &Tree, unreadable: &mut Vec<(Vec<u8>, String)>) -> Option<(Walk, usize)> {
+    let host = Path::new(std::ffi::OsStr::from_bytes(&tree.host));
+    match tree.fs.locate(host, true) {
+        Ok(at) => {
+            let real_len = at.path.as_os_str().len();
+            Some((Walk::in_root(at), real_len))
+        }
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                let why = crate::collect::walk::read::io_message(&e);
+                unreadable.push((tree.host.clone(), why));
+            }
+            None
+        }
+    }
+}
+
 /// Lists every tree into `listing` and returns the changes since its last
 /// listing (none the first time). Stops early, returning nothing, when asked to.
 fn list(
@@ -139,9 +164,10 @@ fn list(
         }
     };
     for tree in trees {
-        let real_len = tree.real.as_os_str().len();
         // Folders listed with O_NOATIME: polling never stamps their access times.
-        let mut it = crate::rootfs::dirs::Walk::new(&tree.real);
+        let Some((mut it, real_len)) = start(tree, unreadable) else {
+            continue;
+        };
         while let Some(next) = it.next() {
             if stop.load(Ordering::Relaxed) {
                 return Vec::new();
@@ -262,15 +288,15 @@ mod tests {
     #[test]
     fn listings_tell_new_changed_re_permissioned_and_removed_files_apart() {
         let d = tempfile::tempdir().unwrap();
-        let share = d.path().join("share");
+        let share = d.path().join("srv/share");
         std::fs::create_dir_all(share.join("sub")).unwrap();
         std::fs::create_dir_all(share.join("skip")).unwrap();
         std::fs::write(share.join("sub/a.txt"), "a").unwrap();
         std::fs::write(share.join("sub/b.txt"), "b").unwrap();
         std::fs::write(share.join("sub/c.txt"), "c").unwrap();
         let trees = vec![Tree {
-            real: share.clone(),
             host: b"/srv/share".to_vec(),
+            fs: crate::rootfs::RootFs::new(d.path()),
         }];
         let excluder = Excluder::new(&["/srv/share/skip/**".to_string()]);
         let stop = AtomicBool::new(false);
@@ -309,7 +335,7 @@ mod tests {
     #[test]
     fn polling_leaves_folder_access_times_alone() {
         let d = tempfile::tempdir().unwrap();
-        let share = d.path().join("share");
+        let share = d.path().join("srv/share");
         std::fs::create_dir_all(share.join("sub")).unwrap();
         std::fs::write(share.join("sub/a.txt"), "a").unwrap();
         // Access times older than the modification time: any listing would
@@ -347,8 +373,8 @@ mod tests {
         age();
         let before = [atime(&share), atime(&share.join("sub"))];
         let trees = vec![Tree {
-            real: share.clone(),
             host: b"/srv/share".to_vec(),
+            fs: crate::rootfs::RootFs::new(d.path()),
         }];
         let stop = AtomicBool::new(false);
         let mut listing = Listing::default();

@@ -247,7 +247,7 @@ pub fn glob_host(fs: &RootFs, pattern: &str) -> Result<Vec<String>, HostError> {
             }
         }
         if !last {
-            next.retain(|p| fs.resolve(p, true).map(|r| r.is_dir()).unwrap_or(false));
+            next.retain(|p| fs.is_dir(p));
         } else {
             next.retain(|p| fs.exists(p));
         }
@@ -274,7 +274,7 @@ pub fn dropins(
             }
             let p = format!("{}/{n}", d.trim_end_matches('/'));
             // A directory with a matching name is not a config file.
-            if fs.resolve(&p, true).map(|r| r.is_dir()).unwrap_or(false) {
+            if fs.is_dir(&p) {
                 continue;
             }
             by_name.entry(n).or_insert(p);

@@ -55,12 +55,7 @@ impl HostFacts {
     /// has an `etc` directory (so auditing Windows evidence on a laptop does not
     /// audit the laptop). See docs/windows-evidence.md.
     pub fn covers_linux(fs: &RootFs, evidence: &[PathBuf], root_given: bool) -> bool {
-        evidence.is_empty()
-            || (root_given
-                && fs
-                    .resolve("/etc", true)
-                    .map(|p| p.is_dir())
-                    .unwrap_or(false))
+        evidence.is_empty() || (root_given && fs.is_dir("/etc"))
     }
 
     /// Problems that did not stop the run (an evidence folder without a usable

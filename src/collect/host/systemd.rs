@@ -37,9 +37,18 @@ enum Mask {
 /// Does the entry `p` in the unit directory `dir` mask its unit? As systemd
 /// reads it: a link to `/dev/null` (absolute or relative, e.g.
 /// `../../../dev/null`), or an empty unit file (systemd.unit(5)).
+///
+/// The entry is found once, through descriptors from `--root`
+/// ([`RootFs::locate`]), and both the link and the file are looked at relative
+/// to the folder that holds it: a folder of its path swapped for a link
+/// meanwhile never makes an empty file outside the root count as a mask.
 fn mask_kind(fs: &RootFs, dir: &str, p: &str) -> Option<Mask> {
-    if let Some(t) = fs.read_link(p) {
-        let t = t.to_string_lossy();
+    let at = fs.locate_str(p, false).ok()?;
+    let md = at.metadata().ok()?;
+    if md.is_symlink() {
+        // Read relative to its folder: the link looked at, not a new look-up.
+        let t = rustix::fs::readlinkat(&*at.dir, at.name.as_c_str(), Vec::new()).ok()?;
+        let t = String::from_utf8_lossy(t.as_bytes());
         let abs = if t.starts_with('/') {
             crate::rootfs::normalize_host(&t)
         } else {
@@ -47,9 +56,7 @@ fn mask_kind(fs: &RootFs, dir: &str, p: &str) -> Option<Mask> {
         };
         return (abs == "/dev/null").then_some(Mask::DevNull);
     }
-    let real = fs.resolve(p, false).ok()?;
-    let md = std::fs::symlink_metadata(real).ok()?;
-    (md.is_file() && md.len() == 0).then_some(Mask::EmptyFile)
+    (md.is_file() && md.is_empty()).then_some(Mask::EmptyFile)
 }
 
 /// The state of one unit.
@@ -297,6 +304,64 @@ mod tests {
         );
         let ev = u.evidence("firewalld.service");
         assert!(ev.detail.as_ref().unwrap().ja.contains("/dev/null"));
+    }
+
+    #[test]
+    fn a_unit_folder_swapped_for_a_link_outside_the_root_never_masks_from_there() {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().join("root");
+        let sys = r.join("etc/systemd/system");
+        std::fs::create_dir_all(&sys).unwrap();
+        std::fs::write(sys.join("auditd.service"), "[Service]\n").unwrap();
+        // Outside the root: an empty unit file of the same name (a mask, were it
+        // read), and a unit inside linking to it by its absolute path.
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("auditd.service"), "").unwrap();
+        std::fs::write(outside.join("empty"), "").unwrap();
+        std::os::unix::fs::symlink(outside.join("empty"), sys.join("ufw.service")).unwrap();
+        std::os::unix::fs::symlink(&outside, r.join("etc/systemd/syslink")).unwrap();
+        let fs = RootFs::new(&r);
+        let u = Units::collect(&fs);
+        assert!(!u.is_masked("auditd.service") && !u.is_masked("ufw.service"));
+        // `system` exchanged with the link to `outside`, in a tight loop.
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let swaps = std::sync::Arc::new(AtomicU64::new(0));
+        let swapper = {
+            let dir = std::fs::File::open(r.join("etc/systemd")).unwrap();
+            let (stop, swaps) = (stop.clone(), swaps.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    rustix::fs::renameat_with(
+                        &dir,
+                        "system",
+                        &dir,
+                        "syslink",
+                        rustix::fs::RenameFlags::EXCHANGE,
+                    )
+                    .unwrap();
+                    swaps.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        };
+        let started = std::time::Instant::now();
+        let mut runs = 0;
+        while runs < 20_000 && started.elapsed() < std::time::Duration::from_secs(3) {
+            let u = Units::collect(&fs);
+            let masked = u.is_masked("auditd.service") || u.is_masked("ufw.service");
+            if masked {
+                stop.store(true, Ordering::SeqCst);
+            }
+            assert!(
+                !masked,
+                "run {runs}: a unit masked by a file outside the root"
+            );
+            runs += 1;
+        }
+        stop.store(true, Ordering::SeqCst);
+        swapper.join().unwrap();
+        assert!(swaps.load(Ordering::Relaxed) > 1000, "the race ran");
     }
 
     #[test]

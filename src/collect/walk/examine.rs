@@ -72,6 +72,23 @@ impl<'a> Examiner<'a> {
         &self.roots
     }
 
+    /// The audited root, to find host paths under it through descriptors.
+    pub fn fs(&self) -> &'a RootFs {
+        self.fs
+    }
+
+    /// A real path under a watched root, found again through descriptors from
+    /// `--root` by its host path ([`RootFs::locate`]): what a walk starts from, so
+    /// that a component of the path swapped for a link since it was learnt never
+    /// leads the walk out of the root. `NotFound` outside every watched root.
+    pub fn locate_real(&self, real: &Path) -> std::io::Result<crate::rootfs::locate::InRoot> {
+        let host = self
+            .host_of(real)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))?;
+        self.fs
+            .locate(Path::new(std::ffi::OsStr::from_bytes(&host)), true)
+    }
+
     /// The real path of a watched root on this machine.
     pub fn real_root(&self, r: &WalkRoot) -> PathBuf {
         match std::str::from_utf8(&r.host) {
@@ -309,16 +326,21 @@ impl<'a> Examiner<'a> {
     /// Every path below a directory (for directories created, moved in, or whose
     /// permissions changed), examined one by one; only those with findings.
     pub fn examine_tree(&mut self, host: &[u8]) -> Vec<(Vec<u8>, Examined)> {
-        let Some((root, below)) = self.root_of(host) else {
+        if self.root_of(host).is_none() {
+            return Vec::new();
+        }
+        // Found through descriptors from --root (a component swapped for a link
+        // since the event never leads the walk out of it; each path below is
+        // examined again without following links).
+        let Ok(at) = self
+            .fs
+            .locate(Path::new(std::ffi::OsStr::from_bytes(host)), true)
+        else {
             return Vec::new();
         };
-        let mut real = self.real_root(&root.clone());
-        for c in &below {
-            real.push(std::ffi::OsStr::from_bytes(c));
-        }
-        let base_len = real.as_os_str().len();
+        let base_len = at.path.as_os_str().len();
         let mut out = Vec::new();
-        for ent in crate::rootfs::dirs::Walk::new(&real)
+        for ent in crate::rootfs::dirs::Walk::in_root(at)
             .flatten()
             .filter(|e| e.depth() > 0)
         {

@@ -4,7 +4,6 @@
 
 use crate::collect::host::conf::HostError;
 use crate::rootfs::RootFs;
-use std::os::unix::fs::MetadataExt;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogFile {
@@ -24,13 +23,16 @@ pub struct LogPerms {
     pub errors: Vec<HostError>,
 }
 
+/// Found and stat'ed through descriptors from `--root` ([`RootFs::locate`]): a
+/// folder of the path swapped for a link meanwhile never reports the mode or
+/// owner of a file outside the root.
 fn stat(fs: &RootFs, host: &str) -> Result<Option<LogFile>, HostError> {
-    let real = match fs.resolve(host, true) {
-        Ok(p) => p,
+    let at = match fs.locate_str(host, true) {
+        Ok(at) => at,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(HostError::io(host, &e)),
     };
-    match std::fs::symlink_metadata(&real) {
+    match at.metadata() {
         Ok(m) => Ok(Some(LogFile {
             path: host.to_string(),
             mode: m.mode() & 0o7777,

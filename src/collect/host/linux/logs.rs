@@ -188,10 +188,7 @@ pub fn collect_journald(fs: &RootFs) -> Option<Result<Journald, HostError>> {
             Err(e) => return Some(Err(e)),
         }
     }
-    j.var_log_journal = fs
-        .resolve("/var/log/journal", true)
-        .map(|p| p.is_dir())
-        .unwrap_or(false);
+    j.var_log_journal = fs.is_dir("/var/log/journal");
     Some(Ok(j))
 }
 
@@ -579,10 +576,7 @@ impl LogrotateReader<'_> {
         depth: usize,
     ) -> Result<(), HostError> {
         let fs = self.fs;
-        let is_dir = fs
-            .resolve(target, true)
-            .map(|p| p.is_dir())
-            .unwrap_or(false);
+        let is_dir = fs.is_dir(target);
         let files: Vec<String> = if is_dir {
             fs.list_dir(target)
                 .map_err(|e| HostError::io(target, &e))?
@@ -596,7 +590,7 @@ impl LogrotateReader<'_> {
             vec![target.to_string()]
         };
         for p in files {
-            if fs.resolve(&p, true).map(|r| r.is_dir()).unwrap_or(false) {
+            if fs.is_dir(&p) {
                 continue;
             }
             if let Some(inc) = read_opt(fs, &p)? {
@@ -904,10 +898,7 @@ fn rsyslog_include(
     seen: &mut Vec<String>,
     depth: usize,
 ) -> Result<(), HostError> {
-    let is_dir = fs
-        .resolve(target, true)
-        .map(|p| p.is_dir())
-        .unwrap_or(false);
+    let is_dir = fs.is_dir(target);
     let files = if is_dir {
         glob_host(fs, &format!("{}/*", target.trim_end_matches('/')))
             .map_err(|e| e.cited(from, n))?

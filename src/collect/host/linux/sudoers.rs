@@ -302,12 +302,7 @@ impl Reader<'_> {
                 continue;
             }
             let p = format!("{}/{name}", d.trim_end_matches('/'));
-            if self
-                .fs
-                .resolve(&p, true)
-                .map(|r| r.is_dir())
-                .unwrap_or(false)
-            {
+            if self.fs.is_dir(&p) {
                 continue;
             }
             self.file(&p, Some((from, n)))?;
