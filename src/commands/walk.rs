@@ -3,7 +3,7 @@
 use crate::cli::{AuditArgs, ScanArgs, WalkArgs};
 use crate::collect::Facts;
 use crate::collect::accounts::Accounts;
-use crate::collect::walk::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot};
+use crate::collect::walk::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, gaps};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Fatal};
 use crate::i18n::Text;
 use crate::profile::Profile;
@@ -35,7 +35,8 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
         super::warning_prefix(crate::i18n::Lang::Ja),
         super::warning_prefix(crate::i18n::Lang::En),
     );
-    for g in &f.gaps {
+    let gaps = f.gaps.select(gaps::ALL, gaps::KINDS);
+    for g in &gaps.sample {
         let (p, e) = (show(&g.path.path), &g.error);
         let line = match g.what {
             GapKind::OtherFilesystem => Text::new(
@@ -50,6 +51,15 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
             ),
         };
         out.push(line.get(lang).to_string());
+    }
+    if gaps.more() > 0 {
+        out.push(more_line(
+            gaps.more(),
+            gaps.count as usize,
+            "読み取れなかったパス",
+            "paths that could not be read",
+            lang,
+        ));
     }
     for v in &f.vanished {
         let p = show(&v.path);
@@ -265,11 +275,7 @@ pub fn audit_walk(
         f.flush().map_err(cannot_write)?;
     }
     print_problems(&sf, lang, Some(PROBLEMS_SHOWN));
-    let unread = sf
-        .gaps
-        .iter()
-        .filter(|g| g.what != GapKind::OtherFilesystem)
-        .count();
+    let unread = sf.gaps.select(gaps::UNREAD, gaps::KINDS).count;
     if unread > 0 {
         let (paths, them) = (
             crate::i18n::en_n(unread, "path", "paths"),
@@ -284,7 +290,7 @@ pub fn audit_walk(
             .to_string(),
         );
     }
-    let mounts = sf.gaps.len() - unread;
+    let mounts = sf.gaps.total() - unread;
     if mounts > 0 {
         let points = crate::i18n::en_n(mounts, "mount point was", "mount points were");
         warnings.push(
