@@ -25,8 +25,9 @@ fn options(w: &WalkArgs, no_hash: bool, lang: crate::i18n::Lang) -> WalkOptions 
 /// How many walk problems `audit` names on stderr.
 const PROBLEMS_SHOWN: usize = 20;
 
-/// The walk problems, one line each, in `lang`.
-fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
+/// The walk problems, one line each, in `lang`, with how many problems each line
+/// stands for beyond itself (an "and N more" line: N; a problem's own line: 0).
+fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<(String, u64)> {
     use crate::collect::walk::read::io_message_ja;
     let show = crate::report::one_line;
     let mut out = Vec::new();
@@ -50,34 +51,25 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
                 format!("{we}{p}: could not be read: {e}"),
             ),
         };
-        out.push(line.get(lang).to_string());
+        out.push((line.get(lang).to_string(), 0));
     }
-    if gaps.more() > 0 {
-        out.push(more_line(
-            gaps.more(),
-            gaps.count as usize,
-            "読み取れなかったパス",
-            "paths that could not be read",
-            lang,
-        ));
-    }
+    let unread = ["読み取れなかったパス", "paths that could not be read"];
+    push_more(&mut out, gaps.more(), gaps.count as usize, unread, lang);
     for v in &f.vanished {
         let p = show(&v.path);
         let line = Text::new(
             format!("{wj}{p}: 走査中に消えました"),
             format!("{we}{p}: vanished during the walk"),
         );
-        out.push(line.get(lang).to_string());
+        out.push((line.get(lang).to_string(), 0));
     }
-    if f.vanished.more() > 0 {
-        out.push(more_line(
-            f.vanished.more(),
-            f.vanished.len(),
-            "消えたパス",
-            "vanished paths",
-            lang,
-        ));
-    }
+    push_more(
+        &mut out,
+        f.vanished.more(),
+        f.vanished.len(),
+        ["消えたパス", "vanished paths"],
+        lang,
+    );
     for (p, of) in &f.loops {
         let (p, of) = (show(&p.path), show(&of.path));
         let line = Text::new(
@@ -86,18 +78,29 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
             ),
             format!("{we}{p}: filesystem loop (same directory as {of}); not walked again"),
         );
-        out.push(line.get(lang).to_string());
+        out.push((line.get(lang).to_string(), 0));
     }
-    if f.loops.more() > 0 {
-        out.push(more_line(
-            f.loops.more(),
-            f.loops.len(),
-            "ループ",
-            "filesystem loops",
-            lang,
-        ));
-    }
+    push_more(
+        &mut out,
+        f.loops.more(),
+        f.loops.len(),
+        ["ループ", "filesystem loops"],
+        lang,
+    );
     out
+}
+
+/// Adds the "and N more" line of one sort of problem when some were not kept.
+fn push_more(
+    out: &mut Vec<(String, u64)>,
+    more: u64,
+    total: usize,
+    [ja, en]: [&str; 2],
+    lang: crate::i18n::Lang,
+) {
+    if more > 0 {
+        out.push((more_line(more, total, ja, en, lang), more));
+    }
 }
 
 /// "and N more": the line that stands for the walk problems of one sort not
@@ -119,14 +122,26 @@ fn more_line(more: u64, total: usize, ja: &str, en: &str, lang: crate::i18n::Lan
 }
 
 /// Prints the walk problems on stderr: every one (`scan`), or the first `limit`
-/// and how many more (`audit`, whose report lists them all under coverage).
+/// and how many more (`audit`, whose report lists them under coverage).
 fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>) {
     let lines = problem_lines(f, lang);
-    let shown = limit.unwrap_or(usize::MAX).min(lines.len());
-    for l in &lines[..shown] {
-        eprintln!("{l}");
-    }
-    let more = lines.len() - shown;
+    let more = match limit {
+        None => {
+            for (l, _) in &lines {
+                eprintln!("{l}");
+            }
+            0
+        }
+        // The first problems, then one count for the rest (and those not kept).
+        Some(limit) => {
+            let own: Vec<&String> = lines.iter().filter(|l| l.1 == 0).map(|l| &l.0).collect();
+            let shown = limit.min(own.len());
+            for l in &own[..shown] {
+                eprintln!("{l}");
+            }
+            (own.len() - shown) as u64 + lines.iter().map(|l| l.1).sum::<u64>()
+        }
+    };
     if more > 0 {
         eprintln!(
             "{}",
