@@ -3,7 +3,7 @@
 use crate::cli::{AuditArgs, ScanArgs, WalkArgs};
 use crate::collect::Facts;
 use crate::collect::accounts::Accounts;
-use crate::collect::walk::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot};
+use crate::collect::walk::{GapKind, RootKind, ShareFacts, WalkInput, WalkOptions, WalkRoot, gaps};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Fatal};
 use crate::i18n::Text;
 use crate::profile::Profile;
@@ -25,8 +25,9 @@ fn options(w: &WalkArgs, no_hash: bool, lang: crate::i18n::Lang) -> WalkOptions 
 /// How many walk problems `audit` names on stderr.
 const PROBLEMS_SHOWN: usize = 20;
 
-/// The walk problems, one line each, in `lang`.
-fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
+/// The walk problems, one line each, in `lang`, with how many problems each line
+/// stands for beyond itself (an "and N more" line: N; a problem's own line: 0).
+fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<(String, u64)> {
     use crate::collect::walk::read::io_message_ja;
     let show = crate::report::one_line;
     let mut out = Vec::new();
@@ -35,7 +36,8 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
         super::warning_prefix(crate::i18n::Lang::Ja),
         super::warning_prefix(crate::i18n::Lang::En),
     );
-    for g in &f.gaps {
+    let gaps = f.gaps.select(gaps::ALL, gaps::KINDS);
+    for g in &gaps.sample {
         let (p, e) = (show(&g.path.path), &g.error);
         let line = match g.what {
             GapKind::OtherFilesystem => Text::new(
@@ -49,25 +51,25 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
                 format!("{we}{p}: could not be read: {e}"),
             ),
         };
-        out.push(line.get(lang).to_string());
+        out.push((line.get(lang).to_string(), 0));
     }
+    let unread = ["読み取れなかったパス", "paths that could not be read"];
+    push_more(&mut out, gaps.more(), gaps.count as usize, unread, lang);
     for v in &f.vanished {
         let p = show(&v.path);
         let line = Text::new(
             format!("{wj}{p}: 走査中に消えました"),
             format!("{we}{p}: vanished during the walk"),
         );
-        out.push(line.get(lang).to_string());
+        out.push((line.get(lang).to_string(), 0));
     }
-    if f.vanished.more() > 0 {
-        out.push(more_line(
-            f.vanished.more(),
-            f.vanished.len(),
-            "消えたパス",
-            "vanished paths",
-            lang,
-        ));
-    }
+    push_more(
+        &mut out,
+        f.vanished.more(),
+        f.vanished.len(),
+        ["消えたパス", "vanished paths"],
+        lang,
+    );
     for (p, of) in &f.loops {
         let (p, of) = (show(&p.path), show(&of.path));
         let line = Text::new(
@@ -76,18 +78,29 @@ fn problem_lines(f: &ShareFacts, lang: crate::i18n::Lang) -> Vec<String> {
             ),
             format!("{we}{p}: filesystem loop (same directory as {of}); not walked again"),
         );
-        out.push(line.get(lang).to_string());
+        out.push((line.get(lang).to_string(), 0));
     }
-    if f.loops.more() > 0 {
-        out.push(more_line(
-            f.loops.more(),
-            f.loops.len(),
-            "ループ",
-            "filesystem loops",
-            lang,
-        ));
-    }
+    push_more(
+        &mut out,
+        f.loops.more(),
+        f.loops.len(),
+        ["ループ", "filesystem loops"],
+        lang,
+    );
     out
+}
+
+/// Adds the "and N more" line of one sort of problem when some were not kept.
+fn push_more(
+    out: &mut Vec<(String, u64)>,
+    more: u64,
+    total: usize,
+    [ja, en]: [&str; 2],
+    lang: crate::i18n::Lang,
+) {
+    if more > 0 {
+        out.push((more_line(more, total, ja, en, lang), more));
+    }
 }
 
 /// "and N more": the line that stands for the walk problems of one sort not
@@ -109,14 +122,26 @@ fn more_line(more: u64, total: usize, ja: &str, en: &str, lang: crate::i18n::Lan
 }
 
 /// Prints the walk problems on stderr: every one (`scan`), or the first `limit`
-/// and how many more (`audit`, whose report lists them all under coverage).
+/// and how many more (`audit`, whose report lists them under coverage).
 fn print_problems(f: &ShareFacts, lang: crate::i18n::Lang, limit: Option<usize>) {
     let lines = problem_lines(f, lang);
-    let shown = limit.unwrap_or(usize::MAX).min(lines.len());
-    for l in &lines[..shown] {
-        eprintln!("{l}");
-    }
-    let more = lines.len() - shown;
+    let more = match limit {
+        None => {
+            for (l, _) in &lines {
+                eprintln!("{l}");
+            }
+            0
+        }
+        // The first problems, then one count for the rest (and those not kept).
+        Some(limit) => {
+            let own: Vec<&String> = lines.iter().filter(|l| l.1 == 0).map(|l| &l.0).collect();
+            let shown = limit.min(own.len());
+            for l in &own[..shown] {
+                eprintln!("{l}");
+            }
+            (own.len() - shown) as u64 + lines.iter().map(|l| l.1).sum::<u64>()
+        }
+    };
     if more > 0 {
         eprintln!(
             "{}",
@@ -265,11 +290,7 @@ pub fn audit_walk(
         f.flush().map_err(cannot_write)?;
     }
     print_problems(&sf, lang, Some(PROBLEMS_SHOWN));
-    let unread = sf
-        .gaps
-        .iter()
-        .filter(|g| g.what != GapKind::OtherFilesystem)
-        .count();
+    let unread = sf.gaps.select(gaps::UNREAD, gaps::KINDS).count;
     if unread > 0 {
         let (paths, them) = (
             crate::i18n::en_n(unread, "path", "paths"),
@@ -284,7 +305,7 @@ pub fn audit_walk(
             .to_string(),
         );
     }
-    let mounts = sf.gaps.len() - unread;
+    let mounts = sf.gaps.total() - unread;
     if mounts > 0 {
         let points = crate::i18n::en_n(mounts, "mount point was", "mount points were");
         warnings.push(

@@ -328,6 +328,10 @@ fn host_summary(dir: &Path, r: &Report, manifest_sha256: String) -> HostBundle {
         .map(|i| (i.id.clone(), HostItem::new(i)))
         .collect();
     let mut coverage = r.coverage.clone();
+    // What is not listed stays counted.
+    let cut = |n: usize| n.saturating_sub(COVERAGE_SAMPLES_PER_HOST) as u64;
+    coverage.unreadable_more += cut(coverage.unreadable.len());
+    coverage.other_filesystems_more += cut(coverage.other_filesystems.len());
     for list in [
         &mut coverage.unreadable,
         &mut coverage.vanished_paths,
@@ -761,6 +765,8 @@ fn sum_hosts(bundles: &[HostBundle]) -> (Inventory, Coverage) {
         coverage.excluded += c.excluded;
         coverage.dirs += c.dirs;
         coverage.symlinks += c.symlinks;
+        coverage.unreadable_more += c.unreadable_more;
+        coverage.other_filesystems_more += c.other_filesystems_more;
         let tag = |u: &Unreadable| Unreadable {
             path: format!("[{}] {}", b.label, u.path),
             ..u.clone()
@@ -1025,7 +1031,7 @@ fn company_scope(
         dirs: coverage.dirs,
         protected: inventory.protected,
         hashed: sum(|c| c.hashed),
-        unreadable: coverage.unreadable.len() as u64,
+        unreadable: coverage.unreadable.len() as u64 + coverage.unreadable_more,
         vanished: sum(|c| c.vanished),
         loops: sum(|c| c.loops),
         skipped_special: sum(|c| c.skipped_special),

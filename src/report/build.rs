@@ -3,7 +3,7 @@
 use super::model::*;
 use crate::catalogue::Catalogue;
 use crate::collect::host::HostFacts;
-use crate::collect::walk::{GapKind, PathRef, ShareFacts};
+use crate::collect::walk::{GapKind, PathRef, ShareFacts, gaps};
 use crate::i18n::Lang;
 use crate::profile::Profile;
 use crate::rules::ItemResult;
@@ -181,13 +181,15 @@ pub fn coverage(sf: &ShareFacts) -> Coverage {
         path_b64: p.b64.clone(),
         error: e.to_string(),
     };
+    let unread = sf.gaps.select(gaps::UNREAD, gaps::KINDS);
+    let mounts = sf.gaps.select(&[GapKind::OtherFilesystem], gaps::KINDS);
     Coverage {
-        unreadable: sf
-            .gaps
+        unreadable: unread
+            .sample
             .iter()
-            .filter(|g| g.what != GapKind::OtherFilesystem)
             .map(|g| entry(&g.path, &g.error))
             .collect(),
+        unreadable_more: unread.more(),
         vanished: sf.vanished.len() as u64,
         loops: sf.loops.len() as u64,
         skipped_special: sf.counts.special,
@@ -216,12 +218,12 @@ pub fn coverage(sf: &ShareFacts) -> Coverage {
                 )
             })
             .collect(),
-        other_filesystems: sf
-            .gaps
+        other_filesystems: mounts
+            .sample
             .iter()
-            .filter(|g| g.what == GapKind::OtherFilesystem)
             .map(|g| entry(&g.path, &g.error))
             .collect(),
+        other_filesystems_more: mounts.more(),
         excluded: sf.excluded,
         dirs: sf.counts.dirs,
         symlinks: sf.counts.symlinks,

@@ -240,9 +240,19 @@ fn scope_section(o: &mut String, r: &Report, lang: Lang) {
     }
     let cov = &r.coverage;
     if !cov.unreadable.is_empty() {
-        let _ = writeln!(o, "\n{} ({}):\n", sw.unreadable, cov.unreadable.len());
+        let _ = writeln!(o, "\n{} ({}):\n", sw.unreadable, cov.unreadable_total());
         for u in &cov.unreadable {
             let _ = writeln!(o, "- ✖ {}: {}", esc(&u.path), esc(&u.error));
+        }
+        let (more, kept) = (cov.unreadable_more, cov.unreadable.len());
+        if more > 0 {
+            let _ = match lang {
+                Lang::Ja => writeln!(o, "- … ほか {more} 件（パス順の最初の {kept} 件のみ記載）"),
+                Lang::En => writeln!(
+                    o,
+                    "- … and {more} more (only the first {kept}, by path, are listed)"
+                ),
+            };
         }
     }
 }

@@ -243,6 +243,9 @@ pub struct Coverage {
     /// Directories and files that could not be read (and files without a hash
     /// because they changed while being read).
     pub unreadable: Vec<Unreadable>,
+    /// Unreadable paths counted but not listed (only the first 100 by path are).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unreadable_more: u64,
     pub vanished: u64,
     pub loops: u64,
     pub skipped_special: u64,
@@ -256,6 +259,9 @@ pub struct Coverage {
     /// Mount points not entered (without `--cross-filesystems`).
     #[serde(default)]
     pub other_filesystems: Vec<Unreadable>,
+    /// Mount points counted but not listed (only the first 100 by path are).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub other_filesystems_more: u64,
     /// Entries skipped by `scope.exclude`.
     #[serde(default)]
     pub excluded: u64,
@@ -263,4 +269,15 @@ pub struct Coverage {
     pub dirs: u64,
     #[serde(default)]
     pub symlinks: u64,
+}
+
+impl Coverage {
+    /// Every path that could not be read, listed or not.
+    pub fn unreadable_total(&self) -> u64 {
+        self.unreadable.len() as u64 + self.unreadable_more
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -68,12 +68,12 @@ pub fn scope(r: &Report, profile: &Profile, input: &ScopeInput) -> Scope {
             dirs: cov.dirs,
             protected: inv.protected,
             hashed: inv.hashed,
-            unreadable: cov.unreadable.len() as u64,
+            unreadable: cov.unreadable_total(),
             vanished: cov.vanished,
             loops: cov.loops,
             skipped_special: cov.skipped_special,
             excluded: cov.excluded,
-            other_filesystems: cov.other_filesystems.len() as u64,
+            other_filesystems: cov.other_filesystems.len() as u64 + cov.other_filesystems_more,
         },
     }
 }

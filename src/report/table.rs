@@ -392,8 +392,18 @@ fn scope_footer(r: &Report, lang: Lang, width: usize) -> String {
             one_line(&u.error)
         ));
     }
-    let more = r.coverage.unreadable.len().saturating_sub(SHOWN);
-    if more > 0 {
+    let listed = r.coverage.unreadable.len();
+    let more = listed.saturating_sub(SHOWN) as u64 + r.coverage.unreadable_more;
+    if r.coverage.unreadable_more > 0 {
+        out.push_str(&match lang {
+            Lang::Ja => format!(
+                "  … ほか {more} 件（report.json の coverage にパス順の最初の {listed} 件）\n"
+            ),
+            Lang::En => format!(
+                "  … and {more} more (the first {listed} by path in report.json, coverage)\n"
+            ),
+        });
+    } else if more > 0 {
         out.push_str(&match lang {
             Lang::Ja => format!("  … ほか {more} 件（report.json の coverage に全件）\n"),
             Lang::En => format!("  … and {more} more (all in report.json, coverage)\n"),

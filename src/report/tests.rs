@@ -791,3 +791,43 @@ fn xlsx_rows_are_as_high_as_their_wrapped_text() {
         assert!(strings.contains(s), "{s} not in the workbook");
     }
 }
+
+/// More unreadable paths than the report keeps: every format says how many
+/// there are in all and how many are not listed; report.json carries the count.
+#[test]
+fn unreadable_paths_not_kept_are_counted_in_every_format() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut r = example(lang, false);
+        r.coverage.unreadable_more = 1234;
+        r.scope = super::scope::scope(&r, &crate::profile::Profile::empty(), &input_scope());
+        assert_eq!(r.scope.counts.unreadable, 1235);
+        let md = super::markdown::render(&r, lang);
+        let html = super::html::render(&r, lang);
+        let table = super::table::render(&r, lang);
+        let (md_more, html_more, table_more) = match lang {
+            Lang::Ja => (
+                "ほか 1234 件（パス順の最初の 1 件のみ記載）",
+                "… 1234 件は記載を省略",
+                "ほか 1234 件",
+            ),
+            Lang::En => (
+                "and 1234 more (only the first 1, by path, are listed)",
+                "… 1234 more not listed",
+                "and 1234 more (the first 1 by path",
+            ),
+        };
+        assert!(md.contains("(1235):"), "{md}");
+        assert!(md.contains(md_more), "{md}");
+        assert!(html.contains("(1235)</h3>"), "html heading");
+        assert!(html.contains(html_more), "html note");
+        assert!(table.contains(table_more), "{table}");
+        let json: serde_json::Value = serde_json::from_str(&super::json::render(&r)).unwrap();
+        assert_eq!(json["coverage"]["unreadable_more"], 1234);
+        assert_eq!(json["scope"]["counts"]["unreadable"], 1235);
+    }
+    // Nothing left out: no field, so reports of small shares are unchanged.
+    let r = example(Lang::En, false);
+    let json: serde_json::Value = serde_json::from_str(&super::json::render(&r)).unwrap();
+    assert!(json["coverage"].get("unreadable_more").is_none());
+    assert!(json["coverage"].get("other_filesystems_more").is_none());
+}

@@ -271,6 +271,7 @@ impl<'a> Collector<'a> {
             asset_files: vec![0; profile.assets.len()],
             asset_has_posix: matcher.has_posix.clone(),
             asset_bases: matcher.bases.clone(),
+            gaps: super::gaps::GapSet::new(matcher.bases.clone()),
             accounts_missing: accounts.is_none(),
             ..ShareFacts::default()
         };
@@ -570,8 +571,7 @@ impl<'a> Collector<'a> {
             f.findings.entry(check.id()).or_default().absorb(set);
         }
         f.findings_list = std::mem::take(&mut self.kept.list);
-        f.gaps
-            .sort_by(|a, b| a.path.cmp(&b.path).then(a.what.cmp(&b.what)));
+        f.gaps.finish();
         f.vanished.finish();
         f.loops.finish();
         if let (Some(s), Some(out)) = (self.sorter.take(), out) {

@@ -14,6 +14,7 @@ pub mod classify;
 mod collect;
 pub mod examine;
 pub mod findings;
+pub mod gaps;
 pub mod read;
 pub mod reuse;
 pub mod sort;
@@ -115,12 +116,25 @@ pub enum GapKind {
 }
 
 /// A walk problem that leaves facts unknown.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Gap {
     pub path: PathRef,
     pub kind: RootKind,
     pub what: GapKind,
     pub error: String,
+}
+
+/// Reports list gaps by path, then by what they hide (then root kind and error,
+/// so that the order never depends on the reader threads).
+impl Ord for Gap {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (&self.path, self.what, self.kind, &self.error).cmp(&(&o.path, o.what, o.kind, &o.error))
+    }
+}
+impl PartialOrd for Gap {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
 }
 
 /// Totals for `report.json`'s `inventory`.
@@ -170,8 +184,10 @@ pub struct ShareFacts {
     pub findings_list: findings::FindingsList,
     /// ACC-02 could not resolve principals (no account database).
     pub accounts_missing: bool,
-    /// Problems that leave facts unknown (unreadable directories and files …).
-    pub gaps: Vec<Gap>,
+    /// Problems that leave facts unknown (unreadable directories and files …):
+    /// all counted (per sort, and near each asset's folders), the first
+    /// `findings::KEPT` of each sort by path kept (`gaps.rs`).
+    pub gaps: gaps::GapSet,
     /// Paths gone between being listed and being read: all counted, the first
     /// `findings::KEPT` by path kept (memory bounded by that, not by the tree).
     pub vanished: findings::Sample<PathRef>,
@@ -197,12 +213,10 @@ impl ShareFacts {
             .unwrap_or_else(|| NONE.get_or_init(findings::FindingSet::default))
     }
 
-    /// Gaps relevant to an item: of one of `what`, under roots of one of `kinds`.
-    pub fn gaps_for(&self, what: &[GapKind], kinds: &[RootKind]) -> Vec<&Gap> {
-        self.gaps
-            .iter()
-            .filter(|g| what.contains(&g.what) && kinds.contains(&g.kind))
-            .collect()
+    /// Gaps relevant to an item: of one of `what`, under roots of one of `kinds`
+    /// (the exact count and the first `findings::KEPT` by path).
+    pub fn gaps_for(&self, what: &[GapKind], kinds: &[RootKind]) -> gaps::Selected<'_> {
+        self.gaps.select(what, kinds)
     }
 
     pub fn walked(&self, kinds: &[RootKind]) -> bool {
@@ -211,7 +225,7 @@ impl ShareFacts {
 
     /// Did the walk leave anything unread (for `scan`'s exit code)?
     pub fn incomplete(&self) -> bool {
-        self.gaps.iter().any(|g| g.what != GapKind::OtherFilesystem)
+        !self.gaps.select(gaps::UNREAD, gaps::KINDS).is_empty()
     }
 }
 

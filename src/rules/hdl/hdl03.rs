@@ -78,10 +78,7 @@ fn empty_asset(sf: &ShareFacts, i: usize, a: &Asset, label: &str) -> (bool, Evid
     let bases = sf.asset_bases.get(i).cloned().unwrap_or_default();
     // A folder at, above or below the asset's base that could not be read may
     // hold its files: then "matches nothing" is not known.
-    let hidden = sf.gaps_for(DIRS, ALL).into_iter().any(|g| {
-        let gp = g.path.path.as_str();
-        bases.iter().any(|b| under(gp, b) || under(b, gp))
-    });
+    let hidden = sf.gaps.near_asset(i, DIRS) > 0;
     let detail = if hidden {
         tr!(
             "{paths} のフォルダを読み取れないため、一致するファイルがあるか分かりません",
@@ -152,7 +149,7 @@ fn verdict(sf: &ShareFacts, mut o: Outcome, t: Tally) -> Outcome {
             "cannot be assessed: the folders of {list} could not be read, so it is not known whether files exist there"
         ))
         .with(o.evidence)
-        .with(sf.gaps_for(DIRS, ALL).into_iter().map(gap_evidence));
+        .with(gaps_evidence(&sf.gaps_for(DIRS, ALL)));
         return o;
     }
     if t.missing.is_empty() {

@@ -8,6 +8,7 @@
 
 use crate::collect::walk::check::FileFacts;
 use crate::collect::walk::findings::FindingSet;
+use crate::collect::walk::gaps::Selected;
 use crate::collect::walk::{Finding, Gap, GapKind, RootKind, ShareFacts};
 use crate::i18n::{Text, en_n};
 use crate::model::{Evidence, EvidenceKind, Outcome};
@@ -152,29 +153,39 @@ pub(crate) fn with_gaps(
 /// file; an unreadable folder elsewhere (another department's, a snapshot mount)
 /// cannot, and does not make these items `error`.
 pub(crate) fn with_asset_gaps(sf: &ShareFacts, o: Outcome, what: &[GapKind]) -> Outcome {
-    let gaps = sf
-        .gaps_for(what, ALL)
-        .into_iter()
-        .filter(|g| {
-            let gp = g.path.path.as_str();
-            sf.asset_bases
-                .iter()
-                .flatten()
-                .any(|b| under(gp, b) || under(b, gp))
-        })
-        .collect();
-    apply_gaps(o, gaps)
+    apply_gaps(o, sf.gaps.near_assets(what, ALL))
 }
 
-pub(crate) fn apply_gaps(mut o: Outcome, gaps: Vec<&Gap>) -> Outcome {
+/// The evidence of some walk problems: the first `findings::KEPT` by path and,
+/// when there are more, a note first that says how many more there are.
+pub(crate) fn gaps_evidence(gaps: &Selected) -> Vec<Evidence> {
+    let mut ev = Vec::with_capacity(gaps.sample.len() + 1);
+    if gaps.more() > 0 {
+        let (more, total, kept) = (gaps.more(), gaps.count, gaps.sample.len());
+        let mut e = Evidence::new(EvidenceKind::Note).detail(Text::new(
+            format!(
+                "ほか {more} 件（読み取れなかった全 {total} 件のうちパス順の最初の {kept} 件のみ以下に記載）"
+            ),
+            format!(
+                "and {more} more (only the first {kept} of the {total} paths that could not be read, by path, are listed below)"
+            ),
+        ));
+        e.omitted = Some(more);
+        ev.push(e);
+    }
+    ev.extend(gaps.sample.iter().map(|g| gap_evidence(g)));
+    ev
+}
+
+pub(crate) fn apply_gaps(mut o: Outcome, gaps: Selected) -> Outcome {
     if gaps.is_empty() {
         return o;
     }
-    let n = gaps.len();
-    let first = &gaps[0];
+    let n = gaps.count;
+    let first = &gaps.sample[0];
     let (p, e) = (&first.path.path, &first.error);
     let e_ja = crate::collect::walk::read::io_message_ja(e);
-    let ev: Vec<Evidence> = gaps.iter().map(|g| gap_evidence(g)).collect();
+    let ev = gaps_evidence(&gaps);
     if o.status == crate::model::Status::Fail {
         let paths = en_n(n, "path", "paths");
         o.reason = o.reason.join(&Text::new(
@@ -222,12 +233,6 @@ pub(crate) fn omitted_note(total: u64, kept: u64) -> Evidence {
     ));
     e.omitted = Some(more);
     e
-}
-
-/// Is host path `p` at or below folder `dir`?
-pub(crate) fn under(p: &str, dir: &str) -> bool {
-    let dir = dir.trim_end_matches('/');
-    p == dir || dir.is_empty() || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
 }
 
 /// A finding on the file `f` (its path, root kind and asset) with `detail`.
