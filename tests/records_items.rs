@@ -288,6 +288,11 @@ fn training_topics_people_and_newcomers() {
     // Joined 2026-10-01: not yet due on 2026-10-30, late on 2026-10-31.
     let a = c.audit("2026-10-30", &[]);
     assert_eq!(a.status("TRN-03"), "pass", "{}", a.item("TRN-03"));
+    // The pass names how many newcomers it looked at: yamada, the one who joined.
+    assert_eq!(
+        a.item("TRN-03")["reason"].as_str().unwrap(),
+        "the 1 person who joined in the last 365 days was trained within 30 days of joining (or is not yet due)"
+    );
     assert_eq!(a.status("TRN-02"), "fail");
     assert!(a.evidence("TRN-02").join("").contains("user:yamada"));
     let a = c.audit("2026-10-31", &[]);
@@ -388,6 +393,48 @@ fn trn02_someone_trained_but_longer_ago_than_the_interval_fails_on_the_day_after
             )
         );
     }
+}
+
+#[test]
+fn trn04_the_pass_names_whose_pledges_are_on_file() {
+    // The good company: two active people with access, no leaver.
+    let c = good_company();
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-04"), "pass", "{}", a.item("TRN-04"));
+    assert_eq!(
+        a.item("TRN-04")["reason"].as_str().unwrap(),
+        "pledges are on file for all 2 active people with access"
+    );
+    // With a leaver whose exit pledge is on file, the leaver is named too.
+    c.profile(&GOOD.replacen(
+        "  - account: suzuki",
+        "  - account: sato\n    status: left\n    left_on: 2026-03-31\n    exit_pledge_signed_on: 2026-03-31\n  - account: suzuki",
+        1,
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-04"), "pass", "{}", a.item("TRN-04"));
+    assert_eq!(
+        a.item("TRN-04")["reason"].as_str().unwrap(),
+        "pledges are on file for all 2 active people with access and the 1 leaver"
+    );
+}
+
+#[test]
+fn trn01_a_session_on_other_topics_only_covers_none_of_the_three() {
+    // Training was held, but on a topic TRN-01 does not count (a warning when
+    // the profile is read): none of handling, reporting, sanctions is covered.
+    let c = good_company();
+    edit(
+        &c,
+        "    topics: [handling, reporting, sanctions]",
+        "    topics: [ethics]",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-01"), "fail", "{}", a.item("TRN-01"));
+    assert_eq!(
+        a.item("TRN-01")["reason"].as_str().unwrap(),
+        "the sessions of the last 365 days cover none of handling, reporting, sanctions"
+    );
 }
 
 #[test]
