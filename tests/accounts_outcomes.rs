@@ -85,6 +85,10 @@ fn a_broken_line_of_the_account_database_is_named() {
                 .any(|e| e["path"] == file && e["line"] == 1)
             {
                 assert_eq!(r.status(id), "error", "{file}: {id}: {}", r.reason(id));
+                // The cited line is pinned by the digest of the file it is in.
+                for e in r.evidence(id).iter().filter(|e| e["path"] == file) {
+                    assert_eq!(e["sha256"], t.sha256(file).as_str(), "{file}: {id}");
+                }
                 named.push(*id);
             }
         }

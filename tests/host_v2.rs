@@ -42,6 +42,11 @@ fn set_secedit(dir: &Path, key: &str, value: Option<&str>) {
 
 // ------------------------------------------------------------------ ACC-08 lockout
 
+/// An evidence entry's detail (`[POLICY] text`).
+fn detail(e: &serde_json::Value) -> &str {
+    e["detail"].as_str().unwrap_or_default()
+}
+
 const FAILLOCK_STACK: &str = "auth required pam_faillock.so preauth\nauth [success=1 default=ignore] pam_unix.so nullok\nauth [default=die] pam_faillock.so authfail\nauth requisite pam_deny.so\nauth required pam_permit.so\n";
 
 #[test]
@@ -82,6 +87,32 @@ fn acc08_faillock_in_the_auth_stack_with_deny_from_the_conf_or_default() {
     t.file("/etc/security/faillock.conf", "deny = 0\n")
         .file("/etc/pam.d/common-auth", FAILLOCK_STACK);
     audit_tree(&t).expect("ACC-08", "fail");
+}
+
+#[test]
+fn acc08_cites_faillock_conf_deny_or_that_it_has_none() {
+    // The auditor sees where the limit came from: faillock.conf's deny line...
+    let t = Tree::new();
+    t.file("/etc/pam.d/common-auth", FAILLOCK_STACK)
+        .file("/etc/security/faillock.conf", "# local\ndeny = 4\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-08", "pass");
+    let ev = r.evidence_at("ACC-08", "/etc/security/faillock.conf");
+    assert!(
+        ev.iter()
+            .any(|e| e["line"] == 2 && detail(e).ends_with("] deny = 4")),
+        "{ev:?}"
+    );
+    // ...or the file itself, saying it sets no deny (the default applies).
+    t.corpus("/etc/security/faillock.conf", "faillock.conf.debian12");
+    let r = audit_tree(&t);
+    r.expect("ACC-08", "pass");
+    let ev = r.evidence_at("ACC-08", "/etc/security/faillock.conf");
+    assert!(
+        ev.iter()
+            .any(|e| detail(e).ends_with("] no deny") && e["line"].is_null()),
+        "{ev:?}"
+    );
 }
 
 #[test]
@@ -299,6 +330,12 @@ fn acc10_samba_shares_over_assets_need_closed_masks() {
         "[design]\n   path = /srv/share/design\n   create mask = 0660\n   directory mask = 0770\n   force create mode = 0664\n",
     );
     audit_tree(&t).expect("ACC-10", "fail");
+    // A forced mode that adds nothing for others is fine.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[design]\n   path = /srv/share/design\n   create mask = 0660\n   directory mask = 0770\n   force create mode = 0660\n",
+    );
+    audit_tree(&t).expect("ACC-10", "pass");
     t.file(
         "/etc/samba/smb.conf",
         "[design]\n   path = /srv/share/design\n   create mask = rw\n   directory mask = 0770\n",

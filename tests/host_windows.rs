@@ -918,3 +918,59 @@ fn the_collector_and_the_guide_name_the_registry_exports_the_policies_read() {
         );
     }
 }
+
+/// ACC-11 with a file share and Windows evidence together: the verdict is the
+/// worse of the two halves, both are in the evidence, and the Windows half is
+/// in the reason when it fails or when everything passes.
+#[test]
+fn acc11_combines_the_share_walk_with_the_windows_evidence() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_d, fs01) = win_fixture("en-fs01");
+    let t = Tree::new();
+    t.file("/srv/share/design/a.dwg", "a");
+    let p = Profile::new(
+        &[
+            ("W-001", &["D:\\Share\\Design\\**"]),
+            ("T-001", &["/srv/share/design/**"]),
+        ],
+        "",
+    );
+    let ev = ["--evidence", fs01.to_str().unwrap()];
+    let r = audit(Some(t.root()), &p, &ev);
+    r.expect("ACC-11", "pass");
+    let why = r.reason("ACC-11");
+    assert!(
+        why.contains("no protected file or folder is writable by everyone")
+            && why.contains("Windows: no broad group"),
+        "{why}"
+    );
+    // The share half fails: a fail naming the file; the Windows pass is not
+    // mixed into the reason.
+    let a = t.root().join("srv/share/design/a.dwg");
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o646)).unwrap();
+    let r = audit(Some(t.root()), &p, &ev);
+    r.expect("ACC-11", "fail");
+    let why = r.reason("ACC-11");
+    assert!(!why.contains("Windows"), "{why}");
+    assert!(
+        !r.evidence_at("ACC-11", "/srv/share/design/a.dwg")
+            .is_empty()
+    );
+    // Windows fails too: both halves are in the reason and the evidence.
+    put(
+        &fs01,
+        "acl/Design.txt",
+        &utf16(
+            "D:\\Share\\Design\\mold-17.dwg Everyone:(I)(M)\n\nSuccessfully processed 1 files; Failed processing 0 files\n",
+        ),
+    );
+    let r = audit(Some(t.root()), &p, &ev);
+    r.expect("ACC-11", "fail");
+    let why = r.reason("ACC-11");
+    assert!(why.contains("Windows: "), "{why}");
+    assert!(
+        !r.evidence_at("ACC-11", "/srv/share/design/a.dwg")
+            .is_empty()
+    );
+    assert!(ev_text(&r, "ACC-11").contains("mold-17.dwg: Everyone can write"));
+}

@@ -184,6 +184,23 @@ fn adm01_fails_for_a_leaver_or_a_future_date_and_is_partial_without_the_document
         "  document: docs/missing.pdf",
     );
     assert_eq!(c.audit("2026-11-25", &[]).status("ADM-01"), "partial");
+    // The administrator has left the company.
+    edit(
+        &c,
+        "roles: [administrator, handler, system-admin]\n    status: active",
+        "roles: [administrator, handler, system-admin]\n    status: left\n    left_on: 2026-10-31",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-01"), "fail");
+    let reason = a.item("ADM-01")["reason"].to_string();
+    assert!(reason.contains("tanaka has left the company"), "{reason}");
+    // Appointed on the audit day itself: in office, not "after the audit".
+    edit(
+        &c,
+        "  appointed_on: 2024-04-01",
+        "  appointed_on: 2026-11-25",
+    );
+    assert_eq!(c.audit("2026-11-25", &[]).status("ADM-01"), "pass");
     edit(
         &c,
         "  appointed_on: 2024-04-01",
@@ -228,6 +245,19 @@ fn adm03_names_assets_without_active_handlers() {
     let a = c.audit("2026-11-25", &[]);
     assert_eq!(a.status("ADM-03"), "fail");
     assert!(a.evidence("ADM-03").join("").contains("user:sato"));
+    // A handler on the roster who has left.
+    edit(
+        &c,
+        "roles: [handler]\n    status: active",
+        "roles: [handler]\n    status: left\n    left_on: 2026-10-31",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ADM-03"), "fail");
+    let reason = a.item("ADM-03")["reason"].to_string();
+    assert!(
+        reason.contains("handler suzuki of") && reason.contains("has left"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -553,6 +583,25 @@ fn acc07_privileged_accounts_must_be_approved_system_admins() {
     assert!(ev.contains("user:suzuki"), "{ev}");
     assert!(!ev.contains("user:root\""), "root itself is exempt: {ev}");
     assert!(ev.contains("/etc/group"), "{ev}");
+}
+
+#[test]
+fn acc07_a_leaver_still_in_sudo_is_not_approved_whatever_the_role() {
+    let c = good_company();
+    assert_eq!(c.audit("2026-11-25", &[]).status("ACC-07"), "pass");
+    // tanaka keeps the system-admin role on the roster but has left.
+    edit(
+        &c,
+        "roles: [administrator, handler, system-admin]\n    status: active",
+        "roles: [administrator, handler, system-admin]\n    status: left\n    left_on: 2026-10-31",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-07"), "fail");
+    let item = a.item("ACC-07").to_string();
+    assert!(
+        item.contains("privileged account tanaka belongs to a leaver"),
+        "{item}"
+    );
 }
 
 #[test]

@@ -81,6 +81,10 @@ fn planted_problems_get_the_spec_verdicts() {
 
     c.write("/srv/share/public/copy.bin", "MOLD-17 geometry");
     c.write("/srv/share/public/empty.txt", "");
+    // Outside every asset, readable by people not in any `authorized`: not an
+    // ACC-02 concern (it covers protected files only).
+    let notes = c.write("/srv/share/public/notes.txt", "minutes");
+    chown(&notes, 1002, 3000);
     c.write("/srv/share/public/report_Confidential.txt", "quarterly");
     c.write(
         "/srv/share/.snapshot/daily/report_Confidential.txt",
@@ -131,6 +135,11 @@ fn planted_problems_get_the_spec_verdicts() {
             "/home/sato/Downloads/x_社外秘.pdf",
             "/srv/share/design/tmp/old_社外秘.dwg"
         ]
+    );
+    let detail = item(&r, "HDL-05")["evidence"][1]["detail"].to_string();
+    assert!(
+        detail.contains("under the temporary/discard folder `tmp`"),
+        "{detail}"
     );
 
     // 2 of 10 protected files unmarked → partial.
@@ -646,4 +655,166 @@ fn japanese_findings_read_naturally() {
         detail.contains("表示「Confidential」（ファイル名）がありますが、"),
         "{detail}"
     );
+}
+
+/// ACC-02 counts a principal only when it can really read: the owner through
+/// the owner's read bit, the owning group through the group read bit — or, with
+/// an extended ACL, through `group::` limited by `mask::`.
+#[test]
+fn acc02_counts_the_owner_and_group_only_when_they_can_read() {
+    let c = Company::new();
+    let d = "/srv/share/design";
+    // Owner sato (not authorised), group design (authorised).
+    let f = protected(&c, &format!("{d}/a_owner_reads.dwg"), "a", 0o640);
+    chown(&f, 1002, 2000);
+    let f = protected(&c, &format!("{d}/b_owner_cannot.dwg"), "b", 0o240);
+    chown(&f, 1002, 2000);
+    // Owner tanaka (authorised), group sales (not).
+    protected(&c, &format!("{d}/c_group_reads.dwg"), "c", 0o640);
+    protected(&c, &format!("{d}/d_group_cannot.dwg"), "d", 0o600);
+    let masked = protected(&c, &format!("{d}/e_acl_masked.dwg"), "e", 0o640);
+    let no_group = protected(&c, &format!("{d}/f_acl_group_none.dwg"), "f", 0o640);
+    let through = protected(&c, &format!("{d}/g_acl_group_reads.dwg"), "g", 0o640);
+    // Owner tanaka, group design (both authorised); a named ACL entry for sales.
+    let named = protected(&c, &format!("{d}/h_acl_named_group.dwg"), "h", 0o640);
+    for p in [
+        "c_group_reads",
+        "d_group_cannot",
+        "e_acl_masked",
+        "f_acl_group_none",
+        "g_acl_group_reads",
+    ] {
+        chown(&c.host(&format!("{d}/{p}.dwg")), 1001, 3000);
+    }
+    // suzuki (1003) is in design: authorised, whatever the mask.
+    let has_acl = setfacl(&["-m", "u:1003:r,m::---"], &masked)
+        && setfacl(&["-m", "g::---,u:1003:r"], &no_group)
+        && setfacl(&["-m", "u:1003:r"], &through)
+        && setfacl(&["-m", "g:3000:r"], &named);
+    let (_, r, stderr) = c.audit(&c.profile(PROFILE), &[]);
+    let grants: Vec<(String, String)> = item(&r, "ACC-02")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let name = e["path"].as_str().unwrap().rsplit('/').next().unwrap();
+            (
+                name.to_string(),
+                e["principal"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut want = vec![
+        ("a_owner_reads.dwg".to_string(), "user:sato".to_string()),
+        ("c_group_reads.dwg".to_string(), "group:sales".to_string()),
+    ];
+    if has_acl {
+        want.push((
+            "g_acl_group_reads.dwg".to_string(),
+            "group:sales".to_string(),
+        ));
+        want.push((
+            "h_acl_named_group.dwg".to_string(),
+            "group:sales".to_string(),
+        ));
+    } else {
+        // Without ACLs these three are plain 0640 files the sales group reads.
+        for p in ["e_acl_masked", "f_acl_group_none", "g_acl_group_reads"] {
+            want.push((format!("{p}.dwg"), "group:sales".to_string()));
+        }
+    }
+    assert_eq!(grants, want, "{stderr}");
+}
+
+/// HDL-03 says a folder does not exist only for the asset whose folder is
+/// really missing; an existing but empty folder only "matches no file".
+#[test]
+fn hdl03_names_the_missing_folder_only_where_it_is_missing() {
+    let c = Company::new();
+    protected(&c, "/srv/share/design/a_社外秘.dwg", "a", 0o640);
+    c.mkdir("/srv/share/empty");
+    let p = c.profile(
+        "version: 1\norganization:\n  name: x\nscope:\n  shares: [/srv/share]\nmarkers: [社外秘]\nassets:\n  - {id: T-1, name: a, classification: c, paths: [\"/srv/share/design/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\n  - {id: T-2, name: b, classification: c, paths: [\"/srv/archive/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\n  - {id: T-3, name: c, classification: c, paths: [\"/srv/share/empty/**\"], authorized: [\"group:design\"], handlers: [tanaka]}\n",
+    );
+    let (_, r, stderr) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-03"), "fail", "{stderr}");
+    let details: Vec<(String, String)> = item(&r, "HDL-03")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["asset"].as_str().unwrap().to_string(),
+                e["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        details,
+        [
+            (
+                "T-2".to_string(),
+                "no regular file matches /srv/archive/** (the folder /srv/archive does not exist)"
+                    .to_string()
+            ),
+            (
+                "T-3".to_string(),
+                "no regular file matches /srv/share/empty/**".to_string()
+            )
+        ]
+    );
+}
+
+/// HDL-06: at most half of the protected files unmarked is partial, more is a
+/// fail.
+#[test]
+fn hdl06_half_unmarked_is_partial_and_more_is_a_fail() {
+    let c = Company::new();
+    protected(&c, "/srv/share/design/a_社外秘.dwg", "a", 0o640);
+    protected(&c, "/srv/share/design/b.dwg", "b", 0o640);
+    let p = c.profile(PROFILE);
+    let (_, r, stderr) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-06"), "partial", "{stderr}");
+    assert_eq!(
+        item(&r, "HDL-06")["reason"],
+        "1 of the 2 protected files carries no marker"
+    );
+    protected(&c, "/srv/share/design/c.dwg", "c", 0o640);
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-06"), "fail");
+    assert_eq!(
+        item(&r, "HDL-06")["reason"],
+        "2 of the 3 protected files carry no marker"
+    );
+}
+
+/// ACC-05's ACL half looks at protected files only, and says in its pass that
+/// the leavers' accounts are closed; when the ACL half cannot be assessed the
+/// item is an error, not a fail.
+#[test]
+fn acc05_acl_half_covers_protected_files_and_an_unreadable_folder_is_an_error() {
+    let c = clean_company();
+    // sato has left (nologin, in no group). A file outside every asset still
+    // names sato in its ACL: not a protected file, not ACC-05's concern.
+    let menu = c.host("/srv/share/public/menu.txt");
+    let has_acl = setfacl(&["-m", "u:1002:r"], &menu);
+    let p = c.profile(&PROFILE.replace("/srv/share/design/**", "/srv/share/design_社外秘/**"));
+    let (_, r, stderr) = c.audit(&p, &[]);
+    assert!(has_acl);
+    assert_eq!(
+        status(&r, "ACC-05"),
+        "pass",
+        "{stderr}{}",
+        item(&r, "ACC-05")
+    );
+    assert_eq!(
+        item(&r, "ACC-05")["reason"],
+        "the leaver's account and group memberships are closed, and none is named in a protected file's ACL"
+    );
+    // A folder of the asset nobody may read: the ACL half cannot be assessed.
+    chmod(&c.host("/srv/share/design_社外秘/sub"), 0o700);
+    let Some((_, r, _)) = c.audit_as_nobody(&p, &[]) else {
+        return;
+    };
+    assert_eq!(status(&r, "ACC-05"), "error", "{}", item(&r, "ACC-05"));
 }
