@@ -925,6 +925,37 @@ fn its11_nt1_fails_smb2_passes_unset_passes_bogus_errors() {
 }
 
 #[test]
+fn acc04_the_pass_counts_the_shares_and_exports_over_assets() {
+    let t = Tree::new();
+    t.file(
+        "/etc/samba/smb.conf",
+        "[design]\n  path = /srv/share/design\n[public]\n  path = /srv/public\n  guest ok = yes\n",
+    )
+    .file(
+        "/etc/exports",
+        "/srv/share/design 10.0.0.0/24(ro)\n/srv/public *(ro)\n",
+    );
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "pass");
+    assert_eq!(
+        r.reason("ACC-04"),
+        "none of the 2 shares and exports over protected locations allows guest or anonymous access"
+    );
+    // Only shares and exports elsewhere.
+    t.file(
+        "/etc/samba/smb.conf",
+        "[public]\n  path = /srv/public\n  guest ok = yes\n",
+    )
+    .file("/etc/exports", "/srv/public *(ro)\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "pass");
+    assert_eq!(
+        r.reason("ACC-04"),
+        "no share or export exposes a protected location"
+    );
+}
+
+#[test]
 fn acc04_guest_shares_over_protected_paths_fail() {
     let t = Tree::new();
     audit_tree(&t).expect("ACC-04", "not_applicable");
@@ -940,17 +971,31 @@ fn acc04_guest_shares_over_protected_paths_fail() {
     );
     let r = audit_tree(&t);
     r.expect("ACC-04", "fail");
-    assert!(
+    let detail = |r: &Report, line: u64| -> String {
         r.evidence_at("ACC-04", "/etc/samba/smb.conf")
             .iter()
-            .any(|e| e["line"] == 5)
+            .find(|e| e["line"] == line)
+            .map(|e| e["detail"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    // Set in the share itself: not "inherited".
+    assert!(
+        detail(&r, 5).ends_with("] guest ok / public"),
+        "{}",
+        detail(&r, 5)
     );
     // [global] guest ok applies to every share that does not say otherwise.
     t.file(
         "/etc/samba/smb.conf",
         "[global]\n  guestok = yes\n[design]\n  path = /srv/share/design\n",
     );
-    audit_tree(&t).expect("ACC-04", "fail");
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "fail");
+    assert!(
+        detail(&r, 2).ends_with("] guest ok / public (inherited from [global])"),
+        "{}",
+        detail(&r, 2)
+    );
     t.file(
         "/etc/samba/smb.conf",
         "[global]\n  guest ok = yes\n[design]\n  path = /srv/share/design\n  guest ok = no\n",

@@ -919,15 +919,17 @@ fn the_collector_and_the_guide_name_the_registry_exports_the_policies_read() {
     }
 }
 
-/// ACC-11 with a file share and Windows evidence together: the verdict is the
-/// worse of the two halves, both are in the evidence, and the Windows half is
-/// in the reason when it fails or when everything passes.
+/// ACC-03 and ACC-11 with a file share and Windows evidence together: the
+/// verdict is the worse of the two halves, both are in the evidence, and the
+/// Windows half is in the reason when it fails or when everything passes.
 #[test]
-fn acc11_combines_the_share_walk_with_the_windows_evidence() {
+fn acc03_and_acc11_combine_the_share_walk_with_the_windows_evidence() {
     use std::os::unix::fs::PermissionsExt;
     let (_d, fs01) = win_fixture("en-fs01");
     let t = Tree::new();
     t.file("/srv/share/design/a.dwg", "a");
+    let a = t.root().join("srv/share/design/a.dwg");
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o640)).unwrap();
     let p = Profile::new(
         &[
             ("W-001", &["D:\\Share\\Design\\**"]),
@@ -937,25 +939,31 @@ fn acc11_combines_the_share_walk_with_the_windows_evidence() {
     );
     let ev = ["--evidence", fs01.to_str().unwrap()];
     let r = audit(Some(t.root()), &p, &ev);
-    r.expect("ACC-11", "pass");
-    let why = r.reason("ACC-11");
-    assert!(
-        why.contains("no protected file or folder is writable by everyone")
-            && why.contains("Windows: no broad group"),
-        "{why}"
-    );
-    // The share half fails: a fail naming the file; the Windows pass is not
-    // mixed into the reason.
-    let a = t.root().join("srv/share/design/a.dwg");
+    for (id, shares, win) in [
+        ("ACC-03", "protected file", "Windows: no broad group"),
+        (
+            "ACC-11",
+            "no protected file or folder is writable by everyone",
+            "Windows: no broad group",
+        ),
+    ] {
+        r.expect(id, "pass");
+        let why = r.reason(id);
+        assert!(why.contains(shares) && why.contains(win), "{id}: {why}");
+    }
+    // The share half fails (everyone may read and write a.dwg): a fail naming
+    // the file; the Windows pass is not mixed into the reason.
     std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o646)).unwrap();
     let r = audit(Some(t.root()), &p, &ev);
-    r.expect("ACC-11", "fail");
-    let why = r.reason("ACC-11");
-    assert!(!why.contains("Windows"), "{why}");
-    assert!(
-        !r.evidence_at("ACC-11", "/srv/share/design/a.dwg")
-            .is_empty()
-    );
+    for id in ["ACC-03", "ACC-11"] {
+        r.expect(id, "fail");
+        let why = r.reason(id);
+        assert!(!why.contains("Windows"), "{id}: {why}");
+        assert!(
+            !r.evidence_at(id, "/srv/share/design/a.dwg").is_empty(),
+            "{id}"
+        );
+    }
     // Windows fails too: both halves are in the reason and the evidence.
     put(
         &fs01,
@@ -965,12 +973,39 @@ fn acc11_combines_the_share_walk_with_the_windows_evidence() {
         ),
     );
     let r = audit(Some(t.root()), &p, &ev);
-    r.expect("ACC-11", "fail");
-    let why = r.reason("ACC-11");
-    assert!(why.contains("Windows: "), "{why}");
-    assert!(
-        !r.evidence_at("ACC-11", "/srv/share/design/a.dwg")
-            .is_empty()
+    for (id, can) in [("ACC-03", "can read"), ("ACC-11", "can write")] {
+        r.expect(id, "fail");
+        let why = r.reason(id);
+        assert!(why.contains("Windows: "), "{id}: {why}");
+        assert!(
+            !r.evidence_at(id, "/srv/share/design/a.dwg").is_empty(),
+            "{id}"
+        );
+        assert!(
+            ev_text(&r, id).contains(&format!("mold-17.dwg: Everyone {can}")),
+            "{id}: {}",
+            ev_text(&r, id)
+        );
+    }
+}
+
+/// Files icacls could not read (its summary's "Failed processing N files")
+/// make ACC-03 an error naming the summary line: their access is unknown.
+#[test]
+fn acc03_files_icacls_could_not_read_are_an_error() {
+    let (_d, fs01) = win_fixture("en-fs01");
+    let p = Profile::new(&[("W-001", &["D:\\Share\\Design\\**"])], "");
+    run(&[&fs01], &p).expect("ACC-03", "pass");
+    put(
+        &fs01,
+        "acl/Design.txt",
+        &utf16(
+            "D:\\Share\\Design CONTOSO\\design:(OI)(CI)(M)\n                BUILTIN\\Administrators:(OI)(CI)(F)\n\nD:\\Share\\Design\\mold-17.dwg CONTOSO\\design:(I)(M)\n\nD:\\Share\\Design\\locked.dwg: Access is denied.\nSuccessfully processed 2 files; Failed processing 1 files\n",
+        ),
     );
-    assert!(ev_text(&r, "ACC-11").contains("mold-17.dwg: Everyone can write"));
+    let r = run(&[&fs01], &p);
+    r.expect("ACC-03", "error");
+    let why = r.reason("ACC-03");
+    assert!(why.contains("icacls could not read 1 files"), "{why}");
+    assert!(ev_text(&r, "ACC-03").contains("locked.dwg"));
 }

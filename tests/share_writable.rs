@@ -178,3 +178,27 @@ fn an_unreadable_protected_folder_is_an_error_not_a_pass() {
     assert_eq!(status(&r, "ACC-11"), "error", "{}", item(&r, "ACC-11"));
     assert!(evidence_paths(&r, "ACC-11").contains(&"/srv/share/design/sub".to_string()));
 }
+
+/// The owning group `users` (everyone) counts only when it can write: by the
+/// group write bit, or under an extended ACL by `group::` as `mask::` lets it.
+#[test]
+fn an_owning_group_of_everyone_without_write_passes() {
+    let c = company();
+    let d = "/srv/share/design";
+    for (f, mode) in [("a.dwg", 0o640), ("b.dwg", 0o660), ("sub/c.dwg", 0o640)] {
+        let p = c.host(&format!("{d}/{f}"));
+        chown(&p, 1001, 100);
+        chmod(&p, mode);
+    }
+    // b.dwg: group rw- but masked to r--; c.dwg: group r--, the mask rw- (for
+    // tanaka's named entry) lets nothing more through.
+    let acl = setfacl(&["-m", "m::r--"], &c.host(&format!("{d}/b.dwg")))
+        && setfacl(&["-m", "u:1001:rw"], &c.host(&format!("{d}/sub/c.dwg")));
+    assert!(acl);
+    let (_, r, _) = c.audit(&c.profile(PROFILE), &[]);
+    assert_eq!(status(&r, "ACC-11"), "pass", "{}", item(&r, "ACC-11"));
+    // Group write on a.dwg: a finding.
+    chmod(&c.host(&format!("{d}/a.dwg")), 0o660);
+    let (_, r, _) = c.audit(&c.profile(PROFILE), &[]);
+    assert_eq!(listed(&r), [format!("{d}/a.dwg")]);
+}
