@@ -8,6 +8,11 @@
 #   scripts/mutants.sh diff [BASE]          only mutants on lines changed since
 #                                           BASE (default main): `git diff BASE...HEAD`
 #                                           fed to --in-diff, for a change under review
+#   scripts/mutants.sh ci [BASE]            what CI runs: the mutants on lines of
+#                                           src/rules (and src/report/cells.rs)
+#                                           changed since BASE (default HEAD~1),
+#                                           with the rules' test targets; skipped
+#                                           above MUTANTS_MAX (default 40) mutants
 #   scripts/mutants.sh files FILE... [-- CARGO TEST ARGS]
 #                                           the mutants of some files, with an
 #                                           optional narrower test selection, e.g.
@@ -111,6 +116,34 @@ diff)
     fi
     mutants "${common[@]}" --in-diff "$patch" "$@"
     ;;
+ci)
+    # CI: the mutants on lines of the rules (and the spreadsheet guard) that
+    # changed since BASE (default HEAD~1), with the test targets that exercise
+    # the rules; skipped with a message when there are more than MUTANTS_MAX
+    # (default 40: about 40 minutes on two cores).
+    base=${1:-HEAD~1}
+    shift || true
+    patch="$out/mutants.out.diff"
+    git diff "$base" HEAD -- src/rules src/report/cells.rs >"$patch"
+    if [ ! -s "$patch" ]; then
+        echo "mutants: no change to src/rules or src/report/cells.rs since $base: nothing to mutate"
+        exit 0
+    fi
+    scope=(--in-diff "$patch" --file 'src/rules/**/*.rs' --file src/report/cells.rs)
+    n=$(cargo mutants --list "${scope[@]}" | wc -l)
+    max=${MUTANTS_MAX:-40}
+    if [ "$n" -gt "$max" ]; then
+        echo "mutants: $n mutants on the lines changed since $base, more than $max: not run here;"
+        echo "run them by hand: scripts/mutants.sh diff $base (docs/mutants.md)"
+        exit 0
+    fi
+    echo "mutants: $n mutants on the lines changed since $base"
+    mutants "${common[@]}" "${scope[@]}" "$@" -- --lib \
+        --test records_items --test records_files --test answers --test accounts_outcomes \
+        --test share_items --test share_readonly --test share_writable --test share_review_b \
+        --test host_outcomes --test host_boundaries --test host_linux --test host_v2 \
+        --test host_windows --test host_windows_outcomes --test findings_bounded
+    ;;
 files)
     args=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
@@ -124,7 +157,7 @@ files)
     mutants "${common[@]}" "${args[@]}" "$@"
     ;;
 *)
-    sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

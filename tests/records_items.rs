@@ -107,6 +107,16 @@ fn edit(c: &Company, from: &str, to: &str) {
     c.profile(&GOOD.replacen(from, to, 1));
 }
 
+/// The good company's profile with tanaka (administrator, handler and
+/// system-admin) marked as having left.
+fn tanaka_has_left(c: &Company) {
+    edit(
+        c,
+        "roles: [administrator, handler, system-admin]\n    status: active",
+        "roles: [administrator, handler, system-admin]\n    status: left\n    left_on: 2026-10-31",
+    );
+}
+
 #[test]
 fn a_well_kept_company_passes_every_records_item_and_the_report_is_complete() {
     let c = good_company();
@@ -185,11 +195,7 @@ fn adm01_fails_for_a_leaver_or_a_future_date_and_is_partial_without_the_document
     );
     assert_eq!(c.audit("2026-11-25", &[]).status("ADM-01"), "partial");
     // The administrator has left the company.
-    edit(
-        &c,
-        "roles: [administrator, handler, system-admin]\n    status: active",
-        "roles: [administrator, handler, system-admin]\n    status: left\n    left_on: 2026-10-31",
-    );
+    tanaka_has_left(&c);
     let a = c.audit("2026-11-25", &[]);
     assert_eq!(a.status("ADM-01"), "fail");
     let reason = a.item("ADM-01")["reason"].to_string();
@@ -590,11 +596,7 @@ fn acc07_a_leaver_still_in_sudo_is_not_approved_whatever_the_role() {
     let c = good_company();
     assert_eq!(c.audit("2026-11-25", &[]).status("ACC-07"), "pass");
     // tanaka keeps the system-admin role on the roster but has left.
-    edit(
-        &c,
-        "roles: [administrator, handler, system-admin]\n    status: active",
-        "roles: [administrator, handler, system-admin]\n    status: left\n    left_on: 2026-10-31",
-    );
+    tanaka_has_left(&c);
     let a = c.audit("2026-11-25", &[]);
     assert_eq!(a.status("ACC-07"), "fail");
     let item = a.item("ACC-07").to_string();
@@ -618,6 +620,14 @@ fn acc07_a_member_only_through_the_primary_gid_cites_the_passwd_line() {
     assert_eq!(ev.len(), 1, "{ev:?}");
     assert!(ev[0].contains("/etc/passwd"), "{ev:?}");
     assert!(ev[0].contains("primary group sudo (gid 27)"), "{ev:?}");
+    // A second `sudo` line with its own gid: the evidence names the gid the
+    // account really has.
+    c.passwd(&format!("{PASSWD}ops:x:1010:1027::/home/ops:/bin/bash\n"));
+    c.group(&format!("{GROUP}sudo:x:1027:\n"));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("ACC-07"), "fail");
+    let ev = a.evidence("ACC-07").join("");
+    assert!(ev.contains("primary group sudo (gid 1027)"), "{ev}");
 }
 
 #[test]

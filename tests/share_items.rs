@@ -47,6 +47,17 @@ fn protected(c: &Company, p: &str, content: &str, mode: u32) -> std::path::PathB
     f
 }
 
+/// Two fields of each evidence entry of an item, as strings (missing: "").
+fn pairs(r: &serde_json::Value, id: &str, a: &str, b: &str) -> Vec<(String, String)> {
+    let field = |e: &serde_json::Value, k: &str| e[k].as_str().unwrap_or_default().to_string();
+    item(r, id)["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (field(e, a), field(e, b)))
+        .collect()
+}
+
 #[test]
 fn planted_problems_get_the_spec_verdicts() {
     let c = Company::new();
@@ -150,17 +161,7 @@ fn planted_problems_get_the_spec_verdicts() {
     );
 
     assert_eq!(status(&r, "ACC-02"), "fail");
-    let grants: Vec<(String, String)> = item(&r, "ACC-02")["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["path"].as_str().unwrap().to_string(),
-                e["principal"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let grants = pairs(&r, "ACC-02", "path", "principal");
     let mut want = vec![(
         "/srv/share/design/sales_社外秘.dwg".to_string(),
         "group:sales".to_string(),
@@ -692,17 +693,9 @@ fn acc02_counts_the_owner_and_group_only_when_they_can_read() {
         && setfacl(&["-m", "u:1003:r"], &through)
         && setfacl(&["-m", "g:3000:r"], &named);
     let (_, r, stderr) = c.audit(&c.profile(PROFILE), &[]);
-    let grants: Vec<(String, String)> = item(&r, "ACC-02")["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            let name = e["path"].as_str().unwrap().rsplit('/').next().unwrap();
-            (
-                name.to_string(),
-                e["principal"].as_str().unwrap().to_string(),
-            )
-        })
+    let grants: Vec<(String, String)> = pairs(&r, "ACC-02", "path", "principal")
+        .into_iter()
+        .map(|(path, who)| (path.rsplit('/').next().unwrap().to_string(), who))
         .collect();
     let mut want = vec![
         ("a_owner_reads.dwg".to_string(), "user:sato".to_string()),
@@ -738,17 +731,7 @@ fn hdl03_names_the_missing_folder_only_where_it_is_missing() {
     );
     let (_, r, stderr) = c.audit(&p, &[]);
     assert_eq!(status(&r, "HDL-03"), "fail", "{stderr}");
-    let details: Vec<(String, String)> = item(&r, "HDL-03")["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["asset"].as_str().unwrap().to_string(),
-                e["detail"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let details = pairs(&r, "HDL-03", "asset", "detail");
     assert_eq!(
         details,
         [

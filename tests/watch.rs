@@ -1022,3 +1022,36 @@ fn a_protected_file_or_folder_made_writable_by_everyone_is_logged_as_acc11() {
     assert!(has(&l, "ACC-11"), "{l}");
     assert_eq!(stop(w), 0);
 }
+
+/// Watch mode follows files, not the roster: an ACL naming a leaver is
+/// logged as an unauthorised reader (ACC-02), but leavers (ACC-05) are the
+/// audit's, which reads the roster and the accounts together.
+#[test]
+fn an_acl_naming_a_leaver_is_logged_as_acc02_not_acc05() {
+    let s = Site::new();
+    s.write(
+        "root/etc/passwd",
+        "root:x:0:0::/root:/bin/bash\ntanaka:x:1001:2000::/home/t:/bin/bash\nsato:x:1002:1002::/home/s:/usr/sbin/nologin\n",
+    );
+    s.write(
+        "timaudit.yaml",
+        &format!(
+            "{PROFILE}people:\n  - {{account: tanaka, roles: [handler], status: active}}\n  - {{account: sato, status: left, left_on: 2026-01-31}}\n"
+        ),
+    );
+    let w = s.start(&[]);
+    s.wait_for("started", Duration::from_secs(30), |l| {
+        l["event"] == "started"
+    });
+    let st = Command::new("setfacl")
+        .args(["-m", "u:1002:r"])
+        .arg(s.p("root/srv/share/design/mold.dwg"))
+        .status()
+        .expect("setfacl (the acl package) is needed");
+    assert!(st.success());
+    let (l, _) = s.wait_for("ACC-02", Duration::from_secs(10), |l| {
+        is(l, "permissions", "/srv/share/design/mold.dwg")
+    });
+    assert!(has(&l, "ACC-02") && !has(&l, "ACC-05"), "{l}");
+    assert_eq!(stop(w), 0);
+}
