@@ -941,6 +941,14 @@ fn acc04_the_pass_counts_the_shares_and_exports_over_assets() {
         r.reason("ACC-04"),
         "none of the 2 shares and exports over protected locations allows guest or anonymous access"
     );
+    // One of them.
+    t.file("/etc/exports", "/srv/public *(ro)\n");
+    let r = audit_tree(&t);
+    r.expect("ACC-04", "pass");
+    assert_eq!(
+        r.reason("ACC-04"),
+        "the share or export over a protected location does not allow guest or anonymous access"
+    );
     // Only shares and exports elsewhere.
     t.file(
         "/etc/samba/smb.conf",

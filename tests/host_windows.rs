@@ -45,6 +45,10 @@ fn english_file_server_passes_its_windows_checks() {
     r.expect("ITS-08", "pass");
     r.expect("ITS-10", "pass");
     r.expect("ACC-04", "pass");
+    assert_eq!(
+        r.reason("ACC-04"),
+        "the Windows share over protected paths does not allow guest or anonymous access"
+    );
     r.expect("ITS-11", "pass"); // smb-server.json: EnableSMB1Protocol false
     // No Windows source for these: not applicable, not fail.
     for id in ["ITS-02", "ITS-06", "ITS-07", "ITS-09"] {

@@ -6,6 +6,7 @@ use crate::collect::host::linux::samba::{Param, Samba, Section, share_dir};
 use crate::collect::host::paths_related;
 use crate::collect::host::windows::norm_win;
 use crate::collect::host::windows::smb::{Share, ShareAce};
+use crate::i18n::en_n;
 use crate::rules::kit::host::*;
 use crate::tr;
 
@@ -226,9 +227,17 @@ fn linux_verdict(parts: Vec<Alt>, checked: usize) -> Outcome {
     } else {
         all_of(
             parts,
-            tr!(
-                "保護対象を含む共有・エクスポート {checked} 件はすべてゲスト・匿名アクセスを許可していません",
-                "none of the {checked} shares and exports over protected locations allows guest or anonymous access"
+            Text::new(
+                format!(
+                    "保護対象を含む共有・エクスポート {checked} 件はすべてゲスト・匿名アクセスを許可していません"
+                ),
+                en_n(
+                    checked,
+                    "the share or export over a protected location does not allow guest or anonymous access",
+                    &format!(
+                        "none of the {checked} shares and exports over protected locations allows guest or anonymous access"
+                    ),
+                ),
             ),
         )
     }
@@ -269,7 +278,7 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
         guests: principals,
     };
     let mut parts = Vec::new();
-    let mut checked = 0;
+    let mut checked = 0usize;
     for sh in shares.iter().filter(|s| !s.special && !s.path.is_empty()) {
         let sp = norm_win(&sh.path);
         let labels: Vec<&str> = assets
@@ -285,9 +294,17 @@ pub fn windows(ctx: &Context, w: &WindowsHost) -> Verdict {
     }
     Verdict::Decided(all_of(
         parts,
-        tr!(
-            "保護対象を含む Windows 共有 {checked} 件はゲスト・匿名アクセスを許可していません",
-            "none of the {checked} Windows shares over protected paths allows guest or anonymous access"
+        Text::new(
+            format!(
+                "保護対象を含む Windows 共有 {checked} 件はゲスト・匿名アクセスを許可していません"
+            ),
+            en_n(
+                checked,
+                "the Windows share over protected paths does not allow guest or anonymous access",
+                &format!(
+                    "none of the {checked} Windows shares over protected paths allows guest or anonymous access"
+                ),
+            ),
         ),
     ))
 }
