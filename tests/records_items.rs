@@ -223,6 +223,38 @@ fn adm01_fails_for_a_leaver_or_a_future_date_and_is_partial_without_the_document
     assert!(a.evidence("ADM-01").join("").contains("user:nobody"));
 }
 
+/// Only handlers and people authorised for an asset (by name or through a
+/// group) must be trained and pledged: a colleague without access need not be.
+#[test]
+fn someone_without_access_need_not_be_trained_or_pledged() {
+    let c = good_company();
+    edit(
+        &c,
+        "people:\n",
+        "people:\n  - account: yamada\n    roles: []\n    status: active\n    joined_on: 2026-10-01\n",
+    );
+    let a = c.audit("2026-11-25", &[]);
+    for id in ["TRN-02", "TRN-03", "TRN-04"] {
+        assert_eq!(a.status(id), "pass", "{id}: {}", a.item(id)["reason"]);
+        let item = a.item(id).to_string();
+        assert!(!item.contains("yamada"), "{id}: {item}");
+    }
+    // Authorised by name only (not a handler, not in the group): must be trained.
+    c.profile(
+        &GOOD
+            .replacen(
+                "people:\n",
+                "people:\n  - account: yamada\n    roles: []\n    status: active\n    joined_on: 2020-04-01\n    pledge_signed_on: 2020-04-01\n",
+                1,
+            )
+            .replacen("\"user:tanaka\"]", "\"user:tanaka\", \"user:yamada\"]", 1),
+    );
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("TRN-02"), "fail");
+    let item = a.item("TRN-02").to_string();
+    assert!(item.contains("yamada"), "{item}");
+}
+
 #[test]
 fn adm02_is_partial_when_the_rules_are_older_than_three_review_intervals() {
     let c = good_company();
