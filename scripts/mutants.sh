@@ -132,6 +132,10 @@ ci)
     scope=(--in-diff "$patch" --file 'src/rules/**/*.rs' --file src/report/cells.rs)
     n=$(cargo mutants --list "${scope[@]}" | wc -l)
     max=${MUTANTS_MAX:-40}
+    if [ "$n" -eq 0 ]; then
+        echo "mutants: the lines changed since $base hold no mutants"
+        exit 0
+    fi
     if [ "$n" -gt "$max" ]; then
         echo "mutants: $n mutants on the lines changed since $base, more than $max: not run here;"
         echo "run them by hand: scripts/mutants.sh diff $base (docs/mutants.md)"
