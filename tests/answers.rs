@@ -260,3 +260,28 @@ answers:
         );
     }
 }
+
+/// A mixed item puts the weaker part's reason first: the computed part's when
+/// the evidence contradicts a "pass" answer, the answer's when the answer is
+/// the weaker one.
+#[test]
+fn a_mixed_item_leads_with_the_weaker_parts_reason() {
+    // Answered pass, but no key-lending log is registered.
+    let c = company(&format!(
+        "{PROFILE}  STO-02: {{status: pass, note: 鍵は総務が管理}}\n"
+    ));
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("STO-02"), "fail");
+    let why = a.item("STO-02")["reason"].as_str().unwrap().to_string();
+    assert!(why.starts_with("no key-lending log is registered"), "{why}");
+    // The log is registered; the answer itself is partial.
+    let c = company(&format!(
+        "{}  STO-02: {{status: partial, note: 合鍵の所在が一部不明}}\nrecords:\n  - kind: key-lending\n    path: records/keys.csv\n",
+        PROFILE
+    ));
+    c.write("records/keys.csv", "date,who\n");
+    let a = c.audit("2026-11-25", &[]);
+    assert_eq!(a.status("STO-02"), "partial");
+    let why = a.item("STO-02")["reason"].as_str().unwrap().to_string();
+    assert!(why.starts_with("answer: 合鍵の所在が一部不明"), "{why}");
+}
