@@ -3,7 +3,10 @@
 //! 365d/364d are in host_linux.rs's time-span table), every
 //! `PermitRootLogin` value sshd treats like `prohibit-password` passes ITS-02, and a
 //! config file the auditor cannot read makes its item `error`, never a silent pass
-//! or a silent skip. Real binary, small `--root` trees in temp dirs.
+//! or a silent skip (an unreadable modprobe.d file included, even next to a
+//! blocking install line). ITS-01's fail names where it looked; ITS-05 warns when
+//! the journal may stay in memory and lists the journald.conf lines journald
+//! ignores. Real binary, small `--root` trees in temp dirs.
 
 mod host_support;
 use host_support::*;
@@ -169,4 +172,121 @@ fn its03_an_unreadable_nftables_conf_is_an_error() {
     )
     .enable("nftables.service");
     unreadable_config_is_an_error(&t, "ITS-03", "/etc/nftables.conf");
+}
+
+#[test]
+fn its06_an_unreadable_rsyslog_conf_is_an_error() {
+    // It may hold the forwarding rule: ITS-06 cannot fail as "nothing forwards".
+    let t = Tree::new();
+    t.file("/etc/rsyslog.conf", "*.* @@loghost.example:514\n");
+    unreadable_config_is_an_error(&t, "ITS-06", "/etc/rsyslog.conf");
+}
+
+#[test]
+fn its01_an_unreadable_modprobe_file_keeps_a_blocking_install_line_from_passing() {
+    // Every module is blocked by install lines, but a file modprobe reads first
+    // (00-…) cannot be read: it may hold an earlier install line that wins.
+    let t = Tree::new();
+    t.file(
+        "/etc/modprobe.d/usb-storage.conf",
+        "install usb-storage /bin/false\ninstall firewire-sbp2 /bin/false\ninstall thunderbolt /bin/false\n",
+    );
+    let p = Profile::new(&[("T-001", &["/srv/share/design/**"])], "");
+    assert_eq!(
+        audit(Some(t.root()), &p, &[]).status("ITS-01"),
+        "pass",
+        "the blocking lines alone pass"
+    );
+    t.file("/etc/modprobe.d/00-vendor.conf", "# vendor\n");
+    unreadable(&t, "/etc/modprobe.d/00-vendor.conf");
+    let Some(r) = audit_as_nobody(&t, &p) else {
+        return;
+    };
+    assert_eq!(r.status("ITS-01"), "error", "{}", r.reason("ITS-01"));
+    let reason = r.reason("ITS-01");
+    assert!(
+        reason.contains("a file that could override it cannot be read"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn its01_a_host_that_blocks_nothing_shows_where_each_mechanism_was_looked_for() {
+    let t = Tree::new();
+    t.dir("/etc/modprobe.d");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-01"), "fail", "{}", r.reason("ITS-01"));
+    for (path, says) in [
+        ("/etc/modprobe.d", "no install or blacklist line"),
+        ("/etc/default/grub", "no modprobe.blacklist"),
+        (
+            "/etc/usbguard/usbguard-daemon.conf",
+            "no USBGuard configuration",
+        ),
+    ] {
+        let ev = r.evidence_at("ITS-01", path);
+        assert!(
+            ev.iter()
+                .any(|e| e["detail"].as_str().is_some_and(|d| d.contains(says))),
+            "{path}: {:#?}",
+            r.evidence("ITS-01")
+        );
+    }
+}
+
+// ------------------------------------------------------------------ ITS-05 journald
+
+/// The ITS-05 evidence details at `path`.
+fn details_at(r: &Report, path: &str) -> Vec<String> {
+    r.evidence_at("ITS-05", path)
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn its05_warns_that_the_journal_may_stay_in_memory_only_when_storage_is_auto_without_var_log_journal()
+ {
+    const WARNING: &str = "may be kept in memory only";
+    for (storage, journal_dir, warned) in [
+        ("", false, true),
+        ("Storage=auto\n", false, true),
+        ("Storage=auto\n", true, false),
+        ("Storage=persistent\n", false, false),
+        ("Storage=persistent\n", true, false),
+    ] {
+        let t = Tree::new();
+        t.file(
+            "/etc/systemd/journald.conf",
+            &format!("[Journal]\n{storage}MaxRetentionSec=400d\n"),
+        );
+        if journal_dir {
+            t.dir("/var/log/journal");
+        }
+        let r = audit_tree(&t);
+        let notes = details_at(&r, "/var/log/journal");
+        assert_eq!(
+            notes.iter().any(|d| d.contains(WARNING)),
+            warned,
+            "{storage:?} with /var/log/journal {journal_dir}: {notes:?}"
+        );
+    }
+}
+
+#[test]
+fn its05_lines_journald_ignores_are_listed_as_warnings_in_its_evidence() {
+    let t = Tree::new();
+    t.file(
+        "/etc/systemd/journald.conf",
+        "[Journal]\nStorage=persistent\nMaxRetentionSecs=400d\nMaxRetentionSec=400d\n",
+    );
+    let r = audit_tree(&t);
+    let details = details_at(&r, "/etc/systemd/journald.conf");
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("warning: /etc/systemd/journald.conf:3:")
+                && d.contains("unknown key 'MaxRetentionSecs'")),
+        "{details:#?}"
+    );
 }
