@@ -290,3 +290,43 @@ fn its05_lines_journald_ignores_are_listed_as_warnings_in_its_evidence() {
         "{details:#?}"
     );
 }
+
+#[test]
+fn its01_each_usbguard_rule_that_admits_mass_storage_says_why_it_matches() {
+    // Line 1 names a vendor's devices (a wildcard, no one device) without an
+    // interface condition; line 2 an empty all-of; line 3 the class itself.
+    let t = Tree::new();
+    t.file(
+        "/etc/usbguard/usbguard-daemon.conf",
+        "RuleFile=/etc/usbguard/rules.conf\nImplicitPolicyTarget=block\n",
+    )
+    .file(
+        "/etc/usbguard/rules.conf",
+        "allow id 1d6b:*\nallow with-interface all-of { }\nallow with-interface equals { 08:06:50 }\n",
+    );
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-01"), "fail", "{}", r.reason("ITS-01"));
+    assert!(
+        r.reason("ITS-01")
+            .contains("the USBGuard rule at /etc/usbguard/rules.conf:1 allows mass storage"),
+        "{}",
+        r.reason("ITS-01")
+    );
+    let ev = r.evidence_at("ITS-01", "/etc/usbguard/rules.conf");
+    let why = |line: u64| -> String {
+        ev.iter()
+            .filter(|e| e["line"] == line)
+            .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert!(
+        why(1).contains("no interface condition: matches any device"),
+        "{ev:#?}"
+    );
+    assert!(
+        why(2).contains("an empty all-of { } matches every device"),
+        "{ev:#?}"
+    );
+    assert!(why(3).contains("allows class 08"), "{ev:#?}");
+}

@@ -440,11 +440,9 @@ fn with_other_buses(usb: Outcome, others: Vec<(String, Outcome)>) -> Outcome {
         }
         match o.status {
             Status::Pass => {}
-            Status::Error => {
-                if status == Status::Pass || status == Status::Partial {
-                    status = Status::Error;
-                }
-            }
+            // A module that cannot be assessed makes a pass or partial an
+            // error; a proven fail stays (the combining order of `worse`).
+            Status::Error => status = worse(status, Status::Error),
             _ => open.push(m),
         }
     }
