@@ -294,7 +294,7 @@ fn its05_lines_journald_ignores_are_listed_as_warnings_in_its_evidence() {
 #[test]
 fn its01_each_usbguard_rule_that_admits_mass_storage_says_why_it_matches() {
     // Line 1 names a vendor's devices (a wildcard, no one device) without an
-    // interface condition; line 2 an empty all-of; line 3 the class itself.
+    // interface condition; line 2 an empty all-of; lines 3 and 4 the class itself.
     let t = Tree::new();
     t.file(
         "/etc/usbguard/usbguard-daemon.conf",
@@ -302,7 +302,7 @@ fn its01_each_usbguard_rule_that_admits_mass_storage_says_why_it_matches() {
     )
     .file(
         "/etc/usbguard/rules.conf",
-        "allow id 1d6b:*\nallow with-interface all-of { }\nallow with-interface equals { 08:06:50 }\n",
+        "allow id 1d6b:*\nallow with-interface all-of { }\nallow with-interface equals { 08:06:50 }\nallow with-interface all-of { 08:*:* }\n",
     );
     let r = audit_tree(&t);
     assert_eq!(r.status("ITS-01"), "fail", "{}", r.reason("ITS-01"));
@@ -329,4 +329,5 @@ fn its01_each_usbguard_rule_that_admits_mass_storage_says_why_it_matches() {
         "{ev:#?}"
     );
     assert!(why(3).contains("allows class 08"), "{ev:#?}");
+    assert!(why(4).contains("allows class 08"), "{ev:#?}");
 }
