@@ -165,6 +165,32 @@ fn usb_policy_variants_and_enum_usbstor_is_not_a_control() {
 }
 
 #[test]
+fn a_removable_storage_policy_passes_its01_without_a_usbstor_service_export() {
+    // The registry evidence has only the device history (Enum\USBSTOR), which is
+    // no control; the removable storage policy alone is enough to pass.
+    let (_d, pc) = win_fixture("ja-pc01");
+    let p = profile();
+    std::fs::write(
+        pc.join("registry/usbstor.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\n"),
+    )
+    .unwrap();
+    run(&[&pc], &p).expect("ITS-01", "error");
+    std::fs::write(
+        pc.join("registry/removable.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices]\n\"Deny_All\"=dword:00000001\n\n"),
+    )
+    .unwrap();
+    let r = run(&[&pc], &p);
+    r.expect("ITS-01", "pass");
+    assert!(
+        r.reason("ITS-01").contains("Deny_All=1 denies all access"),
+        "{}",
+        r.reason("ITS-01")
+    );
+}
+
+#[test]
 fn group_policy_overrides_local_firewall_and_event_log_settings() {
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
