@@ -176,11 +176,17 @@ fn a_removable_storage_policy_passes_its01_without_a_usbstor_service_export() {
     )
     .unwrap();
     run(&[&pc], &p).expect("ITS-01", "error");
-    std::fs::write(
-        pc.join("registry/removable.reg"),
-        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices]\n\"Deny_All\"=dword:00000001\n\n"),
-    )
-    .unwrap();
+    let deny_all = |v: u32| {
+        std::fs::write(
+            pc.join("registry/removable.reg"),
+            utf16(&format!("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices]\n\"Deny_All\"=dword:{v:08x}\n\n")),
+        )
+        .unwrap();
+    };
+    // Deny_All=0 denies nothing.
+    deny_all(0);
+    run(&[&pc], &p).expect("ITS-01", "error");
+    deny_all(1);
     let r = run(&[&pc], &p);
     r.expect("ITS-01", "pass");
     assert!(
