@@ -331,3 +331,77 @@ fn its01_each_usbguard_rule_that_admits_mass_storage_says_why_it_matches() {
     assert!(why(3).contains("allows class 08"), "{ev:#?}");
     assert!(why(4).contains("allows class 08"), "{ev:#?}");
 }
+
+// ------------------------------------------------------------------ ITS-03 evidence
+
+/// The ITS-03 evidence details at `path`.
+fn its03_details(r: &Report, path: &str) -> Vec<String> {
+    r.evidence_at("ITS-03", path)
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn its03_each_nftables_chain_is_cited_with_its_policy_or_the_accept_default() {
+    let t = Tree::new();
+    t.file(
+        "/etc/nftables.conf",
+        "table inet filter {\n chain input { type filter hook input priority 0; policy drop; }\n chain forward { type filter hook forward priority 0; }\n}\n",
+    )
+    .enable("nftables.service");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-03"), "pass", "{}", r.reason("ITS-03"));
+    let d = its03_details(&r, "/etc/nftables.conf");
+    assert!(
+        d.iter()
+            .any(|x| x.contains("inet filter input: policy drop")),
+        "{d:#?}"
+    );
+    assert!(
+        !d.iter().any(|x| x.contains("inet filter input: no policy")),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn its03_iptables_without_ipv6_rules_says_rules_v6_is_missing() {
+    let t = Tree::new();
+    t.file(
+        "/etc/iptables/rules.v4",
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n",
+    );
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-03"), "fail", "{}", r.reason("ITS-03"));
+    let missing = |r: &Report| {
+        its03_details(r, "/etc/iptables/rules.v6")
+            .iter()
+            .any(|x| x.contains("no IPv6 rules"))
+    };
+    assert!(missing(&r), "{:#?}", r.evidence("ITS-03"));
+    // rules.v6 exists but accepts: still a fail, and rules.v6 is not "missing".
+    t.file(
+        "/etc/iptables/rules.v6",
+        "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
+    );
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-03"), "fail", "{}", r.reason("ITS-03"));
+    assert!(!missing(&r), "{:#?}", r.evidence("ITS-03"));
+}
+
+#[test]
+fn its03_firewalld_enabled_with_its_built_in_defaults_is_assessed_not_ignored() {
+    // firewalld.service enabled and no configuration of its own: the built-in
+    // default zone (public, target default: rejects) applies. It is a firewall;
+    // the item is never "nothing filters inbound traffic".
+    let t = Tree::new();
+    t.enable("firewalld.service");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-03"), "pass", "{}", r.reason("ITS-03"));
+    assert!(
+        r.reason("ITS-03")
+            .contains("firewalld is enabled; default zone public has target default"),
+        "{}",
+        r.reason("ITS-03")
+    );
+}

@@ -208,6 +208,22 @@ fn group_policy_overrides_local_firewall_and_event_log_settings() {
     let r = run(&[&pc], &p);
     r.expect("ITS-03", "pass");
     r.expect("ITS-05", "pass");
+    let gpo: Vec<String> = r
+        .evidence("ITS-03")
+        .iter()
+        .filter(|e| {
+            e["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("firewall-policy.reg"))
+        })
+        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(gpo.len(), 2, "{gpo:#?}");
+    assert!(
+        gpo.iter()
+            .all(|d| d.contains("Group Policy takes precedence")),
+        "{gpo:#?}"
+    );
 }
 
 #[test]
