@@ -6,7 +6,9 @@
 //! or a silent skip (an unreadable modprobe.d file included, even next to a
 //! blocking install line). ITS-01's fail names where it looked; ITS-05 warns when
 //! the journal may stay in memory and lists the journald.conf lines journald
-//! ignores. Real binary, small `--root` trees in temp dirs.
+//! ignores; ITS-03 cites each firewall setting it read; ITS-04 assesses any one
+//! trace of auditd instead of calling it "nothing records access". Real binary,
+//! small `--root` trees in temp dirs.
 
 mod host_support;
 use host_support::*;
@@ -403,5 +405,77 @@ fn its03_firewalld_enabled_with_its_built_in_defaults_is_assessed_not_ignored() 
             .contains("firewalld is enabled; default zone public has target default"),
         "{}",
         r.reason("ITS-03")
+    );
+}
+
+// ------------------------------------------------------------------ ITS-04 sources
+
+/// The ITS-04 evidence details that speak of auditd.service.
+fn auditd_unit_details(r: &Report) -> Vec<String> {
+    r.evidence("ITS-04")
+        .iter()
+        .filter_map(|e| e["detail"].as_str())
+        .filter(|d| d.contains("auditd.service is"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn its04_any_one_trace_of_auditd_is_assessed_not_reported_as_nothing_logs() {
+    // Each alone is a (broken) auditd set-up to be assessed per asset, never
+    // "there is no auditd configuration".
+    const NOTHING: &str = "nothing records access";
+    let rules = || {
+        let t = Tree::new();
+        t.file(
+            "/etc/audit/rules.d/design.rules",
+            "-w /srv/share/design -p rwa -k design\n",
+        );
+        t
+    };
+    let conf = || {
+        let t = Tree::new();
+        t.file(
+            "/etc/audit/auditd.conf",
+            "log_file = /var/log/audit/audit.log\n",
+        );
+        t
+    };
+    let unit = || {
+        let t = Tree::new();
+        t.enable("auditd.service");
+        t
+    };
+    for (what, t, unit_cited) in [
+        (
+            "rules without the service",
+            rules(),
+            Some("auditd.service is not enabled"),
+        ),
+        ("auditd.conf alone", conf(), None),
+        (
+            "the service alone",
+            unit(),
+            Some("auditd.service is enabled"),
+        ),
+    ] {
+        let r = audit_tree(&t);
+        assert_eq!(r.status("ITS-04"), "fail", "{what}: {}", r.reason("ITS-04"));
+        assert!(
+            !r.reason("ITS-04").contains(NOTHING),
+            "{what}: {}",
+            r.reason("ITS-04")
+        );
+        let cited = auditd_unit_details(&r);
+        match unit_cited {
+            Some(says) => assert!(cited.iter().any(|d| d.contains(says)), "{what}: {cited:#?}"),
+            None => assert!(cited.is_empty(), "{what}: {cited:#?}"),
+        }
+    }
+    let r = audit_tree(&Tree::new());
+    assert!(
+        r.reason("ITS-04").contains(NOTHING),
+        "{}",
+        r.reason("ITS-04")
     );
 }
