@@ -479,3 +479,63 @@ fn its04_any_one_trace_of_auditd_is_assessed_not_reported_as_nothing_logs() {
         r.reason("ITS-04")
     );
 }
+
+// ------------------------------------------------------------------ ITS-06, 07, 09 decisions
+
+#[test]
+fn its06_only_lock_level_2_counts_as_locked_audit_rules() {
+    // `-e 2` locks the rules until reboot (partial: nothing is forwarded);
+    // `-e 1` only enables auditing, which protects nothing.
+    for (line, want) in [("-e 2", "partial"), ("-e 1", "fail"), ("-e 0", "fail")] {
+        let t = Tree::new();
+        t.file(
+            "/etc/audit/rules.d/99-finalize.rules",
+            &format!("-w /etc/passwd -p wa -k identity\n{line}\n"),
+        );
+        let r = audit_tree(&t);
+        assert_eq!(r.status("ITS-06"), want, "{line}: {}", r.reason("ITS-06"));
+        assert_eq!(
+            r.reason("ITS-06").contains("only locked with -e 2"),
+            want == "partial",
+            "{line}: {}",
+            r.reason("ITS-06")
+        );
+    }
+}
+
+#[test]
+fn its07_a_jail_local_that_turns_jails_off_has_no_enabled_jail() {
+    // Jails switched off in jail.local are not "enabled only in jail.conf".
+    let t = Tree::new();
+    t.file(
+        "/etc/fail2ban/jail.local",
+        "[sshd]\nenabled = false\n\n[recidive]\nenabled = false\n",
+    )
+    .enable("fail2ban.service");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-07"), "fail", "{}", r.reason("ITS-07"));
+    let reason = r.reason("ITS-07");
+    assert!(reason.contains("fail2ban has no enabled jail"), "{reason}");
+    assert!(!reason.contains("only in jail.conf"), "{reason}");
+}
+
+#[test]
+fn its09_an_enabled_download_only_dnf_timer_fails_by_name_and_a_masked_one_is_ignored() {
+    const ONLY: &str = "only downloads or notifies; it applies nothing";
+    let t = Tree::new();
+    t.enable("dnf-automatic-download.timer");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-09"), "fail", "{}", r.reason("ITS-09"));
+    assert!(
+        r.reason("ITS-09")
+            .contains(&format!("dnf-automatic-download.timer {ONLY}")),
+        "{}",
+        r.reason("ITS-09")
+    );
+    // Masked, not enabled: it runs nothing, so it is not cited as one.
+    let t = Tree::new();
+    t.mask("dnf-automatic-notifyonly.timer");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-09"), "fail", "{}", r.reason("ITS-09"));
+    assert!(!r.reason("ITS-09").contains(ONLY), "{}", r.reason("ITS-09"));
+}
