@@ -539,3 +539,85 @@ fn its09_an_enabled_download_only_dnf_timer_fails_by_name_and_a_masked_one_is_ig
     assert_eq!(r.status("ITS-09"), "fail", "{}", r.reason("ITS-09"));
     assert!(!r.reason("ITS-09").contains(ONLY), "{}", r.reason("ITS-09"));
 }
+
+// ------------------------------------------------------------------ ITS-10, ITS-14
+
+#[test]
+fn its10_names_the_modules_built_in_default_and_cites_only_files_that_exist() {
+    // pam_pwquality without minlen: its built-in default (8) is named, not
+    // pam_cracklib's (9), and it does not count.
+    let t = Tree::new();
+    t.file(
+        "/etc/pam.d/common-password",
+        "password requisite pam_pwquality.so retry=3\npassword [success=1 default=ignore] pam_unix.so obscure yescrypt\n",
+    )
+    .file("/etc/login.defs", "PASS_MIN_LEN 12\n");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-10"), "fail", "{}", r.reason("ITS-10"));
+    assert!(
+        r.reason("ITS-10")
+            .contains("pam_pwquality.so is used but minlen is set nowhere (the module's built-in default is 8)"),
+        "{}",
+        r.reason("ITS-10")
+    );
+    // login.defs' PASS_MIN_LEN is shown beside the verdict, never counted.
+    let ld: Vec<String> = r
+        .evidence_at("ITS-10", "/etc/login.defs")
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        ld.iter()
+            .any(|d| d.contains("PASS_MIN_LEN 12 (not used by PAM-based passwd)")),
+        "{ld:#?}"
+    );
+    t.file(
+        "/etc/pam.d/common-password",
+        "password requisite pam_cracklib.so retry=3\n",
+    );
+    let r = audit_tree(&t);
+    assert!(
+        r.reason("ITS-10")
+            .contains("the module's built-in default is 9"),
+        "{}",
+        r.reason("ITS-10")
+    );
+    // No quality module: the PAM file that was read is cited as read, and only
+    // the absent pwquality.conf is called missing.
+    t.file(
+        "/etc/pam.d/common-password",
+        "password [success=1 default=ignore] pam_unix.so obscure yescrypt\n",
+    );
+    let r = audit_tree(&t);
+    assert!(
+        r.reason("ITS-10").contains("no minimum password length"),
+        "{}",
+        r.reason("ITS-10")
+    );
+    let details = |path: &str| -> Vec<String> {
+        r.evidence_at("ITS-10", path)
+            .iter()
+            .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let pam = details("/etc/pam.d/common-password");
+    assert!(pam.iter().any(|d| d.contains("no minlen")), "{pam:#?}");
+    assert!(!pam.iter().any(|d| d.contains("file missing")), "{pam:#?}");
+}
+
+#[test]
+fn its14_a_configured_but_disabled_timesyncd_fails_as_not_enabled() {
+    let t = Tree::new();
+    t.file(
+        "/etc/systemd/timesyncd.conf",
+        "[Time]\nNTP=ntp.example.co.jp\n",
+    );
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-14"), "fail", "{}", r.reason("ITS-14"));
+    assert!(
+        r.reason("ITS-14")
+            .contains("systemd-timesyncd is not enabled"),
+        "{}",
+        r.reason("ITS-14")
+    );
+}

@@ -197,6 +197,44 @@ fn a_removable_storage_policy_passes_its01_without_a_usbstor_service_export() {
 }
 
 #[test]
+fn its14_w32time_without_its_start_value_or_with_an_empty_ntpserver_is_not_a_pass() {
+    let (_d, pc) = win_fixture("ja-pc01");
+    let p = profile();
+    let w32time = |server: &str| {
+        std::fs::write(
+            pc.join("registry/w32time.reg"),
+            utf16(&format!("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time]\n\"Start\"=dword:00000003\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"NtpServer\"=\"{server}\"\n\"Type\"=\"NTP\"\n\n")),
+        )
+        .unwrap();
+    };
+    // An export of the Parameters key alone: the file is there, the service's
+    // Start value is not.
+    std::fs::write(
+        pc.join("registry/w32time.reg"),
+        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"Type\"=\"NTP\"\n\n"),
+    )
+    .unwrap();
+    let r = run(&[&pc], &p);
+    r.expect("ITS-14", "error");
+    assert!(
+        r.reason("ITS-14")
+            .contains("registry/w32time.reg has no Start value under"),
+        "{}",
+        r.reason("ITS-14")
+    );
+    w32time("ntp.nict.jp,0x9");
+    run(&[&pc], &p).expect("ITS-14", "pass");
+    w32time("  ");
+    let r = run(&[&pc], &p);
+    r.expect("ITS-14", "fail");
+    assert!(
+        r.reason("ITS-14").contains("NtpServer names no server"),
+        "{}",
+        r.reason("ITS-14")
+    );
+}
+
+#[test]
 fn group_policy_overrides_local_firewall_and_event_log_settings() {
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();

@@ -228,7 +228,17 @@ pub fn windows(w: &WindowsHost) -> Outcome {
         Some(Ok(_)) => {}
     }
     let Some((_, start)) = w.reg_value(service_key, "Start") else {
-        return with_reg_errors(win_missing(w, file, id), &w.reg_errors(&[]), false);
+        // The export is there but lacks the service's own key: say so, not
+        // that the file is missing.
+        let o = match w.reg_file(file) {
+            Some(f) => Outcome::error(tr!(
+                "{file} に {service_key} の Start 値がないため判定できません（W32Time のキー全体をエクスポートし直してください）",
+                "cannot be assessed: {file} has no Start value under {service_key} (export the whole W32Time key again)"
+            ))
+            .with([file_ev(&f.file, id, tr!("{service_key} の Start なし", "no Start under {service_key}"))]),
+            None => win_missing(w, file, id),
+        };
+        return with_reg_errors(o, &w.reg_errors(&[]), false);
     };
     let mut ev = vec![line_ev(&start.line, id, Text::same("W32Time Start"))];
     let param = |name: &str| parameters_keys.iter().find_map(|k| w.reg_value(k, name));

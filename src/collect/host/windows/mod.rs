@@ -322,6 +322,17 @@ impl WindowsHost {
     pub fn reg_value(&self, key: &str, name: &str) -> Option<(&reg::RegKey, &reg::RegValue)> {
         self.reg_files().rev().find_map(|f| f.value(key, name))
     }
+    /// The registry export `rel` (e.g. `registry/w32time.reg`), when it parsed.
+    pub fn reg_file(&self, rel: &str) -> Option<&reg::RegFile> {
+        let name = rel.rsplit(['/', '\\']).next().unwrap_or(rel);
+        self.reg_files().find(|f| {
+            f.file
+                .path
+                .rsplit(['/', '\\'])
+                .next()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+    }
     pub fn reg_has_key(&self, key: &str) -> Option<&reg::RegKey> {
         self.reg_files().find_map(|f| f.has_key(key))
     }
