@@ -621,3 +621,42 @@ fn its14_a_configured_but_disabled_timesyncd_fails_as_not_enabled() {
         r.reason("ITS-14")
     );
 }
+
+// ------------------------------------------------------------------ ITS-15, ITS-16
+
+#[test]
+fn its15_auditd_running_with_no_rule_recorded_at_all_fails_and_one_rule_is_partial() {
+    let t = Tree::new();
+    t.file(
+        "/etc/audit/rules.d/other.rules",
+        "-w /etc/passwd -p wa -k identity\n",
+    )
+    .enable("auditd.service");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-15"), "fail", "{}", r.reason("ITS-15"));
+    t.file(
+        "/etc/audit/rules.d/media.rules",
+        "-a always,exit -F arch=b64 -S mount -k media\n",
+    );
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-15"), "partial", "{}", r.reason("ITS-15"));
+}
+
+#[test]
+fn its16_an_rsyslog_file_create_mode_that_opens_logs_to_everyone_fails() {
+    for (mode, want) in [("0640", "pass"), ("0644", "fail"), ("0601", "fail")] {
+        let t = Tree::new();
+        t.file("/etc/rsyslog.conf", &format!("$FileCreateMode {mode}\n"));
+        let r = audit_tree(&t);
+        assert_eq!(r.status("ITS-16"), want, "{mode}: {}", r.reason("ITS-16"));
+        if want == "fail" {
+            assert!(
+                r.reason("ITS-16").contains(&format!(
+                    "rsyslog creates new log files with mode {mode} (readable by everyone)"
+                )),
+                "{mode}: {}",
+                r.reason("ITS-16")
+            );
+        }
+    }
+}

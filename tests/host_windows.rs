@@ -235,6 +235,38 @@ fn its14_w32time_without_its_start_value_or_with_an_empty_ntpserver_is_not_a_pas
 }
 
 #[test]
+fn its11_without_smb_server_settings_only_a_real_share_makes_it_an_error() {
+    // No smb-server.json: a server with a share of its own must not drop out of
+    // ITS-11 (error), but administrative shares (ADMIN$, D$, IPC$) alone do not
+    // make a file server.
+    let (_d, fs01) = win_fixture("en-fs01");
+    let p = profile();
+    std::fs::remove_file(fs01.join("smb-server.json")).unwrap();
+    let csv = std::fs::read_to_string(fs01.join("smb-shares.csv")).unwrap();
+    let r = run(&[&fs01], &p);
+    r.expect("ITS-11", "error");
+    assert!(
+        r.reason("ITS-11").contains("smb-server.json"),
+        "{}",
+        r.reason("ITS-11")
+    );
+    let special_only: String = csv
+        .lines()
+        .filter(|l| !l.contains("\"Design\"") && !l.contains("\"Public\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(special_only.contains("ADMIN$"), "{special_only}");
+    std::fs::write(fs01.join("smb-shares.csv"), &special_only).unwrap();
+    let r = run(&[&fs01], &p);
+    assert_ne!(r.status("ITS-11"), "error", "{}", r.reason("ITS-11"));
+    assert!(
+        r.reason("ITS-11").contains("neither SMB server settings"),
+        "{}",
+        r.reason("ITS-11")
+    );
+}
+
+#[test]
 fn group_policy_overrides_local_firewall_and_event_log_settings() {
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
