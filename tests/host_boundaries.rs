@@ -392,6 +392,20 @@ fn its03_iptables_without_ipv6_rules_says_rules_v6_is_missing() {
 }
 
 #[test]
+fn its03_firewalld_configured_but_not_enabled_fails_as_not_enabled() {
+    let t = Tree::new();
+    t.file("/etc/firewalld/firewalld.conf", "DefaultZone=public\n");
+    let r = audit_tree(&t);
+    assert_eq!(r.status("ITS-03"), "fail", "{}", r.reason("ITS-03"));
+    assert!(
+        r.reason("ITS-03")
+            .contains("firewalld.service is not enabled"),
+        "{}",
+        r.reason("ITS-03")
+    );
+}
+
+#[test]
 fn its03_firewalld_enabled_with_its_built_in_defaults_is_assessed_not_ignored() {
     // firewalld.service enabled and no configuration of its own: the built-in
     // default zone (public, target default: rejects) applies. It is a firewall;
