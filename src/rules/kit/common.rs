@@ -306,3 +306,27 @@ pub fn dated_record(ctx: &Context, d: &DatedRecord) -> Outcome {
     };
     outcome.with(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_that_stay_a_pass_finish_with_the_ok_text_and_others_with_every_reason() {
+        let ok = Text::same("all good");
+        let mut f = Findings::new();
+        // A note recorded at pass level (ACC-05 adds its ACL half this way)
+        // does not replace the item's own pass text.
+        f.add(Status::Pass, Text::same("the ACL half passes"));
+        let o = f.finish(ok.clone());
+        assert_eq!((o.status, o.reason.en.as_str()), (Status::Pass, "all good"));
+
+        let mut f = Findings::new();
+        f.add(Status::Partial, Text::same("one"));
+        f.add(Status::Fail, Text::same("two"));
+        f.add(Status::Fail, Text::same("one"));
+        let o = f.finish(ok);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.reason, Text::same("one").join(&Text::same("two")));
+    }
+}
