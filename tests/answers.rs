@@ -285,3 +285,23 @@ fn a_mixed_item_leads_with_the_weaker_parts_reason() {
     let why = a.item("STO-02")["reason"].as_str().unwrap().to_string();
     assert!(why.starts_with("answer: 合鍵の所在が一部不明"), "{why}");
 }
+
+#[test]
+fn an_answer_names_the_evidence_files_that_are_missing_and_only_those() {
+    let c = company(PROFILE);
+    std::fs::remove_file(c.dir.path().join("docs/cloud.pdf")).unwrap();
+    let a = c.audit("2026-11-25", &[]);
+    let reason = |id: &str| a.item(id)["reason"].as_str().unwrap_or("").to_string();
+    assert!(
+        reason("ITS-13").contains("answer evidence not found: docs/cloud.pdf"),
+        "{}",
+        reason("ITS-13")
+    );
+    // ITS-07's evidence file is there: no such sentence, and it is cited with
+    // its SHA-256.
+    assert!(
+        !reason("ITS-07").contains("not found"),
+        "{}",
+        reason("ITS-07")
+    );
+}

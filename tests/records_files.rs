@@ -89,3 +89,29 @@ fn unreadable_documents_and_records_are_errors_not_missing() {
     // A record that is not there at all still fails.
     assert_eq!(status(&r, "HDL-08"), "fail");
 }
+
+#[test]
+fn of_two_unreadable_dated_records_the_first_registered_is_named() {
+    if !need_root("making files the auditor cannot read") {
+        return;
+    }
+    let c = company();
+    let base = c.dir.path();
+    for f in ["records/media-2025.csv", "records/media-2026.csv"] {
+        std::fs::write(base.join(f), "date,media\n").unwrap();
+        chmod(&base.join(f), 0o600);
+    }
+    let p = c.profile(&format!(
+        "{PROFILE}  - kind: media\n    path: records/media-2025.csv\n    updated_on: 2026-01-10\n  - kind: media\n    path: records/media-2026.csv\n    updated_on: 2026-05-10\n"
+    ));
+    let Some((_, r, _)) = c.audit_as_nobody(&p, &[]) else {
+        return;
+    };
+    assert_eq!(status(&r, "HDL-11"), "error", "{}", item(&r, "HDL-11"));
+    let reason = item(&r, "HDL-11")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("records/media-2025.csv is there but could not be read"),
+        "{reason}"
+    );
+    assert!(!reason.contains("media-2026"), "{reason}");
+}
