@@ -1,6 +1,7 @@
 //! The company's own files named in the profile (documents, records): a file that
 //! is there but cannot be read makes its item `error`, never "not found"; a link to
-//! the current version of a document is followed.
+//! the current version of a document is followed; of several records of a kind,
+//! the first one registered is the one a reason names.
 
 mod walk_common;
 use walk_common::*;
@@ -114,4 +115,52 @@ fn of_two_unreadable_dated_records_the_first_registered_is_named() {
         "{reason}"
     );
     assert!(!reason.contains("media-2026"), "{reason}");
+}
+
+#[test]
+fn the_first_registered_record_is_the_one_named() {
+    // Two disposal records there: HDL-09 names the first. An undated media
+    // record: HDL-11 says the date is missing, not that it is after the audit.
+    let c = company();
+    let base = c.dir.path();
+    std::fs::write(base.join("records/disposal-2026.csv"), "date,what\n").unwrap();
+    std::fs::write(base.join("records/media.csv"), "date,media\n").unwrap();
+    let p = c.profile(&format!(
+        "{PROFILE}  - kind: disposal\n    path: records/disposal-2026.csv\n  - kind: media\n    path: records/media.csv\n"
+    ));
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-09"), "pass", "{}", item(&r, "HDL-09"));
+    let reason = item(&r, "HDL-09")["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("records/disposal.csv exists"), "{reason}");
+    assert_eq!(status(&r, "HDL-11"), "partial", "{}", item(&r, "HDL-11"));
+    let reason = item(&r, "HDL-11")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("records/media.csv exists, but no updated_on date is recorded"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn of_two_unreadable_records_the_first_registered_is_named() {
+    if !need_root("making files the auditor cannot read") {
+        return;
+    }
+    let c = company();
+    let base = c.dir.path();
+    std::fs::write(base.join("records/disposal-2026.csv"), "date,what\n").unwrap();
+    for f in ["records/disposal.csv", "records/disposal-2026.csv"] {
+        chmod(&base.join(f), 0o600);
+    }
+    let p = c.profile(&format!(
+        "{PROFILE}  - kind: disposal\n    path: records/disposal-2026.csv\n"
+    ));
+    let Some((_, r, _)) = c.audit_as_nobody(&p, &[]) else {
+        return;
+    };
+    assert_eq!(status(&r, "HDL-09"), "error", "{}", item(&r, "HDL-09"));
+    let reason = item(&r, "HDL-09")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("records/disposal.csv is there but could not be read"),
+        "{reason}"
+    );
 }
