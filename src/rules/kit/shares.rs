@@ -257,3 +257,51 @@ pub fn symbolic(mode: u32) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::Facts;
+    use crate::collect::host::HostFacts;
+    use crate::model::Status;
+    use crate::profile::Profile;
+
+    fn facts(files: Option<ShareFacts>, host: Option<HostFacts>) -> Facts {
+        Facts {
+            accounts: Err("not read".into()),
+            hostname: String::new(),
+            files,
+            host,
+            baseline: None,
+            records: Default::default(),
+        }
+    }
+
+    /// `share_facts` on these facts: Ok, or the outcome's status.
+    fn outcome(f: &Facts) -> Result<(), Status> {
+        let profile = Profile::default();
+        let ctx = Context {
+            profile: &profile,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            facts: f,
+        };
+        share_facts(&ctx).map(|_| ()).map_err(|o| o.status)
+    }
+
+    #[test]
+    fn share_items_are_not_applicable_only_to_windows_evidence_without_a_walk() {
+        let windows_only = || Some(HostFacts::default());
+        // Windows evidence only, nothing walked: the share items do not apply.
+        assert_eq!(
+            outcome(&facts(None, windows_only())),
+            Err(Status::NotApplicable)
+        );
+        // A walk with Windows evidence beside it: the walk is judged.
+        assert_eq!(
+            outcome(&facts(Some(ShareFacts::default()), windows_only())),
+            Ok(())
+        );
+        // No walk and no host facts at all: a missing collector, never "n/a".
+        assert_eq!(outcome(&facts(None, None)), Err(Status::Error));
+    }
+}
