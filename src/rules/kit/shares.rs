@@ -304,4 +304,38 @@ mod tests {
         // No walk and no host facts at all: a missing collector, never "n/a".
         assert_eq!(outcome(&facts(None, None)), Err(Status::Error));
     }
+
+    #[test]
+    fn walk_problems_get_an_and_n_more_note_only_when_some_are_left_out() {
+        use crate::collect::walk::PathRef;
+        let gaps: Vec<Gap> = ["/srv/share/a", "/srv/share/b"]
+            .iter()
+            .map(|p| Gap {
+                path: PathRef::of(p.as_bytes()),
+                kind: RootKind::Share,
+                what: GapKind::Dir,
+                error: "permission denied".into(),
+            })
+            .collect();
+        let sample: Vec<&Gap> = gaps.iter().collect();
+        // All of them listed: one entry each, no note.
+        let ev = gaps_evidence(&Selected {
+            count: 2,
+            sample: sample.clone(),
+        });
+        assert_eq!(ev.len(), 2);
+        assert!(ev.iter().all(|e| e.omitted.is_none()));
+        // Three more counted than listed: the note comes first and says so.
+        let ev = gaps_evidence(&Selected { count: 5, sample });
+        assert_eq!(ev.len(), 3);
+        assert_eq!(ev[0].omitted, Some(3));
+        assert!(
+            ev[0]
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.en.starts_with("and 3 more")),
+            "{:?}",
+            ev[0].detail
+        );
+    }
 }
