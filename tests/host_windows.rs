@@ -175,7 +175,16 @@ fn a_removable_storage_policy_passes_its01_without_a_usbstor_service_export() {
         utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\n"),
     )
     .unwrap();
-    run(&[&pc], &p).expect("ITS-01", "error");
+    let r = run(&[&pc], &p);
+    r.expect("ITS-01", "error");
+    // Every registry file parsed: the reason is the missing export alone.
+    assert!(
+        r.reason("ITS-01").starts_with(
+            "cannot be assessed: the registry evidence has no export of Services\\USBSTOR"
+        ),
+        "{}",
+        r.reason("ITS-01")
+    );
     let deny_all = |v: u32| {
         std::fs::write(
             pc.join("registry/removable.reg"),
