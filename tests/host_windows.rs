@@ -129,11 +129,21 @@ fn japanese_pc_fails_with_cp932_evidence() {
 fn two_hosts_one_failing_fails_the_item() {
     let (_a, fs01) = win_fixture("en-fs01");
     let (_b, pc) = win_fixture("ja-pc01");
+    // The PC shares nothing: ITS-11 (SMB server settings) does not apply to it.
+    std::fs::remove_file(pc.join("smb-server.json")).unwrap();
+    std::fs::remove_file(pc.join("smb-shares.csv")).unwrap();
     let r = run(&[&fs01, &pc], &profile());
     assert_eq!(r.json["hosts"].as_array().unwrap().len(), 2);
     r.expect("ITS-01", "fail");
     assert!(r.reason("ITS-01").contains("SEKKEI-PC01"));
     assert!(r.reason("ITS-01").contains("FS01"));
+    // Only the file server serves SMB (ITS-11 does not apply to the PC): with
+    // two hosts the reason still says whose it is.
+    assert!(
+        r.reason("ITS-11").starts_with("FS01: "),
+        "{}",
+        r.reason("ITS-11")
+    );
 }
 
 #[test]

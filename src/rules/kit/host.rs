@@ -71,10 +71,11 @@ pub fn combine(results: Vec<(String, Verdict)>) -> Outcome {
     let mut status = Status::Pass;
     let mut reason = Text::default();
     let mut evidence = Vec::new();
-    let multi = decided.len() > 1 || several;
+    // With several hosts each reason says whose it is, even when only one of
+    // them has the item (the others are not applicable).
     for (host, o) in decided {
         status = worse(status, o.status);
-        reason = reason.join(&if multi {
+        reason = reason.join(&if several {
             prefix(&host, &o.reason)
         } else {
             o.reason
