@@ -506,6 +506,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn worse_ranks_fail_over_error_over_partial_over_pass_and_a_tie_keeps_the_first() {
+        use Status::*;
+        assert_eq!(worse(Error, Fail), Fail);
+        assert_eq!(worse(Fail, Error), Fail);
+        assert_eq!(worse(Partial, Error), Error);
+        assert_eq!(worse(Pass, Partial), Partial);
+        assert_eq!(worse(NotApplicable, Pass), Pass);
+        // Equal ranks: the first stays (a computed pass is not turned into an
+        // answer's "alternative", nor not-applicable into "unanswered").
+        assert_eq!(worse(Pass, Alternative), Pass);
+        assert_eq!(worse(NotApplicable, Unanswered), NotApplicable);
+    }
+
+    #[test]
+    fn all_of_gives_the_reasons_of_the_parts_that_do_not_pass_only() {
+        let o = all_of(
+            vec![
+                Alt::new(Status::Pass, Text::same("journald keeps 400 days")),
+                Alt::new(Status::Fail, Text::same("logrotate keeps 28 days")),
+            ],
+            Text::same("every source keeps enough"),
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.reason, Text::same("logrotate keeps 28 days"));
+        let o = all_of(
+            vec![Alt::new(
+                Status::Pass,
+                Text::same("journald keeps 400 days"),
+            )],
+            Text::same("every source keeps enough"),
+        );
+        assert_eq!(o.reason, Text::same("every source keeps enough"));
+    }
+
+    #[test]
+    fn days_are_shown_whole_unless_a_hundredth_or_more_away() {
+        assert_eq!(days_text(365.0), "365");
+        assert_eq!(days_text(364.996), "365");
+        assert_eq!(days_text(7.5), "7.5");
+        assert_eq!(days_text(0.01), "0.0");
+        assert_eq!(days_text(f64::INFINITY), "∞");
+    }
+
+    #[test]
     fn principals_match_whole_names_and_wildcards_of_the_policy() {
         let Check::WindowsShareGuest { principals, .. } = &policy("WIN-SHR-001").check else {
             panic!("WIN-SHR-001");
