@@ -164,3 +164,20 @@ fn of_two_unreadable_records_the_first_registered_is_named() {
         "{reason}"
     );
 }
+
+#[test]
+fn a_record_dated_only_after_the_audit_says_so_rather_than_undated() {
+    let c = company();
+    std::fs::write(c.dir.path().join("records/media.csv"), "date,media\n").unwrap();
+    // The audit runs on 2026-01-15; the register says it was updated later.
+    let p = c.profile(&format!(
+        "{PROFILE}  - kind: media\n    path: records/media.csv\n    updated_on: 2026-03-01\n"
+    ));
+    let (_, r, _) = c.audit(&p, &[]);
+    assert_eq!(status(&r, "HDL-11"), "partial", "{}", item(&r, "HDL-11"));
+    let reason = item(&r, "HDL-11")["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("updated_on is after the audit date"),
+        "{reason}"
+    );
+}
