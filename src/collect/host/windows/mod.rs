@@ -244,6 +244,12 @@ fn many<T>(
     Some(Ok(out))
 }
 
+/// The last part of a path written with `/` or `\` (`registry/w32time.reg` →
+/// `w32time.reg`).
+fn file_name(p: &str) -> &str {
+    p.rsplit(['/', '\\']).next().unwrap_or(p)
+}
+
 impl WindowsHost {
     /// Loads an evidence folder. A folder that does not exist is an error that
     /// stops the run (a mistyped path must not turn into "not applicable").
@@ -324,14 +330,9 @@ impl WindowsHost {
     }
     /// The registry export `rel` (e.g. `registry/w32time.reg`), when it parsed.
     pub fn reg_file(&self, rel: &str) -> Option<&reg::RegFile> {
-        let name = rel.rsplit(['/', '\\']).next().unwrap_or(rel);
-        self.reg_files().find(|f| {
-            f.file
-                .path
-                .rsplit(['/', '\\'])
-                .next()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        })
+        let name = file_name(rel);
+        self.reg_files()
+            .find(|f| file_name(&f.file.path).eq_ignore_ascii_case(name))
     }
     pub fn reg_has_key(&self, key: &str) -> Option<&reg::RegKey> {
         self.reg_files().find_map(|f| f.has_key(key))
@@ -342,7 +343,7 @@ impl WindowsHost {
     /// file names without the folder, e.g. WIN-USB-001's for ITS-03).
     pub fn reg_errors(&self, others: &[&str]) -> Vec<(&HostError, bool)> {
         let unrelated = |e: &HostError| {
-            let name = e.path.rsplit(['/', '\\']).next().unwrap_or("");
+            let name = file_name(&e.path);
             others.iter().any(|o| o.eq_ignore_ascii_case(name))
         };
         match &self.registry {
