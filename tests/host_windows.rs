@@ -25,6 +25,15 @@ fn run(dirs: &[&Path], p: &Profile) -> Report {
     audit(None, p, &args)
 }
 
+/// Writes a `reg export` file: UTF-16 with its header, then `body`.
+fn write_reg(path: impl AsRef<Path>, body: &str) {
+    std::fs::write(
+        path,
+        utf16(&format!("Windows Registry Editor Version 5.00\n\n{body}")),
+    )
+    .unwrap();
+}
+
 #[test]
 fn english_file_server_passes_its_windows_checks() {
     let (_d, fs01) = win_fixture("en-fs01");
@@ -150,19 +159,17 @@ fn two_hosts_one_failing_fails_the_item() {
 fn usb_policy_variants_and_enum_usbstor_is_not_a_control() {
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
-    std::fs::write(
+    write_reg(
         pc.join("registry/removable.reg"),
-        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices\\{53f5630d-b6bf-11d0-94f2-00a0c91efb8b}]\n\"Deny_Write\"=dword:00000001\n\n"),
-    )
-    .unwrap();
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices\\{53f5630d-b6bf-11d0-94f2-00a0c91efb8b}]\n\"Deny_Write\"=dword:00000001\n\n",
+    );
     run(&[&pc], &p).expect("ITS-01", "pass");
     // Only the device history: cannot be assessed.
     std::fs::remove_file(pc.join("registry/removable.reg")).unwrap();
-    std::fs::write(
+    write_reg(
         pc.join("registry/usbstor.reg"),
-        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\"Start\"=dword:00000004\n\n"),
-    )
-    .unwrap();
+        "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\"Start\"=dword:00000004\n\n",
+    );
     run(&[&pc], &p).expect("ITS-01", "error");
     std::fs::remove_dir_all(pc.join("registry")).unwrap();
     let r = run(&[&pc], &p);
@@ -180,11 +187,10 @@ fn a_removable_storage_policy_passes_its01_without_a_usbstor_service_export() {
     // no control; the removable storage policy alone is enough to pass.
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
-    std::fs::write(
+    write_reg(
         pc.join("registry/usbstor.reg"),
-        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\n"),
-    )
-    .unwrap();
+        "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer&Rev_1.00\\4C530001230715119045&0]\n\"Capabilities\"=dword:00000010\n\n",
+    );
     let r = run(&[&pc], &p);
     r.expect("ITS-01", "error");
     // Every registry file parsed: the reason is the missing export alone.
@@ -196,11 +202,12 @@ fn a_removable_storage_policy_passes_its01_without_a_usbstor_service_export() {
         r.reason("ITS-01")
     );
     let deny_all = |v: u32| {
-        std::fs::write(
+        write_reg(
             pc.join("registry/removable.reg"),
-            utf16(&format!("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices]\n\"Deny_All\"=dword:{v:08x}\n\n")),
-        )
-        .unwrap();
+            &format!(
+                "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices]\n\"Deny_All\"=dword:{v:08x}\n\n"
+            ),
+        );
     };
     // Deny_All=0 denies nothing.
     deny_all(0);
@@ -220,19 +227,19 @@ fn its14_w32time_without_its_start_value_or_with_an_empty_ntpserver_is_not_a_pas
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
     let w32time = |server: &str| {
-        std::fs::write(
+        write_reg(
             pc.join("registry/w32time.reg"),
-            utf16(&format!("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time]\n\"Start\"=dword:00000003\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"NtpServer\"=\"{server}\"\n\"Type\"=\"NTP\"\n\n")),
-        )
-        .unwrap();
+            &format!(
+                "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time]\n\"Start\"=dword:00000003\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"NtpServer\"=\"{server}\"\n\"Type\"=\"NTP\"\n\n"
+            ),
+        );
     };
     // An export of the Parameters key alone: the file is there, the service's
     // Start value is not.
-    std::fs::write(
+    write_reg(
         pc.join("registry/w32time.reg"),
-        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"Type\"=\"NTP\"\n\n"),
-    )
-    .unwrap();
+        "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters]\n\"Type\"=\"NTP\"\n\n",
+    );
     let r = run(&[&pc], &p);
     r.expect("ITS-14", "error");
     assert!(
@@ -289,11 +296,10 @@ fn its11_without_smb_server_settings_only_a_real_share_makes_it_an_error() {
 fn group_policy_overrides_local_firewall_and_event_log_settings() {
     let (_d, pc) = win_fixture("ja-pc01");
     let p = profile();
-    std::fs::write(
+    write_reg(
         pc.join("registry/firewall-policy.reg"),
-        utf16("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PublicProfile]\n\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000001\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\EventLog\\Security]\n\"Retention\"=\"1\"\n\n"),
-    )
-    .unwrap();
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PublicProfile]\n\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000001\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\EventLog\\Security]\n\"Retention\"=\"1\"\n\n",
+    );
     let r = run(&[&pc], &p);
     r.expect("ITS-03", "pass");
     r.expect("ITS-05", "pass");
