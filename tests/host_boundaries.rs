@@ -238,14 +238,6 @@ fn its01_a_host_that_blocks_nothing_shows_where_each_mechanism_was_looked_for() 
 
 // ------------------------------------------------------------------ ITS-05 journald
 
-/// The ITS-05 evidence details at `path`.
-fn details_at(r: &Report, path: &str) -> Vec<String> {
-    r.evidence_at("ITS-05", path)
-        .iter()
-        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
 #[test]
 fn its05_warns_that_the_journal_may_stay_in_memory_only_when_storage_is_auto_without_var_log_journal()
  {
@@ -266,7 +258,7 @@ fn its05_warns_that_the_journal_may_stay_in_memory_only_when_storage_is_auto_wit
             t.dir("/var/log/journal");
         }
         let r = audit_tree(&t);
-        let notes = details_at(&r, "/var/log/journal");
+        let notes = r.details_at("ITS-05", "/var/log/journal");
         assert_eq!(
             notes.iter().any(|d| d.contains(WARNING)),
             warned,
@@ -283,7 +275,7 @@ fn its05_lines_journald_ignores_are_listed_as_warnings_in_its_evidence() {
         "[Journal]\nStorage=persistent\nMaxRetentionSecs=400d\nMaxRetentionSec=400d\n",
     );
     let r = audit_tree(&t);
-    let details = details_at(&r, "/etc/systemd/journald.conf");
+    let details = r.details_at("ITS-05", "/etc/systemd/journald.conf");
     assert!(
         details
             .iter()
@@ -336,14 +328,6 @@ fn its01_each_usbguard_rule_that_admits_mass_storage_says_why_it_matches() {
 
 // ------------------------------------------------------------------ ITS-03 evidence
 
-/// The ITS-03 evidence details at `path`.
-fn its03_details(r: &Report, path: &str) -> Vec<String> {
-    r.evidence_at("ITS-03", path)
-        .iter()
-        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
 #[test]
 fn its03_each_nftables_chain_is_cited_with_its_policy_or_the_accept_default() {
     let t = Tree::new();
@@ -354,7 +338,7 @@ fn its03_each_nftables_chain_is_cited_with_its_policy_or_the_accept_default() {
     .enable("nftables.service");
     let r = audit_tree(&t);
     assert_eq!(r.status("ITS-03"), "pass", "{}", r.reason("ITS-03"));
-    let d = its03_details(&r, "/etc/nftables.conf");
+    let d = r.details_at("ITS-03", "/etc/nftables.conf");
     assert!(
         d.iter()
             .any(|x| x.contains("inet filter input: policy drop")),
@@ -376,7 +360,7 @@ fn its03_iptables_without_ipv6_rules_says_rules_v6_is_missing() {
     let r = audit_tree(&t);
     assert_eq!(r.status("ITS-03"), "fail", "{}", r.reason("ITS-03"));
     let missing = |r: &Report| {
-        its03_details(r, "/etc/iptables/rules.v6")
+        r.details_at("ITS-03", "/etc/iptables/rules.v6")
             .iter()
             .any(|x| x.contains("no IPv6 rules"))
     };
@@ -575,11 +559,7 @@ fn its10_names_the_modules_built_in_default_and_cites_only_files_that_exist() {
         r.reason("ITS-10")
     );
     // login.defs' PASS_MIN_LEN is shown beside the verdict, never counted.
-    let ld: Vec<String> = r
-        .evidence_at("ITS-10", "/etc/login.defs")
-        .iter()
-        .map(|e| e["detail"].as_str().unwrap_or("").to_string())
-        .collect();
+    let ld = r.details_at("ITS-10", "/etc/login.defs");
     assert!(
         ld.iter()
             .any(|d| d.contains("PASS_MIN_LEN 12 (not used by PAM-based passwd)")),
@@ -608,13 +588,7 @@ fn its10_names_the_modules_built_in_default_and_cites_only_files_that_exist() {
         "{}",
         r.reason("ITS-10")
     );
-    let details = |path: &str| -> Vec<String> {
-        r.evidence_at("ITS-10", path)
-            .iter()
-            .map(|e| e["detail"].as_str().unwrap_or("").to_string())
-            .collect()
-    };
-    let pam = details("/etc/pam.d/common-password");
+    let pam = r.details_at("ITS-10", "/etc/pam.d/common-password");
     assert!(pam.iter().any(|d| d.contains("no minlen")), "{pam:#?}");
     assert!(!pam.iter().any(|d| d.contains("file missing")), "{pam:#?}");
 }

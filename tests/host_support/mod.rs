@@ -154,6 +154,13 @@ impl Report {
             );
         }
     }
+    /// The details of `id`'s evidence entries at `path`.
+    pub fn details_at(&self, id: &str, path: &str) -> Vec<String> {
+        self.evidence_at(id, path)
+            .iter()
+            .map(|e| e["detail"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
     /// Evidence entries whose path equals `path`.
     pub fn evidence_at(&self, id: &str, path: &str) -> Vec<Value> {
         self.evidence(id)
