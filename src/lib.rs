@@ -3,6 +3,18 @@
 //!
 //! One pipeline: **collect** facts → **evaluate** checklist items → **report**.
 
+/// `memchr::memmem::find(haystack, pattern)`, with the pattern's searcher built
+/// once per call site instead of once per call (building it costs more than
+/// searching one inventory line, and inventories have a line per file).
+#[macro_export]
+macro_rules! find_bytes {
+    ($hay:expr, $pat:expr) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new($pat));
+        FINDER.find($hay)
+    }};
+}
+
 pub mod bundle;
 pub mod catalogue;
 pub mod changes;

@@ -134,10 +134,8 @@ impl FileChanges {
 /// so these byte patterns only match the fields themselves. Lines that cannot be
 /// protected are skipped without parsing them (most lines of a large share).
 fn maybe_protected(raw: &[u8]) -> bool {
-    fn has(h: &[u8], n: &[u8]) -> bool {
-        memchr::memmem::find(h, n).is_some()
-    }
-    has(raw, b"\"type\":\"file\"") && !has(raw, b"\"asset\":null")
+    crate::find_bytes!(raw, b"\"type\":\"file\"").is_some()
+        && crate::find_bytes!(raw, b"\"asset\":null").is_none()
 }
 
 /// The protected lines of one inventory, in order, checking that their order holds.
@@ -244,7 +242,7 @@ impl<R: BufRead> Protected<R> {
 }
 
 /// Compares two inventories (old, new). Errors name the file and line.
-pub fn compare<A: BufRead, B: BufRead>(
+pub fn compare<A: BufRead + Send, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
 ) -> Result<FileChanges, Text> {
@@ -253,13 +251,105 @@ pub fn compare<A: BufRead, B: BufRead>(
 
 /// [`compare`], also checking each inventory's number of protected files against
 /// the count its report recorded (`inventory.protected`), when known.
-pub fn compare_counted<A: BufRead, B: BufRead>(
+/// The old inventory is read on a thread of its own while this one reads the new
+/// one: each read is a full pass over a file with a line per file of the tree.
+pub fn compare_counted<A: BufRead + Send, B: BufRead>(
     old: (&str, A),
     new: (&str, B),
     expected: [Option<u64>; 2],
 ) -> Result<FileChanges, Text> {
-    let mut o = Protected::new(old.0, old.1);
-    let mut n = Protected::new(new.0, new.1);
+    let o = Protected::new(old.0, old.1);
+    let n = Protected::new(new.0, new.1);
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        s.spawn(move || read_ahead(o, expected[0], &tx));
+        merge(
+            Ahead {
+                rx,
+                batch: Vec::new().into_iter(),
+                counted: None,
+            },
+            n,
+            expected[1],
+        )
+    })
+}
+
+/// Protected lines sent on by [`read_ahead`], in order and in batches.
+enum Batch {
+    Lines(Vec<(Vec<u8>, Line)>),
+    Failed(Text),
+    /// The end, with the check of the number of protected lines.
+    End(Result<(), Text>),
+}
+
+const BATCH: usize = 256;
+
+fn read_ahead<R: BufRead>(
+    mut o: Protected<R>,
+    expected: Option<u64>,
+    tx: &std::sync::mpsc::SyncSender<Batch>,
+) {
+    loop {
+        let mut lines = Vec::with_capacity(BATCH);
+        while lines.len() < BATCH {
+            match o.next() {
+                Ok(Some(l)) => lines.push(l),
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = tx.send(Batch::Failed(e));
+                    return;
+                }
+            }
+        }
+        let end = lines.len() < BATCH;
+        // A send fails only when the merge stopped at an error of its own.
+        if !lines.is_empty() && tx.send(Batch::Lines(lines)).is_err() {
+            return;
+        }
+        if end {
+            let _ = tx.send(Batch::End(o.check_count(expected)));
+            return;
+        }
+    }
+}
+
+/// The receiving end of [`read_ahead`], read like [`Protected`].
+struct Ahead {
+    rx: std::sync::mpsc::Receiver<Batch>,
+    batch: std::vec::IntoIter<(Vec<u8>, Line)>,
+    counted: Option<Result<(), Text>>,
+}
+
+impl Ahead {
+    fn next(&mut self) -> Result<Option<(Vec<u8>, Line)>, Text> {
+        loop {
+            if let Some(l) = self.batch.next() {
+                return Ok(Some(l));
+            }
+            if self.counted.is_some() {
+                return Ok(None);
+            }
+            match self.rx.recv() {
+                Ok(Batch::Lines(b)) => self.batch = b.into_iter(),
+                Ok(Batch::Failed(e)) => return Err(e),
+                Ok(Batch::End(c)) => self.counted = Some(c),
+                Err(_) => unreachable!("read_ahead ends with End or Failed"),
+            }
+        }
+    }
+
+    fn check_count(&mut self) -> Result<(), Text> {
+        self.counted.take().unwrap_or(Ok(()))
+    }
+}
+
+/// The streaming merge of the two inventories' protected lines.
+fn merge<B: BufRead>(
+    mut o: Ahead,
+    mut n: Protected<B>,
+    expected_new: Option<u64>,
+) -> Result<FileChanges, Text> {
     let mut out = FileChanges::default();
     let mut a = o.next()?;
     let mut b = n.next()?;
@@ -297,8 +387,8 @@ pub fn compare_counted<A: BufRead, B: BufRead>(
             },
         }
     }
-    o.check_count(expected[0])?;
-    n.check_count(expected[1])?;
+    o.check_count()?;
+    n.check_count(expected_new)?;
     Ok(out)
 }
 

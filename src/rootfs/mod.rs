@@ -40,7 +40,45 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Lower-case hex, as digests are written everywhere (manifest, report.json, logs).
 pub fn hex(bytes: &[u8]) -> String {
-    ::hex::encode(bytes)
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// A SHA-256 from its 64 hex digits (either case); `None` for anything else.
+pub fn unhex32(s: &[u8]) -> Option<[u8; 32]> {
+    // Each byte's value as a hex digit, 0xff for a byte that is not one.
+    const VALUE: [u8; 256] = {
+        let mut t = [0xffu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        let (hi, lo) = (VALUE[pair[0] as usize], VALUE[pair[1] as usize]);
+        bad |= hi | lo;
+        *o = hi << 4 | (lo & 15);
+    }
+    // A valid digit's value fits in 4 bits; 0xff sets the high ones.
+    (bad < 16).then_some(out)
 }
 
 impl RootFs {
@@ -456,6 +494,22 @@ fn open_flags(path: &Path, _nofollow: bool) -> io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_round_trip_through_hex_and_nothing_else_decodes() {
+        let d: [u8; 32] = std::array::from_fn(|i| (i * 37 + 5) as u8);
+        let h = hex(&d);
+        assert_eq!(h, ::hex::encode(d));
+        assert_eq!(unhex32(h.as_bytes()), Some(d));
+        assert_eq!(unhex32(h.to_uppercase().as_bytes()), Some(d));
+        assert_eq!(unhex32(&h.as_bytes()[..62]), None, "too short");
+        assert_eq!(unhex32(format!("{h}00").as_bytes()), None, "too long");
+        for bad in [b'g', b'G', b' ', b'-', b'/', b':', b'@', b'`'] {
+            let mut b = h.clone().into_bytes();
+            b[17] = bad;
+            assert_eq!(unhex32(&b), None, "{}", bad as char);
+        }
+    }
 
     #[test]
     fn listing_a_host_folder_leaves_its_access_time() {

@@ -140,15 +140,16 @@ type Names<'a> = Option<&'a std::collections::HashMap<&'a str, u16>>;
 /// One inventory line: a reusable entry, a file inside the guard, or nothing.
 fn parse(raw: &[u8], limit: i128, names: Names) -> Result<Option<Parsed>, String> {
     let raw = raw.trim_ascii();
-    // Cheap pre-filter: only hashed regular files matter.
-    fn has(h: &[u8], n: &[u8]) -> bool {
-        memchr::memmem::find(h, n).is_some()
-    }
-    if raw.is_empty() || !has(raw, b"\"type\":\"file\"") || has(raw, b"\"sha256\":null") {
-        return Ok(None);
-    }
+    // Lines as timaudit writes them first; then a cheap pre-filter: only hashed
+    // regular files matter.
     if let Some(p) = fast(raw, limit, names) {
         return Ok(p);
+    }
+    if raw.is_empty()
+        || crate::find_bytes!(raw, b"\"type\":\"file\"").is_none()
+        || crate::find_bytes!(raw, b"\"sha256\":null").is_some()
+    {
+        return Ok(None);
     }
     let l: Line = serde_json::from_slice(raw).map_err(|e| e.to_string())?;
     let (Some(size), Some(m), Some(c), Some(dev), Some(ino), Some(sha)) =
@@ -179,7 +180,8 @@ fn parse(raw: &[u8], limit: i128, names: Names) -> Result<Option<Parsed>, String
         }
         _ => Found::Unknown,
     };
-    Ok(unhex(sha).map(|h| Parsed::Entry((key(dev, ino, size, mtime, ctime), h, found))))
+    Ok(crate::rootfs::unhex32(sha.as_bytes())
+        .map(|h| Parsed::Entry((key(dev, ino, size, mtime, ctime), h, found))))
 }
 
 /// The fast path for lines as timaudit writes them (fixed field order, times as
@@ -187,30 +189,36 @@ fn parse(raw: &[u8], limit: i128, names: Names) -> Result<Option<Parsed>, String
 /// Inside JSON strings quotes are escaped, so the field patterns cannot match
 /// inside a file name.
 fn fast(raw: &[u8], limit: i128, names: Names) -> Option<Option<Parsed>> {
-    fn after<'a>(h: &'a [u8], pat: &[u8]) -> Option<&'a [u8]> {
-        memchr::memmem::find(h, pat).map(|i| &h[i + pat.len()..])
+    macro_rules! after {
+        ($h:expr, $pat:expr) => {{
+            let (h, pat): (&[u8], &[u8]) = ($h, $pat);
+            crate::find_bytes!(h, $pat).map(|i| &h[i + pat.len()..])
+        }};
+    }
+    /// The value of 1 to 19 decimal digits (no overflow of u64 possible).
+    fn digits(h: &[u8]) -> Option<u64> {
+        if h.is_empty() || h.len() > 19 {
+            return None;
+        }
+        h.iter().try_fold(0u64, |v, &b| {
+            b.is_ascii_digit().then(|| v * 10 + u64::from(b - b'0'))
+        })
     }
     fn num(h: &[u8]) -> Option<(u64, &[u8])> {
         let n = h.iter().take_while(|b| b.is_ascii_digit()).count();
-        if n == 0 || n > 19 {
-            return None;
-        }
-        let v = std::str::from_utf8(&h[..n]).ok()?.parse().ok()?;
-        Some((v, &h[n..]))
+        Some((digits(&h[..n])?, &h[n..]))
     }
     fn time(h: &[u8]) -> Option<((i64, i64), &[u8])> {
         // 2026-11-25T19:35:23.601780255Z"
         if h.len() < 31 || h[30] != b'"' || h[29] != b'Z' || h[19] != b'.' {
             return None;
         }
-        let d = |r: std::ops::Range<usize>| -> Option<u32> {
-            std::str::from_utf8(&h[r]).ok()?.parse().ok()
-        };
+        let d = |r: std::ops::Range<usize>| digits(&h[r]).map(|v| v as u32);
         let date = chrono::NaiveDate::from_ymd_opt(d(0..4)? as i32, d(5..7)?, d(8..10)?)?;
         let t = date.and_hms_opt(d(11..13)?, d(14..16)?, d(17..19)?)?;
         Some(((t.and_utc().timestamp(), d(20..29)? as i64), &h[31..]))
     }
-    let r = after(raw, b"\",\"type\":\"file\",\"size\":")?;
+    let r = after!(raw, b"\",\"type\":\"file\",\"size\":")?;
     let (size, r) = num(r)?;
     let r = r.strip_prefix(b",\"mtime\":\"")?;
     let (mtime, r) = time(r)?;
@@ -220,8 +228,8 @@ fn fast(raw: &[u8], limit: i128, names: Names) -> Option<Option<Parsed>> {
     let (dev, r) = num(r)?;
     let r = r.strip_prefix(b",\"ino\":")?;
     let (ino, r) = num(r)?;
-    let r = after(r, b"\"sha256\":\"")?;
-    let sha = unhex(std::str::from_utf8(r.get(..64)?).ok()?)?;
+    let r = after!(r, b"\"sha256\":\"")?;
+    let sha = crate::rootfs::unhex32(r.get(..64)?)?;
     if ns(mtime) >= limit || ns(ctime) >= limit {
         return Some(Some(Parsed::Guarded));
     }
@@ -229,7 +237,7 @@ fn fast(raw: &[u8], limit: i128, names: Names) -> Option<Option<Parsed>> {
     let found = match names {
         None => Found::Unknown,
         Some(_) => {
-            let r = after(&r[64..], b"\"markers\":[")?;
+            let r = after!(&r[64..], b"\"markers\":[")?;
             if r.first() != Some(&b']') {
                 return None;
             }
@@ -461,12 +469,6 @@ fn read_blocks(
             carry = block;
         }
     }
-}
-
-fn unhex(s: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(s, &mut out).ok()?;
-    Some(out)
 }
 
 #[cfg(test)]
