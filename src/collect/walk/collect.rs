@@ -6,12 +6,12 @@ use super::acl::Acl;
 use super::check::{FileCheck, FileFacts, SameContent, WalkContext};
 use super::classify::{AssetMatcher, Hit, Where};
 use super::findings::{FindingSet, FindingsList, sort_key};
+use super::line::{Line, MarkerOut};
 use super::read::{Content, ReadProblem};
 use super::sort::Sorter;
 use super::{Finding, Gap, GapKind, Msg, PathRef, RootKind, ShareFacts};
 use crate::collect::accounts::Accounts;
 use crate::profile::Profile;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -153,52 +153,6 @@ impl Entry {
 /// The ACL itself, when it was read and there is one.
 fn acl_of(r: Option<&Result<Option<Acl>, String>>) -> Option<&Acl> {
     r.and_then(|r| r.as_ref().ok()).and_then(|a| a.as_ref())
-}
-
-#[derive(Serialize)]
-struct MarkerOut<'a> {
-    marker: &'a str,
-    #[serde(rename = "where")]
-    place: Where,
-}
-
-/// One inventory line (spec/cli.md "Inventory lines").
-#[derive(Serialize)]
-struct Line<'a> {
-    path: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_b64: Option<&'a str>,
-    #[serde(rename = "type")]
-    ftype: &'static str,
-    size: u64,
-    mtime: String,
-    /// Status-change time, device and inode: what a re-audit checks before it
-    /// reuses this line's hash (added to the spec's fields).
-    ctime: String,
-    dev: u64,
-    ino: u64,
-    mode: String,
-    uid: u32,
-    gid: u32,
-    user: Option<&'a str>,
-    group: Option<&'a str>,
-    acl: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    acl_error: Option<&'a str>,
-    sha256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hash_error: Option<&'a str>,
-    asset: Option<&'a str>,
-    markers: Vec<MarkerOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target: Option<String>,
-}
-
-/// RFC 3339 in UTC with nanoseconds.
-pub fn rfc3339(secs: i64, nsec: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, nsec.clamp(0, 999_999_999) as u32)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
-        .unwrap_or_default()
 }
 
 /// The protected file that copies of its content are reported against (the first
@@ -381,20 +335,18 @@ impl<'a> Collector<'a> {
             path_b64: pr.b64.as_deref(),
             ftype: e.ftype.code(),
             size: e.size,
-            mtime: rfc3339(e.mtime.0, e.mtime.1),
-            ctime: rfc3339(e.ctime.0, e.ctime.1),
+            mtime: e.mtime,
+            ctime: e.ctime,
             dev: e.dev,
             ino: e.ino,
-            mode: format!("{:04o}", e.mode & 0o7777),
+            mode: e.mode,
             uid: e.uid,
             gid: e.gid,
             user: self.run.user_name(e.uid),
             group: self.run.group_name(e.gid),
             acl: acl_lines,
             acl_error: acl_res.and_then(|r| r.as_ref().err()).map(String::as_str),
-            sha256: content
-                .and_then(|c| c.sha256)
-                .map(|h| crate::rootfs::hex(&h)),
+            sha256: content.and_then(|c| c.sha256),
             hash_error: content.and_then(|c| c.hash_error.as_deref()),
             asset: assets.first().map(|i| self.labels[*i].as_str()),
             markers: hits
@@ -411,7 +363,7 @@ impl<'a> Collector<'a> {
         };
         // Serialised into one reused buffer; the sort copies it at its exact size.
         self.line.clear();
-        serde_json::to_writer(&mut self.line, &line).map_err(io::Error::other)?;
+        line.write(&mut self.line);
         match &mut self.sorter {
             Some(s) => s.push(&e.host, &self.line),
             None => Ok(()),

@@ -15,6 +15,7 @@ mod collect;
 pub mod examine;
 pub mod findings;
 pub mod gaps;
+mod line;
 pub mod read;
 pub mod reuse;
 pub mod sort;
@@ -31,7 +32,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-pub use collect::{Collector, Original, rfc3339};
+pub use collect::{Collector, Original};
+pub use line::rfc3339;
 
 /// Which kind of walk root a path was found under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
