@@ -17,6 +17,7 @@
 //! held once each.
 
 use super::read::Seen;
+use std::io::Read;
 use std::path::Path;
 
 /// Timestamps within this many nanoseconds before the baseline walk started are
@@ -306,6 +307,7 @@ impl HashCache {
             .clamp(1, 8);
         let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(threads * 2);
         let rx = std::sync::Mutex::new(rx);
+        let (spent_tx, spent) = std::sync::mpsc::channel::<Vec<u8>>();
         let name = path.display().to_string();
         let names: Option<std::collections::HashMap<&str, u16>> = markers.map(|m| {
             m.iter()
@@ -318,11 +320,11 @@ impl HashCache {
         let parts = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
-                    let (rx, name) = (&rx, &name);
-                    s.spawn(move || parse_blocks(rx, limit, names, name))
+                    let (rx, name, spent) = (&rx, &name, spent_tx.clone());
+                    s.spawn(move || parse_blocks(rx, &spent, limit, names, name))
                 })
                 .collect();
-            let read = read_blocks(f, &tx, &name);
+            let read = read_blocks(f, &tx, &spent, &name);
             drop(tx);
             let results: Vec<_> = workers
                 .into_iter()
@@ -394,9 +396,11 @@ impl HashCache {
 /// What one parser thread found: its entries, its marker sets, lines guarded.
 type Part = (Vec<Rec>, Vec<Vec<u16>>, u64);
 
-/// A parser thread: parses the blocks it receives, line by line.
+/// A parser thread: parses the blocks it receives, line by line, and hands each
+/// block back to the reader to be filled again.
 fn parse_blocks(
     rx: &std::sync::Mutex<std::sync::mpsc::Receiver<(usize, Vec<u8>)>>,
+    spent: &std::sync::mpsc::Sender<Vec<u8>>,
     limit: i128,
     names: Names,
     name: &str,
@@ -422,51 +426,66 @@ fn parse_blocks(
                 }
             }
         }
+        // The reader may have finished: then the block is just freed.
+        let _ = spent.send(block);
     }
     Ok((entries, interner.sets, guarded))
 }
 
+/// Bytes read into one block (plus the start of a line carried over).
+const BLOCK: u64 = 4 << 20;
+
 /// Reads the inventory in blocks of about 4 MiB, cut after the last newline, to
-/// the parser threads (with the number of each block's first line).
+/// the parser threads (with the number of each block's first line). Blocks the
+/// parsers are done with come back through `spent` and are filled again, so the
+/// memory is allocated once, not once per block.
 fn read_blocks(
-    mut f: impl std::io::Read,
+    mut f: impl Read,
     tx: &std::sync::mpsc::SyncSender<(usize, Vec<u8>)>,
+    spent: &std::sync::mpsc::Receiver<Vec<u8>>,
     name: &str,
 ) -> Result<(), String> {
     let mut carry: Vec<u8> = Vec::new();
     let mut line_no = 1usize;
     loop {
-        let mut block = std::mem::take(&mut carry);
+        let mut block = spent.try_recv().unwrap_or_default();
+        block.clear();
+        block.append(&mut carry);
         let start = block.len();
-        block.resize(start + (4 << 20), 0);
-        let n = match f.read(&mut block[start..]) {
+        block.reserve(BLOCK as usize);
+        // `take` + `read_to_end` fills the block without zeroing it first.
+        let n = match Read::take(&mut f, BLOCK).read_to_end(&mut block) {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(format!("cannot read {name}: {e}")),
         };
-        block.truncate(start + n);
         if n == 0 {
             if !block.is_empty() {
                 let _ = tx.send((line_no, block));
             }
             return Ok(());
         }
-        if let Some(cut) = block.iter().rposition(|&b| b == b'\n') {
-            carry = block[cut + 1..].to_vec();
-            block.truncate(cut);
-            let lines = block.iter().filter(|&&b| b == b'\n').count() + 1;
-            if tx.send((line_no, block)).is_err() {
-                // A parser stopped at a bad line: its error is the one reported.
-                return Ok(());
+        match memchr::memrchr(b'\n', &block[start..]) {
+            Some(cut) => {
+                let cut = start + cut;
+                carry.extend_from_slice(&block[cut + 1..]);
+                block.truncate(cut);
+                let lines = memchr::memchr_iter(b'\n', &block).count() + 1;
+                if tx.send((line_no, block)).is_err() {
+                    // A parser stopped at a bad line: its error is the one reported.
+                    return Ok(());
+                }
+                line_no += lines;
             }
-            line_no += lines;
-        } else if block.len() as u64 > crate::rootfs::limits::INVENTORY_LINE {
-            return Err(format!(
-                "{name}:{line_no}: not an inventory line: {}",
-                crate::rootfs::too_large(block.len() as u64, crate::rootfs::limits::INVENTORY_LINE)
-            ));
-        } else {
-            carry = block;
+            None if block.len() as u64 > crate::rootfs::limits::INVENTORY_LINE => {
+                return Err(format!(
+                    "{name}:{line_no}: not an inventory line: {}",
+                    crate::rootfs::too_large(
+                        block.len() as u64,
+                        crate::rootfs::limits::INVENTORY_LINE
+                    )
+                ));
+            }
+            None => carry = block,
         }
     }
 }
@@ -505,10 +524,28 @@ mod tests {
     /// A re-audit of a large tree finds every unchanged file, and none whose
     /// state differs by one field.
     #[test]
+    fn a_bad_line_deep_in_a_large_baseline_is_named_by_its_line_number() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("inventory.jsonl");
+        let t = "2026-01-01T00:00:00Z";
+        let mut text: Vec<String> = (0..40_000u64)
+            .map(|i| line(7, 1000 + i, 5, t, t, &format!("{:064x}", i)))
+            .collect();
+        text[30_000] = r#"{"path":"/x","type":"file","size":"#.into();
+        std::fs::write(&p, text.join("\n")).unwrap();
+        let e = HashCache::load(&p, parse_time("2026-06-01T00:00:00Z").unwrap(), None).unwrap_err();
+        assert!(
+            e.contains("inventory.jsonl:30001: not an inventory line"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn every_file_of_a_large_baseline_is_found_and_no_other() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("inventory.jsonl");
-        let n = 20_000u64;
+        // About 13 MB: several blocks, so filled blocks come back and are refilled.
+        let n = 40_000u64;
         let t = "2026-01-01T00:00:00Z";
         let text: Vec<String> = (0..n)
             .map(|i| line(7, 1000 + i * 3, i % 97, t, t, &format!("{:064x}", i)))
