@@ -307,7 +307,6 @@ impl HashCache {
             .clamp(1, 8);
         let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(threads * 2);
         let rx = std::sync::Mutex::new(rx);
-        let (spent_tx, spent) = std::sync::mpsc::channel::<Vec<u8>>();
         let name = path.display().to_string();
         let names: Option<std::collections::HashMap<&str, u16>> = markers.map(|m| {
             m.iter()
@@ -318,6 +317,9 @@ impl HashCache {
         });
         let names = names.as_ref();
         let parts = std::thread::scope(|s| {
+            // Blocks waiting to be refilled: freed when the reading is done, before
+            // the cache is assembled.
+            let (spent_tx, spent) = std::sync::mpsc::channel::<Vec<u8>>();
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     let (rx, name, spent) = (&rx, &name, spent_tx.clone());
@@ -452,7 +454,7 @@ fn read_blocks(
         block.clear();
         block.append(&mut carry);
         let start = block.len();
-        block.reserve(BLOCK as usize);
+        block.reserve_exact(BLOCK as usize);
         // `take` + `read_to_end` fills the block without zeroing it first.
         let n = match Read::take(&mut f, BLOCK).read_to_end(&mut block) {
             Ok(n) => n,
