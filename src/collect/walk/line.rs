@@ -167,24 +167,29 @@ fn time(out: &mut Vec<u8>, (secs, nsec): (i64, i64)) {
     }
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil(days);
-    let digits = |out: &mut Vec<u8>, v: i64, n: u32| {
-        for i in (0..n).rev() {
-            out.push(b'0' + (v / 10i64.pow(i) % 10) as u8);
-        }
-    };
-    digits(out, y, 4);
+    // Two digits at a time, by constant divisors (the compiler's multiplications).
+    let two =
+        |out: &mut Vec<u8>, v: i64| out.extend([b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+    two(out, y / 100);
+    two(out, y % 100);
     out.push(b'-');
-    digits(out, m, 2);
+    two(out, m);
     out.push(b'-');
-    digits(out, d, 2);
+    two(out, d);
     out.push(b'T');
-    digits(out, rem / 3600, 2);
+    two(out, rem / 3600);
     out.push(b':');
-    digits(out, rem / 60 % 60, 2);
+    two(out, rem / 60 % 60);
     out.push(b':');
-    digits(out, rem % 60, 2);
+    two(out, rem % 60);
     out.push(b'.');
-    digits(out, nsec, 9);
+    let mut ns = [b'0'; 9];
+    let mut v = nsec as u32;
+    for c in ns.iter_mut().rev() {
+        *c = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out.extend_from_slice(&ns);
     out.push(b'Z');
 }
 

@@ -9,23 +9,23 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 /// Buffered bytes before a run is written out.
 const RUN_BYTES: usize = 24 << 20;
 
-/// One line and its sort key in one allocation: the key's length, the key, the
-/// line.
+/// Where one buffered line is in the arena: its start, its key's length, and
+/// the key and line's length together.
+#[derive(Clone, Copy)]
+struct Slot {
+    at: usize,
+    klen: u32,
+    len: u32,
+}
+
+/// A record being merged: the key's length, then key and line in one buffer
+/// that is refilled with the next record of the same source.
 struct Rec {
     klen: usize,
-    data: Box<[u8]>,
+    data: Vec<u8>,
 }
 
 impl Rec {
-    fn new(key: &[u8], line: &[u8]) -> Rec {
-        let mut data = Vec::with_capacity(key.len() + line.len());
-        data.extend_from_slice(key);
-        data.extend_from_slice(line);
-        Rec {
-            klen: key.len(),
-            data: data.into_boxed_slice(),
-        }
-    }
     fn key(&self) -> &[u8] {
         &self.data[..self.klen]
     }
@@ -34,9 +34,11 @@ impl Rec {
     }
 }
 
+/// Sorts lines by key in bounded memory. The lines in memory are kept in one
+/// arena (no allocation per line) and sorted through an index.
 pub struct Sorter {
-    buf: Vec<Rec>,
-    bytes: usize,
+    arena: Vec<u8>,
+    slots: Vec<Slot>,
     runs: Vec<std::fs::File>,
     run_bytes: usize,
 }
@@ -47,23 +49,32 @@ impl Default for Sorter {
     }
 }
 
-/// Where the merge takes its next record from: a run on disk, or the lines still
-/// in memory at the end (sorted, not written out).
-enum Source {
+/// Where the merge takes its next record from.
+enum Source<'a> {
     Run(BufReader<std::fs::File>),
-    Memory(std::vec::IntoIter<Rec>),
+    Memory(&'a [u8], std::slice::Iter<'a, Slot>),
 }
 
-impl Source {
-    fn next(&mut self) -> io::Result<Option<Rec>> {
+impl Source<'_> {
+    /// The next record into `rec`'s buffer; false at the end.
+    fn next(&mut self, rec: &mut Rec) -> io::Result<bool> {
         match self {
-            Source::Run(r) => read_rec(r),
-            Source::Memory(it) => Ok(it.next()),
+            Source::Run(r) => read_rec(r, rec),
+            Source::Memory(arena, it) => Ok(match it.next() {
+                Some(s) => {
+                    rec.data.clear();
+                    rec.data
+                        .extend_from_slice(&arena[s.at..s.at + s.len as usize]);
+                    rec.klen = s.klen as usize;
+                    true
+                }
+                None => false,
+            }),
         }
     }
 }
 
-/// A record in the merge heap: the smallest key first, then the earlier source.
+/// A merge head: the record and its source's index (ties go to the earlier source).
 struct Head(Rec, usize);
 
 impl PartialEq for Head {
@@ -90,54 +101,78 @@ impl Sorter {
 
     pub fn with_run_bytes(run_bytes: usize) -> Sorter {
         Sorter {
-            buf: Vec::new(),
-            bytes: 0,
+            arena: Vec::new(),
+            slots: Vec::new(),
             runs: Vec::new(),
             run_bytes,
         }
     }
 
-    /// Adds one line (without newline) under its sort key (both copied, into one
-    /// allocation of their exact size).
+    /// Memory held by the buffered lines (by capacity: what is really allocated).
+    fn bytes(&self) -> usize {
+        self.arena.capacity() + self.slots.capacity() * std::mem::size_of::<Slot>()
+    }
+
     pub fn push(&mut self, key: &[u8], line: &[u8]) -> io::Result<()> {
-        let rec = Rec::new(key, line);
-        // What the record really takes: its bytes, its slot in the buffer, and
-        // the allocator's overhead.
-        self.bytes += rec.data.len() + std::mem::size_of::<Rec>() + 16;
-        self.buf.push(rec);
-        if self.bytes >= self.run_bytes {
+        let len = key.len() + line.len();
+        if len > u32::MAX as usize {
+            return Err(io::Error::other("inventory line too long to sort"));
+        }
+        // The arena grows to the run size at once when it would double past it,
+        // so that its capacity, not just its length, stays within the bound.
+        if self.arena.len() + len > self.arena.capacity() {
+            let want = (self.arena.capacity() * 2).max(len + 4096);
+            let cap = want.min(self.run_bytes.max(len));
+            self.arena
+                .reserve_exact(cap.max(self.arena.len() + len) - self.arena.len());
+        }
+        self.slots.push(Slot {
+            at: self.arena.len(),
+            klen: key.len() as u32,
+            len: len as u32,
+        });
+        self.arena.extend_from_slice(key);
+        self.arena.extend_from_slice(line);
+        if self.arena.len() + self.slots.len() * std::mem::size_of::<Slot>() >= self.run_bytes
+            || self.bytes() > self.run_bytes.saturating_mul(2)
+        {
             self.spill()?;
         }
         Ok(())
     }
 
+    /// Sorts the index by key; equal keys keep the order they came in.
     fn sort(&mut self) {
-        self.buf.sort_unstable_by(|a, b| a.key().cmp(b.key()));
+        let arena = &self.arena;
+        let key = |s: &Slot| &arena[s.at..s.at + s.klen as usize];
+        self.slots
+            .sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.at.cmp(&b.at)));
     }
 
     fn spill(&mut self) -> io::Result<()> {
         self.sort();
         let file = tempfile::tempfile()?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
-        for r in self.buf.drain(..) {
-            w.write_all(&(r.klen as u32).to_le_bytes())?;
-            w.write_all(&(r.data.len() as u32).to_le_bytes())?;
-            w.write_all(&r.data)?;
+        for s in &self.slots {
+            w.write_all(&s.klen.to_le_bytes())?;
+            w.write_all(&s.len.to_le_bytes())?;
+            w.write_all(&self.arena[s.at..s.at + s.len as usize])?;
         }
         let mut file = w.into_inner().map_err(|e| e.into_error())?;
         io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
         self.runs.push(file);
-        self.bytes = 0;
+        // The arena is kept for the next run; the index too.
+        self.arena.clear();
+        self.slots.clear();
         Ok(())
     }
 
-    /// Writes every line, newline-terminated, in key order: the runs on disk
-    /// merged with the lines still in memory (which are not written out first).
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
         self.sort();
+        let line = |s: &Slot| &self.arena[s.at + s.klen as usize..s.at + s.len as usize];
         if self.runs.is_empty() {
-            for r in &self.buf {
-                out.write_all(r.line())?;
+            for s in &self.slots {
+                out.write_all(line(s))?;
                 out.write_all(b"\n")?;
             }
             return Ok(());
@@ -147,38 +182,47 @@ impl Sorter {
             .drain(..)
             .map(|f| Source::Run(BufReader::with_capacity(256 << 10, f)))
             .collect();
-        sources.push(Source::Memory(std::mem::take(&mut self.buf).into_iter()));
-        let mut heap = BinaryHeap::new();
+        sources.push(Source::Memory(&self.arena, self.slots.iter()));
+        let mut heap = BinaryHeap::with_capacity(sources.len());
         for (i, s) in sources.iter_mut().enumerate() {
-            if let Some(r) = s.next()? {
-                heap.push(Reverse(Head(r, i)));
+            let mut rec = Rec {
+                klen: 0,
+                data: Vec::new(),
+            };
+            if s.next(&mut rec)? {
+                heap.push(Reverse(Head(rec, i)));
             }
         }
-        while let Some(Reverse(Head(r, i))) = heap.pop() {
-            out.write_all(r.line())?;
+        // Each popped record's buffer is refilled from its own source: no
+        // allocation per line once every buffer has grown to its longest line.
+        while let Some(Reverse(Head(mut rec, i))) = heap.pop() {
+            out.write_all(rec.line())?;
             out.write_all(b"\n")?;
-            if let Some(r) = sources[i].next()? {
-                heap.push(Reverse(Head(r, i)));
+            if sources[i].next(&mut rec)? {
+                heap.push(Reverse(Head(rec, i)));
             }
         }
         Ok(())
     }
 }
 
-fn read_rec(r: &mut impl BufRead) -> io::Result<Option<Rec>> {
+/// Reads one record of a run into `rec`; false at the end of the run.
+fn read_rec(r: &mut impl BufRead, rec: &mut Rec) -> io::Result<bool> {
     let mut n = [0u8; 4];
     match r.read_exact(&mut n) {
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
         r => r?,
     }
     let klen = u32::from_le_bytes(n) as usize;
     r.read_exact(&mut n)?;
-    let mut data = vec![0; u32::from_le_bytes(n) as usize].into_boxed_slice();
-    r.read_exact(&mut data)?;
-    if klen > data.len() {
+    let len = u32::from_le_bytes(n) as usize;
+    if klen > len {
         return Err(io::Error::other("corrupt sort run"));
     }
-    Ok(Some(Rec { klen, data }))
+    rec.data.resize(len, 0);
+    r.read_exact(&mut rec.data)?;
+    rec.klen = klen;
+    Ok(true)
 }
 
 #[cfg(test)]
