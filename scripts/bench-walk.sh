@@ -8,6 +8,13 @@
 # (`find -printf '%p %m %U %G %s %T@\n'`): with `%u %g` find looks every owner up
 # through NSS, which rereads /etc/passwd for each file and made find look slow.
 #
+# and, to tell the system calls' share from timaudit's own work, the floor of the
+# same calls (examples/walk_floor.rs: per file fstatat + getxattrat, or open +
+# fstat + fgetxattr + read + close, on as many threads, nothing else):
+#   walk_floor read (the content scan's calls)                                vs find -printf
+#   timaudit scan --no-hash                                                  vs walk_floor read
+#   timaudit scan --no-hash, content scan off                                vs walk_floor stat
+#
 # Each comparison ends with a DONE-WHEN line: issue 21's target for it (scan/find
 # ≤ 1.2 with the content scan on and off, re-audit/no-hash audit ≤ 1.05; the
 # median of the pair-by-pair wall ratios) and whether this run meets it.
@@ -24,6 +31,8 @@ cd "$(dirname "$0")/.."
 
 SIZES=${1:-100000}
 bench_setup
+cargo build --release --quiet --example walk_floor
+FLOOR=${FLOOR:-$PWD/target/release/examples/walk_floor}
 
 describe_machine
 echo
@@ -41,6 +50,16 @@ for N in "${NS[@]}"; do
     "timaudit scan --no-hash (content_scan_bytes: 0)" "'$BIN' scan --root '$ROOT' --profile '$NOSCAN' --no-hash /t$N" \
     "find -printf '%p %m %U %G %s %T@'" "$FIND"
   done_when "scan --no-hash (content scan off) / find, $N files" "$RATIO" "<=" 1.2
+  compare "floor, $N files: the content scan's system calls alone (A) vs find (B)" \
+    "walk_floor read" "'$FLOOR' read '$T'" \
+    "find -printf '%p %m %U %G %s %T@'" "$FIND"
+  echo "  (above 1.2, the first target is below the floor of timaudit's own system calls)"
+  compare "above the floor, $N files: scan --no-hash (A) vs its system calls alone (B)" \
+    "timaudit scan --no-hash" "'$BIN' scan --root '$ROOT' --no-hash /t$N" \
+    "walk_floor read" "'$FLOOR' read '$T'"
+  compare "above the floor, $N files, content scan off: scan --no-hash (A) vs its system calls alone (B)" \
+    "timaudit scan --no-hash (content_scan_bytes: 0)" "'$BIN' scan --root '$ROOT' --profile '$NOSCAN' --no-hash /t$N" \
+    "walk_floor stat" "'$FLOOR' stat '$T'"
 
   PROF=$WORK/audit$N.yaml
   printf 'version: 1\norganization:\n  name: bench\nscope:\n  shares: [/t%s]\n' "$N" > "$PROF"

@@ -35,8 +35,8 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "jobs",
-        "並行して読む（ハッシュを計算する）ファイルの数（既定: CPU コア数の 2 倍、4 以上）",
-        "Files read (hashed) in parallel (default: twice the CPU cores, at least 4)",
+        "ファイルを読む（ハッシュを計算する）スレッドの数（既定: CPU コア数。2 以上 16 以下）",
+        "Threads that read (hash) files (default: one per CPU core, at least 2 and at most 16)",
     ),
     // init
     (
