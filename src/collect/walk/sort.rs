@@ -229,6 +229,44 @@ fn read_rec(r: &mut impl BufRead, rec: &mut Rec) -> io::Result<bool> {
 mod tests {
     use super::*;
 
+    /// Sorted by key, equal keys in the order they came: in memory alone, and
+    /// with runs on disk.
+    fn check_order(s: Sorter, n: u32) {
+        let mut out = Vec::new();
+        s.finish(&mut out).unwrap();
+        let lines: Vec<&[u8]> = out
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(lines.len(), n as usize);
+        let mut want: Vec<(u32, u32)> = (0..n).map(|i| ((i * 7919) % (n / 3), i)).collect();
+        want.sort();
+        let want: Vec<String> = want.iter().map(|(k, i)| format!("{k:08} {i}")).collect();
+        assert_eq!(lines, want.iter().map(|l| l.as_bytes()).collect::<Vec<_>>());
+    }
+
+    fn pushed(run_bytes: usize, n: u32) -> Sorter {
+        let mut s = Sorter::with_run_bytes(run_bytes);
+        for i in 0..n {
+            // Every key three times, in scattered order.
+            let k = format!("{:08}", (i * 7919) % (n / 3));
+            s.push(k.as_bytes(), format!("{k} {i}").as_bytes()).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn equal_keys_keep_their_order_in_memory_and_across_runs() {
+        let s = pushed(RUN_BYTES, 60_000);
+        assert!(s.runs.is_empty());
+        check_order(s, 60_000);
+        let s = pushed(64 << 10, 60_000);
+        assert!(s.runs.len() > 10);
+        check_order(s, 60_000);
+        let s = pushed(RUN_BYTES, 999);
+        check_order(s, 999);
+    }
+
     #[test]
     fn merges_runs_in_byte_order() {
         let mut s = Sorter::with_run_bytes(200);
