@@ -118,13 +118,16 @@ impl Sorter {
         if len > u32::MAX as usize {
             return Err(io::Error::other("inventory line too long to sort"));
         }
-        // The arena grows to the run size at once when it would double past it,
-        // so that its capacity, not just its length, stays within the bound.
+        // The arena is reserved at the run size at once (pages are only resident
+        // once written): grown by doubling, each step copied it and could leave
+        // the old arena behind as free heap, about half a run more at the peak.
         if self.arena.len() + len > self.arena.capacity() {
-            let want = (self.arena.capacity() * 2).max(len + 4096);
-            let cap = want.min(self.run_bytes.max(len));
-            self.arena
-                .reserve_exact(cap.max(self.arena.len() + len) - self.arena.len());
+            let want = self.run_bytes.max(self.arena.len() + len);
+            self.arena.reserve_exact(want - self.arena.len());
+            // The index likewise, for lines of 200 bytes on average (inventory
+            // lines are longer); past that it grows as it must.
+            self.slots
+                .reserve_exact((self.run_bytes / 200).saturating_sub(self.slots.len()));
         }
         self.slots.push(Slot {
             at: self.arena.len(),
