@@ -479,6 +479,42 @@ mod tests {
     }
 
     #[test]
+    fn changes_deep_in_long_inventories_are_found_across_read_ahead_batches() {
+        // Last year's inventory is read ahead in batches of 256 lines: changes at
+        // the start, across batch boundaries and at the end are all found, and a
+        // broken line late in it is still reported with its line number.
+        let p = |i: usize| format!("/s/design/f{i:05}.dwg");
+        let old: Vec<String> = (0..2000)
+            .filter(|i| i % 700 != 1)
+            .map(|i| line(&p(i), Some("T-001"), "aa", "0640", &[]))
+            .collect();
+        let new: Vec<String> = (0..2000)
+            .filter(|i| *i != 255 && *i != 1999)
+            .map(|i| {
+                let sha = if i == 256 || i == 1500 { "bb" } else { "aa" };
+                line(&p(i), Some("T-001"), sha, "0640", &[])
+            })
+            .collect();
+        let ch = compare(
+            ("old", old.join("\n").as_bytes()),
+            ("new", new.join("\n").as_bytes()),
+        )
+        .unwrap();
+        let paths = |v: &[FileChange]| v.iter().map(|c| c.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&ch.added), [p(1), p(701), p(1401)]);
+        assert_eq!(paths(&ch.removed), [p(255), p(1999)]);
+        assert_eq!(paths(&ch.changed), [p(256), p(1500)]);
+        let mut broken = old.clone();
+        broken[1800] = r#"{"path":"/s/design/x","type":"file","asset":"T-001""#.into();
+        let e = compare(
+            ("old", broken.join("\n").as_bytes()),
+            ("new", new.join("\n").as_bytes()),
+        )
+        .unwrap_err();
+        assert!(e.en.contains("old:1801: not an inventory line"), "{}", e.en);
+    }
+
+    #[test]
     fn finds_each_kind_of_change_in_one_pass() {
         let old = [
             line("/s/design/a.dwg", Some("T-001"), "aa", "0640", &[]),
