@@ -232,15 +232,20 @@ fn read_rec(r: &mut impl BufRead, rec: &mut Rec) -> io::Result<bool> {
 mod tests {
     use super::*;
 
+    /// The lines a sorter writes when it finishes.
+    fn finished(s: Sorter) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        s.finish(&mut out).unwrap();
+        out.split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect()
+    }
+
     /// Sorted by key, equal keys in the order they came: in memory alone, and
     /// with runs on disk.
     fn check_order(s: Sorter, n: u32) {
-        let mut out = Vec::new();
-        s.finish(&mut out).unwrap();
-        let lines: Vec<&[u8]> = out
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.is_empty())
-            .collect();
+        let lines = finished(s);
         assert_eq!(lines.len(), n as usize);
         let mut want: Vec<(u32, u32)> = (0..n).map(|i| ((i * 7919) % (n / 3), i)).collect();
         want.sort();
@@ -281,15 +286,10 @@ mod tests {
             s.push(k, k).unwrap();
         }
         assert!(s.runs.len() > 3);
-        let mut out = Vec::new();
-        s.finish(&mut out).unwrap();
-        let lines: Vec<&[u8]> = out
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.is_empty())
-            .collect();
+        let lines = finished(s);
         let mut want = keys.clone();
         want.sort();
-        assert_eq!(lines, want.iter().map(|k| k.as_slice()).collect::<Vec<_>>());
+        assert_eq!(lines, want);
         assert_eq!(lines[0], b"/a");
         assert_eq!(lines[1], b"/a-b");
     }
