@@ -49,7 +49,8 @@ impl Default for Sorter {
     }
 }
 
-/// Where the merge takes its next record from.
+/// Where the merge takes its next record from: a run on disk, or the lines still
+/// in memory at the end (sorted, not written out).
 enum Source<'a> {
     Run(BufReader<std::fs::File>),
     Memory(&'a [u8], std::slice::Iter<'a, Slot>),
@@ -113,6 +114,8 @@ impl Sorter {
         self.arena.capacity() + self.slots.capacity() * std::mem::size_of::<Slot>()
     }
 
+    /// Adds one line (without newline) under its sort key (both copied into the
+    /// arena); writes a run to disk when the arena holds a run's worth.
     pub fn push(&mut self, key: &[u8], line: &[u8]) -> io::Result<()> {
         let len = key.len() + line.len();
         if len > u32::MAX as usize {
@@ -170,6 +173,8 @@ impl Sorter {
         Ok(())
     }
 
+    /// Writes every line, newline-terminated, in key order: the runs on disk
+    /// merged with the lines still in memory (which are not written out first).
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
         self.sort();
         let line = |s: &Slot| &self.arena[s.at + s.klen as usize..s.at + s.len as usize];
