@@ -40,13 +40,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Lower-case hex, as digests are written everywhere (manifest, report.json, logs).
 pub fn hex(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    hex_into(bytes, &mut out);
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
+/// [`hex`] appended to `out` (an inventory line, without a String per file).
+pub fn hex_into(bytes: &[u8], out: &mut Vec<u8>) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
+        out.extend([DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize]]);
     }
-    s
 }
 
 /// A SHA-256 from its 64 hex digits (either case); `None` for anything else.

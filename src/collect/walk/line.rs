@@ -84,7 +84,7 @@ impl Line<'_> {
         match &self.sha256 {
             Some(h) => {
                 out.push(b'"');
-                out.extend_from_slice(crate::rootfs::hex(h).as_bytes());
+                crate::rootfs::hex_into(h, out);
                 out.push(b'"');
             }
             None => out.extend_from_slice(b"null"),
