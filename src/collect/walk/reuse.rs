@@ -523,8 +523,6 @@ mod tests {
         assert_eq!((f.0, f.1), (slow.0, slow.1));
     }
 
-    /// A re-audit of a large tree finds every unchanged file, and none whose
-    /// state differs by one field.
     #[test]
     fn a_bad_line_deep_in_a_large_baseline_is_named_by_its_line_number() {
         let d = tempfile::tempdir().unwrap();
@@ -542,6 +540,8 @@ mod tests {
         );
     }
 
+    /// A re-audit of a large tree finds every unchanged file, and none whose
+    /// state differs by one field.
     #[test]
     fn every_file_of_a_large_baseline_is_found_and_no_other() {
         let d = tempfile::tempdir().unwrap();
