@@ -131,6 +131,12 @@ impl Report {
     pub fn reason(&self, id: &str) -> String {
         self.item(id)["reason"].as_str().unwrap().to_string()
     }
+    /// Asserts that `id`'s reason contains `text`, printing the reason when not.
+    #[track_caller]
+    pub fn reason_has(&self, id: &str, text: &str) {
+        let reason = self.reason(id);
+        assert!(reason.contains(text), "{reason}");
+    }
     pub fn evidence(&self, id: &str) -> Vec<Value> {
         self.item(id)["evidence"]
             .as_array()
