@@ -277,6 +277,14 @@ impl Entry {
             None => Place::Path(self.path.clone()),
         }
     }
+    /// The entry's path and [`Entry::place`], taking the entry (nothing copied
+    /// but a root's path).
+    pub fn into_parts(self) -> (PathBuf, Place) {
+        match self.at {
+            Some((dir, name)) => (self.path, Place::At(dir, name)),
+            None => (self.path.clone(), Place::Path(self.path)),
+        }
+    }
     /// The entry with its metadata, or the error of reading it.
     pub fn with_metadata(mut self) -> Result<(Entry, Meta), Error> {
         match self.metadata() {
@@ -539,6 +547,20 @@ impl Walk {
     }
 }
 
+/// `dir/name` in one allocation of its exact size (`Path::join` copies the folder
+/// first and grows the copy for the name: two allocations per entry).
+fn join(dir: &Path, name: &[u8]) -> PathBuf {
+    let dir = dir.as_os_str().as_bytes();
+    let slash = !dir.is_empty() && !dir.ends_with(b"/");
+    let mut p = Vec::with_capacity(dir.len() + usize::from(slash) + name.len());
+    p.extend_from_slice(dir);
+    if slash {
+        p.push(b'/');
+    }
+    p.extend_from_slice(name);
+    PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(p))
+}
+
 /// A folder that could not be opened because it is now a link or a file reads as
 /// [`REPLACED`] (below the root).
 fn replaced(err: io::Error, depth: usize) -> io::Error {
@@ -639,10 +661,7 @@ impl Iterator for Walk {
                     }));
                 }
                 Some(Ok((name, kind))) => {
-                    let (path, depth) = (
-                        top.path.join(OsStr::from_bytes(name.as_bytes())),
-                        top.depth + 1,
-                    );
+                    let (path, depth) = (join(&top.path, name.as_bytes()), top.depth + 1);
                     return self.listed(path, depth, name, kind);
                 }
             }

@@ -180,6 +180,8 @@ pub struct Collector<'a> {
     candidates: Option<BufWriter<std::fs::File>>,
     /// An inventory line being serialised (reused).
     line: Vec<u8>,
+    /// The path of the entry being added (reused).
+    path: PathRef,
 }
 
 /// What the checks reported, and the first error recording it.
@@ -246,6 +248,7 @@ impl<'a> Collector<'a> {
             protected: HashMap::new(),
             candidates: None,
             line: Vec::new(),
+            path: PathRef::default(),
         }
     }
 
@@ -283,7 +286,14 @@ impl<'a> Collector<'a> {
     }
 
     fn entry(&mut self, e: Entry) -> io::Result<()> {
-        let pr = PathRef::of(&e.host);
+        let mut pr = std::mem::take(&mut self.path);
+        pr.set(&e.host);
+        let r = self.entry_at(&e, &pr);
+        self.path = pr;
+        r
+    }
+
+    fn entry_at(&mut self, e: &Entry, pr: &PathRef) -> io::Result<()> {
         let hp = Path::new(std::ffi::OsStr::from_bytes(&e.host));
         let assets = self.matcher.matches(hp, &mut self.scratch);
         let acl_res = e.acl_result();
@@ -291,11 +301,11 @@ impl<'a> Collector<'a> {
         match e.ftype {
             FileType::Dir => {
                 self.facts.counts.dirs += 1;
-                self.dir(&e, &pr, assets.clone());
+                self.dir(e, pr, assets.clone());
             }
             FileType::Symlink => self.facts.counts.symlinks += 1,
             FileType::Special => self.facts.counts.special += 1,
-            FileType::File => self.file(&e, &pr, &assets, &hits),
+            FileType::File => self.file(e, pr, &assets, &hits),
         }
         if let Some(Err(err)) = acl_res {
             self.facts.gaps.push(Gap {
@@ -306,7 +316,7 @@ impl<'a> Collector<'a> {
             });
         }
         if self.sorter.is_some() {
-            self.inventory_line(&e, &pr, &assets, &hits)?;
+            self.inventory_line(e, pr, &assets, &hits)?;
         }
         Ok(())
     }

@@ -67,7 +67,7 @@ pub struct WalkRoot {
 
 /// A host path as reports print it: lossy text, and the exact bytes base64-encoded
 /// when they are not UTF-8.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PathRef {
     pub path: String,
     pub b64: Option<String>,
@@ -84,6 +84,18 @@ impl PathRef {
                 path: String::from_utf8_lossy(bytes).into_owned(),
                 b64: Some(classify::base64(bytes)),
             },
+        }
+    }
+
+    /// [`PathRef::of`] into this one, reusing its text's buffer.
+    pub fn set(&mut self, bytes: &[u8]) {
+        self.path.clear();
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                self.path.push_str(s);
+                self.b64 = None;
+            }
+            Err(_) => *self = PathRef::of(bytes),
         }
     }
 }
@@ -634,9 +646,6 @@ pub fn default_jobs() -> usize {
 /// One walk root on the way down.
 struct Descent<'r> {
     root: &'r WalkRoot,
-    /// Length of the root's real path (what is cut off an entry's path to join
-    /// the rest to the root's host path).
-    real_len: usize,
     root_dev: u64,
     /// The folders above the root (their names count as folder names).
     above: DirState,
@@ -725,11 +734,15 @@ impl Walker<'_> {
     }
 
     fn walk_root(&self, root: &WalkRoot) {
-        let Some((start, root_dev)) = self.open_root(root) else {
+        let Some((mut start, root_dev)) = self.open_root(root) else {
             return;
         };
+        // The walk's paths are only shown, never opened (it goes through
+        // descriptors): started at the host path, its entries' paths are host
+        // paths, with no join per entry.
+        start.path = PathBuf::from(std::ffi::OsStr::from_bytes(&root.host));
         let real = start.path.clone();
-        let mut d = self.descent(root, real.as_os_str().len(), root_dev);
+        let mut d = self.descent(root, root_dev);
         let mut it = crate::rootfs::dirs::Walk::in_root(start).lazy_files(self.lazy);
         while let Some(next) = it.next() {
             let skip = match next {
@@ -788,7 +801,7 @@ impl Walker<'_> {
 
     /// The start of a root's descent: the folders above the root, whose names
     /// count as parent directory names.
-    fn descent<'r>(&self, root: &'r WalkRoot, real_len: usize, root_dev: u64) -> Descent<'r> {
+    fn descent<'r>(&self, root: &'r WalkRoot, root_dev: u64) -> Descent<'r> {
         let mut above = DirState {
             others_x: true,
             ..DirState::default()
@@ -808,7 +821,6 @@ impl Walker<'_> {
         }
         Descent {
             root,
-            real_len,
             root_dev,
             above,
             name: comps.last().copied().unwrap_or(b"").to_vec(),
@@ -817,13 +829,9 @@ impl Walker<'_> {
     }
 
     /// A folder that could not be listed (or the root itself, or a path gone).
-    fn walk_error(&self, d: &Descent, real: &Path, e: crate::rootfs::dirs::Error) {
-        let path = e
-            .path()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_else(|| real.to_path_buf());
-        let suffix = &path.as_os_str().as_bytes()[d.real_len.min(path.as_os_str().len())..];
-        let host = join_host(&d.root.host, suffix);
+    fn walk_error(&self, d: &Descent, start: &Path, e: crate::rootfs::dirs::Error) {
+        // The walk's paths are host paths (see `walk_root`).
+        let host = e.path().unwrap_or(start).as_os_str().as_bytes().to_vec();
         let io = e.io_error();
         if io.is_some_and(|i| i.kind() == std::io::ErrorKind::NotFound) {
             return self.send(Msg::Vanished(host));
@@ -853,8 +861,9 @@ impl Walker<'_> {
         } else {
             ent.metadata()
         };
-        let suffix = &ent.path().as_os_str().as_bytes()[d.real_len..];
-        let host = join_host(&d.root.host, suffix);
+        // The walk's paths are host paths (see `walk_root`).
+        let (path, place) = ent.into_parts();
+        let host = std::os::unix::ffi::OsStringExt::into_vec(path.into_os_string());
         let meta = match meta {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -885,10 +894,9 @@ impl Walker<'_> {
         } else {
             &d.stack[depth - 1]
         };
-        let name = if depth == 0 {
-            d.name.as_slice()
-        } else {
-            ent.file_name().as_bytes()
+        let name = match &place {
+            Place::At(_, name) if depth > 0 => name.to_bytes(),
+            _ => d.name.as_slice(),
         };
         let name_markers = self.markers.in_name(name);
         let discard_name = meta.is_dir() && is_discard_dir(name);
@@ -900,11 +908,7 @@ impl Walker<'_> {
         if lazy || ft.is_file() {
             entry.name_markers = name_markers;
             let seen = (!lazy).then(|| Seen::of(&meta));
-            self.job(Job {
-                entry,
-                place: ent.place(),
-                seen,
-            });
+            self.job(Job { entry, place, seen });
             return false;
         }
         if !ft.is_dir() {
@@ -915,7 +919,7 @@ impl Walker<'_> {
             return false;
         }
         entry.name_markers = name_markers.clone();
-        entry.acl = Some(acl::read_place(&ent.place()).map_err(|e| read::io_message(&e)));
+        entry.acl = Some(acl::read_place(&place).map_err(|e| read::io_message(&e)));
         self.enter_dir(d, entry, name_markers, &meta, discard_name)
     }
 

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The largest `scope.content_scan_bytes` honoured (bounded memory per reader).
 pub const MAX_SCAN_BYTES: usize = 8 << 20;
 const CHUNK: usize = 256 << 10;
+/// A file's `hash_error` under `--no-hash`.
+const NOT_HASHED: &str = "not hashed (--no-hash)";
 
 /// What `lstat` said during the walk; the identity and state a read must match.
 #[derive(Clone, Copy, Debug, Default)]
@@ -60,7 +62,8 @@ pub struct Content {
     pub sha256: Option<[u8; 32]>,
     /// The hash came from the baseline (the file's state is unchanged).
     pub reused: bool,
-    pub hash_error: Option<String>,
+    /// Why there is no hash (a fixed text is not allocated for every file).
+    pub hash_error: Option<std::borrow::Cow<'static, str>>,
     pub markers: Vec<u16>,
     pub acl: Result<Option<Acl>, String>,
     pub problem: Option<ReadProblem>,
@@ -191,7 +194,7 @@ impl Reader {
         if !self.needs_content() {
             c.acl = acl::read_place(place).map_err(|e| e.to_string());
             if !self.hash {
-                c.hash_error = Some("not hashed (--no-hash)".into());
+                c.hash_error = Some(NOT_HASHED.into());
             }
             return c;
         }
@@ -279,7 +282,7 @@ impl Reader {
             {
                 c.markers = m;
             }
-            c.hash_error = Some(msg.clone());
+            c.hash_error = Some(msg.clone().into());
             c.problem = Some(ReadProblem::Unhashed(msg));
             return c;
         }
@@ -335,7 +338,7 @@ impl Reader {
                 Ok(n) => n,
                 Err(e) if scanned => {
                     let msg = io_message(&e);
-                    c.hash_error = Some(msg.clone());
+                    c.hash_error = Some(msg.clone().into());
                     c.problem = Some(ReadProblem::Unhashed(msg));
                     return c;
                 }
@@ -359,7 +362,7 @@ impl Reader {
             }
         }
         let Some(h) = hasher else {
-            c.hash_error = Some("not hashed (--no-hash)".into());
+            c.hash_error = Some(NOT_HASHED.into());
             return c;
         };
         match fstat(&f).map(|m| Seen::of(&m)) {
@@ -385,7 +388,7 @@ fn unopened(mut c: Content, place: &Place, e: io::Error) -> Content {
         io_message(&e)
     };
     c.acl = acl::read_place(place).map_err(|e| e.to_string());
-    c.hash_error = Some(msg.clone());
+    c.hash_error = Some(msg.clone().into());
     c.problem = Some(ReadProblem::Unreadable(msg));
     c
 }
@@ -393,7 +396,7 @@ fn unopened(mut c: Content, place: &Place, e: io::Error) -> Content {
 /// A file opened whose content could not be read at all.
 fn unreadable(mut c: Content, e: &io::Error) -> Content {
     let msg = io_message(e);
-    c.hash_error = Some(msg.clone());
+    c.hash_error = Some(msg.clone().into());
     c.problem = Some(ReadProblem::Unreadable(msg));
     c
 }
@@ -433,8 +436,8 @@ fn fill(f: &mut std::fs::File, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn changed(mut c: Content, why: &str, before_scan: bool) -> Content {
-    c.hash_error = Some(why.to_string());
+fn changed(mut c: Content, why: &'static str, before_scan: bool) -> Content {
+    c.hash_error = Some(why.into());
     c.problem = Some(if before_scan {
         ReadProblem::Unreadable(why.to_string())
     } else {

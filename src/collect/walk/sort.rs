@@ -127,6 +127,7 @@ impl Sorter {
         if self.arena.len() + len > self.arena.capacity() {
             let want = self.run_bytes.max(self.arena.len() + len);
             self.arena.reserve_exact(want - self.arena.len());
+            huge_pages(&self.arena);
             // The index likewise, for lines of 200 bytes on average (inventory
             // lines are longer); past that it grows as it must.
             self.slots
@@ -211,6 +212,29 @@ impl Sorter {
             }
         }
         Ok(())
+    }
+}
+
+/// Asks the kernel to back the arena's spare capacity with transparent huge
+/// pages (`MADV_HUGEPAGE`, where THP is set to `madvise`): filling a run's arena
+/// otherwise takes one page fault per 4 KiB, about 6 % of a walk's CPU. Only
+/// advice; the memory is still only resident once written.
+fn huge_pages(arena: &Vec<u8>) {
+    const HUGE: usize = 2 << 20;
+    if arena.capacity() < 2 * HUGE {
+        return;
+    }
+    let start = arena.as_ptr() as usize;
+    let end = start + arena.capacity();
+    // madvise wants a page-aligned start; the advice covers whole huge pages.
+    let from = start.next_multiple_of(HUGE);
+    let to = end - end % HUGE;
+    if to > from {
+        // SAFETY: the range lies inside the vector's allocation; MADV_HUGEPAGE
+        // changes neither its contents nor its mapping's protection.
+        unsafe {
+            libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+        }
     }
 }
 
