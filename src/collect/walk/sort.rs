@@ -49,33 +49,7 @@ impl Default for Sorter {
     }
 }
 
-/// Where the merge takes its next record from: a run on disk, or the lines still
-/// in memory at the end (sorted, not written out).
-enum Source<'a> {
-    Run(BufReader<std::fs::File>),
-    Memory(&'a [u8], std::slice::Iter<'a, Slot>),
-}
-
-impl Source<'_> {
-    /// The next record into `rec`'s buffer; false at the end.
-    fn next(&mut self, rec: &mut Rec) -> io::Result<bool> {
-        match self {
-            Source::Run(r) => read_rec(r, rec),
-            Source::Memory(arena, it) => Ok(match it.next() {
-                Some(s) => {
-                    rec.data.clear();
-                    rec.data
-                        .extend_from_slice(&arena[s.at..s.at + s.len as usize]);
-                    rec.klen = s.klen as usize;
-                    true
-                }
-                None => false,
-            }),
-        }
-    }
-}
-
-/// A merge head: the record and its source's index (ties go to the earlier source).
+/// A merge head: the record and its run's index (ties go to the earlier run).
 struct Head(Rec, usize);
 
 impl PartialEq for Head {
@@ -186,28 +160,48 @@ impl Sorter {
             }
             return Ok(());
         }
-        let mut sources: Vec<Source> = self
+        let key = |s: &Slot| &self.arena[s.at..s.at + s.klen as usize];
+        let mut runs: Vec<BufReader<std::fs::File>> = self
             .runs
             .drain(..)
-            .map(|f| Source::Run(BufReader::with_capacity(256 << 10, f)))
+            .map(|f| BufReader::with_capacity(256 << 10, f))
             .collect();
-        sources.push(Source::Memory(&self.arena, self.slots.iter()));
-        let mut heap = BinaryHeap::with_capacity(sources.len());
-        for (i, s) in sources.iter_mut().enumerate() {
+        let mut heap = BinaryHeap::with_capacity(runs.len());
+        for (i, r) in runs.iter_mut().enumerate() {
             let mut rec = Rec {
                 klen: 0,
                 data: Vec::new(),
             };
-            if s.next(&mut rec)? {
+            if read_rec(r, &mut rec)? {
                 heap.push(Reverse(Head(rec, i)));
             }
         }
-        // Each popped record's buffer is refilled from its own source: no
-        // allocation per line once every buffer has grown to its longest line.
-        while let Some(Reverse(Head(mut rec, i))) = heap.pop() {
+        // The runs merge through the heap; the lines still in memory are taken
+        // straight from the arena when their key comes first (on equal keys the
+        // runs, written earlier, go first). Each popped record's buffer is refilled
+        // from its own run: no allocation per line once every buffer has grown to
+        // its longest line.
+        let mut memory = self.slots.iter().peekable();
+        loop {
+            let from_memory = match (heap.peek(), memory.peek()) {
+                (None, None) => break,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(Reverse(Head(rec, _))), Some(s)) => key(s) < rec.key(),
+            };
+            if from_memory {
+                if let Some(s) = memory.next() {
+                    out.write_all(line(s))?;
+                    out.write_all(b"\n")?;
+                }
+                continue;
+            }
+            let Some(Reverse(Head(mut rec, i))) = heap.pop() else {
+                break;
+            };
             out.write_all(rec.line())?;
             out.write_all(b"\n")?;
-            if sources[i].next(&mut rec)? {
+            if read_rec(&mut runs[i], &mut rec)? {
                 heap.push(Reverse(Head(rec, i)));
             }
         }
