@@ -1019,6 +1019,18 @@ mod tests {
     }
 
     #[test]
+    fn entry_paths_are_joined_as_path_join_does() {
+        for (dir, name) in [("/", "a"), ("/srv", "a b"), ("/srv/", "x"), ("rel", "y")] {
+            assert_eq!(
+                join(Path::new(dir), name.as_bytes()),
+                Path::new(dir).join(name)
+            );
+        }
+        let odd = join(Path::new("/s"), b"caf\xe9");
+        assert_eq!(odd.as_os_str().as_bytes(), b"/s/caf\xe9");
+    }
+
+    #[test]
     fn at_most_max_open_descriptors_are_held() {
         let d = tempfile::tempdir().unwrap();
         let mut p = d.path().to_path_buf();

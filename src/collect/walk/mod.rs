@@ -1002,6 +1002,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_reused_path_ref_is_the_one_of_its_bytes() {
+        let mut r = PathRef::default();
+        for bytes in [&b"/srv/caf\xe9"[..], b"/srv/a", b"/srv/\xff\xfe", b"/"] {
+            r.set(bytes);
+            assert_eq!(r, PathRef::of(bytes), "{bytes:?}");
+        }
+        assert_eq!(r.b64, None);
+    }
+
+    #[test]
     fn roots_are_normalised_deduplicated_and_include_asset_bases() {
         assert_eq!(normalize(b"/a//b/./c/../d/"), b"/a/b/d");
         assert_eq!(normalize(b"/.."), b"/");
