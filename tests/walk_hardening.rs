@@ -91,6 +91,17 @@ fn a_tree_deeper_than_path_max_is_listed_as_unreadable_and_the_walk_ends() {
     let lines: Vec<&str> = stdout.lines().collect();
     // `dd/` is 3 bytes: about 4096 / 3 levels, less the temp dir's prefix.
     assert!(lines.len() > 1200 && lines.len() < 1400, "{}", lines.len());
+    // PATH_MAX counts the real path under --root, not the shorter host path shown:
+    // the deepest folder listed is the last whose real path is under 4096 bytes.
+    let real = c.host("/srv/share").as_os_str().len();
+    let deepest = lines
+        .iter()
+        .filter(|l| l.contains("\"type\":\"dir\""))
+        .map(|l| l.matches("/dd").count())
+        .max()
+        .unwrap();
+    assert!(real + 3 * deepest < 4096, "{real} + 3 × {deepest}");
+    assert!(real + 3 * (deepest + 1) >= 4096, "{real} + 3 × {deepest}");
     assert!(
         lines
             .iter()

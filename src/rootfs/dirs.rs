@@ -422,6 +422,9 @@ pub struct Walk {
     /// [`Walk::in_root`].
     root_at: Option<(Arc<OwnedFd>, CString)>,
     lazy_files: bool,
+    /// Bytes the paths shown leave out of the real ones (counted against
+    /// `PATH_MAX`): [`Walk::shown_without`].
+    hidden_prefix: usize,
 }
 
 impl Walk {
@@ -446,7 +449,15 @@ impl Walk {
             root_fd: None,
             root_at: None,
             lazy_files: false,
+            hidden_prefix: 0,
         }
+    }
+
+    /// The start's path shown is shorter than its real path by `n` bytes (a host
+    /// path shown for its copy under `--root`): `PATH_MAX` still counts them.
+    pub fn shown_without(mut self, n: usize) -> Walk {
+        self.hidden_prefix = n;
+        self
     }
 
     /// Entries the listing says are regular files are yielded without being
@@ -679,7 +690,7 @@ impl Walk {
         name: CString,
         kind: FileType,
     ) -> Option<Result<Entry, Error>> {
-        if path.as_os_str().len() >= PATH_MAX {
+        if path.as_os_str().len() + self.hidden_prefix >= PATH_MAX {
             return Some(Ok(Entry {
                 path,
                 depth,

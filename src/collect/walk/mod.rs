@@ -739,11 +739,17 @@ impl Walker<'_> {
         };
         // The walk's paths are only shown, never opened (it goes through
         // descriptors): started at the host path, its entries' paths are host
-        // paths, with no join per entry.
+        // paths, with no join per entry. PATH_MAX still counts the real path
+        // (docs/file-shares.md): an entry's real path is longer by the difference
+        // of the two roots without a trailing `/` (`/` joins without one more).
+        let bare = |p: &[u8]| p.len() - usize::from(p.ends_with(b"/"));
+        let hidden = bare(start.path.as_os_str().as_bytes()).saturating_sub(bare(&root.host));
         start.path = PathBuf::from(std::ffi::OsStr::from_bytes(&root.host));
         let real = start.path.clone();
         let mut d = self.descent(root, root_dev);
-        let mut it = crate::rootfs::dirs::Walk::in_root(start).lazy_files(self.lazy);
+        let mut it = crate::rootfs::dirs::Walk::in_root(start)
+            .lazy_files(self.lazy)
+            .shown_without(hidden);
         while let Some(next) = it.next() {
             let skip = match next {
                 Ok(ent) => self.visit(&mut d, ent),
