@@ -745,7 +745,7 @@ impl Walker<'_> {
         let bare = |p: &[u8]| p.len() - usize::from(p.ends_with(b"/"));
         let hidden = bare(start.path.as_os_str().as_bytes()).saturating_sub(bare(&root.host));
         start.path = PathBuf::from(std::ffi::OsStr::from_bytes(&root.host));
-        let real = start.path.clone();
+        let shown = start.path.clone();
         let mut d = self.descent(root, root_dev);
         let mut it = crate::rootfs::dirs::Walk::in_root(start)
             .lazy_files(self.lazy)
@@ -754,7 +754,7 @@ impl Walker<'_> {
             let skip = match next {
                 Ok(ent) => self.visit(&mut d, ent),
                 Err(e) => {
-                    self.walk_error(&d, &real, e);
+                    self.walk_error(&d, &shown, e);
                     false
                 }
             };

@@ -18,6 +18,21 @@ struct Slot {
     len: u32,
 }
 
+impl Slot {
+    /// The line's sort key in the arena.
+    fn key<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        &arena[self.at..self.at + self.klen as usize]
+    }
+    /// The line itself.
+    fn line<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        &arena[self.at + self.klen as usize..self.at + self.len as usize]
+    }
+    /// Key and line together, as a run holds them after the two lengths.
+    fn record<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        &arena[self.at..self.at + self.len as usize]
+    }
+}
+
 /// A record being merged: the key's length, then key and line in one buffer
 /// that is refilled with the next record of the same source.
 struct Rec {
@@ -125,9 +140,8 @@ impl Sorter {
     /// Sorts the index by key; equal keys keep the order they came in.
     fn sort(&mut self) {
         let arena = &self.arena;
-        let key = |s: &Slot| &arena[s.at..s.at + s.klen as usize];
         self.slots
-            .sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.at.cmp(&b.at)));
+            .sort_unstable_by(|a, b| a.key(arena).cmp(b.key(arena)).then(a.at.cmp(&b.at)));
     }
 
     fn spill(&mut self) -> io::Result<()> {
@@ -137,7 +151,7 @@ impl Sorter {
         for s in &self.slots {
             w.write_all(&s.klen.to_le_bytes())?;
             w.write_all(&s.len.to_le_bytes())?;
-            w.write_all(&self.arena[s.at..s.at + s.len as usize])?;
+            w.write_all(s.record(&self.arena))?;
         }
         let mut file = w.into_inner().map_err(|e| e.into_error())?;
         io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
@@ -152,15 +166,7 @@ impl Sorter {
     /// merged with the lines still in memory (which are not written out first).
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
         self.sort();
-        let line = |s: &Slot| &self.arena[s.at + s.klen as usize..s.at + s.len as usize];
-        if self.runs.is_empty() {
-            for s in &self.slots {
-                out.write_all(line(s))?;
-                out.write_all(b"\n")?;
-            }
-            return Ok(());
-        }
-        let key = |s: &Slot| &self.arena[s.at..s.at + s.klen as usize];
+        let arena = self.arena.as_slice();
         let mut runs: Vec<BufReader<std::fs::File>> = self
             .runs
             .drain(..)
@@ -187,11 +193,11 @@ impl Sorter {
                 (None, None) => break,
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                (Some(Reverse(Head(rec, _))), Some(s)) => key(s) < rec.key(),
+                (Some(Reverse(Head(rec, _))), Some(s)) => s.key(arena) < rec.key(),
             };
             if from_memory {
                 if let Some(s) = memory.next() {
-                    out.write_all(line(s))?;
+                    out.write_all(s.line(arena))?;
                     out.write_all(b"\n")?;
                 }
                 continue;
